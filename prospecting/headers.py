@@ -1,0 +1,625 @@
+"""Map the headers of an imported file onto the project's canonical fields.
+
+Exports from prospecting tools and CRMs name the same column many ways ("First Name",
+"firstName", "first_name", "Prénom"). Each header is normalised (:func:`normalize_header`)
+and looked up without its spaces, so "E-mail", "e_mail", "EMail" and "Email" are one key.
+What is not recognised maps to ``None``: the importer keeps it as an extra column under its
+original header.
+
+Several columns may map to one field ("Email" and "Secondary Email"); the importer keeps
+every value and :func:`field_rank` says which comes first.
+
+The alias tables are data, grouped by the tool whose exports they come from; an alias is
+written as the tool writes it, and normalised when the module loads.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+__all__ = [
+    "COMPANY_ALIASES",
+    "COMPANY_FIELDS",
+    "PEOPLE_ALIASES",
+    "PEOPLE_FIELDS",
+    "field_rank",
+    "map_headers",
+    "normalize_header",
+]
+
+PEOPLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "civility",
+    "email",
+    "phone",
+    "mobile_phone",
+    "title",
+    "seniority",
+    "department",
+    "linkedin_url",
+    "address",
+    "postcode",
+    "city",
+    "region",
+    "country",
+    "company_name",
+    "company_domain",
+    "website",
+    "company_linkedin_url",
+    "company_phone",
+    "industry",
+    "naf",
+    "siren",
+    "siret",
+    "vat",
+    "headcount",
+)
+
+COMPANY_FIELDS = (
+    "name",
+    "legal_name",
+    "domain",
+    "website",
+    "email",
+    "phone",
+    "linkedin_url",
+    "address",
+    "postcode",
+    "city",
+    "region",
+    "country",
+    "industry",
+    "naf",
+    "siren",
+    "siret",
+    "vat",
+    "headcount",
+)
+
+#: Headers of ``--kind people`` files, by the tool whose exports use them.
+PEOPLE_ALIASES: dict[str, dict[str, str]] = {
+    # The canonical names themselves, and plain English spellings found everywhere.
+    "generic": {
+        **{field: field for field in PEOPLE_FIELDS},
+        "First": "first_name",
+        "Given Name": "first_name",
+        "Forename": "first_name",
+        "Last": "last_name",
+        "Surname": "last_name",
+        "Family Name": "last_name",
+        "Name": "full_name",
+        "Contact Name": "full_name",
+        "Contact": "full_name",
+        "Salutation": "civility",
+        "Honorific": "civility",
+        "Prefix": "civility",
+        "E-mail": "email",
+        "Mail": "email",
+        "Email Address": "email",
+        "E-mail Address": "email",
+        "Work Email": "email",
+        "Business Email": "email",
+        "Professional Email": "email",
+        "Personal Email": "email",
+        "Other Email": "email",
+        "Alternate Email": "email",
+        "Phone Number": "phone",
+        "Telephone": "phone",
+        "Tel": "phone",
+        "Work Phone": "phone",
+        "Direct Phone": "phone",
+        "Direct Dial": "phone",
+        "Office Phone": "phone",
+        "Business Phone": "phone",
+        "Other Phone": "phone",
+        "Mobile": "mobile_phone",
+        "Mobile Number": "mobile_phone",
+        "Cell": "mobile_phone",
+        "Cell Phone": "mobile_phone",
+        "Job Title": "title",
+        "Position": "title",
+        "Role": "title",
+        "Job": "title",
+        "Seniority Level": "seniority",
+        "Management Level": "seniority",
+        "Department": "department",
+        "Linkedin": "linkedin_url",
+        "LinkedIn URL": "linkedin_url",
+        "LinkedIn Profile": "linkedin_url",
+        "LinkedIn Profile URL": "linkedin_url",
+        "Street": "address",
+        "Street Address": "address",
+        "Address Line 1": "address",
+        "Address Line 2": "address",
+        "Postal Code": "postcode",
+        "Post Code": "postcode",
+        "Zip": "postcode",
+        "Zip Code": "postcode",
+        "Zip/Postal Code": "postcode",
+        "Town": "city",
+        "State": "region",
+        "Province": "region",
+        "State/Province": "region",
+        "Country Code": "country",
+        "Company": "company_name",
+        "Company Name": "company_name",
+        "Organization": "company_name",
+        "Organisation": "company_name",
+        "Employer": "company_name",
+        "Current Company": "company_name",
+        "Domain": "company_domain",
+        "Company Domain": "company_domain",
+        "Company Website": "website",
+        "Website URL": "website",
+        "URL": "website",
+        "Web": "website",
+        "Homepage": "website",
+        "Company URL": "website",
+        "Company LinkedIn": "company_linkedin_url",
+        "Company LinkedIn URL": "company_linkedin_url",
+        "LinkedIn Company URL": "company_linkedin_url",
+        "Company Phone": "company_phone",
+        "Company Phone Number": "company_phone",
+        "Main Phone": "company_phone",
+        "Switchboard": "company_phone",
+        "Sector": "industry",
+        "Company Industry": "industry",
+        "NAF Code": "naf",
+        "VAT Number": "vat",
+        "VAT ID": "vat",
+        "Employees": "headcount",
+        "Number of Employees": "headcount",
+        "Employee Count": "headcount",
+        "Company Size": "headcount",
+    },
+    # Apollo.io people export.
+    "apollo": {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Title": "title",
+        "Company": "company_name",
+        "Company Name for Emails": "company_name",
+        "Email": "email",
+        "Secondary Email": "email",
+        "Tertiary Email": "email",
+        "Person Linkedin Url": "linkedin_url",
+        "Website": "website",
+        "Company Linkedin Url": "company_linkedin_url",
+        "City": "city",
+        "State": "region",
+        "Country": "country",
+        "Mobile Phone": "mobile_phone",
+        "Work Direct Phone": "phone",
+        "Corporate Phone": "company_phone",
+        "Home Phone": "phone",
+        "# Employees": "headcount",
+        "Industry": "industry",
+        "Company Address": "address",
+        "Company Street": "address",
+        "Company City": "city",
+        "Company State": "region",
+        "Company Postal Code": "postcode",
+        "Company Country": "country",
+        "Company Phone": "company_phone",
+        "Seniority": "seniority",
+        "Departments": "department",
+    },
+    # HubSpot contacts export.
+    "hubspot": {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Email": "email",
+        "Phone Number": "phone",
+        "Mobile Phone Number": "mobile_phone",
+        "Job Title": "title",
+        "Company Name": "company_name",
+        "Associated Company": "company_name",
+        "Company Domain Name": "company_domain",
+        "Website URL": "website",
+        "City": "city",
+        "State/Region": "region",
+        "Country/Region": "country",
+        "Postal Code": "postcode",
+        "Street Address": "address",
+        "LinkedIn URL": "linkedin_url",
+        "LinkedIn Company Page": "company_linkedin_url",
+        "Industry": "industry",
+        "Number of Employees": "headcount",
+    },
+    # Salesforce contacts ("Mailing ...") and leads reports.
+    "salesforce": {
+        "Salutation": "civility",
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Full Name": "full_name",
+        "Title": "title",
+        "Account Name": "company_name",
+        "Company / Account": "company_name",
+        "Email": "email",
+        "Phone": "phone",
+        "Mobile": "mobile_phone",
+        "Mailing Street": "address",
+        "Mailing City": "city",
+        "Mailing State/Province": "region",
+        "Mailing Zip/Postal Code": "postcode",
+        "Mailing Country": "country",
+        "Street": "address",
+        "Zip/Postal Code": "postcode",
+        "State/Province": "region",
+        "No. of Employees": "headcount",
+        "Website": "website",
+        "Industry": "industry",
+    },
+    # Pipedrive people export ("Entity - Field - Label").
+    "pipedrive": {
+        "Person - Name": "full_name",
+        "Person - First name": "first_name",
+        "Person - Last name": "last_name",
+        "Person - Email": "email",
+        "Person - Email - Work": "email",
+        "Person - Email - Home": "email",
+        "Person - Email - Other": "email",
+        "Person - Phone": "phone",
+        "Person - Phone - Work": "phone",
+        "Person - Phone - Home": "phone",
+        "Person - Phone - Other": "phone",
+        "Person - Phone - Mobile": "mobile_phone",
+        "Person - Job title": "title",
+        "Person - Organization": "company_name",
+        "Organization - Name": "company_name",
+        "Organization - Address": "address",
+        "Organization - Website": "website",
+    },
+    # LinkedIn Sales Navigator lists, as scraped by PhantomBuster, Evaboot and the like.
+    # "Location" is free text ("Lyon, Auvergne-Rhône-Alpes, France"), its first part a city.
+    "sales_navigator": {
+        "Profile URL": "linkedin_url",
+        "LinkedIn Profile URL": "linkedin_url",
+        "profileUrl": "linkedin_url",
+        "linkedInProfileUrl": "linkedin_url",
+        "defaultProfileUrl": "linkedin_url",
+        "Public Profile URL": "linkedin_url",
+        "Job Title": "title",
+        "Company": "company_name",
+        "Location": "city",
+        "Company LinkedIn URL": "company_linkedin_url",
+        "regularCompanyUrl": "company_linkedin_url",
+    },
+    # Cold-email tools: lemlist and Smartlead (camelCase), Instantly (snake_case). Their
+    # "personalization" and "icebreaker" columns are copy, kept as extras.
+    "lemlist_instantly_smartlead": {
+        "firstName": "first_name",
+        "lastName": "last_name",
+        "companyName": "company_name",
+        "companyDomain": "company_domain",
+        "jobTitle": "title",
+        "linkedinUrl": "linkedin_url",
+        "phone": "phone",
+        "email": "email",
+        "first_name": "first_name",
+        "last_name": "last_name",
+        "company_name": "company_name",
+        "website": "website",
+        "phone_number": "phone",
+        "linkedin_profile": "linkedin_url",
+        "company_url": "website",
+        "location": "city",
+    },
+    # French CRMs, Excel sheets and directories.
+    "french": {
+        "Prénom": "first_name",
+        "Nom": "last_name",
+        "Nom de famille": "last_name",
+        "Nom complet": "full_name",
+        "Nom et prénom": "full_name",
+        "Prénom Nom": "full_name",
+        "Nom Prénom": "full_name",
+        "Civilité": "civility",
+        "Société": "company_name",
+        "Entreprise": "company_name",
+        "Raison sociale": "company_name",
+        "Nom de l'entreprise": "company_name",
+        "Nom de la société": "company_name",
+        "Organisme": "company_name",
+        "Fonction": "title",
+        "Poste": "title",
+        "Intitulé de poste": "title",
+        "Intitulé du poste": "title",
+        "Titre": "title",
+        "Niveau hiérarchique": "seniority",
+        "Service": "department",
+        "Téléphone": "phone",
+        "Tél": "phone",
+        "Tél.": "phone",
+        "Téléphone fixe": "phone",
+        "Tél. fixe": "phone",
+        "Ligne directe": "phone",
+        "Téléphone professionnel": "phone",
+        "Numéro de téléphone": "phone",
+        "Tel. portable": "mobile_phone",
+        "Téléphone portable": "mobile_phone",
+        "Téléphone mobile": "mobile_phone",
+        "Tél. mobile": "mobile_phone",
+        "Portable": "mobile_phone",
+        "Mobile": "mobile_phone",
+        "GSM": "mobile_phone",
+        "E-mail": "email",
+        "Email": "email",
+        "Mél": "email",
+        "Courriel": "email",
+        "Adresse e-mail": "email",
+        "Adresse email": "email",
+        "Adresse mail": "email",
+        "Adresse électronique": "email",
+        "Adresse": "address",
+        "Adresse postale": "address",
+        "Rue": "address",
+        "Code postal": "postcode",
+        "CP": "postcode",
+        "Ville": "city",
+        "Commune": "city",
+        "Localité": "city",
+        "Région": "region",
+        "Pays": "country",
+        "Site web": "website",
+        "Site internet": "website",
+        "Site": "website",
+        "Nom de domaine": "company_domain",
+        "Domaine": "company_domain",
+        "Standard": "company_phone",
+        "Téléphone standard": "company_phone",
+        "Tél. standard": "company_phone",
+        "Téléphone entreprise": "company_phone",
+        "SIREN": "siren",
+        "N° SIREN": "siren",
+        "Numéro SIREN": "siren",
+        "SIRET": "siret",
+        "N° SIRET": "siret",
+        "Numéro SIRET": "siret",
+        "Code NAF": "naf",
+        "Code APE": "naf",
+        "APE": "naf",
+        "NAF": "naf",
+        "Code NAF/APE": "naf",
+        "Activité principale": "naf",
+        "N° TVA": "vat",
+        "Nº TVA": "vat",
+        "TVA": "vat",
+        "Numéro de TVA": "vat",
+        "N° TVA intracommunautaire": "vat",
+        "TVA intracommunautaire": "vat",
+        "Effectif": "headcount",
+        "Effectifs": "headcount",
+        "Tranche d'effectif": "headcount",
+        "Nombre de salariés": "headcount",
+        "Nb salariés": "headcount",
+        "Secteur": "industry",
+        "Secteur d'activité": "industry",
+        "Activité": "industry",
+        "Profil LinkedIn": "linkedin_url",
+        "URL LinkedIn": "linkedin_url",
+        "Lien LinkedIn": "linkedin_url",
+        "Page LinkedIn": "company_linkedin_url",
+        "LinkedIn entreprise": "company_linkedin_url",
+    },
+}
+
+#: Headers of ``--kind companies`` files. People aliases of company facts also apply
+#: ("Company Domain" is the domain, "Corporate Phone" the phone); these come first.
+COMPANY_ALIASES: dict[str, dict[str, str]] = {
+    "generic": {
+        **{field: field for field in COMPANY_FIELDS},
+        "Name": "name",
+        "Company": "name",
+        "Company Name": "name",
+        "Account Name": "name",
+        "Organization": "name",
+        "Organization - Name": "name",
+        "Legal Name": "legal_name",
+        "Registered Name": "legal_name",
+        "Domain": "domain",
+        "Company Domain": "domain",
+        "Company Domain Name": "domain",
+        "LinkedIn": "linkedin_url",
+        "LinkedIn URL": "linkedin_url",
+        "Company LinkedIn URL": "linkedin_url",
+        "LinkedIn Company Page": "linkedin_url",
+        "Phone": "phone",
+        "Phone Number": "phone",
+        "Email": "email",
+        "Billing Street": "address",
+        "Billing City": "city",
+        "Billing State/Province": "region",
+        "Billing Zip/Postal Code": "postcode",
+        "Billing Country": "country",
+    },
+    "french": {
+        "Nom": "name",
+        "Société": "name",
+        "Entreprise": "name",
+        "Enseigne": "name",
+        "Nom commercial": "name",
+        "Dénomination usuelle": "name",
+        "Raison sociale": "legal_name",
+        "Dénomination": "legal_name",
+        "Dénomination sociale": "legal_name",
+        "Téléphone": "phone",
+        "Standard": "phone",
+        "Profil LinkedIn": "linkedin_url",
+        "Page LinkedIn": "linkedin_url",
+    },
+}
+
+# What a people field becomes in a companies file; people-only fields have no entry.
+_PEOPLE_TO_COMPANY = {
+    "company_name": "name",
+    "company_domain": "domain",
+    "website": "website",
+    "company_linkedin_url": "linkedin_url",
+    "company_phone": "phone",
+    "phone": "phone",
+    "email": "email",
+    **{
+        f: f
+        for f in (
+            "address",
+            "postcode",
+            "city",
+            "region",
+            "country",
+            "industry",
+            "naf",
+            "siren",
+            "siret",
+            "vat",
+            "headcount",
+        )
+    },
+}
+
+# Words that mark a column as the second choice for its field, wherever they stand.
+_SECONDARY_WORDS = frozenset(
+    {
+        "secondary",
+        "second",
+        "tertiary",
+        "other",
+        "alternate",
+        "alternative",
+        "alt",
+        "home",
+        "personal",
+        "perso",
+        "personnel",
+        "autre",
+    }
+)
+# A company's location in a people file ranks after the person's own.
+_COMPANY_WORDS = frozenset({"company", "organization", "organisation", "account"})
+_LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
+# Entity words some tools put before a field ("Person - Email", "Contact Phone").
+_PREFIXES = {
+    "people": ("person", "contact", "lead", "prospect"),
+    "companies": ("company", "organization", "organisation", "account", "org"),
+}
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_header(header: str) -> str:
+    """Reduce a header to lower-case words separated by single spaces.
+
+    Accents go (NFKD), camelCase splits, anything not a letter or digit becomes a
+    space: ``"E-mail"`` -> ``"e mail"``, ``"Prénom"`` -> ``"prenom"``, ``"firstName"``
+    -> ``"first name"``, ``"# Employees"`` -> ``"employees"``.
+    """
+    text = _CAMEL.sub(" ", _strip_accents(header))
+    # Case folding can bring back marks ("İ" folds to "i" and a dot above).
+    text = _strip_accents(text.casefold())
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _key(header: str) -> str:
+    return normalize_header(header).replace(" ", "")
+
+
+def _build_lookup(tables: dict[str, dict[str, str]], fields: Sequence[str]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for tool, table in tables.items():
+        for alias, field in table.items():
+            if field not in fields:
+                raise ValueError(f"alias {alias!r} ({tool}) maps to unknown field {field!r}")
+            key = _key(alias)
+            if lookup.setdefault(key, field) != field:
+                raise ValueError(f"alias {alias!r} ({tool}) maps to {field!r} and {lookup[key]!r}")
+    return lookup
+
+
+def _company_lookup() -> dict[str, str]:
+    own = _build_lookup(COMPANY_ALIASES, COMPANY_FIELDS)
+    derived = {
+        key: _PEOPLE_TO_COMPANY[field]
+        for key, field in _PEOPLE_LOOKUP.items()
+        if field in _PEOPLE_TO_COMPANY
+    }
+    return derived | own
+
+
+_PEOPLE_LOOKUP = _build_lookup(PEOPLE_ALIASES, PEOPLE_FIELDS)
+_LOOKUPS = {"people": _PEOPLE_LOOKUP, "companies": _company_lookup()}
+
+
+def _match(header: str, kind: str) -> tuple[str | None, int]:
+    """Return (field, choice) for one header: choice 0 is a plain column, 1 a second
+    choice ("Secondary Email", "Home Phone"), n - 1 the n-th numbered copy ("Email 3")."""
+    lookup = _LOOKUPS[kind]
+    words = normalize_header(header).split()
+    choice = 1 if _SECONDARY_WORDS.intersection(words) else 0
+    candidates = [words]
+    # "Email 2", "Téléphone 3": a numbered copy of a field.
+    if len(words) > 1 and words[-1].isdecimal() and len(words[-1]) <= 3:
+        choice = max(choice, int(words[-1]) - 1)
+        candidates.append(words[:-1])
+    for prefix in _PREFIXES[kind]:
+        if len(words) > 1 and words[0] == prefix:
+            candidates += [c[1:] for c in list(candidates)]
+            break
+    for candidate in candidates:
+        field = lookup.get("".join(candidate))
+        if field is not None:
+            if kind == "people" and field in _LOCATION_FIELDS and words[0] in _COMPANY_WORDS:
+                choice = max(choice, 1)
+            return field, choice
+    return None, 0
+
+
+def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None]:
+    """Give each column its canonical field, or ``None`` for a column kept as an extra.
+
+    ``kind`` is ``"people"`` or ``"companies"``. Two columns may get the same field
+    ("Email" and "Secondary Email"): both are kept, ranked by :func:`field_rank`.
+    """
+    if kind not in _LOOKUPS:
+        raise ValueError(f"unknown kind {kind!r}: expected 'people' or 'companies'")
+    return [_match(header, kind)[0] for header in headers]
+
+
+def field_rank(
+    mapping: Sequence[str | None],
+    headers: Sequence[str] | None = None,
+    kind: str = "people",
+) -> list[int]:
+    """Rank each column among the columns mapped to the same field: 0 is preferred.
+
+    Without ``headers`` the first column ranks first. With them, a column named as a
+    second choice ("Secondary Email", "Home Phone", "Email 2", "Company City" in a
+    people file) ranks after the plain ones, whatever its position. Unmapped columns
+    rank 0.
+    """
+    if headers is not None and len(headers) != len(mapping):
+        raise ValueError("mapping and headers differ in length")
+    if headers is None:
+        choices = [0] * len(mapping)
+    else:
+        if kind not in _LOOKUPS:
+            raise ValueError(f"unknown kind {kind!r}: expected 'people' or 'companies'")
+        choices = [_match(header, kind)[1] for header in headers]
+    order = sorted(range(len(mapping)), key=lambda i: (choices[i], i))
+    ranks = [0] * len(mapping)
+    seen: dict[str, int] = {}
+    for index in order:
+        field = mapping[index]
+        if field is not None:
+            ranks[index] = seen.get(field, 0)
+            seen[field] = ranks[index] + 1
+    return ranks

@@ -1,0 +1,534 @@
+"""The CSV/JSONL reader against the bad-input catalogue (reliability.md, section 3, C1-C17).
+
+Fixtures under ``tests/fixtures/bad_inputs/`` are exact bytes written by
+``make_csv_fixtures.py``; files too big to commit are generated in ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import importlib.util
+import tempfile
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prospecting.connectors.csv_file import (
+    FIELD_LIMIT,
+    Record,
+    TabularFile,
+    open_tabular,
+)
+from prospecting.errors import InputError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "bad_inputs"
+
+
+def read(path: Path, **options: str) -> tuple[TabularFile, list[Record]]:
+    with open_tabular(path, **options) as table:
+        return table, list(table.records())
+
+
+def good_cells(records: list[Record]) -> list[list[str]]:
+    return [r.cells for r in records if r.error is None and r.cells is not None]
+
+
+def errors(records: list[Record]) -> list[tuple[int, str]]:
+    return [(r.row, r.error) for r in records if r.error is not None]
+
+
+def test_fixtures_match_their_generator():
+    spec = importlib.util.spec_from_file_location(
+        "make_csv_fixtures", FIXTURES / "make_csv_fixtures.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, data in module.FIXTURES.items():
+        assert (FIXTURES / name).read_bytes() == data, name
+
+
+# -- C1-C4: encodings --------------------------------------------------------------------
+
+
+def test_c01_utf8_bom_is_not_part_of_the_first_header():
+    table, records = read(FIXTURES / "c01_utf8_bom.csv")
+    assert table.encoding == "utf-8-sig"
+    assert table.headers == ["email", "nom"]
+    assert good_cells(records) == [
+        ["jean.dupont@exemple.fr", "Dupont"],
+        ["elodie@exemple.fr", "Lefèvre"],
+    ]
+    assert [r.row for r in records] == [2, 3]
+
+
+def test_c02_cp1252_keeps_euro_and_curly_quotes():
+    table, records = read(FIXTURES / "c02_cp1252.csv")
+    assert table.encoding == "cp1252"
+    assert table.delimiter == ";"
+    assert table.headers == ["nom", "société", "note"]
+    cells = good_cells(records)
+    assert cells[0] == ["Dupont", "Société Générale", "coût 5 €, ‘devis’ reçu"]
+    assert cells[1][2] == "“à rappeler”"
+    assert not errors(records)
+
+
+def test_c02_a_latin1_file_with_a_stray_undefined_byte_fails_only_its_row(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("nom;ville\nLefèvre;Orléans\n".encode("cp1252") + b"Bad\x81;X\nZo\xe9;Y\n")
+    table, records = read(path)
+    assert table.encoding == "cp1252"
+    assert errors(records) == [(3, "undecodable bytes")]
+    assert records[1].raw == "Bad\\x81;X"
+    assert good_cells(records) == [["Lefèvre", "Orléans"], ["Zoé", "Y"]]
+
+
+def test_c03_mojibake_is_flagged_not_repaired():
+    table, records = read(FIXTURES / "c03_mojibake.csv")
+    assert table.encoding == "utf-8"
+    assert table.mojibake_suspected
+    assert good_cells(records)[0] == ["Dupont", "SociÃ©tÃ© GÃ©nÃ©rale"]
+
+
+def test_clean_accented_file_is_not_flagged_as_mojibake():
+    table, _ = read(FIXTURES / "c02_cp1252.csv")
+    assert not table.mojibake_suspected
+
+
+def test_c04_utf16_excel_unicode_text_is_tab_separated():
+    table, records = read(FIXTURES / "c04_utf16le_tab.txt")
+    assert table.encoding == "utf-16-le"
+    assert table.delimiter == "\t"
+    assert table.headers == ["Prénom", "Nom", "Société"]
+    assert good_cells(records) == [
+        ["Élodie", "Lefèvre", "Café Noir"],
+        ["Jean", "Dupont", "Acme, Inc"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("utf16be_bom.csv", "utf-16-be"),
+        ("utf32le_bom.csv", "utf-32-le"),
+        ("utf16le_no_bom.csv", "utf-16-le"),
+    ],
+)
+def test_other_unicode_encodings(name, encoding):
+    table, records = read(FIXTURES / name)
+    assert table.encoding == encoding
+    assert table.headers == ["email", "nom"]
+    assert good_cells(records) == [["a@exemple.fr", "Lefèvre"]]
+
+
+def test_utf8_with_a_few_bad_bytes_fails_only_those_records():
+    table, records = read(FIXTURES / "utf8_few_bad_bytes.csv")
+    assert table.encoding == "utf-8"
+    assert errors(records) == [(5, "undecodable bytes")]
+    assert records[3].raw == "B\\xe9ziers,C\\x9cur"
+    assert good_cells(records)[-1] == ["Zoé", "Évry"]
+
+
+def test_given_encoding_overrides_detection(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("nom\nLefèvre\n".encode("cp1252"))
+    table, records = read(path, encoding="latin-1")
+    assert table.encoding == "iso8859-1"
+    assert good_cells(records) == [["Lefèvre"]]
+
+
+def test_given_utf_encoding_yields_to_the_byte_order_mark():
+    table, records = read(FIXTURES / "c01_utf8_bom.csv", encoding="utf-8")
+    assert table.headers == ["email", "nom"]
+    assert len(good_cells(records)) == 2
+
+
+def test_a_cyrillic_cp1251_file_is_not_read_as_cp1252(tmp_path):
+    path = tmp_path / "ru.csv"
+    rows = ["имя;город"] + [f"Александр{i};Москва Санкт-Петербург Новосибирск" for i in range(30)]
+    path.write_bytes("\n".join(rows).encode("cp1251"))
+    table, records = read(path)
+    assert table.encoding != "cp1252"
+    assert table.headers == ["имя", "город"]
+    assert good_cells(records)[0][1] == "Москва Санкт-Петербург Новосибирск"
+
+
+# -- C5-C11: structure -------------------------------------------------------------------
+
+
+def test_c05_semicolon_with_a_quoted_comma():
+    table, records = read(FIXTURES / "c05_semicolon.csv")
+    assert table.delimiter == ";"
+    assert good_cells(records)[0] == ["Martin, Jr", "Jean", "Acme"]
+    assert good_cells(records)[1][2] == "Durand, Fils & Cie"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_each_delimiter_is_detected(tmp_path, delimiter):
+    path = tmp_path / "x.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=delimiter)
+        writer.writerow(["nom", "adresse", "ville"])
+        for i in range(20):
+            writer.writerow([f"N{i}", "1, rue X; bât | B", "Paris"])
+    table, records = read(path)
+    assert table.delimiter == delimiter
+    assert good_cells(records)[0] == ["N0", "1, rue X; bât | B", "Paris"]
+
+
+def test_given_delimiter_overrides_detection(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a;b,c\n1;2,3\n")
+    table, records = read(path, delimiter=",")
+    assert table.headers == ["a;b", "c"]
+    assert good_cells(records) == [["1;2", "3"]]
+
+
+def test_c06_mixed_delimiters_reject_the_odd_row_with_its_number():
+    table, records = read(FIXTURES / "c06_mixed_delimiters.csv")
+    assert table.delimiter == ";"
+    assert errors(records) == [(3, "delimiter mismatch (expected ';')")]
+    assert records[1].raw == "Martin,Marie,marie@exemple.fr"
+    assert [c[0] for c in good_cells(records)] == ["Dupont", "Petit"]
+
+
+def test_c07_embedded_newline_stays_one_record():
+    _, records = read(FIXTURES / "c07_embedded_newline.csv")
+    assert good_cells(records) == [
+        ["Dupont", "12 rue X\nBât B", "Paris"],
+        ["Martin", "3 place Y", "Lyon"],
+    ]
+    # Rows count as a spreadsheet shows them: the two-line record is row 2.
+    assert [r.row for r in records] == [2, 3]
+
+
+def test_c08_duplicate_headers_are_renamed():
+    table, records = read(FIXTURES / "c08_duplicate_headers.csv")
+    assert table.headers == ["email", "nom", "email_2"]
+    assert good_cells(records) == [["a@exemple.fr", "Dupont", "b@exemple.fr"]]
+
+
+def test_header_cleaning(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(" Email ,,email,email_2,Email\n1,2,3,4,5\n")
+    table, _ = read(path)
+    assert table.headers == ["Email", "column_2", "email_3", "email_2", "Email_4"]
+
+
+def test_c09_ragged_rows():
+    _, records = read(FIXTURES / "c09_ragged.csv")
+    assert errors(records) == [(3, "too many fields (7, header has 5)")]
+    assert records[1].raw == "1,2,3,4,5,6,7"
+    assert records[1].cells is None
+    assert good_cells(records) == [list("12345"), ["1", "2", "", "", ""], list("12345")]
+
+
+def test_trailing_empty_cells_beyond_the_header_are_dropped(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2,,\n")
+    _, records = read(path)
+    assert good_cells(records) == [["1", "2"]]
+
+
+def test_c10_blank_rows_are_skipped_and_counted():
+    table, records = read(FIXTURES / "c10_blank_rows.csv")
+    assert table.headers == ["nom", "email"]
+    assert good_cells(records) == [["Dupont", "d@exemple.fr"], ["Martin", "m@exemple.fr"]]
+    assert table.skipped_blank == 8
+    # The leading blank line counts, as in a spreadsheet: the header is row 2.
+    assert [r.row for r in records] == [4, 9]
+
+
+def test_whitespace_only_cells_with_the_right_width_are_blank(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b,c\n 1,2,3\n  , ,\t\n4,5,6\n")
+    table, records = read(path)
+    assert good_cells(records) == [[" 1", "2", "3"], ["4", "5", "6"]]
+    assert table.skipped_blank == 1
+
+
+def test_c11_repeated_header_is_dropped_and_counted():
+    table, records = read(FIXTURES / "c11_repeated_header.csv")
+    assert good_cells(records) == [["a@exemple.fr", "A"], ["b@exemple.fr", "B"]]
+    assert table.skipped_headers == 1
+    assert [r.row for r in records] == [2, 4]
+
+
+def test_repeated_header_with_its_own_bom_and_odd_case(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(
+        codecs.BOM_UTF8 + b"email,nom\na@x.fr,A\n" + codecs.BOM_UTF8 + b"eMaIl, Nom \nb@x.fr,B\n"
+    )
+    table, records = read(path)
+    assert good_cells(records) == [["a@x.fr", "A"], ["b@x.fr", "B"]]
+    assert table.skipped_headers == 1
+
+
+def test_a_value_equal_to_a_header_is_data(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("pays,ville\npays,Paris\n")
+    table, records = read(path)
+    assert good_cells(records) == [["pays", "Paris"]]
+    assert table.skipped_headers == 0
+
+
+# -- C12-C17: sizes, NULs, line endings, raw text ---------------------------------------
+
+
+def test_c12_large_fields_up_to_one_mib_are_read(tmp_path):
+    path = tmp_path / "x.csv"
+    over_default = "x" * 131_073  # over csv's default 128 KiB limit
+    too_big = "y" * (FIELD_LIMIT + 1)
+    path.write_text(f'a,b\n1,{over_default}\n2,"{too_big}"\n3,{too_big}\n4,ok\n')
+    _, records = read(path)
+    assert records[0].cells == ["1", over_default]
+    assert errors(records) == [(3, "field larger than 1 MiB"), (4, "field larger than 1 MiB")]
+    assert records[-1].cells == ["4", "ok"]
+    assert records[-1].row == 5
+
+
+def test_c13_nul_bytes_are_removed():
+    _, records = read(FIXTURES / "c13_nul_bytes.csv")
+    assert good_cells(records) == [["Dupont", "d@exemple.fr"], ["Martin", "m@exemple.fr"]]
+
+
+def test_c14_cr_only_line_endings():
+    table, records = read(FIXTURES / "c14_cr_only.csv")
+    assert table.headers == ["nom", "ville"]
+    assert good_cells(records) == [["Dupont", "Paris"], ["Martin", "Lyon"]]
+
+
+def test_c15_c16_numbers_and_formulas_are_kept_as_text():
+    _, records = read(FIXTURES / "c15_c16_excel_and_formulas.csv")
+    assert good_cells(records) == [
+        ["Dupont", "33612345678", "5520325", "1.23E+12"],
+        ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "\t=1"],
+    ]
+
+
+def test_single_column_file(tmp_path):
+    table, records = read(FIXTURES / "single_column.csv")
+    assert table.delimiter == ","
+    assert table.headers == ["email"]
+    assert good_cells(records) == [["a@exemple.fr"], ["b@exemple.fr"]]
+    path = tmp_path / "x.csv"
+    path.write_text("email\n  \na@x.fr\n")
+    table, records = read(path)
+    assert good_cells(records) == [["a@x.fr"]]
+    assert table.skipped_blank == 1
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "header_only.csv"])
+def test_empty_and_header_only_files_have_no_records(name):
+    _, records = read(FIXTURES / name)
+    assert records == []
+
+
+def test_header_only_file_keeps_its_headers():
+    table, _ = read(FIXTURES / "header_only.csv")
+    assert table.headers == ["email", "nom", "prenom"]
+
+
+def test_records_can_be_read_twice_and_counts_restart():
+    with open_tabular(FIXTURES / "c10_blank_rows.csv") as table:
+        first = list(table.records())
+        second = list(table.records())
+        assert first == second
+        assert table.skipped_blank == 8
+
+
+def test_closing_the_table_closes_open_iterators():
+    table = open_tabular(FIXTURES / "c09_ragged.csv")
+    iterator = table.records()
+    next(iterator)
+    table.close()
+    assert list(iterator) == []
+
+
+def _write_big_csv(path: Path, rows: int) -> None:
+    """Rows of about 130 bytes, written as they are generated."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["nom", "email", "adresse", "note"])
+        writer.writerows(
+            (
+                f"Lefèvre {n}",
+                f"prenom.nom.{n}@exemple-societe.fr",
+                f"{n} avenue des Champs-Élysées, 75008 Paris",
+                "client depuis 2019, à rappeler en septembre",
+            )
+            for n in range(rows)
+        )
+
+
+def test_c17_large_file_is_streamed_in_bounded_memory(tmp_path):
+    path = tmp_path / "big.csv"
+    _write_big_csv(path, 200_000)
+    size = path.stat().st_size
+    assert size > 24 << 20
+    tracemalloc.start()
+    try:
+        table = open_tabular(path)
+        _, open_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        with table:
+            count = sum(1 for r in table.records() if r.error is None)
+        _, read_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 200_000
+    # Detection decodes 1 MiB chunks; reading holds a few buffers and one row.
+    assert open_peak < 8 << 20, f"{open_peak} bytes to open a {size}-byte file"
+    assert read_peak < 4 << 20, f"{read_peak} bytes to read a {size}-byte file"
+
+
+# -- JSONL -------------------------------------------------------------------------------
+
+
+def test_jsonl_good_and_bad_lines():
+    table, records = read(FIXTURES / "people.jsonl")
+    assert table.kind == "jsonl"
+    assert table.delimiter is None
+    assert table.headers == ["email", "nom", "age", "tags", "vip", "note", "adresse"]
+    assert records[0] == Record(
+        1,
+        None,
+        values={
+            "email": "a@exemple.fr",
+            "nom": "Dupont",
+            "age": "42",
+            "tags": '["x", "y"]',
+            "vip": "true",
+            "note": "",
+        },
+    )
+    assert records[1].values == {
+        "email": "b@exemple.fr",
+        "nom": "Lefèvre",
+        "adresse": '{"ville": "Lyon"}',
+    }
+    assert errors(records) == [
+        (4, "invalid JSON: Expecting value (column 33)"),
+        (5, "JSON line is not an object"),
+        (6, "JSON line is not an object"),
+    ]
+    assert records[2].raw == '{"email": "c@exemple.fr", "nom":'
+    assert records[-1].row == 7
+    assert records[-1].values == {"email": "d@exemple.fr", "nom": "Martin"}
+    assert table.skipped_blank == 1
+
+
+def test_jsonl_detected_by_content(tmp_path):
+    path = tmp_path / "export.txt"
+    path.write_bytes(codecs.BOM_UTF8 + b'\n  {"email": "a@x.fr"}\n')
+    table, records = read(path)
+    assert table.kind == "jsonl"
+    assert records == [Record(2, None, values={"email": "a@x.fr"})]
+
+
+def test_jsonl_escapes_that_cannot_be_stored(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_text(
+        '{"a": "x\\ud800y"}\n{"a": "nul\\u0000here"}\n{"a": [[[[]]]]}\n{}\n{"a": null}\n'
+        + "[" * 100_000
+        + "\n"
+    )
+    table, records = read(path)
+    assert errors(records) == [
+        (1, "invalid JSON: lone surrogate escape"),
+        (6, "invalid JSON: nested too deeply"),
+    ]
+    assert records[1].values == {"a": "nulhere"}
+    assert records[2].values == {"a": "[[[[]]]]"}
+    assert table.skipped_blank == 2
+
+
+def test_jsonl_bad_bytes(tmp_path):
+    path = tmp_path / "x.jsonl"
+    path.write_bytes('{"a": "é"}\n{"a": "\xe9"}\n{"a": "è"}\n'.encode() + b'{"a": "\xe9"}\n')
+    _, records = read(path)
+    assert errors(records) == [(4, "undecodable bytes")]
+    assert records[3].raw == '{"a": "\\xe9"}'
+
+
+# -- opening -----------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        open_tabular(tmp_path / "nope.csv")
+
+
+def test_directory(tmp_path):
+    with pytest.raises(InputError, match="is a directory"):
+        open_tabular(tmp_path)
+
+
+def test_bad_overrides(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a\n")
+    with pytest.raises(InputError, match="unknown encoding"):
+        open_tabular(path, encoding="klingon")
+    with pytest.raises(InputError, match="one character"):
+        open_tabular(path, delimiter=";;")
+
+
+def test_binary_garbage_never_raises(tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(bytes(range(256)) * 64 + b"\x00" * 5000 + bytes(range(255, -1, -1)) * 64)
+    table, records = read(path)
+    check_records(table, records)
+
+
+# -- any bytes at all ----------------------------------------------------------------------
+
+
+def check_records(table: TabularFile, records: list[Record]) -> None:
+    """Every record is usable text aligned to the headers, or an error; all storable."""
+    for header in table.headers:
+        header.encode("utf-8")
+    for record in records:
+        record.raw.encode("utf-8")
+        if record.error is not None:
+            assert record.cells is None
+            assert record.values is None
+        elif table.kind == "csv":
+            assert record.cells is not None
+            assert len(record.cells) == len(table.headers)
+            for cell in record.cells:
+                cell.encode("utf-8")
+                assert "\0" not in cell
+        else:
+            assert record.values is not None
+            for key, value in record.values.items():
+                (key + value).encode("utf-8")
+                assert "\0" not in key + value
+
+
+PIECES = [b",", b";", b"\t", b"|", b'"', b"\n", b"\r", b"\r\n", b"\x00", b"a", b"bc", b" "]
+PIECES += [b"\xe9", b"\xc3\xa9", b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\x81", b"\xd8"]
+PIECES += [b"{", b"}", b"[", b":", b'"k"', b"\\ud800", b"\\u0000", b"email", b"EMAIL"]
+file_bytes = st.one_of(
+    st.binary(max_size=600),
+    st.lists(st.sampled_from(PIECES), max_size=120).map(b"".join),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=file_bytes, suffix=st.sampled_from([".csv", ".jsonl", ".txt"]))
+def test_any_bytes_give_records_or_errors_never_an_exception(data, suffix):
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"input{suffix}"
+        path.write_bytes(data)
+        try:
+            table = open_tabular(path)
+        except InputError:
+            return
+        with table:
+            records = list(table.records())
+        check_records(table, records)

@@ -1,0 +1,386 @@
+"""Header aliasing: real export headers of each tool family land on the canonical fields."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from prospecting.headers import (
+    COMPANY_ALIASES,
+    COMPANY_FIELDS,
+    PEOPLE_ALIASES,
+    PEOPLE_FIELDS,
+    field_rank,
+    map_headers,
+    normalize_header,
+)
+
+
+def mapped(headers: list[str], kind: str = "people") -> dict[str, str | None]:
+    return dict(zip(headers, map_headers(headers, kind), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("E-mail", "e mail"),
+        ("Prénom", "prenom"),
+        ("firstName", "first name"),
+        ('\ufeff"First Name"', "first name"),
+        ("# Employees", "employees"),
+        ("LinkedInURL", "linked in url"),
+        ("Person - Phone - Mobile", "person phone mobile"),
+        ("email2", "email 2"),
+        ("N° TVA", "n tva"),
+        ("Tranche d'effectif", "tranche d effectif"),
+        ("  Code_Postal  ", "code postal"),
+        ("STRASSE", "strasse"),
+        ("", ""),
+    ],
+)
+def test_normalize_header(header, expected):
+    assert normalize_header(header) == expected
+
+
+@given(st.text())
+def test_normalizing_twice_equals_once(header):
+    once = normalize_header(header)
+    assert normalize_header(once) == once
+
+
+def test_apollo():
+    headers = [
+        "First Name",
+        "Last Name",
+        "Title",
+        "Company",
+        "Company Name for Emails",
+        "Email",
+        "Email Status",
+        "Secondary Email",
+        "Seniority",
+        "Departments",
+        "Work Direct Phone",
+        "Home Phone",
+        "Mobile Phone",
+        "Corporate Phone",
+        "# Employees",
+        "Industry",
+        "Keywords",
+        "Person Linkedin Url",
+        "Website",
+        "Company Linkedin Url",
+        "City",
+        "State",
+        "Country",
+        "Company Address",
+        "Company City",
+        "Company Country",
+    ]
+    assert mapped(headers) == {
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Title": "title",
+        "Company": "company_name",
+        "Company Name for Emails": "company_name",
+        "Email": "email",
+        "Email Status": None,
+        "Secondary Email": "email",
+        "Seniority": "seniority",
+        "Departments": "department",
+        "Work Direct Phone": "phone",
+        "Home Phone": "phone",
+        "Mobile Phone": "mobile_phone",
+        "Corporate Phone": "company_phone",
+        "# Employees": "headcount",
+        "Industry": "industry",
+        "Keywords": None,
+        "Person Linkedin Url": "linkedin_url",
+        "Website": "website",
+        "Company Linkedin Url": "company_linkedin_url",
+        "City": "city",
+        "State": "region",
+        "Country": "country",
+        "Company Address": "address",
+        "Company City": "city",
+        "Company Country": "country",
+    }
+
+
+def test_hubspot():
+    headers = [
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Phone Number",
+        "Mobile Phone Number",
+        "Job Title",
+        "Company Name",
+        "Website URL",
+        "City",
+        "State/Region",
+        "Country/Region",
+        "Postal Code",
+        "Street Address",
+        "LinkedIn URL",
+        "Contact owner",
+    ]
+    assert mapped(headers) == {
+        "Record ID": None,
+        "First Name": "first_name",
+        "Last Name": "last_name",
+        "Email": "email",
+        "Phone Number": "phone",
+        "Mobile Phone Number": "mobile_phone",
+        "Job Title": "title",
+        "Company Name": "company_name",
+        "Website URL": "website",
+        "City": "city",
+        "State/Region": "region",
+        "Country/Region": "country",
+        "Postal Code": "postcode",
+        "Street Address": "address",
+        "LinkedIn URL": "linkedin_url",
+        "Contact owner": None,
+    }
+
+
+def test_salesforce():
+    headers = [
+        "Salutation",
+        "First Name",
+        "Last Name",
+        "Title",
+        "Account Name",
+        "Email",
+        "Phone",
+        "Mobile",
+        "Mailing Street",
+        "Mailing City",
+        "Mailing State/Province",
+        "Mailing Zip/Postal Code",
+        "Mailing Country",
+        "Lead Source",
+    ]
+    assert map_headers(headers) == [
+        "civility",
+        "first_name",
+        "last_name",
+        "title",
+        "company_name",
+        "email",
+        "phone",
+        "mobile_phone",
+        "address",
+        "city",
+        "region",
+        "postcode",
+        "country",
+        None,
+    ]
+
+
+def test_pipedrive():
+    headers = [
+        "Person - Name",
+        "Person - Email - Work",
+        "Person - Email - Home",
+        "Person - Phone - Work",
+        "Person - Phone - Mobile",
+        "Person - Job title",
+        "Organization - Name",
+        "Person - Label",
+    ]
+    assert map_headers(headers) == [
+        "full_name",
+        "email",
+        "email",
+        "phone",
+        "mobile_phone",
+        "title",
+        "company_name",
+        None,
+    ]
+
+
+def test_sales_navigator_and_phantombuster():
+    headers = ["Profile URL", "LinkedIn Profile URL", "Job Title", "Company", "Location"]
+    assert map_headers(headers) == ["linkedin_url", "linkedin_url", "title", "company_name", "city"]
+    assert map_headers(["profileUrl", "fullName", "companyName", "title"]) == [
+        "linkedin_url",
+        "full_name",
+        "company_name",
+        "title",
+    ]
+
+
+def test_lemlist_instantly_smartlead():
+    assert map_headers(
+        [
+            "firstName",
+            "lastName",
+            "companyName",
+            "companyDomain",
+            "jobTitle",
+            "linkedinUrl",
+            "phone",
+            "icebreaker",
+        ]
+    ) == [
+        "first_name",
+        "last_name",
+        "company_name",
+        "company_domain",
+        "title",
+        "linkedin_url",
+        "phone",
+        None,
+    ]
+    assert map_headers(["first_name", "company_name", "personalization", "website"]) == [
+        "first_name",
+        "company_name",
+        None,
+        "website",
+    ]
+
+
+def test_french_crm_and_excel():
+    expected = {
+        "Prénom": "first_name",
+        "Nom": "last_name",
+        "Nom complet": "full_name",
+        "Civilité": "civility",
+        "Société": "company_name",
+        "Entreprise": "company_name",
+        "Raison sociale": "company_name",
+        "Fonction": "title",
+        "Poste": "title",
+        "Intitulé de poste": "title",
+        "Téléphone": "phone",
+        "Tél": "phone",
+        "Tel. portable": "mobile_phone",
+        "Portable": "mobile_phone",
+        "Mobile": "mobile_phone",
+        "E-mail": "email",
+        "Email": "email",
+        "Courriel": "email",
+        "Adresse e-mail": "email",
+        "Adresse": "address",
+        "Code postal": "postcode",
+        "CP": "postcode",
+        "Ville": "city",
+        "Région": "region",
+        "Pays": "country",
+        "Site web": "website",
+        "Site internet": "website",
+        "SIREN": "siren",
+        "SIRET": "siret",
+        "Code NAF": "naf",
+        "Code APE": "naf",
+        "N° TVA": "vat",
+        "Effectif": "headcount",
+        "Tranche d'effectif": "headcount",
+        "Secteur d'activité": "industry",
+        "Profil LinkedIn": "linkedin_url",
+        "Département": None,  # a French département or a business unit: kept as is
+    }
+    assert mapped(list(expected)) == expected
+
+
+def test_spelling_variants_meet_on_one_key():
+    variants = ["E-mail", "e_mail", "EMail", "email", " Email ", "E‑mail", "Adresse e‑mail"]
+    assert set(map_headers(variants)) == {"email"}
+    assert set(map_headers(["LinkedIn URL", "linkedinUrl", "Linkedin Url", "linkedin_url"])) == {
+        "linkedin_url"
+    }
+
+
+def test_canonical_names_map_to_themselves():
+    assert map_headers(list(PEOPLE_FIELDS)) == list(PEOPLE_FIELDS)
+    assert map_headers(list(COMPANY_FIELDS), "companies") == list(COMPANY_FIELDS)
+
+
+def test_unknown_headers_are_extras():
+    assert map_headers(["Lead Score", "Notes", "", "column_3", "Email Status"]) == [None] * 5
+
+
+def test_companies_kind():
+    headers = [
+        "Name",
+        "Raison sociale",
+        "Company Domain",
+        "Website",
+        "Corporate Phone",
+        "LinkedIn URL",
+        "SIREN",
+        "First Name",
+        "Job Title",
+        "Nom",
+        "Dénomination",
+        "Billing City",
+    ]
+    assert map_headers(headers, "companies") == [
+        "name",
+        "legal_name",
+        "domain",
+        "website",
+        "phone",
+        "linkedin_url",
+        "siren",
+        None,
+        None,
+        "name",
+        "legal_name",
+        "city",
+    ]
+
+
+def test_unknown_kind():
+    with pytest.raises(ValueError, match="unknown kind"):
+        map_headers(["email"], "deals")
+
+
+def test_every_alias_names_a_known_field():
+    for table in PEOPLE_ALIASES.values():
+        assert set(table.values()) <= set(PEOPLE_FIELDS)
+    for table in COMPANY_ALIASES.values():
+        assert set(table.values()) <= set(COMPANY_FIELDS)
+
+
+def test_rank_by_column_order():
+    headers = ["E-mail 2", "Email", "Nom", "Téléphone", "Notes"]
+    mapping = map_headers(headers)
+    assert mapping == ["email", "email", "last_name", "phone", None]
+    assert field_rank(mapping) == [0, 1, 0, 0, 0]
+
+
+def test_rank_puts_second_choices_last():
+    headers = ["Secondary Email", "Email", "Home Phone", "Work Direct Phone", "Email 3", "Email 2"]
+    mapping = map_headers(headers)
+    assert field_rank(mapping, headers) == [1, 0, 1, 0, 3, 2]
+
+
+def test_rank_company_location_after_the_persons():
+    headers = ["Company City", "City", "Company Address"]
+    mapping = map_headers(headers)
+    assert mapping == ["city", "city", "address"]
+    assert field_rank(mapping, headers) == [1, 0, 0]
+
+
+def test_rank_checks_its_arguments():
+    with pytest.raises(ValueError, match="length"):
+        field_rank(["email"], ["Email", "Other"])
+
+
+@given(st.lists(st.text(max_size=30), max_size=8), st.sampled_from(["people", "companies"]))
+def test_any_headers_map_and_rank(headers, kind):
+    mapping = map_headers(headers, kind)
+    fields = PEOPLE_FIELDS if kind == "people" else COMPANY_FIELDS
+    assert all(field is None or field in fields for field in mapping)
+    ranks = field_rank(mapping, headers, kind)
+    for field in set(mapping) - {None}:
+        assert sorted(r for r, f in zip(ranks, mapping, strict=True) if f == field) == list(
+            range(mapping.count(field))
+        )
