@@ -1,0 +1,353 @@
+"""The ``prospecting`` command: parse, call one API function, print its report, exit.
+
+Exit status: 0 success, 1 when some input was quarantined, 2 for usage,
+configuration, database or input-file errors (one line on stderr; ``-v`` adds the
+traceback). Heavy modules load inside the commands so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .errors import ProspectingError
+
+__all__ = ["cli", "main"]
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Settings file (default: $PROSPECTING_CONFIG, else ./prospecting.toml).",
+    )(func)
+
+
+def _config(ctx: click.Context, value: str | None) -> str | None:
+    return value or ctx.obj.get("config")
+
+
+def _run(ctx: click.Context, call: Callable[[], Any]) -> Any:
+    """Call the API and turn the project's exceptions into one line and exit 2."""
+    verbose = ctx.obj.get("verbose", False)
+    try:
+        return call()
+    except ProspectingError as exc:
+        if verbose:
+            raise
+        _fail(str(exc))
+    except sqlite3.Error as exc:
+        if verbose:
+            raise
+        _fail(f"database error: {exc}")
+    except OSError as exc:
+        if verbose:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}")
+    except KeyboardInterrupt:
+        click.echo("interrupted: what was committed stays; re-run to resume", err=True)
+        ctx.exit(130)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _print_report(report: Any) -> None:
+    parts = [f"read {report.read}", f"written {report.written}"]
+    if report.skipped:
+        parts.append(f"skipped {report.skipped}")
+    if report.quarantined:
+        parts.append(f"quarantined {report.quarantined}")
+    click.echo(f"{report.stage}: {', '.join(parts)} in {report.seconds:.2f}s (run {report.run_id})")
+    interesting = {k: v for k, v in report.details.items() if v}
+    if interesting:
+        click.echo("  " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in interesting.items()))
+    for message in report.messages:
+        click.echo(f"  {message}")
+
+
+class _Progress:
+    """A row counter on stderr while long work runs, only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.enabled:
+            click.echo(f"\r{self.label}: {done:,} rows", err=True, nl=total is not None)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="prospecting-pipeline")
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="Settings file (default: $PROSPECTING_CONFIG, else ./prospecting.toml).")
+@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
+    """Local-first outbound prospecting: source, enrich, dedupe and sequence B2B contacts.
+
+    Every command takes the SQLite database file first and creates it when missing.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config
+    ctx.obj["verbose"] = verbose
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--icp", type=click.Path(dir_okay=False), help="ICP file to validate and store.")
+@_config_option
+@click.pass_context
+def init(ctx: click.Context, db: str, icp: str | None, config: str | None) -> None:
+    """Create or migrate the database and store the ideal customer profile."""
+    from . import api
+
+    report = _run(ctx, lambda: api.init(db, icp=icp, config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command(name="import")
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(["people", "companies"]), default="people",
+              show_default=True, help="What each row describes.")
+@click.option("--source", "source_name", help="Source name for lineage (default: file name).")
+@click.option("--id-column", help="Column holding the file's own record id (kept as NAME:ID).")
+@_config_option
+@click.pass_context
+def import_(
+    ctx: click.Context, db: str, files: tuple[str, ...], kind: str, source_name: str | None,
+    id_column: str | None, config: str | None,
+) -> None:
+    """Import people or companies from CSV (any common delimiter/encoding) or JSONL."""
+    from . import api
+
+    report = _run(ctx, lambda: api.import_files(
+        db, files, kind=kind, source=source_name, id_column=id_column,
+        config=_config(ctx, config), progress=_Progress("import"),
+    ))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("urls", nargs=-1)
+@click.option("--from-db", is_flag=True, help="Crawl every company website in the store.")
+@click.option("--max-pages", type=int, default=50, show_default=True, help="Pages per site.")
+@click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
+@_config_option
+@click.pass_context
+def crawl(ctx: click.Context, db: str, urls: tuple[str, ...], from_db: bool, max_pages: int,
+          ignore_robots: bool, config: str | None) -> None:
+    """Crawl company websites and store companies, people, emails and phones found."""
+    from . import api
+
+    _run(ctx, lambda: api.crawl(db, urls, from_db=from_db, max_pages=max_pages,
+                                ignore_robots=ignore_robots, config=_config(ctx, config)))
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("connector")
+@click.option("--base-url", help="Base URL of the connector's API.")
+@click.argument("options", nargs=-1, type=click.UNPROCESSED)
+@_config_option
+@click.pass_context
+def source(ctx: click.Context, db: str, connector: str, base_url: str | None,
+           options: tuple[str, ...], config: str | None) -> None:
+    """Pull companies and people that fit the ICP from a public-data connector."""
+    from . import api
+
+    _run(ctx, lambda: api.source(db, connector, base_url=base_url, options=options,
+                                 config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--offline", is_flag=True, help="No network at all.")
+@click.option("--smtp", is_flag=True, help="Probe mailboxes over SMTP (opt-in).")
+@_config_option
+@click.pass_context
+def enrich(ctx: click.Context, db: str, offline: bool, smtp: bool, config: str | None) -> None:
+    """Validate and fill contact fields (email, phone, names, titles, companies)."""
+    from . import api
+
+    _run(ctx, lambda: api.enrich(db, offline=offline, smtp=smtp, config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@_config_option
+@click.pass_context
+def dedupe(ctx: click.Context, db: str, config: str | None) -> None:
+    """Find and merge duplicate people and companies."""
+    from . import api
+
+    _run(ctx, lambda: api.dedupe(db, config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("cluster_id")
+@_config_option
+@click.pass_context
+def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) -> None:
+    """Undo one merge, exactly."""
+    from . import api
+
+    _run(ctx, lambda: api.unmerge(db, cluster_id, config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@_config_option
+@click.pass_context
+def score(ctx: click.Context, db: str, config: str | None) -> None:
+    """Score ICP fit and signals; set lifecycle stage and temperature, with reasons."""
+    from . import api
+
+    _run(ctx, lambda: api.score(db, config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False),
+              help="Sequence TOML file.")
+@click.option("--start", help="First day of the cadence, YYYY-MM-DD.")
+@_config_option
+@click.pass_context
+def sequence(ctx: click.Context, db: str, sequence_file: str | None, start: str | None,
+             config: str | None) -> None:
+    """Build outreach lists per segment and plan their cadences."""
+    from . import api
+
+    _run(ctx, lambda: api.sequence(db, sequence=sequence_file, start=start,
+                                   config=_config(ctx, config)))
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["lemlist", "instantly", "smartlead", "hubspot", "brevo",
+                                 "mailchimp", "apollo", "salesforce", "csv", "jsonl"]),
+              help="Target tool or file format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--segment", type=click.Choice(["enriched", "non-enriched", "newsletter"]),
+              help="Only this segment.")
+@click.option("--kind", type=click.Choice(["people", "companies"]), default="people",
+              show_default=True, help="People or companies (companies: jsonl only).")
+@_config_option
+@click.pass_context
+def export(ctx: click.Context, db: str, fmt: str, out: str, segment: str | None, kind: str,
+           config: str | None) -> None:
+    """Write a file an email tool or CRM imports, or the full JSONL dump."""
+    from . import api
+
+    report = _run(ctx, lambda: api.export(db, format=fmt, out=out, segment=segment, kind=kind,
+                                          config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("values", nargs=-1, required=True)
+@click.option("--reason", default="manual", show_default=True, help="Why, kept with the entry.")
+@_config_option
+@click.pass_context
+def suppress(ctx: click.Context, db: str, values: tuple[str, ...], reason: str,
+             config: str | None) -> None:
+    """Never contact these emails or @domains (applied at import, list build and export)."""
+    from . import api
+
+    report = _run(ctx, lambda: api.suppress(db, values, reason=reason,
+                                            config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("email")
+@_config_option
+@click.pass_context
+def forget(ctx: click.Context, db: str, email: str, config: str | None) -> None:
+    """Erase a person everywhere, keeping only a hash so they are never re-imported."""
+    from . import api
+
+    report = _run(ctx, lambda: api.forget(db, email, config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_config_option
+@click.pass_context
+def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> None:
+    """Counts per table, stage and tag; the last runs."""
+    from . import api
+
+    info = _run(ctx, lambda: api.status(db, config=_config(ctx, config)))
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"database {info['database']}")
+    if info["icp"]:
+        click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
+    click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
+    for title in ("tags", "stages", "quarantine", "suppressions"):
+        if info[title]:
+            click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
+    if info["runs"]:
+        click.echo("  last runs:")
+        for run in info["runs"][:5]:
+            click.echo(f"    {run['started_at'][:19]}  {run['command']:<9} {run['status']}")
+
+
+@cli.command()
+@click.argument("db", required=False, type=click.Path(dir_okay=False))
+@_config_option
+@click.pass_context
+def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
+    """Run the whole pipeline offline on the bundled demo (default DB: ./demo.db)."""
+    from . import api
+
+    result = _run(ctx, lambda: api.demo(db, config=_config(ctx, config),
+                                        progress=_Progress("import")))
+    click.echo(f"demo database: {result.database}")
+    for report in result.reports:
+        _print_report(report)
+    if result.skipped_stages:
+        click.echo("not in this version yet: " + ", ".join(result.skipped_stages))
+    click.echo("files written:")
+    for path in result.files:
+        click.echo(f"  {path}")
+    info = api.status(result.database, config=_config(ctx, config))
+    tables = info["tables"]
+    click.echo(
+        f"summary: {tables['people']} people, {tables['companies']} companies, "
+        f"{tables['quarantine']} quarantined rows, tags "
+        + ", ".join(f"{k} {v}" for k, v in info["tags"].items())
+    )
+    ctx.exit(result.exit_code)
+
+
+def main() -> None:
+    cli(obj={})

@@ -1,0 +1,461 @@
+"""Import people or companies from the user's own CSV and JSONL files.
+
+Each usable row becomes statements (what the file says about a person and their
+company), every other row a quarantine row with its file, row number and reason:
+rows stored + rows quarantined + rows suppressed = data rows read, always. The file
+is streamed and committed in batches, so a million-row export never sits in memory
+and a killed import re-run converges to the same database.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .connectors.csv_file import Record, open_tabular
+from .errors import ConfigError, InputError
+from .headers import field_rank, map_headers, normalize_header
+from .icp import normalize_country
+from .models import (
+    Fact,
+    Observation,
+    canonical_value,
+    company_name_key,
+    make_id,
+    statement_id,
+)
+from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
+from .runs import Progress, RunState
+from .store import Store, utc_now
+
+__all__ = ["import_path"]
+
+FILE_CONFIDENCE = 0.8  # what the user's own file says: good, below a verified fact
+SECONDARY_CONFIDENCE = 0.7  # a second column for the same field (Secondary Email…)
+
+_PERSON_FIELDS = {
+    "first_name", "last_name", "full_name", "civility", "title", "seniority", "department",
+    "linkedin_url", "address", "postcode", "city", "region", "country",
+}
+_COMPANY_FROM_PERSON = {
+    "company_name": "name",
+    "company_domain": "domain",
+    "website": "website",
+    "company_linkedin_url": "linkedin_url",
+    "company_phone": "phone",
+    "industry": "industry",
+    "naf": "naf",
+    "siren": "siren",
+    "siret": "siret",
+    "vat": "vat",
+    "headcount": "headcount",
+}
+_COMPANY_FIELDS = {
+    "name", "legal_name", "domain", "website", "linkedin_url", "address", "postcode", "city",
+    "region", "country", "industry", "naf", "siren", "siret", "vat", "headcount",
+}
+
+
+@lru_cache(maxsize=1)
+def role_local_parts() -> frozenset[str]:
+    """Local parts of shared mailboxes (contact@, compta@…) from ``data/``."""
+    text = resources.files("prospecting.data").joinpath("role_local_parts.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(url_or_domain: str) -> str | None:
+    """``acme.co.uk`` from ``https://www.acme.co.uk/contact``; None when there is none.
+
+    Uses tldextract's bundled public suffix list, never the network.
+    """
+    text = url_or_domain.strip().lower()
+    if not text:
+        return None
+    if "@" in text and "/" not in text:
+        text = text.rpartition("@")[2]
+    host = urlsplit(text if "//" in text else "//" + text).hostname or ""
+    host = host.strip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    parts = _extractor()(host)
+    if parts.domain and parts.suffix:
+        return f"{parts.domain}.{parts.suffix}"
+    # A TLD outside the public suffix list (.test, .example, .internal, a new gTLD the
+    # bundled list predates): treat its last label as the suffix.
+    labels = [label for label in host.split(".") if label]
+    if len(labels) >= 2 and not labels[-1].isdigit():
+        return ".".join(labels[-2:])
+    return None
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> Any:
+    import tldextract
+
+    # suffix_list_urls=() keeps tldextract on its bundled snapshot: no network, no cache dir.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _linkedin_key(url: str) -> str:
+    parts = urlsplit(url.strip().lower() if "//" in url else "//" + url.strip().lower())
+    host = (parts.hostname or "").removeprefix("www.")
+    return host + parts.path.rstrip("/")
+
+
+def _digits(value: str) -> str:
+    return "".join(c for c in value if c.isdigit())
+
+
+@dataclass
+class _Batch:
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    pending_people: dict[str, list[Observation]] = field(default_factory=dict)
+    pending_companies: dict[str, list[Observation]] = field(default_factory=dict)
+    quarantine: list[dict[str, Any]] = field(default_factory=list)
+    rows: int = 0
+
+    def add(
+        self, pending: dict[str, list[Observation]], entity_id: str, source: str, locator: str,
+        now: str, run_id: str, facts: list[Fact],
+    ) -> None:
+        sid = statement_id(entity_id, source, facts)
+        payload = json.dumps(facts, ensure_ascii=False)
+        self.statements.append((sid, entity_id, source, locator, now, FILE_CONFIDENCE, run_id,
+                                payload))
+        obs = pending.setdefault(entity_id, [])
+        for fact in facts:
+            obs.append(Observation(
+                entity_id, fact[0], fact[1], source, now,
+                fact[2] if len(fact) > 2 else FILE_CONFIDENCE, run_id, locator,
+            ))
+
+
+class _RowMapper:
+    """Turns one file's cells into facts, with the per-column work decided once."""
+
+    def __init__(self, headers: Sequence[str], kind: str, id_column: str | None, path: Path):
+        self.headers = list(headers)
+        self.kind = kind
+        fields = map_headers(self.headers, kind)
+        ranks = field_rank(fields, self.headers, kind)
+        self.plan: list[tuple[int, str, float]] = []
+        for index, name in enumerate(fields):
+            if name is None:
+                self.plan.append((index, "extra:" + self.headers[index], FILE_CONFIDENCE))
+            else:
+                # "Secondary Email", "Home Phone", "Email 2": kept, ranked below the main one.
+                confidence = SECONDARY_CONFIDENCE if ranks[index] else FILE_CONFIDENCE
+                self.plan.append((index, name, confidence))
+        self.id_index: int | None = None
+        if id_column:
+            self.id_index = _find_column(self.headers, id_column, path)
+            # The id column is lineage, not an extra attribute.
+            self.plan = [p for p in self.plan if p[0] != self.id_index]
+
+    def values(self, cells: Sequence[str]) -> list[tuple[str, str, float]]:
+        out = []
+        for index, name, confidence in self.plan:
+            value = cells[index].strip()
+            if value:
+                out.append((name, value, confidence))
+        return out
+
+
+def _find_column(headers: list[str], wanted: str, path: Path) -> int:
+    if wanted in headers:
+        return headers.index(wanted)
+    norm = normalize_header(wanted)
+    for index, header in enumerate(headers):
+        if normalize_header(header) == norm:
+            return index
+    shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
+    raise ConfigError(f"{path}: no column '{wanted}' for --id-column (columns: {shown})")
+
+
+def import_path(
+    store: Store,
+    path: Path,
+    state: RunState,
+    *,
+    kind: str = "people",
+    source: str | None = None,
+    id_column: str | None = None,
+    batch_size: int = 2000,
+    matcher: SuppressionMatcher | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Import one file into ``store``, adding its counts to ``state``."""
+    if kind not in ("people", "companies"):
+        raise ConfigError(f"--kind must be 'people' or 'companies', not '{kind}'")
+    source_name = source or path.stem
+    matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
+    with open_tabular(path) as table:
+        stmt_source = f"{table.kind}:{source_name}"
+        mappers: dict[tuple[str, ...], _RowMapper] = {}
+        mapper = _RowMapper(table.headers, kind, id_column, path) if table.kind == "csv" else None
+        file_label = path.name
+        batch = _Batch()
+        written_companies: set[int] = set()
+        handle = _person_row if kind == "people" else _company_row
+        done = 0
+        for record in table.records():
+            state.add("read")
+            batch.rows += 1
+            if record.error:
+                _quarantine(batch, state, file_label, record, record.error)
+            else:
+                if mapper is None:
+                    values = record.values or {}
+                    keys = tuple(values)
+                    row_mapper = mappers.get(keys)
+                    if row_mapper is None:
+                        row_mapper = mappers[keys] = _RowMapper(keys, kind, id_column, path)
+                    cells: Sequence[str] = list(values.values())
+                else:
+                    row_mapper, cells = mapper, record.cells or []
+                reason = handle(
+                    row_mapper, cells, record, batch, state, stmt_source, source_name, matcher,
+                    written_companies,
+                )
+                if reason:
+                    _quarantine(batch, state, file_label, record, reason, table.delimiter or ",")
+            if batch.rows >= batch_size:
+                _flush(store, batch, state, matcher)
+                done += batch.rows
+                batch = _Batch()
+                if progress:
+                    progress(done, None)
+        _flush(store, batch, state, matcher)
+        done += batch.rows
+        if progress:
+            progress(done, done)
+        state.add("blank", table.skipped_blank)
+        state.add("repeated_headers", table.skipped_headers)
+        if table.kind == "csv":
+            state.messages.append(
+                f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
+            )
+
+
+def _person_row(
+    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
+    stmt_source: str, source_name: str, matcher: SuppressionMatcher,
+    written_companies: set[int],
+) -> str | None:
+    person: list[Fact] = []
+    company: list[Fact] = []
+    emails: list[str] = []
+    names = False
+    contact = False
+    company_name = domain = siren = None
+    for name, value, confidence in mapper.values(cells):
+        if name in _PERSON_FIELDS:
+            if name == "country":
+                value = normalize_country(value) or value
+            elif name in ("first_name", "last_name", "full_name"):
+                names = True
+            elif name == "linkedin_url":
+                contact = True
+            person.append((name, value) if confidence == FILE_CONFIDENCE else
+                          (name, value, confidence))
+        elif name == "email":
+            for address in clean_emails(value):
+                emails.append(address)
+                person.append(("email", address) if len(emails) == 1 and
+                              confidence == FILE_CONFIDENCE else ("email", address,
+                                                                  SECONDARY_CONFIDENCE))
+            contact = contact or bool(emails)
+        elif name in ("phone", "mobile_phone"):
+            person.append(("phone", value) if confidence == FILE_CONFIDENCE else
+                          ("phone", value, confidence))
+            contact = True
+        elif name in _COMPANY_FROM_PERSON:
+            target = _COMPANY_FROM_PERSON[name]
+            if target == "country":
+                value = normalize_country(value) or value
+            company.append((target, value))
+            if target == "name":
+                company_name = value
+            elif target in ("domain", "website") and domain is None:
+                domain = registered_domain(value)
+            elif target == "siren":
+                siren = _digits(value) if len(_digits(value)) == 9 else None
+            elif target == "siret" and siren is None and len(_digits(value)) == 14:
+                siren = _digits(value)[:9]
+        else:
+            person.append((name, value))
+    if not names and not contact:
+        return "no name and no contact method"
+    if emails and matcher.matches(emails):
+        state.add("skipped")
+        state.add("suppressed")
+        return None
+    locator = f"row={record.row}"
+    now = utc_now()
+    company_id = None
+    if company_name or domain or siren:
+        if domain and not any(f[0] == "domain" for f in company):
+            company.append(("domain", domain))
+        if siren:
+            key = f"siren:{siren}"
+        elif domain:
+            key = f"domain:{domain}"
+        else:
+            key = f"name:{company_name_key(company_name or '')}"
+        company_id = make_id("company", key)
+        sid = statement_id(company_id, stmt_source, company)
+        if sid not in written_companies:
+            written_companies.add(sid)
+            batch.add(batch.pending_companies, company_id, stmt_source, locator, now,
+                      state.run_id, company)
+        person.append(("company_id", company_id))
+    id_value = cells[mapper.id_index].strip() if mapper.id_index is not None else ""
+    if id_value:
+        key = f"src:{source_name}:{id_value}"
+        person.append(("source_id", f"{source_name}:{id_value}"))
+    else:
+        key = _natural_person_key(person, emails, company_id, source_name, record.row)
+        person.append(("source_id", f"{source_name}:row-{record.row}"))
+    batch.add(batch.pending_people, make_id("person", key), stmt_source, locator, now,
+              state.run_id, person)
+    state.add("written")
+    return None
+
+
+def _natural_person_key(
+    person: list[Fact], emails: list[str], company_id: str | None, source_name: str, row: int
+) -> str:
+    roles = role_local_parts()
+    for address in emails:
+        key = normalize_email_key(address)
+        if "@" in key and key.split("@", 1)[0] not in roles:
+            return f"email:{key}"
+    values = {f[0]: f[1] for f in person}
+    if values.get("linkedin_url"):
+        return f"li:{_linkedin_key(values['linkedin_url'])}"
+    full = values.get("full_name") or " ".join(
+        v for v in (values.get("first_name"), values.get("last_name")) if v
+    )
+    if full and company_id:
+        return f"name:{canonical_value(_fold(full))}|{company_id}"
+    return f"row:{source_name}:{row}"
+
+
+def _fold(text: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
+def _company_row(
+    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
+    stmt_source: str, source_name: str, matcher: SuppressionMatcher,
+    written_companies: set[int],
+) -> str | None:
+    company: list[Fact] = []
+    name = domain = siren = None
+    emails: list[str] = []
+    for field_name, value, confidence in mapper.values(cells):
+        if field_name == "email":
+            for address in clean_emails(value):
+                emails.append(address)
+                company.append(("email", address))
+            continue
+        if field_name == "country":
+            value = normalize_country(value) or value
+        fact: Fact = (field_name, value) if confidence == FILE_CONFIDENCE else (
+            field_name, value, confidence)
+        company.append(fact)
+        if field_name == "name" or (field_name == "legal_name" and name is None):
+            name = value
+        elif field_name in ("domain", "website") and domain is None:
+            domain = registered_domain(value)
+        elif field_name == "siren" and len(_digits(value)) == 9:
+            siren = _digits(value)
+        elif field_name == "siret" and siren is None and len(_digits(value)) == 14:
+            siren = _digits(value)[:9]
+    if not (name or domain or siren):
+        return "no company name, domain or identifier"
+    if domain and not any(f[0] == "domain" for f in company):
+        company.append(("domain", domain))
+    id_value = cells[mapper.id_index].strip() if mapper.id_index is not None else ""
+    if id_value:
+        key = f"src:{source_name}:{id_value}"
+        company.append(("source_id", f"{source_name}:{id_value}"))
+    else:
+        key = f"siren:{siren}" if siren else f"domain:{domain}" if domain else (
+            f"name:{company_name_key(name or '')}")
+        company.append(("source_id", f"{source_name}:row-{record.row}"))
+    batch.add(batch.pending_companies, make_id("company", key), stmt_source,
+              f"row={record.row}", utc_now(), state.run_id, company)
+    state.add("written")
+    return None
+
+
+def _quarantine(
+    batch: _Batch, state: RunState, file_label: str, record: Record, reason: str,
+    delimiter: str = ",",
+) -> None:
+    raw = record.raw
+    if not raw and record.cells is not None:
+        line = io.StringIO()
+        csv.writer(line, delimiter=delimiter, lineterminator="").writerow(record.cells)
+        raw = line.getvalue()
+    elif not raw and record.values is not None:
+        raw = json.dumps(record.values, ensure_ascii=False)
+    # Surrogates (undecodable bytes kept by surrogateescape) cannot be stored as UTF-8.
+    raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
+    key = hashlib.sha1(
+        f"{file_label}\x1f{record.row}\x1f{reason}\x1f{raw}".encode(), usedforsecurity=False
+    ).hexdigest()[:20]
+    batch.quarantine.append(
+        {
+            "id": key,
+            "source": file_label,
+            "row": record.row,
+            "field": None,
+            "reason": reason,
+            "raw": raw,
+            "run_id": state.run_id,
+            "created_at": utc_now(),
+        }
+    )
+    state.add("quarantined")
+
+
+def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher) -> None:
+    if not batch.statements and not batch.quarantine:
+        return
+    with store.write():
+        state.add("statements_added", store.add_statements(batch.statements))
+        if batch.pending_companies:
+            store.refresh_companies(batch.pending_companies, batch.pending_companies)
+        if batch.pending_people:
+            store.refresh_people(batch.pending_people, batch.pending_people, matcher=matcher)
+        store.add_quarantine(batch.quarantine)
+    state.add("people_touched", len(batch.pending_people))
+    state.add("companies_touched", len(batch.pending_companies))
+
+
+def check_readable(path: Path) -> None:
+    """Refuse a path that is missing or not a file before the run starts."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a file")
+

@@ -1,0 +1,209 @@
+"""The schema, one numbered step at a time.
+
+``PRAGMA user_version`` holds the number of the last step applied. A step never
+changes once released: a new need is a new step, so any older database file can be
+brought up to date and a newer one is refused rather than misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT first and break the step's transaction, so the
+    # statements run one by one inside it.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+
+
+def _v1_foundation(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- The append-only truth. A statement is what one source said about one entity
+        -- at one time: its facts are a JSON array of [field, value] or
+        -- [field, value, confidence] items. The id hashes entity, source and the
+        -- canonical facts, so restating the same thing writes nothing. One row per
+        -- source record keeps bulk imports at bulk-insert speed; the observations
+        -- view below gives the same truth one row per fact.
+        CREATE TABLE statements (
+            id INTEGER PRIMARY KEY,
+            entity_id TEXT NOT NULL,
+            source TEXT NOT NULL,
+            locator TEXT,
+            observed_at TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            run_id TEXT NOT NULL,
+            facts TEXT NOT NULL
+        );
+        CREATE INDEX statements_entity ON statements(entity_id);
+
+        -- One row per fact: entity, field, value, source, time, confidence, run.
+        CREATE VIEW observations AS
+            SELECT
+                s.id AS statement_id,
+                s.entity_id AS entity_id,
+                json_extract(f.value, '$[0]') AS field,
+                json_extract(f.value, '$[1]') AS value,
+                s.source AS source,
+                s.locator AS locator,
+                s.observed_at AS observed_at,
+                coalesce(json_extract(f.value, '$[2]'), s.confidence) AS confidence,
+                s.run_id AS run_id
+            FROM statements AS s, json_each(s.facts) AS f;
+
+        -- Views derived from observations by Store.refresh(); never edited directly.
+        CREATE TABLE people (
+            id TEXT PRIMARY KEY,
+            first_name TEXT,
+            last_name TEXT,
+            full_name TEXT,
+            civility TEXT,
+            title TEXT,
+            seniority TEXT,
+            department TEXT,
+            email TEXT,
+            phone TEXT,
+            linkedin_url TEXT,
+            company_id TEXT,
+            address TEXT,
+            postcode TEXT,
+            city TEXT,
+            region TEXT,
+            country TEXT,
+            emails TEXT NOT NULL DEFAULT '[]',
+            phones TEXT NOT NULL DEFAULT '[]',
+            extra TEXT NOT NULL DEFAULT '{}',
+            source_ids TEXT NOT NULL DEFAULT '[]',
+            sources TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            stage TEXT,
+            score REAL,
+            temperature TEXT,
+            suppressed INTEGER NOT NULL DEFAULT 0,
+            merged_into TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX people_company ON people(company_id);
+        CREATE INDEX people_email ON people(email);
+
+        CREATE TABLE companies (
+            id TEXT PRIMARY KEY,
+            name TEXT,
+            legal_name TEXT,
+            domain TEXT,
+            website TEXT,
+            linkedin_url TEXT,
+            address TEXT,
+            postcode TEXT,
+            city TEXT,
+            region TEXT,
+            country TEXT,
+            industry TEXT,
+            naf TEXT,
+            siren TEXT,
+            siret TEXT,
+            vat TEXT,
+            headcount TEXT,
+            legal_ids TEXT NOT NULL DEFAULT '{}',
+            emails TEXT NOT NULL DEFAULT '[]',
+            phones TEXT NOT NULL DEFAULT '[]',
+            extra TEXT NOT NULL DEFAULT '{}',
+            people_count INTEGER NOT NULL DEFAULT 0,
+            source_ids TEXT NOT NULL DEFAULT '[]',
+            sources TEXT NOT NULL DEFAULT '[]',
+            merged_into TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX companies_domain ON companies(domain);
+
+        -- One row per command: what it was asked, what it did, how it ended.
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            command TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            counts TEXT NOT NULL DEFAULT '{}',
+            icp_hash TEXT,
+            version TEXT NOT NULL,
+            pid INTEGER,
+            error TEXT
+        );
+
+        -- Every ICP a run used, by content hash, so a result stays explainable later.
+        CREATE TABLE icps (
+            hash TEXT PRIMARY KEY,
+            name TEXT,
+            path TEXT,
+            text TEXT NOT NULL,
+            loaded_at TEXT NOT NULL
+        );
+
+        -- Input rows and pages that could not be used, with why; nothing is lost.
+        CREATE TABLE quarantine (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            row INTEGER,
+            field TEXT,
+            reason TEXT NOT NULL,
+            raw TEXT,
+            run_id TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- Who must never be contacted: an email, a whole @domain, or only the sha256
+        -- of a normalised address once the person has been forgotten.
+        CREATE TABLE suppressions (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('email', 'domain', 'hash')),
+            value TEXT,
+            sha256 TEXT NOT NULL,
+            reason TEXT,
+            added_at TEXT NOT NULL,
+            run_id TEXT
+        );
+        CREATE INDEX suppressions_sha256 ON suppressions(sha256);
+
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_foundation]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply every step newer than the file's ``user_version``; return the steps applied.
+
+    Each step and its version bump commit together, so a crash leaves either the old
+    version or the new one.
+    """
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    applied = []
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number <= current:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(number)
+    return applied

@@ -1,0 +1,157 @@
+"""Suppression and erasure: who must never be contacted, and forgetting a person.
+
+A suppression is an email, a whole ``@domain``, or only the sha256 of a normalised
+address (what ``forget`` leaves behind, so the person is never imported again while
+their address is no longer stored in clear). The same :class:`SuppressionMatcher` is
+used at import, when views are rebuilt and at export.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+__all__ = [
+    "SuppressionMatcher",
+    "clean_emails",
+    "e164_shape",
+    "email_hash",
+    "normalize_email_key",
+    "parse_suppression",
+]
+
+# Characters that creep into copied addresses: zero-width spaces and joiners, BOM,
+# soft hyphen; NBSP and other spaces are handled by strip()/split().
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SEPARATORS = re.compile(r"[;,\s/|]+")
+_ANGLE = re.compile(r"<([^<>]+@[^<>]+)>")
+
+
+def clean_emails(cell: str) -> list[str]:
+    """The addresses held in one input cell, trimmed but otherwise as written.
+
+    Handles what real exports contain: ``mailto:`` links with a query string,
+    ``Name <address>``, several addresses separated by ``;`` ``,`` ``/`` or spaces,
+    invisible characters. Validation proper is the email enricher's job; a cell
+    with no ``@`` is kept whole so the enricher can mark it invalid.
+    """
+    text = unicodedata.normalize("NFC", cell.translate(_INVISIBLE)).strip()
+    if not text:
+        return []
+    angled = _ANGLE.findall(text)
+    if angled:
+        text = " ".join(angled)
+    found = []
+    for part in _SEPARATORS.split(text):
+        part = part.strip().strip("\"'()[]<>.,:")
+        if part.lower().startswith("mailto:"):
+            part = part[7:].split("?", 1)[0]
+        if part:
+            found.append(part)
+    addresses = [p for p in found if "@" in p]
+    return addresses or ([text] if "@" not in text else [])
+
+
+def normalize_email_key(email: str) -> str:
+    """The comparison form of an address: trimmed, NFC, lower case, IDN domain in ASCII."""
+    text = unicodedata.normalize("NFC", email.translate(_INVISIBLE)).strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    domain = domain.rstrip(".")
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}"
+
+
+def email_hash(email: str) -> str:
+    """sha256 of the normalised address, hex: how a forgotten address is remembered."""
+    return hashlib.sha256(normalize_email_key(email).encode()).hexdigest()
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+def parse_suppression(value: str) -> tuple[str, str]:
+    """``("email", address)``, ``("domain", domain)`` or ``("hash", sha256)`` from user input.
+
+    Raises ``ValueError`` naming the value when it is none of these.
+    """
+    text = value.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64}", text):
+        return "hash", text.lower()
+    if text.startswith("@"):
+        domain = normalize_email_key("x" + text).split("@", 1)[1]
+        if not _DOMAIN.match(domain):
+            raise ValueError(f"'{value}' is not a domain (write @example.com)")
+        return "domain", domain
+    key = normalize_email_key(text)
+    local, _, domain = key.rpartition("@")
+    if not local or not _DOMAIN.match(domain):
+        raise ValueError(f"'{value}' is neither an email address nor an @domain")
+    return "email", key
+
+
+@dataclass
+class SuppressionMatcher:
+    """Answers "may this person be contacted?" from the suppressions table."""
+
+    emails: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    hashes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> SuppressionMatcher:
+        matcher = cls()
+        for kind, value, digest in conn.execute("SELECT kind, value, sha256 FROM suppressions"):
+            if kind == "email" and value:
+                matcher.emails.add(value)
+            elif kind == "domain" and value:
+                matcher.domains.add(value)
+            matcher.hashes.add(digest)
+        return matcher
+
+    def __bool__(self) -> bool:
+        return bool(self.emails or self.domains or self.hashes)
+
+    def matches(self, emails: Iterable[str]) -> bool:
+        """True when any of the addresses is suppressed, by address, domain or hash."""
+        if not self:
+            return False
+        for email in emails:
+            key = normalize_email_key(email)
+            if key in self.emails:
+                return True
+            domain = key.rpartition("@")[2]
+            if domain and self._domain_suppressed(domain):
+                return True
+            if self.hashes and email_hash(key) in self.hashes:
+                return True
+        return False
+
+    def _domain_suppressed(self, domain: str) -> bool:
+        # A suppressed domain covers its subdomains too (@acme.example covers
+        # mail.acme.example).
+        parts = domain.split(".")
+        return any(".".join(parts[i:]) in self.domains for i in range(len(parts) - 1))
+
+
+_PHONE_NOISE = re.compile(r"[\s.\-()/\u00a0]")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def e164_shape(raw: str) -> str | None:
+    """The number if it is already written in international form, else None.
+
+    Only separators are removed (``+33 6 39 98 12 34`` → ``+33639981234``); a national
+    number needs its country and goes through the phone enricher instead.
+    """
+    text = _PHONE_NOISE.sub("", raw)
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    return text if _E164.match(text) else None

@@ -1,0 +1,548 @@
+"""The one SQLite file every stage reads from and writes back to.
+
+:class:`Store` opens (or creates and migrates) the file in WAL mode, groups writes
+in ``BEGIN IMMEDIATE`` transactions so a second process waits instead of failing,
+and rebuilds the ``people`` and ``companies`` views from observations with
+:meth:`Store.refresh_people` / :meth:`Store.refresh_companies`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import __version__
+from .errors import StoreError
+from .migrations import SCHEMA_VERSION, migrate
+from .models import (
+    COMPANY_FIELDS,
+    LEGAL_ID_FIELDS,
+    PERSON_FIELDS,
+    Observation,
+    explode,
+    pick_best,
+    pick_ranked,
+)
+from .privacy import SuppressionMatcher, e164_shape
+
+__all__ = ["Store", "utc_now"]
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+STATEMENT_COLUMNS = (
+    "id", "entity_id", "source", "locator", "observed_at", "confidence", "run_id", "facts",
+)
+_INSERT_STATEMENT = (
+    f"INSERT OR IGNORE INTO statements ({', '.join(STATEMENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in STATEMENT_COLUMNS)})"
+)
+_PEOPLE_COLUMNS = (
+    "id",
+    *[f for f in PERSON_FIELDS],
+    "email",
+    "phone",
+    "emails",
+    "phones",
+    "extra",
+    "source_ids",
+    "sources",
+    "tags",
+    "suppressed",
+    "updated_at",
+)
+_COMPANY_COLUMNS = (
+    "id",
+    *COMPANY_FIELDS,
+    "legal_ids",
+    "emails",
+    "phones",
+    "extra",
+    "people_count",
+    "source_ids",
+    "sources",
+    "updated_at",
+)
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 string in UTC, to the microsecond."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _upsert_sql(table: str, columns: Sequence[str]) -> str:
+    # Only the view's own columns are replaced; stage-owned columns (stage, score,
+    # merged_into…) keep what their stage wrote.
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)}) "
+        f"ON CONFLICT(id) DO UPDATE SET {updates}"
+    )
+
+
+class Store:
+    """A prospecting database file.
+
+    >>> store = Store("prospects.db")          # doctest: +SKIP
+    >>> store.counts()["people"]               # doctest: +SKIP
+    0
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database file")
+        exists = self.path.exists() and self.path.stat().st_size > 0
+        if exists:
+            self._check_header()
+        elif not create:
+            raise StoreError(f"{self.path}: no such database (run 'prospecting init {path}')")
+        elif not self.path.parent.exists():
+            raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            self.conn.execute("PRAGMA busy_timeout = 10000")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode != "wal":
+                raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA cache_size = -65536")
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: written by a newer version (schema {version}, this version "
+                    f"knows {SCHEMA_VERSION}); upgrade prospecting-pipeline"
+                )
+            migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(self.path, exc)) from exc
+        self.db = sqlite_utils.Database(self.conn)
+        self.source_rank: dict[str, int] = {}
+        self.tag_rule: Any = None
+        self.settings: Any = None
+
+    def apply_settings(self, settings: Any) -> None:
+        """Use the loaded settings (tag rule, batch sizes…) for this store's work."""
+        self.settings = settings
+        self.tag_rule = settings.tags
+
+    def _check_header(self) -> None:
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(16)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from exc
+        if head != _SQLITE_HEADER:
+            raise StoreError(f"{self.path}: not a SQLite database (corrupt or another file)")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions ---------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction, started IMMEDIATE so a second writer waits its turn.
+
+        A deferred ``BEGIN`` that reads then writes fails at once with "database is
+        locked" when another process writes; ``BEGIN IMMEDIATE`` takes the write lock
+        up front and honours the busy timeout. Nested calls become savepoints.
+        """
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(_describe(self.path, exc)) from exc
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(self.path, exc)) from exc
+
+    # -- runs ---------------------------------------------------------------------
+
+    def start_run(self, command: str, options: Mapping[str, Any]) -> str:
+        """Open a ``runs`` row; earlier rows still ``running`` whose process is gone are
+        marked ``interrupted`` so a crash is visible and the next run carries on."""
+        run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        with self.write():
+            for row in self.conn.execute(
+                "SELECT id, pid FROM runs WHERE status = 'running'"
+            ).fetchall():
+                if row[1] is None or not _pid_alive(row[1]):
+                    self.conn.execute(
+                        "UPDATE runs SET status = 'interrupted', ended_at = ? WHERE id = ?",
+                        (utc_now(), row[0]),
+                    )
+            self.conn.execute(
+                "INSERT INTO runs (id, command, started_at, status, options, icp_hash, version,"
+                " pid) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+                (
+                    run_id,
+                    command,
+                    utc_now(),
+                    json.dumps(dict(options), default=str, ensure_ascii=False),
+                    self.get_meta("icp_hash"),
+                    __version__,
+                    os.getpid(),
+                ),
+            )
+        return run_id
+
+    def finish_run(
+        self,
+        run_id: str,
+        counts: Mapping[str, Any],
+        *,
+        status: str = "done",
+        error: str | None = None,
+    ) -> None:
+        with self.write():
+            self.conn.execute(
+                "UPDATE runs SET ended_at = ?, status = ?, counts = ?, error = ? WHERE id = ?",
+                (utc_now(), status, json.dumps(dict(counts)), error, run_id),
+            )
+
+    # -- meta and ICP ---------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def store_icp(self, *, content_hash: str, name: str | None, path: str, text: str) -> None:
+        """Keep the ICP's text by hash and make it the one later runs record."""
+        with self.write():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO icps (hash, name, path, text, loaded_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (content_hash, name, path, text, utc_now()),
+            )
+            self.set_meta("icp_hash", content_hash)
+
+    # -- observations and quarantine ----------------------------------------------
+
+    def add_statements(self, rows: Iterable[Sequence[Any]]) -> int:
+        """Insert statement tuples (in ``STATEMENT_COLUMNS`` order); return how many were
+        new. A statement already made (same entity, source and facts) is ignored."""
+        before = self.conn.total_changes
+        self.conn.executemany(_INSERT_STATEMENT, rows)
+        return self.conn.total_changes - before
+
+    def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
+        """Every fact about each entity, exploded from its statements."""
+        grouped: dict[str, list[Observation]] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            for entity_id, source, locator, observed_at, confidence, run_id, facts in (
+                self.conn.execute(
+                    "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
+                    f" FROM statements WHERE entity_id IN ({marks})",
+                    chunk,
+                )
+            ):
+                grouped.setdefault(entity_id, []).extend(
+                    explode(entity_id, source, locator, observed_at, confidence, run_id, facts)
+                )
+        return grouped
+
+    def add_quarantine(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO quarantine (id, source, row, field, reason, raw, run_id,"
+            " created_at) VALUES (:id, :source, :row, :field, :reason, :raw, :run_id,"
+            " :created_at)",
+            rows,
+        )
+        return self.conn.total_changes - before
+
+    # -- views ----------------------------------------------------------------------
+
+    def existing(self, table: str, ids: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            found.update(
+                r[0]
+                for r in self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
+            )
+        return found
+
+    def refresh_companies(
+        self, ids: Iterable[str], pending: Mapping[str, list[Observation]] | None = None
+    ) -> int:
+        """Rebuild company rows from their observations.
+
+        ``pending`` holds observations just written for ids that had no row before, so
+        a bulk import derives new rows without reading its own writes back.
+        """
+        ids = list(dict.fromkeys(ids))
+        grouped = self._gather("companies", ids, pending)
+        counts = self._people_counts(ids)
+        now = utc_now()
+        rows = []
+        for cid in ids:
+            obs = grouped.get(cid)
+            if not obs:
+                self.conn.execute("DELETE FROM companies WHERE id = ?", (cid,))
+                continue
+            rows.append(self._company_row(cid, obs, counts.get(cid, 0), now))
+        self.conn.executemany(_upsert_sql("companies", _COMPANY_COLUMNS), rows)
+        return len(rows)
+
+    def refresh_people(
+        self,
+        ids: Iterable[str],
+        pending: Mapping[str, list[Observation]] | None = None,
+        *,
+        matcher: SuppressionMatcher | None = None,
+    ) -> int:
+        """Rebuild person rows from their observations (see :meth:`refresh_companies`)."""
+        from sequences.segments import tag_person
+
+        ids = list(dict.fromkeys(ids))
+        grouped = self._gather("people", ids, pending)
+        matcher = matcher or SuppressionMatcher.load(self.conn)
+        now = utc_now()
+        built = []
+        for pid in ids:
+            obs = grouped.get(pid)
+            if not obs:
+                self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
+                continue
+            built.append(self._person_row(pid, obs, now))
+        companies = self._companies_by_id({r["company_id"] for r in built if r["company_id"]})
+        rows = []
+        for row in built:
+            row["suppressed"] = int(matcher.matches([e["value"] for e in row.pop("_emails")]))
+            company = companies.get(row["company_id"]) if row["company_id"] else None
+            row["tags"] = json.dumps(tag_person(row, company, self.tag_rule))
+            rows.append(tuple(row[c] for c in _PEOPLE_COLUMNS))
+        self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
+        self._update_people_counts(companies)
+        return len(rows)
+
+    def _gather(
+        self, table: str, ids: list[str], pending: Mapping[str, list[Observation]] | None
+    ) -> dict[str, list[Observation]]:
+        if not pending:
+            return self.observations_for(ids)
+        known = self.existing(table, ids)
+        from_db = self.observations_for(i for i in ids if i in known or i not in pending)
+        for i in ids:
+            if i not in known and i in pending:
+                from_db[i] = list(pending[i])
+        return from_db
+
+    def _companies_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        keys = ("id", "name", "domain", "website", "industry", "naf", "headcount", "siren")
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.conn.execute(
+                f"SELECT {', '.join(keys)} FROM companies WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = dict(zip(keys, row, strict=True))
+        return found
+
+    def _person_row(self, pid: str, obs: list[Observation], now: str) -> dict[str, Any]:
+        best = pick_best(obs, self.source_rank)
+        row: dict[str, Any] = {"id": pid, "updated_at": now}
+        for field in PERSON_FIELDS:
+            row[field] = best.get(field)
+        statuses = _checks(obs, "email_status", "email")
+        emails = []
+        for value, sources in pick_ranked(obs, "email", self.source_rank):
+            check = statuses.get(value.casefold(), {})
+            emails.append(
+                {
+                    "value": value,
+                    "status": check.get("status", "unknown"),
+                    "flags": check.get("flags", []),
+                    "reason": check.get("reason", "not verified yet"),
+                    "sources": sources,
+                }
+            )
+        checks = _checks(obs, "phone_check", "raw")
+        phones = []
+        for value, sources in pick_ranked(obs, "phone", self.source_rank):
+            check = checks.get(value.casefold())
+            if check is None:
+                shaped = e164_shape(value)
+                check = {
+                    "e164": shaped,
+                    "valid": None,
+                    "type": None,
+                    "reason": "not checked yet",
+                }
+            phones.append(
+                {
+                    "raw": value,
+                    "e164": check.get("e164"),
+                    "valid": check.get("valid"),
+                    "type": check.get("type"),
+                    "reason": check.get("reason"),
+                    "sources": sources,
+                }
+            )
+        usable = [e for e in emails if e["status"] != "invalid"]
+        row["email"] = usable[0]["value"] if usable else None
+        row["phone"] = next(
+            (p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None
+        )
+        row["_emails"] = emails
+        row["emails"] = json.dumps(emails, ensure_ascii=False)
+        row["phones"] = json.dumps(phones, ensure_ascii=False)
+        row["extra"] = json.dumps(_extra(obs, self.source_rank), ensure_ascii=False)
+        row["source_ids"] = json.dumps(
+            sorted(v for v, _ in pick_ranked(obs, "source_id")), ensure_ascii=False
+        )
+        row["sources"] = json.dumps(sorted({o.source for o in obs}), ensure_ascii=False)
+        return row
+
+    def _company_row(
+        self, cid: str, obs: list[Observation], people_count: int, now: str
+    ) -> tuple[Any, ...]:
+        best = pick_best(obs, self.source_rank)
+        row: dict[str, Any] = {"id": cid, "updated_at": now, "people_count": people_count}
+        for field in COMPANY_FIELDS:
+            row[field] = best.get(field)
+        row["name"] = row["name"] or row["legal_name"]
+        row["legal_ids"] = json.dumps(
+            {f: best[f] for f in LEGAL_ID_FIELDS if best.get(f)}, ensure_ascii=False
+        )
+        row["emails"] = json.dumps(
+            [v for v, _ in pick_ranked(obs, "email", self.source_rank)], ensure_ascii=False
+        )
+        checks = _checks(obs, "phone_check", "raw")
+        phones = []
+        for value, _ in pick_ranked(obs, "phone", self.source_rank):
+            check = checks.get(value.casefold())
+            e164 = check.get("e164") if check else e164_shape(value)
+            if e164 and e164 not in phones:
+                phones.append(e164)
+        row["phones"] = json.dumps(phones)
+        row["extra"] = json.dumps(_extra(obs, self.source_rank), ensure_ascii=False)
+        row["source_ids"] = json.dumps(
+            sorted(v for v, _ in pick_ranked(obs, "source_id")), ensure_ascii=False
+        )
+        row["sources"] = json.dumps(sorted({o.source for o in obs}), ensure_ascii=False)
+        return tuple(row[c] for c in _COMPANY_COLUMNS)
+
+    def _people_counts(self, company_ids: list[str]) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chunk in _chunks(company_ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            counts.update(
+                self.conn.execute(
+                    f"SELECT company_id, count(*) FROM people WHERE company_id IN ({marks})"
+                    " AND merged_into IS NULL GROUP BY company_id",
+                    chunk,
+                ).fetchall()
+            )
+        return counts
+
+    def _update_people_counts(self, company_ids: Iterable[str]) -> None:
+        ids = list(company_ids)
+        counts = self._people_counts(ids)
+        self.conn.executemany(
+            "UPDATE companies SET people_count = ? WHERE id = ?",
+            [(counts.get(cid, 0), cid) for cid in ids],
+        )
+
+    # -- reading ----------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        tables = (
+            "people",
+            "companies",
+            "statements",
+            "observations",
+            "quarantine",
+            "suppressions",
+            "runs",
+        )
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def _checks(obs: list[Observation], field: str, key: str) -> dict[str, dict[str, Any]]:
+    """The newest verification result per address or number, from JSON observations."""
+    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    for o in obs:
+        if o.field != field:
+            continue
+        try:
+            payload = json.loads(o.value)
+        except ValueError:
+            continue
+        subject = str(payload.get(key, "")).casefold()
+        held = found.get(subject)
+        if held is None or o.observed_at > held[0]:
+            found[subject] = (o.observed_at, payload)
+    return {k: v for k, (_, v) in found.items()}
+
+
+def _extra(obs: list[Observation], source_rank: dict[str, int]) -> dict[str, str]:
+    extras = [o for o in obs if o.field.startswith("extra:")]
+    if not extras:
+        return {}
+    best = pick_best(extras, source_rank)
+    return {field[len("extra:") :]: value for field, value in sorted(best.items())}
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _describe(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"{path}: database is locked by another process; try again when it finishes"
+    if "not a database" in text or "malformed" in text:
+        return f"{path}: database file is corrupt ({text})"
+    if "readonly" in text or "unable to open" in text:
+        return f"{path}: cannot open for writing ({text})"
+    return f"{path}: {text}"

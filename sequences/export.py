@@ -1,0 +1,196 @@
+"""Exports: the full JSONL dump and the files email tools and CRMs import.
+
+``--format jsonl`` is the full dump of every person still in the store, suppressed
+ones flagged. Every other format writes only people who may be contacted: the
+suppression list is applied again here, whatever the views say.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from prospecting.errors import ConfigError, NotAvailable
+from prospecting.privacy import SuppressionMatcher
+from prospecting.runs import RunState
+from prospecting.store import Store
+
+from .exporters.writer import write_csv, write_jsonl
+from .segments import ENRICHED, NON_ENRICHED
+
+__all__ = ["FORMATS", "SEGMENTS", "export_people", "iter_companies", "iter_people"]
+
+FORMATS = (
+    "lemlist", "instantly", "smartlead", "hubspot", "brevo", "mailchimp", "apollo",
+    "salesforce", "csv", "jsonl",
+)
+AVAILABLE = ("csv", "jsonl")
+SEGMENTS = (ENRICHED, NON_ENRICHED, "newsletter")
+
+_PERSON_SQL = """
+SELECT p.id, p.first_name, p.last_name, p.full_name, p.title, p.seniority, p.department,
+       p.email, p.emails, p.phone, p.phones, p.linkedin_url, p.tags, p.suppressed, p.stage,
+       p.score, p.temperature, p.source_ids, p.address, p.postcode, p.city, p.region,
+       p.country, p.extra, p.sources, p.civility,
+       c.id, c.name, c.domain, c.website, c.country, c.siren
+FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
+WHERE p.merged_into IS NULL
+ORDER BY p.id
+"""
+
+
+def iter_people(
+    store: Store, matcher: SuppressionMatcher | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every golden person record in the shape of the JSONL dump (see CLI.md)."""
+    matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
+    cursor = store.conn.execute(_PERSON_SQL)
+    while True:
+        rows = cursor.fetchmany(1000)
+        if not rows:
+            return
+        for r in rows:
+            emails = json.loads(r[8])
+            suppressed = bool(r[13]) or matcher.matches(e["value"] for e in emails)
+            full_name = r[3] or " ".join(v for v in (r[1], r[2]) if v) or None
+            yield {
+                "id": r[0],
+                "first_name": r[1],
+                "last_name": r[2],
+                "full_name": full_name,
+                "title": r[4],
+                "seniority": r[5],
+                "department": r[6],
+                "email": r[7],
+                "emails": emails,
+                "phone": r[9],
+                "phones": json.loads(r[10]),
+                "linkedin_url": r[11],
+                "company": None if r[26] is None else {
+                    "name": r[27], "domain": r[28], "website": r[29], "country": r[30],
+                    "siren": r[31],
+                },
+                "tags": json.loads(r[12]),
+                "suppressed": suppressed,
+                "stage": r[14],
+                "score": r[15],
+                "temperature": r[16],
+                "source_ids": json.loads(r[17]),
+                "address": r[18],
+                "postcode": r[19],
+                "city": r[20],
+                "region": r[21],
+                "country": r[22],
+                "extra": json.loads(r[23]),
+                "sources": json.loads(r[24]),
+                "steps": [],
+            }
+
+
+_COMPANY_SQL = """
+SELECT id, name, legal_name, domain, website, country, city, siren, siret, vat, naf,
+       headcount, legal_ids, emails, phones, people_count, source_ids, sources
+FROM companies WHERE merged_into IS NULL ORDER BY id
+"""
+
+
+def iter_companies(store: Store) -> Iterator[dict[str, Any]]:
+    """Every golden company record in the shape of ``--kind companies`` (see CLI.md)."""
+    cursor = store.conn.execute(_COMPANY_SQL)
+    keys = (
+        "id", "name", "legal_name", "domain", "website", "country", "city", "siren", "siret",
+        "vat", "naf", "headcount", "legal_ids", "emails", "phones", "people_count",
+        "source_ids", "sources",
+    )
+    json_keys = {"legal_ids", "emails", "phones", "source_ids", "sources"}
+    while True:
+        rows = cursor.fetchmany(1000)
+        if not rows:
+            return
+        for row in rows:
+            item = dict(zip(keys, row, strict=True))
+            for k in json_keys:
+                item[k] = json.loads(item[k])
+            yield item
+
+
+CSV_COLUMNS = (
+    "id", "first_name", "last_name", "full_name", "email", "email_status", "phone", "title",
+    "seniority", "department", "company_name", "company_domain", "website", "linkedin_url",
+    "address", "postcode", "city", "region", "country", "tags", "stage", "score",
+    "temperature", "source_ids",
+)
+
+
+def _csv_row(person: dict[str, Any]) -> dict[str, Any]:
+    company = person["company"] or {}
+    status = next(
+        (e["status"] for e in person["emails"] if e["value"] == person["email"]), None
+    )
+    return {
+        **person,
+        "email_status": status,
+        "company_name": company.get("name"),
+        "company_domain": company.get("domain"),
+        "website": company.get("website"),
+        "tags": person["tags"],
+        "source_ids": person["source_ids"],
+    }
+
+
+def export_people(
+    store: Store, state: RunState, *, fmt: str, out: Path, segment: str | None = None,
+    kind: str = "people",
+) -> None:
+    """Write one export file; counts go to ``state`` (written, skipped and why)."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
+    if fmt not in AVAILABLE:
+        raise NotAvailable(
+            f"export format '{fmt}' is not available in this version yet (available: "
+            f"{', '.join(AVAILABLE)})"
+        )
+    if segment is not None and segment not in SEGMENTS:
+        raise ConfigError(f"--segment must be one of {', '.join(SEGMENTS)}, not '{segment}'")
+    if segment == "newsletter":
+        raise NotAvailable(
+            "the newsletter segment needs scoring, which is not available in this version yet"
+        )
+    if kind not in ("people", "companies"):
+        raise ConfigError(f"--kind must be 'people' or 'companies', not '{kind}'")
+    try:
+        if kind == "companies":
+            if fmt != "jsonl":
+                raise ConfigError("--kind companies is exported with --format jsonl only")
+            state.add("written", write_jsonl(out, _counted(iter_companies(store), state)))
+            return
+        people = _counted(iter_people(store), state)
+        if segment:
+            people = (p for p in people if segment in p["tags"] or _skip(state, "segment"))
+        if fmt == "jsonl":
+            state.add("written", write_jsonl(out, people))
+            return
+        contactable = (
+            p for p in people if not p["suppressed"] or _skip(state, "suppressed")
+        )
+        written = write_csv(
+            out, CSV_COLUMNS, (_csv_row(p) for p in contactable), phone_columns=("phone",)
+        )
+        state.add("written", written)
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"{store.path}: cannot read the database ({exc})") from exc
+
+
+def _counted(items: Iterator[dict[str, Any]], state: RunState) -> Iterator[dict[str, Any]]:
+    for item in items:
+        state.add("read")
+        yield item
+
+
+def _skip(state: RunState, reason: str) -> bool:
+    state.add("skipped")
+    state.add(f"skipped_{reason}")
+    return False

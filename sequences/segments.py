@@ -1,0 +1,82 @@
+"""The one place that decides whether a person is ``enriched`` or ``non-enriched``.
+
+Cold outreach lists are built per segment: a *non-enriched* contact has a name and
+one way to reach them, so it gets a short, generic sequence (or goes through
+enrichment first); an *enriched* contact has a usable contact method plus enough
+context (company, title, location, a second channel, company firmographics) to
+personalise. The thresholds come from the ``[tags]`` section of the settings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["ENRICHED", "NON_ENRICHED", "extras_present", "tag_person"]
+
+ENRICHED = "enriched"
+NON_ENRICHED = "non-enriched"
+
+_DEFAULT_EXTRAS = ("company", "title", "location", "second_channel", "firmographics")
+_DEFAULT_MIN = 2
+
+
+def _channels(person: Mapping[str, Any]) -> list[str]:
+    """Contact channels not known to be dead: email, phone, LinkedIn."""
+    channels = []
+    emails = _as_list(person.get("emails"))
+    if any(e.get("status") != "invalid" for e in emails) or (
+        not emails and person.get("email")
+    ):
+        channels.append("email")
+    phones = _as_list(person.get("phones"))
+    if any(p.get("valid") is not False for p in phones) or (not phones and person.get("phone")):
+        channels.append("phone")
+    if person.get("linkedin_url"):
+        channels.append("linkedin")
+    return channels
+
+
+def _as_list(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        value = json.loads(value or "[]")
+    return list(value or [])
+
+
+def extras_present(
+    person: Mapping[str, Any], company: Mapping[str, Any] | None
+) -> list[str]:
+    """Which kinds of context beyond a name and one contact method the person has."""
+    found = []
+    if company and (company.get("name") or company.get("domain")):
+        found.append("company")
+    if person.get("title"):
+        found.append("title")
+    if person.get("city") or person.get("region") or person.get("country") or person.get(
+        "address"
+    ):
+        found.append("location")
+    if len(_channels(person)) >= 2:
+        found.append("second_channel")
+    if company and any(company.get(k) for k in ("industry", "naf", "headcount", "siren")):
+        found.append("firmographics")
+    return found
+
+
+def tag_person(
+    person: Mapping[str, Any], company: Mapping[str, Any] | None, rule: Any = None
+) -> list[str]:
+    """``["enriched"]`` or ``["non-enriched"]``: exactly one, always.
+
+    ``rule`` is the ``[tags]`` settings section (``enriched_extras``,
+    ``enriched_min_extras``); without it the defaults apply: a usable contact
+    method plus at least two of company, title, location, second channel and
+    company firmographics.
+    """
+    wanted = tuple(getattr(rule, "enriched_extras", _DEFAULT_EXTRAS))
+    minimum = int(getattr(rule, "enriched_min_extras", _DEFAULT_MIN))
+    if not _channels(person):
+        return [NON_ENRICHED]
+    extras = [e for e in extras_present(person, company) if e in wanted]
+    return [ENRICHED] if len(extras) >= minimum else [NON_ENRICHED]

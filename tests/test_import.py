@@ -1,0 +1,197 @@
+"""Import: every row stored or quarantined with its reason, idempotent, lineage kept."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prospecting import api
+from prospecting.store import Store
+
+from .conftest import DEMO, dump, write
+
+
+def counts(db: Path) -> dict[str, int]:
+    with Store(db) as store:
+        return store.counts()
+
+
+def quarantine(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT source, row, reason, raw FROM quarantine ORDER BY row").fetchall()
+    conn.close()
+    return rows
+
+
+def test_demo_crm_export_counts_and_reasons(db: Path):
+    report = api.import_files(db, [DEMO / "crm_export.csv"], source="crm", id_column="Record ID")
+    assert (report.read, report.written, report.quarantined) == (154, 150, 4)
+    assert report.details["blank"] == 1
+    assert report.read == report.written + report.quarantined + report.skipped
+    reasons = [(r[1], r[2]) for r in quarantine(db)]
+    assert reasons == [
+        (24, "no name and no contact method"),
+        (84, "too many fields (14, header has 13)"),
+        (107, "too many fields (14, header has 13)"),
+        (108, "no name and no contact method"),
+    ]
+    assert all(r[0] == "crm_export.csv" for r in quarantine(db))
+    assert "Dupuis" in quarantine(db)[1][3]  # the raw row is kept
+
+
+def test_importing_twice_adds_nothing(db: Path):
+    args = dict(source="crm", id_column="Record ID")
+    api.import_files(db, [DEMO / "crm_export.csv"], **args)
+    first = counts(db)
+    second_report = api.import_files(db, [DEMO / "crm_export.csv"], **args)
+    assert counts(db) | {"runs": 0} == first | {"runs": 0}
+    assert second_report.details["statements_added"] == 0
+
+
+def test_lineage_from_id_column(db: Path):
+    api.import_files(db, [DEMO / "crm_export.csv"], source="crm", id_column="Record ID")
+    people = dump(db)
+    assert len(people) == 150
+    assert all(len(p["source_ids"]) == 1 and p["source_ids"][0].startswith("crm:")
+               for p in people)
+
+
+def test_missing_id_column_is_a_config_error(db: Path):
+    import pytest
+
+    from prospecting.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no column 'Contact ID'"):
+        api.import_files(db, [DEMO / "crm_export.csv"], id_column="Contact ID")
+    assert counts(db)["people"] == 0
+
+
+def test_french_cp1252_semicolon_file(db: Path):
+    report = api.import_files(db, [DEMO / "salon_contacts.csv"], source="salon")
+    assert (report.read, report.written, report.quarantined) == (30, 29, 1)
+    people = dump(db)
+    names = {p["last_name"] for p in people}
+    assert any("é" in n or "É" in n for n in names if n) or any(
+        "é" in (p["first_name"] or "") for p in people)
+    with_siren = [p for p in people if p["company"] and p["company"]["siren"]]
+    assert with_siren, "SIREN column mapped onto the company"
+    assert {p["country"] for p in people} == {"FR", "GB"}
+
+
+def test_header_aliases_and_extra_columns(tmp_path: Path, db: Path):
+    path = write(tmp_path / "apollo.csv",
+                 "First Name,Last Name,Title,Company,Email,Person Linkedin Url,Website,"
+                 "Country,Favourite Colour\n"
+                 "Zoé,Martin,Head of Sales,Lumenia SAS,zoe.martin@lumenia.example,"
+                 "https://www.linkedin.com/in/zoe-martin,https://www.lumenia.example,France,"
+                 "vert\n")
+    api.import_files(db, [path])
+    (person,) = dump(db)
+    assert person["first_name"] == "Zoé"
+    assert person["title"] == "Head of Sales"
+    assert person["email"] == "zoe.martin@lumenia.example"
+    assert person["linkedin_url"] == "https://www.linkedin.com/in/zoe-martin"
+    assert person["company"]["name"] == "Lumenia SAS"
+    assert person["company"]["domain"] == "lumenia.example"
+    assert person["country"] == "FR"
+    assert person["extra"] == {"Favourite Colour": "vert"}
+    assert person["tags"] == ["enriched"]
+
+
+def test_name_and_company_without_contact_is_a_prospect(tmp_path: Path, db: Path):
+    path = write(tmp_path / "p.csv", "Prénom;Nom;Société\nHélène;Durand;Kerlann SARL\n")
+    report = api.import_files(db, [path])
+    assert (report.written, report.quarantined) == (1, 0)
+    (person,) = dump(db)
+    assert person["tags"] == ["non-enriched"]
+    assert person["email"] is None
+    assert person["emails"] == []
+
+
+def test_each_quarantine_reason(tmp_path: Path, db: Path):
+    path = write(tmp_path / "bad.csv",
+                 b"first_name,last_name,email\n"
+                 b"Jean,Dupont,jean@acme.example\n"        # 2 good
+                 b",,\n"                                   # 3 blank: skipped, not data
+                 b"a,b,c,d\n"                              # 4 too many fields
+                 b",,\n"
+                 b"Ren\xe9,Ch\xe2teau,rene@acme.example\n"  # 6 cp1252 bytes in a UTF-8 file
+                 b",,   \n"                               # 7 blank
+                 b"\"" + b"x" * (1 << 20) + b"\",y,z\n"      # 8 field over 1 MiB
+                 b",,,\n"                                  # 9 only delimiters + extra cell
+                 )
+    report = api.import_files(db, [path])
+    reasons = {r[1]: r[2] for r in quarantine(db)}
+    assert reasons[4].startswith("too many fields")
+    assert report.read == report.written + report.quarantined + report.skipped
+    assert report.quarantined == len(quarantine(db))
+    assert report.exit_code == 1
+
+
+def test_no_name_and_no_contact(tmp_path: Path, db: Path):
+    path = write(tmp_path / "x.csv", "email,city,title\n,Paris,CEO\n")
+    report = api.import_files(db, [path])
+    assert report.quarantined == 1
+    assert quarantine(db)[0][1:3] == (2, "no name and no contact method")
+
+
+def test_jsonl_good_and_bad_lines(tmp_path: Path, db: Path):
+    path = write(tmp_path / "people.jsonl",
+                 json.dumps({"first_name": "Ana", "email": "ana@x.example"}) + "\n"
+                 + "{not json\n"
+                 + "[1, 2]\n"
+                 + json.dumps({"firstName": "Bob", "companyName": "Acme Inc",
+                               "linkedinUrl": "linkedin.com/in/bob"}) + "\n")
+    report = api.import_files(db, [path])
+    assert (report.read, report.written, report.quarantined) == (4, 2, 2)
+    rows = {r[1]: r[2] for r in quarantine(db)}
+    assert rows[2].startswith("invalid JSON")
+    assert rows[3].startswith("JSON line is not an object")
+    bob = next(p for p in dump(db) if p["first_name"] == "Bob")
+    assert bob["company"]["name"] == "Acme Inc"
+
+
+def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
+    api.suppress(db, ["jean@acme.example", "@blocked.example"])
+    path = write(tmp_path / "x.csv",
+                 "first_name,email\nJean,JEAN@acme.example\nAna,ana@blocked.example\n"
+                 "Bob,bob@ok.example\n")
+    report = api.import_files(db, [path])
+    assert report.details["suppressed"] == 2
+    assert report.skipped == 2
+    assert [p["first_name"] for p in dump(db)] == ["Bob"]
+
+
+def test_companies_kind(tmp_path: Path, db: Path):
+    path = write(tmp_path / "c.csv",
+                 "Raison sociale,SIREN,Site web,Code NAF,Ville\n"
+                 "Lumenia SAS,732 829 320,https://lumenia.example,62.01Z,Lyon\n"
+                 ",,,,Paris\n")
+    report = api.import_files(db, [path], kind="companies")
+    assert (report.written, report.quarantined) == (1, 1)
+    (company,) = dump(db, "--kind", "companies")
+    assert company["name"] == "Lumenia SAS"
+    assert company["domain"] == "lumenia.example"
+    assert company["legal_ids"]["naf"] == "62.01Z"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2000))
+def test_random_bytes_never_crash_and_never_lose_a_row(tmp_path_factory, data: bytes):
+    tmp = tmp_path_factory.mktemp("fuzz")
+    path = write(tmp / "random.csv", data)
+    db = tmp / "f.db"
+    report = api.import_files(db, [path])
+    assert report.read == report.written + report.quarantined + report.skipped
+    with Store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM quarantine").fetchone()[0] == (
+            report.quarantined)
+        source_ids = set()
+        for (ids,) in store.conn.execute("SELECT source_ids FROM people"):
+            source_ids.update(json.loads(ids))
+    assert len(source_ids) == report.written

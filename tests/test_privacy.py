@@ -1,0 +1,68 @@
+"""forget leaves no plaintext byte behind; suppressions hold across imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prospecting import api
+from prospecting.privacy import clean_emails, email_hash, parse_suppression
+
+from .conftest import dump, write
+
+ROWS = (
+    "Record ID,First Name,Last Name,Email,Company Name,Notes\n"
+    "1,Hélène,Verrier,helene.verrier@kerlann.example,Kerlann SAS,met at salon\n"
+    "2,Bob,Smith,bob@acme.example,Acme Ltd,cc helene.verrier@kerlann.example\n"
+    "3,,,,,,too,many,helene.verrier@kerlann.example\n"
+)
+
+
+def db_bytes(db: Path) -> bytes:
+    data = b""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = Path(str(db) + suffix)
+        if path.exists():
+            data += path.read_bytes()
+    return data
+
+
+def test_forget_erases_every_copy_and_keeps_a_hash(tmp_path: Path, db: Path):
+    csv_path = write(tmp_path / "crm.csv", ROWS)
+    api.import_files(db, [csv_path], id_column="Record ID", source="crm")
+    assert b"helene.verrier@kerlann.example" in db_bytes(db)
+    report = api.forget(db, "Helene.Verrier@KERLANN.example")
+    assert report.details["people_deleted"] == 1
+    data = db_bytes(db)
+    assert b"helene.verrier@kerlann.example" not in data.lower()
+    assert b"Verrier" not in data
+    assert email_hash("helene.verrier@kerlann.example").encode() in data
+    people = dump(db)
+    assert [p["first_name"] for p in people] == ["Bob"]
+    assert "helene" not in str(people[0]["extra"]).lower()
+    # Never re-imported, and said so.
+    again = api.import_files(db, [csv_path], id_column="Record ID", source="crm")
+    assert again.details["suppressed"] == 1
+    assert [p["first_name"] for p in dump(db)] == ["Bob"]
+
+
+def test_forget_unknown_address_still_suppresses(db: Path):
+    report = api.forget(db, "nobody@nowhere.example")
+    assert report.details["people_deleted"] == 0
+    status = api.status(db)
+    assert status["suppressions"] == {"hash": 1}
+
+
+def test_clean_emails_handles_real_cells():
+    assert clean_emails(" mailto:Jean@Acme.example?subject=Devis ") == ["Jean@Acme.example"]
+    assert clean_emails("Jean Dupont <jean@acme.example>") == ["jean@acme.example"]
+    assert clean_emails("a@x.example; b@x.example") == ["a@x.example", "b@x.example"]
+    assert clean_emails("a@x.example / b@x.example") == ["a@x.example", "b@x.example"]
+    assert clean_emails("j\u200bean@acme.example") == ["jean@acme.example"]
+    assert clean_emails("not an email") == ["not an email"]
+    assert clean_emails("   ") == []
+
+
+def test_parse_suppression():
+    assert parse_suppression("@Acme.Example") == ("domain", "acme.example")
+    assert parse_suppression(" Jean@Acme.example ") == ("email", "jean@acme.example")
+    assert parse_suppression("A" * 64) == ("hash", "a" * 64)

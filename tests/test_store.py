@@ -1,0 +1,133 @@
+"""The store: schema, migrations, transactions and the views derived from statements."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prospecting.errors import StoreError
+from prospecting.migrations import SCHEMA_VERSION
+from prospecting.models import Observation, canonical_value, make_id, pick_best, pick_ranked
+from prospecting.store import Store
+
+
+def test_new_file_is_created_in_wal_mode_and_migrated(db: Path):
+    with Store(db) as store:
+        mode = store.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = set(store.db.table_names())
+        views = set(store.db.view_names())
+    assert mode == "wal"
+    assert version == SCHEMA_VERSION
+    assert {"people", "companies", "statements", "runs", "quarantine", "suppressions"} <= tables
+    assert "observations" in views
+
+
+def test_reopening_applies_nothing_twice(db: Path):
+    Store(db).close()
+    with Store(db) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_not_a_database_is_refused_in_one_line(tmp_path: Path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is a text file, not SQLite\n" * 10)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store(path)
+
+
+def test_newer_schema_is_refused(db: Path):
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store(db)
+
+
+def test_missing_folder_is_named(tmp_path: Path):
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(tmp_path / "nope" / "x.db")
+
+
+def test_write_rolls_back_on_error(db: Path):
+    with Store(db) as store:
+        def failing_write() -> None:
+            with store.write():
+                store.conn.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+                raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError):
+            failing_write()
+        assert store.get_meta("a") is None
+
+
+def test_second_writer_waits_instead_of_failing(db: Path):
+    """BEGIN IMMEDIATE + busy timeout: a writer holding the lock briefly delays, not fails."""
+    Store(db).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sqlite3,sys,time\n"
+         f"c=sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+         "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True)\n"
+         "sys.stdin.readline(); c.execute('COMMIT')\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    with Store(db) as store:
+        import threading
+
+        threading.Timer(0.5, lambda: (holder.stdin.write("\n"), holder.stdin.flush())).start()
+        store.set_meta("k", "v")  # waits for the holder's commit
+        assert store.get_meta("k") == "v"
+    holder.wait(timeout=10)
+
+
+def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
+    from prospecting.models import statement_id
+
+    with Store(db) as store:
+        facts = [("first_name", "Zoé"), ("email", "zoe@lumenia.example", 0.7)]
+        row = (statement_id("p_1", "csv:x", facts), "p_1", "csv:x", "row=2",
+               "2026-01-01T00:00:00+00:00", 0.8, "r1",
+               '[["first_name", "Zoé"], ["email", "zoe@lumenia.example", 0.7]]')
+        with store.write():
+            assert store.add_statements([row]) == 1
+            assert store.add_statements([row]) == 0
+        observed = store.conn.execute(
+            "SELECT field, value, confidence FROM observations ORDER BY field").fetchall()
+    assert observed == [("email", "zoe@lumenia.example", 0.7), ("first_name", "Zoé", 0.8)]
+
+
+def obs(field, value, *, conf=0.8, at="2026-01-01", source="csv:a"):
+    return Observation("p_1", field, value, source, at, conf, "r")
+
+
+def test_pick_best_prefers_confidence_then_recency_then_source():
+    assert pick_best([obs("title", "CEO", conf=0.5), obs("title", "PDG", conf=0.9)]) == {
+        "title": "PDG"}
+    assert pick_best([obs("title", "Old", at="2025-01-01"), obs("title", "New")]) == {
+        "title": "New"}
+    ranked = {"crawl": 1, "csv": 2}
+    both = [obs("title", "A", source="csv:x"), obs("title", "B", source="crawl:y")]
+    assert pick_best(both, ranked) == {"title": "B"}
+    assert pick_best(list(reversed(both)), ranked) == {"title": "B"}
+
+
+def test_pick_ranked_merges_spellings_and_keeps_sources():
+    values = pick_ranked(
+        [obs("email", "A@x.example", source="csv:a"), obs("email", "a@x.example ",
+                                                          source="csv:b")],
+        "email",
+    )
+    assert len(values) == 1
+    assert values[0][1] == ["csv:a", "csv:b"]
+
+
+def test_make_id_ignores_case_and_spacing():
+    assert make_id("company", "domain:ACME.example ") == make_id("company", "domain:acme.example")
+    assert make_id("company", "x").startswith("c_")
+    assert canonical_value("  Jean   DUPONT ") == "jean dupont"
