@@ -123,7 +123,7 @@ def _digits(value: str) -> str:
 
 @dataclass
 class _Batch:
-    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    items: list[tuple[str, str, str, str, str, list[Fact]]] = field(default_factory=list)
     pending_people: dict[str, list[Observation]] = field(default_factory=dict)
     pending_companies: dict[str, list[Observation]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
@@ -133,10 +133,7 @@ class _Batch:
         self, pending: dict[str, list[Observation]], entity_id: str, source: str, locator: str,
         now: str, run_id: str, facts: list[Fact],
     ) -> None:
-        sid = statement_id(entity_id, source, facts)
-        payload = json.dumps(facts, ensure_ascii=False)
-        self.statements.append((sid, entity_id, source, locator, now, FILE_CONFIDENCE, run_id,
-                                payload))
+        self.items.append((entity_id, source, locator, now, run_id, facts))
         obs = pending.setdefault(entity_id, [])
         for fact in facts:
             obs.append(Observation(
@@ -439,17 +436,52 @@ def _quarantine(
 
 
 def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher) -> None:
-    if not batch.statements and not batch.quarantine:
+    if not batch.items and not batch.quarantine:
         return
     with store.write():
-        state.add("statements_added", store.add_statements(batch.statements))
-        if batch.pending_companies:
-            store.refresh_companies(batch.pending_companies, batch.pending_companies)
-        if batch.pending_people:
-            store.refresh_people(batch.pending_people, batch.pending_people, matcher=matcher)
+        rows, changed = _new_statements(store, batch)
+        state.add("statements_added", store.add_statements(rows))
+        companies = [c for c in batch.pending_companies if c in changed]
+        if companies:
+            store.refresh_companies(companies, batch.pending_companies)
+        people = [p for p in batch.pending_people if p in changed]
+        if people:
+            store.refresh_people(people, batch.pending_people, matcher=matcher)
         store.add_quarantine(batch.quarantine)
-    state.add("people_touched", len(batch.pending_people))
-    state.add("companies_touched", len(batch.pending_companies))
+    state.add("people_touched", len(people))
+    state.add("companies_touched", len(companies))
+
+
+def _new_statements(store: Store, batch: _Batch) -> tuple[list[tuple[Any, ...]], set[str]]:
+    """Statement rows holding only facts this source has not stated yet.
+
+    Restating a fact writes nothing: a row imported again, or a later export of the
+    same CRM where only the title changed, adds just what is new. Returns the rows
+    and the entities that got one.
+    """
+    entities = {item[0] for item in batch.items}
+    known = store.existing("people", entities) | store.existing("companies", entities)
+    stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for entity_id, observations in store.observations_for(known).items():
+        for o in observations:
+            stated.setdefault((entity_id, o.source), set()).add(
+                (o.field, canonical_value(o.value))
+            )
+    rows: list[tuple[Any, ...]] = []
+    changed: set[str] = set()
+    for entity_id, source, locator, now, run_id, facts in batch.items:
+        have = stated.setdefault((entity_id, source), set())
+        if have:
+            facts = [f for f in facts if (f[0], canonical_value(f[1])) not in have]
+            if not facts:
+                continue
+        have.update((f[0], canonical_value(f[1])) for f in facts)
+        rows.append((
+            statement_id(entity_id, source, facts), entity_id, source, locator, now,
+            FILE_CONFIDENCE, run_id, json.dumps(facts, ensure_ascii=False),
+        ))
+        changed.add(entity_id)
+    return rows, changed
 
 
 def check_readable(path: Path) -> None:

@@ -195,3 +195,25 @@ def test_random_bytes_never_crash_and_never_lose_a_row(tmp_path_factory, data: b
         for (ids,) in store.conn.execute("SELECT source_ids FROM people"):
             source_ids.update(json.loads(ids))
     assert len(source_ids) == report.written
+
+
+def test_a_later_export_adds_only_what_changed(tmp_path: Path, db: Path):
+    first = write(tmp_path / "crm.csv",
+                  "Record ID,First Name,Last Name,Email,Job Title\n"
+                  "7,Zoé,Martin,zoe@lumenia.example,Responsable marketing\n")
+    api.import_files(db, [first], source="crm", id_column="Record ID")
+    later = write(tmp_path / "crm.csv",
+                  "Record ID,First Name,Last Name,Email,Job Title\n"
+                  "7,Zoé,Martin,zoe@lumenia.example,Directrice marketing\n")
+    report = api.import_files(db, [later], source="crm", id_column="Record ID")
+    assert report.details["statements_added"] == 1
+    conn = sqlite3.connect(db)
+    facts = json.loads(conn.execute(
+        "SELECT facts FROM statements ORDER BY observed_at DESC LIMIT 1").fetchone()[0])
+    titles = conn.execute(
+        "SELECT value FROM observations WHERE field = 'title' ORDER BY observed_at").fetchall()
+    conn.close()
+    assert facts == [["title", "Directrice marketing"]]
+    assert titles == [("Responsable marketing",), ("Directrice marketing",)]
+    (person,) = dump(db)
+    assert person["title"] == "Directrice marketing"  # the newer statement wins
