@@ -509,6 +509,7 @@ _PREFIXES = {
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
 _NON_WORD = re.compile(r"[\W_]+")
+_LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])")
 
 
 def normalize_header(header: str) -> str:
@@ -521,6 +522,9 @@ def normalize_header(header: str) -> str:
     text = _CAMEL.sub(" ", _strip_accents(header))
     # Case folding can bring back marks ("İ" folds to "i" and a dot above).
     text = _strip_accents(text.casefold())
+    # Folding can also create a letter-digit boundary ("ß0" -> "ss0"): split it too, so
+    # that normalising twice gives the same as once.
+    text = _LETTER_DIGIT.sub(" ", text)
     return _NON_WORD.sub(" ", text).strip()
 
 

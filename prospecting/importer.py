@@ -12,8 +12,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,9 +28,11 @@ from .headers import field_rank, map_headers, normalize_header
 from .icp import normalize_country
 from .models import (
     Fact,
-    Observation,
+    PendingStatement,
     canonical_value,
     company_name_key,
+    dumps,
+    facts_json,
     make_id,
     statement_id,
 )
@@ -124,22 +126,25 @@ def _digits(value: str) -> str:
 @dataclass
 class _Batch:
     items: list[tuple[str, str, str, str, str, list[Fact]]] = field(default_factory=list)
-    pending_people: dict[str, list[Observation]] = field(default_factory=dict)
-    pending_companies: dict[str, list[Observation]] = field(default_factory=dict)
+    pending_people: dict[str, list[PendingStatement]] = field(default_factory=dict)
+    pending_companies: dict[str, list[PendingStatement]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
+    # One timestamp per batch: its rows are observed together, and it saves a clock
+    # read and a format per row.
+    now: str = field(default_factory=utc_now)
 
     def add(
-        self, pending: dict[str, list[Observation]], entity_id: str, source: str, locator: str,
-        now: str, run_id: str, facts: list[Fact],
+        self, pending: dict[str, list[PendingStatement]], entity_id: str, source: str,
+        locator: str, now: str, run_id: str, facts: list[Fact],
     ) -> None:
         self.items.append((entity_id, source, locator, now, run_id, facts))
-        obs = pending.setdefault(entity_id, [])
-        for fact in facts:
-            obs.append(Observation(
-                entity_id, fact[0], fact[1], source, now,
-                fact[2] if len(fact) > 2 else FILE_CONFIDENCE, run_id, locator,
-            ))
+        statement = (source, locator, now, FILE_CONFIDENCE, run_id, facts)
+        held = pending.get(entity_id)
+        if held is None:
+            pending[entity_id] = [statement]
+        else:
+            held.append(statement)
 
 
 class _RowMapper:
@@ -207,7 +212,7 @@ def import_path(
         mapper = _RowMapper(table.headers, kind, id_column, path) if table.kind == "csv" else None
         file_label = path.name
         batch = _Batch()
-        written_companies: set[int] = set()
+        written_companies: set[Any] = set()
         handle = _person_row if kind == "people" else _company_row
         done = 0
         for record in table.records():
@@ -252,7 +257,7 @@ def import_path(
 def _person_row(
     mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
     stmt_source: str, source_name: str, matcher: SuppressionMatcher,
-    written_companies: set[int],
+    written_companies: set[Any],
 ) -> str | None:
     person: list[Fact] = []
     company: list[Fact] = []
@@ -263,7 +268,7 @@ def _person_row(
     for name, value, confidence in mapper.values(cells):
         if name in _PERSON_FIELDS:
             if name == "country":
-                value = normalize_country(value) or value
+                value = _country(value)
             elif name in ("first_name", "last_name", "full_name"):
                 names = True
             elif name == "linkedin_url":
@@ -284,7 +289,7 @@ def _person_row(
         elif name in _COMPANY_FROM_PERSON:
             target = _COMPANY_FROM_PERSON[name]
             if target == "country":
-                value = normalize_country(value) or value
+                value = _country(value)
             company.append((target, value))
             if target == "name":
                 company_name = value
@@ -303,21 +308,15 @@ def _person_row(
         state.add("suppressed")
         return None
     locator = f"row={record.row}"
-    now = utc_now()
+    now = batch.now
     company_id = None
     if company_name or domain or siren:
         if domain and not any(f[0] == "domain" for f in company):
             company.append(("domain", domain))
-        if siren:
-            key = f"siren:{siren}"
-        elif domain:
-            key = f"domain:{domain}"
-        else:
-            key = f"name:{company_name_key(company_name or '')}"
-        company_id = make_id("company", key)
-        sid = statement_id(company_id, stmt_source, company)
-        if sid not in written_companies:
-            written_companies.add(sid)
+        company_id = _company_id(siren, domain, company_name)
+        seen_key = (company_id, tuple(company))
+        if seen_key not in written_companies:
+            written_companies.add(seen_key)
             batch.add(batch.pending_companies, company_id, stmt_source, locator, now,
                       state.run_id, company)
         person.append(("company_id", company_id))
@@ -332,6 +331,19 @@ def _person_row(
               state.run_id, person)
     state.add("written")
     return None
+
+
+@lru_cache(maxsize=65536)
+def _company_id(siren: str | None, domain: str | None, name: str | None) -> str:
+    """The company's id from its best natural key: SIREN, then domain, then name."""
+    if siren:
+        return make_id("company", f"siren:{siren}")
+    if domain:
+        return make_id("company", f"domain:{domain}")
+    return make_id("company", f"name:{company_name_key(name or '')}")
+
+
+_country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or value)
 
 
 def _natural_person_key(
@@ -362,7 +374,7 @@ def _fold(text: str) -> str:
 def _company_row(
     mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
     stmt_source: str, source_name: str, matcher: SuppressionMatcher,
-    written_companies: set[int],
+    written_companies: set[Any],
 ) -> str | None:
     company: list[Fact] = []
     name = domain = siren = None
@@ -374,7 +386,7 @@ def _company_row(
                 company.append(("email", address))
             continue
         if field_name == "country":
-            value = normalize_country(value) or value
+            value = _country(value)
         fact: Fact = (field_name, value) if confidence == FILE_CONFIDENCE else (
             field_name, value, confidence)
         company.append(fact)
@@ -399,7 +411,7 @@ def _company_row(
             f"name:{company_name_key(name or '')}")
         company.append(("source_id", f"{source_name}:row-{record.row}"))
     batch.add(batch.pending_companies, make_id("company", key), stmt_source,
-              f"row={record.row}", utc_now(), state.run_id, company)
+              f"row={record.row}", batch.now, state.run_id, company)
     state.add("written")
     return None
 
@@ -414,7 +426,7 @@ def _quarantine(
         csv.writer(line, delimiter=delimiter, lineterminator="").writerow(record.cells)
         raw = line.getvalue()
     elif not raw and record.values is not None:
-        raw = json.dumps(record.values, ensure_ascii=False)
+        raw = dumps(record.values)
     # Surrogates (undecodable bytes kept by surrogateescape) cannot be stored as UTF-8.
     raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
     key = hashlib.sha1(
@@ -429,7 +441,7 @@ def _quarantine(
             "reason": reason,
             "raw": raw,
             "run_id": state.run_id,
-            "created_at": utc_now(),
+            "created_at": batch.now,
         }
     )
     state.add("quarantined")
@@ -439,28 +451,31 @@ def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMat
     if not batch.items and not batch.quarantine:
         return
     with store.write():
-        rows, changed = _new_statements(store, batch)
+        rows, changed, known = _new_statements(store, batch)
         state.add("statements_added", store.add_statements(rows))
         companies = [c for c in batch.pending_companies if c in changed]
         if companies:
-            store.refresh_companies(companies, batch.pending_companies)
+            store.refresh_companies(companies, batch.pending_companies, known=known)
         people = [p for p in batch.pending_people if p in changed]
         if people:
-            store.refresh_people(people, batch.pending_people, matcher=matcher)
+            store.refresh_people(people, batch.pending_people, matcher=matcher, known=known)
         store.add_quarantine(batch.quarantine)
     state.add("people_touched", len(people))
     state.add("companies_touched", len(companies))
 
 
-def _new_statements(store: Store, batch: _Batch) -> tuple[list[tuple[Any, ...]], set[str]]:
+def _new_statements(
+    store: Store, batch: _Batch
+) -> tuple[list[tuple[Any, ...]], set[str], set[str]]:
     """Statement rows holding only facts this source has not stated yet.
 
     Restating a fact writes nothing: a row imported again, or a later export of the
-    same CRM where only the title changed, adds just what is new. Returns the rows
-    and the entities that got one.
+    same CRM where only the title changed, adds just what is new. Returns the rows,
+    the entities that got one, and the entities that already had a row. New entities
+    seen once in the batch (the bulk of a first import) skip the comparison.
     """
-    entities = {item[0] for item in batch.items}
-    known = store.existing("people", entities) | store.existing("companies", entities)
+    seen = Counter(item[0] for item in batch.items)
+    known = store.existing("people", seen) | store.existing("companies", seen)
     stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for entity_id, observations in store.observations_for(known).items():
         for o in observations:
@@ -470,18 +485,19 @@ def _new_statements(store: Store, batch: _Batch) -> tuple[list[tuple[Any, ...]],
     rows: list[tuple[Any, ...]] = []
     changed: set[str] = set()
     for entity_id, source, locator, now, run_id, facts in batch.items:
-        have = stated.setdefault((entity_id, source), set())
-        if have:
+        if entity_id in known or seen[entity_id] > 1:
+            have = stated.setdefault((entity_id, source), set())
             facts = [f for f in facts if (f[0], canonical_value(f[1])) not in have]
             if not facts:
                 continue
-        have.update((f[0], canonical_value(f[1])) for f in facts)
+            have.update((f[0], canonical_value(f[1])) for f in facts)
+        payload = facts_json(facts)
         rows.append((
-            statement_id(entity_id, source, facts), entity_id, source, locator, now,
-            FILE_CONFIDENCE, run_id, json.dumps(facts, ensure_ascii=False),
+            statement_id(entity_id, source, payload), entity_id, source, locator, now,
+            FILE_CONFIDENCE, run_id, payload,
         ))
         changed.add(entity_id)
-    return rows, changed
+    return rows, changed, known
 
 
 def check_readable(path: Path) -> None:

@@ -14,7 +14,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "COMPANY_FIELDS",
@@ -22,12 +22,20 @@ __all__ = [
     "PERSON_FIELDS",
     "Fact",
     "Observation",
+    "PendingStatement",
+    "best_of",
     "canonical_value",
     "company_name_key",
+    "dumps",
     "explode",
+    "facts_json",
+    "group_fields",
     "make_id",
+    "object_json",
+    "pending_observations",
     "pick_best",
     "pick_ranked",
+    "ranked_of",
     "statement_id",
 ]
 
@@ -85,9 +93,41 @@ LEGAL_ID_FIELDS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One fact about one entity, as one source stated it."""
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def dumps(value: object) -> str:
+    """JSON text with non-ASCII kept as is (readable, and searchable with LIKE).
+
+    One shared encoder: ``json.dumps(..., ensure_ascii=False)`` builds a new one per
+    call, which shows on a million-row import.
+    """
+    return _ENCODER.encode(value)
+
+
+def facts_json(facts: Iterable[Fact]) -> str:
+    """``[[field, value], [field, value, confidence]…]`` as JSON, built without the encoder
+    object's per-call overhead (one statement per imported row)."""
+    parts = []
+    for fact in facts:
+        if len(fact) == 2:
+            parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}]")
+        else:
+            parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}, {float(fact[2])!r}]")
+    return f"[{', '.join(parts)}]"
+
+
+def object_json(pairs: Iterable[tuple[str, str]]) -> str:
+    """A JSON object of string keys and values, in the given order."""
+    return "{" + ", ".join(f"{_encode(k)}: {_encode(v)}" for k, v in pairs) + "}"
+
+
+class Observation(NamedTuple):
+    """One fact about one entity, as one source stated it.
+
+    A named tuple rather than a dataclass: a bulk import builds millions of them.
+    """
 
     entity_id: str
     field: str
@@ -100,6 +140,23 @@ class Observation:
 
 
 Fact = tuple[str, str] | tuple[str, str, float]
+# A statement just written, kept in memory so a bulk import derives new rows without
+# reading its own writes back: (source, locator, observed_at, confidence, run_id, facts).
+PendingStatement = tuple[str, str | None, str, float, str, list[Fact]]
+
+
+def pending_observations(entity_id: str, statements: Iterable[PendingStatement]) -> list[
+    Observation
+]:
+    """The observations held by statements kept in memory (see ``PendingStatement``)."""
+    return [
+        Observation(
+            entity_id, fact[0], fact[1], source, observed_at,
+            fact[2] if len(fact) > 2 else confidence, run_id, locator,
+        )
+        for source, locator, observed_at, confidence, run_id, facts in statements
+        for fact in facts
+    ]
 
 
 def canonical_value(value: str) -> str:
@@ -109,16 +166,16 @@ def canonical_value(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
-def statement_id(entity_id: str, source: str, facts: Iterable[Fact]) -> int:
-    """A 63-bit integer from the sha1 of who, which source and which facts.
+def statement_id(entity_id: str, source: str, facts_json: str) -> int:
+    """A 63-bit integer from the sha1 of who, which source and the facts as stored.
 
-    Restating the same facts from the same source yields the same id, so
-    ``INSERT OR IGNORE`` writes nothing the second time. An integer id is the table's
-    own rowid: one B-tree instead of a table plus a unique text index.
+    The same statement made again yields the same id, so ``INSERT OR IGNORE`` writes
+    nothing the second time (a restated fact spelled differently is caught earlier, by
+    comparing canonical values before a statement is built). An integer id is the
+    table's own rowid: one B-tree instead of a table plus a unique text index.
     """
-    canon = sorted(f"{f[0]}\x1e{canonical_value(f[1])}" for f in facts)
     digest = hashlib.sha1(
-        "\x1f".join([entity_id, source, *canon]).encode(), usedforsecurity=False
+        f"{entity_id}\x1f{source}\x1f{facts_json}".encode(), usedforsecurity=False
     ).digest()
     return int.from_bytes(digest[:8], "big") >> 1
 
@@ -158,6 +215,41 @@ def _rank_key(obs: Observation, source_rank: dict[str, int]) -> tuple[float, str
     return (obs.confidence, obs.observed_at, -source_rank.get(family, 100), obs.value)
 
 
+def group_fields(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+    """Observations by field, in one pass, for the ``best_of``/``ranked_of`` helpers."""
+    groups: dict[str, list[Observation]] = {}
+    for obs in observations:
+        group = groups.get(obs.field)
+        if group is None:
+            groups[obs.field] = [obs]
+        else:
+            group.append(obs)
+    return groups
+
+
+def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
+    """The winning value among observations of one field."""
+    if len(group) == 1:
+        return group[0].value
+    return max(group, key=lambda o: _rank_key(o, source_rank)).value
+
+
+def ranked_of(group: list[Observation], source_rank: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """Distinct values of one field (spellings merged), best first, with their sources."""
+    if len(group) == 1:
+        return [(group[0].value, [group[0].source])]
+    grouped: dict[str, list[Observation]] = {}
+    for obs in group:
+        grouped.setdefault(canonical_value(obs.value), []).append(obs)
+    heads = [max(g, key=lambda o: _rank_key(o, source_rank)) for g in grouped.values()]
+    order = sorted(
+        zip(heads, grouped.values(), strict=True),
+        key=lambda pair: _rank_key(pair[0], source_rank),
+        reverse=True,
+    )
+    return [(head.value, sorted({o.source for o in g})) for head, g in order]
+
+
 def pick_best(
     observations: Iterable[Observation], source_rank: dict[str, int] | None = None
 ) -> dict[str, str]:
@@ -167,33 +259,19 @@ def pick_best(
     enricher's name) to a rank, lower first; unknown families rank last.
     """
     rank = source_rank or {}
-    best: dict[str, tuple[tuple[float, str, int, str], str]] = {}
-    for obs in observations:
-        if obs.field in MULTI_FIELDS:
-            continue
-        key = _rank_key(obs, rank)
-        held = best.get(obs.field)
-        if held is None or key > held[0]:
-            best[obs.field] = (key, obs.value)
-    return {field: value for field, (_, value) in best.items()}
+    return {
+        field: best_of(group, rank)
+        for field, group in group_fields(observations).items()
+        if field not in MULTI_FIELDS
+    }
 
 
 def pick_ranked(
     observations: Iterable[Observation], field: str, source_rank: dict[str, int] | None = None
 ) -> list[tuple[str, list[str]]]:
     """Every distinct value of a multi-valued field, best first, with the sources behind it."""
-    rank = source_rank or {}
-    grouped: dict[str, list[Observation]] = {}
-    for obs in observations:
-        if obs.field == field:
-            grouped.setdefault(canonical_value(obs.value), []).append(obs)
-    heads = [max(group, key=lambda o: _rank_key(o, rank)) for group in grouped.values()]
-    order = sorted(
-        zip(heads, grouped.values(), strict=True),
-        key=lambda pair: _rank_key(pair[0], rank),
-        reverse=True,
-    )
-    return [(head.value, sorted({o.source for o in group})) for head, group in order]
+    group = [o for o in observations if o.field == field]
+    return ranked_of(group, source_rank or {}) if group else []
 
 
 # Legal forms stripped from a company name to build its match key. Longest first so

@@ -30,6 +30,8 @@ __all__ = [
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SEPARATORS = re.compile(r"[;,\s/|]+")
 _ANGLE = re.compile(r"<([^<>]+@[^<>]+)>")
+# The common case, answered without the slower path: one ASCII address, nothing around it.
+_PLAIN_EMAIL = re.compile(r"\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]*[A-Za-z0-9]\s*\Z")
 
 
 def clean_emails(cell: str) -> list[str]:
@@ -40,6 +42,8 @@ def clean_emails(cell: str) -> list[str]:
     invisible characters. Validation proper is the email enricher's job; a cell
     with no ``@`` is kept whole so the enricher can mark it invalid.
     """
+    if _PLAIN_EMAIL.match(cell):
+        return [cell.strip()]
     text = unicodedata.normalize("NFC", cell.translate(_INVISIBLE)).strip()
     if not text:
         return []

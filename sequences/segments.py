@@ -22,15 +22,17 @@ _DEFAULT_EXTRAS = ("company", "title", "location", "second_channel", "firmograph
 _DEFAULT_MIN = 2
 
 
-def _channels(person: Mapping[str, Any]) -> list[str]:
+def _channels(
+    person: Mapping[str, Any], emails: Any = None, phones: Any = None
+) -> list[str]:
     """Contact channels not known to be dead: email, phone, LinkedIn."""
     channels = []
-    emails = _as_list(person.get("emails"))
+    emails = _as_list(person.get("emails") if emails is None else emails)
     if any(e.get("status") != "invalid" for e in emails) or (
         not emails and person.get("email")
     ):
         channels.append("email")
-    phones = _as_list(person.get("phones"))
+    phones = _as_list(person.get("phones") if phones is None else phones)
     if any(p.get("valid") is not False for p in phones) or (not phones and person.get("phone")):
         channels.append("phone")
     if person.get("linkedin_url"):
@@ -45,7 +47,8 @@ def _as_list(value: Any) -> list[dict[str, Any]]:
 
 
 def extras_present(
-    person: Mapping[str, Any], company: Mapping[str, Any] | None
+    person: Mapping[str, Any], company: Mapping[str, Any] | None,
+    channels: list[str] | None = None,
 ) -> list[str]:
     """Which kinds of context beyond a name and one contact method the person has."""
     found = []
@@ -57,7 +60,7 @@ def extras_present(
         "address"
     ):
         found.append("location")
-    if len(_channels(person)) >= 2:
+    if len(_channels(person) if channels is None else channels) >= 2:
         found.append("second_channel")
     if company and any(company.get(k) for k in ("industry", "naf", "headcount", "siren")):
         found.append("firmographics")
@@ -65,7 +68,8 @@ def extras_present(
 
 
 def tag_person(
-    person: Mapping[str, Any], company: Mapping[str, Any] | None, rule: Any = None
+    person: Mapping[str, Any], company: Mapping[str, Any] | None, rule: Any = None, *,
+    emails: list[dict[str, Any]] | None = None, phones: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     """``["enriched"]`` or ``["non-enriched"]``: exactly one, always.
 
@@ -76,7 +80,8 @@ def tag_person(
     """
     wanted = tuple(getattr(rule, "enriched_extras", _DEFAULT_EXTRAS))
     minimum = int(getattr(rule, "enriched_min_extras", _DEFAULT_MIN))
-    if not _channels(person):
+    channels = _channels(person, emails, phones)
+    if not channels:
         return [NON_ENRICHED]
-    extras = [e for e in extras_present(person, company) if e in wanted]
+    extras = [e for e in extras_present(person, company, channels) if e in wanted]
     return [ENRICHED] if len(extras) >= minimum else [NON_ENRICHED]

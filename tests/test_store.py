@@ -90,10 +90,9 @@ def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
     from prospecting.models import statement_id
 
     with Store(db) as store:
-        facts = [("first_name", "Zoé"), ("email", "zoe@lumenia.example", 0.7)]
+        facts = '[["first_name", "Zoé"], ["email", "zoe@lumenia.example", 0.7]]'
         row = (statement_id("p_1", "csv:x", facts), "p_1", "csv:x", "row=2",
-               "2026-01-01T00:00:00+00:00", 0.8, "r1",
-               '[["first_name", "Zoé"], ["email", "zoe@lumenia.example", 0.7]]')
+               "2026-01-01T00:00:00+00:00", 0.8, "r1", facts)
         with store.write():
             assert store.add_statements([row]) == 1
             assert store.add_statements([row]) == 0
