@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -130,3 +131,37 @@ def test_make_id_ignores_case_and_spacing():
     assert make_id("company", "domain:ACME.example ") == make_id("company", "domain:acme.example")
     assert make_id("company", "x").startswith("c_")
     assert canonical_value("  Jean   DUPONT ") == "jean dupont"
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        [("first_name", "Zoé"), ("last_name", "Martin"), ("email", "zoe@lumenia.example"),
+         ("phone", "+33 1 99 00 12 34"), ("source_id", "crm:7"), ("extra:Notes", "vu au salon"),
+         ("extra:Stage", "Lead"), ("company_id", "c_1"), ("country", "FR")],
+        [("full_name", "Bob Smith"), ("phone", "020 7946 0123")],
+        [("first_name", "Ana"), ("email", "a@x.example")],
+        [("linkedin_url", "https://www.linkedin.com/in/ana")],
+    ],
+)
+def test_direct_and_general_derivations_agree(db: Path, facts):
+    from prospecting.models import pending_observations
+    from prospecting.store import _direct_person_row
+
+    statement = ("csv:crm", "row=2", "2026-01-01T00:00:00+00:00", 0.8, "r1", facts)
+    with Store(db) as store:
+        direct = _direct_person_row("p_1", statement, "now")
+        general = store._person_row("p_1", pending_observations("p_1", [statement]), "now")
+    assert direct is not None
+    for key in general:
+        if key in ("emails", "phones", "extra", "source_ids", "sources"):
+            assert json.loads(direct[key]) == json.loads(general[key]), key
+        else:
+            assert direct[key] == general[key], key
+
+
+def test_direct_derivation_declines_repeated_fields():
+    from prospecting.store import _direct_person_row
+
+    facts = [("email", "a@x.example"), ("email", "b@x.example", 0.7)]
+    assert _direct_person_row("p_1", ("csv:a", None, "t", 0.8, "r", facts), "now") is None
