@@ -1,0 +1,71 @@
+"""kill -9 at random points during an import, then re-run: same database as a clean run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from prospecting import api
+
+from .conftest import dump, write
+
+ROOT = Path(__file__).resolve().parents[1]
+IMPORT = (
+    "import sys; from prospecting import api\n"
+    "api.import_files(sys.argv[1], [sys.argv[2]], source='crm', id_column='Record ID',"
+    " config=sys.argv[3])\n"
+)
+
+
+@pytest.fixture(scope="module")
+def people_csv(tmp_path_factory) -> Path:
+    spec = importlib.util.spec_from_file_location("gen_people", ROOT / "bench" / "gen_people.py")
+    if spec is None or spec.loader is None:
+        pytest.skip("bench/gen_people.py is not in this checkout")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    path = tmp_path_factory.mktemp("crash") / "people.csv"
+    module.write_people_csv(path, 6000, seed=3)
+    return path
+
+
+def state_of(db: Path) -> tuple:
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    statements = conn.execute("SELECT count(*) FROM statements").fetchone()[0]
+    ids = sorted(r[0] for r in conn.execute("SELECT id FROM statements"))
+    conn.close()
+    people = sorted(json.dumps(p, sort_keys=True) for p in dump(db))
+    companies = sorted(json.dumps(c, sort_keys=True) for c in dump(db, "--kind", "companies"))
+    return statements, ids, people, companies
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv: Path, seed):
+    config = write(tmp_path / "p.toml", "[import]\nbatch_size = 250\n")
+    clean = tmp_path / "clean.db"
+    api.import_files(clean, [people_csv], source="crm", id_column="Record ID", config=config)
+
+    crashed = tmp_path / "crashed.db"
+    rng = random.Random(seed)
+    for _ in range(2):  # two kills at random points, then a full run
+        proc = subprocess.Popen([sys.executable, "-c", IMPORT, crashed, people_csv, config])
+        time.sleep(rng.uniform(0.3, 1.5))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    subprocess.run([sys.executable, "-c", IMPORT, crashed, people_csv, config], check=True)
+
+    assert state_of(crashed) == state_of(clean)
+    runs = api.status(crashed)["runs"]
+    assert runs[0]["status"] == "done"
