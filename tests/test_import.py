@@ -114,22 +114,33 @@ def test_name_and_company_without_contact_is_a_prospect(tmp_path: Path, db: Path
 
 def test_each_quarantine_reason(tmp_path: Path, db: Path):
     path = write(tmp_path / "bad.csv",
-                 b"first_name,last_name,email\n"
-                 b"Jean,Dupont,jean@acme.example\n"        # 2 good
+                 b"first_name,last_name,email,city\n"
+                 b"Jean,Dupont,jean@acme.example\n"        # 2 stored (short rows are padded)
                  b",,\n"                                   # 3 blank: skipped, not data
-                 b"a,b,c,d\n"                              # 4 too many fields
-                 b",,\n"
-                 b"Ren\xe9,Ch\xe2teau,rene@acme.example\n"  # 6 cp1252 bytes in a UTF-8 file
-                 b",,   \n"                               # 7 blank
-                 b"\"" + b"x" * (1 << 20) + b"\",y,z\n"      # 8 field over 1 MiB
-                 b",,,\n"                                  # 9 only delimiters + extra cell
-                 )
+                 b"a,b,c,d,e\n"                            # 4 too many fields
+                 + "H\u00e9l\u00e8ne,Durand,h@acme.example\n".encode() * 20  # 5-24 stored
+                 + b"Ren\xe9,Ch\xe2teau,rene@acme.example\n"  # 25 cp1252 bytes in UTF-8
+                 b",,   \n"                                # 26 blank
+                 b"\"" + b"x" * ((1 << 20) + 10) + b"\",y,z\n"  # 27 field over 1 MiB
+                 b"Ana;Smith;ana@acme.example\n"           # 28 wrong delimiter
+                 b",,,Paris\n"                             # 29 no name, no contact
+                 b"Bob,Smith,bob@acme.example\n")          # 30 stored
     report = api.import_files(db, [path])
     reasons = {r[1]: r[2] for r in quarantine(db)}
-    assert reasons[4].startswith("too many fields")
+    assert reasons == {
+        4: "too many fields (5, header has 4)",
+        25: "undecodable bytes",
+        27: reasons[27],
+        28: "delimiter mismatch (expected ',')",
+        29: "no name and no contact method",
+    }
+    assert "larger than" in reasons[27]
+    assert (report.read, report.written, report.quarantined) == (27, 22, 5)
+    assert report.details["blank"] == 2
     assert report.read == report.written + report.quarantined + report.skipped
-    assert report.quarantined == len(quarantine(db))
     assert report.exit_code == 1
+    raw = {r[1]: r[3] for r in quarantine(db)}
+    assert raw[25] == "Ren\\xe9,Ch\\xe2teau,rene@acme.example"
 
 
 def test_no_name_and_no_contact(tmp_path: Path, db: Path):
