@@ -34,8 +34,13 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
         -- canonical facts, so restating the same thing writes nothing. One row per
         -- source record keeps bulk imports at bulk-insert speed; the observations
         -- view below gives the same truth one row per fact.
+        --
+        -- Rows are appended in write order (seq) and found by the unique hash (id) and
+        -- by entity: a hash as the table's own key would scatter a bulk import's writes
+        -- over the whole file.
         CREATE TABLE statements (
-            id INTEGER PRIMARY KEY,
+            seq INTEGER PRIMARY KEY,
+            id INTEGER NOT NULL UNIQUE,
             entity_id TEXT NOT NULL,
             source TEXT NOT NULL,
             locator TEXT,
@@ -61,8 +66,10 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
             FROM statements AS s, json_each(s.facts) AS f;
 
         -- Views derived from observations by Store.refresh(); never edited directly.
+        -- seq keeps new rows appended at the end of the table (see statements).
         CREATE TABLE people (
-            id TEXT PRIMARY KEY,
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
             first_name TEXT,
             last_name TEXT,
             full_name TEXT,
@@ -96,7 +103,8 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
         CREATE INDEX people_email ON people(email);
 
         CREATE TABLE companies (
-            id TEXT PRIMARY KEY,
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
             name TEXT,
             legal_name TEXT,
             domain TEXT,

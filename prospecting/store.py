@@ -120,7 +120,7 @@ class Store:
             if mode != "wal":
                 raise StoreError(f"{self.path}: cannot switch to WAL mode (got {mode})")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self.conn.execute("PRAGMA cache_size = -65536")
+            self.conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(
