@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,9 +31,7 @@ from .models import (
     canonical_value,
     company_name_key,
     dumps,
-    facts_json,
     make_id,
-    statement_id,
 )
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
@@ -125,7 +122,7 @@ def _digits(value: str) -> str:
 
 @dataclass
 class _Batch:
-    items: list[tuple[str, str, str, str, str, list[Fact]]] = field(default_factory=list)
+    items: list[tuple[str, str, str, str, float, str, list[Fact]]] = field(default_factory=list)
     pending_people: dict[str, list[PendingStatement]] = field(default_factory=dict)
     pending_companies: dict[str, list[PendingStatement]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
@@ -138,7 +135,7 @@ class _Batch:
         self, pending: dict[str, list[PendingStatement]], entity_id: str, source: str,
         locator: str, now: str, run_id: str, facts: list[Fact],
     ) -> None:
-        self.items.append((entity_id, source, locator, now, run_id, facts))
+        self.items.append((entity_id, source, locator, now, FILE_CONFIDENCE, run_id, facts))
         statement = (source, locator, now, FILE_CONFIDENCE, run_id, facts)
         held = pending.get(entity_id)
         if held is None:
@@ -451,8 +448,8 @@ def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMat
     if not batch.items and not batch.quarantine:
         return
     with store.write():
-        rows, changed, known = _new_statements(store, batch)
-        state.add("statements_added", store.add_statements(rows))
+        added, changed, known = store.state_facts(batch.items)
+        state.add("statements_added", added)
         companies = [c for c in batch.pending_companies if c in changed]
         if companies:
             store.refresh_companies(companies, batch.pending_companies, known=known)
@@ -462,42 +459,6 @@ def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMat
         store.add_quarantine(batch.quarantine)
     state.add("people_touched", len(people))
     state.add("companies_touched", len(companies))
-
-
-def _new_statements(
-    store: Store, batch: _Batch
-) -> tuple[list[tuple[Any, ...]], set[str], set[str]]:
-    """Statement rows holding only facts this source has not stated yet.
-
-    Restating a fact writes nothing: a row imported again, or a later export of the
-    same CRM where only the title changed, adds just what is new. Returns the rows,
-    the entities that got one, and the entities that already had a row. New entities
-    seen once in the batch (the bulk of a first import) skip the comparison.
-    """
-    seen = Counter(item[0] for item in batch.items)
-    known = store.existing("people", seen) | store.existing("companies", seen)
-    stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for entity_id, observations in store.observations_for(known).items():
-        for o in observations:
-            stated.setdefault((entity_id, o.source), set()).add(
-                (o.field, canonical_value(o.value))
-            )
-    rows: list[tuple[Any, ...]] = []
-    changed: set[str] = set()
-    for entity_id, source, locator, now, run_id, facts in batch.items:
-        if entity_id in known or seen[entity_id] > 1:
-            have = stated.setdefault((entity_id, source), set())
-            facts = [f for f in facts if (f[0], canonical_value(f[1])) not in have]
-            if not facts:
-                continue
-            have.update((f[0], canonical_value(f[1])) for f in facts)
-        payload = facts_json(facts)
-        rows.append((
-            statement_id(entity_id, source, payload), entity_id, source, locator, now,
-            FILE_CONFIDENCE, run_id, payload,
-        ))
-        changed.add(entity_id)
-    return rows, changed, known
 
 
 def check_readable(path: Path) -> None:

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
@@ -28,15 +29,19 @@ from .models import (
     COMPANY_FIELDS,
     LEGAL_ID_FIELDS,
     PERSON_FIELDS,
+    Fact,
     Observation,
     PendingStatement,
     best_of,
+    canonical_value,
     dumps,
     explode,
+    facts_json,
     group_fields,
     object_json,
     pending_observations,
     ranked_of,
+    statement_id,
 )
 from .privacy import SuppressionMatcher, e164_shape
 
@@ -264,6 +269,43 @@ class Store:
         before = self.conn.total_changes
         self.conn.executemany(_INSERT_STATEMENT, rows)
         return self.conn.total_changes - before
+
+    def state_facts(
+        self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]]
+    ) -> tuple[int, set[str], set[str]]:
+        """Write statements holding only facts their source has not stated yet.
+
+        ``items`` are (entity_id, source, locator, observed_at, confidence, run_id, facts).
+        Restating a fact writes nothing: a row imported again, a later export of the same
+        CRM where only the title changed, an enricher re-run on unchanged input, all add
+        just what is new. Entities with no row yet and seen once (the bulk of a first
+        import) skip the comparison. Returns how many statements were written, the
+        entities that got one, and the entities that already had a row.
+        """
+        seen = Counter(item[0] for item in items)
+        known = self.existing("people", seen) | self.existing("companies", seen)
+        stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for entity_id, observations in self.observations_for(known).items():
+            for o in observations:
+                stated.setdefault((entity_id, o.source), set()).add(
+                    (o.field, canonical_value(o.value))
+                )
+        rows: list[tuple[Any, ...]] = []
+        changed: set[str] = set()
+        for entity_id, source, locator, observed_at, confidence, run_id, facts in items:
+            if entity_id in known or seen[entity_id] > 1:
+                have = stated.setdefault((entity_id, source), set())
+                facts = [f for f in facts if (f[0], canonical_value(f[1])) not in have]
+                if not facts:
+                    continue
+                have.update((f[0], canonical_value(f[1])) for f in facts)
+            payload = facts_json(facts)
+            rows.append((
+                statement_id(entity_id, source, payload), entity_id, source, locator,
+                observed_at, confidence, run_id, payload,
+            ))
+            changed.add(entity_id)
+        return self.add_statements(rows), changed, known
 
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
         """Every fact about each entity, exploded from its statements."""
