@@ -356,12 +356,28 @@ class Store:
         a bulk import derives new rows without reading its own writes back.
         """
         ids = list(dict.fromkeys(ids))
-        grouped = self._gather("companies", ids, pending, known)
-        counts = self._people_counts(ids)
+        if known is None and pending:
+            known = self.existing("companies", ids)
+        single = {
+            cid: pending[cid][0]
+            for cid in ids
+            if pending and known is not None and cid not in known
+            and len(pending.get(cid, ())) == 1
+        }
+        grouped = self._gather("companies", [i for i in ids if i not in single], pending, known)
+        # A company with no row yet has no people counted yet either.
+        counts = self._people_counts([i for i in ids if i not in single])
         now = utc_now()
         rows = []
         for cid in ids:
-            obs = grouped.get(cid)
+            if cid in single:
+                row = _direct_company_row(cid, single[cid], now)
+                if row is not None:
+                    rows.append(row)
+                    continue
+                obs = pending_observations(cid, [single[cid]])
+            else:
+                obs = grouped.get(cid)
             if not obs:
                 self.conn.execute("DELETE FROM companies WHERE id = ?", (cid,))
                 continue
@@ -631,6 +647,44 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str) -> dict[
     row["source_ids"] = "[]" if source_id is None else f"[{encode_string(source_id)}]"
     row["sources"] = sources
     return row
+
+
+_COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
+
+
+def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tuple[Any, ...] | None:
+    """The row :meth:`Store._company_row` would build from one statement of a new company.
+
+    Only for the plain case (each field once, at most one email and phone, no extra
+    columns, no source id); anything else returns None and takes the general path.
+    """
+    source, _locator, _at, _confidence, _run, facts = statement
+    row: dict[str, Any] = dict.fromkeys(COMPANY_FIELDS)
+    email = phone = None
+    for fact in facts:
+        field, value = fact[0], fact[1]
+        if field in _COMPANY_FIELD_SET:
+            if row[field] is not None:
+                return None
+            row[field] = value
+        elif field == "email" and email is None:
+            email = value
+        elif field == "phone" and phone is None:
+            phone = value
+        else:
+            return None
+    row["id"] = cid
+    row["updated_at"] = now
+    row["people_count"] = 0
+    row["name"] = row["name"] or row["legal_name"]
+    row["legal_ids"] = object_json((f, row[f]) for f in LEGAL_ID_FIELDS if row.get(f))
+    row["emails"] = "[]" if email is None else f"[{encode_string(email)}]"
+    e164 = e164_shape(phone) if phone else None
+    row["phones"] = "[]" if e164 is None else f"[{encode_string(e164)}]"
+    row["extra"] = "{}"
+    row["source_ids"] = "[]"
+    row["sources"] = f"[{encode_string(source)}]"
+    return tuple(row[c] for c in _COMPANY_COLUMNS)
 
 
 def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, Any]]:

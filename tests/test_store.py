@@ -165,3 +165,30 @@ def test_direct_derivation_declines_repeated_fields():
 
     facts = [("email", "a@x.example"), ("email", "b@x.example", 0.7)]
     assert _direct_person_row("p_1", ("csv:a", None, "t", 0.8, "r", facts), "now") is None
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        [("name", "Lumenia SAS"), ("domain", "lumenia.example"), ("website", "https://lumenia.example"),
+         ("siren", "732829320"), ("naf", "62.01Z"), ("phone", "+33 1 99 00 12 34"),
+         ("country", "FR")],
+        [("legal_name", "Kerlann SARL")],
+        [("name", "Acme Ltd"), ("email", "hello@acme.example")],
+    ],
+)
+def test_direct_and_general_company_derivations_agree(db: Path, facts):
+    from prospecting.models import pending_observations
+    from prospecting.store import _COMPANY_COLUMNS, _direct_company_row
+
+    statement = ("csv:crm", "row=2", "2026-01-01T00:00:00+00:00", 0.8, "r1", facts)
+    with Store(db) as store:
+        direct = dict(zip(_COMPANY_COLUMNS, _direct_company_row("c_1", statement, "now"),
+                          strict=True))
+        general = dict(zip(_COMPANY_COLUMNS, store._company_row(
+            "c_1", pending_observations("c_1", [statement]), 0, "now"), strict=True))
+    for key, value in general.items():
+        if key in ("legal_ids", "emails", "phones", "extra", "source_ids", "sources"):
+            assert json.loads(direct[key]) == json.loads(value), key
+        else:
+            assert direct[key] == value, key
