@@ -1,0 +1,558 @@
+"""Person names: civility, given name, middle, family name, suffix; particle-aware casing.
+
+:func:`split_name` takes a full name or separate first/last fields and never raises.
+:func:`recase_name` fixes the casing of text typed in ALL CAPS or all lower case and keeps
+mixed-case text as the person wrote it (reliability DD-5):
+
+- particles: ``de``, ``du``, ``des``, ``d'``, ``van``, ``von``, ``der``, ``den``, ``da``,
+  ``dos`` are lower case; the French article after them keeps its capital
+  (``DE LA FONTAINE`` → ``de La Fontaine``, ``LE PEN`` → ``Le Pen``, ``BEN ALI`` →
+  ``Ben Ali``); a particle that is the last word is a name (``LE`` → ``Le``);
+- hyphens and apostrophes: ``JEAN-PIERRE`` → ``Jean-Pierre``, ``O'NEIL`` → ``O'Neil``,
+  ``D'ARTAGNAN`` → ``d'Artagnan``; typographic apostrophes become ``'``;
+- ``Mc`` always (``MCDONALD``, ``McDONALD`` → ``McDonald``), ``Mac`` only for known names
+  (``MacLeod`` but ``Macron``);
+- in mixed-case text only shouting words are re-cased (``Jean DUPONT`` → ``Jean Dupont``);
+  ``de la Fontaine`` stays as written.
+
+Word order: ``LAST, First`` and the French ``DUPONT Jean`` (a word in capitals among
+mixed-case words is the family name) are recognised; otherwise the given name comes first
+and the family name starts at its first particle (``Anne van der Berg``).
+
+The splitter is this module's own: nameparser reads ``M.`` as a first name and splits
+``Ben Ali``, and runs at a few thousand names a second. Results are cached per input.
+
+Reasons: ``ok``, ``empty``, ``not a person`` (a role such as ``Direction Commerciale``,
+``Service client``, ``Contact``: no parts), ``first_name_only``, ``last_name_only``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from prospecting.models import strip_accents
+
+__all__ = ["NameParts", "recase_name", "split_name"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameParts:
+    """One person's name in parts; ``initials`` is true when the given name is initials."""
+
+    civility: str | None
+    first_name: str | None
+    middle: str | None
+    last_name: str | None
+    suffix: str | None
+    full_name: str | None
+    initials: bool
+    reason: str
+
+
+# Lower case inside a family name (unless last): French, Dutch, German, Portuguese.
+# fmt: off
+_LOWER_PARTICLES = frozenset(
+    {"de", "du", "des", "d", "van", "von", "der", "den", "ter", "ten", "te", "da", "das",
+     "dos", "do", "zu", "zum", "zur", "y", "e"}
+)
+# fmt: on
+# Particles that start a family name but keep their capital (French articles, Italian and
+# Arabic particles).
+# fmt: off
+_CAPITAL_PARTICLES = frozenset(
+    {"le", "la", "les", "di", "del", "della", "dello", "dalla", "ben", "bin", "ibn", "el",
+     "al", "st", "ste", "saint", "sainte", "mac", "mc", "ap", "ou"}
+)
+# fmt: on
+_JOINING = (_LOWER_PARTICLES | _CAPITAL_PARTICLES) - {"y", "e", "mac", "mc", "ou", "ap"}
+
+# fmt: off
+_MAC_NAMES = frozenset(
+    {"macdonald", "macleod", "mackenzie", "mackay", "macarthur", "macgregor", "macintyre",
+     "macmillan", "maclean", "macneil", "macneill", "macpherson", "macaulay", "macbride",
+     "macdougall", "macfarlane", "maclaren", "maclachlan", "macintosh", "mackintosh",
+     "macnamara", "macinnes", "mackinnon", "macrae", "macdowell", "macquarrie", "macallister",
+     "macalister", "maccallum", "macdonnell", "macewan", "macgillivray", "mackenna",
+     "maclennan", "macnab", "macnaughton", "macqueen", "macdermott", "macmahon"}
+)
+# fmt: on
+
+# fmt: off
+_CIVILITIES = {
+    "m.": "M.", "mr": "Mr", "mr.": "Mr", "monsieur": "M.", "mister": "Mr",
+    "mme": "Mme", "mme.": "Mme", "madame": "Mme",
+    "mlle": "Mlle", "mlle.": "Mlle", "melle": "Mlle", "mademoiselle": "Mlle",
+    "dr": "Dr", "dr.": "Dr", "docteur": "Dr", "doctor": "Dr",
+    "pr": "Pr", "pr.": "Pr", "prof": "Pr", "prof.": "Pr", "professeur": "Pr", "professor": "Pr",
+    "me": "Me", "me.": "Me", "maitre": "Me",
+    "mrs": "Mrs", "mrs.": "Mrs", "ms": "Ms", "ms.": "Ms", "miss": "Miss",
+    "herr": "Herr", "frau": "Frau", "sir": "Sir", "dame": "Dame",
+}
+# fmt: on
+# fmt: off
+_SUFFIXES = {
+    "jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.",
+    "ii": "II", "iii": "III", "iv": "IV", "phd": "PhD", "ph.d.": "PhD", "ph.d": "PhD",
+    "md": "MD", "m.d.": "MD", "esq": "Esq.", "esq.": "Esq.", "mba": "MBA",
+}
+# fmt: on
+# A "name" made only of these words (and the small words below) is a role, not a person.
+_ROLE_WORDS_TEXT = """
+direction directeur directrice dirigeant service services contact contacts accueil
+standard secretariat secretaire comptabilite compta commercial commerciale commerciaux
+ventes vente sales marketing communication support info infos information informations
+administration administratif administrative admin webmaster team equipe department
+departement dept client clients clientele customer customers care rh hr ressources
+humaines human resources recrutement recruitment recruiting jobs emploi carrieres careers
+presse press media medias reception helpdesk hotline facturation billing achats
+purchasing juridique legal technique technical office bureau siege agence magasin
+boutique shop store sav apres noreply newsletter management gestion partenariats
+partnerships manager responsable president presidente ceo pdg gerant gerante fondateur
+founder general generale relations relation commande commandes orders export
+international assistance support technique informatique it devis quote quotes
+service-client inconnu unknown anonymous anonyme destinataire recipient utilisateur user
+"""
+_ROLE_WORDS = frozenset(_ROLE_WORDS_TEXT.split())
+_SMALL_WORDS_TEXT = "de du des la le les l d et and of the en a au aux pour for to"
+_SMALL_WORDS = frozenset(_SMALL_WORDS_TEXT.split())
+# fmt: off
+_PLACEHOLDERS = frozenset(
+    {"", "n/a", "na", "nc", "n.c.", "n.a.", "-", "--", "?", "none", "null", "nan", "nil",
+     "test", "xxx", "x", "xx", "inconnu", "unknown", "aucun", "vide", "empty"}
+)
+# fmt: on
+
+_CROSSES = frozenset({"x", "xx", "xxx", "xxxx"})  # "Jean X": family name not known
+_APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʹ′`´‛", "'"))
+_HYPHENS = str.maketrans(dict.fromkeys("‐‑‒﹣－", "-"))
+_SEGMENT = re.compile(r"([-'.])")
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|\"[^\"]*\"|“[^”]*”|«[^»]*»")
+_PIECES = re.compile(r"\s+[-–—|/•·]\s+|\s*[|•]\s*")
+_SPACES = re.compile(r"\s+")
+_UNUSUAL = re.compile(r"[^\w\s\-'.,]|[\d_|•/–—]")
+_VOWELS = frozenset("aeiouyàâäéèêëïîôöùûüÿœæ")
+_EMPTY = NameParts(None, None, None, None, None, None, False, "empty")
+_NOT_A_PERSON = NameParts(None, None, None, None, None, None, False, "not a person")
+
+
+# ---------------------------------------------------------------------------------------------
+# Casing
+
+
+def recase_name(text: str) -> str:
+    """Particle-aware casing of ALL CAPS or all lower case text; mixed case is kept.
+
+    Whitespace is collapsed and typographic apostrophes become ``'``. Idempotent; never
+    raises.
+    """
+    if not isinstance(text, str):
+        return ""
+    return _recase(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _recase(text: str) -> str:
+    text = _SPACES.sub(" ", text.translate(_APOSTROPHES).translate(_HYPHENS)).strip()
+    return _case(text, particles=True)
+
+
+def _case(text: str, *, particles: bool) -> str:
+    """:func:`_case_once`, kept only when a second pass would not change it again.
+
+    A few letters have no reversible case mapping (a leading letter with no capital, some
+    ligatures and digraphs); then the text is returned as it came, so casing is idempotent.
+    """
+    result = _case_once(text, particles=particles)
+    if result != text and _case_once(result, particles=particles) != result:
+        return text
+    return result
+
+
+def _case_once(text: str, *, particles: bool) -> str:
+    words = text.split(" ") if text else []
+    uniform = _is_uniform(text)
+    last = len(words) - 1
+    return " ".join(
+        _recase_word(word, followed=index < last, particles=particles)
+        if uniform or _is_shouting(word)
+        else word
+        for index, word in enumerate(words)
+    )
+
+
+def _is_uniform(text: str) -> bool:
+    """True for text in ALL CAPS or all lower case (with at least one cased letter)."""
+    if text.isascii():
+        return text.isupper() or text.islower()
+    has_upper = has_lower = False
+    for char in text:
+        if char.isupper():
+            has_upper = True
+        elif char.islower():
+            has_lower = True
+        if has_upper and has_lower:
+            return False
+    return has_upper or has_lower
+
+
+def _is_shouting(word: str) -> bool:
+    """A word in capitals inside mixed-case text (``DUPONT``, ``McDONALD``), not initials."""
+    if word.islower() or (word[:1].isupper() and word[1:].islower()):
+        return False  # lower case or Capitalised
+    if _is_initials(word):
+        return False
+    cased = [c for c in word if c.isupper() or c.islower()]
+    if len(cased) >= 2 and all(c.isupper() for c in cased):
+        return True
+    run = 0
+    for char in word:
+        run = run + 1 if char.isupper() else 0
+        if run >= 3:
+            return True
+    return False
+
+
+def _recase_word(word: str, *, followed: bool, particles: bool = True) -> str:
+    """One word: particles lower case when a name follows, every other part capitalised."""
+    if _is_initials(word) and not any(c.islower() for c in word) and "." not in word:
+        return word  # JP, JB: initials typed in capitals stay so
+    folded = _fold_word(word)
+    if particles and followed and folded in _LOWER_PARTICLES:
+        return word.lower()
+    segments = _SEGMENT.split(word)
+    out: list[str] = []
+    for i, segment in enumerate(segments):
+        if not segment or segment in "-'.":
+            out.append(segment)
+            continue
+        before_apostrophe = i + 1 < len(segments) and segments[i + 1] == "'"
+        if particles and before_apostrophe and i == 0 and _fold_word(segment) == "d":
+            # d'Artagnan, d'Estaing: the elided particle stays lower case.
+            out.append(segment.lower())
+            continue
+        out.append(_capitalize(segment))
+    return "".join(out)
+
+
+def _capitalize(segment: str) -> str:
+    lower = segment.lower()
+    folded = _fold_word(lower)
+    if len(folded) > 3 and folded.startswith("mc"):
+        return "Mc" + _title(lower[2:])
+    if folded in _MAC_NAMES:
+        return "Mac" + _title(lower[3:])
+    if segment[:1].isupper():
+        return segment[0] + segment[1:].lower()  # keeps İ whole: its lower case is two letters
+    return _title(lower)
+
+
+def _title(text: str) -> str:
+    if not text:
+        return text
+    head = text[0].upper()
+    if len(head) != 1:  # 'ŉ'.upper() is two characters: keep the letter as it is
+        head = text[0]
+    return head + text[1:]
+
+
+def _fold_word(word: str) -> str:
+    if word.isascii():
+        return word.lower().strip(".'")
+    return strip_accents(word).casefold().strip(".'")
+
+
+def _is_initials(word: str) -> bool:
+    """``J.``, ``J.-P.``, ``J.P.``, ``J``, ``JP`` (capitals with no vowel)."""
+    if len(word) > 3 and "." not in word:
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if not letters or len(letters) > 3:
+        return False
+    if "." in word:
+        return all(len(seg) <= 1 for seg in re.split(r"[.\-\s]+", word) if seg)
+    if len(letters) == 1:
+        return True
+    return all(c.isupper() for c in letters) and not any(
+        strip_accents(c).lower() in _VOWELS for c in letters
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitting
+
+
+def split_name(
+    full: str | None = None, *, first: str | None = None, last: str | None = None
+) -> NameParts:
+    """Split and re-case a name, from ``full`` or from separate ``first``/``last`` fields.
+
+    When ``first`` or ``last`` is given they are used as they are split (a person's own
+    fields); ``full`` is then ignored. Never raises.
+    """
+    full = full if isinstance(full, str) else None
+    first = first if isinstance(first, str) else None
+    last = last if isinstance(last, str) else None
+    try:
+        return _split(full, first, last)
+    except Exception:  # a name that trips the splitter is reported, never raised
+        return _EMPTY
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _split(full: str | None, first: str | None, last: str | None) -> NameParts:
+    first_clean = _clean(first) if first else ""
+    last_clean = _clean(last) if last else ""
+    if first_clean or last_clean:
+        return _from_fields(first_clean, last_clean)
+    if not full:
+        return _EMPTY
+    return _from_full(full)
+
+
+def _from_fields(first: str, last: str) -> NameParts:
+    first_words, last_words = first.split(), last.split()
+    civility, first_words = _take_civility(first_words)
+    if civility is None and not first_words:
+        civility, last_words = _take_civility(last_words)
+    suffix, last_words = _take_suffix(last_words)
+    if _is_role(first_words + last_words):
+        return _NOT_A_PERSON
+    return _parts(civility, first_words, [], last_words, suffix)
+
+
+def _from_full(full: str) -> NameParts:
+    if "@" in full or "://" in full or "www." in full.lower():
+        return _NOT_A_PERSON
+    text = _clean(full)
+    if not text:
+        return _EMPTY
+    pieces = [p for p in _PIECES.split(text) if p.strip()]
+    person = [p for p in pieces if not _is_role(p.split())]
+    if not person:
+        return _NOT_A_PERSON
+    text = person[0].strip(" ,")
+    words = text.replace(",", " , ").split()
+    civility, words = _take_civility(words)
+    suffix, words = _take_suffix(words)
+    if "," in words:
+        given, family, comma_suffix = _comma_order(words)
+        suffix = suffix or comma_suffix
+        if given is not None:
+            if _is_role(given + family):
+                return _NOT_A_PERSON
+            given_civility, given = _take_civility(given, keep_one=False)  # Dupont, M. Jean
+            family_suffix, family = _take_suffix(family, least=2)  # Smith Jr., John
+            suffix = suffix or family_suffix
+            return _parts(civility or given_civility, given[:1], given[1:], family, suffix)
+        words = family
+    if not words:
+        return _EMPTY if civility is None else _parts(civility, [], [], [], suffix)
+    if _is_role(words):
+        return _NOT_A_PERSON
+    if civility and len(words) == 1:
+        return _parts(civility, [], [], words, suffix)  # M. Dupont, Dr Martin
+    given, middle, family = _order(words)
+    if given and family:
+        inner, rest = _take_civility([*given, *middle], keep_one=False)  # DUPONT Mme Marie
+        if inner:
+            civility = civility or inner
+            given, middle = rest[:1], rest[1:]
+    return _parts(civility, given, middle, family, suffix)
+
+
+def _comma_order(words: list[str]) -> tuple[list[str] | None, list[str], str | None]:
+    """``Dupont, Jean`` → given ``Jean``, family ``Dupont``; drops a trailing suffix or role."""
+    groups: list[list[str]] = [[]]
+    for word in words:
+        if word == ",":
+            groups.append([])
+        else:
+            groups[-1].append(word)
+    groups = [g for g in groups if g]
+    suffix = None
+    while len(groups) > 1:
+        tail = groups[-1]
+        if len(tail) == 1 and _fold_key(tail[0]) in _SUFFIXES:
+            suffix = _SUFFIXES[_fold_key(tail[0])]
+            groups.pop()
+        elif _is_role(tail):
+            groups.pop()
+        else:
+            break
+    if len(groups) == 2:
+        return groups[1], groups[0], suffix
+    return None, [w for g in groups for w in g], suffix
+
+
+def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Given, middle and family words of a name without a comma."""
+    if len(words) == 1:
+        return ([], [], words) if _looks_like_surname(words[0]) else (words, [], [])
+    if (
+        words[0].islower()
+        and _fold_word(words[0]) in _LOWER_PARTICLES
+        and not _is_uniform(" ".join(words))
+    ):
+        # "de la Fontaine Jean": a name that opens on a lower-case particle is a family name.
+        end = 0
+        while end < len(words) - 1 and _fold_word(words[end]) in _JOINING:
+            end += 1
+        return words[end + 1 : end + 2], words[end + 2 :], words[: end + 1]
+    classes = [_word_class(w) for w in words]
+    if "caps" in classes and "mixed" in classes:
+        # French order: the words in capitals are the family name (DUPONT Jean, Jean DUPONT).
+        if classes[0] in ("caps", "particle"):
+            end = 0
+            while end < len(words) and classes[end] in ("caps", "particle"):
+                end += 1
+            if "caps" in classes[:end]:
+                return words[end : end + 1], words[end + 1 :], words[:end]
+        if classes[-1] == "caps":
+            start = len(words)
+            while start > 0 and classes[start - 1] in ("caps", "particle"):
+                start -= 1
+            return words[:1], words[1:start], words[start:]
+    start = len(words) - 1
+    for i in range(1, len(words) - 1):
+        if _fold_word(words[i]) in _JOINING:
+            start = i
+            break
+    return words[:1], words[1:start], words[start:]
+
+
+def _looks_like_surname(word: str) -> bool:
+    """A lone word in capitals is a family name (DUPONT); a lone ``Julie`` a given name."""
+    letters = [c for c in word if (c.isupper() or c.islower()) and c != "ß"]
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and not _is_initials(word)
+
+
+def _word_class(word: str) -> str:
+    if word[:1].isupper() and word[1:].islower():
+        return "mixed"  # Capitalised, the common case
+    if _is_initials(word):
+        return "initials"
+    letters = [c for c in word if (c.isupper() or c.islower()) and c != "ß"]  # STRAUß is caps
+    if not letters:
+        return "other"
+    if all(c.isupper() for c in letters):
+        return "particle" if _fold_word(word) in _JOINING and len(letters) <= 3 else "caps"
+    if all(c.islower() for c in letters):
+        return "particle" if _fold_word(word) in _JOINING else "lower"
+    return "mixed"
+
+
+def _parts(
+    civility: str | None,
+    given: list[str],
+    middle: list[str],
+    family: list[str],
+    suffix: str | None,
+) -> NameParts:
+    first_name = _given_case(" ".join(given)) or None
+    middle_name = _given_case(" ".join(middle)) or None
+    last_name = recase_name(" ".join(family)) or None
+    if first_name is None and middle_name:
+        first_name, middle_name = middle_name, None
+    if first_name is None and last_name is None:
+        if civility is None:
+            return _EMPTY
+        return NameParts(civility, None, None, None, suffix, None, False, "empty")
+    full_name = " ".join(p for p in (first_name, middle_name, last_name, suffix) if p)
+    if first_name and last_name:
+        reason = "ok"
+    elif first_name:
+        reason = "first_name_only"
+    else:
+        reason = "last_name_only"
+    initials = bool(first_name) and all(_is_initials(w) for w in first_name.split())
+    return NameParts(
+        civility, first_name, middle_name, last_name, suffix, full_name, initials, reason
+    )
+
+
+def _given_case(text: str) -> str:
+    """A given name never takes particle casing (``Van``, ``Al``, ``D'Arcy`` are names)."""
+    return _case(text, particles=False) if text else ""
+
+
+def _take_civility(words: list[str], *, keep_one: bool = True) -> tuple[str | None, list[str]]:
+    """Leading civilities off; with ``keep_one`` a lone word stays (``Me`` may be a name)."""
+    civility = None
+    while len(words) >= (2 if keep_one else 1) and _fold_key(words[0]) in _CIVILITIES:
+        civility = civility or _CIVILITIES[_fold_key(words[0])]
+        words = words[1:]
+    return civility, words
+
+
+def _take_suffix(words: list[str], *, least: int = 3) -> tuple[str | None, list[str]]:
+    """A trailing Jr., III, PhD… off when ``least`` words (the suffix included) are there."""
+    if len(words) >= least:
+        key = _fold_key(words[-1])
+        if key in _SUFFIXES:
+            return _SUFFIXES[key], words[:-1]
+    return None, words
+
+
+def _fold_key(word: str) -> str:
+    if word.isascii():
+        return word.lower().strip(",")
+    return strip_accents(word).casefold().strip(",")
+
+
+def _is_role(words: list[str]) -> bool:
+    """Only role words (``Direction Commerciale``, ``Service client``, ``Contact``)."""
+    content = []
+    for word in words:
+        key = _fold_key(word).strip(".,'-").rpartition("'")[2]  # d'accueil → accueil
+        if not key or (key in _SMALL_WORDS and not (len(key) == 1 and word.isupper())):
+            continue  # small words, but a lone capital is an initial
+        content.append(key)
+    return bool(content) and all(k in _ROLE_WORDS for k in content)
+
+
+def _clean(text: str) -> str:
+    """Letters, marks, spaces, ``-``, ``'``, ``.`` and ``,``; decoration and emoji removed."""
+    if _fold_key(text.strip()) in _PLACEHOLDERS:
+        return ""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_HYPHENS)
+    stripped = _BRACKETED.sub(" ", text)
+    if stripped.strip():
+        text = stripped
+    if _UNUSUAL.search(text) is None:
+        return _finish(text)  # letters, spaces and name punctuation only: the common case
+    out: list[str] = []
+    previous_letter = False
+    for char in text:
+        category = unicodedata.category(char)
+        if category[0] == "L":
+            out.append(char)
+            previous_letter = True
+        elif category[0] == "M":
+            if previous_letter:
+                out.append(char)
+        elif char in "-'.,":
+            out.append(char)
+            previous_letter = False
+        elif char in "|•/–—":
+            out.append(f" {char} ")
+            previous_letter = False
+        else:
+            out.append(" ")
+            previous_letter = False
+    return _finish("".join(out))
+
+
+def _finish(text: str) -> str:
+    cleaned = re.sub(r"\s[-–—]+\s", " | ", _SPACES.sub(" ", text))  # "Julie Martin - CEO"
+    cleaned = re.sub(r"\s*,\s*", ", ", cleaned)
+    cleaned = re.sub(r"(?<![\w.])[-']+|[-']+(?![\w.])", " ", cleaned)
+    words = [w.lstrip(".") for w in cleaned.split()]  # a word never starts with a dot
+    words = [
+        w
+        for w in words
+        if any(c.isalpha() or c == "|" for c in w) and w.lower().strip(",") not in _CROSSES
+    ]
+    return " ".join(words).strip(" ,")

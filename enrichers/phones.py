@@ -1,0 +1,438 @@
+"""Phone numbers: E.164, validity, type, region and time zones, with phonenumbers.
+
+:func:`check_phone` never raises. It first asks phonenumbers about the text exactly as
+given, so for ordinary input its E.164 and validity are the library's own. Only when the
+library finds no valid number does it repair what the library gets wrong (reliability
+PH-1 to PH-3):
+
+- extension words are split off before parsing: phonenumbers reads the letters of
+  ``poste`` as keypad digits (``+33 1 42 68 53 00 poste 123`` would become
+  ``+3314268530076783123``);
+- labels (``Tél :``, ``Fax :``) and invisible characters are removed, and a cell holding
+  several numbers is cut into parts (:func:`split_phones`): the first part that is not a fax
+  is checked;
+- a French national number that is invalid for the default region is retried with the
+  overseas regions (``0262 12 34 56`` is La Réunion, ``0590…`` Guadeloupe);
+- a national number without a default region is ``unknown_region``: never guessed.
+
+"Valid" means "in an assigned range" (the libphonenumber FAQ), never "in service".
+
+Reasons: ``ok``, ``empty``, ``unknown_region``, ``not_a_number``, ``short_number``
+(112, 3615, 15…), ``too_short``, ``too_long``, ``invalid_length``,
+``invalid_country_code``, ``local_only``, ``invalid_number`` (a possible length outside the
+assigned ranges, such as ``07 12 34 56 78``).
+
+Example::
+
+    >>> check_phone("+33 1 42 68 53 00 poste 123").e164
+    '+33142685300'
+    >>> check_phone("0262 12 34 56", "FR").region
+    'RE'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
+
+from prospecting.icp import normalize_country
+
+__all__ = [
+    "METADATA_VERSION",
+    "PHONE_TYPE_NAMES",
+    "PhoneCheck",
+    "check_phone",
+    "find_phones",
+    "phone_type_name",
+    "split_phones",
+]
+
+#: Stored beside each result: validity depends on the library's numbering metadata.
+METADATA_VERSION: str = phonenumbers.__version__
+
+PHONE_TYPE_NAMES: dict[int, str] = {
+    PhoneNumberType.FIXED_LINE: "fixed_line",
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+    PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.VOIP: "voip",
+    PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    PhoneNumberType.PAGER: "pager",
+    PhoneNumberType.UAN: "uan",
+    PhoneNumberType.VOICEMAIL: "voicemail",
+    PhoneNumberType.UNKNOWN: "unknown",
+}
+
+# The French numbering family: national numbers start with 0 and the overseas departments
+# and collectivities have their own region codes (PH-3).
+_FRENCH_FAMILY = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
+_OVERSEAS_FALLBACK = ("RE", "YT", "GP", "MQ", "GF", "PM")
+
+_POSSIBLE_REASONS = {
+    phonenumbers.ValidationResult.TOO_SHORT: "too_short",
+    phonenumbers.ValidationResult.TOO_LONG: "too_long",
+    phonenumbers.ValidationResult.INVALID_LENGTH: "invalid_length",
+    phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "invalid_country_code",
+    phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "local_only",
+}
+_PARSE_REASONS = {
+    NumberParseException.INVALID_COUNTRY_CODE: "invalid_country_code",
+    NumberParseException.NOT_A_NUMBER: "not_a_number",
+    NumberParseException.TOO_SHORT_AFTER_IDD: "too_short",
+    NumberParseException.TOO_SHORT_NSN: "too_short",
+    NumberParseException.TOO_LONG: "too_long",
+}
+# Numbers of at most this many digits are service or short codes (112, 15, 3615, 118 218),
+# never a subscriber's line.
+_SHORT_CODE_DIGITS = 6
+_UNKNOWN_ZONE = "Etc/Unknown"
+_MAX_INPUT = 250  # phonenumbers refuses longer strings; a phone cell never needs more
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneCheck:
+    """What is known about one phone number; ``e164`` is None unless ``valid``."""
+
+    raw: str
+    e164: str | None
+    valid: bool
+    type: str | None
+    region: str | None
+    timezones: tuple[str, ...]
+    extension: str | None
+    reason: str
+
+
+def phone_type_name(number_type: int) -> str:
+    """``mobile``, ``fixed_line``, ``toll_free``… for a ``phonenumbers.PhoneNumberType``."""
+    return PHONE_TYPE_NAMES.get(number_type, "unknown")
+
+
+def check_phone(
+    raw: str, default_region: str | None = None, *, overseas_fallback: bool = True
+) -> PhoneCheck:
+    """Check one phone number; ``default_region`` is the contact's or company's country.
+
+    The region may be an ISO code or a country name (``"fr"``, ``"France"``). With
+    ``overseas_fallback=False`` a French national number is checked against the default
+    region only, exactly as phonenumbers does. Never raises.
+    """
+    text = raw if isinstance(raw, str) else ""
+    region = default_region if isinstance(default_region, str) else None
+    return _check(text, region, overseas_fallback)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _check(raw: str, default_region: str | None, overseas_fallback: bool = True) -> PhoneCheck:
+    region = _region(default_region) if default_region else None
+    if not raw.strip():
+        return _invalid(raw, "empty")
+    # 1. The library on the text as given: its answer stands whenever it finds a valid
+    #    number, so ordinary input gets exactly phonenumbers' E.164 and validity.
+    first = _parse(raw, region)
+    first_type = _valid_type(first)
+    if first_type is not None:
+        return _valid(raw, first, first_type)
+    # 2. Repairs: labels, extension words, invisible characters, several numbers in one
+    #    cell, the overseas fallback.
+    parts = split_phones(raw)
+    if not parts:
+        return _invalid(raw, "not_a_number")
+    number_text = next((text for role, text in parts if role != "fax"), parts[0][1])
+    number_text, extension = _split_extension(number_text)
+    if not _has_digit(number_text):
+        return _invalid(raw, "not_a_number")
+    international = number_text.lstrip().startswith("+")
+    if region is None and not international:
+        return _invalid(raw, "unknown_region", extension)
+    parsed = _parse(number_text, region)
+    if not isinstance(parsed, phonenumbers.PhoneNumber):
+        return _invalid(raw, parsed, extension)
+    if extension is None and parsed.extension:
+        extension = parsed.extension
+    parsed_type = _valid_type(parsed)
+    if parsed_type is not None:
+        return _valid(raw, parsed, parsed_type, extension)
+    if (
+        overseas_fallback
+        and region in _FRENCH_FAMILY
+        and not international
+        and _national_digits(number_text)
+    ):
+        for other in _OVERSEAS_FALLBACK:
+            if other == region:
+                continue
+            retry = _parse(number_text, other)
+            retry_type = _valid_type(retry)
+            if retry_type is not None:
+                return _valid(raw, retry, retry_type, extension)
+    return _invalid(raw, _invalid_reason(parsed, number_text, region), extension)
+
+
+def _valid_type(number: phonenumbers.PhoneNumber | str) -> int | None:
+    """The number's type when it is valid, else None.
+
+    ``is_valid_number(n)`` is exactly ``number_type(n) != UNKNOWN``: both look the number
+    up in the metadata of ``region_code_for_number(n)``, whose calling code is the
+    number's. Asking for the type once halves the work of a valid number.
+    """
+    if not isinstance(number, phonenumbers.PhoneNumber):
+        return None
+    try:
+        number_type = phonenumbers.number_type(number)
+    except Exception:
+        return None
+    return None if number_type == PhoneNumberType.UNKNOWN else number_type
+
+
+def _valid(
+    raw: str,
+    number: phonenumbers.PhoneNumber,
+    number_type: int,
+    extension: str | None = None,
+) -> PhoneCheck:
+    e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+    return PhoneCheck(
+        raw=raw,
+        e164=e164,
+        valid=True,
+        type=phone_type_name(number_type),
+        region=phonenumbers.region_code_for_number(number),
+        timezones=_time_zones(e164, number_type, number.country_code),
+        extension=extension or number.extension or None,
+        reason="ok",
+    )
+
+
+def _time_zones(e164: str, number_type: int, country_code: int) -> tuple[str, ...]:
+    """``timezone.time_zones_for_number`` without computing the number's type again."""
+    if number_type == PhoneNumberType.UNKNOWN:
+        return ()
+    if phonenumbers.is_number_type_geographical(number_type, country_code):
+        key, shortest = e164[1:], 1
+    else:
+        key, shortest = str(country_code), 2  # the library's country-level lookup
+    for length in range(TIMEZONE_LONGEST_PREFIX, shortest - 1, -1):
+        zones = TIMEZONE_DATA.get(key[:length])
+        if zones is not None:
+            return tuple(zone for zone in zones if zone != _UNKNOWN_ZONE)
+    return ()
+
+
+def _invalid(raw: str, reason: str, extension: str | None = None) -> PhoneCheck:
+    return PhoneCheck(
+        raw=raw,
+        e164=None,
+        valid=False,
+        type=None,
+        region=None,
+        timezones=(),
+        extension=extension,
+        reason=reason,
+    )
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | str:
+    """The parsed number, or the reason it could not be parsed."""
+    try:
+        return phonenumbers.parse(text, region)
+    except NumberParseException as exc:
+        if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE and region is None:
+            return "unknown_region"
+        return _PARSE_REASONS.get(exc.error_type, "not_a_number")
+    except Exception:  # any library failure is a rejection, never a crash
+        return "not_a_number"
+
+
+def _invalid_reason(number: phonenumbers.PhoneNumber, text: str, region: str | None) -> str:
+    if _digit_count(text) <= _SHORT_CODE_DIGITS or (region and _is_short_number(text, region)):
+        return "short_number"
+    try:
+        possible = phonenumbers.is_possible_number_with_reason(number)
+    except Exception:
+        return "invalid_number"
+    return _POSSIBLE_REASONS.get(possible, "invalid_number")
+
+
+def _is_short_number(text: str, region: str) -> bool:
+    try:
+        short = phonenumbers.parse(text, region)
+        return phonenumbers.is_valid_short_number_for_region(short, region)
+    except Exception:
+        return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _region(value: str) -> str | None:
+    """An ISO region phonenumbers knows, from a code or a country name; None otherwise."""
+    text = value.strip().upper()
+    if text in phonenumbers.SUPPORTED_REGIONS:
+        return text
+    try:
+        code = normalize_country(value)
+    except Exception:
+        return None
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def find_phones(text: str, default_region: str | None = None) -> list[PhoneCheck]:
+    """Valid numbers in free text (a page, a signature), with ``PhoneNumberMatcher`` (PH-6).
+
+    Only numbers valid for their region are returned, so a SIREN (``552 032 534``), a date,
+    a price or a postcode in the text gives nothing. Without a region only international
+    (``+``) numbers are found. Never raises.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    region = _region(default_region) if isinstance(default_region, str) else None
+    found: list[PhoneCheck] = []
+    try:
+        matcher = phonenumbers.PhoneNumberMatcher(
+            _clean(text), region, leniency=phonenumbers.Leniency.VALID
+        )
+        for match in matcher:
+            number_type = _valid_type(match.number)
+            if number_type is not None:
+                found.append(_valid(match.raw_string, match.number, number_type))
+    except Exception:  # a page the matcher chokes on simply has no numbers
+        return found
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning and splitting
+
+_INVISIBLE = dict.fromkeys(
+    (0x00AD, 0x034F, 0x061C, 0x180E, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF),
+    None,
+)
+
+
+def _clean(text: str) -> str:
+    """NFKC (full-width digits and signs), any script's digits as ASCII, no invisibles."""
+    text = unicodedata.normalize("NFKC", text[: _MAX_INPUT * 4]).translate(_INVISIBLE)
+    if not text.isascii():
+        text = "".join(
+            str(unicodedata.decimal(c)) if c.isdecimal() else (" " if c.isspace() else c)
+            for c in text
+        )
+    return text
+
+
+# Labels before a number. One-letter labels (T, F, M) need a colon or a dot after them.
+_LABELS = [
+    (r"t[ée]l[ée]copie|fax|t[ée]l[ée]fax|facsimile", "fax"),
+    (r"mobile|portable|port|mob|gsm|cell(?:ular|phone)?|handy", "mobile"),
+    (r"ligne\s+directe|direct(?:\s+line)?|ld", "direct"),
+    (r"standard|accueil|switchboard|reception", "switchboard"),
+    (r"t[ée]l[ée]phone|telephone|phone|t[ée]l|tel|ph|tfno|tel[ée]fono", "phone"),
+]
+_LABEL_RE = re.compile(
+    r"(?<![^\W\d_])(?:(?P<word>"
+    + "|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_LABELS))
+    + r")\s*\.?\s*(?:\(\s*[a-z]{1,12}\s*\)\s*)?[:：]?|(?P<letter>[tfm])\s*[.:：])\s*(?=[+(\d])",
+    re.IGNORECASE,
+)
+_LETTER_ROLES = {"t": "phone", "f": "fax", "m": "mobile"}
+_TRAILING_ROLE = re.compile(r"\s*[(\[]?\s*(fax|mobile|portable|mob|gsm)\s*[)\]]?\s*$", re.I)
+# Separators between two numbers inside one labelled chunk.
+_SEPARATORS = re.compile(
+    r"\s*(?:[;|\n\r]+|\s/\s|\s+(?:ou|or|et|and|oder|und)\s+|,\s*(?=[+(\d]))\s*", re.IGNORECASE
+)
+_EXTENSION = re.compile(
+    r"""[\s,;(\-–]*
+        (?:postes?|p\.|ext(?:ension|n)?\.?|extn|int\.|durchwahl|dw\.?|(?<=[\d\s)])x|\#)
+        \s*[:.#°]?\s*(?P<ext>\d{1,7})\s*\)?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DIGIT = re.compile(r"\d")
+
+
+def split_phones(text: str) -> list[tuple[str, str]]:
+    """The numbers in one cell, each with its role (``phone``, ``mobile``, ``fax``…).
+
+    ``Tél : 01 42 68 53 00 / Fax : 01 42 68 53 01`` gives
+    ``[("phone", "01 42 68 53 00"), ("fax", "01 42 68 53 01")]``. Extensions stay with
+    their number (``check_phone`` splits them). A German ``030/12345678`` stays one number:
+    a bare slash splits only between two full-length numbers. Never raises.
+    """
+    if not isinstance(text, str):
+        return []
+    cleaned = _clean(text)
+    chunks: list[tuple[str, str]] = []
+    role, start = "phone", 0
+    for match in _LABEL_RE.finditer(cleaned):
+        chunks.append((role, cleaned[start : match.start()]))
+        role = _label_role(match)
+        start = match.end()
+    chunks.append((role, cleaned[start:]))
+    parts: list[tuple[str, str]] = []
+    for chunk_role, chunk in chunks:
+        for piece in _SEPARATORS.split(chunk):
+            for number in _split_slashes(piece):
+                part_role, number = chunk_role, number.strip(" \t-–—,.:;/")
+                trailing = _TRAILING_ROLE.search(number)
+                if trailing and _has_digit(number[: trailing.start()]):
+                    part_role = _label_role_word(trailing.group(1))
+                    number = number[: trailing.start()].strip(" \t-–—,.:;/")
+                if not _has_digit(number):
+                    continue
+                if parts and _EXTENSION.fullmatch(" " + number):
+                    # "…, poste 12" cut off by a separator belongs to the number before.
+                    prev_role, prev = parts[-1]
+                    parts[-1] = (prev_role, f"{prev} {number}")
+                    continue
+                parts.append((part_role, number))
+    return parts
+
+
+def _label_role(match: re.Match[str]) -> str:
+    if match.group("letter"):
+        return _LETTER_ROLES[match.group("letter").lower()]
+    for i, (_, role) in enumerate(_LABELS):
+        if match.group(f"r{i}"):
+            return role
+    return "phone"
+
+
+def _label_role_word(word: str) -> str:
+    return "fax" if word.lower() == "fax" else "mobile"
+
+
+def _split_slashes(piece: str) -> list[str]:
+    """Split ``01 42 68 53 00/01 42 68 53 01``, but not ``030/12345678``."""
+    if "/" not in piece:
+        return [piece]
+    pieces = piece.split("/")
+    if all(_digit_count(p) >= 8 for p in pieces):
+        return pieces
+    return [piece]
+
+
+def _split_extension(text: str) -> tuple[str, str | None]:
+    match = _EXTENSION.search(text)
+    if not match or not _has_digit(text[: match.start()]):
+        return text, None
+    return text[: match.start()], match.group("ext")
+
+
+def _has_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
+
+def _digit_count(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _national_digits(text: str) -> bool:
+    """A national-format number: its first digit is the trunk prefix 0, not 00."""
+    digits = "".join(c for c in text if c.isdigit())
+    return digits.startswith("0") and not digits.startswith("00")

@@ -1,0 +1,341 @@
+"""Person names: the N-items of the bad-input catalogue, casing rules, word order."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from enrichers.names import NameParts, recase_name, split_name
+
+
+def parts(text: str) -> tuple[str | None, str | None, str | None]:
+    found = split_name(text)
+    return found.first_name, found.middle, found.last_name
+
+
+# --- casing (DD-5) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # N-1: particles, never naive .title()
+        ("DE LA FONTAINE", "de La Fontaine"),
+        ("de la fontaine", "de La Fontaine"),
+        ("de la Fontaine", "de la Fontaine"),  # mixed case: as the person wrote it
+        ("JEAN-PIERRE DE LA FONTAINE", "Jean-Pierre de La Fontaine"),
+        # N-2: hyphens
+        ("JEAN-PIERRE", "Jean-Pierre"),
+        ("MARIE-ÈVE", "Marie-Ève"),
+        ("marie-ève", "Marie-Ève"),
+        # N-3: apostrophes and Mc/Mac
+        ("O'NEIL", "O'Neil"),
+        ("O’Neil", "O'Neil"),
+        ("o'neil", "O'Neil"),
+        ("D'ARTAGNAN", "d'Artagnan"),
+        ("MCDONALD", "McDonald"),
+        ("McDONALD", "McDonald"),
+        ("mcdonald", "McDonald"),
+        ("MACLEOD", "MacLeod"),
+        ("MACRON", "Macron"),
+        ("MACHADO", "Machado"),
+        ("N'DIAYE", "N'Diaye"),
+        # N-4: particles preserved
+        ("van der Berg", "van der Berg"),
+        ("VAN DER BERG", "van der Berg"),
+        ("von Trapp", "von Trapp"),
+        ("VON TRAPP", "von Trapp"),
+        ("Le Pen", "Le Pen"),
+        ("LE PEN", "Le Pen"),
+        ("Ben Ali", "Ben Ali"),
+        ("BEN ALI", "Ben Ali"),
+        ("DU BELLAY", "du Bellay"),
+        # a particle that ends the text is a name
+        ("LE", "Le"),
+        ("DE", "De"),
+        # N-7: letters whose case mapping changes length
+        ("LŒUVRE", "Lœuvre"),
+        ("STRAUSS", "Strauss"),
+        ("GROß", "Groß"),
+        ("İSTANBUL", "İstanbul"),
+        # shouting words inside mixed text
+        ("Jean DUPONT", "Jean Dupont"),
+        ("jean dupont", "Jean Dupont"),
+        ("JP Morgan", "JP Morgan"),
+        ("j.-p.", "J.-P."),
+        ("  jean   dupont ", "Jean Dupont"),
+        ("", ""),
+        ("123", "123"),
+    ],
+)
+def test_recase(text, expected):
+    assert recase_name(text) == expected
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.one_of(
+        st.text(),
+        st.lists(
+            st.sampled_from(
+                [
+                    "DE",
+                    "de",
+                    "LA",
+                    "la",
+                    "O'",
+                    "D'",
+                    "Mc",
+                    "MC",
+                    "van",
+                    "-",
+                    " ",
+                    "'",
+                    ".",
+                    "JEAN",
+                    "jean",
+                    "Ève",
+                    "ß",
+                    "İ",
+                    "ǅ",
+                    "ŉ",
+                    "ﬁ",
+                    "Œ",
+                    "JP",
+                ]
+            ),
+            max_size=10,
+        ).map("".join),
+    )
+)
+def test_recase_is_idempotent_and_never_raises(text):
+    once = recase_name(text)
+    assert recase_name(once) == once
+
+
+# --- splitting -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "middle", "last"),
+    [
+        ("JEAN-PIERRE DE LA FONTAINE", "Jean-Pierre", None, "de La Fontaine"),
+        ("Jean-Pierre de la Fontaine", "Jean-Pierre", None, "de la Fontaine"),
+        ("Anne van der Berg", "Anne", None, "van der Berg"),
+        ("Maria von Trapp", "Maria", None, "von Trapp"),
+        ("Marine Le Pen", "Marine", None, "Le Pen"),
+        ("Zine Ben Ali", "Zine", None, "Ben Ali"),
+        ("Marie Claire Dupont", "Marie", "Claire", "Dupont"),
+        ("Ronald McDONALD", "Ronald", None, "McDonald"),
+        ("CHARLES D'ARTAGNAN", "Charles", None, "d'Artagnan"),
+        # LAST, First and the French order
+        ("Dupont, Jean", "Jean", None, "Dupont"),
+        ("DE LA FONTAINE, Jean", "Jean", None, "de La Fontaine"),
+        ("DUPONT Jean", "Jean", None, "Dupont"),
+        ("Jean DUPONT", "Jean", None, "Dupont"),
+        ("DE LA FONTAINE Jean", "Jean", None, "de La Fontaine"),
+        ("DUPONT Marie Claire", "Marie", "Claire", "Dupont"),
+        ("LI Wei", "Wei", None, "Li"),
+        ("de la Fontaine Jean", "Jean", None, "de la Fontaine"),
+        # given names are never particle-cased
+        ("VAN MORRISON", "Van", None, "Morrison"),
+        ("AL PACINO", "Al", None, "Pacino"),
+        ("Jean Le", "Jean", None, "Le"),
+        # N-5: decoration stripped
+        ("Julie 🚀 Martin", "Julie", None, "Martin"),
+        ("✨Marie✨ Dupont", "Marie", None, "Dupont"),
+        ("Robert (Bob) Smith", "Robert", None, "Smith"),
+        ("Jean Dupont, CEO", "Jean", None, "Dupont"),
+        ("Julie Martin | Head of Sales", "Julie", None, "Martin"),
+        ("Julie Martin - Directrice commerciale", "Julie", None, "Martin"),
+    ],
+)
+def test_split(text, first, middle, last):
+    assert parts(text) == (first, middle, last)
+
+
+def test_split_result_fields():
+    assert split_name("JEAN-PIERRE DE LA FONTAINE") == NameParts(
+        civility=None,
+        first_name="Jean-Pierre",
+        middle=None,
+        last_name="de La Fontaine",
+        suffix=None,
+        full_name="Jean-Pierre de La Fontaine",
+        initials=False,
+        reason="ok",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "civility", "first", "last"),
+    [
+        ("M. Jean Dupont", "M.", "Jean", "Dupont"),
+        ("Monsieur Jean Dupont", "M.", "Jean", "Dupont"),
+        ("Mme Marie Dupont", "Mme", "Marie", "Dupont"),
+        ("Madame DUPONT Marie", "Mme", "Marie", "Dupont"),
+        ("Mlle Julie Martin", "Mlle", "Julie", "Martin"),
+        ("Dr Martin", "Dr", None, "Martin"),  # N-6
+        ("M. Dupont", "M.", None, "Dupont"),  # N-6
+        ("Pr Anne Durand", "Pr", "Anne", "Durand"),
+        ("Me Paul Bernard", "Me", "Paul", "Bernard"),
+        ("Maître Paul Bernard", "Me", "Paul", "Bernard"),
+        ("Mr John Smith", "Mr", "John", "Smith"),
+        ("Mrs Jane Smith", "Mrs", "Jane", "Smith"),
+        ("Ms Jane Smith", "Ms", "Jane", "Smith"),
+        ("Miss Jane Smith", "Miss", "Jane", "Smith"),
+        ("Herr Hans Müller", "Herr", "Hans", "Müller"),
+        ("Frau Anna Schmidt", "Frau", "Anna", "Schmidt"),
+    ],
+)
+def test_civility(text, civility, first, last):
+    found = split_name(text)
+    assert (found.civility, found.first_name, found.last_name) == (civility, first, last)
+
+
+def test_suffix():
+    found = split_name("John Smith Jr.")
+    assert (found.first_name, found.last_name, found.suffix) == ("John", "Smith", "Jr.")
+    assert split_name("Smith, John, PhD").suffix == "PhD"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "initials"),
+    [
+        ("J.-P. Sartre", "J.-P.", True),
+        ("J. Dupont", "J.", True),
+        ("JP Dupont", "JP", True),
+        ("j.-p. sartre", "J.-P.", True),
+        ("Jean-Paul Sartre", "Jean-Paul", False),
+        ("Li Wei", "Li", False),
+    ],
+)
+def test_initials(text, first, initials):
+    found = split_name(text)
+    assert (found.first_name, found.initials) == (first, initials)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Direction Commerciale",
+        "Service client",
+        "Contact",
+        "Service des ventes",
+        "Ressources Humaines",
+        "Monsieur le Directeur",
+        "Accueil",
+        "jean.dupont@exemple.fr",
+        "https://www.exemple.fr",
+    ],
+)
+def test_n06_role_only_name_is_not_a_person(text):
+    found = split_name(text)
+    assert found.reason == "not a person"
+    assert (found.first_name, found.middle, found.last_name, found.full_name) == (None,) * 4
+
+
+@pytest.mark.parametrize("text", ["", "   ", "N/A", "-", "?", "nc", "🚀✨"])
+def test_empty_or_placeholder(text):
+    assert split_name(text).reason == "empty"
+    assert split_name(text).full_name is None
+
+
+def test_single_words():
+    assert (split_name("Julie").first_name, split_name("Julie").reason) == (
+        "Julie",
+        "first_name_only",
+    )
+    assert (split_name("DUPONT").last_name, split_name("DUPONT").reason) == (
+        "Dupont",
+        "last_name_only",
+    )
+
+
+def test_separate_fields():
+    found = split_name(first="JEAN-PIERRE", last="DE LA FONTAINE")
+    assert (found.first_name, found.last_name, found.full_name) == (
+        "Jean-Pierre",
+        "de La Fontaine",
+        "Jean-Pierre de La Fontaine",
+    )
+    # the fields win over a full name given beside them
+    assert split_name("Paul Martin", first="Jean", last="Dupont").full_name == "Jean Dupont"
+    assert split_name(first="M. Jean", last="dupont").civility == "M."
+    assert split_name(first="Jean-Pierre", last="de la Fontaine").last_name == "de la Fontaine"
+    assert split_name(first="", last="Direction commerciale").reason == "not a person"
+    assert split_name(first="Julie").reason == "first_name_only"
+    assert split_name(first="  ", last=None).reason == "empty"
+    assert split_name().reason == "empty"
+
+
+def test_n07_comparison_survives_length_changing_case():
+    # Slicing and casefolding never break on letters whose case changes their length.
+    assert split_name("İBRAHİM YILMAZ").last_name is not None
+    assert split_name("Lœuvre, Anne").last_name == "Lœuvre"
+    assert split_name("STRAUß Johann").last_name == "Strauß"
+
+
+name_words = st.lists(
+    st.sampled_from(
+        [
+            "Jean",
+            "JEAN",
+            "marie",
+            "de",
+            "DE",
+            "la",
+            "LA",
+            "van",
+            "O'NEIL",
+            "d'Arcy",
+            "M.",
+            "Dr",
+            "Mme",
+            ",",
+            "-",
+            "Dupont",
+            "DUPONT",
+            "McDONALD",
+            "🚀",
+            "J.",
+            "J.-P.",
+            "(Bob)",
+            "Ève",
+            "ß",
+            "Strauß",
+            "Le",
+            "Ben",
+        ]
+    ),
+    max_size=7,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(), st.one_of(st.none(), st.text()), st.one_of(st.none(), st.text()))
+def test_split_never_raises(full, first, last):
+    found = split_name(full, first=first, last=last)
+    assert isinstance(found, NameParts)
+    if found.reason == "not a person":
+        assert found.full_name is None
+    for part in (found.first_name, found.middle, found.last_name):
+        if part:
+            assert part == part.strip()
+            assert "  " not in part
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name_words)
+def test_split_parts_are_stable(full):
+    found = split_name(full)
+    if found.first_name and found.last_name:
+        given = " ".join(p for p in (found.first_name, found.middle) if p)
+        again = split_name(first=given, last=found.last_name)
+        assert (again.first_name, again.last_name) == (given, found.last_name)
+
+
+def test_non_strings_do_not_raise():
+    assert split_name(42).reason == "empty"  # type: ignore[arg-type]
+    assert recase_name(None) == ""  # type: ignore[arg-type]
