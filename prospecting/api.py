@@ -213,6 +213,13 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
                 " ORDER BY started_at DESC LIMIT 10"
             )
         ]
+        email_status: dict[str, int] = {}
+        for (emails_json,) in conn.execute(
+            "SELECT emails FROM people WHERE merged_into IS NULL"
+        ):
+            emails = json.loads(emails_json)
+            best = emails[0]["status"] if emails else "none"
+            email_status[best] = email_status.get(best, 0) + 1
         icp = store.get_meta("icp_hash")
         icp_name = None
         if icp:
@@ -223,6 +230,7 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "tables": store.counts(),
             "tags": dict(sorted(tags.items())),
             "stages": stages,
+            "email_status": dict(sorted(email_status.items())),
             "suppressed_people": conn.execute(
                 "SELECT count(*) FROM people WHERE suppressed = 1"
             ).fetchone()[0],
@@ -254,7 +262,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "enrich", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
 
 
 def demo(
@@ -281,6 +289,7 @@ def demo(
                     config=config, progress=progress,
                 )
             )
+    report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),
@@ -311,9 +320,32 @@ def source(db: Database, connector: str, **options: Any) -> RunReport:
     raise _not_available("source")
 
 
-def enrich(db: Database, **options: Any) -> RunReport:
-    """Validate and fill contact fields (not available in this version yet)."""
-    raise _not_available("enrich")
+def enrich(
+    db: Database, *, offline: bool = False, smtp: bool = False,
+    config: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+) -> RunReport:
+    """Validate and fill contact fields of people and companies that are new or stale.
+
+    ``offline`` does no network at all (syntax, phones, names, titles, companies);
+    otherwise MX lookups turn email syntax into deliverability; ``smtp`` also probes
+    mailboxes. Re-running does no repeated work; an interrupted run resumes.
+    """
+    from enrichers.pipeline import enrich as run_enrich
+
+    options = {"offline": offline, "smtp": smtp}
+    with open_store(db, config) as store, stage_run(store, "enrich", options) as state:
+        enrichers = store.settings.enrichers if store.settings else {}
+        run_enrich(
+            store, state, offline=offline, smtp=smtp,
+            batch_size=int(enrichers.get("batch_size", 2000)),
+            max_age_days=float(enrichers.get("max_age_days", 30)),
+            progress=progress,
+        )
+        state.messages.append(
+            f"{state.counts.get('read', 0)} people checked, "
+            f"{state.counts.get('written', 0)} changed"
+        )
+    return state.report("enrich")
 
 
 def dedupe(db: Database, **options: Any) -> RunReport:

@@ -190,7 +190,10 @@ def enrich(ctx: click.Context, db: str, offline: bool, smtp: bool, config: str |
     """Validate and fill contact fields (email, phone, names, titles, companies)."""
     from . import api
 
-    _run(ctx, lambda: api.enrich(db, offline=offline, smtp=smtp, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.enrich(db, offline=offline, smtp=smtp,
+                                          config=_config(ctx, config),
+                                          progress=_Progress("enrich")))
+    _print_report(report)
 
 
 @cli.command()
@@ -312,7 +315,7 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     if info["icp"]:
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
-    for title in ("tags", "stages", "quarantine", "suppressions"):
+    for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     if info["runs"]:

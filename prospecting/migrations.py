@@ -190,7 +190,35 @@ def _v1_foundation(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_foundation]
+def _v2_enrichment(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What each component did to each entity, for which input: work is picked by
+        -- what is missing or stale here, never by "since the last run".
+        CREATE TABLE work_log (
+            entity_id TEXT NOT NULL,
+            component TEXT NOT NULL,
+            version TEXT NOT NULL,
+            input_hash TEXT NOT NULL,
+            done_at TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            PRIMARY KEY (entity_id, component)
+        );
+
+        ALTER TABLE companies ADD COLUMN legal_form TEXT;
+
+        -- MX answers per domain, kept until their TTL runs out.
+        CREATE TABLE dns_cache (
+            domain TEXT PRIMARY KEY,
+            result TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_foundation, _v2_enrichment]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

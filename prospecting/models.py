@@ -61,6 +61,7 @@ PERSON_FIELDS: tuple[str, ...] = (
 COMPANY_FIELDS: tuple[str, ...] = (
     "name",
     "legal_name",
+    "legal_form",
     "domain",
     "website",
     "linkedin_url",

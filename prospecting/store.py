@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -97,6 +97,15 @@ def _upsert_sql(table: str, columns: Sequence[str]) -> str:
         f"VALUES ({', '.join('?' for _ in columns)}) "
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
+
+
+class StatedFacts(NamedTuple):
+    """What :meth:`Store.state_facts` wrote and read."""
+
+    added: int
+    changed: set[str]
+    known: set[str]
+    observations: dict[str, list[Observation]]
 
 
 class Store:
@@ -272,24 +281,28 @@ class Store:
 
     def state_facts(
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]]
-    ) -> tuple[int, set[str], set[str]]:
+    ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
         ``items`` are (entity_id, source, locator, observed_at, confidence, run_id, facts).
         Restating a fact writes nothing: a row imported again, a later export of the same
         CRM where only the title changed, an enricher re-run on unchanged input, all add
         just what is new. Entities with no row yet and seen once (the bulk of a first
-        import) skip the comparison. Returns how many statements were written, the
-        entities that got one, and the entities that already had a row.
+        import) skip the comparison. The observations read for the comparison come back,
+        with the new facts added, so the refresh that follows need not read them again.
         """
         seen = Counter(item[0] for item in items)
         known = self.existing("people", seen) | self.existing("companies", seen)
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        for entity_id, observations in self.observations_for(known).items():
+        loaded = self.observations_for(known)
+        # Only what the same source said counts as a restatement.
+        sources = {(item[0], item[1]) for item in items}
+        for entity_id, observations in loaded.items():
             for o in observations:
-                stated.setdefault((entity_id, o.source), set()).add(
-                    (o.field, canonical_value(o.value))
-                )
+                if (entity_id, o.source) in sources:
+                    stated.setdefault((entity_id, o.source), set()).add(
+                        (o.field, canonical_value(o.value))
+                    )
         rows: list[tuple[Any, ...]] = []
         changed: set[str] = set()
         for entity_id, source, locator, observed_at, confidence, run_id, facts in items:
@@ -305,7 +318,11 @@ class Store:
                 observed_at, confidence, run_id, payload,
             ))
             changed.add(entity_id)
-        return self.add_statements(rows), changed, known
+            if entity_id in loaded:
+                loaded[entity_id].extend(pending_observations(
+                    entity_id, [(source, locator, observed_at, confidence, run_id, facts)]
+                ))
+        return StatedFacts(self.add_statements(rows), changed, known, loaded)
 
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
         """Every fact about each entity, exploded from its statements."""
@@ -392,10 +409,12 @@ class Store:
         *,
         matcher: SuppressionMatcher | None = None,
         known: set[str] | None = None,
+        observations: Mapping[str, list[Observation]] | None = None,
     ) -> int:
         """Rebuild person rows from their observations (see :meth:`refresh_companies`).
 
-        ``known`` (ids that already have a row) saves a lookup when the caller has it.
+        ``known`` (ids that already have a row) and ``observations`` (every observation
+        of some of the ids, e.g. from :meth:`state_facts`) save reads the caller made.
         """
         from sequences.segments import tag_person
 
@@ -411,7 +430,11 @@ class Store:
             for pid in ids
             if pending and pid not in known and len(pending.get(pid, ())) == 1
         }
-        grouped = self._gather("people", [i for i in ids if i not in single], pending, known)
+        given = observations or {}
+        grouped = self._gather(
+            "people", [i for i in ids if i not in single and i not in given], pending, known
+        )
+        grouped.update((i, given[i]) for i in ids if i in given and i not in single)
         built = []
         for pid in ids:
             row = None

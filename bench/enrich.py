@@ -1,0 +1,158 @@
+"""Offline enrichment speed next to a plain email-validator + phonenumbers loop.
+
+    python bench/enrich.py [--rows 100000] [--keep DIR] [--seed 0]
+
+Generates N contacts (French, British and German, about 10 % malformed emails and
+phones), imports them, then in the same run times:
+
+* ``prospecting enrich --offline`` on the database (in a child process, whose peak
+  memory is reported), and
+* a plain single-process loop calling ``email_validator.validate_email`` (no DNS) and
+  ``phonenumbers.parse`` / ``is_valid_number`` / ``format_number`` on the same rows.
+
+It prints records/s for both and their ratio (target: >= 1.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FIRST = {
+    "FR": ["Jean", "Marie", "Hélène", "François", "Zoé", "Jean-Pierre", "Clémence", "Loïc"],
+    "GB": ["Oliver", "Amelia", "Harry", "Isla", "George", "Ava", "Jack", "Emily"],
+    "DE": ["Lukas", "Sophie", "Jürgen", "Lea", "Maximilian", "Anna", "Jörg", "Marie"],
+}
+LAST = {
+    "FR": ["Dupont", "Lefèvre", "de La Fontaine", "Martin", "Bernard", "Roussel", "Guérin"],
+    "GB": ["Smith", "Jones", "O'Neill", "Taylor", "Brown", "Williams", "McDonald"],
+    "DE": ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "von Trapp", "Wagner"],
+}
+TITLES = {
+    "FR": ["Directeur commercial", "Responsable marketing", "PDG", "DAF", "Chargée d'affaires"],
+    "GB": ["Head of Sales", "VP Marketing", "CTO", "Account Executive", "Office Manager"],
+    "DE": ["Geschäftsführer", "Vertriebsleiter", "Head of Marketing", "CFO", "Entwickler"],
+}
+BAD_EMAILS = ["jean@@acme", "no-at-sign.example", "x@", "@acme.example", "a b@acme.example",
+              "logo@2x.png", "jean..dupont@acme.example"]
+BAD_PHONES = ["0612", "abc", "+33 6 12 34 56 78 9", "112", "00000", "3615"]
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if c.isascii() and (c.isalnum() or c in "-")).lower()
+
+
+def _phone(rng: random.Random, country: str) -> str:
+    if country == "FR":
+        return f"01 99 00 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
+    if country == "GB":
+        return f"020 7946 0{rng.randint(0, 999):03d}"
+    return f"030 {rng.randint(1000000, 9999999)}"
+
+
+def write_contacts(path: Path, rows: int, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    companies = max(10, rows // 20)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone", "Job Title",
+                         "Company", "Country"])
+        for i in range(rows):
+            country = rng.choice(("FR", "GB", "DE"))
+            first = rng.choice(FIRST[country])
+            last = rng.choice(LAST[country])
+            k = rng.randrange(companies)
+            domain = f"company{k}.example"
+            email = f"{_fold(first)}.{_fold(last)}{i % 97}@{domain}"
+            if rng.random() < 0.1:
+                email = rng.choice(BAD_EMAILS)
+            phone = _phone(rng, country)
+            if rng.random() < 0.1:
+                phone = rng.choice(BAD_PHONES)
+            writer.writerow([i + 1, first, last, email, phone, rng.choice(TITLES[country]),
+                             f"Company {k}", country])
+
+
+def plain_loop(path: Path) -> tuple[int, float]:
+    """The baseline: the two libraries called directly, one row at a time."""
+    import email_validator
+    import phonenumbers
+
+    start = time.perf_counter()
+    count = 0
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            with contextlib.suppress(email_validator.EmailNotValidError):
+                email_validator.validate_email(row["Email"], check_deliverability=False)
+            try:
+                number = phonenumbers.parse(row["Phone"], row["Country"])
+                if phonenumbers.is_valid_number(number):
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                    phonenumbers.number_type(number)
+            except phonenumbers.NumberParseException:
+                pass
+            count += 1
+    return count, time.perf_counter() - start
+
+
+CHILD = """
+import sys, time
+from prospecting import api
+start = time.perf_counter()
+report = api.enrich(sys.argv[1], offline=True)
+print(report.read, time.perf_counter() - start)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="Folder to keep the CSV and database in.")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-enrich-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = folder / f"contacts-{args.rows}-seed{args.seed}.csv"
+    if not csv_path.exists():
+        write_contacts(csv_path, args.rows, args.seed)
+    db = folder / f"contacts-{args.rows}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    from prospecting import api
+
+    started = time.perf_counter()
+    report = api.import_files(db, [csv_path], source="bench", id_column="Record ID")
+    print(f"import         {report.written:,} rows in {time.perf_counter() - started:.1f} s")
+
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db)], capture_output=True, text=True, check=True,
+        env=os.environ.copy(),
+    )
+    enriched, seconds = child.stdout.split()
+    enriched_n, enrich_s = int(enriched), float(seconds)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    count, plain_s = plain_loop(csv_path)
+    ours = enriched_n / enrich_s if enrich_s else 0.0
+    theirs = count / plain_s if plain_s else 0.0
+    print(f"enrich         {enriched_n:,} people in {enrich_s:.1f} s: {ours:,.0f} records/s "
+          f"(peak memory {peak_mb:,.0f} MB)")
+    print(f"plain loop     {count:,} rows in {plain_s:.1f} s: {theirs:,.0f} records/s "
+          "(email-validator + phonenumbers, one process)")
+    print(f"ratio          {ours / theirs:.2f} (target >= 1.0)")
+
+
+if __name__ == "__main__":
+    main()

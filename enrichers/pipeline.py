@@ -1,0 +1,491 @@
+"""The enrichment stage: validate and fill contact fields for people and companies.
+
+Work is picked by what is missing or stale in ``work_log`` (an entity whose inputs
+changed, that a component never saw, or saw too long ago), never by "since the last
+run". Each batch is computed, then committed in one transaction with its bookkeeping,
+so a killed run re-run picks up exactly the entities that were not committed.
+
+Components, each with a version (bumping it re-enriches everyone):
+
+* ``enrich.offline``: email syntax and flags, phones to E.164, names split and
+  re-cased, titles to seniority and department, company names, domains and legal
+  identifiers. CPU only; spread over both cores for large batches.
+* ``enrich.dns``: MX lookups per distinct domain (cached in ``dns_cache`` with TTL),
+  turning syntax results into deliverability statuses. Skipped with ``offline``.
+* ``enrich.smtp``: opt-in mailbox probe per domain, catch-all detection.
+
+Every result is an observation with the component as source, so the views pick it
+by confidence like any other fact and the file's own value is never overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from prospecting.models import Fact, dumps
+from prospecting.runs import Progress, RunState
+from prospecting.store import Store, utc_now
+
+__all__ = ["COMPONENTS", "enrich"]
+
+OFFLINE = "enrich.offline"
+DNS = "enrich.dns"
+SMTP = "enrich.smtp"
+COMPONENTS = {OFFLINE: "1", DNS: "1", SMTP: "1"}
+
+NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
+DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the person's data
+CHECK_CONFIDENCE = 0.95  # verification results
+GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
+
+_PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
+
+_PEOPLE_COLUMNS = """
+SELECT p.id, p.first_name, p.last_name, p.full_name, p.civility, p.title, p.country,
+       p.emails, p.phones, p.company_id, c.country, c.website, c.domain
+FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
+"""
+_PEOPLE_SQL = _PEOPLE_COLUMNS + " WHERE p.merged_into IS NULL ORDER BY p.seq"
+
+
+def _person_input(row: Sequence[Any]) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "first_name": row[1],
+        "last_name": row[2],
+        "full_name": row[3],
+        "civility": row[4],
+        "title": row[5],
+        "country": row[6],
+        "emails": [e["value"] for e in json.loads(row[7])],
+        "phones": [p["raw"] for p in json.loads(row[8])],
+        "company_id": row[9],
+        "company_country": row[10],
+        "company_website": row[11],
+        "company_domain": row[12],
+    }
+
+
+def input_hash(record: Mapping[str, Any]) -> str:
+    """What an enricher's result depends on; a change means the work is stale."""
+    return hashlib.sha1(dumps(sorted(record.items())).encode(), usedforsecurity=False).hexdigest()
+
+
+def _stale_before(max_age_days: float) -> str:
+    return (datetime.now(UTC) - timedelta(days=max_age_days)).isoformat(timespec="microseconds")
+
+
+def _select_people(
+    store: Store, components: Sequence[str], max_age_days: float, batch_size: int
+) -> Iterator[list[tuple[dict[str, Any], str, list[str]]]]:
+    """Batches of (person input, its hash, components that must run on it)."""
+    stale = _stale_before(max_age_days)
+    done: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for entity_id, component, version, digest, done_at in store.conn.execute(
+        "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
+        " WHERE entity_id LIKE 'p\\_%' ESCAPE '\\'"
+    ):
+        done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+    batch: list[tuple[dict[str, Any], str, list[str]]] = []
+    cursor = store.conn.execute(_PEOPLE_SQL)
+    while True:
+        rows = cursor.fetchmany(1000)
+        if not rows:
+            break
+        for row in rows:
+            record = _person_input(row)
+            digest = input_hash(record)
+            logged = done.get(record["id"], {})
+            todo = [
+                c
+                for c in components
+                if logged.get(c) is None
+                or logged[c][0] != COMPONENTS[c]
+                or logged[c][1] != digest
+                or logged[c][2] < stale
+            ]
+            if todo:
+                batch.append((record, digest, todo))
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+    if batch:
+        yield batch
+
+
+def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything computable from the record alone: facts, and syntax results for DNS.
+
+    A pure function of the record, so it can run in a worker process.
+    """
+    from .email_syntax import check_email_syntax
+    from .names import split_name
+    from .phones import check_phone
+    from .titles import classify_title
+
+    facts: list[Fact] = []
+    parts = split_name(
+        record.get("full_name"), first=record.get("first_name"), last=record.get("last_name")
+    )
+    for field in ("first_name", "last_name", "civility"):
+        value = getattr(parts, field, None)
+        if value and value != record.get(field):
+            facts.append((field, value, NAME_CONFIDENCE))
+    if parts.full_name and not record.get("full_name"):
+        facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
+    if record.get("title"):
+        title = classify_title(record["title"])
+        if title.seniority:
+            facts.append(("seniority", title.seniority, DERIVED_CONFIDENCE))
+        if title.department:
+            facts.append(("department", title.department, DERIVED_CONFIDENCE))
+    syntaxes = []
+    for email in record.get("emails", ()):
+        syntax = check_email_syntax(email)
+        syntaxes.append((email, syntax))
+        if syntax.valid and syntax.normalized and syntax.normalized != email:
+            facts.append(("email", syntax.normalized, NAME_CONFIDENCE))
+    region = record.get("country") or record.get("company_country")
+    region = region if isinstance(region, str) and len(region) == 2 else None
+    for raw in record.get("phones", ()):
+        check = check_phone(raw, region)
+        facts.append(
+            (
+                "phone_check",
+                dumps(
+                    {
+                        "raw": raw,
+                        "e164": check.e164,
+                        "valid": check.valid,
+                        "type": check.type,
+                        "region": check.region,
+                        "timezones": list(check.timezones),
+                        "extension": check.extension,
+                        "reason": check.reason,
+                    }
+                ),
+                CHECK_CONFIDENCE,
+            )
+        )
+    return {"id": record["id"], "facts": facts, "syntax": syntaxes}
+
+
+def _offline_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [offline_facts(r) for r in records]
+
+
+def _compute_offline(
+    records: list[dict[str, Any]], pool: ProcessPoolExecutor | None, workers: int
+) -> list[dict[str, Any]]:
+    if pool is None or len(records) < _PARALLEL_MIN:
+        return _offline_chunk(records)
+    size = max(250, len(records) // (4 * workers))
+    chunks = [records[i : i + size] for i in range(0, len(records), size)]
+    results: list[dict[str, Any]] = []
+    for part in pool.map(_offline_chunk, chunks):
+        results.extend(part)
+    return results
+
+
+def _status_facts(
+    results: list[dict[str, Any]], mx: Mapping[str, Any] | None, smtp: Mapping[str, Any] | None
+) -> None:
+    from .email_status import email_status
+
+    for result in results:
+        for email, syntax in result["syntax"]:
+            domain = syntax.domain if syntax.valid else None
+            mx_result = mx.get(domain) if (mx is not None and domain) else None
+            smtp_result = smtp.get(syntax.normalized or email) if smtp else None
+            verdict = email_status(syntax, mx_result, smtp_result)
+            payload = {
+                "email": email,
+                "normalized": syntax.normalized,
+                "status": verdict.status,
+                "flags": list(verdict.flags),
+                "reason": verdict.reason,
+            }
+            result["facts"].append(("email_status", dumps(payload), CHECK_CONFIDENCE))
+            if syntax.normalized and syntax.normalized != email:
+                payload = dict(payload, email=syntax.normalized)
+                result["facts"].append(("email_status", dumps(payload), CHECK_CONFIDENCE))
+
+
+def enrich(
+    store: Store,
+    state: RunState,
+    *,
+    offline: bool = False,
+    smtp: bool = False,
+    batch_size: int = 2000,
+    max_age_days: float = 30.0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Run the enrichment components that have work, in committed batches."""
+    components = [OFFLINE] + ([] if offline else [DNS]) + ([SMTP] if smtp and not offline else [])
+    resolver = None if offline else _resolver(store)
+    prober = _prober(store) if smtp and not offline else None
+    total = store.conn.execute("SELECT count(*) FROM people WHERE merged_into IS NULL").fetchone()[
+        0
+    ]
+    workers = workers or min(2, os.cpu_count() or 1)
+    parallel = workers > 1 and total >= _PARALLEL_MIN
+    pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
+    done = 0
+    try:
+        # Companies first: people's inputs include their company's country and domain.
+        # Their people are refreshed with their own batch, or at the end.
+        refresh_later = _enrich_companies(store, state)
+        for batch in _select_people(store, components, max_age_days, batch_size):
+            records = [record for record, _, _ in batch]
+            results = _compute_offline(records, pool, workers)
+            mx = _lookup_domains(store, resolver, results) if resolver else None
+            probes = _probe(prober, results, mx) if prober and mx is not None else None
+            _status_facts(results, mx, probes)
+            _commit(store, state, batch, results, refresh_later)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        for chunk in _chunks(sorted(refresh_later), 2000):
+            with store.write():
+                store.refresh_people(chunk)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _resolver(store: Store) -> Any:
+    from .email_dns import resolver_from_settings
+
+    settings = store.settings
+    return resolver_from_settings(settings.dns) if settings else resolver_from_settings(None)
+
+
+def _prober(store: Store) -> Any:
+    from .email_smtp import prober_from_settings
+
+    return prober_from_settings(store.settings.smtp)
+
+
+def _lookup_domains(store: Store, resolver: Any, results: list[dict[str, Any]]) -> dict[str, Any]:
+    """MX results for every distinct domain of the batch, from the cache or the network."""
+    from .email_dns import MxResult
+
+    domains = {
+        syntax.domain
+        for r in results
+        for _, syntax in r["syntax"]
+        if syntax.valid and syntax.domain
+    }
+    now = utc_now()
+    cached: dict[str, Any] = {}
+    for chunk in _chunks(sorted(domains), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for domain, payload in store.conn.execute(
+            f"SELECT domain, result FROM dns_cache WHERE domain IN ({marks}) AND expires_at > ?",
+            [*chunk, now],
+        ):
+            data = json.loads(payload)
+            data["hosts"] = tuple(data["hosts"])
+            cached[domain] = MxResult(**data)
+    missing = [d for d in domains if d not in cached]
+    fresh = resolver.lookup_many(missing) if missing else {}
+    if fresh:
+        with store.write():
+            store.conn.executemany(
+                "INSERT INTO dns_cache (domain, result, expires_at) VALUES (?, ?, ?)"
+                " ON CONFLICT(domain) DO UPDATE SET result = excluded.result,"
+                " expires_at = excluded.expires_at",
+                [
+                    (
+                        domain,
+                        dumps(
+                            {
+                                "domain": r.domain,
+                                "status": r.status,
+                                "hosts": list(r.hosts),
+                                "ttl": r.ttl,
+                                "reason": r.reason,
+                            }
+                        ),
+                        (datetime.now(UTC) + timedelta(seconds=max(r.ttl, 0))).isoformat(
+                            timespec="microseconds"
+                        ),
+                    )
+                    for domain, r in fresh.items()
+                ],
+            )
+    return {**cached, **fresh}
+
+
+def _probe(prober: Any, results: list[dict[str, Any]], mx: Mapping[str, Any]) -> dict[str, Any]:
+    by_domain: dict[str, list[str]] = {}
+    for result in results:
+        for _, syntax in result["syntax"]:
+            if syntax.valid and syntax.domain and syntax.normalized:
+                by_domain.setdefault(syntax.domain, []).append(syntax.normalized)
+    found: dict[str, Any] = {}
+    for domain, emails in by_domain.items():
+        answer = mx.get(domain)
+        if answer is None or not answer.hosts:
+            continue
+        probe = prober.probe_domain(domain, answer.hosts, sorted(set(emails)))
+        found.update(probe.results)
+    return found
+
+
+def _commit(
+    store: Store,
+    state: RunState,
+    batch: list[tuple[dict[str, Any], str, list[str]]],
+    results: list[dict[str, Any]],
+    refresh_later: set[str],
+) -> None:
+    now = utc_now()
+    items = []
+    for (record, _, _), result in zip(batch, results, strict=True):
+        by_source: dict[str, list[Fact]] = {}
+        for fact in result["facts"]:
+            by_source.setdefault(_source_of(fact[0]), []).append(fact)
+        for source, facts in by_source.items():
+            items.append((record["id"], source, None, now, CHECK_CONFIDENCE, state.run_id, facts))
+    ids = [record["id"] for record, _, _ in batch]
+    with store.write():
+        added, changed, _, observations = store.state_facts(items)
+        # Refresh what changed, and whoever's company changed earlier in this run.
+        to_refresh = sorted(changed | (refresh_later & set(ids)))
+        refresh_later.difference_update(ids)
+        if to_refresh:
+            store.refresh_people(to_refresh, observations=observations)
+        # The work is logged against the person as it now reads, enrichment included:
+        # enriching that again changes nothing, so only a new input (an import, a
+        # merge) makes the person stale.
+        digests = {record["id"]: digest for record, digest, _ in batch}
+        for chunk in _chunks(to_refresh, 500):
+            marks = ", ".join("?" for _ in chunk)
+            for row in store.conn.execute(_PEOPLE_COLUMNS + f" WHERE p.id IN ({marks})", chunk):
+                digests[row[0]] = input_hash(_person_input(row))
+        log = [
+            (
+                record["id"],
+                component,
+                COMPONENTS[component],
+                digests[record["id"]],
+                now,
+                state.run_id,
+            )
+            for record, _, todo in batch
+            for component in todo
+        ]
+        store.conn.executemany(
+            "INSERT INTO work_log (entity_id, component, version, input_hash, done_at, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE SET"
+            " version = excluded.version, input_hash = excluded.input_hash,"
+            " done_at = excluded.done_at, run_id = excluded.run_id",
+            log,
+        )
+    state.add("read", len(batch))
+    state.add("written", len(changed))
+    state.add("statements_added", added)
+
+
+_SOURCES = {
+    "first_name": "enricher:names",
+    "last_name": "enricher:names",
+    "full_name": "enricher:names",
+    "civility": "enricher:names",
+    "seniority": "enricher:titles",
+    "department": "enricher:titles",
+    "email": "enricher:email",
+    "email_status": "enricher:email",
+    "phone_check": "enricher:phones",
+}
+
+
+def _source_of(field: str) -> str:
+    return _SOURCES.get(field, "enricher:other")
+
+
+def _enrich_companies(store: Store, state: RunState) -> set[str]:
+    """Company domains, legal forms and identifiers; domains guessed from people's emails.
+
+    Returns the people whose company changed: their rows need a refresh.
+    """
+    from .company import check_identifiers, company_domain, normalize_company
+
+    rows = store.conn.execute(
+        "SELECT id, name, website, domain, siren, siret, vat, country FROM companies"
+        " WHERE merged_into IS NULL"
+    ).fetchall()
+    email_domains = _people_email_domains(store)
+    now = utc_now()
+    items = []
+    for cid, name, website, domain, siren, siret, vat, country in rows:
+        facts: list[Fact] = []
+        if name:
+            parsed = normalize_company(name)
+            if parsed.legal_form:
+                facts.append(("legal_form", parsed.legal_form, DERIVED_CONFIDENCE))
+        found = company_domain(website=website) if website else None
+        if found and found != domain:
+            facts.append(("domain", found, NAME_CONFIDENCE))
+        elif not domain and not found:
+            guess = _majority(email_domains.get(cid, []))
+            if guess:
+                facts.append(("domain", guess, GUESS_CONFIDENCE))
+        if siren or siret or vat:
+            ids = check_identifiers(siren=siren, siret=siret, vat=vat, country=country)
+            for key in ("siren", "siret", "vat"):
+                value = ids.get(key)
+                if isinstance(value, str) and value:
+                    facts.append((key, value, DERIVED_CONFIDENCE))
+        if facts:
+            items.append(
+                (cid, "enricher:company", None, now, DERIVED_CONFIDENCE, state.run_id, facts)
+            )
+    if not items:
+        return set()
+    with store.write():
+        _, changed, _, _ = store.state_facts(items)
+        if changed:
+            store.refresh_companies(sorted(changed))
+    state.add("companies_enriched", len(changed))
+    return {
+        r[0]
+        for chunk in _chunks(sorted(changed), 500)
+        for r in store.conn.execute(
+            f"SELECT id FROM people WHERE company_id IN ({', '.join('?' for _ in chunk)})", chunk
+        )
+    }
+
+
+def _people_email_domains(store: Store) -> dict[str, list[str]]:
+    from .company import company_domain
+
+    found: dict[str, list[str]] = {}
+    for company_id, email in store.conn.execute(
+        "SELECT company_id, email FROM people WHERE company_id IS NOT NULL AND email IS NOT NULL"
+    ):
+        domain = company_domain(email=email)
+        if domain:
+            found.setdefault(company_id, []).append(domain)
+    return found
+
+
+def _majority(domains: list[str]) -> str | None:
+    if not domains:
+        return None
+    best = max(set(domains), key=lambda d: (domains.count(d), d))
+    return best if domains.count(best) * 2 > len(domains) else None
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

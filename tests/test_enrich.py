@@ -1,0 +1,89 @@
+"""The enrich stage end to end on real SQLite files: fills, tags, and does no work twice."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from prospecting import api
+
+from .conftest import DEMO, dump, write
+
+
+def load_demo(db: Path) -> None:
+    api.import_files(db, [DEMO / "crm_export.csv"], source="crm", id_column="Record ID")
+    api.import_files(db, [DEMO / "salon_contacts.csv"], source="salon")
+
+
+def count(db: Path, sql: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_offline_enrich_fills_every_person_and_is_idempotent(db: Path):
+    load_demo(db)
+    report = api.enrich(db, offline=True)
+    assert report.read == count(db, "SELECT count(*) FROM people")
+    people = dump(db)
+    for person in people:
+        assert sum(t in ("enriched", "non-enriched") for t in person["tags"]) == 1
+        for email in person["emails"]:
+            assert email["status"] in ("valid", "risky", "invalid", "unknown")
+            assert email["reason"] != "not verified yet"
+        for phone in person["phones"]:
+            assert phone["reason"] != "not checked yet"
+            assert (phone["e164"] is None) == (phone["valid"] is not True)
+    statements = count(db, "SELECT count(*) FROM statements")
+    again = api.enrich(db, offline=True)
+    assert again.read == 0
+    assert count(db, "SELECT count(*) FROM statements") == statements
+
+
+def test_offline_enrich_results(tmp_path: Path, db: Path):
+    path = write(tmp_path / "p.csv",
+                 "Prénom,Nom,E-mail,Téléphone,Fonction,Pays\n"
+                 "JEAN-PIERRE,DE LA FONTAINE,Jean-Pierre.Delafontaine@Kerlann.example,"
+                 "01 99 00 12 34,Directeur commercial,France\n"
+                 "Zoé,Martin,contact@lumenia.example,+44 20 7946 0123,CTO,Royaume-Uni\n"
+                 "Bob,Smith,c.vasseur@@filature,0612,Stagiaire,France\n")
+    api.import_files(db, [path])
+    api.enrich(db, offline=True)
+    people = {p["last_name"]: p for p in dump(db)}
+    jp = people["de La Fontaine"]
+    assert jp["first_name"] == "Jean-Pierre"
+    assert jp["seniority"] == "director"
+    assert jp["department"] == "sales"
+    assert jp["phone"] == "+33199001234"
+    assert jp["emails"][0]["status"] == "unknown"  # offline: the domain was not checked
+    zoe = people["Martin"]
+    assert zoe["emails"][0]["status"] == "risky"
+    assert "role" in zoe["emails"][0]["flags"]
+    assert zoe["phone"] == "+442079460123"
+    assert zoe["seniority"] == "c_suite"
+    assert zoe["department"] in ("engineering", "executive")
+    bob = people["Smith"]
+    assert bob["emails"][0]["status"] == "invalid"
+    assert bob["email"] is None
+    assert bob["phones"][0]["valid"] is False
+    assert bob["phones"][0]["e164"] is None
+    assert bob["seniority"] == "intern"
+
+
+def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
+    first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
+    api.import_files(db, [first], source="crm", id_column="Record ID")
+    api.enrich(db, offline=True)
+    later = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ANA@y.example\n")
+    api.import_files(db, [later], source="crm", id_column="Record ID")
+    assert api.enrich(db, offline=True).read == 1
+
+
+def test_status_counts_email_statuses(db: Path):
+    load_demo(db)
+    api.enrich(db, offline=True)
+    info = api.status(db)
+    assert sum(info["email_status"].values()) == info["tables"]["people"]
+    assert info["email_status"].get("invalid", 0) >= 1
