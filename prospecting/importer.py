@@ -456,7 +456,7 @@ def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMat
     if not batch.items and not batch.quarantine:
         return
     with store.write():
-        added, changed, known = store.state_facts(batch.items)
+        added, changed, known, _ = store.state_facts(batch.items)
         state.add("statements_added", added)
         companies = [c for c in batch.pending_companies if c in changed]
         if companies:
