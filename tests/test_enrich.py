@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from prospecting import api
+from tests.servers.dns_server import dns_server  # noqa: F401
 
 from .conftest import DEMO, dump, write
 
@@ -87,3 +88,43 @@ def test_status_counts_email_statuses(db: Path):
     info = api.status(db)
     assert sum(info["email_status"].values()) == info["tables"]["people"]
     assert info["email_status"].get("invalid", 0) >= 1
+
+
+def test_online_enrich_with_local_dns(tmp_path: Path, db: Path, dns_server, run):  # noqa: F811
+    config = write(tmp_path / "p.toml",
+                   f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n'
+                   "timeout_s = 0.3\n")
+    path = write(tmp_path / "p.csv",
+                 "First Name,Last Name,Email\n"
+                 "Ana,Lima,ana.lima@acme.example\n"
+                 "Bob,Stone,bob@nullmx.example\n"
+                 "Cy,Vale,cy@nxdomain.example\n"
+                 "Di,Moss,di@aonly.example\n"
+                 "Ed,Hart,ed@slow.example\n"
+                 "Flo,Ray,contact@acme.example\n")
+    run("import", db, path)
+    before = dns_server.count("acme.example", "MX")
+    result = run("enrich", db, "--config", config)
+    assert result.exit_code == 0, result.output
+    status = {p["first_name"]: p["emails"][0] for p in dump(db)}
+    assert status["Ana"]["status"] == "valid"
+    assert status["Bob"]["status"] == "invalid"
+    assert status["Cy"]["status"] == "invalid"
+    assert status["Di"]["status"] == "valid"
+    assert status["Ed"]["status"] == "unknown"
+    assert status["Flo"]["status"] == "risky"
+    assert "role" in status["Flo"]["flags"]
+    # One lookup per domain, and none at all on a second run: the answer is cached.
+    assert dns_server.count("acme.example", "MX") - before == 1
+    run("enrich", db, "--config", config)
+    assert dns_server.count("acme.example", "MX") - before == 1
+
+
+def test_offline_enrich_sends_no_dns_query(tmp_path: Path, db: Path, dns_server):  # noqa: F811
+    config = write(tmp_path / "p.toml",
+                   f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n')
+    path = write(tmp_path / "p.csv", "First Name,Email\nAna,ana@acme.example\n")
+    api.import_files(db, [path])
+    before = dns_server.total()
+    api.enrich(db, offline=True, config=config)
+    assert dns_server.total() == before
