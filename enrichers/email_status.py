@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from enrichers.email_dns import REJECTS_MAIL, MxResult
+from enrichers.email_smtp import STATUSES as SMTP_PROBE_STATUSES
 from enrichers.email_syntax import EmailSyntax
 
 __all__ = [
@@ -46,18 +47,7 @@ __all__ = [
 STATUSES = ("valid", "risky", "invalid", "unknown")
 # The order flags are listed in, whatever order they were found in.
 FLAGS = ("catch_all", "role", "disposable", "free", "full_inbox", "disabled", "greylisted")
-SMTP_STATUSES = frozenset(
-    {
-        "deliverable",
-        "undeliverable",
-        "catch_all",
-        "full_inbox",
-        "greylisted",
-        "blocked",
-        "timeout",
-        "unknown",
-    }
-)
+SMTP_STATUSES = frozenset(SMTP_PROBE_STATUSES)
 
 OFFLINE = "syntax valid; domain not checked (offline)"
 MX_ACCEPTS = "domain accepts mail (MX); mailbox not probed"

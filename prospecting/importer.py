@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +31,7 @@ from .models import (
     company_name_key,
     dumps,
     make_id,
+    strip_accents,
 )
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
@@ -366,14 +366,8 @@ def _natural_person_key(
         v for v in (values.get("first_name"), values.get("last_name")) if v
     )
     if full and company_id:
-        return f"name:{canonical_value(_fold(full))}|{company_id}"
+        return f"name:{canonical_value(strip_accents(full))}|{company_id}"
     return f"row:{source_name}:{row}"
-
-
-def _fold(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
 
 
 def _company_row(
