@@ -63,7 +63,8 @@ def _person_input(row: Sequence[Any]) -> dict[str, Any]:
         "civility": row[4],
         "title": row[5],
         "country": row[6],
-        "emails": [e["value"] for e in json.loads(row[7])],
+        # Guessed addresses are the finder's output, not an input to check again.
+        "emails": [e["value"] for e in json.loads(row[7]) if "guessed" not in e["flags"]],
         "phones": [p["raw"] for p in json.loads(row[8])],
         "company_id": row[9],
         "company_country": row[10],
@@ -256,6 +257,7 @@ def enrich(
         for chunk in _chunks(sorted(refresh_later), 2000):
             with store.write():
                 store.refresh_people(chunk)
+        _find_emails(store, state, prober, resolver)
     finally:
         if pool is not None:
             pool.shutdown()
@@ -411,6 +413,89 @@ _SOURCES = {
 
 def _source_of(field: str) -> str:
     return _SOURCES.get(field, "enricher:other")
+
+
+_FINDER_SQL = """
+SELECT p.id, p.first_name, p.last_name, c.domain, p.emails
+FROM people AS p JOIN companies AS c ON c.id = p.company_id
+WHERE p.merged_into IS NULL AND p.suppressed = 0 AND c.domain IS NOT NULL
+  AND p.first_name IS NOT NULL AND p.last_name IS NOT NULL
+  AND NOT EXISTS (
+      SELECT 1 FROM json_each(p.emails) AS e
+      WHERE json_extract(e.value, '$.status') != 'invalid'
+  )
+"""
+
+
+def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> None:
+    """A guessed address for people with a name and a company domain but no usable email.
+
+    The domain's pattern is learnt from the addresses already known there; the top
+    candidate is kept with its confidence and the ``guessed`` flag, verified over SMTP
+    when ``--smtp`` allows it. A guess is never the person's best email unless a mail
+    server confirmed it, and on a catch-all domain it stays a guess.
+    """
+    from .company import is_free_or_disposable_domain
+    from .email_syntax import check_email_syntax
+    from .finder import candidates, learn_patterns, verify_candidates
+
+    wanted = [r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])]
+    if not wanted:
+        return
+    domains = sorted({r[3] for r in wanted})
+    known: dict[str, list[tuple[str, str, str]]] = {d: [] for d in domains}
+    for first, last, email in store.conn.execute(
+        "SELECT first_name, last_name, email FROM people"
+        " WHERE email IS NOT NULL AND first_name IS NOT NULL AND last_name IS NOT NULL"
+    ):
+        domain = email.rpartition("@")[2].lower()
+        if domain in known:
+            known[domain].append((first, last, email))
+    stats = {d: learn_patterns(known[d]) if known[d] else None for d in domains}
+    mx = (
+        resolver.lookup_many(domains) if (prober is not None and resolver is not None) else {}
+    )
+    now = utc_now()
+    items = []
+    for pid, first, last, domain, emails_json in wanted:
+        # Never "find" an address already known (and refused) for the person, nor one
+        # that cannot exist (a reserved or malformed domain).
+        tried = {e["value"].lower() for e in json.loads(emails_json)}
+        ranked = [
+            c for c in candidates(first, last, domain, stats[domain], limit=5)
+            if c.email not in tried and check_email_syntax(c.email).valid
+        ]
+        if not ranked:
+            continue
+        top = ranked[0]
+        status, flags, reason, confidence = "unknown", ["guessed"], top.evidence, top.confidence
+        answer = mx.get(domain)
+        if prober is not None and answer is not None and answer.hosts:
+            probe = prober.probe_domain(domain, answer.hosts, [c.email for c in ranked])
+            found = verify_candidates(ranked, probe)
+            if found.email is None:
+                continue
+            top_email, confidence, reason = found.email, found.confidence, found.reason
+            if found.status == "deliverable":
+                status = "valid"
+            elif found.status in ("catch_all", "full_inbox"):
+                status = "risky"
+                flags.append(found.status)
+        else:
+            top_email = top.email
+        payload = {"email": top_email, "normalized": top_email, "status": status,
+                   "flags": flags, "reason": f"guessed: {reason}"}
+        items.append((pid, "enricher:finder", None, now, confidence, state.run_id, [
+            ("email", top_email, round(min(confidence, 0.79), 3)),
+            ("email_status", dumps(payload), CHECK_CONFIDENCE),
+        ]))
+    if not items:
+        return
+    with store.write():
+        _, changed, _, observations = store.state_facts(items)
+        if changed:
+            store.refresh_people(sorted(changed), observations=observations)
+    state.add("emails_guessed", len(changed))
 
 
 def _enrich_companies(store: Store, state: RunState) -> set[str]:

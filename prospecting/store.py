@@ -523,7 +523,15 @@ class Store:
                     "sources": sources,
                 }
             )
-        row["email"] = next((e["value"] for e in emails if e["status"] != "invalid"), None)
+        # A guessed address is listed, but is the best email only once a server confirmed it.
+        row["email"] = next(
+            (
+                e["value"] for e in emails
+                if e["status"] != "invalid"
+                and ("guessed" not in e["flags"] or e["status"] == "valid")
+            ),
+            None,
+        )
         row["phone"] = next(
             (p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None
         )

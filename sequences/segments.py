@@ -28,9 +28,12 @@ def _channels(
     """Contact channels not known to be dead: email, phone, LinkedIn."""
     channels = []
     emails = _as_list(person.get("emails") if emails is None else emails)
-    if any(e.get("status") != "invalid" for e in emails) or (
-        not emails and person.get("email")
-    ):
+    # A guessed address is a channel only once a mail server confirmed it.
+    if any(
+        e.get("status") != "invalid"
+        and ("guessed" not in e.get("flags", ()) or e.get("status") == "valid")
+        for e in emails
+    ) or (not emails and person.get("email")):
         channels.append("email")
     phones = _as_list(person.get("phones") if phones is None else phones)
     if any(p.get("valid") is not False for p in phones) or (not phones and person.get("phone")):

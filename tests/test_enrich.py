@@ -128,3 +128,24 @@ def test_offline_enrich_sends_no_dns_query(tmp_path: Path, db: Path, dns_server)
     before = dns_server.total()
     api.enrich(db, offline=True, config=config)
     assert dns_server.total() == before
+
+
+def test_finder_guesses_from_the_domain_pattern(tmp_path: Path, db: Path):
+    path = write(tmp_path / "p.csv",
+                 "First Name,Last Name,Email,Company,Website\n"
+                 "Ana,Lima,ana.lima@kerlann.example,Kerlann SAS,https://www.kerlann.example\n"
+                 "Bruno,Costa,bruno.costa@kerlann.example,Kerlann SAS,https://kerlann.example\n"
+                 "Hélène,Dubois,helene.dubois@kerlann.example,Kerlann SAS,kerlann.example\n"
+                 "Zoé,Martin,,Kerlann SAS,https://www.kerlann.example\n")
+    api.import_files(db, [path])
+    report = api.enrich(db, offline=True)
+    assert report.details["emails_guessed"] == 1
+    zoe = next(p for p in dump(db) if p["first_name"] == "Zoé")
+    (guess,) = zoe["emails"]
+    assert guess["value"] == "zoe.martin@kerlann.example"
+    assert "guessed" in guess["flags"]
+    assert guess["status"] == "unknown"
+    assert "3" in guess["reason"]  # the evidence: three addresses fit first.last
+    assert zoe["email"] is None  # a guess is not the best email until a server confirms it
+    assert zoe["tags"] == ["non-enriched"]
+    assert api.enrich(db, offline=True).details.get("emails_guessed", 0) == 0
