@@ -241,22 +241,25 @@ def enrich(
     pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
     done = 0
     try:
-        # Companies first: people's inputs include their company's country and domain.
-        # Their people are refreshed with their own batch, or at the end.
-        refresh_later = _enrich_companies(store, state)
-        for batch in _select_people(store, components, max_age_days, batch_size):
-            records = [record for record, _, _ in batch]
-            results = _compute_offline(records, pool, workers)
-            mx = _lookup_domains(store, resolver, results) if resolver else None
-            probes = _probe(prober, results, mx) if prober and mx is not None else None
-            _status_facts(results, mx, probes)
-            _commit(store, state, batch, results, refresh_later)
-            done += len(batch)
-            if progress:
-                progress(done, total)
-        for chunk in _chunks(sorted(refresh_later), 2000):
-            with store.write():
-                store.refresh_people(chunk)
+        # Two rounds: companies first, since people's inputs include their company's
+        # country and domain; then companies again, whose domain may now be read off
+        # their people's normalised addresses, and the few people that changes. One
+        # run reaches the state a second run would leave unchanged.
+        for _ in range(2):
+            refresh_later = _enrich_companies(store, state)
+            for batch in _select_people(store, components, max_age_days, batch_size):
+                records = [record for record, _, _ in batch]
+                results = _compute_offline(records, pool, workers)
+                mx = _lookup_domains(store, resolver, results) if resolver else None
+                probes = _probe(prober, results, mx) if prober and mx is not None else None
+                _status_facts(results, mx, probes)
+                _commit(store, state, batch, results, refresh_later)
+                done += len(batch)
+                if progress:
+                    progress(done, total)
+            for chunk in _chunks(sorted(refresh_later), 2000):
+                with store.write():
+                    store.refresh_people(chunk)
         _find_emails(store, state, prober, resolver)
     finally:
         if pool is not None:

@@ -214,11 +214,14 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             )
         ]
         email_status: dict[str, int] = {}
-        for (emails_json,) in conn.execute(
-            "SELECT emails FROM people WHERE merged_into IS NULL"
+        for email, emails_json in conn.execute(
+            "SELECT email, emails FROM people WHERE merged_into IS NULL"
         ):
+            # The status of the person's best email; else of their first, else "none".
             emails = json.loads(emails_json)
-            best = emails[0]["status"] if emails else "none"
+            chosen = next((e for e in emails if e["value"] == email), None)
+            chosen = chosen or (emails[0] if emails else None)
+            best = chosen["status"] if chosen else "none"
             email_status[best] = email_status.get(best, 0) + 1
         icp = store.get_meta("icp_hash")
         icp_name = None

@@ -348,6 +348,8 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
         f"summary: {tables['people']} people, {tables['companies']} companies, "
         f"{tables['quarantine']} quarantined rows, tags "
         + ", ".join(f"{k} {v}" for k, v in info["tags"].items())
+        + "; best email "
+        + ", ".join(f"{k} {v}" for k, v in info["email_status"].items())
     )
     ctx.exit(result.exit_code)
 

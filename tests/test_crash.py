@@ -69,3 +69,32 @@ def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv
     assert state_of(crashed) == state_of(clean)
     runs = api.status(crashed)["runs"]
     assert runs[0]["status"] == "done"
+
+
+ENRICH = "import sys; from prospecting import api\napi.enrich(sys.argv[1], offline=True)\n"
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_killed_enrich_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv: Path, seed):
+    import shutil
+
+    imported = tmp_path / "imported.db"
+    api.import_files(imported, [people_csv], source="crm", id_column="Record ID")
+    clean, crashed = tmp_path / "clean.db", tmp_path / "crashed.db"
+    shutil.copy(imported, clean)
+    shutil.copy(imported, crashed)
+    api.enrich(clean, offline=True)
+
+    rng = random.Random(seed)
+    proc = subprocess.Popen([sys.executable, "-c", ENRICH, crashed])
+    time.sleep(rng.uniform(0.5, 2.0))
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    subprocess.run([sys.executable, "-c", ENRICH, crashed], check=True)
+
+    _, _, people_clean, companies_clean = state_of(clean)
+    _, _, people_crashed, companies_crashed = state_of(crashed)
+    assert people_crashed == people_clean
+    assert companies_crashed == companies_clean
+    assert api.enrich(crashed, offline=True).read == 0
