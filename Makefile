@@ -30,8 +30,10 @@ test: $(TSTAMP)
 lint: $(TSTAMP)
 	$(BIN)/ruff check .
 
-bench: $(STAMP)
+bench: $(TSTAMP)
 	$(BIN)/python bench/import.py --rows 1000000
+	$(BIN)/python bench/enrich.py --rows 100000
+	$(BIN)/python bench/dns.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-exports .pytest_cache .ruff_cache
