@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,7 +37,9 @@ __all__ = ["COMPONENTS", "enrich"]
 OFFLINE = "enrich.offline"
 DNS = "enrich.dns"
 SMTP = "enrich.smtp"
-COMPONENTS = {OFFLINE: "1", DNS: "1", SMTP: "1"}
+FINDER = "enrich.finder"
+COMPONENTS = {OFFLINE: "1", DNS: "1", SMTP: "1", FINDER: "1"}
+FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
 DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the person's data
@@ -83,9 +85,13 @@ def _stale_before(max_age_days: float) -> str:
 
 
 def _select_people(
-    store: Store, components: Sequence[str], max_age_days: float, batch_size: int
+    store: Store, components: Sequence[str], max_age_days: float, batch_size: int,
+    only: set[str] | None = None,
 ) -> Iterator[list[tuple[dict[str, Any], str, list[str]]]]:
-    """Batches of (person input, its hash, components that must run on it)."""
+    """Batches of (person input, its hash, components that must run on it).
+
+    ``only`` limits the look to these people (a second round after company changes).
+    """
     stale = _stale_before(max_age_days)
     done: dict[str, dict[str, tuple[str, str, str]]] = {}
     for entity_id, component, version, digest, done_at in store.conn.execute(
@@ -94,11 +100,7 @@ def _select_people(
     ):
         done.setdefault(entity_id, {})[component] = (version, digest, done_at)
     batch: list[tuple[dict[str, Any], str, list[str]]] = []
-    cursor = store.conn.execute(_PEOPLE_SQL)
-    while True:
-        rows = cursor.fetchmany(1000)
-        if not rows:
-            break
+    for rows in _people_rows(store, only):
         for row in rows:
             record = _person_input(row)
             digest = input_hash(record)
@@ -118,6 +120,19 @@ def _select_people(
                     batch = []
     if batch:
         yield batch
+
+
+def _people_rows(store: Store, only: set[str] | None) -> Iterator[list[Sequence[Any]]]:
+    if only is None:
+        cursor = store.conn.execute(_PEOPLE_SQL)
+        while rows := cursor.fetchmany(1000):
+            yield rows
+        return
+    for chunk in _chunks(sorted(only), 500):
+        marks = ", ".join("?" for _ in chunk)
+        yield store.conn.execute(
+            _PEOPLE_COLUMNS + f" WHERE p.id IN ({marks}) AND p.merged_into IS NULL", chunk
+        ).fetchall()
 
 
 def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -181,17 +196,29 @@ def _offline_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [offline_facts(r) for r in records]
 
 
-def _compute_offline(
-    records: list[dict[str, Any]], pool: ProcessPoolExecutor | None, workers: int
-) -> list[dict[str, Any]]:
-    if pool is None or len(records) < _PARALLEL_MIN:
-        return _offline_chunk(records)
-    size = max(250, len(records) // (4 * workers))
-    chunks = [records[i : i + size] for i in range(0, len(records), size)]
-    results: list[dict[str, Any]] = []
-    for part in pool.map(_offline_chunk, chunks):
-        results.extend(part)
-    return results
+def _computed(
+    batches: Iterable[list[tuple[dict[str, Any], str, list[str]]]],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+) -> Iterator[tuple[list[tuple[dict[str, Any], str, list[str]]], list[dict[str, Any]]]]:
+    """Each batch with its offline results, computing one batch ahead on the pool."""
+    if pool is None:
+        for batch in batches:
+            yield batch, _offline_chunk([record for record, _, _ in batch])
+        return
+    ahead: tuple[Any, list[Future[list[dict[str, Any]]]]] | None = None
+    for batch in batches:
+        records = [record for record, _, _ in batch]
+        size = max(250, len(records) // (2 * workers))
+        futures = [
+            pool.submit(_offline_chunk, records[i : i + size])
+            for i in range(0, len(records), size)
+        ]
+        if ahead is not None:
+            yield ahead[0], [r for f in ahead[1] for r in f.result()]
+        ahead = (batch, futures)
+    if ahead is not None:
+        yield ahead[0], [r for f in ahead[1] for r in f.result()]
 
 
 def _status_facts(
@@ -245,11 +272,17 @@ def enrich(
         # country and domain; then companies again, whose domain may now be read off
         # their people's normalised addresses, and the few people that changes. One
         # run reaches the state a second run would leave unchanged.
+        only: set[str] | None = None
         for _ in range(2):
             refresh_later = _enrich_companies(store, state)
-            for batch in _select_people(store, components, max_age_days, batch_size):
-                records = [record for record, _, _ in batch]
-                results = _compute_offline(records, pool, workers)
+            if only is not None:
+                only = set(refresh_later)
+            # The workers compute the next batch while this process commits the current
+            # one.
+            for batch, results in _computed(
+                _select_people(store, components, max_age_days, batch_size, only), pool,
+                workers,
+            ):
                 mx = _lookup_domains(store, resolver, results) if resolver else None
                 probes = _probe(prober, results, mx) if prober and mx is not None else None
                 _status_facts(results, mx, probes)
@@ -260,6 +293,7 @@ def enrich(
             for chunk in _chunks(sorted(refresh_later), 2000):
                 with store.write():
                     store.refresh_people(chunk)
+            only = set()
         _find_emails(store, state, prober, resolver)
     finally:
         if pool is not None:
@@ -389,16 +423,21 @@ def _commit(
             for record, _, todo in batch
             for component in todo
         ]
-        store.conn.executemany(
-            "INSERT INTO work_log (entity_id, component, version, input_hash, done_at, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE SET"
-            " version = excluded.version, input_hash = excluded.input_hash,"
-            " done_at = excluded.done_at, run_id = excluded.run_id",
-            log,
-        )
+        _log_work(store, log)
     state.add("read", len(batch))
     state.add("written", len(changed))
     state.add("statements_added", added)
+
+
+def _log_work(store: Store, log: Sequence[tuple[str, str, str, str, str, str]]) -> None:
+    """Record (entity, component, version, input hash, time, run) as done."""
+    store.conn.executemany(
+        "INSERT INTO work_log (entity_id, component, version, input_hash, done_at, run_id)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE SET"
+        " version = excluded.version, input_hash = excluded.input_hash,"
+        " done_at = excluded.done_at, run_id = excluded.run_id",
+        log,
+    )
 
 
 _SOURCES = {
@@ -442,25 +481,41 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
     from .email_syntax import check_email_syntax
     from .finder import candidates, learn_patterns, verify_candidates
 
-    wanted = [r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])]
-    if not wanted:
+    candidates_for = [
+        r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])
+    ]
+    if not candidates_for:
         return
-    domains = sorted({r[3] for r in wanted})
-    known: dict[str, list[tuple[str, str, str]]] = {d: [] for d in domains}
+    known: dict[str, list[tuple[str, str, str]]] = {r[3]: [] for r in candidates_for}
     for first, last, email in store.conn.execute(
         "SELECT first_name, last_name, email FROM people"
         " WHERE email IS NOT NULL AND first_name IS NOT NULL AND last_name IS NOT NULL"
+        " ORDER BY seq"
     ):
         domain = email.rpartition("@")[2].lower()
-        if domain in known:
+        # A dozen addresses settle a domain's pattern; more only cost time.
+        if domain in known and len(known[domain]) < FINDER_SAMPLE:
             known[domain].append((first, last, email))
+    # Skip people already searched with the same evidence at their domain.
+    logged = dict(store.conn.execute(
+        "SELECT entity_id, input_hash FROM work_log WHERE component = ?", (FINDER,)
+    ).fetchall())
+    wanted = []
+    for row in candidates_for:
+        digest = input_hash({"name": row[1:3], "domain": row[3], "known": known[row[3]]})
+        if logged.get(row[0]) != digest:
+            wanted.append((*row, digest))
+    if not wanted:
+        return
+    domains = sorted({r[3] for r in wanted})
     stats = {d: learn_patterns(known[d]) if known[d] else None for d in domains}
     mx = (
         resolver.lookup_many(domains) if (prober is not None and resolver is not None) else {}
     )
     now = utc_now()
     items = []
-    for pid, first, last, domain, emails_json in wanted:
+    log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
+    for pid, first, last, domain, emails_json, _ in wanted:
         # Never "find" an address already known (and refused) for the person, nor one
         # that cannot exist (a reserved or malformed domain).
         tried = {e["value"].lower() for e in json.loads(emails_json)}
@@ -492,12 +547,13 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
             ("email", top_email, round(min(confidence, 0.79), 3)),
             ("email_status", dumps(payload), CHECK_CONFIDENCE),
         ]))
-    if not items:
-        return
     with store.write():
-        _, changed, _, observations = store.state_facts(items)
-        if changed:
-            store.refresh_people(sorted(changed), observations=observations)
+        changed: set[str] = set()
+        if items:
+            _, changed, _, observations = store.state_facts(items)
+            if changed:
+                store.refresh_people(sorted(changed), observations=observations)
+        _log_work(store, log)
     state.add("emails_guessed", len(changed))
 
 
