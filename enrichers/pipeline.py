@@ -30,7 +30,7 @@ from typing import Any
 
 from prospecting.models import Fact, dumps
 from prospecting.runs import Progress, RunState
-from prospecting.store import Store, utc_now
+from prospecting.store import Store, chunked, utc_now
 
 __all__ = ["COMPONENTS", "enrich"]
 
@@ -128,7 +128,7 @@ def _people_rows(store: Store, only: set[str] | None) -> Iterator[list[Sequence[
         while rows := cursor.fetchmany(1000):
             yield rows
         return
-    for chunk in _chunks(sorted(only), 500):
+    for chunk in chunked(sorted(only), 500):
         marks = ", ".join("?" for _ in chunk)
         yield store.conn.execute(
             _PEOPLE_COLUMNS + f" WHERE p.id IN ({marks}) AND p.merged_into IS NULL", chunk
@@ -290,7 +290,7 @@ def enrich(
                 done += len(batch)
                 if progress:
                     progress(done, total)
-            for chunk in _chunks(sorted(refresh_later), 2000):
+            for chunk in chunked(sorted(refresh_later), 2000):
                 with store.write():
                     store.refresh_people(chunk)
             only = set()
@@ -325,7 +325,7 @@ def _lookup_domains(store: Store, resolver: Any, results: list[dict[str, Any]]) 
     }
     now = utc_now()
     cached: dict[str, Any] = {}
-    for chunk in _chunks(sorted(domains), 500):
+    for chunk in chunked(sorted(domains), 500):
         marks = ", ".join("?" for _ in chunk)
         for domain, payload in store.conn.execute(
             f"SELECT domain, result FROM dns_cache WHERE domain IN ({marks}) AND expires_at > ?",
@@ -407,7 +407,7 @@ def _commit(
         # enriching that again changes nothing, so only a new input (an import, a
         # merge) makes the person stale.
         digests = {record["id"]: digest for record, digest, _ in batch}
-        for chunk in _chunks(to_refresh, 500):
+        for chunk in chunked(to_refresh, 500):
             marks = ", ".join("?" for _ in chunk)
             for row in store.conn.execute(_PEOPLE_COLUMNS + f" WHERE p.id IN ({marks})", chunk):
                 digests[row[0]] = input_hash(_person_input(row))
@@ -603,7 +603,7 @@ def _enrich_companies(store: Store, state: RunState) -> set[str]:
     state.add("companies_enriched", len(changed))
     return {
         r[0]
-        for chunk in _chunks(sorted(changed), 500)
+        for chunk in chunked(sorted(changed), 500)
         for r in store.conn.execute(
             f"SELECT id FROM people WHERE company_id IN ({', '.join('?' for _ in chunk)})", chunk
         )
@@ -628,8 +628,3 @@ def _majority(domains: list[str]) -> str | None:
         return None
     best = max(set(domains), key=lambda d: (domains.count(d), d))
     return best if domains.count(best) * 2 > len(domains) else None
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

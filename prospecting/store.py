@@ -45,7 +45,7 @@ from .models import (
 )
 from .privacy import SuppressionMatcher, e164_shape
 
-__all__ = ["Store", "utc_now"]
+__all__ = ["StatedFacts", "Store", "chunked", "utc_now"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 STATEMENT_COLUMNS = (
@@ -327,7 +327,7 @@ class Store:
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
         """Every fact about each entity, exploded from its statements."""
         grouped: dict[str, list[Observation]] = {}
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunked(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
             for entity_id, source, locator, observed_at, confidence, run_id, facts in (
                 self.conn.execute(
@@ -355,7 +355,7 @@ class Store:
 
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunked(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
             found.update(
                 r[0]
@@ -479,7 +479,7 @@ class Store:
     def _companies_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         keys = ("id", "name", "domain", "website", "industry", "naf", "headcount", "siren")
         found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunked(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
             for row in self.conn.execute(
                 f"SELECT {', '.join(keys)} FROM companies WHERE id IN ({marks})", chunk
@@ -577,7 +577,7 @@ class Store:
 
     def _people_counts(self, company_ids: list[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for chunk in _chunks(company_ids, 500):
+        for chunk in chunked(company_ids, 500):
             marks = ", ".join("?" for _ in chunk)
             counts.update(
                 self.conn.execute(
@@ -750,7 +750,8 @@ def _values_json(group: list[Observation] | None) -> str:
     return dumps(sorted({o.value for o in group}))
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def chunked(items: list[str], size: int) -> Iterator[list[str]]:
+    """Consecutive slices of at most ``size`` items (SQLite limits bound parameters)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
