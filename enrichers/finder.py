@@ -22,6 +22,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -219,8 +220,15 @@ def _initials(forms: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return _unique((style, text[0]) for style, text in forms)
 
 
-def _slots(template: str) -> list[str]:
-    return re.findall(r"\{(\w+)\}", template)
+@functools.cache
+def _slots(template: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\{(\w+)\}", template))
+
+
+@functools.cache
+def _literals(template: str) -> frozenset[str]:
+    """The separator characters a local part must contain to fit the template."""
+    return frozenset(re.sub(r"\{\w+\}", "", template))
 
 
 def _spellings(template: str, forms: _NameForms) -> Iterable[tuple[str, int, dict[str, str]]]:
@@ -302,6 +310,8 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         total += 1
         for pattern, (template, _) in PATTERNS.items():
             if any(not forms.slot(slot) for slot in _slots(template)):
+                continue
+            if not _literals(template) <= set(local):
                 continue
             match = next((s for s in _spellings(template, forms) if s[0] == local), None)
             if match is None:
