@@ -212,8 +212,10 @@ def make_id(kind: str, natural_key: str) -> str:
 def _rank_key(obs: Observation, source_rank: dict[str, int]) -> tuple[float, str, int, str]:
     # Greatest wins: higher confidence, then newer (ISO timestamps sort as text), then the
     # better-ranked source (lower rank), then the value itself so ties always break alike.
-    family = obs.source.split(":", 1)[0]
-    return (obs.confidence, obs.observed_at, -source_rank.get(family, 100), obs.value)
+    rank = source_rank.get(obs.source)
+    if rank is None:
+        rank = source_rank.get(obs.source.split(":", 1)[0], 100)
+    return (obs.confidence, obs.observed_at, -rank, obs.value)
 
 
 def group_fields(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
@@ -256,8 +258,8 @@ def pick_best(
 ) -> dict[str, str]:
     """The current value of each single-valued field: confidence, then recency, then source.
 
-    ``source_rank`` maps a source family (``csv``, ``connector``, ``crawl``, an
-    enricher's name) to a rank, lower first; unknown families rank last.
+    ``source_rank`` maps a source (``csv:crm``) or a source family (``csv``,
+    ``connector``, ``crawl``, ``enricher``) to a rank, lower first; unknown ones rank last.
     """
     rank = source_rank or {}
     return {

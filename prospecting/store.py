@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from . import __version__
-from .errors import StoreError
+from .errors import ConfigError, StoreError
 from .migrations import SCHEMA_VERSION, migrate
 from .models import (
     COMPANY_FIELDS,
@@ -45,7 +45,7 @@ from .models import (
 )
 from .privacy import SuppressionMatcher, e164_shape
 
-__all__ = ["StatedFacts", "Store", "chunked", "utc_now"]
+__all__ = ["StatedFacts", "Store", "chunked", "source_rank", "utc_now"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 STATEMENT_COLUMNS = (
@@ -97,6 +97,20 @@ def _upsert_sql(table: str, columns: Sequence[str]) -> str:
         f"VALUES ({', '.join('?' for _ in columns)}) "
         f"ON CONFLICT(id) DO UPDATE SET {updates}"
     )
+
+
+def source_rank(priority: Any) -> dict[str, int]:
+    """``[enrichers] source_priority`` (best first) as the rank map views break ties with.
+
+    Entries are source families (``enricher``, ``csv``, ``crawl``, ``connector``) or
+    whole sources (``csv:crm``); they decide between values of equal confidence and age.
+    """
+    if isinstance(priority, str) or not all(isinstance(p, str) for p in priority):
+        raise ConfigError(
+            "enrichers.source_priority: expected a list of source names, e.g. "
+            '["enricher", "csv", "crawl", "connector"]'
+        )
+    return {name: rank for rank, name in enumerate(priority)}
 
 
 class StatedFacts(NamedTuple):
@@ -153,6 +167,7 @@ class Store:
         """Use the loaded settings (tag rule, batch sizes…) for this store's work."""
         self.settings = settings
         self.tag_rule = settings.tags
+        self.source_rank = source_rank(settings.enrichers.get("source_priority", ()))
 
     def _check_header(self) -> None:
         try:

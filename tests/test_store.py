@@ -192,3 +192,32 @@ def test_direct_and_general_company_derivations_agree(db: Path, facts):
             assert json.loads(direct[key]) == json.loads(value), key
         else:
             assert direct[key] == value, key
+
+
+def test_source_priority_breaks_ties_from_config(tmp_path: Path):
+    from prospecting import api
+
+    from .conftest import dump, write
+
+    db = tmp_path / "p.db"
+    write(tmp_path / "a.csv", "Record ID,First Name,Job Title\n1,Ana,CEO\n")
+    write(tmp_path / "b.csv", "Record ID,First Name,Job Title\n1,Ana,Founder\n")
+    config = write(tmp_path / "p.toml", '[enrichers]\nsource_priority = ["csv:crm", "csv"]\n')
+    # Same person (same lineage source "crm" for both files), same confidence.
+    api.import_files(db, [tmp_path / "a.csv"], source="crm", id_column="Record ID")
+    api.import_files(db, [tmp_path / "b.csv"], source="crm", id_column="Record ID")
+    assert dump(db)[0]["title"] == "Founder"  # the newer statement wins
+    with Store(db) as store:
+        from prospecting.settings import load_settings
+
+        store.apply_settings(load_settings(config))
+        assert store.source_rank == {"csv:crm": 0, "csv": 1}
+
+
+def test_bad_source_priority_is_refused(tmp_path: Path, run):
+    from .conftest import write
+
+    config = write(tmp_path / "p.toml", '[enrichers]\nsource_priority = "csv"\n')
+    result = run("status", tmp_path / "x.db", "--config", config)
+    assert result.exit_code == 2
+    assert "source_priority" in result.stderr
