@@ -1,0 +1,389 @@
+"""Import files for email tools and CRMs: one profile per tool (email_tools.md section 9).
+
+A profile says which columns the tool's import wizard maps by name, the delimiter, whether
+the file starts with a BOM, which columns hold E.164 phones (written without the formula
+prefix), how many rows one file may hold, how a dump-shaped person (CLI.md, JSONL section)
+becomes one row, and why a row must be left out. ``export_tool`` writes the rows through
+the shared formula-safe, atomic ``write_csv``, splitting into ``out-1.csv``, ``out-2.csv``...
+when a file would exceed the tool's row cap.
+
+Whatever the tool, a suppressed person is never written, the email is the dump's best one
+(never a guessed or invalid address) and the phone the best E.164 number.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from ..segments import ENRICHED, NON_ENRICHED
+from .writer import safe_cell, write_csv
+
+__all__ = ["PROFILES", "ExportProfile", "ExportResult", "export_tool"]
+
+Row = dict[str, Any]
+Person = Mapping[str, Any]
+
+_E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class ExportProfile:
+    """How one tool imports people: columns, layout, row mapping and exclusion rules."""
+
+    name: str
+    columns: tuple[str, ...]
+    delimiter: str
+    bom: bool
+    phone_columns: tuple[str, ...]
+    max_rows: int | None
+    row: Callable[[Person], Row | None]
+    check: Callable[[Row, Person], str | None]
+    # Column the tool dedupes on (case-insensitive): a later row with the same value is
+    # left out as "duplicate <column>".
+    dedupe_column: str | None = None
+
+
+@dataclass
+class ExportResult:
+    written: int
+    files: list[Path]
+    left_out: dict[str, int] = field(default_factory=dict)
+
+
+# --- field helpers -----------------------------------------------------------------------
+
+def _text(value: Any) -> str | None:
+    """Stripped NFC text without C0 control characters, or None when empty."""
+    if value is None:
+        return None
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", str(value))).strip()
+    return text or None
+
+
+def _company(person: Person) -> Mapping[str, Any]:
+    return person.get("company") or {}
+
+
+def _bare_domain(person: Person) -> str | None:
+    """The company's domain without scheme, ``www.``, port or path, lower-cased."""
+    company = _company(person)
+    raw = _text(company.get("domain")) or _text(company.get("website"))
+    if not raw:
+        return None
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", raw.lower())
+    host = re.split(r"[/?#]", host, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
+    host = host.removeprefix("www.").strip(".")
+    return host or None
+
+
+def _website(person: Person) -> str | None:
+    website = _text(_company(person).get("website"))
+    if website:
+        return website
+    domain = _bare_domain(person)
+    return f"https://{domain}" if domain else None
+
+
+def _email(person: Person) -> str | None:
+    return _text(person.get("email"))
+
+
+def _phone(person: Person) -> str | None:
+    phone = _text(person.get("phone"))
+    return phone if phone and _E164.match(phone) else None
+
+
+def _country(person: Person) -> str | None:
+    return _text(person.get("country")) or _text(_company(person).get("country"))
+
+
+def _location(person: Person) -> str | None:
+    parts = [_text(person.get("city")), _country(person)]
+    return ", ".join(p for p in parts if p) or None
+
+
+def _tag(person: Person) -> str | None:
+    tags = person.get("tags") or ()
+    return next((t for t in (ENRICHED, NON_ENRICHED) if t in tags), None)
+
+
+def _icebreaker(person: Person) -> str | None:
+    extra = person.get("extra") or {}
+    return _text(extra.get("icebreaker")) or _text(extra.get("personalization"))
+
+
+def _has_flag(person: Person, email: str | None, flag: str) -> bool:
+    if not email:
+        return False
+    wanted = email.casefold()
+    return any(
+        flag in (e.get("flags") or ())
+        for e in person.get("emails") or ()
+        if str(e.get("value") or "").casefold() == wanted
+    )
+
+
+def _clip(text: str | None, limit: int, *, in_bytes: bool = False) -> str | None:
+    """``text`` cut to ``limit`` characters (or UTF-8 bytes), never mid-character.
+
+    The limit counts the ``'`` the writer puts before a formula trigger, so the cell the
+    tool reads stays within it.
+    """
+    if text is None:
+        return None
+    if safe_cell(text[:1]).startswith("'"):
+        limit -= 1
+    if not in_bytes:
+        return text[:limit]
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+# --- row mappings ------------------------------------------------------------------------
+
+def _lemlist(p: Person) -> Row:
+    return {
+        "email": _email(p), "firstName": _text(p.get("first_name")),
+        "lastName": _text(p.get("last_name")), "companyName": _text(_company(p).get("name")),
+        "companyDomain": _bare_domain(p), "jobTitle": _text(p.get("title")),
+        "phone": _phone(p), "linkedinUrl": _text(p.get("linkedin_url")),
+        "icebreaker": _icebreaker(p), "tags": _tag(p),
+    }
+
+
+def _instantly(p: Person) -> Row:
+    return {
+        "email": _email(p), "first_name": _text(p.get("first_name")),
+        "last_name": _text(p.get("last_name")),
+        "company_name": _text(_company(p).get("name")), "job_title": _text(p.get("title")),
+        "phone": _phone(p), "website": _website(p), "personalization": _icebreaker(p),
+        "linkedin_url": _text(p.get("linkedin_url")), "tags": _tag(p),
+    }
+
+
+def _smartlead(p: Person) -> Row:
+    return {
+        "email": _email(p), "first_name": _text(p.get("first_name")),
+        "last_name": _text(p.get("last_name")),
+        "company_name": _text(_company(p).get("name")), "job_title": _text(p.get("title")),
+        "phone_number": _phone(p), "website": _website(p), "company_url": _website(p),
+        "linkedin_profile": _text(p.get("linkedin_url")), "location": _location(p),
+        "tags": _tag(p),
+    }
+
+
+def _apollo(p: Person) -> Row:
+    return {
+        "First Name": _text(p.get("first_name")), "Last Name": _text(p.get("last_name")),
+        "Title": _text(p.get("title")), "Company Name": _text(_company(p).get("name")),
+        "Company Website": _bare_domain(p), "Contact Email": _email(p),
+        "Contact LinkedIn URL": _text(p.get("linkedin_url")), "Phone": _phone(p),
+        "City": _text(p.get("city")), "Country": _country(p), "Tags": _tag(p),
+    }
+
+
+_LIFECYCLE = {
+    "suspect": "Lead", "prospect": "Lead", "lead": "Lead",
+    "mql": "Marketing Qualified Lead", "sql": "Sales Qualified Lead",
+}
+
+
+def _hubspot(p: Person) -> Row:
+    stage = _text(p.get("stage"))
+    return {
+        "First Name": _text(p.get("first_name")), "Last Name": _text(p.get("last_name")),
+        "Email": _email(p), "Phone Number": _phone(p), "Job Title": _text(p.get("title")),
+        "Company Name": _text(_company(p).get("name")), "Website URL": _website(p),
+        "City": _text(p.get("city")), "Country/Region": _country(p),
+        "Lifecycle Stage": _LIFECYCLE.get(stage.lower()) if stage else None, "Tags": _tag(p),
+    }
+
+
+def _mailchimp(p: Person) -> Row:
+    street = _text(p.get("address"))
+    address = None
+    if street:
+        # Mailchimp's combined address: street, city, region, postcode, country, each
+        # separated by two spaces.
+        parts = (street, _text(p.get("city")), _text(p.get("region")),
+                 _text(p.get("postcode")), _country(p))
+        address = "  ".join(x for x in parts if x)
+    row = {
+        "Email Address": _email(p), "First Name": _text(p.get("first_name")),
+        "Last Name": _text(p.get("last_name")), "Phone Number": _phone(p),
+        "Address": address, "Tags": _tag(p),
+    }
+    return {
+        k: v if k == "Phone Number" else _clip(v, 255, in_bytes=True) for k, v in row.items()
+    }
+
+
+def _brevo(p: Person) -> Row:
+    return {
+        "EMAIL": _email(p), "FIRSTNAME": _text(p.get("first_name")),
+        "LASTNAME": _text(p.get("last_name")), "SMS": _phone(p),
+        "COMPANY": _text(_company(p).get("name")), "JOB_TITLE": _text(p.get("title")),
+        "TAGS": _tag(p),
+    }
+
+
+def _salesforce(p: Person) -> Row:
+    return {
+        "FirstName": _clip(_text(p.get("first_name")), 40),
+        "LastName": _clip(_text(p.get("last_name")), 80),
+        "Company": _clip(_text(_company(p).get("name")), 255),
+        "Email": _email(p), "Title": _text(p.get("title")), "Phone": _phone(p),
+        "Website": _website(p), "City": _text(p.get("city")), "Country": _country(p),
+        "LeadSource": _tag(p),
+    }
+
+
+# --- exclusion rules ---------------------------------------------------------------------
+
+def _needs(column: str, reason: str) -> Callable[[Row, Person], str | None]:
+    def check(row: Row, person: Person) -> str | None:
+        if person.get("suppressed"):
+            return "suppressed"
+        return None if row.get(column) else reason
+    return check
+
+
+def _mailchimp_check(row: Row, person: Person) -> str | None:
+    reason = _needs("Email Address", "no email")(row, person)
+    if reason:
+        return reason
+    if _has_flag(person, _email(person), "role"):
+        return "role address refused by Mailchimp"
+    return None
+
+
+def _any_of(*columns: str, reason: str) -> Callable[[Row, Person], str | None]:
+    def check(row: Row, person: Person) -> str | None:
+        if person.get("suppressed"):
+            return "suppressed"
+        return None if any(row.get(c) for c in columns) else reason
+    return check
+
+
+def _salesforce_check(row: Row, person: Person) -> str | None:
+    if person.get("suppressed"):
+        return "suppressed"
+    if not row.get("LastName"):
+        return "no last name"
+    if not row.get("Company"):
+        return "no company"
+    return None
+
+
+def _profile(name: str, row: Callable[[Person], Row], check: Callable[[Row, Person], str | None],
+             columns: tuple[str, ...], phone: str, **options: Any) -> ExportProfile:
+    return ExportProfile(
+        name=name, columns=columns, delimiter=options.pop("delimiter", ","),
+        bom=options.pop("bom", False), phone_columns=(phone,),
+        max_rows=options.pop("max_rows", None), row=row, check=check, **options,
+    )
+
+
+PROFILES: dict[str, ExportProfile] = {
+    p.name: p
+    for p in (
+        _profile("lemlist", _lemlist, _needs("email", "no email"), (
+            "email", "firstName", "lastName", "companyName", "companyDomain", "jobTitle",
+            "phone", "linkedinUrl", "icebreaker", "tags",
+        ), "phone"),
+        _profile("instantly", _instantly, _needs("email", "no email"), (
+            "email", "first_name", "last_name", "company_name", "job_title", "phone",
+            "website", "personalization", "linkedin_url", "tags",
+        ), "phone"),
+        _profile("smartlead", _smartlead, _needs("email", "no email"), (
+            "email", "first_name", "last_name", "company_name", "job_title", "phone_number",
+            "website", "company_url", "linkedin_profile", "location", "tags",
+        ), "phone_number"),
+        _profile("hubspot", _hubspot, _any_of(
+            "First Name", "Last Name", "Email", reason="no name or email"
+        ), (
+            "First Name", "Last Name", "Email", "Phone Number", "Job Title", "Company Name",
+            "Website URL", "City", "Country/Region", "Lifecycle Stage", "Tags",
+        ), "Phone Number", dedupe_column="Email"),
+        _profile("brevo", _brevo, _needs("EMAIL", "no email"), (
+            "EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "COMPANY", "JOB_TITLE", "TAGS",
+        ), "SMS", delimiter=";"),
+        _profile("mailchimp", _mailchimp, _mailchimp_check, (
+            "Email Address", "First Name", "Last Name", "Phone Number", "Address", "Tags",
+        ), "Phone Number"),
+        _profile("apollo", _apollo, _any_of(
+            "Company Name", "Company Website", "Contact LinkedIn URL", "Contact Email",
+            reason="no company, website, LinkedIn or email",
+        ), (
+            "First Name", "Last Name", "Title", "Company Name", "Company Website",
+            "Contact Email", "Contact LinkedIn URL", "Phone", "City", "Country", "Tags",
+        ), "Phone", max_rows=10_000),
+        _profile("salesforce", _salesforce, _salesforce_check, (
+            "FirstName", "LastName", "Company", "Email", "Title", "Phone", "Website", "City",
+            "Country", "LeadSource",
+        ), "Phone", max_rows=50_000),
+    )
+}
+
+
+# --- writing -----------------------------------------------------------------------------
+
+def export_tool(people: Iterable[Person], profile: ExportProfile, out: Path) -> ExportResult:
+    """Write ``people`` as ``profile``'s import file(s); count who was left out and why.
+
+    Up to ``max_rows`` rows go to ``out`` itself; beyond that the rows are split into
+    ``<stem>-1<suffix>``, ``<stem>-2<suffix>``... and ``out`` is not written.
+    """
+    out = Path(out)
+    left_out: Counter[str] = Counter()
+    seen: set[str] = set()
+    dedupe = profile.dedupe_column
+
+    def rows() -> Iterable[Row]:
+        for person in people:
+            # A suppressed person is never even mapped.
+            row = None if person.get("suppressed") else profile.row(person)
+            if row is None:
+                left_out["suppressed" if person.get("suppressed") else "unmappable"] += 1
+                continue
+            reason = profile.check(row, person)
+            if reason is None and dedupe and row.get(dedupe):
+                key = str(row[dedupe]).casefold()
+                if key in seen:
+                    reason = f"duplicate {dedupe.lower()}"
+                seen.add(key)
+            if reason is not None:
+                left_out[reason] += 1
+                continue
+            yield row
+
+    def write(path: Path, chunk: Iterable[Row]) -> int:
+        return write_csv(path, profile.columns, chunk, delimiter=profile.delimiter,
+                         bom=profile.bom, phone_columns=profile.phone_columns)
+
+    items = iter(rows())
+    if profile.max_rows is None:
+        written = write(out, items)
+        return ExportResult(written, [out], dict(left_out))
+    first = list(islice(items, profile.max_rows))
+    following = next(items, None)
+    if following is None:
+        written = write(out, first)
+        return ExportResult(written, [out], dict(left_out))
+    rest = chain([following], items)
+    files: list[Path] = []
+    written = 0
+    chunk = first
+    while chunk:
+        path = out.with_name(f"{out.stem}-{len(files) + 1}{out.suffix}")
+        written += write(path, chunk)
+        files.append(path)
+        chunk = list(islice(rest, profile.max_rows))
+    return ExportResult(written, files, dict(left_out))

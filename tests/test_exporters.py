@@ -1,0 +1,280 @@
+"""Email-tool and CRM import files: headers, golden files, exclusions, formula safety."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sequences.exporters.profiles import PROFILES, ExportResult, export_tool
+
+GOLDEN = Path(__file__).parent / "fixtures" / "exports"
+
+
+def person(**fields: Any) -> dict[str, Any]:
+    """A person in the shape of the JSONL dump (CLI.md), every key present."""
+    record: dict[str, Any] = {
+        "id": 1, "first_name": None, "last_name": None, "full_name": None, "title": None,
+        "seniority": None, "department": None, "email": None, "emails": [], "phone": None,
+        "phones": [], "linkedin_url": None, "company": None, "tags": ["non-enriched"],
+        "suppressed": False, "stage": None, "score": None, "temperature": None,
+        "source_ids": [], "address": None, "postcode": None, "city": None, "region": None,
+        "country": None, "extra": {}, "sources": [], "steps": [],
+    }
+    email = fields.get("email")
+    if email and "emails" not in fields:
+        record["emails"] = [
+            {"value": email, "status": "valid", "flags": [], "reason": "smtp 250",
+             "sources": ["crm"]}
+        ]
+    record.update(fields)
+    return record
+
+
+def company(name: str | None, domain: str | None = None, website: str | None = None,
+            country: str | None = "FR") -> dict[str, Any]:
+    return {"name": name, "domain": domain, "website": website, "country": country,
+            "siren": None}
+
+
+HELENE = person(
+    id=1, first_name="Hélène", last_name="Verrier", full_name="Hélène Verrier",
+    title="Directrice commerciale", email="helene.verrier@kerlann.example",
+    phone="+33612345678", linkedin_url="https://www.linkedin.com/in/helene-verrier",
+    company=company("Kerlann SAS", "kerlann.example", "https://www.kerlann.example/"),
+    tags=["enriched"], stage="MQL", address="12 rue de la Paix", postcode="75002",
+    city="Paris", region="Île-de-France", country="FR",
+    extra={"icebreaker": "Vu votre stand au salon"},
+)
+BOB = person(
+    id=2, first_name="Bob", last_name="Smith", title='=HYPERLINK("http://evil.example","x")',
+    email="bob@bis.example", phone="+442079460000",
+    company=company("-Bis- Conseil", None, "http://www.bis.example/contact", "GB"),
+    city="London", country="GB",
+)
+NO_EMAIL = person(
+    id=3, first_name="Chloé", last_name="Durand", phone="+33142000000",
+    company=company("Atelier Durand", "atelier-durand.example"), city="Lyon", country="FR",
+)
+SUPPRESSED = person(
+    id=4, first_name="Marc", last_name="Leroy", email="marc@kerlann.example",
+    company=company("Kerlann SAS", "kerlann.example"), suppressed=True,
+)
+PEOPLE = [HELENE, BOB, NO_EMAIL, SUPPRESSED]
+
+HEADERS = {
+    "lemlist": ["email", "firstName", "lastName", "companyName", "companyDomain", "jobTitle",
+                "phone", "linkedinUrl", "icebreaker", "tags"],
+    "instantly": ["email", "first_name", "last_name", "company_name", "job_title", "phone",
+                  "website", "personalization", "linkedin_url", "tags"],
+    "smartlead": ["email", "first_name", "last_name", "company_name", "job_title",
+                  "phone_number", "website", "company_url", "linkedin_profile", "location",
+                  "tags"],
+    "hubspot": ["First Name", "Last Name", "Email", "Phone Number", "Job Title",
+                "Company Name", "Website URL", "City", "Country/Region", "Lifecycle Stage",
+                "Tags"],
+    "brevo": ["EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "COMPANY", "JOB_TITLE", "TAGS"],
+    "mailchimp": ["Email Address", "First Name", "Last Name", "Phone Number", "Address",
+                  "Tags"],
+    "apollo": ["First Name", "Last Name", "Title", "Company Name", "Company Website",
+               "Contact Email", "Contact LinkedIn URL", "Phone", "City", "Country", "Tags"],
+    "salesforce": ["FirstName", "LastName", "Company", "Email", "Title", "Phone", "Website",
+                   "City", "Country", "LeadSource"],
+}
+EMAIL_TOOLS = ("lemlist", "instantly", "smartlead", "mailchimp", "brevo")
+
+
+def read(path: Path, name: str) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=PROFILES[name].delimiter))
+
+
+def export(tmp_path: Path, name: str, people: list[dict[str, Any]]) -> ExportResult:
+    return export_tool(people, PROFILES[name], tmp_path / f"{name}.csv")
+
+
+def test_every_format_has_a_profile():
+    assert set(PROFILES) == set(HEADERS)
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_header_row(tmp_path: Path, name: str):
+    result = export(tmp_path, name, [])
+    assert result == ExportResult(0, [tmp_path / f"{name}.csv"], {})
+    delimiter = PROFILES[name].delimiter
+    first_line = (tmp_path / f"{name}.csv").read_bytes().split(b"\r\n")[0].decode()
+    assert first_line == delimiter.join(f'"{h}"' for h in HEADERS[name])
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_golden_file(tmp_path: Path, name: str):
+    result = export(tmp_path, name, PEOPLE)
+    assert (tmp_path / f"{name}.csv").read_bytes() == (GOLDEN / f"{name}.csv").read_bytes()
+    assert result.left_out["suppressed"] == 1
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_formula_cells_are_escaped(tmp_path: Path, name: str):
+    export(tmp_path, name, [BOB])
+    [row] = read(tmp_path / f"{name}.csv", name)
+    values = set(row.values())
+    columns = HEADERS[name]
+    title = next((c for c in columns if c.lower().replace("_", "") in ("title", "jobtitle")),
+                 None)
+    if title:
+        assert row[title] == '\'=HYPERLINK("http://evil.example","x")'
+    company_column = next((c for c in columns if c.lower().replace("_", "").replace(" ", "")
+                           in ("companyname", "company")), None)
+    if company_column:
+        assert row[company_column] == "'-Bis- Conseil"
+    assert not any(v.startswith(("=", "-", "+", "@")) for v in values if v != "+442079460000")
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_e164_phone_is_written_unchanged(tmp_path: Path, name: str):
+    export(tmp_path, name, [HELENE])
+    [row] = read(tmp_path / f"{name}.csv", name)
+    [phone_column] = PROFILES[name].phone_columns
+    assert row[phone_column] == "+33612345678"
+
+
+def test_only_e164_phones_are_written(tmp_path: Path):
+    export(tmp_path, "brevo", [person(email="a@b.example", phone="01 42 00 00 00")])
+    [row] = read(tmp_path / "brevo.csv", "brevo")
+    assert row["SMS"] == ""
+
+
+@pytest.mark.parametrize("name", sorted(HEADERS))
+def test_suppressed_people_are_left_out(tmp_path: Path, name: str):
+    result = export(tmp_path, name, [SUPPRESSED, HELENE])
+    assert result.written == 1
+    assert result.left_out == {"suppressed": 1}
+    assert "marc" not in (tmp_path / f"{name}.csv").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("name", EMAIL_TOOLS)
+def test_email_tools_need_an_email(tmp_path: Path, name: str):
+    result = export(tmp_path, name, [NO_EMAIL, HELENE])
+    assert (result.written, result.left_out) == (1, {"no email": 1})
+
+
+def test_hubspot_needs_a_name_or_an_email(tmp_path: Path):
+    people = [
+        person(company=company("Acme")),
+        person(last_name="Only"),
+        person(email="only@acme.example"),
+    ]
+    result = export(tmp_path, "hubspot", people)
+    assert (result.written, result.left_out) == (2, {"no name or email": 1})
+
+
+def test_hubspot_dedupes_on_email(tmp_path: Path):
+    people = [
+        person(first_name="Ann", email="ann@acme.example"),
+        person(first_name="Annie", email="ANN@Acme.example"),
+        person(first_name="Other", email="other@acme.example"),
+    ]
+    result = export(tmp_path, "hubspot", people)
+    assert (result.written, result.left_out) == (2, {"duplicate email": 1})
+    rows = read(tmp_path / "hubspot.csv", "hubspot")
+    assert [r["First Name"] for r in rows] == ["Ann", "Other"]
+
+
+def test_hubspot_lifecycle_stage(tmp_path: Path):
+    export(tmp_path, "hubspot", [HELENE, BOB])
+    rows = read(tmp_path / "hubspot.csv", "hubspot")
+    assert [r["Lifecycle Stage"] for r in rows] == ["Marketing Qualified Lead", ""]
+
+
+def test_apollo_needs_company_website_linkedin_or_email(tmp_path: Path):
+    people = [
+        person(first_name="Nobody", last_name="Known", phone="+33612345678"),
+        person(linkedin_url="https://www.linkedin.com/in/x"),
+        person(company=company(None, "acme.example")),
+    ]
+    result = export(tmp_path, "apollo", people)
+    assert (result.written, result.left_out) == (
+        2, {"no company, website, LinkedIn or email": 1}
+    )
+
+
+@pytest.mark.parametrize(("domain", "website"), [
+    (None, "https://www.Kerlann.example/contact?x=1"),
+    ("www.kerlann.example", None),
+    ("kerlann.example", "http://other.example"),
+])
+def test_apollo_company_website_is_a_bare_domain(tmp_path: Path, domain, website):
+    export(tmp_path, "apollo", [person(company=company("Kerlann", domain, website))])
+    [row] = read(tmp_path / "apollo.csv", "apollo")
+    assert row["Company Website"] == "kerlann.example"
+
+
+def test_apollo_splits_files_above_the_row_cap(tmp_path: Path):
+    assert PROFILES["apollo"].max_rows == 10_000
+    assert PROFILES["salesforce"].max_rows == 50_000
+    profile = dataclasses.replace(PROFILES["apollo"], max_rows=3)
+    people = [person(id=i, first_name=f"P{i}", email=f"p{i}@acme.example") for i in range(7)]
+    people.insert(2, SUPPRESSED)
+    out = tmp_path / "apollo.csv"
+    result = export_tool(people, profile, out)
+    names = ["apollo-1.csv", "apollo-2.csv", "apollo-3.csv"]
+    assert result == ExportResult(7, [tmp_path / n for n in names], {"suppressed": 1})
+    assert not out.exists()
+    chunks = [[r["First Name"] for r in read(tmp_path / n, "apollo")] for n in names]
+    assert chunks == [["P0", "P1", "P2"], ["P3", "P4", "P5"], ["P6"]]
+
+
+def test_apollo_at_the_row_cap_writes_one_file(tmp_path: Path):
+    profile = dataclasses.replace(PROFILES["apollo"], max_rows=3)
+    people = [person(id=i, email=f"p{i}@acme.example") for i in range(3)]
+    result = export_tool(people, profile, tmp_path / "apollo.csv")
+    assert result == ExportResult(3, [tmp_path / "apollo.csv"], {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["apollo.csv"]
+
+
+def test_mailchimp_refuses_role_addresses(tmp_path: Path):
+    role = person(
+        email="contact@acme.example",
+        emails=[
+            {"value": "contact@acme.example", "status": "valid", "flags": ["role"],
+             "reason": "smtp 250", "sources": ["crawl"]},
+        ],
+    )
+    result = export(tmp_path, "mailchimp", [role, HELENE])
+    assert (result.written, result.left_out) == (1, {"role address refused by Mailchimp": 1})
+    # Other tools take a role address.
+    assert export(tmp_path, "lemlist", [role]).written == 1
+
+
+def test_mailchimp_clips_text_to_255_bytes(tmp_path: Path):
+    long_name = "é" * 200  # 400 bytes
+    formula = "=" + "a" * 300
+    export(tmp_path, "mailchimp", [
+        person(email="a@acme.example", first_name=long_name, last_name=formula),
+    ])
+    [row] = read(tmp_path / "mailchimp.csv", "mailchimp")
+    assert row["First Name"] == "é" * 127
+    assert len(row["Last Name"].encode()) == 255
+    assert row["Last Name"].startswith("'=aaa")
+
+
+def test_salesforce_required_fields(tmp_path: Path):
+    people = [
+        person(first_name="No", company=company("Acme")),
+        person(last_name="Nocompany"),
+        person(last_name="Smith", company=company("Acme"), email="s@acme.example"),
+    ]
+    result = export(tmp_path, "salesforce", people)
+    assert (result.written, result.left_out) == (1, {"no last name": 1, "no company": 1})
+
+
+def test_salesforce_text_limits(tmp_path: Path):
+    export(tmp_path, "salesforce", [
+        person(first_name="F" * 60, last_name="L" * 100, company=company("C" * 300)),
+    ])
+    [row] = read(tmp_path / "salesforce.csv", "salesforce")
+    assert (len(row["FirstName"]), len(row["LastName"]), len(row["Company"])) == (40, 80, 255)
+    assert row["LeadSource"] == "non-enriched"
