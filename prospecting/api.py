@@ -299,6 +299,9 @@ def demo(
         ("jsonl", "companies.jsonl", None, "companies"),
         ("csv", "enriched.csv", "enriched", "people"),
         ("csv", "non-enriched.csv", "non-enriched", "people"),
+        ("lemlist", "lemlist-enriched.csv", "enriched", "people"),
+        ("instantly", "instantly-non-enriched.csv", "non-enriched", "people"),
+        ("hubspot", "hubspot.csv", None, "people"),
     )
     for fmt, filename, segment, kind in exports:
         target = out_dir / filename

@@ -18,6 +18,7 @@ from prospecting.privacy import SuppressionMatcher
 from prospecting.runs import RunState
 from prospecting.store import Store
 
+from .exporters.profiles import PROFILES, export_tool
 from .exporters.writer import write_csv, write_jsonl
 from .segments import ENRICHED, NON_ENRICHED
 
@@ -27,7 +28,6 @@ FORMATS = (
     "lemlist", "instantly", "smartlead", "hubspot", "brevo", "mailchimp", "apollo",
     "salesforce", "csv", "jsonl",
 )
-AVAILABLE = ("csv", "jsonl")
 SEGMENTS = (ENRICHED, NON_ENRICHED, "newsletter")
 
 _PERSON_SQL = """
@@ -148,11 +148,6 @@ def export_people(
     """Write one export file; counts go to ``state`` (written, skipped and why)."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
-    if fmt not in AVAILABLE:
-        raise NotAvailable(
-            f"export format '{fmt}' is not available in this version yet (available: "
-            f"{', '.join(AVAILABLE)})"
-        )
     if segment is not None and segment not in SEGMENTS:
         raise ConfigError(f"--segment must be one of {', '.join(SEGMENTS)}, not '{segment}'")
     if segment == "newsletter":
@@ -172,6 +167,18 @@ def export_people(
             people = (p for p in people if segment in p["tags"] or _skip(state, "segment"))
         if fmt == "jsonl":
             state.add("written", write_jsonl(out, people))
+            return
+        if fmt in PROFILES:
+            result = export_tool(people, PROFILES[fmt], out)
+            state.add("written", result.written)
+            for reason, count in sorted(result.left_out.items()):
+                state.add("skipped", count)
+                state.add(f"left out: {reason}", count)
+            if result.files != [out]:
+                state.messages.append(
+                    f"split into {len(result.files)} files of at most "
+                    f"{PROFILES[fmt].max_rows:,} rows: " + ", ".join(str(f) for f in result.files)
+                )
             return
         contactable = (
             p for p in people if not p["suppressed"] or _skip(state, "suppressed")

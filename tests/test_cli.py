@@ -176,11 +176,25 @@ def test_csv_export_is_formula_safe(run, db, tmp_path):
                 "+") and value[1:].isdigit())
 
 
-def test_export_formats_of_later_issues_say_so(run, db, tmp_path):
-    result = run("export", db, "--format", "lemlist", "--out", tmp_path / "l.csv")
-    assert result.exit_code == 2
-    assert "not available" in result.stderr
-    assert not (tmp_path / "l.csv").exists()
+@pytest.mark.parametrize(
+    "fmt",
+    ["lemlist", "instantly", "smartlead", "hubspot", "brevo", "mailchimp", "apollo",
+     "salesforce"],
+)
+def test_email_tool_exports_leave_out_suppressed_and_say_why(run, db, tmp_path, fmt):
+    run("import", db, DEMO / "crm_export.csv", "--id-column", "Record ID", "--source", "crm")
+    run("enrich", db, "--offline")
+    suppressed = next(p for p in dump(db) if p["email"])
+    run("suppress", db, suppressed["email"])
+    out = tmp_path / f"{fmt}.csv"
+    result = run("export", db, "--format", fmt, "--out", out)
+    assert result.exit_code == 0, result.output
+    text = out.read_text("utf-8")
+    assert suppressed["email"] not in text
+    assert "left out: suppressed" in result.output
+    delimiter = ";" if fmt == "brevo" else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    assert len(rows) >= 2  # a header and people
 
 
 def test_suppressed_people_are_flagged_in_dump_and_left_out_of_csv(run, db, tmp_path):
