@@ -149,6 +149,7 @@ class MxResolver:
         self._max_cache = max(1, max_cache)
         self._cache: dict[str, tuple[float, MxResult]] = {}
         self._inflight: dict[str, Future[MxResult]] = {}
+        self._addresses: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self._hits = 0
         self._misses = 0
@@ -168,6 +169,31 @@ class MxResolver:
         if owner:
             self._resolve_owned(key, future)
         return future.result()
+
+    def addresses(self, host: str) -> tuple[str, ...]:
+        """IPv4 then IPv6 addresses of a mail host, through the configured resolver.
+
+        The SMTP probe connects to these rather than letting the system resolver look
+        the MX host up, so every lookup goes to the nameservers of ``[dns]``. Answers
+        are cached for the resolver's lifetime; failures give an empty tuple.
+        """
+        key = host.rstrip(".").lower()
+        with self._lock:
+            known = self._addresses.get(key)
+        if known is not None:
+            return known
+        found: list[str] = []
+        for rdtype in ("A", "AAAA"):
+            try:
+                answer = self._query(dns.name.from_text(key), rdtype)
+            except (dns.exception.DNSException, OSError, ValueError):
+                continue
+            if answer.rrset is not None:
+                found.extend(sorted(rr.to_text() for rr in answer.rrset))
+        result = tuple(found)
+        with self._lock:
+            self._addresses[key] = result
+        return result
 
     def lookup_many(self, domains: Iterable[str], *, workers: int = 32) -> dict[str, MxResult]:
         """Every domain's answer, each distinct domain resolved once.

@@ -284,7 +284,9 @@ def enrich(
                 workers,
             ):
                 mx = _lookup_domains(store, resolver, results) if resolver else None
-                probes = _probe(prober, results, mx) if prober and mx is not None else None
+                probes = (
+                    _probe(prober, results, mx, resolver) if prober and mx is not None else None
+                )
                 _status_facts(results, mx, probes)
                 _commit(store, state, batch, results, refresh_later)
                 done += len(batch)
@@ -364,7 +366,14 @@ def _lookup_domains(store: Store, resolver: Any, results: list[dict[str, Any]]) 
     return {**cached, **fresh}
 
 
-def _probe(prober: Any, results: list[dict[str, Any]], mx: Mapping[str, Any]) -> dict[str, Any]:
+def _mail_hosts(resolver: Any, hosts: Sequence[str], port: int) -> list[tuple[str, int]]:
+    """The MX hosts as (address, port), resolved through the configured resolver."""
+    return [(address, port) for host in hosts for address in resolver.addresses(host)]
+
+
+def _probe(
+    prober: Any, results: list[dict[str, Any]], mx: Mapping[str, Any], resolver: Any
+) -> dict[str, Any]:
     by_domain: dict[str, list[str]] = {}
     for result in results:
         for _, syntax in result["syntax"]:
@@ -375,7 +384,10 @@ def _probe(prober: Any, results: list[dict[str, Any]], mx: Mapping[str, Any]) ->
         answer = mx.get(domain)
         if answer is None or not answer.hosts:
             continue
-        probe = prober.probe_domain(domain, answer.hosts, sorted(set(emails)))
+        hosts = _mail_hosts(resolver, answer.hosts, prober.port)
+        if not hosts:
+            continue
+        probe = prober.probe_domain(domain, hosts, sorted(set(emails)))
         found.update(probe.results)
     return found
 
@@ -529,7 +541,8 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
         status, flags, reason, confidence = "unknown", ["guessed"], top.evidence, top.confidence
         answer = mx.get(domain)
         if prober is not None and answer is not None and answer.hosts:
-            probe = prober.probe_domain(domain, answer.hosts, [c.email for c in ranked])
+            hosts = _mail_hosts(resolver, answer.hosts, prober.port)
+            probe = prober.probe_domain(domain, hosts, [c.email for c in ranked])
             found = verify_candidates(ranked, probe)
             if found.email is None:
                 continue

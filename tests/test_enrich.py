@@ -10,6 +10,8 @@ from tests.servers.dns_server import dns_server  # noqa: F401
 
 from .conftest import DEMO, dump, write
 
+pytest_plugins = ["tests.servers.smtp_server"]
+
 
 def load_demo(db: Path) -> None:
     api.import_files(db, [DEMO / "crm_export.csv"], source="crm", id_column="Record ID")
@@ -149,3 +151,26 @@ def test_finder_guesses_from_the_domain_pattern(tmp_path: Path, db: Path):
     assert zoe["email"] is None  # a guess is not the best email until a server confirms it
     assert zoe["tags"] == ["non-enriched"]
     assert api.enrich(db, offline=True).details.get("emails_guessed", 0) == 0
+
+
+def test_smtp_probe_through_the_configured_dns(tmp_path: Path, db: Path, dns_server, smtp,  # noqa: F811
+                                               run):
+    config = write(tmp_path / "p.toml",
+                   f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n'
+                   "timeout_s = 0.5\n"
+                   f'[smtp]\nport = {smtp.normal.port}\nhelo = "probe.example"\n'
+                   'mail_from = "verify@probe.example"\ntimeout_s = 2.0\n')
+    path = write(tmp_path / "p.csv",
+                 "First Name,Last Name,Email\n"
+                 "Jean,Dupont,jean.dupont@acme.example\n"
+                 "No,Body,nobody@acme.example\n"
+                 "Service,Client,contact@acme.example\n")
+    run("import", db, path)
+    result = run("enrich", db, "--smtp", "--config", config)
+    assert result.exit_code == 0, result.output
+    status = {p["first_name"]: p["emails"][0] for p in dump(db)}
+    assert status["Jean"]["status"] == "valid"
+    assert status["No"]["status"] == "invalid"
+    assert status["Service"]["status"] == "risky"
+    assert "role" in status["Service"]["flags"]
+    assert "DATA" not in smtp.normal.log.verbs()
