@@ -423,6 +423,16 @@ def _commit(
             marks = ", ".join("?" for _ in chunk)
             for row in store.conn.execute(_PEOPLE_COLUMNS + f" WHERE p.id IN ({marks})", chunk):
                 digests[row[0]] = input_hash(_person_input(row))
+        # A greylisted address is not settled: leave the SMTP work open so the next
+        # run asks again (greylisting servers accept a retry after a few minutes).
+        retry = {
+            record["id"]
+            for (record, _, _), result in zip(batch, results, strict=True)
+            if any(
+                fact[0] == "email_status" and '"greylisted"' in fact[1]
+                for fact in result["facts"]
+            )
+        }
         log = [
             (
                 record["id"],
@@ -434,8 +444,10 @@ def _commit(
             )
             for record, _, todo in batch
             for component in todo
+            if not (component == SMTP and record["id"] in retry)
         ]
         _log_work(store, log)
+        state.add("greylisted_to_retry", len(retry))
     state.add("read", len(batch))
     state.add("written", len(changed))
     state.add("statements_added", added)

@@ -174,3 +174,23 @@ def test_smtp_probe_through_the_configured_dns(tmp_path: Path, db: Path, dns_ser
     assert status["Service"]["status"] == "risky"
     assert "role" in status["Service"]["flags"]
     assert "DATA" not in smtp.normal.log.verbs()
+
+
+def test_greylisted_addresses_are_asked_again_next_run(tmp_path: Path, db: Path, dns_server,  # noqa: F811
+                                                       smtp, run):
+    config = write(tmp_path / "p.toml",
+                   f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n'
+                   "timeout_s = 0.5\n"
+                   f'[smtp]\nport = {smtp.greylist.port}\nhelo = "probe.example"\n'
+                   'mail_from = "verify@probe.example"\ntimeout_s = 2.0\n')
+    path = write(tmp_path / "p.csv",
+                 "First Name,Last Name,Email\nJean,Dupont,jean.dupont@acme.example\n")
+    run("import", db, path)
+    run("enrich", db, "--smtp", "--config", config)
+    (first,) = dump(db)[0]["emails"]
+    assert first["status"] == "unknown"
+    assert "greylisted" in first["flags"]
+    result = run("enrich", db, "--smtp", "--config", config)
+    assert result.exit_code == 0, result.output
+    (second,) = dump(db)[0]["emails"]
+    assert second["status"] == "valid", second
