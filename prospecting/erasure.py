@@ -10,12 +10,14 @@ vacuumed, so no plaintext byte of the address stays in the database files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
 
+from .errors import InputError, StoreError
 from .models import explode
-from .privacy import email_hash, normalize_email_key, parse_suppression
+from .privacy import SuppressionMatcher, email_hash, normalize_email_key, parse_suppression
 from .runs import RunState
 from .store import Store, utc_now
 
@@ -34,13 +36,11 @@ def suppress_values(
         except ValueError as exc:
             problems.append(str(exc))
     if problems:
-        from .errors import InputError
-
         raise InputError("; ".join(problems))
     with store.write():
         for kind, value in parsed:
             digest = email_hash(value) if kind == "email" else (
-                value if kind == "hash" else _sha(f"@{value}"))
+                value if kind == "hash" else hashlib.sha256(f"@{value}".encode()).hexdigest())
             cursor = store.conn.execute(
                 "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
                 " run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -53,16 +53,8 @@ def suppress_values(
     state.add("people_suppressed", flagged)
 
 
-def _sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _flag_people(store: Store) -> int:
     """Mark every person matching the suppression list; return how many are flagged."""
-    from .privacy import SuppressionMatcher
-
     matcher = SuppressionMatcher.load(store.conn)
     updates = []
     for pid, emails, suppressed in store.conn.execute(
@@ -79,8 +71,6 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
     """Erase the person (or people) with this address, keeping only hashes."""
     key = normalize_email_key(email)
     if "@" not in key:
-        from .errors import InputError
-
         raise InputError(f"'{email}' is not an email address")
     store.conn.execute("PRAGMA secure_delete = ON")
     with store.write():
@@ -195,8 +185,6 @@ def _purge_files(store: Store) -> None:
         store.conn.execute("VACUUM")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except sqlite3.OperationalError as exc:
-        from .errors import StoreError
-
         raise StoreError(
             f"{store.path}: the person was erased, but another process holds the database "
             f"so old pages could not be purged yet; re-run 'prospecting forget' ({exc})"
