@@ -136,8 +136,6 @@ def _csv_row(person: dict[str, Any]) -> dict[str, Any]:
         "company_name": company.get("name"),
         "company_domain": company.get("domain"),
         "website": company.get("website"),
-        "tags": person["tags"],
-        "source_ids": person["source_ids"],
     }
 
 
