@@ -88,10 +88,12 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
             state.add("statements_deleted", store.conn.execute(
                 f"DELETE FROM statements WHERE entity_id IN ({marks})", people).rowcount)
             store.conn.execute(f"DELETE FROM people WHERE id IN ({marks})", people)
+            store.conn.execute(f"DELETE FROM activities WHERE person_id IN ({marks})", people)
         state.add("people_deleted", len(people))
         for address in sorted(addresses):
             companies |= _scrub_address(store, address, state)
             digest = email_hash(address)
+            store.conn.execute("DELETE FROM activities WHERE email_sha256 = ?", (digest,))
             store.conn.execute(
                 "DELETE FROM suppressions WHERE kind = 'email' AND value = ?", (address,)
             )

@@ -218,7 +218,37 @@ def _v2_enrichment(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1_foundation, _v2_enrichment]
+def _v3_activities(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What happened to a person outside the pipeline, imported back from email
+        -- tools (sent, open, click, reply, bounce, unsubscribe), web analytics (visit),
+        -- the product (product_usage) or the CRM (sales_qualified, customer). Scoring
+        -- reads it as behavioural signals; sequences read it as stop rules. The id
+        -- hashes source, address, kind, time and campaign, so re-importing the same
+        -- file adds nothing. Only a hash of the address is kept: forget leaves no trace.
+        CREATE TABLE activities (
+            id TEXT PRIMARY KEY,
+            person_id TEXT,
+            email_sha256 TEXT,
+            kind TEXT NOT NULL,
+            detail TEXT,
+            occurred_at TEXT,
+            source TEXT NOT NULL,
+            campaign TEXT,
+            run_id TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE INDEX activities_person ON activities(person_id, kind);
+        CREATE INDEX activities_email ON activities(email_sha256);
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v1_foundation, _v2_enrichment, _v3_activities,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
