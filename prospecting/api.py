@@ -265,7 +265,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score")
 
 
 def demo(
@@ -293,6 +293,9 @@ def demo(
                 )
             )
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    with resources.as_file(data.joinpath("demo", "prospecting.toml")) as demo_settings:
+        # The demo's sender details sign the templates unless the user has settings.
+        report.reports.append(sequence(db_path, config=config or _user_config() or demo_settings))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),
@@ -310,6 +313,15 @@ def demo(
         )
         report.files.append(str(target))
     return report
+
+
+def _user_config() -> str | None:
+    """The settings file ``load_settings`` would pick without ``--config``, if any."""
+    from .settings import CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE
+
+    if os.environ.get(CONFIG_ENV_VAR):
+        return os.environ[CONFIG_ENV_VAR]
+    return DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
 
 
 def _not_available(command: str) -> NotAvailable:
@@ -369,7 +381,53 @@ def score(db: Database, **options: Any) -> RunReport:
     raise _not_available("score")
 
 
-def sequence(db: Database, **options: Any) -> RunReport:
-    """Build outreach lists and plan cadences (not available in this version yet)."""
-    raise _not_available("sequence")
+def sequence(
+    db: Database, *,
+    sequence: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    start: str | None = None, config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """Build outreach lists per segment and plan each member's touches.
 
+    Without ``sequence`` the bundled default of each segment is used (``enriched``:
+    personalised and multichannel; ``non-enriched``: short, email only). ``start``
+    (YYYY-MM-DD, default today) is the first day of the cadence; a new start re-plans
+    only unsent touches. Re-running writes nothing new.
+
+    >>> api.sequence("prospects.db", start="2026-05-04").written   # doctest: +SKIP
+    12
+    """
+    from datetime import date
+
+    from sequences.planner import plan_sequences
+    from sequences.sequence_file import default_sequences, load_sequence
+
+    if sequence is None:
+        files: list[str] = []
+    elif isinstance(sequence, str | os.PathLike):
+        files = [str(sequence)]
+    else:
+        files = [str(p) for p in sequence]
+    start_date = None
+    if start is not None:
+        try:
+            start_date = date.fromisoformat(start)
+        except ValueError:
+            raise ConfigError(f"--start: expected a date as YYYY-MM-DD, got '{start}'") from None
+    # Every file and template is validated before the database is opened.
+    loaded = [load_sequence(f) for f in files] if files else default_sequences()
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--sequence: two files share a name ({', '.join(names)})")
+    options = {"sequences": names, "files": files, "start": start}
+    with open_store(db, config) as store, stage_run(store, "sequence", options) as state:
+        from .settings import SequenceSettings
+
+        settings = store.settings.sequences if store.settings else SequenceSettings()
+        plan_sequences(store, state, loaded, settings=settings, start=start_date)
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} member(s) quarantined (a template variable "
+                f"is missing): see 'SELECT reason FROM quarantine WHERE run_id = "
+                f"\"{state.run_id}\"'"
+            )
+    return state.report("sequence")

@@ -232,18 +232,24 @@ def score(ctx: click.Context, db: str, config: str | None) -> None:
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False),
-              help="Sequence TOML file.")
+@click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False), multiple=True,
+              help="Sequence TOML file (repeatable; default: the bundled one per segment).")
 @click.option("--start", help="First day of the cadence, YYYY-MM-DD.")
 @_config_option
 @click.pass_context
-def sequence(ctx: click.Context, db: str, sequence_file: str | None, start: str | None,
+def sequence(ctx: click.Context, db: str, sequence_file: tuple[str, ...], start: str | None,
              config: str | None) -> None:
     """Build outreach lists per segment and plan their cadences."""
     from . import api
 
-    _run(ctx, lambda: api.sequence(db, sequence=sequence_file, start=start,
-                                   config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.sequence(db, sequence=sequence_file or None, start=start,
+                                            config=_config(ctx, config)))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} member(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
 
 
 @cli.command()

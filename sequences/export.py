@@ -21,6 +21,7 @@ from prospecting.store import Store
 from .exporters.profiles import PROFILES, export_tool
 from .exporters.writer import write_csv, write_jsonl
 from .segments import ENRICHED, NON_ENRICHED
+from .touches import planned_steps
 
 __all__ = ["FORMATS", "SEGMENTS", "export_people", "iter_companies", "iter_people"]
 
@@ -52,6 +53,7 @@ def iter_people(
         rows = cursor.fetchmany(1000)
         if not rows:
             return
+        steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
             emails = json.loads(r[8])
             suppressed = bool(r[13]) or matcher.matches(e["value"] for e in emails)
@@ -86,7 +88,7 @@ def iter_people(
                 "country": r[22],
                 "extra": json.loads(r[23]),
                 "sources": json.loads(r[24]),
-                "steps": [],
+                "steps": steps.get(r[0], []),
             }
 
 
