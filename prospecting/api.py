@@ -36,6 +36,7 @@ __all__ = [
     "import_files",
     "init",
     "open_store",
+    "results",
     "score",
     "sequence",
     "source",
@@ -431,3 +432,32 @@ def sequence(
                 f"\"{state.run_id}\"'"
             )
     return state.report("sequence")
+
+
+def results(
+    db: Database, path: str | os.PathLike[str], *, tool: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """Import an email tool's activity or lead export: bounces, replies, unsubscribes…
+
+    Bounces make the address invalid, unsubscribes suppress it, replies stop the
+    sequence; every event lands in ``activities`` (address kept only as a hash).
+    Re-importing the same file adds nothing; unusable rows go to ``quarantine``.
+    """
+    from sequences.results import import_results
+
+    from .importer import check_readable
+
+    file = Path(path)
+    check_readable(file)
+    with open_store(db, config) as store, stage_run(
+        store, "results", {"file": str(file), "tool": tool}
+    ) as state:
+        used = import_results(store, state, file, tool=tool)
+        state.messages.append(f"read as a {used} export")
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} row(s) quarantined: see "
+                f"'SELECT row, reason FROM quarantine WHERE run_id = \"{state.run_id}\"'"
+            )
+    return state.report("results")

@@ -254,6 +254,28 @@ def sequence(ctx: click.Context, db: str, sequence_file: tuple[str, ...], start:
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--tool", type=click.Choice(["lemlist", "instantly", "smartlead", "hubspot",
+                                           "brevo", "mailchimp"]),
+              help="The tool that wrote the file (default: told by its columns).")
+@_config_option
+@click.pass_context
+def results(ctx: click.Context, db: str, file: str, tool: str | None,
+            config: str | None) -> None:
+    """Import an email tool's activity export: bounces, replies, unsubscribes, opens."""
+    from . import api
+
+    report = _run(ctx, lambda: api.results(db, file, tool=tool, config=_config(ctx, config)))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["lemlist", "instantly", "smartlead", "hubspot", "brevo",
                                  "mailchimp", "apollo", "salesforce", "csv", "jsonl"]),

@@ -44,7 +44,9 @@ from .segments import ENRICHED, NON_ENRICHED
 from .sequence_file import ANY_SEGMENT, Sequence
 from .templates import MissingVariable, render_step, template_context
 
-__all__ = ["EXCLUDED_STAGES", "STOP_KINDS", "apply_stop_rules", "plan_sequences"]
+__all__ = [
+    "EXCLUDED_STAGES", "STOP_KINDS", "apply_stop_rules", "plan_sequences", "refresh_conditions",
+]
 
 EXCLUDED_STAGES = ("disqualified", "customer", "opted_out")
 STOP_KINDS = ("reply", "bounce", "unsubscribe")
@@ -290,6 +292,7 @@ def plan_sequences(
     anchor_default = start or today or datetime.now(UTC).date()
     with store.write():
         apply_stop_rules(store, state)
+        state.add("touches_rechecked", refresh_conditions(store))
     matcher = SuppressionMatcher.load(store.conn)
     members = _members(store)
     ledger = _load_ledger(store)
@@ -317,7 +320,6 @@ def plan_sequences(
                         zones.get(person["id"], {}), calendar, settings, cap, per_week,
                         start, anchor_default,
                     )
-            _refresh_conditions(store, sequences, kinds, [p["id"] for p in people])
     _summarise(store, state, sequences)
 
 
@@ -530,28 +532,31 @@ def _quarantine(
     state.add("quarantined")
 
 
-def _refresh_conditions(
-    store: Store, sequences: list[Sequence], kinds: dict[str, set[str]], ids: Iterable[str]
-) -> None:
-    """Re-read conditional steps against the activities known now (results imported)."""
-    names = {s.name for s in sequences}
+def refresh_conditions(store: Store, person_ids: Iterable[str] | None = None) -> int:
+    """Re-read conditional touches against the activities known now (results imported).
+
+    Returns how many touches changed between ``planned`` and ``skipped``.
+    """
+    kinds = _activity_kinds(store)
+    ids = list(person_ids) if person_ids is not None else list(kinds)
     now = utc_now()
-    for chunk in chunked(list(ids), 500):
+    changed = 0
+    for chunk in chunked(ids, 500):
         marks = ", ".join("?" for _ in chunk)
-        for touch_id, person_id, sequence, condition, status in store.conn.execute(
-            "SELECT id, person_id, sequence, condition, status FROM planned_touches"
+        for touch_id, person_id, condition, status in store.conn.execute(
+            "SELECT id, person_id, condition, status FROM planned_touches"
             f" WHERE person_id IN ({marks}) AND condition != 'always'"
             " AND status IN ('planned', 'skipped')", chunk,
         ).fetchall():
-            if sequence not in names:
-                continue
             holds, why = _condition_holds(condition, kinds.get(person_id, set()))
             wanted = "planned" if holds else "skipped"
             if wanted != status:
+                changed += 1
                 store.conn.execute(
                     "UPDATE planned_touches SET status = ?, reason = ?, updated_at = ?"
                     " WHERE id = ?", (wanted, None if holds else why, now, touch_id),
                 )
+    return changed
 
 
 def _summarise(store: Store, state: RunState, sequences: list[Sequence]) -> None:
