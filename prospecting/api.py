@@ -224,6 +224,17 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             chosen = chosen or (emails[0] if emails else None)
             best = chosen["status"] if chosen else "none"
             email_status[best] = email_status.get(best, 0) + 1
+        sequences: dict[str, dict[str, int]] = {}
+        for name, active, stopped in conn.execute(
+            "SELECT sequence, sum(status = 'active'), sum(status = 'stopped')"
+            " FROM sequence_members GROUP BY sequence ORDER BY sequence"
+        ):
+            sequences[name] = {"active": active, "stopped": stopped, "planned_touches": 0}
+        for name, planned in conn.execute(
+            "SELECT sequence, count(*) FROM planned_touches WHERE status = 'planned'"
+            " GROUP BY sequence"
+        ):
+            sequences.setdefault(name, {"active": 0, "stopped": 0})["planned_touches"] = planned
         icp = store.get_meta("icp_hash")
         icp_name = None
         if icp:
@@ -241,6 +252,7 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "quarantine": quarantine,
             "suppressions": suppressions,
             "icp": {"hash": icp, "name": icp_name} if icp else None,
+            "sequences": sequences,
             "runs": runs,
         }
 

@@ -346,6 +346,9 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
+    for name, counts in info["sequences"].items():
+        click.echo(f"  sequence {name}: {counts['active']:,} active, {counts['stopped']:,} "
+                   f"stopped, {counts['planned_touches']:,} planned touches")
     if info["runs"]:
         click.echo("  last runs:")
         for run in info["runs"][:5]:
@@ -379,6 +382,9 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
         + "; best email "
         + ", ".join(f"{k} {v}" for k, v in info["email_status"].items())
     )
+    for name, counts in info["sequences"].items():
+        click.echo(f"sequence {name}: {counts['active']} people, "
+                   f"{counts['planned_touches']} planned touches")
     ctx.exit(result.exit_code)
 
 

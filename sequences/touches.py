@@ -33,17 +33,20 @@ def planned_steps(store: Store, person_ids: Iterable[str]) -> dict[str, list[dic
 
 
 def first_email_steps(store: Store, person_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Each person's first email touch (earliest due, any sequence) with its rendered text."""
+    """Each person's first email touch (lowest step, then earliest) with its rendered text
+    and the prospect's time zone."""
     found: dict[str, dict[str, Any]] = {}
     for chunk in chunked(list(person_ids), 500):
         marks = ", ".join("?" for _ in chunk)
-        for person_id, sequence, step, due, subject, body in store.conn.execute(
-            "SELECT person_id, sequence, step, due, subject, body FROM planned_touches"
-            f" WHERE person_id IN ({marks}) AND status IN {_LIVE} AND channel = 'email'"
-            " ORDER BY person_id, step, due_utc, sequence", chunk,
+        for person_id, sequence, step, due, subject, body, zone in store.conn.execute(
+            "SELECT t.person_id, t.sequence, t.step, t.due, t.subject, t.body, m.time_zone"
+            " FROM planned_touches AS t JOIN sequence_members AS m"
+            " ON m.person_id = t.person_id AND m.sequence = t.sequence"
+            f" WHERE t.person_id IN ({marks}) AND t.status IN {_LIVE} AND t.channel = 'email'"
+            " ORDER BY t.person_id, t.step, t.due_utc, t.sequence", chunk,
         ):
             found.setdefault(person_id, {
                 "sequence": sequence, "step": step, "due": due, "subject": subject,
-                "body": body,
+                "body": body, "time_zone": zone,
             })
     return found

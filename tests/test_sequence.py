@@ -379,3 +379,32 @@ class CliRunnerErr:
 
         args = ["sequence", str(db)] + (["--sequence", str(path)] if path else []) + list(extra)
         return CliRunner().invoke(cli, args, obj={})
+
+
+@pytest.mark.parametrize(("fmt", "subject", "body", "extra"), [
+    ("lemlist", "firstStepSubject", "firstStepBody", "timezone"),
+    ("instantly", "first_step_subject", "first_step_body", "personalization"),
+    ("smartlead", "first_step_subject", "first_step_body", "icebreaker"),
+])
+def test_tool_exports_carry_the_first_step(tmp_path, db, run, fmt, subject, body, extra):
+    import csv
+
+    conf = settings(tmp_path)
+    run("import", db, write(tmp_path / "p.csv",
+        "first_name,last_name,email,phone,company_name,title,country,icebreaker\n"
+        "Jeanne,Moreau,jeanne@acme.fr,+33 1 42 68 53 00,Acme,CEO,FR,\"Vu au salon, stand 4\"\n"
+        "John,Smith,john@initech.com,+1 415 555 0132,Initech,CTO,US,\n"))
+    run("--config", conf, "sequence", db, "--start", "2026-06-02")
+    run("suppress", db, "john@initech.com")
+    out = tmp_path / f"{fmt}.csv"
+    assert run("export", db, "--format", fmt, "--out", out, "--segment", "enriched").exit_code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["email"] for r in rows] == ["jeanne@acme.fr"]  # suppressed at export too
+    [row] = rows
+    assert row["sequence"] == "enriched-multichannel"
+    assert row[subject] == "Acme and Exemple Conseil"
+    assert row[body].startswith("Hello Jeanne,<br><br>Vu au salon, stand 4<br>")
+    assert "reply 'stop'" in row[body]
+    assert "jeanne@acme.fr" in row[body]  # the Art. 14 source notice
+    assert row[extra] == ("Europe/Paris" if extra == "timezone" else "Vu au salon, stand 4")
