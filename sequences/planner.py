@@ -292,7 +292,7 @@ def plan_sequences(
     anchor_default = start or today or datetime.now(UTC).date()
     with store.write():
         apply_stop_rules(store, state)
-        state.add("touches_rechecked", refresh_conditions(store))
+        state.add("touches_rechecked", refresh_conditions(store, cap=cap))
     matcher = SuppressionMatcher.load(store.conn)
     members = _members(store)
     ledger = _load_ledger(store)
@@ -307,6 +307,11 @@ def plan_sequences(
                 state.add("read")
                 if not _eligible(person, matcher, state):
                     continue
+                # Leave the other segment's sequences first: their emails no longer count.
+                for sequence in sequences:
+                    if not _in_segment(person, sequence):
+                        _leave(store, state, members.get((person["id"], sequence.name)),
+                               person, ledger)
                 for sequence in sequences:
                     if not _in_segment(person, sequence):
                         continue
@@ -334,6 +339,31 @@ def _eligible(person: dict[str, Any], matcher: SuppressionMatcher, state: RunSta
         state.add(f"skipped_{reason}")
         return False
     return True
+
+
+def _leave(
+    store: Store, state: RunState, member: Member | None, person: dict[str, Any],
+    ledger: _Ledger,
+) -> None:
+    """A member whose segment changed (enriched since) leaves the other segment's sequence."""
+    if member is None or member.status != "active":
+        return
+    reason = f"segment now {_segment(person)}"
+    now = utc_now()
+    store.conn.execute(
+        "UPDATE sequence_members SET status = 'stopped', reason = ?, updated_at = ?"
+        " WHERE person_id = ? AND sequence = ?", (reason, now, member.person_id, member.sequence),
+    )
+    store.conn.execute(
+        "UPDATE planned_touches SET status = 'stopped', reason = ?, updated_at = ?"
+        " WHERE person_id = ? AND sequence = ? AND status IN ('planned', 'skipped')",
+        (reason, now, member.person_id, member.sequence),
+    )
+    member.status = "stopped"
+    ledger.emails[member.person_id] = [
+        (t, s) for t, s in ledger.emails[member.person_id] if s != member.sequence
+    ]
+    state.add("members_stopped")
 
 
 def _in_segment(person: dict[str, Any], sequence: Sequence) -> bool:
@@ -474,16 +504,21 @@ def _timeline(
         day = calendar.next_send_day(day, country)
         key = f"{pid}|{sequence.name}|{number}"
         due = calendar.slot(day, zone, key)
+        capped = False
         if step.channel == "email":
             for _ in range(_MAX_PUSHES):
                 if _cap_ok(emails, due, cap):
                     break
                 day = calendar.next_send_day(day + timedelta(days=1), country)
                 due = calendar.slot(day, zone, key)
+            else:
+                capped = True  # never planned past the cap, however far it had to look
         previous = day
         if not _usable(person, step.channel):
             continue
         holds, why = _condition_holds(step.condition, kinds)
+        if capped:
+            holds, why = False, f"no send day within {_MAX_PUSHES} keeps {cap} emails in 30 days"
         touch = Touch(
             pid, sequence.name, number, sequence.step_name(number), step.channel,
             step.condition, due, "planned" if holds else "skipped", None if holds else why,
@@ -532,23 +567,35 @@ def _quarantine(
     state.add("quarantined")
 
 
-def refresh_conditions(store: Store, person_ids: Iterable[str] | None = None) -> int:
+def refresh_conditions(
+    store: Store, person_ids: Iterable[str] | None = None, *, cap: int = 3
+) -> int:
     """Re-read conditional touches against the activities known now (results imported).
 
+    A touch whose condition now holds is planned again only if the email cap allows it.
     Returns how many touches changed between ``planned`` and ``skipped``.
     """
     kinds = _activity_kinds(store)
+    ledger = _load_ledger(store)
     ids = list(person_ids) if person_ids is not None else list(kinds)
     now = utc_now()
     changed = 0
     for chunk in chunked(ids, 500):
         marks = ", ".join("?" for _ in chunk)
-        for touch_id, person_id, condition, status in store.conn.execute(
-            "SELECT id, person_id, condition, status FROM planned_touches"
-            f" WHERE person_id IN ({marks}) AND condition != 'always'"
-            " AND status IN ('planned', 'skipped')", chunk,
-        ).fetchall():
+        for touch_id, person_id, sequence, channel, due_utc, condition, status in (
+            store.conn.execute(
+                "SELECT id, person_id, sequence, channel, due_utc, condition, status"
+                f" FROM planned_touches WHERE person_id IN ({marks}) AND condition != 'always'"
+                " AND status IN ('planned', 'skipped')", chunk,
+            ).fetchall()
+        ):
             holds, why = _condition_holds(condition, kinds.get(person_id, set()))
+            if holds and status == "skipped" and channel == "email":
+                due = datetime.fromisoformat(due_utc)
+                if not _cap_ok([t for t, _ in ledger.emails[person_id]], due, cap):
+                    holds, why = False, f"more than {cap} emails in 30 days"
+                else:
+                    ledger.emails[person_id].append((due, sequence))
             wanted = "planned" if holds else "skipped"
             if wanted != status:
                 changed += 1

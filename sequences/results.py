@@ -328,7 +328,8 @@ def import_results(
         _flush(store, state, batch, layout, headers, index, source, path)
     with store.write():
         apply_stop_rules(store, state)
-        state.add("touches_rechecked", refresh_conditions(store))
+        cap = store.settings.sequences.max_emails_per_30_days if store.settings else 3
+        state.add("touches_rechecked", refresh_conditions(store, cap=cap))
     return tool
 
 

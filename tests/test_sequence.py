@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
 from prospecting import api
 from tests.conftest import dump, write
@@ -408,3 +411,62 @@ def test_tool_exports_carry_the_first_step(tmp_path, db, run, fmt, subject, body
     assert "reply 'stop'" in row[body]
     assert "jeanne@acme.fr" in row[body]  # the Art. 14 source notice
     assert row[extra] == ("Europe/Paris" if extra == "timezone" else "Vu au salon, stand 4")
+
+
+def test_enriched_later_moves_to_the_enriched_sequence(tmp_path, db, run):
+    conf = settings(tmp_path)
+    run("import", db, write(tmp_path / "a.csv",
+                            "first_name,last_name,email\nAnn,One,ann@acme.fr\n"))
+    run("--config", conf, "sequence", db, "--start", "2026-06-02")
+    [person] = dump(db)
+    assert person["tags"] == ["non-enriched"]
+    assert {s["sequence"] for s in person["steps"]} == {"non-enriched-short"}
+    run("import", db, write(tmp_path / "b.csv",
+        "first_name,last_name,email,company_name,title,country\nAnn,One,ann@acme.fr,Acme,CEO,FR\n"))
+    result = run("--config", conf, "sequence", db, "--start", "2026-06-02")
+    assert "members stopped 1" in result.output
+    [person] = dump(db)
+    assert person["tags"] == ["enriched"]
+    assert {s["sequence"] for s in person["steps"]} == {"enriched-multichannel"}
+    emails = [datetime.fromisoformat(s["due"]) for s in person["steps"] if s["channel"] == "email"]
+    assert len(emails) == 3
+    assert _max_in_30_days(emails) == 3
+
+
+@settings_hypothesis(max_examples=60, deadline=None)
+@given(
+    plans=st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 4), min_size=1, max_size=5),  # email delays
+            st.integers(0, 40),  # start offset in days
+        ),
+        min_size=1, max_size=4,
+    ),
+    country=st.sampled_from(["FR", "US", "DE", None]),
+)
+def test_cap_holds_for_any_overlapping_sequences(plans, country):
+    """Whatever sequences overlap, no 30-day window holds more than 3 emails."""
+    from datetime import date
+
+    from prospecting.settings import SequenceSettings
+    from sequences.calendar import SendCalendar
+    from sequences.planner import _Ledger, _timeline
+    from sequences.sequence_file import Sequence, Step
+
+    calendar = SendCalendar.from_settings(SequenceSettings())
+    ledger = _Ledger()
+    person = {"id": "p_1", "email": "a@b.fr", "phone": None, "linkedin_url": None,
+              "emails": [{"value": "a@b.fr", "status": "valid", "flags": []}]}
+    planned = []
+    for number, (delays, offset) in enumerate(plans):
+        sequence = Sequence(name=f"s{number}", steps=tuple(
+            Step(channel="email", delay_days=d, template="x") for d in delays))
+        begin = calendar.next_send_day(date(2026, 4, 27) + timedelta(days=offset), country)
+        touches = _timeline(person, sequence, begin, {}, "Europe/Paris", country, calendar,
+                            ledger, 3, set())
+        for touch in touches:
+            if touch.status == "planned":
+                ledger.emails["p_1"].append((touch.due, sequence.name))
+                planned.append(touch.due)
+                assert calendar.is_send_day(touch.due.date(), country)
+    assert _max_in_30_days(planned) <= 3
