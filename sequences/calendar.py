@@ -180,6 +180,11 @@ def holidays_for(country: str | None) -> Any:
         return frozenset()
 
 
+@lru_cache(maxsize=65536)
+def _is_holiday(country: str | None, day: date) -> bool:
+    return day in holidays_for(country)
+
+
 @dataclass(frozen=True)
 class SendCalendar:
     """Send days and window from ``[sequences]`` settings, applied per prospect."""
@@ -201,10 +206,10 @@ class SendCalendar:
         )
 
     def is_business_day(self, day: date, country: str | None) -> bool:
-        return day.weekday() < 5 and day not in holidays_for(country)
+        return day.weekday() < 5 and not _is_holiday(country, day)
 
     def is_send_day(self, day: date, country: str | None) -> bool:
-        return day.weekday() in self.send_days and day not in holidays_for(country)
+        return day.weekday() in self.send_days and not _is_holiday(country, day)
 
     def add_business_days(self, day: date, count: int, country: str | None) -> date:
         """``count`` business days (Mon–Fri, not a holiday) after ``day``."""

@@ -532,9 +532,10 @@ def _timeline(
 def _render(
     person: dict[str, Any], sequence: Sequence, touches: list[Touch], settings: Any
 ) -> None:
+    base = template_context(person, settings, sequence=sequence.name) if touches else {}
     for touch in touches:
         step = sequence.steps[touch.step - 1]
-        context = template_context(person, settings, sequence=sequence.name, step=touch.step)
+        context = {**base, "step": touch.step}
         rendered = render_step(
             sequence.template_dirs, step.channel, step.template, step.fallback, context
         )

@@ -22,6 +22,7 @@ line, before the database is touched.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from importlib import resources
@@ -119,7 +120,7 @@ class Sequence:
         if not steps:
             ctx.problem("steps", "a sequence needs at least one [[steps]] entry")
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
         canonical = json.dumps(to_dict(self), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -78,6 +78,7 @@ def _environment(dirs: tuple[str, ...]) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(list(dirs)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=False,
+        auto_reload=False,  # one run renders thousands of people with the same files
         trim_blocks=True,
         lstrip_blocks=True,
     )

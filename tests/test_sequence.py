@@ -470,3 +470,50 @@ def test_cap_holds_for_any_overlapping_sequences(plans, country):
                 planned.append(touch.due)
                 assert calendar.is_send_day(touch.due.date(), country)
     assert _max_in_30_days(planned) <= 3
+
+
+PLAN = ("import sys; from prospecting import api\n"
+        "api.sequence(sys.argv[1], start='2026-06-02', config=sys.argv[2])\n")
+
+
+def test_killed_sequence_rerun_converges_to_a_clean_run(tmp_path):
+    """kill -9 while planning, re-run: the same plan as one clean run."""
+    import importlib.util
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("gen_people", root / "bench" / "gen_people.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    people = tmp_path / "people.csv"
+    module.write_people_csv(people, 1500, seed=7)
+    conf = settings(tmp_path)
+    base = tmp_path / "base.db"
+    api.import_files(base, [people], source="crm", id_column="Record ID")
+    api.enrich(base, offline=True)
+    clean, crashed = tmp_path / "clean.db", tmp_path / "crashed.db"
+    shutil.copy(base, clean)
+    shutil.copy(base, crashed)
+    api.sequence(clean, start="2026-06-02", config=conf)
+
+    proc = subprocess.Popen([sys.executable, "-c", PLAN, str(crashed), str(conf)])
+    time.sleep(2.0)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    subprocess.run([sys.executable, "-c", PLAN, str(crashed), str(conf)], check=True)
+
+    def plan(db: Path) -> list[tuple]:
+        with sqlite3.connect(db) as conn:
+            return conn.execute(
+                "SELECT person_id, sequence, step, channel, due, status, output_hash"
+                " FROM planned_touches ORDER BY id").fetchall()
+
+    assert plan(crashed) == plan(clean)
+    assert len(plan(clean)) > 500
+    assert api.sequence(crashed, start="2026-06-02", config=conf).written == 0
