@@ -24,6 +24,7 @@ __all__ = [
     "SendCalendar",
     "country_zone",
     "holidays_for",
+    "phone_region",
     "region_zone",
     "zone_for",
 ]
@@ -153,6 +154,19 @@ def phone_zone(e164: str | None, known: tuple[str, ...] | None = None) -> str | 
             z for z in phone_timezone.time_zones_for_number(number) if z != "Etc/Unknown"
         )
     return _valid_zone(zones[0]) if len(zones) == 1 else None
+
+
+def phone_region(e164: str | None) -> str | None:
+    """The country of an E.164 number (its holidays apply when no country is known)."""
+    if not e164:
+        return None
+    import phonenumbers
+
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+    return region if region and region != "ZZ" else None
 
 
 def zone_for(

@@ -39,7 +39,7 @@ from prospecting.privacy import SuppressionMatcher
 from prospecting.runs import RunState
 from prospecting.store import Store, chunked, utc_now
 
-from .calendar import SendCalendar, zone_for
+from .calendar import SendCalendar, phone_region, zone_for
 from .segments import ENRICHED, NON_ENRICHED
 from .sequence_file import ANY_SEGMENT, Sequence
 from .templates import MissingVariable, render_step, template_context
@@ -305,7 +305,7 @@ def plan_sequences(
         with store.write():
             for person in people:
                 state.add("read")
-                if not _eligible(person, matcher, state):
+                if not _eligible(person, matcher, state, kinds.get(person["id"], set())):
                     continue
                 # Leave the other segment's sequences first: their emails no longer count.
                 for sequence in sequences:
@@ -328,12 +328,17 @@ def plan_sequences(
     _summarise(store, state, sequences)
 
 
-def _eligible(person: dict[str, Any], matcher: SuppressionMatcher, state: RunState) -> bool:
+def _eligible(
+    person: dict[str, Any], matcher: SuppressionMatcher, state: RunState, kinds: set[str]
+) -> bool:
     reason = None
     if person["suppressed"] or matcher.matches(e["value"] for e in person["emails"]):
         reason = "suppressed"
     elif person["stage"] in EXCLUDED_STAGES:
         reason = f"stage_{person['stage']}"
+    elif "reply" in kinds or "unsubscribe" in kinds:
+        # A conversation started (or was refused): no new sequence starts on its own.
+        reason = "replied" if "reply" in kinds else "unsubscribed"
     if reason:
         state.add("skipped")
         state.add(f"skipped_{reason}")
@@ -390,7 +395,7 @@ def _plan_member(
             state.add("members_kept")
             return
     company = person["company"] or {}
-    country = person["country"] or company.get("country")
+    country = person["country"] or company.get("country") or phone_region(person["phone"])
     zone = zone_for(
         phone=person["phone"], phone_zones=phone_zones.get(person["phone"] or ""),
         country=person["country"], region=person["region"],

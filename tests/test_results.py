@@ -207,3 +207,21 @@ def test_detect_tool():
     assert detect_tool(["Recipient", "Event type", "Created"]) == "hubspot"
     assert detect_tool(["Email Address", "UNSUB_TIME"]) == "mailchimp"
     assert detect_tool(["email", "when"]) is None
+
+
+def test_new_start_replans_only_unsent_touches(tmp_path, db, run, planned):
+    run("results", db, write(tmp_path / "l.csv", LEMLIST))
+    before = {p["email"]: p["steps"] for p in dump(db)}["ann@acme.fr"]
+    result = run("--config", planned, "sequence", db, "--start", "2026-06-22")
+    assert result.exit_code == 0
+    after = {p["email"]: p["steps"] for p in dump(db)}["ann@acme.fr"]
+    assert after[0] == before[0]  # step 1 was sent: it stays as it was
+    assert after[0]["due"].startswith("2026-06-02")
+    assert all(s["due"] >= "2026-06-22" for s in after[1:])
+    assert [s["step"] for s in after] == [s["step"] for s in before]
+    # Cid replied: a new start does not bring him back, nor does another sequence.
+    assert {p["email"]: p["steps"] for p in dump(db)}["cid@initech.fr"] == []
+    other = write(tmp_path / "other.toml",
+                  'name = "other"\n[[steps]]\nchannel = "email"\ntemplate = "non-enriched-intro"\n')
+    result = run("--config", planned, "sequence", db, "--sequence", other)
+    assert "skipped replied 1" in result.output
