@@ -432,6 +432,13 @@ def sequence(
     if len(set(names)) != len(names):
         raise ConfigError(f"--sequence: two files share a name ({', '.join(names)})")
     options = {"sequences": names, "files": files, "start": start}
+    from sequences.templates import check_sender_settings
+
+    from .settings import load_settings
+
+    problems = check_sender_settings(loaded, load_settings(config).sequences)
+    if problems:
+        raise ConfigError("; ".join(problems))
     with open_store(db, config) as store, stage_run(store, "sequence", options) as state:
         from .settings import SequenceSettings
 

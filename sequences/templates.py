@@ -37,6 +37,7 @@ __all__ = [
     "EU_COUNTRIES",
     "MissingVariable",
     "Rendered",
+    "check_sender_settings",
     "check_templates",
     "render_step",
     "template_context",
@@ -123,6 +124,31 @@ def check_templates(sequence: Sequence) -> list[tuple[str, str]]:
                     problems.append((f"{key}.{field}", f"{filename}: every email template must "
                                      f"use {{{{ {required} }}}}"))
     return problems
+
+
+SENDER_SETTINGS = ("sender_name", "sender_company", "sender_address")
+
+
+def check_sender_settings(sequences: list[Sequence], settings: Any) -> list[str]:
+    """Sender settings the templates use but the configuration leaves empty.
+
+    Caught before planning: otherwise every member would fail on the same setting.
+    """
+    missing: dict[str, set[str]] = {}
+    for sequence in sequences:
+        env = _environment(sequence.template_dirs)
+        for step in sequence.steps:
+            for name in filter(None, (step.template, step.fallback)):
+                source = env.loader.get_source(env, _file(name))[0]  # type: ignore[union-attr]
+                used = jinja2.meta.find_undeclared_variables(env.parse(source))
+                for key in SENDER_SETTINGS:
+                    if key in used and not getattr(settings, key):
+                        missing.setdefault(key, set()).add(name)
+    return [
+        f"[sequences] {key} is empty but template(s) {', '.join(sorted(names))} use it: "
+        f"set it in prospecting.toml"
+        for key, names in sorted(missing.items())
+    ]
 
 
 def describe_source(source: str) -> str:

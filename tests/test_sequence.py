@@ -517,3 +517,13 @@ def test_killed_sequence_rerun_converges_to_a_clean_run(tmp_path):
     assert plan(crashed) == plan(clean)
     assert len(plan(clean)) > 500
     assert api.sequence(crashed, start="2026-06-02", config=conf).written == 0
+
+
+def test_empty_sender_settings_are_refused_up_front(tmp_path, db, run):
+    run("import", db, people_csv(tmp_path, ["Ann,One,ann@acme.fr,,Acme,CEO,Paris,FR,"]))
+    result = CliRunnerErr.invoke(run, db, None, "--start", "2026-06-02")
+    assert result.exit_code == 2
+    assert "[sequences] sender_address is empty" in result.stderr
+    assert "enriched-intro" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM planned_touches").fetchone()[0] == 0
