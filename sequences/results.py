@@ -85,15 +85,23 @@ for _name in ("softbounce", "softbounces", "deferred", "dropped", "blocked", "mt
 
 # Lead-export columns: a flag or a counter that says an event happened, per kind.
 _FLAGS = {
-    "unsubscribe": ("isunsubscribed", "unsubscribed", "optedout"),
+    # HubSpot contact exports: "Unsubscribed from all email" (hs_email_optout); Brevo:
+    # emailBlacklisted.
+    "unsubscribe": ("isunsubscribed", "unsubscribed", "optedout", "unsubscribedfromallemail",
+                    "hsemailoptout", "emailblacklisted", "blacklisted"),
     "bounce": ("isbounced", "bounced", "hardbounced"),
     "reply": ("isreplied", "replied"),
 }
 _COUNTS = {
-    "reply": ("replycount", "emailreplycount", "replies", "repliescount"),
-    "open": ("opencount", "emailopencount", "opens", "openscount"),
-    "click": ("clickcount", "emailclickcount", "clicks", "clickscount"),
-    "sent": ("sentcount", "emailssent", "emailsentcount"),
+    "reply": ("replycount", "emailreplycount", "replies", "repliescount",
+              "marketingemailsreplied", "hsemailreplied"),
+    "open": ("opencount", "emailopencount", "opens", "openscount", "marketingemailsopened",
+             "hsemailopen"),
+    "click": ("clickcount", "emailclickcount", "clicks", "clickscount",
+              "marketingemailsclicked", "hsemailclick"),
+    "sent": ("sentcount", "emailssent", "emailsentcount", "marketingemailsdelivered",
+             "hsemaildelivered"),
+    "bounce": ("marketingemailsbounced", "hsemailbounce", "bouncecount"),
 }
 _KIND_TIME = {
     "reply": ("timestamplastreply", "lastreplied", "lastreplyat", "replytime", "repliedat"),
@@ -111,8 +119,10 @@ _SIGNATURES = {
                   "emailclickcount"),
     "smartlead": ("isunsubscribed", "campaignleadmapid", "lastemailsequencesent", "replycount",
                   "opencount"),
-    "hubspot": ("recipient", "eventtype", "emailcampaign", "hubspotid", "recordid"),
-    "brevo": ("hardbounces", "softbounces", "messageid", "tag"),
+    "hubspot": ("recipient", "eventtype", "emailcampaign", "emailcampaignid", "recordid",
+                "marketingemailsbounced", "unsubscribedfromallemail", "hsemailoptout",
+                "lifecyclestage"),
+    "brevo": ("hardbounces", "softbounces", "messageid", "emailblacklisted"),
     "mailchimp": ("emailaddress", "unsubtime", "cleantime", "memberrating", "bouncetype",
                   "unsubcampaigntitle", "cleancampaigntitle", "leid", "euid"),
 }

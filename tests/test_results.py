@@ -225,3 +225,19 @@ def test_new_start_replans_only_unsent_touches(tmp_path, db, run, planned):
                   'name = "other"\n[[steps]]\nchannel = "email"\ntemplate = "non-enriched-intro"\n')
     result = run("--config", planned, "sequence", db, "--sequence", other)
     assert "skipped replied 1" in result.output
+
+
+def test_hubspot_contact_export_properties(tmp_path, db, run, planned):
+    text = ("Record ID,First Name,Email,Lifecycle Stage,Unsubscribed from all email,"
+            "Marketing emails bounced,Marketing emails replied,Marketing emails opened\n"
+            "1,Ann,ann@acme.fr,Lead,false,0,1,2\n"
+            "2,Bob,bob@globex.fr,Lead,true,0,0,0\n"
+            "3,Cid,cid@initech.fr,Lead,false,1,0,0\n")
+    result = run("results", db, write(tmp_path / "hubspot-contacts.csv", text))
+    assert result.exit_code == 0, result.output
+    assert "read as a hubspot export" in result.output
+    with sqlite3.connect(db) as conn:
+        rows = sorted(conn.execute(
+            "SELECT p.first_name, a.kind FROM activities a JOIN people p ON p.id = a.person_id"))
+    assert rows == [("Ann", "open"), ("Ann", "reply"), ("Bob", "unsubscribe"),
+                    ("Cid", "bounce")]
