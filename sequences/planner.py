@@ -385,6 +385,17 @@ def _plan_member(
 ) -> None:
     pid = person["id"]
     usable = [s for s in sequence.steps if _usable(person, s.channel)]
+    if member is not None:
+        # A channel that stopped being usable (an address found invalid…) takes its
+        # planned touches with it.
+        for channel in ("email", "call", "linkedin"):
+            if not _usable(person, channel):
+                store.conn.execute(
+                    "UPDATE planned_touches SET status = 'skipped', reason = ?, updated_at = ?"
+                    " WHERE person_id = ? AND sequence = ? AND channel = ?"
+                    " AND status = 'planned'",
+                    (f"no usable {channel}", utc_now(), pid, sequence.name, channel),
+                )
     if not usable:
         state.add("skipped")
         state.add("skipped_no_usable_channel")
@@ -592,14 +603,15 @@ def refresh_conditions(
             store.conn.execute(
                 "SELECT id, person_id, sequence, channel, due_utc, condition, status"
                 f" FROM planned_touches WHERE person_id IN ({marks}) AND condition != 'always'"
-                " AND status IN ('planned', 'skipped')", chunk,
+                " AND (status = 'planned' OR (status = 'skipped' AND reason LIKE 'condition %'))",
+                chunk,
             ).fetchall()
         ):
             holds, why = _condition_holds(condition, kinds.get(person_id, set()))
             if holds and status == "skipped" and channel == "email":
                 due = datetime.fromisoformat(due_utc)
                 if not _cap_ok([t for t, _ in ledger.emails[person_id]], due, cap):
-                    holds, why = False, f"more than {cap} emails in 30 days"
+                    holds, why = False, f"condition {condition}: holds, but {cap} emails in 30 days"
                 else:
                     ledger.emails[person_id].append((due, sequence))
             wanted = "planned" if holds else "skipped"

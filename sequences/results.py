@@ -412,13 +412,13 @@ def _flush(
                 if cursor.rowcount:
                     state.add("written")
                     state.add(f"activities_{event.kind}")
+                    if event.kind == "sent":  # once per send, however often it is imported
+                        _mark_sent(store, person_id, event, now)
                 else:
                     state.add("skipped")
                     state.add("skipped_already_imported")
                 if event.kind == "bounce":
                     bounced.setdefault(person_id, set()).add(stored)
-                elif event.kind == "sent":
-                    _mark_sent(store, person_id, event, now)
         if bounced:
             _state_bounces(store, state, bounced, source, now)
             touched |= set(bounced)
@@ -456,12 +456,11 @@ def _state_bounces(
 
 
 def _mark_sent(store: Store, person_id: str, event: _Event, now: str) -> None:
-    """The planned email touch this send carried out becomes ``sent``."""
+    """The earliest planned email touch (of the campaign's sequence when it is named
+    after one) becomes ``sent``. Tools number their own steps, not ours, so the step
+    number is not used to match."""
     clauses = ["person_id = ?", "channel = 'email'", "status = 'planned'"]
     params: list[Any] = [person_id]
-    if event.step:
-        clauses.append("step = ?")
-        params.append(event.step)
     if event.campaign:
         named = store.conn.execute(
             "SELECT 1 FROM planned_touches WHERE person_id = ? AND sequence = ? LIMIT 1",
