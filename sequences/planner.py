@@ -106,6 +106,8 @@ class _Ledger:
     starts: dict[tuple[str, tuple[int, int]], set[str]] = field(
         default_factory=lambda: defaultdict(set)
     )
+    # (person, sequence, channel) of the planned touches, to check usability cheaply.
+    channels: set[tuple[str, str, str]] = field(default_factory=set)
 
     def email_times(self, person_id: str, exclude_sequence: str) -> list[datetime]:
         return [t for t, seq in self.emails[person_id] if seq != exclude_sequence]
@@ -133,6 +135,11 @@ def _load_ledger(store: Store) -> _Ledger:
         f" AND status IN ({', '.join(repr(s) for s in COUNTED)})"
     ):
         ledger.emails[person_id].append((datetime.fromisoformat(due_utc), sequence))
+    for person_id, sequence, channel in store.conn.execute(
+        "SELECT DISTINCT person_id, sequence, channel FROM planned_touches"
+        " WHERE status = 'planned'"
+    ):
+        ledger.channels.add((person_id, sequence, channel))
     for person_id, company_key, start in store.conn.execute(
         "SELECT person_id, company_key, start_date FROM sequence_members"
         " WHERE company_key IS NOT NULL"
@@ -389,7 +396,9 @@ def _plan_member(
         # A channel that stopped being usable (an address found invalid…) takes its
         # planned touches with it.
         for channel in ("email", "call", "linkedin"):
-            if not _usable(person, channel):
+            if (pid, sequence.name, channel) in ledger.channels and not _usable(
+                person, channel
+            ):
                 store.conn.execute(
                     "UPDATE planned_touches SET status = 'skipped', reason = ?, updated_at = ?"
                     " WHERE person_id = ? AND sequence = ? AND channel = ?"
