@@ -527,3 +527,20 @@ def test_empty_sender_settings_are_refused_up_front(tmp_path, db, run):
     assert "enriched-intro" in result.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM planned_touches").fetchone()[0] == 0
+
+
+def test_forget_removes_sequence_quarantine_naming_the_person(tmp_path, db, run):
+    conf = settings(tmp_path)
+    folder = tmp_path / "seq"
+    (folder / "templates").mkdir(parents=True)
+    write(folder / "templates" / "strict.txt",
+          "Subject: Hi\n{{ title }}\n{{ opt_out }}{{ source_notice }}\n")
+    write(folder / "strict.toml", 'name = "strict"\n[[steps]]\nchannel = "email"\n'
+          'template = "strict"\n')
+    run("import", db, people_csv(tmp_path, ["Ann,Onyme,ann@acme.fr,,Acme,,Paris,FR,"]))
+    assert run("--config", conf, "sequence", db, "--sequence", folder / "strict.toml",
+               "--start", "2026-06-02").exit_code == 1
+    run("forget", db, "ann@acme.fr")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+    assert b"Onyme" not in db.read_bytes()
