@@ -36,6 +36,7 @@ __all__ = [
     "import_files",
     "init",
     "open_store",
+    "results",
     "score",
     "sequence",
     "source",
@@ -223,6 +224,17 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             chosen = chosen or (emails[0] if emails else None)
             best = chosen["status"] if chosen else "none"
             email_status[best] = email_status.get(best, 0) + 1
+        sequences: dict[str, dict[str, int]] = {}
+        for name, active, stopped in conn.execute(
+            "SELECT sequence, sum(status = 'active'), sum(status = 'stopped')"
+            " FROM sequence_members GROUP BY sequence ORDER BY sequence"
+        ):
+            sequences[name] = {"active": active, "stopped": stopped, "planned_touches": 0}
+        for name, planned in conn.execute(
+            "SELECT sequence, count(*) FROM planned_touches WHERE status = 'planned'"
+            " GROUP BY sequence"
+        ):
+            sequences.setdefault(name, {"active": 0, "stopped": 0})["planned_touches"] = planned
         icp = store.get_meta("icp_hash")
         icp_name = None
         if icp:
@@ -240,6 +252,7 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "quarantine": quarantine,
             "suppressions": suppressions,
             "icp": {"hash": icp, "name": icp_name} if icp else None,
+            "sequences": sequences,
             "runs": runs,
         }
 
@@ -265,7 +278,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score")
 
 
 def demo(
@@ -293,6 +306,9 @@ def demo(
                 )
             )
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    with resources.as_file(data.joinpath("demo", "prospecting.toml")) as demo_settings:
+        # The demo's sender details sign the templates unless the user has settings.
+        report.reports.append(sequence(db_path, config=config or _user_config() or demo_settings))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),
@@ -310,6 +326,15 @@ def demo(
         )
         report.files.append(str(target))
     return report
+
+
+def _user_config() -> str | None:
+    """The settings file ``load_settings`` would pick without ``--config``, if any."""
+    from .settings import CONFIG_ENV_VAR, DEFAULT_CONFIG_FILE
+
+    if os.environ.get(CONFIG_ENV_VAR):
+        return os.environ[CONFIG_ENV_VAR]
+    return DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
 
 
 def _not_available(command: str) -> NotAvailable:
@@ -369,7 +394,89 @@ def score(db: Database, **options: Any) -> RunReport:
     raise _not_available("score")
 
 
-def sequence(db: Database, **options: Any) -> RunReport:
-    """Build outreach lists and plan cadences (not available in this version yet)."""
-    raise _not_available("sequence")
+def sequence(
+    db: Database, *,
+    sequence: str | os.PathLike[str] | Iterable[str | os.PathLike[str]] | None = None,
+    start: str | None = None, config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """Build outreach lists per segment and plan each member's touches.
 
+    Without ``sequence`` the bundled default of each segment is used (``enriched``:
+    personalised and multichannel; ``non-enriched``: short, email only). ``start``
+    (YYYY-MM-DD, default today) is the first day of the cadence; a new start re-plans
+    only unsent touches. Re-running writes nothing new.
+
+    >>> api.sequence("prospects.db", start="2026-05-04").written   # doctest: +SKIP
+    12
+    """
+    from datetime import date
+
+    from sequences.planner import plan_sequences
+    from sequences.sequence_file import default_sequences, load_sequence
+
+    if sequence is None:
+        files: list[str] = []
+    elif isinstance(sequence, str | os.PathLike):
+        files = [str(sequence)]
+    else:
+        files = [str(p) for p in sequence]
+    start_date = None
+    if start is not None:
+        try:
+            start_date = date.fromisoformat(start)
+        except ValueError:
+            raise ConfigError(f"--start: expected a date as YYYY-MM-DD, got '{start}'") from None
+    # Every file and template is validated before the database is opened.
+    loaded = [load_sequence(f) for f in files] if files else default_sequences()
+    names = [s.name for s in loaded]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"--sequence: two files share a name ({', '.join(names)})")
+    options = {"sequences": names, "files": files, "start": start}
+    from sequences.templates import check_sender_settings
+
+    from .settings import load_settings
+
+    problems = check_sender_settings(loaded, load_settings(config).sequences)
+    if problems:
+        raise ConfigError("; ".join(problems))
+    with open_store(db, config) as store, stage_run(store, "sequence", options) as state:
+        from .settings import SequenceSettings
+
+        settings = store.settings.sequences if store.settings else SequenceSettings()
+        plan_sequences(store, state, loaded, settings=settings, start=start_date)
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} member(s) quarantined (a template variable "
+                f"is missing): see 'SELECT reason FROM quarantine WHERE run_id = "
+                f"\"{state.run_id}\"'"
+            )
+    return state.report("sequence")
+
+
+def results(
+    db: Database, path: str | os.PathLike[str], *, tool: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """Import an email tool's activity or lead export: bounces, replies, unsubscribes…
+
+    Bounces make the address invalid, unsubscribes suppress it, replies stop the
+    sequence; every event lands in ``activities`` (address kept only as a hash).
+    Re-importing the same file adds nothing; unusable rows go to ``quarantine``.
+    """
+    from sequences.results import import_results
+
+    from .importer import check_readable
+
+    file = Path(path)
+    check_readable(file)
+    with open_store(db, config) as store, stage_run(
+        store, "results", {"file": str(file), "tool": tool}
+    ) as state:
+        used = import_results(store, state, file, tool=tool)
+        state.messages.append(f"read as a {used} export")
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} row(s) quarantined: see "
+                f"'SELECT row, reason FROM quarantine WHERE run_id = \"{state.run_id}\"'"
+            )
+    return state.report("results")

@@ -232,18 +232,46 @@ def score(ctx: click.Context, db: str, config: str | None) -> None:
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
-@click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False),
-              help="Sequence TOML file.")
+@click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False), multiple=True,
+              help="Sequence TOML file (repeatable; default: the bundled one per segment).")
 @click.option("--start", help="First day of the cadence, YYYY-MM-DD.")
 @_config_option
 @click.pass_context
-def sequence(ctx: click.Context, db: str, sequence_file: str | None, start: str | None,
+def sequence(ctx: click.Context, db: str, sequence_file: tuple[str, ...], start: str | None,
              config: str | None) -> None:
     """Build outreach lists per segment and plan their cadences."""
     from . import api
 
-    _run(ctx, lambda: api.sequence(db, sequence=sequence_file, start=start,
-                                   config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.sequence(db, sequence=sequence_file or None, start=start,
+                                            config=_config(ctx, config)))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} member(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--tool", type=click.Choice(["lemlist", "instantly", "smartlead", "hubspot",
+                                           "brevo", "mailchimp"]),
+              help="The tool that wrote the file (default: told by its columns).")
+@_config_option
+@click.pass_context
+def results(ctx: click.Context, db: str, file: str, tool: str | None,
+            config: str | None) -> None:
+    """Import an email tool's activity export: bounces, replies, unsubscribes, opens."""
+    from . import api
+
+    report = _run(ctx, lambda: api.results(db, file, tool=tool, config=_config(ctx, config)))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
 
 
 @cli.command()
@@ -318,6 +346,9 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
+    for name, counts in info["sequences"].items():
+        click.echo(f"  sequence {name}: {counts['active']:,} active, {counts['stopped']:,} "
+                   f"stopped, {counts['planned_touches']:,} planned touches")
     if info["runs"]:
         click.echo("  last runs:")
         for run in info["runs"][:5]:
@@ -351,6 +382,9 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
         + "; best email "
         + ", ".join(f"{k} {v}" for k, v in info["email_status"].items())
     )
+    for name, counts in info["sequences"].items():
+        click.echo(f"sequence {name}: {counts['active']} people, "
+                   f"{counts['planned_touches']} planned touches")
     ctx.exit(result.exit_code)
 
 

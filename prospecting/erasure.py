@@ -89,6 +89,15 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
                 f"DELETE FROM statements WHERE entity_id IN ({marks})", people).rowcount)
             store.conn.execute(f"DELETE FROM people WHERE id IN ({marks})", people)
             store.conn.execute(f"DELETE FROM activities WHERE person_id IN ({marks})", people)
+            # Planned touches may hold rendered text with the address; memberships go too.
+            state.add("touches_deleted", store.conn.execute(
+                f"DELETE FROM planned_touches WHERE person_id IN ({marks})", people).rowcount)
+            store.conn.execute(
+                f"DELETE FROM sequence_members WHERE person_id IN ({marks})", people)
+            for pid in people:  # sequence quarantine rows name the person, by id in raw
+                state.add("quarantine_deleted", store.conn.execute(
+                    "DELETE FROM quarantine WHERE raw LIKE ? ESCAPE '\\'",
+                    (f'%"{_like_escape(pid)}"%',)).rowcount)
         state.add("people_deleted", len(people))
         for address in sorted(addresses):
             companies |= _scrub_address(store, address, state)

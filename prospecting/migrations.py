@@ -246,8 +246,65 @@ def _v3_activities(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_sequences(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Who is in which outreach sequence, since when (anchor_date: the start asked;
+        -- start_date: the week it really starts, after the per-company weekly limit), in
+        -- which time zone and holiday calendar (country), and whether
+        -- the sequence still runs for them (active) or was stopped by a reply, bounce,
+        -- unsubscribe, suppression or stage change (stopped, with the reason).
+        CREATE TABLE sequence_members (
+            person_id TEXT NOT NULL,
+            sequence TEXT NOT NULL,
+            segment TEXT,
+            company_key TEXT,
+            anchor_date TEXT NOT NULL,
+            start_date TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            country TEXT,
+            status TEXT NOT NULL,
+            reason TEXT,
+            sequence_hash TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (person_id, sequence)
+        );
+        CREATE INDEX sequence_members_company ON sequence_members(company_key, start_date);
+
+        -- One row per planned outreach touch. due is the local date-time with its UTC
+        -- offset in the prospect's zone, due_utc the same instant in UTC (for ordering and
+        -- the email cap). status: planned, sent, skipped (a condition or the cap left it
+        -- out), stopped (a stop rule ended the sequence). subject and body hold the
+        -- rendered text of email steps: forget deletes the rows with the person.
+        CREATE TABLE planned_touches (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            sequence TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            step_name TEXT,
+            channel TEXT NOT NULL,
+            condition TEXT NOT NULL DEFAULT 'always',
+            due TEXT NOT NULL,
+            due_utc TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            template TEXT,
+            subject TEXT,
+            body TEXT,
+            output_hash TEXT,
+            run_id TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX planned_touches_person ON planned_touches(person_id, channel, due_utc);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1_foundation, _v2_enrichment, _v3_activities,
+    _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -49,6 +49,7 @@ __all__ = [
     "DnsSettings",
     "HttpSettings",
     "ImportSettings",
+    "SequenceSettings",
     "Settings",
     "SmtpSettings",
     "TagSettings",
@@ -210,6 +211,69 @@ class TagSettings:
             )
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _clock(value: str) -> str | None:
+    hours, colon, minutes = value.partition(":")
+    if not (colon and hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+            and 0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+        return f"expected a time of day like '09:00', got {value!r}"
+    return None
+
+
+def _weekdays(value: tuple[str, ...]) -> str | None:
+    bad = [d for d in value if d not in _WEEKDAYS]
+    if bad or not value:
+        return f"expected some of {', '.join(_WEEKDAYS)}, got {list(value)!r}"
+    return None
+
+
+@schema
+class SequenceSettings:
+    """``[sequences]``: when touches may be due and what every email says about its sender.
+
+    Times are the prospect's local time; ``sequences/planner.py`` applies them.
+    """
+
+    send_days: tuple[str, ...] = setting(
+        ("tue", "wed", "thu"), help="Weekdays touches may fall on (mon … sun).", check=_weekdays
+    )
+    window_start: str = setting("09:00", help="Earliest local time of a touch.", check=_clock)
+    window_end: str = setting("11:30", help="Latest local time of a touch.", check=_clock)
+    max_emails_per_30_days: int = setting(
+        3, help="Emails to one person in any 30 days, across all sequences (1-3).",
+        check=between(1, 3),
+    )
+    max_new_per_company_per_week: int = setting(
+        2, help="People of one company started per week, across sequences.", check=at_least(1)
+    )
+    sender_name: str = setting("", help="Name the templates sign with ({{ sender_name }}).")
+    sender_company: str = setting("", help="Company the templates name ({{ sender_company }}).")
+    sender_address: str = setting(
+        "", help="Postal address of the sender (CAN-SPAM; {{ sender_address }})."
+    )
+    opt_out_text: str = setting(
+        "If you would rather not hear from us, reply 'stop' and we will not write again.",
+        help="Opt-out line every email carries ({{ opt_out }}).", check=non_empty,
+    )
+    source_notice: str = setting(
+        "We found your address {email} in: {sources}. {company} processes it for B2B "
+        "prospecting on the basis of legitimate interest; you may object at any time.",
+        help="GDPR Art. 14 line for EU prospects ({{ source_notice }}); {email}, {sources}, "
+        "{company} are filled in.",
+        check=non_empty,
+    )
+
+    @classmethod
+    def _config_check(cls, values: dict[str, Any], prefix: str, ctx: Context) -> None:
+        start, end = values.get("window_start", "09:00"), values.get("window_end", "11:30")
+        if isinstance(start, str) and isinstance(end, str) and not (
+            _clock(start) or _clock(end)
+        ) and tuple(map(int, start.split(":"))) >= tuple(map(int, end.split(":"))):
+            ctx.problem(f"{prefix}.window_end", f"must be after window_start ({start})")
+
+
 @schema
 class Settings:
     """The whole of ``prospecting.toml``; ``Settings()`` is the built-in defaults."""
@@ -224,6 +288,9 @@ class Settings:
     enrichers: dict[str, Any] = setting({}, help="Enricher options (free keys for now).")
     dedupe: dict[str, Any] = setting({}, help="Deduplication rules (free keys for now).")
     tags: TagSettings = setting(factory=TagSettings, help="The enriched / non-enriched rule.")
+    sequences: SequenceSettings = setting(
+        factory=SequenceSettings, help="Send window, caps and sender details for sequences."
+    )
     source: Path | None = setting(None, help="The file these settings were read from.", skip=True)
 
     def connector(self, name: str) -> ConnectorSettings:

@@ -21,6 +21,7 @@ from prospecting.store import Store
 from .exporters.profiles import PROFILES, export_tool
 from .exporters.writer import write_csv, write_jsonl
 from .segments import ENRICHED, NON_ENRICHED
+from .touches import first_email_steps, planned_steps
 
 __all__ = ["FORMATS", "SEGMENTS", "export_people", "iter_companies", "iter_people"]
 
@@ -52,6 +53,7 @@ def iter_people(
         rows = cursor.fetchmany(1000)
         if not rows:
             return
+        steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
             emails = json.loads(r[8])
             suppressed = bool(r[13]) or matcher.matches(e["value"] for e in emails)
@@ -86,7 +88,7 @@ def iter_people(
                 "country": r[22],
                 "extra": json.loads(r[23]),
                 "sources": json.loads(r[24]),
-                "steps": [],
+                "steps": steps.get(r[0], []),
             }
 
 
@@ -167,7 +169,7 @@ def export_people(
             state.add("written", write_jsonl(out, people))
             return
         if fmt in PROFILES:
-            result = export_tool(people, PROFILES[fmt], out)
+            result = export_tool(_with_first_step(store, people), PROFILES[fmt], out)
             state.add("written", result.written)
             for reason, count in sorted(result.left_out.items()):
                 state.add("skipped", count)
@@ -187,6 +189,26 @@ def export_people(
         state.add("written", written)
     except sqlite3.DatabaseError as exc:
         raise ConfigError(f"{store.path}: cannot read the database ({exc})") from exc
+
+
+def _with_first_step(
+    store: Store, people: Iterator[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """People with ``first_step``: their sequence's first email, rendered, for the tools
+    that take custom variables (see exporters/profiles.py)."""
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        found = first_email_steps(store, [p["id"] for p in batch])
+        for person in batch:
+            yield {**person, "first_step": found.get(person["id"])}
+
+    for person in people:
+        batch.append(person)
+        if len(batch) >= 500:
+            yield from flush()
+            batch = []
+    yield from flush()
 
 
 def _counted(items: Iterator[dict[str, Any]], state: RunState) -> Iterator[dict[str, Any]]:

@@ -67,12 +67,14 @@ PEOPLE = [HELENE, BOB, NO_EMAIL, SUPPRESSED]
 
 HEADERS = {
     "lemlist": ["email", "firstName", "lastName", "companyName", "companyDomain", "jobTitle",
-                "phone", "linkedinUrl", "icebreaker", "tags"],
+                "phone", "linkedinUrl", "icebreaker", "tags", "timezone", "sequence",
+                "firstStepSubject", "firstStepBody"],
     "instantly": ["email", "first_name", "last_name", "company_name", "job_title", "phone",
-                  "website", "personalization", "linkedin_url", "tags"],
+                  "website", "personalization", "linkedin_url", "tags", "sequence",
+                  "first_step_subject", "first_step_body"],
     "smartlead": ["email", "first_name", "last_name", "company_name", "job_title",
                   "phone_number", "website", "company_url", "linkedin_profile", "location",
-                  "tags"],
+                  "tags", "icebreaker", "sequence", "first_step_subject", "first_step_body"],
     "hubspot": ["First Name", "Last Name", "Email", "Phone Number", "Job Title",
                 "Company Name", "Website URL", "City", "Country/Region", "Lifecycle Stage",
                 "Tags"],

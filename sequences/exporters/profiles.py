@@ -9,6 +9,11 @@ when a file would exceed the tool's row cap.
 
 Whatever the tool, a suppressed person is never written, the email is the dump's best one
 (never a guessed or invalid address) and the phone the best E.164 number.
+
+lemlist, Instantly and Smartlead take any other column as a custom variable
+(``{{firstStepSubject}}``…), so their files also carry the person's sequence and its
+first email as ``sequence`` planned and rendered it (and lemlist the lead's
+``timezone``); the other tools need a property created first, so they do not.
 """
 
 from __future__ import annotations
@@ -120,6 +125,19 @@ def _icebreaker(person: Person) -> str | None:
     return _text(extra.get("icebreaker")) or _text(extra.get("personalization"))
 
 
+def _first_step(person: Person, key: str) -> str | None:
+    """The rendered first email of the person's sequence (``sequence`` planned it).
+
+    The body's line breaks become ``<br>``: the three tools' editors are HTML, and one
+    line per cell is what every import wizard reads reliably (the writer flattens breaks).
+    """
+    step = person.get("first_step") or {}
+    value = _text(step.get(key))
+    if key == "body" and value:
+        value = "<br>".join(line.rstrip() for line in value.splitlines())
+    return value
+
+
 def _has_flag(person: Person, email: str | None, flag: str) -> bool:
     if not email:
         return False
@@ -155,6 +173,8 @@ def _lemlist(p: Person) -> Row:
         "companyDomain": _bare_domain(p), "jobTitle": _text(p.get("title")),
         "phone": _phone(p), "linkedinUrl": _text(p.get("linkedin_url")),
         "icebreaker": _icebreaker(p), "tags": _tag(p),
+        "timezone": _first_step(p, "time_zone"), "sequence": _first_step(p, "sequence"),
+        "firstStepSubject": _first_step(p, "subject"), "firstStepBody": _first_step(p, "body"),
     }
 
 
@@ -165,6 +185,9 @@ def _instantly(p: Person) -> Row:
         "company_name": _text(_company(p).get("name")), "job_title": _text(p.get("title")),
         "phone": _phone(p), "website": _website(p), "personalization": _icebreaker(p),
         "linkedin_url": _text(p.get("linkedin_url")), "tags": _tag(p),
+        "sequence": _first_step(p, "sequence"),
+        "first_step_subject": _first_step(p, "subject"),
+        "first_step_body": _first_step(p, "body"),
     }
 
 
@@ -175,7 +198,9 @@ def _smartlead(p: Person) -> Row:
         "company_name": _text(_company(p).get("name")), "job_title": _text(p.get("title")),
         "phone_number": _phone(p), "website": _website(p), "company_url": _website(p),
         "linkedin_profile": _text(p.get("linkedin_url")), "location": _location(p),
-        "tags": _tag(p),
+        "tags": _tag(p), "icebreaker": _icebreaker(p), "sequence": _first_step(p, "sequence"),
+        "first_step_subject": _first_step(p, "subject"),
+        "first_step_body": _first_step(p, "body"),
     }
 
 
@@ -296,15 +321,18 @@ PROFILES: dict[str, ExportProfile] = {
     for p in (
         _profile("lemlist", _lemlist, _needs("email", "no email"), (
             "email", "firstName", "lastName", "companyName", "companyDomain", "jobTitle",
-            "phone", "linkedinUrl", "icebreaker", "tags",
+            "phone", "linkedinUrl", "icebreaker", "tags", "timezone", "sequence",
+            "firstStepSubject", "firstStepBody",
         ), "phone"),
         _profile("instantly", _instantly, _needs("email", "no email"), (
             "email", "first_name", "last_name", "company_name", "job_title", "phone",
-            "website", "personalization", "linkedin_url", "tags",
+            "website", "personalization", "linkedin_url", "tags", "sequence",
+            "first_step_subject", "first_step_body",
         ), "phone"),
         _profile("smartlead", _smartlead, _needs("email", "no email"), (
             "email", "first_name", "last_name", "company_name", "job_title", "phone_number",
-            "website", "company_url", "linkedin_profile", "location", "tags",
+            "website", "company_url", "linkedin_profile", "location", "tags", "icebreaker",
+            "sequence", "first_step_subject", "first_step_body",
         ), "phone_number"),
         _profile("hubspot", _hubspot, _any_of(
             "First Name", "Last Name", "Email", reason="no name or email"
