@@ -734,19 +734,25 @@ def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tupl
 
 
 def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, Any]]:
-    """The newest verification result per address or number, from JSON observations."""
+    """The newest verification result per address or number, from JSON observations.
+
+    A bounce reported by a sending tool is what happened to a real message: it outranks
+    any later check (an MX lookup or an SMTP probe only predicts delivery), so a later
+    enrich run never turns a bounced address back into a deliverable one.
+    """
     if not group:
         return {}
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
+    found: dict[str, tuple[tuple[bool, str], dict[str, Any]]] = {}
     for o in group:
         try:
             payload = json.loads(o.value)
         except ValueError:
             continue
         subject = str(payload.get(key, "")).casefold()
+        rank = (payload.get("reason") == "bounced", o.observed_at)
         held = found.get(subject)
-        if held is None or o.observed_at > held[0]:
-            found[subject] = (o.observed_at, payload)
+        if held is None or rank > held[0]:
+            found[subject] = (rank, payload)
     return {k: v for k, (_, v) in found.items()}
 
 

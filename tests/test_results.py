@@ -241,3 +241,25 @@ def test_hubspot_contact_export_properties(tmp_path, db, run, planned):
             "SELECT p.first_name, a.kind FROM activities a JOIN people p ON p.id = a.person_id"))
     assert rows == [("Ann", "open"), ("Ann", "reply"), ("Bob", "unsubscribe"),
                     ("Cid", "bounce")]
+
+
+def test_a_later_check_does_not_undo_a_bounce(tmp_path, db, run, planned):
+    from prospecting.models import dumps
+    from prospecting.store import Store
+
+    run("results", db, write(tmp_path / "lemlist-activities.csv", LEMLIST))
+    bob = next(p for p in dump(db) if p["last_name"] == "Two")
+    # An MX lookup a month later predicts delivery; the bounce already happened.
+    check = {"email": "bob@globex.fr", "normalized": "bob@globex.fr", "status": "valid",
+             "flags": [], "reason": "mx found"}
+    store = Store(db)
+    try:
+        with store.write():
+            store.state_facts([(bob["id"], "enricher:email", None, "2099-01-01T00:00:00Z", 0.9,
+                                "later-run", [("email_status", dumps(check))])])
+            store.refresh_people([bob["id"]])
+    finally:
+        store.close()
+    bob = next(p for p in dump(db) if p["last_name"] == "Two")
+    assert bob["emails"][0]["status"] == "invalid"
+    assert bob["emails"][0]["reason"] == "bounced"
