@@ -58,8 +58,9 @@ def source_run(
         base_url = base_url or parsed.pop("base_url")
     cls = connector_class(connector)  # an unknown name fails before the database opens
     loaded = load_icp(icp_path) if icp_path else None
+    shown = {k: "***" if k in ("api_key", "token") else v for k, v in parsed.items()}
     run_options = {
-        "connector": cls.name, "base_url": base_url, "options": parsed, "force": force,
+        "connector": cls.name, "base_url": base_url, "options": shown, "force": force,
         "max_pages": max_pages, "icp": str(icp_path) if icp_path else None,
     }
     with open_store(db, config) as store:
