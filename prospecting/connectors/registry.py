@@ -21,6 +21,7 @@ __all__ = ["CONNECTORS", "ConnectorSetup", "build_connector", "connector_class"]
 CONNECTORS: dict[str, str] = {
     "recherche_entreprises": "recherche_entreprises:RechercheEntreprisesConnector",
     "github": "github:GithubConnector",
+    "sec_edgar": "sec_edgar:SecEdgarConnector",
 }
 
 
