@@ -22,6 +22,7 @@ CONNECTORS: dict[str, str] = {
     "recherche_entreprises": "recherche_entreprises:RechercheEntreprisesConnector",
     "github": "github:GithubConnector",
     "sec_edgar": "sec_edgar:SecEdgarConnector",
+    "companies_house": "companies_house:CompaniesHouseConnector",
 }
 
 
