@@ -23,6 +23,7 @@ CONNECTORS: dict[str, str] = {
     "github": "github:GithubConnector",
     "sec_edgar": "sec_edgar:SecEdgarConnector",
     "companies_house": "companies_house:CompaniesHouseConnector",
+    "wikidata": "wikidata:WikidataConnector",
 }
 
 
