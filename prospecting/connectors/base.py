@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from ..errors import ConfigError
@@ -246,6 +247,11 @@ def _fold(text: str) -> str:
     return " ".join(re.split(r"\W+", strip_accents(text).casefold()))
 
 
+@lru_cache(maxsize=4096)
+def _folded_keyword(keyword: str) -> str:
+    return f" {_fold(keyword).strip()} "
+
+
 def _keyword_in(text: str, keywords: Iterable[str]) -> str | None:
     found = _keywords_in(text, keywords)
     return found[0] if found else None
@@ -253,7 +259,7 @@ def _keyword_in(text: str, keywords: Iterable[str]) -> str | None:
 
 def _keywords_in(text: str, keywords: Iterable[str]) -> list[str]:
     folded = f" {_fold(text)} "
-    return [k for k in keywords if f" {_fold(k).strip()} " in folded]
+    return [k for k in keywords if _folded_keyword(k) in folded]
 
 
 # Options every connector run understands (the rest go to the connector).

@@ -58,7 +58,8 @@ def build_connector(
     cls = connector_class(name)
     http = settings.http  # type: ignore[attr-defined]
     table = settings.connector(cls.name)  # type: ignore[attr-defined]
-    merged = {k: str(v) for k, v in table.options.items()}
+    merged = {k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+              for k, v in table.options.items()}
     merged.update(options)
     own = {k: v for k, v in merged.items() if k not in _HTTP_KEYS}
     url = base_url or table.base_url or cls.default_base_url

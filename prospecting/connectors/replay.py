@@ -36,6 +36,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     method: str = "GET"
     times: int | None = None
+    delay_s: float = 0.0  # answer this late (crash tests kill a client mid-run)
 
     def matches(self, method: str, path: str, query: dict[str, str]) -> bool:
         if self.method != method or self.path != path:
@@ -83,7 +84,8 @@ class ReplayServer:
 
     def add(self, path: str, body: Any = b"", *, status: int = 200,
             query: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
-            times: int | None = None, content_type: str = "application/json") -> Route:
+            times: int | None = None, content_type: str = "application/json",
+            delay_s: float = 0.0) -> Route:
         """Answer ``path`` with ``body`` (bytes, str, or JSON-able data). Earlier routes win."""
         if isinstance(body, bytes):
             raw = body
@@ -95,6 +97,7 @@ class ReplayServer:
             path=path, body=raw, status=status,
             query={k: str(v) for k, v in (query or {}).items()},
             headers={"Content-Type": content_type, **(headers or {})}, times=times,
+            delay_s=delay_s,
         )
         with self._lock:
             self.routes.append(route)
@@ -154,6 +157,8 @@ class ReplayServer:
             status, headers = 404, {"Content-Type": "application/json"}
         else:
             body, status, headers = route.body, route.status, route.headers
+            if route.delay_s:
+                time.sleep(route.delay_s)
         handler.send_response(status)
         for key, value in headers.items():
             handler.send_header(key, value)
