@@ -123,3 +123,21 @@ def test_org_is_required(run, db: Path, setup: Path):
     result = run("source", db, "github", "--config", setup)
     assert result.exit_code == 2
     assert "--org" in result.stderr
+
+
+def test_forgotten_member_is_not_sourced_again(run, db: Path, setup: Path,
+                                               server: ReplayServer):
+    server.add("/orgs/beaversoftware", ORG)
+    server.add("/orgs/beaversoftware/public_members", MEMBERS)
+    server.add("/users/jacquev6", JACQUEV6)
+    args = ("source", db, "github", "--base-url", server.url, "--org", "beaversoftware",
+            "--config", setup)
+    assert run(*args).exit_code == 0
+    assert run("forget", db, "vincent@vincent-jacques.net").exit_code == 0
+    assert rows(db, "SELECT count(*) FROM people") == [(0,)]
+    result = run(*args, "--force")
+    assert result.exit_code == 0, result.output
+    assert "suppressed 1" in result.output
+    assert rows(db, "SELECT count(*) FROM people") == [(0,)]
+    facts = json.dumps(rows(db, "SELECT facts FROM statements"))
+    assert "vincent@vincent-jacques.net" not in facts

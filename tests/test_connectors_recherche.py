@@ -317,17 +317,15 @@ def test_base_url_from_config_and_cache_beside_db(db: Path, tmp_path: Path,
                                                   server: ReplayServer):
     conf = write(tmp_path / "c.toml",
                  f'[http]\nretries = 0\n[connectors.recherche_entreprises]\n'
-                 f'base_url = "{server.url}"\n')
+                 f'base_url = "{server.url}"\ncode_postal = ["35000"]\n')
     icp = write(tmp_path / "icp.toml", OPEN_ICP)
     server.add("/search", AG_35000)
     api.init(db, icp=icp, config=conf)
-    report = api.source(db, "recherche_entreprises", options={"code_postal": "35000"},
-                        max_pages=1, config=conf)
+    report = api.source(db, "recherche_entreprises", max_pages=1, config=conf)
     assert report.read == 10
     assert (db.parent / f"{db.name}.http-cache.sqlite").exists()
     assert server.requests[0].query["code_postal"] == "35000"
     # A second run with --force is answered by the cache.
-    report = api.source(db, "recherche_entreprises", options={"code_postal": "35000"},
-                        max_pages=1, force=True, config=conf)
+    report = api.source(db, "recherche_entreprises", max_pages=1, force=True, config=conf)
     assert len(server.requests) == 1
     assert report.details["cache_hits"] == 1

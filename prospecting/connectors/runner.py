@@ -17,6 +17,7 @@ from typing import Any
 
 from ..http import ResponseError
 from ..models import Fact, canonical_value, dumps
+from ..privacy import SuppressionMatcher
 from ..runs import Progress, RunState
 from ..store import Store, utc_now
 from .base import (
@@ -62,6 +63,8 @@ def run_connector(
                 (name, key, dumps(dict(query.params)), now),
             )
     state.messages.extend(connector.messages)
+    # Loaded once: a suppressed or forgotten address is never stated again by a source.
+    matcher = SuppressionMatcher.load(store.conn)
     pages = 0
     failed: set[str] = set()
     while max_pages is None or pages < max_pages:
@@ -77,7 +80,7 @@ def run_connector(
             with store.write():
                 _quarantine(store, state, name, exc.url, str(exc), exc.raw)
             continue
-        _store_page(store, state, connector, key, page, roots)
+        _store_page(store, state, connector, key, page, roots, matcher)
         pages += 1
         state.add("pages")
         if progress is not None:
@@ -117,7 +120,7 @@ def _open_count(store: Store, name: str, roots: list[str]) -> int:
 
 def _store_page(
     store: Store, state: RunState, connector: Connector, key: str, page: Page,
-    roots: dict[str, Query],
+    roots: dict[str, Query], matcher: SuppressionMatcher,
 ) -> None:
     name = connector.name
     source = f"connector:{name}"
@@ -141,6 +144,9 @@ def _store_page(
                       _company_facts(name, record)))
         company_ids.append(cid)
         for person in record.people:
+            if person.email and matcher.matches([person.email]):
+                state.add("suppressed")
+                continue
             pid = person_entity_id(name, cid, person)
             facts = [*person.facts, ("company_id", cid),
                      ("source_id", f"{name}:{person.record_id}")]
@@ -158,7 +164,8 @@ def _store_page(
             if changed_companies:
                 store.refresh_companies(changed_companies)
             if changed_people:
-                store.refresh_people(changed_people)  # also recounts their companies' people
+                # Also recounts their companies' people.
+                store.refresh_people(changed_people, matcher=matcher)
             state.add("written", len(changed_companies) + len(changed_people))
         store.conn.executemany(
             "INSERT INTO icp_verdicts (connector, record_id, entity_id, verdict, reasons,"
