@@ -329,3 +329,19 @@ def test_base_url_from_config_and_cache_beside_db(db: Path, tmp_path: Path,
     report = api.source(db, "recherche_entreprises", max_pages=1, force=True, config=conf)
     assert len(server.requests) == 1
     assert report.details["cache_hits"] == 1
+
+
+def test_circuit_breaker_stops_after_ten_failed_pages(
+    run, db: Path, tmp_path: Path, cfg: Path, server: ReplayServer
+):
+    init(run, db, tmp_path)
+    server.add("/search", "<html>502 Bad Gateway</html>", content_type="text/html")
+    sirens = ["552032534", "901723403", "940221229", "510973431", "981195464", "423208180",
+              "817883150", "803657048", "940583776", "944661834", "449544444", "435246145"]
+    result = run("source", db, "recherche_entreprises", "--base-url", server.url,
+                 "--siren", ",".join(sirens), "--config", cfg)
+    assert result.exit_code == 1
+    assert "10 pages failed in a row; stopped asking" in result.output
+    assert len(server.requests) == 10
+    assert rows(db, "SELECT count(*) FROM quarantine") == [(10,)]
+    assert rows(db, "SELECT count(*) FROM cursors WHERE status = 'open'") == [(12,)]

@@ -30,7 +30,9 @@ from .base import (
     person_entity_id,
 )
 
-__all__ = ["query_key", "run_connector"]
+__all__ = ["MAX_CONSECUTIVE_FAILURES", "query_key", "run_connector"]
+
+MAX_CONSECUTIVE_FAILURES = 10
 
 
 def query_key(params: Any) -> str:
@@ -63,9 +65,12 @@ def run_connector(
                 (name, key, dumps(dict(query.params)), now),
             )
     state.messages.extend(connector.messages)
+    if not roots:
+        state.messages.append(f"{name}: nothing to fetch for this ICP")
+        return
     # Loaded once: a suppressed or forgotten address is never stated again by a source.
     matcher = SuppressionMatcher.load(store.conn)
-    pages = 0
+    pages = failures = 0
     failed: set[str] = set()
     while max_pages is None or pages < max_pages:
         row = _next_open(store, name, list(roots), failed)
@@ -79,7 +84,17 @@ def run_connector(
             failed.add(key)
             with store.write():
                 _quarantine(store, state, name, exc.url, str(exc), exc.raw)
+            failures += 1
+            if failures >= MAX_CONSECUTIVE_FAILURES:
+                # A circuit breaker (API-6): the source is down or refusing us; stop
+                # asking, keep the cursors, and let a later run try again.
+                state.messages.append(
+                    f"{name}: {failures} pages failed in a row; stopped asking (the"
+                    " cursors are kept: re-run later)"
+                )
+                break
             continue
+        failures = 0
         _store_page(store, state, connector, key, page, roots, matcher)
         pages += 1
         state.add("pages")
