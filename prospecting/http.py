@@ -305,6 +305,12 @@ class HttpClient:
             ) from exc
         return JsonPage(url, status, data, response.headers, from_cache)
 
+    def forget(self, url: str) -> None:
+        """Drop a cached answer that turned out unusable, so the next run asks again."""
+        cache = getattr(self.session, "cache", None)
+        if cache is not None:
+            cache.delete(urls=[url])
+
     def close(self) -> None:
         self.session.close()
 

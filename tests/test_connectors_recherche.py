@@ -345,3 +345,20 @@ def test_circuit_breaker_stops_after_ten_failed_pages(
     assert len(server.requests) == 10
     assert rows(db, "SELECT count(*) FROM quarantine") == [(10,)]
     assert rows(db, "SELECT count(*) FROM cursors WHERE status = 'open'") == [(12,)]
+
+
+def test_an_unusable_cached_answer_is_asked_again(db: Path, tmp_path: Path,
+                                                  server: ReplayServer):
+    conf = write(tmp_path / "c.toml", "[http]\nretries = 0\n")
+    api.init(db, icp=write(tmp_path / "icp.toml", OPEN_ICP), config=conf)
+    server.add("/search", "<html>maintenance</html>", content_type="text/html", times=1)
+    server.add("/search", GANYMEDE)
+    options = {"q": "ganymede"}
+    first = api.source(db, "recherche_entreprises", base_url=server.url, options=options,
+                       max_pages=1, config=conf)
+    assert first.quarantined == 1
+    second = api.source(db, "recherche_entreprises", base_url=server.url, options=options,
+                        max_pages=1, config=conf)
+    assert second.quarantined == 0
+    assert second.read == 10
+    assert len(server.requests) == 2

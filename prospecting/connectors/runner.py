@@ -82,6 +82,7 @@ def run_connector(
             page = connector.fetch(query, cursor)
         except ResponseError as exc:
             failed.add(key)
+            connector.client.forget(exc.url)
             with store.write():
                 _quarantine(store, state, name, exc.url, str(exc), exc.raw)
             failures += 1
