@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from .errors import SourceError
@@ -253,6 +254,12 @@ class HttpClient:
                 f" ({url})"
             ) from exc
         except requests.exceptions.ConnectionError as exc:
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(reason, ReadTimeoutError):
+                raise ConnectorError(
+                    f"{self.connector}: {host} did not answer within "
+                    f"{self.options.timeout_s:g}s, {self.options.retries} retries ({url})"
+                ) from exc
             raise ConnectorError(f"{self.connector}: cannot reach {host} ({url}): "
                                  f"{_short(exc)}") from exc
         from_cache = bool(getattr(response, "from_cache", False))

@@ -164,3 +164,11 @@ def test_requests_are_paced_by_the_limiter(server: ReplayServer):
         paced.get_json("items", {"n": n})
     times = [r.at for r in server.requests]
     assert times[-1] - times[0] >= 4 / 20 - 0.01
+
+
+def test_a_slow_answer_is_cut_at_the_read_timeout(server: ReplayServer):
+    server.add("/slow", {"n": 1}, delay_s=2.0)
+    from prospecting.http import ConnectorError
+
+    with pytest.raises(ConnectorError, match=r"did not answer within 0\.5s"):
+        client(server, retries=0, timeout_s=0.5).get_json("slow")
