@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, ClassVar
 
@@ -96,15 +96,13 @@ class RechercheEntreprisesConnector(Connector):
         if sirens:
             return [Query({"q": siren}, f"SIREN {siren}") for siren in sirens]
         params: dict[str, Any] = {"etat_administratif": "A"}
-        naf, sections = self._naf_filter()
+        naf, sections, bands, natures = self._filters
         if naf:
             params["activite_principale"] = ",".join(naf)
         elif sections:
             params["section_activite_principale"] = ",".join(sections)
-        bands = self._bands()
         if bands:
             params["tranche_effectif_salarie"] = ",".join(bands)
-        natures = self._natures()
         if natures:
             params["nature_juridique"] = ",".join(natures)
         for option, key in (("departement", "departement"), ("region", "region"),
@@ -308,7 +306,7 @@ class RechercheEntreprisesConnector(Connector):
         else:
             record.reasons.append("active company (etat_administratif A)")
         naf = item.get("activite_principale")
-        wanted_naf, sections = self._naf_filter_cached()
+        wanted_naf, sections, bands, natures = self._filters
         if wanted_naf or sections:
             if naf in wanted_naf or item.get("section_activite_principale") in sections:
                 label = naf_labels().get(naf or "", "")
@@ -317,14 +315,13 @@ class RechercheEntreprisesConnector(Connector):
                 record.mismatches.append(f"NAF {naf} is not among the ICP industries")
         band = item.get("tranche_effectif_salarie")
         if self.icp.firmographics.headcount:
-            if band in self._bands_cached():
+            if band in bands:
                 record.reasons.append(
                     f"headcount band {band} ({TRANCHES[band][2]}) within the ICP ranges"
                 )
             else:
                 record.mismatches.append(f"headcount band {band or 'unknown'} outside the ICP")
         nature = item.get("nature_juridique")
-        natures = self._natures_cached()
         if natures:
             if nature in natures:
                 record.reasons.append(
@@ -337,24 +334,12 @@ class RechercheEntreprisesConnector(Connector):
             if key in query.params and siege.get(key):
                 record.reasons.append(f"siège {key} {siege[key]} requested")
 
-    def _naf_filter_cached(self) -> tuple[list[str], list[str]]:
-        if not hasattr(self, "_naf_cache"):
-            messages = list(self.messages)
-            self._naf_cache = self._naf_filter()
-            self.messages = messages
-        return self._naf_cache
-
-    def _bands_cached(self) -> list[str]:
-        if not hasattr(self, "_bands_cache"):
-            self._bands_cache = self._bands()
-        return self._bands_cache
-
-    def _natures_cached(self) -> list[str]:
-        if not hasattr(self, "_natures_cache"):
-            messages = list(self.messages)
-            self._natures_cache = self._natures()
-            self.messages = messages
-        return self._natures_cache
+    @cached_property
+    def _filters(self) -> tuple[list[str], list[str], list[str], list[str]]:
+        """(NAF codes, NACE sections, headcount bands, natures juridiques) from the ICP,
+        worked out once; what cannot be translated is said once, in the run's messages."""
+        naf, sections = self._naf_filter()
+        return naf, sections, self._bands(), self._natures()
 
 
 def _dirigeant(siren: str, position: int, item: dict[str, Any]) -> PersonRecord | None:
