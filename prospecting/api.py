@@ -278,7 +278,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score")
+DEMO_STAGES_NOT_YET = ("crawl", "dedupe", "score")
 
 
 def demo(
@@ -305,6 +305,9 @@ def demo(
                     config=config, progress=progress,
                 )
             )
+    from .connectors.demo import demo_sources
+
+    report.reports.extend(demo_sources(db_path, config=config, progress=progress))
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
     with resources.as_file(data.joinpath("demo", "prospecting.toml")) as demo_settings:
         # The demo's sender details sign the templates unless the user has settings.
@@ -346,9 +349,28 @@ def crawl(db: Database, urls: Iterable[str], **options: Any) -> RunReport:
     raise _not_available("crawl")
 
 
-def source(db: Database, connector: str, **options: Any) -> RunReport:
-    """Pull companies from a public-data connector (not available in this version yet)."""
-    raise _not_available("source")
+def source(
+    db: Database, connector: str, *, base_url: str | None = None,
+    options: Iterable[str] | dict[str, str] = (), icp: str | os.PathLike[str] | None = None,
+    force: bool = False, max_pages: int | None = None, no_cache: bool = False,
+    config: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+) -> RunReport:
+    """Pull companies (and their people) that fit the ICP from a public-data connector.
+
+    ``options`` are the connector's own (``("--departement", "35")`` or a dict); the
+    run options ``--force``, ``--max-pages N``, ``--no-cache`` and ``--icp FILE`` may be
+    given there too. Every page commits with its cursor: an interrupted run resumes, a
+    finished query is not fetched again unless ``force``.
+
+    >>> api.source("prospects.db", "recherche_entreprises",             # doctest: +SKIP
+    ...            options=("--departement", "35"))
+    """
+    from .connectors.sourcing import source_run
+
+    return source_run(
+        db, connector, base_url=base_url, options=options, icp=icp, force=force,
+        max_pages=max_pages, no_cache=no_cache, config=config, progress=progress,
+    )
 
 
 def enrich(

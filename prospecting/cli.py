@@ -168,16 +168,29 @@ def crawl(ctx: click.Context, db: str, urls: tuple[str, ...], from_db: bool, max
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("connector")
 @click.option("--base-url", help="Base URL of the connector's API.")
+@click.option("--force", is_flag=True, help="Fetch finished queries again.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Stop after N pages (resumable).")
+@click.option("--no-cache", is_flag=True, help="Bypass the HTTP cache for this run.")
+@click.option("--icp", "icp", type=click.Path(dir_okay=False), help="ICP file (default: stored).")
 @click.argument("options", nargs=-1, type=click.UNPROCESSED)
 @_config_option
 @click.pass_context
-def source(ctx: click.Context, db: str, connector: str, base_url: str | None,
+def source(ctx: click.Context, db: str, connector: str, base_url: str | None, force: bool,
+           max_pages: int | None, no_cache: bool, icp: str | None,
            options: tuple[str, ...], config: str | None) -> None:
-    """Pull companies and people that fit the ICP from a public-data connector."""
+    """Pull companies and people that fit the ICP from a public-data connector.
+
+    CONNECTOR is one of recherche_entreprises, sec_edgar, companies_house, wikidata,
+    github; its own options follow (e.g. --departement 35,75 or --org NAME).
+    """
     from . import api
 
-    _run(ctx, lambda: api.source(db, connector, base_url=base_url, options=options,
-                                 config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.source(
+        db, connector, base_url=base_url, options=options, icp=icp, force=force,
+        max_pages=max_pages, no_cache=no_cache, config=_config(ctx, config),
+        progress=_Progress("source")))
+    _print_report(report)
+    ctx.exit(report.exit_code)
 
 
 @cli.command()

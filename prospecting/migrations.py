@@ -303,8 +303,50 @@ def _v4_sequences(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_connectors(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Where each public-data query stands, so an interrupted 'source' resumes at the
+        -- next page and a finished query is not fetched again (unless forced). The key
+        -- hashes the connector's query parameters; 'split' marks a query too big for the
+        -- API that was replaced by narrower ones (e.g. one per departement).
+        CREATE TABLE cursors (
+            connector TEXT NOT NULL,
+            query_key TEXT NOT NULL,
+            params TEXT NOT NULL,
+            cursor TEXT,
+            done INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open',
+            total INTEGER,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            parent TEXT,
+            run_id TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (connector, query_key)
+        );
+
+        -- Why each company a connector returned fits the ICP or was left out (competitor,
+        -- customer, closed...). One row per connector record, replaced when seen again;
+        -- excluded companies are kept here only, never as companies or people.
+        CREATE TABLE icp_verdicts (
+            connector TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            locator TEXT,
+            run_id TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            PRIMARY KEY (connector, record_id)
+        );
+        CREATE INDEX icp_verdicts_entity ON icp_verdicts(entity_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
-    _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences,
+    _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences, _v5_connectors,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -91,6 +91,8 @@ LEGAL_ID_FIELDS: tuple[str, ...] = (
     "hrb",
     "uk_company_number",
     "ein",
+    "cik",
+    "lei",
 )
 
 

@@ -152,6 +152,23 @@ class HttpSettings:
         4, help="Simultaneous connections to one host.", check=at_least(1)
     )
     timeout_s: float = setting(30.0, help="Seconds before a request is abandoned.", check=positive)
+    retries: int = setting(
+        5, help="Retries of a connector call on 429/5xx and network errors.", check=at_least(0)
+    )
+    backoff_factor: float = setting(
+        1.0, help="Exponential back-off base (seconds) between retries.", check=at_least(0)
+    )
+    max_retry_wait_s: int = setting(
+        120, help="Longest Retry-After honoured; a longer one stops with an error.",
+        check=at_least(0),
+    )
+    cache: bool = setting(True, help="Keep connector answers in an HTTP cache (requests-cache).")
+    cache_dir: str | None = setting(
+        None, help="Folder of the HTTP cache; unset means beside the database."
+    )
+    cache_expire_s: float = setting(
+        86400.0, help="Seconds a cached connector answer stays fresh.", check=positive
+    )
 
 
 @schema

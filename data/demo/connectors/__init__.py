@@ -1,0 +1,1 @@
+"""Recorded public-API responses the demo replays from a local server (made-up companies)."""

@@ -1,0 +1,1 @@
+"""Recorded github answers for the demo (made up; see ../README.md)."""

@@ -1,0 +1,1 @@
+"""Recorded recherche_entreprises answers for the demo (made up; see ../README.md)."""
