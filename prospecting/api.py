@@ -31,6 +31,7 @@ __all__ = [
     "dedupe",
     "demo",
     "enrich",
+    "explain",
     "export",
     "forget",
     "import_files",
@@ -364,9 +365,68 @@ def unmerge(db: Database, cluster_id: str, **options: Any) -> RunReport:
     raise _not_available("unmerge")
 
 
-def score(db: Database, **options: Any) -> RunReport:
-    """ICP fit, signals, stage and temperature (not available in this version yet)."""
-    raise _not_available("score")
+def score(
+    db: Database, *, icp: str | os.PathLike[str] | None = None, as_of: str | None = None,
+    config: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+) -> RunReport:
+    """ICP fit, signals, lifecycle stage and temperature of every person, with reasons.
+
+    Scores against ``icp`` (validated, then stored as the current ICP) or else the latest
+    ICP stored by ``init``. ``as_of`` (YYYY-MM-DD) is the day signal ages are counted
+    from (default: now). Re-running with the same data and ``as_of`` writes nothing.
+    """
+    from sequences.scoring import parse_as_of, score_people
+
+    from .icp import load_icp, loads_icp
+
+    moment = parse_as_of(as_of)
+    loaded = load_icp(icp) if icp is not None else None
+    with open_store(db, config) as store:
+        if loaded is not None:
+            store.store_icp(content_hash=loaded.content_hash, name=loaded.name, path=str(icp),
+                            text=loaded.source_text)
+        icp_hash = store.get_meta("icp_hash")
+        row = store.conn.execute(
+            "SELECT text, path FROM icps WHERE hash = ?", (icp_hash,)
+        ).fetchone() if icp_hash else None
+        if row is None:
+            raise ConfigError(
+                f"{store.path}: no ICP stored; run 'prospecting init {store.path} --icp FILE'"
+                " or pass --icp FILE"
+            )
+        current = loaded or loads_icp(row[0], source=row[1] or f"icp {icp_hash[:12]}")
+        options = {"icp": str(icp) if icp else None, "icp_hash": icp_hash,
+                   "as_of": moment.isoformat()}
+        with stage_run(store, "score", options) as state:
+            counts = score_people(
+                store, state, current, as_of=moment, icp_hash=icp_hash, progress=progress,
+            )
+            state.messages.append(
+                f"ICP '{current.name}' ({icp_hash[:12]}), signals as of {moment.date()}"
+            )
+            for title, values in (("stages", counts.stages),
+                                  ("temperature", counts.temperatures),
+                                  ("disqualified", counts.disqualified)):
+                if values:
+                    state.messages.append(
+                        f"{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items()))
+                    )
+    return state.report("score")
+
+
+def explain(
+    db: Database, email: str, *, config: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]]:
+    """The score of the person (or people) with this address or id, with every reason."""
+    from sequences.scoring import explain_person, find_people
+
+    from .errors import InputError
+
+    with open_store(db, config) as store:
+        ids = find_people(store, email)
+        if not ids:
+            raise InputError(f"{store.path}: nobody with the address or id '{email}'")
+        return [explain_person(store, pid) for pid in ids]
 
 
 def sequence(db: Database, **options: Any) -> RunReport:

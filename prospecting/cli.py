@@ -221,13 +221,50 @@ def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) ->
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--icp", type=click.Path(dir_okay=False),
+              help="ICP file to score against (default: the latest stored by init).")
+@click.option("--as-of", help="Day signal ages are counted from, YYYY-MM-DD (default: now).")
 @_config_option
 @click.pass_context
-def score(ctx: click.Context, db: str, config: str | None) -> None:
+def score(ctx: click.Context, db: str, icp: str | None, as_of: str | None,
+          config: str | None) -> None:
     """Score ICP fit and signals; set lifecycle stage and temperature, with reasons."""
     from . import api
 
-    _run(ctx, lambda: api.score(db, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.score(db, icp=icp, as_of=as_of, config=_config(ctx, config),
+                                         progress=_Progress("score")))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_config_option
+@click.pass_context
+def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str | None) -> None:
+    """Show a person's fit and signal points, stage and temperature, rule by rule."""
+    from . import api
+
+    found = _run(ctx, lambda: api.explain(db, email, config=_config(ctx, config)))
+    if as_json:
+        click.echo(json.dumps(found if len(found) > 1 else found[0], indent=2,
+                              ensure_ascii=False))
+        return
+    for item in found:
+        who = ", ".join(str(v) for v in (item["name"], item["title"], item["company"]) if v)
+        click.echo(f"{item['id']}  {who or item['email'] or ''}")
+        if not item["scored"]:
+            click.echo("  not scored yet: run 'prospecting score' first")
+            continue
+        click.echo(
+            f"  stage {item['stage']}, temperature {item['temperature']}, total "
+            f"{item['total']:g} (fit {item['fit']:g} + signals {item['signal']:g}),"
+            f" as of {item['as_of'][:10]}"
+        )
+        for reason in item["reasons"]:
+            points = f"{reason['points']:+g}" if reason["part"] in ("fit", "signal") else ""
+            click.echo(f"  {reason['part']:<11} {points:>7}  {reason['rule']}: {reason['detail']}")
 
 
 @cli.command()

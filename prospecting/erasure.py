@@ -89,6 +89,7 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
                 f"DELETE FROM statements WHERE entity_id IN ({marks})", people).rowcount)
             store.conn.execute(f"DELETE FROM people WHERE id IN ({marks})", people)
             store.conn.execute(f"DELETE FROM activities WHERE person_id IN ({marks})", people)
+            store.conn.execute(f"DELETE FROM scores WHERE person_id IN ({marks})", people)
         state.add("people_deleted", len(people))
         for address in sorted(addresses):
             companies |= _scrub_address(store, address, state)

@@ -1,0 +1,231 @@
+"""prospecting score / explain: fit grid, disqualifications, stages, temperature, reasons."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from prospecting import api
+from prospecting.store import Store
+
+from .conftest import dump, write
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scoring"
+ICP = FIXTURES / "icp.toml"
+PEOPLE = FIXTURES / "people.csv"
+AS_OF = "2026-11-30"
+
+
+def scores(db: Path) -> dict[str, dict]:
+    """Every verdict by the person's last name and by their first email."""
+    conn = sqlite3.connect(db)
+    out = {}
+    for row in conn.execute(
+        "SELECT p.email, p.last_name, p.stage, p.score, p.temperature, s.fit, s.signal,"
+        " s.total, s.stage, s.disqualified_reason, s.reasons, p.emails"
+        " FROM people AS p LEFT JOIN scores AS s ON s.person_id = p.id"
+    ):
+        emails = json.loads(row[11])
+        out[row[1]] = out[emails[0]["value"] if emails else row[1]] = {
+            "stage": row[2], "score": row[3], "temperature": row[4], "fit": row[5],
+            "signal": row[6], "total": row[7], "scores_stage": row[8], "why": row[9],
+            "reasons": json.loads(row[10]) if row[10] else [],
+        }
+    conn.close()
+    return out
+
+
+def rules(verdict: dict, part: str = "fit") -> dict[str, float]:
+    return {r["rule"]: r["points"] for r in verdict["reasons"] if r["part"] == part}
+
+
+@pytest.fixture
+def scored(run, db):
+    assert run("init", db, "--icp", ICP).exit_code == 0
+    assert run("import", db, PEOPLE).exit_code == 0
+    assert run("enrich", db, "--offline").exit_code == 0
+    result = run("score", db, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def test_fit_grid_rule_by_rule(scored):
+    claire = scores(scored)["claire.martin@logiciel-alpha.fr"]
+    assert rules(claire) == {
+        "title": 20, "seniority": 10, "department": 10, "country": 10,
+        "industry": 15,  # 62.01Z beats the shorter prefix 62
+        "headcount": 10, "legal_form": 5, "keyword": 5,
+    }
+    assert claire["fit"] == 85
+    assert claire["total"] == 85
+    assert claire["signal"] == 0
+    assert claire["stage"] == claire["scores_stage"] == "sql"
+    assert claire["score"] == 85
+
+
+def test_industry_prefix_and_headcount_range(scored):
+    marc = scores(scored)["Blanc"]
+    fit = rules(marc)
+    assert fit["industry"] == 5  # 62.02A only matches the "62" prefix
+    assert fit["headcount"] == 5  # 25 employees: the 10-49 range
+
+
+def test_negative_points_and_students_are_disqualified(scored):
+    hugo = scores(scored)["hugo.roux@betaconseil.fr"]
+    assert hugo["stage"] == "disqualified"
+    assert hugo["why"] == "student or school ('stagiaire')"
+    nora = scores(scored)["nora.simon@ecole-sup.fr"]
+    assert nora["stage"] == "disqualified"
+    assert nora["why"].startswith("student or school")
+
+
+def test_competitor_customer_and_free_mail(scored):
+    verdicts = scores(scored)
+    assert verdicts["paul.durand@rival.example"]["stage"] == "disqualified"
+    assert verdicts["paul.durand@rival.example"]["why"] == "competitor (rival.example)"
+    # A competitor with a perfect fit is still out.
+    assert verdicts["paul.durand@rival.example"]["total"] >= 80
+    assert verdicts["lea.petit@client.example"]["stage"] == "customer"
+    yves = verdicts["yves.girard@delta-industrie.fr"]
+    assert yves["stage"] == "customer"
+    assert any("customer SIREN 732829320" in r["detail"] for r in yves["reasons"])
+    ines = verdicts["ines.faure@gmail.com"]
+    assert ines["stage"] == "disqualified"
+    assert ines["why"] == "personal free-mail address only"
+    for verdict in verdicts.values():
+        if verdict["stage"] in ("disqualified", "customer", "opted_out"):
+            assert verdict["temperature"] == "cold"
+
+
+def test_no_contact_stays_suspect_whatever_the_score(scored):
+    marc = scores(scored)["Blanc"]
+    assert marc["total"] >= 50
+    assert marc["stage"] == "suspect"
+    stage = next(r for r in marc["reasons"] if r["part"] == "stage")
+    assert "would make an mql" in stage["detail"]
+
+
+def test_too_few_points(run, db, tmp_path):
+    icp = write(tmp_path / "icp.toml", ICP.read_text("utf-8").replace("min_fit = 10",
+                                                                       "min_fit = 70"))
+    run("init", db, "--icp", icp)
+    run("import", db, PEOPLE)
+    run("enrich", db, "--offline")
+    assert run("score", db, "--as-of", AS_OF).exit_code == 0
+    marc = scores(db)["Blanc"]
+    assert marc["stage"] == "disqualified"
+    assert marc["why"] == "too few points (fit 65 < 70)"
+
+
+def test_every_person_gets_a_stage_score_and_temperature(scored):
+    for verdict in scores(scored).values():
+        assert verdict["stage"] in api_stages()
+        assert verdict["temperature"] in ("hot", "warm", "cold")
+        assert isinstance(verdict["score"], float)
+
+
+def api_stages() -> set[str]:
+    from sequences.scoring import STAGES
+
+    return set(STAGES)
+
+
+def test_rescoring_writes_nothing(run, scored):
+    result = run("score", scored, "--as-of", AS_OF)
+    assert "written 0" in result.output
+    assert "unchanged 8" in result.output
+
+
+def test_stage_survives_a_refresh_from_import_and_enrich(run, scored, tmp_path):
+    before = scores(scored)
+    changed = write(tmp_path / "more.csv", PEOPLE.read_text("utf-8").replace(
+        "Directeur commercial,Alpha Logiciel SAS", "Directeur commercial France,Alpha Logiciel SAS"
+    ))
+    assert run("import", scored, changed).exit_code == 0
+    assert run("enrich", scored, "--offline").exit_code == 0
+    after = scores(scored)
+    for key, verdict in before.items():
+        assert (after[key]["stage"], after[key]["score"], after[key]["temperature"]) == (
+            verdict["stage"], verdict["score"], verdict["temperature"]
+        )
+    people = {p["email"]: p for p in dump(scored)}
+    assert people["claire.martin@logiciel-alpha.fr"]["title"] == "Directeur commercial France"
+    assert people["claire.martin@logiciel-alpha.fr"]["stage"] == "sql"
+
+
+def test_explain_text_and_json(run, scored):
+    result = run("explain", scored, "Claire.Martin@logiciel-alpha.fr")
+    assert result.exit_code == 0
+    assert "stage sql, temperature warm, total 85 (fit 85 + signals 0)" in result.output
+    assert "+20  title: title matches persona 'sales' (Directeur commercial)" in result.output
+    data = json.loads(run("explain", scored, "claire.martin@logiciel-alpha.fr", "--json").stdout)
+    assert data["stage"] == "sql"
+    assert data["fit"] == 85
+    assert data["total"] == 85
+    assert {"part": "fit", "rule": "industry", "points": 15,
+            "detail": "industry 62.01Z (grid 62.01Z)"} in data["reasons"]
+    paul = json.loads(run("explain", scored, "paul.durand@rival.example", "--json").stdout)
+    assert paul["disqualified_reason"] == "competitor (rival.example)"
+
+
+def test_explain_unknown_address_is_one_line(run, scored):
+    result = run("explain", scored, "nobody@nowhere.example")
+    assert result.exit_code == 2
+    assert "nobody with the address" in result.stderr
+
+
+def test_explain_before_scoring(run, db):
+    run("import", db, PEOPLE)
+    result = run("explain", db, "claire.martin@logiciel-alpha.fr")
+    assert result.exit_code == 0
+    assert "not scored yet" in result.output
+
+
+def test_score_without_an_icp_is_refused(run, db):
+    run("import", db, PEOPLE)
+    result = run("score", db)
+    assert result.exit_code == 2
+    assert "no ICP stored" in result.stderr
+
+
+def test_score_with_icp_file_stores_it(run, db):
+    run("import", db, PEOPLE)
+    assert run("score", db, "--icp", ICP, "--as-of", AS_OF).exit_code == 0
+    info = json.loads(run("status", db, "--json").stdout)
+    assert info["icp"]["name"] == "test-grid"
+    # Not enriched: no seniority nor department yet, so fewer points than after enrich.
+    assert sum(info["stages"].values()) == 8
+    assert "unscored" not in info["stages"]
+
+
+def test_bad_as_of_and_bad_grid(run, db, tmp_path):
+    run("import", db, PEOPLE)
+    assert "--as-of" in run("score", db, "--icp", ICP, "--as-of", "30/11/2026").stderr
+    bad = write(tmp_path / "bad.toml", 'name = "x"\n[scoring]\nmql = 90\nsql = 50\n'
+                '[scoring.fit.seniority]\nboss = 3\n[[scoring.signals]]\nkind = "visits"\n'
+                'points = "ten"\n')
+    result = run("score", db, "--icp", bad)
+    assert result.exit_code == 2
+    assert "key 'scoring.fit.seniority.boss': unknown seniority 'boss'" in result.stderr
+    assert "unknown signal kind 'visits' (did you mean 'visit'?)" in result.stderr
+    assert "key 'scoring.signals[0].points': expected a number" in result.stderr
+    assert f"{bad}:" in result.stderr
+
+
+def test_forget_deletes_the_score(run, scored):
+    assert run("forget", scored, "claire.martin@logiciel-alpha.fr").exit_code == 0
+    with Store(scored) as store:
+        assert store.conn.execute("SELECT count(*) FROM scores").fetchone()[0] == 7
+    assert b"claire.martin" not in scored.read_bytes()
+
+
+def test_api_score_returns_counts(db):
+    api.import_files(db, [PEOPLE])
+    api.enrich(db, offline=True)
+    report = api.score(db, icp=ICP, as_of=AS_OF)
+    assert report.read == 8
+    assert report.written == 8
+    assert any(m.startswith("stages: ") and "customer 2" in m for m in report.messages)
