@@ -39,6 +39,7 @@ __all__ = [
     "open_store",
     "score",
     "sequence",
+    "signals",
     "source",
     "status",
     "suppress",
@@ -181,7 +182,7 @@ def forget(
 
 
 def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Counts per table, lifecycle stage and tag, and the last runs."""
+    """Counts per table, lifecycle stage, temperature, segment and tag; the last runs."""
     with open_store(db, config) as store:
         conn = store.conn
         tags: dict[str, int] = {}
@@ -194,6 +195,21 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             conn.execute(
                 "SELECT coalesce(stage, 'unscored'), count(*) FROM people"
                 " WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        temperatures = dict(
+            conn.execute(
+                "SELECT coalesce(temperature, 'unscored'), count(*) FROM people"
+                " WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        # Which list each person is in: outreach per tag, the newsletter, or none.
+        segments = dict(
+            conn.execute(
+                "SELECT CASE WHEN suppressed = 1 OR stage = 'opted_out' THEN 'do-not-contact'"
+                " WHEN stage IN ('disqualified', 'customer') THEN 'newsletter'"
+                " ELSE coalesce(json_extract(tags, '$[0]'), 'untagged') END, count(*)"
+                " FROM people WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
             ).fetchall()
         )
         quarantine = dict(
@@ -234,6 +250,8 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "tables": store.counts(),
             "tags": dict(sorted(tags.items())),
             "stages": stages,
+            "temperatures": temperatures,
+            "segments": segments,
             "email_status": dict(sorted(email_status.items())),
             "suppressed_people": conn.execute(
                 "SELECT count(*) FROM people WHERE suppressed = 1"
@@ -266,7 +284,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "sequence")
 
 
 def demo(
@@ -294,6 +312,7 @@ def demo(
                 )
             )
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    report.reports.append(score(db_path, config=config))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),
@@ -303,6 +322,7 @@ def demo(
         ("lemlist", "lemlist-enriched.csv", "enriched", "people"),
         ("instantly", "instantly-non-enriched.csv", "non-enriched", "people"),
         ("hubspot", "hubspot.csv", None, "people"),
+        ("brevo", "brevo-newsletter.csv", "newsletter", "people"),
     )
     for fmt, filename, segment, kind in exports:
         target = out_dir / filename
@@ -427,6 +447,40 @@ def explain(
         if not ids:
             raise InputError(f"{store.path}: nobody with the address or id '{email}'")
         return [explain_person(store, pid) for pid in ids]
+
+
+def signals(
+    db: Database, paths: Iterable[str | os.PathLike[str]], *, kind: str | None = None,
+    source: str | None = None, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Import web visits, product usage or CRM lifecycle marks into ``activities``.
+
+    People are matched by email; unmatched or unusable rows go to ``quarantine`` with
+    their row number and reason. Re-importing the same file adds nothing.
+    """
+    from .importer import check_readable
+    from .signals import KIND_OPTIONS, import_signals
+
+    files = [Path(p) for p in paths]
+    if not files:
+        raise ConfigError("signals: give at least one file")
+    if kind is not None and kind not in KIND_OPTIONS:
+        raise ConfigError(f"--kind must be one of {', '.join(KIND_OPTIONS)}, not '{kind}'")
+    for path in files:
+        check_readable(path)
+    options = {"files": [str(p) for p in files], "kind": kind, "source": source}
+    with open_store(db, config) as store, stage_run(store, "signals", options) as state:
+        for path in files:
+            import_signals(store, path, state, kind=kind, source=source, progress=progress)
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} row(s) quarantined: see "
+                f"'SELECT * FROM quarantine WHERE run_id = \"{state.run_id}\"'"
+            )
+        if state.counts.get("written"):
+            state.messages.append("run 'prospecting score' to update stages and temperature")
+    return state.report("signals")
 
 
 def sequence(db: Database, **options: Any) -> RunReport:

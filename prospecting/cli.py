@@ -269,6 +269,33 @@ def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str 
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(["visit", "product_usage", "sales_qualified",
+                                           "customer", "crm"]),
+              help="What every row is; crm: each row's lifecycle stage column decides."
+                   " Default: the file's kind column.")
+@click.option("--source", "source_name", help="Source name kept with each activity"
+              " (default: file name).")
+@_config_option
+@click.pass_context
+def signals(ctx: click.Context, db: str, files: tuple[str, ...], kind: str | None,
+            source_name: str | None, config: str | None) -> None:
+    """Import web visits, product usage or CRM lifecycle marks (CSV or JSONL) for scoring."""
+    from . import api
+
+    report = _run(ctx, lambda: api.signals(db, files, kind=kind, source=source_name,
+                                           config=_config(ctx, config),
+                                           progress=_Progress("signals")))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
 @click.option("--sequence", "sequence_file", type=click.Path(dir_okay=False),
               help="Sequence TOML file.")
 @click.option("--start", help="First day of the cadence, YYYY-MM-DD.")
@@ -352,7 +379,8 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     if info["icp"]:
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
-    for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
+    for title in ("tags", "stages", "temperatures", "segments", "email_status", "quarantine",
+                  "suppressions"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     if info["runs"]:
@@ -388,6 +416,8 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
         + "; best email "
         + ", ".join(f"{k} {v}" for k, v in info["email_status"].items())
     )
+    for title in ("stages", "temperatures", "segments"):
+        click.echo(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in info[title].items()))
     ctx.exit(result.exit_code)
 
 

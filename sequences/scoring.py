@@ -12,9 +12,10 @@ Every person still in the store (``people WHERE merged_into IS NULL``) gets:
   1. ``opted_out``: on the suppression list, or unsubscribed;
   2. ``customer``: marked customer by the CRM, or their company's domain or SIREN is in
      the ICP's ``customer_domains`` / ``customer_sirens``;
-  3. ``disqualified``: a competitor (email or company domain), a student or a school,
+  3. ``sql``: marked sales-qualified by the CRM (sales' judgement wins over the
+     automatic disqualifiers below);
+  4. ``disqualified``: a competitor (email or company domain), a student or a school,
      only a free-mail address (when the ICP says so), or a fit below ``min_fit``;
-  4. ``sql``: marked sales-qualified by the CRM;
   5. ``pql``: at least ``pql.min_events`` product-usage events in ``pql.window_days``
      (unless the total already reaches ``sql``);
   6. ``suspect``: no email or phone known yet (not known to be invalid), whatever the
@@ -55,6 +56,7 @@ from prospecting.runs import Progress, RunState
 from prospecting.store import Store, chunked, utc_now
 
 __all__ = [
+    "NEWSLETTER_STAGES",
     "NOT_PROSPECTED",
     "STAGES",
     "TEMPERATURES",
@@ -72,6 +74,9 @@ STAGES = ("suspect", "lead", "mql", "sql", "pql", "customer", "opted_out", "disq
 TEMPERATURES = ("hot", "warm", "cold")
 # Stages whose people are never in an outreach list (the sequences branch reads this too).
 NOT_PROSPECTED = frozenset({"disqualified", "customer", "opted_out"})
+# Who goes to the low-cost newsletter list instead (unless suppressed): the disqualified
+# and existing customers; never the opted out.
+NEWSLETTER_STAGES = frozenset({"disqualified", "customer"})
 
 # Company facts written by the crawler, read as signals or fit.
 COMPANY_FACT_FIELDS = ("open_positions", "careers_url", "technology", "site_language")
@@ -442,6 +447,10 @@ def score_person(
         disqualified.append("personal free-mail address only")
     if fit < scoring.min_fit:
         disqualified.append(f"too few points (fit {fit:g} < {scoring.min_fit:g})")
+    if stage is None and "sales_qualified" in kinds:
+        # Sales' own judgement wins over the automatic disqualifiers (not over an
+        # opt-out or a customer).
+        stage, why = "sql", "marked sales-qualified by the CRM"
     if stage is None and disqualified:
         stage, why = "disqualified", disqualified[0]
 
@@ -452,9 +461,7 @@ def score_person(
             or 0 <= (as_of - a.occurred_at).total_seconds() / 86400 <= scoring.pql.window_days
         ]
         contact = "email" if person.get("email") else "phone" if person.get("phone") else None
-        if "sales_qualified" in kinds:
-            stage, why = "sql", "marked sales-qualified by the CRM"
-        elif len(recent_usage) >= scoring.pql.min_events and total < scoring.sql:
+        if len(recent_usage) >= scoring.pql.min_events and total < scoring.sql:
             stage, why = "pql", (
                 f"{len(recent_usage)} product-usage events in {scoring.pql.window_days:g} days"
                 f" (≥ {scoring.pql.min_events})"
@@ -482,7 +489,7 @@ def score_person(
     last = max(engagement) if engagement else None
     age = (as_of - last).total_seconds() / 86400 if last else None
     heat = icp.temperature
-    if stage in ("disqualified", "customer", "opted_out"):
+    if stage in NOT_PROSPECTED:
         temperature, t_why = "cold", f"not prospected ({stage})"
     elif age is not None and age <= heat.hot_days and total >= heat.hot_score:
         temperature, t_why = "hot", (
@@ -502,7 +509,7 @@ def score_person(
     return Verdict(
         person_id=str(person["id"]), fit=fit, signal=signal, stage=stage,
         temperature=temperature,
-        disqualified_reason=disqualified[0] if disqualified else None,
+        disqualified_reason=why if stage == "disqualified" else None,
         reasons=reasons, last_signal_at=last.isoformat() if last else None,
     )
 

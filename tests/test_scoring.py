@@ -229,3 +229,98 @@ def test_api_score_returns_counts(db):
     assert report.read == 8
     assert report.written == 8
     assert any(m.startswith("stages: ") and "customer 2" in m for m in report.messages)
+
+
+# ---------------------------------------------------------------------------------------------
+# Segments: the outreach lists leave out who is not prospected; the newsletter takes them
+
+FORMATS = ("lemlist", "instantly", "smartlead", "hubspot", "brevo", "mailchimp", "apollo",
+           "salesforce", "csv", "jsonl")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_newsletter_segment_in_every_format(run, scored, tmp_path, fmt):
+    run("suppress", scored, "lea.petit@client.example")
+    run("score", scored, "--as-of", AS_OF)
+    out = tmp_path / f"newsletter.{fmt}"
+    result = run("export", scored, "--format", fmt, "--out", out, "--segment", "newsletter")
+    assert result.exit_code == 0, result.output
+    text = "".join(p.read_text("utf-8-sig") for p in tmp_path.glob("newsletter*"))
+    # Disqualified (competitor, student, school) and the SIREN customer; never the
+    # suppressed customer, never a prospect.
+    for email in ("paul.durand@rival.example", "hugo.roux@betaconseil.fr",
+                  "nora.simon@ecole-sup.fr", "yves.girard@delta-industrie.fr"):
+        assert email in text, (fmt, email)
+    for email in ("lea.petit@client.example", "claire.martin@logiciel-alpha.fr"):
+        assert email not in text, (fmt, email)
+
+
+def test_newsletter_jsonl_holds_exactly_the_newsletter_stages(run, scored, tmp_path):
+    out = tmp_path / "n.jsonl"
+    run("export", scored, "--format", "jsonl", "--out", out, "--segment", "newsletter")
+    people = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(p["stage"] for p in people) == ["customer"] * 2 + ["disqualified"] * 4
+    assert not any(p["suppressed"] for p in people)
+
+
+def test_outreach_segments_leave_out_who_is_not_prospected(run, scored, tmp_path):
+    seen = []
+    for segment in ("enriched", "non-enriched"):
+        out = tmp_path / f"{segment}.jsonl"
+        result = run("export", scored, "--format", "jsonl", "--out", out, "--segment", segment)
+        assert "skipped not prospected" in result.output or segment == "non-enriched"
+        seen += [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert sorted(p["stage"] for p in seen) == ["sql", "suspect"]
+
+
+def test_unscored_people_stay_in_the_outreach_segments(run, db, tmp_path):
+    run("import", db, PEOPLE)
+    run("enrich", db, "--offline")
+    total = 0
+    for segment in ("enriched", "non-enriched"):
+        out = tmp_path / f"{segment}.jsonl"
+        run("export", db, "--format", "jsonl", "--out", out, "--segment", segment)
+        total += len(out.read_text("utf-8").splitlines())
+    assert total == 8
+    out = tmp_path / "n.csv"
+    run("export", db, "--format", "csv", "--out", out, "--segment", "newsletter")
+    assert len(out.read_text("utf-8").splitlines()) == 1  # the header: nobody scored yet
+
+
+def test_opted_out_is_never_in_a_tool_export(run, scored, tmp_path):
+    conn = sqlite3.connect(scored)
+    conn.execute(
+        "INSERT INTO activities (id, person_id, kind, occurred_at, source, run_id, imported_at)"
+        " SELECT 'u1', id, 'unsubscribe', '2026-11-20', 'brevo', 'r', '2026-11-20' FROM people"
+        " WHERE last_name = 'Martin'")
+    conn.commit()
+    conn.close()
+    run("score", scored, "--as-of", AS_OF)
+    out = tmp_path / "h.csv"
+    run("export", scored, "--format", "hubspot", "--out", out)
+    assert "claire.martin" not in out.read_text("utf-8")
+    claire = next(p for p in dump(scored) if p["last_name"] == "Martin")
+    assert claire["stage"] == "opted_out"
+    assert claire["suppressed"] is True
+
+
+def test_status_counts_stages_temperatures_and_segments(run, scored):
+    info = json.loads(run("status", scored, "--json").stdout)
+    assert info["stages"] == {"customer": 2, "disqualified": 4, "sql": 1, "suspect": 1}
+    assert sum(info["temperatures"].values()) == 8
+    assert info["segments"]["newsletter"] == 6
+    assert sum(info["segments"].values()) == 8
+    text = run("status", scored).output
+    assert "temperatures: " in text
+    assert "segments: " in text
+
+
+def test_demo_scores_and_writes_the_newsletter(run, tmp_path):
+    target = tmp_path / "demo.db"
+    result = run("demo", target)
+    assert result.exit_code == 0
+    assert "score:" in result.output
+    assert (tmp_path / "demo-exports" / "brevo-newsletter.csv").exists()
+    info = json.loads(run("status", target, "--json").stdout)
+    assert "unscored" not in info["stages"]
+    assert info["segments"]["newsletter"] > 0
