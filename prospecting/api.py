@@ -284,6 +284,13 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
+DEMO_SIGNALS = (
+    # (file in data/demo, --kind): CRM lifecycle marks, web visits, product usage
+    ("crm_export.csv", "crm"),
+    ("visites_site.csv", "visit"),
+    ("product_usage.jsonl", "product_usage"),
+)
+DEMO_AS_OF = "2025-06-30"  # the demo's signals are from June 2025; scores stay the same
 DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "sequence")
 
 
@@ -312,7 +319,10 @@ def demo(
                 )
             )
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
-    report.reports.append(score(db_path, config=config))
+    for name, kind in DEMO_SIGNALS:
+        with resources.as_file(data.joinpath("demo", name)) as signals_path:
+            report.reports.append(signals(db_path, [signals_path], kind=kind, config=config))
+    report.reports.append(score(db_path, as_of=DEMO_AS_OF, config=config))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),

@@ -272,9 +272,10 @@ def _quarantined(path: Path, record: Record, reason: str, state: RunState) -> di
     elif not raw and record.values is not None:
         raw = dumps(record.values)
     raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
+    # The importer's key: a broken line of a file both imported and read for signals
+    # (a CRM export) is one quarantine row.
     key = hashlib.sha1(
-        f"signals:{path.name}\x1f{record.row}\x1f{reason}\x1f{raw}".encode(),
-        usedforsecurity=False,
+        f"{path.name}\x1f{record.row}\x1f{reason}\x1f{raw}".encode(), usedforsecurity=False
     ).hexdigest()[:20]
     state.add("quarantined")
     return {"id": key, "source": path.name, "row": record.row, "field": None,
@@ -299,7 +300,7 @@ def _flush(
         store.add_quarantine(quarantine)
     state.add("written", added)
     if len(rows) > added:
-        state.add("already imported", len(rows) - added)
+        state.add("already stored", len(rows) - added)
     for row in rows:
         state.add(f"kind {row[3]}")
     return len(rows) + len(quarantine)

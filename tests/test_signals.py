@@ -69,7 +69,7 @@ def test_reimport_adds_nothing(run, loaded):
     run("signals", loaded, FIXTURES / "web_visits.csv", "--kind", "visit")
     again = run("signals", loaded, FIXTURES / "web_visits.csv", "--kind", "visit")
     assert "written 0" in again.output
-    assert "already imported 3" in again.output
+    assert "already stored 3" in again.output
     assert len(activities(loaded)) == 3
     assert len(quarantine(loaded)) == 5
 
