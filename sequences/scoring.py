@@ -36,6 +36,8 @@ data, ICP and ``as_of`` writes nothing.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import math
 import re
@@ -51,7 +53,7 @@ from prospecting.icp import (
     normalize_country,
 )
 from prospecting.models import dumps, strip_accents
-from prospecting.privacy import SuppressionMatcher, email_hash, normalize_email_key
+from prospecting.privacy import SuppressionMatcher, normalize_email_key
 from prospecting.runs import Progress, RunState
 from prospecting.store import Store, chunked, utc_now
 
@@ -134,17 +136,43 @@ class CompanyFact:
 # Text matching
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    """Lower case, no accents, punctuation to single spaces: 'Directeur-Commercial' -> ..."""
+    """Lower case, no accents, punctuation to single spaces: 'Directeur-Commercial' -> ...
+
+    Cached: titles, company names and the ICP's words repeat across a whole run.
+    """
     bare = strip_accents(text.casefold())
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+    return " ".join(_NON_WORD.sub(" ", bare).split())
 
 
-def _contains_words(haystack: str, needle: str) -> bool:
-    """``needle`` appears in ``haystack`` as whole words (both already folded)."""
-    if not needle or not haystack:
-        return False
-    return f" {needle} " in f" {haystack} "
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=256)
+def _words_pattern(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """One regex finding any of ``words`` as whole words in folded text, and the written
+    form of each folded word (the first listed wins)."""
+    folded: dict[str, str] = {}
+    for word in words:
+        folded.setdefault(_fold(word), word)
+    folded.pop("", None)
+    if not folded:
+        return None, {}
+    alternatives = "|".join(re.escape(w) for w in sorted(folded, key=len, reverse=True))
+    return re.compile(rf"(?:^| )({alternatives})(?= |$)"), folded
+
+
+def _first_word(texts: Iterable[str], words: tuple[str, ...]) -> str | None:
+    """The listed word (as written) found first in any of the folded ``texts``, in list
+    order."""
+    pattern, _ = _words_pattern(words)
+    if pattern is None:
+        return None
+    found = {m.group(1) for text in texts if text for m in pattern.finditer(text)}
+    if not found:
+        return None
+    return next(w for w in words if _fold(w) in found)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -189,8 +217,17 @@ def _code_key(code: str | None) -> str:
     return re.sub(r"[^0-9A-Z]", "", (code or "").upper())
 
 
+def _email_key(email: str) -> str:
+    """:func:`normalize_email_key`, without its Unicode work for a plain ASCII address
+    (the same result: NFC, invisible characters and IDNA change nothing there)."""
+    if email.isascii():
+        local, at, domain = email.strip().lower().rpartition("@")
+        return f"{local}@{domain.rstrip('.')}" if at else domain
+    return normalize_email_key(email)
+
+
 def _email_domain(email: str) -> str:
-    return normalize_email_key(email).rpartition("@")[2]
+    return _email_key(email).rpartition("@")[2]
 
 
 def _host(url_or_domain: str | None) -> str:
@@ -231,7 +268,7 @@ def _fit(icp: Icp, person: Mapping[str, Any], company: Mapping[str, Any] | None,
     title = _fold(person.get("title") or "")
     if title and grid.title:
         for persona in icp.personas:
-            hit = next((t for t in persona.titles if _contains_words(title, _fold(t))), None)
+            hit = _first_word([title], persona.titles)
             if hit:
                 give("title", grid.title, f"title matches persona '{persona.name}' ({hit})")
                 break
@@ -304,7 +341,7 @@ def _fit(icp: Icp, person: Mapping[str, Any], company: Mapping[str, Any] | None,
             about = _fold(" ".join(
                 str(company.get(k) or "") for k in ("name", "legal_name", "industry")
             ))
-            word = next((k for k in firmo.keywords if _contains_words(about, _fold(k))), None)
+            word = _first_word([about], firmo.keywords)
             if word:
                 give("keyword", grid.keyword, f"company matches keyword '{word}'")
 
@@ -437,8 +474,7 @@ def score_person(
     if exclusions.students:
         about = [_fold(person.get("title") or ""), _fold(company.get("name") or ""),
                  _fold(company.get("legal_name") or "")]
-        word = next((k for k in exclusions.school_keywords
-                     if any(_contains_words(a, _fold(k)) for a in about)), None)
+        word = _first_word(about, exclusions.school_keywords)
         if word:
             disqualified.append(f"student or school ('{word}')")
     if exclusions.personal_freemail_only and emails and all(
@@ -581,7 +617,8 @@ def _activities(
     for p in people:
         emails = json.loads(p["emails"] or "[]")
         for e in emails:
-            by_hash.setdefault(email_hash(e["value"]), p["id"])
+            digest = hashlib.sha256(_email_key(e["value"]).encode()).hexdigest()
+            by_hash.setdefault(digest, p["id"])
     found: dict[str, dict[str, Activity]] = {}
     query = ("SELECT id, person_id, email_sha256, kind, detail, occurred_at FROM activities"
              " WHERE {col} IN ({marks})")

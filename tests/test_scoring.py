@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from prospecting import api
 from prospecting.store import Store
@@ -324,3 +326,11 @@ def test_demo_scores_and_writes_the_newsletter(run, tmp_path):
     info = json.loads(run("status", target, "--json").stdout)
     assert "unscored" not in info["stages"]
     assert info["segments"]["newsletter"] > 0
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.emails())
+def test_fast_email_key_equals_the_privacy_one(text):
+    from prospecting.privacy import normalize_email_key
+    from sequences.scoring import _email_key
+
+    assert _email_key(text) == normalize_email_key(text)
