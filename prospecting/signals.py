@@ -11,7 +11,8 @@ email. The score stage reads them.
 * A row that cannot be used goes to ``quarantine`` with the file, row number and reason:
   no email, no person with this email, unreadable or future date, unknown kind.
 * A CRM row whose stage is not a mark the score stage uses (``lead``, ``subscriber``…)
-  is counted as skipped, not quarantined: it is valid, just not a signal.
+  is counted as skipped, not quarantined: it is valid, just not a signal. So is a row
+  for a forgotten address, which must not come back in clear.
 * Re-importing the same file adds nothing: an activity's id hashes its source, address
   hash, kind, time, detail and campaign.
 
@@ -43,7 +44,7 @@ from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError
 from .headers import normalize_header
 from .models import dumps
-from .privacy import clean_emails, email_hash, normalize_email_key
+from .privacy import SuppressionMatcher, clean_emails, email_hash, normalize_email_key
 from .runs import Progress, RunState
 from .store import Store, utc_now
 
@@ -87,6 +88,9 @@ _KIND_ALIASES = {
     "product event": "product_usage", "usage produit": "product_usage",
     **_CRM_MARKS,
 }
+
+
+_ADDRESS = re.compile(r"[^\s@/?&=:;,<>\"']+(?:@|%40)[^\s@/?&=:;,<>\"']+\.[^\s@/?&=:;,<>\"']+")
 
 
 def _fold(text: str) -> str:
@@ -159,6 +163,7 @@ def import_signals(
         raise ConfigError(f"--kind must be one of {', '.join(KIND_OPTIONS)}, not '{kind}'")
     source_name = source or path.stem
     people = _people_by_email(store)
+    matcher = SuppressionMatcher.load(store.conn)
     now = datetime.now(UTC)
     with open_tabular(path) as table:
         headers = list(table.headers)
@@ -182,7 +187,7 @@ def import_signals(
                     continue
             else:
                 cols, cells = columns, record.cells or []
-            outcome = _row(cols, cells, kind, people, source_name, now)
+            outcome = _row(cols, cells, kind, people, source_name, now, matcher)
             if isinstance(outcome, str):
                 if outcome.startswith("skip:"):
                     state.add("skipped")
@@ -219,7 +224,7 @@ def _check_columns(path: Path, headers: list[str], columns: _Columns, kind: str 
 
 def _row(
     cols: _Columns, cells: Sequence[str], kind: str | None, people: dict[str, str],
-    source: str, now: datetime,
+    source: str, now: datetime, matcher: SuppressionMatcher,
 ) -> tuple[Any, ...] | str:
     """The activity row for one record, or why not (``skip:…`` for a valid non-signal)."""
     if kind == "crm":
@@ -243,6 +248,10 @@ def _row(
     key = normalize_email_key(addresses[0])
     person_id = people.get(key)
     if person_id is None:
+        if matcher.matches([key]):
+            # A forgotten address (only its hash is left): no plaintext copy goes back
+            # into quarantine.
+            return "skip:suppressed or forgotten address"
         return "no person with this email"
     when = cols.get(cells, "occurred_at")
     moment = parse_moment(when) if when else None
@@ -253,7 +262,8 @@ def _row(
     if moment is not None and moment > now + timedelta(days=1):
         return f"date in the future ({moment.date().isoformat()})"
     occurred_at = moment.isoformat() if moment else None
-    detail = cols.get(cells, "detail")[:2000] or None
+    # An address in a URL (?email=…) would be a plaintext copy: only the hash is kept.
+    detail = _ADDRESS.sub("[email]", cols.get(cells, "detail"))[:2000] or None
     campaign = cols.get(cells, "campaign")[:500] or None
     digest = email_hash(key)
     activity_id = hashlib.sha256(

@@ -334,3 +334,76 @@ def test_fast_email_key_equals_the_privacy_one(text):
     from sequences.scoring import _email_key
 
     assert _email_key(text) == normalize_email_key(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Adversarial input through the whole pipeline
+
+
+def test_adversarial_files_through_the_whole_pipeline(run, db, tmp_path):
+    assert run("init", db, "--icp", ICP).exit_code == 0
+    assert run("import", db, FIXTURES / "adversarial.csv").exit_code in (0, 1)
+    assert run("suppress", db, "@bloque.example").exit_code == 0
+    signals = run("signals", db, FIXTURES / "adversarial_signals.csv", "--kind", "visit")
+    assert signals.exit_code == 1, signals.output
+    assert run("forget", db, "oubli.moi@logiciel-alpha.fr").exit_code == 0
+    assert run("enrich", db, "--offline").exit_code == 0
+    first = run("score", db, "--as-of", AS_OF)
+    assert first.exit_code == 0, first.output
+    assert "written 0" in run("score", db, "--as-of", AS_OF).output
+
+    people = dump(db)
+    assert all(p["stage"] and p["temperature"] and p["score"] is not None for p in people)
+    by_last = {p["last_name"]: p for p in people}
+    assert "Moi" not in by_last
+    assert by_last["Domaine"]["stage"] == "opted_out"
+    assert by_last["Dupont"]["stage"] == "disqualified"  # RIVAL.example, upper case
+    assert by_last["Roux"]["stage"] == "disqualified"  # alternance
+    assert by_last["Gratuit"]["stage"] == "disqualified"  # free-mail only
+    assert by_last["Lefèvre"]["stage"] != "disqualified"  # a work address beside gmail
+    # Visits: the "Name <ADDRESS>" one counts; the epoch-ms one is after the as-of
+    # moment, the 1970 one outside the window; the rest quarantined.
+    zoe = json.loads(run("explain", db, "zoe@logiciel-alpha.fr", "--json").stdout)
+    assert zoe["signal"] > 0
+    assert any(r["detail"].startswith("1 × visit, last 2026-11-29: https://x.example/demo")
+               for r in zoe["reasons"])
+    with Store(db) as store:
+        reasons = sorted(r[0] for r in store.conn.execute(
+            "SELECT reason FROM quarantine WHERE source = 'adversarial_signals.csv'"))
+    # Read again after forget: the forgotten address is skipped, not quarantined in clear.
+    again = run("signals", db, FIXTURES / "adversarial_signals.csv", "--kind", "visit")
+    assert "skipped: suppressed or forgotten address 1" in again.output
+    assert any(r.startswith("date in the future") for r in reasons)
+    assert any(r.startswith("unreadable date") for r in reasons)
+    assert b"oubli.moi" not in db.read_bytes()
+    with Store(db) as store:
+        details = [r[0] for r in store.conn.execute("SELECT detail FROM activities")]
+    assert "https://x.example/tarifs?email=[email]" in details
+    assert not any("zoe@" in d for d in details)
+
+    for fmt in FORMATS:
+        for segment in (None, "enriched", "non-enriched", "newsletter"):
+            out = tmp_path / f"{fmt}-{segment}.out"
+            args = ["export", db, "--format", fmt, "--out", out]
+            result = run(*args, *(["--segment", segment] if segment else []))
+            assert result.exit_code == 0, (fmt, segment, result.output)
+            if fmt != "jsonl":
+                text = "".join(p.read_text("utf-8-sig") for p in tmp_path.glob(f"{fmt}-{segment}*"))
+                assert "b@bloque.example" not in text
+    for person in people:
+        if person["email"]:
+            assert run("explain", db, person["email"]).exit_code == 0
+
+
+def test_bad_input_fixtures_score_without_error(run, db):
+    bad = Path(__file__).parent / "fixtures" / "bad_inputs"
+    run("init", db, "--icp", ICP)
+    for path in sorted(bad.iterdir()):
+        if path.suffix in (".csv", ".txt", ".jsonl"):
+            assert run("import", db, path).exit_code in (0, 1), path
+    run("enrich", db, "--offline")
+    result = run("score", db)
+    assert result.exit_code == 0, result.output
+    info = json.loads(run("status", db, "--json").stdout)
+    assert "unscored" not in info["stages"]
+    assert sum(info["segments"].values()) == info["tables"]["people"]
