@@ -397,7 +397,8 @@ def unmerge(db: Database, cluster_id: str, **options: Any) -> RunReport:
 
 def score(
     db: Database, *, icp: str | os.PathLike[str] | None = None, as_of: str | None = None,
-    config: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+    batch_size: int = 2000, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
 ) -> RunReport:
     """ICP fit, signals, lifecycle stage and temperature of every person, with reasons.
 
@@ -429,7 +430,8 @@ def score(
                    "as_of": moment.isoformat()}
         with stage_run(store, "score", options) as state:
             counts = score_people(
-                store, state, current, as_of=moment, icp_hash=icp_hash, progress=progress,
+                store, state, current, as_of=moment, icp_hash=icp_hash, batch_size=batch_size,
+                progress=progress,
             )
             state.messages.append(
                 f"ICP '{current.name}' ({icp_hash[:12]}), signals as of {moment.date()}"
