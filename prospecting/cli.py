@@ -243,7 +243,11 @@ def score(ctx: click.Context, db: str, icp: str | None, as_of: str | None,
 @_config_option
 @click.pass_context
 def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str | None) -> None:
-    """Show a person's fit and signal points, stage and temperature, rule by rule."""
+    """Show a person's fit and signal points, stage and temperature, rule by rule.
+
+    EMAIL may also be a person id (p_…). With --json: one object, or a list when
+    several people share the address.
+    """
     from . import api
 
     found = _run(ctx, lambda: api.explain(db, email, config=_config(ctx, config)))

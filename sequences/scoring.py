@@ -465,8 +465,10 @@ def score_person(
                         if (h := _under(d, exclusions.customer_domains))), None)
             if hit:
                 stage, why = "customer", f"customer domain {hit}"
-            elif company.get("siren") and company["siren"] in exclusions.customer_sirens:
-                stage, why = "customer", f"customer SIREN {company['siren']}"
+            elif (siren := re.sub(r"\D", "", str(company.get("siren") or ""))) and (
+                siren in exclusions.customer_sirens
+            ):
+                stage, why = "customer", f"customer SIREN {siren}"
     competitor = next((h for d in email_domains + company_domains
                        if (h := _under(d, exclusions.competitor_domains))), None)
     if competitor:
