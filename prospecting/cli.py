@@ -266,6 +266,8 @@ def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str 
             f"{item['total']:g} (fit {item['fit']:g} + signals {item['signal']:g}),"
             f" as of {item['as_of'][:10]}"
         )
+        if item["stale"]:
+            click.echo("  (their data changed since: run 'prospecting score' again)")
         for reason in item["reasons"]:
             points = f"{reason['points']:+g}" if reason["part"] in ("fit", "signal") else ""
             click.echo(f"  {reason['part']:<11} {points:>7}  {reason['rule']}: {reason['detail']}")

@@ -657,6 +657,7 @@ def score_people(
         existing = _existing(store, [p["id"] for p in people])
         now = utc_now()
         rows, people_rows = [], []
+        touched: list[tuple[str, str, str]] = []
         for person in people:
             state.add("read")
             emails = json.loads(person["emails"] or "[]")
@@ -676,13 +677,20 @@ def score_people(
                    verdict.temperature, verdict.disqualified_reason, reasons,
                    verdict.last_signal_at, icp_hash)
             held = existing.get(person["id"])
-            if held is not None and held[:-1] == key and held[-1] == (
+            if held is not None and held[:9] == key and held[9] == (
                 verdict.stage, verdict.total, verdict.temperature
             ):
                 state.add("unchanged")
+                if held[10]:  # data changed since, same verdict: mark it checked again
+                    touched.append((now, state.run_id, person["id"]))
                 continue
             rows.append((person["id"], *key, as_of_text, state.run_id, now))
             people_rows.append((verdict.stage, verdict.total, verdict.temperature, person["id"]))
+        if touched:
+            with store.write():
+                store.conn.executemany(
+                    "UPDATE scores SET scored_at = ?, run_id = ? WHERE person_id = ?", touched
+                )
         if rows:
             with store.write():
                 store.conn.executemany(
@@ -726,11 +734,11 @@ def _existing(store: Store, ids: list[str]) -> dict[str, tuple[Any, ...]]:
         for row in store.conn.execute(
             "SELECT s.person_id, s.fit, s.signal, s.total, s.stage, s.temperature,"
             " s.disqualified_reason, s.reasons, s.last_signal_at, s.icp_hash,"
-            " p.stage, p.score, p.temperature"
-            f" FROM scores AS s JOIN people AS p ON p.id = s.person_id"
+            " p.stage, p.score, p.temperature, p.updated_at > s.scored_at"
+            " FROM scores AS s JOIN people AS p ON p.id = s.person_id"
             f" WHERE s.person_id IN ({marks})", chunk
         ):
-            found[row[0]] = (*row[1:10], (row[10], row[11], row[12]))
+            found[row[0]] = (*row[1:10], (row[10], row[11], row[12]), bool(row[13]))
     return found
 
 
@@ -780,7 +788,7 @@ def explain_person(store: Store, person_id: str) -> dict[str, Any]:
     """The stored verdict of one person, with its reasons, as JSON-able data."""
     person = store.conn.execute(
         "SELECT p.id, p.full_name, p.first_name, p.last_name, p.email, p.title, c.name,"
-        " p.stage, p.score, p.temperature FROM people AS p"
+        " p.stage, p.score, p.temperature, p.updated_at FROM people AS p"
         " LEFT JOIN companies AS c ON c.id = p.company_id WHERE p.id = ?", (person_id,)
     ).fetchone()
     score = store.conn.execute(
@@ -801,6 +809,8 @@ def explain_person(store: Store, person_id: str) -> dict[str, Any]:
         "disqualified_reason": score[5], "reasons": json.loads(score[6]),
         "last_signal_at": score[7], "icp_hash": score[8], "as_of": score[9],
         "run_id": score[10], "scored_at": score[11],
+        # The person's data changed (import, enrich) after this verdict.
+        "stale": bool(person[10] and person[10] > score[11]),
     })
     return out
 

@@ -156,6 +156,10 @@ def test_stage_survives_a_refresh_from_import_and_enrich(run, scored, tmp_path):
     people = {p["email"]: p for p in dump(scored)}
     assert people["claire.martin@logiciel-alpha.fr"]["title"] == "Directeur commercial France"
     assert people["claire.martin@logiciel-alpha.fr"]["stage"] == "sql"
+    claire = "claire.martin@logiciel-alpha.fr"
+    assert "their data changed since" in run("explain", scored, claire).output
+    run("score", scored, "--as-of", AS_OF)
+    assert "changed since" not in run("explain", scored, claire).output
 
 
 def test_explain_text_and_json(run, scored):
