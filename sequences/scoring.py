@@ -392,6 +392,8 @@ def _signal_items(
 
 def _signals(icp: Icp, activities: list[Activity], facts: list[CompanyFact],
              as_of: datetime, reasons: list[Reason]) -> float:
+    if not activities and not facts:
+        return 0.0  # most people: nothing to count
     total = 0.0
     for rule in icp.scoring.signals:
         items = _signal_items(rule, activities, facts)
@@ -602,19 +604,25 @@ def _company_facts(store: Store, ids: list[str]) -> dict[str, list[CompanyFact]]
     return found
 
 
+def _merged_into(store: Store) -> dict[str, list[str]]:
+    """Golden record id -> ids merged into it (read once: merged_into has no index)."""
+    merged: dict[str, list[str]] = {}
+    for pid, golden in store.conn.execute(
+        "SELECT id, merged_into FROM people WHERE merged_into IS NOT NULL"
+    ):
+        merged.setdefault(golden, []).append(pid)
+    return merged
+
+
 def _activities(
-    store: Store, people: list[dict[str, Any]]
+    store: Store, people: list[dict[str, Any]], merged: Mapping[str, list[str]]
 ) -> dict[str, list[Activity]]:
     """Each person's activities: theirs, those of people merged into them, and those
     recorded against any of their addresses."""
     owner: dict[str, str] = {p["id"]: p["id"] for p in people}
-    ids = list(owner)
-    for chunk in chunked(ids, 500):
-        marks = ", ".join("?" for _ in chunk)
-        for merged, golden in store.conn.execute(
-            f"SELECT id, merged_into FROM people WHERE merged_into IN ({marks})", chunk
-        ):
-            owner[merged] = golden
+    for p in people:
+        for old_id in merged.get(p["id"], ()):
+            owner[old_id] = p["id"]
     by_hash: dict[str, str] = {}
     for p in people:
         emails = json.loads(p["emails"] or "[]")
@@ -646,6 +654,7 @@ def score_people(
     """Score every person; write the verdicts that changed. Returns counts per stage,
     temperature and disqualification reason."""
     matcher = SuppressionMatcher.load(store.conn)
+    merged = _merged_into(store)
     counts = Counts()
     as_of_text = as_of.isoformat()
     done = 0
@@ -653,7 +662,7 @@ def score_people(
         company_ids = sorted({p["company_id"] for p in people if p["company_id"]})
         companies = _companies(store, company_ids)
         facts = _company_facts(store, company_ids)
-        activities = _activities(store, people)
+        activities = _activities(store, people, merged)
         existing = _existing(store, [p["id"] for p in people])
         now = utc_now()
         rows, people_rows = [], []

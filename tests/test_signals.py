@@ -205,3 +205,23 @@ def test_company_signals_from_the_crawler(run, loaded):
 def test_parse_moment(text, expected):
     moment = parse_moment(text)
     assert (moment.isoformat() if moment else None) == expected
+
+
+def test_activities_of_a_merged_record_count_for_the_golden_one(run, loaded):
+    run("signals", loaded, FIXTURES / "web_visits.csv", "--kind", "visit")
+    run("score", loaded, "--as-of", AS_OF)
+    conn = sqlite3.connect(loaded)
+    claire, marc = (conn.execute(
+        "SELECT id FROM people WHERE last_name = ?", (name,)).fetchone()[0]
+        for name in ("Martin", "Blanc"))
+    # What dedupe does when it merges Claire's record into Marc's (the golden one).
+    conn.execute("UPDATE people SET merged_into = ? WHERE id = ?", (marc, claire))
+    conn.commit()
+    conn.close()
+    run("score", loaded, "--as-of", AS_OF)
+    conn = sqlite3.connect(loaded)
+    scored = {r[0] for r in conn.execute("SELECT person_id FROM scores")}
+    signal = conn.execute("SELECT signal FROM scores WHERE person_id = ?", (marc,)).fetchone()[0]
+    conn.close()
+    assert claire not in scored
+    assert signal > 0  # Claire's visits now count for the golden record
