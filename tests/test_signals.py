@@ -225,3 +225,48 @@ def test_activities_of_a_merged_record_count_for_the_golden_one(run, loaded):
     conn.close()
     assert claire not in scored
     assert signal > 0  # Claire's visits now count for the golden record
+
+
+def test_email_engagement_and_site_language(run, loaded, tmp_path):
+    """Opens, clicks and replies as the email tools' results import writes them, and the
+    crawler's site_language fact."""
+    from prospecting.store import Store
+
+    icp = write(tmp_path / "icp.toml", ICP.read_text("utf-8") + """
+[[scoring.signals]]
+kind = "open"
+points = 1
+max_points = 2
+[[scoring.signals]]
+kind = "click"
+points = 5
+window_days = 30
+[[scoring.signals]]
+name = "réponse"
+kind = "reply"
+points = 25
+[scoring.fit.site_language]
+fr = 4
+""")
+    with Store(loaded) as store, store.write():
+        pid, cid = store.conn.execute(
+            "SELECT id, company_id FROM people WHERE last_name = 'Martin'").fetchone()
+        store.conn.executemany(
+            "INSERT INTO activities (id, person_id, email_sha256, kind, occurred_at, source,"
+            " campaign, run_id, imported_at) VALUES (?, ?, ?, ?, ?, 'lemlist', 'q4', 'r', ?)",
+            [(f"a{i}", pid, email_hash("claire.martin@logiciel-alpha.fr"), kind, when, when)
+             for i, (kind, when) in enumerate([
+                 ("open", "2026-11-20T10:00:00+00:00"), ("open", "2026-11-21T10:00:00+00:00"),
+                 ("open", "2026-11-22T10:00:00+00:00"), ("click", "2026-11-22T10:01:00+00:00"),
+                 ("click", "2026-09-01T10:00:00+00:00"), ("reply", "2026-11-25T08:00:00+00:00"),
+                 ("sent", "2026-11-19T08:00:00+00:00"),
+             ])])
+        store.state_facts([(cid, "crawl:https://logiciel-alpha.fr/", None,
+                            "2026-11-20T00:00:00+00:00", 0.7, "crawl",
+                            [["site_language", "fr-FR"]])])
+    assert run("score", loaded, "--icp", icp, "--as-of", AS_OF).exit_code == 0
+    claire = scores(loaded)["Martin"]
+    signal = {r["rule"]: r["points"] for r in claire["reasons"] if r["part"] == "signal"}
+    assert signal == {"open": 2, "click": 5, "réponse": 25}  # capped; the old click out
+    assert {r["rule"]: r["points"] for r in claire["reasons"]
+            if r["part"] == "fit"}["site_language"] == 4
