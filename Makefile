@@ -34,6 +34,7 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/import.py --rows 1000000
 	$(BIN)/python bench/enrich.py --rows 100000
 	$(BIN)/python bench/dns.py
+	$(BIN)/python bench/score.py --rows 100000
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-exports .pytest_cache .ruff_cache

@@ -31,6 +31,7 @@ __all__ = [
     "dedupe",
     "demo",
     "enrich",
+    "explain",
     "export",
     "forget",
     "import_files",
@@ -39,6 +40,7 @@ __all__ = [
     "results",
     "score",
     "sequence",
+    "signals",
     "source",
     "status",
     "suppress",
@@ -181,7 +183,7 @@ def forget(
 
 
 def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Counts per table, lifecycle stage and tag, and the last runs."""
+    """Counts per table, lifecycle stage, temperature, segment and tag; the last runs."""
     with open_store(db, config) as store:
         conn = store.conn
         tags: dict[str, int] = {}
@@ -194,6 +196,21 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             conn.execute(
                 "SELECT coalesce(stage, 'unscored'), count(*) FROM people"
                 " WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        temperatures = dict(
+            conn.execute(
+                "SELECT coalesce(temperature, 'unscored'), count(*) FROM people"
+                " WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+        )
+        # Which list each person is in: outreach per tag, the newsletter, or none.
+        segments = dict(
+            conn.execute(
+                "SELECT CASE WHEN suppressed = 1 OR stage = 'opted_out' THEN 'do-not-contact'"
+                " WHEN stage IN ('disqualified', 'customer') THEN 'newsletter'"
+                " ELSE coalesce(json_extract(tags, '$[0]'), 'untagged') END, count(*)"
+                " FROM people WHERE merged_into IS NULL GROUP BY 1 ORDER BY 1"
             ).fetchall()
         )
         quarantine = dict(
@@ -245,6 +262,8 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "tables": store.counts(),
             "tags": dict(sorted(tags.items())),
             "stages": stages,
+            "temperatures": temperatures,
+            "segments": segments,
             "email_status": dict(sorted(email_status.items())),
             "suppressed_people": conn.execute(
                 "SELECT count(*) FROM people WHERE suppressed = 1"
@@ -278,7 +297,14 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "dedupe", "score")
+DEMO_SIGNALS = (
+    # (file in data/demo, --kind): CRM lifecycle marks, web visits, product usage
+    ("crm_export.csv", "crm"),
+    ("visites_site.csv", "visit"),
+    ("product_usage.jsonl", "product_usage"),
+)
+DEMO_AS_OF = "2025-06-30"  # the demo's signals are from June 2025; scores stay the same
+DEMO_STAGES_NOT_YET = ("crawl", "dedupe")
 
 
 def demo(
@@ -309,6 +335,10 @@ def demo(
 
     report.reports.extend(demo_sources(db_path, config=config, progress=progress))
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    for name, kind in DEMO_SIGNALS:
+        with resources.as_file(data.joinpath("demo", name)) as signals_path:
+            report.reports.append(signals(db_path, [signals_path], kind=kind, config=config))
+    report.reports.append(score(db_path, as_of=DEMO_AS_OF, config=config))
     with resources.as_file(data.joinpath("demo", "prospecting.toml")) as demo_settings:
         # The demo's sender details sign the templates unless the user has settings.
         report.reports.append(sequence(db_path, config=config or _user_config() or demo_settings))
@@ -321,6 +351,7 @@ def demo(
         ("lemlist", "lemlist-enriched.csv", "enriched", "people"),
         ("instantly", "instantly-non-enriched.csv", "non-enriched", "people"),
         ("hubspot", "hubspot.csv", None, "people"),
+        ("brevo", "brevo-newsletter.csv", "newsletter", "people"),
     )
     for fmt, filename, segment, kind in exports:
         target = out_dir / filename
@@ -411,9 +442,104 @@ def unmerge(db: Database, cluster_id: str, **options: Any) -> RunReport:
     raise _not_available("unmerge")
 
 
-def score(db: Database, **options: Any) -> RunReport:
-    """ICP fit, signals, stage and temperature (not available in this version yet)."""
-    raise _not_available("score")
+def score(
+    db: Database, *, icp: str | os.PathLike[str] | None = None, as_of: str | None = None,
+    batch_size: int = 2000, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """ICP fit, signals, lifecycle stage and temperature of every person, with reasons.
+
+    Scores against ``icp`` (validated, then stored as the current ICP) or else the latest
+    ICP stored by ``init``. ``as_of`` (YYYY-MM-DD) is the day signal ages are counted
+    from (default: now). Re-running with the same data and ``as_of`` writes nothing.
+    """
+    from sequences.scoring import parse_as_of, score_people
+
+    from .icp import load_icp, loads_icp
+
+    moment = parse_as_of(as_of)
+    loaded = load_icp(icp) if icp is not None else None
+    with open_store(db, config) as store:
+        if loaded is not None:
+            store.store_icp(content_hash=loaded.content_hash, name=loaded.name, path=str(icp),
+                            text=loaded.source_text)
+        icp_hash = store.get_meta("icp_hash")
+        row = store.conn.execute(
+            "SELECT text, path FROM icps WHERE hash = ?", (icp_hash,)
+        ).fetchone() if icp_hash else None
+        if row is None:
+            raise ConfigError(
+                f"{store.path}: no ICP stored; run 'prospecting init {store.path} --icp FILE'"
+                " or pass --icp FILE"
+            )
+        current = loaded or loads_icp(row[0], source=row[1] or f"icp {icp_hash[:12]}")
+        options = {"icp": str(icp) if icp else None, "icp_hash": icp_hash,
+                   "as_of": moment.isoformat()}
+        with stage_run(store, "score", options) as state:
+            counts = score_people(
+                store, state, current, as_of=moment, icp_hash=icp_hash, batch_size=batch_size,
+                progress=progress,
+            )
+            state.messages.append(
+                f"ICP '{current.name}' ({icp_hash[:12]}), signals as of {moment.date()}"
+            )
+            for title, values in (("stages", counts.stages),
+                                  ("temperature", counts.temperatures),
+                                  ("disqualified", counts.disqualified)):
+                if values:
+                    state.messages.append(
+                        f"{title}: " + ", ".join(f"{k} {v}" for k, v in sorted(values.items()))
+                    )
+    return state.report("score")
+
+
+def explain(
+    db: Database, email: str, *, config: str | os.PathLike[str] | None = None
+) -> list[dict[str, Any]]:
+    """The score of the person (or people) with this address or id, with every reason."""
+    from sequences.scoring import explain_person, find_people
+
+    from .errors import InputError
+
+    with open_store(db, config) as store:
+        ids = find_people(store, email)
+        if not ids:
+            raise InputError(f"{store.path}: nobody with the address or id '{email}'")
+        return [explain_person(store, pid) for pid in ids]
+
+
+def signals(
+    db: Database, paths: Iterable[str | os.PathLike[str]], *, kind: str | None = None,
+    source: str | None = None, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Import web visits, product usage or CRM lifecycle marks into ``activities``.
+
+    People are matched by email; unmatched or unusable rows go to ``quarantine`` with
+    their row number and reason. Re-importing the same file adds nothing.
+    """
+    from .importer import check_readable
+    from .signals import KIND_OPTIONS, import_signals
+
+    files = [Path(p) for p in paths]
+    if not files:
+        raise ConfigError("signals: give at least one file")
+    if kind is not None and kind not in KIND_OPTIONS:
+        raise ConfigError(f"--kind must be one of {', '.join(KIND_OPTIONS)}, not '{kind}'")
+    for path in files:
+        check_readable(path)
+    options = {"files": [str(p) for p in files], "kind": kind, "source": source}
+    with open_store(db, config) as store, stage_run(store, "signals", options) as state:
+        for path in files:
+            import_signals(store, path, state, kind=kind, source=source, progress=progress)
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} row(s) quarantined: see "
+                f"'SELECT * FROM quarantine WHERE run_id = \"{state.run_id}\"'"
+            )
+        if state.counts.get("written"):
+            state.messages.append("run 'prospecting score' to update stages and temperature")
+    return state.report("signals")
 
 
 def sequence(

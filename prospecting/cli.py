@@ -234,13 +234,83 @@ def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) ->
 
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--icp", type=click.Path(dir_okay=False),
+              help="ICP file to score against (default: the latest stored by init).")
+@click.option("--as-of", help="Day signal ages are counted from, YYYY-MM-DD (default: now).")
 @_config_option
 @click.pass_context
-def score(ctx: click.Context, db: str, config: str | None) -> None:
+def score(ctx: click.Context, db: str, icp: str | None, as_of: str | None,
+          config: str | None) -> None:
     """Score ICP fit and signals; set lifecycle stage and temperature, with reasons."""
     from . import api
 
-    _run(ctx, lambda: api.score(db, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.score(db, icp=icp, as_of=as_of, config=_config(ctx, config),
+                                         progress=_Progress("score")))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("email")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_config_option
+@click.pass_context
+def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str | None) -> None:
+    """Show a person's fit and signal points, stage and temperature, rule by rule.
+
+    EMAIL may also be a person id (p_…). With --json: one object, or a list when
+    several people share the address.
+    """
+    from . import api
+
+    found = _run(ctx, lambda: api.explain(db, email, config=_config(ctx, config)))
+    if as_json:
+        click.echo(json.dumps(found if len(found) > 1 else found[0], indent=2,
+                              ensure_ascii=False))
+        return
+    for item in found:
+        who = ", ".join(str(v) for v in (item["name"], item["title"], item["company"]) if v)
+        click.echo(f"{item['id']}  {who or item['email'] or ''}")
+        if not item["scored"]:
+            click.echo("  not scored yet: run 'prospecting score' first")
+            continue
+        click.echo(
+            f"  stage {item['stage']}, temperature {item['temperature']}, total "
+            f"{item['total']:g} (fit {item['fit']:g} + signals {item['signal']:g}),"
+            f" as of {item['as_of'][:10]}"
+        )
+        if item["stale"]:
+            click.echo("  (their data changed since: run 'prospecting score' again)")
+        for reason in item["reasons"]:
+            points = f"{reason['points']:+g}" if reason["part"] in ("fit", "signal") else ""
+            click.echo(f"  {reason['part']:<11} {points:>7}  {reason['rule']}: {reason['detail']}")
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--kind", type=click.Choice(["visit", "product_usage", "sales_qualified",
+                                           "customer", "crm"]),
+              help="What every row is; crm: each row's lifecycle stage column decides."
+                   " Default: the file's kind column.")
+@click.option("--source", "source_name", help="Source name kept with each activity"
+              " (default: file name).")
+@_config_option
+@click.pass_context
+def signals(ctx: click.Context, db: str, files: tuple[str, ...], kind: str | None,
+            source_name: str | None, config: str | None) -> None:
+    """Import web visits, product usage or CRM lifecycle marks (CSV or JSONL) for scoring."""
+    from . import api
+
+    report = _run(ctx, lambda: api.signals(db, files, kind=kind, source=source_name,
+                                           config=_config(ctx, config),
+                                           progress=_Progress("signals")))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
 
 
 @cli.command()
@@ -356,7 +426,8 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     if info["icp"]:
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
-    for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
+    for title in ("tags", "stages", "temperatures", "segments", "email_status", "quarantine",
+                  "suppressions"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     for name, counts in info["sequences"].items():
@@ -395,6 +466,8 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
         + "; best email "
         + ", ".join(f"{k} {v}" for k, v in info["email_status"].items())
     )
+    for title in ("stages", "temperatures", "segments"):
+        click.echo(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in info[title].items()))
     for name, counts in info["sequences"].items():
         click.echo(f"sequence {name}: {counts['active']} people, "
                    f"{counts['planned_touches']} planned touches")

@@ -98,6 +98,7 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
                 state.add("quarantine_deleted", store.conn.execute(
                     "DELETE FROM quarantine WHERE raw LIKE ? ESCAPE '\\'",
                     (f'%"{_like_escape(pid)}"%',)).rowcount)
+            store.conn.execute(f"DELETE FROM scores WHERE person_id IN ({marks})", people)
         state.add("people_deleted", len(people))
         for address in sorted(addresses):
             companies |= _scrub_address(store, address, state)

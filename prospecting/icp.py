@@ -44,6 +44,9 @@ __all__ = [
     "Icp",
     "Industry",
     "Persona",
+    "Scoring",
+    "SignalRule",
+    "Temperature",
     "is_valid_siren",
     "load_icp",
     "loads_icp",
@@ -609,6 +612,252 @@ class Exclusions:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# Scoring: the points grid, stage thresholds and temperature
+
+# Behavioural signals a [[scoring.signals]] rule may give points for: person activities
+# (imported with ``prospecting signals`` or from email tools' exports) and company facts
+# (``open_positions`` for hiring, one ``technology`` fact per technology).
+PERSON_SIGNAL_KINDS = ("visit", "product_usage", "open", "click", "reply")
+COMPANY_SIGNAL_KINDS = ("hiring", "technology")
+SIGNAL_KINDS = PERSON_SIGNAL_KINDS + COMPANY_SIGNAL_KINDS
+
+_INDUSTRY_KEY = re.compile(r"^(?:[A-U]|[A-U]?\d{2,6}(?:\.\d{1,2}[A-Z]?)?)$")
+
+
+def _points_table(normalize_key: Any = None) -> Any:
+    """A ``{ key = points }`` table whose keys are checked and normalised."""
+
+    def normalize(values: dict[str, float], key: str, ctx: Context) -> Any:
+        out: dict[str, float] = {}
+        ok = True
+        for name, points in values.items():
+            clean = name if normalize_key is None else normalize_key(name, f"{key}.{name}", ctx)
+            if clean is INVALID:
+                ok = False
+                continue
+            out[clean] = points
+        return out if ok else INVALID
+
+    return normalize
+
+
+def _choice_key(choices: tuple[str, ...], aliases: dict[str, str], what: str) -> Any:
+    def check(name: str, key: str, ctx: Context) -> Any:
+        word = re.sub(r"[\s-]+", "_", name.strip().lower())
+        word = aliases.get(word, word)
+        if word in choices:
+            return word
+        ctx.problem(
+            key, f"unknown {what} {name!r}{_did_you_mean(word, choices)}; "
+            f"expected some of: {', '.join(choices)}",
+        )
+        return INVALID
+
+    return check
+
+
+def _country_key(name: str, key: str, ctx: Context) -> Any:
+    code = normalize_country(name)
+    if code is None:
+        ctx.problem(key, f"unknown country {name!r} (use an ISO 3166-1 alpha-2 code such as 'FR')")
+        return INVALID
+    return code
+
+
+def _industry_key(name: str, key: str, ctx: Context) -> Any:
+    code = name.strip().upper()
+    if not _INDUSTRY_KEY.match(code):
+        ctx.problem(
+            key, f"{name!r} is not an industry code or prefix (e.g. '62.01Z', '62', '7372')"
+        )
+        return INVALID
+    return code
+
+
+def _text_key(name: str, key: str, ctx: Context) -> Any:
+    text = " ".join(name.split())
+    if not text:
+        ctx.problem(key, "empty name")
+        return INVALID
+    return text
+
+
+def _points_range(value: float) -> str | None:
+    return None if -1000 <= value <= 1000 else f"must be between -1000 and 1000, got {value!r}"
+
+
+@schema
+class HeadcountPoints:
+    """``{ min = 10, max = 49, points = 5 }``: points for a company of that size."""
+
+    min: int = setting(help="Fewest employees (inclusive).", check=lambda v: None if v >= 0
+                       else "a headcount cannot be negative")
+    points: float = setting(help="Points given.", check=_points_range)
+    max: int | None = setting(None, help="Most employees (inclusive); none for no upper bound.")
+
+    @classmethod
+    def _config_check(cls, values: dict[str, Any], prefix: str, ctx: Context) -> None:
+        if values.get("max") is not None and values["max"] < values["min"]:
+            ctx.problem(prefix, f"min ({values['min']}) is greater than max ({values['max']})")
+
+
+@schema
+class FitGrid:
+    """``[scoring.fit]``: demographic and firmographic points.
+
+    A table left out takes its points from the ICP's own lists (each persona seniority
+    and department, each firmographics country, industry code, headcount range and
+    legal form earns the ``*_default`` points); a table written replaces that, and may
+    give negative points (``intern = -20``).
+    """
+
+    title: float = setting(20.0, help="Title matches one of a persona's titles.",
+                           check=_points_range)
+    keyword: float = setting(5.0, help="Company name or activity holds a firmographics keyword.",
+                             check=_points_range)
+    seniority: dict[str, float] | None = setting(
+        None, help="Points per seniority: " + ", ".join(SENIORITIES) + ".",
+        after=_points_table(_choice_key(SENIORITIES, _SENIORITY_ALIASES, "seniority")),
+    )
+    department: dict[str, float] | None = setting(
+        None, help="Points per department: " + ", ".join(DEPARTMENTS) + ".",
+        after=_points_table(_choice_key(DEPARTMENTS, _DEPARTMENT_ALIASES, "department")),
+    )
+    country: dict[str, float] | None = setting(
+        None, help="Points per country (ISO code or name).", after=_points_table(_country_key)
+    )
+    industry: dict[str, float] | None = setting(
+        None, help="Points per industry code or prefix (NAF '62.01Z', '62'; SIC '7372'); "
+        "the longest matching code wins.", after=_points_table(_industry_key),
+    )
+    headcount: tuple[HeadcountPoints, ...] | None = setting(
+        None, help="[{ min, max, points }] ranges; the first matching range counts."
+    )
+    legal_form: dict[str, float] | None = setting(
+        None, help="Points per legal form (SAS, SARL, GmbH…).", after=_points_table(_text_key)
+    )
+    site_language: dict[str, float] | None = setting(
+        None, help="Points per language of the company's website ('fr', 'en').",
+        after=_points_table(_text_key),
+    )
+    seniority_default: float = setting(15.0, help="Persona seniority, when no table.",
+                                       check=_points_range)
+    department_default: float = setting(15.0, help="Persona department, when no table.",
+                                        check=_points_range)
+    country_default: float = setting(10.0, help="ICP country, when no table.",
+                                     check=_points_range)
+    industry_default: float = setting(15.0, help="ICP industry code, when no table.",
+                                      check=_points_range)
+    headcount_default: float = setting(10.0, help="ICP headcount range, when no table.",
+                                       check=_points_range)
+    legal_form_default: float = setting(5.0, help="ICP legal form, when no table.",
+                                        check=_points_range)
+
+
+@schema
+class SignalRule:
+    """One ``[[scoring.signals]]`` rule: points per matching signal, decaying with age."""
+
+    kind: str = setting(help="One of: " + ", ".join(SIGNAL_KINDS) + ".",
+                        check=lambda v: None if v in SIGNAL_KINDS else
+                        f"unknown signal kind {v!r}{_did_you_mean(v, SIGNAL_KINDS)}; "
+                        f"expected one of: {', '.join(SIGNAL_KINDS)}")
+    points: float = setting(help="Points per signal (before decay).", check=_points_range)
+    name: str | None = setting(None, help="How reasons name the rule (default: the kind).")
+    max_points: float | None = setting(None, help="Cap on this rule's total.")
+    half_life_days: float | None = setting(
+        None, help="Points halve every N days of age; none: no decay.",
+        check=lambda v: None if v > 0 else "must be greater than 0",
+    )
+    window_days: float | None = setting(
+        None, help="Signals older than N days count for nothing.",
+        check=lambda v: None if v > 0 else "must be greater than 0",
+    )
+    detail_contains: tuple[str, ...] = setting(
+        (), help="Only signals whose detail (URL, feature, technology) holds one of these.",
+        after=_texts,
+    )
+    min_count: int = setting(1, help="hiring: fewest open positions that count.",
+                             check=lambda v: None if v >= 1 else "must be at least 1")
+
+
+def _default_signals() -> tuple[SignalRule, ...]:
+    return (
+        SignalRule(kind="visit", points=5.0, max_points=20.0, half_life_days=30.0,
+                   window_days=90.0),
+        SignalRule(kind="open", points=1.0, max_points=3.0, half_life_days=14.0,
+                   window_days=60.0),
+        SignalRule(kind="click", points=5.0, max_points=15.0, half_life_days=30.0,
+                   window_days=90.0),
+        SignalRule(kind="reply", points=20.0, max_points=20.0, window_days=180.0),
+        SignalRule(kind="product_usage", points=5.0, max_points=30.0, half_life_days=14.0,
+                   window_days=60.0),
+        SignalRule(kind="hiring", points=10.0, window_days=120.0),
+    )
+
+
+@schema
+class PqlRule:
+    """``[scoring.pql]``: product usage that makes a product-qualified lead."""
+
+    min_events: int = setting(3, help="Product-usage events needed.",
+                              check=lambda v: None if v >= 1 else "must be at least 1")
+    window_days: float = setting(30.0, help="Within the last N days.",
+                                 check=lambda v: None if v > 0 else "must be greater than 0")
+
+
+@schema
+class Scoring:
+    """``[scoring]``: the points grid and the stage thresholds."""
+
+    mql: float = setting(50.0, help="Total score from which a lead is marketing-qualified.")
+    sql: float = setting(80.0, help="Total score from which a lead is sales-qualified.")
+    min_fit: float = setting(
+        0.0, help="Below this fit score a person is disqualified (too few points)."
+    )
+    fit: FitGrid = setting(factory=FitGrid, help="Demographic and firmographic points.")
+    signals: tuple[SignalRule, ...] = setting(
+        factory=_default_signals, help="[[scoring.signals]] rules; written, they replace "
+        "the defaults."
+    )
+    pql: PqlRule = setting(factory=PqlRule, help="Product usage that qualifies a PQL.")
+
+    @classmethod
+    def _config_check(cls, values: dict[str, Any], prefix: str, ctx: Context) -> None:
+        mql, sql = values.get("mql", 50.0), values.get("sql", 80.0)
+        if sql < mql:
+            ctx.problem(_join_key(prefix, "sql"), f"sql ({sql:g}) is lower than mql ({mql:g})")
+
+
+@schema
+class Temperature:
+    """``[temperature]``: hot, warm or cold from recent signals and the total score."""
+
+    hot_score: float = setting(60.0, help="Hot: total at least this and a recent signal.")
+    hot_days: float = setting(14.0, help="Hot: a person signal within this many days.",
+                              check=lambda v: None if v > 0 else "must be greater than 0")
+    warm_score: float = setting(30.0, help="Warm: total at least this, or a fairly recent "
+                                "signal.")
+    warm_days: float = setting(60.0, help="Warm: a person signal within this many days.",
+                               check=lambda v: None if v > 0 else "must be greater than 0")
+
+    @classmethod
+    def _config_check(cls, values: dict[str, Any], prefix: str, ctx: Context) -> None:
+        hot_days, warm_days = values.get("hot_days", 14.0), values.get("warm_days", 60.0)
+        hot, warm = values.get("hot_score", 60.0), values.get("warm_score", 30.0)
+        if hot_days > warm_days:
+            ctx.problem(_join_key(prefix, "hot_days"),
+                        f"hot_days ({hot_days:g}) is longer than warm_days ({warm_days:g})")
+        if hot < warm:
+            ctx.problem(_join_key(prefix, "hot_score"),
+                        f"hot_score ({hot:g}) is lower than warm_score ({warm:g})")
+
+
+def _join_key(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
 @schema
 class Icp:
     """A loaded ICP file. ``Icp(name="any")`` is a profile with no criteria but the defaults."""
@@ -618,8 +867,8 @@ class Icp:
     firmographics: Firmographics = setting(factory=Firmographics, help="Which companies fit.")
     personas: tuple[Persona, ...] = setting((), help="Who to contact.", parse=_personas)
     exclusions: Exclusions = setting(factory=Exclusions, help="Who never to contact.")
-    scoring: dict[str, Any] = setting({}, help="Scoring rules (free keys for now).")
-    temperature: dict[str, Any] = setting({}, help="Temperature rules (free keys for now).")
+    scoring: Scoring = setting(factory=Scoring, help="Points grid and stage thresholds.")
+    temperature: Temperature = setting(factory=Temperature, help="Hot, warm, cold thresholds.")
     source: str | None = setting(None, help="Path of the file it was read from.", skip=True)
     source_text: str = setting("", help="The file's text, as read.", skip=True)
 

@@ -345,8 +345,38 @@ def _v5_connectors(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_scoring(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What the score stage decided for each person and why: fit (ICP grid), signal
+        -- (behaviour, decayed by age) and total points, the lifecycle stage and
+        -- temperature, the disqualification reason, and every rule that gave points
+        -- (JSON [{part, rule, points, detail}]). people.stage/score/temperature copy the
+        -- verdict; this table is what explain reads and what they are restored from.
+        CREATE TABLE scores (
+            person_id TEXT PRIMARY KEY,
+            fit REAL NOT NULL,
+            signal REAL NOT NULL,
+            total REAL NOT NULL,
+            stage TEXT NOT NULL,
+            temperature TEXT NOT NULL,
+            disqualified_reason TEXT,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            last_signal_at TEXT,
+            icp_hash TEXT,
+            as_of TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            scored_at TEXT NOT NULL
+        );
+        CREATE INDEX scores_stage ON scores(stage);
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences, _v5_connectors,
+    _v6_scoring,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -2,7 +2,13 @@
 
 ``--format jsonl`` is the full dump of every person still in the store, suppressed
 ones flagged. Every other format writes only people who may be contacted: the
-suppression list is applied again here, whatever the views say.
+suppression list is applied again here, whatever the views say, and people whose
+stage is ``opted_out`` (unsubscribed) count as suppressed.
+
+Segments: ``enriched`` and ``non-enriched`` are the outreach lists; once ``score`` has
+run they leave out people who are not prospected (stage ``disqualified``, ``customer``
+or ``opted_out``; people never scored stay in). ``newsletter`` is the low-cost list for
+the disqualified and customers who have not opted out and are not suppressed.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from prospecting.errors import ConfigError, NotAvailable
+from prospecting.errors import ConfigError
 from prospecting.privacy import SuppressionMatcher
 from prospecting.runs import RunState
 from prospecting.store import Store
 
 from .exporters.profiles import PROFILES, export_tool
 from .exporters.writer import write_csv, write_jsonl
+from .scoring import NEWSLETTER_STAGES, NOT_PROSPECTED
 from .segments import ENRICHED, NON_ENRICHED
 from .touches import first_email_steps, planned_steps
 
@@ -56,7 +63,9 @@ def iter_people(
         steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
             emails = json.loads(r[8])
-            suppressed = bool(r[13]) or matcher.matches(e["value"] for e in emails)
+            suppressed = (
+                bool(r[13]) or r[14] == "opted_out" or matcher.matches(e["value"] for e in emails)
+            )
             full_name = r[3] or " ".join(v for v in (r[1], r[2]) if v) or None
             yield {
                 "id": r[0],
@@ -150,10 +159,6 @@ def export_people(
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}, not '{fmt}'")
     if segment is not None and segment not in SEGMENTS:
         raise ConfigError(f"--segment must be one of {', '.join(SEGMENTS)}, not '{segment}'")
-    if segment == "newsletter":
-        raise NotAvailable(
-            "the newsletter segment needs scoring, which is not available in this version yet"
-        )
     if kind not in ("people", "companies"):
         raise ConfigError(f"--kind must be 'people' or 'companies', not '{kind}'")
     try:
@@ -163,8 +168,18 @@ def export_people(
             state.add("written", write_jsonl(out, _counted(iter_companies(store), state)))
             return
         people = _counted(iter_people(store), state)
-        if segment:
-            people = (p for p in people if segment in p["tags"] or _skip(state, "segment"))
+        if segment == "newsletter":
+            people = (
+                p for p in people
+                if (p["stage"] in NEWSLETTER_STAGES and not p["suppressed"])
+                or _skip(state, "segment")
+            )
+        elif segment:
+            people = (
+                p for p in people
+                if (segment in p["tags"] or _skip(state, "segment"))
+                and (p["stage"] not in NOT_PROSPECTED or _skip(state, "not_prospected"))
+            )
         if fmt == "jsonl":
             state.add("written", write_jsonl(out, people))
             return

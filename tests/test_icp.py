@@ -142,8 +142,12 @@ def test_minimal_icp_has_defaults(tmp_path):
     assert "étudiant" in icp.exclusions.school_keywords
     assert "university" in icp.exclusions.school_keywords
     assert icp.exclusions.personal_freemail_only is False
-    assert icp.scoring == {}
-    assert icp.temperature == {}
+    assert icp.scoring.mql == 50
+    assert icp.scoring.sql == 80
+    assert icp.scoring.min_fit == 0
+    assert icp.scoring.fit.seniority is None  # from the personas when not written
+    assert {rule.kind for rule in icp.scoring.signals} >= {"visit", "product_usage"}
+    assert icp.temperature.hot_days == 14
 
 
 def test_name_is_required(tmp_path):
@@ -591,27 +595,30 @@ def test_siren_luhn(siren, valid):
 # Free tables and gathering
 
 
-def test_scoring_and_temperature_accept_any_keys(tmp_path):
+def test_scoring_and_temperature_are_read(tmp_path):
     path = write(
         tmp_path / "icp.toml",
         """
         name = "x"
         [scoring]
-        weights = { country = 2, headcount = 1 }
-        threshold = 0.6
+        mql = 40
+        sql = 70
+        [scoring.fit.country]
+        France = 10
         [temperature]
-        hot_after_days = 7
+        hot_days = 7
         """,
     )
     icp = load_icp(path)
-    assert icp.scoring == {"weights": {"country": 2, "headcount": 1}, "threshold": 0.6}
-    assert icp.temperature == {"hot_after_days": 7}
+    assert (icp.scoring.mql, icp.scoring.sql) == (40.0, 70.0)
+    assert icp.scoring.fit.country == {"FR": 10.0}
+    assert icp.temperature.hot_days == 7.0
 
 
 def test_secret_references_are_refused_in_an_icp(tmp_path):
-    path = write(tmp_path / "icp.toml", 'name = "x"\n[scoring]\nkey = { env = "HOME" }\n')
+    path = write(tmp_path / "icp.toml", 'name = "x"\ndescription = { env = "HOME" }\n')
     assert problems(path) == [
-        f"{path}:3: key 'scoring.key': secret references ({{ env = ... }}) are not allowed here"
+        f"{path}:2: key 'description': secret references ({{ env = ... }}) are not allowed here"
     ]
 
 
