@@ -352,6 +352,10 @@ def demo(
         ("instantly", "instantly-non-enriched.csv", "non-enriched", "people"),
         ("hubspot", "hubspot.csv", None, "people"),
         ("brevo", "brevo-newsletter.csv", "newsletter", "people"),
+        ("smartlead", "smartlead-enriched.csv", "enriched", "people"),
+        ("mailchimp", "mailchimp-newsletter.csv", "newsletter", "people"),
+        ("apollo", "apollo.csv", None, "people"),
+        ("salesforce", "salesforce.csv", None, "people"),
     )
     for fmt, filename, segment, kind in exports:
         target = out_dir / filename
