@@ -415,10 +415,14 @@ def _company_row(
     return None
 
 
-def _quarantine(
-    batch: _Batch, state: RunState, file_label: str, record: Record, reason: str,
-    delimiter: str = ",",
-) -> None:
+def quarantine_row(
+    file_label: str, record: Record, reason: str, run_id: str, now: str, delimiter: str = ",",
+) -> dict[str, Any]:
+    """The ``quarantine`` row of an input record that cannot be used, raw text included.
+
+    The id hashes file, row, reason and raw text, so a line read twice (a CRM export
+    both imported and read for signals, or imported again) is one quarantine row.
+    """
     raw = record.raw
     if not raw and record.cells is not None:
         line = io.StringIO()
@@ -431,17 +435,16 @@ def _quarantine(
     key = hashlib.sha1(
         f"{file_label}\x1f{record.row}\x1f{reason}\x1f{raw}".encode(), usedforsecurity=False
     ).hexdigest()[:20]
+    return {"id": key, "source": file_label, "row": record.row, "field": None,
+            "reason": reason, "raw": raw, "run_id": run_id, "created_at": now}
+
+
+def _quarantine(
+    batch: _Batch, state: RunState, file_label: str, record: Record, reason: str,
+    delimiter: str = ",",
+) -> None:
     batch.quarantine.append(
-        {
-            "id": key,
-            "source": file_label,
-            "row": record.row,
-            "field": None,
-            "reason": reason,
-            "raw": raw,
-            "run_id": state.run_id,
-            "created_at": batch.now,
-        }
+        quarantine_row(file_label, record, reason, state.run_id, batch.now, delimiter)
     )
     state.add("quarantined")
 

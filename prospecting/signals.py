@@ -31,9 +31,7 @@ milliseconds; a time without a zone is UTC.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -43,7 +41,7 @@ from typing import Any
 from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError
 from .headers import normalize_header
-from .models import dumps
+from .importer import quarantine_row
 from .privacy import SuppressionMatcher, clean_emails, email_hash, normalize_email_key
 from .runs import Progress, RunState
 from .store import Store, utc_now
@@ -274,22 +272,8 @@ def _row(
 
 
 def _quarantined(path: Path, record: Record, reason: str, state: RunState) -> dict[str, Any]:
-    raw = record.raw
-    if not raw and record.cells is not None:
-        line = io.StringIO()
-        csv.writer(line, lineterminator="").writerow(record.cells)
-        raw = line.getvalue()
-    elif not raw and record.values is not None:
-        raw = dumps(record.values)
-    raw = raw.encode("utf-8", "backslashreplace").decode("utf-8")
-    # The importer's key: a broken line of a file both imported and read for signals
-    # (a CRM export) is one quarantine row.
-    key = hashlib.sha1(
-        f"{path.name}\x1f{record.row}\x1f{reason}\x1f{raw}".encode(), usedforsecurity=False
-    ).hexdigest()[:20]
     state.add("quarantined")
-    return {"id": key, "source": path.name, "row": record.row, "field": None,
-            "reason": reason, "raw": raw, "run_id": state.run_id, "created_at": utc_now()}
+    return quarantine_row(path.name, record, reason, state.run_id, utc_now())
 
 
 def _flush(
