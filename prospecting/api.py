@@ -265,7 +265,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("source", "dedupe", "score", "sequence")
 
 
 def demo(
@@ -292,6 +292,9 @@ def demo(
                     config=config, progress=progress,
                 )
             )
+    from .crawl.localsite import crawl_demo_sites  # the demo websites, served on 127.0.0.1
+
+    report.reports.append(crawl_demo_sites(db_path, config=config, progress=progress))
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (

@@ -161,6 +161,7 @@ def extract_page(
     # id(card element) -> (the element, kept alive so its id stays its own; person index)
     cards: dict[int, tuple[Any, int]] = {}
     _people_from_jsonld(page, jsonld)
+    _people_from_tables(page, root, cards)
     _people_from_lines(page, lines, cards)
     _emails(page, root, lines, cards, site_domain)
     _phones(page, root, lines, cards, region)
@@ -241,33 +242,50 @@ def _lines(root: Any) -> list[_Line]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _SKIP or not tag:
-                walker.skip_subtree()
-                # the tail still belongs to the parent's flow
-                if el.tail:
-                    if block_of_parts[0] is None:
-                        block_of_parts[0] = stack[-1]
-                    parts.append(el.tail)
+                walker.skip_subtree()  # its tail is read at its "end" event
                 continue
-            if tag in _BLOCK:
+            if tag in _BLOCK or _card_part(el, tag):
                 flush()
                 stack.append(el)
+            elif tag in _INLINE_GAP and parts:
+                parts.append(" ")
             if el.text:
                 if block_of_parts[0] is None:
                     block_of_parts[0] = stack[-1]
                 parts.append(el.text)
         else:
-            if tag in _BLOCK:
+            if len(stack) > 1 and stack[-1] is el:
                 flush()
-                if len(stack) > 1 and stack[-1] is el:
-                    stack.pop()
-            elif tag in ("a", "span", "strong", "b", "em", "i", "small") and parts:
-                parts.append(" ") if tag == "a" else None
+                stack.pop()
+            elif tag in _BLOCK:
+                flush()
+            elif tag in _INLINE_GAP and parts:
+                parts.append(" ")
             if el.tail and el is not body:
                 if block_of_parts[0] is None:
                     block_of_parts[0] = stack[-1]
                 parts.append(el.tail)
     flush()
     return lines
+
+
+_INLINE_GAP = word_set("a span img i small button label cite abbr sup sub time")
+_INLINE_PARTS = word_set("span a small strong b em i cite label")
+# Inline elements that card templates style as their own line: "name", "position"…
+_CARD_CLASS = re.compile(
+    r"(?i)name|title|role|position|job|fonction|poste|designation|subtitle|desc|email|"
+    r"phone|tel|function|funktion|bio|meta|member|person|people|team"
+)
+_NAME_PART_CLASS = re.compile(r"(?i)first|last|given|family|prenom|vorname|nachname")
+
+
+def _card_part(el: Any, tag: str) -> bool:
+    if tag not in _INLINE_PARTS:
+        return False
+    cls = el.get("class")
+    return bool(cls) and _CARD_CLASS.search(cls) is not None and not _NAME_PART_CLASS.search(
+        cls
+    )
 
 
 def _classes(el: Any) -> str:
@@ -432,6 +450,15 @@ def _people_from_lines(
                 title = _clean_title(line.text)
                 used.add(other)
                 break
+        if title is None and page.people_page and index + 1 < len(lines) and (
+            block.tag not in ("h1", "th")
+        ):
+            line = lines[index + 1]
+            if line.block.tag != "th" and _plain_label(line.text) and _close(
+                block, line.block, 3
+            ):
+                title = _clean_title(line.text)
+                used.add(index + 1)
         if title is None and not page.people_page:
             continue
         if title and _testimonial(title, block):
@@ -485,8 +512,6 @@ def _people_from_lines(
     # Team pages: names repeated in the same structure, without a role line each.
     groups: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
     for index, name in candidates:
-        if index in used:
-            continue
         block = lines[index].block
         if _in_skipped_container(block):
             continue
@@ -498,13 +523,90 @@ def _people_from_lines(
         if len(members) < 3:
             continue
         for index, name in members:
+            if index in used:
+                continue
             title = _heading_before(lines, index)
             person = _add_person(page, name, title, "list")
             _set_card(cards, _card_of(lines[index].block, name_blocks), person)
 
 
+def _plain_label(text: str) -> bool:
+    """A short line that may be a role nobody listed (Konstrukteur, Paysagiste)."""
+    if not 3 <= len(text) <= 60 or any(c.isdigit() for c in text) or "@" in text:
+        return False
+    if "http" in text or not text[:1].isupper() or looks_like_name(text):
+        return False
+    words = re.findall(r"[\w'-]+", fold(text))
+    if not 1 <= len(words) <= 6:
+        return False
+    return not all(w in NOT_NAME_WORDS and w not in ROLE_WORDS for w in words) and not any(
+        w in _NOT_ROLES for w in words
+    )
+
+
+_NOT_ROLES = word_set(
+    "linkedin email e-mail mail twitter bio profil profile vcard more plus lire read voir "
+    "view contact kontakt contacter telephone phone tel website site"
+)
+
+
 def _set_card(cards: dict[int, tuple[Any, int]], card: Any, person: int) -> None:
     cards[id(card)] = (card, person)
+
+
+_NAME_HEADER = re.compile(r"(?i)^(?:nom|name|namen?|mitarbeiter(?:in)?|ansprechpartner(?:in)?|"
+                          r"person|personne|membre|member|pr[ée]nom nom|nom pr[ée]nom)\b")
+_TITLE_HEADER = re.compile(r"(?i)^(?:fonction|function|funktion|titre|title|poste|position|"
+                           r"r[ôo]le|job|qualit[ée]|statut|status|grade|aufgabe|bereich|"
+                           r"t[äa]tigkeit|position)\b")
+
+
+def _cell_text(cell: Any) -> str:
+    texts = [t.strip() for t in cell.itertext() if t.strip()]
+    return " ".join(texts[0].split()) if texts else ""
+
+
+def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> None:
+    """Staff tables: a name column, often a role column (from the header or the cells)."""
+    for table in root.iter("table"):
+        rows = [r for r in table.iter("tr")]
+        if len(rows) < 2 or _in_skipped_container(table):
+            continue
+        grid = [[c for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")]
+                for r in rows]
+        header = [_cell_text(c) for c in grid[0]]
+        name_col = next((i for i, h in enumerate(header) if _NAME_HEADER.match(h)), None)
+        title_col = next((i for i, h in enumerate(header) if _TITLE_HEADER.match(h)), None)
+        body = grid[1:] if name_col is not None else grid
+        if name_col is None:
+            width = max(len(r) for r in grid)
+            counts = [sum(1 for r in grid if i < len(r) and looks_like_name(_cell_text(r[i])))
+                      for i in range(width)]
+            best = max(range(width), key=lambda i: counts[i]) if width else 0
+            if not width or counts[best] < 2 or counts[best] * 2 < len(grid):
+                continue
+            name_col = best
+            titles = [sum(1 for r in grid if i < len(r) and looks_like_title(_cell_text(r[i])))
+                      for i in range(width)]
+            others = [i for i in range(width) if i != name_col]
+            title_col = max(others, key=lambda i: titles[i]) if others else None
+            if title_col is not None and titles[title_col] == 0:
+                title_col = None
+        for row in body:
+            if name_col >= len(row):
+                continue
+            name = looks_like_name(_cell_text(row[name_col]))
+            if not name:
+                continue
+            title = None
+            if title_col is not None and title_col < len(row):
+                text = " ".join(row[title_col].text_content().split())
+                if text and len(text) <= 90 and "@" not in text and sum(
+                    c.isdigit() for c in text
+                ) < 5:
+                    title = _clean_title(text)
+            person = _add_person(page, name, title, "table")
+            _set_card(cards, row[0].getparent(), person)
 
 
 def _heading_before(lines: list[_Line], index: int) -> str | None:
@@ -736,6 +838,10 @@ def _emails(
             for part in re.split(r"[,;]", target):
                 if part.strip():
                     _add_email(page, part.strip(), "mailto", _person_of(a, cards), site_domain)
+        elif "linkedin.com/in/" in href:
+            person = _person_of(a, cards)
+            if person is not None and not page.people[person].linkedin_url:
+                page.people[person].linkedin_url = href.split("?", 1)[0]
         elif "/cdn-cgi/l/email-protection#" in href:
             decoded = decode_cfemail(href.rsplit("#", 1)[1])
             if decoded:

@@ -119,6 +119,16 @@ NOT_NAME_WORDS = word_set(
     etudiant intern stagiaire assistant assistante head lead officer partner associe
     charge chargee consultant developer developpeur designer analyst coordinator
     coordinatrice coordinateur administrateur administratrice member membre
+    ihre ihr ihren sie wir uns unserem unseren ansprechpartner ansprechpartnerin leistungen
+    produkte referenzen karriere aktuelles neuigkeiten startseite datenschutz anfahrt
+    metiers realisations mot nouvelles actus agenda espace presentation engagements
+    engagement publications publication seminaires colloque theses these soutenances
+    offres emploi partenariats financeurs adherer adhesion dons benevolat stages stage
+    get involved programs program donate support board governance annual reports impact
+    stories story careers openings latest featured upcoming past recent related popular
+    quick links useful liens utiles plan acces horaires tarifs prix pricing features
+    customers case studies studies overview platform integrations docs documentation
+    api status community forum download downloads demo trial free sign up in out
     """)
 
 # Ancestors whose names are never people on their own: navigation, forms, quotes.
