@@ -921,7 +921,9 @@ def _phones(
             continue
         for match in _PHONE_CANDIDATE.finditer(text):
             candidate = match.group(0).strip()
-            if _DATE_LIKE.match(candidate) or _VERSION_LIKE.match(candidate):
+            if _DATE_LIKE.match(candidate) or (
+                _VERSION_LIKE.match(candidate) and sum(c.isdigit() for c in candidate) < 9
+            ):
                 continue
             before = text[max(0, match.start() - 30) : match.start()]
             if _ID_LABELS.search(before):

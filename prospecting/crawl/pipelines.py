@@ -261,11 +261,11 @@ def store_site(
     def add(entity: str, url: str, fact: Fact) -> None:
         by_source.setdefault((entity, url), []).append(fact)
 
-    home = event.get("home_url")
+    home = event.get("home_source") or event.get("home_url")
     if home and event.get("pages"):
         if domain:
             add(company_id, home, ("domain", domain))
-        add(company_id, home, ("website", home if domain else target.url))
+        add(company_id, home, ("website", home))
     for fieldname, value, url in event.get("company", []):
         add(company_id, url, (fieldname, str(value)))
     people = 0

@@ -27,7 +27,9 @@ from prospecting.importer import registered_domain
 from .extract import Page, fold
 from .words import word_set
 
-__all__ = ["SiteFacts", "canonical_url", "link_score", "refusal", "site_domain_of"]
+__all__ = [
+    "SiteFacts", "canonical_url", "link_score", "refusal", "site_domain_of", "source_url",
+]
 
 # Company fields with one value: the value most pages agree on is stated.
 SINGLE_FIELDS = word_set(
@@ -163,6 +165,19 @@ def _word_in(word: str, text: str) -> bool:
     return index != -1 and (index == 0 or not text[index - 1].isalnum())
 
 
+def source_url(page: Page) -> str:
+    """The URL facts of ``page`` are stated from: its canonical URL when it declares one on
+    its own site (or is served from an address with no domain, as a mirror or a local
+    copy is), else the URL it was fetched from. Stable across http/https, www and
+    tracking variants, so a re-crawl restates the same sources."""
+    if page.canonical and page.canonical.startswith(("http://", "https://")):
+        fetched = site_domain_of(page.url)
+        declared = site_domain_of(page.canonical)
+        if declared and (fetched is None or fetched == declared):
+            return canonical_url(page.canonical)
+    return page.url
+
+
 @dataclass
 class _Person:
     name: str
@@ -181,7 +196,7 @@ class SiteFacts:
         self.emails: dict[str, dict[str, Any]] = {}
         self.phones: dict[str, dict[str, Any]] = {}
         self.canonical: Counter[str] = Counter()
-        self.home_url: str | None = None
+        self.home_source: str | None = None
 
     @staticmethod
     def _keep(held: dict[Any, str], key: Any, url: str) -> None:
@@ -190,7 +205,9 @@ class SiteFacts:
 
     def add(self, page: Page) -> None:
         self.pages += 1
-        url = page.url
+        url = source_url(page)
+        if self.home_source is None:
+            self.home_source = url  # the first page read is the home page
         if page.canonical:
             domain = site_domain_of(page.canonical)
             if domain:
@@ -230,6 +247,8 @@ class SiteFacts:
             if phone.person is not None and held_phone["person"] is None:
                 held_phone["person"] = keys[phone.person]
         for fact in dict.fromkeys(page.company):
+            if fact[0] == "careers_url":
+                fact = ("careers_url", url)
             self.company_pages[fact] += 1
             self._keep(self.company, fact, url)
 

@@ -322,6 +322,7 @@ class SiteSpider(scrapy.Spider):
             "pages": site.facts.pages if self.extract else site.scheduled,
             "requested": site.scheduled,
             "home_url": site.home_url,
+            "home_source": site.facts.home_source,
             "domain": domain,
             "failures": site.failures,
             "counts": site.counts,
