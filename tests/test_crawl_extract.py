@@ -216,7 +216,8 @@ def test_no_people_from_navigation_headings_or_testimonials():
       <nav><a href="/">Nos Services</a><a href="/a">Jean Dupont</a></nav>
       <h2>Nos Valeurs</h2><p>Engagement et qualité</p>
       <h2>Digital Strategy</h2><p>We help you grow.</p>
-      <blockquote>“Great partner to work with.” <cite>Jane Doe, CEO at Other Corp</cite></blockquote>
+      <blockquote>“Great partner to work with.”
+        <cite>Jane Doe, CEO at Other Corp</cite></blockquote>
       <div class="testimonial"><p>Jamie Ortega</p><p>COO at Fresh Basket Co.</p></div>
     """, lang="en", title="Home")
     assert extract_page(html, "https://acme.example/").people == []
@@ -281,7 +282,8 @@ def test_german_impressum_and_other_countries():
 def test_signals_careers_technologies_language():
     html = doc("""
       <h1>Careers</h1><ul><li><a href="/careers/data-engineer">Data Engineer</a></li>
-      <li><a href="/careers/designer">Product Designer</a></li><li><a href="/about">About</a></li></ul>
+      <li><a href="/careers/designer">Product Designer</a></li>
+      <li><a href="/about">About</a></li></ul>
     """, lang="en-GB", head=(
         '<meta name="generator" content="WordPress 6.4">'
         '<script src="https://www.googletagmanager.com/gtm.js?id=1"></script>'

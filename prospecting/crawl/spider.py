@@ -372,6 +372,12 @@ def _reason(failure: Failure) -> str:
         return "connection refused"
     text = str(error)
     name = type(error).__name__
+    if "Timeout" in name or "TimedOut" in name:
+        return "timeout"
+    if "Refused" in name:
+        return "connection refused"
+    if "DNS" in name or "Resolve" in name:
+        return "DNS lookup failed"
     if "maxsize" in text.lower() or "max size" in text.lower() or "larger than" in text:
         return "too large"
     if "Cancel" in name:
