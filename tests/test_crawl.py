@@ -16,15 +16,10 @@ import time
 from pathlib import Path
 
 from .conftest import dump
-from .servers.http_site import (
-    big_page,
-    calendar_trap,
-    crawl_config,  # noqa: F401 - fixture
-    page,
-    robots_503,
-    site_factory,  # noqa: F401 - fixture
-    slow,
-)
+from .servers.http_site import big_page, calendar_trap, page, robots_503, slow
+
+# The fixtures ``site_factory`` (websites on 127.0.0.1) and ``crawl_config`` (fast settings).
+pytest_plugins = ["tests.servers.http_site"]
 
 ACME = {
     "index.html": page(
@@ -195,7 +190,7 @@ def test_kill_9_then_rerun_ends_in_the_same_state(db, site_factory, crawl_config
     proc.wait()
     subprocess.run(command, env=env, check=False, capture_output=True, timeout=120)
     clean = tmp_path / "clean.db"
-    subprocess.run([exe, "crawl", str(clean)] + command[3:], env=env, check=False,
+    subprocess.run([exe, "crawl", str(clean), *command[3:]], env=env, check=False,
                    capture_output=True, timeout=120)
 
     def state(path: Path) -> list:
