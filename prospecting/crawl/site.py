@@ -84,6 +84,7 @@ def site_domain_of(url: str) -> str | None:
 class Guard:
     """Per-site counters behind the trap rules."""
 
+    shape_cap: int = 50  # pages of one URL shape (/news/N); the spider scales it
     calendar: int = 0
     shapes: Counter[str] = field(default_factory=Counter)
     variants: Counter[str] = field(default_factory=Counter)
@@ -123,7 +124,7 @@ def refusal(url: str, guard: Guard, *, max_url_length: int = 2083) -> str | None
         return "too many query-string variants"
     shape = re.sub(r"\d+", "N", path) + ("?" + "&".join(sorted(k for k, _ in query))
                                          if query else "")
-    if guard.shapes[shape] >= 50:
+    if guard.shapes[shape] >= guard.shape_cap:
         return "too many pages of one shape"
     guard.shapes[shape] += 1
     if query:

@@ -133,7 +133,7 @@ class SiteSpider(scrapy.Spider):
                 key=target["key"], start_url=url, country=target.get("country"),
                 netloc=netloc, domains={domain} if domain else set(),
                 max_pages=job["max_pages"], default_scheme=bool(target.get("default_scheme")),
-                facts=SiteFacts(url),
+                facts=SiteFacts(url), guard=Guard(shape_cap=max(50, job["max_pages"] // 5)),
             )
 
     # -- starting ------------------------------------------------------------------------
