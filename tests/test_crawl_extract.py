@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -333,3 +334,87 @@ def test_trap_rules():
 def test_extraction_never_raises(text):
     extract_page(text, "https://acme.example/")
     extract_page(f"<html><body><p>{text}</p></body></html>", "https://acme.example/equipe")
+
+
+# -- pages shaped like real sites (tests/fixtures/crawl) ----------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "crawl"
+
+
+def read_site(pages: dict[str, str], domain: str) -> dict:
+    site = SiteFacts(next(iter(pages)))
+    for url, name in pages.items():
+        site.add(extract_page((FIXTURES / name).read_text("utf-8"), url))
+    result = site.result(domain)
+    company = {(f, v) for f, v, _ in result["company"]}
+    staff = {}
+    for facts in result["people"]:
+        values = {}
+        for f, v, _ in facts:
+            values.setdefault(f, set()).add(v)
+        staff[next(iter(values["full_name"]))] = values
+    return {"company": company, "people": staff}
+
+
+def test_french_association():
+    found = read_site({
+        "https://amisduvieuxlavoir.fr/mentions-legales/": "fr_association_mentions.html",
+        "https://amisduvieuxlavoir.fr/le-bureau/": "fr_association_bureau.html",
+    }, "amisduvieuxlavoir.fr")
+    company, staff = found["company"], found["people"]
+    assert {v for f, v in company if f == "email"} == {
+        "contact@amisduvieuxlavoir.fr", "rgpd@amisduvieuxlavoir.fr",
+        "amisduvieuxlavoir@gmail.com"}
+    assert ("third_party_email", "bonjour@studiopixel.fr") in company
+    # The host's phone and SIREN (o2switch) are not the association's.
+    assert {v for f, v in company if f == "phone"} == {"+33476381234", "+33671234567"}
+    assert {("siret", "81234567600017"), ("siren", "812345676"), ("rna", "W381012345"),
+            ("legal_form", "Association loi 1901"), ("city", "Saint-Marcellin")} <= company
+    assert set(staff) == {
+        "Françoise Delorme", "Bernard Chapuis", "Monique Garcin", "Alain Rey", "Gérard Blanc",
+        "Sylvie Roux", "Patrick Morel", "Nadine Faure", "Joël Perrin"}
+    assert staff["Françoise Delorme"]["email"] == {"francoise.delorme@amisduvieuxlavoir.fr"}
+
+
+def test_german_impressum_with_obfuscated_addresses():
+    found = read_site({"https://www.holzwerk-bauer.de/impressum/": "de_impressum.html"},
+                      "holzwerk-bauer.de")
+    company, staff = found["company"], found["people"]
+    assert {v for f, v in company if f == "email"} == {
+        "info@holzwerk-bauer.de", "datenschutz@holzwerk-bauer.de"}
+    assert {v for f, v in company if f == "phone"} == {"+49712134560", "+497121345699"}
+    assert {("vat", "DE812345673"), ("hrb", "HRB 734512"),
+            ("register_court", "Amtsgericht Stuttgart")} <= company
+    assert set(staff) == {"Markus Bauer", "Stefanie Bauer-Lang", "Jürgen Schäfer"}
+    assert staff["Jürgen Schäfer"]["email"] == {"j.schaefer@holzwerk-bauer.de"}
+    assert staff["Markus Bauer"]["title"] == {"Geschäftsführer"}
+
+
+def test_us_nonprofit_staff_and_board():
+    found = read_site({"https://www.riverbendliteracy.org/about/staff/":
+                       "us_nonprofit_staff.html"}, "riverbendliteracy.org")
+    company, staff = found["company"], found["people"]
+    assert set(staff) == {
+        "Maria Lopez", "DeShawn Carter", "Emily Nguyen", "Robert Hughes", "Linda Park",
+        "Samuel O'Brien", "Angela Rossi", "Tom Becker"}
+    assert staff["Samuel O'Brien"]["title"] == {"Secretary"}
+    assert staff["Maria Lopez"]["email"] == {"mlopez@riverbendliteracy.org"}
+    assert staff["Maria Lopez"]["phone"] == {"+16145550148"}
+    assert staff["DeShawn Carter"]["email"] == {"dcarter@riverbendliteracy.org"}
+    # The main line is also printed outside Maria's card: it is the organisation's too.
+    assert ("phone", "+16145550148") in company
+    assert {("email", "info@riverbendliteracy.org"), ("ein", "31-1234567"),
+            ("name", "Riverbend Literacy Coalition")} <= company
+
+
+def test_french_research_lab_members():
+    found = read_site({"https://lisc.univ-exemple.fr/membres": "fr_lab_members.html"},
+                      "univ-exemple.fr")
+    staff = found["people"]
+    assert set(staff) == {
+        "Sophie Durand", "Marc Petit", "Julien Leroy", "Thi Mai Nguyen", "Élise Bernard",
+        "Antoine Moreau", "Fatima El Amrani", "Lucas Girard", "Yuki Tanaka", "Nathalie Colin"}
+    assert staff["Sophie Durand"]["email"] == {"sophie.durand@lisc.univ-exemple.fr"}
+    assert staff["Sophie Durand"]["phone"] == {"+33476512345"}
+    assert staff["Yuki Tanaka"]["title"] == {"Doctorants"}
+    assert "Pierre Lemaire" not in staff  # a seminar's speaker

@@ -50,6 +50,7 @@ __all__ = [
     "PagePerson",
     "PagePhone",
     "decode_cfemail",
+    "decode_typo3",
     "extract_page",
     "fold",
     "legal_ids",
@@ -85,6 +86,7 @@ class PagePhone:
     raw: str
     method: str
     person: int | None = None
+    loose: bool = False  # also printed outside any person's card
 
 
 @dataclass
@@ -114,6 +116,7 @@ class Page:
     legal_page: bool = False
     careers_page: bool = False
     nofollow: bool = False  # <meta name="robots" content="nofollow">
+    home_page: bool = False
 
 
 @dataclass
@@ -154,6 +157,7 @@ def extract_page(
     page.people_page = _has_word(path, PEOPLE_PAGE_WORDS) or _has_word(heading, PEOPLE_PAGE_WORDS)
     page.legal_page = _has_word(path, LEGAL_PAGE_WORDS) or _has_word(heading, LEGAL_PAGE_WORDS)
     page.careers_page = _has_word(path, CAREERS_WORDS)
+    page.home_page = path.strip("/") in ("", "index.html", "index.php", "fr", "en", "de")
     region = (country or _lang_region(page.lang) or "").upper() or None
 
     jsonld = _jsonld(root)
@@ -162,9 +166,10 @@ def extract_page(
     cards: dict[int, tuple[Any, int]] = {}
     _people_from_jsonld(page, jsonld)
     _people_from_tables(page, root, cards)
-    _people_from_lines(page, lines, cards)
+    hosting = _hosting_lines(lines)
+    _people_from_lines(page, lines, cards, hosting)
     _emails(page, root, lines, cards, site_domain)
-    _phones(page, root, lines, cards, region)
+    _phones(page, root, lines, cards, region, hosting)
     _company(page, root, jsonld, lines, base)
     _links(page, root, base)
     _signals(page, root, jsonld)
@@ -241,9 +246,13 @@ def _lines(root: Any) -> list[_Line]:
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if tag in _SKIP or not tag:
+            if tag in _SKIP or not tag or _hidden(el):
                 walker.skip_subtree()  # its tail is read at its "end" event
                 continue
+            if tag == "img":
+                alt = (el.get("alt") or "").strip().lower()
+                if alt in ("@", "at", "(at)", "[at]", "arobase"):
+                    parts.append("@")  # an address whose @ is a picture
             if tag in _BLOCK or _card_part(el, tag):
                 flush()
                 stack.append(el)
@@ -269,7 +278,7 @@ def _lines(root: Any) -> list[_Line]:
     return lines
 
 
-_INLINE_GAP = word_set("a span img i small button label cite abbr sup sub time")
+_INLINE_GAP = word_set("a img button label")
 _INLINE_PARTS = word_set("span a small strong b em i cite label")
 # Inline elements that card templates style as their own line: "name", "position"…
 _CARD_CLASS = re.compile(
@@ -277,6 +286,17 @@ _CARD_CLASS = re.compile(
     r"phone|tel|function|funktion|bio|meta|member|person|people|team"
 )
 _NAME_PART_CLASS = re.compile(r"(?i)first|last|given|family|prenom|vorname|nachname")
+
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(el: Any) -> bool:
+    """Text a visitor never sees: ``display:none`` decoys inside addresses, hidden blocks."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
 def _card_part(el: Any, tag: str) -> bool:
@@ -318,7 +338,7 @@ _CIVILITY = re.compile(
 _PARTICLES = word_set(
     "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben")
 _NAME_WORD = re.compile(
-    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+(?:['’][A-Za-zÀ-ÿ]+)?"
+    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+)?(?:['’][A-Za-zÀ-ÿ]+)?"
     r"|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.|(?:[dDlL]['’]|O['’]|Mc|Mac)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)"
     r"(?:-(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.))*\Z"
 )
@@ -418,34 +438,46 @@ _LEGAL_REPRESENTATIVE = re.compile(
     r"g[ée]rant|directeur de (?:la )?publication|directrice de (?:la )?publication|"
     r"responsable de (?:la )?publication|responsable (?:de la )?r[ée]daction|"
     r"inhaber(?:in)?|gesch[äa]ftsf[üu]hr(?:er|erin|ung)|vorstand|publisher|"
-    r"verantwortlich)",
+    r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire)",
     re.IGNORECASE,
 )
-_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&)\s*")
+_NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\s)\s*")
 
 
 def _people_from_lines(
-    page: Page, lines: list[_Line], cards: dict[int, tuple[Any, int]]
+    page: Page, lines: list[_Line], cards: dict[int, tuple[Any, int]],
+    hosting: set[int] | None = None,
 ) -> None:
+    hosting = hosting or set()
+    # Names in cards, inline lists and tables are a team's; elsewhere (news, blog posts,
+    # event pages) they are as often guests, speakers or clients.
+    staff_page = page.people_page or page.legal_page or page.home_page
     candidates: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
+        if index in hosting:
+            continue
         name = looks_like_name(line.text)
         if name:
             candidates.append((index, name))
     name_blocks = {id(lines[i].block) for i, _ in candidates}
     used: set[int] = set()
+    name_led: dict[int, str] = dict(candidates)
     # A name line with a role line right after (or before) it, in the same card.
-    for index, name in candidates:
+    for index, name in candidates if staff_page else ():
         block = lines[index].block
         if _in_skipped_container(block):
             continue
         title = None
         for other in (index + 1, index - 1, index + 2):
-            if not 0 <= other < len(lines) or other in used:
+            if not 0 <= other < len(lines) or other in used or other in hosting:
                 continue
             line = lines[other]
             if id(line.block) in name_blocks and other != index:
                 continue
+            if line.block.tag in _HEADINGS and block.tag not in _HEADINGS:
+                continue  # a heading after a list item opens the next section
+            if looks_like_name(_SPLIT_INLINE.split(line.text, maxsplit=1)[0]):
+                continue  # "Samuel O'Brien, Secretary" is someone else's line
             if looks_like_title(line.text) and _close(block, line.block):
                 title = _clean_title(line.text)
                 used.add(other)
@@ -454,64 +486,86 @@ def _people_from_lines(
             block.tag not in ("h1", "th")
         ):
             line = lines[index + 1]
-            if line.block.tag != "th" and _plain_label(line.text) and _close(
+            if line.block.tag not in ("th", *_HEADINGS) and _plain_label(line.text) and _close(
                 block, line.block, 3
             ):
                 title = _clean_title(line.text)
                 used.add(index + 1)
-        if title is None and not page.people_page:
-            continue
-        if title and _testimonial(title, block):
-            continue
         if title is None:
             continue  # name-only items are read below, when they repeat
+        if _testimonial(title, block):
+            continue
         person = _add_person(page, name, title, "card")
         used.add(index)
         _set_card(cards, _card_of(block, name_blocks), person)
     # One line holding both: "Jean Dupont, CEO", "Jean Dupont – Fondatrice", "Name (Role)".
     for index, line in enumerate(lines):
-        if index in used or len(line.text) > 120:
+        if not staff_page or index in used or index in hosting or len(line.text) > 120:
             continue
         pieces = _SPLIT_INLINE.split(line.text, maxsplit=1)
         if len(pieces) != 2:
             continue
         name = looks_like_name(pieces[0])
-        if not name or not looks_like_title(pieces[1]):
+        if not name:
             continue
-        role_first = None
-        if _in_skipped_container(line.block) or _testimonial(pieces[1], line.block):
+        role = pieces[1].strip()
+        if not (looks_like_title(role) or (page.people_page and _plain_label(
+            role.rstrip(")")
+        ))):
             continue
-        if not (page.people_page or page.legal_page) and line.text.lstrip()[:1] in "—–-\"“«":
+        if _in_skipped_container(line.block) or _testimonial(role, line.block):
             continue
-        person = _add_person(page, name, role_first or _clean_title(pieces[1]), "inline")
+        if line.text.lstrip()[:1] in "—–-\"“«":
+            continue  # a quotation's signature
+        person = _add_person(page, name, _clean_title(role), "inline")
         used.add(index)
+        name_led[index] = name
         _set_card(cards, _card_of(line.block, name_blocks), person)
-    # "Directeur de la publication : Jean Dupont", "Geschäftsführer: Max Mustermann".
+    # "Directeur de la publication : Jean Dupont", "Geschäftsführer: Max Mustermann",
+    # and the same with the name on the next line.
     for index, line in enumerate(lines):
-        if index in used or len(line.text) > 200:
+        if index in used or index in hosting or len(line.text) > 200:
             continue
         match = _ROLE_LABEL.match(line.text)
-        if not match:
+        if match:
+            role, names = match.group("role").strip(), match.group("names")
+        elif line.text.endswith(":") and index + 1 < len(lines) and 3 < len(line.text) < 80:
+            role, names = line.text[:-1].strip(), lines[index + 1].text
+        else:
             continue
-        role = match.group("role").strip()
         if not (looks_like_title(role) or _LEGAL_REPRESENTATIVE.search(role)):
             continue
         found = False
-        for chunk in _NAME_SEPARATORS.split(match.group("names")):
+        for chunk in _NAME_SEPARATORS.split(names):
             chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(" .")
             name = looks_like_name(chunk)
             if name:
                 title = None if re.match(
-                    r"(?i)vertreten|repr[ée]sent|represented", role) else _clean_title(role)
+                    r"(?i)vertreten|repr[ée]sent|represented|verantwortlich", role
+                ) else _clean_title(role)
                 _add_person(page, name, title, "label")
                 found = True
+            elif not match:
+                break  # the next line holds an address, not more names
         if found:
             used.add(index)
     if not page.people_page:
         return
+    # Team pages: "Gérard Blanc, Sylvie Roux, Patrick Morel et Joël Perrin."
+    for index, line in enumerate(lines):
+        if index in used or index in name_led or len(line.text) > 400:
+            continue
+        chunks = [c.strip(" .") for c in _NAME_SEPARATORS.split(line.text)]
+        names = [looks_like_name(c) for c in chunks if c]
+        if len(names) >= 3 and all(names) and not _in_skipped_container(line.block):
+            title = _heading_before(lines, index)
+            for name in names:
+                assert name is not None
+                _add_person(page, name, title, "list")
+            used.add(index)
     # Team pages: names repeated in the same structure, without a role line each.
     groups: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
-    for index, name in candidates:
+    for index, name in sorted(name_led.items()):
         block = lines[index].block
         if _in_skipped_container(block):
             continue
@@ -773,6 +827,7 @@ _SPACED = re.compile(
     r"([\w-]{1,63}(?:(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[\w-]{1,63})*"
     r"(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[^\W\d_]{2,24})(?![\w-])"
 )
+_SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+(?:\.|\s*[\[(]))")
 _SPACED_DOT = re.compile(r"\s+(?:dot|DOT|Dot|point|punkt)\s+")
 _LOCAL_WORDS = word_set(
     "us me them you him her it this that visit look available here online now home work "
@@ -792,6 +847,35 @@ def decode_cfemail(hex_text: str) -> str | None:
         return bytes(b ^ key for b in data[1:]).decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+_TYPO3_RANGES = ((0x2B, 0x3A), (0x40, 0x5A), (0x61, 0x7A))
+
+
+def decode_typo3(href: str) -> str | None:
+    """TYPO3's ``linkTo_UnCryptMailto('…')``: each character shifted within its range
+    (``+`` to ``:``, ``@`` to ``Z``, ``a`` to ``z``) by the site's offset; the offset that
+    gives ``mailto:`` is the one."""
+    match = re.search(r"UnCryptMailto\(\s*(?:%27|['\"])(.*?)(?:%27|['\"])", unquote(href),
+                      re.IGNORECASE)
+    if not match:
+        match = re.search(r"UnCryptMailto\(\s*['\"](.*?)['\"]", href, re.IGNORECASE)
+    if not match:
+        return None
+    coded = match.group(1).replace("\\/", "/").replace("\\", "")
+    for offset in range(-26, 27):
+        out = []
+        for char in coded:
+            code = ord(char)
+            for low, high in _TYPO3_RANGES:
+                if low <= code <= high:
+                    code = low + (code - low + offset) % (high - low + 1)
+                    break
+            out.append(chr(code))
+        text = "".join(out)
+        if text.lower().startswith("mailto:"):
+            return unquote(text[7:].split("?", 1)[0])
+    return None
 
 
 def _valid_email(value: str) -> str | None:
@@ -842,10 +926,18 @@ def _emails(
             person = _person_of(a, cards)
             if person is not None and not page.people[person].linkedin_url:
                 page.people[person].linkedin_url = href.split("?", 1)[0]
+        elif "uncryptmailto" in href.lower():
+            decoded = decode_typo3(href)
+            if decoded:
+                _add_email(page, decoded, "typo3", _person_of(a, cards), site_domain)
         elif "/cdn-cgi/l/email-protection#" in href:
             decoded = decode_cfemail(href.rsplit("#", 1)[1])
             if decoded:
                 _add_email(page, decoded, "cloudflare", _person_of(a, cards), site_domain)
+    for el in root.xpath("//*[contains(@style, 'bidi-override') or contains(@style, 'rtl')]"):
+        reversed_text = el.text_content()[::-1]
+        for match in _EMAIL.finditer(reversed_text):
+            _add_email(page, match.group(1), "reversed", _person_of(el, cards), site_domain)
     for el in root.xpath("//*[@data-cfemail]"):
         decoded = decode_cfemail(el.get("data-cfemail") or "")
         if decoded:
@@ -858,9 +950,9 @@ def _emails(
                            site_domain)
         lowered = text.lower()
         if not any(w in lowered for w in (" at ", "(at)", "[at]", "{at}", "arobase", "(@)",
-                                          "[@]", "<at>", " at", "ät")):
+                                          "[@]", "<at>", " at", "ät", " @ ")):
             continue
-        cleaned = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", text))
+        cleaned = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", _SPACED_AT.sub("@", text)))
         if cleaned != text:
             for match in _EMAIL.finditer(cleaned):
                 _add_email(page, match.group(1), "obfuscated", _person_of(line.block, cards),
@@ -903,21 +995,24 @@ def _add_phone(
         if held.value == check.e164:
             if held.person is None and person is not None:
                 held.person = person
+            elif person is None:
+                held.loose = True
             return
-    page.phones.append(PagePhone(check.e164, raw.strip(), method, person))
+    page.phones.append(PagePhone(check.e164, raw.strip(), method, person, person is None))
 
 
 def _phones(
-    page: Page, root: Any, lines: list[_Line], cards: dict[int, tuple[Any, int]], region: str | None
+    page: Page, root: Any, lines: list[_Line], cards: dict[int, tuple[Any, int]],
+    region: str | None, hosting: set[int],
 ) -> None:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href[:4].lower() == "tel:" or href[:7].lower() == "callto:":
             raw = unquote(href.split(":", 1)[1])
             _add_phone(page, raw, "tel", _person_of(a, cards), region)
-    for line in lines:
+    for index, line in enumerate(lines):
         text = line.text
-        if sum(c.isdigit() for c in text) < 6:
+        if index in hosting or sum(c.isdigit() for c in text) < 6:
             continue
         for match in _PHONE_CANDIDATE.finditer(text):
             candidate = match.group(0).strip()
@@ -1002,6 +1097,8 @@ _POSTCODE_CITY = re.compile(
     r"\b(\d{5})\s+([A-ZÀ-Ü][A-Za-zÀ-ÿ'’-]+(?:[ -][A-ZÀ-Üa-z][A-Za-zÀ-ÿ'’-]+){0,3})"
 )
 _LEGAL_FORMS = (
+    ("association loi 1901", "Association loi 1901"), ("association loi de 1901",
+                                                          "Association loi 1901"),
     ("SASU", "SASU"), ("SAS", "SAS"), ("SARL", "SARL"), ("EURL", "EURL"), ("SA", "SA"),
     ("SCOP", "SCOP"), ("SCIC", "SCIC"), ("SNC", "SNC"), ("GmbH & Co. KG", "GmbH & Co. KG"),
     ("GmbH", "GmbH"), ("UG (haftungsbeschränkt)", "UG"), ("AG", "AG"), ("e.V.", "e.V."),
@@ -1172,17 +1269,21 @@ def _company(page: Page, root: Any, nodes: list[dict[str, Any]], lines: list[_Li
                 continue
             _social(facts, href, person)
     # Identifiers: read on every page (footers carry them), checked by their algorithms.
-    text = _own_text(lines)
+    hosting = _hosting_lines(lines)
+    text = _own_text(lines, hosting)
     ids = legal_ids(text)
     facts.extend(ids)
     if page.legal_page:
         _legal_address(page, text)
-        for line in lines:
+        for index, line in enumerate(lines):
+            if index in hosting:
+                continue
             for form, label in _LEGAL_FORMS:
-                if re.search(rf"(?<![\w]){re.escape(form)}(?![\w])", line.text) and re.search(
-                    r"(?i)soci[ée]t[ée]|gesellschaft|company|firma|raison sociale|"
-                    r"forme juridique|rechtsform|capital", line.text
-                ):
+                if re.search(rf"(?i)(?<![\w]){re.escape(form)}(?![\w])", line.text) and (
+                    form.startswith("association") or re.search(
+                        r"(?i)soci[ée]t[ée]|gesellschaft|company|firma|raison sociale|"
+                        r"forme juridique|rechtsform|capital", line.text)
+                ) and (form.startswith("association") or form in line.text):
                     facts.append(("legal_form", label))
                     break
             else:
@@ -1201,20 +1302,25 @@ _PUBLISHER = re.compile(
 )
 
 
-def _own_text(lines: list[_Line]) -> str:
-    """The page's text without its hosting and credits sections (the host's SIREN, the
-    web agency's address), which legal notices print next to the company's own."""
-    kept: list[str] = []
+def _hosting_lines(lines: list[_Line]) -> set[int]:
+    """Lines of the hosting and credits sections (the host's SIREN and phone, the web
+    agency's address), which legal notices print next to the company's own."""
+    skipped: set[int] = set()
     skipping = False
-    for line in lines:
+    for index, line in enumerate(lines):
         if len(line.text) < 400 and _HOSTING.search(line.text):
             skipping = True
+            skipped.add(index)
             continue
         if skipping and (line.block.tag in _HEADINGS or _PUBLISHER.search(line.text)):
             skipping = False
-        if not skipping:
-            kept.append(line.text)
-    return "\n".join(kept)
+        if skipping:
+            skipped.add(index)
+    return skipped
+
+
+def _own_text(lines: list[_Line], hosting: set[int]) -> str:
+    return "\n".join(line.text for i, line in enumerate(lines) if i not in hosting)
 
 
 def _legal_address(page: Page, text: str) -> None:

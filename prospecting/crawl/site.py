@@ -242,11 +242,13 @@ class SiteFacts:
                 held_email["person"] = keys[email.person]
         for phone in page.phones:
             held_phone = self.phones.setdefault(phone.value, {"value": phone.value, "url": url,
-                                                              "person": None})
+                                                              "person": None, "loose": None})
             if url < held_phone["url"]:
                 held_phone["url"] = url
             if phone.person is not None and held_phone["person"] is None:
                 held_phone["person"] = keys[phone.person]
+            if phone.loose and (held_phone["loose"] is None or url < held_phone["loose"]):
+                held_phone["loose"] = url  # also printed outside any card: a shared line
         for fact in dict.fromkeys(page.company):
             if fact[0] == "careers_url":
                 fact = ("careers_url", url)
@@ -305,6 +307,8 @@ class SiteFacts:
             owner = phone["person"]
             if owner is not None and owner in people:
                 people[owner][("phone", phone["value"])] = phone["url"]
+                if phone["loose"]:
+                    company.append(["phone", phone["value"], phone["loose"]])
             else:
                 company.append(["phone", phone["value"], phone["url"]])
         return {
@@ -316,8 +320,20 @@ class SiteFacts:
         }
 
 
+_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe",
+                         "Ü": "ue"})
+
+
 def _name_locals(name: str) -> frozenset[str]:
-    """Local parts that spell this person's name: jean.dupont, jdupont, j.dupont…"""
+    """Local parts that spell this person's name: jean.dupont, jdupont, j.dupont…
+    (Schäfer as schafer and schaefer)."""
+    forms = _spellings(name)
+    if any(c in name for c in "äöüßÄÖÜ"):
+        forms |= _spellings(name.translate(_GERMAN))
+    return forms
+
+
+def _spellings(name: str) -> frozenset[str]:
     words = [re.sub(r"[^a-z]", "", w) for w in fold(name).replace("-", " ").split()]
     words = [w for w in words if w]
     if len(words) < 2:

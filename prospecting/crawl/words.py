@@ -66,7 +66,9 @@ ROLE_WORDS = word_set(
     sachbearbeiterin assistent assistentin engineer ingenieur ingenieure developer
     developpeur developpeuse designer consultant consultante analyst analyste scientist
     researcher chercheur chercheuse doctorant doctorante postdoc post-doctorant
-    post-doctorante postdoctoral professor professeur professeure maitre conferences
+    post-doctorante postdoctoral professor professeur professeure maitre maitresse
+    conferences gestionnaire hdr emerite emeritus ater vacataire lecturer ingenieure
+    konstrukteur meister meisterin geselle auszubildender azubi schreiner
     enseignant enseignante lecturer fellow student etudiant etudiante stagiaire intern
     technicien technicienne responsable charge chargee coordinator coordinateur
     coordinatrice coordonnateur coordonnatrice secretary secretaire secretaire-general
@@ -104,7 +106,7 @@ NOT_NAME_WORDS = word_set(
     gmbh ag kg ltd llc plc inc corp sasu eurl association foundation fondation institut
     institute universite university laboratoire laboratory lab labs group groupe street
     rue avenue boulevard place road strasse lyon marseille berlin munchen london
-    new york janvier fevrier mars avril mai juin juillet aout septembre octobre novembre
+    new york janvier fevrier mars avril juin juillet aout septembre octobre novembre
     decembre january february march july september october november
     december monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi
     jeudi vendredi samedi dimanche tel phone telephone fax email e-mail mail adresse address
