@@ -1114,7 +1114,7 @@ def _digits(text: str) -> str:
 def legal_ids(text: str) -> list[tuple[str, str]]:
     """Registration and tax identifiers printed in ``text``, each checked when it has a
     check digit (SIREN/SIRET Luhn, VAT, EIN prefix). Fields: siren, siret, vat, rcs, naf,
-    share_capital, hrb, hra, register_court, uk_company_number, ein, rna."""
+    share_capital, hrb (HRB or HRA number), register_court, uk_company_number, ein, rna."""
     from stdnum import luhn
     from stdnum.eu import vat as eu_vat
     from stdnum.us import ein as us_ein
@@ -1171,8 +1171,8 @@ def legal_ids(text: str) -> list[tuple[str, str]]:
     for match in _HR.finditer(text):
         kind, number, suffix = match.group(1), match.group(2), match.group(3)
         value = f"{kind} {number}" + (f" {suffix}" if suffix and suffix in ("B", "HB") else "")
-        add(("hrb" if kind == "HRB" else "hra", value))
-    if any(f in ("hrb", "hra") for f, _ in found) or "Amtsgericht" in text:
+        add(("hrb", value))  # the Handelsregister number, section A or B as printed
+    if any(f == "hrb" for f, _ in found) or "Amtsgericht" in text:
         for match in _COURT.finditer(text):
             add(("register_court", "Amtsgericht " + match.group(1).strip()))
             break

@@ -242,8 +242,10 @@ def _company_id(target: Target, store: Store, domain: str | None) -> str:
         if row:
             return str(row[0])
         return make_id("company", f"domain:{domain}")
-    host = urlsplit(target.url).netloc.lower()
-    return make_id("company", f"domain:{host}")
+    # An address with no domain (a local copy): the host and the site's folder.
+    parts = urlsplit(target.url)
+    folder = parts.path.rsplit("/", 1)[0]
+    return make_id("company", f"domain:{parts.netloc.lower()}{folder}")
 
 
 def store_site(

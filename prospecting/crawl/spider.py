@@ -62,6 +62,7 @@ class SiteState:
     counts: dict[str, int] = field(default_factory=dict)
     facts: SiteFacts | None = None
     home_url: str | None = None
+    prefix: str = "/"  # on a bare host (an IP address), the start URL's folder is the site
 
     def count(self, key: str) -> None:
         self.counts[key] = self.counts.get(key, 0) + 1
@@ -134,6 +135,7 @@ class SiteSpider(scrapy.Spider):
                 netloc=netloc, domains={domain} if domain else set(),
                 max_pages=job["max_pages"], default_scheme=bool(target.get("default_scheme")),
                 facts=SiteFacts(url), guard=Guard(shape_cap=max(50, job["max_pages"] // 5)),
+                prefix="/" if domain else (parts.path.rsplit("/", 1)[0] + "/"),
             )
 
     # -- starting ------------------------------------------------------------------------
@@ -224,6 +226,8 @@ class SiteSpider(scrapy.Spider):
             domain = site_domain_of(url)
             if host != site.netloc and (domain is None or domain not in site.domains):
                 return
+            if site.prefix != "/" and not urlsplit(url).path.startswith(site.prefix):
+                return
             if self.max_depth and depth > self.max_depth:
                 site.count("too_deep")
                 return
@@ -313,8 +317,8 @@ class SiteSpider(scrapy.Spider):
     def _finish(self, site: SiteState) -> None:
         site.finished = True
         assert site.facts is not None
-        start_domain = next((d for d in sorted(site.domains)), None)
-        domain = site.facts.domain(start_domain)
+        domain = site.facts.domain(site_domain_of(site.start_url) or next(
+            (d for d in sorted(site.domains)), None))
         event = {
             "event": "site",
             "site": site.key,
