@@ -153,7 +153,9 @@ def extract_page(
     page.title = _squash(title_el.text_content()) if title_el is not None else None
     path = fold(unquote(urlsplit(url).path))
     h1 = " ".join(_squash(h.text_content()) for h in root.iter("h1"))
-    heading = fold(f"{page.title or ''} {h1}")
+    # The title's first part: the site's name after " | " or " – " says nothing of the page.
+    own_title = re.split(r"\s[|–—·:-]\s|\s[|–—·]", page.title or "", maxsplit=1)[0]
+    heading = fold(f"{own_title} {h1}")
     page.people_page = _has_word(path, PEOPLE_PAGE_WORDS) or _has_word(heading, PEOPLE_PAGE_WORDS)
     page.legal_page = _has_word(path, LEGAL_PAGE_WORDS) or _has_word(heading, LEGAL_PAGE_WORDS)
     page.careers_page = _has_word(path, CAREERS_WORDS)
@@ -342,6 +344,10 @@ _NAME_WORD = re.compile(
     r"|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.|(?:[dDlL]['’]|O['’]|Mc|Mac)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)"
     r"(?:-(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.))*\Z"
 )
+_SUFFIXES = re.compile(
+    r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
+    r"J\.?D\.?|MSW|LCSW|HDR))+\s*$"
+)
 _SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—-]\s|\s\|\s|:\s|\()\s*")
 
 
@@ -352,6 +358,7 @@ def looks_like_name(text: str) -> str | None:
     if not 4 <= len(text) <= 60 or any(c.isdigit() for c in text) or "@" in text:
         return None
     text = _CIVILITY.sub("", text)
+    text = _SUFFIXES.sub("", text)
     words = text.replace("’", "'").split()
     if not 2 <= len(words) <= 5:
         return None
@@ -483,7 +490,7 @@ def _people_from_lines(
                 used.add(other)
                 break
         if title is None and page.people_page and index + 1 < len(lines) and (
-            block.tag not in ("h1", "th")
+            block.tag not in ("h1", "h2", "th")
         ):
             line = lines[index + 1]
             if line.block.tag not in ("th", *_HEADINGS) and _plain_label(line.text) and _close(

@@ -131,6 +131,10 @@ NOT_NAME_WORDS = word_set(
     quick links useful liens utiles plan acces horaires tarifs prix pricing features
     customers case studies studies overview platform integrations docs documentation
     api status community forum download downloads demo trial free sign up in out
+    council advisory committee trustees volunteers donors supporters alumni fellows
+    interns ambassadors friends coalition network alliance center centre initiative
+    project fund society club studio agency media meet our-team conseil-scientifique
+    scientifique scientific partenaire sponsor sponsors mecenes mecene adherents
     """)
 
 # Ancestors whose names are never people on their own: navigation, forms, quotes.
