@@ -16,7 +16,15 @@ import time
 from pathlib import Path
 
 from .conftest import dump
-from .servers.http_site import big_page, calendar_trap, page, robots_503, slow
+from .servers.http_site import (
+    big_page,
+    busy_then_ok,
+    calendar_trap,
+    forbidden,
+    page,
+    robots_503,
+    slow,
+)
 
 # The fixtures ``site_factory`` (websites on 127.0.0.1) and ``crawl_config`` (fast settings).
 pytest_plugins = ["tests.servers.http_site"]
@@ -200,3 +208,24 @@ def test_kill_9_then_rerun_ends_in_the_same_state(db, site_factory, crawl_config
 
     assert state(db) == state(clean)
     assert json.dumps(state(db))  # plain JSON facts
+
+
+def test_retry_after_is_honoured_and_refusing_sites_are_stopped(run, db, site_factory,
+                                                                crawl_config):
+    busy = site_factory({"index.html": page('<a href="/busy">Contact</a>')},
+                        route=busy_then_ok())
+    links = "".join(f'<a href="/p{i}">page {i}</a>' for i in range(20))
+    walled = site_factory({"index.html": page(links)}, route=forbidden)
+    result = crawl(run, db, busy.url, walled.url, config=crawl_config)
+    times = [t for path, t, _ in busy.log if path == "/busy"]
+    assert len(times) == 2
+    assert times[1] - times[0] >= 1.9
+    asked = [p for p in walled.paths if p.startswith("/p")]
+    assert 5 <= len(asked) <= 13  # what was in flight when the fifth refusal came
+    assert result.exit_code == 1
+    with sqlite3.connect(db) as conn:
+        reasons = [r[0] for r in conn.execute("SELECT reason FROM quarantine")]
+    assert "5 requests refused in a row (HTTP 403): site stopped for this run" in reasons
+    assert "hello@busy.example" in {
+        v for (v,) in sqlite3.connect(db).execute(
+            "SELECT value FROM observations WHERE field = 'email'")}

@@ -38,6 +38,8 @@ __all__ = ["SiteSpider", "scrapy_settings"]
 ROBOTS_MAX_BYTES = 500 * 1024
 _ROBOTS_PRIORITY = 1000
 _BINARY_SHARE = 0.01
+MAX_REFUSALS = 5
+MAX_RETRY_AFTER_S = 3600.0
 
 
 @dataclass
@@ -63,6 +65,8 @@ class SiteState:
     facts: SiteFacts | None = None
     home_url: str | None = None
     prefix: str = "/"  # on a bare host (an IP address), the start URL's folder is the site
+    refusals: int = 0  # 403/429 answers in a row
+    retry_urls: set[str] = field(default_factory=set)
 
     def count(self, key: str) -> None:
         self.counts[key] = self.counts.get(key, 0) + 1
@@ -90,6 +94,8 @@ def scrapy_settings(job: dict[str, Any]) -> dict[str, Any]:
         "DOWNLOAD_WARNSIZE": min(crawl["max_page_bytes"], 1024 * 1024),
         "RETRY_ENABLED": crawl["retries"] > 0,
         "RETRY_TIMES": crawl["retries"],
+        # 429 is the spider's own: it waits as long as Retry-After says.
+        "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
         "REDIRECT_MAX_TIMES": 5,
         "METAREFRESH_MAXDELAY": 5,
         "DEPTH_LIMIT": 0,  # the spider keeps its own depth and page cap
@@ -249,7 +255,8 @@ class SiteSpider(scrapy.Spider):
                 continue
             site.scheduled += 1
             site.inflight += 1
-            meta = {"site": site.key, "page_depth": depth, "download_slot": site.netloc}
+            meta = {"site": site.key, "page_depth": depth, "download_slot": site.netloc,
+                    "retried_after": url in site.retry_urls}
             if site.delay:
                 meta["autothrottle_dont_adjust_delay"] = True
             yield scrapy.Request(url, callback=self._page, errback=self._page_failed,
@@ -270,6 +277,7 @@ class SiteSpider(scrapy.Spider):
             domain = site_domain_of(response.url)
             if domain:
                 site.domains.add(domain)
+        site.refusals = 0
         problem = _not_html(response)
         if problem:
             site.failures.append({"url": response.url, "reason": problem})
@@ -306,11 +314,45 @@ class SiteSpider(scrapy.Spider):
             site.default_scheme = False
             site.scheduled -= 1
             self._push(site, "http://" + request.url[len("https://"):], "", 0, home=True)
+        elif status in (403, 429, 503) and self._refused(site, request, failure, status):
+            pass  # retried later, or the site was stopped
         elif status is not None and 400 <= status < 500 and depth > 0:
             site.count("http_4xx")  # a broken link on the site, not a page we failed on
         else:
             site.failures.append({"url": request.url, "reason": reason})
         yield from self._fill(site)
+
+    def _refused(self, site: SiteState, request: scrapy.Request, failure: Failure,
+                 status: int) -> bool:
+        """429/503 with Retry-After: wait as told (up to an hour) and ask again, once.
+        Five refusals (403/429) in a row: the site is stopped for this run."""
+        if status in (403, 429):
+            site.refusals += 1
+            if site.refusals >= MAX_REFUSALS:
+                site.failures.append({"url": request.url, "reason": (
+                    f"{MAX_REFUSALS} requests refused in a row (HTTP {status}): site "
+                    "stopped for this run")})
+                site.frontier.clear()
+                return True
+        if status == 403 or request.meta.get("retried_after"):
+            return False
+        header = failure.value.response.headers.get(b"Retry-After")
+        wait = _retry_after(header.decode("latin-1") if header else None, status)
+        if wait is None:
+            return False
+        if wait > MAX_RETRY_AFTER_S:
+            site.failures.append({"url": request.url, "reason": (
+                f"HTTP {status} asking to wait {wait:.0f} s: site skipped for this run")})
+            site.frontier.clear()
+            return True
+        site.delay = max(site.delay or 0.0, wait)
+        self._slow_slot(site)
+        site.scheduled -= 1
+        site.count("retried_after")
+        heapq.heappush(site.frontier, (-2000, next(self.sequence), request.url,
+                                       request.meta.get("page_depth", 0)))
+        site.retry_urls.add(request.url)
+        return True
 
     # -- finishing -----------------------------------------------------------------------
 
@@ -340,6 +382,25 @@ class SiteSpider(scrapy.Spider):
         for site in self.sites.values():
             if not site.finished and reason == "finished":
                 self._finish(site)
+
+
+def _retry_after(value: str | None, status: int) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); a 429
+    without one waits 5 s, a 503 without one is an ordinary failure."""
+    if not value:
+        return 5.0 if status == 429 else None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 5.0 if status == 429 else None
+    import time
+
+    return max(0.0, when.timestamp() - time.time())
 
 
 def _not_html(response: Response) -> str | None:

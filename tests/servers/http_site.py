@@ -4,6 +4,8 @@ Built on :class:`prospecting.crawl.localsite.SiteServer` (the demo's server): a 
 pages, plus routes for what static files cannot do::
 
     calendar_trap   /events?month=N links to month N+1 forever, and /a/ links to /a/a/…
+    busy_then_ok    /busy answers 429 Retry-After: 2 once, then the page
+    forbidden       /p… answer 403
     big_page        /big is a 5 MB HTML page
     slow            /slow answers after 5 s (the tests' timeout is 1 s)
     robots_503      /robots.txt answers 503
@@ -68,6 +70,28 @@ def slow(path: str) -> tuple[int, dict[str, str], bytes] | None:
     if path == "/slow":
         time.sleep(5)
         return 200, HTML, page("enfin").encode()
+    return None
+
+
+def busy_then_ok() -> Callable[[str], tuple[int, dict[str, str], bytes] | None]:
+    """/busy answers 429 with ``Retry-After: 2`` the first time, then the page."""
+    asked: list[str] = []
+
+    def route(path: str) -> tuple[int, dict[str, str], bytes] | None:
+        if path == "/busy":
+            asked.append(path)
+            if len(asked) == 1:
+                return 429, {"Retry-After": "2", "Content-Type": "text/plain"}, b"slow down"
+            return 200, HTML, page("<p>hello@busy.example</p>").encode()
+        return None
+
+    return route
+
+
+def forbidden(path: str) -> tuple[int, dict[str, str], bytes] | None:
+    """Every page but the home page answers 403."""
+    if path.startswith("/p"):
+        return 403, HTML, page("Forbidden").encode()
     return None
 
 
