@@ -6,6 +6,7 @@ user does; the crawl itself runs in its own process (Scrapy's reactor cannot res
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -229,3 +230,17 @@ def test_retry_after_is_honoured_and_refusing_sites_are_stopped(run, db, site_fa
     assert "hello@busy.example" in {
         v for (v,) in sqlite3.connect(db).execute(
             "SELECT value FROM observations WHERE field = 'email'")}
+
+
+def test_crawl_delay_from_robots_txt_spaces_the_requests(run, db, site_factory, crawl_config):
+    site = site_factory({
+        "index.html": page('<a href="/contact">Contact</a><a href="/equipe">Équipe</a>'),
+        "contact.html": page("<p>contact@delay.example</p>"),
+        "equipe.html": page("<p>Équipe</p>"),
+        "robots.txt": "User-agent: *\nCrawl-delay: 1.5\n",
+    })
+    assert crawl(run, db, site.url, config=crawl_config).exit_code == 0
+    starts = [t for path, t, _ in site.log if path != "/robots.txt"]
+    assert len(starts) == 3
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 1.4

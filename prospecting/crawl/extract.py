@@ -945,6 +945,13 @@ def _emails(
         reversed_text = el.text_content()[::-1]
         for match in _EMAIL.finditer(reversed_text):
             _add_email(page, match.group(1), "reversed", _person_of(el, cards), site_domain)
+    for el in root.xpath("//*[@data-email or @data-mail or @data-address or @data-contact]"):
+        for key in ("data-email", "data-mail", "data-address", "data-contact"):
+            value = el.get(key) or ""
+            if "@" in value:
+                for match in _EMAIL.finditer(value):
+                    _add_email(page, match.group(1), "attribute", _person_of(el, cards),
+                               site_domain)
     for el in root.xpath("//*[@data-cfemail]"):
         decoded = decode_cfemail(el.get("data-cfemail") or "")
         if decoded:

@@ -137,7 +137,8 @@ class SiteSpider(scrapy.Spider):
             netloc = parts.netloc.lower()
             domain = site_domain_of(url)
             self.sites[target["key"]] = SiteState(
-                key=target["key"], start_url=url, country=target.get("country"),
+                key=target["key"], start_url=url,
+                country=target.get("country") or _tld_country(domain),
                 netloc=netloc, domains={domain} if domain else set(),
                 max_pages=job["max_pages"], default_scheme=bool(target.get("default_scheme")),
                 facts=SiteFacts(url), guard=Guard(shape_cap=max(50, job["max_pages"] // 5)),
@@ -382,6 +383,21 @@ class SiteSpider(scrapy.Spider):
         for site in self.sites.values():
             if not site.finished and reason == "finished":
                 self._finish(site)
+
+
+_TLD_COUNTRY = {
+    "fr": "FR", "de": "DE", "uk": "GB", "be": "BE", "ch": "CH", "at": "AT", "es": "ES",
+    "it": "IT", "nl": "NL", "lu": "LU", "ca": "CA", "ie": "IE", "pt": "PT", "pl": "PL",
+    "se": "SE", "dk": "DK", "no": "NO", "fi": "FI", "au": "AU", "nz": "NZ", "us": "US",
+    "re": "RE", "mc": "MC", "ma": "MA", "tn": "TN", "sn": "SN", "ci": "CI", "qc": "CA",
+}
+
+
+def _tld_country(domain: str | None) -> str | None:
+    """The country a country-code domain names (acme.co.uk → GB); None for .com, .org…"""
+    if not domain:
+        return None
+    return _TLD_COUNTRY.get(domain.rsplit(".", 1)[-1].lower())
 
 
 def _retry_after(value: str | None, status: int) -> float | None:
