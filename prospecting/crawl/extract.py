@@ -817,7 +817,7 @@ def _as_list(value: Any) -> list[Any]:
 # Emails
 
 _EMAIL = re.compile(
-    r"(?<![\w.%+-])([\w.%+-]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,24})(?![\w-]*@)(?![\w-])"
+    r"(?<![\w.%+@/:-])([\w.%+-]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,24})(?![\w-]*@)(?![\w-])"
 )
 _AT_WORD = r"(?:at|@|arobase|ät|chez)"
 _DOT_WORD = r"(?:dot|point|punkt|\.)"
