@@ -105,7 +105,7 @@ NOT_NAME_WORDS = word_set(
     solutions solution expertise expertises references reference temoignages testimonials
     gmbh ag kg ltd llc plc inc corp sasu eurl association foundation fondation institut
     institute universite university laboratoire laboratory lab labs group groupe street
-    rue avenue boulevard place road strasse lyon marseille berlin munchen london
+    rue avenue boulevard place road strasse munchen
     new york janvier fevrier mars avril juin juillet aout septembre octobre novembre
     decembre january february march july september october november
     december monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi
@@ -135,6 +135,9 @@ NOT_NAME_WORDS = word_set(
     interns ambassadors friends coalition network alliance center centre initiative
     project fund society club studio agency media meet our-team conseil-scientifique
     scientifique scientific partenaire sponsor sponsors mecenes mecene adherents
+    hours opening directions parking map access getting visit location locations
+    headquarters siege bureaux agences agence sales billing inquiries enquiries relations
+    service customer clientele accueil reception standard hotline helpdesk
     """)
 
 # Ancestors whose names are never people on their own: navigation, forms, quotes.
