@@ -244,3 +244,42 @@ def test_crawl_delay_from_robots_txt_spaces_the_requests(run, db, site_factory, 
     assert len(starts) == 3
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert min(gaps) >= 1.4
+
+
+def test_demo_websites(db, tmp_path):
+    """The bundled demo sites, served as ``prospecting demo`` serves them."""
+    from importlib import resources
+
+    from prospecting import api
+    from prospecting.crawl.localsite import serve_sites
+
+    config = tmp_path / "fast.toml"
+    config.write_text("[http]\nrequests_per_second = 50.0\n", encoding="utf-8")
+    folder = Path(str(resources.files("prospecting.data").joinpath("demo", "sites")))
+    with serve_sites(folder) as urls:
+        assert set(urls) == {"sabliere", "mueller", "brightpath"}
+        report = api.crawl(db, list(urls.values()), config=config)
+    assert report.quarantined == 0
+    found = {c["domain"]: c for c in companies(db)}
+    assert found["sabliere.example"]["legal_ids"] == {
+        "siren": "812345676", "siret": "81234567600017", "vat": "FR19812345676",
+        "naf": "71.12B", "rcs": "Lyon"}
+    assert found["mueller-werkzeugbau.example"]["legal_ids"] == {
+        "vat": "DE812345673", "hrb": "HRB 214587"}
+    assert found["brightpath.example"]["legal_ids"] == {"ein": "27-1234567"}
+    assert "accueil@sabliere.example" in found["sabliere.example"]["emails"]
+    people = {p["full_name"]: p for p in dump(db)}
+    assert set(people) == {
+        "Claire Bonnet", "Hugo Marchand", "Inès Fabre", "Thomas Müller", "Sabine Krause",
+        "Jonas Weber", "Dana Whitfield", "Rahul Mehta", "Lena Okafor", "Sam Kowalski"}
+    assert people["Inès Fabre"]["email"] == "ines.fabre@sabliere.example"
+    assert people["Sabine Krause"]["email"] == "s.krause@mueller-werkzeugbau.example"
+    assert people["Lena Okafor"]["linkedin_url"] == "https://www.linkedin.com/in/lenaokafor"
+    with sqlite3.connect(db) as conn:
+        signals = set(conn.execute(
+            "SELECT field, value FROM observations WHERE field IN ('careers_url',"
+            " 'open_positions', 'site_language') OR field = 'technology'").fetchall())
+    assert {("careers_url", "https://www.brightpath.example/careers"),
+            ("open_positions", "3"), ("careers_url", "https://www.sabliere.example/recrutement"),
+            ("open_positions", "2"), ("technology", "WordPress"), ("technology", "TYPO3"),
+            ("site_language", "de")} <= signals
