@@ -17,18 +17,12 @@ import time
 from pathlib import Path
 
 from .conftest import dump
-from .servers.http_site import (
-    big_page,
-    busy_then_ok,
-    calendar_trap,
-    forbidden,
-    page,
-    robots_503,
-    slow,
-)
+from .servers import http_site
 
-# The fixtures ``site_factory`` (websites on 127.0.0.1) and ``crawl_config`` (fast settings).
-pytest_plugins = ["tests.servers.http_site"]
+# The fixtures: ``site_factory`` (websites on 127.0.0.1) and ``crawl_config`` (fast settings).
+site_factory = http_site.site_factory
+crawl_config = http_site.crawl_config
+page = http_site.page
 
 ACME = {
     "index.html": page(
@@ -131,7 +125,7 @@ def test_robots_txt_is_obeyed_unless_told_otherwise(run, db, site_factory, crawl
 
 
 def test_robots_503_means_no_page_is_fetched(run, db, site_factory, crawl_config):
-    site = site_factory(ACME, route=robots_503)
+    site = site_factory(ACME, route=http_site.robots_503)
     result = crawl(run, db, site.url, config=crawl_config)
     assert result.exit_code == 1
     assert site.paths == ["/robots.txt"]
@@ -144,12 +138,13 @@ def test_traps_big_pages_and_timeouts_stay_within_their_caps(run, db, site_facto
                                                               crawl_config):
     trap = site_factory({"index.html": page('<a href="/events?month=1">Agenda</a>'
                                             '<a href="/a/">Archives</a>')},
-                        route=calendar_trap)
+                        route=http_site.calendar_trap)
     big = site_factory({"index.html": page('<a href="/big">Catalogue</a>'
                                            '<a href="/contact">Contact</a>'),
                         "contact.html": page("<p>info@big-site.example</p>")},
-                       route=big_page)
-    slow_site = site_factory({"index.html": page('<a href="/slow">Lent</a>')}, route=slow)
+                       route=http_site.big_page)
+    slow_site = site_factory({"index.html": page('<a href="/slow">Lent</a>')},
+                             route=http_site.slow)
     started = time.monotonic()
     result = crawl(run, db, trap.url, big.url, slow_site.url, "--max-pages", "15",
                    config=crawl_config)
@@ -214,9 +209,9 @@ def test_kill_9_then_rerun_ends_in_the_same_state(db, site_factory, crawl_config
 def test_retry_after_is_honoured_and_refusing_sites_are_stopped(run, db, site_factory,
                                                                 crawl_config):
     busy = site_factory({"index.html": page('<a href="/busy">Contact</a>')},
-                        route=busy_then_ok())
+                        route=http_site.busy_then_ok())
     links = "".join(f'<a href="/p{i}">page {i}</a>' for i in range(20))
-    walled = site_factory({"index.html": page(links)}, route=forbidden)
+    walled = site_factory({"index.html": page(links)}, route=http_site.forbidden)
     result = crawl(run, db, busy.url, walled.url, config=crawl_config)
     times = [t for path, t, _ in busy.log if path == "/busy"]
     assert len(times) == 2
