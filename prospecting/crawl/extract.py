@@ -348,7 +348,8 @@ _SUFFIXES = re.compile(
     r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
     r"J\.?D\.?|MSW|LCSW|HDR))+\s*$"
 )
-_SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—-]\s|\s\|\s|:\s|\()\s*")
+_SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—•·/-]\s|\s\|\s|:\s|\()\s*")
+_DATES_IN_ROLE = re.compile(r"\s*[(\[]?[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*[)\]]?\s*$")
 
 
 @lru_cache(maxsize=65536)
@@ -515,10 +516,11 @@ def _people_from_lines(
         name = looks_like_name(pieces[0])
         if not name:
             continue
-        role = pieces[1].strip()
+        role = _DATES_IN_ROLE.sub("", pieces[1]).strip() or pieces[1].strip()
         if not (looks_like_title(role) or (page.people_page and _plain_label(
             role.rstrip(")")
         ))):
+            name_led[index] = name  # a name with something else: counted in groups below
             continue
         if _in_skipped_container(line.block) or _testimonial(role, line.block):
             continue
