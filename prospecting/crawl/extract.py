@@ -562,7 +562,7 @@ def _people_from_lines(
         return
     # Team pages: "Gérard Blanc, Sylvie Roux, Patrick Morel et Joël Perrin."
     for index, line in enumerate(lines):
-        if index in used or index in name_led or len(line.text) > 400:
+        if index in used or index in hosting or len(line.text) > 400:
             continue
         chunks = [c.strip(" .") for c in _NAME_SEPARATORS.split(line.text)]
         names = [looks_like_name(c) for c in chunks if c]
