@@ -418,3 +418,23 @@ def test_french_research_lab_members():
     assert staff["Sophie Durand"]["phone"] == {"+33476512345"}
     assert staff["Yuki Tanaka"]["title"] == {"Doctorants"}
     assert "Pierre Lemaire" not in staff  # a seminar's speaker
+
+
+def test_names_and_roles_in_one_element_or_with_dates():
+    html = doc("""
+      <h1>Our Team</h1><div class="grid">
+      <div><h3>Jane Doe <span>Founder &amp; CEO</span></h3>
+        <p>Jane spent twenty years in logistics before starting the company in 2015.</p></div>
+      <div><h3>Mary Ann Lee <span>Designer</span></h3></div>
+      <div><h3>John Smith, PhD • Head of Research</h3></div></div>
+      <h2>PhD students</h2><ul>
+      <li><a href="/a">Jean Dupont</a> - Doctorant (2021-2024)</li>
+      <li><a href="/b">Marie Lenoir</a> - co-encadrée avec l'ENS, 2022-2025</li>
+      <li><a href="/c">Paul Martin</a> (2023)</li></ul>
+    """, lang="en", title="Our Team")
+    found = people(extract_page(html, "https://acme.example/team"))
+    assert found == {
+        "Jane Doe": "Founder & CEO", "Mary Ann Lee": "Designer",
+        "John Smith": "PhD • Head of Research", "Jean Dupont": "Doctorant",
+        "Marie Lenoir": "PhD students", "Paul Martin": "PhD students",
+    }

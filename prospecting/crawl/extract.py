@@ -511,6 +511,8 @@ def _people_from_lines(
         if not staff_page or index in used or index in hosting or len(line.text) > 120:
             continue
         pieces = _SPLIT_INLINE.split(line.text, maxsplit=1)
+        if len(pieces) != 2 and page.people_page and len(line.text) <= 80:
+            pieces = _name_then_title(line.text)
         if len(pieces) != 2:
             continue
         name = looks_like_name(pieces[0])
@@ -591,6 +593,17 @@ def _people_from_lines(
             title = _heading_before(lines, index)
             person = _add_person(page, name, title, "list")
             _set_card(cards, _card_of(lines[index].block, name_blocks), person)
+
+
+def _name_then_title(text: str) -> list[str]:
+    """"Jane Doe CEO" (a name and a role in one element, no separator) as two pieces."""
+    words = text.split()
+    for size in (4, 3, 2):  # the longest name first: role words never sit in a name
+        if size < len(words) and looks_like_name(" ".join(words[:size])):
+            rest = " ".join(words[size:])
+            if looks_like_title(rest) and not looks_like_name(rest):
+                return [" ".join(words[:size]), rest]
+    return [text]
 
 
 def _plain_label(text: str) -> bool:
