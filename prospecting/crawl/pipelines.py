@@ -174,9 +174,12 @@ def run_crawl_process(job: dict[str, Any]) -> Iterable[dict[str, Any]]:
         proc.stdin.write(json.dumps(job))
         proc.stdin.close()
         for line in proc.stdout:
-            if not line.strip():
+            if not line.startswith("{"):
+                continue  # not an event: a library printed something
+            try:
+                event = json.loads(line)
+            except ValueError:
                 continue
-            event = json.loads(line)
             if event.get("event") == "end":
                 ended = True
             yield event

@@ -286,10 +286,16 @@ class SiteSpider(scrapy.Spider):
             assert isinstance(response, TextResponse)
             self.emit({"event": "page", "site": site.key, "url": response.url})
             if self.extract:
-                page = extract_page(
-                    response.text, response.url, country=site.country,
-                    site_domain=next(iter(site.domains), None),
-                )
+                try:
+                    page = extract_page(
+                        response.text, response.url, country=site.country,
+                        site_domain=next(iter(site.domains), None),
+                    )
+                except Exception as exc:  # a page that trips the extractor: noted, skipped
+                    site.failures.append({"url": response.url, "reason": (
+                        f"could not read the page ({type(exc).__name__}: {exc})"[:200])})
+                    yield from self._fill(site)
+                    return
                 assert site.facts is not None
                 site.facts.add(page)
                 links = [] if page.nofollow and self.obey_robots else page.links
