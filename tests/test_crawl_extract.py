@@ -438,3 +438,17 @@ def test_names_and_roles_in_one_element_or_with_dates():
         "John Smith": "PhD • Head of Research", "Jean Dupont": "Doctorant",
         "Marie Lenoir": "PhD students", "Paul Martin": "PhD students",
     }
+
+
+def test_addresses_written_by_scripts_and_spaced_dots():
+    html = doc("""
+      <p>Vertrieb: vertrieb (at) firma . de</p>
+      <script>document.write('<a href="mai' + 'lto:' + 'info' + '@' + 'firma.de">Mail</a>');
+      </script>
+      <script>var form = {hint: "you@domain.com"};
+        Sentry.init({dsn: "https://abcdef0123456789abcdef0123456789@o123.ingest.sentry.io/5"});
+      </script>
+      <p>Fediverse: @team@mastodon.social — ftp://user@files.firma.de</p>
+    """, lang="de", title="Kontakt")
+    assert emails(extract_page(html, "https://firma.de/kontakt")) == {
+        "vertrieb@firma.de", "info@firma.de"}

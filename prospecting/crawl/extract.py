@@ -832,7 +832,7 @@ def _as_list(value: Any) -> list[Any]:
 # Emails
 
 _EMAIL = re.compile(
-    r"(?<![\w.%+@/:-])([\w.%+-]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,24})(?![\w-]*@)(?![\w-])"
+    r"(?<![\w.%+@/-])([\w.%+-]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,24})(?![\w-]*@)(?![\w-])"
 )
 _AT_WORD = r"(?:at|@|arobase|ät|chez)"
 _DOT_WORD = r"(?:dot|point|punkt|\.)"
@@ -849,7 +849,9 @@ _SPACED = re.compile(
     r"([\w-]{1,63}(?:(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[\w-]{1,63})*"
     r"(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[^\W\d_]{2,24})(?![\w-])"
 )
+_JS_CONCAT = re.compile(r"""['"]\s*\+\s*['"]""")
 _SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+(?:\.|\s*[\[(]))")
+_SPACED_DOMAIN_DOT = re.compile(r"(@[\w-]+(?:\.[\w-]+)*)\s+\.\s+([^\W\d_]{2,24})\b")
 _SPACED_DOT = re.compile(r"\s+(?:dot|DOT|Dot|point|punkt)\s+")
 _LOCAL_WORDS = word_set(
     "us me them you him her it this that visit look available here online now home work "
@@ -937,6 +939,16 @@ def _emails(
     page: Page, root: Any, lines: list[_Line], cards: dict[int, tuple[Any, int]],
     site_domain: str | None,
 ) -> None:
+    for script in root.iter("script"):
+        code = script.text or ""
+        if ("document.write" in code or "mailto" in code) and len(code) < 20_000 and (
+            (script.get("type") or "text/javascript").lower() in ("text/javascript", "")
+        ):
+            # 'info' + '@' + 'firma.de': the literals joined as the browser would.
+            joined = _JS_CONCAT.sub("", code)
+            for match in _EMAIL.finditer(joined):
+                _add_email(page, match.group(1), "script", _person_of(script, cards),
+                           site_domain)
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href[:7].lower() == "mailto:":
@@ -982,6 +994,7 @@ def _emails(
                                           "[@]", "<at>", " at", "ät", " @ ")):
             continue
         cleaned = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", _SPACED_AT.sub("@", text)))
+        cleaned = _SPACED_DOMAIN_DOT.sub(r"\1.\2", cleaned)
         if cleaned != text:
             for match in _EMAIL.finditer(cleaned):
                 _add_email(page, match.group(1), "obfuscated", _person_of(line.block, cards),
