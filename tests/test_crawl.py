@@ -278,3 +278,10 @@ def test_demo_websites(db, tmp_path):
             ("open_positions", "3"), ("careers_url", "https://www.sabliere.example/recrutement"),
             ("open_positions", "2"), ("technology", "WordPress"), ("technology", "TYPO3"),
             ("site_language", "de")} <= signals
+
+
+def test_a_bare_domain_falls_back_to_plain_http(run, db, site_factory, crawl_config):
+    site = site_factory(ACME)
+    result = crawl(run, db, f"127.0.0.1:{site.port}", config=crawl_config)
+    assert result.exit_code == 0, result.output
+    assert "/equipe" in site.paths

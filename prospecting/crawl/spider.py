@@ -201,6 +201,12 @@ class SiteSpider(scrapy.Spider):
     def _robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         site = self.sites[failure.request.meta["site"]]
         site.inflight -= 1
+        if site.default_scheme and site.start_url.startswith("https://"):
+            # A bare domain was given and https does not answer: try plain http.
+            site.default_scheme = False
+            site.start_url = "http://" + site.start_url[len("https://"):]
+            yield from self._begin(site)
+            return
         yield from self._refuse_site(
             site, f"robots.txt unreachable ({_reason(failure)}): site not crawled this run"
         )
