@@ -138,6 +138,8 @@ def extract_page(
     the page's ``lang`` region is used. Never raises on bad markup.
     """
     page = Page(url=url)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)  # decomposed accents (é as e + ´) as one
     try:
         root = html.document_fromstring(text)
     except (etree.ParserError, ValueError):
