@@ -348,7 +348,7 @@ _NAME_WORD = re.compile(
 )
 _SUFFIXES = re.compile(
     r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
-    r"J\.?D\.?|MSW|LCSW|HDR))+\s*$"
+    r"J\.?D\.?|MSW|LCSW|HDR|MPH|MSc|MS|MA|PharmD|DDS|DVM|RN|NP|PE|CFA|CFRE|SHRM-CP))+\s*$"
 )
 _SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—•·/-]\s|\s\|\s|:\s|\()\s*")
 _DATES_IN_ROLE = re.compile(r"\s*[(\[]?[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*[)\]]?\s*$")
