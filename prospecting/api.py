@@ -304,7 +304,7 @@ DEMO_SIGNALS = (
     ("product_usage.jsonl", "product_usage"),
 )
 DEMO_AS_OF = "2025-06-30"  # the demo's signals are from June 2025; scores stay the same
-DEMO_STAGES_NOT_YET = ("crawl", "dedupe")
+DEMO_STAGES_NOT_YET = ("dedupe",)
 
 
 def demo(
@@ -331,6 +331,9 @@ def demo(
                     config=config, progress=progress,
                 )
             )
+    from .crawl.localsite import crawl_demo_sites  # the demo websites, served on 127.0.0.1
+
+    report.reports.append(crawl_demo_sites(db_path, config=config, progress=progress))
     from .connectors.demo import demo_sources
 
     report.reports.extend(demo_sources(db_path, config=config, progress=progress))
@@ -379,9 +382,53 @@ def _not_available(command: str) -> NotAvailable:
     return NotAvailable(f"'prospecting {command}' is not available in this version yet")
 
 
-def crawl(db: Database, urls: Iterable[str], **options: Any) -> RunReport:
-    """Crawl company websites (not available in this version yet)."""
-    raise _not_available("crawl")
+def crawl(
+    db: Database, urls: Iterable[str] = (), *, from_db: bool = False,
+    max_pages: int | None = None, ignore_robots: bool = False,
+    config: str | os.PathLike[str] | None = None, progress: Progress | None = None,
+) -> RunReport:
+    """Crawl company websites and store the companies, people, emails and phones found.
+
+    ``urls`` are domains or URLs; ``from_db`` adds every stored company with a website
+    not crawled within ``[crawl] max_age_days``. Scrapy runs in a process of its own;
+    each finished site is committed at once, so an interrupted crawl resumes.
+    """
+    from .crawl.pipelines import crawl_sites, targets_from_db, targets_from_urls
+
+    given = [u for u in urls if u and u.strip()]
+    if not given and not from_db:
+        raise ConfigError("crawl: give at least one URL or domain, or --from-db")
+    if max_pages is not None and max_pages < 1:
+        raise ConfigError(f"--max-pages must be at least 1, not {max_pages}")
+    options = {"urls": given, "from_db": from_db, "max_pages": max_pages,
+               "ignore_robots": ignore_robots}
+    with open_store(db, config) as store, stage_run(store, "crawl", options) as state:
+        settings = store.settings.crawl
+        targets = targets_from_urls(store, given)
+        if from_db:
+            found, recent = targets_from_db(store, settings.max_age_days)
+            known = {t.url for t in targets}
+            targets += [t for t in found if t.url not in known]
+            if recent:
+                state.add("skipped", recent)
+                state.messages.append(
+                    f"{recent} site(s) crawled within {settings.max_age_days:g} days skipped"
+                )
+        crawl_sites(
+            store, state, targets, max_pages=max_pages or settings.max_pages,
+            ignore_robots=ignore_robots, progress=progress,
+        )
+        state.messages.append(
+            f"{state.counts.get('sites', 0)} site(s), {state.counts.get('read', 0)} page(s), "
+            f"{state.counts.get('people_found', 0)} people, "
+            f"{state.counts.get('emails_found', 0)} email(s)"
+        )
+        if state.counts.get("quarantined"):
+            state.messages.append(
+                f"{state.counts['quarantined']} page(s) quarantined: see "
+                f"'SELECT * FROM quarantine WHERE run_id = \"{state.run_id}\"'"
+            )
+    return state.report("crawl")
 
 
 def source(

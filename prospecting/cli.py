@@ -81,13 +81,14 @@ def _print_report(report: Any) -> None:
 class _Progress:
     """A row counter on stderr while long work runs, only when stderr is a terminal."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, unit: str = "rows") -> None:
         self.label = label
+        self.unit = unit
         self.enabled = sys.stderr.isatty()
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.enabled:
-            click.echo(f"\r{self.label}: {done:,} rows", err=True, nl=total is not None)
+            click.echo(f"\r{self.label}: {done:,} {self.unit}", err=True, nl=total is not None)
 
 
 @click.group(context_settings=CONTEXT)
@@ -150,18 +151,28 @@ def import_(
 @cli.command()
 @click.argument("db", type=click.Path(dir_okay=False))
 @click.argument("urls", nargs=-1)
-@click.option("--from-db", is_flag=True, help="Crawl every company website in the store.")
-@click.option("--max-pages", type=int, default=50, show_default=True, help="Pages per site.")
+@click.option("--from-db", is_flag=True,
+              help="Also crawl every stored company website not crawled recently.")
+@click.option("--max-pages", type=int, default=None, show_default="50, or [crawl] max_pages",
+              help="Pages per site.")
 @click.option("--ignore-robots", is_flag=True, help="Do not obey robots.txt.")
 @_config_option
 @click.pass_context
-def crawl(ctx: click.Context, db: str, urls: tuple[str, ...], from_db: bool, max_pages: int,
-          ignore_robots: bool, config: str | None) -> None:
+def crawl(ctx: click.Context, db: str, urls: tuple[str, ...], from_db: bool,
+          max_pages: int | None, ignore_robots: bool, config: str | None) -> None:
     """Crawl company websites and store companies, people, emails and phones found."""
     from . import api
 
-    _run(ctx, lambda: api.crawl(db, urls, from_db=from_db, max_pages=max_pages,
-                                ignore_robots=ignore_robots, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.crawl(db, urls, from_db=from_db, max_pages=max_pages,
+                                         ignore_robots=ignore_robots,
+                                         config=_config(ctx, config),
+                                         progress=_Progress("crawl", unit="pages")))
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} page(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})

@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_CONFIG_FILE",
     "ENRICHED_EXTRAS",
     "ConnectorSettings",
+    "CrawlSettings",
     "DnsSettings",
     "HttpSettings",
     "ImportSettings",
@@ -185,6 +186,35 @@ class ConnectorSettings:
 
 
 @schema
+class CrawlSettings:
+    """``[crawl]``: the website crawler (``prospecting crawl``); rates come from ``[http]``."""
+
+    max_age_days: float = setting(
+        30.0, help="--from-db skips sites crawled more recently than this.", check=positive
+    )
+    max_pages: int = setting(50, help="Pages per site when --max-pages is not given.",
+                             check=at_least(1))
+    max_depth: int = setting(
+        6, help="Links followed from the home page at most (0: no limit).", check=at_least(0)
+    )
+    max_page_bytes: int = setting(
+        4 * 1024 * 1024, help="Pages larger than this are refused (quarantined).",
+        check=at_least(1024),
+    )
+    retries: int = setting(2, help="Retries of a failed request (timeouts, 5xx).",
+                           check=at_least(0))
+    concurrent_requests: int = setting(
+        32, help="Requests in flight across all sites.", check=at_least(1)
+    )
+    autothrottle: bool = setting(True, help="Adapt the delay to each site's latency.")
+    robots_user_agent: str = setting(
+        "", help="Token matched against robots.txt groups (default: the user agent's product)."
+    )
+    memory_limit_mb: int = setting(2048, help="The crawl process stops beyond this.",
+                                   check=at_least(64))
+
+
+@schema
 class ImportSettings:
     """``[import]``: reading CSV and JSONL files."""
 
@@ -302,6 +332,7 @@ class Settings:
         {}, help="One table per public-data connector."
     )
     import_: ImportSettings = setting(factory=ImportSettings, key="import", help="File imports.")
+    crawl: CrawlSettings = setting(factory=CrawlSettings, help="The website crawler.")
     enrichers: dict[str, Any] = setting({}, help="Enricher options (free keys for now).")
     dedupe: dict[str, Any] = setting({}, help="Deduplication rules (free keys for now).")
     tags: TagSettings = setting(factory=TagSettings, help="The enriched / non-enriched rule.")
