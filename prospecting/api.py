@@ -36,6 +36,7 @@ __all__ = [
     "import_files",
     "init",
     "open_store",
+    "review",
     "score",
     "sequence",
     "source",
@@ -240,8 +241,24 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "quarantine": quarantine,
             "suppressions": suppressions,
             "icp": {"hash": icp, "name": icp_name} if icp else None,
+            "dedupe": _dedupe_status(conn),
             "runs": runs,
         }
+
+
+def _dedupe_status(conn: Any) -> dict[str, int]:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "clusters": one("SELECT count(*) FROM clusters WHERE status = 'merged'"),
+        "people_merged": one("SELECT count(*) FROM people WHERE merged_into IS NOT NULL"),
+        "companies_merged": one(
+            "SELECT count(*) FROM companies WHERE merged_into IS NOT NULL"),
+        "merges": one("SELECT count(*) FROM merge_log WHERE action = 'merge'"),
+        "unmerges": one("SELECT count(*) FROM merge_log WHERE action = 'unmerge'"),
+        "pending_reviews": one(
+            "SELECT count(*) FROM pairs WHERE decision IN ('review', 'split')"
+            " AND review IS NULL"),
+    }
 
 
 @dataclass
@@ -265,7 +282,7 @@ DEMO_FILES = (
     ("crm_export.csv", "Record ID", "crm"),
     ("salon_contacts.csv", None, "salon"),
 )
-DEMO_STAGES_NOT_YET = ("crawl", "source", "dedupe", "score", "sequence")
+DEMO_STAGES_NOT_YET = ("crawl", "source", "score", "sequence")
 
 
 def demo(
@@ -292,6 +309,9 @@ def demo(
                     config=config, progress=progress,
                 )
             )
+    report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    report.reports.append(dedupe(db_path, config=config, progress=progress))
+    # Golden records hold their members' phones and addresses: check those too.
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
     report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
@@ -354,14 +374,63 @@ def enrich(
     return state.report("enrich")
 
 
-def dedupe(db: Database, **options: Any) -> RunReport:
-    """Merge duplicate people and companies (not available in this version yet)."""
-    raise _not_available("dedupe")
+def dedupe(
+    db: Database, *, retrain: bool = False, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Find duplicate companies and people and merge each cluster into a golden record.
+
+    Re-running changes nothing; after a new import only new or changed records are
+    scored. Every merge is logged and can be undone with :func:`unmerge`.
+    """
+    from dedupe.stage import run as run_dedupe
+
+    with open_store(db, config) as store, stage_run(
+        store, "dedupe", {"retrain": retrain}
+    ) as state:
+        run_dedupe(store, state, retrain=retrain, progress=progress)
+        c = state.counts
+        state.messages.append(
+            f"{c.get('people_merged', 0)} people and {c.get('companies_merged', 0)} companies"
+            f" merged into {c.get('clusters', 0)} cluster(s); "
+            f"{c.get('pending_reviews', 0)} pair(s) to review ('prospecting review')"
+        )
+    return state.report("dedupe")
 
 
-def unmerge(db: Database, cluster_id: str, **options: Any) -> RunReport:
-    """Undo one merge (not available in this version yet)."""
-    raise _not_available("unmerge")
+def unmerge(
+    db: Database, cluster_id: str, *, config: str | os.PathLike[str] | None = None
+) -> RunReport:
+    """Undo one merge exactly: every record it touched gets its earlier row back."""
+    from dedupe.review import unmerge as run_unmerge
+
+    with open_store(db, config) as store, stage_run(
+        store, "unmerge", {"cluster_id": cluster_id}
+    ) as state:
+        run_unmerge(store, cluster_id, state)
+    return state.report("unmerge")
+
+
+def review(
+    db: Database, *, accept: Iterable[str] = (), reject: Iterable[str] = (),
+    export_path: str | os.PathLike[str] | None = None,
+    import_path: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """The queue of borderline pairs: export it, accept or reject pairs.
+
+    Decisions are remembered: the next ``dedupe`` merges accepted pairs and never
+    merges rejected ones.
+    """
+    from dedupe.review import review_pairs
+
+    options = {"accept": list(accept), "reject": list(reject),
+               "export": str(export_path) if export_path else None,
+               "import": str(import_path) if import_path else None}
+    with open_store(db, config) as store, stage_run(store, "review", options) as state:
+        review_pairs(store, state, accept=list(accept), reject=list(reject),
+                     export_path=export_path, import_path=import_path)
+    return state.report("review")
 
 
 def score(db: Database, **options: Any) -> RunReport:

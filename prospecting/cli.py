@@ -200,11 +200,14 @@ def enrich(ctx: click.Context, db: str, offline: bool, smtp: bool, config: str |
 @click.argument("db", type=click.Path(dir_okay=False))
 @_config_option
 @click.pass_context
-def dedupe(ctx: click.Context, db: str, config: str | None) -> None:
+@click.option("--retrain", is_flag=True, help="Train the match model again from this data.")
+def dedupe(ctx: click.Context, db: str, config: str | None, retrain: bool) -> None:
     """Find and merge duplicate people and companies."""
     from . import api
 
-    _run(ctx, lambda: api.dedupe(db, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.dedupe(db, retrain=retrain, config=_config(ctx, config),
+                                          progress=_Progress("dedupe pairs")))
+    _print_report(report)
 
 
 @cli.command()
@@ -216,7 +219,30 @@ def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) ->
     """Undo one merge, exactly."""
     from . import api
 
-    _run(ctx, lambda: api.unmerge(db, cluster_id, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.unmerge(db, cluster_id, config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--export", "export_path", type=click.Path(dir_okay=False),
+              help="Write the pairs waiting for review to this CSV file.")
+@click.option("--accept", multiple=True, metavar="PAIR_ID", help="These pairs are duplicates.")
+@click.option("--reject", multiple=True, metavar="PAIR_ID",
+              help="These pairs are different people (or companies).")
+@click.option("--import", "import_path", type=click.Path(dir_okay=False),
+              help="Read decisions from a reviewed CSV (its 'decision' column: accept/reject).")
+@_config_option
+@click.pass_context
+def review(ctx: click.Context, db: str, export_path: str | None, accept: tuple[str, ...],
+           reject: tuple[str, ...], import_path: str | None, config: str | None) -> None:
+    """List, export, accept or reject the borderline pairs dedupe left for review."""
+    from . import api
+
+    report = _run(ctx, lambda: api.review(db, accept=accept, reject=reject,
+                                          export_path=export_path, import_path=import_path,
+                                          config=_config(ctx, config)))
+    _print_report(report)
 
 
 @cli.command()

@@ -15,7 +15,7 @@ from prospecting.cli import cli
 from .conftest import DEMO, dump, write
 
 COMMANDS = sorted(cli.commands)
-LATER = ["crawl", "source", "dedupe", "unmerge", "score", "sequence"]
+LATER = ["crawl", "source", "score", "sequence"]
 
 DUMP_KEYS = {
     "id", "first_name", "last_name", "full_name", "title", "seniority", "department", "email",
