@@ -185,6 +185,12 @@ def person_pairs(
     parts.append(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.first)),
                                  max_block=max_block, name="postcode+given name",
                                  report=report))
+    parts.append(pairs_from_keys(f.address, max_block=max_block, name="address",
+                                 report=report))
+    parts.append(pairs_from_keys(_join(f.city, last_sound), max_block=max_block,
+                                 name="city+surname", report=report))
+    parts.append(pairs_from_keys(_join(f.city, first_sound), max_block=max_block,
+                                 name="city+given name", report=report))
     parts.append(neighbourhood_pairs([f.last_core, f.first], window=window,
                                      name="sorted surname", report=report))
     parts.append(neighbourhood_pairs([f.first, f.last_core], window=window,

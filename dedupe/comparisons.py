@@ -43,7 +43,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("linkedin", ("same profile", "different profile")),
     Comparison("company", ("same company", "same name or domain", "similar name",
                            "different")),
-    Comparison("city", ("same", "different")),
+    Comparison("city", ("same", "similar", "different")),
     Comparison("postcode", ("same", "same area", "different")),
     Comparison("address", ("same", "similar", "different")),
     Comparison("title", ("similar", "different")),
@@ -140,8 +140,11 @@ def person_levels(
     swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b])
     swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb))
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
-    first = np.where(swapped, 1, first)
-    last = np.where(swapped, 1, last)
+    # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
+    near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
+        (first > 3) | (last > 3)) & ~swapped
+    first = np.where(swapped, 1, np.where(near, 3, first))
+    last = np.where(swapped, 1, np.where(near, 3, last))
     out[:, 0] = first
     out[:, 1] = last
 
@@ -200,7 +203,9 @@ def person_levels(
     out[:, 5] = company
 
     xa, xb = f.city[a], f.city[b]
-    out[:, 6] = np.where((xa == "") | (xb == ""), 0, np.where(xa == xb, 1, 2))
+    city_sim = _jw(xa, xb)
+    out[:, 6] = np.where((xa == "") | (xb == ""), 0,
+                         np.where(xa == xb, 1, np.where(city_sim >= 0.9, 2, 3)))
     pa, pb = f.postcode[a], f.postcode[b]
     area = np.array([x[:3] == y[:3] for x, y in zip(pa, pb, strict=True)], dtype=bool)
     out[:, 7] = np.where((pa == "") | (pb == ""), 0,

@@ -28,7 +28,7 @@ _M_DEFAULTS: dict[str, tuple[float, ...]] = {
     "phone": (0.7, 0.05, 0.25),
     "linkedin": (0.95, 0.05),
     "company": (0.8, 0.1, 0.05, 0.05),
-    "city": (0.9, 0.1),
+    "city": (0.85, 0.05, 0.1),
     "postcode": (0.9, 0.04, 0.06),
     "address": (0.8, 0.12, 0.08),
     "title": (0.7, 0.3),
@@ -47,7 +47,7 @@ _M_CAPS: dict[str, dict[int, float]] = {
     # Another number or city is weaker evidence, but no source changes them for most
     # duplicates; left to EM, the namesakes in big blocks say otherwise.
     "phone": {3: 0.15},
-    "city": {2: 0.2},
+    "city": {3: 0.2},
     "email": {4: 0.005, 5: 0.4},
 }
 
@@ -155,7 +155,7 @@ _U_DEFAULTS: dict[str, tuple[float, ...]] = {
     "phone": (0.0001, 0.0005, 0.9994),
     "linkedin": (0.0001, 0.9999),
     "company": (0.01, 0.002, 0.005, 0.983),
-    "city": (0.1, 0.9),
+    "city": (0.1, 0.01, 0.89),
     "postcode": (0.02, 0.05, 0.93),
     "address": (0.001, 0.01, 0.989),
     "title": (0.2, 0.8),
@@ -193,15 +193,17 @@ def share_of_matches(levels: np.ndarray, recall: float = 0.8) -> float:
 
 
 def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations: int = 25,
-          trained_on: int = 0) -> Model:
+          trained_on: int = 0, free_lambda: bool = True) -> Model:
     """EM for m (u fixed from random pairs); returns the model with its prior."""
     u = estimate_u(random_levels)
     m = [list(_M_DEFAULTS[c.name]) for c in COMPARISONS]
     levels = candidate_levels
-    lam = share_of_matches(levels)
+    lam = floor_lam = share_of_matches(levels)
     for _ in range(iterations):
         model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
         _, p = model.score(levels)
+        if free_lambda and len(p):
+            lam = float(np.clip(p.mean(), floor_lam, 0.95))
         m = [
             _capped(c.name, _frequencies(levels, p, k, c.size, _M_DEFAULTS[c.name],
                                          _PRIOR_STRENGTH))

@@ -367,12 +367,20 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4)
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
+    # A home address (same street address and postcode, no company on either side) is
+    # such a key too: registries and consumer files have nothing else.
+    home = (levels[:, 8] <= 2) & (levels[:, 8] > 0) & (
+        (levels[:, 7] == 1) | ((levels[:, 6] >= 1) & (levels[:, 6] <= 2))) & (levels[:, 5] == 0)
     exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | (levels[:, 3] == 1) | (
-        levels[:, 4] == 1)
+        levels[:, 4] == 1) | home
     # Another surname behind one address is a shared mailbox (laure@, contact@) as often
     # as a married name: it takes the same number or profile too.
     surname = levels[:, 1] == 5
-    capped = (contradiction & ~exact) | (surname & ~((levels[:, 3] == 1) | (levels[:, 4] == 1)))
+    capped = (contradiction & ~exact) | (
+        surname & ~((levels[:, 3] == 1) | (levels[:, 4] == 1) | home))
+    # With no contact field or company on either side (a registry, a consumer file)
+    # there is no key to wait for: the model's weight decides alone.
+    capped &= (levels[:, 2] > 0) | (levels[:, 3] > 0) | (levels[:, 4] > 0) | (levels[:, 5] > 0)
     if not capped.any():
         return p
     return np.where(capped, np.minimum(p, review), p)
