@@ -90,19 +90,24 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb) -> np.ndarray:
     return out
 
 
-def _levels_last(la, lb, ca, cb) -> np.ndarray:
+def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
     out = np.full(len(la), 5, dtype=np.int8)
     missing = (la == "") | (lb == "")
+    exact = la == lb
     jw = _jw(la, lb)
-    core = (ca == cb) | np.array(
-        [(len(x) >= 3 and len(y) >= 3) and (x.startswith(y) or y.startswith(x)
-                                            or x.endswith(y) or y.endswith(x))
-         for x, y in zip(ca, cb, strict=True)], dtype=bool
-    ) if len(la) else np.zeros(0, dtype=bool)
+    core = (ca == cb) & ~missing
+    if compound:
+        # "garnier" in "garnierroux": only where nothing better holds already.
+        check = np.flatnonzero(~core & ~exact & ~missing)
+        core[check] = [
+            len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
+                                             or x.endswith(y) or y.endswith(x))
+            for x, y in zip(ca[check].tolist(), cb[check].tolist(), strict=True)
+        ]
     out[jw >= 0.8] = 4
     out[jw >= 0.92] = 3
     out[core] = 2
-    out[la == lb] = 1
+    out[exact] = 1
     out[missing] = 0
     return out
 
@@ -137,8 +142,10 @@ def person_levels(
                           f.first_groups[a], f.first_groups[b])
     last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b])
     # Swapped reading: a's first against b's last and the other way.
-    swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b])
-    swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb))
+    swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b],
+                              compound=False)
+    swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb),
+                             compound=False)
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
