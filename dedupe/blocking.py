@@ -177,7 +177,7 @@ def person_pairs(
     parts.append(pairs_from_keys(_join(group_or_first, last_sound), max_block=max_block,
                                  name="given name+surname", report=report))
     locals_ = f.email_locals.reshape(-1).copy()
-    locals_[np.array([len(s) < 5 for s in locals_])] = ""
+    locals_[np.array([len(s) < 5 for s in locals_], dtype=bool)] = ""
     parts.append(pairs_from_keys(locals_, max_block=max_block, name="email local part",
                                  report=report, rows=rows2))
     parts.append(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.last_core)),
@@ -187,9 +187,11 @@ def person_pairs(
                                  report=report))
     parts.append(pairs_from_keys(f.address, max_block=max_block, name="address",
                                  report=report))
-    parts.append(pairs_from_keys(_join(f.city, last_sound), max_block=max_block,
+    # A city narrows little in a B2B file; only records without a company use it.
+    city = np.where(company == "", f.city, "").astype(object)
+    parts.append(pairs_from_keys(_join(city, last_sound), max_block=max_block,
                                  name="city+surname", report=report))
-    parts.append(pairs_from_keys(_join(f.city, first_sound), max_block=max_block,
+    parts.append(pairs_from_keys(_join(city, first_sound), max_block=max_block,
                                  name="city+given name", report=report))
     parts.append(neighbourhood_pairs([f.last_core, f.first], window=window,
                                      name="sorted surname", report=report))

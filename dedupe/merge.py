@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prospecting.errors import InputError
+from prospecting.models import dumps
 from prospecting.store import Store, chunked, utc_now
 
 __all__ = ["Merge", "apply_merges", "table_of", "unmerge_cluster"]
@@ -108,9 +109,41 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
     goldens = [m.golden for m in merges]
     if kind == "person":
         store.refresh_people(goldens)
+        # A member merged away no longer counts at its own company.
+        store._update_people_counts(sorted({
+            r["company_id"] for r in before.values() if r.get("company_id")}))
     else:
-        _refresh_companies_and_people(store, goldens + [x for _, x in flags])
+        store.refresh_companies(goldens)
+        _repoint_people(store, [x for _, x in flags], goldens)
     return ids
+
+
+def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:
+    """People at a merged company point at its golden company, tags re-derived.
+
+    What ``refresh_people`` would write for them (their own facts did not change,
+    only the company they resolve to), without re-reading every fact: a big company
+    merged brings hundreds of people.
+    """
+    from sequences.segments import tag_person
+
+    golden_of = store._golden_of("companies", members)
+    companies = store._companies_by_id(set(golden_of.values()))
+    cols = _columns(store, "people")
+    updates = []
+    for chunk in chunked(list(golden_of), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for values in store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM people WHERE company_id IN ({marks})", chunk
+        ):
+            row = dict(zip(cols, values, strict=True))
+            row["company_id"] = golden_of[row["company_id"]]
+            tags = tag_person(row, companies.get(row["company_id"]), store.tag_rule,
+                              emails=json.loads(row["emails"]),
+                              phones=json.loads(row["phones"]))
+            updates.append((row["company_id"], dumps(tags), row["id"]))
+    store.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE id = ?", updates)
+    store._update_people_counts(sorted(set(goldens) | set(members)))
 
 
 def _refresh_companies_and_people(store: Store, company_ids: list[str]) -> None:

@@ -13,6 +13,7 @@ is matched against the existing golden records without re-scoring everything.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class DedupeSettings:
     review_threshold: float = 0.4
     cannot_link: float = 0.02
     max_block: int = 60
-    window: int = 4
+    window: int = 3
     batch_pairs: int = 400_000
     merge_batch: int = 5000
 
@@ -94,8 +95,24 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     """Dedupe companies, then people; counts go to ``state``."""
     raw = store.settings.dedupe if store.settings is not None else {}
     settings = DedupeSettings.from_settings(dict(raw))
+    clock = _Clock()
     _companies(store, state, settings)
-    _people(store, state, settings, retrain=retrain, progress=progress)
+    clock.lap("companies")
+    _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
+    state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
+
+
+class _Clock:
+    """Seconds per phase, for the run's report."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 # -- shared -----------------------------------------------------------------------------
@@ -417,11 +434,12 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
 
 
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
-            progress: Progress | None) -> None:
+            progress: Progress | None, clock: _Clock) -> None:
     component = "dedupe:person"
     f = load_people(store)
     n = len(f)
     state.add("read", n)
+    clock.lap("loading")
     if n < 2:
         return
     seen = _hashes(store, component)
@@ -439,6 +457,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                  dirty=None if model is None else dirty)
     state.messages.extend(report.messages())
     state.add("pairs_scored", len(pairs))
+    clock.lap("blocking")
     if progress:
         progress(0, len(pairs))
     phone_counts = Counter(x for x in f.phones.reshape(-1).tolist() if x)
@@ -447,6 +466,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
     w, p = score_pairs(model, f, pairs, levels, settings)
+    clock.lap("scoring")
     if progress:
         progress(len(pairs), len(pairs))
     match = p >= settings.match_threshold
@@ -477,6 +497,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         floor=settings.review_threshold, must=must,
                                         cannot=cannot)
     state.add("clusters_split", split)
+    clock.lap("clustering")
     reviews = _record_pairs(store, "person", f.ids, pairs, p, w, None, clusters, settings,
                             state.run_id, reasons_of=lambda ks: model.reasons_many(levels[ks]))
     state.add("pending_reviews", reviews)
@@ -489,6 +510,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     _merge_clusters(store, state, "person", clusters, f.ids, completeness, probability, reasons,
                     settings.merge_batch)
     state.add("written", sum(len(c) - 1 for c in clusters))
+    clock.lap("merging")
     # Remember what every remaining record looked like, goldens as they are now.
     merged_away = {int(i) for c in clusters for i in c}
     stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
@@ -496,3 +518,4 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     if clusters:
         after = load_people(store, ids=[str(f.ids[i]) for c in clusters for i in c])
         _save_hashes(store, component, after.ids, after.hashes, state.run_id)
+    clock.lap("bookkeeping")
