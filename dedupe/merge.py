@@ -112,10 +112,41 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
         # A member merged away no longer counts at its own company.
         store._update_people_counts(sorted({
             r["company_id"] for r in before.values() if r.get("company_id")}))
+        _record_provenance(store, merges, ids, inherited)
     else:
         store.refresh_companies(goldens)
         _repoint_people(store, [x for _, x in flags], goldens)
     return ids
+
+
+_PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
+                      "linkedin_url", "city", "country", "company_id")
+
+
+def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str],
+                       inherited: dict[str, list[str]]) -> None:
+    """Where each kept value of a golden record came from, when the merge was made."""
+    goldens = _rows(store, "people", [m.golden for m in merges])
+    members = {m.golden: [m.golden, *m.others, *(x for o in m.others
+                                                  for x in inherited.get(o, ()))]
+               for m in merges}
+    facts = store.observations_for([x for v in members.values() for x in v])
+    updates = []
+    for m, cid in zip(merges, cluster_ids, strict=True):
+        row = goldens.get(m.golden, {})
+        kept: dict[str, list[dict[str, str | None]]] = {}
+        for field in _PROVENANCE_FIELDS:
+            value = row.get(field)
+            if not value:
+                continue
+            kept[field] = [
+                {"record": o.entity_id, "source": o.source, "locator": o.locator,
+                 "observed_at": o.observed_at}
+                for x in members[m.golden] for o in facts.get(x, ())
+                if o.field == field and o.value == value
+            ][:5]
+        updates.append((json.dumps(kept, ensure_ascii=False), cid))
+    store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", updates)
 
 
 def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:

@@ -341,7 +341,7 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     if info["icp"]:
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
-    for title in ("tags", "stages", "email_status", "quarantine", "suppressions"):
+    for title in ("tags", "stages", "email_status", "quarantine", "suppressions", "dedupe"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     if info["runs"]:

@@ -63,6 +63,16 @@ def test_demo_duplicates_end_merged(demo_db: Path, run):
     assert status["dedupe"]["clusters"] > 0
     assert status["dedupe"]["people_merged"] == 24
     assert "pending_reviews" in status["dedupe"]
+    shown = run("status", demo_db)
+    assert "dedupe: clusters" in shown.output
+    assert "pending_reviews" in shown.output
+    # Each kept value names the member record and source it came from.
+    with api.open_store(demo_db) as store:
+        provenance = json.loads(store.conn.execute(
+            "SELECT provenance FROM clusters WHERE golden_id = ?", (berenice["id"],)
+        ).fetchone()[0])
+    assert {p["source"] for p in provenance["first_name"]} >= {"csv:crm"}
+    assert all(p["record"].startswith("p_") for p in provenance["last_name"])
 
 
 def test_no_record_lost(demo_db: Path):
