@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from prospecting.errors import InputError
-from prospecting.models import dumps
+from prospecting.models import Observation, dumps
 from prospecting.store import Store, chunked, utc_now
 
 __all__ = ["Merge", "apply_merges", "table_of", "unmerge_cluster"]
@@ -108,11 +108,12 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
     )
     goldens = [m.golden for m in merges]
     if kind == "person":
-        store.refresh_people(goldens)
+        facts = store.observations_for(before)
+        store.refresh_people(goldens, observations=facts)
         # A member merged away no longer counts at its own company.
         store._update_people_counts(sorted({
             r["company_id"] for r in before.values() if r.get("company_id")}))
-        _record_provenance(store, merges, ids, inherited)
+        _record_provenance(store, merges, ids, inherited, facts)
     else:
         store.refresh_companies(goldens)
         _repoint_people(store, [x for _, x in flags], goldens)
@@ -121,30 +122,28 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
 
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
                       "linkedin_url", "city", "country", "company_id")
+_PROVENANCE_SET = frozenset(_PROVENANCE_FIELDS)
 
 
 def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str],
-                       inherited: dict[str, list[str]]) -> None:
+                       inherited: dict[str, list[str]],
+                       facts: dict[str, list[Observation]]) -> None:
     """Where each kept value of a golden record came from, when the merge was made."""
     goldens = _rows(store, "people", [m.golden for m in merges])
     members = {m.golden: [m.golden, *m.others, *(x for o in m.others
                                                   for x in inherited.get(o, ()))]
                for m in merges}
-    facts = store.observations_for([x for v in members.values() for x in v])
     updates = []
     for m, cid in zip(merges, cluster_ids, strict=True):
         row = goldens.get(m.golden, {})
         kept: dict[str, list[dict[str, str | None]]] = {}
-        for field in _PROVENANCE_FIELDS:
-            value = row.get(field)
-            if not value:
-                continue
-            kept[field] = [
-                {"record": o.entity_id, "source": o.source, "locator": o.locator,
-                 "observed_at": o.observed_at}
-                for x in members[m.golden] for o in facts.get(x, ())
-                if o.field == field and o.value == value
-            ][:5]
+        for x in members[m.golden]:
+            for o in facts.get(x, ()):
+                if o.field in _PROVENANCE_SET and o.value == row.get(o.field):
+                    found = kept.setdefault(o.field, [])
+                    if len(found) < 5:
+                        found.append({"record": o.entity_id, "source": o.source,
+                                      "locator": o.locator, "observed_at": o.observed_at})
         updates.append((json.dumps(kept, ensure_ascii=False), cid))
     store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", updates)
 

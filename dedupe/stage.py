@@ -419,7 +419,7 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
            phone_counts: dict[str, int], batch: int) -> Model:
     n = len(f)
     rng = np.random.default_rng(20261201)
-    count = int(min(100_000, n * (n - 1) // 2))
+    count = int(min(60_000, n * (n - 1) // 2))
     a = rng.integers(0, n, count)
     b = rng.integers(0, n, count)
     keep = a != b

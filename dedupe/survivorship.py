@@ -18,6 +18,7 @@ every member, and ``observations`` hold each value's source, locator and time.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from prospecting.errors import ConfigError
@@ -58,6 +59,18 @@ def check_rules(rules: Any) -> dict[str, str]:
     return DEFAULT_RULES | dict(rules)
 
 
+def _rules(rules: Any) -> dict[str, str]:
+    key = tuple(sorted((rules or {}).items()))
+    found = _CHECKED.get(key)
+    if found is None:
+        found = _CHECKED[key] = check_rules(dict(key))
+    return found
+
+
+_CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _completeness(value: str) -> tuple[int, int, int]:
     plain = strip_accents(value)
     letters = sum(c.isalpha() for c in plain)
@@ -87,7 +100,7 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
 def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
                        rules: Any) -> None:
     """Rewrite the single-valued fields and the best email/phone of a golden ``row``."""
-    chosen = check_rules(rules or {})
+    chosen = _rules(rules)
     groups = group_fields(obs)
     for field in PERSON_FIELDS:
         group = groups.get(field)

@@ -389,6 +389,7 @@ class Store:
         """
         ids = list(dict.fromkeys(ids))
         members_of = self._merged_groups("companies", ids)
+        member_obs = self.observations_for(m for g in members_of.values() for m in g)
         if known is None and pending:
             known = self.existing("companies", ids)
         single = {
@@ -412,7 +413,7 @@ class Store:
             else:
                 obs = grouped.get(cid)
                 if cid in members_of and obs:
-                    obs = self._with_members(obs, members_of[cid])
+                    obs = self._with_members(obs, members_of[cid], member_obs)
             if not obs:
                 self.conn.execute("DELETE FROM companies WHERE id = ?", (cid,))
                 continue
@@ -438,6 +439,10 @@ class Store:
 
         ids = list(dict.fromkeys(ids))
         members_of = self._merged_groups("people", ids)
+        given = observations or {}
+        member_obs = self.observations_for(
+            m for g in members_of.values() for m in g if m not in given)
+        member_obs.update((m, given[m]) for g in members_of.values() for m in g if m in given)
         matcher = matcher or SuppressionMatcher.load(self.conn)
         now = utc_now()
         if known is None:
@@ -449,7 +454,6 @@ class Store:
             for pid in ids
             if pending and pid not in known and len(pending.get(pid, ())) == 1
         }
-        given = observations or {}
         grouped = self._gather(
             "people", [i for i in ids if i not in single and i not in given], pending, known
         )
@@ -467,7 +471,7 @@ class Store:
                     self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
                     continue
                 if pid in members_of:
-                    obs = self._with_members(obs, members_of[pid])
+                    obs = self._with_members(obs, members_of[pid], member_obs)
                     row = self._person_row(pid, obs, now)
                     _golden_person(row, obs, self.source_rank, self.settings)
                 else:
@@ -536,8 +540,8 @@ class Store:
                 members.setdefault(head, []).append(member)
         return members
 
-    def _with_members(self, obs: list[Observation], members: list[str]) -> list[Observation]:
-        found = self.observations_for(members)
+    def _with_members(self, obs: list[Observation], members: list[str],
+                      found: Mapping[str, list[Observation]]) -> list[Observation]:
         return obs + [o for m in members for o in found.get(m, ())]
 
     def _gather(
