@@ -63,7 +63,7 @@ def _token_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return process.cpdist(list(a), list(b), scorer=fuzz.token_set_ratio, workers=-1)
 
 
-def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb) -> np.ndarray:
+def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == "") | (fb == "")
@@ -73,14 +73,12 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb) -> np.ndarray:
         | (ga[:, 1] == gb[:, 1])
     )
     # "jean pierre" vs "jean": the shorter is the first word of the longer.
-    first_word = np.array([x.split(" ")[0] == y.split(" ")[0] for x, y in zip(fa, fb,
-                                                                                strict=True)],
-                          dtype=bool) if n else np.zeros(0, dtype=bool)
-    nick = (g | first_word) & ~missing & ~exact
+    nick = (g | (wa == wb)) & ~missing & ~exact
     jw = _jw(fa, fb)
-    inits = (inia | inib) & ~missing & np.array(
-        [x.startswith(y) or y.startswith(x) for x, y in zip(ia, ib, strict=True)], dtype=bool
-    ) if n else np.zeros(0, dtype=bool)
+    inits = (inia | inib) & ~missing
+    check = np.flatnonzero(inits)
+    inits[check] = [x.startswith(y) or y.startswith(x)
+                    for x, y in zip(ia[check].tolist(), ib[check].tolist(), strict=True)]
     out[jw >= 0.7] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
@@ -139,7 +137,8 @@ def person_levels(
     fa, fb = f.first[a], f.first[b]
     first = _levels_first(fa, fb, f.first_initials[a], f.first_initials[b],
                           f.first_is_initials[a], f.first_is_initials[b],
-                          f.first_groups[a], f.first_groups[b])
+                          f.first_groups[a], f.first_groups[b], _first_word(f)[a],
+                          _first_word(f)[b])
     last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b])
     # Swapped reading: a's first against b's last and the other way.
     swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b],
@@ -214,7 +213,10 @@ def person_levels(
     out[:, 6] = np.where((xa == "") | (xb == ""), 0,
                          np.where(xa == xb, 1, np.where(city_sim >= 0.9, 2, 3)))
     pa, pb = f.postcode[a], f.postcode[b]
-    area = np.array([x[:3] == y[:3] for x, y in zip(pa, pb, strict=True)], dtype=bool)
+    area3 = f.extra.get("postcode_area")
+    if area3 is None:
+        area3 = f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    area = area3[a] == area3[b]
     out[:, 7] = np.where((pa == "") | (pb == ""), 0,
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
     aa, ab = f.address[a], f.address[b]
@@ -249,6 +251,19 @@ def _locals_consistent(x: str, y: str) -> bool:
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+def _column(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _first_word(f: PersonFeatures) -> np.ndarray:
+    words = f.extra.get("first_word")
+    if words is None:
+        words = f.extra["first_word"] = _column([x.split(" ")[0] for x in f.first.tolist()])
+    return words
 
 
 def _nospace(column: np.ndarray) -> np.ndarray:
