@@ -331,10 +331,11 @@ FROM companies WHERE merged_into IS NULL
 """
 
 
-def load_companies(store: Store) -> CompanyFeatures:
-    """Read every active company into :class:`CompanyFeatures`."""
+def load_companies(store: Store, ids: list[str] | None = None) -> CompanyFeatures:
+    """Read every active company (or the active ones among ``ids``) into columns."""
+    wanted = ids
     ids, names, domains, sirens, cities, postcodes, hashes = [], [], [], [], [], [], []
-    for cid, name, domain, siren, city, postcode, legal_ids in _rows(store, _COMPANY_SQL):
+    for cid, name, domain, siren, city, postcode, legal_ids in _company_rows(store, wanted):
         siren = _DIGITS.sub("", siren)
         if not siren:
             siret = _DIGITS.sub("", json.loads(legal_ids or "{}").get("siret", ""))
@@ -360,6 +361,16 @@ def load_companies(store: Store) -> CompanyFeatures:
         ids=arr(ids), name_key=arr(names), domain=arr(domains), siren=arr(sirens),
         city=arr(cities), postcode=arr(postcodes), hashes=arr(hashes),
     )
+
+
+def _company_rows(store: Store, ids: list[str] | None) -> Iterator[tuple[Any, ...]]:
+    if ids is None:
+        yield from _rows(store, _COMPANY_SQL)
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        yield from store.conn.execute(_COMPANY_SQL + f" AND id IN ({marks})", chunk)
 
 
 def _rows(store: Store, sql: str) -> Iterator[tuple[Any, ...]]:

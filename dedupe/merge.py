@@ -21,7 +21,8 @@ from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
 from prospecting.store import Store, chunked, utc_now
 
-__all__ = ["Merge", "apply_merges", "table_of", "unmerge_cluster"]
+__all__ = ["Merge", "apply_merges", "pending_merges", "plan_merges", "table_of",
+           "unmerge_cluster"]
 
 
 @dataclass
@@ -31,6 +32,43 @@ class Merge:
     others: list[str]
     probability: float
     reasons: list[str]
+    cluster_id: str = ""
+
+
+def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
+    """Write every merge of a run as a 'pending' cluster before applying any.
+
+    A run killed between two batches leaves the rest of its plan here; the next run
+    applies it first, so a killed and re-run stage ends where one clean run would.
+    """
+    now = utc_now()
+    rows = []
+    for m in merges:
+        members = sorted(m.others)
+        count = store.conn.execute(
+            "SELECT count(*) FROM clusters WHERE golden_id = ?", (m.golden,)
+        ).fetchone()[0]
+        m.cluster_id = "cl_" + hashlib.sha1(
+            f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
+            usedforsecurity=False,
+        ).hexdigest()[:16]
+        rows.append((m.cluster_id, m.kind, m.golden, json.dumps(members), "pending",
+                     m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now))
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
+        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+    )
+
+
+def pending_merges(store: Store, kind: str) -> list[Merge]:
+    """The merges a killed run planned and did not apply."""
+    return [
+        Merge(kind, golden, json.loads(members), probability or 1.0, json.loads(reasons), cid)
+        for cid, golden, members, probability, reasons in store.conn.execute(
+            "SELECT id, golden_id, members, probability, reasons FROM clusters"
+            " WHERE kind = ? AND status = 'pending' ORDER BY created_at, id", (kind,)
+        )
+    ]
 
 
 def table_of(kind: str) -> str:
@@ -84,23 +122,15 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
         members = sorted(m.others)
         moved = members + sorted(x for o in members for x in inherited.get(o, ()))
         flags.extend((m.golden, x) for x in moved)
-        count = store.conn.execute(
-            "SELECT count(*) FROM clusters WHERE golden_id = ?", (m.golden,)
-        ).fetchone()[0]
-        cid = "cl_" + hashlib.sha1(
-            f"{kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
-            usedforsecurity=False,
-        ).hexdigest()[:16]
+        cid = m.cluster_id
         ids.append(cid)
         rows_before = [before[x] for x in (m.golden, *moved) if x in before]
-        clusters.append((cid, kind, m.golden, json.dumps(members), "merged", m.probability,
-                         json.dumps(m.reasons, ensure_ascii=False), run_id, now))
+        clusters.append((now, cid))
         logs.append((cid, "merge", kind, json.dumps(rows_before, ensure_ascii=False), run_id,
                      now))
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
     store.conn.executemany(
-        "INSERT INTO clusters (id, kind, golden_id, members, status, probability, reasons,"
-        " run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", clusters,
+        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
     )
     store.conn.executemany(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"

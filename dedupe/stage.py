@@ -30,7 +30,7 @@ from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
 from .comparisons import person_levels
 from .features import CompanyFeatures, PersonFeatures, load_companies, load_people
-from .merge import Merge, apply_merges, table_of
+from .merge import Merge, apply_merges, pending_merges, plan_merges, table_of
 from .model import Model, train
 from .survivorship import check_rules
 
@@ -193,7 +193,7 @@ def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, floa
 def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[list[int]],
                     ids: np.ndarray, completeness: np.ndarray, probability: dict[
                         tuple[int, int], float], reasons: dict[tuple[int, int], list[str]],
-                    batch: int) -> int:
+                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray]) -> int:
     table = table_of(kind)
     heads = Counter(r[0] for r in store.conn.execute(
         f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
@@ -209,14 +209,41 @@ def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[lis
         merges.append(Merge(kind, str(ids[golden]), [str(ids[i]) for i in members
                                                       if i != golden],
                             float(min(probs)) if probs else 1.0, why))
+    with store.write():
+        plan_merges(store, merges, state.run_id)
+        # What the records that stay looked like, in the plan's transaction: a run
+        # killed later re-scores nothing the clean run would not have.
+        _save_hashes(store, f"dedupe:{kind}", *keep_hashes, state.run_id)
+    return _apply_planned(store, state, merges, batch)
+
+
+def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int) -> int:
+    """Apply planned merges in batches; each batch also records its golden records' hashes."""
+    if not merges:
+        return 0
+    kind = merges[0].kind
     written = 0
     for start in range(0, len(merges), batch):
+        part = merges[start:start + batch]
         with store.write():
-            done = apply_merges(store, merges[start:start + batch], state.run_id)
+            done = apply_merges(store, part, state.run_id)
+            goldens = [m.golden for m in part]
+            after = (load_people(store, ids=goldens) if kind == "person"
+                     else load_companies(store, ids=goldens))
+            _save_hashes(store, f"dedupe:{kind}", after.ids, after.hashes, state.run_id)
         written += len(done)
-    state.add(f"{table}_merged", sum(len(m.others) for m in merges))
+    state.add(f"{table_of(kind)}_merged", sum(len(m.others) for m in merges))
     state.add("clusters", written)
     return written
+
+
+def _finish_pending(store: Store, state: RunState, kind: str, batch: int) -> None:
+    """Apply what a killed run planned before anything else."""
+    pending = pending_merges(store, kind)
+    if pending:
+        state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
+                              "applied first")
+        _apply_planned(store, state, pending, batch)
 
 
 def _neg(text: str) -> tuple[int, ...]:
@@ -267,6 +294,7 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
 
 def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
     component = "dedupe:company"
+    _finish_pending(store, state, "company", settings.merge_batch)
     f = load_companies(store)
     n = len(f)
     state.add("companies_read", n)
@@ -303,10 +331,10 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
                                                     f.city[i])) for i in range(n)])
     _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
                   settings, state.run_id)
+    merged_away = {int(i) for c in clusters for i in c}
+    stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
     _merge_clusters(store, state, "company", clusters, f.ids, completeness, probability,
-                    reasons, settings.merge_batch)
-    after = load_companies(store)
-    _save_hashes(store, component, after.ids, after.hashes, state.run_id)
+                    reasons, settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
 
 
 def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p: np.ndarray,
@@ -436,6 +464,7 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
             progress: Progress | None, clock: _Clock) -> None:
     component = "dedupe:person"
+    _finish_pending(store, state, "person", settings.merge_batch)
     f = load_people(store)
     n = len(f)
     state.add("read", n)
@@ -507,15 +536,10 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         + (f.phones[:, 0] != "").astype(int) + (f.company_id != "").astype(int)
         + (f.title != "").astype(int) + (f.city != "").astype(int)
     )
-    _merge_clusters(store, state, "person", clusters, f.ids, completeness, probability, reasons,
-                    settings.merge_batch)
-    state.add("written", sum(len(c) - 1 for c in clusters))
-    clock.lap("merging")
-    # Remember what every remaining record looked like, goldens as they are now.
+    # Remember what every remaining record looked like (goldens: once merged).
     merged_away = {int(i) for c in clusters for i in c}
     stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
-    _save_hashes(store, component, f.ids[stay & dirty], f.hashes[stay & dirty], state.run_id)
-    if clusters:
-        after = load_people(store, ids=[str(f.ids[i]) for c in clusters for i in c])
-        _save_hashes(store, component, after.ids, after.hashes, state.run_id)
-    clock.lap("bookkeeping")
+    _merge_clusters(store, state, "person", clusters, f.ids, completeness, probability, reasons,
+                    settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
+    state.add("written", sum(len(c) - 1 for c in clusters))
+    clock.lap("merging")
