@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, NotAvailable
+from .errors import ConfigError
 from .runs import Progress, RunReport, stage_run
 from .store import Store
 
@@ -38,6 +38,7 @@ __all__ = [
     "init",
     "open_store",
     "results",
+    "review",
     "score",
     "sequence",
     "signals",
@@ -272,8 +273,24 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "suppressions": suppressions,
             "icp": {"hash": icp, "name": icp_name} if icp else None,
             "sequences": sequences,
+            "dedupe": _dedupe_status(conn),
             "runs": runs,
         }
+
+
+def _dedupe_status(conn: Any) -> dict[str, int]:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    return {
+        "clusters": one("SELECT count(*) FROM clusters WHERE status = 'merged'"),
+        "people_merged": one("SELECT count(*) FROM people WHERE merged_into IS NOT NULL"),
+        "companies_merged": one(
+            "SELECT count(*) FROM companies WHERE merged_into IS NOT NULL"),
+        "merges": one("SELECT count(*) FROM merge_log WHERE action = 'merge'"),
+        "unmerges": one("SELECT count(*) FROM merge_log WHERE action = 'unmerge'"),
+        "pending_reviews": one(
+            "SELECT count(*) FROM pairs WHERE decision IN ('review', 'split')"
+            " AND review IS NULL"),
+    }
 
 
 @dataclass
@@ -283,7 +300,6 @@ class DemoReport:
     database: str
     reports: list[RunReport] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    skipped_stages: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -304,7 +320,6 @@ DEMO_SIGNALS = (
     ("product_usage.jsonl", "product_usage"),
 )
 DEMO_AS_OF = "2025-06-30"  # the demo's signals are from June 2025; scores stay the same
-DEMO_STAGES_NOT_YET = ("dedupe",)
 
 
 def demo(
@@ -338,6 +353,9 @@ def demo(
 
     report.reports.extend(demo_sources(db_path, config=config, progress=progress))
     report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
+    report.reports.append(dedupe(db_path, config=config, progress=progress))
+    # Golden records hold their members' phones and addresses: check those too.
+    report.reports.append(enrich(db_path, offline=True, config=config, progress=progress))
     for name, kind in DEMO_SIGNALS:
         with resources.as_file(data.joinpath("demo", name)) as signals_path:
             report.reports.append(signals(db_path, [signals_path], kind=kind, config=config))
@@ -345,7 +363,6 @@ def demo(
     with resources.as_file(data.joinpath("demo", "prospecting.toml")) as demo_settings:
         # The demo's sender details sign the templates unless the user has settings.
         report.reports.append(sequence(db_path, config=config or _user_config() or demo_settings))
-    report.skipped_stages.extend(DEMO_STAGES_NOT_YET)
     exports = (
         ("jsonl", "people.jsonl", None, "people"),
         ("jsonl", "companies.jsonl", None, "companies"),
@@ -376,10 +393,6 @@ def _user_config() -> str | None:
     if os.environ.get(CONFIG_ENV_VAR):
         return os.environ[CONFIG_ENV_VAR]
     return DEFAULT_CONFIG_FILE if Path(DEFAULT_CONFIG_FILE).is_file() else None
-
-
-def _not_available(command: str) -> NotAvailable:
-    return NotAvailable(f"'prospecting {command}' is not available in this version yet")
 
 
 def crawl(
@@ -483,14 +496,70 @@ def enrich(
     return state.report("enrich")
 
 
-def dedupe(db: Database, **options: Any) -> RunReport:
-    """Merge duplicate people and companies (not available in this version yet)."""
-    raise _not_available("dedupe")
+def dedupe(
+    db: Database, *, retrain: bool = False, config: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Find duplicate companies and people and merge each cluster into a golden record.
+
+    Re-running changes nothing; after a new import only new or changed records are
+    scored. Every merge is logged and can be undone with :func:`unmerge`.
+    """
+    from dedupe.stage import run as run_dedupe
+
+    with open_store(db, config) as store, stage_run(
+        store, "dedupe", {"retrain": retrain}
+    ) as state:
+        run_dedupe(store, state, retrain=retrain, progress=progress)
+        c = state.counts
+        state.messages.append(
+            f"{c.get('people_merged', 0)} people and {c.get('companies_merged', 0)} companies"
+            f" merged into {c.get('clusters', 0)} cluster(s); "
+            f"{c.get('pending_reviews', 0)} pair(s) to review ('prospecting review')"
+        )
+    return state.report("dedupe")
 
 
-def unmerge(db: Database, cluster_id: str, **options: Any) -> RunReport:
-    """Undo one merge (not available in this version yet)."""
-    raise _not_available("unmerge")
+def unmerge(
+    db: Database, cluster_id: str, *, config: str | os.PathLike[str] | None = None
+) -> RunReport:
+    """Undo one merge exactly: every record it touched gets its earlier row back."""
+    from dedupe.review import unmerge as run_unmerge
+
+    with open_store(db, config) as store, stage_run(
+        store, "unmerge", {"cluster_id": cluster_id}
+    ) as state:
+        run_unmerge(store, cluster_id, state)
+    return state.report("unmerge")
+
+
+def review(
+    db: Database, *, accept: Iterable[str] = (), reject: Iterable[str] = (),
+    export_path: str | os.PathLike[str] | None = None,
+    import_path: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """The queue of borderline pairs: export it, accept or reject pairs.
+
+    Decisions are remembered: the next ``dedupe`` merges accepted pairs and never
+    merges rejected ones.
+    """
+    from dedupe.review import review_pairs
+
+    options = {"accept": list(accept), "reject": list(reject),
+               "export": str(export_path) if export_path else None,
+               "import": str(import_path) if import_path else None}
+    with open_store(db, config) as store, stage_run(store, "review", options) as state:
+        review_pairs(store, state, accept=list(accept), reject=list(reject),
+                     export_path=export_path, import_path=import_path)
+    return state.report("review")
+
+
+DEFAULT_ICP_TEXT = """\
+# Used by 'prospecting score' when no ICP was stored with 'prospecting init --icp'.
+name = "default"
+description = "Any company fits; points come from titles, seniority and signals."
+"""
 
 
 def score(
@@ -518,12 +587,18 @@ def score(
         row = store.conn.execute(
             "SELECT text, path FROM icps WHERE hash = ?", (icp_hash,)
         ).fetchone() if icp_hash else None
+        fallback = None
         if row is None:
-            raise ConfigError(
-                f"{store.path}: no ICP stored; run 'prospecting init {store.path} --icp FILE'"
-                " or pass --icp FILE"
-            )
-        current = loaded or loads_icp(row[0], source=row[1] or f"icp {icp_hash[:12]}")
+            # No ICP yet: every company fits and points come from the default grid
+            # (titles, seniority, signals). The ICP is stored like any other, so the
+            # verdicts stay explainable, and the run says how to set a real one.
+            fallback = loads_icp(DEFAULT_ICP_TEXT, source="built-in default ICP")
+            store.store_icp(content_hash=fallback.content_hash, name=fallback.name,
+                            path=None, text=DEFAULT_ICP_TEXT)
+            icp_hash = fallback.content_hash
+            row = (DEFAULT_ICP_TEXT, None)
+        current = loaded or fallback or loads_icp(
+            row[0], source=row[1] or f"icp {icp_hash[:12]}")
         options = {"icp": str(icp) if icp else None, "icp_hash": icp_hash,
                    "as_of": moment.isoformat()}
         with stage_run(store, "score", options) as state:
@@ -534,6 +609,11 @@ def score(
             state.messages.append(
                 f"ICP '{current.name}' ({icp_hash[:12]}), signals as of {moment.date()}"
             )
+            if fallback is not None:
+                state.messages.append(
+                    f"no ICP was stored: scored with the built-in default; run 'prospecting"
+                    f" init {store.path} --icp FILE' to judge against your own"
+                )
             for title, values in (("stages", counts.stages),
                                   ("temperature", counts.temperatures),
                                   ("disqualified", counts.disqualified)):
@@ -635,14 +715,21 @@ def sequence(
 
     from .settings import load_settings
 
+    # Without the sender's details the messages cannot be signed: the cadence is still
+    # planned (dates, caps, holidays), the texts wait for the settings.
     problems = check_sender_settings(loaded, load_settings(config).sequences)
-    if problems:
-        raise ConfigError("; ".join(problems))
     with open_store(db, config) as store, stage_run(store, "sequence", options) as state:
         from .settings import SequenceSettings
 
         settings = store.settings.sequences if store.settings else SequenceSettings()
-        plan_sequences(store, state, loaded, settings=settings, start=start_date)
+        plan_sequences(store, state, loaded, settings=settings, start=start_date,
+                       render=not problems)
+        if problems:
+            state.messages.extend(problems)
+            state.messages.append(
+                "touches planned without their text: set the sender's details, then run "
+                "'prospecting sequence' again to write the messages"
+            )
         if state.counts.get("quarantined"):
             state.messages.append(
                 f"{state.counts['quarantined']} member(s) quarantined (a template variable "

@@ -224,11 +224,14 @@ def enrich(ctx: click.Context, db: str, offline: bool, smtp: bool, config: str |
 @click.argument("db", type=click.Path(dir_okay=False))
 @_config_option
 @click.pass_context
-def dedupe(ctx: click.Context, db: str, config: str | None) -> None:
+@click.option("--retrain", is_flag=True, help="Train the match model again from this data.")
+def dedupe(ctx: click.Context, db: str, config: str | None, retrain: bool) -> None:
     """Find and merge duplicate people and companies."""
     from . import api
 
-    _run(ctx, lambda: api.dedupe(db, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.dedupe(db, retrain=retrain, config=_config(ctx, config),
+                                          progress=_Progress("dedupe pairs")))
+    _print_report(report)
 
 
 @cli.command()
@@ -240,7 +243,30 @@ def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) ->
     """Undo one merge, exactly."""
     from . import api
 
-    _run(ctx, lambda: api.unmerge(db, cluster_id, config=_config(ctx, config)))
+    report = _run(ctx, lambda: api.unmerge(db, cluster_id, config=_config(ctx, config)))
+    _print_report(report)
+
+
+@cli.command()
+@click.argument("db", type=click.Path(dir_okay=False))
+@click.option("--export", "export_path", type=click.Path(dir_okay=False),
+              help="Write the pairs waiting for review to this CSV file.")
+@click.option("--accept", multiple=True, metavar="PAIR_ID", help="These pairs are duplicates.")
+@click.option("--reject", multiple=True, metavar="PAIR_ID",
+              help="These pairs are different people (or companies).")
+@click.option("--import", "import_path", type=click.Path(dir_okay=False),
+              help="Read decisions from a reviewed CSV (its 'decision' column: accept/reject).")
+@_config_option
+@click.pass_context
+def review(ctx: click.Context, db: str, export_path: str | None, accept: tuple[str, ...],
+           reject: tuple[str, ...], import_path: str | None, config: str | None) -> None:
+    """List, export, accept or reject the borderline pairs dedupe left for review."""
+    from . import api
+
+    report = _run(ctx, lambda: api.review(db, accept=accept, reject=reject,
+                                          export_path=export_path, import_path=import_path,
+                                          config=_config(ctx, config)))
+    _print_report(report)
 
 
 @cli.command()
@@ -438,7 +464,7 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
     for title in ("tags", "stages", "temperatures", "segments", "email_status", "quarantine",
-                  "suppressions"):
+                  "suppressions", "dedupe"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     for name, counts in info["sequences"].items():
@@ -463,15 +489,15 @@ def demo(ctx: click.Context, db: str | None, config: str | None) -> None:
     click.echo(f"demo database: {result.database}")
     for report in result.reports:
         _print_report(report)
-    if result.skipped_stages:
-        click.echo("not in this version yet: " + ", ".join(result.skipped_stages))
     click.echo("files written:")
     for path in result.files:
         click.echo(f"  {path}")
     info = api.status(result.database, config=_config(ctx, config))
-    tables = info["tables"]
+    tables, merged = info["tables"], info["dedupe"]
     click.echo(
-        f"summary: {tables['people']} people, {tables['companies']} companies, "
+        f"summary: {tables['people'] - merged['people_merged']} people and "
+        f"{tables['companies'] - merged['companies_merged']} companies after dedupe "
+        f"({merged['clusters']} clusters merged, {merged['pending_reviews']} pairs to review), "
         f"{tables['quarantine']} quarantined rows, tags "
         + ", ".join(f"{k} {v}" for k, v in info["tags"].items())
         + "; best email "

@@ -74,7 +74,7 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
         raise InputError(f"'{email}' is not an email address")
     store.conn.execute("PRAGMA secure_delete = ON")
     with store.write():
-        people = _people_with_email(store, key)
+        people = _with_merged(store, _people_with_email(store, key))
         addresses = {key}
         companies: set[str] = set()
         for pid in people:
@@ -99,6 +99,7 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
                     "DELETE FROM quarantine WHERE raw LIKE ? ESCAPE '\\'",
                     (f'%"{_like_escape(pid)}"%',)).rowcount)
             store.conn.execute(f"DELETE FROM scores WHERE person_id IN ({marks})", people)
+            _forget_dedupe(store, people)
         state.add("people_deleted", len(people))
         for address in sorted(addresses):
             companies |= _scrub_address(store, address, state)
@@ -122,6 +123,38 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
     state.add("written", len(addresses))
     state.add("read", 1)
     _purge_files(store)
+
+
+def _with_merged(store: Store, people: list[str]) -> list[str]:
+    """The person is the whole merged cluster: its golden record and every member."""
+    found = list(dict.fromkeys(people))
+    while True:
+        marks = ", ".join("?" for _ in found)
+        more = [
+            r[0] for r in store.conn.execute(
+                f"SELECT id FROM people WHERE merged_into IN ({marks})"
+                f" UNION SELECT merged_into FROM people WHERE id IN ({marks})"
+                " AND merged_into IS NOT NULL", found + found,
+            ) if r[0] not in found
+        ] if found else []
+        if not more:
+            return found
+        found.extend(more)
+
+
+def _forget_dedupe(store: Store, people: list[str]) -> None:
+    """Drop the dedupe stage's copies: pairs, clusters and merge-log before-images."""
+    marks = ", ".join("?" for _ in people)
+    store.conn.execute(f"DELETE FROM pairs WHERE a IN ({marks}) OR b IN ({marks})",
+                       people + people)
+    store.conn.execute(f"DELETE FROM work_log WHERE entity_id IN ({marks})", people)
+    gone = set(people)
+    for cid, golden, members in store.conn.execute(
+        "SELECT id, golden_id, members FROM clusters WHERE kind = 'person'"
+    ).fetchall():
+        if golden in gone or gone & set(json.loads(members)):
+            store.conn.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+            store.conn.execute("DELETE FROM merge_log WHERE cluster_id = ?", (cid,))
 
 
 def _people_with_email(store: Store, key: str) -> list[str]:
@@ -176,6 +209,10 @@ def _scrub_address(store: Store, address: str, state: RunState) -> set[str]:
         state.add("statements_scrubbed")
     state.add("quarantine_deleted", store.conn.execute(
         "DELETE FROM quarantine WHERE lower(raw) LIKE ? ESCAPE '\\'", (like,)).rowcount)
+    # A before-image of another record holding the address: the merge can no longer be
+    # undone exactly, but the address is gone.
+    state.add("merge_log_deleted", store.conn.execute(
+        "DELETE FROM merge_log WHERE lower(rows_before) LIKE ? ESCAPE '\\'", (like,)).rowcount)
     state.add("runs_scrubbed", store.conn.execute(
         "UPDATE runs SET options = '{}' WHERE lower(options) LIKE ? ESCAPE '\\'",
         (like,)).rowcount)

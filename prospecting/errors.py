@@ -11,7 +11,6 @@
     ├── SourceError           a connector or crawl page failed
     ├── EnrichError           an enricher failed on one record
     ├── ExportError           an export could not be written
-    ├── NotAvailable          a command whose stage has not landed yet
     └── StageFailed           says what was committed; re-running resumes
 
 Bad-input errors also subclass ``ValueError`` (as requests does), so callers that
@@ -25,7 +24,6 @@ __all__ = [
     "EnrichError",
     "ExportError",
     "InputError",
-    "NotAvailable",
     "NotConfigured",
     "ProspectingError",
     "SchemaError",
@@ -73,10 +71,6 @@ class EnrichError(ProspectingError):
 
 class ExportError(ProspectingError):
     """An export file could not be written."""
-
-
-class NotAvailable(ProspectingError):
-    """The command's stage is not part of this version yet."""
 
 
 class StageFailed(ProspectingError):

@@ -374,9 +374,73 @@ def _v6_scoring(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v7_dedupe(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- Candidate pairs the dedupe stage scored, with the probability, the field
+        -- levels behind it (reasons) and the decision: 'match', 'review' (borderline,
+        -- waiting for a person) or 'distinct'. ``review`` holds what a person said:
+        -- 'accepted' or 'rejected', remembered by later runs.
+        CREATE TABLE pairs (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            probability REAL NOT NULL,
+            weight REAL NOT NULL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            decision TEXT NOT NULL,
+            review TEXT,
+            reviewed_at TEXT,
+            run_id TEXT NOT NULL,
+            scored_at TEXT NOT NULL
+        );
+        CREATE INDEX pairs_decision ON pairs(kind, decision);
+        CREATE INDEX pairs_a ON pairs(a);
+        CREATE INDEX pairs_b ON pairs(b);
+
+        -- One row per merge: the golden record kept, the records merged into it, why,
+        -- and whether it still holds ('merged') or was undone ('unmerged').
+        CREATE TABLE clusters (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+            golden_id TEXT NOT NULL,
+            members TEXT NOT NULL,
+            status TEXT NOT NULL,
+            probability REAL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            provenance TEXT NOT NULL DEFAULT '{}',
+            run_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX clusters_golden ON clusters(golden_id, status);
+
+        -- What each merge changed: the previous rows of every record it touched, so
+        -- unmerge puts back exactly what was there.
+        CREATE TABLE merge_log (
+            seq INTEGER PRIMARY KEY,
+            cluster_id TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('merge', 'unmerge')),
+            kind TEXT NOT NULL,
+            rows_before TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX merge_log_cluster ON merge_log(cluster_id);
+
+        -- Merged members are few: a partial index finds them without a scan.
+        CREATE INDEX people_merged ON people(merged_into) WHERE merged_into IS NOT NULL;
+        CREATE INDEX companies_merged ON companies(merged_into)
+            WHERE merged_into IS NOT NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences, _v5_connectors,
-    _v6_scoring,
+    _v6_scoring, _v7_dedupe,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -275,7 +275,9 @@ class Store:
                 (key, value),
             )
 
-    def store_icp(self, *, content_hash: str, name: str | None, path: str, text: str) -> None:
+    def store_icp(
+        self, *, content_hash: str, name: str | None, path: str | None, text: str
+    ) -> None:
         """Keep the ICP's text by hash and make it the one later runs record."""
         with self.write():
             self.conn.execute(
@@ -388,6 +390,8 @@ class Store:
         a bulk import derives new rows without reading its own writes back.
         """
         ids = list(dict.fromkeys(ids))
+        members_of = self._merged_groups("companies", ids)
+        member_obs = self.observations_for(m for g in members_of.values() for m in g)
         if known is None and pending:
             known = self.existing("companies", ids)
         single = {
@@ -410,6 +414,8 @@ class Store:
                 obs = pending_observations(cid, [single[cid]])
             else:
                 obs = grouped.get(cid)
+                if cid in members_of and obs:
+                    obs = self._with_members(obs, members_of[cid], member_obs)
             if not obs:
                 self.conn.execute("DELETE FROM companies WHERE id = ?", (cid,))
                 continue
@@ -434,6 +440,11 @@ class Store:
         from sequences.segments import tag_person
 
         ids = list(dict.fromkeys(ids))
+        members_of = self._merged_groups("people", ids)
+        given = observations or {}
+        member_obs = self.observations_for(
+            m for g in members_of.values() for m in g if m not in given)
+        member_obs.update((m, given[m]) for g in members_of.values() for m in g if m in given)
         matcher = matcher or SuppressionMatcher.load(self.conn)
         now = utc_now()
         if known is None:
@@ -445,7 +456,6 @@ class Store:
             for pid in ids
             if pending and pid not in known and len(pending.get(pid, ())) == 1
         }
-        given = observations or {}
         grouped = self._gather(
             "people", [i for i in ids if i not in single and i not in given], pending, known
         )
@@ -462,8 +472,18 @@ class Store:
                 if not obs:
                     self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
                     continue
-                row = self._person_row(pid, obs, now)
+                if pid in members_of:
+                    obs = self._with_members(obs, members_of[pid], member_obs)
+                    row = self._person_row(pid, obs, now)
+                    _golden_person(row, obs, self.source_rank, self.settings)
+                else:
+                    row = self._person_row(pid, obs, now)
             built.append(row)
+        # People follow their company's merge: they point at the golden company.
+        golden_company = self._golden_of("companies", {r["company_id"] for r in built})
+        for row in built:
+            if row["company_id"] in golden_company:
+                row["company_id"] = golden_company[row["company_id"]]
         companies = self._companies_by_id({r["company_id"] for r in built if r["company_id"]})
         rows = []
         for row in built:
@@ -476,6 +496,55 @@ class Store:
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
         self._update_people_counts(companies)
         return len(rows)
+
+    # -- merges (see dedupe/) ----------------------------------------------------------
+
+    def _golden_of(self, table: str, ids: Iterable[str | None]) -> dict[str, str]:
+        """The golden record each merged member among ``ids`` was merged into."""
+        if not self._has_merges(table):
+            return {}
+        found: dict[str, str] = {}
+        for chunk in chunked([i for i in ids if i], 500):
+            marks = ", ".join("?" for _ in chunk)
+            found.update(self.conn.execute(
+                f"SELECT id, merged_into FROM {table} WHERE id IN ({marks})"
+                " AND merged_into IS NOT NULL", chunk,
+            ).fetchall())
+        return found
+
+    def _has_merges(self, table: str) -> bool:
+        return self.conn.execute(
+            f"SELECT 1 FROM {table} WHERE merged_into IS NOT NULL LIMIT 1"
+        ).fetchone() is not None
+
+    def _merged_groups(self, table: str, ids: list[str]) -> dict[str, list[str]]:
+        """Golden records among (or behind) ``ids`` with their merged members.
+
+        A merged member keeps its own row, derived from its own facts, hidden by
+        ``merged_into``; its golden record is derived from the facts of every member,
+        so a new fact about a member is added to ``ids``' golden record too. ``ids`` is
+        extended in place with the golden records of members it holds.
+        """
+        golden = self._golden_of(table, ids)
+        if not golden:
+            if not self._has_merges(table):
+                return {}
+        else:
+            seen = set(ids)
+            ids.extend(g for g in dict.fromkeys(golden.values()) if g not in seen)
+        members: dict[str, list[str]] = {}
+        for chunk in chunked(ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            for head, member in self.conn.execute(
+                f"SELECT merged_into, id FROM {table} WHERE merged_into IN ({marks})"
+                " ORDER BY id", chunk,
+            ):
+                members.setdefault(head, []).append(member)
+        return members
+
+    def _with_members(self, obs: list[Observation], members: list[str],
+                      found: Mapping[str, list[Observation]]) -> list[Observation]:
+        return obs + [o for m in members for o in found.get(m, ())]
 
     def _gather(
         self, table: str, ids: list[str], pending: Mapping[str, list[PendingStatement]] | None,
@@ -731,6 +800,15 @@ def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tupl
     row["source_ids"] = "[]"
     row["sources"] = f"[{encode_string(source)}]"
     return tuple(row[c] for c in _COMPANY_COLUMNS)
+
+
+def _golden_person(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
+                   settings: Any) -> None:
+    """Apply the ``[dedupe]`` survivorship rules to a golden record built from all members."""
+    from dedupe.survivorship import apply_person_rules
+
+    rules = settings.dedupe.get("survivorship", {}) if settings is not None else {}
+    apply_person_rules(row, obs, rank, rules)
 
 
 def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, Any]]:

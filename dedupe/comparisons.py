@@ -1,0 +1,272 @@
+"""Comparison levels: how far two records agree, field by field.
+
+Each comparison turns a batch of candidate pairs into one small integer per pair:
+0 when either side has no value (no evidence either way, DD-3: an empty field is
+never compared), then levels from the strongest agreement to disagreement. The
+Fellegi-Sunter model (model.py) turns each level into a weight. String similarity
+is rapidfuzz ``process.cpdist`` over the whole batch (element-wise, all cores).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import distance, fuzz, process
+
+from .features import PersonFeatures
+
+__all__ = ["COMPARISONS", "Comparison", "person_levels"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One field's levels, named for the reasons shown per pair."""
+
+    name: str
+    levels: tuple[str, ...]  # level 1.. names; level 0 is "missing"
+
+    @property
+    def size(self) -> int:
+        return len(self.levels) + 1
+
+
+COMPARISONS: tuple[Comparison, ...] = (
+    Comparison("first_name", ("exact", "nickname", "similar", "initials", "loose", "different")),
+    Comparison("last_name", ("exact", "compound or particles", "similar", "loose",
+                             "different")),
+    Comparison("email", ("same address", "same local part", "same company domain, "
+                         "consistent names", "same company domain, other person",
+                         "different")),
+    Comparison("phone", ("same number", "same shared number", "different")),
+    Comparison("linkedin", ("same profile", "different profile")),
+    Comparison("company", ("same company", "same name or domain", "similar name",
+                           "different")),
+    Comparison("city", ("same", "similar", "different")),
+    Comparison("postcode", ("same", "same area", "different")),
+    Comparison("address", ("same", "similar", "different")),
+    Comparison("title", ("similar", "different")),
+)
+
+
+def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if not len(a):
+        return np.zeros(0, dtype=np.float32)
+    return process.cpdist(list(a), list(b), scorer=distance.JaroWinkler.normalized_similarity,
+                          workers=-1)
+
+
+def _token_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if not len(a):
+        return np.zeros(0, dtype=np.float32)
+    return process.cpdist(list(a), list(b), scorer=fuzz.token_set_ratio, workers=-1)
+
+
+def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
+    n = len(fa)
+    out = np.full(n, 6, dtype=np.int8)
+    missing = (fa == "") | (fb == "")
+    exact = (fa == fb) & ~missing
+    g = (ga[:, 0] > 0) & (
+        (ga[:, 0] == gb[:, 0]) | (ga[:, 0] == gb[:, 1]) | (ga[:, 1] == gb[:, 0])
+        | (ga[:, 1] == gb[:, 1])
+    )
+    # "jean pierre" vs "jean": the shorter is the first word of the longer.
+    nick = (g | (wa == wb)) & ~missing & ~exact
+    jw = _jw(fa, fb)
+    inits = (inia | inib) & ~missing
+    check = np.flatnonzero(inits)
+    inits[check] = [x.startswith(y) or y.startswith(x)
+                    for x, y in zip(ia[check].tolist(), ib[check].tolist(), strict=True)]
+    out[jw >= 0.7] = 5
+    out[inits] = 4
+    out[jw >= 0.9] = 3
+    out[nick] = 2
+    out[exact] = 1
+    out[missing] = 0
+    return out
+
+
+def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
+    out = np.full(len(la), 5, dtype=np.int8)
+    missing = (la == "") | (lb == "")
+    exact = la == lb
+    jw = _jw(la, lb)
+    core = (ca == cb) & ~missing
+    if compound:
+        # "garnier" in "garnierroux": only where nothing better holds already.
+        check = np.flatnonzero(~core & ~exact & ~missing)
+        core[check] = [
+            len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
+                                             or x.endswith(y) or y.endswith(x))
+            for x, y in zip(ca[check].tolist(), cb[check].tolist(), strict=True)
+        ]
+    out[jw >= 0.8] = 4
+    out[jw >= 0.92] = 3
+    out[core] = 2
+    out[exact] = 1
+    out[missing] = 0
+    return out
+
+
+def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(some value equal, both sides have a value) for two-slot columns."""
+    has_a = xa[:, 0] != ""
+    has_b = xb[:, 0] != ""
+    eq = np.zeros(len(xa), dtype=bool)
+    for i in range(2):
+        for j in range(2):
+            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != "")
+    return eq, has_a & has_b
+
+
+def person_levels(
+    f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int] | None = None,
+) -> np.ndarray:
+    """Levels of every comparison for each pair: an (m, len(COMPARISONS)) int8 array.
+
+    First and last names are compared both ways round and the better reading kept,
+    so a record with given and family name swapped still agrees.
+    """
+    a, b = pairs[:, 0], pairs[:, 1]
+    m = len(pairs)
+    out = np.zeros((m, len(COMPARISONS)), dtype=np.int8)
+    if not m:
+        return out
+    fa, fb = f.first[a], f.first[b]
+    first = _levels_first(fa, fb, f.first_initials[a], f.first_initials[b],
+                          f.first_is_initials[a], f.first_is_initials[b],
+                          f.first_groups[a], f.first_groups[b], _first_word(f)[a],
+                          _first_word(f)[b])
+    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b])
+    # Swapped reading: a's first against b's last and the other way.
+    swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b],
+                              compound=False)
+    swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb),
+                             compound=False)
+    swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
+    # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
+    near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
+        (first > 3) | (last > 3)) & ~swapped
+    first = np.where(swapped, 1, np.where(near, 3, first))
+    last = np.where(swapped, 1, np.where(near, 3, last))
+    out[:, 0] = first
+    out[:, 1] = last
+
+    same, both = _any_equal(f.emails[a], f.emails[b])
+    same_local, _ = _any_equal(f.email_locals[a], f.email_locals[b])
+    # The same local part at two company domains is a naming pattern (francoisg@ at two
+    # firms), not a person; it counts when one side is a free-mail address.
+    free = f.extra.get("free_mail")
+    if free is None:
+        free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+    free_a, free_b = free[a], free[b]
+    same_local &= free_a | free_b
+    same_domain, _ = _any_equal(f.email_domains[a], f.email_domains[b])
+    email = np.where(both, 5, 0)
+    check = np.flatnonzero(both & same_domain & ~same & ~same_local)
+    if len(check):
+        consistent = np.ones(m, dtype=bool)
+        consistent[check] = [
+            _locals_consistent(x, y) for x, y in zip(
+                f.email_locals[a[check], 0].tolist(), f.email_locals[b[check], 0].tolist(),
+                strict=True)
+        ]
+        email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
+    email = np.where(both & same_local, 2, email)
+    email = np.where(same, 1, email)
+    out[:, 2] = email
+
+    same, both = _any_equal(f.phones[a], f.phones[b])
+    phone = np.where(both, 3, 0)
+    if phone_counts:
+        common = f.extra.get("shared_phone")
+        if common is None:
+            common = f.extra["shared_phone"] = np.array(
+                [phone_counts.get(x, 0) > 3 or phone_counts.get(y, 0) > 3
+                 for x, y in f.phones.tolist()], dtype=bool)
+        shared = common[a] | common[b]
+    else:
+        shared = np.zeros(m, dtype=bool)
+    phone = np.where(same & shared, 2, phone)
+    phone = np.where(same & ~shared, 1, phone)
+    out[:, 3] = phone
+
+    la, lb = f.linkedin[a], f.linkedin[b]
+    out[:, 4] = np.where((la == "") | (lb == ""), 0, np.where(la == lb, 1, 2))
+
+    ca, cb = f.company_id[a], f.company_id[b]
+    ka, kb = f.company_key[a], f.company_key[b]
+    da, db = f.company_domain[a], f.company_domain[b]
+    has = ((ca != "") | (ka != "")) & ((cb != "") | (kb != ""))
+    company = np.where(has, 4, 0)
+    sim = _jw(ka, kb)
+    company = np.where(has & (sim >= 0.9) & (ka != "") & (kb != ""), 3, company)
+    company = np.where(has & (((ka == kb) & (ka != "")) | ((da == db) & (da != ""))), 2,
+                       company)
+    company = np.where((ca == cb) & (ca != ""), 1, company)
+    out[:, 5] = company
+
+    xa, xb = f.city[a], f.city[b]
+    city_sim = _jw(xa, xb)
+    out[:, 6] = np.where((xa == "") | (xb == ""), 0,
+                         np.where(xa == xb, 1, np.where(city_sim >= 0.9, 2, 3)))
+    pa, pb = f.postcode[a], f.postcode[b]
+    area3 = f.extra.get("postcode_area")
+    if area3 is None:
+        area3 = f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    area = area3[a] == area3[b]
+    out[:, 7] = np.where((pa == "") | (pb == ""), 0,
+                         np.where(pa == pb, 1, np.where(area, 2, 3)))
+    aa, ab = f.address[a], f.address[b]
+    missing = (aa == "") | (ab == "")
+    score = _token_set(aa, ab)
+    out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
+    ta, tb = f.title[a], f.title[b]
+    missing = (ta == "") | (tb == "")
+    score = _token_set(ta, tb)
+    out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, 2))
+    return out
+
+
+_SEPARATORS = str.maketrans("._-+", "    ", "0123456789")
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _locals_consistent(x: str, y: str) -> bool:
+    """Two local parts at one company domain that could be one person's two addresses.
+
+    ``bob@`` and ``robert@`` (a nickname), ``kate.oneill@`` and ``katherine.oneill@``,
+    ``j.martin@`` and ``jean.martin@`` are; ``christopher@`` and ``charlotte@`` are not.
+    """
+    from .features import nickname_groups
+
+    tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
+    if not tx or not ty or tx == ty:
+        # marie.durand@ and marie.durand2@: the company told two namesakes apart.
+        return False
+    fx, fy = tx[0], ty[0]
+    if fx == fy or (len(fx) == 1 and fy.startswith(fx)) or (len(fy) == 1 and fx.startswith(fy)):
+        return True
+    groups = nickname_groups()
+    return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+def _column(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _first_word(f: PersonFeatures) -> np.ndarray:
+    words = f.extra.get("first_word")
+    if words is None:
+        words = f.extra["first_word"] = _column([x.split(" ")[0] for x in f.first.tolist()])
+    return words
+
+
+def _nospace(column: np.ndarray) -> np.ndarray:
+    out = np.empty(len(column), dtype=object)
+    out[:] = [s.replace(" ", "") for s in column]
+    return out

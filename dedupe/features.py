@@ -1,0 +1,382 @@
+"""What matching compares, read once from the store into columns.
+
+Every active record (a golden record or one never merged) becomes one row of
+:class:`PersonFeatures` / :class:`CompanyFeatures`: names folded for comparison
+(case, accents, punctuation, particles), given-name variant groups from
+``data/nicknames.txt``, email keys, phone keys, company keys. Columns are numpy
+arrays of Python strings or of integer codes, so comparisons over millions of
+candidate pairs run as array operations and rapidfuzz ``cpdist`` calls.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import jellyfish
+import numpy as np
+
+from prospecting.models import company_name_key, strip_accents
+from prospecting.store import Store
+
+__all__ = [
+    "CompanyFeatures",
+    "PersonFeatures",
+    "fold_name",
+    "load_companies",
+    "load_people",
+    "nickname_groups",
+    "phone_key",
+]
+
+PARTICLES = frozenset(
+    {"de", "du", "des", "la", "le", "les", "d", "l", "van", "von", "der", "den", "ter",
+     "ten", "ben", "el", "al", "da", "di", "dos", "das", "del", "della", "y", "st", "ste",
+     "saint", "sainte", "mac", "mc"}
+)
+_NON_LETTERS = re.compile(r"[^0-9a-z]+")
+_DIGITS = re.compile(r"\D+")
+_EMOJI_ETC = re.compile(r"[^\w\s'’.\-]", re.UNICODE)
+CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "pr", "prof",
+                        "me", "monsieur", "madame", "mademoiselle", "sir", "dame"})
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def fold_name(text: str | None) -> str:
+    """Lower case, no accents, punctuation and hyphens as spaces, civilities dropped.
+
+    ``Jean-Pierre`` → ``jean pierre``; ``O’Neill`` → ``o neill``; ``J.-P.`` → ``j p``;
+    ``ß`` folds to ``ss`` (casefold), ``Œ`` to ``oe``.
+    """
+    if not text:
+        return ""
+    text = _EMOJI_ETC.sub(" ", text)
+    folded = strip_accents(unicodedata.normalize("NFKC", text).casefold())
+    folded = folded.replace("œ", "oe").replace("æ", "ae")
+    words = _NON_LETTERS.sub(" ", folded).split()
+    while len(words) > 1 and words[0] in CIVILITIES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def surname_core(folded: str) -> str:
+    """A folded last name without its particles: ``de la fontaine`` → ``fontaine``."""
+    words = [w for w in folded.split() if w not in PARTICLES]
+    return "".join(words) or folded.replace(" ", "")
+
+
+@functools.lru_cache(maxsize=1)
+def nickname_groups() -> dict[str, tuple[int, ...]]:
+    """Folded given name → the variant groups it belongs to (see data/nicknames.txt)."""
+    text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
+    groups: dict[str, list[int]] = {}
+    number = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or ":" not in line:
+            continue
+        number += 1
+        head, _, rest = line.partition(":")
+        for name in [head, *rest.split(",")]:
+            key = fold_name(name.strip())
+            if key:
+                groups.setdefault(key, []).append(number)
+                groups.setdefault(key.replace(" ", ""), []).append(number)
+    return {k: tuple(sorted(set(v))) for k, v in groups.items()}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_groups(first: str) -> tuple[int, int]:
+    groups = nickname_groups().get(first) or nickname_groups().get(first.split(" ")[0]) or ()
+    if not groups:
+        return (0, 0)
+    return (groups[0], groups[-1])
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def phonetic(word: str) -> str:
+    """A sound key for blocking (metaphone; French silent endings are dropped first)."""
+    if not word:
+        return ""
+    word = re.sub(r"(?<=[a-z])(s|x|t|d|e)$", "", word) if len(word) > 4 else word
+    return jellyfish.metaphone(word) or word
+
+
+def phone_key(raw: str | None) -> str:
+    """The last nine digits of a number: ``01 99 00 45 18`` and ``+33199004518`` agree.
+
+    Nine digits are the French national significant number and long enough to keep
+    numbers of one country apart; trunk prefixes and country codes fall off the front.
+    """
+    if not raw:
+        return ""
+    digits = _DIGITS.sub("", raw)
+    return digits[-9:] if len(digits) >= 8 else ""
+
+
+def _initials(folded: str) -> str:
+    return "".join(w[0] for w in folded.split())
+
+
+@dataclass
+class PersonFeatures:
+    """Columns of the records a dedupe run compares, index-aligned."""
+
+    ids: np.ndarray
+    first: np.ndarray  # folded given name ("jean pierre")
+    first_initials: np.ndarray
+    first_is_initials: np.ndarray  # bool
+    first_groups: np.ndarray  # int, shape (n, 2): nickname groups (0: none)
+    last: np.ndarray  # folded, no spaces ("delafontaine")
+    last_core: np.ndarray  # without particles ("fontaine")
+    emails: np.ndarray  # shape (n, 2): email keys, "" when absent
+    email_locals: np.ndarray  # shape (n, 2)
+    email_domains: np.ndarray  # shape (n, 2); "" for free-mail domains
+    phones: np.ndarray  # shape (n, 2): phone keys
+    company_id: np.ndarray
+    company_key: np.ndarray  # folded company name without legal form
+    company_domain: np.ndarray
+    city: np.ndarray
+    postcode: np.ndarray
+    address: np.ndarray
+    title: np.ndarray
+    linkedin: np.ndarray
+    hashes: np.ndarray  # a hash of the compared values, for incremental runs
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class CompanyFeatures:
+    ids: np.ndarray
+    name_key: np.ndarray
+    domain: np.ndarray
+    siren: np.ndarray
+    city: np.ndarray
+    postcode: np.ndarray
+    hashes: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+_PERSON_SQL = """
+SELECT p.id, p.first_name, p.last_name, p.full_name, p.emails, p.phones, p.company_id,
+       c.name, c.domain, coalesce(p.city, ''), coalesce(p.postcode, ''),
+       coalesce(p.address, ''), coalesce(p.title, ''), coalesce(p.linkedin_url, '')
+FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
+WHERE p.merged_into IS NULL
+"""
+
+
+def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+    keys: list[str] = []
+    for e in json.loads(emails_json):
+        if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
+            # Still a key (a typo of the real address matches nothing, harmless).
+            pass
+        if "guessed" in (e.get("flags") or ()):
+            continue  # a finder's guess is not evidence of identity
+        key = e["value"].strip().lower()
+        if "@" in key and key not in keys:
+            keys.append(key)
+        if len(keys) == 2:
+            break
+    keys += [""] * (2 - len(keys))
+    locals_ = [k.rpartition("@")[0] for k in keys]
+    domains = [k.rpartition("@")[2] for k in keys]
+    domains = ["" if d in free else d for d in domains]
+    return keys, locals_, domains
+
+
+def _phones(phones_json: str) -> list[str]:
+    keys: list[str] = []
+    for p in json.loads(phones_json):
+        key = phone_key(p.get("e164") or p.get("raw"))
+        if key and key not in keys:
+            keys.append(key)
+        if len(keys) == 2:
+            break
+    return keys + [""] * (2 - len(keys))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _split_full(full: str) -> tuple[str, str]:
+    from enrichers.names import split_name
+
+    parts = split_name(full)
+    return parts.first_name or "", parts.last_name or ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _company_key(name: str | None) -> str:
+    return company_name_key(name).replace(" ", "") if name else ""
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _fold_place(text: str) -> str:
+    return fold_name(text).replace(" ", "") if text else ""
+
+
+def _person_rows(store: Store, ids: list[str] | None, batch: int) -> Iterator[list[Any]]:
+    if ids is None:
+        cursor = store.conn.execute(_PERSON_SQL)
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield rows
+    else:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            yield store.conn.execute(_PERSON_SQL + f" AND p.id IN ({marks})", chunk).fetchall()
+
+
+def load_people(store: Store, batch: int = 50_000, ids: list[str] | None = None
+                ) -> PersonFeatures:
+    """Read every active person (or the active ones among ``ids``) into columns."""
+    from enrichers.lists import free_domains
+
+    free = free_domains()
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "ids", "first", "last", "emails", "locals", "domains", "phones", "company_id",
+        "company_key", "company_domain", "city", "postcode", "address", "title", "linkedin",
+    )}
+    for rows in _person_rows(store, ids, batch):
+        for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
+             city, postcode, address, title, linkedin) in rows:
+            if not first and not last and full:
+                first, last = _split_full(full)
+            keys, locals_, domains = _emails(emails_json, free)
+            cols["ids"].append(pid)
+            cols["first"].append(fold_name(first))
+            cols["last"].append(fold_name(last))
+            cols["emails"].append(keys)
+            cols["locals"].append(locals_)
+            cols["domains"].append(domains)
+            cols["phones"].append(_phones(phones_json))
+            cols["company_id"].append(company_id or "")
+            cols["company_key"].append(_company_key(cname))
+            cols["company_domain"].append((cdomain or "").lower())
+            cols["city"].append(_fold_place(city))
+            cols["postcode"].append(postcode.replace(" ", "").upper())
+            cols["address"].append(fold_name(address) if address else "")
+            cols["title"].append(fold_name(title) if title else "")
+            cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
+    return build_person_features(cols)
+
+
+def build_person_features(cols: dict[str, list[Any]]) -> PersonFeatures:
+    n = len(cols["ids"])
+
+    def arr(values: list[Any]) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    first = arr(cols["first"])
+    last_folded = cols["last"]
+    groups = np.array([_name_groups(f) for f in cols["first"]], dtype=np.int32).reshape(n, 2)
+    emails = np.array(cols["emails"], dtype=object).reshape(n, 2)
+    hashes = np.empty(n, dtype=object)
+    for i in range(n):
+        hashes[i] = hashlib.sha1(
+            "\x1f".join((
+                cols["first"][i], last_folded[i], *cols["emails"][i], *cols["phones"][i],
+                cols["company_id"][i], cols["company_key"][i], cols["city"][i],
+                cols["postcode"][i], cols["address"][i], cols["title"][i],
+                cols["linkedin"][i],
+            )).encode(), usedforsecurity=False,
+        ).hexdigest()[:16]
+    return PersonFeatures(
+        ids=arr(cols["ids"]),
+        first=first,
+        first_initials=arr([_initials(f) for f in cols["first"]]),
+        first_is_initials=np.array(
+            [bool(f) and all(len(w) == 1 for w in f.split()) for f in cols["first"]],
+            dtype=bool),
+        first_groups=groups,
+        last=arr([s.replace(" ", "") for s in last_folded]),
+        last_core=arr([surname_core(s) if s else "" for s in last_folded]),
+        emails=emails,
+        email_locals=np.array(cols["locals"], dtype=object).reshape(n, 2),
+        email_domains=np.array(cols["domains"], dtype=object).reshape(n, 2),
+        phones=np.array(cols["phones"], dtype=object).reshape(n, 2),
+        company_id=arr(cols["company_id"]),
+        company_key=arr(cols["company_key"]),
+        company_domain=arr(cols["company_domain"]),
+        city=arr(cols["city"]),
+        postcode=arr(cols["postcode"]),
+        address=arr(cols["address"]),
+        title=arr(cols["title"]),
+        linkedin=arr(cols["linkedin"]),
+        hashes=hashes,
+    )
+
+
+_COMPANY_SQL = """
+SELECT id, coalesce(name, legal_name, ''), coalesce(domain, ''), coalesce(siren, ''),
+       coalesce(city, ''), coalesce(postcode, ''), legal_ids
+FROM companies WHERE merged_into IS NULL
+"""
+
+
+def load_companies(store: Store, ids: list[str] | None = None) -> CompanyFeatures:
+    """Read every active company (or the active ones among ``ids``) into columns."""
+    wanted = ids
+    ids, names, domains, sirens, cities, postcodes, hashes = [], [], [], [], [], [], []
+    for cid, name, domain, siren, city, postcode, legal_ids in _company_rows(store, wanted):
+        siren = _DIGITS.sub("", siren)
+        if not siren:
+            siret = _DIGITS.sub("", json.loads(legal_ids or "{}").get("siret", ""))
+            siren = siret[:9] if len(siret) == 14 else ""
+        key = _company_key(name)
+        ids.append(cid)
+        names.append(key)
+        domains.append(domain.lower().removeprefix("www."))
+        sirens.append(siren if len(siren) == 9 else "")
+        cities.append(_fold_place(city))
+        postcodes.append(postcode.replace(" ", ""))
+        hashes.append(hashlib.sha1(
+            "\x1f".join((key, domains[-1], sirens[-1], cities[-1], postcodes[-1])).encode(),
+            usedforsecurity=False,
+        ).hexdigest()[:16])
+
+    def arr(values: list[str]) -> np.ndarray:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out
+
+    return CompanyFeatures(
+        ids=arr(ids), name_key=arr(names), domain=arr(domains), siren=arr(sirens),
+        city=arr(cities), postcode=arr(postcodes), hashes=arr(hashes),
+    )
+
+
+def _company_rows(store: Store, ids: list[str] | None) -> Iterator[tuple[Any, ...]]:
+    if ids is None:
+        yield from _rows(store, _COMPANY_SQL)
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        yield from store.conn.execute(_COMPANY_SQL + f" AND id IN ({marks})", chunk)
+
+
+def _rows(store: Store, sql: str) -> Iterator[tuple[Any, ...]]:
+    cursor = store.conn.execute(sql)
+    while True:
+        rows = cursor.fetchmany(20_000)
+        if not rows:
+            return
+        yield from rows

@@ -1,0 +1,278 @@
+"""Merging and unmerging: flags plus log rows, never a delete.
+
+A merge keeps one record of the cluster as the golden record (its id stays the
+person's id in exports), sets ``merged_into`` on the others (and on records already
+merged into them), and re-derives the golden row from the facts of every member.
+Nothing is deleted: each member keeps its statements and its own row. The
+``merge_log`` holds the rows of every record the merge touched as they were before,
+so ``unmerge`` puts them back exactly, then re-derives them in case facts arrived
+since (an unchanged store gives back the identical rows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prospecting.errors import InputError
+from prospecting.models import Observation, dumps
+from prospecting.store import Store, chunked, utc_now
+
+__all__ = ["Merge", "apply_merges", "pending_merges", "plan_merges", "table_of",
+           "unmerge_cluster"]
+
+
+@dataclass
+class Merge:
+    kind: str  # "person" | "company"
+    golden: str
+    others: list[str]
+    probability: float
+    reasons: list[str]
+    cluster_id: str = ""
+
+
+def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
+    """Write every merge of a run as a 'pending' cluster before applying any.
+
+    A run killed between two batches leaves the rest of its plan here; the next run
+    applies it first, so a killed and re-run stage ends where one clean run would.
+    """
+    now = utc_now()
+    rows = []
+    for m in merges:
+        members = sorted(m.others)
+        count = store.conn.execute(
+            "SELECT count(*) FROM clusters WHERE golden_id = ?", (m.golden,)
+        ).fetchone()[0]
+        m.cluster_id = "cl_" + hashlib.sha1(
+            f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
+            usedforsecurity=False,
+        ).hexdigest()[:16]
+        rows.append((m.cluster_id, m.kind, m.golden, json.dumps(members), "pending",
+                     m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now))
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
+        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+    )
+
+
+def pending_merges(store: Store, kind: str) -> list[Merge]:
+    """The merges a killed run planned and did not apply."""
+    return [
+        Merge(kind, golden, json.loads(members), probability or 1.0, json.loads(reasons), cid)
+        for cid, golden, members, probability, reasons in store.conn.execute(
+            "SELECT id, golden_id, members, probability, reasons FROM clusters"
+            " WHERE kind = ? AND status = 'pending' ORDER BY created_at, id", (kind,)
+        )
+    ]
+
+
+def table_of(kind: str) -> str:
+    return {"person": "people", "company": "companies"}[kind]
+
+
+def _columns(store: Store, table: str) -> list[str]:
+    return [r[1] for r in store.conn.execute(f"PRAGMA table_info({table})") if r[1] != "seq"]
+
+
+def _rows(store: Store, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    cols = _columns(store, table)
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in chunked(list(ids), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM {table} WHERE id IN ({marks})", chunk
+        ):
+            out[row[0]] = dict(zip(cols, row, strict=True))
+    return out
+
+
+def _members_of(store: Store, table: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for chunk in chunked(list(ids), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for head, member in store.conn.execute(
+            f"SELECT merged_into, id FROM {table} WHERE merged_into IN ({marks})", chunk
+        ):
+            found.setdefault(head, []).append(member)
+    return found
+
+
+def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
+    """Apply merges (one transaction, the caller's); return the cluster ids written."""
+    if not merges:
+        return []
+    kind = merges[0].kind
+    table = table_of(kind)
+    heads = [o for m in merges for o in m.others]
+    inherited = _members_of(store, table, heads)
+    touched = [x for m in merges for x in (m.golden, *m.others)]
+    touched += [x for v in inherited.values() for x in v]
+    before = _rows(store, table, touched)
+    now = utc_now()
+    flags: list[tuple[str, str]] = []
+    clusters: list[tuple[Any, ...]] = []
+    logs: list[tuple[Any, ...]] = []
+    ids = []
+    for m in merges:
+        members = sorted(m.others)
+        moved = members + sorted(x for o in members for x in inherited.get(o, ()))
+        flags.extend((m.golden, x) for x in moved)
+        cid = m.cluster_id
+        ids.append(cid)
+        rows_before = [before[x] for x in (m.golden, *moved) if x in before]
+        clusters.append((now, cid))
+        logs.append((cid, "merge", kind, json.dumps(rows_before, ensure_ascii=False), run_id,
+                     now))
+    store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
+    store.conn.executemany(
+        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
+    )
+    store.conn.executemany(
+        "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)", logs,
+    )
+    goldens = [m.golden for m in merges]
+    if kind == "person":
+        facts = store.observations_for(before)
+        store.refresh_people(goldens, observations=facts)
+        # A member merged away no longer counts at its own company.
+        store._update_people_counts(sorted({
+            r["company_id"] for r in before.values() if r.get("company_id")}))
+        _record_provenance(store, merges, ids, inherited, facts)
+    else:
+        store.refresh_companies(goldens)
+        _repoint_people(store, [x for _, x in flags], goldens)
+    return ids
+
+
+_PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
+                      "linkedin_url", "city", "country", "company_id")
+_PROVENANCE_SET = frozenset(_PROVENANCE_FIELDS)
+
+
+def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str],
+                       inherited: dict[str, list[str]],
+                       facts: dict[str, list[Observation]]) -> None:
+    """Where each kept value of a golden record came from, when the merge was made."""
+    goldens = _rows(store, "people", [m.golden for m in merges])
+    members = {m.golden: [m.golden, *m.others, *(x for o in m.others
+                                                  for x in inherited.get(o, ()))]
+               for m in merges}
+    updates = []
+    for m, cid in zip(merges, cluster_ids, strict=True):
+        row = goldens.get(m.golden, {})
+        kept: dict[str, list[dict[str, str | None]]] = {}
+        for x in members[m.golden]:
+            for o in facts.get(x, ()):
+                if o.field in _PROVENANCE_SET and o.value == row.get(o.field):
+                    found = kept.setdefault(o.field, [])
+                    if len(found) < 5:
+                        found.append({"record": o.entity_id, "source": o.source,
+                                      "locator": o.locator, "observed_at": o.observed_at})
+        updates.append((json.dumps(kept, ensure_ascii=False), cid))
+    store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", updates)
+
+
+def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:
+    """People at a merged company point at its golden company, tags re-derived.
+
+    What ``refresh_people`` would write for them (their own facts did not change,
+    only the company they resolve to), without re-reading every fact: a big company
+    merged brings hundreds of people.
+    """
+    from sequences.segments import tag_person
+
+    golden_of = store._golden_of("companies", members)
+    companies = store._companies_by_id(set(golden_of.values()))
+    cols = _columns(store, "people")
+    updates = []
+    for chunk in chunked(list(golden_of), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for values in store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM people WHERE company_id IN ({marks})", chunk
+        ):
+            row = dict(zip(cols, values, strict=True))
+            row["company_id"] = golden_of[row["company_id"]]
+            tags = tag_person(row, companies.get(row["company_id"]), store.tag_rule,
+                              emails=json.loads(row["emails"]),
+                              phones=json.loads(row["phones"]))
+            updates.append((row["company_id"], dumps(tags), row["id"]))
+    store.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE id = ?", updates)
+    store._update_people_counts(sorted(set(goldens) | set(members)))
+
+
+def _refresh_companies_and_people(store: Store, company_ids: list[str]) -> None:
+    """Re-derive companies and their people (who follow the company's merge)."""
+    store.refresh_companies(company_ids)
+    people: list[str] = []
+    for chunk in chunked(company_ids, 500):
+        marks = ", ".join("?" for _ in chunk)
+        people.extend(r[0] for r in store.conn.execute(
+            f"SELECT id FROM people WHERE company_id IN ({marks})", chunk))
+    if people:
+        store.refresh_people(sorted(set(people)))
+    store._update_people_counts(company_ids)
+
+
+def unmerge_cluster(store: Store, cluster_id: str, run_id: str) -> dict[str, Any]:
+    """Undo one merge; the caller holds the write transaction."""
+    row = store.conn.execute(
+        "SELECT kind, golden_id, members, status FROM clusters WHERE id = ?", (cluster_id,)
+    ).fetchone()
+    if row is None:
+        raise InputError(f"no cluster '{cluster_id}' (see 'prospecting status' or the clusters "
+                         "table)")
+    kind, golden, members_json, status = row
+    if status != "merged":
+        raise InputError(f"cluster '{cluster_id}' is already {status}")
+    members = json.loads(members_json)
+    later = [
+        r[0] for r in store.conn.execute(
+            "SELECT c.id FROM clusters AS c JOIN merge_log AS l ON l.cluster_id = c.id"
+            " WHERE c.status = 'merged' AND c.kind = ? AND c.id != ? AND l.action = 'merge'"
+            " AND l.seq > (SELECT max(seq) FROM merge_log WHERE cluster_id = ?)"
+            " AND (c.golden_id = ? OR c.members LIKE ?)",
+            (kind, cluster_id, cluster_id, golden, f'%"{golden}"%'),
+        )
+    ]
+    if later:
+        raise InputError(
+            f"cluster '{cluster_id}' was extended by later merges: unmerge "
+            f"{', '.join(sorted(set(later)))} first"
+        )
+    log = store.conn.execute(
+        "SELECT rows_before FROM merge_log WHERE cluster_id = ? AND action = 'merge'"
+        " ORDER BY seq DESC LIMIT 1", (cluster_id,)
+    ).fetchone()
+    previous = json.loads(log[0])
+    table = table_of(kind)
+    ids = [r["id"] for r in previous]
+    current = _rows(store, table, ids)
+    cols = _columns(store, table)
+    for item in previous:
+        if item["id"] not in current:
+            continue  # erased since (forget): nothing to put back
+        sets = [c for c in cols if c != "id" and c in item]
+        store.conn.execute(
+            f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in sets)} WHERE id = ?",
+            [item[c] for c in sets] + [item["id"]],
+        )
+    now = utc_now()
+    store.conn.execute(
+        "UPDATE clusters SET status = 'unmerged', undone_at = ? WHERE id = ?", (now, cluster_id)
+    )
+    store.conn.execute(
+        "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
+        " VALUES (?, 'unmerge', ?, ?, ?, ?)",
+        (cluster_id, kind, json.dumps(list(current.values()), ensure_ascii=False), run_id, now),
+    )
+    if kind == "person":
+        store.refresh_people(ids)
+    else:
+        _refresh_companies_and_people(store, ids)
+    return {"kind": kind, "golden": golden, "members": members, "restored": len(current)}

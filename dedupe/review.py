@@ -1,0 +1,142 @@
+"""The review queue and unmerge: where a person overrules the matcher.
+
+Borderline pairs (and matched pairs the coherence check kept apart) wait in ``pairs``
+with ``decision`` 'review' or 'split'. ``prospecting review DB --export q.csv`` writes
+them with both records side by side; ``--accept``/``--reject PAIR_ID`` or
+``--import q.csv`` (a ``decision`` column holding accept or reject) record the answer.
+Answers are kept in ``pairs.review`` and every later ``dedupe`` obeys them. An
+``unmerge`` also records its pairs as rejected, so the next run does not merge them again.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from pathlib import Path
+
+from prospecting.errors import InputError
+from prospecting.runs import RunState
+from prospecting.store import Store, utc_now
+
+from .merge import unmerge_cluster
+from .stage import pair_id
+
+__all__ = ["review_pairs", "unmerge"]
+
+_FIELDS = ("first_name", "last_name", "email", "phone", "title", "city", "company_id")
+
+
+def unmerge(store: Store, cluster_id: str, state: RunState) -> None:
+    with store.write():
+        done = unmerge_cluster(store, cluster_id, state.run_id)
+        kind, golden = done["kind"], done["golden"]
+        now = utc_now()
+        records = [golden, *done["members"]]
+        pairs = [(f, s) for x, f in enumerate(records) for s in records[x + 1:]]
+        for first, second in pairs:
+            a, b = sorted((first, second))
+            store.conn.execute(
+                "INSERT INTO pairs (id, kind, a, b, probability, weight, reasons, decision,"
+                " review, reviewed_at, run_id, scored_at) VALUES (?, ?, ?, ?, 0, 0, ?,"
+                " 'review', 'rejected', ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " review = 'rejected', reviewed_at = excluded.reviewed_at",
+                (pair_id(kind, a, b), kind, a, b, json.dumps([f"unmerged {cluster_id}"]),
+                 now, state.run_id, now),
+            )
+    state.add("read")
+    state.add("written", done["restored"])
+    state.messages.append(
+        f"cluster {cluster_id} undone: {done['restored']} record(s) restored; their pairs are "
+        "marked rejected so the next dedupe keeps them apart"
+    )
+
+
+def review_pairs(
+    store: Store, state: RunState, *, accept: list[str], reject: list[str],
+    export_path: str | os.PathLike[str] | None, import_path: str | os.PathLike[str] | None,
+) -> None:
+    decisions = [(p, "accepted") for p in accept] + [(p, "rejected") for p in reject]
+    if import_path is not None:
+        decisions += _read_decisions(Path(import_path))
+    if decisions:
+        now = utc_now()
+        unknown = []
+        with store.write():
+            for pid, verdict in decisions:
+                cursor = store.conn.execute(
+                    "UPDATE pairs SET review = ?, reviewed_at = ? WHERE id = ?",
+                    (verdict, now, pid),
+                )
+                if cursor.rowcount:
+                    state.add(verdict)
+                    state.add("written")
+                else:
+                    unknown.append(pid)
+        if unknown:
+            raise InputError(f"no pair {', '.join(unknown)} (ids are in the exported queue)")
+        state.messages.append("decisions recorded; run 'prospecting dedupe' to apply them")
+    pending = store.conn.execute(
+        "SELECT id, kind, a, b, probability, reasons, decision FROM pairs"
+        " WHERE decision IN ('review', 'split') AND review IS NULL"
+        " ORDER BY probability DESC, id"
+    ).fetchall()
+    state.add("read", len(pending))
+    state.add("pending_reviews", len(pending))
+    if export_path is not None:
+        _export(store, Path(export_path), pending)
+        state.messages.append(f"wrote {len(pending)} pair(s) to {export_path}")
+    else:
+        for pid, kind, a, b, prob, reasons, _ in pending[:20]:
+            state.messages.append(
+                f"{pid} {kind} {a} ~ {b} p={prob:.2f}: {'; '.join(json.loads(reasons)[:3])}"
+            )
+        if len(pending) > 20:
+            state.messages.append(f"… and {len(pending) - 20} more (use --export FILE)")
+
+
+def _export(store: Store, path: Path, pending: list[tuple]) -> None:
+    ids = {x for row in pending for x in row[2:4]}
+    people: dict[str, dict[str, object]] = {}
+    for pid in ids:
+        row = store.conn.execute(
+            f"SELECT id, {', '.join(_FIELDS)} FROM people WHERE id = ?", (pid,)
+        ).fetchone() or store.conn.execute(
+            "SELECT id, name, domain, siren, city FROM companies WHERE id = ?", (pid,)
+        ).fetchone()
+        if row:
+            people[pid] = {"id": row[0], "values": " | ".join(str(v) for v in row[1:] if v)}
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pair_id", "kind", "probability", "a", "a_values", "b", "b_values",
+                         "reasons", "decision"])
+        for pid, kind, a, b, prob, reasons, _ in pending:
+            writer.writerow([
+                pid, kind, f"{prob:.3f}", a, people.get(a, {}).get("values", ""), b,
+                people.get(b, {}).get("values", ""), "; ".join(json.loads(reasons)), "",
+            ])
+    tmp.replace(path)
+
+
+def _read_decisions(path: Path) -> list[tuple[str, str]]:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    out = []
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "pair_id" not in reader.fieldnames or (
+            "decision" not in reader.fieldnames
+        ):
+            raise InputError(f"{path}: needs 'pair_id' and 'decision' columns")
+        for number, row in enumerate(reader, start=2):
+            verdict = (row.get("decision") or "").strip().lower()
+            if not verdict:
+                continue
+            if verdict not in ("accept", "accepted", "reject", "rejected", "yes", "no"):
+                raise InputError(
+                    f"{path}: row {number}: decision must be accept or reject, not {verdict!r}"
+                )
+            out.append((row["pair_id"].strip(),
+                        "accepted" if verdict in ("accept", "accepted", "yes") else "rejected"))
+    return out

@@ -1,0 +1,545 @@
+"""The dedupe stage: companies first, then people (who follow their company's merge).
+
+>>> from prospecting import api                       # doctest: +SKIP
+>>> api.dedupe("prospects.db").details["people_merged"]  # doctest: +SKIP
+13
+
+Incremental: each record's compared values are hashed into ``work_log``; a later run
+scores only pairs that touch a new or changed record, with the model trained on the
+first run (kept as JSON in ``meta``), so running twice changes nothing and a new import
+is matched against the existing golden records without re-scoring everything.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from prospecting.errors import ConfigError
+from prospecting.runs import Progress, RunState
+from prospecting.store import Store, chunked, utc_now
+
+from .blocking import company_pairs, person_pairs
+from .clustering import coherent_clusters, components
+from .comparisons import person_levels
+from .features import CompanyFeatures, PersonFeatures, load_companies, load_people
+from .merge import Merge, apply_merges, pending_merges, plan_merges, table_of
+from .model import Model, train
+from .survivorship import check_rules
+
+__all__ = ["DedupeSettings", "pair_id", "run"]
+
+_MODEL_KEY = "dedupe_model_person"
+_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    """``[dedupe]`` keys (all optional)."""
+
+    match_threshold: float = 0.95
+    review_threshold: float = 0.4
+    cannot_link: float = 0.02
+    max_block: int = 60
+    window: int = 3
+    batch_pairs: int = 400_000
+    merge_batch: int = 5000
+
+    @classmethod
+    def from_settings(cls, raw: dict[str, Any]) -> DedupeSettings:
+        problems = []
+        values: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key == "survivorship":
+                try:
+                    check_rules(value)
+                except ConfigError as exc:
+                    problems.append(str(exc))
+                continue
+            if key not in cls.__dataclass_fields__:
+                problems.append(f"dedupe.{key}: unknown key")
+                continue
+            kind = type(getattr(cls(), key))
+            if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+                if not 0 <= value <= 1:
+                    problems.append(f"dedupe.{key}: expected a probability between 0 and 1")
+                values[key] = float(value)
+            elif kind is int and isinstance(value, int) and not isinstance(value, bool):
+                if value < 1:
+                    problems.append(f"dedupe.{key}: expected a positive integer")
+                values[key] = value
+            else:
+                problems.append(f"dedupe.{key}: expected a {kind.__name__}")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return cls(**values)
+
+
+def pair_id(kind: str, a: str, b: str) -> str:
+    import hashlib
+
+    a, b = sorted((a, b))
+    return "pr_" + hashlib.sha1(f"{kind}\x1f{a}\x1f{b}".encode(),
+                                usedforsecurity=False).hexdigest()[:14]
+
+
+def run(store: Store, state: RunState, *, retrain: bool = False,
+        progress: Progress | None = None) -> None:
+    """Dedupe companies, then people; counts go to ``state``."""
+    raw = store.settings.dedupe if store.settings is not None else {}
+    settings = DedupeSettings.from_settings(dict(raw))
+    clock = _Clock()
+    _companies(store, state, settings)
+    clock.lap("companies")
+    _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
+    state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
+
+
+class _Clock:
+    """Seconds per phase, for the run's report."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+# -- shared -----------------------------------------------------------------------------
+
+
+def _hashes(store: Store, component: str) -> dict[str, str]:
+    return dict(store.conn.execute(
+        "SELECT entity_id, input_hash FROM work_log WHERE component = ?", (component,)
+    ).fetchall())
+
+
+def _decisions(store: Store, kind: str) -> list[tuple[str, str, str]]:
+    return store.conn.execute(
+        "SELECT a, b, review FROM pairs WHERE kind = ? AND review IS NOT NULL", (kind,)
+    ).fetchall()
+
+
+def _current_unit(store: Store, table: str, ids: Iterable[str]) -> dict[str, str]:
+    """Each id's active record: itself, or the golden record it was merged into."""
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted(set(ids)), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for pid, head in store.conn.execute(
+            f"SELECT id, coalesce(merged_into, id) FROM {table} WHERE id IN ({marks})", chunk
+        ):
+            out[pid] = head
+    return out
+
+
+def _constraints(store: Store, kind: str, index: dict[str, int]) -> tuple[
+    set[tuple[int, int]], set[tuple[int, int]]
+]:
+    decisions = _decisions(store, kind)
+    units = _current_unit(store, table_of(kind), [x for d in decisions for x in d[:2]])
+    must: set[tuple[int, int]] = set()
+    cannot: set[tuple[int, int]] = set()
+    for a, b, review in decisions:
+        ia, ib = index.get(units.get(a, "")), index.get(units.get(b, ""))
+        if ia is None or ib is None or ia == ib:
+            continue
+        key = (min(ia, ib), max(ia, ib))
+        (must if review == "accepted" else cannot).add(key)
+    return must, cannot
+
+
+def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarray,
+                 run_id: str) -> None:
+    now = utc_now()
+    rows = [(i, component, _VERSION, h, now, run_id) for i, h in zip(ids, hashes, strict=True)]
+    for start in range(0, len(rows), 50_000):
+        with store.write():
+            store.conn.executemany(
+                "INSERT INTO work_log (entity_id, component, version, input_hash, done_at,"
+                " run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE"
+                " SET version = excluded.version, input_hash = excluded.input_hash,"
+                " done_at = excluded.done_at, run_id = excluded.run_id",
+                rows[start:start + 50_000],
+            )
+
+
+def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, float, list[str],
+                                                           str]], run_id: str) -> None:
+    now = utc_now()
+    store.conn.executemany(
+        "INSERT INTO pairs (id, kind, a, b, probability, weight, reasons, decision, run_id,"
+        " scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+        " probability = excluded.probability, weight = excluded.weight,"
+        " reasons = excluded.reasons, decision = excluded.decision, run_id = excluded.run_id,"
+        " scored_at = excluded.scored_at",
+        [
+            (pair_id(kind, a, b), kind, *sorted((a, b)), round(p, 6), round(w, 3),
+             json.dumps(r, ensure_ascii=False), d, run_id, now)
+            for a, b, p, w, r, d in rows
+        ],
+    )
+
+
+def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[list[int]],
+                    ids: np.ndarray, completeness: np.ndarray, probability: dict[
+                        tuple[int, int], float], reasons: dict[tuple[int, int], list[str]],
+                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray]) -> int:
+    table = table_of(kind)
+    heads = Counter(r[0] for r in store.conn.execute(
+        f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
+    merges: list[Merge] = []
+    for members in clusters:
+        # The golden record: one that already is, else the fullest, else the smallest id.
+        golden = max(members, key=lambda i: (heads.get(ids[i], 0), completeness[i],
+                                             _neg(ids[i])))
+        inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
+                  for x, a in enumerate(members) for b in members[x + 1:]]
+        probs = [p for p, _ in inside if p is not None]
+        why = next((r for p, r in sorted(inside, key=lambda t: -(t[0] or 0)) if r), [])
+        merges.append(Merge(kind, str(ids[golden]), [str(ids[i]) for i in members
+                                                      if i != golden],
+                            float(min(probs)) if probs else 1.0, why))
+    with store.write():
+        plan_merges(store, merges, state.run_id)
+        # What the records that stay looked like, in the plan's transaction: a run
+        # killed later re-scores nothing the clean run would not have.
+        _save_hashes(store, f"dedupe:{kind}", *keep_hashes, state.run_id)
+    return _apply_planned(store, state, merges, batch)
+
+
+def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int) -> int:
+    """Apply planned merges in batches; each batch also records its golden records' hashes."""
+    if not merges:
+        return 0
+    kind = merges[0].kind
+    written = 0
+    for start in range(0, len(merges), batch):
+        part = merges[start:start + batch]
+        with store.write():
+            done = apply_merges(store, part, state.run_id)
+            goldens = [m.golden for m in part]
+            after = (load_people(store, ids=goldens) if kind == "person"
+                     else load_companies(store, ids=goldens))
+            _save_hashes(store, f"dedupe:{kind}", after.ids, after.hashes, state.run_id)
+        written += len(done)
+    state.add(f"{table_of(kind)}_merged", sum(len(m.others) for m in merges))
+    state.add("clusters", written)
+    return written
+
+
+def _finish_pending(store: Store, state: RunState, kind: str, batch: int) -> None:
+    """Apply what a killed run planned before anything else."""
+    pending = pending_merges(store, kind)
+    if pending:
+        state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
+                              "applied first")
+        _apply_planned(store, state, pending, batch)
+
+
+def _neg(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+# -- companies --------------------------------------------------------------------------
+
+
+def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, list[list[str]]]:
+    """Rules for companies: identifiers decide, names only with nothing against them.
+
+    Same SIREN → match; different SIRENs → never. Same domain → match. The same name
+    once legal forms are stripped (≥ 3 characters, DD-3) → match unless the domains
+    differ; a name scoring ≥ 92 (DD-4) in the same city or postcode → match, else review.
+    """
+    a, b = pairs[:, 0], pairs[:, 1]
+    sa, sb, da, db = f.siren[a], f.siren[b], f.domain[a], f.domain[b]
+    na, nb = f.name_key[a], f.name_key[b]
+    sim = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1) if len(
+        pairs) else np.zeros(0)
+    place = ((f.city[a] == f.city[b]) & (f.city[a] != "")) | (
+        (f.postcode[a] == f.postcode[b]) & (f.postcode[a] != ""))
+    p = np.zeros(len(pairs))
+    why: list[list[str]] = []
+    for k in range(len(pairs)):
+        if sa[k] and sb[k]:
+            if sa[k] == sb[k]:
+                p[k], r = 1.0, ["same SIREN"]
+            else:
+                p[k], r = 0.0, ["different SIREN"]
+        elif da[k] and db[k] and da[k] == db[k]:
+            p[k], r = 0.99, ["same domain"]
+        elif na[k] and na[k] == nb[k] and len(na[k]) >= 3:
+            if da[k] and db[k]:
+                p[k], r = 0.5, ["same name", "different domains"]
+            else:
+                p[k], r = 0.97, ["same name without legal form"]
+        elif sim[k] >= 92 and min(len(na[k]), len(nb[k])) >= 3:
+            conflict = bool(da[k] and db[k])
+            p[k] = 0.5 if conflict else (0.95 if place[k] else 0.6)
+            r = [f"similar name ({sim[k]:.0f})"] + (["same place"] if place[k] else [])
+        else:
+            p[k], r = 0.0, [f"different names ({sim[k]:.0f})"]
+        why.append(r)
+    return p, why
+
+
+def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
+    component = "dedupe:company"
+    _finish_pending(store, state, "company", settings.merge_batch)
+    f = load_companies(store)
+    n = len(f)
+    state.add("companies_read", n)
+    if n < 2:
+        return
+    seen = _hashes(store, component)
+    dirty = np.fromiter((seen.get(i) != h for i, h in zip(f.ids, f.hashes, strict=True)),
+                        dtype=bool, count=n)
+    index = {cid: i for i, cid in enumerate(f.ids)}
+    must, cannot = _constraints(store, "company", index)
+    pairs, report = company_pairs(f, max_block=settings.max_block, dirty=dirty)
+    state.messages.extend(report.messages())
+    if not len(pairs) and not must:
+        _save_hashes(store, component, f.ids[dirty], f.hashes[dirty], state.run_id)
+        return
+    p, why = _company_scores(f, pairs)
+    state.add("company_pairs_scored", len(pairs))
+    key = [(int(x), int(y)) for x, y in pairs]
+    probability = dict(zip(key, p.tolist(), strict=True))
+    reasons = dict(zip(key, why, strict=True))
+    edges = [k for k, v in probability.items() if v >= settings.match_threshold
+             and k not in cannot] + sorted(must)
+    groups = components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+
+    def score(arr: np.ndarray) -> np.ndarray:
+        extra_p, _ = _company_scores(f, arr)
+        return extra_p
+
+    clusters, split = coherent_clusters(groups, probability, score,
+                                        link=settings.match_threshold,
+                                        floor=settings.cannot_link, must=must, cannot=cannot)
+    state.add("company_clusters_split", split)
+    completeness = np.array([sum(bool(x) for x in (f.name_key[i], f.domain[i], f.siren[i],
+                                                    f.city[i])) for i in range(n)])
+    _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
+                  settings, state.run_id)
+    merged_away = {int(i) for c in clusters for i in c}
+    stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
+    _merge_clusters(store, state, "company", clusters, f.ids, completeness, probability,
+                    reasons, settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
+
+
+def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p: np.ndarray,
+                  w: np.ndarray, why: list[list[str]] | None, clusters: list[list[int]],
+                  settings: DedupeSettings, run_id: str,
+                  reasons_of: Any = None) -> int:
+    """Keep matched and borderline pairs (with their reasons); return pending reviews."""
+    cluster_of = {i: c for c, members in enumerate(clusters) for i in members}
+    keep = np.flatnonzero(p >= settings.review_threshold)
+    rows = []
+    reviews = 0
+    texts = reasons_of(keep) if why is None else None
+    for n, k in enumerate(keep.tolist()):
+        a, b = int(pairs[k, 0]), int(pairs[k, 1])
+        together = a in cluster_of and cluster_of.get(a) == cluster_of.get(b)
+        if together:
+            decision = "match"
+        elif p[k] >= settings.match_threshold:
+            decision = "split"  # matched, but kept apart by the coherence check
+            reviews += 1
+        else:
+            decision = "review"
+            reviews += 1
+        reasons = why[k] if why is not None else texts[n]
+        rows.append((str(ids[a]), str(ids[b]), float(p[k]), float(w[k]), reasons, decision))
+    with store.write():
+        _store_pairs(store, kind, rows, run_id)
+    return reviews
+
+
+# -- people -----------------------------------------------------------------------------
+
+
+def name_frequencies(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """How common each record's given name and surname are (share of records)."""
+    cached = f.extra.get("name_freq")
+    if cached is None:
+        n = max(len(f), 1)
+        out = []
+        for column in (f.first, f.last):
+            counts = Counter(column.tolist())
+            out.append(np.array([counts[v] / n for v in column.tolist()]))
+        cached = f.extra["name_freq"] = (out[0], out[1])
+    return cached
+
+
+def score_pairs(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                settings: DedupeSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Match weight and probability, with term-frequency adjustment on exact names.
+
+    As splink's ``tf_adjustment``: an exact "Martin" proves less than an exact
+    "Kerbrat", so an exact name's u becomes that name's own frequency (floored).
+    """
+    w, _ = model.score(levels)
+    if len(pairs):
+        first_freq, last_freq = name_frequencies(f)
+        floor = max(1.0 / max(len(f), 1), 1e-5)
+        for column, freq in ((0, first_freq), (1, last_freq)):
+            exact = levels[:, column] == 1
+            if exact.any():
+                u_level = model.u[column][0]
+                u_tf = np.maximum(freq[pairs[exact, 0]], floor)
+                w[exact] += np.log2(u_level / u_tf)
+    p = 1.0 / (1.0 + np.exp2(-w))
+    return w, guard(levels, p, settings.review_threshold)
+
+
+def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
+    """No merge on a name contradiction without an exact key (DD-4).
+
+    A different given name or surname (not a nickname, initial, typo or swap) merges
+    only with the same address, a number nobody else has, or the same LinkedIn
+    profile; otherwise the pair goes to review at most.
+    """
+    contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4)
+    # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
+    # numbers differ.
+    # A home address (same street address and postcode, no company on either side) is
+    # such a key too: registries and consumer files have nothing else.
+    home = (levels[:, 8] <= 2) & (levels[:, 8] > 0) & (
+        (levels[:, 7] == 1) | ((levels[:, 6] >= 1) & (levels[:, 6] <= 2))) & (levels[:, 5] == 0)
+    exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | (levels[:, 3] == 1) | (
+        levels[:, 4] == 1) | home
+    # Another surname behind one address is a shared mailbox (laure@, contact@) as often
+    # as a married name: it takes the same number or profile too.
+    surname = levels[:, 1] == 5
+    capped = (contradiction & ~exact) | (
+        surname & ~((levels[:, 3] == 1) | (levels[:, 4] == 1) | home))
+    # With no contact field or company on either side (a registry, a consumer file)
+    # there is no key to wait for: the model's weight decides alone.
+    capped &= (levels[:, 2] > 0) | (levels[:, 3] > 0) | (levels[:, 4] > 0) | (levels[:, 5] > 0)
+    if not capped.any():
+        return p
+    return np.where(capped, np.minimum(p, review), p)
+
+
+def _load_model(store: Store) -> Model | None:
+    text = store.get_meta(_MODEL_KEY)
+    return Model.from_json(text) if text else None
+
+
+def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
+            batch: int) -> np.ndarray:
+    parts = [person_levels(f, pairs[s:s + batch], phone_counts)
+             for s in range(0, len(pairs), batch)]
+    return np.concatenate(parts) if parts else np.zeros((0, 10), dtype=np.int8)
+
+
+def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+           phone_counts: dict[str, int], batch: int) -> Model:
+    n = len(f)
+    rng = np.random.default_rng(20261201)
+    count = int(min(60_000, n * (n - 1) // 2))
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n, count)
+    keep = a != b
+    random_pairs = np.stack([a[keep], b[keep]], axis=1)
+    random_levels = _levels(f, random_pairs, phone_counts, batch)
+    sample = levels
+    if len(levels) > 500_000:
+        sample = levels[rng.choice(len(levels), 500_000, replace=False)]
+    model = train(sample, random_levels, trained_on=n)
+    store.set_meta(_MODEL_KEY, model.to_json())
+    return model
+
+
+def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
+            progress: Progress | None, clock: _Clock) -> None:
+    component = "dedupe:person"
+    _finish_pending(store, state, "person", settings.merge_batch)
+    f = load_people(store)
+    n = len(f)
+    state.add("read", n)
+    clock.lap("loading")
+    if n < 2:
+        return
+    seen = _hashes(store, component)
+    dirty = np.fromiter((seen.get(i) != h for i, h in zip(f.ids, f.hashes, strict=True)),
+                        dtype=bool, count=n)
+    index = {pid: i for i, pid in enumerate(f.ids)}
+    must, cannot = _constraints(store, "person", index)
+    model = None if retrain else _load_model(store)
+    if model is not None and n >= 4 * max(model.trained_on, 1) and n > 1000:
+        model = None  # the store has grown far beyond what the model saw: retrain
+    if not dirty.any() and not must and model is not None:
+        state.messages.append("no new or changed people since the last run")
+        return
+    pairs, report = person_pairs(f, max_block=settings.max_block, window=settings.window,
+                                 dirty=None if model is None else dirty)
+    state.messages.extend(report.messages())
+    state.add("pairs_scored", len(pairs))
+    clock.lap("blocking")
+    if progress:
+        progress(0, len(pairs))
+    phone_counts = Counter(x for x in f.phones.reshape(-1).tolist() if x)
+    levels = _levels(f, pairs, phone_counts, settings.batch_pairs)
+    if model is None:
+        model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
+        state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
+    w, p = score_pairs(model, f, pairs, levels, settings)
+    clock.lap("scoring")
+    if progress:
+        progress(len(pairs), len(pairs))
+    match = p >= settings.match_threshold
+    key_pairs = pairs[match]
+    edges = [(int(a), int(b)) for a, b in key_pairs if (int(a), int(b)) not in cannot]
+    edges += sorted(must)
+    groups = components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+    in_big = {i for g in groups if len(g) > 2 for i in g}
+    probability: dict[tuple[int, int], float] = {}
+    reasons: dict[tuple[int, int], list[str]] = {}
+    matched = np.flatnonzero(match)
+    for k, why in zip(matched.tolist(), model.reasons_many(levels[matched]), strict=True):
+        pair = (int(pairs[k, 0]), int(pairs[k, 1]))
+        probability[pair] = float(p[k])
+        reasons[pair] = why
+    if in_big:
+        for k in np.flatnonzero(~match).tolist():
+            a, b = int(pairs[k, 0]), int(pairs[k, 1])
+            if a in in_big and b in in_big:
+                probability[(a, b)] = float(p[k])
+
+    def score(arr: np.ndarray) -> np.ndarray:
+        extra = person_levels(f, arr, phone_counts)
+        return score_pairs(model, f, arr, extra, settings)[1]
+
+    clusters, split = coherent_clusters(groups, probability, score,
+                                        link=settings.match_threshold,
+                                        floor=settings.review_threshold, must=must,
+                                        cannot=cannot)
+    state.add("clusters_split", split)
+    clock.lap("clustering")
+    reviews = _record_pairs(store, "person", f.ids, pairs, p, w, None, clusters, settings,
+                            state.run_id, reasons_of=lambda ks: model.reasons_many(levels[ks]))
+    state.add("pending_reviews", reviews)
+    completeness = (
+        (f.first != "").astype(int) + (f.last != "").astype(int)
+        + (f.emails[:, 0] != "").astype(int) + (f.emails[:, 1] != "").astype(int)
+        + (f.phones[:, 0] != "").astype(int) + (f.company_id != "").astype(int)
+        + (f.title != "").astype(int) + (f.city != "").astype(int)
+    )
+    # Remember what every remaining record looked like (goldens: once merged).
+    merged_away = {int(i) for c in clusters for i in c}
+    stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
+    _merge_clusters(store, state, "person", clusters, f.ids, completeness, probability, reasons,
+                    settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
+    state.add("written", sum(len(c) - 1 for c in clusters))
+    clock.lap("merging")

@@ -1,0 +1,132 @@
+"""Survivorship: which value a golden record keeps when its members disagree.
+
+A golden record is derived, like every row, from the facts of all its members
+(``Store.refresh_people`` gathers them); emails, phones, source ids and sources are
+the union, each value with the sources behind it. For single-valued fields one rule
+per field decides, from ``[dedupe.survivorship]`` in the settings file::
+
+    [dedupe.survivorship]
+    first_name = "complete"   # the fullest spelling: "Jean-Pierre" over "J.-P.", accents kept
+    title = "recent"          # the most recently observed value
+    email = "verified"        # a verified address is the best email over an unverified one
+    city = "best"             # confidence, then recency, then source priority (the default)
+    phone = "source"          # source priority first, then confidence and recency
+
+Every kept value stays traceable: the golden row's ``sources``/``source_ids`` list
+every member, and ``observations`` hold each value's source, locator and time.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from prospecting.errors import ConfigError
+from prospecting.models import PERSON_FIELDS, Observation, best_of, group_fields, strip_accents
+
+__all__ = ["DEFAULT_RULES", "RULES", "apply_person_rules", "check_rules"]
+
+RULES = ("best", "recent", "complete", "source", "verified")
+DEFAULT_RULES: dict[str, str] = {
+    "first_name": "complete",
+    "last_name": "complete",
+    "full_name": "complete",
+    "title": "recent",
+    "seniority": "recent",
+    "department": "recent",
+    "email": "verified",
+    "phone": "best",
+}
+_STATUS_ORDER = {"valid": 0, "risky": 1, "unknown": 2, "invalid": 3}
+
+
+def check_rules(rules: Any) -> dict[str, str]:
+    """The rules merged over the defaults; every bad key or value named at once."""
+    if not isinstance(rules, dict):
+        raise ConfigError("dedupe.survivorship: expected a table of field = rule")
+    problems = []
+    allowed = {*PERSON_FIELDS, "email", "phone"}
+    for key, value in rules.items():
+        if key not in allowed:
+            problems.append(f"dedupe.survivorship.{key}: unknown field")
+        elif value not in RULES or (value == "verified" and key != "email"):
+            problems.append(
+                f"dedupe.survivorship.{key}: rule must be one of {', '.join(RULES[:4])}"
+                + (" or verified" if key == "email" else "") + f", not {value!r}"
+            )
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return DEFAULT_RULES | dict(rules)
+
+
+def _rules(rules: Any) -> dict[str, str]:
+    key = tuple(sorted((rules or {}).items()))
+    found = _CHECKED.get(key)
+    if found is None:
+        found = _CHECKED[key] = check_rules(dict(key))
+    return found
+
+
+_CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _completeness(value: str) -> tuple[int, int, int]:
+    plain = strip_accents(value)
+    letters = sum(c.isalpha() for c in plain)
+    initials = sum(1 for w in plain.replace("-", " ").split() if len(w.strip(".")) <= 1)
+    accents = sum(1 for a, b in zip(value, plain, strict=False) if a != b)
+    mixed = int(value != value.upper() and value != value.lower())
+    return (-initials, letters, accents + mixed)
+
+
+def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
+    if rule == "recent":
+        newest = max(o.observed_at for o in group)
+        return best_of([o for o in group if o.observed_at == newest], rank)
+    if rule == "complete":
+        top = max(_completeness(o.value) for o in group)
+        return best_of([o for o in group if _completeness(o.value) == top], rank)
+    if rule == "source":
+        def source_key(o: Observation) -> int:
+            r = rank.get(o.source)
+            return rank.get(o.source.split(":", 1)[0], 100) if r is None else r
+
+        first = min(source_key(o) for o in group)
+        return best_of([o for o in group if source_key(o) == first], rank)
+    return best_of(group, rank)
+
+
+def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
+                       rules: Any) -> None:
+    """Rewrite the single-valued fields and the best email/phone of a golden ``row``."""
+    chosen = _rules(rules)
+    groups = group_fields(obs)
+    for field in PERSON_FIELDS:
+        group = groups.get(field)
+        rule = chosen.get(field, "best")
+        if group and rule != "best" and field != "company_id":
+            row[field] = _pick(group, rule, rank)
+    first, last = row.get("first_name"), row.get("last_name")
+    if first and last and row.get("full_name"):
+        full = strip_accents(row["full_name"]).casefold()
+        if strip_accents(first).casefold() not in full or strip_accents(
+            last
+        ).casefold() not in full:
+            row["full_name"] = f"{first} {last}"
+    emails = row["_emails"]
+    if chosen["email"] == "verified" and emails:
+        usable = [
+            e for e in emails
+            if e["status"] != "invalid" and ("guessed" not in e["flags"] or e["status"] == "valid")
+        ]
+        usable.sort(key=lambda e: _STATUS_ORDER.get(e["status"], 2))  # stable: rank kept
+        row["email"] = usable[0]["value"] if usable else None
+    phones = row["_phones"]
+    if chosen["phone"] == "recent" and phones:
+        newest: dict[str, str] = {}
+        for o in groups.get("phone", []):
+            newest[o.value] = max(newest.get(o.value, ""), o.observed_at)
+        usable_phones = [p for p in phones if p["e164"] and p["valid"] is not False]
+        usable_phones.sort(key=lambda p: newest.get(p["raw"], ""), reverse=True)
+        row["phone"] = usable_phones[0]["e164"] if usable_phones else None

@@ -1,0 +1,308 @@
+"""prospecting dedupe / unmerge / review on real SQLite files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prospecting import api
+
+from .conftest import DEMO, dump, write
+
+DEMO_CRM = DEMO / "crm_export.csv"
+DEMO_SALON = DEMO / "salon_contacts.csv"
+
+
+def _export_bytes(db: Path, kind: str = "people") -> bytes:
+    out = db.parent / f"bytes-{kind}.jsonl"
+    api.export(db, format="jsonl", out=out, kind=kind)
+    return out.read_bytes()
+
+
+def _demo(db: Path) -> None:
+    api.import_files(db, [DEMO_CRM], source="crm", id_column="Record ID")
+    api.import_files(db, [DEMO_SALON], source="salon")
+    api.enrich(db, offline=True)
+
+
+def _by_source_id(people: list[dict]) -> dict[str, dict]:
+    return {sid: p for p in people for sid in p["source_ids"]}
+
+
+@pytest.fixture
+def demo_db(db: Path) -> Path:
+    _demo(db)
+    return db
+
+
+def test_demo_duplicates_end_merged(demo_db: Path, run):
+    result = run("dedupe", demo_db)
+    assert result.exit_code == 0, result.output
+    people = dump(demo_db)
+    assert len(people) == 155  # data/demo/README.md: distinct people
+    found = _by_source_id(people)
+    # Bob / Robert Miller, with the company written without "Inc."
+    assert found["crm:5122064"] is found["crm:5120580"]
+    # Three records of Bérénice de La Fontaine, and her badge scan.
+    berenice = found["crm:5120131"]
+    assert {"crm:5122699", "crm:5123173"} <= set(berenice["source_ids"])
+    assert any(s.startswith("salon:") for s in berenice["source_ids"])
+    assert berenice["first_name"] == "Bérénice"  # most complete spelling, accents kept
+    # Grégoire Leclerc with first and last name swapped.
+    assert found["crm:5121976"] is found["crm:5122641"]
+    # Two Nicolas Martin at different companies stay apart; a shared switchboard too.
+    assert found["crm:5121857"] is not found["crm:5123604"]
+    assert found["crm:5121890"] is not found["crm:5122128"]
+    # Union of contact fields, each with its sources.
+    clemence = found["crm:5122197"]
+    assert len(clemence["emails"]) >= 2
+    assert set(clemence["sources"]) >= {"csv:crm", "csv:salon"}
+    status = api.status(demo_db)
+    assert status["dedupe"]["clusters"] > 0
+    assert status["dedupe"]["people_merged"] == 24
+    assert "pending_reviews" in status["dedupe"]
+    shown = run("status", demo_db)
+    assert "dedupe: clusters" in shown.output
+    assert "pending_reviews" in shown.output
+    # Each kept value names the member record and source it came from.
+    with api.open_store(demo_db) as store:
+        provenance = json.loads(store.conn.execute(
+            "SELECT provenance FROM clusters WHERE golden_id = ?", (berenice["id"],)
+        ).fetchone()[0])
+    assert {p["source"] for p in provenance["first_name"]} >= {"csv:crm"}
+    assert all(p["record"].startswith("p_") for p in provenance["last_name"])
+
+
+def test_no_record_lost(demo_db: Path):
+    before = {s for p in dump(demo_db) for s in p["source_ids"]}
+    api.dedupe(demo_db)
+    after = [s for p in dump(demo_db) for s in p["source_ids"]]
+    assert sorted(after) == sorted(before)
+
+
+def test_running_twice_changes_nothing(demo_db: Path):
+    api.dedupe(demo_db)
+    first = _export_bytes(demo_db), _export_bytes(demo_db, "companies")
+    again = api.dedupe(demo_db)
+    assert again.written == 0
+    assert again.details.get("clusters", 0) == 0
+    assert (_export_bytes(demo_db), _export_bytes(demo_db, "companies")) == first
+
+
+def test_unmerge_restores_the_exact_dump(demo_db: Path, run):
+    people_before = _export_bytes(demo_db)
+    companies_before = _export_bytes(demo_db, "companies")
+    api.dedupe(demo_db)
+    assert _export_bytes(demo_db) != people_before
+    with api.open_store(demo_db) as store:
+        clusters = [r[0] for r in store.conn.execute(
+            "SELECT c.id FROM clusters AS c JOIN merge_log AS l ON l.cluster_id = c.id"
+            " WHERE l.action = 'merge' ORDER BY l.seq DESC")]
+    assert clusters
+    for cluster_id in clusters:
+        result = run("unmerge", demo_db, cluster_id)
+        assert result.exit_code == 0, result.output
+    assert _export_bytes(demo_db) == people_before
+    assert _export_bytes(demo_db, "companies") == companies_before
+    # Undone merges are remembered: the next run does not merge them again.
+    api.dedupe(demo_db)
+    assert _export_bytes(demo_db) == people_before
+
+
+def test_unmerge_one_cluster(demo_db: Path, run):
+    api.dedupe(demo_db)
+    people = dump(demo_db)
+    bob = _by_source_id(people)["crm:5122064"]
+    with api.open_store(demo_db) as store:
+        cluster_id = store.conn.execute(
+            "SELECT id FROM clusters WHERE golden_id = ? AND status = 'merged'", (bob["id"],)
+        ).fetchone()[0]
+    assert run("unmerge", demo_db, cluster_id).exit_code == 0
+    after = _by_source_id(dump(demo_db))
+    assert after["crm:5122064"] is not after["crm:5120580"]
+    assert len(dump(demo_db)) == len(people) + 1
+    again = run("unmerge", demo_db, cluster_id)
+    assert again.exit_code == 2
+    assert "already unmerged" in again.stderr
+    assert run("unmerge", demo_db, "cl_nope").exit_code == 2
+
+
+def test_new_import_joins_the_existing_golden_record(demo_db: Path, tmp_path: Path):
+    api.dedupe(demo_db)
+    golden = _by_source_id(dump(demo_db))["crm:5122064"]
+    later = write(tmp_path / "later.csv",
+                  "id,first_name,last_name,email,company_name,title\n"
+                  "77,Bobby,MILLER,bob@cedarridge.example,Cedar Ridge,VP Sales\n")
+    api.import_files(demo_db, [later], source="webinar", id_column="id")
+    report = api.dedupe(demo_db)
+    assert report.details["pairs_scored"] < 200  # only pairs touching the new record
+    found = _by_source_id(dump(demo_db))
+    assert found["webinar:77"]["id"] == golden["id"]
+    assert "webinar:77" in found["crm:5120580"]["source_ids"]
+
+
+def test_new_fact_about_a_member_reaches_its_golden_record(demo_db: Path, tmp_path: Path):
+    api.dedupe(demo_db)
+    people = dump(demo_db)
+    bob = _by_source_id(people)["crm:5120580"]
+    assert len(bob["source_ids"]) == 2
+    # A later export of the same CRM, one record with a new phone number.
+    with api.open_store(demo_db) as store:
+        member = store.conn.execute(
+            "SELECT id FROM people WHERE merged_into = ?", (bob["id"],)).fetchone()[0]
+        sid = json.loads(store.conn.execute(
+            "SELECT source_ids FROM people WHERE id = ?", (member,)).fetchone()[0])[0]
+    record_id = sid.split(":", 1)[1]
+    text = DEMO_CRM.read_text("utf-8").splitlines()
+    header = text[0]
+    row = next(line for line in text if line.startswith(record_id + ","))
+    cells = header.split(",")
+    values = row.split(",")
+    phone_index = next(i for i, h in enumerate(cells) if "phone" in h.lower())
+    values[phone_index] = "+1 512 555 0199"
+    write(tmp_path / "crm2.csv", header + "\n" + ",".join(values) + "\n")
+    api.import_files(demo_db, [tmp_path / "crm2.csv"], source="crm", id_column="Record ID")
+    now = _by_source_id(dump(demo_db))["crm:5120580"]
+    assert now["id"] == bob["id"]
+    assert any(p["raw"] == "+1 512 555 0199" for p in now["phones"])
+    assert len(dump(demo_db)) == len(people)
+
+
+def test_suppression_wins_in_a_merge(tmp_path: Path, db: Path):
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,phone,company_name\n"
+                 "1,Jeanne,Dubois,jeanne.dubois@acme.example,01 99 00 11 22,Acme SAS\n"
+                 "2,Jeanne,DUBOIS,jdubois@gmail.test,+33 1 99 00 11 22,ACME\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.suppress(db, ["jdubois@gmail.test"])
+    api.dedupe(db)
+    people = dump(db)
+    assert len(people) == 1
+    assert people[0]["suppressed"] is True
+
+
+def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name,title\n"
+                 "1,Marie,Durand,marie.durand@acme.example,Acme,CFO\n"
+                 "2,Marie,Durand,marie.durand2@acme.example,Acme,Stagiaire\n"
+                 "3,Paul,Durand,paul.durand@acme.example,Acme,CEO\n"
+                 "4,M.,Durand,,Acme,\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:1"] is not found["crm:3"]
+    # The ambiguous "M. Durand" does not chain the two Maries together.
+    assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 3
+
+
+def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name,city\n"
+                 "1,Jean,Martin,jean.martin@acme.example,Acme,Lyon\n"
+                 "2,Jean,Martin,,Acme Industries,\n"
+                 "3,Sophie,Leroy,s.leroy@beta.example,Beta,Paris\n"
+                 "4,Sophie,Leroy,,,Paris\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    queue = tmp_path / "queue.csv"
+    result = run("review", db, "--export", queue)
+    assert result.exit_code == 0, result.output
+    lines = queue.read_text("utf-8").splitlines()
+    assert lines[0].startswith("pair_id,kind,probability")
+    pending = len(lines) - 1
+    if pending:
+        pair = lines[1].split(",")[0]
+        assert run("review", db, "--reject", pair).exit_code == 0
+        with api.open_store(db) as store:
+            assert store.conn.execute(
+                "SELECT review FROM pairs WHERE id = ?", (pair,)).fetchone()[0] == "rejected"
+    assert run("review", db, "--accept", "pr_unknown").exit_code == 2
+
+
+def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
+    # One address, two surnames: a shared mailbox or a married name. Not merged
+    # without a second key; a person decides.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name\n"
+                 "1,Camille,Noel,camille@patisserie.example,Patisserie Noel\n"
+                 "2,Camille,Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    assert len(dump(db)) == 2
+    assert api.status(db)["dedupe"]["pending_reviews"] == 1
+    queue = tmp_path / "q.csv"
+    run("review", db, "--export", queue)
+    text = queue.read_text("utf-8").splitlines()
+    text = [text[0]] + [line + "accept" for line in text[1:]]
+    queue.write_text("\n".join(text) + "\n", "utf-8")
+    assert run("review", db, "--import", queue).exit_code == 0
+    assert api.status(db)["dedupe"]["pending_reviews"] == 0
+    api.dedupe(db)
+    people = dump(db)
+    assert len(people) == 1
+    assert sorted(people[0]["source_ids"]) == ["crm:1", "crm:2"]
+
+
+def test_forget_removes_dedupe_rows(demo_db: Path):
+    api.dedupe(demo_db)
+    address = "bob@cedarridge.example"
+    with api.open_store(demo_db) as store:
+        assert store.conn.execute(
+            "SELECT count(*) FROM merge_log WHERE rows_before LIKE ?", (f"%{address}%",)
+        ).fetchone()[0]
+    report = api.forget(demo_db, address)
+    assert report.details["people_deleted"] == 2  # the golden record and its member
+    data = b"".join(p.read_bytes() for p in demo_db.parent.glob(demo_db.name + "*"))
+    assert address.encode() not in data.lower()
+    assert b"robert@cedarridge.example" not in data.lower()
+    found = _by_source_id(dump(demo_db))
+    assert "crm:5122064" not in found
+    assert "crm:5120580" not in found
+
+
+def test_bad_dedupe_settings_are_refused(tmp_path: Path, demo_db: Path, run):
+    config = write(tmp_path / "p.toml",
+                   '[dedupe]\nmatch_threshold = 2\nwindow = "x"\n'
+                   '[dedupe.survivorship]\ntitle = "newest"\n')
+    result = run("--config", config, "dedupe", demo_db)
+    assert result.exit_code == 2
+    for key in ("dedupe.match_threshold", "dedupe.window", "dedupe.survivorship.title"):
+        assert key in result.stderr
+
+
+def test_survivorship_rule_from_settings(tmp_path: Path, db: Path):
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,title\n"
+                 "1,J.,Lambert,j.lambert@acme.example,Directeur\n"
+                 "2,Julien,Lambert,j.lambert@acme.example,Directeur général\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    people = dump(db)
+    assert len(people) == 1
+    assert people[0]["first_name"] == "Julien"
+    assert sorted(people[0]["source_ids"]) == ["crm:1", "crm:2"]
+
+
+def test_golden_rows_stay_what_a_refresh_derives(demo_db: Path):
+    api.dedupe(demo_db)
+    people, companies = _export_bytes(demo_db), _export_bytes(demo_db, "companies")
+    with api.open_store(demo_db) as store, store.write():
+        store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
+        store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
+    assert _export_bytes(demo_db) == people
+    assert _export_bytes(demo_db, "companies") == companies
+
+
+def test_merges_in_small_batches_give_the_same_state(tmp_path: Path, db: Path):
+    # Merges commit in batches (one transaction each); the batch size changes nothing.
+    _demo(db)
+    config = write(tmp_path / "small.toml", "[dedupe]\nmerge_batch = 1\n")
+    api.dedupe(db, config=config)
+    clean = tmp_path / "clean.db"
+    _demo(clean)
+    api.dedupe(clean)
+    assert _export_bytes(db) == _export_bytes(clean)
