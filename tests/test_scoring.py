@@ -190,11 +190,17 @@ def test_explain_before_scoring(run, db):
     assert "not scored yet" in result.output
 
 
-def test_score_without_an_icp_is_refused(run, db):
+def test_score_without_an_icp_uses_the_default_and_says_so(run, db):
     run("import", db, PEOPLE)
-    result = run("score", db)
-    assert result.exit_code == 2
-    assert "no ICP stored" in result.stderr
+    result = run("score", db, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "no ICP was stored" in result.output
+    info = json.loads(run("status", db, "--json").stdout)
+    assert info["icp"]["name"] == "default"
+    assert sum(info["stages"].values()) == len(dump(db))
+    # A real ICP given later takes over.
+    assert run("score", db, "--icp", ICP, "--as-of", AS_OF).exit_code == 0
+    assert json.loads(run("status", db, "--json").stdout)["icp"]["name"] == "test-grid"
 
 
 def test_score_with_icp_file_stores_it(run, db):
