@@ -169,9 +169,9 @@ def extract_page(
     # id(card element) -> (the element, kept alive so its id stays its own; person index)
     cards: dict[int, tuple[Any, int]] = {}
     _people_from_jsonld(page, jsonld)
-    _people_from_tables(page, root, cards)
+    read_cells = _people_from_tables(page, root, cards)
     hosting = _hosting_lines(lines)
-    _people_from_lines(page, lines, cards, hosting)
+    _people_from_lines(page, lines, cards, hosting, read_cells, _own_names(root, page, jsonld))
     _emails(page, root, lines, cards, site_domain)
     _phones(page, root, lines, cards, region, hosting)
     _company(page, root, jsonld, lines, base)
@@ -350,6 +350,8 @@ _SUFFIXES = re.compile(
     r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
     r"J\.?D\.?|MSW|LCSW|HDR|MPH|MSc|MS|MA|PharmD|DDS|DVM|RN|NP|PE|CFA|CFRE|SHRM-CP))+\s*$"
 )
+_NICKNAME = re.compile(
+    r"\s(?:“[^”\d]{1,20}”|\"[^\"\d]{1,20}\"|‘[^’\d]{1,20}’|\([A-Z][a-z]{1,12}\))\s")
 _SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—•·/-]\s|\s\|\s|:\s|\()\s*")
 _DATES_IN_ROLE = re.compile(r"\s*[(\[]?[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*[)\]]?\s*$")
 
@@ -362,6 +364,8 @@ def looks_like_name(text: str) -> str | None:
         return None
     text = _CIVILITY.sub("", text)
     text = _SUFFIXES.sub("", text)
+    if "“" in text or '"' in text or "(" in text or "‘" in text:
+        text = _NICKNAME.sub(" ", text)  # James “Jim” McAllister
     words = text.replace("’", "'").split()
     if not 2 <= len(words) <= 5:
         return None
@@ -412,9 +416,15 @@ def _card_of(block: Any, names: set[int], limit: int = 4) -> Any:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("body", "html", "main", "table", "tbody"):
             break
-        inside = sum(1 for el in node.iter() if id(el) in names)
-        if inside > 1:
-            break
+        inside = 0
+        headings = 0
+        for el in node.iter():
+            if id(el) in names:
+                inside += 1
+            elif el.tag in _HEADINGS:
+                headings += 1
+        if inside > 1 or headings > 2:
+            break  # another person's, or a page's sections (legal notices): not one card
         card = node
         node = node.getparent()
         depth += 1
@@ -437,6 +447,8 @@ def _add_person(page: Page, name: str, title: str | None, method: str) -> int:
 
 def _clean_title(text: str) -> str:
     text = text.strip().strip(",;:()·•|–—-").strip()
+    if text.endswith(".") and not re.search(r"\b\w{1,3}\.$", text):
+        text = text[:-1]  # "présidente de l'association." ends a sentence; "Inc." stays
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -448,7 +460,9 @@ _LEGAL_REPRESENTATIVE = re.compile(
     r"g[ée]rant|directeur de (?:la )?publication|directrice de (?:la )?publication|"
     r"responsable de (?:la )?publication|responsable (?:de la )?r[ée]daction|"
     r"inhaber(?:in)?|gesch[äa]ftsf[üu]hr(?:er|erin|ung)|vorstand|publisher|"
-    r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire)",
+    r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire|"
+    r"datenschutzbeauftragte[rn]?|data protection officer|d[ée]l[ée]gu[ée]e? (?:[àa] la )?"
+    r"protection des donn[ée]es|\bDPO\b)",
     re.IGNORECASE,
 )
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\s)\s*")
@@ -456,9 +470,15 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\
 
 def _people_from_lines(
     page: Page, lines: list[_Line], cards: dict[int, tuple[Any, int]],
-    hosting: set[int] | None = None,
+    hosting: set[int] | None = None, read_cells: set[int] | None = None,
+    own_names: set[str] | None = None,
 ) -> None:
-    hosting = hosting or set()
+    hosting = set(hosting or ())
+    if read_cells:  # the rows of staff tables, already read
+        hosting.update(i for i, line in enumerate(lines) if id(line.block) in read_cells)
+    if own_names:  # "Riverbend Literacy Project" is the site's name, not "Riverbend Literacy"
+        hosting.update(i for i, line in enumerate(lines)
+                       if len(line.text) < 80 and fold(line.text).strip(" .,") in own_names)
     # Names in cards, inline lists and tables are a team's; elsewhere (news, blog posts,
     # event pages) they are as often guests, speakers or clients.
     staff_page = page.people_page or page.legal_page or page.home_page
@@ -540,14 +560,26 @@ def _people_from_lines(
         if index in used or index in hosting or len(line.text) > 200:
             continue
         match = _ROLE_LABEL.match(line.text)
+        below: list[str] = []
         if match:
             role, names = match.group("role").strip(), match.group("names")
-        elif line.text.endswith(":") and index + 1 < len(lines) and 3 < len(line.text) < 80:
-            role, names = line.text[:-1].strip(), lines[index + 1].text
+        elif index + 1 < len(lines) and 3 < len(line.text) < 80 and (
+            line.text.endswith(":") or (page.legal_page and line.block.tag in _HEADINGS)
+        ):
+            # "Vertreten durch:" or a heading ("Datenschutzbeauftragter"), the names on
+            # the lines below, one a line.
+            role, names = line.text.rstrip(":").strip(), lines[index + 1].text
+            below = [lines[i].text for i in range(index + 2, min(index + 6, len(lines)))
+                     if i not in hosting and lines[i].block.tag not in _HEADINGS]
         else:
             continue
         if not (looks_like_title(role) or _LEGAL_REPRESENTATIVE.search(role)):
             continue
+        if not match and below:
+            for extra in below:  # "Dipl.-Ing. Max Muster<br>Dr. Erika Muster"
+                if not looks_like_name(extra):
+                    break
+                names += f", {extra}"
         found = False
         for chunk in _NAME_SEPARATORS.split(names):
             chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(" .")
@@ -597,6 +629,25 @@ def _people_from_lines(
             _set_card(cards, _card_of(lines[index].block, name_blocks), person)
 
 
+def _own_names(root: Any, page: Page, nodes: list[dict[str, Any]]) -> set[str]:
+    """The site's own names (folded): og:site_name, the title's site part, JSON-LD
+    organisations; a line that reads as one of them is no person."""
+    names: set[str] = set()
+    for meta in root.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:site_name" and meta.get("content"):
+            names.add(fold(_squash(meta.get("content"))))
+    if page.title:
+        for part in re.split(r"\s[|–—·:-]\s", page.title)[1:]:
+            names.add(fold(part.strip()))
+    for node in nodes:
+        if _types(node) & _ORG_TYPES:
+            name = _text(node.get("name"))
+            if name:
+                names.add(fold(name))
+    names.discard("")
+    return names
+
+
 def _name_then_title(text: str) -> list[str]:
     """"Jane Doe CEO" (a name and a role in one element, no separator) as two pieces."""
     words = text.split()
@@ -632,6 +683,8 @@ def _set_card(cards: dict[int, tuple[Any, int]], card: Any, person: int) -> None
     cards[id(card)] = (card, person)
 
 
+_FIRST_NAME_HEADER = re.compile(
+    r"(?i)^(?:pr[ée]noms?|first\s*name|given\s*name|forename|vorname)\s*$")
 _NAME_HEADER = re.compile(r"(?i)^(?:nom|name|namen?|mitarbeiter(?:in)?|ansprechpartner(?:in)?|"
                           r"person|personne|membre|member|pr[ée]nom nom|nom pr[ée]nom)\b")
 _TITLE_HEADER = re.compile(r"(?i)^(?:fonction|function|funktion|titre|title|poste|position|"
@@ -644,8 +697,10 @@ def _cell_text(cell: Any) -> str:
     return " ".join(texts[0].split()) if texts else ""
 
 
-def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> None:
-    """Staff tables: a name column, often a role column (from the header or the cells)."""
+def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> set[int]:
+    """Staff tables: a name column, often a role column (from the header or the cells).
+    Returns the ids of the cells read, which the line rules leave alone."""
+    read_cells: set[int] = set()
     for table in root.iter("table"):
         rows = [r for r in table.iter("tr")]
         if len(rows) < 2 or _in_skipped_container(table):
@@ -653,7 +708,12 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
         grid = [[c for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")]
                 for r in rows]
         header = [_cell_text(c) for c in grid[0]]
-        name_col = next((i for i, h in enumerate(header) if _NAME_HEADER.match(h)), None)
+        first_col = next((i for i, h in enumerate(header) if _FIRST_NAME_HEADER.match(h)),
+                         None)
+        name_col = next((i for i, h in enumerate(header)
+                         if _NAME_HEADER.match(h) and i != first_col), None)
+        if name_col is None:
+            first_col = None  # a first-name column alone says nothing
         title_col = next((i for i, h in enumerate(header) if _TITLE_HEADER.match(h)), None)
         body = grid[1:] if name_col is not None else grid
         if name_col is None:
@@ -673,9 +733,15 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
         for row in body:
             if name_col >= len(row):
                 continue
-            name = looks_like_name(_cell_text(row[name_col]))
+            if first_col is not None and first_col < len(row):
+                # "Nom | Prénom" columns (lab directories): "AUBERT" and "Camille".
+                name = looks_like_name(f"{_cell_text(row[first_col])} "
+                                       f"{_cell_text(row[name_col])}")
+            else:
+                name = looks_like_name(_cell_text(row[name_col]))
             if not name:
                 continue
+            read_cells.update(id(c) for c in row)
             title = None
             if title_col is not None and title_col < len(row):
                 text = " ".join(row[title_col].text_content().split())
@@ -685,6 +751,7 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
                     title = _clean_title(text)
             person = _add_person(page, name, title, "table")
             _set_card(cards, row[0].getparent(), person)
+    return read_cells
 
 
 def _heading_before(lines: list[_Line], index: int) -> str | None:

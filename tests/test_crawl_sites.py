@@ -1,0 +1,202 @@
+"""Extraction on pages kept in the shape of real websites (tests/fixtures/sites).
+
+Each folder is one site, its markup taken from the CMS that real sites of that kind run
+(WordPress/Astra and Gutenberg columns, TYPO3 with its mail encryption, Elementor image
+boxes and post grids, a Drupal view table); people, addresses and numbers are made up.
+Every test lists exactly what the site states — people, emails, phones, identifiers — so
+it checks recall and precision at once: navigation labels, headings, cookie banners,
+testimonials, post authors, footers, the host's and the web agency's details are not the
+site's facts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prospecting.crawl.extract import extract_page
+from prospecting.crawl.site import SiteFacts
+
+SITES = Path(__file__).parent / "fixtures" / "sites"
+ID_FIELDS = {"siren", "siret", "vat", "rcs", "naf", "share_capital", "hrb", "register_court",
+             "uk_company_number", "ein", "rna"}
+
+
+def read_site(pages: dict[str, str], domain: str) -> dict:
+    """The facts SiteFacts keeps for the site made of ``pages`` ({url: fixture file})."""
+    site = SiteFacts(next(iter(pages)))
+    for url, name in pages.items():
+        site.add(extract_page((SITES / name).read_text("utf-8"), url))
+    result = site.result(domain)
+    company = {(f, v) for f, v, _ in result["company"]}
+    staff: dict[str, dict[str, set[str]]] = {}
+    for facts in result["people"]:
+        values: dict[str, set[str]] = {}
+        for f, v, _ in facts:
+            values.setdefault(f, set()).add(v)
+        staff[next(iter(values["full_name"]))] = values
+    return {"company": company, "people": staff}
+
+
+def of(company: set[tuple[str, str]], *fields: str) -> set[str]:
+    return {v for f, v in company if f in fields}
+
+
+def person_values(staff: dict, fieldname: str) -> set[str]:
+    return {v for facts in staff.values() for v in facts.get(fieldname, ())}
+
+
+def ids(company: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {(f, v) for f, v in company if f in ID_FIELDS}
+
+
+# -- a French association (WordPress, Astra theme, Gutenberg blocks) ---------------------
+
+
+@pytest.fixture(scope="module")
+def association() -> dict:
+    return read_site({
+        "https://jardins-val.example/mentions-legales/": "asso-fr/mentions-legales.html",
+        "https://jardins-val.example/le-bureau/": "asso-fr/le-bureau.html",
+    }, "jardins-val.example")
+
+
+def test_association_people(association):
+    staff = association["people"]
+    assert set(staff) == {
+        "Odile Ferrand", "Karim Benali", "Lucie Da Silva", "Bastien Lemaire",
+        "Gérard Blanc", "Sylvie Roux", "Patrick Morel", "Joël Perrin", "Nadia Haddad",
+        "Thomas Nguyen"}
+    # Not: the web designer (credits), the photographer, the testimonial's author.
+    assert staff["Karim Benali"]["title"] == {"Trésorier"}
+    assert staff["Bastien Lemaire"]["title"] == {"Responsable de la rédaction"}
+
+
+def test_association_emails_phones_and_ids(association):
+    company, staff = association["company"], association["people"]
+    assert of(company, "email") | person_values(staff, "email") == {
+        "bonjour@jardins-val.example", "rgpd@jardins-val.example",
+        "bureau@jardins-val.example"}
+    # The web agency's address is kept apart, not as the association's.
+    assert of(company, "third_party_email") == {"contact@atelier-pixel.example"}
+    # "01 43 28 17 90" and "01.43.28.17.90" are one number; the host's and the agency's
+    # numbers are not the association's.
+    assert of(company, "phone") | person_values(staff, "phone") == {"+33143281790"}
+    # The host's SIRET, RCS, capital, NAF and VAT (OVH) are not the association's.
+    assert ids(company) == {("rna", "W943004512"), ("siret", "81234567600017"),
+                            ("siren", "812345676"), ("naf", "94.99Z")}
+    assert ("legal_form", "Association loi 1901") in company
+
+
+# -- a German firm's Impressum (TYPO3, e-recht24 layout) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def firma() -> dict:
+    return read_site({"https://www.kessler-antrieb.de/impressum": "firma-de/impressum.html"},
+                     "kessler-antrieb.de")
+
+
+def test_impressum_people(firma):
+    staff = firma["people"]
+    # "Vertreten durch:" then one name a line; the data protection officer under his heading.
+    assert set(staff) == {"Matthias Kessler", "Sabine Weißenborn", "Jörg Albrecht"}
+    assert staff["Jörg Albrecht"]["title"] == {"Datenschutzbeauftragter"}
+
+
+def test_impressum_obfuscated_emails_phones_and_register(firma):
+    company, staff = firma["company"], firma["people"]
+    # "info (at) kessler-antrieb (punkt) de", and a TYPO3 encrypted mailto whose text is
+    # split by <span>s; the officer's address is a picture and stays unknown.
+    assert of(company, "email", "third_party_email") | person_values(staff, "email") == {
+        "info@kessler-antrieb.de", "vertrieb@kessler-antrieb.de"}
+    # "+49 (0) 89 3197650-0", the fax "-99", "Tel.: 089 / 31 97 65 - 50" (region DE from
+    # the page's language); the agency's "040 / 22 33 44 55" is not the firm's.
+    assert of(company, "phone") | person_values(staff, "phone") == {
+        "+498931976500", "+4989319765099", "+498931976550"}
+    # The agency's HRB, court and USt-IdNr. are printed below: not the firm's.
+    assert ids(company) == {("hrb", "HRB 187432"), ("register_court", "Amtsgericht München"),
+                            ("vat", "DE129273398")}
+
+
+# -- a US non-profit's team page (WordPress + Elementor) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def nonprofit() -> dict:
+    return read_site({"https://riverbendliteracy.example/about/our-team/":
+                      "nonprofit-us/our-team.html"}, "riverbendliteracy.example")
+
+
+def test_nonprofit_staff_and_board(nonprofit):
+    staff = nonprofit["people"]
+    # Not: the testimonial's learner, the news grid's post authors, the footer's name of
+    # the organisation ("Riverbend Literacy Project" is no "Riverbend Literacy").
+    assert set(staff) == {
+        "Denise Whitfield", "Marcus O'Neal", "Priya Raman", "Robert Kline",
+        "Angela Torres-Brown", "Samuel Okafor", "Linda Hsu", "Elaine Porter",
+        "James McAllister", "Teresa Vaughn"}
+    assert staff["Denise Whitfield"]["title"] == {"Executive Director"}
+    assert staff["Priya Raman"]["title"] == {"Volunteer & Community Engagement Manager"}
+    assert staff["Linda Hsu"]["title"] == {"Secretary"}
+    assert "title" not in staff["James McAllister"] or staff["James McAllister"]["title"] == {
+        "Board of Directors"}
+
+
+def test_nonprofit_contacts_and_ein(nonprofit):
+    company, staff = nonprofit["company"], nonprofit["people"]
+    assert staff["Denise Whitfield"]["email"] == {"dwhitfield@riverbendliteracy.example"}
+    assert staff["Denise Whitfield"]["phone"] == {"+15135550142"}
+    assert staff["Marcus O'Neal"]["email"] == {"moneal@riverbendliteracy.example"}
+    # Split by <span>s: "priya<span>@</span>riverbendliteracy<span>.</span>example".
+    assert staff["Priya Raman"]["email"] == {"priya@riverbendliteracy.example"}
+    assert of(company, "email", "third_party_email") == set()
+    assert of(company, "phone") == {"+15135550100"}
+    assert ids(company) == {("ein", "31-1598743")}
+
+
+# -- a French research lab's directory (Drupal view table) -------------------------------
+
+
+@pytest.fixture(scope="module")
+def lab() -> dict:
+    return read_site({"https://www.lpi.example/annuaire": "labo-fr/annuaire.html"},
+                     "lpi.example")
+
+
+def test_lab_directory_people(lab):
+    staff = lab["people"]
+    # "Nom | Prénom" columns, last names in capitals; the search form's labels and the
+    # pager are not people.
+    assert set(staff) == {
+        "Hélène Marchetti", "François Leclerc", "Camille Aubert", "Yanis Benhamou",
+        "Margaux de La Fontaine", "Jean-Baptiste Guérin", "Thi Lan Nguyen", "Étienne Roussel",
+        "Léa Schmitt"}
+    assert staff["Yanis Benhamou"]["title"] == {"Doctorant"}
+    assert staff["Étienne Roussel"]["title"] == {"Directeur de recherche émérite"}
+    assert staff["Hélène Marchetti"]["title"] == {
+        "Directrice de l'unité – Directrice de recherche CNRS"}
+
+
+def test_lab_directory_emails_and_phones_belong_to_their_rows(lab):
+    staff, company = lab["people"], lab["company"]
+    expected = {
+        "Camille Aubert": ("camille.aubert@lpi.cnrs.fr", "+33169154237"),
+        "Yanis Benhamou": ("yanis.benhamou@universite-paris-saclay.fr", "+33169154258"),
+        "Margaux de La Fontaine": ("margaux.de-la-fontaine@universite-paris-saclay.fr",
+                                   "+33169154240"),
+        "Jean-Baptiste Guérin": ("jean-baptiste.guerin@lpi.cnrs.fr", "+33169154261"),
+        "Étienne Roussel": ("etienne.roussel@lpi.cnrs.fr", "+33169154205"),
+        "Léa Schmitt": ("lea.schmitt@lpi.cnrs.fr", "+33169154200"),
+    }
+    for name, (email, phone) in expected.items():
+        assert staff[name]["email"] == {email}, name
+        assert staff[name]["phone"] == {phone}, name
+    assert staff["Thi Lan Nguyen"]["email"] == {"thilan.nguyen@lpi.cnrs.fr"}
+    assert "phone" not in staff["Thi Lan Nguyen"]
+    assert staff["Hélène Marchetti"]["phone"] == {"+33169154210"}
+    assert staff["François Leclerc"]["phone"] == {"+33169154211"}
+    # The secretariat's number, also in the footer, is the lab's too.
+    assert of(company, "phone") == {"+33169154200"}
+    assert of(company, "email", "third_party_email") == set()
