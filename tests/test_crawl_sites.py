@@ -200,3 +200,76 @@ def test_lab_directory_emails_and_phones_belong_to_their_rows(lab):
     # The secretariat's number, also in the footer, is the lab's too.
     assert of(company, "phone") == {"+33169154200"}
     assert of(company, "email", "third_party_email") == set()
+
+
+# -- phone formats and the region they are read with -------------------------------------
+
+
+def _page(body: str, lang: str, head: str = "", title: str = "Contact") -> str:
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{title}</title>{head}</head><body>{body}</body></html>")
+
+
+def test_french_phone_formats():
+    html = _page("""
+      <p>Accueil : 01 23 45 67 89</p><p>Standard : +33 (0)1 23 45 67 88</p>
+      <p>Ligne directe : 01.23.45.67.87</p><p>Portable : 06-12-34-56-78</p>
+      <p>Tél. 0123456786</p><p>+33(0)123456783</p><p>0033 1 23 45 67 82</p>
+      <div class="contact"><span class="label">Tél.</span>
+        <span class="value">04&nbsp;78&nbsp;62&nbsp;18&nbsp;40</span></div>
+      <p>SIRET 812 345 676 00017 — publié le 12/05/2024 — version 2.14.3</p>""", "fr")
+    found = {p.value for p in extract_page(html, "http://127.0.0.1:8000/contact").phones}
+    assert found == {"+33123456789", "+33123456788", "+33123456787", "+33612345678",
+                     "+33123456786", "+33123456783", "+33123456782", "+33478621840"}
+
+
+def test_german_phone_formats():
+    html = _page("""
+      <p>Telefon: +49 (0) 89 1234567-0</p><p>Tel.: 089 / 12 34 56</p>
+      <p>Fon 0 89 / 1 23 45 - 67</p><p>Mobil: 0171 1234567</p>
+      <p>T: 0049 (0)30 12345678</p><p>Tel.: (089) 123 456 78</p>""", "de")
+    found = {p.value for p in extract_page(html, "http://127.0.0.1:8000/kontakt").phones}
+    assert found == {"+498912345670", "+4989123456", "+49891234567", "+491711234567",
+                     "+493012345678", "+498912345678"}
+
+
+def test_national_numbers_of_an_english_page_use_the_sites_country():
+    # A German firm's English imprint, served from anywhere: the "+49" it prints and its
+    # canonical .de address say which country "089 / 12 34 56" is in.
+    body = "<p>Head office: +49 (0) 89 1234567-0</p><p>Service: Tel.: 089 / 12 34 56</p>"
+    found = {p.value for p in extract_page(_page(body, "en", title="Imprint"),
+                                           "http://127.0.0.1:8000/en/imprint").phones}
+    assert found == {"+498912345670", "+4989123456"}
+    canonical = '<link rel="canonical" href="https://www.firma.de/en/imprint">'
+    html = _page('<p>Phone: 089 / 12 34 56</p><a href="tel:08912345699">Call</a>', "en",
+                 head=canonical, title="Imprint")
+    assert {p.value for p in extract_page(html, "http://127.0.0.1:8000/en/imprint").phones} \
+        == {"+4989123456", "+498912345699"}
+
+
+# -- addresses split across tags, written with entities, or with a picture for @ ---------
+
+
+def test_emails_split_across_tags_or_written_with_entities():
+    html = _page("""
+      <p><span>jean</span><span>@</span><span>acme.fr</span></p>
+      <p>marie&#46;curie&#64;acme&#46;fr</p><p>paul&#x40;acme.fr</p>
+      <p><a href="mailto:&#108;&#117;&#99;&#64;acme.fr">&#108;&#117;&#99;&#64;acme.fr</a></p>
+      <p><a href="mailto:%6Eina%40acme.fr">Nina</a></p>
+      <p>zoe<!-- anti-spam -->@acme.fr</p>
+      <p>leo<span style="display:none">null</span>@acme.fr</p>
+      <p>hugo<i class="fa fa-at"></i>acme.fr</p>
+      <p><span class="u">anna</span><img src="/at.gif" alt="@"><span>acme.fr</span></p>
+      <p>info<wbr>@acme<wbr>.fr</p>
+      <p>contact&nbsp;[at]&nbsp;acme&nbsp;[dot]&nbsp;fr — rh {at} acme {dot} fr</p>
+      <p>compta arobase acme point fr</p><p>presse<span> @ </span>acme.fr</p>
+      <p>Max.Muster(at)firma(dot)de — vorname.nachname [ät] firma.de</p>
+      <p>Datenschutz: <img src="/fileadmin/mail.png" alt="E-Mail-Adresse als Grafik"></p>""",
+                 "fr")
+    found = {e.value for e in extract_page(html, "https://acme.fr/contact",
+                                           site_domain="acme.fr").emails}
+    assert found == {
+        "jean@acme.fr", "marie.curie@acme.fr", "paul@acme.fr", "luc@acme.fr", "nina@acme.fr",
+        "zoe@acme.fr", "leo@acme.fr", "hugo@acme.fr", "anna@acme.fr", "info@acme.fr",
+        "contact@acme.fr", "rh@acme.fr", "compta@acme.fr", "presse@acme.fr",
+        "Max.Muster@firma.de", "vorname.nachname@firma.de"}

@@ -173,7 +173,7 @@ def extract_page(
     hosting = _hosting_lines(lines)
     _people_from_lines(page, lines, cards, hosting, read_cells, _own_names(root, page, jsonld))
     _emails(page, root, lines, cards, site_domain)
-    _phones(page, root, lines, cards, region, hosting)
+    _phones(page, root, lines, cards, region, hosting, _other_regions(root, url, lines, region))
     _company(page, root, jsonld, lines, base)
     _links(page, root, base)
     _signals(page, root, jsonld)
@@ -246,17 +246,31 @@ def _lines(root: Any) -> list[_Line]:
             parts.clear()
         block_of_parts[0] = None
 
-    walker = etree.iterwalk(body, events=("start", "end"))
+    at_signs: set[int] = set()
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     for event, el in walker:
+        if event in ("comment", "pi"):  # "zoe<!-- anti-spam -->@acme.fr": keep the tail
+            if el.tail:
+                if block_of_parts[0] is None:
+                    block_of_parts[0] = stack[-1]
+                parts.append(el.tail)
+            continue
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _SKIP or not tag or _hidden(el):
                 walker.skip_subtree()  # its tail is read at its "end" event
                 continue
+            at_sign = False
             if tag == "img":
                 alt = (el.get("alt") or "").strip().lower()
-                if alt in ("@", "at", "(at)", "[at]", "arobase"):
-                    parts.append("@")  # an address whose @ is a picture
+                at_sign = alt in ("@", "at", "(at)", "[at]", "arobase")
+            elif tag == "i" and "fa-at" in (el.get("class") or ""):
+                at_sign = True  # an icon font's @ (Font Awesome)
+            if at_sign:
+                parts.append("@")  # an address whose @ is a picture; its tail at "end"
+                at_signs.add(id(el))
+                walker.skip_subtree()
+                continue
             if tag in _BLOCK or _card_part(el, tag):
                 flush()
                 stack.append(el)
@@ -272,7 +286,7 @@ def _lines(root: Any) -> list[_Line]:
                 stack.pop()
             elif tag in _BLOCK:
                 flush()
-            elif tag in _INLINE_GAP and parts:
+            elif tag in _INLINE_GAP and parts and id(el) not in at_signs:
                 parts.append(" ")
             if el.tail and el is not body:
                 if block_of_parts[0] is None:
@@ -1114,13 +1128,16 @@ def _add_phone(
 
 def _phones(
     page: Page, root: Any, lines: list[_Line], cards: dict[int, tuple[Any, int]],
-    region: str | None, hosting: set[int],
+    region: str | None, hosting: set[int], others: tuple[str, ...] = (),
 ) -> None:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href[:4].lower() == "tel:" or href[:7].lower() == "callto:":
             raw = unquote(href.split(":", 1)[1])
-            _add_phone(page, raw, "tel", _person_of(a, cards), region)
+            for guess in (region, *others):
+                if check_phone(raw, guess).valid:
+                    _add_phone(page, raw, "tel", _person_of(a, cards), guess)
+                    break
     for index, line in enumerate(lines):
         text = line.text
         if index in hosting or sum(c.isdigit() for c in text) < 6:
@@ -1134,9 +1151,51 @@ def _phones(
             before = text[max(0, match.start() - 30) : match.start()]
             if _ID_LABELS.search(before):
                 continue
-            for check in find_phones(candidate, region):
-                if check.e164:
-                    _add_phone(page, check.raw, "text", _person_of(line.block, cards), region)
+            for guess in (region, *others):
+                # A national number read with the page's region, else with the country
+                # the site's domain or its international numbers name (an English page
+                # of a German firm prints "089 / 12 34 56").
+                found = [c for c in find_phones(candidate, guess) if c.e164]
+                for check in found:
+                    _add_phone(page, check.raw, "text", _person_of(line.block, cards), guess)
+                if found:
+                    break
+
+
+_TLD_REGIONS = {
+    "fr": "FR", "de": "DE", "uk": "GB", "be": "BE", "ch": "CH", "at": "AT", "es": "ES",
+    "it": "IT", "nl": "NL", "lu": "LU", "ca": "CA", "ie": "IE", "pt": "PT", "re": "RE",
+    "mc": "MC", "us": "US", "au": "AU",
+}
+_CALLING_CODES = {"33": "FR", "49": "DE", "44": "GB", "32": "BE", "41": "CH", "43": "AT",
+                  "34": "ES", "39": "IT", "31": "NL", "352": "LU", "1": "US"}
+_INTERNATIONAL = re.compile(r"(?:\+|\b00)(352|33|49|44|32|41|43|34|39|31|1)[\s(.\-/\u00a0]")
+
+
+def _other_regions(root: Any, url: str, lines: list[_Line], region: str | None,
+                   ) -> tuple[str, ...]:
+    """Regions to read national numbers with when the page's region gives none: the
+    country of the site's domain (canonical URL first), then the calling codes its
+    international numbers carry."""
+    found: list[str] = []
+    hosts = [urlsplit(url).hostname or ""]
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            hosts.insert(0, urlsplit(link.get("href").strip()).hostname or "")
+    for meta in root.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and meta.get("content"):
+            hosts.insert(0, urlsplit(meta.get("content").strip()).hostname or "")
+    for host in hosts:
+        guess = _TLD_REGIONS.get(host.rsplit(".", 1)[-1].lower())
+        if guess and guess != region and guess not in found:
+            found.append(guess)
+    for line in lines:
+        if "+" in line.text or "00" in line.text:
+            for match in _INTERNATIONAL.finditer(line.text):
+                guess = _CALLING_CODES[match.group(1)]
+                if guess != region and guess not in found:
+                    found.append(guess)
+    return tuple(found[:3])
 
 
 # ---------------------------------------------------------------------------------------
