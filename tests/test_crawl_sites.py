@@ -273,3 +273,44 @@ def test_emails_split_across_tags_or_written_with_entities():
         "zoe@acme.fr", "leo@acme.fr", "hugo@acme.fr", "anna@acme.fr", "info@acme.fr",
         "contact@acme.fr", "rh@acme.fr", "compta@acme.fr", "presse@acme.fr",
         "Max.Muster@firma.de", "vorname.nachname@firma.de"}
+
+
+# -- team grids of common site builders --------------------------------------------------
+
+
+def test_divi_team_members():
+    found = read_site({"https://www.vauban-conseil.example/notre-equipe/":
+                       "cms/divi-equipe.html"}, "vauban-conseil.example")
+    company, staff = found["company"], found["people"]
+    # Not the testimonial's author, nor "Notre équipe" (the menu and the heading).
+    assert set(staff) == {"Claire Vasseur", "Olivier N'Diaye", "Inès Carpentier"}
+    assert staff["Claire Vasseur"]["title"] == {"Associée fondatrice, expert-comptable"}
+    assert staff["Claire Vasseur"]["linkedin_url"] == {
+        "https://www.linkedin.com/in/claire-vasseur-exemple"}
+    assert staff["Olivier N'Diaye"]["email"] == {"o.ndiaye@vauban-conseil.example"}
+    assert staff["Olivier N'Diaye"]["phone"] == {"+33139245612"}
+    assert of(company, "phone") == {"+33139245600"}
+
+
+def test_wix_team_columns():
+    found = read_site({"https://www.harborlightpantry.example/our-team": "cms/wix-team.html"},
+                      "harborlightpantry.example")
+    company, staff = found["company"], found["people"]
+    assert set(staff) == {"Rachel Abernathy", "Tomás Ibarra", "Grace Whitaker-Lowe"}
+    assert staff["Rachel Abernathy"]["title"] == {"Founder & Executive Director"}
+    assert staff["Rachel Abernathy"]["email"] == {"rachel@harborlightpantry.example"}
+    assert of(company, "phone") == {"+19785550117"}
+    assert ids(company) == {("ein", "27-4415096")}  # "Tax ID #&nbsp;27-4415096"
+
+
+def test_typo3_tt_address_list():
+    found = read_site({"https://www.schreinerei-albers.example/ueber-uns/ansprechpartner/":
+                       "cms/typo3-ansprechpartner.html"}, "schreinerei-albers.example")
+    company, staff = found["company"], found["people"]
+    assert set(staff) == {"Jan Albers", "Birgit König", "Mehmet Yılmaz"}
+    # TYPO3's encrypted mailto, its "(at)" text and a display:none decoy: one address.
+    assert staff["Jan Albers"]["email"] == {"j.albers@schreinerei-albers.example"}
+    assert staff["Jan Albers"]["phone"] == {"+494218392140"}
+    assert staff["Birgit König"]["phone"] == {"+4942183921412"}
+    assert staff["Mehmet Yılmaz"]["phone"] == {"+491705551234"}
+    assert of(company, "email", "third_party_email") == set()

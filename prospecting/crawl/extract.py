@@ -355,10 +355,13 @@ _CIVILITY = re.compile(
 )
 _PARTICLES = word_set(
     "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben")
+# Letters of names: Latin-1 and the Central European ones (Łukasz, Čapek, Yılmaz).
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LO = "a-zà-öø-ÿß\u0100-\u017f"
 _NAME_WORD = re.compile(
-    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+)?(?:['’][A-Za-zÀ-ÿ]+)?"
-    r"|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.|(?:[dDlL]['’]|O['’]|Mc|Mac)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)"
-    r"(?:-(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.))*\Z"
+    rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:['’][A-Za-zÀ-ÿ]+)?"
+    rf"|[{_UP}]{{2,}}|[{_UP}]\.|(?:[dDlLN]['’]|O['’]|Mc|Mac)[{_UP}][{_LO}]+)"
+    rf"(?:-(?:[{_UP}][{_LO}]+|[{_UP}]{{2,}}|[{_UP}]\.))*\Z"
 )
 _SUFFIXES = re.compile(
     r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
