@@ -18,6 +18,9 @@ import pytest
 from prospecting.crawl.extract import extract_page
 from prospecting.crawl.site import SiteFacts
 
+from .conftest import dump
+from .servers import http_site
+
 SITES = Path(__file__).parent / "fixtures" / "sites"
 ID_FIELDS = {"siren", "siret", "vat", "rcs", "naf", "share_capital", "hrb", "register_court",
              "uk_company_number", "ein", "rna"}
@@ -314,3 +317,65 @@ def test_typo3_tt_address_list():
     assert staff["Birgit König"]["phone"] == {"+4942183921412"}
     assert staff["Mehmet Yılmaz"]["phone"] == {"+491705551234"}
     assert of(company, "email", "third_party_email") == set()
+
+
+# -- a 600-page site, crawled end to end -------------------------------------------------
+
+site_factory = http_site.site_factory
+crawl_config = http_site.crawl_config
+
+
+def _slug(k: int) -> str:
+    """A post's slug, words only like real ones ("spring-gala-raises"): numbered URLs of
+    one shape are capped as a trap."""
+    letters = "".join("abcdefghijklmnopqrstuvwxyz"[int(d)] for d in f"{k:03d}")
+    return f"story-{letters}"
+
+
+def _big_nonprofit() -> dict[str, str]:
+    """The non-profit's team page behind /about/, and 600 news posts in 30 listing pages
+    that the home page links to first."""
+    nav = ('<nav class="site-navigation"><a href="/news/">News</a> <a href="/programs/">'
+           'Programs</a> <a href="/donate/">Donate</a> <a href="/about/">About Us</a></nav>')
+    posts = 600
+    pages = {
+        "index.html": http_site.page(
+            nav + "<h1>Riverbend Literacy Project</h1>" + "".join(
+                f'<a href="/news/{_slug(k)}/">Story {k}</a> ' for k in range(40)),
+            title="Riverbend Literacy Project", lang="en"),
+        "about/index.html": http_site.page(
+            nav + '<h1>About Us</h1><a href="/about/our-team/">Meet our team</a>'
+            ' <a href="/about/history/">Our history</a>', title="About", lang="en"),
+        "about/history.html": http_site.page(nav + "<h1>History</h1>", lang="en"),
+        "about/our-team/index.html": (SITES / "nonprofit-us" / "our-team.html").read_text(
+            "utf-8"),
+        "programs.html": http_site.page(nav + "<h1>Programs</h1>", lang="en"),
+        "donate.html": http_site.page(nav + "<h1>Donate</h1>", lang="en"),
+    }
+    archive = "".join(f'<a href="/news/archive-{n}/">{n + 1}</a> ' for n in range(1, 30))
+    for n in range(30):
+        listing = "".join(f'<a href="/news/{_slug(k)}/">Story {k}</a> '
+                          for k in range(n * 20, n * 20 + 20))
+        pages["news/index.html" if n == 0 else f"news/archive-{n}/index.html"] = (
+            http_site.page(nav + f"<h1>News</h1>{listing}{archive}", lang="en"))
+    for k in range(posts):
+        pages[f"news/{_slug(k)}/index.html"] = http_site.page(
+            nav + f"<h1>Story {k}</h1><p>Tutors met {k} learners.</p>"
+            f'<a href="/news/{_slug((k + 1) % posts)}/">Next story</a>', lang="en")
+    return pages
+
+
+def test_a_600_page_site_finishes_and_reads_the_team_page_early(run, db, site_factory,
+                                                                   crawl_config):
+    site = site_factory(_big_nonprofit())
+    result = run("crawl", db, site.url, "--max-pages", "1000", "--config", crawl_config)
+    assert result.exit_code == 0, result.output
+    fetched = [p for p in site.paths if p != "/robots.txt"]
+    assert 600 < len(fetched) <= 1000  # the whole site, within the cap
+    # The about page, then the team page, come right after the home page and the few
+    # pages already asked for, long before the news.
+    assert fetched.index("/about/") < 3
+    assert fetched.index("/about/our-team/") < 12
+    found = {p["full_name"] for p in dump(db)}
+    assert {"Denise Whitfield", "Robert Kline", "Teresa Vaughn"} <= found
+    assert "Kevin Marsh" not in found
