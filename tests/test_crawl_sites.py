@@ -379,3 +379,22 @@ def test_a_600_page_site_finishes_and_reads_the_team_page_early(run, db, site_fa
     found = {p["full_name"] for p in dump(db)}
     assert {"Denise Whitfield", "Robert Kline", "Teresa Vaughn"} <= found
     assert "Kevin Marsh" not in found
+
+
+def test_lists_of_programmes_and_places_are_not_people():
+    html = _page("""
+      <h1>About Us</h1>
+      <h2>Our Programs</h2><ul class="programs">
+        <li><a href="/programs/adult-education/">Adult Education</a></li>
+        <li><a href="/programs/family-literacy/">Family Literacy</a></li>
+        <li><a href="/programs/summer-reading/">Summer Reading</a></li>
+        <li><a href="/programs/tutor-training/">Tutor Training</a></li></ul>
+      <h2>Where we work</h2><p>Hamilton County, Butler County, Clermont County et Warren
+        County.</p>
+      <div class="card"><h3>Food Pantry</h3><p>Tuesdays</p></div>
+      <h2>Staff</h2><ul class="staff"><li>Denise Whitfield</li><li>Yanis Benhamou</li>
+        <li>Teresa Vaughn</li><li>Ségolène Marchais</li></ul>""", "en", title="About Us")
+    found = {p.full_name for p in extract_page(html, "https://x.example/about/").people}
+    # Names listed without roles count when most begin with a known given name.
+    assert found == {"Denise Whitfield", "Yanis Benhamou", "Teresa Vaughn",
+                     "Ségolène Marchais"}

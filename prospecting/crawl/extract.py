@@ -535,7 +535,7 @@ def _people_from_lines(
             line = lines[index + 1]
             if line.block.tag not in ("th", *_HEADINGS) and _plain_label(line.text) and _close(
                 block, line.block, 3
-            ):
+            ) and known_given_name(name.split()[0]):
                 title = _clean_title(line.text)
                 used.add(index + 1)
         if title is None:
@@ -619,7 +619,9 @@ def _people_from_lines(
             continue
         chunks = [c.strip(" .") for c in _NAME_SEPARATORS.split(line.text)]
         names = [looks_like_name(c) for c in chunks if c]
-        if len(names) >= 3 and all(names) and not _in_skipped_container(line.block):
+        if len(names) >= 3 and all(names) and not _in_skipped_container(line.block) and (
+            _names_vote([n for n in names if n])
+        ):
             title = _heading_before(lines, index)
             for name in names:
                 assert name is not None
@@ -636,7 +638,7 @@ def _people_from_lines(
                parent.get("class") if parent is not None else None)
         groups.setdefault(key, []).append((index, name))
     for members in groups.values():
-        if len(members) < 3:
+        if len(members) < 3 or not _names_vote([name for _, name in members]):
             continue
         for index, name in members:
             if index in used:
@@ -663,6 +665,50 @@ def _own_names(root: Any, page: Page, nodes: list[dict[str, Any]]) -> set[str]:
                 names.add(fold(name))
     names.discard("")
     return names
+
+
+_GIVEN_NAME_LISTS = ("first_names", "first_names_male", "first_names_female",
+                     "first_names_nonbinary", "first_names_unisex")
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Given names (folded) of Faker's 80-odd person locales, about 30,000: French,
+    German, English, Turkish, Vietnamese, Arabic… Loaded once (half a second), only when a
+    page has a list of names to vote on."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in _GIVEN_NAME_LISTS:
+            for klass in provider.__mro__:  # class attributes: tuples or weighted dicts
+                values = klass.__dict__.get(attr)
+                if isinstance(values, (tuple, list, dict)):
+                    names.update(fold(str(v)) for v in values)
+                    break
+    return frozenset(names)
+
+
+@lru_cache(maxsize=16384)
+def known_given_name(word: str) -> bool:
+    """True when ``word`` (or the first half of "Jean-Baptiste") is a known given name."""
+    names = _given_names()
+    key = fold(word.strip(".,"))
+    return key in names or key.split("-")[0] in names
+
+
+def _names_vote(names: list[str]) -> bool:
+    """Names listed without roles are people when most start with a known given name:
+    "Adult Education, Family Literacy, Tutor Training" are programmes, not staff."""
+    known = sum(1 for name in names if known_given_name(name.split()[0]))
+    return known * 2 >= len(names)
 
 
 def _name_then_title(text: str) -> list[str]:
