@@ -88,6 +88,9 @@ ROLE_WORDS = word_set(
 
 # Words that never appear in a person's name: navigation, headings, common prose.
 NOT_NAME_WORDS = word_set(
+    # Places: "Hamilton County", "Clermont Township", "Grace Church" are no one.
+    "county counties city township parish district platz weg chemin campus school "
+    "library church cathedral hospital clinic museum "
     """
     a about accueil actualites actualite agence all and annuaire apply apropos are articles
     au aux avec blog board bureau but by careers carrieres catalogue cgu cgv chez click
