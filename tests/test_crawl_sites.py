@@ -398,3 +398,19 @@ def test_lists_of_programmes_and_places_are_not_people():
     # Names listed without roles count when most begin with a known given name.
     assert found == {"Denise Whitfield", "Yanis Benhamou", "Teresa Vaughn",
                      "Ségolène Marchais"}
+
+
+def test_lab_member_lists_with_grades_and_surnames_first():
+    html = _page("""
+      <h1>Membres de l'équipe</h1>
+      <h2>Permanents</h2><ul><li>Camille AUBERT, CR CNRS</li>
+        <li>Étienne ROUSSEL (DR émérite)</li><li>Margaux DE LA FONTAINE – MCF</li>
+        <li>Paul Girard, PU</li></ul>
+      <h2>Doctorants</h2><ul><li>Yanis BENHAMOU</li><li>Lina Haddad</li>
+        <li>NGUYEN Thi Lan</li></ul>""", "fr", title="Membres - Équipe Surfaces")
+    found = {p.full_name: p.title
+             for p in extract_page(html, "https://lab.example/membres").people}
+    assert found == {
+        "Camille Aubert": "CR CNRS", "Étienne Roussel": "DR émérite",
+        "Margaux de La Fontaine": "MCF", "Paul Girard": "PU", "Yanis Benhamou": "Doctorants",
+        "Lina Haddad": "Doctorants", "Thi Lan Nguyen": "Doctorants"}

@@ -396,7 +396,9 @@ def looks_like_name(text: str) -> str | None:
         if not _NAME_WORD.match(word.rstrip(",")):
             return None
         proper += 1
-    if proper < 2 or fold(words[0]) in _PARTICLES:
+    if proper < 2 or (fold(words[0]) in _PARTICLES and not (
+        words[0].isupper() and words[1].isupper()  # "DE LA FONTAINE Margaux", surname first
+    )):
         return None
     if all(len(w.rstrip(".")) == 1 for w in words):
         return None

@@ -55,6 +55,9 @@ LEGAL_PAGE_WORDS = (
 
 # Words that make a text a job title even when the title rules do not know it.
 ROLE_WORDS = word_set(
+    # French academic grades as labs print them: "CR CNRS", "DR émérite", "MCF", "PU-PH".
+    "cr crcn crhc dr drce mcf pu pu-ph mcu-ph ir ie ingr post-doc postdoctorante "
+    "postdoctorant phd "
     """
     ceo cto cfo coo cmo cio cso cpo chro vp svp evp president presidente vice chair chairman
     chairwoman chairperson founder cofounder co-founder fondateur fondatrice cofondateur
