@@ -414,3 +414,20 @@ def test_lab_member_lists_with_grades_and_surnames_first():
         "Camille Aubert": "CR CNRS", "Étienne Roussel": "DR émérite",
         "Margaux de La Fontaine": "MCF", "Paul Girard": "PU", "Yanis Benhamou": "Doctorants",
         "Lina Haddad": "Doctorants", "Thi Lan Nguyen": "Doctorants"}
+
+
+def test_staff_written_as_prose_with_bold_names():
+    html = _page("""
+      <h1>Staff</h1>
+      <p><strong>Alice Brown</strong> is the founder and executive director of the
+        organization. She has worked in literacy since 1998.</p>
+      <p><b>Carlos Diaz</b> joined the team in 2019 and manages our adult programs. Reach
+        him at cdiaz@org.example.</p>
+      <p><strong>Important:</strong> the office is closed on Mondays.</p>
+      <p>Our volunteers, led by <strong>Dana Scully</strong>, tutor 300 adults.</p>""",
+                 "en", title="Staff | Org")
+    page = extract_page(html, "https://org.example/staff/")
+    assert {p.full_name: p.title for p in page.people} == {
+        "Alice Brown": "Founder and executive director", "Carlos Diaz": None}
+    assert [(e.value, page.people[e.person].full_name) for e in page.emails] == [
+        ("cdiaz@org.example", "Carlos Diaz")]

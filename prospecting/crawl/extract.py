@@ -172,6 +172,8 @@ def extract_page(
     read_cells = _people_from_tables(page, root, cards)
     hosting = _hosting_lines(lines)
     _people_from_lines(page, lines, cards, hosting, read_cells, _own_names(root, page, jsonld))
+    if page.people_page:
+        _people_from_bios(page, root, cards)
     _emails(page, root, lines, cards, site_domain)
     _phones(page, root, lines, cards, region, hosting, _other_regions(root, url, lines, region))
     _company(page, root, jsonld, lines, base)
@@ -648,6 +650,36 @@ def _people_from_lines(
             title = _heading_before(lines, index)
             person = _add_person(page, name, title, "list")
             _set_card(cards, _card_of(lines[index].block, name_blocks), person)
+
+
+_BIO_START = re.compile(
+    r"^\s*(?:,\s*)?(?:is|was|has|joined|serves|leads|oversees|est|a rejoint|dirige|ist|leitet)"
+    r"\b")
+_BIO_ROLE = re.compile(
+    r"^\s*(?:,\s*)?(?:is|serves as|est)\s+(?:the\s+|our\s+|an?\s+|le\s+|la\s+|notre\s+)?"
+    r"([^.,;]{3,60}?)(?=\s+(?:of|at|for|since|de|du|depuis)\b|[.,;])")
+
+
+def _people_from_bios(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> None:
+    """Team pages written as prose: "<p><strong>Alice Brown</strong> is the founder and
+    executive director of…</p>" — a bold name opening a paragraph about that person."""
+    for el in root.iter("strong", "b"):
+        parent = el.getparent()
+        if parent is None or parent.tag not in ("p", "div", "li") or (parent.text or "").strip():
+            continue
+        tail = el.tail or ""
+        if not _BIO_START.match(tail) or el.getprevious() is not None:
+            continue
+        name = looks_like_name(_squash(el.text_content()))
+        if not name or _in_skipped_container(parent):
+            continue
+        match = _BIO_ROLE.match(tail)
+        title = _clean_title(match.group(1)) if match and looks_like_title(match.group(1)) else None
+        if title and _testimonial(title, parent):
+            continue
+        person = _add_person(page, name, title, "bio")
+        if id(parent) not in cards:
+            _set_card(cards, parent, person)
 
 
 def _own_names(root: Any, page: Page, nodes: list[dict[str, Any]]) -> set[str]:
