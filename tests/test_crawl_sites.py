@@ -431,3 +431,21 @@ def test_staff_written_as_prose_with_bold_names():
         "Alice Brown": "Founder and executive director", "Carlos Diaz": None}
     assert [(e.value, page.people[e.person].full_name) for e in page.emails] == [
         ("cdiaz@org.example", "Carlos Diaz")]
+
+
+def test_legal_notice_people_as_labels_and_as_prose():
+    html = _page("""
+      <h1>Mentions légales</h1>
+      <p>Directeur de la publication : M. Jean Dupont, Président</p>
+      <p>Le directeur de la publication est Madame Claire Martin.</p>
+      <p>Le site est édité par l'association. La responsable de la publication est
+        Mme Anne Petit, présidente.</p>
+      <p><strong>Contact</strong> : Hélène Roux – 06 12 34 56 78 – helene.roux@asso.fr</p>
+      <p>Contact : Service communication</p>
+      <p>Conception et réalisation : Agence Web Lumière – Marc Lefèvre</p>
+      <p>Crédits photos : © Karl Schmidt / Fotolia</p>""", "fr", title="Mentions légales")
+    found = {p.full_name: p.title
+             for p in extract_page(html, "https://asso.fr/mentions-legales").people}
+    assert found == {"Jean Dupont": "Directeur de la publication",
+                     "Claire Martin": "Directeur de la publication",
+                     "Anne Petit": "Responsable de la publication", "Hélène Roux": None}

@@ -482,10 +482,16 @@ _LEGAL_REPRESENTATIVE = re.compile(
     r"responsable de (?:la )?publication|responsable (?:de la )?r[ée]daction|"
     r"inhaber(?:in)?|gesch[äa]ftsf[üu]hr(?:er|erin|ung)|vorstand|publisher|"
     r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire|"
+    r"^contact$|^kontakt$|^contact person$|"
     r"datenschutzbeauftragte[rn]?|data protection officer|d[ée]l[ée]gu[ée]e? (?:[àa] la )?"
     r"protection des donn[ée]es|\bDPO\b)",
     re.IGNORECASE,
 )
+# "Le directeur de la publication est Madame Claire Martin." (legal notices as prose)
+_PROSE_LABEL = re.compile(
+    r"(?i)(?P<role>(?:directeur|directrice|responsable)\s+de\s+(?:la\s+)?publication|"
+    r"g[ée]rante?|verantwortlich(?:er)?|publisher)\s+(?:est|ist|is)\s+"
+    r"(?P<names>[^.,;:()]{4,80})")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\s)\s*")
 
 
@@ -580,7 +586,8 @@ def _people_from_lines(
     for index, line in enumerate(lines):
         if index in used or index in hosting or len(line.text) > 200:
             continue
-        match = _ROLE_LABEL.match(line.text)
+        match = _ROLE_LABEL.match(line.text) or (
+            _PROSE_LABEL.search(line.text) if page.legal_page else None)
         below: list[str] = []
         if match:
             role, names = match.group("role").strip(), match.group("names")
@@ -607,7 +614,8 @@ def _people_from_lines(
             name = looks_like_name(chunk)
             if name:
                 title = None if re.match(
-                    r"(?i)vertreten|repr[ée]sent|represented|verantwortlich", role
+                    r"(?i)vertreten|repr[ée]sent|represented|verantwortlich|contact|kontakt",
+                    role
                 ) else _clean_title(role)
                 _add_person(page, name, title, "label")
                 found = True
