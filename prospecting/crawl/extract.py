@@ -248,7 +248,7 @@ def _lines(root: Any) -> list[_Line]:
             parts.clear()
         block_of_parts[0] = None
 
-    at_signs: set[int] = set()
+    at_signs: dict[int, Any] = {}  # the elements kept alive, so their ids stay theirs
     walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event in ("comment", "pi"):  # "zoe<!-- anti-spam -->@acme.fr": keep the tail
@@ -270,7 +270,7 @@ def _lines(root: Any) -> list[_Line]:
                 at_sign = True  # an icon font's @ (Font Awesome)
             if at_sign:
                 parts.append("@")  # an address whose @ is a picture; its tail at "end"
-                at_signs.add(id(el))
+                at_signs[id(el)] = el
                 walker.skip_subtree()
                 continue
             if tag in _BLOCK or _card_part(el, tag):
