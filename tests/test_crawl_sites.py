@@ -449,3 +449,20 @@ def test_legal_notice_people_as_labels_and_as_prose():
     assert found == {"Jean Dupont": "Directeur de la publication",
                      "Claire Martin": "Directeur de la publication",
                      "Anne Petit": "Responsable de la publication", "Hélène Roux": None}
+
+
+def test_post_authors_in_json_ld_are_not_team_members():
+    graph = ('{"@context":"https://schema.org","@graph":[{"@type":"Article","author":'
+             '{"name":"Kevin Marsh","@id":"https://org.example/#/schema/person/abc"}},'
+             '{"@type":"Organization","name":"Riverbend","employee":[{"@type":"Person",'
+             '"name":"Denise Whitfield","jobTitle":"Executive Director"}]},'
+             '{"@type":"Person","@id":"https://org.example/#/schema/person/abc",'
+             '"name":"Kevin Marsh"}]}')
+    inline = ('{"@context":"https://schema.org","@type":"BlogPosting","author":'
+              '{"@type":"Person","name":"Amy Lindqvist"}}')
+    head = "".join(f'<script type="application/ld+json">{block}</script>'
+                   for block in (graph, inline))
+    html = _page("<h1>Spring Gala Raises $48,000</h1>", "en", head=head, title="Spring Gala")
+    found = {p.full_name: p.title
+             for p in extract_page(html, "https://org.example/news/gala/").people}
+    assert found == {"Denise Whitfield": "Executive Director"}

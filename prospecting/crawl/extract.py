@@ -933,7 +933,15 @@ def _jsonld(root: Any) -> list[dict[str, Any]]:
             except ValueError:
                 continue
         _walk_jsonld(data, found, 0)
-    return found
+    # A post's author (Yoast writes it as a Person of the graph, referenced by its @id) is
+    # who wrote the page, not a member of the team it speaks of.
+    authors = {ref.get("@id") for node in found for key in _AUTHOR_KEYS
+               for ref in _as_list(node.get(key)) if isinstance(ref, dict)}
+    authors.discard(None)
+    return [n for n in found if not (n.get("@id") in authors and "Person" in _types(n))]
+
+
+_AUTHOR_KEYS = ("author", "creator", "editor", "contributor", "reviewedBy")
 
 
 def _walk_jsonld(data: Any, out: list[dict[str, Any]], depth: int) -> None:
@@ -946,6 +954,8 @@ def _walk_jsonld(data: Any, out: list[dict[str, Any]], depth: int) -> None:
         if "@type" in data:
             out.append(data)
         for key, value in data.items():
+            if key in _AUTHOR_KEYS:
+                continue  # written inline: the page's author, see above
             if key != "@context" and isinstance(value, (dict, list)):
                 _walk_jsonld(value, out, depth + 1)
 
