@@ -466,3 +466,13 @@ def test_post_authors_in_json_ld_are_not_team_members():
     found = {p.full_name: p.title
              for p in extract_page(html, "https://org.example/news/gala/").people}
     assert found == {"Denise Whitfield": "Executive Director"}
+
+
+def test_academic_and_german_titles_before_names():
+    html = _page("""
+      <h1>Impressum</h1>
+      <p>Vorstand: Prof. Dr. Klaus Weber, Dr. med. Anna Schulz</p>
+      <p>Wissenschaftliche Leitung: Prof. Dr.-Ing. Eva Lange</p>
+      <p>Verantwortlich: Dr. rer. nat. Jan Berg</p>""", "de", title="Impressum")
+    found = {p.full_name for p in extract_page(html, "https://verein.de/impressum").people}
+    assert found == {"Klaus Weber", "Anna Schulz", "Eva Lange", "Jan Berg"}

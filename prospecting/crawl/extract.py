@@ -352,11 +352,12 @@ def _in_skipped_container(el: Any) -> bool:
 # People
 
 _CIVILITY = re.compile(
-    r"^(?:M\.|Mme\.?|Mlle\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|Prof\.?|Herr|Frau|Monsieur|"
-    r"Madame|Me\.?|Maître|Dipl\.-\w+\.?|Dr\.-Ing\.?)\s+",
+    r"^(?:Dr\.\s?(?:med(?:\.\s?dent)?|rer\.\s?nat|phil|jur|h\.\s?c|oec)\.|Dr\.-Ing\.?|"
+    r"M\.|Mme\.?|Mlle\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|Prof\.?|Herr|Frau|Monsieur|"
+    r"Madame|Me\.?|Maître|Dipl\.-\w+\.?|Rev\.?)\s+",
 )
 _PARTICLES = word_set(
-    "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben")
+    "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben los las")
 # Letters of names: Latin-1 and the Central European ones (Łukasz, Čapek, Yılmaz).
 _UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
 _LO = "a-zà-öø-ÿß\u0100-\u017f"
@@ -381,7 +382,11 @@ def looks_like_name(text: str) -> str | None:
     text = text.strip().strip(",;:·•|").strip()
     if not 4 <= len(text) <= 60 or any(c.isdigit() for c in text) or "@" in text:
         return None
-    text = _CIVILITY.sub("", text)
+    for _ in range(3):  # "Prof. Dr. Klaus Weber", "Rev. Dr. …"
+        shorter = _CIVILITY.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
     text = _SUFFIXES.sub("", text)
     if "“" in text or '"' in text or "(" in text or "‘" in text:
         text = _NICKNAME.sub(" ", text)  # James “Jim” McAllister

@@ -58,6 +58,10 @@ ROLE_WORDS = word_set(
     # French academic grades as labs print them: "CR CNRS", "DR émérite", "MCF", "PU-PH".
     "cr crcn crhc dr drce mcf pu pu-ph mcu-ph ir ie ingr post-doc postdoctorante "
     "postdoctorant phd "
+    # German team pages put a department under the name: "Vertrieb", "Buchhaltung".
+    "leitung geschaftsleitung geschaeftsleitung projektleitung teamleitung bereichsleitung "
+    "vertriebsleitung werkstattleitung vertrieb buchhaltung sekretariat verwaltung einkauf "
+    "kundenservice kundendienst "
     """
     ceo cto cfo coo cmo cio cso cpo chro vp svp evp president presidente vice chair chairman
     chairwoman chairperson founder cofounder co-founder fondateur fondatrice cofondateur
