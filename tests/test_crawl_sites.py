@@ -479,3 +479,23 @@ def test_academic_and_german_titles_before_names():
       <p>Verantwortlich: Dr. rer. nat. Jan Berg</p>""", "de", title="Impressum")
     found = {p.full_name for p in extract_page(html, "https://verein.de/impressum").people}
     assert found == {"Klaus Weber", "Anna Schulz", "Eva Lange", "Jan Berg"}
+
+
+def test_wordpress_email_encoder_plugin():
+    import codecs
+    from urllib.parse import quote
+
+    target = quote('<a href="mailto:bureau@jardins-val.example">bureau@jardins-val.example</a>')
+    ml = "".join(sorted(set(target)))
+    mi = "".join(chr(ml.index(c) + 48) for c in target)
+    enc = codecs.encode("contact[at]jardins-val.example", "rot13")
+    html = _page(f"""
+      <p><a href="javascript:;" data-enc-email="{enc}" class="mail-link"
+        data-wpel-link="ignore"><span id="eeb-1"></span></a></p>
+      <p><span id="eeb-2"></span><script type="text/javascript">(function() {{
+        var ml="{ml}",mi="{mi}",o="";for(var j=0,l=mi.length;j<l;j++){{
+        o+=ml.charAt(mi.charCodeAt(j)-48);}}
+        document.getElementById("eeb-2").innerHTML = decodeURIComponent(o);}}());</script>
+        <noscript>*protected email*</noscript></p>""", "fr")
+    found = {e.value for e in extract_page(html, "https://jardins-val.example/contact/").emails}
+    assert found == {"contact@jardins-val.example", "bureau@jardins-val.example"}

@@ -17,6 +17,7 @@ pages, repeated name-only items. An email or phone inside a person's card is the
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import unicodedata
@@ -1038,6 +1039,7 @@ _SPACED = re.compile(
     r"([\w-]{1,63}(?:(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[\w-]{1,63})*"
     r"(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[^\W\d_]{2,24})(?![\w-])"
 )
+_EEB_SCRIPT = re.compile(r'var ml="([^"]{1,2000})",mi="([^"]{1,2000})"')
 _JS_CONCAT = re.compile(r"""['"]\s*\+\s*['"]""")
 _SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+(?:\.|\s*[\[(]))")
 _SPACED_DOMAIN_DOT = re.compile(r"(@[\w-]+(?:\.[\w-]+)*)\s+\.\s+([^\W\d_]{2,24})\b")
@@ -1130,11 +1132,18 @@ def _emails(
 ) -> None:
     for script in root.iter("script"):
         code = script.text or ""
-        if ("document.write" in code or "mailto" in code) and len(code) < 20_000 and (
+        if ("document.write" in code or "mailto" in code or "var ml=" in code) and (
+            len(code) < 20_000) and (
             (script.get("type") or "text/javascript").lower() in ("text/javascript", "")
         ):
             # 'info' + '@' + 'firma.de': the literals joined as the browser would.
             joined = _JS_CONCAT.sub("", code)
+            for ml, mi in _EEB_SCRIPT.findall(code):
+                # Email Encoder's script: o += ml.charAt(mi.charCodeAt(j) - 48)
+                try:
+                    joined += " " + unquote("".join(ml[ord(c) - 48] for c in mi))
+                except IndexError:
+                    continue
             for match in _EMAIL.finditer(joined):
                 _add_email(page, match.group(1), "script", _person_of(script, cards),
                            site_domain)
@@ -1168,6 +1177,11 @@ def _emails(
                 for match in _EMAIL.finditer(value):
                     _add_email(page, match.group(1), "attribute", _person_of(el, cards),
                                site_domain)
+    for el in root.xpath("//*[@data-enc-email]"):
+        # WordPress "Email Encoder" plugin: ROT13, with "[at]" for the @.
+        decoded = codecs.decode(el.get("data-enc-email") or "", "rot13").replace("[at]", "@")
+        for match in _EMAIL.finditer(decoded):
+            _add_email(page, match.group(1), "attribute", _person_of(el, cards), site_domain)
     for el in root.xpath("//*[@data-cfemail]"):
         decoded = decode_cfemail(el.get("data-cfemail") or "")
         if decoded:
