@@ -499,3 +499,21 @@ def test_wordpress_email_encoder_plugin():
         <noscript>*protected email*</noscript></p>""", "fr")
     found = {e.value for e in extract_page(html, "https://jardins-val.example/contact/").emails}
     assert found == {"contact@jardins-val.example", "bureau@jardins-val.example"}
+
+
+def test_a_hosting_paragraph_without_headings_ends_where_the_owner_speaks_again():
+    html = _page("""
+      <h1>Mentions légales</h1>
+      <p>Le site asso.fr est édité par l'association Les Amis, association loi 1901,
+        SIRET 812 345 676 00017.</p>
+      <p>Hébergeur : OVH SAS, 2 rue Kellermann 59100 Roubaix. RCS Lille 424 761 419.
+        Tél : 09 72 10 10 07</p>
+      <p>Directeur de la publication : Jean Dupont</p>
+      <p>Contact : contact@asso.fr – 01 43 28 17 90</p>
+      <p>Hébergement :</p><p>o2switch</p><p>Chemin des Pardiaux, 63000 Clermont-Ferrand</p>
+      <p>SIRET 510 909 807 00032 – Tél. 04 44 44 60 40</p>""", "fr", title="Mentions légales")
+    page = extract_page(html, "https://asso.fr/mentions-legales")
+    assert [p.full_name for p in page.people] == ["Jean Dupont"]
+    assert {p.value for p in page.phones} == {"+33143281790"}
+    assert {(f, v) for f, v in page.company if f in ("siren", "siret", "rcs")} == {
+        ("siret", "81234567600017"), ("siren", "812345676")}

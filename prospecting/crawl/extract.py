@@ -1596,17 +1596,29 @@ _PUBLISHER = re.compile(
 )
 
 
+# Lines about the site's owner that end a hosting section printed without headings.
+_OWNER_LABEL = re.compile(
+    r"(?i)^(?:le |la )?(?:directeur|directrice|responsable|contact|kontakt|verantwortlich|"
+    r"vertreten|gesch[äa]ftsf[üu]hr|pr[ée]sident|si[èe]ge|sitz|inhaber|vorstand|"
+    r"publication|publisher|editor|[ée]dit[ée] par)")
+
+
 def _hosting_lines(lines: list[_Line]) -> set[int]:
     """Lines of the hosting and credits sections (the host's SIREN and phone, the web
     agency's address), which legal notices print next to the company's own."""
     skipped: set[int] = set()
     skipping = False
     for index, line in enumerate(lines):
-        if len(line.text) < 400 and _HOSTING.search(line.text):
-            skipping = True
+        if len(line.text) < 400 and _HOSTING.search(line.text) and not (
+            skipping is False and _OWNER_LABEL.match(line.text)
+        ):
+            # "Hébergeur :" or a heading opens the host's lines; "Hébergeur : OVH SAS, 2 rue
+            # Kellermann, 59100 Roubaix, RCS Lille 424 761 419" holds them whole.
+            skipping = len(line.text) < 70 or line.text.rstrip().endswith(":")
             skipped.add(index)
             continue
-        if skipping and (line.block.tag in _HEADINGS or _PUBLISHER.search(line.text)):
+        if skipping and (line.block.tag in _HEADINGS or _PUBLISHER.search(line.text)
+                         or _OWNER_LABEL.match(line.text)):
             skipping = False
         if skipping:
             skipped.add(index)
