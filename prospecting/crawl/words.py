@@ -98,6 +98,11 @@ NOT_NAME_WORDS = word_set(
     # Places: "Hamilton County", "Clermont Township", "Grace Church" are no one.
     "county counties city township parish district platz weg chemin campus school "
     "library church cathedral hospital clinic museum "
+    # Research sites: schools, rooms, prizes, journals and profiles named after people.
+    "ecole college polytechnique inria centrale labex equipex idex cite actions medaille "
+    "seminaire salle amphi amphitheatre batiment archives orcid profile scholar nature physics "
+    "review reviews letters journal science sciences advances prix prize award lecture "
+    "chaire chair-holder "
     """
     a about accueil actualites actualite agence all and annuaire apply apropos are articles
     au aux avec blog board bureau but by careers carrieres catalogue cgu cgv chez click
