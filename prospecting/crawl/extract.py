@@ -17,6 +17,7 @@ pages, repeated name-only items. An email or phone inside a person's card is the
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import unicodedata
@@ -169,11 +170,13 @@ def extract_page(
     # id(card element) -> (the element, kept alive so its id stays its own; person index)
     cards: dict[int, tuple[Any, int]] = {}
     _people_from_jsonld(page, jsonld)
-    _people_from_tables(page, root, cards)
+    read_cells = _people_from_tables(page, root, cards)
     hosting = _hosting_lines(lines)
-    _people_from_lines(page, lines, cards, hosting)
+    _people_from_lines(page, lines, cards, hosting, read_cells, _own_names(root, page, jsonld))
+    if page.people_page:
+        _people_from_bios(page, root, cards)
     _emails(page, root, lines, cards, site_domain)
-    _phones(page, root, lines, cards, region, hosting)
+    _phones(page, root, lines, cards, region, hosting, _other_regions(root, url, lines, region))
     _company(page, root, jsonld, lines, base)
     _links(page, root, base)
     _signals(page, root, jsonld)
@@ -246,17 +249,31 @@ def _lines(root: Any) -> list[_Line]:
             parts.clear()
         block_of_parts[0] = None
 
-    walker = etree.iterwalk(body, events=("start", "end"))
+    at_signs: dict[int, Any] = {}  # the elements kept alive, so their ids stay theirs
+    walker = etree.iterwalk(body, events=("start", "end", "comment", "pi"))
     for event, el in walker:
+        if event in ("comment", "pi"):  # "zoe<!-- anti-spam -->@acme.fr": keep the tail
+            if el.tail:
+                if block_of_parts[0] is None:
+                    block_of_parts[0] = stack[-1]
+                parts.append(el.tail)
+            continue
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
             if tag in _SKIP or not tag or _hidden(el):
                 walker.skip_subtree()  # its tail is read at its "end" event
                 continue
+            at_sign = False
             if tag == "img":
                 alt = (el.get("alt") or "").strip().lower()
-                if alt in ("@", "at", "(at)", "[at]", "arobase"):
-                    parts.append("@")  # an address whose @ is a picture
+                at_sign = alt in ("@", "at", "(at)", "[at]", "arobase")
+            elif tag == "i" and "fa-at" in (el.get("class") or ""):
+                at_sign = True  # an icon font's @ (Font Awesome)
+            if at_sign:
+                parts.append("@")  # an address whose @ is a picture; its tail at "end"
+                at_signs[id(el)] = el
+                walker.skip_subtree()
+                continue
             if tag in _BLOCK or _card_part(el, tag):
                 flush()
                 stack.append(el)
@@ -272,7 +289,7 @@ def _lines(root: Any) -> list[_Line]:
                 stack.pop()
             elif tag in _BLOCK:
                 flush()
-            elif tag in _INLINE_GAP and parts:
+            elif tag in _INLINE_GAP and parts and id(el) not in at_signs:
                 parts.append(" ")
             if el.tail and el is not body:
                 if block_of_parts[0] is None:
@@ -336,20 +353,26 @@ def _in_skipped_container(el: Any) -> bool:
 # People
 
 _CIVILITY = re.compile(
-    r"^(?:M\.|Mme\.?|Mlle\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|Prof\.?|Herr|Frau|Monsieur|"
-    r"Madame|Me\.?|Maître|Dipl\.-\w+\.?|Dr\.-Ing\.?)\s+",
+    r"^(?:Dr\.\s?(?:med(?:\.\s?dent)?|rer\.\s?nat|phil|jur|h\.\s?c|oec)\.|Dr\.-Ing\.?|"
+    r"M\.|Mme\.?|Mlle\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Pr\.?|Prof\.?|Herr|Frau|Monsieur|"
+    r"Madame|Me\.?|Maître|Dipl\.-\w+\.?|Rev\.?)\s+",
 )
 _PARTICLES = word_set(
-    "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben")
+    "de du des d' van von der den da di del della dos do le la ter ten zu bin al el ben los las")
+# Letters of names: Latin-1 and the Central European ones (Łukasz, Čapek, Yılmaz).
+_UP = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĒĘĚĞĢİĶĹĻĽŁŃŅŇŌŐŒŔŘŚŞŠŢŤŪŮŰŲŹŻŽ"
+_LO = "a-zà-öø-ÿß\u0100-\u017f"
 _NAME_WORD = re.compile(
-    r"(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿß]+)?(?:['’][A-Za-zÀ-ÿ]+)?"
-    r"|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.|(?:[dDlL]['’]|O['’]|Mc|Mac)[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)"
-    r"(?:-(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+|[A-ZÀ-ÖØ-Þ]{2,}|[A-ZÀ-ÖØ-Þ]\.))*\Z"
+    rf"(?:[{_UP}][{_LO}]+(?:[{_UP}][{_LO}]+)?(?:['’][A-Za-zÀ-ÿ]+)?"
+    rf"|[{_UP}]{{2,}}|[{_UP}]\.|(?:[dDlLN]['’]|O['’]|Mc|Mac)[{_UP}][{_LO}]+)"
+    rf"(?:-(?:[{_UP}][{_LO}]+|[{_UP}]{{2,}}|[{_UP}]\.))*\Z"
 )
 _SUFFIXES = re.compile(
     r"(?:,?\s+(?:Ph\.?\s?D\.?|M\.?D\.?|MBA|Esq\.?|Jr\.?|Sr\.?|II|III|IV|CPA|RN|Ed\.?D\.?|"
     r"J\.?D\.?|MSW|LCSW|HDR|MPH|MSc|MS|MA|PharmD|DDS|DVM|RN|NP|PE|CFA|CFRE|SHRM-CP))+\s*$"
 )
+_NICKNAME = re.compile(
+    r"\s(?:“[^”\d]{1,20}”|\"[^\"\d]{1,20}\"|‘[^’\d]{1,20}’|\([A-Z][a-z]{1,12}\))\s")
 _SPLIT_INLINE = re.compile(r"\s*(?:,|\s[–—•·/-]\s|\s\|\s|:\s|\()\s*")
 _DATES_IN_ROLE = re.compile(r"\s*[(\[]?[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*[)\]]?\s*$")
 
@@ -360,8 +383,14 @@ def looks_like_name(text: str) -> str | None:
     text = text.strip().strip(",;:·•|").strip()
     if not 4 <= len(text) <= 60 or any(c.isdigit() for c in text) or "@" in text:
         return None
-    text = _CIVILITY.sub("", text)
+    for _ in range(3):  # "Prof. Dr. Klaus Weber", "Rev. Dr. …"
+        shorter = _CIVILITY.sub("", text, count=1)
+        if shorter == text:
+            break
+        text = shorter
     text = _SUFFIXES.sub("", text)
+    if "“" in text or '"' in text or "(" in text or "‘" in text:
+        text = _NICKNAME.sub(" ", text)  # James “Jim” McAllister
     words = text.replace("’", "'").split()
     if not 2 <= len(words) <= 5:
         return None
@@ -375,7 +404,9 @@ def looks_like_name(text: str) -> str | None:
         if not _NAME_WORD.match(word.rstrip(",")):
             return None
         proper += 1
-    if proper < 2 or fold(words[0]) in _PARTICLES:
+    if proper < 2 or (fold(words[0]) in _PARTICLES and not (
+        words[0].isupper() and words[1].isupper()  # "DE LA FONTAINE Margaux", surname first
+    )):
         return None
     if all(len(w.rstrip(".")) == 1 for w in words):
         return None
@@ -412,9 +443,15 @@ def _card_of(block: Any, names: set[int], limit: int = 4) -> Any:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in ("body", "html", "main", "table", "tbody"):
             break
-        inside = sum(1 for el in node.iter() if id(el) in names)
-        if inside > 1:
-            break
+        inside = 0
+        headings = 0
+        for el in node.iter():
+            if id(el) in names:
+                inside += 1
+            elif el.tag in _HEADINGS:
+                headings += 1
+        if inside > 1 or headings > 2:
+            break  # another person's, or a page's sections (legal notices): not one card
         card = node
         node = node.getparent()
         depth += 1
@@ -437,6 +474,8 @@ def _add_person(page: Page, name: str, title: str | None, method: str) -> int:
 
 def _clean_title(text: str) -> str:
     text = text.strip().strip(",;:()·•|–—-").strip()
+    if text.endswith(".") and not re.search(r"\b\w{1,3}\.$", text):
+        text = text[:-1]  # "présidente de l'association." ends a sentence; "Inc." stays
     return text[:1].upper() + text[1:] if text else text
 
 
@@ -448,17 +487,31 @@ _LEGAL_REPRESENTATIVE = re.compile(
     r"g[ée]rant|directeur de (?:la )?publication|directrice de (?:la )?publication|"
     r"responsable de (?:la )?publication|responsable (?:de la )?r[ée]daction|"
     r"inhaber(?:in)?|gesch[äa]ftsf[üu]hr(?:er|erin|ung)|vorstand|publisher|"
-    r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire)",
+    r"verantwortlich|ansprechpartner(?:in)?|contact presse|press contact|gestionnaire|"
+    r"^contact$|^kontakt$|^contact person$|"
+    r"datenschutzbeauftragte[rn]?|data protection officer|d[ée]l[ée]gu[ée]e? (?:[àa] la )?"
+    r"protection des donn[ée]es|\bDPO\b)",
     re.IGNORECASE,
 )
+# "Le directeur de la publication est Madame Claire Martin." (legal notices as prose)
+_PROSE_LABEL = re.compile(
+    r"(?i)(?P<role>(?:directeur|directrice|responsable)\s+de\s+(?:la\s+)?publication|"
+    r"g[ée]rante?|verantwortlich(?:er)?|publisher)\s+(?:est|ist|is)\s+"
+    r"(?P<names>[^.,;:()]{4,80})")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\s)\s*")
 
 
 def _people_from_lines(
     page: Page, lines: list[_Line], cards: dict[int, tuple[Any, int]],
-    hosting: set[int] | None = None,
+    hosting: set[int] | None = None, read_cells: set[int] | None = None,
+    own_names: set[str] | None = None,
 ) -> None:
-    hosting = hosting or set()
+    hosting = set(hosting or ())
+    if read_cells:  # the rows of staff tables, already read
+        hosting.update(i for i, line in enumerate(lines) if id(line.block) in read_cells)
+    if own_names:  # "Riverbend Literacy Project" is the site's name, not "Riverbend Literacy"
+        hosting.update(i for i, line in enumerate(lines)
+                       if len(line.text) < 80 and fold(line.text).strip(" .,") in own_names)
     # Names in cards, inline lists and tables are a team's; elsewhere (news, blog posts,
     # event pages) they are as often guests, speakers or clients.
     staff_page = page.people_page or page.legal_page or page.home_page
@@ -498,7 +551,7 @@ def _people_from_lines(
             line = lines[index + 1]
             if line.block.tag not in ("th", *_HEADINGS) and _plain_label(line.text) and _close(
                 block, line.block, 3
-            ):
+            ) and known_given_name(name.split()[0]):
                 title = _clean_title(line.text)
                 used.add(index + 1)
         if title is None:
@@ -539,22 +592,36 @@ def _people_from_lines(
     for index, line in enumerate(lines):
         if index in used or index in hosting or len(line.text) > 200:
             continue
-        match = _ROLE_LABEL.match(line.text)
+        match = _ROLE_LABEL.match(line.text) or (
+            _PROSE_LABEL.search(line.text) if page.legal_page else None)
+        below: list[str] = []
         if match:
             role, names = match.group("role").strip(), match.group("names")
-        elif line.text.endswith(":") and index + 1 < len(lines) and 3 < len(line.text) < 80:
-            role, names = line.text[:-1].strip(), lines[index + 1].text
+        elif index + 1 < len(lines) and 3 < len(line.text) < 80 and (
+            line.text.endswith(":") or (page.legal_page and line.block.tag in _HEADINGS)
+        ):
+            # "Vertreten durch:" or a heading ("Datenschutzbeauftragter"), the names on
+            # the lines below, one a line.
+            role, names = line.text.rstrip(":").strip(), lines[index + 1].text
+            below = [lines[i].text for i in range(index + 2, min(index + 6, len(lines)))
+                     if i not in hosting and lines[i].block.tag not in _HEADINGS]
         else:
             continue
         if not (looks_like_title(role) or _LEGAL_REPRESENTATIVE.search(role)):
             continue
+        if not match and below:
+            for extra in below:  # "Dipl.-Ing. Max Muster<br>Dr. Erika Muster"
+                if not looks_like_name(extra):
+                    break
+                names += f", {extra}"
         found = False
         for chunk in _NAME_SEPARATORS.split(names):
             chunk = re.sub(r"\s*\(.*?\)\s*", " ", chunk).strip(" .")
             name = looks_like_name(chunk)
             if name:
                 title = None if re.match(
-                    r"(?i)vertreten|repr[ée]sent|represented|verantwortlich", role
+                    r"(?i)vertreten|repr[ée]sent|represented|verantwortlich|contact|kontakt",
+                    role
                 ) else _clean_title(role)
                 _add_person(page, name, title, "label")
                 found = True
@@ -570,7 +637,9 @@ def _people_from_lines(
             continue
         chunks = [c.strip(" .") for c in _NAME_SEPARATORS.split(line.text)]
         names = [looks_like_name(c) for c in chunks if c]
-        if len(names) >= 3 and all(names) and not _in_skipped_container(line.block):
+        if len(names) >= 3 and all(names) and not _in_skipped_container(line.block) and (
+            _names_vote([n for n in names if n])
+        ):
             title = _heading_before(lines, index)
             for name in names:
                 assert name is not None
@@ -587,7 +656,7 @@ def _people_from_lines(
                parent.get("class") if parent is not None else None)
         groups.setdefault(key, []).append((index, name))
     for members in groups.values():
-        if len(members) < 3:
+        if len(members) < 3 or not _names_vote([name for _, name in members]):
             continue
         for index, name in members:
             if index in used:
@@ -595,6 +664,99 @@ def _people_from_lines(
             title = _heading_before(lines, index)
             person = _add_person(page, name, title, "list")
             _set_card(cards, _card_of(lines[index].block, name_blocks), person)
+
+
+_BIO_START = re.compile(
+    r"^\s*(?:,\s*)?(?:is|was|has|joined|serves|leads|oversees|est|a rejoint|dirige|ist|leitet)"
+    r"\b")
+_BIO_ROLE = re.compile(
+    r"^\s*(?:,\s*)?(?:is|serves as|est)\s+(?:the\s+|our\s+|an?\s+|le\s+|la\s+|notre\s+)?"
+    r"([^.,;]{3,60}?)(?=\s+(?:of|at|for|since|de|du|depuis)\b|[.,;])")
+
+
+def _people_from_bios(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> None:
+    """Team pages written as prose: "<p><strong>Alice Brown</strong> is the founder and
+    executive director of…</p>" — a bold name opening a paragraph about that person."""
+    for el in root.iter("strong", "b"):
+        parent = el.getparent()
+        if parent is None or parent.tag not in ("p", "div", "li") or (parent.text or "").strip():
+            continue
+        tail = el.tail or ""
+        if not _BIO_START.match(tail) or el.getprevious() is not None:
+            continue
+        name = looks_like_name(_squash(el.text_content()))
+        if not name or _in_skipped_container(parent):
+            continue
+        match = _BIO_ROLE.match(tail)
+        title = _clean_title(match.group(1)) if match and looks_like_title(match.group(1)) else None
+        if title and _testimonial(title, parent):
+            continue
+        person = _add_person(page, name, title, "bio")
+        if id(parent) not in cards:
+            _set_card(cards, parent, person)
+
+
+def _own_names(root: Any, page: Page, nodes: list[dict[str, Any]]) -> set[str]:
+    """The site's own names (folded): og:site_name, the title's site part, JSON-LD
+    organisations; a line that reads as one of them is no person."""
+    names: set[str] = set()
+    for meta in root.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:site_name" and meta.get("content"):
+            names.add(fold(_squash(meta.get("content"))))
+    if page.title:
+        for part in re.split(r"\s[|–—·:-]\s", page.title)[1:]:
+            names.add(fold(part.strip()))
+    for node in nodes:
+        if _types(node) & _ORG_TYPES:
+            name = _text(node.get("name"))
+            if name:
+                names.add(fold(name))
+    names.discard("")
+    return names
+
+
+_GIVEN_NAME_LISTS = ("first_names", "first_names_male", "first_names_female",
+                     "first_names_nonbinary", "first_names_unisex")
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Given names (folded) of Faker's 80-odd person locales, about 30,000: French,
+    German, English, Turkish, Vietnamese, Arabic… Loaded once (half a second), only when a
+    page has a list of names to vote on."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    names: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        try:
+            provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for attr in _GIVEN_NAME_LISTS:
+            for klass in provider.__mro__:  # class attributes: tuples or weighted dicts
+                values = klass.__dict__.get(attr)
+                if isinstance(values, (tuple, list, dict)):
+                    names.update(fold(str(v)) for v in values)
+                    break
+    return frozenset(names)
+
+
+@lru_cache(maxsize=16384)
+def known_given_name(word: str) -> bool:
+    """True when ``word`` (or the first half of "Jean-Baptiste") is a known given name."""
+    names = _given_names()
+    key = fold(word.strip(".,"))
+    return key in names or key.split("-")[0] in names
+
+
+def _names_vote(names: list[str]) -> bool:
+    """Names listed without roles are people when most start with a known given name:
+    "Adult Education, Family Literacy, Tutor Training" are programmes, not staff."""
+    known = sum(1 for name in names if known_given_name(name.split()[0]))
+    return known * 2 >= len(names)
 
 
 def _name_then_title(text: str) -> list[str]:
@@ -632,6 +794,8 @@ def _set_card(cards: dict[int, tuple[Any, int]], card: Any, person: int) -> None
     cards[id(card)] = (card, person)
 
 
+_FIRST_NAME_HEADER = re.compile(
+    r"(?i)^(?:pr[ée]noms?|first\s*name|given\s*name|forename|vorname)\s*$")
 _NAME_HEADER = re.compile(r"(?i)^(?:nom|name|namen?|mitarbeiter(?:in)?|ansprechpartner(?:in)?|"
                           r"person|personne|membre|member|pr[ée]nom nom|nom pr[ée]nom)\b")
 _TITLE_HEADER = re.compile(r"(?i)^(?:fonction|function|funktion|titre|title|poste|position|"
@@ -644,8 +808,10 @@ def _cell_text(cell: Any) -> str:
     return " ".join(texts[0].split()) if texts else ""
 
 
-def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> None:
-    """Staff tables: a name column, often a role column (from the header or the cells)."""
+def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]) -> set[int]:
+    """Staff tables: a name column, often a role column (from the header or the cells).
+    Returns the ids of the cells read, which the line rules leave alone."""
+    read_cells: set[int] = set()
     for table in root.iter("table"):
         rows = [r for r in table.iter("tr")]
         if len(rows) < 2 or _in_skipped_container(table):
@@ -653,7 +819,12 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
         grid = [[c for c in r if isinstance(c.tag, str) and c.tag in ("td", "th")]
                 for r in rows]
         header = [_cell_text(c) for c in grid[0]]
-        name_col = next((i for i, h in enumerate(header) if _NAME_HEADER.match(h)), None)
+        first_col = next((i for i, h in enumerate(header) if _FIRST_NAME_HEADER.match(h)),
+                         None)
+        name_col = next((i for i, h in enumerate(header)
+                         if _NAME_HEADER.match(h) and i != first_col), None)
+        if name_col is None:
+            first_col = None  # a first-name column alone says nothing
         title_col = next((i for i, h in enumerate(header) if _TITLE_HEADER.match(h)), None)
         body = grid[1:] if name_col is not None else grid
         if name_col is None:
@@ -673,9 +844,15 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
         for row in body:
             if name_col >= len(row):
                 continue
-            name = looks_like_name(_cell_text(row[name_col]))
+            if first_col is not None and first_col < len(row):
+                # "Nom | Prénom" columns (lab directories): "AUBERT" and "Camille".
+                name = looks_like_name(f"{_cell_text(row[first_col])} "
+                                       f"{_cell_text(row[name_col])}")
+            else:
+                name = looks_like_name(_cell_text(row[name_col]))
             if not name:
                 continue
+            read_cells.update(id(c) for c in row)
             title = None
             if title_col is not None and title_col < len(row):
                 text = " ".join(row[title_col].text_content().split())
@@ -685,6 +862,7 @@ def _people_from_tables(page: Page, root: Any, cards: dict[int, tuple[Any, int]]
                     title = _clean_title(text)
             person = _add_person(page, name, title, "table")
             _set_card(cards, row[0].getparent(), person)
+    return read_cells
 
 
 def _heading_before(lines: list[_Line], index: int) -> str | None:
@@ -761,7 +939,15 @@ def _jsonld(root: Any) -> list[dict[str, Any]]:
             except ValueError:
                 continue
         _walk_jsonld(data, found, 0)
-    return found
+    # A post's author (Yoast writes it as a Person of the graph, referenced by its @id) is
+    # who wrote the page, not a member of the team it speaks of.
+    authors = {ref.get("@id") for node in found for key in _AUTHOR_KEYS
+               for ref in _as_list(node.get(key)) if isinstance(ref, dict)}
+    authors.discard(None)
+    return [n for n in found if not (n.get("@id") in authors and "Person" in _types(n))]
+
+
+_AUTHOR_KEYS = ("author", "creator", "editor", "contributor", "reviewedBy")
 
 
 def _walk_jsonld(data: Any, out: list[dict[str, Any]], depth: int) -> None:
@@ -774,6 +960,8 @@ def _walk_jsonld(data: Any, out: list[dict[str, Any]], depth: int) -> None:
         if "@type" in data:
             out.append(data)
         for key, value in data.items():
+            if key in _AUTHOR_KEYS:
+                continue  # written inline: the page's author, see above
             if key != "@context" and isinstance(value, (dict, list)):
                 _walk_jsonld(value, out, depth + 1)
 
@@ -851,6 +1039,7 @@ _SPACED = re.compile(
     r"([\w-]{1,63}(?:(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[\w-]{1,63})*"
     r"(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[^\W\d_]{2,24})(?![\w-])"
 )
+_EEB_SCRIPT = re.compile(r'var ml="([^"]{1,2000})",mi="([^"]{1,2000})"')
 _JS_CONCAT = re.compile(r"""['"]\s*\+\s*['"]""")
 _SPACED_AT = re.compile(r"(?<=[\w.-])\s+@\s+(?=[\w-]+(?:\.|\s*[\[(]))")
 _SPACED_DOMAIN_DOT = re.compile(r"(@[\w-]+(?:\.[\w-]+)*)\s+\.\s+([^\W\d_]{2,24})\b")
@@ -943,11 +1132,18 @@ def _emails(
 ) -> None:
     for script in root.iter("script"):
         code = script.text or ""
-        if ("document.write" in code or "mailto" in code) and len(code) < 20_000 and (
+        if ("document.write" in code or "mailto" in code or "var ml=" in code) and (
+            len(code) < 20_000) and (
             (script.get("type") or "text/javascript").lower() in ("text/javascript", "")
         ):
             # 'info' + '@' + 'firma.de': the literals joined as the browser would.
             joined = _JS_CONCAT.sub("", code)
+            for ml, mi in _EEB_SCRIPT.findall(code):
+                # Email Encoder's script: o += ml.charAt(mi.charCodeAt(j) - 48)
+                try:
+                    joined += " " + unquote("".join(ml[ord(c) - 48] for c in mi))
+                except IndexError:
+                    continue
             for match in _EMAIL.finditer(joined):
                 _add_email(page, match.group(1), "script", _person_of(script, cards),
                            site_domain)
@@ -981,6 +1177,11 @@ def _emails(
                 for match in _EMAIL.finditer(value):
                     _add_email(page, match.group(1), "attribute", _person_of(el, cards),
                                site_domain)
+    for el in root.xpath("//*[@data-enc-email]"):
+        # WordPress "Email Encoder" plugin: ROT13, with "[at]" for the @.
+        decoded = codecs.decode(el.get("data-enc-email") or "", "rot13").replace("[at]", "@")
+        for match in _EMAIL.finditer(decoded):
+            _add_email(page, match.group(1), "attribute", _person_of(el, cards), site_domain)
     for el in root.xpath("//*[@data-cfemail]"):
         decoded = decode_cfemail(el.get("data-cfemail") or "")
         if decoded:
@@ -1047,13 +1248,16 @@ def _add_phone(
 
 def _phones(
     page: Page, root: Any, lines: list[_Line], cards: dict[int, tuple[Any, int]],
-    region: str | None, hosting: set[int],
+    region: str | None, hosting: set[int], others: tuple[str, ...] = (),
 ) -> None:
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if href[:4].lower() == "tel:" or href[:7].lower() == "callto:":
             raw = unquote(href.split(":", 1)[1])
-            _add_phone(page, raw, "tel", _person_of(a, cards), region)
+            for guess in (region, *others):
+                if check_phone(raw, guess).valid:
+                    _add_phone(page, raw, "tel", _person_of(a, cards), guess)
+                    break
     for index, line in enumerate(lines):
         text = line.text
         if index in hosting or sum(c.isdigit() for c in text) < 6:
@@ -1067,9 +1271,51 @@ def _phones(
             before = text[max(0, match.start() - 30) : match.start()]
             if _ID_LABELS.search(before):
                 continue
-            for check in find_phones(candidate, region):
-                if check.e164:
-                    _add_phone(page, check.raw, "text", _person_of(line.block, cards), region)
+            for guess in (region, *others):
+                # A national number read with the page's region, else with the country
+                # the site's domain or its international numbers name (an English page
+                # of a German firm prints "089 / 12 34 56").
+                found = [c for c in find_phones(candidate, guess) if c.e164]
+                for check in found:
+                    _add_phone(page, check.raw, "text", _person_of(line.block, cards), guess)
+                if found:
+                    break
+
+
+_TLD_REGIONS = {
+    "fr": "FR", "de": "DE", "uk": "GB", "be": "BE", "ch": "CH", "at": "AT", "es": "ES",
+    "it": "IT", "nl": "NL", "lu": "LU", "ca": "CA", "ie": "IE", "pt": "PT", "re": "RE",
+    "mc": "MC", "us": "US", "au": "AU",
+}
+_CALLING_CODES = {"33": "FR", "49": "DE", "44": "GB", "32": "BE", "41": "CH", "43": "AT",
+                  "34": "ES", "39": "IT", "31": "NL", "352": "LU", "1": "US"}
+_INTERNATIONAL = re.compile(r"(?:\+|\b00)(352|33|49|44|32|41|43|34|39|31|1)[\s(.\-/\u00a0]")
+
+
+def _other_regions(root: Any, url: str, lines: list[_Line], region: str | None,
+                   ) -> tuple[str, ...]:
+    """Regions to read national numbers with when the page's region gives none: the
+    country of the site's domain (canonical URL first), then the calling codes its
+    international numbers carry."""
+    found: list[str] = []
+    hosts = [urlsplit(url).hostname or ""]
+    for link in root.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href"):
+            hosts.insert(0, urlsplit(link.get("href").strip()).hostname or "")
+    for meta in root.iter("meta"):
+        if (meta.get("property") or "").lower() == "og:url" and meta.get("content"):
+            hosts.insert(0, urlsplit(meta.get("content").strip()).hostname or "")
+    for host in hosts:
+        guess = _TLD_REGIONS.get(host.rsplit(".", 1)[-1].lower())
+        if guess and guess != region and guess not in found:
+            found.append(guess)
+    for line in lines:
+        if "+" in line.text or "00" in line.text:
+            for match in _INTERNATIONAL.finditer(line.text):
+                guess = _CALLING_CODES[match.group(1)]
+                if guess != region and guess not in found:
+                    found.append(guess)
+    return tuple(found[:3])
 
 
 # ---------------------------------------------------------------------------------------
@@ -1350,17 +1596,29 @@ _PUBLISHER = re.compile(
 )
 
 
+# Lines about the site's owner that end a hosting section printed without headings.
+_OWNER_LABEL = re.compile(
+    r"(?i)^(?:le |la )?(?:directeur|directrice|responsable|contact|kontakt|verantwortlich|"
+    r"vertreten|gesch[äa]ftsf[üu]hr|pr[ée]sident|si[èe]ge|sitz|inhaber|vorstand|"
+    r"publication|publisher|editor|[ée]dit[ée] par)")
+
+
 def _hosting_lines(lines: list[_Line]) -> set[int]:
     """Lines of the hosting and credits sections (the host's SIREN and phone, the web
     agency's address), which legal notices print next to the company's own."""
     skipped: set[int] = set()
     skipping = False
     for index, line in enumerate(lines):
-        if len(line.text) < 400 and _HOSTING.search(line.text):
-            skipping = True
+        if len(line.text) < 400 and _HOSTING.search(line.text) and not (
+            skipping is False and _OWNER_LABEL.match(line.text)
+        ):
+            # "Hébergeur :" or a heading opens the host's lines; "Hébergeur : OVH SAS, 2 rue
+            # Kellermann, 59100 Roubaix, RCS Lille 424 761 419" holds them whole.
+            skipping = len(line.text) < 70 or line.text.rstrip().endswith(":")
             skipped.add(index)
             continue
-        if skipping and (line.block.tag in _HEADINGS or _PUBLISHER.search(line.text)):
+        if skipping and (line.block.tag in _HEADINGS or _PUBLISHER.search(line.text)
+                         or _OWNER_LABEL.match(line.text)):
             skipping = False
         if skipping:
             skipped.add(index)

@@ -55,6 +55,13 @@ LEGAL_PAGE_WORDS = (
 
 # Words that make a text a job title even when the title rules do not know it.
 ROLE_WORDS = word_set(
+    # French academic grades as labs print them: "CR CNRS", "DR émérite", "MCF", "PU-PH".
+    "cr crcn crhc dr drce mcf pu pu-ph mcu-ph ir ie ingr post-doc postdoctorante "
+    "postdoctorant phd "
+    # German team pages put a department under the name: "Vertrieb", "Buchhaltung".
+    "leitung geschaftsleitung geschaeftsleitung projektleitung teamleitung bereichsleitung "
+    "vertriebsleitung werkstattleitung vertrieb buchhaltung sekretariat verwaltung einkauf "
+    "kundenservice kundendienst "
     """
     ceo cto cfo coo cmo cio cso cpo chro vp svp evp president presidente vice chair chairman
     chairwoman chairperson founder cofounder co-founder fondateur fondatrice cofondateur
@@ -88,6 +95,14 @@ ROLE_WORDS = word_set(
 
 # Words that never appear in a person's name: navigation, headings, common prose.
 NOT_NAME_WORDS = word_set(
+    # Places: "Hamilton County", "Clermont Township", "Grace Church" are no one.
+    "county counties city township parish district platz weg chemin campus school "
+    "library church cathedral hospital clinic museum "
+    # Research sites: schools, rooms, prizes, journals and profiles named after people.
+    "ecole college polytechnique inria centrale labex equipex idex cite actions medaille "
+    "seminaire salle amphi amphitheatre batiment archives orcid profile scholar nature physics "
+    "review reviews letters journal science sciences advances prix prize award lecture "
+    "chaire chair-holder "
     """
     a about accueil actualites actualite agence all and annuaire apply apropos are articles
     au aux avec blog board bureau but by careers carrieres catalogue cgu cgv chez click
