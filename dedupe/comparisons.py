@@ -110,14 +110,32 @@ def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
     return out
 
 
+def _coded(f: PersonFeatures, name: str) -> np.ndarray:
+    """A two-slot string column as int32 codes (0: empty), computed once per run.
+
+    Comparing integers is many times faster than comparing Python strings in object
+    arrays, and a million pairs compare each column four ways.
+    """
+    key = "codes:" + name
+    codes = f.extra.get(key)
+    if codes is None:
+        column = getattr(f, name)
+        table: dict[str, int] = {"": 0}
+        flat = column.reshape(-1).tolist()
+        codes = np.fromiter((table.setdefault(v, len(table)) for v in flat), dtype=np.int32,
+                            count=len(flat)).reshape(column.shape)
+        f.extra[key] = codes
+    return codes
+
+
 def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(some value equal, both sides have a value) for two-slot columns."""
-    has_a = xa[:, 0] != ""
-    has_b = xb[:, 0] != ""
+    """(some value equal, both sides have a value) for two-slot code columns."""
+    has_a = xa[:, 0] != 0
+    has_b = xb[:, 0] != 0
     eq = np.zeros(len(xa), dtype=bool)
     for i in range(2):
         for j in range(2):
-            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != "")
+            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != 0)
     return eq, has_a & has_b
 
 
@@ -154,8 +172,8 @@ def person_levels(
     out[:, 0] = first
     out[:, 1] = last
 
-    same, both = _any_equal(f.emails[a], f.emails[b])
-    same_local, _ = _any_equal(f.email_locals[a], f.email_locals[b])
+    same, both = _any_equal(_coded(f, "emails")[a], _coded(f, "emails")[b])
+    same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
     free = f.extra.get("free_mail")
@@ -163,7 +181,7 @@ def person_levels(
         free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
-    same_domain, _ = _any_equal(f.email_domains[a], f.email_domains[b])
+    same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])
     email = np.where(both, 5, 0)
     check = np.flatnonzero(both & same_domain & ~same & ~same_local)
     if len(check):
@@ -178,7 +196,7 @@ def person_levels(
     email = np.where(same, 1, email)
     out[:, 2] = email
 
-    same, both = _any_equal(f.phones[a], f.phones[b])
+    same, both = _any_equal(_coded(f, "phones")[a], _coded(f, "phones")[b])
     phone = np.where(both, 3, 0)
     if phone_counts:
         common = f.extra.get("shared_phone")

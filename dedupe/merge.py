@@ -43,11 +43,18 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
     """
     now = utc_now()
     rows = []
+    # How many clusters each golden record already heads: one query per 500 goldens,
+    # not one per merge (a first run plans tens of thousands).
+    counts: dict[str, int] = {}
+    for chunk in chunked(sorted({m.golden for m in merges}), 500):
+        marks = ", ".join("?" for _ in chunk)
+        counts.update(store.conn.execute(
+            f"SELECT golden_id, count(*) FROM clusters WHERE golden_id IN ({marks})"
+            " GROUP BY golden_id", chunk,
+        ).fetchall())
     for m in merges:
         members = sorted(m.others)
-        count = store.conn.execute(
-            "SELECT count(*) FROM clusters WHERE golden_id = ?", (m.golden,)
-        ).fetchone()[0]
+        count = counts.get(m.golden, 0)
         m.cluster_id = "cl_" + hashlib.sha1(
             f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
             usedforsecurity=False,

@@ -176,6 +176,16 @@ def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarr
 def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, float, list[str],
                                                            str]], run_id: str) -> None:
     now = utc_now()
+    # Reasons come from a few dozen phrases: encode each distinct list once.
+    texts: dict[tuple[str, ...], str] = {}
+
+    def reasons_json(reasons: list[str]) -> str:
+        key = tuple(reasons)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json.dumps(reasons, ensure_ascii=False)
+        return text
+
     store.conn.executemany(
         "INSERT INTO pairs (id, kind, a, b, probability, weight, reasons, decision, run_id,"
         " scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
@@ -184,7 +194,7 @@ def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, floa
         " scored_at = excluded.scored_at",
         [
             (pair_id(kind, a, b), kind, *sorted((a, b)), round(p, 6), round(w, 3),
-             json.dumps(r, ensure_ascii=False), d, run_id, now)
+             reasons_json(r), d, run_id, now)
             for a, b, p, w, r, d in rows
         ],
     )
