@@ -88,7 +88,8 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
     return out
 
 
-def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
+def _levels_last(la, lb, ca, cb, *, compound: bool = True,
+                 candidates: np.ndarray | None = None) -> np.ndarray:
     out = np.full(len(la), 5, dtype=np.int8)
     missing = (la == "") | (lb == "")
     exact = la == lb
@@ -96,7 +97,10 @@ def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
     core = (ca == cb) & ~missing
     if compound:
         # "garnier" in "garnierroux": only where nothing better holds already.
-        check = np.flatnonzero(~core & ~exact & ~missing)
+        maybe = ~core & ~exact & ~missing
+        if candidates is not None:
+            maybe &= candidates
+        check = np.flatnonzero(maybe)
         core[check] = [
             len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
                                              or x.endswith(y) or y.endswith(x))
@@ -157,12 +161,23 @@ def person_levels(
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], _first_word(f)[a],
                           _first_word(f)[b])
-    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b])
+    ends = f.extra.get("core_ends")
+    if ends is None:
+        ends = f.extra["core_ends"] = np.array(
+            [(ord(x[0]), ord(x[-1])) if x else (0, 0) for x in f.last_core.tolist()],
+            dtype=np.int32).reshape(-1, 2)
+    # A surname inside another starts or ends with the same letter: only those pairs
+    # need the string test.
+    ends_meet = (ends[a, 0] == ends[b, 0]) | (ends[a, 1] == ends[b, 1])
+    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b],
+                        candidates=ends_meet)
     # Swapped reading: a's first against b's last and the other way.
-    swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b],
-                              compound=False)
-    swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb),
-                             compound=False)
+    joined = f.extra.get("first_nospace")
+    if joined is None:
+        joined = f.extra["first_nospace"] = _nospace(f.first)
+    ja, jb = joined[a], joined[b]
+    swap_first = _levels_last(ja, f.last[b], ja, f.last_core[b], compound=False)
+    swap_last = _levels_last(f.last[a], jb, f.last_core[a], jb, compound=False)
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (

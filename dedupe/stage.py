@@ -510,7 +510,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         progress(len(pairs), len(pairs))
     match = p >= settings.match_threshold
     key_pairs = pairs[match]
-    edges = [(int(a), int(b)) for a, b in key_pairs if (int(a), int(b)) not in cannot]
+    edges = [(a, b) for a, b in key_pairs.tolist() if (a, b) not in cannot]
     edges += sorted(must)
     groups = components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
     in_big = {i for g in groups if len(g) > 2 for i in g}
@@ -522,10 +522,11 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         probability[pair] = float(p[k])
         reasons[pair] = why
     if in_big:
-        for k in np.flatnonzero(~match).tolist():
-            a, b = int(pairs[k, 0]), int(pairs[k, 1])
-            if a in in_big and b in in_big:
-                probability[(a, b)] = float(p[k])
+        big = np.zeros(n, dtype=bool)
+        big[list(in_big)] = True
+        inside = ~match & big[pairs[:, 0]] & big[pairs[:, 1]]
+        for k in np.flatnonzero(inside).tolist():
+            probability[(int(pairs[k, 0]), int(pairs[k, 1]))] = float(p[k])
 
     def score(arr: np.ndarray) -> np.ndarray:
         extra = person_levels(f, arr, phone_counts)
