@@ -210,8 +210,7 @@ def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[lis
     merges: list[Merge] = []
     for members in clusters:
         # The golden record: one that already is, else the fullest, else the smallest id.
-        golden = max(members, key=lambda i: (heads.get(ids[i], 0), completeness[i],
-                                             _neg(ids[i])))
+        golden = _golden_member(members, ids, heads, completeness)
         inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
                   for x, a in enumerate(members) for b in members[x + 1:]]
         probs = [p for p, _ in inside if p is not None]
@@ -254,6 +253,18 @@ def _finish_pending(store: Store, state: RunState, kind: str, batch: int) -> Non
         state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
                               "applied first")
         _apply_planned(store, state, pending, batch)
+
+
+def _golden_member(members: list[int], ids: np.ndarray, heads: Counter[str],
+                   completeness: np.ndarray) -> int:
+    """The member with the most merged records behind it, then the fullest, then the
+    smallest id (the id tie-break built only when there is a tie)."""
+    keys = [(heads.get(ids[i], 0), completeness[i]) for i in members]
+    best = max(keys)
+    tied = [i for i, k in zip(members, keys, strict=True) if k == best]
+    if len(tied) == 1:
+        return tied[0]
+    return max(tied, key=lambda i: _neg(ids[i]))
 
 
 def _neg(text: str) -> tuple[int, ...]:
