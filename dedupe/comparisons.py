@@ -88,7 +88,8 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
     return out
 
 
-def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
+def _levels_last(la, lb, ca, cb, *, compound: bool = True,
+                 candidates: np.ndarray | None = None) -> np.ndarray:
     out = np.full(len(la), 5, dtype=np.int8)
     missing = (la == "") | (lb == "")
     exact = la == lb
@@ -96,7 +97,10 @@ def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
     core = (ca == cb) & ~missing
     if compound:
         # "garnier" in "garnierroux": only where nothing better holds already.
-        check = np.flatnonzero(~core & ~exact & ~missing)
+        maybe = ~core & ~exact & ~missing
+        if candidates is not None:
+            maybe &= candidates
+        check = np.flatnonzero(maybe)
         core[check] = [
             len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
                                              or x.endswith(y) or y.endswith(x))
@@ -110,14 +114,32 @@ def _levels_last(la, lb, ca, cb, *, compound: bool = True) -> np.ndarray:
     return out
 
 
+def _coded(f: PersonFeatures, name: str) -> np.ndarray:
+    """A two-slot string column as int32 codes (0: empty), computed once per run.
+
+    Comparing integers is many times faster than comparing Python strings in object
+    arrays, and a million pairs compare each column four ways.
+    """
+    key = "codes:" + name
+    codes = f.extra.get(key)
+    if codes is None:
+        column = getattr(f, name)
+        table: dict[str, int] = {"": 0}
+        flat = column.reshape(-1).tolist()
+        codes = np.fromiter((table.setdefault(v, len(table)) for v in flat), dtype=np.int32,
+                            count=len(flat)).reshape(column.shape)
+        f.extra[key] = codes
+    return codes
+
+
 def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(some value equal, both sides have a value) for two-slot columns."""
-    has_a = xa[:, 0] != ""
-    has_b = xb[:, 0] != ""
+    """(some value equal, both sides have a value) for two-slot code columns."""
+    has_a = xa[:, 0] != 0
+    has_b = xb[:, 0] != 0
     eq = np.zeros(len(xa), dtype=bool)
     for i in range(2):
         for j in range(2):
-            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != "")
+            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != 0)
     return eq, has_a & has_b
 
 
@@ -139,12 +161,23 @@ def person_levels(
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], _first_word(f)[a],
                           _first_word(f)[b])
-    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b])
+    ends = f.extra.get("core_ends")
+    if ends is None:
+        ends = f.extra["core_ends"] = np.array(
+            [(ord(x[0]), ord(x[-1])) if x else (0, 0) for x in f.last_core.tolist()],
+            dtype=np.int32).reshape(-1, 2)
+    # A surname inside another starts or ends with the same letter: only those pairs
+    # need the string test.
+    ends_meet = (ends[a, 0] == ends[b, 0]) | (ends[a, 1] == ends[b, 1])
+    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b],
+                        candidates=ends_meet)
     # Swapped reading: a's first against b's last and the other way.
-    swap_first = _levels_last(_nospace(fa), f.last[b], _nospace(fa), f.last_core[b],
-                              compound=False)
-    swap_last = _levels_last(f.last[a], _nospace(fb), f.last_core[a], _nospace(fb),
-                             compound=False)
+    joined = f.extra.get("first_nospace")
+    if joined is None:
+        joined = f.extra["first_nospace"] = _nospace(f.first)
+    ja, jb = joined[a], joined[b]
+    swap_first = _levels_last(ja, f.last[b], ja, f.last_core[b], compound=False)
+    swap_last = _levels_last(f.last[a], jb, f.last_core[a], jb, compound=False)
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
@@ -154,8 +187,8 @@ def person_levels(
     out[:, 0] = first
     out[:, 1] = last
 
-    same, both = _any_equal(f.emails[a], f.emails[b])
-    same_local, _ = _any_equal(f.email_locals[a], f.email_locals[b])
+    same, both = _any_equal(_coded(f, "emails")[a], _coded(f, "emails")[b])
+    same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
     free = f.extra.get("free_mail")
@@ -163,7 +196,7 @@ def person_levels(
         free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
-    same_domain, _ = _any_equal(f.email_domains[a], f.email_domains[b])
+    same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])
     email = np.where(both, 5, 0)
     check = np.flatnonzero(both & same_domain & ~same & ~same_local)
     if len(check):
@@ -178,7 +211,7 @@ def person_levels(
     email = np.where(same, 1, email)
     out[:, 2] = email
 
-    same, both = _any_equal(f.phones[a], f.phones[b])
+    same, both = _any_equal(_coded(f, "phones")[a], _coded(f, "phones")[b])
     phone = np.where(both, 3, 0)
     if phone_counts:
         common = f.extra.get("shared_phone")

@@ -179,6 +179,8 @@ WHERE p.merged_into IS NULL
 
 
 def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+    if emails_json == "[]":
+        return ["", ""], ["", ""], ["", ""]
     keys: list[str] = []
     for e in json.loads(emails_json):
         if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
@@ -199,6 +201,8 @@ def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str
 
 
 def _phones(phones_json: str) -> list[str]:
+    if phones_json == "[]":
+        return ["", ""]
     keys: list[str] = []
     for p in json.loads(phones_json):
         key = phone_key(p.get("e164") or p.get("raw"))

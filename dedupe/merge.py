@@ -43,11 +43,18 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
     """
     now = utc_now()
     rows = []
+    # How many clusters each golden record already heads: one query per 500 goldens,
+    # not one per merge (a first run plans tens of thousands).
+    counts: dict[str, int] = {}
+    for chunk in chunked(sorted({m.golden for m in merges}), 500):
+        marks = ", ".join("?" for _ in chunk)
+        counts.update(store.conn.execute(
+            f"SELECT golden_id, count(*) FROM clusters WHERE golden_id IN ({marks})"
+            " GROUP BY golden_id", chunk,
+        ).fetchall())
     for m in merges:
         members = sorted(m.others)
-        count = store.conn.execute(
-            "SELECT count(*) FROM clusters WHERE golden_id = ?", (m.golden,)
-        ).fetchone()[0]
+        count = counts.get(m.golden, 0)
         m.cluster_id = "cl_" + hashlib.sha1(
             f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
             usedforsecurity=False,
@@ -126,8 +133,7 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
         ids.append(cid)
         rows_before = [before[x] for x in (m.golden, *moved) if x in before]
         clusters.append((now, cid))
-        logs.append((cid, "merge", kind, json.dumps(rows_before, ensure_ascii=False), run_id,
-                     now))
+        logs.append((cid, "merge", kind, dumps(rows_before), run_id, now))
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
     store.conn.executemany(
         "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
@@ -140,10 +146,14 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
     if kind == "person":
         facts = store.observations_for(before)
         store.refresh_people(goldens, observations=facts)
-        # A member merged away no longer counts at its own company.
+        golden_rows = _golden_rows(store, goldens)
+        # A member merged away no longer counts at its own company (refresh_people
+        # recounted the golden records' own companies already).
+        counted = {r["company_id"] for r in golden_rows.values()}
         store._update_people_counts(sorted({
-            r["company_id"] for r in before.values() if r.get("company_id")}))
-        _record_provenance(store, merges, ids, inherited, facts)
+            r["company_id"] for r in before.values()
+            if r.get("company_id") and r["company_id"] not in counted}))
+        _record_provenance(store, merges, ids, inherited, facts, golden_rows)
     else:
         store.refresh_companies(goldens)
         _repoint_people(store, [x for _, x in flags], goldens)
@@ -155,11 +165,24 @@ _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", 
 _PROVENANCE_SET = frozenset(_PROVENANCE_FIELDS)
 
 
+def _golden_rows(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The provenance fields of freshly derived golden people (not every column)."""
+    cols = ("id", *_PROVENANCE_FIELDS)
+    out: dict[str, dict[str, Any]] = {}
+    for chunk in chunked(ids, 500):
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM people WHERE id IN ({marks})", chunk
+        ):
+            out[row[0]] = dict(zip(cols, row, strict=True))
+    return out
+
+
 def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str],
                        inherited: dict[str, list[str]],
-                       facts: dict[str, list[Observation]]) -> None:
+                       facts: dict[str, list[Observation]],
+                       goldens: dict[str, dict[str, Any]]) -> None:
     """Where each kept value of a golden record came from, when the merge was made."""
-    goldens = _rows(store, "people", [m.golden for m in merges])
     members = {m.golden: [m.golden, *m.others, *(x for o in m.others
                                                   for x in inherited.get(o, ()))]
                for m in merges}
@@ -174,8 +197,12 @@ def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str]
                     if len(found) < 5:
                         found.append({"record": o.entity_id, "source": o.source,
                                       "locator": o.locator, "observed_at": o.observed_at})
-        updates.append((json.dumps(kept, ensure_ascii=False), cid))
+        updates.append((dumps(kept), cid))
     store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", updates)
+
+
+_TAG_INPUTS = frozenset({"id", "company_id", "email", "emails", "phone", "phones",
+                         "linkedin_url", "title", "city", "region", "country", "address"})
 
 
 def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:
@@ -189,7 +216,8 @@ def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> Non
 
     golden_of = store._golden_of("companies", members)
     companies = store._companies_by_id(set(golden_of.values()))
-    cols = _columns(store, "people")
+    # Only what tag_person reads: a big company brings hundreds of people.
+    cols = [c for c in _columns(store, "people") if c in _TAG_INPUTS]
     updates = []
     for chunk in chunked(list(golden_of), 500):
         marks = ", ".join("?" for _ in chunk)

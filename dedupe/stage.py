@@ -176,6 +176,16 @@ def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarr
 def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, float, list[str],
                                                            str]], run_id: str) -> None:
     now = utc_now()
+    # Reasons come from a few dozen phrases: encode each distinct list once.
+    texts: dict[tuple[str, ...], str] = {}
+
+    def reasons_json(reasons: list[str]) -> str:
+        key = tuple(reasons)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = json.dumps(reasons, ensure_ascii=False)
+        return text
+
     store.conn.executemany(
         "INSERT INTO pairs (id, kind, a, b, probability, weight, reasons, decision, run_id,"
         " scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
@@ -184,7 +194,7 @@ def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, floa
         " scored_at = excluded.scored_at",
         [
             (pair_id(kind, a, b), kind, *sorted((a, b)), round(p, 6), round(w, 3),
-             json.dumps(r, ensure_ascii=False), d, run_id, now)
+             reasons_json(r), d, run_id, now)
             for a, b, p, w, r, d in rows
         ],
     )
@@ -200,8 +210,7 @@ def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[lis
     merges: list[Merge] = []
     for members in clusters:
         # The golden record: one that already is, else the fullest, else the smallest id.
-        golden = max(members, key=lambda i: (heads.get(ids[i], 0), completeness[i],
-                                             _neg(ids[i])))
+        golden = _golden_member(members, ids, heads, completeness)
         inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
                   for x, a in enumerate(members) for b in members[x + 1:]]
         probs = [p for p, _ in inside if p is not None]
@@ -244,6 +253,18 @@ def _finish_pending(store: Store, state: RunState, kind: str, batch: int) -> Non
         state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
                               "applied first")
         _apply_planned(store, state, pending, batch)
+
+
+def _golden_member(members: list[int], ids: np.ndarray, heads: Counter[str],
+                   completeness: np.ndarray) -> int:
+    """The member with the most merged records behind it, then the fullest, then the
+    smallest id (the id tie-break built only when there is a tie)."""
+    keys = [(heads.get(ids[i], 0), completeness[i]) for i in members]
+    best = max(keys)
+    tied = [i for i, k in zip(members, keys, strict=True) if k == best]
+    if len(tied) == 1:
+        return tied[0]
+    return max(tied, key=lambda i: _neg(ids[i]))
 
 
 def _neg(text: str) -> tuple[int, ...]:
@@ -500,7 +521,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         progress(len(pairs), len(pairs))
     match = p >= settings.match_threshold
     key_pairs = pairs[match]
-    edges = [(int(a), int(b)) for a, b in key_pairs if (int(a), int(b)) not in cannot]
+    edges = [(a, b) for a, b in key_pairs.tolist() if (a, b) not in cannot]
     edges += sorted(must)
     groups = components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
     in_big = {i for g in groups if len(g) > 2 for i in g}
@@ -512,10 +533,11 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         probability[pair] = float(p[k])
         reasons[pair] = why
     if in_big:
-        for k in np.flatnonzero(~match).tolist():
-            a, b = int(pairs[k, 0]), int(pairs[k, 1])
-            if a in in_big and b in in_big:
-                probability[(a, b)] = float(p[k])
+        big = np.zeros(n, dtype=bool)
+        big[list(in_big)] = True
+        inside = ~match & big[pairs[:, 0]] & big[pairs[:, 1]]
+        for k in np.flatnonzero(inside).tolist():
+            probability[(int(pairs[k, 0]), int(pairs[k, 1]))] = float(p[k])
 
     def score(arr: np.ndarray) -> np.ndarray:
         extra = person_levels(f, arr, phone_counts)

@@ -81,6 +81,9 @@ def _completeness(value: str) -> tuple[int, int, int]:
 
 
 def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
+    first = group[0].value
+    if all(o.value == first for o in group):
+        return first  # members agree (the usual case): every rule keeps that value
     if rule == "recent":
         newest = max(o.observed_at for o in group)
         return best_of([o for o in group if o.observed_at == newest], rank)
