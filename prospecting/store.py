@@ -330,7 +330,9 @@ class Store:
         the statement id, used as they are when no fact of the item was stated before.
         """
         seen = Counter(item[0] for item in items)
-        known = self.existing("people", seen) | self.existing("companies", seen)
+        known = self.existing("people", seen)
+        # Only ids with no person row can be companies: one lookup per id, not two.
+        known |= self.existing("companies", [i for i in seen if i not in known])
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
