@@ -308,19 +308,36 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         if not local or not forms.usable:
             continue
         total += 1
-        for pattern, (template, _) in PATTERNS.items():
-            if any(not forms.slot(slot) for slot in _slots(template)):
+        letters = set(local)
+        for pattern, template, index in _spelling_index(str(first or ""), str(last or "")):
+            if not _literals(template) <= letters:
                 continue
-            if not _literals(template) <= set(local):
-                continue
-            match = next((s for s in _spellings(template, forms) if s[0] == local), None)
-            if match is None:
+            styles = index.get(local)
+            if styles is None:
                 continue
             counts[pattern] += 1
-            for slot, style in match[2].items():
+            for slot, style in styles:
                 if len(forms.slot(slot)) > 1:
                     spellings[f"{slot}:{style}"] += 1
     return PatternStats(total, dict(counts), dict(spellings))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelling_index(
+    first: str, last: str
+) -> tuple[tuple[str, str, dict[str, tuple[tuple[str, str], ...]]], ...]:
+    """Per pattern the name fills: each local part it spells, with the styles of its first
+    (most usual) spelling. Built once per name: the same names recur across domains."""
+    forms = _NameForms.of(first, last)
+    found = []
+    for pattern, (template, _) in PATTERNS.items():
+        if any(not forms.slot(slot) for slot in _slots(template)):
+            continue
+        index: dict[str, tuple[tuple[str, str], ...]] = {}
+        for local, _, styles in _spellings(template, forms):
+            index.setdefault(local, tuple(styles.items()))
+        found.append((pattern, template, index))
+    return tuple(found)
 
 
 # -- candidates -----------------------------------------------------------------------------

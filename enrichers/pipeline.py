@@ -30,7 +30,7 @@ from typing import Any
 
 from prospecting.models import Fact, dumps
 from prospecting.runs import Progress, RunState
-from prospecting.store import Store, chunked, utc_now
+from prospecting.store import PreparedFacts, Store, chunked, prepare_facts, utc_now
 
 __all__ = ["COMPONENTS", "enrich"]
 
@@ -192,26 +192,50 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": record["id"], "facts": facts, "syntax": syntaxes}
 
 
-def _offline_chunk(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [offline_facts(r) for r in records]
+def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[dict[str, Any]]:
+    """Offline results for ``records``; with ``finish`` (no DNS or SMTP to wait for), the
+    email statuses too and each statement ready to write, so the committing process
+    only compares and writes."""
+    results = [offline_facts(r) for r in records]
+    if finish:
+        _status_facts(results, None, None)
+        for result in results:
+            result["statements"] = _statements(result["id"], result["facts"])
+            result["syntax"] = []
+    return results
+
+
+Statement = tuple[str, list[Fact], PreparedFacts]
+
+
+def _statements(entity_id: str, facts: list[Fact]) -> list[Statement]:
+    """The facts grouped by enricher source, one statement each, JSON and id included."""
+    by_source: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_source.setdefault(_source_of(fact[0]), []).append(fact)
+    return [
+        (source, grouped, prepare_facts(entity_id, source, grouped))
+        for source, grouped in by_source.items()
+    ]
 
 
 def _computed(
     batches: Iterable[list[tuple[dict[str, Any], str, list[str]]]],
     pool: ProcessPoolExecutor | None,
     workers: int,
+    finish: bool = False,
 ) -> Iterator[tuple[list[tuple[dict[str, Any], str, list[str]]], list[dict[str, Any]]]]:
     """Each batch with its offline results, computing one batch ahead on the pool."""
     if pool is None:
         for batch in batches:
-            yield batch, _offline_chunk([record for record, _, _ in batch])
+            yield batch, _offline_chunk([record for record, _, _ in batch], finish)
         return
     ahead: tuple[Any, list[Future[list[dict[str, Any]]]]] | None = None
     for batch in batches:
         records = [record for record, _, _ in batch]
         size = max(250, len(records) // (2 * workers))
         futures = [
-            pool.submit(_offline_chunk, records[i : i + size])
+            pool.submit(_offline_chunk, records[i : i + size], finish)
             for i in range(0, len(records), size)
         ]
         if ahead is not None:
@@ -281,13 +305,15 @@ def enrich(
             # one.
             for batch, results in _computed(
                 _select_people(store, components, max_age_days, batch_size, only), pool,
-                workers,
+                workers, finish=offline,
             ):
-                mx = _lookup_domains(store, resolver, results) if resolver else None
-                probes = (
-                    _probe(prober, results, mx, resolver) if prober and mx is not None else None
-                )
-                _status_facts(results, mx, probes)
+                if not offline:
+                    mx = _lookup_domains(store, resolver, results) if resolver else None
+                    probes = (
+                        _probe(prober, results, mx, resolver)
+                        if prober and mx is not None else None
+                    )
+                    _status_facts(results, mx, probes)
                 _commit(store, state, batch, results, refresh_later)
                 done += len(batch)
                 if progress:
@@ -401,15 +427,17 @@ def _commit(
 ) -> None:
     now = utc_now()
     items = []
+    prepared = []
     for (record, _, _), result in zip(batch, results, strict=True):
-        by_source: dict[str, list[Fact]] = {}
-        for fact in result["facts"]:
-            by_source.setdefault(_source_of(fact[0]), []).append(fact)
-        for source, facts in by_source.items():
+        statements = result.get("statements")
+        if statements is None:
+            statements = _statements(record["id"], result["facts"])
+        for source, facts, ready in statements:
             items.append((record["id"], source, None, now, CHECK_CONFIDENCE, state.run_id, facts))
+            prepared.append(ready)
     ids = [record["id"] for record, _, _ in batch]
     with store.write():
-        added, changed, _, observations = store.state_facts(items)
+        added, changed, _, observations = store.state_facts(items, prepared)
         # Refresh what changed, and whoever's company changed earlier in this run.
         to_refresh = sorted(changed | (refresh_later & set(ids)))
         refresh_later.difference_update(ids)

@@ -152,15 +152,20 @@ Fact = tuple[str, str] | tuple[str, str, float]
 PendingStatement = tuple[str, str | None, str, float, str, list[Fact]]
 
 
+# ``Observation(...)`` runs the named tuple's Python-level ``__new__``; building from a
+# plain tuple skips that frame (millions of observations on a bulk run).
+_new_tuple = tuple.__new__
+
+
 def pending_observations(entity_id: str, statements: Iterable[PendingStatement]) -> list[
     Observation
 ]:
     """The observations held by statements kept in memory (see ``PendingStatement``)."""
     return [
-        Observation(
+        _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
             fact[2] if len(fact) > 2 else confidence, run_id, locator,
-        )
+        ))
         for source, locator, observed_at, confidence, run_id, facts in statements
         for fact in facts
     ]
@@ -193,10 +198,10 @@ def explode(
 ) -> list[Observation]:
     """The observations one stored statement holds."""
     return [
-        Observation(
+        _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
             fact[2] if len(fact) > 2 else confidence, run_id, locator,
-        )
+        ))
         for fact in json.loads(facts_json)
     ]
 

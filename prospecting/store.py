@@ -45,7 +45,9 @@ from .models import (
 )
 from .privacy import SuppressionMatcher, e164_shape
 
-__all__ = ["StatedFacts", "Store", "chunked", "source_rank", "utc_now"]
+__all__ = [
+    "PreparedFacts", "StatedFacts", "Store", "chunked", "prepare_facts", "source_rank", "utc_now",
+]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 STATEMENT_COLUMNS = (
@@ -111,6 +113,20 @@ def source_rank(priority: Any) -> dict[str, int]:
             '["enricher", "csv", "crawl", "connector"]'
         )
     return {name: rank for rank, name in enumerate(priority)}
+
+
+# (canonical keys of the facts, their JSON, the statement id), see ``prepare_facts``.
+PreparedFacts = tuple[list[tuple[str, str]], str, int]
+
+
+def prepare_facts(entity_id: str, source: str, facts: Sequence[Fact]) -> PreparedFacts:
+    """What :meth:`Store.state_facts` computes per item, computable anywhere beforehand."""
+    payload = facts_json(facts)
+    return (
+        [(f[0], canonical_value(f[1])) for f in facts],
+        payload,
+        statement_id(entity_id, source, payload),
+    )
 
 
 class StatedFacts(NamedTuple):
@@ -297,7 +313,8 @@ class Store:
         return self.conn.total_changes - before
 
     def state_facts(
-        self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]]
+        self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
+        prepared: Sequence[PreparedFacts | None] | None = None,
     ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
@@ -307,9 +324,15 @@ class Store:
         just what is new. Entities with no row yet and seen once (the bulk of a first
         import) skip the comparison. The observations read for the comparison come back,
         with the new facts added, so the refresh that follows need not read them again.
+
+        ``prepared`` (one per item, or None) holds what :func:`prepare_facts` computed
+        elsewhere, e.g. in a worker process: the facts' canonical keys, their JSON and
+        the statement id, used as they are when no fact of the item was stated before.
         """
         seen = Counter(item[0] for item in items)
-        known = self.existing("people", seen) | self.existing("companies", seen)
+        known = self.existing("people", seen)
+        # Only ids with no person row can be companies: one lookup per id, not two.
+        known |= self.existing("companies", [i for i in seen if i not in known])
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
@@ -322,17 +345,30 @@ class Store:
                     )
         rows: list[tuple[Any, ...]] = []
         changed: set[str] = set()
-        for entity_id, source, locator, observed_at, confidence, run_id, facts in items:
+        for n, (entity_id, source, locator, observed_at, confidence, run_id, facts) in (
+            enumerate(items)
+        ):
+            ready = prepared[n] if prepared is not None else None
             if entity_id in known or seen[entity_id] > 1:
                 have = stated.setdefault((entity_id, source), set())
-                facts = [f for f in facts if (f[0], canonical_value(f[1])) not in have]
+                keys = ready[0] if ready is not None else [
+                    (f[0], canonical_value(f[1])) for f in facts
+                ]
+                if have and not have.isdisjoint(keys):
+                    kept = [i for i, key in enumerate(keys) if key not in have]
+                    facts = [facts[i] for i in kept]
+                    keys = [keys[i] for i in kept]
+                    ready = None
                 if not facts:
                     continue
-                have.update((f[0], canonical_value(f[1])) for f in facts)
-            payload = facts_json(facts)
+                have.update(keys)
+            if ready is not None:
+                payload, sid = ready[1], ready[2]
+            else:
+                payload = facts_json(facts)
+                sid = statement_id(entity_id, source, payload)
             rows.append((
-                statement_id(entity_id, source, payload), entity_id, source, locator,
-                observed_at, confidence, run_id, payload,
+                sid, entity_id, source, locator, observed_at, confidence, run_id, payload,
             ))
             changed.add(entity_id)
             if entity_id in loaded:
