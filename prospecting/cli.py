@@ -64,6 +64,16 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
+def _finish(ctx: click.Context, report: Any, db: str, what: str = "row") -> None:
+    """Print the report, say where quarantined input went, exit with the report's code."""
+    _print_report(report)
+    if report.quarantined:
+        click.echo(
+            f"{report.quarantined} {what}(s) quarantined (table 'quarantine' in {db})", err=True
+        )
+    ctx.exit(report.exit_code)
+
+
 def _print_report(report: Any) -> None:
     parts = [f"read {report.read}", f"written {report.written}"]
     if report.skipped:
@@ -140,12 +150,7 @@ def import_(
         db, files, kind=kind, source=source_name, id_column=id_column,
         config=_config(ctx, config), progress=_Progress("import"),
     ))
-    _print_report(report)
-    if report.quarantined:
-        click.echo(
-            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
-        )
-    ctx.exit(report.exit_code)
+    _finish(ctx, report, db, "row")
 
 
 @cli.command()
@@ -167,12 +172,7 @@ def crawl(ctx: click.Context, db: str, urls: tuple[str, ...], from_db: bool,
                                          ignore_robots=ignore_robots,
                                          config=_config(ctx, config),
                                          progress=_Progress("crawl", unit="pages")))
-    _print_report(report)
-    if report.quarantined:
-        click.echo(
-            f"{report.quarantined} page(s) quarantined (table 'quarantine' in {db})", err=True
-        )
-    ctx.exit(report.exit_code)
+    _finish(ctx, report, db, "page")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True})
@@ -342,12 +342,7 @@ def signals(ctx: click.Context, db: str, files: tuple[str, ...], kind: str | Non
     report = _run(ctx, lambda: api.signals(db, files, kind=kind, source=source_name,
                                            config=_config(ctx, config),
                                            progress=_Progress("signals")))
-    _print_report(report)
-    if report.quarantined:
-        click.echo(
-            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
-        )
-    ctx.exit(report.exit_code)
+    _finish(ctx, report, db, "row")
 
 
 @cli.command()
@@ -364,12 +359,7 @@ def sequence(ctx: click.Context, db: str, sequence_file: tuple[str, ...], start:
 
     report = _run(ctx, lambda: api.sequence(db, sequence=sequence_file or None, start=start,
                                             config=_config(ctx, config)))
-    _print_report(report)
-    if report.quarantined:
-        click.echo(
-            f"{report.quarantined} member(s) quarantined (table 'quarantine' in {db})", err=True
-        )
-    ctx.exit(report.exit_code)
+    _finish(ctx, report, db, "member")
 
 
 @cli.command()
@@ -386,12 +376,7 @@ def results(ctx: click.Context, db: str, file: str, tool: str | None,
     from . import api
 
     report = _run(ctx, lambda: api.results(db, file, tool=tool, config=_config(ctx, config)))
-    _print_report(report)
-    if report.quarantined:
-        click.echo(
-            f"{report.quarantined} row(s) quarantined (table 'quarantine' in {db})", err=True
-        )
-    ctx.exit(report.exit_code)
+    _finish(ctx, report, db, "row")
 
 
 @cli.command()

@@ -47,3 +47,17 @@ def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
         text = text.encode(encoding)
     path.write_bytes(text)
     return path
+
+
+def generated_people_csv(path: Path, rows: int, seed: int) -> Path:
+    """A CRM-style people CSV from ``bench/gen_people.py`` (the benchmarks' generator)."""
+    import importlib.util
+
+    source = Path(__file__).resolve().parents[1] / "bench" / "gen_people.py"
+    spec = importlib.util.spec_from_file_location("gen_people", source)
+    if spec is None or spec.loader is None:
+        pytest.skip("bench/gen_people.py is not in this checkout")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write_people_csv(path, rows, seed=seed)
+    return path

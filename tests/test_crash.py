@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -17,9 +16,8 @@ import pytest
 
 from prospecting import api
 
-from .conftest import dump, write
+from .conftest import dump, generated_people_csv, write
 
-ROOT = Path(__file__).resolve().parents[1]
 IMPORT = (
     "import sys; from prospecting import api\n"
     "api.import_files(sys.argv[1], [sys.argv[2]], source='crm', id_column='Record ID',"
@@ -29,14 +27,7 @@ IMPORT = (
 
 @pytest.fixture(scope="module")
 def people_csv(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_people", ROOT / "bench" / "gen_people.py")
-    if spec is None or spec.loader is None:
-        pytest.skip("bench/gen_people.py is not in this checkout")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = tmp_path_factory.mktemp("crash") / "people.csv"
-    module.write_people_csv(path, 6000, seed=3)
-    return path
+    return generated_people_csv(tmp_path_factory.mktemp("crash") / "people.csv", 6000, 3)
 
 
 def state_of(db: Path) -> tuple:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import shutil
@@ -16,10 +15,9 @@ import pytest
 
 from prospecting import api
 
-from .conftest import write
+from .conftest import generated_people_csv, write
 from .test_crash import state_of
 
-ROOT = Path(__file__).resolve().parents[1]
 DEDUPE = (
     "import sys; from prospecting import api\n"
     "api.dedupe(sys.argv[1], config=sys.argv[2])\n"
@@ -28,14 +26,8 @@ DEDUPE = (
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_people", ROOT / "bench" / "gen_people.py")
-    if spec is None or spec.loader is None:
-        pytest.skip("bench/gen_people.py is not in this checkout")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     folder = tmp_path_factory.mktemp("dedupe-crash")
-    path = folder / "people.csv"
-    module.write_people_csv(path, 6000, seed=5)
+    path = generated_people_csv(folder / "people.csv", 6000, 5)
     db = folder / "imported.db"
     api.import_files(db, [path], source="crm", id_column="Record ID")
     return db

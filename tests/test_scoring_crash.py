@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import shutil
@@ -17,6 +16,8 @@ import pytest
 
 from prospecting import api
 
+from .conftest import generated_people_csv
+
 ROOT = Path(__file__).resolve().parents[1]
 ICP = ROOT / "data" / "icp.example.toml"
 SCORE = (
@@ -27,14 +28,8 @@ SCORE = (
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Path:
-    spec = importlib.util.spec_from_file_location("gen_people", ROOT / "bench" / "gen_people.py")
-    if spec is None or spec.loader is None:
-        pytest.skip("bench/gen_people.py is not in this checkout")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     folder = tmp_path_factory.mktemp("score-crash")
-    people = folder / "people.csv"
-    module.write_people_csv(people, 4000, seed=7)
+    people = generated_people_csv(folder / "people.csv", 4000, 7)
     db = folder / "base.db"
     api.init(db, icp=ICP)
     api.import_files(db, [people], source="crm", id_column="Record ID")

@@ -13,7 +13,7 @@ from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
 
 from prospecting import api
-from tests.conftest import dump, write
+from tests.conftest import dump, generated_people_csv, write
 
 HEADER = "first_name,last_name,email,phone,company_name,title,city,country,linkedin_url\n"
 
@@ -478,7 +478,6 @@ PLAN = ("import sys; from prospecting import api\n"
 
 def test_killed_sequence_rerun_converges_to_a_clean_run(tmp_path):
     """kill -9 while planning, re-run: the same plan as one clean run."""
-    import importlib.util
     import os
     import shutil
     import signal
@@ -486,12 +485,7 @@ def test_killed_sequence_rerun_converges_to_a_clean_run(tmp_path):
     import sys
     import time
 
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("gen_people", root / "bench" / "gen_people.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    people = tmp_path / "people.csv"
-    module.write_people_csv(people, 1500, seed=7)
+    people = generated_people_csv(tmp_path / "people.csv", 1500, 7)
     conf = settings(tmp_path)
     base = tmp_path / "base.db"
     api.import_files(base, [people], source="crm", id_column="Record ID")
