@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from prospecting.connectors.csv_file import open_tabular
 from prospecting.errors import InputError
 from prospecting.runs import RunState
 from prospecting.store import Store, utc_now
@@ -120,23 +121,29 @@ def _export(store: Store, path: Path, pending: list[tuple]) -> None:
 
 
 def _read_decisions(path: Path) -> list[tuple[str, str]]:
+    """(pair id, accepted|rejected) from a reviewed file, as a spreadsheet saves it back
+    (any common encoding and delimiter: the import's reader detects them)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     out = []
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or "pair_id" not in reader.fieldnames or (
-            "decision" not in reader.fieldnames
-        ):
+    with open_tabular(path) as table:
+        if table.kind != "csv":
+            raise InputError(f"{path}: a review file is a CSV with pair_id and decision")
+        headers = [h.strip().lower() for h in table.headers]
+        if "pair_id" not in headers or "decision" not in headers:
             raise InputError(f"{path}: needs 'pair_id' and 'decision' columns")
-        for number, row in enumerate(reader, start=2):
-            verdict = (row.get("decision") or "").strip().lower()
+        pair_at, decision_at = headers.index("pair_id"), headers.index("decision")
+        for record in table.records():
+            if record.error or record.cells is None:
+                raise InputError(f"{path}: row {record.row}: {record.error}")
+            verdict = record.cells[decision_at].strip().lower()
             if not verdict:
                 continue
             if verdict not in ("accept", "accepted", "reject", "rejected", "yes", "no"):
                 raise InputError(
-                    f"{path}: row {number}: decision must be accept or reject, not {verdict!r}"
+                    f"{path}: row {record.row}: decision must be accept or reject, "
+                    f"not {verdict!r}"
                 )
-            out.append((row["pair_id"].strip(),
+            out.append((record.cells[pair_at].strip(),
                         "accepted" if verdict in ("accept", "accepted", "yes") else "rejected"))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -245,6 +246,30 @@ def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
     people = dump(db)
     assert len(people) == 1
     assert sorted(people[0]["source_ids"]) == ["crm:1", "crm:2"]
+
+
+def test_review_file_saved_by_a_spreadsheet(tmp_path: Path, db: Path, run):
+    # Excel in French saves CSV as cp1252 with ';': the review file is read like an import.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name\n"
+                 "1,Camille,Noël,camille@patisserie.example,Pâtisserie Noël\n"
+                 "2,Camille,Fabre,camille@patisserie.example,Pâtisserie Noël SARL\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    queue = tmp_path / "q.csv"
+    run("review", db, "--export", queue)
+    with queue.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    table[1][table[0].index("decision")] = "Accept"
+    saved = tmp_path / "q-excel.csv"
+    with saved.open("w", encoding="cp1252", errors="replace", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(table)
+    assert run("review", db, "--import", saved).exit_code == 0
+    assert api.status(db)["dedupe"]["pending_reviews"] == 0
+    junk = write(tmp_path / "junk.bin", bytes(range(256)) * 8)
+    result = run("review", db, "--import", junk)
+    assert result.exit_code == 2
+    assert "junk.bin" in result.stderr
 
 
 def test_forget_removes_dedupe_rows(demo_db: Path):
