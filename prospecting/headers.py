@@ -27,6 +27,7 @@ __all__ = [
     "field_rank",
     "map_headers",
     "normalize_header",
+    "shown_columns",
 ]
 
 PEOPLE_FIELDS = (
@@ -627,3 +628,16 @@ def field_rank(
             ranks[index] = seen.get(field, 0)
             seen[field] = ranks[index] + 1
     return ranks
+
+
+def shown_columns(headers: Sequence[str], most: int = 12) -> str:
+    """The first column names for an error message, on one short readable line.
+
+    A binary or wrongly decoded file has "headers" of control characters and stray
+    bytes: those are shown as ``?`` and each name is cut, so the message stays one line.
+    """
+    names = []
+    for header in headers[:most]:
+        clean = "".join(c if c.isprintable() else "?" for c in header)
+        names.append(clean if len(clean) <= 40 else clean[:39] + "…")
+    return ", ".join(names) + (" …" if len(headers) > most else "")

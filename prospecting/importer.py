@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError, InputError
-from .headers import field_rank, map_headers, normalize_header
+from .headers import field_rank, map_headers, normalize_header, shown_columns
 from .icp import normalize_country
 from .models import (
     Fact,
@@ -190,7 +190,7 @@ def _find_column(headers: list[str], wanted: str, path: Path) -> int:
     for index, header in enumerate(headers):
         if normalize_header(header) == norm:
             return index
-    shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
+    shown = shown_columns(headers)
     raise ConfigError(f"{path}: no column '{wanted}' for --id-column (columns: {shown})")
 
 

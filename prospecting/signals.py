@@ -40,7 +40,7 @@ from typing import Any
 
 from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError
-from .headers import normalize_header
+from .headers import normalize_header, shown_columns
 from .importer import quarantine_row
 from .privacy import SuppressionMatcher, clean_emails, email_hash, normalize_email_key
 from .runs import Progress, RunState
@@ -206,7 +206,7 @@ def import_signals(
 
 
 def _check_columns(path: Path, headers: list[str], columns: _Columns, kind: str | None) -> None:
-    shown = ", ".join(headers[:12]) + (" …" if len(headers) > 12 else "")
+    shown = shown_columns(headers)
     if "email" not in columns.index:
         raise ConfigError(f"{path}: no email column (columns: {shown})")
     if kind == "crm" and "stage" not in columns.index:

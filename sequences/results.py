@@ -33,6 +33,7 @@ from typing import Any
 
 from prospecting.connectors.csv_file import open_tabular
 from prospecting.errors import InputError
+from prospecting.headers import shown_columns
 from prospecting.models import dumps
 from prospecting.privacy import email_hash, normalize_email_key
 from prospecting.runs import RunState
@@ -164,7 +165,7 @@ def _layout(headers: list[str], path: Path) -> _Layout:
     if email is None:
         raise InputError(
             f"{path}: no email column (looked for email, leadEmail, Email Address, "
-            f"Recipient…; the file has {', '.join(headers[:12])})"
+            f"Recipient…; the file has {shown_columns(headers) or 'no columns'})"
         )
     flags = {k: i for k, names in _FLAGS.items() if (i := _find(folded, names)) is not None}
     counts = {k: i for k, names in _COUNTS.items() if (i := _find(folded, names)) is not None}
