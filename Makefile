@@ -35,6 +35,10 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/enrich.py --rows 100000
 	$(BIN)/python bench/dns.py
 	$(BIN)/python bench/score.py --rows 100000
+	$(BIN)/python bench/sequence.py --rows 20000
+	$(BIN)/python bench/dedupe.py --people 10000 --people 100000 --people 1000000
+	$(BIN)/python bench/crawl.py --pages 5000
+	$(BIN)/python bench/connectors.py --pages 200
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-exports .pytest_cache .ruff_cache
