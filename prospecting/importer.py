@@ -27,11 +27,11 @@ from .icp import normalize_country
 from .models import (
     Fact,
     PendingStatement,
-    canonical_value,
+    company_id_for,
     company_name_key,
     dumps,
     make_id,
-    strip_accents,
+    named_person_key,
 )
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
@@ -338,14 +338,8 @@ def _person_row(
     return None
 
 
-@lru_cache(maxsize=65536)
-def _company_id(siren: str | None, domain: str | None, name: str | None) -> str:
-    """The company's id from its best natural key: SIREN, then domain, then name."""
-    if siren:
-        return make_id("company", f"siren:{siren}")
-    if domain:
-        return make_id("company", f"domain:{domain}")
-    return make_id("company", f"name:{company_name_key(name or '')}")
+# A bulk import meets the same companies row after row.
+_company_id = lru_cache(maxsize=65536)(company_id_for)
 
 
 _country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or value)
@@ -366,7 +360,7 @@ def _natural_person_key(
         v for v in (values.get("first_name"), values.get("last_name")) if v
     )
     if full and company_id:
-        return f"name:{canonical_value(strip_accents(full))}|{company_id}"
+        return named_person_key(full, company_id)
     return f"row:{source_name}:{row}"
 
 

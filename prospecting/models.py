@@ -25,12 +25,14 @@ __all__ = [
     "PendingStatement",
     "best_of",
     "canonical_value",
+    "company_id_for",
     "company_name_key",
     "dumps",
     "explode",
     "facts_json",
     "group_fields",
     "make_id",
+    "named_person_key",
     "object_json",
     "pending_observations",
     "pick_best",
@@ -358,3 +360,25 @@ def company_name_key(name: str) -> str:
     words = _NON_ALNUM.sub(" ", strip_accents(name).casefold().replace("&", " et ")).split()
     kept = [w for w in words if w not in _LEGAL_FORMS]
     return " ".join(kept or words)
+
+
+def company_id_for(
+    siren: str | None, domain: str | None, name: str | None, registry_key: str | None = None
+) -> str:
+    """A company's id from its best natural key: SIREN, domain, registry number, then name.
+
+    Every source (import, crawl, connectors) keys companies by these rules, so the same
+    company found twice is one entity.
+    """
+    if siren:
+        return make_id("company", f"siren:{siren}")
+    if domain:
+        return make_id("company", f"domain:{domain}")
+    if registry_key:
+        return make_id("company", registry_key)
+    return make_id("company", f"name:{company_name_key(name or '')}")
+
+
+def named_person_key(full_name: str, company_id: str) -> str:
+    """The natural key of a person known by name at a company (no personal email)."""
+    return f"name:{canonical_value(strip_accents(full_name))}|{company_id}"

@@ -25,7 +25,7 @@ from ..errors import ConfigError
 from ..http import HttpClient
 from ..icp import Icp
 from ..importer import registered_domain
-from ..models import Fact, canonical_value, company_name_key, make_id, strip_accents
+from ..models import Fact, company_id_for, make_id, named_person_key, strip_accents
 from ..privacy import normalize_email_key
 
 __all__ = [
@@ -181,13 +181,7 @@ def company_entity_id(
     siren: str | None, domain: str | None, registry_key: str | None, name: str | None
 ) -> str:
     """The company id by the importer's rules: SIREN, domain, then registry number, name."""
-    if siren:
-        return make_id("company", f"siren:{siren}")
-    if domain:
-        return make_id("company", f"domain:{domain}")
-    if registry_key:
-        return make_id("company", registry_key)
-    return make_id("company", f"name:{company_name_key(name or '')}")
+    return company_id_for(siren, domain, name, registry_key)
 
 
 def person_entity_id(
@@ -199,9 +193,7 @@ def person_entity_id(
         if "@" in key:
             return make_id("person", f"email:{key}")
     if person.full_name:
-        return make_id(
-            "person", f"name:{canonical_value(strip_accents(person.full_name))}|{company_id}"
-        )
+        return make_id("person", named_person_key(person.full_name, company_id))
     return make_id("person", f"connector:{connector}:{person.record_id}")
 
 

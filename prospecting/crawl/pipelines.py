@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from prospecting.errors import ConfigError, StageFailed
 from prospecting.importer import registered_domain
-from prospecting.models import Fact, canonical_value, make_id, strip_accents
+from prospecting.models import Fact, company_id_for, make_id, named_person_key
 from prospecting.privacy import SuppressionMatcher
 from prospecting.runs import Progress, RunState
 from prospecting.store import Store, utc_now
@@ -231,7 +231,7 @@ def crawl_sites(
 
 
 def _person_id(name: str, company_id: str) -> str:
-    return make_id("person", f"name:{canonical_value(strip_accents(name))}|{company_id}")
+    return make_id("person", named_person_key(name, company_id))
 
 
 def _company_id(target: Target, store: Store, domain: str | None) -> str:
@@ -244,7 +244,7 @@ def _company_id(target: Target, store: Store, domain: str | None) -> str:
         ).fetchone()
         if row:
             return str(row[0])
-        return make_id("company", f"domain:{domain}")
+        return company_id_for(None, domain, None)
     # An address with no domain (a local copy): the host and the site's folder.
     parts = urlsplit(target.url)
     folder = parts.path.rsplit("/", 1)[0]
