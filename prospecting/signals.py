@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from .connectors.csv_file import Record, open_tabular
+from .dates import as_utc, iso_moment
 from .errors import ConfigError
 from .headers import normalize_header, shown_columns
 from .importer import quarantine_row
@@ -106,18 +107,14 @@ def parse_moment(text: str) -> datetime | None:
     match = re.fullmatch(
         r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?", value
     )
+    if not match:
+        return iso_moment(value)
+    day, month, year, hour, minute, second = match.groups()
     try:
-        if match:
-            day, month, year, hour, minute, second = match.groups()
-            moment = datetime(int(year), int(month), int(day), int(hour or 0),
-                              int(minute or 0), int(second or 0))
-        else:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return as_utc(datetime(int(year), int(month), int(day), int(hour or 0),
+                               int(minute or 0), int(second or 0)))
     except ValueError:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 class _Columns:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from prospecting.connectors.csv_file import open_tabular
+from prospecting.dates import as_utc, iso_moment
 from prospecting.errors import InputError
 from prospecting.headers import shown_columns
 from prospecting.models import dumps
@@ -205,21 +206,15 @@ def parse_time(text: str) -> str | None:
     if re.fullmatch(r"\d{10}(\d{3})?", text):  # Unix seconds or milliseconds
         seconds = int(text) / (1000 if len(text) == 13 else 1)
         return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
-    moment = None
-    try:
-        moment = datetime.fromisoformat(text.replace(" UTC", "+00:00"))
-    except ValueError:
+    moment = iso_moment(text.replace(" UTC", "+00:00"))
+    if moment is None:
         for fmt in _TIME_FORMATS:
             try:
-                moment = datetime.strptime(text, fmt)
+                moment = as_utc(datetime.strptime(text, fmt))
                 break
             except ValueError:
                 continue
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return moment.isoformat(timespec="seconds") if moment else None
 
 
 def _truthy(value: str) -> bool:

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from prospecting.dates import iso_moment
 from prospecting.icp import (
     PERSON_SIGNAL_KINDS,
     Icp,
@@ -175,27 +176,13 @@ def _first_word(texts: Iterable[str], words: tuple[str, ...]) -> str | None:
     return next(w for w in words if _fold(w) in found)
 
 
-def parse_time(value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time as an aware UTC datetime; None when unreadable."""
-    if not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
 def parse_as_of(value: str | None) -> datetime:
     """``--as-of`` (a date or date-time) or now; the moment signal ages are counted from."""
     if value is None:
         return datetime.now(UTC)
     from prospecting.errors import ConfigError
 
-    moment = parse_time(value)
+    moment = iso_moment(value)
     if moment is None:
         raise ConfigError(f"--as-of: '{value}' is not a date (YYYY-MM-DD) or ISO date-time")
     return moment
@@ -599,7 +586,7 @@ def _company_facts(store: Store, ids: list[str]) -> dict[str, list[CompanyFact]]
             if value is None:
                 continue
             found.setdefault(entity_id, []).append(
-                CompanyFact(name, str(value), parse_time(observed_at))
+                CompanyFact(name, str(value), iso_moment(observed_at))
             )
     return found
 
@@ -642,7 +629,7 @@ def _activities(
                 golden = golden or by_hash.get(digest or "")
                 if golden:
                     found.setdefault(golden, {})[aid] = Activity(
-                        kind, detail, parse_time(occurred_at)
+                        kind, detail, iso_moment(occurred_at)
                     )
     return {pid: list(items.values()) for pid, items in found.items()}
 
