@@ -92,10 +92,6 @@ _KIND_ALIASES = {
 _ADDRESS = re.compile(r"[^\s@/?&=:;,<>\"']+(?:@|%40)[^\s@/?&=:;,<>\"']+\.[^\s@/?&=:;,<>\"']+")
 
 
-def _fold(text: str) -> str:
-    return normalize_header(text)
-
-
 def parse_moment(text: str) -> datetime | None:
     """An aware UTC datetime from ISO 8601, ``DD/MM/YYYY[ HH:MM[:SS]]`` or epoch digits."""
     value = text.strip()
@@ -121,7 +117,7 @@ class _Columns:
     """Where each known column is in the file's header."""
 
     def __init__(self, headers: Sequence[str]) -> None:
-        folded = [_fold(h) for h in headers]
+        folded = [normalize_header(h) for h in headers]
         self.index: dict[str, int] = {}
         for name, aliases in _COLUMNS.items():
             for alias in aliases:
@@ -226,7 +222,7 @@ def _row(
         stage = cols.get(cells, "stage")
         if not stage:
             return "skip:no lifecycle stage"
-        mark = _CRM_MARKS.get(_fold(stage)) or _CRM_MARKS.get(stage.strip().lower())
+        mark = _CRM_MARKS.get(normalize_header(stage)) or _CRM_MARKS.get(stage.strip().lower())
         if mark is None:
             return f"skip:stage '{stage[:40]}' is not a mark"
         row_kind = mark
@@ -234,7 +230,8 @@ def _row(
         row_kind = kind
     else:
         written = cols.get(cells, "kind")
-        row_kind = _KIND_ALIASES.get(_fold(written)) or _KIND_ALIASES.get(written.lower(), "")
+        row_kind = (_KIND_ALIASES.get(normalize_header(written))
+                    or _KIND_ALIASES.get(written.lower(), ""))
         if not row_kind:
             return f"unknown kind '{written[:40]}' (expected one of {', '.join(SIGNAL_KINDS)})"
     addresses = [a for a in clean_emails(cols.get(cells, "email")) if "@" in a]
