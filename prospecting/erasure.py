@@ -159,13 +159,7 @@ def _forget_dedupe(store: Store, people: list[str]) -> None:
 
 def _people_with_email(store: Store, key: str) -> list[str]:
     like = f"%{_like_escape(key)}%"
-    found = []
-    rows = store.conn.execute(
-        "SELECT id, emails FROM people WHERE lower(emails) LIKE ? ESCAPE '\\'", (like,)
-    ).fetchall()
-    for pid, emails in rows:
-        if any(normalize_email_key(e["value"]) == key for e in json.loads(emails)):
-            found.append(pid)
+    found = [pid for pid, _ in store.people_with_email(key)]
     # People merged away or not yet refreshed are found through their statements too.
     for entity_id, source, locator, observed_at, confidence, run_id, facts in store.conn.execute(
         "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"

@@ -43,7 +43,7 @@ from .models import (
     ranked_of,
     statement_id,
 )
-from .privacy import SuppressionMatcher, e164_shape
+from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
 __all__ = [
     "PreparedFacts", "StatedFacts", "Store", "chunked", "prepare_facts", "source_rank", "utc_now",
@@ -405,6 +405,21 @@ class Store:
         return self.conn.total_changes - before
 
     # -- views ----------------------------------------------------------------------
+
+    def people_with_email(self, key: str) -> list[tuple[str, str | None]]:
+        """(id, merged_into) of every people row holding the normalised address ``key``.
+
+        A LIKE on the JSON narrows the rows; the exact match is on each normalised value.
+        """
+        like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [
+            (pid, merged_into)
+            for pid, merged_into, emails in self.conn.execute(
+                "SELECT id, merged_into, emails FROM people WHERE lower(emails) LIKE ?"
+                " ESCAPE '\\'", (like,),
+            )
+            if any(normalize_email_key(e["value"]) == key for e in json.loads(emails))
+        ]
 
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()

@@ -767,16 +767,11 @@ def find_people(store: Store, who: str) -> list[str]:
         ).fetchone()
         return [row[0]] if row else []
     key = normalize_email_key(who)
-    like = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     found: list[str] = []
-    for pid, merged_into, emails in store.conn.execute(
-        "SELECT id, merged_into, emails FROM people WHERE lower(emails) LIKE ? ESCAPE '\\'",
-        (like,),
-    ):
-        if any(normalize_email_key(e["value"]) == key for e in json.loads(emails)):
-            golden = merged_into or pid
-            if golden not in found:
-                found.append(golden)
+    for pid, merged_into in store.people_with_email(key):
+        golden = merged_into or pid
+        if golden not in found:
+            found.append(golden)
     return found
 
 
