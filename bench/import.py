@@ -56,7 +56,16 @@ def run_child(db_path: str, csv_path: str) -> int:
     start = time.perf_counter()
     report = import_files(db_path, [csv_path], kind="people", source="bench", id_column="Record ID")
     wall = time.perf_counter() - start
-    result = {"wall": wall}
+    import resource
+
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    reader = resource.getrusage(resource.RUSAGE_CHILDREN)  # the file reader, if forked
+    result = {
+        "wall": wall,
+        "cpu_writer": me.ru_utime + me.ru_stime,
+        "cpu_reader": reader.ru_utime + reader.ru_stime,
+        "reader_maxrss": reader.ru_maxrss,
+    }
     for name in ("read", "written", "skipped", "quarantined", "seconds"):
         result[name] = getattr(report, name, None)
     print(json.dumps(result))
@@ -124,7 +133,11 @@ def measure(args: argparse.Namespace, work: Path) -> int:
         f"import         {read:,} rows in {wall:.1f} s wall: {read / max(wall, 1e-9):,.0f} "
         f"rows/s ({process_seconds:.1f} s with interpreter start)"
     )
-    print(f"peak memory    {_mb(_maxrss_bytes(usage.ru_maxrss))} (ru_maxrss of the import process)")
+    print(f"peak memory    {_mb(_maxrss_bytes(usage.ru_maxrss))} (ru_maxrss of the import process)"
+          + (f", {_mb(_maxrss_bytes(result['reader_maxrss']))} (the process reading the file)"
+             if result.get("reader_maxrss") else ""))
+    print(f"cpu            {result['cpu_writer']:.1f} s writing, {result['cpu_reader']:.1f} s "
+          "reading (0 when the file is read by the writing process)")
     counts = ", ".join(f"{k}={result[k]}" for k in ("read", "written", "skipped", "quarantined"))
     seconds = result["seconds"]
     print(f"report         {counts}, seconds={'?' if seconds is None else format(seconds, '.1f')}")

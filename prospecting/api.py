@@ -120,12 +120,13 @@ def import_files(
     options = {"files": [str(p) for p in files], "kind": kind, "source": source,
                "id_column": id_column}
     with open_store(db, config) as store, stage_run(store, "import", options) as state:
-        size = store.settings.import_.batch_size if store.settings else 2000
+        size = store.settings.import_.batch_size if store.settings else 10_000
+        workers = store.settings.import_.workers if store.settings else 2
         matcher = SuppressionMatcher.load(store.conn)
         for path in files:
             import_path(
                 store, path, state, kind=kind, source=source, id_column=id_column,
-                batch_size=size, matcher=matcher, progress=progress,
+                batch_size=size, matcher=matcher, progress=progress, workers=workers,
             )
         if state.counts.get("quarantined"):
             state.messages.append(

@@ -10,9 +10,16 @@ and a killed import re-run converges to the same database.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
-from collections.abc import Sequence
+import multiprocessing
+import os
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .connectors.csv_file import Record, open_tabular
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, StoreError
 from .headers import field_rank, map_headers, normalize_header, shown_columns
 from .icp import normalize_country
 from .models import (
@@ -30,12 +37,20 @@ from .models import (
     company_id_for,
     company_name_key,
     dumps,
+    facts_json,
     make_id,
     named_person_key,
+    statement_id,
 )
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
-from .store import Store, utc_now
+from .store import (
+    PreparedFacts,
+    Store,
+    _direct_company_row,
+    _direct_person_row,
+    utc_now,
+)
 
 __all__ = ["import_path"]
 
@@ -129,15 +144,42 @@ def _digits(value: str) -> str:
 
 
 @dataclass
+class _Tally:
+    """What the rows of one batch add to the run's counts, applied once it commits."""
+
+    run_id: str
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, key: str, amount: int = 1) -> None:
+        self.counts[key] += amount
+
+
+@dataclass
 class _Batch:
+    """The statements and quarantine rows of consecutive file rows, ready to write.
+
+    :meth:`prepare` computes everything that needs no database (statement JSON and ids,
+    the derived row of an entity stated once in the batch), so it can run in the process
+    that reads the file while the previous batch is being written.
+    """
+
+    run_id: str
     items: list[tuple[str, str, str, str, float, str, list[Fact]]] = field(default_factory=list)
     pending_people: dict[str, list[PendingStatement]] = field(default_factory=dict)
     pending_companies: dict[str, list[PendingStatement]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    prepared: list[PreparedFacts] = field(default_factory=list)
+    direct_people: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    direct_companies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
+    tally: _Tally | None = None
     rows: int = 0
     # One timestamp per batch: its rows are observed together, and it saves a clock
     # read and a format per row.
     now: str = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        if self.tally is None:
+            self.tally = _Tally(self.run_id)
 
     def add(
         self, pending: dict[str, list[PendingStatement]], entity_id: str, source: str,
@@ -150,6 +192,53 @@ class _Batch:
             pending[entity_id] = [statement]
         else:
             held.append(statement)
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        # What crosses the pipe from the reading process, without what the writer
+        # rebuilds faster than it unpickles: the pending maps (from the items) and the
+        # facts' canonical keys (only needed for entities stated before).
+        compact = [
+            (item[0], item[1], item[2], item[6], prepared[1], prepared[2])
+            for item, prepared in zip(self.items, self.prepared, strict=True)
+        ]
+        return (self.run_id, self.now, self.rows, dict(self.tally.counts), self.quarantine,
+                compact, self.direct_people, self.direct_companies)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (run_id, now, rows, counts, quarantine, compact, direct_people,
+         direct_companies) = state
+        self.__init__(run_id, now=now, rows=rows, quarantine=quarantine,
+                      direct_people=direct_people, direct_companies=direct_companies)
+        self.tally.counts.update(counts)
+        for entity_id, source, locator, facts, payload, sid in compact:
+            pending = self.pending_companies if entity_id.startswith("c_") else (
+                self.pending_people)
+            self.add(pending, entity_id, source, locator, now, run_id, facts)
+            self.prepared.append((None, payload, sid))
+
+    def prepare(self) -> None:
+        # The facts' canonical keys are left to the writer, which needs them only for
+        # entities stated before (a re-import), not for the bulk of a first one.
+        prepared = []
+        for entity_id, source, _, _, _, _, facts in self.items:
+            payload = facts_json(facts)
+            prepared.append((None, payload, statement_id(entity_id, source, payload)))
+        self.prepared = prepared
+        for pid, statements in self.pending_people.items():
+            if len(statements) == 1:
+                self.direct_people[pid] = _direct_person_row(pid, statements[0], self.now)
+        for cid, statements in self.pending_companies.items():
+            if len(statements) == 1:
+                self.direct_companies[cid] = _direct_company_row(cid, statements[0], self.now)
+
+
+@dataclass
+class _End:
+    """What the reader knows once the whole file is read."""
+
+    blank: int
+    repeated_headers: int
+    message: str | None
 
 
 class _RowMapper:
@@ -194,6 +283,11 @@ def _find_column(headers: list[str], wanted: str, path: Path) -> int:
     raise ConfigError(f"{path}: no column '{wanted}' for --id-column (columns: {shown})")
 
 
+# Below this size a file is read and written in one process: starting a second one
+# costs more than it saves.
+PARALLEL_MIN_BYTES = 1 << 20
+
+
 def import_path(
     store: Store,
     path: Path,
@@ -202,29 +296,88 @@ def import_path(
     kind: str = "people",
     source: str | None = None,
     id_column: str | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 10_000,
     matcher: SuppressionMatcher | None = None,
     progress: Progress | None = None,
+    workers: int = 2,
 ) -> None:
-    """Import one file into ``store``, adding its counts to ``state``."""
+    """Import one file into ``store``, adding its counts to ``state``.
+
+    With ``workers`` > 1 and a large file, a second process reads and maps the next
+    rows while this one writes the current batch (Linux, where it can be forked).
+    """
     if kind not in ("people", "companies"):
         raise ConfigError(f"--kind must be 'people' or 'companies', not '{kind}'")
     source_name = source or path.stem
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
+    args = (path, kind, source_name, id_column, batch_size, matcher, state.run_id)
+    parallel = (
+        workers > 1 and sys.platform.startswith("linux")
+        and path.stat().st_size >= PARALLEL_MIN_BYTES
+    )
+    with _few_collections():
+        done = _write_batches(store, state, matcher, progress,
+                              _read_in_child(args) if parallel else _read_batches(*args))
+    if progress:
+        progress(done, done)
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect cycles less often while a file streams through.
+
+    Reading a file allocates millions of short-lived objects and almost no cycles; the
+    default thresholds would run a full collection over everything alive every few
+    batches. What was alive before (modules, settings) is frozen out of the scans.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _write_batches(
+    store: Store, state: RunState, matcher: SuppressionMatcher, progress: Progress | None,
+    batches: Iterator[_Batch | _End],
+) -> int:
+    done = 0
+    for batch in batches:
+        if isinstance(batch, _End):
+            state.add("blank", batch.blank)
+            state.add("repeated_headers", batch.repeated_headers)
+            if batch.message:
+                state.messages.append(batch.message)
+            continue
+        _flush(store, batch, state, matcher)
+        done += batch.rows
+        if progress:
+            progress(done, None)
+    return done
+
+
+def _read_batches(
+    path: Path, kind: str, source_name: str, id_column: str | None, batch_size: int,
+    matcher: SuppressionMatcher, run_id: str,
+) -> Iterator[_Batch | _End]:
+    """The file's rows as prepared batches, then its :class:`_End`."""
     with open_tabular(path) as table:
         stmt_source = f"{table.kind}:{source_name}"
         mappers: dict[tuple[str, ...], _RowMapper] = {}
         mapper = _RowMapper(table.headers, kind, id_column, path) if table.kind == "csv" else None
         file_label = path.name
-        batch = _Batch()
+        batch = _Batch(run_id)
         written_companies: set[Any] = set()
         handle = _person_row if kind == "people" else _company_row
-        done = 0
         for record in table.records():
-            state.add("read")
+            tally = batch.tally
+            tally.add("read")
             batch.rows += 1
             if record.error:
-                _quarantine(batch, state, file_label, record, record.error)
+                _quarantine(batch, tally, file_label, record, record.error)
             else:
                 if mapper is None:
                     values = record.values or {}
@@ -236,31 +389,82 @@ def import_path(
                 else:
                     row_mapper, cells = mapper, record.cells or []
                 reason = handle(
-                    row_mapper, cells, record, batch, state, stmt_source, source_name, matcher,
+                    row_mapper, cells, record, batch, tally, stmt_source, source_name, matcher,
                     written_companies,
                 )
                 if reason:
-                    _quarantine(batch, state, file_label, record, reason, table.delimiter or ",")
+                    _quarantine(batch, tally, file_label, record, reason, table.delimiter or ",")
             if batch.rows >= batch_size:
-                _flush(store, batch, state, matcher)
-                done += batch.rows
-                batch = _Batch()
-                if progress:
-                    progress(done, None)
-        _flush(store, batch, state, matcher)
-        done += batch.rows
-        if progress:
-            progress(done, done)
-        state.add("blank", table.skipped_blank)
-        state.add("repeated_headers", table.skipped_headers)
-        if table.kind == "csv":
-            state.messages.append(
-                f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
-            )
+                batch.prepare()
+                yield batch
+                batch = _Batch(run_id)
+        if batch.rows:
+            batch.prepare()
+            yield batch
+        message = (
+            f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
+            if table.kind == "csv" else None
+        )
+        yield _End(table.skipped_blank, table.skipped_headers, message)
+
+
+def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
+    """:func:`_read_batches` run in a forked process, one batch ahead of the writer.
+
+    The pipe holds at most the batch being sent, so memory stays that of two batches.
+    The reader stops when this process goes away (its next send fails) and is
+    terminated if this process stops reading early (an error while writing).
+    """
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_produce, args=(reader, writer, args), daemon=True)
+    child.start()
+    writer.close()
+    try:
+        while True:
+            try:
+                what, payload = reader.recv()
+            except EOFError:
+                raise StoreError(
+                    f"{args[0]}: the process reading the file stopped unexpectedly "
+                    f"(exit {child.exitcode}); nothing of the unread rows was written"
+                ) from None
+            if what == "error":
+                raise payload
+            if what == "end":
+                return
+            yield payload
+    finally:
+        reader.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _produce(reader: Any, writer: Any, args: tuple[Any, ...]) -> None:
+    reader.close()
+    try:
+        for batch in _read_batches(*args):
+            writer.send(("batch", batch))
+        writer.send(("end", None))
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the writing process is gone: nothing left to do
+    except BaseException as exc:  # handed to the writing process
+        try:
+            writer.send(("error", exc))
+        except Exception:  # the exception itself does not pickle
+            text = "".join(traceback.format_exception(exc))
+            try:
+                writer.send(("error", RuntimeError(text)))
+            except OSError:
+                os._exit(1)
+    finally:
+        writer.close()
 
 
 def _person_row(
-    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
+    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: _Tally,
     stmt_source: str, source_name: str, matcher: SuppressionMatcher,
     written_companies: set[Any],
 ) -> str | None:
@@ -365,7 +569,7 @@ def _natural_person_key(
 
 
 def _company_row(
-    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: RunState,
+    mapper: _RowMapper, cells: Sequence[str], record: Record, batch: _Batch, state: _Tally,
     stmt_source: str, source_name: str, matcher: SuppressionMatcher,
     written_companies: set[Any],
 ) -> str | None:
@@ -434,7 +638,7 @@ def quarantine_row(
 
 
 def _quarantine(
-    batch: _Batch, state: RunState, file_label: str, record: Record, reason: str,
+    batch: _Batch, state: _Tally, file_label: str, record: Record, reason: str,
     delimiter: str = ",",
 ) -> None:
     batch.quarantine.append(
@@ -444,18 +648,24 @@ def _quarantine(
 
 
 def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher) -> None:
-    if not batch.items and not batch.quarantine:
-        return
-    with store.write():
-        added, changed, known, _ = store.state_facts(batch.items)
-        state.add("statements_added", added)
-        companies = [c for c in batch.pending_companies if c in changed]
-        if companies:
-            store.refresh_companies(companies, batch.pending_companies, known=known)
-        people = [p for p in batch.pending_people if p in changed]
-        if people:
-            store.refresh_people(people, batch.pending_people, matcher=matcher, known=known)
-        store.add_quarantine(batch.quarantine)
+    """Write one batch in one transaction; its counts join the run's once committed."""
+    people: list[str] = []
+    companies: list[str] = []
+    if batch.items or batch.quarantine:
+        with store.write():
+            added, changed, known, _ = store.state_facts(batch.items, batch.prepared)
+            state.add("statements_added", added)
+            companies = [c for c in batch.pending_companies if c in changed]
+            if companies:
+                store.refresh_companies(companies, batch.pending_companies, known=known,
+                                        direct=batch.direct_companies)
+            people = [p for p in batch.pending_people if p in changed]
+            if people:
+                store.refresh_people(people, batch.pending_people, matcher=matcher,
+                                     known=known, direct=batch.direct_people)
+            store.add_quarantine(batch.quarantine)
+    for key, amount in batch.tally.counts.items():
+        state.add(key, amount)
     state.add("people_touched", len(people))
     state.add("companies_touched", len(companies))
 

@@ -218,7 +218,12 @@ class CrawlSettings:
 class ImportSettings:
     """``[import]``: reading CSV and JSONL files."""
 
-    batch_size: int = setting(2000, help="Rows committed per transaction.", check=at_least(1))
+    batch_size: int = setting(10_000, help="Rows committed per transaction.",
+                              check=at_least(1))
+    workers: int = setting(
+        2, help="Processes for a large file (1 MiB and more, on Linux): with 2, one reads and "
+        "maps the next rows while the other writes; 1 does both in turn.", check=at_least(1),
+    )
 
 
 @schema

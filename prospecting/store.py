@@ -326,8 +326,9 @@ class Store:
         with the new facts added, so the refresh that follows need not read them again.
 
         ``prepared`` (one per item, or None) holds what :func:`prepare_facts` computed
-        elsewhere, e.g. in a worker process: the facts' canonical keys, their JSON and
-        the statement id, used as they are when no fact of the item was stated before.
+        elsewhere, e.g. in a worker process: the facts' canonical keys (None: computed
+        here when needed), their JSON and the statement id, used as they are when no
+        fact of the item was stated before.
         """
         seen = Counter(item[0] for item in items)
         known = self.existing("people", seen)
@@ -351,7 +352,7 @@ class Store:
             ready = prepared[n] if prepared is not None else None
             if entity_id in known or seen[entity_id] > 1:
                 have = stated.setdefault((entity_id, source), set())
-                keys = ready[0] if ready is not None else [
+                keys = ready[0] if ready is not None and ready[0] is not None else [
                     (f[0], canonical_value(f[1])) for f in facts
                 ]
                 if have and not have.isdisjoint(keys):
@@ -434,11 +435,14 @@ class Store:
     def refresh_companies(
         self, ids: Iterable[str], pending: Mapping[str, list[PendingStatement]] | None = None,
         *, known: set[str] | None = None,
+        direct: Mapping[str, tuple[Any, ...] | None] | None = None,
     ) -> int:
         """Rebuild company rows from their observations.
 
         ``pending`` holds observations just written for ids that had no row before, so
-        a bulk import derives new rows without reading its own writes back.
+        a bulk import derives new rows without reading its own writes back. ``direct``
+        holds rows :func:`_direct_company_row` already built from those (None where it
+        could not), e.g. in the process that read the file.
         """
         ids = list(dict.fromkeys(ids))
         members_of = self._merged_groups("companies", ids)
@@ -458,7 +462,8 @@ class Store:
         rows = []
         for cid in ids:
             if cid in single:
-                row = _direct_company_row(cid, single[cid], now)
+                row = (direct[cid] if direct is not None and cid in direct
+                       else _direct_company_row(cid, single[cid], now))
                 if row is not None:
                     rows.append(row)
                     continue
@@ -482,11 +487,13 @@ class Store:
         matcher: SuppressionMatcher | None = None,
         known: set[str] | None = None,
         observations: Mapping[str, list[Observation]] | None = None,
+        direct: Mapping[str, dict[str, Any] | None] | None = None,
     ) -> int:
         """Rebuild person rows from their observations (see :meth:`refresh_companies`).
 
         ``known`` (ids that already have a row) and ``observations`` (every observation
-        of some of the ids, e.g. from :meth:`state_facts`) save reads the caller made.
+        of some of the ids, e.g. from :meth:`state_facts`) save reads the caller made;
+        ``direct`` rows built beforehand by :func:`_direct_person_row` save that work.
         """
         from sequences.segments import tag_person
 
@@ -515,7 +522,8 @@ class Store:
         for pid in ids:
             row = None
             if pid in single:
-                row = _direct_person_row(pid, single[pid], now)
+                row = (direct[pid] if direct is not None and pid in direct
+                       else _direct_person_row(pid, single[pid], now))
                 obs = None if row else pending_observations(pid, [single[pid]])
             else:
                 obs = grouped.get(pid)

@@ -55,7 +55,8 @@ def test_defaults_without_any_file(workdir):
     assert settings.http.requests_per_second == 2.0
     assert settings.http.max_connections_per_host == 4
     assert settings.http.timeout_s == 30.0
-    assert settings.import_.batch_size == 2000
+    assert settings.import_.batch_size == 10_000
+    assert settings.import_.workers == 2
     assert settings.tags.enriched_min_extras == 2
     assert settings.tags.enriched_extras == (
         "company",
@@ -540,7 +541,7 @@ def test_as_dict_is_json_and_keyed_like_the_file(workdir):
     path = write(workdir / "p.toml", '[import]\nbatch_size = 10\n[dns]\nnameservers = ["::1"]\n')
     dumped = load_settings(path, env={}).as_dict()
     assert json.loads(json.dumps(dumped)) == dumped
-    assert dumped["import"] == {"batch_size": 10}
+    assert dumped["import"] == {"batch_size": 10, "workers": 2}
     assert dumped["dns"]["nameservers"] == ["::1"]
     assert "source" not in dumped
 
