@@ -49,6 +49,7 @@ from .store import (
     Store,
     _direct_company_row,
     _direct_person_row,
+    slim_direct_row,
     utc_now,
 )
 
@@ -226,7 +227,8 @@ class _Batch:
         self.prepared = prepared
         for pid, statements in self.pending_people.items():
             if len(statements) == 1:
-                self.direct_people[pid] = _direct_person_row(pid, statements[0], self.now)
+                row = _direct_person_row(pid, statements[0], self.now)
+                self.direct_people[pid] = None if row is None else slim_direct_row(row)
         for cid, statements in self.pending_companies.items():
             if len(statements) == 1:
                 self.direct_companies[cid] = _direct_company_row(cid, statements[0], self.now)

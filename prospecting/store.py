@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import sqlite3
 import uuid
@@ -83,6 +84,8 @@ _COMPANY_COLUMNS = (
     "sources",
     "updated_at",
 )
+_people_values = operator.itemgetter(*_PEOPLE_COLUMNS)  # a row dict's values, in order
+_company_values = operator.itemgetter(*_COMPANY_COLUMNS)
 
 
 def utc_now() -> str:
@@ -546,12 +549,21 @@ class Store:
         companies = self._companies_by_id({r["company_id"] for r in built if r["company_id"]})
         rows = []
         for row in built:
-            emails, phones = row.pop("_emails"), row.pop("_phones")
-            row["suppressed"] = int(bool(matcher) and matcher.matches(e["value"] for e in emails))
+            # A row built beforehand (see _direct_person_row) may carry its channels
+            # instead of its email and phone entries: one address at most, row["email"].
+            channels = row.pop("_channels", None)
+            if channels is None:
+                emails, phones = row.pop("_emails"), row.pop("_phones")
+                values: Iterable[str] = (e["value"] for e in emails)
+            else:
+                emails = phones = None
+                values = (row["email"],) if row["email"] else ()
+            row["suppressed"] = int(bool(matcher) and matcher.matches(values))
             company = companies.get(row["company_id"]) if row["company_id"] else None
-            tags = tag_person(row, company, self.tag_rule, emails=emails, phones=phones)
+            tags = tag_person(row, company, self.tag_rule, emails=emails, phones=phones,
+                              channels=channels)
             row["tags"] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
-            rows.append(tuple(row[c] for c in _PEOPLE_COLUMNS))
+            rows.append(_people_values(row))
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
         self._update_people_counts(companies)
         return len(rows)
@@ -716,7 +728,7 @@ class Store:
         row["extra"] = _extra_json(groups, rank)
         row["source_ids"] = _values_json(groups.get("source_id"))
         row["sources"] = dumps(sorted({o.source for o in obs}))
-        return tuple(row[c] for c in _COMPANY_COLUMNS)
+        return _company_values(row)
 
     def _people_counts(self, company_ids: list[str]) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -826,6 +838,16 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str) -> dict[
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
 
 
+def slim_direct_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A :func:`_direct_person_row` row with its channels in place of its email and phone
+    entries: what :meth:`Store.refresh_people` needs of them, lighter to send between
+    processes."""
+    from sequences.segments import channels_of
+
+    row["_channels"] = channels_of(row, row.pop("_emails"), row.pop("_phones"))
+    return row
+
+
 def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tuple[Any, ...] | None:
     """The row :meth:`Store._company_row` would build from one statement of a new company.
 
@@ -858,7 +880,7 @@ def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tupl
     row["extra"] = "{}"
     row["source_ids"] = "[]"
     row["sources"] = f"[{encode_string(source)}]"
-    return tuple(row[c] for c in _COMPANY_COLUMNS)
+    return _company_values(row)
 
 
 def _golden_person(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],

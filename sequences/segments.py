@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ENRICHED", "NON_ENRICHED", "extras_present", "tag_person"]
+__all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "extras_present", "tag_person"]
 
 ENRICHED = "enriched"
 NON_ENRICHED = "non-enriched"
@@ -22,7 +22,7 @@ _DEFAULT_EXTRAS = ("company", "title", "location", "second_channel", "firmograph
 _DEFAULT_MIN = 2
 
 
-def _channels(
+def channels_of(
     person: Mapping[str, Any], emails: Any = None, phones: Any = None
 ) -> list[str]:
     """Contact channels not known to be dead: email, phone, LinkedIn."""
@@ -63,7 +63,7 @@ def extras_present(
         "address"
     ):
         found.append("location")
-    if len(_channels(person) if channels is None else channels) >= 2:
+    if len(channels_of(person) if channels is None else channels) >= 2:
         found.append("second_channel")
     if company and any(company.get(k) for k in ("industry", "naf", "headcount", "siren")):
         found.append("firmographics")
@@ -73,17 +73,20 @@ def extras_present(
 def tag_person(
     person: Mapping[str, Any], company: Mapping[str, Any] | None, rule: Any = None, *,
     emails: list[dict[str, Any]] | None = None, phones: list[dict[str, Any]] | None = None,
+    channels: list[str] | None = None,
 ) -> list[str]:
     """``["enriched"]`` or ``["non-enriched"]``: exactly one, always.
 
     ``rule`` is the ``[tags]`` settings section (``enriched_extras``,
     ``enriched_min_extras``); without it the defaults apply: a usable contact
     method plus at least two of company, title, location, second channel and
-    company firmographics.
+    company firmographics. ``channels`` (from :func:`channels_of`) saves reading
+    ``emails`` and ``phones`` again.
     """
     wanted = tuple(getattr(rule, "enriched_extras", _DEFAULT_EXTRAS))
     minimum = int(getattr(rule, "enriched_min_extras", _DEFAULT_MIN))
-    channels = _channels(person, emails, phones)
+    if channels is None:
+        channels = channels_of(person, emails, phones)
     if not channels:
         return [NON_ENRICHED]
     extras = [e for e in extras_present(person, company, channels) if e in wanted]
