@@ -228,3 +228,21 @@ def test_a_later_export_adds_only_what_changed(tmp_path: Path, db: Path):
     assert titles == [("Responsable marketing",), ("Directrice marketing",)]
     (person,) = dump(db)
     assert person["title"] == "Directrice marketing"  # the newer statement wins
+
+
+def test_connectors_key_people_as_the_importer_does():
+    from prospecting.connectors.base import PersonRecord, person_entity_id
+    from prospecting.importer import _natural_person_key
+    from prospecting.models import make_id
+
+    company = "c_0123456789abcdef0123"
+    for email in ("Marie.Durand@Acme.example", "contact@acme.example", None):
+        person = PersonRecord("1", [], full_name="Marie Durand", email=email)
+        facts = [("full_name", "Marie Durand")]
+        emails = [email] if email else []
+        expected = make_id("person", _natural_person_key(facts, emails, company, "x", 2))
+        assert person_entity_id("registry", company, person) == expected
+    # Two people behind one shared mailbox stay two people.
+    shared = [PersonRecord(str(i), [], full_name=name, email="contact@acme.example")
+              for i, name in enumerate(("Marie Durand", "Paul Martin"))]
+    assert len({person_entity_id("registry", company, p) for p in shared}) == 2

@@ -187,10 +187,16 @@ def company_entity_id(
 def person_entity_id(
     connector: str, company_id: str, person: PersonRecord
 ) -> str:
-    """A stable person id by the importer's rules: a personal email, else name at company."""
+    """A stable person id by the importer's rules: a personal email, else name at company.
+
+    A shared mailbox (contact@, compta@) is nobody's key, as in the importer: two people
+    behind one role address stay two people.
+    """
+    from ..importer import role_local_parts
+
     if person.email:
         key = normalize_email_key(person.email)
-        if "@" in key:
+        if "@" in key and key.split("@", 1)[0] not in role_local_parts():
             return make_id("person", f"email:{key}")
     if person.full_name:
         return make_id("person", named_person_key(person.full_name, company_id))
