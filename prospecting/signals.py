@@ -132,19 +132,6 @@ class _Columns:
         return (cells[at] or "").strip()
 
 
-def _people_by_email(store: Store) -> dict[str, str]:
-    """Normalised address -> id of the golden record holding it."""
-    import json
-
-    found: dict[str, str] = {}
-    for pid, merged_into, emails in store.conn.execute(
-        "SELECT id, merged_into, emails FROM people ORDER BY merged_into IS NOT NULL, id"
-    ):
-        for e in json.loads(emails):
-            found.setdefault(normalize_email_key(e["value"]), merged_into or pid)
-    return found
-
-
 def import_signals(
     store: Store, path: Path, state: RunState, *, kind: str | None = None,
     source: str | None = None, batch_size: int = 2000, progress: Progress | None = None,
@@ -153,7 +140,7 @@ def import_signals(
     if kind is not None and kind not in KIND_OPTIONS:
         raise ConfigError(f"--kind must be one of {', '.join(KIND_OPTIONS)}, not '{kind}'")
     source_name = source or path.stem
-    people = _people_by_email(store)
+    people = {key: golden for key, (golden, _) in store.golden_by_email().items()}
     matcher = SuppressionMatcher.load(store.conn)
     now = datetime.now(UTC)
     with open_tabular(path) as table:

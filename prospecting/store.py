@@ -425,6 +425,22 @@ class Store:
             if any(normalize_email_key(e["value"]) == key for e in json.loads(emails))
         ]
 
+    def golden_by_email(self) -> dict[str, tuple[str, str]]:
+        """Normalised address → (the golden record holding it, the address as held there).
+
+        An address two unmerged people share goes to the first by id, records that are
+        not merged first: the same answer for every caller and every run.
+        """
+        index: dict[str, tuple[str, str]] = {}
+        for golden, value in self.conn.execute(
+            "SELECT coalesce(p.merged_into, p.id), json_extract(e.value, '$.value')"
+            " FROM people AS p, json_each(p.emails) AS e"
+            " ORDER BY p.merged_into IS NOT NULL, p.id"
+        ):
+            if value:
+                index.setdefault(normalize_email_key(value), (golden, value))
+        return index
+
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()
         for chunk in chunked(list(ids), 500):

@@ -293,19 +293,6 @@ def _events(cells: list[str], layout: _Layout, headers: list[str]) -> list[_Even
     return list(unique.values())
 
 
-def _email_index(store: Store) -> dict[str, tuple[str, str]]:
-    """Normalised address → (golden person id, the address as the person's row holds it)."""
-    index: dict[str, tuple[str, str]] = {}
-    rows = store.conn.execute(
-        "SELECT p.id, coalesce(p.merged_into, p.id), json_extract(e.value, '$.value')"
-        " FROM people AS p, json_each(p.emails) AS e"
-    )
-    for _pid, golden, value in rows:
-        if value:
-            index.setdefault(normalize_email_key(value), (golden, value))
-    return index
-
-
 def import_results(
     store: Store, state: RunState, path: str | Path, *, tool: str | None = None,
     batch_size: int = 2000,
@@ -321,7 +308,7 @@ def import_results(
         layout = _layout(headers, path)
         tool = tool or detect_tool(headers) or "generic"
         source = f"results:{tool}"
-        index = _email_index(store)
+        index = store.golden_by_email()
         batch: list[tuple[int, list[str] | None, str | None, str]] = []
         for record in table.records():
             cells = record.cells
