@@ -19,7 +19,8 @@ from prospecting import api
 from .conftest import dump, generated_people_csv, write
 
 IMPORT = (
-    "import sys; from prospecting import api\n"
+    "import sys; from prospecting import api, importer\n"
+    "importer.PARALLEL_MIN_BYTES = int(sys.argv[4]) if len(sys.argv) > 4 else 1 << 20\n"
     "api.import_files(sys.argv[1], [sys.argv[2]], source='crm', id_column='Record ID',"
     " config=sys.argv[3])\n"
 )
@@ -41,8 +42,10 @@ def state_of(db: Path) -> tuple:
     return statements, ids, people, companies
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv: Path, seed):
+@pytest.mark.parametrize(("seed", "threshold"), [(1, 1 << 40), (2, 0), (3, 0)])
+def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv: Path, seed,
+                                                       threshold):
+    """One process (seed 1), or a reading process and a writing one (seeds 2, 3)."""
     config = write(tmp_path / "p.toml", "[import]\nbatch_size = 250\n")
     clean = tmp_path / "clean.db"
     api.import_files(clean, [people_csv], source="crm", id_column="Record ID", config=config)
@@ -50,12 +53,14 @@ def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv
     crashed = tmp_path / "crashed.db"
     rng = random.Random(seed)
     for _ in range(2):  # two kills at random points, then a full run
-        proc = subprocess.Popen([sys.executable, "-c", IMPORT, crashed, people_csv, config])
+        proc = subprocess.Popen(
+            [sys.executable, "-c", IMPORT, crashed, people_csv, config, str(threshold)])
         time.sleep(rng.uniform(0.3, 1.5))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    subprocess.run([sys.executable, "-c", IMPORT, crashed, people_csv, config], check=True)
+    subprocess.run([sys.executable, "-c", IMPORT, crashed, people_csv, config, str(threshold)],
+                   check=True)
 
     assert state_of(crashed) == state_of(clean)
     runs = api.status(crashed)["runs"]
