@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -249,6 +249,11 @@ def _person_rows(store: Store, ids: list[str] | None, batch: int) -> Iterator[li
 def load_people(store: Store, batch: int = 50_000, ids: list[str] | None = None
                 ) -> PersonFeatures:
     """Read every active person (or the active ones among ``ids``) into columns."""
+    return people_features(_person_rows(store, ids, batch))
+
+
+def people_features(batches: Iterable[list[Any]]) -> PersonFeatures:
+    """Columns of people given as batches of rows shaped as ``_PERSON_SQL`` selects them."""
     from enrichers.lists import free_domains
 
     free = free_domains()
@@ -256,7 +261,7 @@ def load_people(store: Store, batch: int = 50_000, ids: list[str] | None = None
         "ids", "first", "last", "emails", "locals", "domains", "phones", "company_id",
         "company_key", "company_domain", "city", "postcode", "address", "title", "linkedin",
     )}
-    for rows in _person_rows(store, ids, batch):
+    for rows in batches:
         for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
              city, postcode, address, title, linkedin) in rows:
             if not first and not last and full:

@@ -19,10 +19,10 @@ from typing import Any
 
 from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
-from prospecting.store import Store, chunked, utc_now
+from prospecting.store import BuiltPeople, Store, chunked, utc_now
 
-__all__ = ["Merge", "apply_merges", "pending_merges", "plan_merges", "table_of",
-           "unmerge_cluster"]
+__all__ = ["Merge", "PersonMergeWrite", "apply_merges", "pending_merges", "plan_merges",
+           "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
 
 
 @dataclass
@@ -113,18 +113,98 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
     """Apply merges (one transaction, the caller's); return the cluster ids written."""
     if not merges:
         return []
-    kind = merges[0].kind
-    table = table_of(kind)
-    heads = [o for m in merges for o in m.others]
-    inherited = _members_of(store, table, heads)
+    if merges[0].kind == "person":
+        return write_person_merges(store, prepare_person_merges(store, merges, run_id))
+    table = "companies"
+    inherited = _members_of(store, table, [o for m in merges for o in m.others])
+    before = _rows(store, table, _touched(merges, inherited))
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id)
+    _write_flags(store, table, flags, clusters, logs)
+    goldens = [m.golden for m in merges]
+    store.refresh_companies(goldens)
+    _repoint_people(store, [x for _, x in flags], goldens)
+    return ids
+
+
+@dataclass
+class PersonMergeWrite:
+    """Everything one batch of person merges writes, computed from reads alone.
+
+    Batches of one plan touch disjoint records, so the next batch can be prepared (in
+    another process) while this one is written.
+    """
+
+    cluster_ids: list[str]
+    flags: list[tuple[str, str]]  # (golden, member) for merged_into
+    clusters: list[tuple[str, str]]  # (merged at, cluster id)
+    logs: list[tuple[Any, ...]]  # merge_log rows
+    built: BuiltPeople  # the golden records' rows
+    recount: list[str]  # companies of merged-away members, to recount
+    provenance: list[tuple[str, str]]  # (provenance JSON, cluster id)
+    golden_ids: list[str]
+    hashes: list[str]  # each golden record's dedupe input hash, once written
+
+
+def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> PersonMergeWrite:
+    """Read and derive what :func:`write_person_merges` writes for these merges."""
+    from .features import people_features
+
+    table = "people"
+    inherited = _members_of(store, table, [o for m in merges for o in m.others])
+    goldens = [m.golden for m in merges]
+    already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
+    before = _rows(store, table, _touched(merges, inherited))
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id)
+    members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
+    for golden, member in flags:
+        members_of[golden].append(member)
+    members_of = {g: sorted(set(ms)) for g, ms in members_of.items() if ms}
+    facts = store.observations_for(before)
+    built = store.build_people_rows(goldens, observations=facts, members_of=members_of)
+    golden_rows = {r["id"]: r for r in built.rows}
+    # A member merged away no longer counts at its own company (the golden records'
+    # own companies are recounted with them).
+    counted = {r["company_id"] for r in built.rows}
+    recount = sorted({r["company_id"] for r in before.values()
+                      if r.get("company_id") and r["company_id"] not in counted})
+    provenance = _provenance_rows(merges, ids, inherited, facts, golden_rows)
+    companies = built.companies
+    features = people_features([[
+        (r["id"], r["first_name"], r["last_name"], r["full_name"], r["emails"], r["phones"],
+         r["company_id"], companies.get(r["company_id"], {}).get("name"),
+         companies.get(r["company_id"], {}).get("domain"), r["city"] or "",
+         r["postcode"] or "", r["address"] or "", r["title"] or "", r["linkedin_url"] or "")
+        for r in built.rows
+    ]])
+    return PersonMergeWrite(ids, flags, clusters, logs, built, recount, provenance,
+                            features.ids.tolist(), features.hashes.tolist())
+
+
+def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
+    """Write one prepared batch of person merges (one transaction, the caller's)."""
+    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs)
+    store.write_people_rows(plan.built)
+    store._update_people_counts(plan.recount)
+    store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", plan.provenance)
+    return plan.cluster_ids
+
+
+def _touched(merges: list[Merge], inherited: dict[str, list[str]]) -> list[str]:
     touched = [x for m in merges for x in (m.golden, *m.others)]
-    touched += [x for v in inherited.values() for x in v]
-    before = _rows(store, table, touched)
+    return touched + [x for v in inherited.values() for x in v]
+
+
+def _merge_rows(
+    merges: list[Merge], inherited: dict[str, list[str]], before: dict[str, dict[str, Any]],
+    run_id: str,
+) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]], list[tuple[Any, ...]]]:
+    """Cluster ids, (golden, member) flags, cluster status rows and merge_log rows."""
     now = utc_now()
     flags: list[tuple[str, str]] = []
-    clusters: list[tuple[Any, ...]] = []
+    clusters: list[tuple[str, str]] = []
     logs: list[tuple[Any, ...]] = []
     ids = []
+    kind = merges[0].kind
     for m in merges:
         members = sorted(m.others)
         moved = members + sorted(x for o in members for x in inherited.get(o, ()))
@@ -134,6 +214,11 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
         rows_before = [before[x] for x in (m.golden, *moved) if x in before]
         clusters.append((now, cid))
         logs.append((cid, "merge", kind, dumps(rows_before), run_id, now))
+    return ids, flags, clusters, logs
+
+
+def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
+                 clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]]) -> None:
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
     store.conn.executemany(
         "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
@@ -142,22 +227,6 @@ def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
         " VALUES (?, ?, ?, ?, ?, ?)", logs,
     )
-    goldens = [m.golden for m in merges]
-    if kind == "person":
-        facts = store.observations_for(before)
-        store.refresh_people(goldens, observations=facts)
-        golden_rows = _golden_rows(store, goldens)
-        # A member merged away no longer counts at its own company (refresh_people
-        # recounted the golden records' own companies already).
-        counted = {r["company_id"] for r in golden_rows.values()}
-        store._update_people_counts(sorted({
-            r["company_id"] for r in before.values()
-            if r.get("company_id") and r["company_id"] not in counted}))
-        _record_provenance(store, merges, ids, inherited, facts, golden_rows)
-    else:
-        store.refresh_companies(goldens)
-        _repoint_people(store, [x for _, x in flags], goldens)
-    return ids
 
 
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
@@ -165,23 +234,10 @@ _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", 
 _PROVENANCE_SET = frozenset(_PROVENANCE_FIELDS)
 
 
-def _golden_rows(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The provenance fields of freshly derived golden people (not every column)."""
-    cols = ("id", *_PROVENANCE_FIELDS)
-    out: dict[str, dict[str, Any]] = {}
-    for chunk in chunked(ids, 500):
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.conn.execute(
-            f"SELECT {', '.join(cols)} FROM people WHERE id IN ({marks})", chunk
-        ):
-            out[row[0]] = dict(zip(cols, row, strict=True))
-    return out
-
-
-def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str],
-                       inherited: dict[str, list[str]],
-                       facts: dict[str, list[Observation]],
-                       goldens: dict[str, dict[str, Any]]) -> None:
+def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
+                     inherited: dict[str, list[str]],
+                     facts: dict[str, list[Observation]],
+                     goldens: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
     """Where each kept value of a golden record came from, when the merge was made."""
     members = {m.golden: [m.golden, *m.others, *(x for o in m.others
                                                   for x in inherited.get(o, ()))]
@@ -198,7 +254,7 @@ def _record_provenance(store: Store, merges: list[Merge], cluster_ids: list[str]
                         found.append({"record": o.entity_id, "source": o.source,
                                       "locator": o.locator, "observed_at": o.observed_at})
         updates.append((dumps(kept), cid))
-    store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", updates)
+    return updates
 
 
 _TAG_INPUTS = frozenset({"id", "company_id", "email", "emails", "phone", "phones",

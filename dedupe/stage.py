@@ -30,8 +30,16 @@ from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
 from .comparisons import person_levels
 from .features import CompanyFeatures, PersonFeatures, load_companies, load_people
-from .merge import Merge, apply_merges, pending_merges, plan_merges, table_of
+from .merge import (
+    Merge,
+    apply_merges,
+    pending_merges,
+    plan_merges,
+    table_of,
+    write_person_merges,
+)
 from .model import Model, train
+from .parallel import person_merge_plans
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -232,16 +240,23 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
         return 0
     kind = merges[0].kind
     written = 0
+    if kind == "person":
+        for plan in person_merge_plans(store, merges, batch, state.run_id):
+            with store.write():
+                written += len(write_person_merges(store, plan))
+                _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
+                             state.run_id)
+        state.add("people_merged", sum(len(m.others) for m in merges))
+        state.add("clusters", written)
+        return written
     for start in range(0, len(merges), batch):
         part = merges[start:start + batch]
         with store.write():
             done = apply_merges(store, part, state.run_id)
-            goldens = [m.golden for m in part]
-            after = (load_people(store, ids=goldens) if kind == "person"
-                     else load_companies(store, ids=goldens))
-            _save_hashes(store, f"dedupe:{kind}", after.ids, after.hashes, state.run_id)
+            after = load_companies(store, ids=[m.golden for m in part])
+            _save_hashes(store, "dedupe:company", after.ids, after.hashes, state.run_id)
         written += len(done)
-    state.add(f"{table_of(kind)}_merged", sum(len(m.others) for m in merges))
+    state.add("companies_merged", sum(len(m.others) for m in merges))
     state.add("clusters", written)
     return written
 

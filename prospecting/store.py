@@ -141,6 +141,14 @@ class StatedFacts(NamedTuple):
     observations: dict[str, list[Observation]]
 
 
+class BuiltPeople(NamedTuple):
+    """People rows derived and not yet written (see :meth:`Store.build_people_rows`)."""
+
+    rows: list[dict[str, Any]]  # every column of ``people``, tags and suppression included
+    deleted: list[str]  # ids left without any observation
+    companies: dict[str, dict[str, Any]]  # their companies' rows, by id
+
+
 class Store:
     """A prospecting database file.
 
@@ -514,10 +522,32 @@ class Store:
         of some of the ids, e.g. from :meth:`state_facts`) save reads the caller made;
         ``direct`` rows built beforehand by :func:`_direct_person_row` save that work.
         """
+        built = self.build_people_rows(ids, pending, matcher=matcher, known=known,
+                                       observations=observations, direct=direct)
+        self.write_people_rows(built)
+        return len(built.rows)
+
+    def build_people_rows(
+        self,
+        ids: Iterable[str],
+        pending: Mapping[str, list[PendingStatement]] | None = None,
+        *,
+        matcher: SuppressionMatcher | None = None,
+        known: set[str] | None = None,
+        observations: Mapping[str, list[Observation]] | None = None,
+        direct: Mapping[str, dict[str, Any] | None] | None = None,
+        members_of: dict[str, list[str]] | None = None,
+    ) -> BuiltPeople:
+        """What :meth:`refresh_people` writes, read and computed but not written.
+
+        ``members_of`` (golden id -> merged member ids, sorted) stands for the merges
+        a caller is about to write: the rows are derived as they will be once written.
+        """
         from sequences.segments import tag_person
 
         ids = list(dict.fromkeys(ids))
-        members_of = self._merged_groups("people", ids)
+        if members_of is None:
+            members_of = self._merged_groups("people", ids)
         given = observations or {}
         member_obs = self.observations_for(
             m for g in members_of.values() for m in g if m not in given)
@@ -538,6 +568,7 @@ class Store:
         )
         grouped.update((i, given[i]) for i in ids if i in given and i not in single)
         built = []
+        deleted = []
         for pid in ids:
             row = None
             if pid in single:
@@ -548,7 +579,7 @@ class Store:
                 obs = grouped.get(pid)
             if row is None:
                 if not obs:
-                    self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
+                    deleted.append(pid)
                     continue
                 if pid in members_of:
                     obs = self._with_members(obs, members_of[pid], member_obs)
@@ -563,7 +594,6 @@ class Store:
             if row["company_id"] in golden_company:
                 row["company_id"] = golden_company[row["company_id"]]
         companies = self._companies_by_id({r["company_id"] for r in built if r["company_id"]})
-        rows = []
         for row in built:
             # A row built beforehand (see _direct_person_row) may carry its channels
             # instead of its email and phone entries: one address at most, row["email"].
@@ -579,10 +609,15 @@ class Store:
             tags = tag_person(row, company, self.tag_rule, emails=emails, phones=phones,
                               channels=channels)
             row["tags"] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
-            rows.append(_people_values(row))
-        self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
-        self._update_people_counts(companies)
-        return len(rows)
+        return BuiltPeople(built, deleted, companies)
+
+    def write_people_rows(self, built: BuiltPeople) -> None:
+        """Write what :meth:`build_people_rows` computed, and recount their companies."""
+        for pid in built.deleted:
+            self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
+        self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS),
+                              [_people_values(row) for row in built.rows])
+        self._update_people_counts(built.companies)
 
     # -- merges (see dedupe/) ----------------------------------------------------------
 

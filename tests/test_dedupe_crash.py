@@ -19,7 +19,8 @@ from .conftest import generated_people_csv, write
 from .test_crash import state_of
 
 DEDUPE = (
-    "import sys; from prospecting import api\n"
+    "import sys; from prospecting import api; from dedupe import parallel\n"
+    "parallel.PARALLEL_MIN_MERGES = int(sys.argv[3])\n"
     "api.dedupe(sys.argv[1], config=sys.argv[2])\n"
 )
 
@@ -33,8 +34,10 @@ def imported(tmp_path_factory) -> Path:
     return db
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: Path, seed):
+@pytest.mark.parametrize(("seed", "threshold"), [(1, 10**9), (2, 1)])
+def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: Path, seed,
+                                                       threshold):
+    """Merges prepared in one process (seed 1) or two (seed 2)."""
     # Small merge batches, so a kill lands between two of them.
     config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 25\n")
     clean, crashed = tmp_path / "clean.db", tmp_path / "crashed.db"
@@ -43,12 +46,13 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     api.dedupe(clean, config=config)
 
     rng = random.Random(seed)
-    proc = subprocess.Popen([sys.executable, "-c", DEDUPE, crashed, config])
+    proc = subprocess.Popen([sys.executable, "-c", DEDUPE, crashed, config, str(threshold)])
     time.sleep(rng.uniform(1.0, 3.0))
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    subprocess.run([sys.executable, "-c", DEDUPE, crashed, config], check=True)
+    subprocess.run([sys.executable, "-c", DEDUPE, crashed, config, str(threshold)],
+                   check=True)
 
     _, _, people_clean, companies_clean = state_of(clean)
     _, _, people_crashed, companies_crashed = state_of(crashed)

@@ -1,0 +1,95 @@
+"""Merges prepared in a second process: the same database as one process writes."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from dedupe import parallel
+from dedupe.features import load_people
+from prospecting import api
+from prospecting.store import Store
+
+from .conftest import generated_people_csv, write
+from .test_crash import state_of
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("dedupe-parallel")
+    path = generated_people_csv(folder / "people.csv", 3000, 11)
+    db = folder / "imported.db"
+    api.import_files(db, [path], source="crm", id_column="Record ID")
+    return db
+
+
+def _tables(db: Path) -> tuple:
+    conn = sqlite3.connect(db)
+    clusters = conn.execute(
+        "SELECT id, kind, golden_id, members, status, probability, reasons, provenance"
+        " FROM clusters ORDER BY id").fetchall()
+    log = conn.execute("SELECT cluster_id, action, kind, rows_before FROM merge_log"
+                       " ORDER BY cluster_id, action").fetchall()
+    hashes = conn.execute("SELECT entity_id, component, input_hash FROM work_log"
+                          " WHERE component LIKE 'dedupe:%' ORDER BY 1, 2").fetchall()
+    counts = conn.execute("SELECT id, people_count FROM companies ORDER BY id").fetchall()
+    conn.close()
+    return clusters, log, hashes, counts
+
+
+def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch):
+    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 40\n")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    shutil.copy(imported, one)
+    shutil.copy(imported, two)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    first = api.dedupe(one, config=config)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
+    second = api.dedupe(two, config=config)
+    assert first.details["people_merged"] > 100
+    assert second.details["people_merged"] == first.details["people_merged"]
+    assert state_of(two)[2:] == state_of(one)[2:]
+    assert _tables(two) == _tables(one)
+    # The hashes recorded for golden records are those of the rows as written: a second
+    # run finds nothing new.
+    with Store(two) as store:
+        features = load_people(store)
+        stored = dict(store.conn.execute(
+            "SELECT entity_id, input_hash FROM work_log WHERE component = 'dedupe:person'"))
+    assert all(stored[i] == h for i, h in zip(features.ids, features.hashes, strict=True))
+    again = api.dedupe(two, config=config)
+    assert again.written == 0
+    assert "no new or changed people since the last run" in again.messages
+
+
+def test_an_error_while_preparing_reaches_the_caller(tmp_path: Path, imported: Path,
+                                                     monkeypatch):
+    db = tmp_path / "p.db"
+    shutil.copy(imported, db)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
+    calls = []
+    original = parallel.prepare_person_merges
+
+    def failing(store, merges, run_id):
+        calls.append(len(merges))
+        if len(calls) >= 2:  # each process fails on its second batch
+            raise OSError("disk read error")
+        return original(store, merges, run_id)
+
+    monkeypatch.setattr(parallel, "prepare_person_merges", failing)
+    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 40\n")
+    with pytest.raises(OSError, match="disk read error"):
+        api.dedupe(db, config=config)
+    import multiprocessing
+
+    assert not multiprocessing.active_children()
+    # What was planned and not applied is applied by the next run.
+    monkeypatch.setattr(parallel, "prepare_person_merges", original)
+    api.dedupe(db, config=config)
+    clean = tmp_path / "clean.db"
+    shutil.copy(imported, clean)
+    api.dedupe(clean, config=config)
+    assert state_of(db)[2:] == state_of(clean)[2:]
