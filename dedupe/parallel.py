@@ -1,4 +1,10 @@
-"""Prepare batches of person merges in two processes while one writes them.
+"""Use the second core: comparison levels of candidate pairs, and person merges.
+
+Levels: the pairs are split in two halves, a forked process computes the second while
+this one computes the first (the features are shared by the fork, the levels come back
+as bytes).
+
+Merges: batches are prepared in two processes while one writes them.
 
 Preparing a merge (reading the members' rows and facts, deriving the golden record,
 its provenance and its dedupe hash) is most of its cost; writing it is a few
@@ -19,15 +25,80 @@ import traceback
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 from prospecting.errors import StoreError
 from prospecting.store import Store
 
+from .comparisons import COMPARISONS, person_levels
+from .features import PersonFeatures
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
 
-__all__ = ["PARALLEL_MIN_MERGES", "person_merge_plans"]
+__all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "levels_in_two", "person_merge_plans"]
 
-# Below this many merges, forking costs more than the second core saves.
+# Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
+PARALLEL_MIN_PAIRS = 50_000
+
+
+def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
+                  batch: int) -> np.ndarray:
+    """:func:`person_levels` of every pair, in batches, half of them in a forked process."""
+    if len(pairs) < PARALLEL_MIN_PAIRS or not sys.platform.startswith("linux"):
+        return _levels(f, pairs, phone_counts, batch)
+    # The per-record columns person_levels caches on ``f`` are built once, here, so the
+    # forked process inherits them instead of building its own.
+    person_levels(f, pairs[:1], phone_counts)
+    half = len(pairs) // 2
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_levels_child, daemon=True,
+                            args=(reader, writer, f, pairs[half:], phone_counts, batch))
+    child.start()
+    writer.close()
+    try:
+        first = _levels(f, pairs[:half], phone_counts, batch)
+        try:
+            what, payload = reader.recv()
+        except EOFError:
+            raise StoreError(f"the process comparing pairs stopped unexpectedly (exit "
+                             f"{child.exitcode})") from None
+        if what == "error":
+            raise payload
+        second = np.frombuffer(payload, dtype=first.dtype).reshape(-1, first.shape[1])
+        return np.concatenate([first, second])
+    finally:
+        reader.close()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
+            batch: int) -> np.ndarray:
+    parts = [person_levels(f, pairs[s:s + batch], phone_counts)
+             for s in range(0, len(pairs), batch)]
+    return np.concatenate(parts) if parts else np.zeros((0, len(COMPARISONS)), dtype=np.int8)
+
+
+def _levels_child(reader: Any, writer: Any, f: PersonFeatures, pairs: np.ndarray,
+                  phone_counts: dict[str, int], batch: int) -> None:
+    reader.close()
+    try:
+        writer.send(("levels", _levels(f, pairs, phone_counts, batch).tobytes()))
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    except BaseException as exc:  # handed to the parent
+        try:
+            writer.send(("error", exc))
+        except Exception:  # the exception itself does not pickle
+            try:
+                writer.send(("error", RuntimeError("".join(traceback.format_exception(exc)))))
+            except OSError:
+                os._exit(1)
+    finally:
+        writer.close()
 
 
 def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: str,

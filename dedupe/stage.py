@@ -39,7 +39,7 @@ from .merge import (
     write_person_merges,
 )
 from .model import Model, train
-from .parallel import person_merge_plans
+from .parallel import levels_in_two, person_merge_plans
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -474,9 +474,7 @@ def _load_model(store: Store) -> Model | None:
 
 def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
             batch: int) -> np.ndarray:
-    parts = [person_levels(f, pairs[s:s + batch], phone_counts)
-             for s in range(0, len(pairs), batch)]
-    return np.concatenate(parts) if parts else np.zeros((0, 10), dtype=np.int8)
+    return levels_in_two(f, pairs, phone_counts, batch)
 
 
 def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,

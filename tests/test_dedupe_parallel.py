@@ -1,4 +1,4 @@
-"""Merges prepared in a second process: the same database as one process writes."""
+"""Pairs compared and merges prepared in a second process: the same database as one."""
 
 from __future__ import annotations
 
@@ -40,19 +40,30 @@ def _tables(db: Path) -> tuple:
     return clusters, log, hashes, counts
 
 
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute(sql).fetchall()
+    conn.close()
+    return rows
+
+
 def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch):
     config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 40\n")
     one, two = tmp_path / "one.db", tmp_path / "two.db"
     shutil.copy(imported, one)
     shutil.copy(imported, two)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 10**9)
     first = api.dedupe(one, config=config)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
     second = api.dedupe(two, config=config)
     assert first.details["people_merged"] > 100
     assert second.details["people_merged"] == first.details["people_merged"]
     assert state_of(two)[2:] == state_of(one)[2:]
     assert _tables(two) == _tables(one)
+    pairs = "SELECT id, a, b, probability, weight, reasons, decision FROM pairs ORDER BY id"
+    assert _rows(two, pairs) == _rows(one, pairs)
     # The hashes recorded for golden records are those of the rows as written: a second
     # run finds nothing new.
     with Store(two) as store:
