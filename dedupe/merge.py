@@ -257,36 +257,25 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
     return updates
 
 
-_TAG_INPUTS = frozenset({"id", "company_id", "email", "emails", "phone", "phones",
-                         "linkedin_url", "title", "city", "region", "country", "address"})
-
-
 def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:
     """People at a merged company point at its golden company, tags re-derived.
 
     What ``refresh_people`` would write for them (their own facts did not change,
     only the company they resolve to), without re-reading every fact: a big company
-    merged brings hundreds of people.
+    merged brings hundreds of people. When the golden company gives a tag what the
+    merged one gave (a name, firmographics), their tags stand and one UPDATE per
+    company repoints them. (People at the golden company itself were re-tagged by
+    ``refresh_companies`` if it gained firmographics.)
     """
-    from sequences.segments import tag_person
+    from sequences.segments import company_extras
 
     golden_of = store._golden_of("companies", members)
-    companies = store._companies_by_id(set(golden_of.values()))
-    # Only what tag_person reads: a big company brings hundreds of people.
-    cols = [c for c in _columns(store, "people") if c in _TAG_INPUTS]
-    updates = []
-    for chunk in chunked(list(golden_of), 500):
-        marks = ", ".join("?" for _ in chunk)
-        for values in store.conn.execute(
-            f"SELECT {', '.join(cols)} FROM people WHERE company_id IN ({marks})", chunk
-        ):
-            row = dict(zip(cols, values, strict=True))
-            row["company_id"] = golden_of[row["company_id"]]
-            tags = tag_person(row, companies.get(row["company_id"]), store.tag_rule,
-                              emails=json.loads(row["emails"]),
-                              phones=json.loads(row["phones"]))
-            updates.append((row["company_id"], dumps(tags), row["id"]))
-    store.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE id = ?", updates)
+    companies = store._companies_by_id(set(golden_of) | set(golden_of.values()))
+    same = [(golden, member) for member, golden in golden_of.items()
+            if company_extras(companies.get(member)) == company_extras(companies.get(golden))]
+    store.conn.executemany("UPDATE people SET company_id = ? WHERE company_id = ?", same)
+    repointed = {member for _, member in same}
+    store.retag_people([m for m in golden_of if m not in repointed], companies, golden_of)
     store._update_people_counts(sorted(set(goldens) | set(members)))
 
 

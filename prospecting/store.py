@@ -503,8 +503,45 @@ class Store:
                 self.conn.execute("DELETE FROM companies WHERE id = ?", (cid,))
                 continue
             rows.append(self._company_row(cid, obs, counts.get(cid, 0), now))
+        # People's tags read their company (a name, firmographics): where that changes,
+        # the people there are re-tagged. A company with no row before has nobody yet.
+        before = self._companies_by_id([i for i in ids if i not in single])
         self.conn.executemany(_upsert_sql("companies", _COMPANY_COLUMNS), rows)
+        if before:
+            from sequences.segments import company_extras
+
+            after = self._companies_by_id(before)
+            grown = [cid for cid, row in before.items()
+                     if company_extras(row) != company_extras(after.get(cid))]
+            if grown:
+                self.retag_people(grown, after)
         return len(rows)
+
+    def retag_people(self, company_ids: list[str], companies: Mapping[str, Mapping[str, Any]],
+                     golden_of: Mapping[str, str] | None = None) -> None:
+        """Re-derive the tag of everyone at ``company_ids`` from the given company rows.
+
+        ``golden_of`` also points people at a merged company to its golden one.
+        """
+        from sequences.segments import tag_person
+
+        golden_of = golden_of or {}
+        cols = _TAG_COLUMNS
+        updates = []
+        for chunk in chunked(list(company_ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            for values in self.conn.execute(
+                f"SELECT {', '.join(cols)} FROM people WHERE company_id IN ({marks})", chunk
+            ):
+                row = dict(zip(cols, values, strict=True))
+                row["company_id"] = golden_of.get(row["company_id"], row["company_id"])
+                tags = tag_person(row, companies.get(row["company_id"]), self.tag_rule,
+                                  emails=json.loads(row["emails"]),
+                                  phones=json.loads(row["phones"]))
+                updates.append((row["company_id"], _TAGS_JSON.get(tuple(tags)) or dumps(tags),
+                                row["id"]))
+        self.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE id = ?",
+                              updates)
 
     def refresh_people(
         self,
@@ -818,6 +855,9 @@ class Store:
 
 
 _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"]'}
+# What tag_person reads of a person row.
+_TAG_COLUMNS = ("id", "company_id", "email", "emails", "phone", "phones", "linkedin_url",
+                "title", "city", "region", "country", "address")
 _PERSON_FIELD_SET = frozenset(PERSON_FIELDS)
 _NOT_VERIFIED = '"status": "unknown", "flags": [], "reason": "not verified yet", "sources": '
 

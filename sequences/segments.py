@@ -13,7 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "extras_present", "tag_person"]
+__all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "company_extras", "extras_present",
+           "tag_person"]
 
 ENRICHED = "enriched"
 NON_ENRICHED = "non-enriched"
@@ -49,13 +50,22 @@ def _as_list(value: Any) -> list[dict[str, Any]]:
     return list(value or [])
 
 
+def company_extras(company: Mapping[str, Any] | None) -> tuple[bool, bool]:
+    """What a company gives a person's tag: (a named company, its firmographics)."""
+    if not company:
+        return False, False
+    return (bool(company.get("name") or company.get("domain")),
+            any(company.get(k) for k in ("industry", "naf", "headcount", "siren")))
+
+
 def extras_present(
     person: Mapping[str, Any], company: Mapping[str, Any] | None,
     channels: list[str] | None = None,
 ) -> list[str]:
     """Which kinds of context beyond a name and one contact method the person has."""
     found = []
-    if company and (company.get("name") or company.get("domain")):
+    named, firmographics = company_extras(company)
+    if named:
         found.append("company")
     if person.get("title"):
         found.append("title")
@@ -65,7 +75,7 @@ def extras_present(
         found.append("location")
     if len(channels_of(person) if channels is None else channels) >= 2:
         found.append("second_channel")
-    if company and any(company.get(k) for k in ("industry", "naf", "headcount", "siren")):
+    if firmographics:
         found.append("firmographics")
     return found
 

@@ -331,3 +331,45 @@ def test_merges_in_small_batches_give_the_same_state(tmp_path: Path, db: Path):
     _demo(clean)
     api.dedupe(clean)
     assert _export_bytes(db) == _export_bytes(clean)
+
+
+@pytest.mark.parametrize("name", ["Acme", "Zenith", "Borel Conseil"])
+def test_a_company_merge_re_tags_its_people(tmp_path: Path, db: Path, name: str):
+    """Firmographics one company record brings reach the tags of people at the other."""
+    path = write(tmp_path / "p.csv",
+                 "first_name,last_name,email,company,website,naf,headcount,city\n"
+                 f"Marie,Durand,marie.durand@gmail.com,{name},,,,\n"
+                 f"Paul,Martin,paul@{name.split()[0].lower()}.example,{name} SAS,"
+                 f"{name.split()[0].lower()}.example,62.01Z,50,\n")
+    api.import_files(db, [path])
+    before = {p["first_name"]: p["tags"] for p in dump(db)}
+    assert before["Marie"] == ["non-enriched"]  # an address and a company name
+    report = api.dedupe(db)
+    assert report.details["companies_merged"] == 1
+    assert {p["first_name"]: p["tags"] for p in dump(db)}["Marie"] == ["enriched"]
+    people = _export_bytes(db)
+    with api.open_store(db) as store, store.write():
+        store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
+        store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
+    assert _export_bytes(db) == people
+
+
+def test_firmographics_a_member_brings_re_tag_the_golden_company_people(tmp_path: Path,
+                                                                        db: Path):
+    companies = write(tmp_path / "c.csv",
+                      "Raison sociale,Site web,Ville,Code NAF,Effectif\n"
+                      "Borel Conseil SAS,https://borel.example,Lyon,,\n"
+                      "Borel Conseil,,,70.22Z,50\n")
+    people = write(tmp_path / "p.csv", "first_name,last_name,email,company,website\n"
+                   "Marie,Durand,marie.durand@gmail.com,Borel Conseil SAS,borel.example\n")
+    api.import_files(db, [companies], kind="companies")
+    api.import_files(db, [people])
+    assert dump(db)[0]["tags"] == ["non-enriched"]
+    report = api.dedupe(db)
+    assert report.details["companies_merged"] == 1
+    assert dump(db)[0]["tags"] == ["enriched"]
+    exported = _export_bytes(db)
+    with api.open_store(db) as store, store.write():
+        store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
+        store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
+    assert _export_bytes(db) == exported

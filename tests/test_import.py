@@ -246,3 +246,14 @@ def test_connectors_key_people_as_the_importer_does():
     shared = [PersonRecord(str(i), [], full_name=name, email="contact@acme.example")
               for i, name in enumerate(("Marie Durand", "Paul Martin"))]
     assert len({person_entity_id("registry", company, p) for p in shared}) == 2
+
+
+def test_firmographics_arriving_later_re_tag_the_people_there(tmp_path: Path, db: Path):
+    people = write(tmp_path / "p.csv", "first_name,last_name,email,company,website\n"
+                   "Marie,Durand,marie.durand@gmail.com,Borel Conseil SAS,borel.example\n")
+    companies = write(tmp_path / "c.csv", "Raison sociale,Site web,Code NAF,Effectif\n"
+                      "Borel Conseil SAS,https://borel.example,70.22Z,50\n")
+    api.import_files(db, [people])
+    assert dump(db)[0]["tags"] == ["non-enriched"]  # an address and a company name
+    api.import_files(db, [companies], kind="companies")
+    assert dump(db)[0]["tags"] == ["enriched"]  # ... and the company's firmographics
