@@ -192,9 +192,7 @@ class _NameForms:
 
     @classmethod
     def of(cls, first: object, last: object) -> _NameForms:
-        full, initials = _first_forms(str(first or ""))
-        surnames = _last_forms(str(last or ""))
-        return cls({"first": full, "f": initials, "last": surnames, "l": _initials(surnames)})
+        return _name_forms(str(first or ""), str(last or ""))
 
     @property
     def usable(self) -> bool:
@@ -214,6 +212,14 @@ class _NameForms:
                 for slot, forms in self.slots.items()
             }
         )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_forms(first: str, last: str) -> _NameForms:
+    """Built once per name (the same names recur across domains); never mutated."""
+    full, initials = _first_forms(first)
+    surnames = _last_forms(last)
+    return _NameForms({"first": full, "f": initials, "last": surnames, "l": _initials(surnames)})
 
 
 def _initials(forms: list[tuple[str, str]]) -> list[tuple[str, str]]:
