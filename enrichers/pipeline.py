@@ -118,14 +118,22 @@ def _select_people(
 
 def _todo(
     rows: Iterable[Sequence[Any]], done: Mapping[str, Mapping[str, tuple[str, str, str]]],
-    components: Sequence[str], stale: str,
+    components: Sequence[str], stale: str, *, lazy: bool = False,
 ) -> list[tuple[dict[str, Any], str, list[str]]]:
-    """(person input, its hash, components to run) for the rows some component must see."""
+    """(person input, its hash, components to run) for the rows some component must see.
+
+    With ``lazy``, a person no component saw yet gets an empty hash: the caller hashes
+    the input only if it still needs it (a refreshed person is logged with the hash of
+    the row as it then reads).
+    """
     found = []
     for row in rows:
         record = _person_input(row)
-        digest = input_hash(record)
         logged = done.get(record["id"], {})
+        if lazy and not logged:
+            found.append((record, "", list(components)))
+            continue
+        digest = input_hash(record)
         todo = [
             c
             for c in components
@@ -352,14 +360,16 @@ def enrich(
                 with store.write():
                     store.refresh_people(chunk)
             only = set()
-        _find_emails(store, state, prober, resolver)
+        _find_emails(
+            store, state, prober, resolver, workers if parallel and prober is None else 1
+        )
     finally:
         if pool is not None:
             pool.shutdown()
 
 
 _RANGE = 1000  # people per task of the offline pass
-_COMMIT_RANGES = 5  # ranges written per transaction: random-key index pages, dirtied once
+_COMMIT_RANGES = 20  # ranges written per transaction: random-key index pages, dirtied once
 
 
 class _Prepared(NamedTuple):
@@ -398,15 +408,19 @@ def _offline_pass(
     del seqs
     task = (tuple(components), _stale_before(max_age_days), state.run_id)
     changed = frozenset(companies_changed)
-    # Fewer, larger checkpoints: each range rewrites pages the next ones touch again.
+    # Fewer, larger checkpoints: each range rewrites pages the next ones touch again; and
+    # a larger page cache for the indexes every range inserts into at random places.
     checkpoint = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA wal_autocheckpoint = {max(checkpoint, 16384)}")
+    store.conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
     try:
         return _offline_ranges(
             store, state, task, ranges, changed, refresh_later, workers, progress, done, total
         )
     finally:
         store.conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+        store.conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 def _offline_ranges(
@@ -502,7 +516,7 @@ def _prepare_range(
                 f" WHERE entity_id IN ({marks})", chunk,
             ):
                 done.setdefault(entity_id, {})[component] = (version, digest, done_at)
-        batch = _todo(rows, done, components, stale)
+        batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
         items = []
@@ -511,7 +525,9 @@ def _prepare_range(
             for source, facts, ready in result["statements"]:
                 items.append((record["id"], source, None, now, CHECK_CONFIDENCE, run_id, facts))
                 prepared.append(ready)
-        statements, changed, _, observations = store.plan_facts(items, prepared)
+        statements, changed, _, observations = store.plan_facts(
+            items, prepared, known={record["id"] for record, _, _ in batch}
+        )
         # Whoever's company changed earlier in this run is refreshed too.
         refresh = {record["id"] for record, _, _ in batch
                    if record["company_id"] in companies_changed}
@@ -522,12 +538,16 @@ def _prepare_range(
             if to_refresh else ([], [], [])
         )
         # The work is logged against the person as it now reads (see ``_commit``).
-        digests = {record["id"]: digest for record, digest, _ in batch}
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
         companies = _company_inputs(store, {row["company_id"] for row in built})
-        for row in built:
-            digests[row["id"]] = input_hash(_row_input(row, companies.get(row["company_id"])))
+        digests = {
+            row["id"]: input_hash(_row_input(row, companies.get(row["company_id"])))
+            for row in built
+        }
+        for record, digest, _ in batch:
+            if record["id"] not in digests:
+                digests[record["id"]] = digest or input_hash(record)
     finally:
         conn.execute("COMMIT")
     log = [
@@ -595,11 +615,14 @@ def _write_prepared(
         # In id order, the unique index's: fewer pages touched per transaction.
         statements.sort()
         added = store.add_statements(statements)
-        for work in written:
-            if work.people or work.gone:
-                store.write_people(work.people, work.gone, work.company_ids)
-            _log_work(store, work.log)
-            state.add("greylisted_to_retry", 0)
+        # The people counts of a company many ranges share are taken once, after all.
+        store.write_people(
+            [row for work in written for row in work.people],
+            [pid for work in written for pid in work.gone],
+            dict.fromkeys(cid for work in written for cid in work.company_ids),
+        )
+        _log_work(store, [entry for work in written for entry in work.log])
+        state.add("greylisted_to_retry", 0)  # offline: no SMTP answer to wait for
     for work in written:
         refresh_later.difference_update(work.seen)
         state.add("read", work.read)
@@ -826,7 +849,47 @@ WHERE p.merged_into IS NULL AND p.suppressed = 0 AND c.domain IS NOT NULL
 """
 
 
-def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> None:
+_FINDER_PARALLEL_MIN = 400  # people to guess for before worker processes pay off
+
+
+def _guesses(
+    jobs: Sequence[tuple[str, str, str, str]], stats: Mapping[str, Any]
+) -> list[list[Any]]:
+    """The finder's ranked candidates (at most 5) for each (first, last, domain, emails)."""
+    from .email_syntax import check_email_syntax
+    from .finder import candidates
+
+    found = []
+    for first, last, domain, emails_json in jobs:
+        # Never "find" an address already known (and refused) for the person, nor one
+        # that cannot exist (a reserved or malformed domain).
+        tried = {e["value"].lower() for e in json.loads(emails_json)}
+        found.append([
+            c for c in candidates(first, last, domain, stats[domain], limit=5)
+            if c.email not in tried and check_email_syntax(c.email).valid
+        ])
+    return found
+
+
+def _guesses_on_pool(
+    jobs: list[tuple[str, str, str, str]], stats: Mapping[str, Any], workers: int
+) -> list[list[Any]]:
+    """:func:`_guesses` spread over worker processes (pure CPU work), in order."""
+    if len(jobs) < _FINDER_PARALLEL_MIN:
+        return _guesses(jobs, stats)
+    size = -(-len(jobs) // (4 * workers))
+    parts = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [
+            pool.submit(_guesses, part, {d: stats[d] for d in {job[2] for job in part}})
+            for part in parts
+        ]
+        return [ranked for future in futures for ranked in future.result()]
+
+
+def _find_emails(
+    store: Store, state: RunState, prober: Any, resolver: Any, workers: int = 1
+) -> None:
     """A guessed address for people with a name and a company domain but no usable email.
 
     The domain's pattern is learnt from the addresses already known there; the top
@@ -835,8 +898,7 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
     server confirmed it, and on a catch-all domain it stays a guess.
     """
     from .company import is_free_or_disposable_domain
-    from .email_syntax import check_email_syntax
-    from .finder import candidates, learn_patterns, verify_candidates
+    from .finder import learn_patterns, verify_candidates
 
     candidates_for = [
         r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])
@@ -873,14 +935,9 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
     now = utc_now()
     items = []
     log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
-    for pid, first, last, domain, emails_json, _ in wanted:
-        # Never "find" an address already known (and refused) for the person, nor one
-        # that cannot exist (a reserved or malformed domain).
-        tried = {e["value"].lower() for e in json.loads(emails_json)}
-        ranked = [
-            c for c in candidates(first, last, domain, stats[domain], limit=5)
-            if c.email not in tried and check_email_syntax(c.email).valid
-        ]
+    jobs = [(first, last, domain, emails_json) for _, first, last, domain, emails_json, _ in wanted]
+    guesses = _guesses_on_pool(jobs, stats, workers) if workers > 1 else _guesses(jobs, stats)
+    for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
         top = ranked[0]

@@ -382,10 +382,9 @@ class Store:
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
-        sources = {(item[0], item[1]) for item in items}
         for entity_id, observations in loaded.items():
             for o in observations:
-                if (entity_id, o.source) in sources:
+                if (entity_id, o.source) in pairs:
                     stated.setdefault((entity_id, o.source), set()).add(
                         (o.field, canonical_value(o.value))
                     )
