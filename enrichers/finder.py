@@ -388,32 +388,47 @@ def candidates(
         return []
     if ascii_domain is None or not forms.usable:
         return []
-    forms = forms.reordered(stats)
+    used = tuple(sorted(stats.spellings.items())) if stats is not None else ()
     best: dict[str, Candidate] = {}
-    for pattern, (template, prior) in PATTERNS.items():
-        if any(not forms.slot(slot) for slot in _slots(template)):
-            continue
+    for pattern, prior, spelled in _spelled(str(first or ""), str(last or ""), used):
         if stats is not None and stats.total > 0:
             base = stats.confidence(pattern)
             evidence = stats.evidence(pattern, ascii_domain)
         else:
             base, evidence = prior, _prior_evidence(pattern, ascii_domain)
-        for local, steps, styles in _spellings(template, forms):
+        for local, steps, unusual in spelled:
             email = f"{local}@{ascii_domain}"
             confidence = round(base * _VARIANT_DECAY**steps, 3)
             if email in best and best[email].confidence >= confidence:
                 continue
-            note = evidence
+            best[email] = Candidate(email, pattern, confidence, evidence + unusual)
+    ranked = sorted(best.values(), key=lambda c: (-c.confidence, -PATTERNS[c.pattern][1], c.email))
+    return ranked[:limit] if limit is not None else ranked
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelled(
+    first: str, last: str, used: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, float, tuple[tuple[str, int, str], ...]], ...]:
+    """Per pattern the name fills: (pattern, prior, (local part, steps, note on unusual
+    spellings)…), for the spellings a domain was seen to use (``used``). What
+    :func:`candidates` needs that does not depend on the domain, built once per name."""
+    forms = _NameForms.of(first, last).reordered(PatternStats(spellings=dict(used)))
+    found = []
+    for pattern, (template, prior) in PATTERNS.items():
+        if any(not forms.slot(slot) for slot in _slots(template)):
+            continue
+        spelled = []
+        for local, steps, styles in _spellings(template, forms):
             unusual = [
                 f"{slot} {style}"
                 for slot, style in styles.items()
                 if style != forms.slot(slot)[0][0]
             ]
-            if unusual:
-                note += "; less usual spelling: " + ", ".join(unusual)
-            best[email] = Candidate(email, pattern, confidence, note)
-    ranked = sorted(best.values(), key=lambda c: (-c.confidence, -PATTERNS[c.pattern][1], c.email))
-    return ranked[:limit] if limit is not None else ranked
+            note = "; less usual spelling: " + ", ".join(unusual) if unusual else ""
+            spelled.append((local, steps, note))
+        found.append((pattern, prior, tuple(spelled)))
+    return tuple(found)
 
 
 # -- verification ---------------------------------------------------------------------------

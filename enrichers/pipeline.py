@@ -853,14 +853,18 @@ _FINDER_PARALLEL_MIN = 400  # people to guess for before worker processes pay of
 
 
 def _guesses(
-    jobs: Sequence[tuple[str, str, str, str]], stats: Mapping[str, Any]
+    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]]
 ) -> list[list[Any]]:
-    """The finder's ranked candidates (at most 5) for each (first, last, domain, emails)."""
+    """The finder's ranked candidates (at most 5) for each (first, last, domain, emails),
+    learning each domain's pattern from its ``known`` addresses once."""
     from .email_syntax import check_email_syntax
-    from .finder import candidates
+    from .finder import candidates, learn_patterns
 
+    stats: dict[str, Any] = {}
     found = []
     for first, last, domain, emails_json in jobs:
+        if domain not in stats:
+            stats[domain] = learn_patterns(known[domain]) if known[domain] else None
         # Never "find" an address already known (and refused) for the person, nor one
         # that cannot exist (a reserved or malformed domain).
         tried = {e["value"].lower() for e in json.loads(emails_json)}
@@ -872,19 +876,32 @@ def _guesses(
 
 
 def _guesses_on_pool(
-    jobs: list[tuple[str, str, str, str]], stats: Mapping[str, Any], workers: int
+    jobs: list[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    workers: int,
 ) -> list[list[Any]]:
-    """:func:`_guesses` spread over worker processes (pure CPU work), in order."""
+    """:func:`_guesses` spread over worker processes (pure CPU work), in order; the
+    people of one domain stay together so its pattern is learnt once."""
     if len(jobs) < _FINDER_PARALLEL_MIN:
-        return _guesses(jobs, stats)
+        return _guesses(jobs, known)
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i][2])
     size = -(-len(jobs) // (4 * workers))
-    parts = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    parts: list[list[int]] = []
+    for i in order:
+        if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][2] != jobs[i][2]):
+            parts.append([])
+        parts[-1].append(i)
+    found: list[list[Any]] = [[] for _ in jobs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(_guesses, part, {d: stats[d] for d in {job[2] for job in part}})
+            (part, pool.submit(
+                _guesses, [jobs[i] for i in part], {jobs[i][2]: known[jobs[i][2]] for i in part}
+            ))
             for part in parts
         ]
-        return [ranked for future in futures for ranked in future.result()]
+        for part, future in futures:
+            for i, ranked in zip(part, future.result(), strict=True):
+                found[i] = ranked
+    return found
 
 
 def _find_emails(
@@ -898,7 +915,7 @@ def _find_emails(
     server confirmed it, and on a catch-all domain it stays a guess.
     """
     from .company import is_free_or_disposable_domain
-    from .finder import learn_patterns, verify_candidates
+    from .finder import verify_candidates
 
     candidates_for = [
         r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])
@@ -928,7 +945,6 @@ def _find_emails(
     if not wanted:
         return
     domains = sorted({r[3] for r in wanted})
-    stats = {d: learn_patterns(known[d]) if known[d] else None for d in domains}
     mx = (
         resolver.lookup_many(domains) if (prober is not None and resolver is not None) else {}
     )
@@ -936,7 +952,7 @@ def _find_emails(
     items = []
     log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
     jobs = [(first, last, domain, emails_json) for _, first, last, domain, emails_json, _ in wanted]
-    guesses = _guesses_on_pool(jobs, stats, workers) if workers > 1 else _guesses(jobs, stats)
+    guesses = _guesses_on_pool(jobs, known, workers) if workers > 1 else _guesses(jobs, known)
     for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
