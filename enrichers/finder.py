@@ -388,9 +388,10 @@ def candidates(
         return []
     if ascii_domain is None or not forms.usable:
         return []
-    used = tuple(sorted(stats.spellings.items())) if stats is not None else ()
+    forms = forms.reordered(stats)
+    key = tuple((slot, tuple(spellings)) for slot, spellings in forms.slots.items())
     best: dict[str, Candidate] = {}
-    for pattern, prior, spelled in _spelled(str(first or ""), str(last or ""), used):
+    for pattern, prior, spelled in _spelled(key):
         if stats is not None and stats.total > 0:
             base = stats.confidence(pattern)
             evidence = stats.evidence(pattern, ascii_domain)
@@ -408,12 +409,13 @@ def candidates(
 
 @functools.lru_cache(maxsize=8192)
 def _spelled(
-    first: str, last: str, used: tuple[tuple[str, int], ...]
+    key: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
 ) -> tuple[tuple[str, float, tuple[tuple[str, int, str], ...]], ...]:
     """Per pattern the name fills: (pattern, prior, (local part, steps, note on unusual
-    spellings)…), for the spellings a domain was seen to use (``used``). What
-    :func:`candidates` needs that does not depend on the domain, built once per name."""
-    forms = _NameForms.of(first, last).reordered(PatternStats(spellings=dict(used)))
+    spellings)…) for a name's spellings per slot (``key``, in the order its domain
+    prefers). What :func:`candidates` needs that does not depend on the domain, built
+    once per name and order."""
+    forms = _NameForms({slot: list(spellings) for slot, spellings in key})
     found = []
     for pattern, (template, prior) in PATTERNS.items():
         if any(not forms.slot(slot) for slot in _slots(template)):
