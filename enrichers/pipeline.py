@@ -437,6 +437,7 @@ def _offline_ranges(
             if version < 0:  # stale snapshot: done again here
                 read += _redo_range(store, state, task, lo, hi, refresh_later)
         ready.clear()
+        _bound_wal(store)
         done += read
         if progress and read:
             progress(done, total)
@@ -469,6 +470,24 @@ def _offline_ranges(
             finish(version, first, last, future.result())
         flush()
     return done
+
+
+_WAL_LIMIT = 512 << 20  # bytes
+
+
+def _bound_wal(store: Store) -> None:
+    """Start the WAL over once it passed ``_WAL_LIMIT``.
+
+    Workers read all the time, so the automatic checkpoints copy pages back but the
+    file never starts over; RESTART waits (busy timeout) for the readers of the
+    moment to finish a range.
+    """
+    try:
+        size = os.path.getsize(f"{store.path}-wal")
+    except OSError:
+        return
+    if size > _WAL_LIMIT:
+        store.conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
 
 
 def _data_version(store: Store) -> int:

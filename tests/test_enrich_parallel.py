@@ -46,6 +46,7 @@ def enriched(imported: Path, target: Path, monkeypatch, *, parallel: bool) -> tu
     monkeypatch.setattr(pipeline, "_RANGE", 60)
     monkeypatch.setattr(pipeline, "_COMMIT_RANGES", 2)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 0 if parallel else 10**9)
+    monkeypatch.setattr(pipeline, "_WAL_LIMIT", 0)  # restart the WAL after every write
     first = api.enrich(target, offline=True)
     again = api.enrich(target, offline=True)
     assert again.read == 0 and again.written == 0
