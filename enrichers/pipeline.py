@@ -9,7 +9,10 @@ Components, each with a version (bumping it re-enriches everyone):
 
 * ``enrich.offline``: email syntax and flags, phones to E.164, names split and
   re-cased, titles to seniority and department, company names, domains and legal
-  identifiers. CPU only; spread over both cores for large batches.
+  identifiers. CPU only; spread over both cores for large batches. With ``offline``,
+  worker processes do all the per-person work of a range (select, enrich, compare
+  with what is stated, build the statement, people and work-log rows) on a read-only
+  snapshot and this process only writes the rows (see ``_offline_pass``).
 * ``enrich.dns``: MX lookups per distinct domain (cached in ``dns_cache`` with TTL),
   turning syntax results into deliverability statuses. Skipped with ``offline``.
 * ``enrich.smtp``: opt-in mailbox probe per domain, catch-all detection.
@@ -455,7 +458,7 @@ def _offline_ranges(
         return done
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
-        initargs=(str(store.path), store.settings, changed),
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed),
     ) as pool:
         ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
         for lo, hi in ranges:
@@ -498,9 +501,14 @@ def _data_version(store: Store) -> int:
 _READER: tuple[Store, frozenset[str]] | None = None
 
 
-def _reader_init(path: str, settings: Any, companies_changed: frozenset[str]) -> None:
+def _reader_init(
+    path: str, settings: Any, source_rank: dict[str, int], tag_rule: Any,
+    companies_changed: frozenset[str],
+) -> None:
     global _READER
-    _READER = (Store.reader(path, settings), companies_changed)
+    reader = Store.reader(path, settings)
+    reader.source_rank, reader.tag_rule = source_rank, tag_rule  # exactly the parent's
+    _READER = (reader, companies_changed)
 
 
 def _prepare_in_worker(

@@ -49,7 +49,8 @@ def enriched(imported: Path, target: Path, monkeypatch, *, parallel: bool) -> tu
     monkeypatch.setattr(pipeline, "_WAL_LIMIT", 0)  # restart the WAL after every write
     first = api.enrich(target, offline=True)
     again = api.enrich(target, offline=True)
-    assert again.read == 0 and again.written == 0
+    assert again.read == 0
+    assert again.written == 0
     return first, state(target)
 
 
