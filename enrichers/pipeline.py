@@ -396,11 +396,12 @@ def _offline_pass(
     """Every person, offline, in ranges of ``_RANGE``; returns ``done`` updated.
 
     Each range is prepared from a read snapshot (by a worker process when ``workers`` >
-    1, several ranges ahead) and written here in one transaction with its work log.
-    ``PRAGMA data_version`` tells whether another connection committed since the range
-    was handed out; if so, the snapshot may be stale and the range is done again here,
-    reading inside the write transaction. This process's own writes never touch another
-    range's people.
+    1, several ranges ahead) and written here with its work log, ``_COMMIT_RANGES``
+    ranges per transaction. ``PRAGMA data_version`` tells whether another connection
+    committed since the range was handed out; if so, the snapshot may be stale and the
+    range is done again here the way ``_commit`` does it, comparing inside the write
+    transaction. This process's own writes never touch another range's people (ranges
+    split the people by ``seq``), nor what a range reads of companies.
     """
     seqs = [
         r[0] for r in store.conn.execute(
