@@ -903,33 +903,91 @@ def _guesses(
     return found
 
 
+class _Guessed(NamedTuple):
+    """The finder's work on some people, ready to write (see ``_guess_and_prepare``)."""
+
+    guesses: list[list[Any]]
+    statements: list[tuple[Any, ...]]
+    people: list[tuple[Any, ...]]
+    gone: list[str]
+    company_ids: list[str]
+    changed: int
+
+
+def _guess_item(
+    pid: str, email: str, confidence: float, status: str, flags: list[str], reason: str,
+    now: str, run_id: str,
+) -> tuple[str, str, None, str, float, str, list[Fact]]:
+    """The finder's statement about one person: the address and its status."""
+    payload = {"email": email, "normalized": email, "status": status,
+               "flags": flags, "reason": f"guessed: {reason}"}
+    return (pid, "enricher:finder", None, now, confidence, run_id, [
+        ("email", email, round(min(confidence, 0.79), 3)),
+        ("email_status", dumps(payload), CHECK_CONFIDENCE),
+    ])
+
+
+def _guess_and_prepare(
+    jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    run_id: str,
+) -> _Guessed:
+    """In a worker: rank the candidates of (id, first, last, domain, emails) and, with no
+    mail server to ask, build the statements and people rows the parent writes."""
+    assert _READER is not None
+    store = _READER[0]
+    guesses = _guesses([job[1:] for job in jobs], known)
+    now = utc_now()
+    items = [
+        _guess_item(job[0], ranked[0].email, ranked[0].confidence, "unknown", ["guessed"],
+                    ranked[0].evidence, now, run_id)
+        for job, ranked in zip(jobs, guesses, strict=True) if ranked
+    ]
+    store.conn.execute("BEGIN")
+    try:
+        statements, changed, _, observations = store.plan_facts(items)
+        people, gone, company_ids = (
+            store.people_rows(sorted(changed), observations=observations)
+            if changed else ([], [], [])
+        )
+    finally:
+        store.conn.execute("COMMIT")
+    return _Guessed(guesses, statements, people, gone, company_ids, len(changed))
+
+
 def _guesses_on_pool(
-    jobs: list[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
-    workers: int,
-) -> list[list[Any]]:
-    """:func:`_guesses` spread over worker processes (pure CPU work), in order; the
-    people of one domain stay together so its pattern is learnt once."""
-    if len(jobs) < _FINDER_PARALLEL_MIN:
-        return _guesses(jobs, known)
-    order = sorted(range(len(jobs)), key=lambda i: jobs[i][2])
+    store: Store, jobs: list[tuple[str, str, str, str, str]],
+    known: Mapping[str, list[tuple[str, str, str]]], run_id: str, workers: int,
+) -> tuple[list[list[Any]], list[_Guessed]]:
+    """:func:`_guess_and_prepare` over worker processes: each person's ranked candidates
+    in order, and the prepared writes. The people of one domain stay together so its
+    pattern is learnt once."""
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i][3])
     size = -(-len(jobs) // (4 * workers))
     parts: list[list[int]] = []
     for i in order:
-        if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][2] != jobs[i][2]):
+        if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][3] != jobs[i][3]):
             parts.append([])
         parts[-1].append(i)
     found: list[list[Any]] = [[] for _ in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    prepared = []
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_reader_init,
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
+                  frozenset()),
+    ) as pool:
         futures = [
             (part, pool.submit(
-                _guesses, [jobs[i] for i in part], {jobs[i][2]: known[jobs[i][2]] for i in part}
+                _guess_and_prepare, [jobs[i] for i in part],
+                {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id,
             ))
             for part in parts
         ]
         for part, future in futures:
-            for i, ranked in zip(part, future.result(), strict=True):
+            result = future.result()
+            prepared.append(result)
+            for i, ranked in zip(part, result.guesses, strict=True):
                 found[i] = ranked
-    return found
+    return found, prepared
 
 
 def _find_emails(
@@ -979,8 +1037,25 @@ def _find_emails(
     now = utc_now()
     items = []
     log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
-    jobs = [(first, last, domain, emails_json) for _, first, last, domain, emails_json, _ in wanted]
-    guesses = _guesses_on_pool(jobs, known, workers) if workers > 1 else _guesses(jobs, known)
+    jobs = [row[:5] for row in wanted]
+    if workers > 1 and prober is None and len(jobs) >= _FINDER_PARALLEL_MIN:
+        # Workers rank and prepare the writes; they stand unless another connection
+        # committed meanwhile (then the ranked candidates are written the usual way).
+        version = _data_version(store)
+        guesses, prepared = _guesses_on_pool(store, jobs, known, state.run_id, workers)
+        with store.write():
+            if _data_version(store) == version:
+                store.add_statements(sorted(r for p in prepared for r in p.statements))
+                store.write_people(
+                    [row for p in prepared for row in p.people],
+                    [pid for p in prepared for pid in p.gone],
+                    dict.fromkeys(cid for p in prepared for cid in p.company_ids),
+                )
+                _log_work(store, log)
+                state.add("emails_guessed", sum(p.changed for p in prepared))
+                return
+    else:
+        guesses = _guesses([job[1:] for job in jobs], known)
     for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
@@ -1001,12 +1076,9 @@ def _find_emails(
                 flags.append(found.status)
         else:
             top_email = top.email
-        payload = {"email": top_email, "normalized": top_email, "status": status,
-                   "flags": flags, "reason": f"guessed: {reason}"}
-        items.append((pid, "enricher:finder", None, now, confidence, state.run_id, [
-            ("email", top_email, round(min(confidence, 0.79), 3)),
-            ("email_status", dumps(payload), CHECK_CONFIDENCE),
-        ]))
+        items.append(
+            _guess_item(pid, top_email, confidence, status, flags, reason, now, state.run_id)
+        )
     with store.write():
         changed: set[str] = set()
         if items:

@@ -47,6 +47,7 @@ def enriched(imported: Path, target: Path, monkeypatch, *, parallel: bool) -> tu
     monkeypatch.setattr(pipeline, "_COMMIT_RANGES", 2)
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 0 if parallel else 10**9)
     monkeypatch.setattr(pipeline, "_WAL_LIMIT", 0)  # restart the WAL after every write
+    monkeypatch.setattr(pipeline, "_FINDER_PARALLEL_MIN", 0)
     first = api.enrich(target, offline=True)
     again = api.enrich(target, offline=True)
     assert again.read == 0
@@ -58,6 +59,7 @@ def test_workers_and_one_process_reach_the_same_state(imported, tmp_path, monkey
     one_report, one = enriched(imported, tmp_path / "one.db", monkeypatch, parallel=False)
     two_report, two = enriched(imported, tmp_path / "two.db", monkeypatch, parallel=True)
     assert one_report.read == two_report.read > 0
+    assert one_report.details["emails_guessed"] > 0
     assert one_report.details == two_report.details
     assert one == two
 
@@ -87,6 +89,43 @@ def test_a_range_read_before_another_write_is_done_again(imported, tmp_path, mon
     monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 10**9)
     api.enrich(target, offline=True)
     assert calls["redone"] > 0
+    monkeypatch.setattr(pipeline, "_data_version", real)
+    assert api.enrich(target, offline=True).read == 0
+    assert state(target) == reference
+
+
+def test_guesses_prepared_before_another_write_are_written_the_usual_way(
+    imported, tmp_path, monkeypatch
+):
+    _, reference = enriched(imported, tmp_path / "ref.db", monkeypatch, parallel=False)
+    target = tmp_path / "stale.db"
+    shutil.copy(imported, target)
+    real = pipeline._data_version
+    finding = {"now": False, "n": 0}
+    find = pipeline._find_emails
+
+    def flagged(*args, **kwargs):
+        finding["now"] = True
+        return find(*args, **kwargs)
+
+    def moving(store):  # while the finder works, someone else commits all the time
+        finding["n"] += 1
+        return real(store) + (finding["n"] if finding["now"] else 0)
+
+    pooled = pipeline._guesses_on_pool
+
+    def counted(*args, **kwargs):
+        finding["pooled"] = True
+        return pooled(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_find_emails", flagged)
+    monkeypatch.setattr(pipeline, "_guesses_on_pool", counted)
+    monkeypatch.setattr(pipeline, "_data_version", moving)
+    monkeypatch.setattr(pipeline, "_FINDER_PARALLEL_MIN", 0)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 0)
+    report = api.enrich(target, offline=True)
+    assert report.details["emails_guessed"] > 0
+    assert finding.get("pooled")
     monkeypatch.setattr(pipeline, "_data_version", real)
     assert api.enrich(target, offline=True).read == 0
     assert state(target) == reference
