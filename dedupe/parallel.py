@@ -146,10 +146,11 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
 
 def _prepare_odd(reader: Any, writer: Any, parent: Store, parts: list[list[Merge]],
                  run_id: str) -> None:
-    """In the forked process: its own connection (never the parent's), same settings."""
+    """In the forked process: its own read-only connection (never the parent's), the
+    parent's settings."""
     reader.close()
     try:
-        with Store(parent.path, create=False) as store:
+        with Store.reader(parent.path) as store:
             store.settings = parent.settings
             store.tag_rule = parent.tag_rule
             store.source_rank = parent.source_rank

@@ -202,6 +202,12 @@ def is_free_or_disposable_domain(domain: str) -> bool:
     host = host.rpartition("@")[2]
     if not host:
         return False
+    return _free_or_disposable_host(host)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _free_or_disposable_host(host: str) -> bool:
+    """Per host: a file holds many addresses at few domains."""
     registered = _safe_registered(host)
     names = {host, registered} - {None}
     return any(is_free(n) or is_disposable(n) for n in names)
@@ -237,9 +243,13 @@ def _website_domain(website: str) -> str | None:
     return domain
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _email_domain(email: str) -> str | None:
-    host = email.rpartition("@")[2].strip().strip(">").split("?")[0]
+    return _mail_host_domain(email.rpartition("@")[2].strip().strip(">").split("?")[0])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _mail_host_domain(host: str) -> str | None:
+    """Per host, not per address: the addresses of a file share few domains."""
     if not host or is_free_or_disposable_domain(host):
         return None
     return _safe_registered(host)

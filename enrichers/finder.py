@@ -192,9 +192,7 @@ class _NameForms:
 
     @classmethod
     def of(cls, first: object, last: object) -> _NameForms:
-        full, initials = _first_forms(str(first or ""))
-        surnames = _last_forms(str(last or ""))
-        return cls({"first": full, "f": initials, "last": surnames, "l": _initials(surnames)})
+        return _name_forms(str(first or ""), str(last or ""))
 
     @property
     def usable(self) -> bool:
@@ -214,6 +212,14 @@ class _NameForms:
                 for slot, forms in self.slots.items()
             }
         )
+
+
+@functools.lru_cache(maxsize=65_536)
+def _name_forms(first: str, last: str) -> _NameForms:
+    """Built once per name (the same names recur across domains); never mutated."""
+    full, initials = _first_forms(first)
+    surnames = _last_forms(last)
+    return _NameForms({"first": full, "f": initials, "last": surnames, "l": _initials(surnames)})
 
 
 def _initials(forms: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -383,31 +389,48 @@ def candidates(
     if ascii_domain is None or not forms.usable:
         return []
     forms = forms.reordered(stats)
+    key = tuple((slot, tuple(spellings)) for slot, spellings in forms.slots.items())
     best: dict[str, Candidate] = {}
-    for pattern, (template, prior) in PATTERNS.items():
-        if any(not forms.slot(slot) for slot in _slots(template)):
-            continue
+    for pattern, prior, spelled in _spelled(key):
         if stats is not None and stats.total > 0:
             base = stats.confidence(pattern)
             evidence = stats.evidence(pattern, ascii_domain)
         else:
             base, evidence = prior, _prior_evidence(pattern, ascii_domain)
-        for local, steps, styles in _spellings(template, forms):
+        for local, steps, unusual in spelled:
             email = f"{local}@{ascii_domain}"
             confidence = round(base * _VARIANT_DECAY**steps, 3)
             if email in best and best[email].confidence >= confidence:
                 continue
-            note = evidence
+            best[email] = Candidate(email, pattern, confidence, evidence + unusual)
+    ranked = sorted(best.values(), key=lambda c: (-c.confidence, -PATTERNS[c.pattern][1], c.email))
+    return ranked[:limit] if limit is not None else ranked
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelled(
+    key: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+) -> tuple[tuple[str, float, tuple[tuple[str, int, str], ...]], ...]:
+    """Per pattern the name fills: (pattern, prior, (local part, steps, note on unusual
+    spellings)…) for a name's spellings per slot (``key``, in the order its domain
+    prefers). What :func:`candidates` needs that does not depend on the domain, built
+    once per name and order."""
+    forms = _NameForms({slot: list(spellings) for slot, spellings in key})
+    found = []
+    for pattern, (template, prior) in PATTERNS.items():
+        if any(not forms.slot(slot) for slot in _slots(template)):
+            continue
+        spelled = []
+        for local, steps, styles in _spellings(template, forms):
             unusual = [
                 f"{slot} {style}"
                 for slot, style in styles.items()
                 if style != forms.slot(slot)[0][0]
             ]
-            if unusual:
-                note += "; less usual spelling: " + ", ".join(unusual)
-            best[email] = Candidate(email, pattern, confidence, note)
-    ranked = sorted(best.values(), key=lambda c: (-c.confidence, -PATTERNS[c.pattern][1], c.email))
-    return ranked[:limit] if limit is not None else ranked
+            note = "; less usual spelling: " + ", ".join(unusual) if unusual else ""
+            spelled.append((local, steps, note))
+        found.append((pattern, prior, tuple(spelled)))
+    return tuple(found)
 
 
 # -- verification ---------------------------------------------------------------------------

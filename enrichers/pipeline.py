@@ -9,7 +9,10 @@ Components, each with a version (bumping it re-enriches everyone):
 
 * ``enrich.offline``: email syntax and flags, phones to E.164, names split and
   re-cased, titles to seniority and department, company names, domains and legal
-  identifiers. CPU only; spread over both cores for large batches.
+  identifiers. CPU only; spread over both cores for large batches. With ``offline``,
+  worker processes do all the per-person work of a range (select, enrich, compare
+  with what is stated, build the statement, people and work-log rows) on a read-only
+  snapshot and this process only writes the rows (see ``_offline_pass``).
 * ``enrich.dns``: MX lookups per distinct domain (cached in ``dns_cache`` with TTL),
   turning syntax results into deliverability statuses. Skipped with ``offline``.
 * ``enrich.smtp``: opt-in mailbox probe per domain, catch-all detection.
@@ -23,10 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from json.encoder import encode_basestring as _encode  # type: ignore[attr-defined]
+from typing import Any, NamedTuple
 
 from prospecting.models import Fact, dumps
 from prospecting.runs import Progress, RunState
@@ -80,6 +86,10 @@ def input_hash(record: Mapping[str, Any]) -> str:
     return hashlib.sha1(dumps(sorted(record.items())).encode(), usedforsecurity=False).hexdigest()
 
 
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else _encode(value)
+
+
 def _stale_before(max_age_days: float) -> str:
     return (datetime.now(UTC) - timedelta(days=max_age_days)).isoformat(timespec="microseconds")
 
@@ -101,25 +111,43 @@ def _select_people(
         done.setdefault(entity_id, {})[component] = (version, digest, done_at)
     batch: list[tuple[dict[str, Any], str, list[str]]] = []
     for rows in _people_rows(store, only):
-        for row in rows:
-            record = _person_input(row)
-            digest = input_hash(record)
-            logged = done.get(record["id"], {})
-            todo = [
-                c
-                for c in components
-                if logged.get(c) is None
-                or logged[c][0] != COMPONENTS[c]
-                or logged[c][1] != digest
-                or logged[c][2] < stale
-            ]
-            if todo:
-                batch.append((record, digest, todo))
-                if len(batch) >= batch_size:
-                    yield batch
-                    batch = []
+        batch.extend(_todo(rows, done, components, stale))
+        while len(batch) >= batch_size:
+            yield batch[:batch_size]
+            batch = batch[batch_size:]
     if batch:
         yield batch
+
+
+def _todo(
+    rows: Iterable[Sequence[Any]], done: Mapping[str, Mapping[str, tuple[str, str, str]]],
+    components: Sequence[str], stale: str, *, lazy: bool = False,
+) -> list[tuple[dict[str, Any], str, list[str]]]:
+    """(person input, its hash, components to run) for the rows some component must see.
+
+    With ``lazy``, a person no component saw yet gets an empty hash: the caller hashes
+    the input only if it still needs it (a refreshed person is logged with the hash of
+    the row as it then reads).
+    """
+    found = []
+    for row in rows:
+        record = _person_input(row)
+        logged = done.get(record["id"], {})
+        if lazy and not logged:
+            found.append((record, "", list(components)))
+            continue
+        digest = input_hash(record)
+        todo = [
+            c
+            for c in components
+            if logged.get(c) is None
+            or logged[c][0] != COMPONENTS[c]
+            or logged[c][1] != digest
+            or logged[c][2] < stale
+        ]
+        if todo:
+            found.append((record, digest, todo))
+    return found
 
 
 def _people_rows(store: Store, only: set[str] | None) -> Iterator[list[Sequence[Any]]]:
@@ -142,7 +170,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     """
     from .email_syntax import check_email_syntax
     from .names import split_name
-    from .phones import check_phone
     from .titles import classify_title
 
     facts: list[Fact] = []
@@ -170,26 +197,29 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     region = record.get("country") or record.get("company_country")
     region = region if isinstance(region, str) and len(region) == 2 else None
     for raw in record.get("phones", ()):
-        check = check_phone(raw, region)
-        facts.append(
-            (
-                "phone_check",
-                dumps(
-                    {
-                        "raw": raw,
-                        "e164": check.e164,
-                        "valid": check.valid,
-                        "type": check.type,
-                        "region": check.region,
-                        "timezones": list(check.timezones),
-                        "extension": check.extension,
-                        "reason": check.reason,
-                    }
-                ),
-                CHECK_CONFIDENCE,
-            )
-        )
+        facts.append(("phone_check", _phone_check_json(raw, region), CHECK_CONFIDENCE))
     return {"id": record["id"], "facts": facts, "syntax": syntaxes}
+
+
+@lru_cache(maxsize=1 << 16)
+def _phone_check_json(raw: str, region: str | None) -> str:
+    """The ``phone_check`` fact of one number: the same number in the same country is
+    common in a file (a company's switchboard), and so is its JSON."""
+    from .phones import check_phone
+
+    check = check_phone(raw, region)
+    return dumps(
+        {
+            "raw": raw,
+            "e164": check.e164,
+            "valid": check.valid,
+            "type": check.type,
+            "region": check.region,
+            "timezones": list(check.timezones),
+            "extension": check.extension,
+            "reason": check.reason,
+        }
+    )
 
 
 def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[dict[str, Any]]:
@@ -214,7 +244,7 @@ def _statements(entity_id: str, facts: list[Fact]) -> list[Statement]:
     for fact in facts:
         by_source.setdefault(_source_of(fact[0]), []).append(fact)
     return [
-        (source, grouped, prepare_facts(entity_id, source, grouped))
+        (source, grouped, prepare_facts(entity_id, source, grouped, keys=False))
         for source, grouped in by_source.items()
     ]
 
@@ -256,17 +286,21 @@ def _status_facts(
             mx_result = mx.get(domain) if (mx is not None and domain) else None
             smtp_result = smtp.get(syntax.normalized or email) if smtp else None
             verdict = email_status(syntax, mx_result, smtp_result)
-            payload = {
-                "email": email,
-                "normalized": syntax.normalized,
-                "status": verdict.status,
-                "flags": list(verdict.flags),
-                "reason": verdict.reason,
-            }
-            result["facts"].append(("email_status", dumps(payload), CHECK_CONFIDENCE))
+            # The JSON ``dumps`` gives for {"email", "normalized", "status", "flags",
+            # "reason"}, written directly: one per address of a million-row run.
+            rest = (
+                f', "normalized": {_json_text(syntax.normalized)}, "status": '
+                f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
+                f' "reason": {_encode(verdict.reason)}}}'
+            )
+            result["facts"].append(
+                ("email_status", f'{{"email": {_encode(email)}{rest}', CHECK_CONFIDENCE)
+            )
             if syntax.normalized and syntax.normalized != email:
-                payload = dict(payload, email=syntax.normalized)
-                result["facts"].append(("email_status", dumps(payload), CHECK_CONFIDENCE))
+                result["facts"].append((
+                    "email_status", f'{{"email": {_encode(syntax.normalized)}{rest}',
+                    CHECK_CONFIDENCE,
+                ))
 
 
 def enrich(
@@ -289,7 +323,7 @@ def enrich(
     ]
     workers = workers or min(2, os.cpu_count() or 1)
     parallel = workers > 1 and total >= _PARALLEL_MIN
-    pool = ProcessPoolExecutor(max_workers=workers) if parallel else None
+    pool = ProcessPoolExecutor(max_workers=workers) if parallel and not offline else None
     done = 0
     try:
         # Two rounds: companies first, since people's inputs include their company's
@@ -298,14 +332,21 @@ def enrich(
         # run reaches the state a second run would leave unchanged.
         only: set[str] | None = None
         for _ in range(2):
-            refresh_later = _enrich_companies(store, state)
+            refresh_later, companies_changed = _enrich_companies(store, state)
             if only is not None:
                 only = set(refresh_later)
+            elif offline:
+                # Everyone is looked at: workers select, compute, compare and build the
+                # rows, this process only writes them.
+                done = _offline_pass(
+                    store, state, components, max_age_days, refresh_later, companies_changed,
+                    workers if parallel else 1, progress, done, total,
+                )
             # The workers compute the next batch while this process commits the current
             # one.
             for batch, results in _computed(
-                _select_people(store, components, max_age_days, batch_size, only), pool,
-                workers, finish=offline,
+                _select_people(store, components, max_age_days, batch_size, only)
+                if only is not None or not offline else (), pool, workers, finish=offline,
             ):
                 if not offline:
                     mx = _lookup_domains(store, resolver, results) if resolver else None
@@ -322,10 +363,325 @@ def enrich(
                 with store.write():
                     store.refresh_people(chunk)
             only = set()
-        _find_emails(store, state, prober, resolver)
+        _find_emails(
+            store, state, prober, resolver, workers if parallel and prober is None else 1
+        )
     finally:
         if pool is not None:
             pool.shutdown()
+
+
+_RANGE = 1000  # people per task of the offline pass
+_COMMIT_RANGES = 20  # ranges written per transaction: random-key index pages, dirtied once
+
+
+class _Prepared(NamedTuple):
+    """One range of people, enriched, compared and built, ready to write."""
+
+    read: int  # people some component had to see
+    statements: list[tuple[Any, ...]]  # for Store.add_statements
+    people: list[tuple[Any, ...]]  # for Store.write_people
+    gone: list[str]
+    company_ids: list[str]
+    log: list[tuple[str, str, str, str, str, str]]  # for _log_work
+    changed: int
+    seen: list[str]  # ids of the people enriched (no longer to refresh later)
+
+
+def _offline_pass(
+    store: Store, state: RunState, components: Sequence[str], max_age_days: float,
+    refresh_later: set[str], companies_changed: set[str], workers: int,
+    progress: Progress | None, done: int, total: int,
+) -> int:
+    """Every person, offline, in ranges of ``_RANGE``; returns ``done`` updated.
+
+    Each range is prepared from a read snapshot (by a worker process when ``workers`` >
+    1, several ranges ahead) and written here with its work log, ``_COMMIT_RANGES``
+    ranges per transaction. ``PRAGMA data_version`` tells whether another connection
+    committed since the range was handed out; if so, the snapshot may be stale and the
+    range is done again here the way ``_commit`` does it, comparing inside the write
+    transaction. This process's own writes never touch another range's people (ranges
+    split the people by ``seq``), nor what a range reads of companies.
+    """
+    seqs = [
+        r[0] for r in store.conn.execute(
+            "SELECT seq FROM people WHERE merged_into IS NULL ORDER BY seq"
+        )
+    ]
+    ranges = [(seqs[i], seqs[min(i + _RANGE, len(seqs)) - 1]) for i in range(0, len(seqs), _RANGE)]
+    del seqs
+    task = (tuple(components), _stale_before(max_age_days), state.run_id)
+    changed = frozenset(companies_changed)
+    # Fewer, larger checkpoints: each range rewrites pages the next ones touch again; and
+    # a larger page cache for the indexes every range inserts into at random places.
+    checkpoint = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA wal_autocheckpoint = {max(checkpoint, 16384)}")
+    store.conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
+    try:
+        return _offline_ranges(
+            store, state, task, ranges, changed, refresh_later, workers, progress, done, total
+        )
+    finally:
+        store.conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
+        store.conn.execute(f"PRAGMA cache_size = {cache}")
+
+
+def _offline_ranges(
+    store: Store, state: RunState, task: tuple[tuple[str, ...], str, str],
+    ranges: list[tuple[int, int]], changed: frozenset[str], refresh_later: set[str],
+    workers: int, progress: Progress | None, done: int, total: int,
+) -> int:
+    ready: list[tuple[int, int, int, _Prepared]] = []
+
+    def flush() -> None:
+        nonlocal done
+        read = _write_prepared(store, state, ready, refresh_later)
+        for version, lo, hi, _ in ready:
+            if version < 0:  # stale snapshot: done again here
+                read += _redo_range(store, state, task, lo, hi, refresh_later)
+        ready.clear()
+        _bound_wal(store)
+        done += read
+        if progress and read:
+            progress(done, total)
+
+    def finish(version: int, lo: int, hi: int, work: _Prepared) -> None:
+        ready.append((version, lo, hi, work))
+        if len(ready) >= _COMMIT_RANGES:
+            flush()
+
+    if workers <= 1:
+        for lo, hi in ranges:
+            version = _data_version(store)
+            finish(version, lo, hi, _prepare_range(store, changed, *task, lo, hi))
+        flush()
+        return done
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_reader_init,
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed),
+    ) as pool:
+        ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
+        for lo, hi in ranges:
+            ahead.append(
+                (_data_version(store), lo, hi, pool.submit(_prepare_in_worker, *task, lo, hi))
+            )
+            if len(ahead) > 2 * workers + _COMMIT_RANGES:
+                version, first, last, future = ahead.popleft()
+                finish(version, first, last, future.result())
+        while ahead:
+            version, first, last, future = ahead.popleft()
+            finish(version, first, last, future.result())
+        flush()
+    return done
+
+
+_WAL_LIMIT = 512 << 20  # bytes
+
+
+def _bound_wal(store: Store) -> None:
+    """Start the WAL over once it passed ``_WAL_LIMIT``.
+
+    Workers read all the time, so the automatic checkpoints copy pages back but the
+    file never starts over; RESTART waits (busy timeout) for the readers of the
+    moment to finish a range.
+    """
+    try:
+        size = os.path.getsize(f"{store.path}-wal")
+    except OSError:
+        return
+    if size > _WAL_LIMIT:
+        store.conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+
+
+def _data_version(store: Store) -> int:
+    """Changes whenever another connection commits (never for this one's own commits)."""
+    return int(store.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+_READER: tuple[Store, frozenset[str]] | None = None
+
+
+def _reader_init(
+    path: str, settings: Any, source_rank: dict[str, int], tag_rule: Any,
+    companies_changed: frozenset[str],
+) -> None:
+    global _READER
+    reader = Store.reader(path, settings)
+    reader.source_rank, reader.tag_rule = source_rank, tag_rule  # exactly the parent's
+    _READER = (reader, companies_changed)
+
+
+def _prepare_in_worker(
+    components: tuple[str, ...], stale: str, run_id: str, lo: int, hi: int
+) -> _Prepared:
+    assert _READER is not None
+    store, changed = _READER
+    return _prepare_range(store, changed, components, stale, run_id, lo, hi)
+
+
+def _prepare_range(
+    store: Store, companies_changed: frozenset[str], components: tuple[str, ...], stale: str,
+    run_id: str, lo: int, hi: int,
+) -> _Prepared:
+    """Select, enrich, compare with what is stated and build the rows of one range, read-only.
+
+    The same work as ``_select_people``, ``_offline_chunk`` and ``_commit``, on one
+    read snapshot.
+    """
+    conn = store.conn
+    conn.execute("BEGIN")
+    try:
+        rows = conn.execute(
+            _PEOPLE_COLUMNS + " WHERE p.seq BETWEEN ? AND ? AND p.merged_into IS NULL"
+            " ORDER BY p.seq", (lo, hi),
+        ).fetchall()
+        done: dict[str, dict[str, tuple[str, str, str]]] = {}
+        for chunk in chunked([r[0] for r in rows], 500):
+            marks = ", ".join("?" for _ in chunk)
+            for entity_id, component, version, digest, done_at in conn.execute(
+                "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
+                f" WHERE entity_id IN ({marks})", chunk,
+            ):
+                done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+        batch = _todo(rows, done, components, stale, lazy=True)
+        results = _offline_chunk([record for record, _, _ in batch], finish=True)
+        now = utc_now()
+        items = []
+        prepared = []
+        for (record, _, _), result in zip(batch, results, strict=True):
+            for source, facts, ready in result["statements"]:
+                items.append((record["id"], source, None, now, CHECK_CONFIDENCE, run_id, facts))
+                prepared.append(ready)
+        statements, changed, _, observations = store.plan_facts(
+            items, prepared, known={record["id"] for record, _, _ in batch}
+        )
+        # Whoever's company changed earlier in this run is refreshed too.
+        refresh = {record["id"] for record, _, _ in batch
+                   if record["company_id"] in companies_changed}
+        to_refresh = sorted(changed | refresh)
+        built: list[dict[str, Any]] = []
+        people, gone, company_ids = (
+            store.people_rows(to_refresh, observations=observations, built_rows=built)
+            if to_refresh else ([], [], [])
+        )
+        # The work is logged against the person as it now reads (see ``_commit``).
+        wanted = set(to_refresh)
+        built = [row for row in built if row["id"] in wanted]
+        companies = _company_inputs(store, {row["company_id"] for row in built})
+        digests = {
+            row["id"]: input_hash(_row_input(row, companies.get(row["company_id"])))
+            for row in built
+        }
+        for record, digest, _ in batch:
+            if record["id"] not in digests:
+                digests[record["id"]] = digest or input_hash(record)
+    finally:
+        conn.execute("COMMIT")
+    log = [
+        (record["id"], component, COMPONENTS[component], digests[record["id"]], now, run_id)
+        for record, _, todo in batch
+        for component in todo
+    ]
+    return _Prepared(
+        len(batch), statements, people, gone, company_ids, log, len(changed),
+        [record["id"] for record, _, _ in batch],
+    )
+
+
+def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[Any, ...]]:
+    """(country, website, domain) of companies, as ``_PEOPLE_COLUMNS`` joins them."""
+    found: dict[str, tuple[Any, ...]] = {}
+    for chunk in chunked([i for i in ids if i], 500):
+        marks = ", ".join("?" for _ in chunk)
+        for cid, *values in store.conn.execute(
+            f"SELECT id, country, website, domain FROM companies WHERE id IN ({marks})", chunk
+        ):
+            found[cid] = tuple(values)
+    return found
+
+
+def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[str, Any]:
+    """``_person_input`` of a people row just built (before it is written)."""
+    country, website, domain = company or (None, None, None)
+    return {
+        "id": row["id"],
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "full_name": row["full_name"],
+        "civility": row["civility"],
+        "title": row["title"],
+        "country": row["country"],
+        "emails": [e["value"] for e in row["_emails"] if "guessed" not in e["flags"]],
+        "phones": [p["raw"] for p in row["_phones"]],
+        "company_id": row["company_id"],
+        "company_country": country,
+        "company_website": website,
+        "company_domain": domain,
+    }
+
+
+def _write_prepared(
+    store: Store, state: RunState, ready: list[tuple[int, int, int, _Prepared]],
+    refresh_later: set[str],
+) -> int:
+    """Write prepared ranges in one transaction; returns the people read.
+
+    A range whose snapshot may be stale (another connection committed since it was
+    handed out) is not written: its version becomes -1 for the caller to redo it.
+    """
+    statements: list[tuple[Any, ...]] = []
+    written = []
+    with store.write():
+        current = _data_version(store)
+        for n, (version, lo, hi, work) in enumerate(ready):
+            if version != current:
+                ready[n] = (-1, lo, hi, work)
+                continue
+            statements.extend(work.statements)
+            written.append(work)
+        # In id order, the unique index's: fewer pages touched per transaction.
+        statements.sort()
+        added = store.add_statements(statements)
+        # The people counts of a company many ranges share are taken once, after all.
+        store.write_people(
+            [row for work in written for row in work.people],
+            [pid for work in written for pid in work.gone],
+            dict.fromkeys(cid for work in written for cid in work.company_ids),
+        )
+        _log_work(store, [entry for work in written for entry in work.log])
+        state.add("greylisted_to_retry", 0)  # offline: no SMTP answer to wait for
+    for work in written:
+        refresh_later.difference_update(work.seen)
+        state.add("read", work.read)
+        state.add("written", work.changed)
+    state.add("statements_added", added)
+    return sum(work.read for work in written)
+
+
+def _redo_range(
+    store: Store, state: RunState, task: tuple[tuple[str, ...], str, str], lo: int, hi: int,
+    refresh_later: set[str],
+) -> int:
+    """One range the slow way, in this process (another writer came in meanwhile)."""
+    components, stale, _ = task
+    rows = store.conn.execute(
+        _PEOPLE_COLUMNS + " WHERE p.seq BETWEEN ? AND ? AND p.merged_into IS NULL"
+        " ORDER BY p.seq", (lo, hi),
+    ).fetchall()
+    done: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for chunk in chunked([r[0] for r in rows], 500):
+        marks = ", ".join("?" for _ in chunk)
+        for entity_id, component, version, digest, done_at in store.conn.execute(
+            "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
+            f" WHERE entity_id IN ({marks})", chunk,
+        ):
+            done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+    batch = _todo(rows, done, components, stale)
+    if batch:
+        results = _offline_chunk([record for record, _, _ in batch], finish=True)
+        _commit(store, state, batch, results, refresh_later)
+    return len(batch)
 
 
 def _resolver(store: Store) -> Any:
@@ -521,7 +877,122 @@ WHERE p.merged_into IS NULL AND p.suppressed = 0 AND c.domain IS NOT NULL
 """
 
 
-def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> None:
+_FINDER_PARALLEL_MIN = 400  # people to guess for before worker processes pay off
+
+
+def _guesses(
+    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]]
+) -> list[list[Any]]:
+    """The finder's ranked candidates (at most 5) for each (first, last, domain, emails),
+    learning each domain's pattern from its ``known`` addresses once."""
+    from .email_syntax import check_email_syntax
+    from .finder import candidates, learn_patterns
+
+    stats: dict[str, Any] = {}
+    found = []
+    for first, last, domain, emails_json in jobs:
+        if domain not in stats:
+            stats[domain] = learn_patterns(known[domain]) if known[domain] else None
+        # Never "find" an address already known (and refused) for the person, nor one
+        # that cannot exist (a reserved or malformed domain).
+        tried = {e["value"].lower() for e in json.loads(emails_json)}
+        found.append([
+            c for c in candidates(first, last, domain, stats[domain], limit=5)
+            if c.email not in tried and check_email_syntax(c.email).valid
+        ])
+    return found
+
+
+class _Guessed(NamedTuple):
+    """The finder's work on some people, ready to write (see ``_guess_and_prepare``)."""
+
+    guesses: list[list[Any]]
+    statements: list[tuple[Any, ...]]
+    people: list[tuple[Any, ...]]
+    gone: list[str]
+    company_ids: list[str]
+    changed: int
+
+
+def _guess_item(
+    pid: str, email: str, confidence: float, status: str, flags: list[str], reason: str,
+    now: str, run_id: str,
+) -> tuple[str, str, None, str, float, str, list[Fact]]:
+    """The finder's statement about one person: the address and its status."""
+    payload = {"email": email, "normalized": email, "status": status,
+               "flags": flags, "reason": f"guessed: {reason}"}
+    return (pid, "enricher:finder", None, now, confidence, run_id, [
+        ("email", email, round(min(confidence, 0.79), 3)),
+        ("email_status", dumps(payload), CHECK_CONFIDENCE),
+    ])
+
+
+def _guess_and_prepare(
+    jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    run_id: str,
+) -> _Guessed:
+    """In a worker: rank the candidates of (id, first, last, domain, emails) and, with no
+    mail server to ask, build the statements and people rows the parent writes."""
+    assert _READER is not None
+    store = _READER[0]
+    guesses = _guesses([job[1:] for job in jobs], known)
+    now = utc_now()
+    items = [
+        _guess_item(job[0], ranked[0].email, ranked[0].confidence, "unknown", ["guessed"],
+                    ranked[0].evidence, now, run_id)
+        for job, ranked in zip(jobs, guesses, strict=True) if ranked
+    ]
+    store.conn.execute("BEGIN")
+    try:
+        statements, changed, _, observations = store.plan_facts(items)
+        people, gone, company_ids = (
+            store.people_rows(sorted(changed), observations=observations)
+            if changed else ([], [], [])
+        )
+    finally:
+        store.conn.execute("COMMIT")
+    return _Guessed(guesses, statements, people, gone, company_ids, len(changed))
+
+
+def _guesses_on_pool(
+    store: Store, jobs: list[tuple[str, str, str, str, str]],
+    known: Mapping[str, list[tuple[str, str, str]]], run_id: str, workers: int,
+) -> tuple[list[list[Any]], list[_Guessed]]:
+    """:func:`_guess_and_prepare` over worker processes: each person's ranked candidates
+    in order, and the prepared writes. The people of one domain stay together so its
+    pattern is learnt once."""
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i][3])
+    size = -(-len(jobs) // (4 * workers))
+    parts: list[list[int]] = []
+    for i in order:
+        if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][3] != jobs[i][3]):
+            parts.append([])
+        parts[-1].append(i)
+    found: list[list[Any]] = [[] for _ in jobs]
+    prepared = []
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_reader_init,
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
+                  frozenset()),
+    ) as pool:
+        futures = [
+            (part, pool.submit(
+                _guess_and_prepare, [jobs[i] for i in part],
+                {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id,
+            ))
+            for part in parts
+        ]
+        for part, future in futures:
+            result = future.result()
+            prepared.append(result)
+            for i, ranked in zip(part, result.guesses, strict=True):
+                found[i] = ranked
+    return found, prepared
+
+
+def _find_emails(
+    store: Store, state: RunState, prober: Any, resolver: Any, workers: int = 1
+) -> None:
     """A guessed address for people with a name and a company domain but no usable email.
 
     The domain's pattern is learnt from the addresses already known there; the top
@@ -530,8 +1001,7 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
     server confirmed it, and on a catch-all domain it stays a guess.
     """
     from .company import is_free_or_disposable_domain
-    from .email_syntax import check_email_syntax
-    from .finder import candidates, learn_patterns, verify_candidates
+    from .finder import verify_candidates
 
     candidates_for = [
         r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])
@@ -553,28 +1023,40 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
         "SELECT entity_id, input_hash FROM work_log WHERE component = ?", (FINDER,)
     ).fetchall())
     wanted = []
+    by_domain: dict[str, Any] = {}
     for row in candidates_for:
-        digest = input_hash({"name": row[1:3], "domain": row[3], "known": known[row[3]]})
+        digest = _finder_digest(row[1:3], row[3], known[row[3]], by_domain)
         if logged.get(row[0]) != digest:
             wanted.append((*row, digest))
     if not wanted:
         return
     domains = sorted({r[3] for r in wanted})
-    stats = {d: learn_patterns(known[d]) if known[d] else None for d in domains}
     mx = (
         resolver.lookup_many(domains) if (prober is not None and resolver is not None) else {}
     )
     now = utc_now()
     items = []
     log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
-    for pid, first, last, domain, emails_json, _ in wanted:
-        # Never "find" an address already known (and refused) for the person, nor one
-        # that cannot exist (a reserved or malformed domain).
-        tried = {e["value"].lower() for e in json.loads(emails_json)}
-        ranked = [
-            c for c in candidates(first, last, domain, stats[domain], limit=5)
-            if c.email not in tried and check_email_syntax(c.email).valid
-        ]
+    jobs = [row[:5] for row in wanted]
+    if workers > 1 and prober is None and len(jobs) >= _FINDER_PARALLEL_MIN:
+        # Workers rank and prepare the writes; they stand unless another connection
+        # committed meanwhile (then the ranked candidates are written the usual way).
+        version = _data_version(store)
+        guesses, prepared = _guesses_on_pool(store, jobs, known, state.run_id, workers)
+        with store.write():
+            if _data_version(store) == version:
+                store.add_statements(sorted(r for p in prepared for r in p.statements))
+                store.write_people(
+                    [row for p in prepared for row in p.people],
+                    [pid for p in prepared for pid in p.gone],
+                    dict.fromkeys(cid for p in prepared for cid in p.company_ids),
+                )
+                _log_work(store, log)
+                state.add("emails_guessed", sum(p.changed for p in prepared))
+                return
+    else:
+        guesses = _guesses([job[1:] for job in jobs], known)
+    for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
         top = ranked[0]
@@ -594,12 +1076,9 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
                 flags.append(found.status)
         else:
             top_email = top.email
-        payload = {"email": top_email, "normalized": top_email, "status": status,
-                   "flags": flags, "reason": f"guessed: {reason}"}
-        items.append((pid, "enricher:finder", None, now, confidence, state.run_id, [
-            ("email", top_email, round(min(confidence, 0.79), 3)),
-            ("email_status", dumps(payload), CHECK_CONFIDENCE),
-        ]))
+        items.append(
+            _guess_item(pid, top_email, confidence, status, flags, reason, now, state.run_id)
+        )
     with store.write():
         changed: set[str] = set()
         if items:
@@ -610,10 +1089,28 @@ def _find_emails(store: Store, state: RunState, prober: Any, resolver: Any) -> N
     state.add("emails_guessed", len(changed))
 
 
-def _enrich_companies(store: Store, state: RunState) -> set[str]:
+def _finder_digest(
+    name: Sequence[Any], domain: str, known: list[tuple[str, str, str]], by_domain: dict[str, Any]
+) -> str:
+    """``input_hash({"name": name, "domain": domain, "known": known})``, with the part the
+    people of one domain share (its known addresses) hashed once per domain."""
+    base = by_domain.get(domain)
+    if base is None:
+        # The keys sort as domain, known, name: everything but the name is shared.
+        base = by_domain[domain] = hashlib.sha1(
+            f'[["domain", {dumps(domain)}], ["known", {dumps(known)}], ["name", '.encode(),
+            usedforsecurity=False,
+        )
+    digest = base.copy()
+    digest.update(f"{dumps(list(name))}]]".encode())
+    return digest.hexdigest()
+
+
+def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]]:
     """Company domains, legal forms and identifiers; domains guessed from people's emails.
 
-    Returns the people whose company changed: their rows need a refresh.
+    Returns the people whose company changed (their rows need a refresh) and those
+    companies.
     """
     from .company import check_identifiers, company_domain, normalize_company
 
@@ -648,7 +1145,7 @@ def _enrich_companies(store: Store, state: RunState) -> set[str]:
                 (cid, "enricher:company", None, now, DERIVED_CONFIDENCE, state.run_id, facts)
             )
     if not items:
-        return set()
+        return set(), set()
     with store.write():
         _, changed, _, _ = store.state_facts(items)
         if changed:
@@ -660,7 +1157,7 @@ def _enrich_companies(store: Store, state: RunState) -> set[str]:
         for r in store.conn.execute(
             f"SELECT id FROM people WHERE company_id IN ({', '.join('?' for _ in chunk)})", chunk
         )
-    }
+    }, changed
 
 
 def _people_email_domains(store: Store) -> dict[str, list[str]]:

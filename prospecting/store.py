@@ -118,15 +118,21 @@ def source_rank(priority: Any) -> dict[str, int]:
     return {name: rank for rank, name in enumerate(priority)}
 
 
-# (canonical keys of the facts, their JSON, the statement id), see ``prepare_facts``.
-PreparedFacts = tuple[list[tuple[str, str]], str, int]
+# (canonical keys of the facts or None, their JSON, the statement id), see ``prepare_facts``.
+PreparedFacts = tuple[list[tuple[str, str]] | None, str, int]
 
 
-def prepare_facts(entity_id: str, source: str, facts: Sequence[Fact]) -> PreparedFacts:
-    """What :meth:`Store.state_facts` computes per item, computable anywhere beforehand."""
+def prepare_facts(
+    entity_id: str, source: str, facts: Sequence[Fact], *, keys: bool = True
+) -> PreparedFacts:
+    """What :meth:`Store.state_facts` computes per item, computable anywhere beforehand.
+
+    ``keys=False`` leaves the canonical keys to ``state_facts``, which only needs them
+    for a source that stated something about the entity before.
+    """
     payload = facts_json(facts)
     return (
-        [(f[0], canonical_value(f[1])) for f in facts],
+        [(f[0], canonical_value(f[1])) for f in facts] if keys else None,
         payload,
         statement_id(entity_id, source, payload),
     )
@@ -189,6 +195,29 @@ class Store:
         self.source_rank: dict[str, int] = {}
         self.tag_rule: Any = None
         self.settings: Any = None
+
+    @classmethod
+    def reader(cls, path: str | os.PathLike[str], settings: Any = None) -> Store:
+        """A read-only connection to an existing, migrated file, e.g. for a worker process
+        that prepares rows its parent writes. Nothing is created, migrated or written."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        try:
+            store.conn = sqlite3.connect(
+                store.path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
+                timeout=10.0,
+            )
+            store.conn.execute("PRAGMA busy_timeout = 10000")
+            store.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(store.path, exc)) from exc
+        store.db = sqlite_utils.Database(store.conn)
+        store.source_rank = {}
+        store.tag_rule = None
+        store.settings = None
+        if settings is not None:
+            store.apply_settings(settings)
+        return store
 
     def apply_settings(self, settings: Any) -> None:
         """Use the loaded settings (tag rule, batch sizes…) for this store's work."""
@@ -341,17 +370,33 @@ class Store:
         here when needed), their JSON and the statement id, used as they are when no
         fact of the item was stated before.
         """
+        rows, changed, known, loaded = self.plan_facts(items, prepared)
+        return StatedFacts(self.add_statements(rows), changed, known, loaded)
+
+    def plan_facts(
+        self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
+        prepared: Sequence[PreparedFacts | None] | None = None, *,
+        known: set[str] | None = None,
+    ) -> tuple[list[tuple[Any, ...]], set[str], set[str], dict[str, list[Observation]]]:
+        """What :meth:`state_facts` would write, read-only: (statement rows for
+        :meth:`add_statements`, changed ids, known ids, observations with the new facts).
+
+        Usable on a read-only connection, e.g. in a worker process; the rows stay valid
+        as long as nothing else writes about these entities before they are added.
+        ``known``, when the caller knows it, is every id of ``items`` that has a row.
+        """
         seen = Counter(item[0] for item in items)
-        known = self.existing("people", seen)
-        # Only ids with no person row can be companies: one lookup per id, not two.
-        known |= self.existing("companies", [i for i in seen if i not in known])
+        if known is None:
+            known = self.existing("people", seen)
+            # Only ids with no person row can be companies: one lookup per id, not two.
+            known |= self.existing("companies", [i for i in seen if i not in known])
+        pairs = Counter((item[0], item[1]) for item in items)
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
-        sources = {(item[0], item[1]) for item in items}
         for entity_id, observations in loaded.items():
             for o in observations:
-                if (entity_id, o.source) in sources:
+                if (entity_id, o.source) in pairs:
                     stated.setdefault((entity_id, o.source), set()).add(
                         (o.field, canonical_value(o.value))
                     )
@@ -362,18 +407,24 @@ class Store:
         ):
             ready = prepared[n] if prepared is not None else None
             if entity_id in known or seen[entity_id] > 1:
-                have = stated.setdefault((entity_id, source), set())
-                keys = ready[0] if ready is not None and ready[0] is not None else [
-                    (f[0], canonical_value(f[1])) for f in facts
-                ]
-                if have and not have.isdisjoint(keys):
-                    kept = [i for i, key in enumerate(keys) if key not in have]
-                    facts = [facts[i] for i in kept]
-                    keys = [keys[i] for i in kept]
-                    ready = None
-                if not facts:
+                have = stated.get((entity_id, source))
+                # The comparison needs the canonical keys only when the source said
+                # something before, or says it twice here.
+                if have is not None or pairs[(entity_id, source)] > 1:
+                    have = stated.setdefault((entity_id, source), set())
+                    keys = ready[0] if ready is not None and ready[0] is not None else [
+                        (f[0], canonical_value(f[1])) for f in facts
+                    ]
+                    if have and not have.isdisjoint(keys):
+                        kept = [i for i, key in enumerate(keys) if key not in have]
+                        facts = [facts[i] for i in kept]
+                        keys = [keys[i] for i in kept]
+                        ready = None
+                    if not facts:
+                        continue
+                    have.update(keys)
+                elif not facts:
                     continue
-                have.update(keys)
             if ready is not None:
                 payload, sid = ready[1], ready[2]
             else:
@@ -387,7 +438,7 @@ class Store:
                 loaded[entity_id].extend(pending_observations(
                     entity_id, [(source, locator, observed_at, confidence, run_id, facts)]
                 ))
-        return StatedFacts(self.add_statements(rows), changed, known, loaded)
+        return rows, changed, known, loaded
 
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
         """Every fact about each entity, exploded from its statements."""
@@ -574,11 +625,13 @@ class Store:
         observations: Mapping[str, list[Observation]] | None = None,
         direct: Mapping[str, dict[str, Any] | None] | None = None,
         members_of: dict[str, list[str]] | None = None,
+        keep_entries: bool = False,
     ) -> BuiltPeople:
         """What :meth:`refresh_people` writes, read and computed but not written.
 
         ``members_of`` (golden id -> merged member ids, sorted) stands for the merges
         a caller is about to write: the rows are derived as they will be once written.
+        ``keep_entries`` leaves each row's ``_emails`` and ``_phones`` lists in it.
         """
         from sequences.segments import tag_person
 
@@ -605,7 +658,7 @@ class Store:
         )
         grouped.update((i, given[i]) for i in ids if i in given and i not in single)
         built = []
-        deleted = []
+        deleted: list[str] = []
         for pid in ids:
             row = None
             if pid in single:
@@ -636,7 +689,10 @@ class Store:
             # instead of its email and phone entries: one address at most, row["email"].
             channels = row.pop("_channels", None)
             if channels is None:
-                emails, phones = row.pop("_emails"), row.pop("_phones")
+                if keep_entries:
+                    emails, phones = row["_emails"], row["_phones"]
+                else:
+                    emails, phones = row.pop("_emails"), row.pop("_phones")
                 values: Iterable[str] = (e["value"] for e in emails)
             else:
                 emails = phones = None
@@ -650,11 +706,42 @@ class Store:
 
     def write_people_rows(self, built: BuiltPeople) -> None:
         """Write what :meth:`build_people_rows` computed, and recount their companies."""
-        for pid in built.deleted:
-            self.conn.execute("DELETE FROM people WHERE id = ?", (pid,))
-        self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS),
-                              [_people_values(row) for row in built.rows])
-        self._update_people_counts(built.companies)
+        self.write_people([_people_values(row) for row in built.rows], built.deleted,
+                          built.companies)
+
+    def write_people(
+        self, rows: Sequence[tuple[Any, ...]], gone: Sequence[str], company_ids: Iterable[str],
+    ) -> None:
+        """Write people rows in ``_PEOPLE_COLUMNS`` order: upsert ``rows``, delete the
+        ``gone`` ids (no observation left) and recount the people of ``company_ids``."""
+        if gone:
+            self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
+        self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
+        self._update_people_counts(company_ids)
+
+    def people_rows(
+        self,
+        ids: Iterable[str],
+        pending: Mapping[str, list[PendingStatement]] | None = None,
+        *,
+        matcher: SuppressionMatcher | None = None,
+        known: set[str] | None = None,
+        observations: Mapping[str, list[Observation]] | None = None,
+        built_rows: list[dict[str, Any]] | None = None,
+    ) -> tuple[list[tuple[Any, ...]], list[str], list[str]]:
+        """The person rows :meth:`refresh_people` writes, read-only: (rows in
+        ``_PEOPLE_COLUMNS`` order, ids with no observation left, their company ids).
+
+        ``built_rows``, when given, receives each row as a dict with its ``_emails`` and
+        ``_phones`` lists (what the enrich stage hashes as the person's new input).
+        """
+        built = self.build_people_rows(ids, pending, matcher=matcher, known=known,
+                                       observations=observations,
+                                       keep_entries=built_rows is not None)
+        if built_rows is not None:
+            built_rows.extend(built.rows)
+        return [_people_values(row) for row in built.rows], built.deleted, list(built.companies)
+
 
     # -- merges (see dedupe/) ----------------------------------------------------------
 

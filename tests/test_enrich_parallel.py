@@ -1,0 +1,131 @@
+"""The offline enrich pass, prepared in worker processes, writes what one process writes."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from enrichers import pipeline
+from prospecting import api
+
+from .conftest import generated_people_csv
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("parallel")
+    csv_path = generated_people_csv(folder / "people.csv", 700, 11)
+    db = folder / "imported.db"
+    api.import_files(db, [csv_path], source="crm", id_column="Record ID")
+    api.dedupe(db)  # golden records and their members take the general path
+    return db
+
+
+def state(db: Path) -> tuple:
+    conn = sqlite3.connect(db)
+    try:
+        statements = sorted(r[0] for r in conn.execute("SELECT id FROM statements"))
+        tables = []
+        for table in ("people", "companies"):
+            columns = [c[1] for c in conn.execute(f"PRAGMA table_info({table})")]
+            keep = [c for c in columns if c not in ("seq", "updated_at")]
+            tables.append(sorted(conn.execute(f"SELECT {', '.join(keep)} FROM {table}")))
+        work = sorted(conn.execute(
+            "SELECT entity_id, component, version, input_hash FROM work_log"
+        ))
+        return statements, *tables, work
+    finally:
+        conn.close()
+
+
+def enriched(imported: Path, target: Path, monkeypatch, *, parallel: bool) -> tuple:
+    shutil.copy(imported, target)
+    monkeypatch.setattr(pipeline, "_RANGE", 60)
+    monkeypatch.setattr(pipeline, "_COMMIT_RANGES", 2)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 0 if parallel else 10**9)
+    monkeypatch.setattr(pipeline, "_WAL_LIMIT", 0)  # restart the WAL after every write
+    monkeypatch.setattr(pipeline, "_FINDER_PARALLEL_MIN", 0)
+    first = api.enrich(target, offline=True)
+    again = api.enrich(target, offline=True)
+    assert again.read == 0
+    assert again.written == 0
+    return first, state(target)
+
+
+def test_workers_and_one_process_reach_the_same_state(imported, tmp_path, monkeypatch):
+    one_report, one = enriched(imported, tmp_path / "one.db", monkeypatch, parallel=False)
+    two_report, two = enriched(imported, tmp_path / "two.db", monkeypatch, parallel=True)
+    assert one_report.read == two_report.read > 0
+    assert one_report.details["emails_guessed"] > 0
+    assert one_report.details == two_report.details
+    assert one == two
+
+
+def test_a_range_read_before_another_write_is_done_again(imported, tmp_path, monkeypatch):
+    """Another connection committing while a range is prepared: the range is redone."""
+    _, reference = enriched(imported, tmp_path / "ref.db", monkeypatch, parallel=False)
+    target = tmp_path / "stale.db"
+    shutil.copy(imported, target)
+    real = pipeline._data_version
+    calls = {"n": 0, "redone": 0}
+
+    def moving(store):  # every other look sees a commit by someone else
+        calls["n"] += 1
+        return real(store) + calls["n"] // 2
+
+    redo = pipeline._redo_range
+
+    def counted(*args, **kwargs):
+        calls["redone"] += 1
+        return redo(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_data_version", moving)
+    monkeypatch.setattr(pipeline, "_redo_range", counted)
+    monkeypatch.setattr(pipeline, "_RANGE", 60)
+    monkeypatch.setattr(pipeline, "_COMMIT_RANGES", 2)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 10**9)
+    api.enrich(target, offline=True)
+    assert calls["redone"] > 0
+    monkeypatch.setattr(pipeline, "_data_version", real)
+    assert api.enrich(target, offline=True).read == 0
+    assert state(target) == reference
+
+
+def test_guesses_prepared_before_another_write_are_written_the_usual_way(
+    imported, tmp_path, monkeypatch
+):
+    _, reference = enriched(imported, tmp_path / "ref.db", monkeypatch, parallel=False)
+    target = tmp_path / "stale.db"
+    shutil.copy(imported, target)
+    real = pipeline._data_version
+    finding = {"now": False, "n": 0}
+    find = pipeline._find_emails
+
+    def flagged(*args, **kwargs):
+        finding["now"] = True
+        return find(*args, **kwargs)
+
+    def moving(store):  # while the finder works, someone else commits all the time
+        finding["n"] += 1
+        return real(store) + (finding["n"] if finding["now"] else 0)
+
+    pooled = pipeline._guesses_on_pool
+
+    def counted(*args, **kwargs):
+        finding["pooled"] = True
+        return pooled(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_find_emails", flagged)
+    monkeypatch.setattr(pipeline, "_guesses_on_pool", counted)
+    monkeypatch.setattr(pipeline, "_data_version", moving)
+    monkeypatch.setattr(pipeline, "_FINDER_PARALLEL_MIN", 0)
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 0)
+    report = api.enrich(target, offline=True)
+    assert report.details["emails_guessed"] > 0
+    assert finding.get("pooled")
+    monkeypatch.setattr(pipeline, "_data_version", real)
+    assert api.enrich(target, offline=True).read == 0
+    assert state(target) == reference
