@@ -482,7 +482,9 @@ def _person_row(
                 value = _country(value)
             elif name in ("first_name", "last_name", "full_name"):
                 names = True
-            elif name == "linkedin_url":
+            elif name in ("linkedin_url", "address"):
+                # A street address reaches someone too (direct mail), and is how a
+                # registry or consumer file tells people apart.
                 contact = True
             person.append((name, value) if confidence == FILE_CONFIDENCE else
                           (name, value, confidence))

@@ -257,3 +257,12 @@ def test_firmographics_arriving_later_re_tag_the_people_there(tmp_path: Path, db
     assert dump(db)[0]["tags"] == ["non-enriched"]  # an address and a company name
     api.import_files(db, [companies], kind="companies")
     assert dump(db)[0]["tags"] == ["enriched"]  # ... and the company's firmographics
+
+
+def test_a_street_address_is_a_contact_method(tmp_path: Path, db: Path):
+    path = write(tmp_path / "x.csv", "first_name,last_name,address,postcode,city\n"
+                 ",,14 teakle place,2299,yarram\n"   # a registry or consumer-file row
+                 ",,,2299,yarram\n")                  # a town alone reaches nobody
+    report = api.import_files(db, [path])
+    assert (report.written, report.quarantined) == (1, 1)
+    assert quarantine(db)[0][1:3] == (3, "no name and no contact method")
