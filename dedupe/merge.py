@@ -19,7 +19,7 @@ from typing import Any
 
 from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
-from prospecting.store import BuiltPeople, Store, chunked, utc_now
+from prospecting.store import Store, chunked, people_values, utc_now
 
 __all__ = ["Merge", "PersonMergeWrite", "apply_merges", "pending_merges", "plan_merges",
            "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
@@ -138,7 +138,9 @@ class PersonMergeWrite:
     flags: list[tuple[str, str]]  # (golden, member) for merged_into
     clusters: list[tuple[str, str]]  # (merged at, cluster id)
     logs: list[tuple[Any, ...]]  # merge_log rows
-    built: BuiltPeople  # the golden records' rows
+    people: list[tuple[Any, ...]]  # the golden records' rows, for Store.write_people
+    gone: list[str]  # golden records left without any fact (none in practice)
+    company_ids: list[str]  # their companies, to recount
     recount: list[str]  # companies of merged-away members, to recount
     provenance: list[tuple[str, str]]  # (provenance JSON, cluster id)
     golden_ids: list[str]
@@ -176,14 +178,15 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
          r["postcode"] or "", r["address"] or "", r["title"] or "", r["linkedin_url"] or "")
         for r in built.rows
     ]])
-    return PersonMergeWrite(ids, flags, clusters, logs, built, recount, provenance,
+    return PersonMergeWrite(ids, flags, clusters, logs, people_values(built.rows),
+                            built.deleted, list(companies), recount, provenance,
                             features.ids.tolist(), features.hashes.tolist())
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
     _write_flags(store, "people", plan.flags, plan.clusters, plan.logs)
-    store.write_people_rows(plan.built)
+    store.write_people(plan.people, plan.gone, plan.company_ids)
     store._update_people_counts(plan.recount)
     store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", plan.provenance)
     return plan.cluster_ids

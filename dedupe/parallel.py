@@ -17,10 +17,13 @@ plan's remaining clusters pending, as with one process.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -103,39 +106,61 @@ def _levels_child(reader: Any, writer: Any, f: PersonFeatures, pairs: np.ndarray
 
 def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: str,
                        workers: int = 2) -> Iterator[PersonMergeWrite]:
-    """Prepared batches of ``merges``, in order."""
+    """Prepared batches of ``merges``, each once, in the order they are ready.
+
+    With two processes, each takes the next batch not yet taken (a shared counter) until
+    none is left: whichever is faster (this one also writes) prepares more. The other
+    process hands its plans to a sending thread, so it goes on preparing while this one
+    has not read them yet.
+    """
     parallel = (workers > 1 and len(merges) >= PARALLEL_MIN_MERGES
                 and sys.platform.startswith("linux"))
     if parallel:
-        # An even number of batches of equal size keeps both processes busy to the end.
-        count = 2 * math.ceil(len(merges) / (2 * batch))
-        batch = math.ceil(len(merges) / count)
+        batch = min(batch, math.ceil(len(merges) / 6))  # enough batches to share out
     parts = [merges[s:s + batch] for s in range(0, len(merges), batch)]
     if not parallel or len(parts) < 2:
         for part in parts:
             yield prepare_person_merges(store, part, run_id)
         return
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_prepare_odd, daemon=True,
-                            args=(reader, writer, store, parts[1::2], run_id))
+    child = context.Process(target=_prepare_share, daemon=True,
+                            args=(reader, writer, store, parts, taken, run_id))
     child.start()
     writer.close()
+
+    def received() -> tuple[str, Any]:
+        try:
+            what, payload = reader.recv()
+        except EOFError:
+            raise StoreError(
+                f"{store.path}: the process preparing merges stopped unexpectedly "
+                f"(exit {child.exitcode}); re-run dedupe to apply the pending merges"
+            ) from None
+        if what == "error":
+            raise payload
+        return what, payload
+
     try:
-        for k, part in enumerate(parts):
-            if k % 2 == 0:
-                yield prepare_person_merges(store, part, run_id)
-                continue
-            try:
-                what, payload = reader.recv()
-            except EOFError:
-                raise StoreError(
-                    f"{store.path}: the process preparing merges stopped unexpectedly "
-                    f"(exit {child.exitcode}); re-run dedupe to apply the pending merges"
-                ) from None
-            if what == "error":
-                raise payload
-            yield payload
+        finished = False
+        while True:
+            while not finished and reader.poll():
+                what, payload = received()
+                if what == "done":
+                    finished = True
+                else:
+                    yield payload
+            k = _take(taken)
+            if k >= len(parts):
+                break
+            yield prepare_person_merges(store, parts[k], run_id)
+        while not finished:
+            what, payload = received()
+            if what == "done":
+                finished = True
+            else:
+                yield payload
     finally:
         reader.close()
         child.join(timeout=5)
@@ -144,27 +169,61 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
             child.join()
 
 
-def _prepare_odd(reader: Any, writer: Any, parent: Store, parts: list[list[Merge]],
-                 run_id: str) -> None:
+def _take(taken: Any) -> int:
+    with taken.get_lock():
+        k = taken.value
+        taken.value = k + 1
+    return k
+
+
+def _prepare_share(reader: Any, writer: Any, parent: Store, parts: list[list[Merge]],
+                   taken: Any, run_id: str) -> None:
     """In the forked process: its own read-only connection (never the parent's), the
-    parent's settings."""
+    parent's settings; plans go out through a thread so preparing never waits on the
+    pipe."""
     reader.close()
+    outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=2)
+    gone = threading.Event()
+
+    def send() -> None:
+        while (item := outbox.get()) is not None:
+            try:
+                writer.send(item)
+            except (BrokenPipeError, ConnectionResetError):
+                gone.set()  # the writing process is gone
+                return
+            except Exception as exc:  # the exception itself does not pickle
+                with contextlib.suppress(OSError):
+                    writer.send(("error", RuntimeError(
+                        "".join(traceback.format_exception(exc)))))
+                gone.set()
+                return
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+
+    def post(item: tuple[str, Any]) -> None:
+        while not gone.is_set():
+            try:
+                outbox.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
     try:
         with Store.reader(parent.path) as store:
             store.settings = parent.settings
             store.tag_rule = parent.tag_rule
             store.source_rank = parent.source_rank
-            for part in parts:
-                writer.send(("plan", prepare_person_merges(store, part, run_id)))
-    except (BrokenPipeError, ConnectionResetError):
-        return  # the writing process is gone
+            while not gone.is_set() and (k := _take(taken)) < len(parts):
+                post(("plan", prepare_person_merges(store, parts[k], run_id)))
+        post(("done", None))
     except BaseException as exc:  # handed to the writing process
-        try:
-            writer.send(("error", exc))
-        except Exception:  # the exception itself does not pickle
-            try:
-                writer.send(("error", RuntimeError("".join(traceback.format_exception(exc)))))
-            except OSError:
-                os._exit(1)
+        post(("error", exc))
     finally:
+        if not gone.is_set():
+            outbox.put(None)
+            sender.join()
         writer.close()
+        if gone.is_set():
+            os._exit(1)

@@ -47,7 +47,8 @@ from .models import (
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
 __all__ = [
-    "PreparedFacts", "StatedFacts", "Store", "chunked", "prepare_facts", "source_rank", "utc_now",
+    "PreparedFacts", "StatedFacts", "Store", "chunked", "people_values", "prepare_facts",
+    "source_rank", "utc_now",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -85,6 +86,12 @@ _COMPANY_COLUMNS = (
     "updated_at",
 )
 _people_values = operator.itemgetter(*_PEOPLE_COLUMNS)  # a row dict's values, in order
+
+
+def people_values(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+    """People row dicts as tuples in the column order :meth:`Store.write_people` takes."""
+    return [_people_values(row) for row in rows]
+
 _company_values = operator.itemgetter(*_COMPANY_COLUMNS)
 
 
