@@ -17,20 +17,16 @@ plan's remaining clusters pending, as with one process.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import multiprocessing
-import os
 import queue
-import sys
 import threading
-import traceback
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from prospecting.errors import StoreError
+from prospecting.forked import Child, can_fork, send_error
 from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
@@ -47,35 +43,18 @@ PARALLEL_MIN_PAIRS = 50_000
 def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
                   batch: int) -> np.ndarray:
     """:func:`person_levels` of every pair, in batches, half of them in a forked process."""
-    if len(pairs) < PARALLEL_MIN_PAIRS or not sys.platform.startswith("linux"):
+    if len(pairs) < PARALLEL_MIN_PAIRS or not can_fork():
         return _levels(f, pairs, phone_counts, batch)
     # The per-record columns person_levels caches on ``f`` are built once, here, so the
     # forked process inherits them instead of building its own.
     person_levels(f, pairs[:1], phone_counts)
     half = len(pairs) // 2
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_levels_child, daemon=True,
-                            args=(reader, writer, f, pairs[half:], phone_counts, batch))
-    child.start()
-    writer.close()
-    try:
+    with Child(_levels_child, (f, pairs[half:], phone_counts, batch),
+               doing="the process comparing pairs", then="nothing was written") as child:
         first = _levels(f, pairs[:half], phone_counts, batch)
-        try:
-            what, payload = reader.recv()
-        except EOFError:
-            raise StoreError(f"the process comparing pairs stopped unexpectedly (exit "
-                             f"{child.exitcode})") from None
-        if what == "error":
-            raise payload
-        second = np.frombuffer(payload, dtype=first.dtype).reshape(-1, first.shape[1])
-        return np.concatenate([first, second])
-    finally:
-        reader.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join()
+        _, payload = child.recv()
+    second = np.frombuffer(payload, dtype=first.dtype).reshape(-1, first.shape[1])
+    return np.concatenate([first, second])
 
 
 def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
@@ -85,23 +64,9 @@ def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
     return np.concatenate(parts) if parts else np.zeros((0, len(COMPARISONS)), dtype=np.int8)
 
 
-def _levels_child(reader: Any, writer: Any, f: PersonFeatures, pairs: np.ndarray,
+def _levels_child(writer: Any, f: PersonFeatures, pairs: np.ndarray,
                   phone_counts: dict[str, int], batch: int) -> None:
-    reader.close()
-    try:
-        writer.send(("levels", _levels(f, pairs, phone_counts, batch).tobytes()))
-    except (BrokenPipeError, ConnectionResetError):
-        return
-    except BaseException as exc:  # handed to the parent
-        try:
-            writer.send(("error", exc))
-        except Exception:  # the exception itself does not pickle
-            try:
-                writer.send(("error", RuntimeError("".join(traceback.format_exception(exc)))))
-            except OSError:
-                os._exit(1)
-    finally:
-        writer.close()
+    writer.send(("levels", _levels(f, pairs, phone_counts, batch).tobytes()))
 
 
 def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: str,
@@ -113,8 +78,7 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
     process hands its plans to a sending thread, so it goes on preparing while this one
     has not read them yet.
     """
-    parallel = (workers > 1 and len(merges) >= PARALLEL_MIN_MERGES
-                and sys.platform.startswith("linux"))
+    parallel = workers > 1 and len(merges) >= PARALLEL_MIN_MERGES and can_fork()
     if parallel:
         batch = min(batch, math.ceil(len(merges) / 6))  # enough batches to share out
     parts = [merges[s:s + batch] for s in range(0, len(merges), batch)]
@@ -122,31 +86,14 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
         for part in parts:
             yield prepare_person_merges(store, part, run_id)
         return
-    context = multiprocessing.get_context("fork")
-    taken = context.Value("i", 0)
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_prepare_share, daemon=True,
-                            args=(reader, writer, store, parts, taken, run_id))
-    child.start()
-    writer.close()
-
-    def received() -> tuple[str, Any]:
-        try:
-            what, payload = reader.recv()
-        except EOFError:
-            raise StoreError(
-                f"{store.path}: the process preparing merges stopped unexpectedly "
-                f"(exit {child.exitcode}); re-run dedupe to apply the pending merges"
-            ) from None
-        if what == "error":
-            raise payload
-        return what, payload
-
-    try:
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    with Child(_prepare_share, (store, parts, taken, run_id),
+               doing=f"{store.path}: the process preparing merges",
+               then="re-run dedupe to apply the pending merges") as child:
         finished = False
         while True:
-            while not finished and reader.poll():
-                what, payload = received()
+            while not finished and child.poll():
+                what, payload = child.recv()
                 if what == "done":
                     finished = True
                 else:
@@ -156,17 +103,11 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
                 break
             yield prepare_person_merges(store, parts[k], run_id)
         while not finished:
-            what, payload = received()
+            what, payload = child.recv()
             if what == "done":
                 finished = True
             else:
                 yield payload
-    finally:
-        reader.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join()
 
 
 def _take(taken: Any) -> int:
@@ -176,12 +117,11 @@ def _take(taken: Any) -> int:
     return k
 
 
-def _prepare_share(reader: Any, writer: Any, parent: Store, parts: list[list[Merge]],
-                   taken: Any, run_id: str) -> None:
+def _prepare_share(writer: Any, parent: Store, parts: list[list[Merge]], taken: Any,
+                   run_id: str) -> None:
     """In the forked process: its own read-only connection (never the parent's), the
     parent's settings; plans go out through a thread so preparing never waits on the
     pipe."""
-    reader.close()
     outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=2)
     gone = threading.Event()
 
@@ -192,10 +132,8 @@ def _prepare_share(reader: Any, writer: Any, parent: Store, parts: list[list[Mer
             except (BrokenPipeError, ConnectionResetError):
                 gone.set()  # the writing process is gone
                 return
-            except Exception as exc:  # the exception itself does not pickle
-                with contextlib.suppress(OSError):
-                    writer.send(("error", RuntimeError(
-                        "".join(traceback.format_exception(exc)))))
+            except Exception as exc:  # the item does not pickle
+                send_error(writer, exc)
                 gone.set()
                 return
 
@@ -224,6 +162,3 @@ def _prepare_share(reader: Any, writer: Any, parent: Store, parts: list[list[Mer
         if not gone.is_set():
             outbox.put(None)
             sender.join()
-        writer.close()
-        if gone.is_set():
-            os._exit(1)

@@ -13,10 +13,6 @@ import csv
 import gc
 import hashlib
 import io
-import multiprocessing
-import os
-import sys
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,7 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .connectors.csv_file import Record, open_tabular
-from .errors import ConfigError, InputError, StoreError
+from .errors import ConfigError, InputError
+from .forked import Child, can_fork
 from .headers import field_rank, map_headers, normalize_header, shown_columns
 from .icp import normalize_country
 from .models import (
@@ -313,10 +310,7 @@ def import_path(
     source_name = source or path.stem
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
     args = (path, kind, source_name, id_column, batch_size, matcher, state.run_id)
-    parallel = (
-        workers > 1 and sys.platform.startswith("linux")
-        and path.stat().st_size >= PARALLEL_MIN_BYTES
-    )
+    parallel = workers > 1 and can_fork() and path.stat().st_size >= PARALLEL_MIN_BYTES
     with _few_collections():
         done = _write_batches(store, state, matcher, progress,
                               _read_in_child(args) if parallel else _read_batches(*args))
@@ -414,55 +408,20 @@ def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
     """:func:`_read_batches` run in a forked process, one batch ahead of the writer.
 
     The pipe holds at most the batch being sent, so memory stays that of two batches.
-    The reader stops when this process goes away (its next send fails) and is
-    terminated if this process stops reading early (an error while writing).
     """
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_produce, args=(reader, writer, args), daemon=True)
-    child.start()
-    writer.close()
-    try:
+    with Child(_produce, (args,), doing=f"{args[0]}: the process reading the file",
+               then="nothing of the unread rows was written") as child:
         while True:
-            try:
-                what, payload = reader.recv()
-            except EOFError:
-                raise StoreError(
-                    f"{args[0]}: the process reading the file stopped unexpectedly "
-                    f"(exit {child.exitcode}); nothing of the unread rows was written"
-                ) from None
-            if what == "error":
-                raise payload
+            what, payload = child.recv()
             if what == "end":
                 return
             yield payload
-    finally:
-        reader.close()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-            child.join()
 
 
-def _produce(reader: Any, writer: Any, args: tuple[Any, ...]) -> None:
-    reader.close()
-    try:
-        for batch in _read_batches(*args):
-            writer.send(("batch", batch))
-        writer.send(("end", None))
-    except (BrokenPipeError, ConnectionResetError):
-        return  # the writing process is gone: nothing left to do
-    except BaseException as exc:  # handed to the writing process
-        try:
-            writer.send(("error", exc))
-        except Exception:  # the exception itself does not pickle
-            text = "".join(traceback.format_exception(exc))
-            try:
-                writer.send(("error", RuntimeError(text)))
-            except OSError:
-                os._exit(1)
-    finally:
-        writer.close()
+def _produce(writer: Any, args: tuple[Any, ...]) -> None:
+    for batch in _read_batches(*args):
+        writer.send(("batch", batch))
+    writer.send(("end", None))
 
 
 def _person_row(
