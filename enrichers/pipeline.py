@@ -532,18 +532,7 @@ def _prepare_range(
     conn = store.conn
     conn.execute("BEGIN")
     try:
-        rows = conn.execute(
-            _PEOPLE_COLUMNS + " WHERE p.seq BETWEEN ? AND ? AND p.merged_into IS NULL"
-            " ORDER BY p.seq", (lo, hi),
-        ).fetchall()
-        done: dict[str, dict[str, tuple[str, str, str]]] = {}
-        for chunk in chunked([r[0] for r in rows], 500):
-            marks = ", ".join("?" for _ in chunk)
-            for entity_id, component, version, digest, done_at in conn.execute(
-                "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
-                f" WHERE entity_id IN ({marks})", chunk,
-            ):
-                done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+        rows, done = _range_rows(conn, lo, hi)
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
@@ -659,24 +648,33 @@ def _write_prepared(
     return sum(work.read for work in written)
 
 
-def _redo_range(
-    store: Store, state: RunState, task: tuple[tuple[str, ...], str, str], lo: int, hi: int,
-    refresh_later: set[str],
-) -> int:
-    """One range the slow way, in this process (another writer came in meanwhile)."""
-    components, stale, _ = task
-    rows = store.conn.execute(
+def _range_rows(conn: Any, lo: int, hi: int) -> tuple[
+    list[Any], dict[str, dict[str, tuple[str, str, str]]]
+]:
+    """The active people of one range (by ``seq``) and what each enricher did for them:
+    entity id -> component -> (version, input hash, done at)."""
+    rows = conn.execute(
         _PEOPLE_COLUMNS + " WHERE p.seq BETWEEN ? AND ? AND p.merged_into IS NULL"
         " ORDER BY p.seq", (lo, hi),
     ).fetchall()
     done: dict[str, dict[str, tuple[str, str, str]]] = {}
     for chunk in chunked([r[0] for r in rows], 500):
         marks = ", ".join("?" for _ in chunk)
-        for entity_id, component, version, digest, done_at in store.conn.execute(
+        for entity_id, component, version, digest, done_at in conn.execute(
             "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
             f" WHERE entity_id IN ({marks})", chunk,
         ):
             done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+    return rows, done
+
+
+def _redo_range(
+    store: Store, state: RunState, task: tuple[tuple[str, ...], str, str], lo: int, hi: int,
+    refresh_later: set[str],
+) -> int:
+    """One range the slow way, in this process (another writer came in meanwhile)."""
+    components, stale, _ = task
+    rows, done = _range_rows(store.conn, lo, hi)
     batch = _todo(rows, done, components, stale)
     if batch:
         results = _offline_chunk([record for record, _, _ in batch], finish=True)

@@ -49,6 +49,16 @@ def write(path: Path, text: str | bytes, encoding: str = "utf-8") -> Path:
     return path
 
 
+def imported_people_db(folder: Path, rows: int, seed: int) -> Path:
+    """A database holding a generated CRM export of ``rows`` people (source ``crm``)."""
+    from prospecting import api
+
+    path = generated_people_csv(folder / "people.csv", rows, seed)
+    db = folder / "imported.db"
+    api.import_files(db, [path], source="crm", id_column="Record ID")
+    return db
+
+
 def generated_people_csv(path: Path, rows: int, seed: int) -> Path:
     """A CRM-style people CSV from ``bench/gen_people.py`` (the benchmarks' generator)."""
     import importlib.util

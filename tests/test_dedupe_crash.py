@@ -15,7 +15,7 @@ import pytest
 
 from prospecting import api
 
-from .conftest import generated_people_csv, write
+from .conftest import imported_people_db, write
 from .test_crash import state_of
 
 DEDUPE = (
@@ -27,11 +27,7 @@ DEDUPE = (
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("dedupe-crash")
-    path = generated_people_csv(folder / "people.csv", 6000, 5)
-    db = folder / "imported.db"
-    api.import_files(db, [path], source="crm", id_column="Record ID")
-    return db
+    return imported_people_db(tmp_path_factory.mktemp("dedupe-crash"), 6000, 5)
 
 
 @pytest.mark.parametrize(("seed", "threshold"), [(1, 10**9), (2, 1)])

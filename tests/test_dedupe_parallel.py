@@ -13,17 +13,13 @@ from dedupe.features import load_people
 from prospecting import api
 from prospecting.store import Store
 
-from .conftest import generated_people_csv, write
+from .conftest import imported_people_db, write
 from .test_crash import state_of
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("dedupe-parallel")
-    path = generated_people_csv(folder / "people.csv", 3000, 11)
-    db = folder / "imported.db"
-    api.import_files(db, [path], source="crm", id_column="Record ID")
-    return db
+    return imported_people_db(tmp_path_factory.mktemp("dedupe-parallel"), 3000, 11)
 
 
 def _tables(db: Path) -> tuple:

@@ -11,15 +11,12 @@ import pytest
 from enrichers import pipeline
 from prospecting import api
 
-from .conftest import generated_people_csv
+from .conftest import imported_people_db
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("parallel")
-    csv_path = generated_people_csv(folder / "people.csv", 700, 11)
-    db = folder / "imported.db"
-    api.import_files(db, [csv_path], source="crm", id_column="Record ID")
+    db = imported_people_db(tmp_path_factory.mktemp("parallel"), 700, 11)
     api.dedupe(db)  # golden records and their members take the general path
     return db
 
