@@ -160,10 +160,12 @@ def test_rate_limiter_burst_then_steady():
 def test_requests_are_paced_by_the_limiter(server: ReplayServer):
     server.add("/items", {"n": 1})
     paced = client(server, requests_per_second=20.0)
-    for n in range(5):
+    for n in range(6):
         paced.get_json("items", {"n": n})
-    times = [r.at for r in server.requests]
-    assert times[-1] - times[0] >= 4 / 20 - 0.01
+    # Arrival times, from the second request on: the first one also waited for the
+    # connection, which can shorten the first gap the server sees.
+    times = [r.at for r in server.requests][1:]
+    assert times[-1] - times[0] >= 4 / 20 - 0.02
 
 
 def test_a_slow_answer_is_cut_at_the_read_timeout(server: ReplayServer):
