@@ -21,7 +21,7 @@ from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
 from prospecting.store import Store, chunked, people_values, utc_now
 
-__all__ = ["Merge", "PersonMergeWrite", "apply_merges", "pending_merges", "plan_merges",
+__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "pending_merges", "plan_merges",
            "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
 
 
@@ -109,12 +109,12 @@ def _members_of(store: Store, table: str, ids: Sequence[str]) -> dict[str, list[
     return found
 
 
-def apply_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
-    """Apply merges (one transaction, the caller's); return the cluster ids written."""
+def apply_company_merges(store: Store, merges: list[Merge], run_id: str) -> list[str]:
+    """Apply company merges (one transaction, the caller's); return the cluster ids
+    written. Person merges are prepared, then written: see :func:`prepare_person_merges`.
+    """
     if not merges:
         return []
-    if merges[0].kind == "person":
-        return write_person_merges(store, prepare_person_merges(store, merges, run_id))
     table = "companies"
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
     before = _rows(store, table, _touched(merges, inherited))

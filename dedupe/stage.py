@@ -32,7 +32,7 @@ from .comparisons import person_levels
 from .features import CompanyFeatures, PersonFeatures, load_companies, load_people
 from .merge import (
     Merge,
-    apply_merges,
+    apply_company_merges,
     pending_merges,
     plan_merges,
     table_of,
@@ -252,7 +252,7 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
     for start in range(0, len(merges), batch):
         part = merges[start:start + batch]
         with store.write():
-            done = apply_merges(store, part, state.run_id)
+            done = apply_company_merges(store, part, state.run_id)
             after = load_companies(store, ids=[m.golden for m in part])
             _save_hashes(store, "dedupe:company", after.ids, after.hashes, state.run_id)
         written += len(done)
@@ -472,11 +472,6 @@ def _load_model(store: Store) -> Model | None:
     return Model.from_json(text) if text else None
 
 
-def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
-            batch: int) -> np.ndarray:
-    return levels_in_two(f, pairs, phone_counts, batch)
-
-
 def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
            phone_counts: dict[str, int], batch: int) -> Model:
     n = len(f)
@@ -486,7 +481,7 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
     b = rng.integers(0, n, count)
     keep = a != b
     random_pairs = np.stack([a[keep], b[keep]], axis=1)
-    random_levels = _levels(f, random_pairs, phone_counts, batch)
+    random_levels = levels_in_two(f, random_pairs, phone_counts, batch)
     sample = levels
     if len(levels) > 500_000:
         sample = levels[rng.choice(len(levels), 500_000, replace=False)]
@@ -524,7 +519,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     if progress:
         progress(0, len(pairs))
     phone_counts = Counter(x for x in f.phones.reshape(-1).tolist() if x)
-    levels = _levels(f, pairs, phone_counts, settings.batch_pairs)
+    levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     if model is None:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")

@@ -34,10 +34,8 @@ from .models import (
     company_id_for,
     company_name_key,
     dumps,
-    facts_json,
     make_id,
     named_person_key,
-    statement_id,
 )
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
@@ -46,6 +44,7 @@ from .store import (
     Store,
     _direct_company_row,
     _direct_person_row,
+    prepare_facts,
     slim_direct_row,
     utc_now,
 )
@@ -217,11 +216,8 @@ class _Batch:
     def prepare(self) -> None:
         # The facts' canonical keys are left to the writer, which needs them only for
         # entities stated before (a re-import), not for the bulk of a first one.
-        prepared = []
-        for entity_id, source, _, _, _, _, facts in self.items:
-            payload = facts_json(facts)
-            prepared.append((None, payload, statement_id(entity_id, source, payload)))
-        self.prepared = prepared
+        self.prepared = [prepare_facts(item[0], item[1], item[6], keys=False)
+                         for item in self.items]
         for pid, statements in self.pending_people.items():
             if len(statements) == 1:
                 row = _direct_person_row(pid, statements[0], self.now)

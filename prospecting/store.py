@@ -568,7 +568,9 @@ class Store:
         if before:
             from sequences.segments import company_extras
 
-            after = self._companies_by_id(before)
+            # What was just written, from the rows built (a deleted company is absent).
+            after = {row[0]: dict(zip(_COMPANY_COLUMNS, row, strict=True))
+                     for row in rows if row[0] in before}
             grown = [cid for cid, row in before.items()
                      if company_extras(row) != company_extras(after.get(cid))]
             if grown:
