@@ -260,21 +260,17 @@ def _fit(icp: Icp, person: Mapping[str, Any], company: Mapping[str, Any] | None,
                 give("title", grid.title, f"title matches persona '{persona.name}' ({hit})")
                 break
 
-    seniority = person.get("seniority")
-    if seniority:
-        table = grid.seniority
-        if table is None:
-            table = {s: grid.seniority_default for p in icp.personas for s in p.seniorities}
-        if seniority in table:
-            give("seniority", table[seniority], f"seniority {seniority}")
-
-    department = person.get("department")
-    if department:
-        table = grid.department
-        if table is None:
-            table = {d: grid.department_default for p in icp.personas for d in p.departments}
-        if department in table:
-            give("department", table[department], f"department {department}")
+    # Seniority and department: the grid's table, else the personas' values at the default.
+    for kind, table, default, of_persona in (
+        ("seniority", grid.seniority, grid.seniority_default, "seniorities"),
+        ("department", grid.department, grid.department_default, "departments"),
+    ):
+        value = person.get(kind)
+        if value:
+            if table is None:
+                table = {v: default for p in icp.personas for v in getattr(p, of_persona)}
+            if value in table:
+                give(kind, table[value], f"{kind} {value}")
 
     country_text = person.get("country") or (company or {}).get("country")
     country = normalize_country(country_text) if country_text else None
