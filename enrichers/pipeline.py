@@ -34,7 +34,7 @@ from functools import lru_cache
 from json.encoder import encode_basestring as _encode  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
-from prospecting.models import Fact, dumps
+from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
 from prospecting.store import PreparedFacts, Store, chunked, prepare_facts, utc_now
 
@@ -72,8 +72,8 @@ def _person_input(row: Sequence[Any]) -> dict[str, Any]:
         "title": row[5],
         "country": row[6],
         # Guessed addresses are the finder's output, not an input to check again.
-        "emails": [e["value"] for e in json.loads(row[7]) if "guessed" not in e["flags"]],
-        "phones": [p["raw"] for p in json.loads(row[8])],
+        "emails": [e["value"] for e in loads(row[7]) if "guessed" not in e["flags"]],
+        "phones": [p["raw"] for p in loads(row[8])],
         "company_id": row[9],
         "company_country": row[10],
         "company_website": row[11],
@@ -893,7 +893,7 @@ def _guesses(
             stats[domain] = learn_patterns(known[domain]) if known[domain] else None
         # Never "find" an address already known (and refused) for the person, nor one
         # that cannot exist (a reserved or malformed domain).
-        tried = {e["value"].lower() for e in json.loads(emails_json)}
+        tried = {e["value"].lower() for e in loads(emails_json)}
         found.append([
             c for c in candidates(first, last, domain, stats[domain], limit=5)
             if c.email not in tried and check_email_syntax(c.email).valid

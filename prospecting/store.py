@@ -39,6 +39,7 @@ from .models import (
     explode,
     facts_json,
     group_fields,
+    loads,
     object_json,
     pending_observations,
     ranked_of,
@@ -1091,7 +1092,7 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
     found: dict[str, tuple[tuple[bool, str], dict[str, Any]]] = {}
     for o in group:
         try:
-            payload = json.loads(o.value)
+            payload = loads(o.value)
         except ValueError:
             continue
         subject = str(payload.get(key, "")).casefold()
