@@ -457,6 +457,7 @@ def _offline_ranges(
             finish(version, lo, hi, _prepare_range(store, changed, *task, lo, hi))
         flush()
         return done
+    _load_before_fork()
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
         initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed),
@@ -500,6 +501,19 @@ def _data_version(store: Store) -> int:
 
 
 _READER: tuple[Store, frozenset[str]] | None = None
+
+
+def _load_before_fork() -> None:
+    """Load what the workers use (modules, data files, the suffix list, compiled
+    patterns) once, here: forked workers then share it instead of each loading its own."""
+    from .company import company_domain
+
+    company_domain(email="x@example.org")
+    offline_facts({
+        "id": "", "first_name": "Jean", "last_name": "Dupont", "full_name": None,
+        "civility": None, "title": "Directeur commercial", "country": "FR",
+        "emails": ["jean.dupont@example.org"], "phones": ["+33 1 99 00 12 34"],
+    })
 
 
 def _reader_init(
@@ -968,6 +982,8 @@ def _guesses_on_pool(
         parts[-1].append(i)
     found: list[list[Any]] = [[] for _ in jobs]
     prepared = []
+    _load_before_fork()
+    from . import finder  # noqa: F401
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
         initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
