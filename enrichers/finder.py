@@ -390,7 +390,8 @@ def candidates(
         return []
     forms = forms.reordered(stats)
     key = tuple((slot, tuple(spellings)) for slot, spellings in forms.slots.items())
-    best: dict[str, Candidate] = {}
+    # (confidence, pattern, evidence) per address; Candidates are built for the kept ones.
+    best: dict[str, tuple[float, str, str]] = {}
     for pattern, prior, spelled in _spelled(key):
         if stats is not None and stats.total > 0:
             base = stats.confidence(pattern)
@@ -400,11 +401,15 @@ def candidates(
         for local, steps, unusual in spelled:
             email = f"{local}@{ascii_domain}"
             confidence = round(base * _VARIANT_DECAY**steps, 3)
-            if email in best and best[email].confidence >= confidence:
+            held = best.get(email)
+            if held is not None and held[0] >= confidence:
                 continue
-            best[email] = Candidate(email, pattern, confidence, evidence + unusual)
-    ranked = sorted(best.values(), key=lambda c: (-c.confidence, -PATTERNS[c.pattern][1], c.email))
-    return ranked[:limit] if limit is not None else ranked
+            best[email] = (confidence, pattern, evidence + unusual)
+    ranked = sorted(best.items(), key=lambda c: (-c[1][0], -PATTERNS[c[1][1]][1], c[0]))
+    if limit is not None:
+        ranked = ranked[:limit]
+    return [Candidate(email, pattern, confidence, evidence)
+            for email, (confidence, pattern, evidence) in ranked]
 
 
 @functools.lru_cache(maxsize=8192)
