@@ -472,6 +472,10 @@ def _offline_ranges(
                 finish(version, first, last, future.result())
         while ahead:
             version, first, last, future = ahead.popleft()
+            if ready and not future.done():
+                # Nothing left to hand out: write what is ready while the workers finish,
+                # rather than all of it once they have.
+                flush()
             finish(version, first, last, future.result())
         flush()
     return done
