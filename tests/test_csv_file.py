@@ -112,6 +112,30 @@ def test_c04_utf16_excel_unicode_text_is_tab_separated():
 
 
 @pytest.mark.parametrize(
+    ("first_line", "ending"),
+    [("sep=;", "\r\n"), ("SEP=;", "\n"), ('"sep=;"', "\r\n"), ("\ufeffsep=;", "\r\n")],
+)
+def test_excel_sep_line_names_the_delimiter_and_is_not_a_header(tmp_path, first_line, ending):
+    path = tmp_path / "excel.csv"
+    lines = [first_line, "Prénom;Nom;E-mail;Société", "Jean;Dupont;jean@acme.fr;Acme, Inc",
+             "Zoé;Lefèvre;zoe@beta.fr;Beta"]
+    path.write_text(ending.join(lines) + ending, encoding="utf-8", newline="")
+    table, records = read(path)
+    assert table.delimiter == ";"
+    assert table.headers == ["Prénom", "Nom", "E-mail", "Société"]
+    assert [r.row for r in records] == [3, 4]
+    assert good_cells(records)[0] == ["Jean", "Dupont", "jean@acme.fr", "Acme, Inc"]
+
+
+def test_a_given_delimiter_wins_over_the_sep_line(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text("sep=;\nFirst,Last\nJean,Dupont\n", encoding="utf-8")
+    table, records = read(path, delimiter=",")
+    assert table.headers == ["First", "Last"]
+    assert good_cells(records) == [["Jean", "Dupont"]]
+
+
+@pytest.mark.parametrize(
     ("name", "encoding"),
     [
         ("utf16be_bom.csv", "utf-16-be"),

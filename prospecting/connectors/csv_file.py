@@ -186,6 +186,7 @@ class TabularFile:
         headers: list[str],
         scan: _Scan,
         mojibake_suspected: bool,
+        preamble: int = 0,
     ) -> None:
         self.path = path
         self.kind: Literal["csv", "jsonl"] = kind
@@ -196,6 +197,7 @@ class TabularFile:
         self.skipped_blank = 0
         self.skipped_headers = 0
         self._skip = skip
+        self._preamble = preamble  # lines before the header that are not data (``sep=;``)
         self._raw_headers = raw_headers
         self._header_fold = [_fold(h) for h in raw_headers]
         self._has_bad = scan.bad
@@ -300,6 +302,9 @@ class TabularFile:
         """Consume rows up to and including the header; return how many."""
         row = 0
         try:
+            for _ in range(self._preamble):
+                next(reader, None)
+                row += 1
             for cells in reader:
                 row += 1
                 if not _is_blank(cells):
@@ -467,6 +472,11 @@ def open_tabular(
             mojibake_suspected=mojibake,
         )
     csv.field_size_limit(FIELD_LIMIT)
+    # Excel writes (and reads) a first line "sep=;" naming the delimiter of the rest.
+    preamble = _SEP_LINE.match(sample)
+    if preamble is not None:
+        sample = sample[preamble.end():]
+        delimiter = delimiter or preamble.group(1)
     if delimiter is None:
         delimiter = _guess_delimiter(sample)
     raw_headers = _header_row(sample, delimiter)
@@ -480,7 +490,11 @@ def open_tabular(
         headers=_clean_headers(raw_headers),
         scan=scan,
         mojibake_suspected=mojibake,
+        preamble=1 if preamble is not None else 0,
     )
+
+
+_SEP_LINE = re.compile(r'\ufeff?"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\n|\r)', re.IGNORECASE)
 
 
 def _read_head(path: Path) -> bytes:
