@@ -195,6 +195,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Country": "country",
         "Mobile Phone": "mobile_phone",
         "Work Direct Phone": "phone",
+        "First Phone": "phone",
         "Corporate Phone": "company_phone",
         "Home Phone": "phone",
         "# Employees": "headcount",
@@ -230,6 +231,13 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "LinkedIn Company Page": "company_linkedin_url",
         "Industry": "industry",
         "Number of Employees": "headcount",
+        # The same export with HubSpot's interface in French.
+        "Numéro de téléphone mobile": "mobile_phone",
+        "Pays/Région": "country",
+        "État/Région": "region",
+        "Nombre d'employés": "headcount",
+        "Nom de domaine de l'entreprise": "company_domain",
+        "URL du site web": "website",
     },
     # Salesforce contacts ("Mailing ...") and leads reports.
     "salesforce": {
@@ -248,6 +256,9 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Mailing State/Province": "region",
         "Mailing Zip/Postal Code": "postcode",
         "Mailing Country": "country",
+        "Mailing State": "region",
+        "Mailing Zip": "postcode",
+        "Mailing Code": "postcode",
         "Street": "address",
         "Zip/Postal Code": "postcode",
         "State/Province": "region",
@@ -289,6 +300,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Location": "city",
         "Company LinkedIn URL": "company_linkedin_url",
         "regularCompanyUrl": "company_linkedin_url",
+        "Company Headcount": "headcount",
     },
     # Cold-email tools: lemlist and Smartlead (camelCase), Instantly (snake_case). Their
     # "personalization" and "icebreaker" columns are copy, kept as extras.
@@ -309,6 +321,9 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "linkedin_profile": "linkedin_url",
         "company_url": "website",
         "location": "city",
+        # Brevo contact attributes: SMS and WHATSAPP hold mobile numbers.
+        "SMS": "mobile_phone",
+        "WhatsApp": "mobile_phone",
     },
     # French CRMs, Excel sheets and directories.
     "french": {

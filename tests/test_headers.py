@@ -384,3 +384,29 @@ def test_any_headers_map_and_rank(headers, kind):
         assert sorted(r for r, f in zip(ranks, mapping, strict=True) if f == field) == list(
             range(mapping.count(field))
         )
+
+
+def test_more_export_dialects():
+    """Apollo's first phone, HubSpot exported with its interface in French, Zoho's short
+    mailing address, Sales Navigator's headcount and Brevo's mobile attributes."""
+    assert mapped(["First Phone", "Other Phone"]) == {
+        "First Phone": "phone", "Other Phone": "phone",
+    }
+    assert mapped([
+        "ID de fiche d'informations", "Prénom", "Nom", "E-mail", "Numéro de téléphone",
+        "Numéro de téléphone mobile", "Pays/Région", "État/Région", "Nombre d'employés",
+        "Nom de domaine de l'entreprise", "URL du site web",
+    ]) == {
+        "ID de fiche d'informations": None, "Prénom": "first_name", "Nom": "last_name",
+        "E-mail": "email", "Numéro de téléphone": "phone",
+        "Numéro de téléphone mobile": "mobile_phone", "Pays/Région": "country",
+        "État/Région": "region", "Nombre d'employés": "headcount",
+        "Nom de domaine de l'entreprise": "company_domain", "URL du site web": "website",
+    }
+    assert mapped(["Mailing State", "Mailing Zip", "Company Headcount", "SMS", "WHATSAPP"]) == {
+        "Mailing State": "region", "Mailing Zip": "postcode", "Company Headcount": "headcount",
+        "SMS": "mobile_phone", "WHATSAPP": "mobile_phone",
+    }
+    assert mapped(["Company Headcount", "Pays/Région"], "companies") == {
+        "Company Headcount": "headcount", "Pays/Région": "country",
+    }
