@@ -472,7 +472,7 @@ def _offline_ranges(
                 finish(version, first, last, future.result())
         while ahead:
             version, first, last, future = ahead.popleft()
-            if ready and not future.done():
+            if len(ready) >= _COMMIT_RANGES // 4 and not future.done():
                 # Nothing left to hand out: write what is ready while the workers finish,
                 # rather than all of it once they have.
                 flush()
@@ -1179,13 +1179,24 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
 
 
 def _people_email_domains(store: Store) -> dict[str, list[str]]:
+    """The company domain of each person's email, by company (free-mail left out).
+
+    ``company_domain(email=...)`` depends only on what follows the last ``@``, so it is
+    asked once per host: a file holds many people at few domains.
+    """
     from .company import company_domain
 
     found: dict[str, list[str]] = {}
+    domains: dict[str, str | None] = {}
     for company_id, email in store.conn.execute(
         "SELECT company_id, email FROM people WHERE company_id IS NOT NULL AND email IS NOT NULL"
     ):
-        domain = company_domain(email=email)
+        if "@" not in email:
+            continue
+        host = email.rpartition("@")[2]
+        domain = domains.get(host, "")
+        if domain == "":
+            domain = domains[host] = company_domain(email=f"@{host}")
         if domain:
             found.setdefault(company_id, []).append(domain)
     return found
