@@ -104,6 +104,8 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63
 
 
 def _ascii_fold(text: str) -> str:
+    if text.isascii():  # most addresses and names: nothing to decompose or replace
+        return text.lower()
     text = text.lower().translate(_LETTERS)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
