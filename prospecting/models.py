@@ -196,6 +196,20 @@ def pending_observations(entity_id: str, statements: Iterable[PendingStatement])
     ]
 
 
+def fact_observations(
+    entity_id: str, source: str, locator: str | None, observed_at: str, confidence: float,
+    run_id: str, facts: Iterable[Fact],
+) -> list[Observation]:
+    """The observations of one statement kept in memory (see ``PendingStatement``)."""
+    return [
+        _new_tuple(Observation, (
+            entity_id, fact[0], fact[1], source, observed_at,
+            fact[2] if len(fact) > 2 else confidence, run_id, locator,
+        ))
+        for fact in facts
+    ]
+
+
 def canonical_value(value: str) -> str:
     """The form two spellings of the same fact share: NFC, case-folded, one space."""
     if not value.isascii():

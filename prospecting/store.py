@@ -37,6 +37,7 @@ from .models import (
     canonical_value,
     dumps,
     explode,
+    fact_observations,
     facts_json,
     group_fields,
     loads,
@@ -393,12 +394,12 @@ class Store:
         as long as nothing else writes about these entities before they are added.
         ``known``, when the caller knows it, is every id of ``items`` that has a row.
         """
-        seen = Counter(item[0] for item in items)
+        seen = Counter(map(_FIRST, items))
         if known is None:
             known = self.existing("people", seen)
             # Only ids with no person row can be companies: one lookup per id, not two.
             known |= self.existing("companies", [i for i in seen if i not in known])
-        pairs = Counter((item[0], item[1]) for item in items)
+        pairs = Counter(map(_FIRST_TWO, items))
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
@@ -442,9 +443,10 @@ class Store:
                 sid, entity_id, source, locator, observed_at, confidence, run_id, payload,
             ))
             changed.add(entity_id)
-            if entity_id in loaded:
-                loaded[entity_id].extend(pending_observations(
-                    entity_id, [(source, locator, observed_at, confidence, run_id, facts)]
+            held = loaded.get(entity_id)
+            if held is not None:
+                held.extend(fact_observations(
+                    entity_id, source, locator, observed_at, confidence, run_id, facts
                 ))
         return rows, changed, known, loaded
 
@@ -951,6 +953,8 @@ class Store:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
 
+_FIRST = operator.itemgetter(0)
+_FIRST_TWO = operator.itemgetter(0, 1)
 _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"]'}
 # What tag_person reads of a person row.
 _TAG_COLUMNS = ("id", "company_id", "email", "emails", "phone", "phones", "linkedin_url",
