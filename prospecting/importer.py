@@ -397,6 +397,9 @@ def _read_batches(
             f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
             if table.kind == "csv" else None
         )
+        if message and table.titles:
+            shown = "; ".join(repr(t[:60]) for t in table.titles if t)
+            message += f"; header on row {table.header_row} under title line(s) {shown}"
         yield _End(table.skipped_blank, table.skipped_headers, message)
 
 

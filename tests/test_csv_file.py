@@ -556,3 +556,40 @@ def test_any_bytes_give_records_or_errors_never_an_exception(data, suffix):
         with table:
             records = list(table.records())
         check_records(table, records)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Export des contacts du 01/12/2026", "Export des contacts;;;", '"Rapport : 2 lignes";;;'],
+)
+def test_title_lines_above_the_header_are_skipped(tmp_path, title):
+    path = tmp_path / "report.csv"
+    path.write_text(
+        f"{title}\n;;;\nPrénom;Nom;Email;Société\nJean;Dupont;jean@acme.fr;ACME\n"
+        "Zoé;Lefèvre;zoe@beta.fr;Beta\n",
+        encoding="utf-8",
+    )
+    table, records = read(path)
+    assert table.delimiter == ";"
+    assert table.headers == ["Prénom", "Nom", "Email", "Société"]
+    assert [r.row for r in records] == [4, 5]
+    assert table.header_row == 3
+    assert table.titles == [title.split(";")[0].strip('"')]
+    assert good_cells(records)[1] == ["Zoé", "Lefèvre", "zoe@beta.fr", "Beta"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Email,,\njean@acme.fr,Jean,Dupont\nzoe@beta.fr,Zoé,Lefèvre\n",  # unnamed columns
+        "Liste 2026,,\njean@acme.fr,Jean,Dupont\nzoe@beta.fr,Zoé,Lefèvre\n",  # no header below
+        "email\njean@acme.fr\nzoe@beta.fr\n",  # one column
+    ],
+)
+def test_a_first_row_that_is_no_title_stays_the_header(tmp_path, text):
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    table, records = read(path)
+    assert table.titles == []
+    assert table.header_row == 1
+    assert [r.row for r in records] == [2, 3]

@@ -266,3 +266,18 @@ def test_a_street_address_is_a_contact_method(tmp_path: Path, db: Path):
     report = api.import_files(db, [path])
     assert (report.written, report.quarantined) == (1, 1)
     assert quarantine(db)[0][1:3] == (3, "no name and no contact method")
+
+
+def test_an_excel_report_with_a_title_and_a_sep_line_imports_every_row(run, db, tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(
+        "sep=;\r\nExport des contacts du 01/12/2026;;;\r\n;;;\r\nPrénom;Nom;E-mail;Société\r\n"
+        "Jean;Dupont;jean@acme.fr;ACME\r\nZoé;Lefèvre;zoe@beta.fr;Beta\r\n".encode("cp1252")
+    )
+    result = run("import", db, path)
+    assert result.exit_code == 0, result.output
+    assert "header on row 4 under title line(s) 'Export des contacts du 01/12/2026'" in (
+        result.output)
+    people = dump(db)
+    assert sorted(p["email"] for p in people) == ["jean@acme.fr", "zoe@beta.fr"]
+    assert sorted(p["source_ids"][0] for p in people) == ["export:row-5", "export:row-6"]

@@ -56,6 +56,7 @@ _CHARSET_SAMPLE_BYTES = 64 << 10
 _RAW_LIMIT = 64 << 10
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_ROWS = 100
+_MAX_TITLE_ROWS = 5  # title lines looked past above a header
 _JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 
 # Checked in this order: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -187,6 +188,7 @@ class TabularFile:
         scan: _Scan,
         mojibake_suspected: bool,
         preamble: int = 0,
+        titles: list[str] | None = None,
     ) -> None:
         self.path = path
         self.kind: Literal["csv", "jsonl"] = kind
@@ -197,7 +199,10 @@ class TabularFile:
         self.skipped_blank = 0
         self.skipped_headers = 0
         self._skip = skip
-        self._preamble = preamble  # lines before the header that are not data (``sep=;``)
+        # Rows before the header that are not data: Excel's "sep=;" line, title lines.
+        self._preamble = preamble
+        self.titles = titles or []
+        self.header_row = 0  # its row number in the file, known once records() has run
         self._raw_headers = raw_headers
         self._header_fold = [_fold(h) for h in raw_headers]
         self._has_bad = scan.bad
@@ -262,7 +267,7 @@ class TabularFile:
             if not width:
                 return
             reader = csv.reader(self._lines(text), delimiter=self.delimiter or ",")
-            row = self._skip_to_header(reader)
+            row = self.header_row = self._skip_to_header(reader)
             classify = self._classify
             # A row whose first cell holds the first header, in any case, may be the header
             # repeated: it takes the slow path, which compares the whole row. An empty
@@ -473,13 +478,18 @@ def open_tabular(
         )
     csv.field_size_limit(FIELD_LIMIT)
     # Excel writes (and reads) a first line "sep=;" naming the delimiter of the rest.
-    preamble = _SEP_LINE.match(sample)
-    if preamble is not None:
-        sample = sample[preamble.end():]
-        delimiter = delimiter or preamble.group(1)
+    sep_line = _SEP_LINE.match(sample)
+    if sep_line is not None:
+        sample = sample[sep_line.end():]
+        delimiter = delimiter or sep_line.group(1)
     if delimiter is None:
         delimiter = _guess_delimiter(sample)
-    raw_headers = _header_row(sample, delimiter)
+    rows, lines = _sample_rows_at(sample, delimiter, _HEAD_ROWS + _MAX_TITLE_ROWS + 1)
+    start = _header_index(rows)
+    raw_headers = rows[start] if rows else []
+    # Title lines above the header ("Export des contacts du 01/12/2026") are not data.
+    preamble = (1 if sep_line is not None else 0) + (lines[start - 1] if start else 0)
+    titles = [row[0].strip() if row else "" for row in rows[:start]]
     return TabularFile(
         path,
         kind="csv",
@@ -490,7 +500,8 @@ def open_tabular(
         headers=_clean_headers(raw_headers),
         scan=scan,
         mojibake_suspected=mojibake,
-        preamble=1 if preamble is not None else 0,
+        preamble=preamble,
+        titles=titles,
     )
 
 
@@ -653,6 +664,66 @@ def _sample_rows(sample: str, delimiter: str, limit: int) -> list[list[str]]:
     return rows
 
 
+def _sample_rows_at(sample: str, delimiter: str, limit: int) -> tuple[
+    list[list[str]], list[int]
+]:
+    """Up to ``limit`` non-blank rows of the sample, and how many rows (blank ones
+    included) the reader had returned once each was read."""
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    read = 0
+    try:
+        for cells in reader:
+            read += 1
+            if not _is_blank(cells):
+                rows.append(cells)
+                lines.append(read)
+                if len(rows) >= limit:
+                    break
+    except csv.Error:
+        pass
+    return rows, lines
+
+
+def _filled(cells: list[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())
+
+
+def _fit(rows: list[list[str]], start: int) -> float:
+    """How well the rows after ``rows[start]`` match its width (see _guess_delimiter)."""
+    width = len(rows[start])
+    later = rows[start + 1 : start + 1 + _HEAD_ROWS]
+    score = sum(1.0 if len(r) == width else 0.5 if 1 < len(r) < width else 0.0 for r in later)
+    return score / len(later) if later else 0.0
+
+
+def _header_index(rows: list[list[str]]) -> int:
+    """Which of the first non-blank rows is the header: the first, unless it holds a
+    single filled cell that names no known column (a title such as "Export des contacts
+    du 01/12/2026", alone or padded with delimiters by Excel) over a table of several
+    columns. Then the header is the first row of two filled cells or more, if at most
+    ``_MAX_TITLE_ROWS`` title rows stand above it, two of its cells name known columns
+    and most rows below have its width."""
+    if not rows or _filled(rows[0]) > 1 or _known_headers(rows[0]):
+        return 0
+    for start in range(1, min(len(rows) - 1, _MAX_TITLE_ROWS + 1)):
+        if _filled(rows[start]) > 1:
+            fits = _known_headers(rows[start]) >= 2 and _fit(rows, start) >= 0.6
+            return start if fits else 0
+    return 0
+
+
+def _known_headers(cells: list[str]) -> int:
+    """How many cells name a column the importer knows (people or companies)."""
+    from prospecting.headers import map_headers
+
+    cells = [cell for cell in cells if cell.strip()]
+    people = map_headers(cells, "people")
+    companies = map_headers(cells, "companies")
+    return sum(1 for a, b in zip(people, companies, strict=True) if a or b)
+
+
 def _guess_delimiter(sample: str) -> str:
     """Pick the delimiter that splits the header into the most columns and most rows alike.
 
@@ -669,7 +740,8 @@ def _guess_delimiter(sample: str) -> str:
     best = ","
     best_key: tuple[float, int, bool, int] | None = None
     for index, delimiter in enumerate(_DELIMITERS):
-        rows = _sample_rows(sample, delimiter, _HEAD_ROWS + 1)
+        rows = _sample_rows(sample, delimiter, _HEAD_ROWS + _MAX_TITLE_ROWS + 1)
+        rows = rows[_header_index(rows):][: _HEAD_ROWS + 1]
         width = len(rows[0]) if rows else 0
         if width < 2:
             key = (0.0, 0, delimiter == sniffed, -index)
@@ -681,11 +753,6 @@ def _guess_delimiter(sample: str) -> str:
         if best_key is None or key > best_key:
             best, best_key = delimiter, key
     return best
-
-
-def _header_row(sample: str, delimiter: str) -> list[str]:
-    rows = _sample_rows(sample, delimiter, 1)
-    return rows[0] if rows else []
 
 
 def _clean_headers(raw: list[str]) -> list[str]:
