@@ -393,10 +393,12 @@ def _read_batches(
         if batch.rows:
             batch.prepare()
             yield batch
-        message = (
-            f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
-            if table.kind == "csv" else None
-        )
+        if table.sheet is not None:
+            message: str | None = f"{path}: read as an Excel workbook, sheet {table.sheet!r}"
+        elif table.kind == "csv":
+            message = f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
+        else:
+            message = None
         if message and table.titles:
             shown = "; ".join(repr(t[:60]) for t in table.titles if t)
             message += f"; header on row {table.header_row} under title line(s) {shown}"

@@ -593,3 +593,72 @@ def test_a_first_row_that_is_no_title_stays_the_header(tmp_path, text):
     assert table.titles == []
     assert table.header_row == 1
     assert [r.row for r in records] == [2, 3]
+
+
+def _workbook(path: Path, rows: list[list[object]], title: str = "Contacts") -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_an_excel_workbook_reads_like_a_csv_file(tmp_path):
+    import datetime
+
+    path = _workbook(tmp_path / "hubspot-export.xlsx", [
+        ["Export des contacts"],
+        [],
+        ["First Name", "Last Name", "Email", "Phone Number", "Created", "Score"],
+        ["Jean", "Dupont", "jean@acme.fr", "+33 1 99 00 12 34", None, 12],
+        [],
+        ["Zoé", "Lefèvre", "zoe@beta.fr", 33199001235, datetime.datetime(2026, 11, 30), 0.5],
+        ["A", "B", "c@d.fr", None, None, None, None, "stray"],
+    ])
+    table, records = read(path)
+    assert (table.kind, table.encoding, table.sheet) == ("csv", "xlsx", "Contacts")
+    assert table.headers == ["First Name", "Last Name", "Email", "Phone Number", "Created",
+                             "Score"]
+    assert (table.header_row, table.titles) == (3, ["Export des contacts"])
+    assert good_cells(records) == [
+        ["Jean", "Dupont", "jean@acme.fr", "+33 1 99 00 12 34", "", "12"],
+        ["Zoé", "Lefèvre", "zoe@beta.fr", "33199001235", "2026-11-30", "0.5"],
+    ]
+    assert [r.row for r in records] == [4, 6, 7]
+    assert errors(records) == [(7, "too many fields (8, header has 6)")]
+    assert table.skipped_blank == 1
+
+
+def test_the_first_sheet_with_data_is_read(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Empty"
+    sheet = workbook.create_sheet("People")
+    sheet.append(["Email", "Nom"])
+    sheet.append(["jean@acme.fr", "Dupont"])
+    workbook.save(tmp_path / "two.xlsx")
+    table, records = read(tmp_path / "two.xlsx")
+    assert table.sheet == "People"
+    assert good_cells(records) == [["jean@acme.fr", "Dupont"]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel 97-2003"),
+        ("sheet.ods", b"PK\x03\x04" + bytes(26) + b"mimetypeapplication/vnd.oasis."
+         b"opendocument.spreadsheet" + bytes(100), "OpenDocument spreadsheet"),
+        ("broken.xlsx", b"PK\x03\x04" + bytes(200), "not a readable .xlsx workbook"),
+    ],
+)
+def test_workbooks_that_cannot_be_read_say_what_to_do(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as caught:
+        open_tabular(path)
+    assert str(path) in str(caught.value)

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -281,3 +282,30 @@ def test_an_excel_report_with_a_title_and_a_sep_line_imports_every_row(run, db, 
     people = dump(db)
     assert sorted(p["email"] for p in people) == ["jean@acme.fr", "zoe@beta.fr"]
     assert sorted(p["source_ids"][0] for p in people) == ["export:row-5", "export:row-6"]
+
+
+@pytest.mark.parametrize("min_bytes", [0, 1 << 40])  # read in a forked reader, or here
+def test_an_excel_export_imports_like_its_csv(run, db, tmp_path, monkeypatch, min_bytes):
+    import openpyxl
+
+    from prospecting import importer
+
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", min_bytes)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Contacts"
+    sheet.append(["Record ID", "Prénom", "Nom", "E-mail", "Téléphone", "Société"])
+    sheet.append([101, "Jean", "Dupont", "jean@acme.fr", 33199001234, "ACME SAS"])
+    sheet.append([102, "Zoé", "Lefèvre", None, None, "Beta"])
+    sheet.append([103, None, None, None, None, "Gamma"])
+    workbook.save(tmp_path / "crm.xlsx")
+    result = run("import", db, tmp_path / "crm.xlsx", "--id-column", "Record ID")
+    assert result.exit_code == 1, result.output
+    assert "read as an Excel workbook, sheet 'Contacts'" in result.output
+    people = {p["source_ids"][0]: p for p in dump(db)}
+    assert sorted(people) == ["crm:101", "crm:102"]
+    assert people["crm:101"]["email"] == "jean@acme.fr"
+    assert people["crm:101"]["phones"][0]["raw"] == "33199001234"
+    assert people["crm:102"]["last_name"] == "Lefèvre"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT row FROM quarantine").fetchall() == [(4,)]

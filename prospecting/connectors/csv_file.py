@@ -1,4 +1,4 @@
-"""Streaming reader for the CSV and JSONL files given to ``import``.
+"""Streaming reader for the CSV, JSONL and Excel (.xlsx) files given to ``import``.
 
 A file is opened once to settle how to read it (kind, encoding, delimiter, header), then
 streamed record by record. Detection holds at most a 256 KiB sample of the file's head;
@@ -19,12 +19,19 @@ accented letters stand alone between ASCII letters, as in Western European langu
 and else the guess of charset-normalizer, read from the lines that hold non-ASCII bytes.
 A Latin-1 guess becomes cp1252: the two agree on every printable Latin-1 character and
 cp1252 also has ``€`` and curly quotes where Latin-1 has invisible C1 controls.
+
+An Excel workbook (.xlsx or .xlsm, as HubSpot, Salesforce and Pipedrive export) is read
+with openpyxl in read-only mode, which streams the sheet: its first sheet holding data,
+cells as the text Excel shows for them (a number stored for a phone number without its
+".0", a date as ISO 8601), rows numbered as in Excel. An Excel 97-2003 (.xls), an
+encrypted or an OpenDocument workbook is refused with what to do instead.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
 import json
 import os
@@ -33,7 +40,7 @@ from collections.abc import Generator, Iterator
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 from weakref import WeakSet
 
 import charset_normalizer
@@ -189,6 +196,8 @@ class TabularFile:
         mojibake_suspected: bool,
         preamble: int = 0,
         titles: list[str] | None = None,
+        sheet: str | None = None,
+        header_row: int = 0,
     ) -> None:
         self.path = path
         self.kind: Literal["csv", "jsonl"] = kind
@@ -202,7 +211,10 @@ class TabularFile:
         # Rows before the header that are not data: Excel's "sep=;" line, title lines.
         self._preamble = preamble
         self.titles = titles or []
-        self.header_row = 0  # its row number in the file, known once records() has run
+        # The header's row number in the file: known once records() has run (CSV), or
+        # from the start (a workbook).
+        self.header_row = header_row
+        self.sheet = sheet  # the worksheet read, for an Excel workbook; else None
         self._raw_headers = raw_headers
         self._header_fold = [_fold(h) for h in raw_headers]
         self._has_bad = scan.bad
@@ -234,7 +246,12 @@ class TabularFile:
         """
         self.skipped_blank = 0
         self.skipped_headers = 0
-        iterator = self._jsonl_records() if self.kind == "jsonl" else self._csv_records()
+        if self.kind == "jsonl":
+            iterator = self._jsonl_records()
+        elif self.sheet is not None:
+            iterator = self._sheet_records()
+        else:
+            iterator = self._csv_records()
         self._open_iterators.add(iterator)
         return iterator
 
@@ -302,6 +319,22 @@ class TabularFile:
                 except csv.Error as exc:
                     row += 1
                     yield Record(row, None, _csv_error_message(exc))
+
+    def _sheet_records(self) -> Generator[Record, None, None]:
+        workbook = _load_workbook(self.path)
+        number = 0
+        try:
+            rows = workbook[self.sheet].iter_rows(min_row=1, values_only=True)
+            for number, values in enumerate(rows, 1):
+                if number <= self.header_row:
+                    continue
+                record = self._classify(number, [_cell_text(v) for v in values])
+                if record is not None:
+                    yield record
+        except Exception as exc:  # the sheet's XML breaks off: what follows is lost
+            yield Record(number + 1, None, f"workbook unreadable from this row on ({exc})")
+        finally:
+            workbook.close()
 
     def _skip_to_header(self, reader: Iterator[list[str]]) -> int:
         """Consume rows up to and including the header; return how many."""
@@ -454,6 +487,8 @@ def open_tabular(
     if delimiter is not None and len(delimiter) != 1:
         raise InputError(f"{path}: the delimiter must be one character, got {delimiter!r}")
     head = _read_head(path)
+    if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        return _open_workbook(path, head)
     try:
         encoding, skip, scan = _settle_encoding(path, head, encoding)
         complete = len(head) < SAMPLE_BYTES or path.stat().st_size <= SAMPLE_BYTES
@@ -503,6 +538,118 @@ def open_tabular(
         preamble=preamble,
         titles=titles,
     )
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003, or an encrypted .xlsx
+
+
+def _open_workbook(path: Path, head: bytes) -> TabularFile:
+    """An Excel workbook's first sheet with data, ready to stream like a CSV file."""
+    if head.startswith(_OLE_MAGIC):
+        raise InputError(
+            f"{path}: is an Excel 97-2003 (.xls) or password-protected workbook, which "
+            "cannot be read: save it as .xlsx (without a password) or as CSV"
+        )
+    if b"opendocument.spreadsheet" in head[:200]:
+        raise InputError(f"{path}: is an OpenDocument spreadsheet: save it as .xlsx or CSV")
+    workbook = _load_workbook(path)
+    try:
+        for sheet in workbook.worksheets:
+            rows, numbers = [], []
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+                cells = [_cell_text(v) for v in values]
+                if not _is_blank(cells):
+                    rows.append(cells)
+                    numbers.append(number)
+                    if len(rows) > _HEAD_ROWS + _MAX_TITLE_ROWS:
+                        break
+            if rows:
+                break
+        else:
+            raise InputError(f"{path}: the workbook has no sheet with data")
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(f"{path}: the workbook cannot be read ({exc})") from exc
+    finally:
+        workbook.close()
+    start = _header_index(rows)
+    # Trailing empty header cells are the sheet's width, not columns.
+    raw_headers = rows[start]
+    while raw_headers and not raw_headers[-1].strip():
+        raw_headers = raw_headers[:-1]
+    return TabularFile(
+        path,
+        kind="csv",
+        encoding="xlsx",
+        skip=0,
+        delimiter=None,
+        raw_headers=raw_headers,
+        headers=_clean_headers(raw_headers),
+        scan=_Scan(False, 0, 0, False, False, b""),
+        mojibake_suspected=False,
+        titles=[row[0].strip() if row else "" for row in rows[:start]],
+        sheet=sheet.title,
+        header_row=numbers[start],
+    )
+
+
+class _Workbook:
+    """An openpyxl workbook in read-only mode and the file it streams from, closed
+    together (given an open file, openpyxl ignores the file name's extension)."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+
+        self._handle = open(path, "rb")  # noqa: SIM115 - closed by close()
+        try:
+            self._book = openpyxl.load_workbook(self._handle, read_only=True, data_only=True)
+        except Exception as exc:  # any failure of the library on this file is the file's
+            self._handle.close()
+            raise InputError(
+                f"{path}: is a ZIP archive but not a readable .xlsx workbook ({exc})"
+            ) from exc
+
+    @property
+    def worksheets(self) -> list[Any]:
+        return list(self._book.worksheets)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._book[name]
+
+    def close(self) -> None:
+        try:
+            self._book.close()
+        finally:
+            self._handle.close()
+
+
+def _load_workbook(path: Path) -> _Workbook:
+    try:
+        return _Workbook(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text Excel shows: whole numbers without ".0" (a phone number typed
+    as a number), dates in ISO 8601, nothing for an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e17 else repr(value)
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
 
 
 _SEP_LINE = re.compile(r'\ufeff?"?sep=([^\r\n"])"?[ \t]*(?:\r\n|\n|\r)', re.IGNORECASE)
