@@ -662,3 +662,15 @@ def test_workbooks_that_cannot_be_read_say_what_to_do(tmp_path, name, content, m
     with pytest.raises(InputError, match=message) as caught:
         open_tabular(path)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["<!DOCTYPE html><html><body><table><tr><td>Email</td></tr></table>",
+     "\n<html>\n<head><meta charset=utf-8></head><table>", "<TABLE border=1><TR><TD>Nom"],
+)
+def test_an_html_table_saved_as_a_spreadsheet_is_refused(tmp_path, text):
+    path = tmp_path / "report.xls"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="is an HTML page"):
+        open_tabular(path)

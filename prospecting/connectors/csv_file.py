@@ -497,6 +497,12 @@ def open_tabular(
     sample = _decode_sample(head[skip:], encoding, complete=complete)
     if scan.has_nul:
         sample = sample.replace("\0", "")
+    if _HTML.match(sample):
+        # Salesforce's "printable view" and some CRMs save an HTML table named .xls.
+        raise InputError(
+            f"{path}: is an HTML page, not a CSV or JSONL file: export the data as CSV "
+            "or .xlsx"
+        )
     mojibake = _MOJIBAKE.search(sample) is not None
     if path.suffix.lower() in _JSONL_SUFFIXES or sample.lstrip(" \t\r\n\ufeff")[:1] == "{":
         keys = _jsonl_keys(sample)
@@ -540,6 +546,7 @@ def open_tabular(
     )
 
 
+_HTML = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<table[\s>])", re.IGNORECASE)
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003, or an encrypted .xlsx
 
