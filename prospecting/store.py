@@ -205,6 +205,32 @@ class Store:
         self.tag_rule: Any = None
         self.settings: Any = None
 
+    # (data version and this connection's changes, fingerprint of the table, matcher)
+    _matcher: tuple[tuple[int, int], tuple[Any, ...], SuppressionMatcher] | None = None
+
+    def suppression_matcher(self) -> SuppressionMatcher:
+        """The suppression list, loaded again only when it may have changed.
+
+        Rows are derived in batches of a thousand or so, and a list of unsubscribes,
+        bounces and customers' domains may hold a hundred thousand entries. Nothing
+        written anywhere since the last load (``PRAGMA data_version`` for other
+        connections, ``total_changes`` for this one) means the same list; otherwise the
+        table's row count, largest rowid and newest entry tell whether it changed.
+        """
+        key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        cached = self._matcher
+        if cached is not None and cached[0] == key:
+            return cached[2]
+        fingerprint = tuple(self.conn.execute(
+            "SELECT count(*), max(rowid), max(added_at) FROM suppressions"
+        ).fetchone())
+        if cached is not None and cached[1] == fingerprint:
+            matcher = cached[2]
+        else:
+            matcher = SuppressionMatcher.load(self.conn)
+        self._matcher = (key, fingerprint, matcher)
+        return matcher
+
     @classmethod
     def reader(cls, path: str | os.PathLike[str], settings: Any = None) -> Store:
         """A read-only connection to an existing, migrated file, e.g. for a worker process
@@ -654,7 +680,7 @@ class Store:
         member_obs = self.observations_for(
             m for g in members_of.values() for m in g if m not in given)
         member_obs.update((m, given[m]) for g in members_of.values() for m in g if m in given)
-        matcher = matcher or SuppressionMatcher.load(self.conn)
+        matcher = matcher if matcher is not None else self.suppression_matcher()
         now = utc_now()
         if known is None:
             known = self.existing("people", ids) if pending else set()

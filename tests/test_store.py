@@ -221,3 +221,43 @@ def test_bad_source_priority_is_refused(tmp_path: Path, run):
     result = run("status", tmp_path / "x.db", "--config", config)
     assert result.exit_code == 2
     assert "source_priority" in result.stderr
+
+
+def _suppress(conn: sqlite3.Connection, n: int, kind: str, value: str | None, digest: str,
+              added_at: str) -> None:
+    conn.execute(
+        "INSERT INTO suppressions (id, kind, value, sha256, reason, added_at) VALUES"
+        " (?, ?, ?, ?, 'test', ?)", (f"s{n}", kind, value, digest, added_at),
+    )
+
+
+def test_the_suppression_list_is_loaded_again_only_when_it_changed(db: Path):
+    from prospecting.privacy import email_hash
+
+    store = Store(db)
+    with store.write():
+        _suppress(store.conn, 1, "email", "jean@acme.fr", email_hash("jean@acme.fr"),
+                  "2026-12-01T10:00:00")
+    first = store.suppression_matcher()
+    assert first.matches(["jean@acme.fr"])
+    assert store.suppression_matcher() is first
+    # Another connection adds an address; then one unrelated write changes nothing.
+    other = sqlite3.connect(db, isolation_level=None)
+    _suppress(other, 2, "email", "zoe@beta.fr", email_hash("zoe@beta.fr"),
+              "2026-12-01T11:00:00")
+    second = store.suppression_matcher()
+    assert second.matches(["zoe@beta.fr"])
+    other.execute("INSERT INTO runs (id, command, started_at, status, version)"
+                  " VALUES ('r', 'x', 'now', 'ok', '0')")
+    assert store.suppression_matcher() is second
+    # This connection forgets an address: the row goes, a hash row takes its rowid.
+    with store.write():
+        store.conn.execute("DELETE FROM suppressions WHERE id = 's2'")
+        _suppress(store.conn, 3, "hash", None, email_hash("zoe@beta.fr"),
+                  "2026-12-01T12:00:00")
+    third = store.suppression_matcher()
+    assert third is not second
+    assert third.matches(["zoe@beta.fr"])
+    assert third.matches(["jean@acme.fr"])
+    other.close()
+    store.close()
