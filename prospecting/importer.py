@@ -13,6 +13,7 @@ import csv
 import gc
 import hashlib
 import io
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -367,7 +368,7 @@ def _write_batches(
     while True:
         written: list[Callable[[], None]] = []  # each batch's counts, added once committed
         rows = 0
-        with store.write():
+        with store.write(), store.people_counts_at_end():
             for batch in batches:
                 if isinstance(batch, _End):
                     state.add("blank", batch.blank)
@@ -448,13 +449,24 @@ def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
             what, payload = child.recv()
             if what == "end":
                 return
-            yield payload
+            yield pickle.loads(payload)  # noqa: S301 (our own forked reader wrote it)
 
 
 def _produce(writer: Any, args: tuple[Any, ...]) -> None:
     for batch in _read_batches(*args):
-        writer.send(("batch", batch))
+        writer.send(("batch", _pickled(batch)))
     writer.send(("end", None))
+
+
+def _pickled(batch: _Batch | _End) -> bytes:
+    """``batch`` pickled without the memo: a batch holds no cycles and shares few
+    objects, and the memo's bookkeeping of every string and tuple costs more (at both
+    ends) than the repeats it saves."""
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(batch)
+    return out.getvalue()
 
 
 def _person_row(

@@ -9,6 +9,7 @@ and rebuilds the ``people`` and ``companies`` views from observations with
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import operator
 import os
@@ -206,6 +207,7 @@ class Store:
         self.source_rank: dict[str, int] = {}
         self.tag_rule: Any = None
         self.settings: Any = None
+        self._recount: dict[str, None] | None = None  # see people_counts_at_end
         try:
             self.restore_indexes()  # what a bulk load killed half-way left unbuilt
         except sqlite3.DatabaseError as exc:
@@ -227,6 +229,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(store.path, exc)) from exc
         store.db = sqlite_utils.Database(store.conn)
+        store._recount = None
         store.source_rank = {}
         store.tag_rule = None
         store.settings = None
@@ -827,7 +830,26 @@ class Store:
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
-        self._update_people_counts(company_ids)
+        if self._recount is not None:
+            self._recount.update(dict.fromkeys(company_ids))
+        else:
+            self._update_people_counts(company_ids)
+
+    @contextlib.contextmanager
+    def people_counts_at_end(self) -> Iterator[None]:
+        """Recount companies' people once, when the block ends without an error, rather
+        than after each :meth:`write_people` in it: the batches of a bulk load's
+        transaction keep adding people to the same companies. Nothing in the block may
+        read ``companies.people_count`` (company rows count people from ``people``)."""
+        if self._recount is not None:
+            yield
+            return
+        self._recount = {}
+        try:
+            yield
+            self._update_people_counts(self._recount)
+        finally:
+            self._recount = None
 
     def people_rows(
         self,
@@ -1154,14 +1176,20 @@ assert _PEOPLE_COLUMNS[_TAGS_AT:] == ("tags", "suppressed", "updated_at")
 def direct_person_entry(pid: str, statement: PendingStatement, now: str) -> DirectPerson | None:
     """:func:`_direct_person_row` in the light form :meth:`Store.refresh_people` takes
     as ``direct``: quick to send between processes and to finish in the writer."""
-    from sequences.segments import person_extras
-
     row = _direct_person_row(pid, statement, now, slim=True)
     if row is None:
         return None
     channels = tuple(row.pop("_channels"))
     row["tags"] = row["suppressed"] = None
-    return _people_values(row), channels, person_extras(row, channels)
+    return _people_values(row), channels, _person_extras()(row, channels)
+
+
+@functools.cache
+def _person_extras() -> Any:
+    # Imported once, not per row: core modules import sequences/ only where used.
+    from sequences.segments import person_extras
+
+    return person_extras
 
 
 def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tuple[Any, ...] | None:
