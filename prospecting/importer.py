@@ -317,7 +317,7 @@ def import_path(
     size = path.stat().st_size
     parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
     deferred = (store.defer_indexes(DEFERRED_INDEXES, state.run_id)
-                if size >= DEFER_INDEXES_MIN_BYTES else [])
+                if kind == "people" and size >= DEFER_INDEXES_MIN_BYTES else [])
     try:
         with _few_collections():
             done = _write_batches(store, state, matcher, progress,
@@ -449,24 +449,21 @@ def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
             what, payload = child.recv()
             if what == "end":
                 return
-            yield pickle.loads(payload)  # noqa: S301 (our own forked reader wrote it)
+            yield payload
 
 
 def _produce(writer: Any, args: tuple[Any, ...]) -> None:
     for batch in _read_batches(*args):
-        writer.send(("batch", _pickled(batch)))
+        # What writer.send(("batch", batch)) sends, pickled without the memo: a batch
+        # holds no cycles and shares few objects, and the memo's bookkeeping of every
+        # string and tuple costs more (at both ends) than the repeats it saves.
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(("batch", batch))
+        writer.send_bytes(out.getbuffer())
+        del pickler, out
     writer.send(("end", None))
-
-
-def _pickled(batch: _Batch | _End) -> bytes:
-    """``batch`` pickled without the memo: a batch holds no cycles and shares few
-    objects, and the memo's bookkeeping of every string and tuple costs more (at both
-    ends) than the repeats it saves."""
-    out = io.BytesIO()
-    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(batch)
-    return out.getvalue()
 
 
 def _person_row(
