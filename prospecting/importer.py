@@ -13,9 +13,10 @@ import csv
 import gc
 import hashlib
 import io
+import pickle
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -40,12 +41,12 @@ from .models import (
 from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
 from .runs import Progress, RunState
 from .store import (
+    DirectPerson,
     PreparedFacts,
     Store,
     _direct_company_row,
-    _direct_person_row,
+    direct_person_entry,
     prepare_facts,
-    slim_direct_row,
     utc_now,
 )
 
@@ -166,7 +167,7 @@ class _Batch:
     pending_companies: dict[str, list[PendingStatement]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
     prepared: list[PreparedFacts] = field(default_factory=list)
-    direct_people: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    direct_people: dict[str, DirectPerson | None] = field(default_factory=dict)
     direct_companies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
     tally: _Tally | None = None
     rows: int = 0
@@ -220,8 +221,7 @@ class _Batch:
                          for item in self.items]
         for pid, statements in self.pending_people.items():
             if len(statements) == 1:
-                row = _direct_person_row(pid, statements[0], self.now)
-                self.direct_people[pid] = None if row is None else slim_direct_row(row)
+                self.direct_people[pid] = direct_person_entry(pid, statements[0], self.now)
         for cid, statements in self.pending_companies.items():
             if len(statements) == 1:
                 self.direct_companies[cid] = _direct_company_row(cid, statements[0], self.now)
@@ -281,6 +281,11 @@ def _find_column(headers: list[str], wanted: str, path: Path) -> int:
 # Below this size a file is read and written in one process: starting a second one
 # costs more than it saves.
 PARALLEL_MIN_BYTES = 1 << 20
+# Indexes (name -> table) the import never reads: a file this large imported into an
+# empty table builds them once at its end instead of entry by entry (Store.defer_indexes).
+DEFERRED_INDEXES = {"people_email": "people"}
+READ_CHUNK_ROWS = 10_000
+DEFER_INDEXES_MIN_BYTES = 1 << 20
 
 
 def import_path(
@@ -305,11 +310,27 @@ def import_path(
         raise ConfigError(f"--kind must be 'people' or 'companies', not '{kind}'")
     source_name = source or path.stem
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
-    args = (path, kind, source_name, id_column, batch_size, matcher, state.run_id)
-    parallel = workers > 1 and can_fork() and path.stat().st_size >= PARALLEL_MIN_BYTES
-    with _few_collections():
-        done = _write_batches(store, state, matcher, progress,
-                              _read_in_child(args) if parallel else _read_batches(*args))
+    # The reader hands over chunks of at most READ_CHUNK_ROWS rows (what two processes
+    # hold at once); one transaction takes as many as batch_size rows.
+    chunk = max(1, min(batch_size, READ_CHUNK_ROWS))
+    args = (path, kind, source_name, id_column, chunk, matcher, state.run_id)
+    size = path.stat().st_size
+    parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
+    deferred = (store.defer_indexes(DEFERRED_INDEXES, state.run_id)
+                if kind == "people" and size >= DEFER_INDEXES_MIN_BYTES else [])
+    try:
+        with _few_collections():
+            done = _write_batches(store, state, matcher, progress,
+                                  _read_in_child(args) if parallel else _read_batches(*args),
+                                  batch_size)
+    except BaseException:
+        if deferred:
+            # Built now if possible; if not, the next Store opened on the file builds them.
+            with suppress(Exception):
+                store.restore_indexes(force=True)
+        raise
+    if deferred:
+        store.restore_indexes(force=True)
     if progress:
         progress(done, done)
 
@@ -334,21 +355,38 @@ def _few_collections() -> Iterator[None]:
 
 def _write_batches(
     store: Store, state: RunState, matcher: SuppressionMatcher, progress: Progress | None,
-    batches: Iterator[_Batch | _End],
+    batches: Iterator[_Batch | _End], commit_rows: int,
 ) -> int:
+    """Write the batches, committing once at least ``commit_rows`` rows are written.
+
+    Fewer, larger transactions write each index page touched by many rows once per
+    commit instead of once per batch; a killed run loses at most the open one and a
+    re-run converges all the same.
+    """
     done = 0
-    for batch in batches:
-        if isinstance(batch, _End):
-            state.add("blank", batch.blank)
-            state.add("repeated_headers", batch.repeated_headers)
-            if batch.message:
-                state.messages.append(batch.message)
-            continue
-        _flush(store, batch, state, matcher)
-        done += batch.rows
-        if progress:
-            progress(done, None)
-    return done
+    batches = iter(batches)
+    while True:
+        written: list[Callable[[], None]] = []  # each batch's counts, added once committed
+        rows = 0
+        with store.write(), store.people_counts_at_end():
+            for batch in batches:
+                if isinstance(batch, _End):
+                    state.add("blank", batch.blank)
+                    state.add("repeated_headers", batch.repeated_headers)
+                    if batch.message:
+                        state.messages.append(batch.message)
+                    continue
+                written.append(_flush(store, batch, state, matcher))
+                rows += batch.rows
+                done += batch.rows
+                if progress:
+                    progress(done, None)
+                if rows >= commit_rows:
+                    break
+        for add_counts in written:
+            add_counts()
+        if rows < commit_rows:  # the batches ran out
+            return done
 
 
 def _read_batches(
@@ -421,7 +459,15 @@ def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
 
 def _produce(writer: Any, args: tuple[Any, ...]) -> None:
     for batch in _read_batches(*args):
-        writer.send(("batch", batch))
+        # What writer.send(("batch", batch)) sends, pickled without the memo: a batch
+        # holds no cycles and shares few objects, and the memo's bookkeeping of every
+        # string and tuple costs more (at both ends) than the repeats it saves.
+        out = io.BytesIO()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.fast = True
+        pickler.dump(("batch", batch))
+        writer.send_bytes(out.getbuffer())
+        del pickler, out
     writer.send(("end", None))
 
 
@@ -611,27 +657,35 @@ def _quarantine(
     state.add("quarantined")
 
 
-def _flush(store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher) -> None:
-    """Write one batch in one transaction; its counts join the run's once committed."""
+def _flush(
+    store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher
+) -> Callable[[], None]:
+    """Write one batch into the open transaction; return what adds its counts to the
+    run's, to call once that transaction commits."""
     people: list[str] = []
     companies: list[str] = []
+    added = 0
     if batch.items or batch.quarantine:
-        with store.write():
-            added, changed, known, _ = store.state_facts(batch.items, batch.prepared)
-            state.add("statements_added", added)
-            companies = [c for c in batch.pending_companies if c in changed]
-            if companies:
-                store.refresh_companies(companies, batch.pending_companies, known=known,
-                                        direct=batch.direct_companies)
-            people = [p for p in batch.pending_people if p in changed]
-            if people:
-                store.refresh_people(people, batch.pending_people, matcher=matcher,
-                                     known=known, direct=batch.direct_people)
-            store.add_quarantine(batch.quarantine)
-    for key, amount in batch.tally.counts.items():
-        state.add(key, amount)
-    state.add("people_touched", len(people))
-    state.add("companies_touched", len(companies))
+        added, changed, known, _ = store.state_facts(batch.items, batch.prepared)
+        companies = [c for c in batch.pending_companies if c in changed]
+        if companies:
+            store.refresh_companies(companies, batch.pending_companies, known=known,
+                                    direct=batch.direct_companies)
+        people = [p for p in batch.pending_people if p in changed]
+        if people:
+            store.refresh_people(people, batch.pending_people, matcher=matcher,
+                                 known=known, direct=batch.direct_people)
+        store.add_quarantine(batch.quarantine)
+    counts = {"statements_added": added} if batch.items or batch.quarantine else {}
+    counts.update(batch.tally.counts)
+    counts["people_touched"] = len(people)
+    counts["companies_touched"] = len(companies)
+
+    def apply() -> None:
+        for key, amount in counts.items():
+            state.add(key, amount)
+
+    return apply
 
 
 def check_readable(path: Path) -> None:

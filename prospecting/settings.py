@@ -218,7 +218,7 @@ class CrawlSettings:
 class ImportSettings:
     """``[import]``: reading CSV and JSONL files."""
 
-    batch_size: int = setting(10_000, help="Rows committed per transaction.",
+    batch_size: int = setting(50_000, help="Rows committed per transaction.",
                               check=at_least(1))
     workers: int = setting(
         2, help="Processes for a large file (1 MiB and more, on Linux): with 2, one reads and "

@@ -9,6 +9,7 @@ and rebuilds the ``people`` and ``companies`` views from observations with
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import operator
 import os
@@ -49,11 +50,13 @@ from .models import (
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
 __all__ = [
-    "PreparedFacts", "StatedFacts", "Store", "chunked", "people_values", "prepare_facts",
+    "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
+    "people_values", "prepare_facts",
     "source_rank", "utc_now",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
+_DEFERRED = "deferred_indexes"  # meta key: indexes a bulk load drops and builds at its end
 STATEMENT_COLUMNS = (
     "id", "entity_id", "source", "locator", "observed_at", "confidence", "run_id", "facts",
 )
@@ -159,7 +162,9 @@ class StatedFacts(NamedTuple):
 class BuiltPeople(NamedTuple):
     """People rows derived and not yet written (see :meth:`Store.build_people_rows`)."""
 
-    rows: list[dict[str, Any]]  # every column of ``people``, tags and suppression included
+    # Every column of ``people``, tags and suppression included; a row from a
+    # ``direct`` entry (see direct_person_entry) is already a tuple in column order.
+    rows: list[Any]
     deleted: list[str]  # ids left without any observation
     companies: dict[str, dict[str, Any]]  # their companies' rows, by id
 
@@ -204,6 +209,11 @@ class Store:
         self.source_rank: dict[str, int] = {}
         self.tag_rule: Any = None
         self.settings: Any = None
+        self._recount: dict[str, None] | None = None  # see people_counts_at_end
+        try:
+            self.restore_indexes()  # what a bulk load killed half-way left unbuilt
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_describe(self.path, exc)) from exc
 
     # (data version and this connection's changes, fingerprint of the table, matcher)
     _matcher: tuple[tuple[int, int], tuple[Any, ...], SuppressionMatcher] | None = None
@@ -247,6 +257,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(store.path, exc)) from exc
         store.db = sqlite_utils.Database(store.conn)
+        store._recount = None
         store.source_rank = {}
         store.tag_rule = None
         store.settings = None
@@ -307,6 +318,61 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(self.path, exc)) from exc
+
+    # -- indexes a bulk load builds at its end --------------------------------------
+
+    def defer_indexes(self, indexes: Mapping[str, str], run_id: str) -> list[str]:
+        """Drop those of ``indexes`` (index name -> its table) whose table is empty, so a
+        first bulk load builds them once at its end (:meth:`restore_indexes`) instead of
+        entry by entry; return the names dropped.
+
+        Only for indexes the load itself never reads. What is dropped is recorded in
+        ``meta`` in the same transaction, with the run and this process: if the process
+        dies before the rebuild, the next :class:`Store` opened on the file rebuilds them.
+        """
+        dropped = []
+        with self.write():
+            held = json.loads(self.get_meta(_DEFERRED) or '{"indexes": {}}')["indexes"]
+            for name, table in indexes.items():
+                found = self.conn.execute(
+                    "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+                ).fetchone()
+                if found is None or self.conn.execute(
+                    f"SELECT 1 FROM {table} LIMIT 1"
+                ).fetchone() is not None:
+                    continue
+                held[name] = found[0]
+                self.conn.execute(f"DROP INDEX {name}")
+                dropped.append(name)
+            if dropped:
+                self.set_meta(_DEFERRED, dumps(
+                    {"run_id": run_id, "pid": os.getpid(), "indexes": held}))
+        return dropped
+
+    def restore_indexes(self, *, force: bool = False) -> list[str]:
+        """Build the indexes :meth:`defer_indexes` dropped, unless the run that dropped
+        them is still loading in another process (``force``: build them anyway, the
+        caller is that run). Returns the names built."""
+        text = self.get_meta(_DEFERRED)
+        if text is None or (not force and self._deferring_run_alive(json.loads(text))):
+            return []
+        with self.write():
+            text = self.get_meta(_DEFERRED)  # read again under the write lock
+            if text is None:
+                return []
+            held = json.loads(text)["indexes"]
+            for sql in held.values():
+                self.conn.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (_DEFERRED,))
+        return list(held)
+
+    def _deferring_run_alive(self, held: Mapping[str, Any]) -> bool:
+        pid = held.get("pid")
+        if not isinstance(pid, int) or pid == os.getpid() or not _pid_alive(pid):
+            return False
+        row = self.conn.execute("SELECT status FROM runs WHERE id = ?",
+                                (held.get("run_id"),)).fetchone()
+        return row is not None and row[0] == "running"
 
     # -- runs ---------------------------------------------------------------------
 
@@ -640,7 +706,7 @@ class Store:
         matcher: SuppressionMatcher | None = None,
         known: set[str] | None = None,
         observations: Mapping[str, list[Observation]] | None = None,
-        direct: Mapping[str, dict[str, Any] | None] | None = None,
+        direct: Mapping[str, dict[str, Any] | DirectPerson | None] | None = None,
     ) -> int:
         """Rebuild person rows from their observations (see :meth:`refresh_companies`).
 
@@ -661,7 +727,7 @@ class Store:
         matcher: SuppressionMatcher | None = None,
         known: set[str] | None = None,
         observations: Mapping[str, list[Observation]] | None = None,
-        direct: Mapping[str, dict[str, Any] | None] | None = None,
+        direct: Mapping[str, dict[str, Any] | DirectPerson | None] | None = None,
         members_of: dict[str, list[str]] | None = None,
         keep_entries: bool = False,
     ) -> BuiltPeople:
@@ -695,7 +761,7 @@ class Store:
             "people", [i for i in ids if i not in single and i not in given], pending, known
         )
         grouped.update((i, given[i]) for i in ids if i in given and i not in single)
-        built = []
+        built: list[Any] = []
         deleted: list[str] = []
         for pid in ids:
             row = None
@@ -716,12 +782,19 @@ class Store:
                 else:
                     row = self._person_row(pid, obs, now)
             built.append(row)
+        # Entries from direct_person_entry (tuples) are finished apart, see _finish_direct.
+        entries = [r for r in built if type(r) is tuple]
+        if entries:
+            ordered, built = built, [r for r in built if type(r) is not tuple]
+        stated = {r["company_id"] for r in built}
+        stated.update(e[0][_COMPANY_AT] for e in entries)
         # People follow their company's merge: they point at the golden company.
-        golden_company = self._golden_of("companies", {r["company_id"] for r in built})
+        golden_company = self._golden_of("companies", stated)
         for row in built:
             if row["company_id"] in golden_company:
                 row["company_id"] = golden_company[row["company_id"]]
-        companies = self._companies_by_id({r["company_id"] for r in built if r["company_id"]})
+        companies = self._companies_by_id(
+            {golden_company.get(c, c) for c in stated if c})
         for row in built:
             # A row built beforehand (see _direct_person_row) may carry its channels
             # instead of its email and phone entries: one address at most, row["email"].
@@ -740,12 +813,43 @@ class Store:
             tags = tag_person(row, company, self.tag_rule, emails=emails, phones=phones,
                               channels=channels)
             row["tags"] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
+        if entries:
+            finished = iter(self._finish_direct(entries, golden_company, companies, matcher))
+            dicts = iter(built)
+            built = [next(finished) if type(r) is tuple else next(dicts) for r in ordered]
         return BuiltPeople(built, deleted, companies)
+
+    def _finish_direct(
+        self, entries: list[DirectPerson], golden_company: Mapping[str, str],
+        companies: Mapping[str, Mapping[str, Any]], matcher: SuppressionMatcher,
+    ) -> list[tuple[Any, ...]]:
+        """People values from :func:`direct_person_entry` entries, with what needs the
+        database added as :meth:`build_people_rows` adds it to a row: the golden company,
+        the suppression flag and the tag."""
+        from sequences.segments import company_extras, tag_from
+
+        rule = self.tag_rule
+        flags_of: dict[str | None, tuple[bool, bool]] = {}
+        out = []
+        for values, channels, own in entries:
+            cid = values[_COMPANY_AT]
+            if cid in golden_company:
+                cid = golden_company[cid]
+                values = (*values[:_COMPANY_AT], cid, *values[_COMPANY_AT + 1:])
+            email = values[_EMAIL_AT]
+            suppressed = int(bool(matcher) and matcher.matches((email,) if email else ()))
+            flags = flags_of.get(cid)
+            if flags is None:
+                flags = flags_of[cid] = company_extras(companies.get(cid) if cid else None)
+            tags = tag_from(channels, own, flags, rule)
+            out.append((*values[:_TAGS_AT], _TAGS_JSON.get(tuple(tags)) or dumps(tags),
+                        suppressed, values[-1]))
+        return out
 
     def write_people_rows(self, built: BuiltPeople) -> None:
         """Write what :meth:`build_people_rows` computed, and recount their companies."""
-        self.write_people([_people_values(row) for row in built.rows], built.deleted,
-                          built.companies)
+        self.write_people([row if type(row) is tuple else _people_values(row)
+                           for row in built.rows], built.deleted, built.companies)
 
     def write_people(
         self, rows: Sequence[tuple[Any, ...]], gone: Sequence[str], company_ids: Iterable[str],
@@ -755,7 +859,26 @@ class Store:
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
-        self._update_people_counts(company_ids)
+        if self._recount is not None:
+            self._recount.update(dict.fromkeys(company_ids))
+        else:
+            self._update_people_counts(company_ids)
+
+    @contextlib.contextmanager
+    def people_counts_at_end(self) -> Iterator[None]:
+        """Recount companies' people once, when the block ends without an error, rather
+        than after each :meth:`write_people` in it: the batches of a bulk load's
+        transaction keep adding people to the same companies. Nothing in the block may
+        read ``companies.people_count`` (company rows count people from ``people``)."""
+        if self._recount is not None:
+            yield
+            return
+        self._recount = {}
+        try:
+            yield
+            self._update_people_counts(self._recount)
+        finally:
+            self._recount = None
 
     def people_rows(
         self,
@@ -989,12 +1112,15 @@ _PERSON_FIELD_SET = frozenset(PERSON_FIELDS)
 _NOT_VERIFIED = '"status": "unknown", "flags": [], "reason": "not verified yet", "sources": '
 
 
-def _direct_person_row(pid: str, statement: PendingStatement, now: str) -> dict[str, Any] | None:
+def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
+                       slim: bool = False) -> dict[str, Any] | None:
     """The row :meth:`Store._person_row` would build from this one statement, built faster.
 
     Only for the plain case: each field stated once, at most one email and one phone,
     nothing but file columns. Anything else returns None and takes the general path;
-    tests hold both paths to the same output.
+    tests hold both paths to the same output. ``slim`` puts the row's contact channels
+    (what :func:`sequences.segments.channels_of` finds) in ``_channels``, in place of
+    the ``_emails`` and ``_phones`` entries.
     """
     source, _locator, _at, _confidence, _run, facts = statement
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
@@ -1026,22 +1152,34 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str) -> dict[
     row["id"] = pid
     row["updated_at"] = now
     row["email"] = email
+    if slim:
+        # An unverified address and an unchecked number are both usable channels.
+        channels = ["email"] if email is not None else []
+        if phone is not None:
+            channels.append("phone")
+        if row["linkedin_url"]:
+            channels.append("linkedin")
+        row["_channels"] = channels
     if email is None:
-        row["_emails"] = []
+        if not slim:
+            row["_emails"] = []
         row["emails"] = "[]"
     else:
-        row["_emails"] = [{"value": email, "status": "unknown", "flags": [],
-                           "reason": "not verified yet", "sources": [source]}]
+        if not slim:
+            row["_emails"] = [{"value": email, "status": "unknown", "flags": [],
+                               "reason": "not verified yet", "sources": [source]}]
         row["emails"] = f'[{{"value": {encode_string(email)}, {_NOT_VERIFIED}{sources}}}]'
     if phone is None:
         row["phone"] = None
-        row["_phones"] = []
+        if not slim:
+            row["_phones"] = []
         row["phones"] = "[]"
     else:
         e164 = e164_shape(phone)
         row["phone"] = e164
-        row["_phones"] = [{"raw": phone, "e164": e164, "valid": None, "type": None,
-                           "reason": "not checked yet", "sources": [source]}]
+        if not slim:
+            row["_phones"] = [{"raw": phone, "e164": e164, "valid": None, "type": None,
+                               "reason": "not checked yet", "sources": [source]}]
         row["phones"] = (
             f'[{{"raw": {encode_string(phone)}, "e164": '
             f'{"null" if e164 is None else encode_string(e164)}, "valid": null, "type": null,'
@@ -1056,14 +1194,33 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str) -> dict[
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
 
 
-def slim_direct_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A :func:`_direct_person_row` row with its channels in place of its email and phone
-    entries: what :meth:`Store.refresh_people` needs of them, lighter to send between
-    processes."""
-    from sequences.segments import channels_of
+# A new person's row built where the file is read (see direct_person_entry): its values
+# in _PEOPLE_COLUMNS order (tags and suppressed left None), its contact channels and its
+# own tag extras; the writer adds what needs the database (company, suppression, tag).
+DirectPerson = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
+_TAGS_AT = _PEOPLE_COLUMNS.index("tags")
+_COMPANY_AT = _PEOPLE_COLUMNS.index("company_id")
+_EMAIL_AT = _PEOPLE_COLUMNS.index("email")
+assert _PEOPLE_COLUMNS[_TAGS_AT:] == ("tags", "suppressed", "updated_at")
 
-    row["_channels"] = channels_of(row, row.pop("_emails"), row.pop("_phones"))
-    return row
+
+def direct_person_entry(pid: str, statement: PendingStatement, now: str) -> DirectPerson | None:
+    """:func:`_direct_person_row` in the light form :meth:`Store.refresh_people` takes
+    as ``direct``: quick to send between processes and to finish in the writer."""
+    row = _direct_person_row(pid, statement, now, slim=True)
+    if row is None:
+        return None
+    channels = tuple(row.pop("_channels"))
+    row["tags"] = row["suppressed"] = None
+    return _people_values(row), channels, _person_extras()(row, channels)
+
+
+@functools.cache
+def _person_extras() -> Any:
+    # Imported once, not per row: core modules import sequences/ only where used.
+    from sequences.segments import person_extras
+
+    return person_extras
 
 
 def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tuple[Any, ...] | None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "company_extras", "extras_present",
-           "tag_person"]
+           "person_extras", "tag_from", "tag_person"]
 
 ENRICHED = "enriched"
 NON_ENRICHED = "non-enriched"
@@ -58,26 +58,29 @@ def company_extras(company: Mapping[str, Any] | None) -> tuple[bool, bool]:
             any(company.get(k) for k in ("industry", "naf", "headcount", "siren")))
 
 
-def extras_present(
-    person: Mapping[str, Any], company: Mapping[str, Any] | None,
-    channels: list[str] | None = None,
-) -> list[str]:
-    """Which kinds of context beyond a name and one contact method the person has."""
+def person_extras(person: Mapping[str, Any], channels: list[str] | tuple[str, ...]
+                  ) -> tuple[str, ...]:
+    """The person's own part of :func:`extras_present`: title, location, second channel."""
     found = []
-    named, firmographics = company_extras(company)
-    if named:
-        found.append("company")
     if person.get("title"):
         found.append("title")
     if person.get("city") or person.get("region") or person.get("country") or person.get(
         "address"
     ):
         found.append("location")
-    if len(channels_of(person) if channels is None else channels) >= 2:
+    if len(channels) >= 2:
         found.append("second_channel")
-    if firmographics:
-        found.append("firmographics")
-    return found
+    return tuple(found)
+
+
+def extras_present(
+    person: Mapping[str, Any], company: Mapping[str, Any] | None,
+    channels: list[str] | None = None,
+) -> list[str]:
+    """Which kinds of context beyond a name and one contact method the person has."""
+    named, firmographics = company_extras(company)
+    own = person_extras(person, channels_of(person) if channels is None else channels)
+    return ["company"] * named + list(own) + ["firmographics"] * firmographics
 
 
 def tag_person(
@@ -93,11 +96,25 @@ def tag_person(
     company firmographics. ``channels`` (from :func:`channels_of`) saves reading
     ``emails`` and ``phones`` again.
     """
-    wanted = tuple(getattr(rule, "enriched_extras", _DEFAULT_EXTRAS))
-    minimum = int(getattr(rule, "enriched_min_extras", _DEFAULT_MIN))
     if channels is None:
         channels = channels_of(person, emails, phones)
     if not channels:
         return [NON_ENRICHED]
-    extras = [e for e in extras_present(person, company, channels) if e in wanted]
-    return [ENRICHED] if len(extras) >= minimum else [NON_ENRICHED]
+    return tag_from(channels, person_extras(person, channels), company_extras(company), rule)
+
+
+def tag_from(
+    channels: list[str] | tuple[str, ...], own: tuple[str, ...],
+    company: tuple[bool, bool], rule: Any = None,
+) -> list[str]:
+    """:func:`tag_person` from its parts: the person's channels, their own extras
+    (:func:`person_extras`) and their company's (:func:`company_extras`), e.g. when the
+    person's part was computed in another process."""
+    if not channels:
+        return [NON_ENRICHED]
+    wanted = tuple(getattr(rule, "enriched_extras", _DEFAULT_EXTRAS))
+    minimum = int(getattr(rule, "enriched_min_extras", _DEFAULT_MIN))
+    named, firmographics = company
+    count = sum(1 for e in own if e in wanted)
+    count += (named and "company" in wanted) + (firmographics and "firmographics" in wanted)
+    return [ENRICHED] if count >= minimum else [NON_ENRICHED]

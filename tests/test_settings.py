@@ -55,7 +55,7 @@ def test_defaults_without_any_file(workdir):
     assert settings.http.requests_per_second == 2.0
     assert settings.http.max_connections_per_host == 4
     assert settings.http.timeout_s == 30.0
-    assert settings.import_.batch_size == 10_000
+    assert settings.import_.batch_size == 50_000
     assert settings.import_.workers == 2
     assert settings.tags.enriched_min_extras == 2
     assert settings.tags.enriched_extras == (
