@@ -178,11 +178,14 @@ WHERE p.merged_into IS NULL
 """
 
 
-def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
+            ) -> tuple[list[str], list[str], list[str]]:
+    """Email keys, local parts and company domains, from the row's ``emails`` JSON or
+    its entries already parsed."""
     if emails_json == "[]":
         return ["", ""], ["", ""], ["", ""]
     keys: list[str] = []
-    for e in json.loads(emails_json):
+    for e in json.loads(emails_json) if isinstance(emails_json, str) else emails_json:
         if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
             # Still a key (a typo of the real address matches nothing, harmless).
             pass
@@ -200,11 +203,11 @@ def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str
     return keys, locals_, domains
 
 
-def _phones(phones_json: str) -> list[str]:
+def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     if phones_json == "[]":
         return ["", ""]
     keys: list[str] = []
-    for p in json.loads(phones_json):
+    for p in json.loads(phones_json) if isinstance(phones_json, str) else phones_json:
         key = phone_key(p.get("e164") or p.get("raw"))
         if key and key not in keys:
             keys.append(key)
