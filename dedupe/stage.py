@@ -453,7 +453,21 @@ def score_pairs(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.n
 
     As splink's ``tf_adjustment``: an exact "Martin" proves less than an exact
     "Kerbrat", so an exact name's u becomes that name's own frequency (floored).
+    Computed a million pairs at a time (element-wise, so alike), into the two arrays
+    returned: tens of millions of pairs would otherwise hold several temporaries each.
     """
+    w = np.empty(len(pairs))
+    p = np.empty(len(pairs))
+    step = 1_000_000
+    for start in range(0, len(pairs), step):
+        end = start + step
+        w[start:end], p[start:end] = _score_slice(model, f, pairs[start:end],
+                                                  levels[start:end], settings)
+    return w, p
+
+
+def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                 settings: DedupeSettings) -> tuple[np.ndarray, np.ndarray]:
     w, _ = model.score(levels)
     if len(pairs):
         first_freq, last_freq = name_frequencies(f)
