@@ -590,10 +590,15 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     probability: dict[tuple[int, int], float] = {}
     reasons: dict[tuple[int, int], list[str]] = {}
     matched = np.flatnonzero(match)
-    for k, why in zip(matched.tolist(), model.reasons_many(levels[matched]), strict=True):
-        pair = (int(pairs[k, 0]), int(pairs[k, 1]))
-        probability[pair] = float(p[k])
-        reasons[pair] = why
+    # A few hundred distinct reason lists among a million pairs: each kept once.
+    distinct: dict[tuple[str, ...], list[str]] = {}
+    for start in range(0, len(matched), 200_000):
+        part = matched[start:start + 200_000]
+        for k, why in zip(part.tolist(), model.reasons_many(levels[part]), strict=True):
+            pair = (int(pairs[k, 0]), int(pairs[k, 1]))
+            probability[pair] = float(p[k])
+            reasons[pair] = distinct.setdefault(tuple(why), why)
+    del distinct
     if in_big:
         big = np.zeros(n, dtype=bool)
         big[list(in_big)] = True
