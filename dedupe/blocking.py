@@ -121,14 +121,38 @@ def _ordered(parts: list[np.ndarray]) -> np.ndarray:
 
 def unique_pairs(parts: Iterable[np.ndarray], n: int) -> np.ndarray:
     """The union of pair arrays without repeats, sorted."""
+    return _from_codes([_codes(p, n) for p in parts], n)
+
+
+def _codes(pairs: np.ndarray, n: int) -> np.ndarray:
+    """Pairs (i < j) as sorted distinct int64 codes ``i * n + j``: half the memory of the
+    pairs, and keys that propose the same pair twice keep it once."""
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    codes.sort()
+    return _distinct(codes)
+
+
+def _distinct(codes: np.ndarray) -> np.ndarray:
+    if len(codes) < 2:
+        return codes
+    return codes[np.r_[True, codes[1:] != codes[:-1]]]
+
+
+def _from_codes(parts: list[np.ndarray], n: int) -> np.ndarray:
+    """The pairs of every code list, each once, sorted; ``parts`` is emptied on the way."""
     chunks = [p for p in parts if len(p)]
+    parts.clear()
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
     # Sort and drop repeats (np.unique hashes object-free int64 slower than a sort).
-    codes = np.concatenate([p[:, 0] * n + p[:, 1] for p in chunks])
+    codes = np.concatenate(chunks)
+    del chunks
     codes.sort()
-    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
-    return np.stack([codes // n, codes % n], axis=1)
+    codes = _distinct(codes)
+    out = np.empty((len(codes), 2), dtype=np.int64)
+    np.floor_divide(codes, n, out=out[:, 0])
+    np.remainder(codes, n, out=out[:, 1])
+    return out
 
 
 def _join(*columns: np.ndarray) -> np.ndarray:
@@ -152,55 +176,59 @@ def person_pairs(
     n = len(f)
     report = BlockingReport()
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2)
-    parts = [
-        pairs_from_keys(f.emails.reshape(-1), max_block=max_block, name="email",
-                        report=report, rows=rows2),
-        pairs_from_keys(f.phones.reshape(-1), max_block=max_block, name="phone",
-                        report=report, rows=rows2),
-        pairs_from_keys(f.linkedin, max_block=max_block, name="linkedin", report=report),
-    ]
+    # Each key's pairs are kept as codes (see _codes) until all are joined.
+    parts: list[np.ndarray] = []
+
+    def add(pairs: np.ndarray) -> None:
+        parts.append(_codes(pairs, n))
+
+    add(pairs_from_keys(f.emails.reshape(-1), max_block=max_block, name="email",
+                        report=report, rows=rows2))
+    add(pairs_from_keys(f.phones.reshape(-1), max_block=max_block, name="phone",
+                        report=report, rows=rows2))
+    add(pairs_from_keys(f.linkedin, max_block=max_block, name="linkedin", report=report))
     last_sound = _map(phonetic, f.last_core)
     first_word = _map(lambda s: s.split(" ")[0], f.first)
     first_sound = _map(phonetic, first_word)
     group_or_first = np.where(f.first_groups[:, 0] > 0, f.first_groups[:, 0].astype(str),
                               first_word).astype(object)
     company = np.where(f.company_id != "", f.company_id, f.company_key).astype(object)
-    parts.append(pairs_from_keys(_join(company, last_sound), max_block=max_block,
+    add(pairs_from_keys(_join(company, last_sound), max_block=max_block,
                                  name="company+surname", report=report))
-    parts.append(pairs_from_keys(_join(company, group_or_first), max_block=max_block,
+    add(pairs_from_keys(_join(company, group_or_first), max_block=max_block,
                                  name="company+given name", report=report))
-    parts.append(pairs_from_keys(_join(company, f.first_initials,
+    add(pairs_from_keys(_join(company, f.first_initials,
                                        _map(lambda s: s[:1], f.last_core)),
                                  max_block=max_block, name="company+initials", report=report))
     # Swap-proof: the two name sounds in sorted order.
     low = np.where(first_sound < last_sound, first_sound, last_sound)
     high = np.where(first_sound < last_sound, last_sound, first_sound)
-    parts.append(pairs_from_keys(_join(low, high), max_block=max_block, name="name sounds",
+    add(pairs_from_keys(_join(low, high), max_block=max_block, name="name sounds",
                                  report=report))
-    parts.append(pairs_from_keys(_join(group_or_first, last_sound), max_block=max_block,
+    add(pairs_from_keys(_join(group_or_first, last_sound), max_block=max_block,
                                  name="given name+surname", report=report))
     locals_ = f.email_locals.reshape(-1).copy()
     locals_[np.array([len(s) < 5 for s in locals_], dtype=bool)] = ""
-    parts.append(pairs_from_keys(locals_, max_block=max_block, name="email local part",
+    add(pairs_from_keys(locals_, max_block=max_block, name="email local part",
                                  report=report, rows=rows2))
-    parts.append(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.last_core)),
+    add(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.last_core)),
                                  max_block=max_block, name="postcode+surname", report=report))
-    parts.append(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.first)),
+    add(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.first)),
                                  max_block=max_block, name="postcode+given name",
                                  report=report))
-    parts.append(pairs_from_keys(f.address, max_block=max_block, name="address",
+    add(pairs_from_keys(f.address, max_block=max_block, name="address",
                                  report=report))
     # A city narrows little in a B2B file; only records without a company use it.
     city = np.where(company == "", f.city, "").astype(object)
-    parts.append(pairs_from_keys(_join(city, last_sound), max_block=max_block,
+    add(pairs_from_keys(_join(city, last_sound), max_block=max_block,
                                  name="city+surname", report=report))
-    parts.append(pairs_from_keys(_join(city, first_sound), max_block=max_block,
+    add(pairs_from_keys(_join(city, first_sound), max_block=max_block,
                                  name="city+given name", report=report))
-    parts.append(neighbourhood_pairs([f.last_core, f.first], window=window,
+    add(neighbourhood_pairs([f.last_core, f.first], window=window,
                                      name="sorted surname", report=report))
-    parts.append(neighbourhood_pairs([f.first, f.last_core], window=window,
+    add(neighbourhood_pairs([f.first, f.last_core], window=window,
                                      name="sorted given name", report=report))
-    pairs = unique_pairs(parts, n)
+    pairs = _from_codes(parts, n)
     if dirty is not None and len(pairs):
         pairs = pairs[dirty[pairs[:, 0]] | dirty[pairs[:, 1]]]
     return pairs, report

@@ -178,11 +178,14 @@ WHERE p.merged_into IS NULL
 """
 
 
-def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
+            ) -> tuple[list[str], list[str], list[str]]:
+    """Email keys, local parts and company domains, from the row's ``emails`` JSON or
+    its entries already parsed."""
     if emails_json == "[]":
         return ["", ""], ["", ""], ["", ""]
     keys: list[str] = []
-    for e in json.loads(emails_json):
+    for e in json.loads(emails_json) if isinstance(emails_json, str) else emails_json:
         if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
             # Still a key (a typo of the real address matches nothing, harmless).
             pass
@@ -200,11 +203,11 @@ def _emails(emails_json: str, free: frozenset[str]) -> tuple[list[str], list[str
     return keys, locals_, domains
 
 
-def _phones(phones_json: str) -> list[str]:
+def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     if phones_json == "[]":
         return ["", ""]
     keys: list[str] = []
-    for p in json.loads(phones_json):
+    for p in json.loads(phones_json) if isinstance(phones_json, str) else phones_json:
         key = phone_key(p.get("e164") or p.get("raw"))
         if key and key not in keys:
             keys.append(key)
@@ -246,81 +249,119 @@ def _person_rows(store: Store, ids: list[str] | None, batch: int) -> Iterator[li
             yield store.conn.execute(_PERSON_SQL + f" AND p.id IN ({marks})", chunk).fetchall()
 
 
-def load_people(store: Store, batch: int = 50_000, ids: list[str] | None = None
+def load_people(store: Store, batch: int = 2000, ids: list[str] | None = None
                 ) -> PersonFeatures:
-    """Read every active person (or the active ones among ``ids``) into columns."""
+    """Read every active person (or the active ones among ``ids``) into columns.
+
+    Rows are fetched a few thousand at a time: the rows of a batch die while the
+    columns live on, and small batches keep the freed memory reusable instead of
+    scattered between the columns' strings.
+    """
     return people_features(_person_rows(store, ids, batch))
 
 
 def people_features(batches: Iterable[list[Any]]) -> PersonFeatures:
-    """Columns of people given as batches of rows shaped as ``_PERSON_SQL`` selects them."""
+    """Columns of people given as batches of rows shaped as ``_PERSON_SQL`` selects them.
+
+    Built for a million records: two-slot columns are gathered as two flat lists (no
+    list per record), and values many records share (company ids and domains, email
+    domains and local parts, postcodes) are kept once, each record pointing at it.
+    """
     from enrichers.lists import free_domains
 
     free = free_domains()
     cols: dict[str, list[Any]] = {k: [] for k in (
-        "ids", "first", "last", "emails", "locals", "domains", "phones", "company_id",
-        "company_key", "company_domain", "city", "postcode", "address", "title", "linkedin",
+        "ids", "first", "last", "emails0", "emails1", "locals0", "locals1", "domains0",
+        "domains1", "phones0", "phones1", "company_id", "company_key", "company_domain",
+        "city", "postcode", "address", "title", "linkedin",
     )}
+    shared: dict[str, str] = {}
+    keep = shared.setdefault
+    ids, firsts, lasts = cols["ids"], cols["first"], cols["last"]
+    emails0, emails1, locals0, locals1 = (cols["emails0"], cols["emails1"], cols["locals0"],
+                                          cols["locals1"])
+    domains0, domains1, phones0, phones1 = (cols["domains0"], cols["domains1"],
+                                            cols["phones0"], cols["phones1"])
     for rows in batches:
         for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
              city, postcode, address, title, linkedin) in rows:
             if not first and not last and full:
                 first, last = _split_full(full)
             keys, locals_, domains = _emails(emails_json, free)
-            cols["ids"].append(pid)
-            cols["first"].append(fold_name(first))
-            cols["last"].append(fold_name(last))
-            cols["emails"].append(keys)
-            cols["locals"].append(locals_)
-            cols["domains"].append(domains)
-            cols["phones"].append(_phones(phones_json))
-            cols["company_id"].append(company_id or "")
+            phones = _phones(phones_json)
+            ids.append(pid)
+            firsts.append(fold_name(first))
+            lasts.append(fold_name(last))
+            emails0.append(keys[0])
+            emails1.append(keys[1])
+            locals0.append(keep(locals_[0], locals_[0]))
+            locals1.append(keep(locals_[1], locals_[1]))
+            domains0.append(keep(domains[0], domains[0]))
+            domains1.append(keep(domains[1], domains[1]))
+            phones0.append(phones[0])
+            phones1.append(phones[1])
+            cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(_company_key(cname))
-            cols["company_domain"].append((cdomain or "").lower())
+            domain = (cdomain or "").lower()
+            cols["company_domain"].append(keep(domain, domain))
             cols["city"].append(_fold_place(city))
-            cols["postcode"].append(postcode.replace(" ", "").upper())
+            postcode = postcode.replace(" ", "").upper()
+            cols["postcode"].append(keep(postcode, postcode))
             cols["address"].append(fold_name(address) if address else "")
             cols["title"].append(fold_name(title) if title else "")
             cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
-    return build_person_features(cols)
+    return build_person_features(cols, shared)
 
 
-def build_person_features(cols: dict[str, list[Any]]) -> PersonFeatures:
+def build_person_features(cols: dict[str, list[Any]],
+                          shared: dict[str, str] | None = None) -> PersonFeatures:
     n = len(cols["ids"])
+    keep = (shared if shared is not None else {}).setdefault
 
     def arr(values: list[Any]) -> np.ndarray:
         out = np.empty(len(values), dtype=object)
         out[:] = values
         return out
 
+    def two(name: str) -> np.ndarray:
+        out = np.empty((n, 2), dtype=object)
+        out[:, 0] = cols.pop(name + "0")
+        out[:, 1] = cols.pop(name + "1")
+        return out
+
     first = arr(cols["first"])
     last_folded = cols["last"]
     groups = np.array([_name_groups(f) for f in cols["first"]], dtype=np.int32).reshape(n, 2)
-    emails = np.array(cols["emails"], dtype=object).reshape(n, 2)
+    emails = two("emails")
+    phones = two("phones")
     hashes = np.empty(n, dtype=object)
-    for i in range(n):
+    for i, (e0, e1, p0, p1) in enumerate(zip(emails[:, 0].tolist(), emails[:, 1].tolist(),
+                                            phones[:, 0].tolist(), phones[:, 1].tolist(),
+                                            strict=True)):
         hashes[i] = hashlib.sha1(
             "\x1f".join((
-                cols["first"][i], last_folded[i], *cols["emails"][i], *cols["phones"][i],
+                cols["first"][i], last_folded[i], e0, e1, p0, p1,
                 cols["company_id"][i], cols["company_key"][i], cols["city"][i],
                 cols["postcode"][i], cols["address"][i], cols["title"][i],
                 cols["linkedin"][i],
             )).encode(), usedforsecurity=False,
         ).hexdigest()[:16]
+    lasts = [s.replace(" ", "") for s in last_folded]
     return PersonFeatures(
         ids=arr(cols["ids"]),
         first=first,
-        first_initials=arr([_initials(f) for f in cols["first"]]),
+        first_initials=arr([keep(x, x) for x in map(_initials, cols["first"])]),
         first_is_initials=np.array(
             [bool(f) and all(len(w) == 1 for w in f.split()) for f in cols["first"]],
             dtype=bool),
         first_groups=groups,
-        last=arr([s.replace(" ", "") for s in last_folded]),
-        last_core=arr([surname_core(s) if s else "" for s in last_folded]),
+        last=arr([keep(x, x) for x in lasts]),
+        last_core=arr([keep(x, x) for x in (surname_core(s) if s else ""
+                                              for s in last_folded)]),
         emails=emails,
-        email_locals=np.array(cols["locals"], dtype=object).reshape(n, 2),
-        email_domains=np.array(cols["domains"], dtype=object).reshape(n, 2),
-        phones=np.array(cols["phones"], dtype=object).reshape(n, 2),
+        email_locals=two("locals"),
+        email_domains=two("domains"),
+        phones=phones,
         company_id=arr(cols["company_id"]),
         company_key=arr(cols["company_key"]),
         company_domain=arr(cols["company_domain"]),

@@ -162,7 +162,8 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
         members_of[golden].append(member)
     members_of = {g: sorted(set(ms)) for g, ms in members_of.items() if ms}
     facts = store.observations_for(before)
-    built = store.build_people_rows(goldens, observations=facts, members_of=members_of)
+    built = store.build_people_rows(goldens, observations=facts, members_of=members_of,
+                                    keep_entries=True)
     golden_rows = {r["id"]: r for r in built.rows}
     # A member merged away no longer counts at its own company (the golden records'
     # own companies are recounted with them).
@@ -172,7 +173,7 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     provenance = _provenance_rows(merges, ids, inherited, facts, golden_rows)
     companies = built.companies
     features = people_features([[
-        (r["id"], r["first_name"], r["last_name"], r["full_name"], r["emails"], r["phones"],
+        (r["id"], r["first_name"], r["last_name"], r["full_name"], r["_emails"], r["_phones"],
          r["company_id"], companies.get(r["company_id"], {}).get("name"),
          companies.get(r["company_id"], {}).get("domain"), r["city"] or "",
          r["postcode"] or "", r["address"] or "", r["title"] or "", r["linkedin_url"] or "")
@@ -234,7 +235,7 @@ def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
 
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
                       "linkedin_url", "city", "country", "company_id")
-_PROVENANCE_SET = frozenset(_PROVENANCE_FIELDS)
+_encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # as dumps writes strings
 
 
 def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
@@ -246,17 +247,32 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
                                                   for x in inherited.get(o, ()))]
                for m in merges}
     updates = []
+    # The JSON ``dumps`` would write, built from each statement's entry text once (the
+    # fields of one statement share it).
+    entries: dict[tuple[str, str, str | None, str], str] = {}
     for m, cid in zip(merges, cluster_ids, strict=True):
         row = goldens.get(m.golden, {})
-        kept: dict[str, list[dict[str, str | None]]] = {}
+        wanted = {f: row.get(f) for f in _PROVENANCE_FIELDS}
+        kept: dict[str, list[str]] = {}
         for x in members[m.golden]:
             for o in facts.get(x, ()):
-                if o.field in _PROVENANCE_SET and o.value == row.get(o.field):
-                    found = kept.setdefault(o.field, [])
-                    if len(found) < 5:
-                        found.append({"record": o.entity_id, "source": o.source,
-                                      "locator": o.locator, "observed_at": o.observed_at})
-        updates.append((dumps(kept), cid))
+                field = o.field
+                if field in wanted and o.value == wanted[field]:
+                    found = kept.get(field)
+                    if found is None:
+                        found = kept[field] = []
+                    elif len(found) >= 5:
+                        continue
+                    key = (o.entity_id, o.source, o.locator, o.observed_at)
+                    text = entries.get(key)
+                    if text is None:
+                        text = entries[key] = (
+                            f'{{"record": {_encode(o.entity_id)}, "source": {_encode(o.source)}'
+                            f', "locator": {"null" if o.locator is None else _encode(o.locator)}'
+                            f', "observed_at": {_encode(o.observed_at)}}}')
+                    found.append(text)
+        updates.append(("{" + ", ".join(f'{_encode(f)}: [{", ".join(v)}]'
+                                        for f, v in kept.items()) + "}", cid))
     return updates
 
 

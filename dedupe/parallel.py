@@ -49,19 +49,23 @@ def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, 
     # forked process inherits them instead of building its own.
     person_levels(f, pairs[:1], phone_counts)
     half = len(pairs) // 2
+    # Each half is written straight into its place: no halves joined afterwards.
+    out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
     with Child(_levels_child, (f, pairs[half:], phone_counts, batch),
                doing="the process comparing pairs", then="nothing was written") as child:
-        first = _levels(f, pairs[:half], phone_counts, batch)
+        _levels(f, pairs[:half], phone_counts, batch, out[:half])
         _, payload = child.recv()
-    second = np.frombuffer(payload, dtype=first.dtype).reshape(-1, first.shape[1])
-    return np.concatenate([first, second])
+    out[half:] = np.frombuffer(payload, dtype=out.dtype).reshape(-1, out.shape[1])
+    return out
 
 
 def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
-            batch: int) -> np.ndarray:
-    parts = [person_levels(f, pairs[s:s + batch], phone_counts)
-             for s in range(0, len(pairs), batch)]
-    return np.concatenate(parts) if parts else np.zeros((0, len(COMPARISONS)), dtype=np.int8)
+            batch: int, out: np.ndarray | None = None) -> np.ndarray:
+    if out is None:
+        out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
+    for s in range(0, len(pairs), batch):
+        out[s:s + batch] = person_levels(f, pairs[s:s + batch], phone_counts)
+    return out
 
 
 def _levels_child(writer: Any, f: PersonFeatures, pairs: np.ndarray,

@@ -12,6 +12,7 @@ is matched against the existing golden records without re-scoring everything.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections import Counter
@@ -150,11 +151,14 @@ def _current_unit(store: Store, table: str, ids: Iterable[str]) -> dict[str, str
     return out
 
 
-def _constraints(store: Store, kind: str, index: dict[str, int]) -> tuple[
+def _constraints(store: Store, kind: str, ids: np.ndarray) -> tuple[
     set[tuple[int, int]], set[tuple[int, int]]
 ]:
     decisions = _decisions(store, kind)
     units = _current_unit(store, table_of(kind), [x for d in decisions for x in d[:2]])
+    # Positions of the records people decided on, not of every record.
+    wanted = set(units.values())
+    index = {pid: i for i, pid in enumerate(ids.tolist()) if pid in wanted} if wanted else {}
     must: set[tuple[int, int]] = set()
     cannot: set[tuple[int, int]] = set()
     for a, b, review in decisions:
@@ -169,23 +173,26 @@ def _constraints(store: Store, kind: str, index: dict[str, int]) -> tuple[
 def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarray,
                  run_id: str) -> None:
     now = utc_now()
-    rows = [(i, component, _VERSION, h, now, run_id) for i, h in zip(ids, hashes, strict=True)]
-    for start in range(0, len(rows), 50_000):
+    # Rows made per slice, never all at once: a first run records a million records.
+    for start in range(0, len(ids), 50_000):
         with store.write():
             store.conn.executemany(
                 "INSERT INTO work_log (entity_id, component, version, input_hash, done_at,"
                 " run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE"
                 " SET version = excluded.version, input_hash = excluded.input_hash,"
                 " done_at = excluded.done_at, run_id = excluded.run_id",
-                rows[start:start + 50_000],
+                ((i, component, _VERSION, h, now, run_id) for i, h in zip(
+                    ids[start:start + 50_000], hashes[start:start + 50_000], strict=True)),
             )
 
 
 def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, float, list[str],
-                                                           str]], run_id: str) -> None:
-    now = utc_now()
+                                                           str]], run_id: str,
+                 now: str | None = None, texts: dict[tuple[str, ...], str] | None = None,
+                 ) -> None:
+    now = now or utc_now()
     # Reasons come from a few dozen phrases: encode each distinct list once.
-    texts: dict[tuple[str, ...], str] = {}
+    texts = {} if texts is None else texts
 
     def reasons_json(reasons: list[str]) -> str:
         key = tuple(reasons)
@@ -208,10 +215,10 @@ def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, floa
     )
 
 
-def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[list[int]],
-                    ids: np.ndarray, completeness: np.ndarray, probability: dict[
-                        tuple[int, int], float], reasons: dict[tuple[int, int], list[str]],
-                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray]) -> int:
+def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.ndarray,
+                    completeness: np.ndarray, probability: dict[tuple[int, int], float],
+                    reasons: dict[tuple[int, int], list[str]]) -> list[Merge]:
+    """One merge per cluster: its golden record, the others, the weakest link, why."""
     table = table_of(kind)
     heads = Counter(r[0] for r in store.conn.execute(
         f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
@@ -226,6 +233,11 @@ def _merge_clusters(store: Store, state: RunState, kind: str, clusters: list[lis
         merges.append(Merge(kind, str(ids[golden]), [str(ids[i]) for i in members
                                                       if i != golden],
                             float(min(probs)) if probs else 1.0, why))
+    return merges
+
+
+def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge],
+                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray]) -> int:
     with store.write():
         plan_merges(store, merges, state.run_id)
         # What the records that stay looked like, in the plan's transaction: a run
@@ -339,8 +351,7 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
     seen = _hashes(store, component)
     dirty = np.fromiter((seen.get(i) != h for i, h in zip(f.ids, f.hashes, strict=True)),
                         dtype=bool, count=n)
-    index = {cid: i for i, cid in enumerate(f.ids)}
-    must, cannot = _constraints(store, "company", index)
+    must, cannot = _constraints(store, "company", f.ids)
     pairs, report = company_pairs(f, max_block=settings.max_block, dirty=dirty)
     state.messages.extend(report.messages())
     if not len(pairs) and not must:
@@ -367,37 +378,56 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
                                                     f.city[i])) for i in range(n)])
     _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
                   settings, state.run_id)
-    merged_away = {int(i) for c in clusters for i in c}
-    stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
-    _merge_clusters(store, state, "company", clusters, f.ids, completeness, probability,
-                    reasons, settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
+    merges = _cluster_merges(store, "company", clusters, f.ids, completeness, probability,
+                             reasons)
+    _merge_clusters(store, state, "company", merges, settings.merge_batch,
+                    _staying(f.ids, f.hashes, dirty, clusters))
+
+
+def _staying(ids: np.ndarray, hashes: np.ndarray, dirty: np.ndarray,
+             clusters: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and hashes of the new or changed records no cluster holds (golden records'
+    hashes are recorded once they are merged)."""
+    stay = dirty.copy()
+    for members in clusters:
+        stay[members] = False
+    return ids[stay], hashes[stay]
 
 
 def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p: np.ndarray,
                   w: np.ndarray, why: list[list[str]] | None, clusters: list[list[int]],
                   settings: DedupeSettings, run_id: str,
                   reasons_of: Any = None) -> int:
-    """Keep matched and borderline pairs (with their reasons); return pending reviews."""
-    cluster_of = {i: c for c, members in enumerate(clusters) for i in members}
+    """Keep matched and borderline pairs (with their reasons); return pending reviews.
+
+    One transaction, written in slices: the rows of a million pairs are never all
+    held at once.
+    """
+    cluster_of = np.full(len(ids), -1, dtype=np.int64)
+    for c, members in enumerate(clusters):
+        cluster_of[members] = c
     keep = np.flatnonzero(p >= settings.review_threshold)
-    rows = []
-    reviews = 0
-    texts = reasons_of(keep) if why is None else None
-    for n, k in enumerate(keep.tolist()):
-        a, b = int(pairs[k, 0]), int(pairs[k, 1])
-        together = a in cluster_of and cluster_of.get(a) == cluster_of.get(b)
-        if together:
-            decision = "match"
-        elif p[k] >= settings.match_threshold:
-            decision = "split"  # matched, but kept apart by the coherence check
-            reviews += 1
-        else:
-            decision = "review"
-            reviews += 1
-        reasons = why[k] if why is not None else texts[n]
-        rows.append((str(ids[a]), str(ids[b]), float(p[k]), float(w[k]), reasons, decision))
+    ca, cb = cluster_of[pairs[keep, 0]], cluster_of[pairs[keep, 1]]
+    together = (ca >= 0) & (ca == cb)
+    # "split": matched, but kept apart by the coherence check.
+    decisions = np.where(together, "match",
+                         np.where(p[keep] >= settings.match_threshold, "split", "review"))
+    reviews = int((~together).sum())
+    now = utc_now()
+    texts: dict[tuple[str, ...], str] = {}
+    step = 100_000
     with store.write():
-        _store_pairs(store, kind, rows, run_id)
+        for start in range(0, len(keep), step):
+            part = keep[start:start + step]
+            found = reasons_of(part) if why is None else [why[k] for k in part.tolist()]
+            rows = [
+                (str(ids[a]), str(ids[b]), float(pk), float(wk), reasons, str(decision))
+                for a, b, pk, wk, reasons, decision in zip(
+                    pairs[part, 0].tolist(), pairs[part, 1].tolist(), p[part].tolist(),
+                    w[part].tolist(), found, decisions[start:start + step].tolist(),
+                    strict=True)
+            ]
+            _store_pairs(store, kind, rows, run_id, now, texts)
     return reviews
 
 
@@ -423,7 +453,21 @@ def score_pairs(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.n
 
     As splink's ``tf_adjustment``: an exact "Martin" proves less than an exact
     "Kerbrat", so an exact name's u becomes that name's own frequency (floored).
+    Computed a million pairs at a time (element-wise, so alike), into the two arrays
+    returned: tens of millions of pairs would otherwise hold several temporaries each.
     """
+    w = np.empty(len(pairs))
+    p = np.empty(len(pairs))
+    step = 1_000_000
+    for start in range(0, len(pairs), step):
+        end = start + step
+        w[start:end], p[start:end] = _score_slice(model, f, pairs[start:end],
+                                                  levels[start:end], settings)
+    return w, p
+
+
+def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                 settings: DedupeSettings) -> tuple[np.ndarray, np.ndarray]:
     w, _ = model.score(levels)
     if len(pairs):
         first_freq, last_freq = name_frequencies(f)
@@ -490,6 +534,16 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
     return model
 
 
+def _score_more(model: Model, f: PersonFeatures, phone_counts: dict[str, int],
+                settings: DedupeSettings, pairs: np.ndarray) -> np.ndarray:
+    """Probabilities of pairs blocking did not propose (the coherence check's)."""
+    return score_pairs(model, f, pairs, person_levels(f, pairs, phone_counts), settings)[1]
+
+
+def _reasons_at(model: Model, levels: np.ndarray, at: np.ndarray) -> list[list[str]]:
+    return model.reasons_many(levels[at])
+
+
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
             progress: Progress | None, clock: _Clock) -> None:
     component = "dedupe:person"
@@ -503,8 +557,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     seen = _hashes(store, component)
     dirty = np.fromiter((seen.get(i) != h for i, h in zip(f.ids, f.hashes, strict=True)),
                         dtype=bool, count=n)
-    index = {pid: i for i, pid in enumerate(f.ids)}
-    must, cannot = _constraints(store, "person", index)
+    must, cannot = _constraints(store, "person", f.ids)
+    del seen
     model = None if retrain else _load_model(store)
     if model is not None and n >= 4 * max(model.trained_on, 1) and n > 1000:
         model = None  # the store has grown far beyond what the model saw: retrain
@@ -536,21 +590,24 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     probability: dict[tuple[int, int], float] = {}
     reasons: dict[tuple[int, int], list[str]] = {}
     matched = np.flatnonzero(match)
-    for k, why in zip(matched.tolist(), model.reasons_many(levels[matched]), strict=True):
-        pair = (int(pairs[k, 0]), int(pairs[k, 1]))
-        probability[pair] = float(p[k])
-        reasons[pair] = why
+    # A few hundred distinct reason lists among a million pairs: each kept once.
+    distinct: dict[tuple[str, ...], list[str]] = {}
+    for start in range(0, len(matched), 200_000):
+        part = matched[start:start + 200_000]
+        for k, why in zip(part.tolist(), model.reasons_many(levels[part]), strict=True):
+            pair = (int(pairs[k, 0]), int(pairs[k, 1]))
+            probability[pair] = float(p[k])
+            reasons[pair] = distinct.setdefault(tuple(why), why)
+    del distinct
     if in_big:
         big = np.zeros(n, dtype=bool)
         big[list(in_big)] = True
-        inside = ~match & big[pairs[:, 0]] & big[pairs[:, 1]]
-        for k in np.flatnonzero(inside).tolist():
+        inside = np.flatnonzero(~match & big[pairs[:, 0]] & big[pairs[:, 1]])
+        for k in inside.tolist():
             probability[(int(pairs[k, 0]), int(pairs[k, 1]))] = float(p[k])
-
-    def score(arr: np.ndarray) -> np.ndarray:
-        extra = person_levels(f, arr, phone_counts)
-        return score_pairs(model, f, arr, extra, settings)[1]
-
+        del big, inside
+    del in_big
+    score = functools.partial(_score_more, model, f, phone_counts, settings)
     clusters, split = coherent_clusters(groups, probability, score,
                                         link=settings.match_threshold,
                                         floor=settings.review_threshold, must=must,
@@ -558,18 +615,23 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     state.add("clusters_split", split)
     clock.lap("clustering")
     reviews = _record_pairs(store, "person", f.ids, pairs, p, w, None, clusters, settings,
-                            state.run_id, reasons_of=lambda ks: model.reasons_many(levels[ks]))
+                            state.run_id, reasons_of=functools.partial(_reasons_at, model, levels))
     state.add("pending_reviews", reviews)
+    # Merging needs the clusters and a few columns: what matching held (the columns,
+    # the pairs and their levels) goes before it, as that is when memory peaks.
     completeness = (
         (f.first != "").astype(int) + (f.last != "").astype(int)
         + (f.emails[:, 0] != "").astype(int) + (f.emails[:, 1] != "").astype(int)
         + (f.phones[:, 0] != "").astype(int) + (f.company_id != "").astype(int)
         + (f.title != "").astype(int) + (f.city != "").astype(int)
     )
+    ids = f.ids
     # Remember what every remaining record looked like (goldens: once merged).
-    merged_away = {int(i) for c in clusters for i in c}
-    stay = np.array([i not in merged_away for i in range(n)], dtype=bool)
-    _merge_clusters(store, state, "person", clusters, f.ids, completeness, probability, reasons,
-                    settings.merge_batch, (f.ids[stay & dirty], f.hashes[stay & dirty]))
-    state.add("written", sum(len(c) - 1 for c in clusters))
+    staying = _staying(ids, f.hashes, dirty, clusters)
+    del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
+    merges = _cluster_merges(store, "person", clusters, ids, completeness, probability, reasons)
+    written = sum(len(c) - 1 for c in clusters)
+    del probability, reasons, clusters, ids, completeness
+    _merge_clusters(store, state, "person", merges, settings.merge_batch, staying)
+    state.add("written", written)
     clock.lap("merging")
