@@ -510,6 +510,7 @@ _READER: tuple[Store, frozenset[str]] | None = None
 def _load_before_fork() -> None:
     """Load what the workers use (modules, data files, the suffix list, compiled
     patterns) once, here: forked workers then share it instead of each loading its own."""
+    from . import finder  # noqa: F401
     from .company import company_domain
 
     company_domain(email="x@example.org")
@@ -987,7 +988,6 @@ def _guesses_on_pool(
     found: list[list[Any]] = [[] for _ in jobs]
     prepared = []
     _load_before_fork()
-    from . import finder  # noqa: F401
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
         initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,

@@ -200,7 +200,8 @@ def fact_observations(
     entity_id: str, source: str, locator: str | None, observed_at: str, confidence: float,
     run_id: str, facts: Iterable[Fact],
 ) -> list[Observation]:
-    """The observations of one statement kept in memory (see ``PendingStatement``)."""
+    """The observations of one statement's facts (kept in memory, or read by
+    :func:`explode`)."""
     return [
         _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
@@ -236,13 +237,9 @@ def explode(
     run_id: str, facts_json: str,
 ) -> list[Observation]:
     """The observations one stored statement holds."""
-    return [
-        _new_tuple(Observation, (
-            entity_id, fact[0], fact[1], source, observed_at,
-            fact[2] if len(fact) > 2 else confidence, run_id, locator,
-        ))
-        for fact in loads(facts_json)
-    ]
+    return fact_observations(
+        entity_id, source, locator, observed_at, confidence, run_id, loads(facts_json)
+    )
 
 
 def make_id(kind: str, natural_key: str) -> str:

@@ -530,7 +530,7 @@ def open_tabular(
     raw_headers = rows[start] if rows else []
     # Title lines above the header ("Export des contacts du 01/12/2026") are not data.
     preamble = (1 if sep_line is not None else 0) + (lines[start - 1] if start else 0)
-    titles = [row[0].strip() if row else "" for row in rows[:start]]
+    titles = _titles(rows[:start])
     return TabularFile(
         path,
         kind="csv",
@@ -596,7 +596,7 @@ def _open_workbook(path: Path, head: bytes) -> TabularFile:
         headers=_clean_headers(raw_headers),
         scan=_Scan(False, 0, 0, False, False, b""),
         mojibake_suspected=False,
-        titles=[row[0].strip() if row else "" for row in rows[:start]],
+        titles=_titles(rows[:start]),
         sheet=sheet.title,
         header_row=numbers[start],
     )
@@ -803,21 +803,6 @@ def _decode_sample(head: bytes, encoding: str, *, complete: bool) -> str:
     return text
 
 
-def _sample_rows(sample: str, delimiter: str, limit: int) -> list[list[str]]:
-    """Up to ``limit`` non-blank rows of the sample."""
-    rows: list[list[str]] = []
-    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-    try:
-        for cells in reader:
-            if not _is_blank(cells):
-                rows.append(cells)
-                if len(rows) >= limit:
-                    break
-    except csv.Error:
-        pass  # the rows read so far are enough to judge
-    return rows
-
-
 def _sample_rows_at(sample: str, delimiter: str, limit: int) -> tuple[
     list[list[str]], list[int]
 ]:
@@ -836,8 +821,13 @@ def _sample_rows_at(sample: str, delimiter: str, limit: int) -> tuple[
                 if len(rows) >= limit:
                     break
     except csv.Error:
-        pass
+        pass  # the rows read so far are enough to judge
     return rows, lines
+
+
+def _titles(rows: list[list[str]]) -> list[str]:
+    """The text of title rows (see :func:`_header_index`): their first cell."""
+    return [row[0].strip() if row else "" for row in rows]
 
 
 def _filled(cells: list[str]) -> int:
@@ -894,7 +884,7 @@ def _guess_delimiter(sample: str) -> str:
     best = ","
     best_key: tuple[float, int, bool, int] | None = None
     for index, delimiter in enumerate(_DELIMITERS):
-        rows = _sample_rows(sample, delimiter, _HEAD_ROWS + _MAX_TITLE_ROWS + 1)
+        rows, _ = _sample_rows_at(sample, delimiter, _HEAD_ROWS + _MAX_TITLE_ROWS + 1)
         rows = rows[_header_index(rows):][: _HEAD_ROWS + 1]
         width = len(rows[0]) if rows else 0
         if width < 2:
