@@ -35,6 +35,7 @@ from .models import (
     company_id_for,
     company_name_key,
     dumps,
+    loads,
     make_id,
     named_person_key,
 )
@@ -171,6 +172,9 @@ class _Batch:
     direct_companies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
     tally: _Tally | None = None
     rows: int = 0
+    # (entity_id, source, locator, facts JSON, statement id) of a batch unpickled and
+    # not yet materialized (see materialize).
+    compact: list[tuple[str, str, str, str, int]] | None = None
     # One timestamp per batch: its rows are observed together, and it saves a clock
     # read and a format per row.
     now: str = field(default_factory=utc_now)
@@ -193,10 +197,11 @@ class _Batch:
 
     def __getstate__(self) -> tuple[Any, ...]:
         # What crosses the pipe from the reading process, without what the writer
-        # rebuilds faster than it unpickles: the pending maps (from the items) and the
-        # facts' canonical keys (only needed for entities stated before).
+        # rebuilds faster than it unpickles: the pending maps (from the items), the facts
+        # as tuples (their JSON is sent) and the facts' canonical keys (only needed for
+        # entities stated before).
         compact = [
-            (item[0], item[1], item[2], item[6], prepared[1], prepared[2])
+            (item[0], item[1], item[2], prepared[1], prepared[2])
             for item, prepared in zip(self.items, self.prepared, strict=True)
         ]
         return (self.run_id, self.now, self.rows, dict(self.tally.counts), self.quarantine,
@@ -208,11 +213,40 @@ class _Batch:
         self.__init__(run_id, now=now, rows=rows, quarantine=quarantine,
                       direct_people=direct_people, direct_companies=direct_companies)
         self.tally.counts.update(counts)
-        for entity_id, source, locator, facts, payload, sid in compact:
-            pending = self.pending_companies if entity_id.startswith("c_") else (
-                self.pending_people)
-            self.add(pending, entity_id, source, locator, now, run_id, facts)
-            self.prepared.append((None, payload, sid))
+        self.compact = compact
+
+    def materialize(self, known: set[str]) -> None:
+        """Rebuild the items and pending maps of a batch that crossed the pipe.
+
+        The facts travel only as their JSON: they are decoded for the entities whose
+        row is derived from them here (``known`` ones, those stated twice in the batch,
+        those the reader could not derive), not for the bulk of a first import, which
+        the reader's ready rows cover.
+        """
+        compact, self.compact = self.compact, None
+        if compact is None:
+            return
+        run_id, now = self.run_id, self.now
+        people, companies = self.pending_people, self.pending_companies
+        direct_people, direct_companies = self.direct_people, self.direct_companies
+        items, prepared = self.items, self.prepared
+        for entity_id, source, locator, payload, sid in compact:
+            if entity_id.startswith("c_"):
+                pending, direct = companies, direct_companies
+            else:
+                pending, direct = people, direct_people
+            if entity_id in known or direct.get(entity_id) is None:
+                facts: list[Fact] | None = [tuple(f) for f in loads(payload)]
+            else:
+                facts = None  # never read: the row is ready and nothing is compared
+            items.append((entity_id, source, locator, now, FILE_CONFIDENCE, run_id, facts))
+            statement = (source, locator, now, FILE_CONFIDENCE, run_id, facts)
+            held = pending.get(entity_id)
+            if held is None:
+                pending[entity_id] = [statement]
+            else:
+                held.append(statement)
+            prepared.append((None, payload, sid))
 
     def prepare(self) -> None:
         # The facts' canonical keys are left to the writer, which needs them only for
@@ -665,8 +699,15 @@ def _flush(
     people: list[str] = []
     companies: list[str] = []
     added = 0
+    known = None
+    if batch.compact is not None:
+        # Entities with a row already: only ids with no person row can be companies.
+        ids = {item[0] for item in batch.compact}
+        known = store.existing("people", ids)
+        known |= store.existing("companies", [i for i in ids if i not in known])
+        batch.materialize(known)
     if batch.items or batch.quarantine:
-        added, changed, known, _ = store.state_facts(batch.items, batch.prepared)
+        added, changed, known, _ = store.state_facts(batch.items, batch.prepared, known=known)
         companies = [c for c in batch.pending_companies if c in changed]
         if companies:
             store.refresh_companies(companies, batch.pending_companies, known=known,

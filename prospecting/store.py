@@ -456,6 +456,7 @@ class Store:
     def state_facts(
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
         prepared: Sequence[PreparedFacts | None] | None = None,
+        *, known: set[str] | None = None,
     ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
@@ -469,9 +470,10 @@ class Store:
         ``prepared`` (one per item, or None) holds what :func:`prepare_facts` computed
         elsewhere, e.g. in a worker process: the facts' canonical keys (None: computed
         here when needed), their JSON and the statement id, used as they are when no
-        fact of the item was stated before.
+        fact of the item was stated before. ``known``, when the caller read it, is every
+        id of ``items`` that has a row.
         """
-        rows, changed, known, loaded = self.plan_facts(items, prepared)
+        rows, changed, known, loaded = self.plan_facts(items, prepared, known=known)
         return StatedFacts(self.add_statements(rows), changed, known, loaded)
 
     def plan_facts(
