@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from .errors import StoreError
 
-__all__ = ["Child", "can_fork", "send_error"]
+__all__ = ["Child", "QueuedSender", "can_fork", "send_error"]
 
 
 def can_fork() -> bool:
@@ -74,6 +76,58 @@ class Child:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class QueuedSender:
+    """Sends byte messages from a thread, so the child goes on working while the parent
+    is busy with what came before.
+
+    A plain send blocks until the parent has read all of a large message, which it does
+    only once it is done with the previous one; with ``depth`` messages queued the child
+    blocks only when that many are waiting. A blocking pipe takes each message in one
+    write, during which the thread does not hold the GIL. Use as a context manager: the
+    block's end waits for every queued message to be sent, so whatever the child sends
+    afterwards (its end, or its error) comes after them on the pipe. A failed send
+    (the parent gone) is raised in the child at its next :meth:`send` or at the end.
+    """
+
+    def __init__(self, writer: Any, depth: int = 2) -> None:
+        self._writer = writer
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._writer.send_bytes(data)
+                except BaseException as exc:  # raised in the child's own thread
+                    self._error = exc
+
+    def _put(self, item: Any) -> None:
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def send(self, data: Any) -> None:
+        """Queue ``data`` (bytes, or a buffer nobody writes to any more)."""
+        self._put(data)
+
+    def __enter__(self) -> QueuedSender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._queue.put(None)  # the thread drops what it can no longer send
+        self._thread.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 def _main(reader: Any, writer: Any, target: Callable[..., None], args: tuple[Any, ...]) -> None:

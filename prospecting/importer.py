@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError, InputError
-from .forked import Child, can_fork
+from .forked import Child, QueuedSender, can_fork
 from .headers import field_rank, map_headers, normalize_header, shown_columns
 from .icp import normalize_country
 from .models import (
@@ -492,16 +492,20 @@ def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
 
 
 def _produce(writer: Any, args: tuple[Any, ...]) -> None:
-    for batch in _read_batches(*args):
-        # What writer.send(("batch", batch)) sends, pickled without the memo: a batch
-        # holds no cycles and shares few objects, and the memo's bookkeeping of every
-        # string and tuple costs more (at both ends) than the repeats it saves.
-        out = io.BytesIO()
-        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.fast = True
-        pickler.dump(("batch", batch))
-        writer.send_bytes(out.getbuffer())
-        del pickler, out
+    # Up to two batches wait in this process while the writer works, so reading goes
+    # on when a batch takes the writer longer (a commit, a run of known entities).
+    with QueuedSender(writer, depth=2) as sender:
+        for batch in _read_batches(*args):
+            # What writer.send(("batch", batch)) sends, pickled without the memo: a
+            # batch holds no cycles and shares few objects, and the memo's bookkeeping
+            # of every string and tuple costs more (at both ends) than the repeats it
+            # saves.
+            out = io.BytesIO()
+            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True
+            pickler.dump(("batch", batch))
+            sender.send(out.getvalue())
+            del pickler, out
     writer.send(("end", None))
 
 

@@ -95,3 +95,31 @@ def test_the_writer_stopping_early_stops_the_reader(tmp_path: Path, always_paral
     import multiprocessing
 
     assert not multiprocessing.active_children()
+
+
+def test_batches_read_before_an_error_in_the_reader_are_all_written_first(
+    tmp_path: Path, always_parallel, monkeypatch
+):
+    # The reader queues batches while the writer works; a failure after three of them
+    # still reaches the writer after those three, never in the middle of one.
+    files = [generated_people_csv(tmp_path / "people.csv", 3000, 2)]
+    original_read = importer._read_batches
+
+    def failing_read(*args):
+        for n, batch in enumerate(original_read(*args)):
+            if n == 3:
+                raise ConfigError("bad row format")
+            yield batch
+
+    flushed = []
+    original_flush = importer._flush
+
+    def counting_flush(store, batch, state, matcher):
+        flushed.append(batch.rows)
+        return original_flush(store, batch, state, matcher)
+
+    monkeypatch.setattr(importer, "_read_batches", failing_read)
+    monkeypatch.setattr(importer, "_flush", counting_flush)
+    with pytest.raises(ConfigError, match="bad row format"):
+        _import(tmp_path / "p.db", files, _config(tmp_path, 2, batch=200))
+    assert flushed == [200, 200, 200]

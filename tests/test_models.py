@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prospecting.models import dumps, loads
+from prospecting.models import dumps, facts_json, loads
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -37,3 +37,23 @@ def test_loads_raises_as_json_does(text: str) -> None:
     with pytest.raises(json.JSONDecodeError) as theirs:
         json.loads(text)
     assert str(ours.value) == str(theirs.value)
+
+
+facts = st.lists(
+    st.tuples(st.text(max_size=12), st.text(max_size=20))
+    | st.tuples(st.text(max_size=12), st.text(max_size=20),
+                st.floats(0, 1) | st.integers(0, 1)),
+    max_size=6,
+)
+
+
+@given(facts)
+def test_facts_json_is_the_same_text_from_a_list_a_tuple_or_a_generator(given_facts: list) -> None:
+    # Confidences are written as floats ("1.0" for 1), whichever path writes them.
+    expected = json.dumps(
+        [[f[0], f[1]] if len(f) == 2 else [f[0], f[1], float(f[2])] for f in given_facts],
+        ensure_ascii=False,
+    )
+    assert facts_json(given_facts) == expected
+    assert facts_json(tuple(given_facts)) == expected
+    assert facts_json(iter(given_facts)) == expected
