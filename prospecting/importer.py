@@ -291,6 +291,7 @@ class _RowMapper:
             self.id_index = _find_column(self.headers, id_column, path)
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
+        self.person_plan = [_person_step(*p) for p in self.plan]
 
     def values(self, cells: Sequence[str]) -> list[tuple[str, str, float]]:
         out = []
@@ -299,6 +300,32 @@ class _RowMapper:
             if value:
                 out.append((name, value, confidence))
         return out
+
+
+# What _person_row does with a column, decided once per file (see _person_step).
+_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER = range(8)
+_NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
+# A street address reaches someone too (direct mail), and is how a registry or consumer
+# file tells people apart.
+_CONTACT_FIELDS = frozenset({"linkedin_url", "address"})
+
+
+def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
+    """(column index, what to do, field, confidence, company field, whether the fact
+    needs no confidence of its own) for one column of a people file."""
+    target = None
+    if name in _PERSON_FIELDS:
+        kind = (_P_COUNTRY if name == "country" else _P_NAME if name in _NAME_FIELDS
+                else _P_CONTACT if name in _CONTACT_FIELDS else _P_FIELD)
+    elif name == "email":
+        kind = _P_EMAIL
+    elif name in ("phone", "mobile_phone"):
+        kind, name = _P_PHONE, "phone"
+    elif name in _COMPANY_FROM_PERSON:
+        kind, target = _P_COMPANY, _COMPANY_FROM_PERSON[name]
+    else:
+        kind = _P_OTHER
+    return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
 
 
 def _find_column(headers: list[str], wanted: str, path: Path) -> int:
@@ -520,31 +547,28 @@ def _person_row(
     names = False
     contact = False
     company_name = domain = siren = None
-    for name, value, confidence in mapper.values(cells):
-        if name in _PERSON_FIELDS:
-            if name == "country":
+    for index, kind, name, confidence, target, plain in mapper.person_plan:
+        value = cells[index].strip()
+        if not value:
+            continue
+        if kind <= _P_CONTACT:  # a field of the person's own
+            if kind == _P_COUNTRY:
                 value = _country(value)
-            elif name in ("first_name", "last_name", "full_name"):
+            elif kind == _P_NAME:
                 names = True
-            elif name in ("linkedin_url", "address"):
-                # A street address reaches someone too (direct mail), and is how a
-                # registry or consumer file tells people apart.
+            elif kind == _P_CONTACT:
                 contact = True
-            person.append((name, value) if confidence == FILE_CONFIDENCE else
-                          (name, value, confidence))
-        elif name == "email":
+            person.append((name, value) if plain else (name, value, confidence))
+        elif kind == _P_EMAIL:
             for address in clean_emails(value):
                 emails.append(address)
-                person.append(("email", address) if len(emails) == 1 and
-                              confidence == FILE_CONFIDENCE else ("email", address,
-                                                                  SECONDARY_CONFIDENCE))
+                person.append(("email", address) if len(emails) == 1 and plain else
+                              ("email", address, SECONDARY_CONFIDENCE))
             contact = contact or bool(emails)
-        elif name in ("phone", "mobile_phone"):
-            person.append(("phone", value) if confidence == FILE_CONFIDENCE else
-                          ("phone", value, confidence))
+        elif kind == _P_PHONE:
+            person.append(("phone", value) if plain else ("phone", value, confidence))
             contact = True
-        elif name in _COMPANY_FROM_PERSON:
-            target = _COMPANY_FROM_PERSON[name]
+        elif kind == _P_COMPANY:
             if target == "country":
                 value = _country(value)
             company.append((target, value))
