@@ -210,6 +210,9 @@ class Store:
         self.tag_rule: Any = None
         self.settings: Any = None
         self._recount: dict[str, None] | None = None  # see people_counts_at_end
+        # Company rows read for people's tags, and their tag extras (companies_cached).
+        self._company_cache: dict[str, dict[str, Any] | None] | None = None
+        self._company_flags: dict[str | None, tuple[bool, bool]] = {}
         try:
             self.restore_indexes()  # what a bulk load killed half-way left unbuilt
         except sqlite3.DatabaseError as exc:
@@ -258,6 +261,7 @@ class Store:
             raise StoreError(_describe(store.path, exc)) from exc
         store.db = sqlite_utils.Database(store.conn)
         store._recount = None
+        store._company_cache, store._company_flags = None, {}
         store.source_rank = {}
         store.tag_rule = None
         store.settings = None
@@ -662,6 +666,7 @@ class Store:
         # the people there are re-tagged. A company with no row before has nobody yet.
         before = self._companies_by_id([i for i in ids if i not in single])
         self.conn.executemany(_upsert_sql("companies", _COMPANY_COLUMNS), rows)
+        self._forget_companies(ids)
         if before:
             from sequences.segments import company_extras
 
@@ -831,7 +836,8 @@ class Store:
         from sequences.segments import company_extras, tag_from
 
         rule = self.tag_rule
-        flags_of: dict[str | None, tuple[bool, bool]] = {}
+        # Kept with the company rows while companies_cached holds, else for this call.
+        flags_of = self._company_flags if self._company_cache is not None else {}
         out = []
         for values, channels, own in entries:
             cid = values[_COMPANY_AT]
@@ -969,7 +975,44 @@ class Store:
                 from_db[i] = pending_observations(i, pending[i])
         return from_db
 
+    @contextlib.contextmanager
+    def companies_cached(self) -> Iterator[None]:
+        """Keep the company rows read for people's tags until the block ends.
+
+        A bulk load's batches tag people at the same companies over and over; inside
+        the block each company is read once, and read again only after
+        :meth:`refresh_companies` rewrites it. Meant for one write transaction, where
+        nothing else writes companies.
+        """
+        if self._company_cache is not None:
+            yield
+            return
+        self._company_cache, self._company_flags = {}, {}
+        try:
+            yield
+        finally:
+            self._company_cache, self._company_flags = None, {}
+
+    def _forget_companies(self, ids: Iterable[str]) -> None:
+        """Drop rewritten companies from what :meth:`companies_cached` keeps."""
+        if self._company_cache is not None:
+            for cid in ids:
+                self._company_cache.pop(cid, None)
+                self._company_flags.pop(cid, None)
+
     def _companies_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        cache = self._company_cache
+        if cache is None:
+            return self._read_companies(ids)
+        ids = list(ids)
+        missing = [i for i in ids if i not in cache]
+        if missing:
+            found = self._read_companies(missing)
+            for cid in missing:
+                cache[cid] = found.get(cid)
+        return {cid: row for cid in ids if (row := cache[cid]) is not None}
+
+    def _read_companies(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         keys = ("id", "name", "domain", "website", "industry", "naf", "headcount", "siren")
         found: dict[str, dict[str, Any]] = {}
         for chunk in chunked(list(ids), 500):

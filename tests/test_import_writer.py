@@ -208,3 +208,26 @@ def test_a_finished_direct_entry_equals_the_row_built_in_the_writer(db: Path, fa
         assert row[:-1] == values[:-1]  # updated_at aside
     suppressed = ("email", "zoe@suppressed.example") in facts
     assert row[_PEOPLE_COLUMNS.index("suppressed")] == suppressed
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_people_in_one_transaction_see_their_company_rewritten_by_an_earlier_chunk(
+    tmp_path: Path, monkeypatch, parallel: bool
+):
+    # Company rows are read once per transaction for people's tags; a chunk that gives
+    # the company firmographics must reach the people of every later chunk.
+    monkeypatch.setattr(importer, "READ_CHUNK_ROWS", 2)
+    if parallel:
+        monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    rows = ["First Name,Last Name,Email,Company,Industry"]
+    rows += [f"Ann{i},Lee,ann{i}@acme.example,Acme,," for i in range(3)]
+    rows += [f"Bob{i},Ray,bob{i}@acme.example,Acme,Software" for i in range(3)]
+    csv_path = write(tmp_path / "people.csv", "\n".join(rows) + "\n")
+    config = write(tmp_path / "c.toml", "[import]\nbatch_size = 1000\n")
+    db = tmp_path / "p.db"
+    api.import_files(db, [csv_path], config=config)
+    conn = sqlite3.connect(db)
+    tags = conn.execute("SELECT first_name, tags FROM people ORDER BY first_name").fetchall()
+    conn.close()
+    assert tags == [(f"Ann{i}", '["enriched"]') for i in range(3)] + [
+        (f"Bob{i}", '["enriched"]') for i in range(3)]
