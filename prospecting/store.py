@@ -167,6 +167,9 @@ class BuiltPeople(NamedTuple):
     rows: list[Any]
     deleted: list[str]  # ids left without any observation
     companies: dict[str, dict[str, Any]]  # their companies' rows, by id
+    # Companies whose only rows here are people new to the table (direct entries), with
+    # how many: their count grows by that many, with no recount (see write_people).
+    added: dict[str, int] | None = None
 
 
 class Store:
@@ -210,6 +213,7 @@ class Store:
         self.tag_rule: Any = None
         self.settings: Any = None
         self._recount: dict[str, None] | None = None  # see people_counts_at_end
+        self._added: Counter[str] = Counter()  # see people_counts_at_end
         # Company rows read for people's tags, and their tag extras (companies_cached).
         self._company_cache: dict[str, dict[str, Any] | None] | None = None
         self._company_flags: dict[str | None, tuple[bool, bool]] = {}
@@ -261,6 +265,7 @@ class Store:
             raise StoreError(_describe(store.path, exc)) from exc
         store.db = sqlite_utils.Database(store.conn)
         store._recount = None
+        store._added = Counter()
         store._company_cache, store._company_flags = None, {}
         store.source_rank = {}
         store.tag_rule = None
@@ -667,6 +672,10 @@ class Store:
         before = self._companies_by_id([i for i in ids if i not in single])
         self.conn.executemany(_upsert_sql("companies", _COMPANY_COLUMNS), rows)
         self._forget_companies(ids)
+        for cid in ids:
+            # Its count was just written from the people table: people added before in
+            # this people_counts_at_end block are in it already.
+            self._added.pop(cid, None)
         if before:
             from sequences.segments import company_extras
 
@@ -820,11 +829,16 @@ class Store:
             tags = tag_person(row, company, self.tag_rule, emails=emails, phones=phones,
                               channels=channels)
             row["tags"] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
+        added = None
         if entries:
-            finished = iter(self._finish_direct(entries, golden_company, companies, matcher))
+            finished_rows = self._finish_direct(entries, golden_company, companies, matcher)
+            recounted = {r["company_id"] for r in built}
+            added = Counter(c for row in finished_rows
+                            if (c := row[_COMPANY_AT]) is not None and c not in recounted)
+            finished = iter(finished_rows)
             dicts = iter(built)
             built = [next(finished) if type(r) is tuple else next(dicts) for r in ordered]
-        return BuiltPeople(built, deleted, companies)
+        return BuiltPeople(built, deleted, companies, added)
 
     def _finish_direct(
         self, entries: list[DirectPerson], golden_company: Mapping[str, str],
@@ -856,21 +870,47 @@ class Store:
 
     def write_people_rows(self, built: BuiltPeople) -> None:
         """Write what :meth:`build_people_rows` computed, and recount their companies."""
+        added = built.added or {}
+        recount = [c for c in built.companies if c not in added]
+        # A person moved to another company leaves one fewer at the one they were at.
+        recount += self._companies_of(
+            [row["id"] for row in built.rows if type(row) is not tuple] + built.deleted)
         self.write_people([row if type(row) is tuple else _people_values(row)
-                           for row in built.rows], built.deleted, built.companies)
+                           for row in built.rows], built.deleted,
+                          list(dict.fromkeys(recount)), added=added)
+
+    def _companies_of(self, people_ids: list[str]) -> list[str]:
+        """The companies these people's rows point at now."""
+        found: list[str] = []
+        for chunk in chunked(people_ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            found.extend(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT company_id FROM people WHERE id IN ({marks})"
+                " AND company_id IS NOT NULL", chunk))
+        return found
 
     def write_people(
         self, rows: Sequence[tuple[Any, ...]], gone: Sequence[str], company_ids: Iterable[str],
+        *, added: Mapping[str, int] | None = None,
     ) -> None:
         """Write people rows in ``_PEOPLE_COLUMNS`` order: upsert ``rows``, delete the
-        ``gone`` ids (no observation left) and recount the people of ``company_ids``."""
+        ``gone`` ids (no observation left) and recount the people of ``company_ids``.
+
+        ``added`` counts, per company, people of ``rows`` that had no row before and
+        are the company's only people here: their count grows by that much instead of
+        being counted again (a bulk load adds people to the same companies batch after
+        batch)."""
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
         if self._recount is not None:
             self._recount.update(dict.fromkeys(company_ids))
+            if added:
+                self._added.update(added)
         else:
             self._update_people_counts(company_ids)
+            if added:
+                self._add_people_counts(added)
 
     @contextlib.contextmanager
     def people_counts_at_end(self) -> Iterator[None]:
@@ -881,12 +921,21 @@ class Store:
         if self._recount is not None:
             yield
             return
-        self._recount = {}
+        self._recount, self._added = {}, Counter()
         try:
             yield
             self._update_people_counts(self._recount)
+            # A company recounted already counts everyone added to it.
+            self._add_people_counts({c: n for c, n in self._added.items()
+                                     if c not in self._recount})
         finally:
-            self._recount = None
+            self._recount, self._added = None, Counter()
+
+    def _add_people_counts(self, added: Mapping[str, int]) -> None:
+        self.conn.executemany(
+            "UPDATE companies SET people_count = people_count + ? WHERE id = ?",
+            [(n, cid) for cid, n in added.items()],
+        )
 
     def people_rows(
         self,

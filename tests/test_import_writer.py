@@ -231,3 +231,43 @@ def test_people_in_one_transaction_see_their_company_rewritten_by_an_earlier_chu
     conn.close()
     assert tags == [(f"Ann{i}", '["enriched"]') for i in range(3)] + [
         (f"Bob{i}", '["enriched"]') for i in range(3)]
+
+
+def _miscounted(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    found = conn.execute(
+        "SELECT id, people_count, (SELECT count(*) FROM people p WHERE p.company_id = c.id"
+        " AND p.merged_into IS NULL) AS real FROM companies c WHERE people_count != real"
+    ).fetchall()
+    conn.close()
+    return found
+
+
+def test_people_counts_match_the_people_table_after_chunked_imports(
+    tmp_path: Path, people_csv: Path, monkeypatch
+):
+    # New people add to their company's count; people seen again, companies rewritten
+    # in the middle of a transaction and a second import all keep it exact.
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "READ_CHUNK_ROWS", 100)
+    config = write(tmp_path / "c.toml", "[import]\nbatch_size = 250\n")
+    db = tmp_path / "p.db"
+    api.import_files(db, [people_csv], source="crm", id_column="Record ID", config=config)
+    assert _miscounted(db) == []
+    api.import_files(db, [people_csv], source="other", config=config)
+    assert _miscounted(db) == []
+
+
+def test_a_person_moving_to_another_company_leaves_one_fewer_at_the_first(tmp_path: Path):
+    first = write(tmp_path / "v1.csv", "Record ID,First Name,Last Name,Email,Company\n"
+                  "1,Ann,Lee,ann@acme.example,Acme\n2,Bob,Ray,bob@acme.example,Acme\n")
+    later = write(tmp_path / "v2.csv", "Record ID,First Name,Last Name,Email,Company\n"
+                  "1,Ann,Lee,ann@acme.example,Beta Corp\n")
+    db = tmp_path / "p.db"
+    api.import_files(db, [first], source="crm", id_column="Record ID")
+    api.import_files(db, [later], source="crm", id_column="Record ID")
+    conn = sqlite3.connect(db)
+    counts = dict(conn.execute("SELECT name, people_count FROM companies"))
+    conn.close()
+    assert counts == {"Acme": 1, "Beta Corp": 1}
+    assert _miscounted(db) == []
