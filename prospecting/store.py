@@ -852,6 +852,9 @@ class Store:
         rule = self.tag_rule
         # Kept with the company rows while companies_cached holds, else for this call.
         flags_of = self._company_flags if self._company_cache is not None else {}
+        # The tag depends on these few parts only: computed once per combination.
+        tags_of: dict[tuple[Any, ...], str] = {}
+        checking = bool(matcher)
         out = []
         for values, channels, own in entries:
             cid = values[_COMPANY_AT]
@@ -859,13 +862,16 @@ class Store:
                 cid = golden_company[cid]
                 values = (*values[:_COMPANY_AT], cid, *values[_COMPANY_AT + 1:])
             email = values[_EMAIL_AT]
-            suppressed = int(bool(matcher) and matcher.matches((email,) if email else ()))
+            suppressed = int(checking and matcher.matches((email,) if email else ()))
             flags = flags_of.get(cid)
             if flags is None:
                 flags = flags_of[cid] = company_extras(companies.get(cid) if cid else None)
-            tags = tag_from(channels, own, flags, rule)
-            out.append((*values[:_TAGS_AT], _TAGS_JSON.get(tuple(tags)) or dumps(tags),
-                        suppressed, values[-1]))
+            key = (channels, own, flags)
+            tags_json = tags_of.get(key)
+            if tags_json is None:
+                tags = tag_from(channels, own, flags, rule)
+                tags_json = tags_of[key] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
+            out.append((*values[:_TAGS_AT], tags_json, suppressed, values[-1]))
         return out
 
     def write_people_rows(self, built: BuiltPeople) -> None:
