@@ -175,6 +175,8 @@ class _Batch:
     # (entity_id, source, locator, facts JSON, statement id) of a batch unpickled and
     # not yet materialized (see materialize).
     compact: list[tuple[str, str, str, str, int]] | None = None
+    # Statement rows of new entities stated once, their row ready (see materialize).
+    ready: list[tuple[Any, ...]] = field(default_factory=list)
     # One timestamp per batch: its rows are observed together, and it saves a clock
     # read and a format per row.
     now: str = field(default_factory=utc_now)
@@ -220,8 +222,9 @@ class _Batch:
 
         The facts travel only as their JSON: they are decoded for the entities whose
         row is derived from them here (``known`` ones, those stated twice in the batch,
-        those the reader could not derive), not for the bulk of a first import, which
-        the reader's ready rows cover.
+        those the reader could not derive). The bulk of a first import, new entities
+        stated once whose row the reader built, needs no comparison either: their
+        statement rows go to ``ready`` as they are, to be added without one.
         """
         compact, self.compact = self.compact, None
         if compact is None:
@@ -229,16 +232,19 @@ class _Batch:
         run_id, now = self.run_id, self.now
         people, companies = self.pending_people, self.pending_companies
         direct_people, direct_companies = self.direct_people, self.direct_companies
-        items, prepared = self.items, self.prepared
+        items, prepared, ready = self.items, self.prepared, self.ready
         for entity_id, source, locator, payload, sid in compact:
             if entity_id.startswith("c_"):
                 pending, direct = companies, direct_companies
             else:
                 pending, direct = people, direct_people
-            if entity_id in known or direct.get(entity_id) is None:
-                facts: list[Fact] | None = [tuple(f) for f in loads(payload)]
-            else:
-                facts = None  # never read: the row is ready and nothing is compared
+            if entity_id not in known and direct.get(entity_id) is not None:
+                # A direct row exists only for an entity stated once in the batch.
+                ready.append((sid, entity_id, source, locator, now, FILE_CONFIDENCE, run_id,
+                              payload))
+                pending[entity_id] = [(source, locator, now, FILE_CONFIDENCE, run_id, None)]
+                continue
+            facts = [tuple(f) for f in loads(payload)]
             items.append((entity_id, source, locator, now, FILE_CONFIDENCE, run_id, facts))
             statement = (source, locator, now, FILE_CONFIDENCE, run_id, facts)
             held = pending.get(entity_id)
@@ -748,8 +754,11 @@ def _flush(
         known = store.existing("people", ids)
         known |= store.existing("companies", [i for i in ids if i not in known])
         batch.materialize(known)
-    if batch.items or batch.quarantine:
+    if batch.items or batch.quarantine or batch.ready:
         added, changed, known, _ = store.state_facts(batch.items, batch.prepared, known=known)
+        if batch.ready:
+            added += store.add_statements(batch.ready)
+            changed.update(row[1] for row in batch.ready)
         companies = [c for c in batch.pending_companies if c in changed]
         if companies:
             store.refresh_companies(companies, batch.pending_companies, known=known,
@@ -759,7 +768,8 @@ def _flush(
             store.refresh_people(people, batch.pending_people, matcher=matcher,
                                  known=known, direct=batch.direct_people)
         store.add_quarantine(batch.quarantine)
-    counts = {"statements_added": added} if batch.items or batch.quarantine else {}
+    counts = ({"statements_added": added} if batch.items or batch.quarantine or batch.ready
+              else {})
     counts.update(batch.tally.counts)
     counts["people_touched"] = len(people)
     counts["companies_touched"] = len(companies)
