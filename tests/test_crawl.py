@@ -239,7 +239,8 @@ def test_crawl_delay_from_robots_txt_spaces_the_requests(run, db, site_factory, 
     starts = [t for path, t, _ in site.log if path != "/robots.txt"]
     assert len(starts) == 3
     gaps = [b - a for a, b in itertools.pairwise(starts)]
-    assert min(gaps) >= 1.4
+    # Requests leave 1.5 s apart; the server sees them with the jitter of a busy machine.
+    assert min(gaps) >= 1.25
 
 
 def test_demo_websites(db, tmp_path):
