@@ -40,6 +40,13 @@ from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
 from prospecting.store import PreparedFacts, Store, chunked, prepare_facts, utc_now
 
+# Imported here, not in the functions: an import statement costs microseconds even
+# when the module is loaded, and offline_facts runs once per person.
+from .email_syntax import check_email_syntax
+from .names import split_name
+from .phones import check_phone
+from .titles import classify_title
+
 __all__ = ["COMPONENTS", "enrich"]
 
 OFFLINE = "enrich.offline"
@@ -170,10 +177,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
 
     A pure function of the record, so it can run in a worker process.
     """
-    from .email_syntax import check_email_syntax
-    from .names import split_name
-    from .titles import classify_title
-
     facts: list[Fact] = []
     parts = split_name(
         record.get("full_name"), first=record.get("first_name"), last=record.get("last_name")
@@ -207,8 +210,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
 def _phone_check_json(raw: str, region: str | None) -> str:
     """The ``phone_check`` fact of one number: the same number in the same country is
     common in a file (a company's switchboard), and so is its JSON."""
-    from .phones import check_phone
-
     check = check_phone(raw, region)
     return dumps(
         {
@@ -943,7 +944,6 @@ def _guesses(
 ) -> list[list[Any]]:
     """The finder's ranked candidates (at most 5) for each (first, last, domain, emails),
     learning each domain's pattern from its ``known`` addresses once."""
-    from .email_syntax import check_email_syntax
     from .finder import candidates, learn_patterns
 
     stats: dict[str, Any] = {}
