@@ -1177,7 +1177,9 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         "SELECT id, name, website, domain, siren, siret, vat, country FROM companies"
         " WHERE merged_into IS NULL"
     ).fetchall()
-    email_domains = _people_email_domains(store)
+    # Read only when some company has neither a domain nor a website (on the second
+    # round, most companies got their domain on the first).
+    email_domains: dict[str, list[str]] | None = None
     now = utc_now()
     items = []
     for cid, name, website, domain, siren, siret, vat, country in rows:
@@ -1190,6 +1192,8 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         if found and found != domain:
             facts.append(("domain", found, NAME_CONFIDENCE))
         elif not domain and not found:
+            if email_domains is None:
+                email_domains = _people_email_domains(store)
             guess = _majority(email_domains.get(cid, []))
             if guess:
                 facts.append(("domain", guess, GUESS_CONFIDENCE))
