@@ -983,10 +983,11 @@ class Store:
     def _person_row(self, pid: str, obs: list[Observation], now: str) -> dict[str, Any]:
         rank = self.source_rank
         groups = group_fields(obs)
-        row: dict[str, Any] = {"id": pid, "updated_at": now}
-        for field in PERSON_FIELDS:
-            group = groups.get(field)
-            row[field] = best_of(group, rank) if group else None
+        row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
+        row["id"], row["updated_at"] = pid, now
+        for field, group in groups.items():
+            if field in _PERSON_FIELD_SET:
+                row[field] = best_of(group, rank)
         statuses = _checks(groups.get("email_status"), "email")
         emails = []
         for value, sources in ranked_of(groups.get("email", []), rank):
@@ -1034,7 +1035,7 @@ class Store:
         row["phones"] = dumps(phones)
         row["extra"] = _extra_json(groups, rank)
         row["source_ids"] = _values_json(groups.get("source_id"))
-        row["sources"] = dumps(sorted({o.source for o in obs}))
+        row["sources"] = dumps(sorted(set(map(_SOURCE, obs))))
         return row
 
     def _company_row(
@@ -1105,6 +1106,7 @@ class Store:
 
 
 _FIRST = operator.itemgetter(0)
+_SOURCE = operator.itemgetter(3)  # an Observation's source
 _FIRST_TWO = operator.itemgetter(0, 1)
 _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"]'}
 # What tag_person reads of a person row.
@@ -1278,6 +1280,12 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
     """
     if not group:
         return {}
+    if len(group) == 1:  # the common case: one check of one address or number
+        try:
+            payload = loads(group[0].value)
+        except ValueError:
+            return {}
+        return {str(payload.get(key, "")).casefold(): payload}
     found: dict[str, tuple[tuple[bool, str], dict[str, Any]]] = {}
     for o in group:
         try:
@@ -1293,12 +1301,11 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
 
 
 def _extra_json(groups: dict[str, list[Observation]], rank: dict[str, int]) -> str:
-    extra = {
-        field[6:]: best_of(group, rank)
-        for field, group in sorted(groups.items())
-        if field.startswith("extra:")
-    }
-    return dumps(extra) if extra else "{}"
+    fields = [field for field in groups if field.startswith("extra:")]
+    if not fields:
+        return "{}"
+    fields.sort()
+    return dumps({field[6:]: best_of(groups[field], rank) for field in fields})
 
 
 def _values_json(group: list[Observation] | None) -> str:
