@@ -618,10 +618,18 @@ def _prepare_range(
         # The work is logged against the person as it now reads (see ``_commit``).
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
-        companies = _company_inputs(store, {row["company_id"] for row in built})
+        # The companies as the range's own rows joined them (same snapshot); others read.
+        companies = {
+            record["company_id"]: (
+                record["company_country"], record["company_website"], record["company_domain"]
+            )
+            for record, _, _ in batch if record["company_id"]
+        }
+        companies.update(_company_inputs(
+            store, {row["company_id"] for row in built} - companies.keys()
+        ))
         digests = {
-            row["id"]: input_hash(_row_input(row, companies.get(row["company_id"])))
-            for row in built
+            row["id"]: _row_hash(row, companies.get(row["company_id"])) for row in built
         }
         for record, digest, _ in batch:
             if record["id"] not in digests:
@@ -649,6 +657,28 @@ def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[
         ):
             found[cid] = tuple(values)
     return found
+
+
+def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
+    """``input_hash(_row_input(row, company))``, its sorted pairs written out directly
+    (one per person enriched)."""
+    country, website, domain = company or (None, None, None)
+    pairs = [
+        ["civility", row["civility"]],
+        ["company_country", country],
+        ["company_domain", domain],
+        ["company_id", row["company_id"]],
+        ["company_website", website],
+        ["country", row["country"]],
+        ["emails", [e["value"] for e in row["_emails"] if "guessed" not in e["flags"]]],
+        ["first_name", row["first_name"]],
+        ["full_name", row["full_name"]],
+        ["id", row["id"]],
+        ["last_name", row["last_name"]],
+        ["phones", [p["raw"] for p in row["_phones"]]],
+        ["title", row["title"]],
+    ]
+    return hashlib.sha1(dumps(pairs).encode(), usedforsecurity=False).hexdigest()
 
 
 def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[str, Any]:
