@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring as _encode  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
@@ -989,10 +990,15 @@ _FINDER_PARALLEL_MIN = 400  # people to guess for before worker processes pay of
 
 
 def _guesses(
-    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]]
+    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    *, first_only: bool = False,
 ) -> list[list[Any]]:
     """The finder's ranked candidates (at most 5) for each (first, last, domain, emails),
-    learning each domain's pattern from its ``known`` addresses once."""
+    learning each domain's pattern from its ``known`` addresses once.
+
+    ``first_only`` keeps only the best one (with no mail server to ask, the only one
+    used), so the others' syntax is never checked.
+    """
     from .finder import candidates, learn_patterns
 
     stats: dict[str, Any] = {}
@@ -1003,10 +1009,11 @@ def _guesses(
         # Never "find" an address already known (and refused) for the person, nor one
         # that cannot exist (a reserved or malformed domain).
         tried = {e["value"].lower() for e in loads(emails_json)}
-        found.append([
+        usable = (
             c for c in candidates(first, last, domain, stats[domain], limit=5)
             if c.email not in tried and check_email_syntax(c.email).valid
-        ])
+        )
+        found.append(list(islice(usable, 1)) if first_only else list(usable))
     return found
 
 
@@ -1039,7 +1046,8 @@ def _guess_and_prepare(
     run_id: str,
 ) -> _Guessed:
     """In a worker: rank the candidates of (id, first, last, domain, emails) and, with no
-    mail server to ask, build the statements and people rows the parent writes."""
+    mail server to ask, build the statements and people rows the parent writes. Only
+    the best candidate of each is kept (see ``_guesses``)."""
     assert _READER is not None
     with _no_collections():
         return _guess_and_prepare_now(jobs, known, run_id, _READER[0])
@@ -1049,7 +1057,7 @@ def _guess_and_prepare_now(
     jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
     run_id: str, store: Store,
 ) -> _Guessed:
-    guesses = _guesses([job[1:] for job in jobs], known)
+    guesses = _guesses([job[1:] for job in jobs], known, first_only=True)
     now = utc_now()
     items = [
         _guess_item(job[0], ranked[0].email, ranked[0].confidence, "unknown", ["guessed"],
@@ -1072,9 +1080,9 @@ def _guesses_on_pool(
     store: Store, jobs: list[tuple[str, str, str, str, str]],
     known: Mapping[str, list[tuple[str, str, str]]], run_id: str, workers: int,
 ) -> tuple[list[list[Any]], list[_Guessed]]:
-    """:func:`_guess_and_prepare` over worker processes: each person's ranked candidates
-    in order, and the prepared writes. The people of one domain stay together so its
-    pattern is learnt once."""
+    """:func:`_guess_and_prepare` over worker processes: each person's best candidate (a
+    list of at most one) in order, and the prepared writes. The people of one domain
+    stay together so its pattern is learnt once."""
     order = sorted(range(len(jobs)), key=lambda i: jobs[i][3])
     size = -(-len(jobs) // (4 * workers))
     parts: list[list[int]] = []
@@ -1170,7 +1178,7 @@ def _find_emails(
                 state.add("emails_guessed", sum(p.changed for p in prepared))
                 return
     else:
-        guesses = _guesses([job[1:] for job in jobs], known)
+        guesses = _guesses([job[1:] for job in jobs], known, first_only=prober is None)
     for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
