@@ -979,6 +979,9 @@ SELECT p.id, p.first_name, p.last_name, c.domain, p.emails
 FROM people AS p JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL AND p.suppressed = 0 AND c.domain IS NOT NULL
   AND p.first_name IS NOT NULL AND p.last_name IS NOT NULL
+  -- Implied by what follows (a person's email is one whose status is not 'invalid'),
+  -- and spares reading the addresses of everyone who has one.
+  AND p.email IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM json_each(p.emails) AS e
       WHERE json_extract(e.value, '$.status') != 'invalid'
