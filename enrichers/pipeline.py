@@ -246,7 +246,7 @@ def _statements(entity_id: str, facts: list[Fact]) -> list[Statement]:
     """The facts grouped by enricher source, one statement each, JSON and id included."""
     by_source: dict[str, list[Fact]] = {}
     for fact in facts:
-        by_source.setdefault(_source_of(fact[0]), []).append(fact)
+        by_source.setdefault(_SOURCES.get(fact[0], "enricher:other"), []).append(fact)
     return [
         (source, grouped, prepare_facts(entity_id, source, grouped, keys=False))
         for source, grouped in by_source.items()
