@@ -35,6 +35,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import islice
 from json.encoder import encode_basestring as _encode  # type: ignore[attr-defined]
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from prospecting.models import Fact, dumps, loads
@@ -62,6 +63,7 @@ DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the pers
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
 
+_FIRST = itemgetter(0)
 _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
 
 _PEOPLE_COLUMNS = """
@@ -740,8 +742,9 @@ def _write_prepared(
                 continue
             statements.extend(work.statements)
             written.append(work)
-        # In id order, the unique index's: fewer pages touched per transaction.
-        statements.sort()
+        # In id order, the unique index's: fewer pages touched per transaction. By the id
+        # alone: unique, and a quarter of the time of comparing whole tuples.
+        statements.sort(key=_FIRST)
         added = store.add_statements(statements)
         # The people counts of a company many ranges share are taken once, after all.
         store.write_people(
@@ -1171,7 +1174,9 @@ def _find_emails(
         guesses, prepared = _guesses_on_pool(store, jobs, known, state.run_id, workers)
         with store.write():
             if _data_version(store) == version:
-                store.add_statements(sorted(r for p in prepared for r in p.statements))
+                store.add_statements(
+                    sorted((r for p in prepared for r in p.statements), key=_FIRST)
+                )
                 store.write_people(
                     [row for p in prepared for row in p.people],
                     [pid for p in prepared for pid in p.gone],
