@@ -40,7 +40,14 @@ from typing import Any, NamedTuple
 
 from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
-from prospecting.store import PreparedFacts, Store, chunked, prepare_facts, utc_now
+from prospecting.store import (
+    PreparedFacts,
+    Store,
+    chunked,
+    prepare_facts,
+    split_same_links,
+    utc_now,
+)
 
 # Imported here, not in the functions: an import statement costs microseconds even
 # when the module is loaded, and offline_facts runs once per person.
@@ -68,7 +75,7 @@ _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
 
 _PEOPLE_COLUMNS = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.civility, p.title, p.country,
-       p.emails, p.phones, p.company_id, c.country, c.website, c.domain
+       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 """
 _PEOPLE_SQL = _PEOPLE_COLUMNS + " WHERE p.merged_into IS NULL ORDER BY p.seq"
@@ -427,6 +434,7 @@ class _Prepared(NamedTuple):
     log: list[tuple[str, str, str, str, str, str]]  # for _log_work
     changed: int
     seen: list[str]  # ids of the people enriched (no longer to refresh later)
+    same_links: list[tuple[Any, ...]]  # people rows keeping their email and company
 
 
 def _offline_pass(
@@ -637,6 +645,10 @@ def _prepare_range(
             store.people_rows(to_refresh, observations=observations, built_rows=built)
             if to_refresh else ([], [], [])
         )
+        # Most people keep their email and company: written without rewriting those
+        # indexes. What the snapshot holds is what the rows are written over (another
+        # writer meanwhile and the range is done again, see ``_write_prepared``).
+        people, same_links = split_same_links(people, {row[0]: (row[13], row[9]) for row in rows})
         # The work is logged against the person as it now reads (see ``_commit``).
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
@@ -665,7 +677,7 @@ def _prepare_range(
     ]
     return _Prepared(
         len(batch), statements, people, gone, company_ids, log, len(changed),
-        [record["id"] for record, _, _ in batch],
+        [record["id"] for record, _, _ in batch], same_links,
     )
 
 
@@ -751,6 +763,7 @@ def _write_prepared(
             [row for work in written for row in work.people],
             [pid for work in written for pid in work.gone],
             dict.fromkeys(cid for work in written for cid in work.company_ids),
+            same_links=[row for work in written for row in work.same_links],
         )
         _log_work(store, [entry for work in written for entry in work.log])
         state.add("greylisted_to_retry", 0)  # offline: no SMTP answer to wait for

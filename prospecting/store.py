@@ -52,7 +52,7 @@ from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 __all__ = [
     "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
     "people_values", "prepare_facts",
-    "source_rank", "utc_now",
+    "source_rank", "split_same_links", "utc_now",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -855,12 +855,20 @@ class Store:
 
     def write_people(
         self, rows: Sequence[tuple[Any, ...]], gone: Sequence[str], company_ids: Iterable[str],
+        *, same_links: Sequence[tuple[Any, ...]] = (),
     ) -> None:
         """Write people rows in ``_PEOPLE_COLUMNS`` order: upsert ``rows``, delete the
-        ``gone`` ids (no observation left) and recount the people of ``company_ids``."""
+        ``gone`` ids (no observation left) and recount the people of ``company_ids``.
+
+        ``same_links`` are more rows whose ``email`` and ``company_id`` are the ones
+        stored (see :func:`split_same_links`): written the same way, except that those
+        two columns are not set again, which spares rewriting their index entries.
+        """
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
+        if same_links:
+            self.conn.executemany(_UPSERT_SAME_LINKS, same_links)
         if self._recount is not None:
             self._recount.update(dict.fromkeys(company_ids))
         else:
@@ -1205,6 +1213,28 @@ DirectPerson = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
 _TAGS_AT = _PEOPLE_COLUMNS.index("tags")
 _COMPANY_AT = _PEOPLE_COLUMNS.index("company_id")
 _EMAIL_AT = _PEOPLE_COLUMNS.index("email")
+# The people upsert without setting the two indexed columns again (see write_people).
+_UPSERT_SAME_LINKS = _upsert_sql("people", _PEOPLE_COLUMNS).split(" ON CONFLICT")[0] + (
+    " ON CONFLICT(id) DO UPDATE SET " + ", ".join(
+        f"{c} = excluded.{c}" for c in _PEOPLE_COLUMNS if c not in ("id", "email", "company_id")
+    )
+)
+
+
+def split_same_links(
+    rows: Iterable[tuple[Any, ...]], stored: Mapping[str, tuple[str | None, str | None]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """People rows (``_PEOPLE_COLUMNS`` order) split in two for :meth:`Store.write_people`:
+    those whose email or company differ from ``stored`` (id -> (email, company_id) as
+    the caller read them, in the state the rows will be written over), and the others."""
+    changed, same = [], []
+    for row in rows:
+        held = stored.get(row[0])
+        if held is not None and held[0] == row[_EMAIL_AT] and held[1] == row[_COMPANY_AT]:
+            same.append(row)
+        else:
+            changed.append(row)
+    return changed, same
 assert _PEOPLE_COLUMNS[_TAGS_AT:] == ("tags", "suppressed", "updated_at")
 
 
