@@ -38,7 +38,8 @@ import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import NumberParseException, PhoneMetadata, PhoneNumberFormat, PhoneNumberType
+from phonenumbers import phonenumberutil as _util
 from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from prospecting.icp import normalize_country
@@ -177,8 +178,16 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
     return _invalid(raw, _invalid_reason(parsed, number_text, region), extension)
 
 
-def _valid_type(number: phonenumbers.PhoneNumber | str) -> int | None:
-    """The number's type when it is valid, else None.
+# ``number_type`` is ``_number_type_helper`` on the metadata of the number's region; with
+# the helper at hand the region is found once for both (a +44 number's region is itself
+# a type check against each region sharing the code).
+_type_helper = getattr(_util, "_number_type_helper", None)
+_metadata_for = getattr(PhoneMetadata, "metadata_for_region_or_calling_code", None)
+
+
+def _valid_type(number: phonenumbers.PhoneNumber | str) -> tuple[int, str | None] | None:
+    """The number's type and region (``region_code_for_number``) when it is valid, else
+    None.
 
     ``is_valid_number(n)`` is exactly ``number_type(n) != UNKNOWN``: both look the number
     up in the metadata of ``region_code_for_number(n)``, whose calling code is the
@@ -187,25 +196,33 @@ def _valid_type(number: phonenumbers.PhoneNumber | str) -> int | None:
     if not isinstance(number, phonenumbers.PhoneNumber):
         return None
     try:
-        number_type = phonenumbers.number_type(number)
+        region = phonenumbers.region_code_for_number(number)
+        if _type_helper is None or _metadata_for is None:
+            number_type = phonenumbers.number_type(number)
+        else:
+            metadata = _metadata_for(number.country_code, region)
+            if metadata is None:
+                return None
+            number_type = _type_helper(_util.national_significant_number(number), metadata)
     except Exception:
         return None
-    return None if number_type == PhoneNumberType.UNKNOWN else number_type
+    return None if number_type == PhoneNumberType.UNKNOWN else (number_type, region)
 
 
 def _valid(
     raw: str,
     number: phonenumbers.PhoneNumber,
-    number_type: int,
+    typed: tuple[int, str | None],
     extension: str | None = None,
 ) -> PhoneCheck:
+    number_type, region = typed
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     return PhoneCheck(
         raw=raw,
         e164=e164,
         valid=True,
         type=phone_type_name(number_type),
-        region=phonenumbers.region_code_for_number(number),
+        region=region,
         timezones=_time_zones(e164, number_type, number.country_code),
         extension=extension or number.extension or None,
         reason="ok",

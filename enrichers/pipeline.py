@@ -23,6 +23,8 @@ by confidence like any other fact and the file's own value is never overwritten.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -31,12 +33,28 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import islice
 from json.encoder import encode_basestring as _encode  # type: ignore[attr-defined]
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
-from prospecting.store import PreparedFacts, Store, chunked, prepare_facts, utc_now
+from prospecting.store import (
+    PreparedFacts,
+    Store,
+    chunked,
+    prepare_facts,
+    split_same_links,
+    utc_now,
+)
+
+# Imported here, not in the functions: an import statement costs microseconds even
+# when the module is loaded, and offline_facts runs once per person.
+from .email_syntax import check_email_syntax
+from .names import split_name
+from .phones import check_phone
+from .titles import classify_title
 
 __all__ = ["COMPONENTS", "enrich"]
 
@@ -52,11 +70,12 @@ DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the pers
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
 
+_FIRST = itemgetter(0)
 _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
 
 _PEOPLE_COLUMNS = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.civility, p.title, p.country,
-       p.emails, p.phones, p.company_id, c.country, c.website, c.domain
+       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 """
 _PEOPLE_SQL = _PEOPLE_COLUMNS + " WHERE p.merged_into IS NULL ORDER BY p.seq"
@@ -168,10 +187,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
 
     A pure function of the record, so it can run in a worker process.
     """
-    from .email_syntax import check_email_syntax
-    from .names import split_name
-    from .titles import classify_title
-
     facts: list[Fact] = []
     parts = split_name(
         record.get("full_name"), first=record.get("first_name"), last=record.get("last_name")
@@ -205,8 +220,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
 def _phone_check_json(raw: str, region: str | None) -> str:
     """The ``phone_check`` fact of one number: the same number in the same country is
     common in a file (a company's switchboard), and so is its JSON."""
-    from .phones import check_phone
-
     check = check_phone(raw, region)
     return dumps(
         {
@@ -242,7 +255,7 @@ def _statements(entity_id: str, facts: list[Fact]) -> list[Statement]:
     """The facts grouped by enricher source, one statement each, JSON and id included."""
     by_source: dict[str, list[Fact]] = {}
     for fact in facts:
-        by_source.setdefault(_source_of(fact[0]), []).append(fact)
+        by_source.setdefault(_SOURCES.get(fact[0], "enricher:other"), []).append(fact)
     return [
         (source, grouped, prepare_facts(entity_id, source, grouped, keys=False))
         for source, grouped in by_source.items()
@@ -303,6 +316,25 @@ def _status_facts(
                 ))
 
 
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Collect cycles less often while people stream through.
+
+    Each person allocates hundreds of short-lived objects and almost no cycles; the
+    default thresholds would run a full collection over everything alive (modules,
+    phone metadata, the ranges waiting to be written) every few ranges. What was alive
+    before is frozen out of the scans.
+    """
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def enrich(
     store: Store,
     state: RunState,
@@ -315,6 +347,22 @@ def enrich(
     progress: Progress | None = None,
 ) -> None:
     """Run the enrichment components that have work, in committed batches."""
+    with _few_collections():
+        _enrich(store, state, offline=offline, smtp=smtp, batch_size=batch_size,
+                max_age_days=max_age_days, workers=workers, progress=progress)
+
+
+def _enrich(
+    store: Store,
+    state: RunState,
+    *,
+    offline: bool,
+    smtp: bool,
+    batch_size: int,
+    max_age_days: float,
+    workers: int | None,
+    progress: Progress | None,
+) -> None:
     components = [OFFLINE] + ([] if offline else [DNS]) + ([SMTP] if smtp and not offline else [])
     resolver = None if offline else _resolver(store)
     prober = _prober(store) if smtp and not offline else None
@@ -386,6 +434,7 @@ class _Prepared(NamedTuple):
     log: list[tuple[str, str, str, str, str, str]]  # for _log_work
     changed: int
     seen: list[str]  # ids of the people enriched (no longer to refresh later)
+    same_links: list[tuple[Any, ...]]  # people rows keeping their email and company
 
 
 def _offline_pass(
@@ -526,6 +575,10 @@ def _reader_init(
     companies_changed: frozenset[str],
 ) -> None:
     global _READER
+    # A worker's own process: what it inherited and loaded stays out of the collector's
+    # scans, and the many short-lived objects of each range rarely trigger one.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
     reader = Store.reader(path, settings)
     reader.source_rank, reader.tag_rule = source_rank, tag_rule  # exactly the parent's
     _READER = (reader, companies_changed)
@@ -536,7 +589,26 @@ def _prepare_in_worker(
 ) -> _Prepared:
     assert _READER is not None
     store, changed = _READER
-    return _prepare_range(store, changed, components, stale, run_id, lo, hi)
+    with _no_collections():
+        return _prepare_range(store, changed, components, stale, run_id, lo, hi)
+
+
+@contextlib.contextmanager
+def _no_collections() -> Iterator[None]:
+    """No cycle collection while one range is prepared.
+
+    A range's observations, rows and statements all stay alive until it is done, so
+    every collection during it would only scan them again (a tenth of a worker's time);
+    the few cycles it may leave are collected after it, with what is left then (the
+    rows sent back).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _prepare_range(
@@ -573,13 +645,25 @@ def _prepare_range(
             store.people_rows(to_refresh, observations=observations, built_rows=built)
             if to_refresh else ([], [], [])
         )
+        # Most people keep their email and company: written without rewriting those
+        # indexes. What the snapshot holds is what the rows are written over (another
+        # writer meanwhile and the range is done again, see ``_write_prepared``).
+        people, same_links = split_same_links(people, {row[0]: (row[13], row[9]) for row in rows})
         # The work is logged against the person as it now reads (see ``_commit``).
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
-        companies = _company_inputs(store, {row["company_id"] for row in built})
+        # The companies as the range's own rows joined them (same snapshot); others read.
+        companies = {
+            record["company_id"]: (
+                record["company_country"], record["company_website"], record["company_domain"]
+            )
+            for record, _, _ in batch if record["company_id"]
+        }
+        companies.update(_company_inputs(
+            store, {row["company_id"] for row in built} - companies.keys()
+        ))
         digests = {
-            row["id"]: input_hash(_row_input(row, companies.get(row["company_id"])))
-            for row in built
+            row["id"]: _row_hash(row, companies.get(row["company_id"])) for row in built
         }
         for record, digest, _ in batch:
             if record["id"] not in digests:
@@ -593,7 +677,7 @@ def _prepare_range(
     ]
     return _Prepared(
         len(batch), statements, people, gone, company_ids, log, len(changed),
-        [record["id"] for record, _, _ in batch],
+        [record["id"] for record, _, _ in batch], same_links,
     )
 
 
@@ -607,6 +691,28 @@ def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[
         ):
             found[cid] = tuple(values)
     return found
+
+
+def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
+    """``input_hash(_row_input(row, company))``, its sorted pairs written out directly
+    (one per person enriched)."""
+    country, website, domain = company or (None, None, None)
+    pairs = [
+        ["civility", row["civility"]],
+        ["company_country", country],
+        ["company_domain", domain],
+        ["company_id", row["company_id"]],
+        ["company_website", website],
+        ["country", row["country"]],
+        ["emails", [e["value"] for e in row["_emails"] if "guessed" not in e["flags"]]],
+        ["first_name", row["first_name"]],
+        ["full_name", row["full_name"]],
+        ["id", row["id"]],
+        ["last_name", row["last_name"]],
+        ["phones", [p["raw"] for p in row["_phones"]]],
+        ["title", row["title"]],
+    ]
+    return hashlib.sha1(dumps(pairs).encode(), usedforsecurity=False).hexdigest()
 
 
 def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[str, Any]:
@@ -648,14 +754,16 @@ def _write_prepared(
                 continue
             statements.extend(work.statements)
             written.append(work)
-        # In id order, the unique index's: fewer pages touched per transaction.
-        statements.sort()
+        # In id order, the unique index's: fewer pages touched per transaction. By the id
+        # alone: unique, and a quarter of the time of comparing whole tuples.
+        statements.sort(key=_FIRST)
         added = store.add_statements(statements)
         # The people counts of a company many ranges share are taken once, after all.
         store.write_people(
             [row for work in written for row in work.people],
             [pid for work in written for pid in work.gone],
             dict.fromkeys(cid for work in written for cid in work.company_ids),
+            same_links=[row for work in written for row in work.same_links],
         )
         _log_work(store, [entry for work in written for entry in work.log])
         state.add("greylisted_to_retry", 0)  # offline: no SMTP answer to wait for
@@ -887,6 +995,9 @@ SELECT p.id, p.first_name, p.last_name, c.domain, p.emails
 FROM people AS p JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL AND p.suppressed = 0 AND c.domain IS NOT NULL
   AND p.first_name IS NOT NULL AND p.last_name IS NOT NULL
+  -- Implied by what follows (a person's email is one whose status is not 'invalid'),
+  -- and spares reading the addresses of everyone who has one.
+  AND p.email IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM json_each(p.emails) AS e
       WHERE json_extract(e.value, '$.status') != 'invalid'
@@ -898,11 +1009,15 @@ _FINDER_PARALLEL_MIN = 400  # people to guess for before worker processes pay of
 
 
 def _guesses(
-    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]]
+    jobs: Sequence[tuple[str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    *, first_only: bool = False,
 ) -> list[list[Any]]:
     """The finder's ranked candidates (at most 5) for each (first, last, domain, emails),
-    learning each domain's pattern from its ``known`` addresses once."""
-    from .email_syntax import check_email_syntax
+    learning each domain's pattern from its ``known`` addresses once.
+
+    ``first_only`` keeps only the best one (with no mail server to ask, the only one
+    used), so the others' syntax is never checked.
+    """
     from .finder import candidates, learn_patterns
 
     stats: dict[str, Any] = {}
@@ -913,10 +1028,11 @@ def _guesses(
         # Never "find" an address already known (and refused) for the person, nor one
         # that cannot exist (a reserved or malformed domain).
         tried = {e["value"].lower() for e in loads(emails_json)}
-        found.append([
+        usable = (
             c for c in candidates(first, last, domain, stats[domain], limit=5)
             if c.email not in tried and check_email_syntax(c.email).valid
-        ])
+        )
+        found.append(list(islice(usable, 1)) if first_only else list(usable))
     return found
 
 
@@ -949,10 +1065,18 @@ def _guess_and_prepare(
     run_id: str,
 ) -> _Guessed:
     """In a worker: rank the candidates of (id, first, last, domain, emails) and, with no
-    mail server to ask, build the statements and people rows the parent writes."""
+    mail server to ask, build the statements and people rows the parent writes. Only
+    the best candidate of each is kept (see ``_guesses``)."""
     assert _READER is not None
-    store = _READER[0]
-    guesses = _guesses([job[1:] for job in jobs], known)
+    with _no_collections():
+        return _guess_and_prepare_now(jobs, known, run_id, _READER[0])
+
+
+def _guess_and_prepare_now(
+    jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
+    run_id: str, store: Store,
+) -> _Guessed:
+    guesses = _guesses([job[1:] for job in jobs], known, first_only=True)
     now = utc_now()
     items = [
         _guess_item(job[0], ranked[0].email, ranked[0].confidence, "unknown", ["guessed"],
@@ -975,9 +1099,9 @@ def _guesses_on_pool(
     store: Store, jobs: list[tuple[str, str, str, str, str]],
     known: Mapping[str, list[tuple[str, str, str]]], run_id: str, workers: int,
 ) -> tuple[list[list[Any]], list[_Guessed]]:
-    """:func:`_guess_and_prepare` over worker processes: each person's ranked candidates
-    in order, and the prepared writes. The people of one domain stay together so its
-    pattern is learnt once."""
+    """:func:`_guess_and_prepare` over worker processes: each person's best candidate (a
+    list of at most one) in order, and the prepared writes. The people of one domain
+    stay together so its pattern is learnt once."""
     order = sorted(range(len(jobs)), key=lambda i: jobs[i][3])
     size = -(-len(jobs) // (4 * workers))
     parts: list[list[int]] = []
@@ -1063,7 +1187,9 @@ def _find_emails(
         guesses, prepared = _guesses_on_pool(store, jobs, known, state.run_id, workers)
         with store.write():
             if _data_version(store) == version:
-                store.add_statements(sorted(r for p in prepared for r in p.statements))
+                store.add_statements(
+                    sorted((r for p in prepared for r in p.statements), key=_FIRST)
+                )
                 store.write_people(
                     [row for p in prepared for row in p.people],
                     [pid for p in prepared for pid in p.gone],
@@ -1073,7 +1199,7 @@ def _find_emails(
                 state.add("emails_guessed", sum(p.changed for p in prepared))
                 return
     else:
-        guesses = _guesses([job[1:] for job in jobs], known)
+        guesses = _guesses([job[1:] for job in jobs], known, first_only=prober is None)
     for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
@@ -1136,7 +1262,9 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         "SELECT id, name, website, domain, siren, siret, vat, country FROM companies"
         " WHERE merged_into IS NULL"
     ).fetchall()
-    email_domains = _people_email_domains(store)
+    # Read only when some company has neither a domain nor a website (on the second
+    # round, most companies got their domain on the first).
+    email_domains: dict[str, list[str]] | None = None
     now = utc_now()
     items = []
     for cid, name, website, domain, siren, siret, vat, country in rows:
@@ -1149,6 +1277,8 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         if found and found != domain:
             facts.append(("domain", found, NAME_CONFIDENCE))
         elif not domain and not found:
+            if email_domains is None:
+                email_domains = _people_email_domains(store)
             guess = _majority(email_domains.get(cid, []))
             if guess:
                 facts.append(("domain", guess, GUESS_CONFIDENCE))

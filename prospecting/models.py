@@ -146,8 +146,18 @@ def facts_json(facts: Iterable[Fact]) -> str:
         if len(fact) == 2:
             parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}]")
         else:
-            parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}, {float(fact[2])!r}]")
+            # What surrounds the value depends only on the field and the confidence,
+            # a few dozen pairs in a run: written once each.
+            ends = _FACT_ENDS.get((fact[0], fact[2]))
+            if ends is None:
+                ends = (f"[{_encode(fact[0])}, ", f", {float(fact[2])!r}]")
+                if fact[2] and len(_FACT_ENDS) < 4096:  # never 0.0, equal to -0.0
+                    _FACT_ENDS[(fact[0], fact[2])] = ends
+            parts.append(ends[0] + _encode(fact[1]) + ends[1])
     return f"[{', '.join(parts)}]"
+
+
+_FACT_ENDS: dict[tuple[str, Any], tuple[str, str]] = {}
 
 
 def object_json(pairs: Iterable[tuple[str, str]]) -> str:

@@ -52,7 +52,7 @@ from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 __all__ = [
     "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
     "people_values", "prepare_facts",
-    "source_rank", "utc_now",
+    "source_rank", "split_same_links", "utc_now",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -898,6 +898,7 @@ class Store:
     def write_people(
         self, rows: Sequence[tuple[Any, ...]], gone: Sequence[str], company_ids: Iterable[str],
         *, added: Mapping[str, int] | None = None,
+        same_links: Sequence[tuple[Any, ...]] = (),
     ) -> None:
         """Write people rows in ``_PEOPLE_COLUMNS`` order: upsert ``rows``, delete the
         ``gone`` ids (no observation left) and recount the people of ``company_ids``.
@@ -905,10 +906,17 @@ class Store:
         ``added`` counts, per company, people of ``rows`` that had no row before and
         are the company's only people here: their count grows by that much instead of
         being counted again (a bulk load adds people to the same companies batch after
-        batch)."""
+        batch).
+
+        ``same_links`` are more rows whose ``email`` and ``company_id`` are the ones
+        stored (see :func:`split_same_links`): written the same way, except that those
+        two columns are not set again, which spares rewriting their index entries.
+        """
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
+        if same_links:
+            self.conn.executemany(_UPSERT_SAME_LINKS, same_links)
         if self._recount is not None:
             self._recount.update(dict.fromkeys(company_ids))
             if added:
@@ -1081,10 +1089,11 @@ class Store:
     def _person_row(self, pid: str, obs: list[Observation], now: str) -> dict[str, Any]:
         rank = self.source_rank
         groups = group_fields(obs)
-        row: dict[str, Any] = {"id": pid, "updated_at": now}
-        for field in PERSON_FIELDS:
-            group = groups.get(field)
-            row[field] = best_of(group, rank) if group else None
+        row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
+        row["id"], row["updated_at"] = pid, now
+        for field, group in groups.items():
+            if field in _PERSON_FIELD_SET:
+                row[field] = best_of(group, rank)
         statuses = _checks(groups.get("email_status"), "email")
         emails = []
         for value, sources in ranked_of(groups.get("email", []), rank):
@@ -1132,7 +1141,7 @@ class Store:
         row["phones"] = dumps(phones)
         row["extra"] = _extra_json(groups, rank)
         row["source_ids"] = _values_json(groups.get("source_id"))
-        row["sources"] = dumps(sorted({o.source for o in obs}))
+        row["sources"] = dumps(sorted(set(map(_SOURCE, obs))))
         return row
 
     def _company_row(
@@ -1203,6 +1212,7 @@ class Store:
 
 
 _FIRST = operator.itemgetter(0)
+_SOURCE = operator.itemgetter(3)  # an Observation's source
 _FIRST_TWO = operator.itemgetter(0, 1)
 _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"]'}
 # What tag_person reads of a person row.
@@ -1301,6 +1311,28 @@ DirectPerson = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
 _TAGS_AT = _PEOPLE_COLUMNS.index("tags")
 _COMPANY_AT = _PEOPLE_COLUMNS.index("company_id")
 _EMAIL_AT = _PEOPLE_COLUMNS.index("email")
+# The people upsert without setting the two indexed columns again (see write_people).
+_UPSERT_SAME_LINKS = _upsert_sql("people", _PEOPLE_COLUMNS).split(" ON CONFLICT")[0] + (
+    " ON CONFLICT(id) DO UPDATE SET " + ", ".join(
+        f"{c} = excluded.{c}" for c in _PEOPLE_COLUMNS if c not in ("id", "email", "company_id")
+    )
+)
+
+
+def split_same_links(
+    rows: Iterable[tuple[Any, ...]], stored: Mapping[str, tuple[str | None, str | None]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """People rows (``_PEOPLE_COLUMNS`` order) split in two for :meth:`Store.write_people`:
+    those whose email or company differ from ``stored`` (id -> (email, company_id) as
+    the caller read them, in the state the rows will be written over), and the others."""
+    changed, same = [], []
+    for row in rows:
+        held = stored.get(row[0])
+        if held is not None and held[0] == row[_EMAIL_AT] and held[1] == row[_COMPANY_AT]:
+            same.append(row)
+        else:
+            changed.append(row)
+    return changed, same
 assert _PEOPLE_COLUMNS[_TAGS_AT:] == ("tags", "suppressed", "updated_at")
 
 
@@ -1376,6 +1408,12 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
     """
     if not group:
         return {}
+    if len(group) == 1:  # the common case: one check of one address or number
+        try:
+            payload = loads(group[0].value)
+        except ValueError:
+            return {}
+        return {str(payload.get(key, "")).casefold(): payload}
     found: dict[str, tuple[tuple[bool, str], dict[str, Any]]] = {}
     for o in group:
         try:
@@ -1391,12 +1429,11 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
 
 
 def _extra_json(groups: dict[str, list[Observation]], rank: dict[str, int]) -> str:
-    extra = {
-        field[6:]: best_of(group, rank)
-        for field, group in sorted(groups.items())
-        if field.startswith("extra:")
-    }
-    return dumps(extra) if extra else "{}"
+    fields = [field for field in groups if field.startswith("extra:")]
+    if not fields:
+        return "{}"
+    fields.sort()
+    return dumps({field[6:]: best_of(groups[field], rank) for field in fields})
 
 
 def _values_json(group: list[Observation] | None) -> str:
