@@ -453,10 +453,16 @@ def _write_batches(
     """
     done = 0
     batches = iter(batches)
+    # Companies' tag extras, kept from one transaction to the next while no other
+    # connection commits in between (PRAGMA data_version stays the same).
+    extras: dict[str | None, tuple[bool, bool]] = {}
+    version = None
     while True:
         written: list[Callable[[], None]] = []  # each batch's counts, added once committed
         rows = 0
-        with store.write(), store.people_counts_at_end(), store.companies_cached():
+        with store.write(), store.people_counts_at_end(), store.companies_cached(extras):
+            if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
+                extras.clear()
             for batch in batches:
                 if isinstance(batch, _End):
                     state.add("blank", batch.blank)
@@ -471,6 +477,7 @@ def _write_batches(
                     progress(done, None)
                 if rows >= commit_rows:
                     break
+        version = store.conn.execute("PRAGMA data_version").fetchone()[0]
         for add_counts in written:
             add_counts()
         _between_batches()

@@ -803,12 +803,13 @@ class Store:
         if entries:
             ordered, built = built, [r for r in built if type(r) is not tuple]
         stated = {r["company_id"] for r in built}
-        stated.update(e[0][_COMPANY_AT] for e in entries)
+        entry_companies = {e[0][_COMPANY_AT] for e in entries}
         # People follow their company's merge: they point at the golden company.
-        golden_company = self._golden_of("companies", stated)
+        golden_company = self._golden_of("companies", stated | entry_companies)
         for row in built:
             if row["company_id"] in golden_company:
                 row["company_id"] = golden_company[row["company_id"]]
+        # Rows built here read their company's row; entries need only its tag extras.
         companies = self._companies_by_id(
             {golden_company.get(c, c) for c in stated if c})
         for row in built:
@@ -831,7 +832,9 @@ class Store:
             row["tags"] = _TAGS_JSON.get(tuple(tags)) or dumps(tags)
         added = None
         if entries:
-            finished_rows = self._finish_direct(entries, golden_company, companies, matcher)
+            flags = self._company_extras_of(
+                {golden_company.get(c, c) for c in entry_companies if c})
+            finished_rows = self._finish_direct(entries, golden_company, flags, matcher)
             recounted = {r["company_id"] for r in built}
             added = Counter(c for row in finished_rows
                             if (c := row[_COMPANY_AT]) is not None and c not in recounted)
@@ -840,18 +843,32 @@ class Store:
             built = [next(finished) if type(r) is tuple else next(dicts) for r in ordered]
         return BuiltPeople(built, deleted, companies, added)
 
+    def _company_extras_of(self, ids: Iterable[str]) -> dict[str | None, tuple[bool, bool]]:
+        """What each company gives its people's tags (:func:`company_extras`), by id;
+        kept while :meth:`companies_cached` holds."""
+        from sequences.segments import company_extras
+
+        flags = self._company_flags if self._company_cache is not None else {}
+        missing = [c for c in ids if c not in flags]
+        if missing:
+            rows = self._companies_by_id(missing)
+            for cid in missing:
+                flags[cid] = company_extras(rows.get(cid))
+        if None not in flags:
+            flags[None] = company_extras(None)
+        return flags
+
     def _finish_direct(
         self, entries: list[DirectPerson], golden_company: Mapping[str, str],
-        companies: Mapping[str, Mapping[str, Any]], matcher: SuppressionMatcher,
+        flags_of: Mapping[str | None, tuple[bool, bool]], matcher: SuppressionMatcher,
     ) -> list[tuple[Any, ...]]:
         """People values from :func:`direct_person_entry` entries, with what needs the
         database added as :meth:`build_people_rows` adds it to a row: the golden company,
-        the suppression flag and the tag."""
-        from sequences.segments import company_extras, tag_from
+        the suppression flag and the tag. ``flags_of`` holds every company's tag extras
+        (see :meth:`_company_extras_of`)."""
+        from sequences.segments import tag_from
 
         rule = self.tag_rule
-        # Kept with the company rows while companies_cached holds, else for this call.
-        flags_of = self._company_flags if self._company_cache is not None else {}
         # The tag depends on these few parts only: computed once per combination.
         tags_of: dict[tuple[Any, ...], str] = {}
         checking = bool(matcher)
@@ -863,9 +880,7 @@ class Store:
                 values = (*values[:_COMPANY_AT], cid, *values[_COMPANY_AT + 1:])
             email = values[_EMAIL_AT]
             suppressed = int(checking and matcher.matches((email,) if email else ()))
-            flags = flags_of.get(cid)
-            if flags is None:
-                flags = flags_of[cid] = company_extras(companies.get(cid) if cid else None)
+            flags = flags_of[cid or None]
             key = (channels, own, flags)
             tags_json = tags_of.get(key)
             if tags_json is None:
@@ -1039,18 +1054,23 @@ class Store:
         return from_db
 
     @contextlib.contextmanager
-    def companies_cached(self) -> Iterator[None]:
+    def companies_cached(
+        self, extras: dict[str | None, tuple[bool, bool]] | None = None
+    ) -> Iterator[None]:
         """Keep the company rows read for people's tags until the block ends.
 
         A bulk load's batches tag people at the same companies over and over; inside
         the block each company is read once, and read again only after
         :meth:`refresh_companies` rewrites it. Meant for one write transaction, where
-        nothing else writes companies.
+        nothing else writes companies. ``extras``, a dict the caller keeps from one
+        transaction to the next, holds the companies' tag extras for longer; the caller
+        empties it when another connection may have written in between.
         """
         if self._company_cache is not None:
             yield
             return
-        self._company_cache, self._company_flags = {}, {}
+        self._company_cache = {}
+        self._company_flags = extras if extras is not None else {}
         try:
             yield
         finally:

@@ -271,3 +271,39 @@ def test_a_person_moving_to_another_company_leaves_one_fewer_at_the_first(tmp_pa
     conn.close()
     assert counts == {"Acme": 1, "Beta Corp": 1}
     assert _miscounted(db) == []
+
+
+def test_company_extras_kept_between_transactions_are_dropped_after_another_write(
+    tmp_path: Path, monkeypatch
+):
+    # The tag extras of companies outlive a transaction only while no other connection
+    # commits: here one gives Acme an industry between two transactions, and the people
+    # written after it count Acme's firmographics.
+    monkeypatch.setattr(importer, "READ_CHUNK_ROWS", 2)
+    monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    rows = ["First Name,Last Name,Email,Company"]
+    rows += [f"P{i},Lee,p{i}@acme.example,Acme" for i in range(6)]
+    csv_path = write(tmp_path / "people.csv", "\n".join(rows) + "\n")
+    config = write(tmp_path / "c.toml", "[import]\nbatch_size = 2\n")
+    db = tmp_path / "p.db"
+    parent = os.getpid()
+    commits = []
+    original = importer._between_batches
+
+    def between() -> None:
+        original()
+        if os.getpid() == parent:  # the writing process, after a commit
+            commits.append(1)
+            if len(commits) == 1:
+                other = sqlite3.connect(db)
+                other.execute("UPDATE companies SET industry = 'Software' WHERE name = 'Acme'")
+                other.commit()
+                other.close()
+
+    monkeypatch.setattr(importer, "_between_batches", between)
+    api.import_files(db, [csv_path], config=config)
+    conn = sqlite3.connect(db)
+    tags = conn.execute("SELECT first_name, tags FROM people ORDER BY first_name").fetchall()
+    conn.close()
+    assert tags == [("P0", '["non-enriched"]'), ("P1", '["non-enriched"]')] + [
+        (f"P{i}", '["enriched"]') for i in range(2, 6)]
