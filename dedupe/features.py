@@ -23,7 +23,7 @@ from typing import Any
 import jellyfish
 import numpy as np
 
-from prospecting.models import company_name_key, strip_accents
+from prospecting.models import company_name_key, loads, strip_accents
 from prospecting.store import Store
 
 __all__ = [
@@ -185,7 +185,7 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     if emails_json == "[]":
         return ["", ""], ["", ""], ["", ""]
     keys: list[str] = []
-    for e in json.loads(emails_json) if isinstance(emails_json, str) else emails_json:
+    for e in loads(emails_json) if isinstance(emails_json, str) else emails_json:
         if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
             # Still a key (a typo of the real address matches nothing, harmless).
             pass
@@ -207,7 +207,7 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     if phones_json == "[]":
         return ["", ""]
     keys: list[str] = []
-    for p in json.loads(phones_json) if isinstance(phones_json, str) else phones_json:
+    for p in loads(phones_json) if isinstance(phones_json, str) else phones_json:
         key = phone_key(p.get("e164") or p.get("raw"))
         if key and key not in keys:
             keys.append(key)

@@ -21,8 +21,9 @@ from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
 from prospecting.store import Store, chunked, people_values, utc_now
 
-__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "pending_merges", "plan_merges",
-           "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
+__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
+           "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
+           "unmerge_cluster", "write_person_merges"]
 
 
 @dataclass
@@ -42,7 +43,22 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
     applies it first, so a killed and re-run stage ends where one clean run would.
     """
     now = utc_now()
-    rows = []
+    if any(not m.cluster_id for m in merges):
+        assign_cluster_ids(store, merges)
+    rows = [
+        (m.cluster_id, m.kind, m.golden, json.dumps(sorted(m.others)), "pending",
+         m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now)
+        for m in merges
+    ]
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
+        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+    )
+
+
+def assign_cluster_ids(store: Store, merges: list[Merge]) -> None:
+    """Give each merge its cluster id (reads only): the golden record, the sorted
+    members, and how many clusters the golden record already heads."""
     # How many clusters each golden record already heads: one query per 500 goldens,
     # not one per merge (a first run plans tens of thousands).
     counts: dict[str, int] = {}
@@ -59,12 +75,6 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
             f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
             usedforsecurity=False,
         ).hexdigest()[:16]
-        rows.append((m.cluster_id, m.kind, m.golden, json.dumps(members), "pending",
-                     m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now))
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
-        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
-    )
 
 
 def pending_merges(store: Store, kind: str) -> list[Merge]:
