@@ -60,7 +60,10 @@ class DedupeSettings:
     max_block: int = 60
     window: int = 3
     batch_pairs: int = 400_000
-    merge_batch: int = 5000
+    # Merges per transaction. Each batch rewrites the index pages its records sit in
+    # (people, clusters, work log): at a million records nearly every page of those
+    # indexes, whatever the batch size, so fewer, bigger batches write far less.
+    merge_batch: int = 20_000
 
     @classmethod
     def from_settings(cls, raw: dict[str, Any]) -> DedupeSettings:
