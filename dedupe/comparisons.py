@@ -10,6 +10,7 @@ is rapidfuzz ``process.cpdist`` over the whole batch (element-wise, all cores).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,23 +51,72 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 
-def _jw(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+_JW = distance.JaroWinkler.normalized_similarity
+_TOKEN_SET = fuzz.token_set_ratio
+# Columns that share one table of codes, so that one can be compared with another (a
+# given name read as a surname).
+_VOCABULARY = {"first": "names", "first_nospace": "names", "last": "names",
+               "last_core": "names"}
+# Columns kept in ``PersonFeatures.extra``, derived from the others.
+_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area"})
+
+
+def _value_codes(f: PersonFeatures, name: str) -> np.ndarray:
+    """A string column as int32 codes into its vocabulary (0: empty), once per run."""
+    key = "values:" + name
+    codes = f.extra.get(key)
+    if codes is None:
+        vocabulary = _VOCABULARY.get(name, name)
+        # Only a shared vocabulary's table is kept (for its next column): a column of
+        # addresses or profiles can hold a million distinct values.
+        table = (f.extra.setdefault("table:" + vocabulary, {"": 0}) if vocabulary != name
+                 else {"": 0})
+        column = f.extra[name] if name in _DERIVED else getattr(f, name)
+        codes = f.extra[key] = np.fromiter(
+            (table.setdefault(v, len(table)) for v in column.tolist()), dtype=np.int32,
+            count=len(column))
+        # Each vocabulary's values by code, for the similarity of distinct pairs.
+        f.extra["strings:" + vocabulary] = _column(list(table))
+    return codes
+
+
+def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: np.ndarray,
+                scorer: object) -> np.ndarray:
+    """``scorer`` of column ``name_a`` of ``a`` against column ``name_b`` of ``b``.
+
+    Computed once per distinct pair of values: a million candidate pairs hold a few
+    thousand distinct pairs of given names or cities, and comparing codes (integers) to
+    find them costs far less than comparing the strings again.
+    """
     if not len(a):
         return np.zeros(0, dtype=np.float32)
-    return process.cpdist(list(a), list(b), scorer=distance.JaroWinkler.normalized_similarity,
-                          workers=-1)
+    xa = _value_codes(f, name_a)[a].astype(np.int64)
+    xb = _value_codes(f, name_b)[b].astype(np.int64)
+    strings = f.extra["strings:" + _VOCABULARY.get(name_a, name_a)]
+    size = len(strings)
+    if size * size <= 1 << 20:
+        # A small vocabulary (cities, titles): every possible pair has its own slot.
+        key = xa * size + xb
+        seen = np.zeros(size * size, dtype=bool)
+        seen[key] = True
+        distinct = np.flatnonzero(seen)
+        slot = np.zeros(size * size, dtype=np.int64)
+        slot[distinct] = np.arange(len(distinct))
+        left, right, inverse = distinct // size, distinct % size, slot[key]
+    else:
+        distinct, inverse = np.unique((xa << 32) | xb, return_inverse=True)
+        left, right = distinct >> 32, distinct & 0xFFFFFFFF
+    values = process.cpdist(list(strings[left]), list(strings[right]), scorer=scorer,
+                            workers=-1)
+    return values[inverse.reshape(-1)]
 
 
-def _token_set(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    if not len(a):
-        return np.zeros(0, dtype=np.float32)
-    return process.cpdist(list(a), list(b), scorer=fuzz.token_set_ratio, workers=-1)
-
-
-def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
+def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarray:
+    """Given-name levels from codes (``fa``/``fb``, first words ``wa``/``wb``; 0: empty)
+    and the similarity ``jw``; ``initials(rows)`` gives both sides' initials there."""
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
-    missing = (fa == "") | (fb == "")
+    missing = (fa == 0) | (fb == 0)
     exact = (fa == fb) & ~missing
     g = (ga[:, 0] > 0) & (
         (ga[:, 0] == gb[:, 0]) | (ga[:, 0] == gb[:, 1]) | (ga[:, 1] == gb[:, 0])
@@ -74,11 +124,10 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
     )
     # "jean pierre" vs "jean": the shorter is the first word of the longer.
     nick = (g | (wa == wb)) & ~missing & ~exact
-    jw = _jw(fa, fb)
     inits = (inia | inib) & ~missing
     check = np.flatnonzero(inits)
-    inits[check] = [x.startswith(y) or y.startswith(x)
-                    for x, y in zip(ia[check].tolist(), ib[check].tolist(), strict=True)]
+    ia, ib = initials(check)
+    inits[check] = [x.startswith(y) or y.startswith(x) for x, y in zip(ia, ib, strict=True)]
     out[jw >= 0.7] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
@@ -88,23 +137,26 @@ def _levels_first(fa, fb, ia, ib, inia, inib, ga, gb, wa, wb) -> np.ndarray:
     return out
 
 
-def _levels_last(la, lb, ca, cb, *, compound: bool = True,
+def _levels_last(la, lb, ca, cb, jw, *, cores=None,
                  candidates: np.ndarray | None = None) -> np.ndarray:
+    """Surname levels from codes (``la``/``lb``, cores ``ca``/``cb``; 0: empty) and the
+    similarity ``jw``; with ``cores(rows)`` (both sides' core strings there), a surname
+    inside the other counts as a compound."""
     out = np.full(len(la), 5, dtype=np.int8)
-    missing = (la == "") | (lb == "")
+    missing = (la == 0) | (lb == 0)
     exact = la == lb
-    jw = _jw(la, lb)
     core = (ca == cb) & ~missing
-    if compound:
+    if cores is not None:
         # "garnier" in "garnierroux": only where nothing better holds already.
         maybe = ~core & ~exact & ~missing
         if candidates is not None:
             maybe &= candidates
         check = np.flatnonzero(maybe)
+        xs, ys = cores(check)
         core[check] = [
             len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
                                              or x.endswith(y) or y.endswith(x))
-            for x, y in zip(ca[check].tolist(), cb[check].tolist(), strict=True)
+            for x, y in zip(xs, ys, strict=True)
         ]
     out[jw >= 0.8] = 4
     out[jw >= 0.92] = 3
@@ -156,11 +208,19 @@ def person_levels(
     out = np.zeros((m, len(COMPARISONS)), dtype=np.int8)
     if not m:
         return out
-    fa, fb = f.first[a], f.first[b]
-    first = _levels_first(fa, fb, f.first_initials[a], f.first_initials[b],
+    if "first_nospace" not in f.extra:
+        f.extra["first_nospace"] = _nospace(f.first)
+    if "first_word" not in f.extra:
+        _first_word(f)
+    code = functools.partial(_value_codes, f)
+
+    def pick(column: np.ndarray) -> Callable[[np.ndarray], tuple[list[str], list[str]]]:
+        return lambda rows: (column[a[rows]].tolist(), column[b[rows]].tolist())
+
+    first = _levels_first(code("first")[a], code("first")[b], pick(f.first_initials),
                           f.first_is_initials[a], f.first_is_initials[b],
-                          f.first_groups[a], f.first_groups[b], _first_word(f)[a],
-                          _first_word(f)[b])
+                          f.first_groups[a], f.first_groups[b], code("first_word")[a],
+                          code("first_word")[b], _similarity(f, "first", "first", a, b, _JW))
     ends = f.extra.get("core_ends")
     if ends is None:
         ends = f.extra["core_ends"] = np.array(
@@ -169,15 +229,16 @@ def person_levels(
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.
     ends_meet = (ends[a, 0] == ends[b, 0]) | (ends[a, 1] == ends[b, 1])
-    last = _levels_last(f.last[a], f.last[b], f.last_core[a], f.last_core[b],
-                        candidates=ends_meet)
-    # Swapped reading: a's first against b's last and the other way.
-    joined = f.extra.get("first_nospace")
-    if joined is None:
-        joined = f.extra["first_nospace"] = _nospace(f.first)
-    ja, jb = joined[a], joined[b]
-    swap_first = _levels_last(ja, f.last[b], ja, f.last_core[b], compound=False)
-    swap_last = _levels_last(f.last[a], jb, f.last_core[a], jb, compound=False)
+    la, lb = code("last")[a], code("last")[b]
+    ca, cb = code("last_core")[a], code("last_core")[b]
+    last = _levels_last(la, lb, ca, cb, _similarity(f, "last", "last", a, b, _JW),
+                        cores=pick(f.last_core), candidates=ends_meet)
+    # Swapped reading: a's first against b's last and the other way (one vocabulary).
+    ja, jb = code("first_nospace")[a], code("first_nospace")[b]
+    swap_first = _levels_last(ja, lb, ja, cb,
+                              _similarity(f, "first_nospace", "last", a, b, _JW))
+    swap_last = _levels_last(la, jb, ca, jb,
+                             _similarity(f, "last", "first_nospace", a, b, _JW))
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
@@ -226,39 +287,36 @@ def person_levels(
     phone = np.where(same & ~shared, 1, phone)
     out[:, 3] = phone
 
-    la, lb = f.linkedin[a], f.linkedin[b]
-    out[:, 4] = np.where((la == "") | (lb == ""), 0, np.where(la == lb, 1, 2))
+    la, lb = code("linkedin")[a], code("linkedin")[b]
+    out[:, 4] = np.where((la == 0) | (lb == 0), 0, np.where(la == lb, 1, 2))
 
-    ca, cb = f.company_id[a], f.company_id[b]
-    ka, kb = f.company_key[a], f.company_key[b]
-    da, db = f.company_domain[a], f.company_domain[b]
-    has = ((ca != "") | (ka != "")) & ((cb != "") | (kb != ""))
+    ca, cb = code("company_id")[a], code("company_id")[b]
+    ka, kb = code("company_key")[a], code("company_key")[b]
+    da, db = code("company_domain")[a], code("company_domain")[b]
+    has = ((ca != 0) | (ka != 0)) & ((cb != 0) | (kb != 0))
     company = np.where(has, 4, 0)
-    sim = _jw(ka, kb)
-    company = np.where(has & (sim >= 0.9) & (ka != "") & (kb != ""), 3, company)
-    company = np.where(has & (((ka == kb) & (ka != "")) | ((da == db) & (da != ""))), 2,
+    sim = _similarity(f, "company_key", "company_key", a, b, _JW)
+    company = np.where(has & (sim >= 0.9) & (ka != 0) & (kb != 0), 3, company)
+    company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
-    company = np.where((ca == cb) & (ca != ""), 1, company)
+    company = np.where((ca == cb) & (ca != 0), 1, company)
     out[:, 5] = company
 
-    xa, xb = f.city[a], f.city[b]
-    city_sim = _jw(xa, xb)
-    out[:, 6] = np.where((xa == "") | (xb == ""), 0,
+    xa, xb = code("city")[a], code("city")[b]
+    city_sim = _similarity(f, "city", "city", a, b, _JW)
+    out[:, 6] = np.where((xa == 0) | (xb == 0), 0,
                          np.where(xa == xb, 1, np.where(city_sim >= 0.9, 2, 3)))
-    pa, pb = f.postcode[a], f.postcode[b]
-    area3 = f.extra.get("postcode_area")
-    if area3 is None:
-        area3 = f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
-    area = area3[a] == area3[b]
-    out[:, 7] = np.where((pa == "") | (pb == ""), 0,
+    pa, pb = code("postcode")[a], code("postcode")[b]
+    if "postcode_area" not in f.extra:
+        f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    area = code("postcode_area")[a] == code("postcode_area")[b]
+    out[:, 7] = np.where((pa == 0) | (pb == 0), 0,
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
-    aa, ab = f.address[a], f.address[b]
-    missing = (aa == "") | (ab == "")
-    score = _token_set(aa, ab)
+    missing = (code("address")[a] == 0) | (code("address")[b] == 0)
+    score = _similarity(f, "address", "address", a, b, _TOKEN_SET)
     out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
-    ta, tb = f.title[a], f.title[b]
-    missing = (ta == "") | (tb == "")
-    score = _token_set(ta, tb)
+    missing = (code("title")[a] == 0) | (code("title")[b] == 0)
+    score = _similarity(f, "title", "title", a, b, _TOKEN_SET)
     out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, 2))
     return out
 

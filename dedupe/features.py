@@ -23,7 +23,7 @@ from typing import Any
 import jellyfish
 import numpy as np
 
-from prospecting.models import company_name_key, strip_accents
+from prospecting.models import company_name_key, loads, strip_accents
 from prospecting.store import Store
 
 __all__ = [
@@ -185,7 +185,7 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     if emails_json == "[]":
         return ["", ""], ["", ""], ["", ""]
     keys: list[str] = []
-    for e in json.loads(emails_json) if isinstance(emails_json, str) else emails_json:
+    for e in loads(emails_json) if isinstance(emails_json, str) else emails_json:
         if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
             # Still a key (a typo of the real address matches nothing, harmless).
             pass
@@ -207,7 +207,7 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     if phones_json == "[]":
         return ["", ""]
     keys: list[str] = []
-    for p in json.loads(phones_json) if isinstance(phones_json, str) else phones_json:
+    for p in loads(phones_json) if isinstance(phones_json, str) else phones_json:
         key = phone_key(p.get("e164") or p.get("raw"))
         if key and key not in keys:
             keys.append(key)
@@ -267,6 +267,18 @@ def people_features(batches: Iterable[list[Any]]) -> PersonFeatures:
     list per record), and values many records share (company ids and domains, email
     domains and local parts, postcodes) are kept once, each record pointing at it.
     """
+    return build_person_features(*_person_columns(batches))
+
+
+def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
+    """Ids and dedupe input hashes (``PersonFeatures.hashes``) of such rows, without
+    the other columns."""
+    cols, _ = _person_columns(batches)
+    return cols["ids"], _hash_columns(cols)
+
+
+def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
+                                                           dict[str, str]]:
     from enrichers.lists import free_domains
 
     free = free_domains()
@@ -310,7 +322,19 @@ def people_features(batches: Iterable[list[Any]]) -> PersonFeatures:
             cols["address"].append(fold_name(address) if address else "")
             cols["title"].append(fold_name(title) if title else "")
             cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
-    return build_person_features(cols, shared)
+    return cols, shared
+
+
+def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
+    """A hash of each record's compared values, for incremental runs."""
+    sha1 = hashlib.sha1
+    return [
+        sha1("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()[:16]
+        for values in zip(cols["first"], cols["last"], cols["emails0"], cols["emails1"],
+                          cols["phones0"], cols["phones1"], cols["company_id"],
+                          cols["company_key"], cols["city"], cols["postcode"],
+                          cols["address"], cols["title"], cols["linkedin"], strict=True)
+    ]
 
 
 def build_person_features(cols: dict[str, list[Any]],
@@ -332,20 +356,9 @@ def build_person_features(cols: dict[str, list[Any]],
     first = arr(cols["first"])
     last_folded = cols["last"]
     groups = np.array([_name_groups(f) for f in cols["first"]], dtype=np.int32).reshape(n, 2)
+    hashes = arr(_hash_columns(cols))
     emails = two("emails")
     phones = two("phones")
-    hashes = np.empty(n, dtype=object)
-    for i, (e0, e1, p0, p1) in enumerate(zip(emails[:, 0].tolist(), emails[:, 1].tolist(),
-                                            phones[:, 0].tolist(), phones[:, 1].tolist(),
-                                            strict=True)):
-        hashes[i] = hashlib.sha1(
-            "\x1f".join((
-                cols["first"][i], last_folded[i], e0, e1, p0, p1,
-                cols["company_id"][i], cols["company_key"][i], cols["city"][i],
-                cols["postcode"][i], cols["address"][i], cols["title"][i],
-                cols["linkedin"][i],
-            )).encode(), usedforsecurity=False,
-        ).hexdigest()[:16]
     lasts = [s.replace(" ", "") for s in last_folded]
     return PersonFeatures(
         ids=arr(cols["ids"]),

@@ -21,8 +21,9 @@ from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
 from prospecting.store import Store, chunked, people_values, utc_now
 
-__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "pending_merges", "plan_merges",
-           "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
+__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
+           "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
+           "unmerge_cluster", "write_person_merges"]
 
 
 @dataclass
@@ -42,7 +43,22 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
     applies it first, so a killed and re-run stage ends where one clean run would.
     """
     now = utc_now()
-    rows = []
+    if any(not m.cluster_id for m in merges):
+        assign_cluster_ids(store, merges)
+    rows = [
+        (m.cluster_id, m.kind, m.golden, json.dumps(sorted(m.others)), "pending",
+         m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now)
+        for m in merges
+    ]
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
+        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+    )
+
+
+def assign_cluster_ids(store: Store, merges: list[Merge]) -> None:
+    """Give each merge its cluster id (reads only): the golden record, the sorted
+    members, and how many clusters the golden record already heads."""
     # How many clusters each golden record already heads: one query per 500 goldens,
     # not one per merge (a first run plans tens of thousands).
     counts: dict[str, int] = {}
@@ -59,12 +75,6 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
             f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
             usedforsecurity=False,
         ).hexdigest()[:16]
-        rows.append((m.cluster_id, m.kind, m.golden, json.dumps(members), "pending",
-                     m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now))
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO clusters (id, kind, golden_id, members, status, probability,"
-        " reasons, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
-    )
 
 
 def pending_merges(store: Store, kind: str) -> list[Merge]:
@@ -149,7 +159,7 @@ class PersonMergeWrite:
 
 def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> PersonMergeWrite:
     """Read and derive what :func:`write_person_merges` writes for these merges."""
-    from .features import people_features
+    from .features import person_hashes
 
     table = "people"
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
@@ -172,7 +182,7 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
                       if r.get("company_id") and r["company_id"] not in counted})
     provenance = _provenance_rows(merges, ids, inherited, facts, golden_rows)
     companies = built.companies
-    features = people_features([[
+    golden_ids, hashes = person_hashes([[
         (r["id"], r["first_name"], r["last_name"], r["full_name"], r["_emails"], r["_phones"],
          r["company_id"], companies.get(r["company_id"], {}).get("name"),
          companies.get(r["company_id"], {}).get("domain"), r["city"] or "",
@@ -181,15 +191,14 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     ]])
     return PersonMergeWrite(ids, flags, clusters, logs, people_values(built.rows),
                             built.deleted, list(companies), recount, provenance,
-                            features.ids.tolist(), features.hashes.tolist())
+                            golden_ids, hashes)
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
-    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs)
+    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance)
     store.write_people(plan.people, plan.gone, plan.company_ids)
     store._update_people_counts(plan.recount)
-    store.conn.executemany("UPDATE clusters SET provenance = ? WHERE id = ?", plan.provenance)
     return plan.cluster_ids
 
 
@@ -222,11 +231,25 @@ def _merge_rows(
 
 
 def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
-                 clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]]) -> None:
+                 clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]],
+                 provenance: list[tuple[str, str]] | None = None) -> None:
+    """Merged flags, cluster status (with provenance, when given: one update per
+    cluster) and merge log rows."""
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
-    store.conn.executemany(
-        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
-    )
+    if provenance is None:
+        store.conn.executemany(
+            "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
+        )
+    else:
+        rows = []
+        for (at, cid), (kept, same) in zip(clusters, provenance, strict=True):
+            if cid != same:
+                raise AssertionError(f"cluster rows out of step: {cid} / {same}")
+            rows.append((at, kept, cid))
+        store.conn.executemany(
+            "UPDATE clusters SET status = 'merged', created_at = ?, provenance = ?"
+            " WHERE id = ?", rows,
+        )
     store.conn.executemany(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
         " VALUES (?, ?, ?, ?, ?, ?)", logs,

@@ -21,7 +21,7 @@ import math
 import multiprocessing
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -74,19 +74,27 @@ def _levels_child(writer: Any, f: PersonFeatures, pairs: np.ndarray,
 
 
 def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: str,
-                       workers: int = 2) -> Iterator[PersonMergeWrite]:
+                       workers: int = 2, first: Callable[[], None] | None = None,
+                       ) -> Iterator[PersonMergeWrite]:
     """Prepared batches of ``merges``, each once, in the order they are ready.
 
     With two processes, each takes the next batch not yet taken (a shared counter) until
     none is left: whichever is faster (this one also writes) prepares more. The other
     process hands its plans to a sending thread, so it goes on preparing while this one
     has not read them yet.
+
+    ``first`` runs here before any batch is handed out, once the other process has
+    started preparing: the writes that must precede the merges (the scored pairs, the
+    plan) overlap with the preparing. Preparing only reads the people and their
+    statements, which those writes do not touch.
     """
     parallel = workers > 1 and len(merges) >= PARALLEL_MIN_MERGES and can_fork()
     if parallel:
         batch = min(batch, math.ceil(len(merges) / 6))  # enough batches to share out
     parts = [merges[s:s + batch] for s in range(0, len(merges), batch)]
     if not parallel or len(parts) < 2:
+        if first is not None:
+            first()
         for part in parts:
             yield prepare_person_merges(store, part, run_id)
         return
@@ -94,6 +102,8 @@ def person_merge_plans(store: Store, merges: list[Merge], batch: int, run_id: st
     with Child(_prepare_share, (store, parts, taken, run_id),
                doing=f"{store.path}: the process preparing merges",
                then="re-run dedupe to apply the pending merges") as child:
+        if first is not None:
+            first()
         finished = False
         while True:
             while not finished and child.poll():

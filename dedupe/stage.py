@@ -16,7 +16,7 @@ import functools
 import json
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +34,7 @@ from .features import CompanyFeatures, PersonFeatures, load_companies, load_peop
 from .merge import (
     Merge,
     apply_company_merges,
+    assign_cluster_ids,
     pending_merges,
     plan_merges,
     table_of,
@@ -59,7 +60,10 @@ class DedupeSettings:
     max_block: int = 60
     window: int = 3
     batch_pairs: int = 400_000
-    merge_batch: int = 5000
+    # Merges per transaction. Each batch rewrites the index pages its records sit in
+    # (people, clusters, work log): at a million records nearly every page of those
+    # indexes, whatever the batch size, so fewer, bigger batches write far less.
+    merge_batch: int = 20_000
 
     @classmethod
     def from_settings(cls, raw: dict[str, Any]) -> DedupeSettings:
@@ -237,23 +241,38 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
 
 
 def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge],
-                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray]) -> int:
-    with store.write():
-        plan_merges(store, merges, state.run_id)
-        # What the records that stay looked like, in the plan's transaction: a run
-        # killed later re-scores nothing the clean run would not have.
-        _save_hashes(store, f"dedupe:{kind}", *keep_hashes, state.run_id)
-    return _apply_planned(store, state, merges, batch)
+                    batch: int, keep_hashes: tuple[np.ndarray, np.ndarray],
+                    first: Callable[[], None] | None = None) -> int:
+    """Plan, then apply, the merges; ``first`` (writes that must come before the plan)
+    runs while the merges' preparing has started (see ``person_merge_plans``)."""
+    assign_cluster_ids(store, merges)
+
+    def plan() -> None:
+        if first is not None:
+            first()
+        with store.write():
+            plan_merges(store, merges, state.run_id)
+            # What the records that stay looked like, in the plan's transaction: a run
+            # killed later re-scores nothing the clean run would not have.
+            _save_hashes(store, f"dedupe:{kind}", *keep_hashes, state.run_id)
+
+    return _apply_planned(store, state, merges, batch, first=plan)
 
 
-def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int) -> int:
-    """Apply planned merges in batches; each batch also records its golden records' hashes."""
+def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int,
+                   first: Callable[[], None] | None = None) -> int:
+    """Apply planned merges in batches; each batch also records its golden records' hashes.
+
+    ``first`` runs before any batch is written.
+    """
     if not merges:
+        if first is not None:
+            first()
         return 0
     kind = merges[0].kind
     written = 0
     if kind == "person":
-        for plan in person_merge_plans(store, merges, batch, state.run_id):
+        for plan in person_merge_plans(store, merges, batch, state.run_id, first=first):
             with store.write():
                 written += len(write_person_merges(store, plan))
                 _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
@@ -261,6 +280,8 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
         state.add("people_merged", sum(len(m.others) for m in merges))
         state.add("clusters", written)
         return written
+    if first is not None:
+        first()
     for start in range(0, len(merges), batch):
         part = merges[start:start + batch]
         with store.write():
@@ -614,9 +635,10 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         cannot=cannot)
     state.add("clusters_split", split)
     clock.lap("clustering")
-    reviews = _record_pairs(store, "person", f.ids, pairs, p, w, None, clusters, settings,
-                            state.run_id, reasons_of=functools.partial(_reasons_at, model, levels))
-    state.add("pending_reviews", reviews)
+    # The pairs kept in the pairs table (matched and borderline), recorded once the
+    # merges' preparing has started (see _merge_clusters).
+    kept = np.flatnonzero(p >= settings.review_threshold)
+    kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
     completeness = (
@@ -629,9 +651,17 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # Remember what every remaining record looked like (goldens: once merged).
     staying = _staying(ids, f.hashes, dirty, clusters)
     del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
+    del kept
     merges = _cluster_merges(store, "person", clusters, ids, completeness, probability, reasons)
     written = sum(len(c) - 1 for c in clusters)
-    del probability, reasons, clusters, ids, completeness
-    _merge_clusters(store, state, "person", merges, settings.merge_batch, staying)
+    del probability, reasons, completeness
+
+    def record() -> None:
+        state.add("pending_reviews", _record_pairs(
+            store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters, settings,
+            state.run_id, reasons_of=functools.partial(_reasons_at, model, kept_levels)))
+
+    _merge_clusters(store, state, "person", merges, settings.merge_batch, staying,
+                    first=record)
     state.add("written", written)
     clock.lap("merging")

@@ -101,10 +101,12 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
 
 
 def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
-                       rules: Any) -> None:
-    """Rewrite the single-valued fields and the best email/phone of a golden ``row``."""
+                       rules: Any, groups: dict[str, list[Observation]] | None = None) -> None:
+    """Rewrite the single-valued fields and the best email/phone of a golden ``row``
+    (``groups``: ``obs`` by field, when the caller has them)."""
     chosen = _rules(rules)
-    groups = group_fields(obs)
+    if groups is None:
+        groups = group_fields(obs)
     for field in PERSON_FIELDS:
         group = groups.get(field)
         rule = chosen.get(field, "best")

@@ -289,9 +289,13 @@ def group_fields(observations: Iterable[Observation]) -> dict[str, list[Observat
 
 def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
     """The winning value among observations of one field."""
+    value = group[0].value
     if len(group) == 1:
-        return group[0].value
-    return _best(group, source_rank).value
+        return value
+    for obs in group:
+        if obs.value != value:
+            return _best(group, source_rank).value
+    return value  # all agree (the members of a merge, mostly): no ranking needed
 
 
 def _best(group: list[Observation], source_rank: dict[str, int]) -> Observation:
@@ -314,6 +318,11 @@ def ranked_of(group: list[Observation], source_rank: dict[str, int]) -> list[tup
     """Distinct values of one field (spellings merged), best first, with their sources."""
     if len(group) == 1:
         return [(group[0].value, [group[0].source])]
+    if not group:
+        return []
+    value = group[0].value
+    if all(obs.value == value for obs in group):
+        return [(value, sorted({obs.source for obs in group}))]
     grouped: dict[str, list[Observation]] = {}
     for obs in group:
         grouped.setdefault(canonical_value(obs.value), []).append(obs)

@@ -793,8 +793,9 @@ class Store:
                     continue
                 if pid in members_of:
                     obs = self._with_members(obs, members_of[pid], member_obs)
-                    row = self._person_row(pid, obs, now)
-                    _golden_person(row, obs, self.source_rank, self.settings)
+                    groups = group_fields(obs)
+                    row = self._person_row(pid, obs, now, groups)
+                    _golden_person(row, obs, self.source_rank, self.settings, groups)
                 else:
                     row = self._person_row(pid, obs, now)
             built.append(row)
@@ -1106,9 +1107,11 @@ class Store:
                 found[row[0]] = dict(zip(keys, row, strict=True))
         return found
 
-    def _person_row(self, pid: str, obs: list[Observation], now: str) -> dict[str, Any]:
+    def _person_row(self, pid: str, obs: list[Observation], now: str,
+                    groups: dict[str, list[Observation]] | None = None) -> dict[str, Any]:
         rank = self.source_rank
-        groups = group_fields(obs)
+        if groups is None:
+            groups = group_fields(obs)
         row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
         row["id"], row["updated_at"] = pid, now
         for field, group in groups.items():
@@ -1411,12 +1414,12 @@ def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tupl
 
 
 def _golden_person(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
-                   settings: Any) -> None:
+                   settings: Any, groups: dict[str, list[Observation]] | None = None) -> None:
     """Apply the ``[dedupe]`` survivorship rules to a golden record built from all members."""
     from dedupe.survivorship import apply_person_rules
 
     rules = settings.dedupe.get("survivorship", {}) if settings is not None else {}
-    apply_person_rules(row, obs, rank, rules)
+    apply_person_rules(row, obs, rank, rules, groups)
 
 
 def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, Any]]:
