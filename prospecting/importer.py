@@ -232,7 +232,7 @@ class _Batch:
         run_id, now = self.run_id, self.now
         people, companies = self.pending_people, self.pending_companies
         direct_people, direct_companies = self.direct_people, self.direct_companies
-        items, prepared, ready = self.items, self.prepared, self.ready
+        prepared, ready = self.prepared, self.ready
         for entity_id, source, locator, payload, sid in compact:
             if entity_id.startswith("c_"):
                 pending, direct = companies, direct_companies
@@ -244,14 +244,8 @@ class _Batch:
                               payload))
                 pending[entity_id] = [(source, locator, now, FILE_CONFIDENCE, run_id, None)]
                 continue
-            facts = [tuple(f) for f in loads(payload)]
-            items.append((entity_id, source, locator, now, FILE_CONFIDENCE, run_id, facts))
-            statement = (source, locator, now, FILE_CONFIDENCE, run_id, facts)
-            held = pending.get(entity_id)
-            if held is None:
-                pending[entity_id] = [statement]
-            else:
-                held.append(statement)
+            self.add(pending, entity_id, source, locator, now, run_id,
+                     [tuple(f) for f in loads(payload)])
             prepared.append((None, payload, sid))
 
     def prepare(self) -> None:
@@ -767,10 +761,7 @@ def _flush(
     added = 0
     known = None
     if batch.compact is not None:
-        # Entities with a row already: only ids with no person row can be companies.
-        ids = {item[0] for item in batch.compact}
-        known = store.existing("people", ids)
-        known |= store.existing("companies", [i for i in ids if i not in known])
+        known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
     if batch.items or batch.quarantine or batch.ready:
         added, changed, known, _ = store.state_facts(batch.items, batch.prepared, known=known)

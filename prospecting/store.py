@@ -499,9 +499,7 @@ class Store:
         """
         seen = Counter(map(_FIRST, items))
         if known is None:
-            known = self.existing("people", seen)
-            # Only ids with no person row can be companies: one lookup per id, not two.
-            known |= self.existing("companies", [i for i in seen if i not in known])
+            known = self.existing_entities(seen)
         pairs = Counter(map(_FIRST_TWO, items))
         stated: dict[tuple[str, str], set[tuple[str, str]]] = {}
         loaded = self.observations_for(known)
@@ -612,6 +610,14 @@ class Store:
             if value:
                 index.setdefault(normalize_email_key(value), (golden, value))
         return index
+
+    def existing_entities(self, ids: Iterable[str]) -> set[str]:
+        """The ids, people's or companies', that have a row."""
+        ids = list(ids)
+        known = self.existing("people", ids)
+        # Only ids with no person row can be companies: one lookup per id, not two.
+        known |= self.existing("companies", [i for i in ids if i not in known])
+        return known
 
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
         found: set[str] = set()

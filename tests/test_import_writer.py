@@ -226,10 +226,7 @@ def test_people_in_one_transaction_see_their_company_rewritten_by_an_earlier_chu
     config = write(tmp_path / "c.toml", "[import]\nbatch_size = 1000\n")
     db = tmp_path / "p.db"
     api.import_files(db, [csv_path], config=config)
-    conn = sqlite3.connect(db)
-    tags = conn.execute("SELECT first_name, tags FROM people ORDER BY first_name").fetchall()
-    conn.close()
-    assert tags == [(f"Ann{i}", '["enriched"]') for i in range(3)] + [
+    assert _tags(db) == [(f"Ann{i}", '["enriched"]') for i in range(3)] + [
         (f"Bob{i}", '["enriched"]') for i in range(3)]
 
 
@@ -302,8 +299,12 @@ def test_company_extras_kept_between_transactions_are_dropped_after_another_writ
 
     monkeypatch.setattr(importer, "_between_batches", between)
     api.import_files(db, [csv_path], config=config)
+    assert _tags(db) == [("P0", '["non-enriched"]'), ("P1", '["non-enriched"]')] + [
+        (f"P{i}", '["enriched"]') for i in range(2, 6)]
+
+
+def _tags(db: Path) -> list[tuple]:
     conn = sqlite3.connect(db)
     tags = conn.execute("SELECT first_name, tags FROM people ORDER BY first_name").fetchall()
     conn.close()
-    assert tags == [("P0", '["non-enriched"]'), ("P1", '["non-enriched"]')] + [
-        (f"P{i}", '["enriched"]') for i in range(2, 6)]
+    return tags
