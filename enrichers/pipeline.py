@@ -559,7 +559,7 @@ _READER: tuple[Store, frozenset[str]] | None = None
 def _load_before_fork() -> None:
     """Load what the workers use (modules, data files, the suffix list, compiled
     patterns) once, here: forked workers then share it instead of each loading its own."""
-    from . import finder  # noqa: F401
+    from . import email_status, finder  # noqa: F401 - _status_facts imports the first
     from .company import company_domain
 
     company_domain(email="x@example.org")

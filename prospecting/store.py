@@ -1133,7 +1133,7 @@ class Store:
         row["id"], row["updated_at"] = pid, now
         for field, group in groups.items():
             if field in _PERSON_FIELD_SET:
-                row[field] = best_of(group, rank)
+                row[field] = group[0].value if len(group) == 1 else best_of(group, rank)
         statuses = _checks(groups.get("email_status"), "email")
         emails = []
         for value, sources in ranked_of(groups.get("email", []), rank):
@@ -1485,6 +1485,8 @@ def _extra_json(groups: dict[str, list[Observation]], rank: dict[str, int]) -> s
 def _values_json(group: list[Observation] | None) -> str:
     if not group:
         return "[]"
+    if len(group) == 1 and type(value := group[0].value) is str:
+        return f"[{encode_string(value)}]"  # one source id, the usual case: as dumps writes it
     return dumps(sorted({o.value for o in group}))
 
 
