@@ -695,24 +695,40 @@ def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[
 
 def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
     """``input_hash(_row_input(row, company))``, its sorted pairs written out directly
-    (one per person enriched)."""
+    as ``dumps`` writes them (one per person enriched)."""
     country, website, domain = company or (None, None, None)
-    pairs = [
-        ["civility", row["civility"]],
-        ["company_country", country],
-        ["company_domain", domain],
-        ["company_id", row["company_id"]],
-        ["company_website", website],
-        ["country", row["country"]],
-        ["emails", [e["value"] for e in row["_emails"] if "guessed" not in e["flags"]]],
-        ["first_name", row["first_name"]],
-        ["full_name", row["full_name"]],
-        ["id", row["id"]],
-        ["last_name", row["last_name"]],
-        ["phones", [p["raw"] for p in row["_phones"]]],
-        ["title", row["title"]],
-    ]
-    return hashlib.sha1(dumps(pairs).encode(), usedforsecurity=False).hexdigest()
+    get = row.__getitem__
+    emails = [e["value"] for e in get("_emails") if "guessed" not in e["flags"]]
+    text = (
+        f'[["civility", {_value_json(get("civility"))}], '
+        f'["company_country", {_value_json(country)}], '
+        f'["company_domain", {_value_json(domain)}], '
+        f'["company_id", {_value_json(get("company_id"))}], '
+        f'["company_website", {_value_json(website)}], '
+        f'["country", {_value_json(get("country"))}], '
+        f'["emails", {_texts_json(emails)}], '
+        f'["first_name", {_value_json(get("first_name"))}], '
+        f'["full_name", {_value_json(get("full_name"))}], '
+        f'["id", {_value_json(get("id"))}], '
+        f'["last_name", {_value_json(get("last_name"))}], '
+        f'["phones", {_texts_json([p["raw"] for p in get("_phones")])}], '
+        f'["title", {_value_json(get("title"))}]]'
+    )
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _value_json(value: Any) -> str:
+    """``dumps(value)``, a text or None written without the encoder's call."""
+    if value is None:
+        return "null"
+    return _encode(value) if type(value) is str else dumps(value)
+
+
+def _texts_json(values: list[Any]) -> str:
+    """``dumps(values)`` for a list of texts, written without the encoder's call."""
+    if all(type(v) is str for v in values):
+        return f"[{', '.join(map(_encode, values))}]"
+    return dumps(values)
 
 
 def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[str, Any]:

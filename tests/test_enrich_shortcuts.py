@@ -25,7 +25,8 @@ def _row(**changes):
 @pytest.mark.parametrize("company", [None, ("FR", "https://acme.example", "acme.example"),
                                      (None, None, None)])
 @pytest.mark.parametrize("changes", [{}, {"company_id": None, "_emails": [], "_phones": []},
-                                     {"first_name": "Zoé\u2028", "title": None}])
+                                     {"first_name": "Zoé\u2028", "title": None},
+                                     {"title": 7, "_phones": [{"raw": 12}, {"raw": "+33"}]}])
 def test_row_hash_is_the_input_hash_of_the_row(company, changes):
     row = _row(**changes)
     assert pipeline._row_hash(row, company) == pipeline.input_hash(
