@@ -590,7 +590,32 @@ def _prepare_in_worker(
     assert _READER is not None
     store, changed = _READER
     with _no_collections():
-        return _prepare_range(store, changed, components, stale, run_id, lo, hi)
+        return _prepare_range(
+            store, changed, components, stale, run_id, lo, hi, keep_companies=True
+        )
+
+
+# A worker's company rows kept from one range to the next: (data version, the block).
+_KEPT: list[tuple[int, contextlib.ExitStack]] = []
+
+
+def _keep_companies(store: Store) -> None:
+    """Keep the company rows read for people's tags (:meth:`Store.companies_cached`)
+    from one range to the next while no connection committed anything.
+
+    Only for a worker's connection, which never writes: called inside the range's read
+    transaction, once its snapshot is taken, whose data version changes whenever
+    another connection (this run's writer included) committed. A range of a stale
+    snapshot is done again by the writer anyway (see ``_write_prepared``).
+    """
+    version = _data_version(store)
+    if _KEPT and _KEPT[0][0] == version:
+        return
+    while _KEPT:
+        _KEPT.pop()[1].close()
+    block = contextlib.ExitStack()
+    block.enter_context(store.companies_cached())
+    _KEPT.append((version, block))
 
 
 @contextlib.contextmanager
@@ -613,17 +638,19 @@ def _no_collections() -> Iterator[None]:
 
 def _prepare_range(
     store: Store, companies_changed: frozenset[str], components: tuple[str, ...], stale: str,
-    run_id: str, lo: int, hi: int,
+    run_id: str, lo: int, hi: int, *, keep_companies: bool = False,
 ) -> _Prepared:
     """Select, enrich, compare with what is stated and build the rows of one range, read-only.
 
     The same work as ``_select_people``, ``_offline_chunk`` and ``_commit``, on one
-    read snapshot.
+    read snapshot. ``keep_companies``: in a worker, see ``_keep_companies``.
     """
     conn = store.conn
     conn.execute("BEGIN")
     try:
         rows, done = _range_rows(conn, lo, hi)
+        if keep_companies:
+            _keep_companies(store)
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
