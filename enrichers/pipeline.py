@@ -298,14 +298,20 @@ def _status_facts(
             domain = syntax.domain if syntax.valid else None
             mx_result = mx.get(domain) if (mx is not None and domain) else None
             smtp_result = smtp.get(syntax.normalized or email) if smtp else None
-            verdict = email_status(syntax, mx_result, smtp_result)
+            if mx_result is None and smtp_result is None:
+                # Nothing looked up or probed (offline): the verdict depends on the
+                # syntax's validity, reason and flags alone, a few dozen combinations.
+                key = (syntax.valid, syntax.reason, syntax.flags)
+                tail = _UNCHECKED_TAILS.get(key)
+                if tail is None:
+                    tail = _verdict_tail(email_status(syntax, None, None))
+                    if len(_UNCHECKED_TAILS) < 4096:
+                        _UNCHECKED_TAILS[key] = tail
+            else:
+                tail = _verdict_tail(email_status(syntax, mx_result, smtp_result))
             # The JSON ``dumps`` gives for {"email", "normalized", "status", "flags",
             # "reason"}, written directly: one per address of a million-row run.
-            rest = (
-                f', "normalized": {_json_text(syntax.normalized)}, "status": '
-                f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
-                f' "reason": {_encode(verdict.reason)}}}'
-            )
+            rest = f', "normalized": {_json_text(syntax.normalized)}, "status": {tail}'
             result["facts"].append(
                 ("email_status", f'{{"email": {_encode(email)}{rest}', CHECK_CONFIDENCE)
             )
@@ -314,6 +320,18 @@ def _status_facts(
                     "email_status", f'{{"email": {_encode(syntax.normalized)}{rest}',
                     CHECK_CONFIDENCE,
                 ))
+
+
+# The end of an ``email_status`` fact's JSON, from "status" on, by (valid, reason, flags)
+# of the syntax, for addresses neither looked up nor probed (see ``_status_facts``).
+_UNCHECKED_TAILS: dict[tuple[bool, str, frozenset[str]], str] = {}
+
+
+def _verdict_tail(verdict: Any) -> str:
+    return (
+        f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
+        f' "reason": {_encode(verdict.reason)}}}'
+    )
 
 
 @contextlib.contextmanager
