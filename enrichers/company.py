@@ -154,7 +154,10 @@ def _tidy(text: str) -> str:
     """One space between words; no separators, quotes or empty brackets at the edges."""
     text = unicodedata.normalize("NFC", text)
     text = _SPACES.sub(" ", text.replace("(", " (").replace(")", ") ")).strip()
-    text = re.sub(r"\(\s*\)", " ", text)
+    previous = None
+    while previous != text:  # "(())": removing the inner pair empties the outer one
+        previous = text
+        text = re.sub(r"\(\s*\)", " ", text)
     text = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", text))
     previous = None
     while previous != text:

@@ -298,14 +298,20 @@ def _status_facts(
             domain = syntax.domain if syntax.valid else None
             mx_result = mx.get(domain) if (mx is not None and domain) else None
             smtp_result = smtp.get(syntax.normalized or email) if smtp else None
-            verdict = email_status(syntax, mx_result, smtp_result)
+            if mx_result is None and smtp_result is None:
+                # Nothing looked up or probed (offline): the verdict depends on the
+                # syntax's validity, reason and flags alone, a few dozen combinations.
+                key = (syntax.valid, syntax.reason, syntax.flags)
+                tail = _UNCHECKED_TAILS.get(key)
+                if tail is None:
+                    tail = _verdict_tail(email_status(syntax, None, None))
+                    if len(_UNCHECKED_TAILS) < 4096:
+                        _UNCHECKED_TAILS[key] = tail
+            else:
+                tail = _verdict_tail(email_status(syntax, mx_result, smtp_result))
             # The JSON ``dumps`` gives for {"email", "normalized", "status", "flags",
             # "reason"}, written directly: one per address of a million-row run.
-            rest = (
-                f', "normalized": {_json_text(syntax.normalized)}, "status": '
-                f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
-                f' "reason": {_encode(verdict.reason)}}}'
-            )
+            rest = f', "normalized": {_json_text(syntax.normalized)}, "status": {tail}'
             result["facts"].append(
                 ("email_status", f'{{"email": {_encode(email)}{rest}', CHECK_CONFIDENCE)
             )
@@ -314,6 +320,18 @@ def _status_facts(
                     "email_status", f'{{"email": {_encode(syntax.normalized)}{rest}',
                     CHECK_CONFIDENCE,
                 ))
+
+
+# The end of an ``email_status`` fact's JSON, from "status" on, by (valid, reason, flags)
+# of the syntax, for addresses neither looked up nor probed (see ``_status_facts``).
+_UNCHECKED_TAILS: dict[tuple[bool, str, frozenset[str]], str] = {}
+
+
+def _verdict_tail(verdict: Any) -> str:
+    return (
+        f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
+        f' "reason": {_encode(verdict.reason)}}}'
+    )
 
 
 @contextlib.contextmanager
@@ -559,7 +577,7 @@ _READER: tuple[Store, frozenset[str]] | None = None
 def _load_before_fork() -> None:
     """Load what the workers use (modules, data files, the suffix list, compiled
     patterns) once, here: forked workers then share it instead of each loading its own."""
-    from . import finder  # noqa: F401
+    from . import email_status, finder  # noqa: F401 - _status_facts imports the first
     from .company import company_domain
 
     company_domain(email="x@example.org")
@@ -590,7 +608,32 @@ def _prepare_in_worker(
     assert _READER is not None
     store, changed = _READER
     with _no_collections():
-        return _prepare_range(store, changed, components, stale, run_id, lo, hi)
+        return _prepare_range(
+            store, changed, components, stale, run_id, lo, hi, keep_companies=True
+        )
+
+
+# A worker's company rows kept from one range to the next: (data version, the block).
+_KEPT: list[tuple[int, contextlib.ExitStack]] = []
+
+
+def _keep_companies(store: Store) -> None:
+    """Keep the company rows read for people's tags (:meth:`Store.companies_cached`)
+    from one range to the next while no connection committed anything.
+
+    Only for a worker's connection, which never writes: called inside the range's read
+    transaction, once its snapshot is taken, whose data version changes whenever
+    another connection (this run's writer included) committed. A range of a stale
+    snapshot is done again by the writer anyway (see ``_write_prepared``).
+    """
+    version = _data_version(store)
+    if _KEPT and _KEPT[0][0] == version:
+        return
+    while _KEPT:
+        _KEPT.pop()[1].close()
+    block = contextlib.ExitStack()
+    block.enter_context(store.companies_cached())
+    _KEPT.append((version, block))
 
 
 @contextlib.contextmanager
@@ -613,17 +656,19 @@ def _no_collections() -> Iterator[None]:
 
 def _prepare_range(
     store: Store, companies_changed: frozenset[str], components: tuple[str, ...], stale: str,
-    run_id: str, lo: int, hi: int,
+    run_id: str, lo: int, hi: int, *, keep_companies: bool = False,
 ) -> _Prepared:
     """Select, enrich, compare with what is stated and build the rows of one range, read-only.
 
     The same work as ``_select_people``, ``_offline_chunk`` and ``_commit``, on one
-    read snapshot.
+    read snapshot. ``keep_companies``: in a worker, see ``_keep_companies``.
     """
     conn = store.conn
     conn.execute("BEGIN")
     try:
         rows, done = _range_rows(conn, lo, hi)
+        if keep_companies:
+            _keep_companies(store)
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
@@ -695,24 +740,40 @@ def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[
 
 def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
     """``input_hash(_row_input(row, company))``, its sorted pairs written out directly
-    (one per person enriched)."""
+    as ``dumps`` writes them (one per person enriched)."""
     country, website, domain = company or (None, None, None)
-    pairs = [
-        ["civility", row["civility"]],
-        ["company_country", country],
-        ["company_domain", domain],
-        ["company_id", row["company_id"]],
-        ["company_website", website],
-        ["country", row["country"]],
-        ["emails", [e["value"] for e in row["_emails"] if "guessed" not in e["flags"]]],
-        ["first_name", row["first_name"]],
-        ["full_name", row["full_name"]],
-        ["id", row["id"]],
-        ["last_name", row["last_name"]],
-        ["phones", [p["raw"] for p in row["_phones"]]],
-        ["title", row["title"]],
-    ]
-    return hashlib.sha1(dumps(pairs).encode(), usedforsecurity=False).hexdigest()
+    get = row.__getitem__
+    emails = [e["value"] for e in get("_emails") if "guessed" not in e["flags"]]
+    text = (
+        f'[["civility", {_value_json(get("civility"))}], '
+        f'["company_country", {_value_json(country)}], '
+        f'["company_domain", {_value_json(domain)}], '
+        f'["company_id", {_value_json(get("company_id"))}], '
+        f'["company_website", {_value_json(website)}], '
+        f'["country", {_value_json(get("country"))}], '
+        f'["emails", {_texts_json(emails)}], '
+        f'["first_name", {_value_json(get("first_name"))}], '
+        f'["full_name", {_value_json(get("full_name"))}], '
+        f'["id", {_value_json(get("id"))}], '
+        f'["last_name", {_value_json(get("last_name"))}], '
+        f'["phones", {_texts_json([p["raw"] for p in get("_phones")])}], '
+        f'["title", {_value_json(get("title"))}]]'
+    )
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _value_json(value: Any) -> str:
+    """``dumps(value)``, a text or None written without the encoder's call."""
+    if value is None:
+        return "null"
+    return _encode(value) if type(value) is str else dumps(value)
+
+
+def _texts_json(values: list[Any]) -> str:
+    """``dumps(values)`` for a list of texts, written without the encoder's call."""
+    if all(type(v) is str for v in values):
+        return f"[{', '.join(map(_encode, values))}]"
+    return dumps(values)
 
 
 def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import json
 import operator
 import os
@@ -64,6 +65,10 @@ _INSERT_STATEMENT = (
     f"INSERT OR IGNORE INTO statements ({', '.join(STATEMENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' for _ in STATEMENT_COLUMNS)})"
 )
+# The same for statements without a locator (every enricher's): sqlite3 binds a None
+# parameter through its adapter lookup, about a microsecond each; a literal NULL is free.
+_INSERT_UNLOCATED = _INSERT_STATEMENT.replace("?, ?, ?, ?", "?, ?, ?, NULL", 1)
+_UNLOCATED = operator.itemgetter(0, 1, 2, 4, 5, 6, 7)  # a statement tuple without its locator
 _PEOPLE_COLUMNS = (
     "id",
     *[f for f in PERSON_FIELDS],
@@ -473,7 +478,13 @@ class Store:
         """Insert statement tuples (in ``STATEMENT_COLUMNS`` order); return how many were
         new. A statement already made (same entity, source and facts) is ignored."""
         before = self.conn.total_changes
-        self.conn.executemany(_INSERT_STATEMENT, rows)
+        # Consecutive rows with and without a locator go in runs, in the order given (the
+        # order of ``seq``).
+        for unlocated, run in itertools.groupby(rows, key=_no_locator):
+            if unlocated:
+                self.conn.executemany(_INSERT_UNLOCATED, map(_UNLOCATED, run))
+            else:
+                self.conn.executemany(_INSERT_STATEMENT, run)
         return self.conn.total_changes - before
 
     def state_facts(
@@ -1136,7 +1147,7 @@ class Store:
         row["id"], row["updated_at"] = pid, now
         for field, group in groups.items():
             if field in _PERSON_FIELD_SET:
-                row[field] = best_of(group, rank)
+                row[field] = group[0].value if len(group) == 1 else best_of(group, rank)
         statuses = _checks(groups.get("email_status"), "email")
         emails = []
         for value, sources in ranked_of(groups.get("email", []), rank):
@@ -1255,6 +1266,12 @@ class Store:
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _no_locator(row: Sequence[Any]) -> bool:
+    return row[3] is None
+
+
 _SOURCE = operator.itemgetter(3)  # an Observation's source
 _FIRST_TWO = operator.itemgetter(0, 1)
 _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"]'}
@@ -1482,6 +1499,8 @@ def _extra_json(groups: dict[str, list[Observation]], rank: dict[str, int]) -> s
 def _values_json(group: list[Observation] | None) -> str:
     if not group:
         return "[]"
+    if len(group) == 1 and type(value := group[0].value) is str:
+        return f"[{encode_string(value)}]"  # one source id, the usual case: as dumps writes it
     return dumps(sorted({o.value for o in group}))
 
 

@@ -126,3 +126,35 @@ def test_guesses_prepared_before_another_write_are_written_the_usual_way(
     monkeypatch.setattr(pipeline, "_data_version", real)
     assert api.enrich(target, offline=True).read == 0
     assert state(target) == reference
+
+
+def test_company_rows_kept_by_a_worker_are_read_again_after_a_commit(imported, tmp_path):
+    """A worker keeps the company rows it read from one range to the next, until some
+    connection commits: then the next range reads them again."""
+    from prospecting.store import Store
+
+    target = tmp_path / "kept.db"
+    shutil.copy(imported, target)
+    conn = sqlite3.connect(target)
+    seq, cid = conn.execute(
+        "SELECT seq, company_id FROM people WHERE company_id IS NOT NULL"
+        " AND merged_into IS NULL ORDER BY seq LIMIT 1"
+    ).fetchone()
+    reader = Store.reader(target)
+    task = (("enrich.offline",), pipeline._stale_before(30), "run")
+    try:
+        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        kept = pipeline._KEPT[0]
+        name = reader._company_cache[cid]["name"]
+        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        assert pipeline._KEPT[0] is kept  # nothing committed: the same rows
+        with conn:
+            conn.execute("UPDATE companies SET name = ? WHERE id = ?", (f"{name} bis", cid))
+        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        assert pipeline._KEPT[0] is not kept
+        assert reader._company_cache[cid]["name"] == f"{name} bis"
+    finally:
+        while pipeline._KEPT:
+            pipeline._KEPT.pop()[1].close()
+        reader.close()
+        conn.close()

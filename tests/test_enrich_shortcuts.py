@@ -25,7 +25,8 @@ def _row(**changes):
 @pytest.mark.parametrize("company", [None, ("FR", "https://acme.example", "acme.example"),
                                      (None, None, None)])
 @pytest.mark.parametrize("changes", [{}, {"company_id": None, "_emails": [], "_phones": []},
-                                     {"first_name": "Zoé\u2028", "title": None}])
+                                     {"first_name": "Zoé\u2028", "title": None},
+                                     {"title": 7, "_phones": [{"raw": 12}, {"raw": "+33"}]}])
 def test_row_hash_is_the_input_hash_of_the_row(company, changes):
     row = _row(**changes)
     assert pipeline._row_hash(row, company) == pipeline.input_hash(
@@ -63,3 +64,29 @@ def test_rows_keeping_their_email_and_company_are_written_alike(tmp_path):
             tables.append(store.conn.execute("SELECT * FROM people ORDER BY id").fetchall())
     assert tables[0] == tables[1]
     assert [r[1] for r in tables[0]] == ["p_1", "p_2"]
+
+
+@pytest.mark.parametrize("emails", [
+    ["jean.dupont@acme.example", "Jean.Dupont@ACME.example", "contact@acme.example",
+     "info@gmail.com", "x@mailinator.com", "jean..dupont@acme.example", "logo@2x.png",
+     "no-at-sign", "@acme.example", "contact@acme.example", "prénom@exemple.fr"],
+])
+def test_email_status_facts_without_lookups_are_those_of_email_status(emails):
+    """The verdicts kept by (valid, reason, flags) are the ones email_status gives."""
+    from enrichers.email_status import email_status
+    from enrichers.email_syntax import check_email_syntax
+    from prospecting.models import loads
+
+    for _ in range(2):  # the second time from what was kept
+        results = [{"facts": [], "syntax": [(e, check_email_syntax(e))]} for e in emails]
+        pipeline._status_facts(results, None, None)
+        for result in results:
+            email, syntax = result["syntax"][0]
+            verdict = email_status(syntax, None, None)
+            assert loads(result["facts"][0][1])["email"] == email
+            for fact in result["facts"]:
+                payload = loads(fact[1])
+                assert payload["normalized"] == syntax.normalized
+                assert (payload["status"], tuple(payload["flags"]), payload["reason"]) == (
+                    verdict.status, verdict.flags, verdict.reason
+                )
