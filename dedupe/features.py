@@ -234,9 +234,13 @@ def _fold_place(text: str) -> str:
     return fold_name(text).replace(" ", "") if text else ""
 
 
-def _person_rows(store: Store, ids: list[str] | None, batch: int) -> Iterator[list[Any]]:
+def _person_rows(store: Store, ids: list[str] | None, batch: int,
+                 seqs: tuple[int, int] | None = None) -> Iterator[list[Any]]:
+    """Rows of every active person (``ids`` None), in table order, or of those with
+    ``seq`` in ``[seqs[0], seqs[1])``, or of the active ones among ``ids``."""
     if ids is None:
-        cursor = store.conn.execute(_PERSON_SQL)
+        cursor = (store.conn.execute(_PERSON_SQL) if seqs is None else store.conn.execute(
+            _PERSON_SQL + " AND p.seq >= ? AND p.seq < ?", seqs))
         while True:
             rows = cursor.fetchmany(batch)
             if not rows:

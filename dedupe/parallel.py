@@ -4,6 +4,9 @@ Levels: the pairs are split in two halves, a forked process computes the second 
 this one computes the first (the features are shared by the fork, the levels come back
 as bytes).
 
+Loading: the people are read in two halves of the table; a forked process builds the
+columns of the second (on its own read connection) while this one builds the first's.
+
 Merges: batches are prepared in two processes while one writes them.
 
 Preparing a merge (reading the members' rows and facts, deriving the golden record,
@@ -30,14 +33,50 @@ from prospecting.forked import Child, can_fork, send_error
 from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
-from .features import PersonFeatures
+from .features import PersonFeatures, _person_columns, _person_rows, build_person_features
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
 
-__all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "levels_in_two", "person_merge_plans"]
+__all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "PARALLEL_MIN_PEOPLE",
+           "levels_in_two", "load_people_in_two", "person_merge_plans"]
 
 # Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
 PARALLEL_MIN_PAIRS = 50_000
+PARALLEL_MIN_PEOPLE = 50_000
+
+
+def load_people_in_two(store: Store, batch: int = 2000) -> PersonFeatures:
+    """:func:`~dedupe.features.load_people` of every active person, each half of the
+    table read and turned into columns by one of two processes.
+
+    The halves split the table by ``seq``, the order one scan reads it in: the columns
+    joined are those one process builds.
+    """
+    conn = store.conn
+    active = conn.execute("SELECT count(*) FROM people WHERE merged_into IS NULL").fetchone()[0]
+    if active < PARALLEL_MIN_PEOPLE or not can_fork() or conn.in_transaction:
+        return build_person_features(*_person_columns(_person_rows(store, None, batch)))
+    middle = conn.execute(
+        "SELECT seq FROM people WHERE merged_into IS NULL ORDER BY seq LIMIT 1 OFFSET ?",
+        (active // 2,)).fetchone()[0]
+    end = conn.execute("SELECT max(seq) FROM people").fetchone()[0] + 1
+    with Child(_columns_child, (store, middle, end, batch),
+               doing=f"{store.path}: the process reading people",
+               then="nothing was written") as child:
+        cols, shared = _person_columns(_person_rows(store, None, batch, (0, middle)))
+        _, (more, theirs) = child.recv()
+    for name, values in more.items():
+        cols[name].extend(values)
+    del more
+    for key, value in theirs.items():
+        shared.setdefault(key, value)
+    return build_person_features(cols, shared)
+
+
+def _columns_child(writer: Any, parent: Store, start: int, end: int, batch: int) -> None:
+    with Store.reader(parent.path) as store:
+        writer.send(("columns", _person_columns(_person_rows(store, None, batch,
+                                                             (start, end)))))
 
 
 def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],

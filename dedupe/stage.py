@@ -31,7 +31,7 @@ from prospecting.store import Store, chunked, utc_now
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
 from .comparisons import person_levels
-from .features import CompanyFeatures, PersonFeatures, load_companies, load_people
+from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
     apply_company_merges,
@@ -42,7 +42,7 @@ from .merge import (
     write_person_merges,
 )
 from .model import Model, train
-from .parallel import levels_in_two, person_merge_plans
+from .parallel import levels_in_two, load_people_in_two, person_merge_plans
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -607,7 +607,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
             progress: Progress | None, clock: _Clock) -> None:
     component = "dedupe:person"
     _finish_pending(store, state, "person", settings.merge_batch)
-    f = load_people(store)
+    f = load_people_in_two(store)
     n = len(f)
     state.add("read", n)
     clock.lap("loading")

@@ -50,9 +50,11 @@ def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch)
     shutil.copy(imported, two)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 10**9)
     first = api.dedupe(one, config=config)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
     second = api.dedupe(two, config=config)
     assert first.details["people_merged"] > 100
     assert second.details["people_merged"] == first.details["people_merged"]
@@ -149,3 +151,36 @@ def test_cache_of_restores_the_page_cache(tmp_path: Path):
         assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
         with store.cache_of(1 << 20):  # smaller than the cache: left as it is
             assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_people_loaded_in_two_halves_as_in_one(imported: Path, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
+    with Store(imported) as store:
+        one = load_people(store)
+        two = parallel.load_people_in_two(store, batch=97)
+    assert len(one) >= 3000
+    for field in dataclasses.fields(one):
+        a, b = getattr(one, field.name), getattr(two, field.name)
+        if isinstance(a, np.ndarray):
+            assert a.shape == b.shape, field.name
+            assert (a == b).all(), field.name
+        else:
+            assert a == b, field.name
+
+
+def test_an_error_while_loading_reaches_the_caller(tmp_path: Path, imported: Path,
+                                                   monkeypatch):
+    db = tmp_path / "l.db"
+    shutil.copy(imported, db)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
+
+    def failing(writer, *args):
+        raise OSError("disk read error")
+
+    monkeypatch.setattr(parallel, "_columns_child", failing)
+    with Store(db) as store, pytest.raises(OSError, match="disk read error"):
+        parallel.load_people_in_two(store)
