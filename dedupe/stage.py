@@ -319,14 +319,13 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
         return written
     if first is not None:
         first()
-    with store.cache_of(_MERGE_CACHE):
-        for start in range(0, len(merges), batch):
-            part = merges[start:start + batch]
-            with store.write():
-                done = apply_company_merges(store, part, state.run_id)
-                after = load_companies(store, ids=[m.golden for m in part])
-                _save_hashes(store, "dedupe:company", after.ids, after.hashes, state.run_id)
-            written += len(done)
+    for start in range(0, len(merges), batch):
+        part = merges[start:start + batch]
+        with store.write():
+            done = apply_company_merges(store, part, state.run_id)
+            after = load_companies(store, ids=[m.golden for m in part])
+            _save_hashes(store, "dedupe:company", after.ids, after.hashes, state.run_id)
+        written += len(done)
     state.add("companies_merged", sum(len(m.others) for m in merges))
     state.add("clusters", written)
     return written
