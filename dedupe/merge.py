@@ -19,7 +19,7 @@ from typing import Any
 
 from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
-from prospecting.store import Store, chunked, people_values, split_same_links, utc_now
+from prospecting.store import Store, chunked, people_values, utc_now
 
 __all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
            "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
@@ -149,7 +149,6 @@ class PersonMergeWrite:
     clusters: list[tuple[str, str]]  # (merged at, cluster id)
     logs: list[tuple[Any, ...]]  # merge_log rows
     people: list[tuple[Any, ...]]  # the golden records' rows, for Store.write_people
-    same_links: list[tuple[Any, ...]]  # those keeping their email and company
     gone: list[str]  # golden records left without any fact (none in practice)
     company_ids: list[str]  # their companies, to recount
     recount: list[str]  # companies of merged-away members, to recount
@@ -190,36 +189,17 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
          r["postcode"] or "", r["address"] or "", r["title"] or "", r["linkedin_url"] or "")
         for r in built.rows
     ]])
-    # Golden records keeping the email and company they had are written without
-    # rewriting those two index entries.
-    people, same = split_same_links(
-        people_values(built.rows),
-        {g: (before[g]["email"], before[g]["company_id"]) for g in goldens if g in before})
-    return PersonMergeWrite(ids, flags, clusters, logs, people, same,
+    return PersonMergeWrite(ids, flags, clusters, logs, people_values(built.rows),
                             built.deleted, list(companies), recount, provenance,
                             golden_ids, hashes)
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
-    _write_flags(store, "people", _by_seq(store, plan.flags, 1), plan.clusters, plan.logs,
-                 plan.provenance)
-    store.write_people(_by_seq(store, plan.people, 0), plan.gone, plan.company_ids,
-                       same_links=_by_seq(store, plan.same_links, 0))
+    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance)
+    store.write_people(plan.people, plan.gone, plan.company_ids)
     store._update_people_counts(plan.recount)
     return plan.cluster_ids
-
-
-def _by_seq(store: Store, rows: list[tuple[Any, ...]], at: int) -> list[tuple[Any, ...]]:
-    """``rows`` in the order of the people rows they write (``rows[i][at]`` is an id):
-    one pass along the table instead of jumping across it, each page loaded and
-    dirtied once per batch."""
-    seq: dict[str, int] = {}
-    for chunk in chunked([r[at] for r in rows], 500):
-        marks = ", ".join("?" for _ in chunk)
-        seq.update(store.conn.execute(f"SELECT id, seq FROM people WHERE id IN ({marks})",
-                                      chunk).fetchall())
-    return sorted(rows, key=lambda r: seq.get(r[at], 0))
 
 
 def _touched(merges: list[Merge], inherited: dict[str, list[str]]) -> list[str]:

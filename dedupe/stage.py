@@ -12,12 +12,11 @@ is matched against the existing golden records without re-scoring everything.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,11 +60,10 @@ class DedupeSettings:
     max_block: int = 60
     window: int = 3
     batch_pairs: int = 400_000
-    # Merges per transaction. Each transaction rewrites the pages its records sit in
+    # Merges per transaction. Each batch rewrites the index pages its records sit in
     # (people, clusters, work log): at a million records nearly every page of those
-    # tables and indexes, whatever the batch size, so fewer, bigger batches write far
-    # less.
-    merge_batch: int = 60_000
+    # indexes, whatever the batch size, so fewer, bigger batches write far less.
+    merge_batch: int = 20_000
 
     @classmethod
     def from_settings(cls, raw: dict[str, Any]) -> DedupeSettings:
@@ -261,30 +259,6 @@ def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge
     return _apply_planned(store, state, merges, batch, first=plan)
 
 
-# Page cache of the writing connection while person merges are written: each batch
-# rewrites rows and index entries all over the people table.
-_MERGE_CACHE = 512 << 20
-# WAL pages between automatic checkpoints while they are written: pages the next
-# transactions dirty again are copied back once, not after every commit.
-_MERGE_CHECKPOINT = 65_536
-
-
-@contextlib.contextmanager
-def _checkpoints_every(store: Store, pages: int) -> Iterator[None]:
-    before = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    store.conn.execute(f"PRAGMA wal_autocheckpoint = {max(before, pages)}")
-    try:
-        yield
-    finally:
-        store.conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
-
-
-# Person merges are prepared (read and derived, see ``person_merge_plans``) this many at
-# a time, and written ``merge_batch`` at a time: what one batch holds in memory stays
-# small while transactions stay few.
-PREPARE_BATCH = 20_000
-
-
 def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int,
                    first: Callable[[], None] | None = None) -> int:
     """Apply planned merges in batches; each batch also records its golden records' hashes.
@@ -298,22 +272,11 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
     kind = merges[0].kind
     written = 0
     if kind == "person":
-        plans = person_merge_plans(store, merges, min(batch, PREPARE_BATCH), state.run_id,
-                                   first=first)
-        with store.cache_of(_MERGE_CACHE), _checkpoints_every(store, _MERGE_CHECKPOINT):
-            while True:
-                # Prepared batches are written until ``batch`` merges share a transaction.
-                with store.write():
-                    held = 0
-                    for plan in plans:
-                        written += len(write_person_merges(store, plan))
-                        _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
-                                     state.run_id)
-                        held += len(plan.cluster_ids)
-                        if held >= batch:
-                            break
-                if held < batch:
-                    break
+        for plan in person_merge_plans(store, merges, batch, state.run_id, first=first):
+            with store.write():
+                written += len(write_person_merges(store, plan))
+                _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
+                             state.run_id)
         state.add("people_merged", sum(len(m.others) for m in merges))
         state.add("clusters", written)
         return written

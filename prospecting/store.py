@@ -307,20 +307,6 @@ class Store:
     # -- transactions ---------------------------------------------------------------
 
     @contextlib.contextmanager
-    def cache_of(self, size: int) -> Iterator[None]:
-        """This connection's page cache at ``size`` bytes (if larger) for a block, then
-        back to what it was."""
-        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        held = (-before * 1024 if before < 0
-                else before * self.conn.execute("PRAGMA page_size").fetchone()[0])
-        if size > held:
-            self.conn.execute(f"PRAGMA cache_size = {-(size // 1024)}")
-        try:
-            yield
-        finally:
-            self.conn.execute(f"PRAGMA cache_size = {before}")
-
-    @contextlib.contextmanager
     def write(self) -> Iterator[Store]:
         """One write transaction, started IMMEDIATE so a second writer waits its turn.
 

@@ -104,55 +104,6 @@ def test_an_error_while_preparing_reaches_the_caller(tmp_path: Path, imported: P
     assert state_of(db)[2:] == state_of(clean)[2:]
 
 
-def test_batches_prepared_apart_share_transactions(tmp_path: Path, imported: Path,
-                                                   monkeypatch):
-    """Merges prepared 10 at a time and written 40 per transaction: the same tables as
-    40 at a time, in a quarter of the transactions."""
-    from dedupe import stage
-
-    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 40\n")
-    one, two = tmp_path / "one.db", tmp_path / "two.db"
-    shutil.copy(imported, one)
-    shutil.copy(imported, two)
-    commits = []
-    original = Store.write
-
-    def counted(self):
-        if not self.conn.in_transaction:
-            commits.append(1)
-        return original(self)
-
-    monkeypatch.setattr(Store, "write", counted)
-    api.dedupe(one, config=config)
-    whole = len(commits)
-    commits.clear()
-    monkeypatch.setattr(stage, "PREPARE_BATCH", 10)
-    prepared = []
-    prepare = parallel.prepare_person_merges
-
-    def sized(store, merges, run_id):
-        prepared.append(len(merges))
-        return prepare(store, merges, run_id)
-
-    monkeypatch.setattr(parallel, "prepare_person_merges", sized)
-    api.dedupe(two, config=config)
-    assert max(prepared) == 10
-    assert len(prepared) > 8
-    assert len(commits) == whole
-    assert _tables(two) == _tables(one)
-    assert state_of(two)[2:] == state_of(one)[2:]
-
-
-def test_cache_of_restores_the_page_cache(tmp_path: Path):
-    with Store(tmp_path / "c.db") as store:
-        before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-        with store.cache_of(300 << 20):
-            assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -(300 << 10)
-        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
-        with store.cache_of(1 << 20):  # smaller than the cache: left as it is
-            assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
-
-
 def test_people_loaded_in_two_halves_as_in_one(imported: Path, monkeypatch):
     import dataclasses
 
