@@ -7,6 +7,13 @@ Nothing is deleted: each member keeps its statements and its own row. The
 ``merge_log`` holds the rows of every record the merge touched as they were before,
 so ``unmerge`` puts them back exactly, then re-derives them in case facts arrived
 since (an unchanged store gives back the identical rows).
+
+For people, the log keeps what re-deriving cannot give back: the id and the columns
+other stages own (``merged_into``, ``stage``, ``score``…). Every other column is
+derived from the person's statements, which a merge never touches, and ``unmerge``
+derives them again anyway; a full copy would cost two kilobytes per merge (a million
+people write a gigabyte of it) and would keep a copy of personal data that erasure
+then has to hunt down.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from typing import Any
 
 from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
-from prospecting.store import Store, chunked, people_values, utc_now
+from prospecting.store import Store, chunked, people_columns, people_values, utc_now
 
 __all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
            "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
@@ -96,6 +103,18 @@ def _columns(store: Store, table: str) -> list[str]:
     return [r[1] for r in store.conn.execute(f"PRAGMA table_info({table})") if r[1] != "seq"]
 
 
+def _logged_columns(store: Store, table: str) -> list[str] | None:
+    """The columns a merge's before-image keeps (``None``: all of them).
+
+    People rows are re-derived from their statements by ``unmerge``: only the id and
+    the columns no derivation writes are needed to put them back.
+    """
+    if table != "people":
+        return None
+    derived = set(people_columns())
+    return ["id", *(c for c in _columns(store, table) if c not in derived)]
+
+
 def _rows(store: Store, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     cols = _columns(store, table)
     out: dict[str, dict[str, Any]] = {}
@@ -166,7 +185,8 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     goldens = [m.golden for m in merges]
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
     before = _rows(store, table, _touched(merges, inherited))
-    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id)
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id,
+                                             _logged_columns(store, table))
     members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
     for golden, member in flags:
         members_of[golden].append(member)
@@ -209,9 +229,10 @@ def _touched(merges: list[Merge], inherited: dict[str, list[str]]) -> list[str]:
 
 def _merge_rows(
     merges: list[Merge], inherited: dict[str, list[str]], before: dict[str, dict[str, Any]],
-    run_id: str,
+    run_id: str, logged: list[str] | None = None,
 ) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]], list[tuple[Any, ...]]]:
-    """Cluster ids, (golden, member) flags, cluster status rows and merge_log rows."""
+    """Cluster ids, (golden, member) flags, cluster status rows and merge_log rows
+    (``logged``: the columns of the before-images, all when ``None``)."""
     now = utc_now()
     flags: list[tuple[str, str]] = []
     clusters: list[tuple[str, str]] = []
@@ -225,6 +246,8 @@ def _merge_rows(
         cid = m.cluster_id
         ids.append(cid)
         rows_before = [before[x] for x in (m.golden, *moved) if x in before]
+        if logged is not None:
+            rows_before = [{c: row[c] for c in logged} for row in rows_before]
         clusters.append((now, cid))
         logs.append((cid, "merge", kind, dumps(rows_before), run_id, now))
     return ids, flags, clusters, logs
@@ -381,10 +404,13 @@ def unmerge_cluster(store: Store, cluster_id: str, run_id: str) -> dict[str, Any
     store.conn.execute(
         "UPDATE clusters SET status = 'unmerged', undone_at = ? WHERE id = ?", (now, cluster_id)
     )
+    logged = _logged_columns(store, table)
+    images = [row if logged is None else {c: row[c] for c in logged}
+              for row in current.values()]
     store.conn.execute(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
         " VALUES (?, 'unmerge', ?, ?, ?, ?)",
-        (cluster_id, kind, json.dumps(list(current.values()), ensure_ascii=False), run_id, now),
+        (cluster_id, kind, json.dumps(images, ensure_ascii=False), run_id, now),
     )
     if kind == "person":
         store.refresh_people(ids)

@@ -203,8 +203,8 @@ def _scrub_address(store: Store, address: str, state: RunState) -> set[str]:
         state.add("statements_scrubbed")
     state.add("quarantine_deleted", store.conn.execute(
         "DELETE FROM quarantine WHERE lower(raw) LIKE ? ESCAPE '\\'", (like,)).rowcount)
-    # A before-image of another record holding the address: the merge can no longer be
-    # undone exactly, but the address is gone.
+    # A before-image holding the address (a company's: people's keep only ids and stage
+    # columns): the merge can no longer be undone exactly, but the address is gone.
     state.add("merge_log_deleted", store.conn.execute(
         "DELETE FROM merge_log WHERE lower(rows_before) LIKE ? ESCAPE '\\'", (like,)).rowcount)
     state.add("runs_scrubbed", store.conn.execute(

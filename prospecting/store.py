@@ -52,7 +52,7 @@ from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
 __all__ = [
     "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
-    "people_values", "prepare_facts",
+    "people_columns", "people_values", "prepare_facts",
     "source_rank", "split_same_links", "utc_now",
 ]
 
@@ -96,6 +96,11 @@ _COMPANY_COLUMNS = (
     "updated_at",
 )
 _people_values = operator.itemgetter(*_PEOPLE_COLUMNS)  # a row dict's values, in order
+
+
+def people_columns() -> tuple[str, ...]:
+    """The people columns a refresh derives from statements (and writes, in order)."""
+    return _PEOPLE_COLUMNS
 
 
 def people_values(rows: Iterable[Mapping[str, Any]]) -> list[tuple[Any, ...]]:

@@ -112,6 +112,36 @@ def test_unmerge_restores_the_exact_dump(demo_db: Path, run):
     assert _export_bytes(demo_db) == people_before
 
 
+def test_before_images_keep_what_deriving_cannot_give_back(demo_db: Path, run):
+    api.dedupe(demo_db)
+    bob = _by_source_id(dump(demo_db))["crm:5122064"]
+    with api.open_store(demo_db) as store:
+        cluster_id, members = store.conn.execute(
+            "SELECT id, members FROM clusters WHERE golden_id = ? AND status = 'merged'",
+            (bob["id"],)).fetchone()
+        images = json.loads(store.conn.execute(
+            "SELECT rows_before FROM merge_log WHERE cluster_id = ?", (cluster_id,)
+        ).fetchone()[0])
+        assert [i["id"] for i in images] == [bob["id"], *json.loads(members)]
+        assert {key for i in images for key in i} == {
+            "id", "stage", "score", "temperature", "merged_into"}
+        # What other stages wrote on the golden record since is put back as it was.
+        before_stage = store.conn.execute(
+            "SELECT stage, score FROM people WHERE id = ?", (bob["id"],)).fetchone()
+        with store.write():
+            store.conn.execute("UPDATE people SET stage = 'sql', score = 99 WHERE id = ?",
+                               (bob["id"],))
+    assert run("unmerge", demo_db, cluster_id).exit_code == 0
+    with api.open_store(demo_db) as store:
+        assert store.conn.execute("SELECT stage, score FROM people WHERE id = ?",
+                                  (bob["id"],)).fetchone() == before_stage
+        rows = dict(store.conn.execute(
+            "SELECT id, email FROM people WHERE id IN (?, ?)", (bob["id"], images[1]["id"])))
+    # Every other column is derived again from each record's own statements.
+    assert len(set(rows.values())) == 2
+    assert all(rows.values())
+
+
 def test_unmerge_one_cluster(demo_db: Path, run):
     api.dedupe(demo_db)
     people = dump(demo_db)
@@ -276,7 +306,8 @@ def test_forget_removes_dedupe_rows(demo_db: Path):
     api.dedupe(demo_db)
     address = "bob@cedarridge.example"
     with api.open_store(demo_db) as store:
-        assert store.conn.execute(
+        # Before-images hold no contact data to hunt down: only ids and stage columns.
+        assert not store.conn.execute(
             "SELECT count(*) FROM merge_log WHERE rows_before LIKE ?", (f"%{address}%",)
         ).fetchone()[0]
     report = api.forget(demo_db, address)
