@@ -115,8 +115,10 @@ def _logged_columns(store: Store, table: str) -> list[str] | None:
     return ["id", *(c for c in _columns(store, table) if c not in derived)]
 
 
-def _rows(store: Store, table: str, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    cols = _columns(store, table)
+def _rows(store: Store, table: str, ids: Sequence[str],
+          cols: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Rows by id (``cols``: these columns alone, the id first; all by default)."""
+    cols = cols or _columns(store, table)
     out: dict[str, dict[str, Any]] = {}
     for chunk in chunked(list(ids), 500):
         marks = ", ".join("?" for _ in chunk)
@@ -184,9 +186,12 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
     goldens = [m.golden for m in merges]
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
-    before = _rows(store, table, _touched(merges, inherited))
-    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id,
-                                             _logged_columns(store, table))
+    logged = _logged_columns(store, table)
+    assert logged is not None
+    # The before-images' columns, and each record's company (to recount its people).
+    before = _rows(store, table, _touched(merges, inherited),
+                   [*logged, *(["company_id"] if "company_id" not in logged else [])])
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, logged)
     members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
     for golden, member in flags:
         members_of[golden].append(member)
