@@ -293,37 +293,50 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
                      inherited: dict[str, list[str]],
                      facts: dict[str, list[Observation]],
                      goldens: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
-    """Where each kept value of a golden record came from, when the merge was made."""
+    """Where each kept value of a golden record came from, when the merge was made.
+
+    ``{"statements": [{"record", "source", "locator", "observed_at", "fields"}, ...]}``:
+    each statement of a member that states a kept value, with the kept fields it states
+    (at most five statements per field). One entry per statement rather than one per
+    field and statement: a CSV row gives most fields of a record, and the copies made
+    the clusters table the largest of a deduplicated store.
+    """
     members = {m.golden: [m.golden, *m.others, *(x for o in m.others
                                                   for x in inherited.get(o, ()))]
                for m in merges}
     updates = []
-    # The JSON ``dumps`` would write, built from each statement's entry text once (the
-    # fields of one statement share it).
+    # Each statement's entry text, built once (the fields of one statement share it).
     entries: dict[tuple[str, str, str | None, str], str] = {}
     for m, cid in zip(merges, cluster_ids, strict=True):
         row = goldens.get(m.golden, {})
         wanted = {f: row.get(f) for f in _PROVENANCE_FIELDS}
-        kept: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+        kept: dict[str, list[str]] = {}  # statement entry -> its kept fields
         for x in members[m.golden]:
             for o in facts.get(x, ()):
                 field = o.field
-                if field in wanted and o.value == wanted[field]:
-                    found = kept.get(field)
-                    if found is None:
-                        found = kept[field] = []
-                    elif len(found) >= 5:
-                        continue
-                    key = (o.entity_id, o.source, o.locator, o.observed_at)
-                    text = entries.get(key)
-                    if text is None:
-                        text = entries[key] = (
-                            f'{{"record": {_encode(o.entity_id)}, "source": {_encode(o.source)}'
-                            f', "locator": {"null" if o.locator is None else _encode(o.locator)}'
-                            f', "observed_at": {_encode(o.observed_at)}}}')
-                    found.append(text)
-        updates.append(("{" + ", ".join(f'{_encode(f)}: [{", ".join(v)}]'
-                                        for f, v in kept.items()) + "}", cid))
+                if field not in wanted or o.value != wanted[field]:
+                    continue
+                seen = counts.get(field, 0)
+                if seen >= 5:
+                    continue
+                key = (o.entity_id, o.source, o.locator, o.observed_at)
+                text = entries.get(key)
+                if text is None:
+                    text = entries[key] = (
+                        f'{{"record": {_encode(o.entity_id)}, "source": {_encode(o.source)}'
+                        f', "locator": {"null" if o.locator is None else _encode(o.locator)}'
+                        f', "observed_at": {_encode(o.observed_at)}, "fields": [')
+                fields = kept.get(text)
+                if fields is None:
+                    fields = kept[text] = []
+                elif field in fields:
+                    continue  # the same statement states the field twice
+                fields.append(field)
+                counts[field] = seen + 1
+        updates.append(('{"statements": [' + ", ".join(
+            text + ", ".join(_encode(f) for f in fields) + "]}"
+            for text, fields in kept.items()) + "]}", cid))
     return updates
 
 

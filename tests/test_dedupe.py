@@ -72,8 +72,12 @@ def test_demo_duplicates_end_merged(demo_db: Path, run):
         provenance = json.loads(store.conn.execute(
             "SELECT provenance FROM clusters WHERE golden_id = ?", (berenice["id"],)
         ).fetchone()[0])
-    assert {p["source"] for p in provenance["first_name"]} >= {"csv:crm"}
-    assert all(p["record"].startswith("p_") for p in provenance["last_name"])
+    statements = provenance["statements"]
+    assert {p["source"] for p in statements if "first_name" in p["fields"]} >= {"csv:crm"}
+    assert all(p["record"].startswith("p_") for p in statements)
+    assert all(p["observed_at"] and p["fields"] for p in statements)
+    kept = {f for p in statements for f in p["fields"]}
+    assert {"first_name", "last_name"} <= kept
 
 
 def test_no_record_lost(demo_db: Path):
