@@ -26,7 +26,14 @@ from typing import Any
 
 from prospecting.errors import InputError
 from prospecting.models import Observation, dumps
-from prospecting.store import Store, chunked, people_columns, people_values, utc_now
+from prospecting.store import (
+    Store,
+    chunked,
+    people_columns,
+    people_values,
+    split_same_links,
+    utc_now,
+)
 
 __all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
            "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
@@ -170,6 +177,7 @@ class PersonMergeWrite:
     clusters: list[tuple[str, str]]  # (merged at, cluster id)
     logs: list[tuple[Any, ...]]  # merge_log rows
     people: list[tuple[Any, ...]]  # the golden records' rows, for Store.write_people
+    same_links: list[tuple[Any, ...]]  # the others: email and company as stored
     gone: list[str]  # golden records left without any fact (none in practice)
     company_ids: list[str]  # their companies, to recount
     recount: list[str]  # companies of merged-away members, to recount
@@ -188,9 +196,10 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
     logged = _logged_columns(store, table)
     assert logged is not None
-    # The before-images' columns, and each record's company (to recount its people).
+    # The before-images' columns, and each record's company (to recount its people) and
+    # email (a golden row keeping both is written without touching their indexes).
     before = _rows(store, table, _touched(merges, inherited),
-                   [*logged, *(["company_id"] if "company_id" not in logged else [])])
+                   [*logged, *(c for c in ("company_id", "email") if c not in logged)])
     ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, logged)
     members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
     for golden, member in flags:
@@ -214,7 +223,9 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
          r["postcode"] or "", r["address"] or "", r["title"] or "", r["linkedin_url"] or "")
         for r in built.rows
     ]])
-    return PersonMergeWrite(ids, flags, clusters, logs, people_values(built.rows),
+    changed, same = split_same_links(people_values(built.rows), {
+        g: (before[g]["email"], before[g]["company_id"]) for g in goldens if g in before})
+    return PersonMergeWrite(ids, flags, clusters, logs, changed, same,
                             built.deleted, list(companies), recount, provenance,
                             golden_ids, hashes)
 
@@ -222,7 +233,7 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
     _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance)
-    store.write_people(plan.people, plan.gone, plan.company_ids)
+    store.write_people(plan.people, plan.gone, plan.company_ids, same_links=plan.same_links)
     store._update_people_counts(plan.recount)
     return plan.cluster_ids
 
