@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,16 +110,18 @@ def _columns(store: Store, table: str) -> list[str]:
     return [r[1] for r in store.conn.execute(f"PRAGMA table_info({table})") if r[1] != "seq"]
 
 
-def _logged_columns(store: Store, table: str) -> list[str] | None:
-    """The columns a merge's before-image keeps (``None``: all of them).
-
-    People rows are re-derived from their statements by ``unmerge``: only the id and
-    the columns no derivation writes are needed to put them back.
-    """
+def _logged_columns(store: Store, table: str) -> list[str]:
+    """The columns a merge's before-image keeps: all of a company's; of a person's, the
+    id and the columns no derivation writes (``unmerge`` re-derives the others from the
+    person's statements)."""
     if table != "people":
-        return None
+        return _columns(store, table)
     derived = set(people_columns())
     return ["id", *(c for c in _columns(store, table) if c not in derived)]
+
+
+def _before_images(rows: Iterable[dict[str, Any]], logged: list[str]) -> list[dict[str, Any]]:
+    return [{c: row[c] for c in logged} for row in rows]
 
 
 def _rows(store: Store, table: str, ids: Sequence[str],
@@ -156,7 +158,8 @@ def apply_company_merges(store: Store, merges: list[Merge], run_id: str) -> list
     table = "companies"
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
     before = _rows(store, table, _touched(merges, inherited))
-    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id)
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id,
+                                             _logged_columns(store, table))
     _write_flags(store, table, flags, clusters, logs)
     goldens = [m.golden for m in merges]
     store.refresh_companies(goldens)
@@ -195,7 +198,6 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     goldens = [m.golden for m in merges]
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
     logged = _logged_columns(store, table)
-    assert logged is not None
     # The before-images' columns, and each record's company (to recount its people) and
     # email (a golden row keeping both is written without touching their indexes).
     before = _rows(store, table, _touched(merges, inherited),
@@ -245,10 +247,10 @@ def _touched(merges: list[Merge], inherited: dict[str, list[str]]) -> list[str]:
 
 def _merge_rows(
     merges: list[Merge], inherited: dict[str, list[str]], before: dict[str, dict[str, Any]],
-    run_id: str, logged: list[str] | None = None,
+    run_id: str, logged: list[str],
 ) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]], list[tuple[Any, ...]]]:
     """Cluster ids, (golden, member) flags, cluster status rows and merge_log rows
-    (``logged``: the columns of the before-images, all when ``None``)."""
+    (``logged``: the columns of the before-images)."""
     now = utc_now()
     flags: list[tuple[str, str]] = []
     clusters: list[tuple[str, str]] = []
@@ -261,9 +263,8 @@ def _merge_rows(
         flags.extend((m.golden, x) for x in moved)
         cid = m.cluster_id
         ids.append(cid)
-        rows_before = [before[x] for x in (m.golden, *moved) if x in before]
-        if logged is not None:
-            rows_before = [{c: row[c] for c in logged} for row in rows_before]
+        rows_before = _before_images(
+            (before[x] for x in (m.golden, *moved) if x in before), logged)
         clusters.append((now, cid))
         logs.append((cid, "merge", kind, dumps(rows_before), run_id, now))
     return ids, flags, clusters, logs
@@ -433,9 +434,7 @@ def unmerge_cluster(store: Store, cluster_id: str, run_id: str) -> dict[str, Any
     store.conn.execute(
         "UPDATE clusters SET status = 'unmerged', undone_at = ? WHERE id = ?", (now, cluster_id)
     )
-    logged = _logged_columns(store, table)
-    images = [row if logged is None else {c: row[c] for c in logged}
-              for row in current.values()]
+    images = _before_images(current.values(), _logged_columns(store, table))
     store.conn.execute(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
         " VALUES (?, 'unmerge', ?, ?, ?, ?)",
