@@ -316,6 +316,68 @@ def test_c12_large_fields_up_to_one_mib_are_read(tmp_path):
     assert records[-1].row == 5
 
 
+def test_an_unclosed_quote_is_quarantined_and_the_lines_after_it_are_rows(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text(
+        'first_name,last_name,email\n"Ann,Lee,ann@x.test\nBob,,not-an-email\nCid,Roe,cid@y.test\n'
+    )
+    _, records = read(path)
+    assert errors(records) == [
+        (2, "quote opened and never closed (the lines after it are read as rows)")
+    ]
+    assert records[0].raw == '"Ann,Lee,ann@x.test'
+    assert good_cells(records) == [["Bob", "", "not-an-email"], ["Cid", "Roe", "cid@y.test"]]
+    assert [r.row for r in records] == [2, 3, 4]
+
+
+def test_an_unclosed_quote_after_a_record_spanning_lines(tmp_path):
+    path = tmp_path / "x.csv"
+    # Row 2 spans two lines and closes its quote; row 3 opens one in its last field and
+    # the file ends without a line break.
+    path.write_text('a,b,c\n1,"two\nlines",x\n2,y,"open\n3,z,w\n\n4,v,u')
+    _, records = read(path)
+    assert good_cells(records) == [
+        ["1", "two\nlines", "x"],
+        ["3", "z", "w"],
+        ["4", "v", "u"],
+    ]
+    assert errors(records) == [
+        (3, "quote opened and never closed (the lines after it are read as rows)")
+    ]
+    assert records[1].raw == '2,y,"open'
+    assert [r.row for r in records] == [2, 3, 4, 6]  # the blank line is row 5
+
+
+def test_records_spanning_lines_up_to_the_end_are_kept(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('a,b\n1,"x\ny"\n2,"z\n\nw"\n3,"last\nline"\n')
+    _, records = read(path)
+    assert good_cells(records) == [["1", "x\ny"], ["2", "z\n\nw"], ["3", "last\nline"]]
+    assert [r.row for r in records] == [2, 3, 4]
+
+
+def test_an_unclosed_quote_in_a_big_file_loses_no_row(tmp_path):
+    path = tmp_path / "x.csv"
+    count = FIELD_LIMIT // 20 + 5_000  # the open field passes the limit on the way
+    with path.open("w") as out:
+        out.write('name,email\nAnn,"ann@x.test\n')
+        for i in range(count):
+            out.write(f"p{i:07d},p{i:07d}@x.test\n")
+    _, records = read(path)
+    assert errors(records) == [
+        (
+            2,
+            "field larger than 1 MiB: quote opened and never closed "
+            "(the lines after it are read as rows)",
+        )
+    ]
+    cells = good_cells(records)
+    assert len(cells) == count
+    assert cells[0] == ["p0000000", "p0000000@x.test"]
+    assert cells[-1] == [f"p{count - 1:07d}", f"p{count - 1:07d}@x.test"]
+    assert [r.row for r in records] == list(range(2, count + 3))
+
+
 def test_c13_nul_bytes_are_removed():
     _, records = read(FIXTURES / "c13_nul_bytes.csv")
     assert good_cells(records) == [["Dupont", "d@exemple.fr"], ["Martin", "m@exemple.fr"]]

@@ -36,8 +36,10 @@ import io
 import json
 import os
 import re
-from collections.abc import Generator, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, NamedTuple
@@ -279,46 +281,146 @@ class TabularFile:
 
     def _csv_records(self) -> Generator[Record, None, None]:
         csv.field_size_limit(FIELD_LIMIT)
-        width = len(self.headers)
         with self._open_text() as text:
-            if not width:
+            if not self.headers:
                 return
             reader = csv.reader(self._lines(text), delimiter=self.delimiter or ",")
             row = self.header_row = self._skip_to_header(reader)
-            classify = self._classify
-            # A row whose first cell holds the first header, in any case, may be the header
-            # repeated: it takes the slow path, which compares the whole row. An empty
-            # first header never matches here; its repeat has an empty first cell, which
-            # takes the slow path anyway.
-            header_start = self._header_fold[0] or "\0"
-            fast = width > 1 and not self._has_bad
-            new = _new_record
-            while True:
-                try:
-                    if fast:
-                        for cells in reader:
-                            row += 1
-                            if (
-                                len(cells) == width
-                                and (first := cells[0])
-                                and not first.isspace()
-                                and header_start not in first.casefold()
-                            ):
-                                yield new(Record, (row, cells, None, "", None))
-                            else:
-                                record = classify(row, cells)
-                                if record is not None:
-                                    yield record
-                    else:
-                        for cells in reader:
-                            row += 1
-                            record = classify(row, cells)
-                            if record is not None:
-                                yield record
-                    return
-                except csv.Error as exc:
+            yield from self._rows(reader, row, self._file_lines)
+
+    def _rows(
+        self,
+        reader: Iterator[list[str]],
+        row: int,
+        lines_from: Callable[[int, int | None], list[str]],
+    ) -> Generator[Record, None, int]:
+        """Turn what ``reader`` gives into records, the first numbered ``row + 1``.
+
+        Return the last row number used. ``lines_from(start, stop)`` gives the text lines
+        ``start + 1`` to ``stop`` (to the end for ``None``) that ``reader`` reads, counted
+        as its ``line_num`` counts them: the raw text of a record whose quote is left open.
+
+        The reader is not strict, so a quote opened and never closed swallows every line
+        after it into one field. That record is always the last one, or it ends in an
+        error once its field passes :data:`FIELD_LIMIT`. So a record spanning several
+        lines is held back until the next one is read: at the end of the file it is
+        checked, and if its quote is open, its first line is quarantined and the lines
+        after it are read again as rows of their own. While every record holds one line,
+        ``reader.line_num - row`` does not change: that keeps the check out of the
+        per-row path.
+        """
+        classify = self._classify
+        width = len(self.headers)
+        # A row whose first cell holds the first header, in any case, may be the header
+        # repeated: it takes the slow path, which compares the whole row. An empty first
+        # header never matches here; its repeat has an empty first cell, which takes the
+        # slow path anyway.
+        header_start = self._header_fold[0] or "\0"
+        fast = width > 1 and not self._has_bad
+        new = _new_record
+        line_num = reader.line_num  # type: ignore[attr-defined]
+        offset = line_num - row
+        while True:
+            try:
+                for cells in reader:
                     row += 1
-                    yield Record(row, None, _csv_error_message(exc))
+                    if reader.line_num - row != offset:  # type: ignore[attr-defined]
+                        break
+                    if (
+                        fast
+                        and len(cells) == width
+                        and (first := cells[0])
+                        and not first.isspace()
+                        and header_start not in first.casefold()
+                    ):
+                        yield new(Record, (row, cells, None, "", None))
+                    else:
+                        record = classify(row, cells)
+                        if record is not None:
+                            yield record
+                else:
+                    return row
+                # ``cells`` holds lines start + 1 to end: hold it until the next record.
+                start, end = offset + row - 1, reader.line_num  # type: ignore[attr-defined]
+                while True:
+                    offset = end - row  # where an error in the next record starts
+                    try:
+                        following = next(reader, None)
+                    except csv.Error:
+                        record = classify(row, cells)
+                        if record is not None:
+                            yield record
+                        raise
+                    if following is None:
+                        return (yield from self._last_record(row, cells, start, lines_from))
+                    record = classify(row, cells)
+                    if record is not None:
+                        yield record
+                    row += 1
+                    if reader.line_num - end > 1:  # type: ignore[attr-defined]
+                        cells, start, end = following, end, reader.line_num  # type: ignore[attr-defined]
+                        continue
+                    record = classify(row, following)
+                    if record is not None:
+                        yield record
+                    offset = reader.line_num - row  # type: ignore[attr-defined]
+                    break
+            except csv.Error as exc:
+                start = offset + row
+                stop = reader.line_num  # type: ignore[attr-defined]
+                row += 1
+                message = _csv_error_message(exc)
+                if stop - start > 1 and message.startswith("field larger"):
+                    lines = lines_from(start, stop)
+                    row = yield from self._open_quote(row, lines, f"{message}: ")
+                else:
+                    yield Record(row, None, message)
+                offset = stop - row
+
+    def _last_record(
+        self,
+        row: int,
+        cells: list[str],
+        start: int,
+        lines_from: Callable[[int, int | None], list[str]],
+    ) -> Generator[Record, None, int]:
+        """The file's last record, spanning lines ``start + 1`` to the end."""
+        last = cells[-1] if cells else ""
+        if "\n" in last or "\r" in last:  # an open quote ends the record inside a field
+            lines = lines_from(start, None)
+            if not self._closes(lines):
+                return (yield from self._open_quote(row, lines, ""))
+        record = self._classify(row, cells)
+        if record is not None:
+            yield record
+        return row
+
+    def _closes(self, lines: list[str]) -> bool:
+        """Whether the record these lines hold ends outside quotes, read as ``reader`` does.
+
+        A line after it comes back as a row of its own only if no quote is left open.
+        """
+        sentinel = "\uffff"
+        reader = csv.reader([*lines, "\n", sentinel], delimiter=self.delimiter or ",")
+        try:
+            last = deque(reader, maxlen=1)
+        except csv.Error:
+            return False
+        return list(last) == [[sentinel]]
+
+    def _open_quote(self, row: int, lines: list[str], why: str) -> Generator[Record, None, int]:
+        """Quarantine the first of ``lines``, where a quote opened and never closed, and
+        read the lines after it again as records, the first numbered ``row + 1``."""
+        message = f"{why}quote opened and never closed (the lines after it are read as rows)"
+        yield Record(row, None, message, _escape_bad_text(lines[0].rstrip("\r\n")[:_RAW_LIMIT]))
+        rest = lines[1:]
+        reader = csv.reader(iter(rest), delimiter=self.delimiter or ",")
+        return (yield from self._rows(reader, row, lambda a, b: rest[a:b]))
+
+    def _file_lines(self, start: int, stop: int | None) -> list[str]:
+        """Lines ``start + 1`` to ``stop`` of the records after the header's file offset."""
+        with self._open_text() as text:
+            return list(islice(self._lines(text), start, stop))
 
     def _sheet_records(self) -> Generator[Record, None, None]:
         workbook = _load_workbook(self.path)
