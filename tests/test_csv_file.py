@@ -620,6 +620,50 @@ def test_any_bytes_give_records_or_errors_never_an_exception(data, suffix):
         check_records(table, records)
 
 
+closed_damage = st.lists(
+    st.tuples(
+        st.integers(0, 39),  # which row
+        st.integers(0, 2),  # which field
+        st.sampled_from(['"x\ny"', 'a"b', '""', '"q,"']),  # quotes that close: put first
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    damage=closed_damage,
+    stray=st.none() | st.tuples(st.integers(0, 38), st.integers(0, 2)),
+    final_newline=st.booleans(),
+)
+def test_a_stray_quote_costs_its_own_row_only(damage, stray, final_newline):
+    """Quotes that close leave every row a record; a quote opened and never closed again
+    sends its row to quarantine and no other."""
+    rows = [[f"r{i:03d}k", f"Name {i}", f"p{i}@x.test"] for i in range(40)]
+    for (index, field), text in dict(((i, f), t) for i, f, t in damage).items():
+        if stray is None or index < stray[0]:  # a later quote could close the stray one
+            rows[index][field] = text + rows[index][field]
+    if stray is not None:
+        rows[stray[0]][stray[1]] = '"' + rows[stray[0]][stray[1]]
+    body = "".join(",".join(cells) + "\n" for cells in rows)
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "x.csv"
+        path.write_text("id,name,email\n" + (body if final_newline else body[:-1]))
+        table, records = read(path)
+    check_records(table, records)
+    owner = {}
+    for record in records:
+        text = record.raw if record.error else "\n".join(record.cells or [])
+        for i in range(40):
+            if f"r{i:03d}k" in text:
+                assert i not in owner, f"row {i} twice"
+                owner[i] = record
+    assert sorted(owner) == list(range(40))
+    bad = {i for i, record in owner.items() if record.error}
+    assert bad == ({stray[0]} if stray else set())
+    assert len(records) == 40
+
+
 @pytest.mark.parametrize(
     "title",
     ["Export des contacts du 01/12/2026", "Export des contacts;;;", '"Rapport : 2 lignes";;;'],
