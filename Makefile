@@ -21,10 +21,17 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+# The project's own modules are compiled here because an editable install leaves that to
+# the first import, which does not write them where PYTHONDONTWRITEBYTECODE is set: each
+# command would then compile them again (about 40 ms a command).
+PACKAGES := prospecting enrichers dedupe sequences
+
 demo: $(STAMP)
+	$(BIN)/python -m compileall -q $(PACKAGES)
 	$(BIN)/prospecting demo
 
 test: $(TSTAMP)
+	$(BIN)/python -m compileall -q $(PACKAGES)
 	$(BIN)/python -m pytest -q
 
 lint: $(TSTAMP)
