@@ -114,6 +114,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Work Phone": "phone",
         "Direct Phone": "phone",
         "Direct Dial": "phone",
+        "Direct Number": "phone",
         "Office Phone": "phone",
         "Business Phone": "phone",
         "Other Phone": "phone",
@@ -341,6 +342,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Nom de l'entreprise": "company_name",
         "Nom de la société": "company_name",
         "Organisme": "company_name",
+        "Dénomination": "company_name",
+        "Dénomination sociale": "company_name",
         "Fonction": "title",
         "Poste": "title",
         "Intitulé de poste": "title",
@@ -517,6 +520,67 @@ _SECONDARY_WORDS = frozenset(
 # A company's location in a people file ranks after the person's own.
 _COMPANY_WORDS = frozenset({"company", "organization", "organisation", "account"})
 _LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
+# Words that qualify a field without changing it ("Email pro", "Primary Email").
+_QUALIFIER_WORDS = frozenset(
+    {
+        "pro",
+        "professionnel",
+        "professionnelle",
+        "professional",
+        "work",
+        "business",
+        "principal",
+        "principale",
+        "primary",
+        "main",
+        "direct",
+        "directe",
+    }
+)
+# "Numéro de mobile", "N° de téléphone", "No. of employees".
+_NUMBER_WORDS = frozenset({"numero", "num", "no", "n", "number", "nr", "nbr", "nb", "nombre"})
+_FILLER_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "l", "of", "the"})
+# Whose fact a column holds, named after it: "Email du contact", "Ville de l'entreprise".
+_ENTITY_WORDS = {
+    **dict.fromkeys(
+        ("contact", "person", "personne", "lead", "prospect", "interlocuteur"), "person"
+    ),
+    **dict.fromkeys(
+        (
+            "entreprise",
+            "societe",
+            "company",
+            "organisation",
+            "organization",
+            "account",
+            "compte",
+            "etablissement",
+        ),
+        "company",
+    ),
+}
+# What a person's field becomes when a people file names it after the company.
+_COMPANY_SIDE = {
+    "last_name": "company_name",  # "Nom de l'entreprise": "nom" alone is a surname
+    "phone": "company_phone",
+    "mobile_phone": "company_phone",
+    "linkedin_url": "company_linkedin_url",
+}
+_COMPANY_LEVEL = frozenset(
+    {
+        "company_name",
+        "company_domain",
+        "website",
+        "company_linkedin_url",
+        "company_phone",
+        "industry",
+        "naf",
+        "siren",
+        "siret",
+        "vat",
+        "headcount",
+    }
+)
 # Entity words some tools put before a field ("Person - Email", "Contact Phone").
 _PREFIXES = {
     "people": ("person", "contact", "lead", "prospect"),
@@ -600,7 +664,50 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
             if kind == "people" and field in _LOCATION_FIELDS and words[0] in _COMPANY_WORDS:
                 choice = max(choice, 1)
             return field, choice
+    for candidate in candidates:
+        found = _loose_match(candidate, kind)
+        if found is not None:
+            return found[0], max(choice, found[1])
     return None, 0
+
+
+def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
+    """A header no alias names, read without what does not change its field.
+
+    ``"E-mail professionnel"``, ``"Email pro"`` and ``"Primary Email"`` are an email;
+    ``"Numéro de mobile"`` and ``"N° de téléphone"`` a number; ``"Prénom du contact"`` a
+    first name; ``"Ville de l'entreprise"`` the company's city (a second choice) and
+    ``"Téléphone de la société"`` its switchboard. Only words in those places go:
+    ``"Email du commercial"`` (the account owner's address) stays unmapped. ``None``
+    when nothing was left out or nothing matched.
+    """
+    rest = list(words)
+    while len(rest) > 1 and rest[0] in _NUMBER_WORDS:  # "numéro de", "n° de"
+        rest = rest[1:]
+        while len(rest) > 1 and rest[0] in _FILLER_WORDS:
+            rest = rest[1:]
+    owner = None
+    if len(rest) > 1 and rest[-1] in _ENTITY_WORDS:
+        owner = _ENTITY_WORDS[rest[-1]]
+        rest = rest[:-1]
+        while len(rest) > 1 and rest[-1] in _FILLER_WORDS:
+            rest = rest[:-1]
+    choice = 1 if _SECONDARY_WORDS.intersection(rest) else 0
+    rest = [w for w in rest if w not in _QUALIFIER_WORDS and w not in _SECONDARY_WORDS]
+    if not rest or rest == words:
+        return None
+    field = _LOOKUPS[kind].get("".join(rest))
+    if field is None or owner is None:
+        return (field, choice) if field is not None else None
+    if kind == "companies":
+        return (field, choice) if owner == "company" else (None, 0)
+    if owner == "person":
+        return field, choice
+    # A company's fact in a people file.
+    if field in _LOCATION_FIELDS:
+        return field, max(choice, 1)
+    field = _COMPANY_SIDE.get(field, field)
+    return (field, choice) if field in _COMPANY_LEVEL else (None, 0)
 
 
 def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None]:

@@ -289,6 +289,56 @@ def test_french_crm_and_excel():
     assert mapped(list(expected)) == expected
 
 
+def test_qualified_headers_keep_their_field():
+    """Headers no alias names, read without the words that do not change the field."""
+    expected = {
+        "E-mail professionnel": "email",
+        "Email pro": "email",
+        "Adresse email professionnelle": "email",
+        "Adresse e-mail principale": "email",
+        "Primary Email": "email",
+        "Work Email Address": "email",
+        "Numéro de mobile": "mobile_phone",
+        "N° de portable": "mobile_phone",
+        "Numéro de téléphone portable": "mobile_phone",
+        "N° de téléphone": "phone",
+        "Téléphone direct": "phone",
+        "Business Phone Number": "phone",
+        "Prénom du contact": "first_name",
+        "Nom du contact": "last_name",
+        "Email du contact": "email",
+        "Fonction du contact": "title",
+        "LinkedIn du contact": "linkedin_url",
+        "Nom de l'établissement": "company_name",
+        "Téléphone de la société": "company_phone",
+        "LinkedIn de l'entreprise": "company_linkedin_url",
+        "Site web de l'entreprise": "website",
+        "Ville de l'entreprise": "city",
+        "No. of Employees": "headcount",
+        # Someone else's facts, or not a field at all: kept as extras.
+        "Email de l'entreprise": None,
+        "Email du commercial": None,
+        "Nom du commercial": None,
+        "Propriétaire du contact": None,
+        "Numéro client": None,
+        "Date de création": None,
+    }
+    assert mapped(list(expected)) == expected
+
+
+def test_qualified_second_choices_rank_last():
+    headers = ["Email perso", "E-mail professionnel", "Ville de l'entreprise", "Ville"]
+    mapping = map_headers(headers)
+    assert mapping == ["email", "email", "city", "city"]
+    assert field_rank(mapping, headers) == [1, 0, 1, 0]
+
+
+def test_qualified_headers_in_a_companies_file():
+    headers = ["Nom de la société", "Ville de l'entreprise", "Téléphone du contact",
+               "Nom du commercial"]
+    assert map_headers(headers, "companies") == ["name", "city", None, None]
+
+
 def test_spelling_variants_meet_on_one_key():
     variants = ["E-mail", "e_mail", "EMail", "email", " Email ", "E‑mail", "Adresse e‑mail"]
     assert set(map_headers(variants)) == {"email"}
