@@ -287,6 +287,28 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Organization - Address": "address",
         "Organization - Website": "website",
     },
+    # The same export with Pipedrive's interface in French.
+    "pipedrive_fr": {
+        "Personne - Nom": "full_name",
+        "Personne - Prénom": "first_name",
+        "Personne - Nom de famille": "last_name",
+        "Personne - E-mail": "email",
+        "Personne - E-mail - Travail": "email",
+        "Personne - E-mail - Domicile": "email",
+        "Personne - E-mail - Autre": "email",
+        "Personne - Téléphone": "phone",
+        "Personne - Téléphone - Travail": "phone",
+        "Personne - Téléphone - Domicile": "phone",
+        "Personne - Téléphone - Autre": "phone",
+        "Personne - Téléphone - Portable": "mobile_phone",
+        "Personne - Téléphone - Mobile": "mobile_phone",
+        "Personne - Intitulé du poste": "title",
+        "Personne - Poste": "title",
+        "Personne - Organisation": "company_name",
+        "Organisation - Nom": "company_name",
+        "Organisation - Adresse": "address",
+        "Organisation - Site web": "website",
+    },
     # LinkedIn Sales Navigator lists, as scraped by PhantomBuster, Evaboot and the like.
     # "Location" is free text ("Lyon, Auvergne-Rhône-Alpes, France"), its first part a city.
     "sales_navigator": {
@@ -348,6 +370,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Poste": "title",
         "Intitulé de poste": "title",
         "Intitulé du poste": "title",
+        "Titre du poste": "title",
         "Titre": "title",
         "Niveau hiérarchique": "seniority",
         "Service": "department",
@@ -422,6 +445,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Profil LinkedIn": "linkedin_url",
         "URL LinkedIn": "linkedin_url",
         "Lien LinkedIn": "linkedin_url",
+        "URL du profil LinkedIn": "linkedin_url",
+        "Taille de l'entreprise": "headcount",
         "Page LinkedIn": "company_linkedin_url",
         "LinkedIn entreprise": "company_linkedin_url",
     },
@@ -514,6 +539,7 @@ _SECONDARY_WORDS = frozenset(
         "personal",
         "perso",
         "personnel",
+        "domicile",
         "autre",
     }
 )
@@ -639,8 +665,28 @@ def _company_lookup() -> dict[str, str]:
     return derived | own
 
 
+def _sorted_lookup(tables: list[dict[str, str]]) -> dict[str, str]:
+    """Aliases keyed by their words in sorted order; word sets two fields share are left
+    out."""
+    found: dict[str, str | None] = {}
+    for table in tables:
+        for alias, field in table.items():
+            key = " ".join(sorted(normalize_header(alias).split()))
+            if found.setdefault(key, field) != field:
+                found[key] = None
+    return {k: v for k, v in found.items() if v is not None}
+
+
 _PEOPLE_LOOKUP = _build_lookup(PEOPLE_ALIASES, PEOPLE_FIELDS)
 _LOOKUPS = {"people": _PEOPLE_LOOKUP, "companies": _company_lookup()}
+_SORTED_LOOKUPS = {
+    "people": _sorted_lookup(list(PEOPLE_ALIASES.values())),
+    "companies": _sorted_lookup([
+        {a: _PEOPLE_TO_COMPANY[f] for a, f in t.items() if f in _PEOPLE_TO_COMPANY}
+        for t in PEOPLE_ALIASES.values()
+    ] + list(COMPANY_ALIASES.values())),
+}
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 def _match(header: str, kind: str) -> tuple[str | None, int]:
@@ -668,6 +714,17 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
         found = _loose_match(candidate, kind)
         if found is not None:
             return found[0], max(choice, found[1])
+    # The same words in another order: "Phone (Mobile)", "Name (First)".
+    field = _SORTED_LOOKUPS[kind].get(" ".join(sorted(words)))
+    if field is not None:
+        return field, choice
+    # A note in brackets: "Téléphone (bureau)", "Ville (adresse postale)".
+    if "(" in header:
+        outside = _BRACKETED.sub(" ", header)
+        if outside.strip() and outside != header:
+            field, inner = _match(outside, kind)
+            if field is not None:
+                return field, max(choice, inner)
     return None, 0
 
 

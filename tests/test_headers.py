@@ -205,6 +205,60 @@ def test_pipedrive():
     ]
 
 
+def test_pipedrive_in_french():
+    headers = [
+        "Personne - Nom",
+        "Personne - Prénom",
+        "Personne - Nom de famille",
+        "Personne - E-mail - Travail",
+        "Personne - E-mail - Domicile",
+        "Personne - Téléphone - Portable",
+        "Personne - Intitulé du poste",
+        "Organisation - Nom",
+        "Organisation - Adresse",
+        "Personne - Étiquette",
+    ]
+    mapping = map_headers(headers)
+    assert mapping == [
+        "full_name",
+        "first_name",
+        "last_name",
+        "email",
+        "email",
+        "mobile_phone",
+        "title",
+        "company_name",
+        "address",
+        None,
+    ]
+    assert field_rank(mapping, headers)[3:5] == [0, 1]  # the home address comes second
+
+
+def test_notes_in_brackets_and_words_in_another_order():
+    headers = [
+        "Téléphone (bureau)",
+        "Téléphone (domicile)",
+        "E-mail (travail)",
+        "Ville (adresse postale)",
+        "Phone (Mobile)",
+        "Name (First)",
+        "Name (Last)",
+        "Commentaire (interne)",
+    ]
+    mapping = map_headers(headers)
+    assert mapping == [
+        "phone",
+        "phone",
+        "email",
+        "city",
+        "mobile_phone",
+        "first_name",
+        "last_name",
+        None,
+    ]
+    assert field_rank(mapping, headers)[:2] == [0, 1]
+
+
 def test_sales_navigator_and_phantombuster():
     headers = ["Profile URL", "LinkedIn Profile URL", "Job Title", "Company", "Location"]
     assert map_headers(headers) == ["linkedin_url", "linkedin_url", "title", "company_name", "city"]
