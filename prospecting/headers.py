@@ -115,6 +115,10 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Direct Phone": "phone",
         "Direct Dial": "phone",
         "Direct Number": "phone",
+        "Emails": "email",
+        "Phones": "phone",
+        "Phone Numbers": "phone",
+        "Job Position": "title",
         "Office Phone": "phone",
         "Business Phone": "phone",
         "Other Phone": "phone",
@@ -397,6 +401,10 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Adresse email": "email",
         "Adresse mail": "email",
         "Adresse électronique": "email",
+        "Adresse de messagerie": "email",
+        "E-mails": "email",
+        "Téléphones": "phone",
+        "Poste occupé": "title",
         "Adresse": "address",
         "Adresse postale": "address",
         "Rue": "address",
@@ -561,6 +569,12 @@ _QUALIFIER_WORDS = frozenset(
         "main",
         "direct",
         "directe",
+        "current",
+        "actuel",
+        "actuelle",
+        "mailing",
+        "publipostage",  # Salesforce in French: "Ville de publipostage"
+        "liee",  # Odoo: "Société liée"
     }
 )
 # "Numéro de mobile", "N° de téléphone", "No. of employees".
@@ -750,7 +764,15 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         while len(rest) > 1 and rest[-1] in _FILLER_WORDS:
             rest = rest[:-1]
     choice = 1 if _SECONDARY_WORDS.intersection(rest) else 0
+    # Dynamics 365: "Address 1: City", "Adresse 2 : Code postal" (the second address).
+    if len(rest) > 2 and rest[0] in ("address", "adresse") and rest[1].isdecimal():
+        choice = max(choice, int(rest[1]) - 1)
+        rest = rest[2:]
+        if len(rest) > 1 and rest[-1].isdecimal():  # "Street 1"
+            rest = rest[:-1]
     rest = [w for w in rest if w not in _QUALIFIER_WORDS and w not in _SECONDARY_WORDS]
+    while len(rest) > 1 and rest[-1] in _FILLER_WORDS:  # "Ville de [publipostage]"
+        rest = rest[:-1]
     if not rest or rest == words:
         return None
     field = _LOOKUPS[kind].get("".join(rest))

@@ -259,6 +259,38 @@ def test_notes_in_brackets_and_words_in_another_order():
     assert field_rank(mapping, headers)[:2] == [0, 1]
 
 
+def test_salesforce_in_french_dynamics_and_odoo():
+    headers = [
+        "Ville de publipostage",
+        "Code postal de publipostage",
+        "Adresse de messagerie",
+        "Address 1: City",
+        "Adresse 1 : Code postal",
+        "Address 1: Street 1",
+        "Société liée",
+        "Poste occupé",
+        "Current Job Title",
+        "Emails",
+        "Phone Numbers",
+    ]
+    assert map_headers(headers) == [
+        "city",
+        "postcode",
+        "email",
+        "city",
+        "postcode",
+        "address",
+        "company_name",
+        "title",
+        "title",
+        "email",
+        "phone",
+    ]
+    # Dynamics' second address ranks after its first.
+    ranked = ["Address 2: City", "Address 1: City"]
+    assert field_rank(map_headers(ranked), ranked) == [1, 0]
+
+
 def test_sales_navigator_and_phantombuster():
     headers = ["Profile URL", "LinkedIn Profile URL", "Job Title", "Company", "Location"]
     assert map_headers(headers) == ["linkedin_url", "linkedin_url", "title", "company_name", "city"]
