@@ -797,7 +797,15 @@ def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None
     """
     if kind not in _LOOKUPS:
         raise ValueError(f"unknown kind {kind!r}: expected 'people' or 'companies'")
-    return [_match(header, kind)[0] for header in headers]
+    mapping = [_match(header, kind)[0] for header in headers]
+    if kind == "people" and not {"first_name", "full_name"}.intersection(mapping):
+        # A French "Nom" with no first-name column holds whole names ("Jean Dupont", as
+        # Odoo exports them): read as a full name, which a lone surname also survives.
+        for i, header in enumerate(headers):
+            words = normalize_header(header).split()
+            if mapping[i] == "last_name" and words[0] == "nom" and "famille" not in words:
+                mapping[i] = "full_name"
+    return mapping
 
 
 def field_rank(

@@ -486,10 +486,19 @@ def test_every_alias_names_a_known_field():
 
 
 def test_rank_by_column_order():
-    headers = ["E-mail 2", "Email", "Nom", "Téléphone", "Notes"]
+    headers = ["E-mail 2", "Email", "Prénom", "Téléphone", "Notes"]
     mapping = map_headers(headers)
-    assert mapping == ["email", "email", "last_name", "phone", None]
+    assert mapping == ["email", "email", "first_name", "phone", None]
     assert field_rank(mapping) == [0, 1, 0, 0, 0]
+
+
+def test_a_french_nom_without_a_first_name_column_is_the_whole_name():
+    assert map_headers(["Nom", "Email"]) == ["full_name", "email"]
+    assert map_headers(["Nom du contact", "Email"]) == ["full_name", "email"]
+    assert map_headers(["Nom", "Prénom"]) == ["last_name", "first_name"]
+    assert map_headers(["Nom de famille", "Email"]) == ["last_name", "email"]
+    assert map_headers(["Last Name", "Email"]) == ["last_name", "email"]
+    assert map_headers(["Nom", "Nom complet"]) == ["last_name", "full_name"]
 
 
 def test_rank_puts_second_choices_last():
