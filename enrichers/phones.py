@@ -13,14 +13,17 @@ PH-1 to PH-3):
   is checked;
 - a French national number that is invalid for the default region is retried with the
   overseas regions (``0262 12 34 56`` is La Réunion, ``0590…`` Guadeloupe);
-- a national number without a default region is ``unknown_region``: never guessed.
+- a national number without a default region is ``unknown_region``: never guessed; a
+  number after the international prefix ``00`` (``0033 6 12 34 56 78``) needs none;
+- a number a spreadsheet turned into a float (``6.12345678E+08``) is read back when every
+  digit is printed, else it is ``scientific_notation``: its last digits are lost.
 
 "Valid" means "in an assigned range" (the libphonenumber FAQ), never "in service".
 
 Reasons: ``ok``, ``empty``, ``unknown_region``, ``not_a_number``, ``short_number``
 (112, 3615, 15…), ``too_short``, ``too_long``, ``invalid_length``,
 ``invalid_country_code``, ``local_only``, ``invalid_number`` (a possible length outside the
-assigned ranges, such as ``07 12 34 56 78``).
+assigned ranges, such as ``07 12 34 56 78``), ``scientific_notation``.
 
 Example::
 
@@ -32,6 +35,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -144,6 +148,16 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         return _valid(raw, first, first_type)
     # 2. Repairs: labels, extension words, invisible characters, several numbers in one
     #    cell, the overseas fallback.
+    scientific = _SCIENTIFIC.fullmatch(raw.strip())
+    if scientific is not None:
+        # A spreadsheet showed the number as a float ("6.12345678E+08"): its digits are
+        # whole only when every one of them is printed before the exponent.
+        whole, decimals, exponent = scientific.groups()
+        if len(decimals) != int(exponent):
+            return _invalid(raw, "scientific_notation")
+        return dataclasses.replace(
+            _check(whole + decimals, default_region, overseas_fallback), raw=raw
+        )
     parts = split_phones(raw)
     if not parts:
         return _invalid(raw, "not_a_number")
@@ -153,7 +167,12 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         return _invalid(raw, "not_a_number")
     international = number_text.lstrip().startswith("+")
     if region is None and not international:
-        return _invalid(raw, "unknown_region", extension)
+        if not _EXIT_00.match(number_text):
+            return _invalid(raw, "unknown_region", extension)
+        # "0033 6 12 34 56 78": 00 is the international prefix ITU-T E.164 recommends
+        # and Europe dials; a region is not needed to read what follows it.
+        number_text = "+" + number_text.lstrip()[2:]
+        international = True
     parsed = _parse(number_text, region)
     if not isinstance(parsed, phonenumbers.PhoneNumber):
         return _invalid(raw, parsed, extension)
@@ -242,6 +261,10 @@ def _time_zones(e164: str, number_type: int, country_code: int) -> tuple[str, ..
         if zones is not None:
             return tuple(zone for zone in zones if zone != _UNKNOWN_ZONE)
     return ()
+
+
+_SCIENTIFIC = re.compile(r"\+?(\d)[.,](\d+)[eE]\+?(\d{1,2})")
+_EXIT_00 = re.compile(r"\s*00[\s.\-]*[1-9]")
 
 
 def _invalid(raw: str, reason: str, extension: str | None = None) -> PhoneCheck:

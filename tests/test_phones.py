@@ -168,8 +168,30 @@ def test_p13_identifiers_dates_prices_and_postcodes_are_not_found_in_text():
 def test_p14_national_number_without_region_is_not_guessed():
     check = check_phone("02 08 36 61 17")
     assert (check.valid, check.e164, check.reason) == (False, None, "unknown_region")
-    assert check_phone("0033 1 23 45 67 89").reason == "unknown_region"
     assert check_phone("02 08 36 61 17", "XX").reason == "unknown_region"
+
+
+def test_the_international_prefix_00_needs_no_region():
+    assert check_phone("0033 1 23 45 67 89").e164 == "+33123456789"
+    assert check_phone("00 44 20 7946 0958").e164 == "+442079460958"
+    assert check_phone("0033 1 23 45 67 89", "FR").e164 == "+33123456789"
+    assert check_phone("00").reason == "unknown_region"
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164", "reason"),
+    [
+        ("6.12345678E+08", "FR", "+33612345678", "ok"),  # Excel dropped the 0, kept 9 digits
+        ("6,12345678E+08", "FR", "+33612345678", "ok"),  # a French Excel's decimal comma
+        ("3.3612345678E+10", "FR", "+33612345678", "ok"),
+        ("3.36123E+10", "FR", None, "scientific_notation"),  # five digits lost
+        ("4.15555121E+09", "US", None, "scientific_notation"),
+        ("3.3612345678E+10", None, None, "unknown_region"),
+    ],
+)
+def test_numbers_a_spreadsheet_printed_as_floats(raw, region, e164, reason):
+    check = check_phone(raw, region)
+    assert (check.e164, check.reason, check.raw) == (e164, reason, raw)
 
 
 # --- splitting, regions, reasons ------------------------------------------------------------
