@@ -1,4 +1,4 @@
-"""Job titles: English and French titles mapped to the ICP's seniorities and departments."""
+"""Job titles: English, French and German titles mapped to the ICP's seniorities and departments."""
 
 from __future__ import annotations
 
@@ -19,6 +19,34 @@ from prospecting.icp import DEPARTMENTS, SENIORITIES
 def label(title: str, rules=None) -> tuple[str | None, str | None]:
     found = classify_title(title, rules)
     return found.seniority, found.department
+
+
+@pytest.mark.parametrize(
+    ("title", "seniority", "department"),
+    [
+        ("Geschäftsführer", "c_suite", "executive"),
+        ("Geschäftsführerin", "c_suite", "executive"),
+        ("Geschäftsführender Gesellschafter", "owner", "executive"),
+        ("Inhaberin", "owner", "executive"),
+        ("Gründerin & CEO", "founder", "executive"),
+        ("Mitglied des Vorstands", "c_suite", "executive"),
+        ("Leiter Vertrieb", "head", "sales"),
+        ("Vertriebsleiterin DACH", "head", "sales"),
+        ("Personalleiterin", "head", "hr"),
+        ("Kaufmännischer Leiter", "head", "finance"),
+        ("IT-Leiter", "head", "it"),
+        ("Teamleiterin Kundenservice", "manager", "customer_success"),
+        ("Prokurist", "director", None),
+        ("Assistenz der Geschäftsführung", "entry", "executive"),
+        ("Vertriebsmitarbeiter im Außendienst", "entry", "sales"),
+        ("Softwareentwicklerin", "entry", "engineering"),
+        ("Werkstudentin Marketing", "intern", "marketing"),
+        ("Sachbearbeiterin Einkauf", "entry", "procurement"),
+        ("Personal Trainer", None, None),  # "Personal" is not the German HR department
+    ],
+)
+def test_german_titles(title, seniority, department):
+    assert label(title) == (seniority, department)
 
 
 @pytest.mark.parametrize(
