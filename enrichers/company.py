@@ -119,8 +119,24 @@ def normalize_company(name: str) -> CompanyName:
         return CompanyName(text, None, company_name_key(text))
 
 
+# What a legal notice writes after the name: "ACME SAS au capital de 10 000 €", "ACME SA à
+# directoire et conseil de surveillance", "ACME SARL, RCS Lyon 552 032 534", "ACME, SIRET …".
+_REGISTRATION_TAIL = re.compile(
+    r"\s*[,;:\-–—]?\s*(?:\b(?:au\s+capital|capital\s+social)\b(?=.*(?:\d|variable))"
+    r"|\bimmatricul[ée]e?s?\b"
+    r"|\bR\.?\s?C\.?\s?S\.?(?=[\s.,:]|$)|\bSIRE[NT]\b|\bN°\s*SIRE[NT]\b).*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_BOARD_TAIL = re.compile(
+    r"\b(SA|SAS|SE)\s+à\s+(?:directoire|conseil)\b.*$", re.IGNORECASE | re.DOTALL
+)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _normalize(name: str) -> CompanyName:
+    cut = _REGISTRATION_TAIL.sub("", name)
+    if cut.strip(" ,;:-–—"):  # a name that is only such a tail is kept as it came
+        name = _BOARD_TAIL.sub(r"\1", cut)
     display = _tidy(name)
     legal_form: str | None = None
     changed = True

@@ -77,6 +77,28 @@ def test_legal_forms(name, display, form):
     assert found.key == (company_name_key(display) if display else "")
 
 
+@pytest.mark.parametrize(
+    ("name", "display", "form"),
+    [
+        ("ACME SAS au capital de 10 000 €", "ACME", "SAS"),
+        ("ACME, SAS au capital variable", "ACME", "SAS"),
+        ("ACME SAS au capital social de 1 000 000 euros", "ACME", "SAS"),
+        ("ACME SA à directoire et conseil de surveillance", "ACME", "SA"),
+        ("ACME SARL, RCS Lyon 552 032 534", "ACME", "SARL"),
+        ("ACME SARL - R.C.S. Paris B 552 032 534", "ACME", "SARL"),
+        ("ACME SAS immatriculée au RCS de Paris", "ACME", "SAS"),
+        ("ACME, SIRET 552 032 534 00013", "ACME", None),
+        # Names that only look like such a tail stay as they are.
+        ("Acme Capital SAS", "Acme Capital", "SAS"),
+        ("Café Au Capital", "Café Au Capital", None),
+        ("RCS Conseil SARL", "RCS Conseil", "SARL"),
+    ],
+)
+def test_a_legal_notice_tail_is_not_part_of_the_name(name, display, form):
+    found = normalize_company(name)
+    assert (found.display, found.legal_form) == (display, form)
+
+
 def test_n08_legal_form_noise_gives_one_key():
     keys = {
         normalize_company(name).key
