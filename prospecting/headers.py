@@ -599,6 +599,11 @@ _ENTITY_WORDS = {
         "company",
     ),
 }
+# Whose fact the start of a nested JSON path names: "organization.phone", "person.email".
+_PREFIX_OWNER = {
+    **dict.fromkeys(("person", "people", "contact", "lead", "prospect", "properties"), "person"),
+    **dict.fromkeys(("org", "organization", "organisation", "company", "account"), "company"),
+}
 # What a person's field becomes when a people file names it after the company.
 _COMPANY_SIDE = {
     "last_name": "company_name",  # "Nom de l'entreprise": "nom" alone is a surname
@@ -739,6 +744,8 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
             field, inner = _match(outside, kind)
             if field is not None:
                 return field, max(choice, inner)
+    if "." in header:
+        return _dotted_match(header, kind, choice)
     return None, 0
 
 
@@ -776,8 +783,16 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
     if not rest or rest == words:
         return None
     field = _LOOKUPS[kind].get("".join(rest))
-    if field is None or owner is None:
-        return (field, choice) if field is not None else None
+    if field is None:
+        return None
+    return _owned(field, choice, owner, kind)
+
+
+def _owned(field: str, choice: int, owner: str | None, kind: str) -> tuple[str | None, int]:
+    """The field a column gets when its header names whose fact it is (``owner``:
+    ``"person"``, ``"company"`` or ``None``)."""
+    if owner is None:
+        return field, choice
     if kind == "companies":
         return (field, choice) if owner == "company" else (None, 0)
     if owner == "person":
@@ -787,6 +802,25 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         return field, max(choice, 1)
     field = _COMPANY_SIDE.get(field, field)
     return (field, choice) if field in _COMPANY_LEVEL else (None, 0)
+
+
+def _dotted_match(header: str, kind: str, choice: int) -> tuple[str | None, int]:
+    """A nested JSON key flattened to a path (``properties.email``, ``person.name.first``,
+    ``organization.phone``): the end of the path names the field, the start whose it is."""
+    parts = header.split(".")
+    for i in range(1, len(parts)):
+        tail = ".".join(parts[i:])
+        if not tail.strip():
+            continue
+        field, inner = _match(tail, kind)
+        if field is None:
+            continue
+        owner = None
+        for part in parts[:i]:
+            for word in normalize_header(part).split():
+                owner = _ENTITY_WORDS.get(word) or _PREFIX_OWNER.get(word) or owner
+        return _owned(field, max(choice, inner), owner, kind)
+    return None, 0
 
 
 def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None]:

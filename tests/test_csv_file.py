@@ -480,7 +480,7 @@ def test_jsonl_good_and_bad_lines():
     table, records = read(FIXTURES / "people.jsonl")
     assert table.kind == "jsonl"
     assert table.delimiter is None
-    assert table.headers == ["email", "nom", "age", "tags", "vip", "note", "adresse"]
+    assert table.headers == ["email", "nom", "age", "tags", "vip", "note", "adresse.ville"]
     assert records[0] == Record(
         1,
         None,
@@ -496,7 +496,7 @@ def test_jsonl_good_and_bad_lines():
     assert records[1].values == {
         "email": "b@exemple.fr",
         "nom": "Lefèvre",
-        "adresse": '{"ville": "Lyon"}',
+        "adresse.ville": "Lyon",  # a nested object is flattened to paths
     }
     assert errors(records) == [
         (4, "invalid JSON: Expecting value (column 33)"),
@@ -507,6 +507,24 @@ def test_jsonl_good_and_bad_lines():
     assert records[-1].row == 7
     assert records[-1].values == {"email": "d@exemple.fr", "nom": "Martin"}
     assert table.skipped_blank == 1
+
+
+def test_nested_jsonl_objects_are_flattened_to_paths(tmp_path):
+    path = tmp_path / "api.jsonl"
+    path.write_text(
+        '{"id": 1, "properties": {"firstname": "Jean", "email": "j@x.fr"}, "tags": ["a"],'
+        ' "empty": {}, "deep": {"a": {"b": {"c": {"d": {"e": 1}}}}}}\n'
+    )
+    table, records = read(path)
+    assert records[0].values == {
+        "id": "1",
+        "properties.firstname": "Jean",
+        "properties.email": "j@x.fr",
+        "tags": '["a"]',
+        "empty": "{}",
+        "deep.a.b.c.d": '{"e": 1}',  # four levels flattened, the rest kept as JSON
+    }
+    assert table.headers == list(records[0].values)
 
 
 def test_jsonl_detected_by_content(tmp_path):

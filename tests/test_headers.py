@@ -291,6 +291,36 @@ def test_salesforce_in_french_dynamics_and_odoo():
     assert field_rank(map_headers(ranked), ranked) == [1, 0]
 
 
+def test_paths_of_nested_json_objects():
+    headers = [
+        "properties.firstname",
+        "properties.email",
+        "person.name.first",
+        "person.name.last",
+        "person.emails",
+        "organization.name",
+        "organization.phone",
+        "organization.address.city",
+        "properties.hs_object_id",
+    ]
+    mapping = map_headers(headers)
+    assert mapping == [
+        "first_name",
+        "email",
+        "first_name",
+        "last_name",
+        "email",
+        "company_name",
+        "company_phone",
+        "city",
+        None,
+    ]
+    assert map_headers(["organization.name", "organization.address.city"], "companies") == [
+        "name",
+        "city",
+    ]
+
+
 def test_sales_navigator_and_phantombuster():
     headers = ["Profile URL", "LinkedIn Profile URL", "Job Title", "Company", "Location"]
     assert map_headers(headers) == ["linkedin_url", "linkedin_url", "title", "company_name", "city"]

@@ -63,6 +63,7 @@ _CHUNK_BYTES = 1 << 20
 _TEXT_CHUNK_CHARS = 1 << 16
 _CHARSET_SAMPLE_BYTES = 64 << 10
 _RAW_LIMIT = 64 << 10
+_FLAT_DEPTH = 4  # nested JSON objects flattened to paths this deep, deeper ones kept as JSON
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_ROWS = 100
 _MAX_TITLE_ROWS = 5  # title lines looked past above a header
@@ -144,8 +145,9 @@ class Record(NamedTuple):
     - ``error``: why the record cannot be used, or ``None``.
     - ``raw``: the record's text, filled only for error records (``""`` otherwise, to keep
       the per-row path fast); bad bytes shown as ``\\xNN``, cut at 64 KiB.
-    - ``values``: JSONL only, the object's values as text (``null`` -> ``""``, nested
-      objects and lists as JSON); ``None`` for an error record and for CSV.
+    - ``values``: JSONL only, the object's values as text (``null`` -> ``""``, lists as
+      JSON), nested objects flattened to dotted paths (``{"person": {"email": …}}`` gives
+      ``person.email``); ``None`` for an error record and for CSV.
     """
 
     row: int
@@ -180,8 +182,8 @@ class TabularFile:
     CSV ``headers`` are the first non-blank row, cleaned: byte-order mark and surrounding
     spaces removed, an empty header named ``column_N`` (N from 1), a repeated one renamed
     ``email_2``, ``email_3``... (compared without case). JSONL ``headers`` are the keys of
-    the objects in the sample, in first-seen order; a later line may hold other keys, so
-    use :attr:`Record.values`.
+    the objects in the sample (nested ones as dotted paths), in first-seen order; a later
+    line may hold other keys, so use :attr:`Record.values`.
     """
 
     def __init__(
@@ -529,7 +531,8 @@ class TabularFile:
         if not isinstance(obj, dict):
             return Record(lineno, None, "JSON line is not an object", raw)
         try:
-            values = {str(key): _json_text(value) for key, value in obj.items()}
+            values: dict[str, str] = {}
+            _flatten(obj, values)
         except RecursionError:
             return Record(lineno, None, "invalid JSON: nested too deeply", raw)
         if "\\u" in stripped:
@@ -542,6 +545,17 @@ class TabularFile:
             self.skipped_blank += 1
             return None
         return Record(lineno, None, None, "", values)
+
+
+def _flatten(obj: dict[Any, Any], out: dict[str, str], prefix: str = "", depth: int = 0) -> None:
+    """An object's values as text, nested objects as dotted paths (``person.name.first``)
+    down to :data:`_FLAT_DEPTH` levels; lists, and objects deeper than that, as JSON."""
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and depth < _FLAT_DEPTH:
+            _flatten(value, out, f"{name}.", depth + 1)
+        else:
+            out[name] = _json_text(value)
 
 
 def _json_text(value: object) -> str:
@@ -1036,5 +1050,10 @@ def _jsonl_keys(sample: str) -> list[str]:
         except (ValueError, RecursionError):
             continue
         if isinstance(obj, dict):
-            keys.update(dict.fromkeys(_escape_bad_text(str(k)) for k in obj))
+            flat: dict[str, str] = {}
+            try:
+                _flatten(obj, flat)
+            except RecursionError:
+                continue
+            keys.update(dict.fromkeys(_escape_bad_text(k) for k in flat))
     return list(keys)
