@@ -13,6 +13,7 @@ import csv
 import gc
 import hashlib
 import io
+import json
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -273,7 +274,10 @@ class _End:
 class _RowMapper:
     """Turns one file's cells into facts, with the per-column work decided once."""
 
-    def __init__(self, headers: Sequence[str], kind: str, id_column: str | None, path: Path):
+    def __init__(self, headers: Sequence[str], kind: str, id_column: str | None, path: Path,
+                 *, line: bool = False):
+        """``line``: the keys of one JSONL line, which may lack the id column (the row
+        then gets the lineage of a row without an id)."""
         self.headers = list(headers)
         self.kind = kind
         fields = map_headers(self.headers, kind)
@@ -287,7 +291,7 @@ class _RowMapper:
                 confidence = SECONDARY_CONFIDENCE if ranks[index] else FILE_CONFIDENCE
                 self.plan.append((index, name, confidence))
         self.id_index: int | None = None
-        if id_column:
+        if id_column and not (line and _column_index(self.headers, id_column) is None):
             self.id_index = _find_column(self.headers, id_column, path)
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
@@ -310,6 +314,21 @@ _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 _CONTACT_FIELDS = frozenset({"linkedin_url", "address"})
 
 
+def _json_strings(text: str) -> list[str] | None:
+    """The non-empty items of a JSON list of strings or numbers (``[]`` for an empty
+    list), or None for other text."""
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not all(
+        isinstance(i, str | int | float) and not isinstance(i, bool) for i in items
+    ):
+        return None
+    found = [str(i).strip() for i in items]
+    return [i for i in found if i]
+
+
 def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
     """(column index, what to do, field, confidence, company field, whether the fact
     needs no confidence of its own) for one column of a people file."""
@@ -328,13 +347,20 @@ def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
     return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
 
 
-def _find_column(headers: list[str], wanted: str, path: Path) -> int:
+def _column_index(headers: list[str], wanted: str) -> int | None:
     if wanted in headers:
         return headers.index(wanted)
     norm = normalize_header(wanted)
     for index, header in enumerate(headers):
         if normalize_header(header) == norm:
             return index
+    return None
+
+
+def _find_column(headers: list[str], wanted: str, path: Path) -> int:
+    index = _column_index(headers, wanted)
+    if index is not None:
+        return index
     shown = shown_columns(headers)
     raise ConfigError(f"{path}: no column '{wanted}' for --id-column (columns: {shown})")
 
@@ -488,6 +514,10 @@ def _read_batches(
         stmt_source = f"{table.kind}:{source_name}"
         mappers: dict[tuple[str, ...], _RowMapper] = {}
         mapper = _RowMapper(table.headers, kind, id_column, path) if table.kind == "csv" else None
+        if mapper is None and id_column:
+            # The keys of the file's first lines must hold it: a name mistyped is an error,
+            # while a later line without it is a row without an id.
+            _find_column(table.headers, id_column, path)
         file_label = path.name
         batch = _Batch(run_id)
         written_companies: set[Any] = set()
@@ -504,7 +534,8 @@ def _read_batches(
                     keys = tuple(values)
                     row_mapper = mappers.get(keys)
                     if row_mapper is None:
-                        row_mapper = mappers[keys] = _RowMapper(keys, kind, id_column, path)
+                        row_mapper = mappers[keys] = _RowMapper(keys, kind, id_column, path,
+                                                                line=True)
                     cells: Sequence[str] = list(values.values())
                 else:
                     row_mapper, cells = mapper, record.cells or []
@@ -598,8 +629,15 @@ def _person_row(
                               ("email", address, SECONDARY_CONFIDENCE))
             contact = contact or bool(emails)
         elif kind == _P_PHONE:
-            person.append(("phone", value) if plain else ("phone", value, confidence))
-            contact = True
+            numbers = _json_strings(value) if value[0] == "[" else None
+            if numbers is None:
+                person.append(("phone", value) if plain else ("phone", value, confidence))
+            else:  # a JSON list of numbers (a JSONL dump): the first leads, as for emails
+                for i, number in enumerate(numbers):
+                    person.append(("phone", number) if i == 0 and plain else
+                                  ("phone", number, confidence if i == 0 else
+                                   SECONDARY_CONFIDENCE))
+            contact = contact or numbers != []
         elif kind == _P_COMPANY:
             if target == "country":
                 value = _country(value)

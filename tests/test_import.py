@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prospecting import api
-from prospecting.errors import InputError
+from prospecting.errors import ConfigError, InputError
 from prospecting.store import Store
 
 from .conftest import DEMO, dump, write
@@ -166,6 +166,34 @@ def test_jsonl_good_and_bad_lines(tmp_path: Path, db: Path):
     assert rows[3].startswith("JSON line is not an object")
     bob = next(p for p in dump(db) if p["first_name"] == "Bob")
     assert bob["company"]["name"] == "Acme Inc"
+
+
+def test_a_nested_jsonl_api_dump_imports_as_it_is(tmp_path: Path, db: Path):
+    lines = [
+        {"id": 1, "properties": {"firstname": "Jean", "lastname": "Dupont",
+                                 "email": "jean@acme.example", "company": "Acme"}},
+        {"id": 2, "person": {"name": {"first": "Ann", "last": "Lee"},
+                             "emails": ["ann@y.example", "a.lee@gmail.com"],
+                             "phones": ["+33 6 12 34 56 78", "+33 1 45 67 89 10"]},
+         "organization": {"name": "Y Ltd", "phone": "+33 1 40 00 00 00"}},
+        {"name": "Cy Xu", "email": "cy@x.example", "phones": []},
+    ]
+    path = write(tmp_path / "api.jsonl", "".join(json.dumps(line) + "\n" for line in lines))
+    report = api.import_files(db, [path], id_column="id")
+    assert (report.read, report.written, report.quarantined) == (3, 3, 0)
+    people = {p["email"]: p for p in dump(db)}
+    jean = people["jean@acme.example"]
+    assert (jean["first_name"], jean["last_name"], jean["company"]["name"]) == (
+        "Jean", "Dupont", "Acme")
+    ann = people["ann@y.example"]
+    assert [e["value"] for e in ann["emails"]] == ["ann@y.example", "a.lee@gmail.com"]
+    assert [p["raw"] for p in ann["phones"]] == ["+33 6 12 34 56 78", "+33 1 45 67 89 10"]
+    assert ann["company"]["name"] == "Y Ltd"
+    assert people["cy@x.example"]["phones"] == []
+    # A line without the id column is a row without an id, not an error.
+    assert sorted(p["source_ids"][0] for p in people.values()) == ["api:1", "api:2", "api:row-3"]
+    with pytest.raises(ConfigError, match="no column 'record_id'"):
+        api.import_files(db, [path], id_column="record_id")
 
 
 def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
