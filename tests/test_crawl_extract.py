@@ -264,6 +264,30 @@ def test_french_legal_notice_without_the_hosts_identifiers():
     assert facts["postcode"] == "69001"
     assert facts["city"] == "Lyon"
     assert facts["legal_form"] == "SAS"
+    assert facts["legal_name"] == "La Sablière SAS"  # not the host's "OVH SAS"
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("<p>Raison sociale : Dupont & Fils SARL</p>", "Dupont & Fils SARL"),
+        ("<p>Le présent site est édité par la société Boulangerie Martin, SARL au capital"
+         " de 8 000 €</p>", "Boulangerie Martin SARL"),
+        ("<p>Éditeur : ACME Conseil SAS, 3 rue X</p>", "ACME Conseil SAS"),
+        ("<p>La Sablière, société par actions simplifiée (SAS) au capital de 40 000 €</p>",
+         "La Sablière SAS"),
+        ("<p>Angaben gemäß § 5 TMG</p><p>Kessler Antriebstechnik GmbH</p>"
+         "<p>Industriestraße 4</p>", "Kessler Antriebstechnik GmbH"),
+        # No legal form, no label: a sole trader or a sentence is not a company name.
+        ("<p>Ce site est édité par Jean Dupont, entrepreneur individuel.</p>", None),
+        ("<p>Nous sommes une SAS au capital de 1000 €.</p>", None),
+        ("<h2>Hébergeur</h2><p>OVH SAS</p><p>2 rue Kellermann</p>", None),
+    ],
+)
+def test_the_company_name_a_legal_notice_prints(body, name):
+    html = doc(f"<h1>Mentions légales</h1>{body}", title="Mentions légales")
+    facts = dict(extract_page(html, "https://x.example/mentions-legales").company)
+    assert facts.get("legal_name") == name
 
 
 def test_german_impressum_and_other_countries():

@@ -1569,6 +1569,7 @@ def _company(page: Page, root: Any, nodes: list[dict[str, Any]], lines: list[_Li
     facts.extend(ids)
     if page.legal_page:
         _legal_address(page, text)
+        _legal_name(page, lines, hosting)
         for index, line in enumerate(lines):
             if index in hosting:
                 continue
@@ -1627,6 +1628,90 @@ def _hosting_lines(lines: list[_Line]) -> set[int]:
 
 def _own_text(lines: list[_Line], hosting: set[int]) -> str:
     return "\n".join(line.text for i, line in enumerate(lines) if i not in hosting)
+
+
+# "Raison sociale : ACME SAS", "Firma: Müller GmbH", "Company name: Acme Ltd".
+_NAME_LABEL = re.compile(
+    r"(?i)^\s*(?:raison\s+sociale|d[ée]nomination(?:\s+sociale)?|nom\s+de\s+la\s+soci[ée]t[ée]|"
+    r"soci[ée]t[ée]\s+[ée]ditrice|firmenname|firmierung|firma|company\s+name|"
+    r"registered\s+name|legal\s+name)\s*:\s*(.+)$"
+)
+# "Le site est édité par ACME SAS, …", "published by Acme Ltd".
+_PUBLISHED_BY = re.compile(
+    r"(?i)\b(?:[ée]dit[ée]|publi[ée]|exploit[ée])\s+par\s+(?:la\s+soci[ée]t[ée]\s+|"
+    r"l['’]entreprise\s+)?(.+)$|\b(?:published|operated|owned)\s+by\s+(.+)$"
+)
+# "La Sablière, société par actions simplifiée (SAS) au capital de 40 000 €".
+_SPELLED_FORM = re.compile(
+    r"(?i)^(?:[ée]diteur\s*:\s*)?(.{2,80}?),?\s+(?:une\s+)?("
+    r"soci[ée]t[ée]\s+par\s+actions\s+simplifi[ée]e(?:\s+unipersonnelle)?|"
+    r"soci[ée]t[ée]\s+[àa]\s+responsabilit[ée]\s+limit[ée]e|"
+    r"entreprise\s+unipersonnelle\s+[àa]\s+responsabilit[ée]\s+limit[ée]e|"
+    r"soci[ée]t[ée]\s+anonyme|soci[ée]t[ée]\s+en\s+nom\s+collectif|"
+    r"soci[ée]t[ée]\s+civile\s+immobili[èe]re|"
+    r"gesellschaft\s+mit\s+beschr[äa]nkter\s+haftung|private\s+limited\s+company)\b"
+)
+# "La Sablière, SAS au capital de 40 000 €": a short form followed by what a notice adds.
+_SHORT_FORM = re.compile(
+    r"^(?:(?i:[ée]diteur)\s*:\s*)?([^,:;]{2,80}?)(?:,\s*|\s+)"
+    r"(SASU|SAS|SARL|EURL|SA|SNC|SCI|SCOP|GmbH|AG|UG|Ltd|Limited)"
+    r"(?=\s*(?:,|au\s+capital|\(|$))"
+)
+_SPELLED_FORMS = {
+    "societe par actions simplifiee": "SAS",
+    "societe par actions simplifiee unipersonnelle": "SASU",
+    "societe a responsabilite limitee": "SARL",
+    "entreprise unipersonnelle a responsabilite limitee": "EURL",
+    "societe anonyme": "SA",
+    "societe en nom collectif": "SNC",
+    "societe civile immobiliere": "SCI",
+    "gesellschaft mit beschrankter haftung": "GmbH",
+    "private limited company": "Ltd",
+}
+_NAME_END = re.compile(r"\s*(?:[,;]|\s[–—-]\s|\bimmatricul|\bsi[èe]ge\b|\bdont\b|\bwhose\b).*$",
+                       re.IGNORECASE | re.DOTALL)
+
+
+def _legal_name(page: Page, lines: list[_Line], hosting: set[int]) -> None:
+    """The company's registered name as a legal notice prints it: after a label, after
+    "édité par", or alone on a short line ending with a legal form (an Impressum's first
+    line). A name without a legal form counts only after a label. Hosting lines are not
+    read: the host's name is not the site's."""
+    from enrichers.company import normalize_company
+
+    found: list[tuple[int, str]] = []
+    for index, line in enumerate(lines):
+        if index in hosting:
+            continue
+        text = line.text.strip()
+        label = _NAME_LABEL.match(text)
+        published = None if label else _PUBLISHED_BY.search(text)
+        start = (published.group(1) or published.group(2)) if published else text
+        spelled = None if label else _SPELLED_FORM.match(start) or _SHORT_FORM.match(start)
+        if spelled and spelled.group(1).split()[-1].islower():
+            spelled = None  # "Nous sommes une SAS": a sentence, not a name
+        if label:
+            rank, chunk = 0, label.group(1)
+        elif spelled:
+            form = _SPELLED_FORMS.get(" ".join(fold(spelled.group(2)).split()), spelled.group(2))
+            rank, chunk = 1, f"{spelled.group(1)} {form}"
+        elif published:
+            rank, chunk = 1, start
+        elif len(text) <= 80 and ":" not in text and not any(c.isdigit() for c in text):
+            rank, chunk = 2, text
+        else:
+            continue
+        company = normalize_company(_NAME_END.sub("", chunk))
+        if not company.display or len(company.display) > 80:
+            continue
+        if company.legal_form is None and rank:
+            continue
+        if rank == 2 and not text.endswith(company.legal_form or "\0"):
+            continue  # "ACME SAS vous souhaite la bienvenue" is a sentence, not a name
+        name = company.display + (f" {company.legal_form}" if company.legal_form else "")
+        found.append((rank, name))
+    if found:
+        page.company.append(("legal_name", min(found, key=lambda f: f[0])[1]))
 
 
 def _legal_address(page: Page, text: str) -> None:
