@@ -43,6 +43,8 @@ PEOPLE_FIELDS = (
     "department",
     "linkedin_url",
     "address",
+    "street_number",
+    "street_type",
     "postcode",
     "city",
     "region",
@@ -69,6 +71,8 @@ COMPANY_FIELDS = (
     "phone",
     "linkedin_url",
     "address",
+    "street_number",
+    "street_type",
     "postcode",
     "city",
     "region",
@@ -115,6 +119,14 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Direct Phone": "phone",
         "Direct Dial": "phone",
         "Direct Number": "phone",
+        "Street Number": "street_number",
+        "Street No": "street_number",
+        "House Number": "street_number",
+        "House No": "street_number",
+        "Building Number": "street_number",
+        "Street Type": "street_type",
+        "Suburb": "city",
+        "Locality": "city",
         "Emails": "email",
         "Phones": "phone",
         "Phone Numbers": "phone",
@@ -402,6 +414,27 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Adresse mail": "email",
         "Adresse électronique": "email",
         "Adresse de messagerie": "email",
+        "Numéro de voie": "street_number",
+        "Numéro voie": "street_number",
+        "N° de voie": "street_number",
+        "Numéro de rue": "street_number",
+        "N° de rue": "street_number",
+        "Indice de répétition": "street_number",
+        "Indice répétition": "street_number",
+        "Type de voie": "street_type",
+        "Type voie": "street_type",
+        "Libellé de voie": "address",
+        "Libellé voie": "address",
+        "Complément d'adresse": "address",
+        "Complément adresse": "address",
+        "Libellé commune": "city",
+        "Libellé de la commune": "city",
+        "Hausnummer": "street_number",
+        "Hausnr": "street_number",
+        "Straße": "address",
+        "Strasse": "address",
+        "Ort": "city",
+        "PLZ": "postcode",
         "E-mails": "email",
         "Téléphones": "phone",
         "Poste occupé": "title",
@@ -508,6 +541,8 @@ COMPANY_ALIASES: dict[str, dict[str, str]] = {
 
 # What a people field becomes in a companies file; people-only fields have no entry.
 _PEOPLE_TO_COMPANY = {
+    "street_number": "street_number",
+    "street_type": "street_type",
     "company_name": "name",
     "company_domain": "domain",
     "website": "website",
@@ -760,10 +795,6 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
     when nothing was left out or nothing matched.
     """
     rest = list(words)
-    while len(rest) > 1 and rest[0] in _NUMBER_WORDS:  # "numéro de", "n° de"
-        rest = rest[1:]
-        while len(rest) > 1 and rest[0] in _FILLER_WORDS:
-            rest = rest[1:]
     owner = None
     if len(rest) > 1 and rest[-1] in _ENTITY_WORDS:
         owner = _ENTITY_WORDS[rest[-1]]
@@ -771,21 +802,29 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         while len(rest) > 1 and rest[-1] in _FILLER_WORDS:
             rest = rest[:-1]
     choice = 1 if _SECONDARY_WORDS.intersection(rest) else 0
+    variants = [rest]  # tried in turn, the first that an alias names wins
+    while len(rest) > 1 and rest[0] in _NUMBER_WORDS:  # "numéro de", "n° de"
+        rest = rest[1:]
+        while len(rest) > 1 and rest[0] in _FILLER_WORDS:
+            rest = rest[1:]
     # Dynamics 365: "Address 1: City", "Adresse 2 : Code postal" (the second address).
     if len(rest) > 2 and rest[0] in ("address", "adresse") and rest[1].isdecimal():
         choice = max(choice, int(rest[1]) - 1)
         rest = rest[2:]
         if len(rest) > 1 and rest[-1].isdecimal():  # "Street 1"
             rest = rest[:-1]
+    variants.append(rest)
     rest = [w for w in rest if w not in _QUALIFIER_WORDS and w not in _SECONDARY_WORDS]
     while len(rest) > 1 and rest[-1] in _FILLER_WORDS:  # "Ville de [publipostage]"
         rest = rest[:-1]
-    if not rest or rest == words:
-        return None
-    field = _LOOKUPS[kind].get("".join(rest))
-    if field is None:
-        return None
-    return _owned(field, choice, owner, kind)
+    variants.append(rest)
+    for variant in variants:
+        if not variant or variant == words:
+            continue
+        field = _LOOKUPS[kind].get("".join(variant))
+        if field is not None:
+            return _owned(field, choice, owner, kind)
+    return None
 
 
 def _owned(field: str, choice: int, owner: str | None, kind: str) -> tuple[str | None, int]:
@@ -840,6 +879,57 @@ def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None
             if mapping[i] == "last_name" and words[0] == "nom" and "famille" not in words:
                 mapping[i] = "full_name"
     return mapping
+
+
+_ADDRESS_PARTS = ("street_number", "street_type")
+_LINE_WORDS = frozenset({"line", "ligne", "zeile"})
+_COMPLEMENT_WORDS = frozenset({"complement", "supplement", "zusatz", "adresszusatz"})
+
+
+def address_groups(
+    headers: Sequence[str], mapping: Sequence[str | None]
+) -> list[tuple[int, list[int], list[int]]]:
+    """How the address columns of a file make whole addresses.
+
+    Returns (column holding the first line, columns written before it, columns written
+    after it) for each address that takes more than one column: a street number and
+    type go before the first line (``7`` + ``wallaby place``), its other lines after it
+    (``Address 2``, ``address_2``, ``Adresse 3``, ``Street 2``, ``Complément
+    d'adresse``). Dynamics' ``Address 2: Street 1`` is the first line of a second
+    address, not a second line. Columns no group takes keep their own mapping.
+    """
+    lines: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    firsts: list[int] = []
+    for index, field in enumerate(mapping):
+        if field != "address":
+            continue
+        words = normalize_header(headers[index]).split()
+        block: list[str] = []
+        if len(words) > 2 and words[0] in ("address", "adresse") and words[1].isdecimal():
+            block, words = words[:2], words[2:]  # Dynamics: which address
+        number = next((int(w) for w in reversed(words) if w.isdecimal()), None)
+        line = number if number is not None else (
+            2 if _COMPLEMENT_WORDS.intersection(words) else 1)
+        base = tuple(block + [w for w in words if not w.isdecimal() and w not in _LINE_WORDS])
+        lines.setdefault(base, []).append((line, index))
+        if line == 1:
+            firsts.append(index)
+    if not firsts:
+        return []
+    main_first = firsts[0]
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for members in lines.values():
+        members.sort()
+        head = members[0][1] if members[0][0] == 1 else main_first
+        for line, index in members:
+            if index != head and line > 1:
+                groups.setdefault(head, ([], []))[1].append(index)
+    parts = [i for i, field in enumerate(mapping) if field in _ADDRESS_PARTS]
+    if parts:
+        # The number first, then the type of street ("12", "bis", "rue").
+        parts.sort(key=lambda i: _ADDRESS_PARTS.index(mapping[i] or ""))
+        groups.setdefault(main_first, ([], []))[0].extend(parts)
+    return [(head, before, after) for head, (before, after) in groups.items()]
 
 
 def field_rank(

@@ -28,7 +28,13 @@ from urllib.parse import urlsplit
 from .connectors.csv_file import Record, open_tabular
 from .errors import ConfigError, InputError
 from .forked import Child, QueuedSender, can_fork
-from .headers import field_rank, map_headers, normalize_header, shown_columns
+from .headers import (
+    address_groups,
+    field_rank,
+    map_headers,
+    normalize_header,
+    shown_columns,
+)
 from .icp import normalize_country
 from .models import (
     Fact,
@@ -61,6 +67,7 @@ _PERSON_FIELDS = {
     "first_name", "last_name", "full_name", "civility", "title", "seniority", "department",
     "linkedin_url", "address", "postcode", "city", "region", "country",
 }
+_ADDRESS_PARTS = frozenset({"street_number", "street_type"})
 _COMPANY_FROM_PERSON = {
     "company_name": "name",
     "company_domain": "domain",
@@ -282,8 +289,15 @@ class _RowMapper:
         self.kind = kind
         fields = map_headers(self.headers, kind)
         ranks = field_rank(fields, self.headers, kind)
+        # Street numbers and second lines are written into the address they belong to.
+        self.compose = address_groups(self.headers, fields)
+        joined = {i for _, before, after in self.compose for i in (*before, *after)}
         self.plan: list[tuple[int, str, float]] = []
         for index, name in enumerate(fields):
+            if index in joined:
+                continue
+            if name in _ADDRESS_PARTS:
+                name = None  # a street number with no street to go with: kept as is
             if name is None:
                 self.plan.append((index, "extra:" + self.headers[index], FILE_CONFIDENCE))
             else:
@@ -296,6 +310,20 @@ class _RowMapper:
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
         self.person_plan = [_person_step(*p) for p in self.plan]
+
+    def composed(self, cells: Sequence[str]) -> Sequence[str]:
+        """``cells`` with each address written whole in its first line's column."""
+        if not self.compose:
+            return cells
+        cells = list(cells)
+        for head, before, after in self.compose:
+            start = " ".join(c for c in (cells[i].strip() for i in before) if c)
+            first = cells[head].strip()
+            if start and first != start and not first.startswith(start + " "):
+                first = f"{start} {first}".strip()
+            rest = [c for c in (cells[i].strip() for i in after) if c]
+            cells[head] = ", ".join([first, *rest] if first else rest)
+        return cells
 
     def values(self, cells: Sequence[str]) -> list[tuple[str, str, float]]:
         out = []
@@ -539,6 +567,7 @@ def _read_batches(
                     cells: Sequence[str] = list(values.values())
                 else:
                     row_mapper, cells = mapper, record.cells or []
+                cells = row_mapper.composed(cells)
                 reason = handle(
                     row_mapper, cells, record, batch, tally, stmt_source, source_name, matcher,
                     written_companies,

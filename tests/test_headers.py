@@ -11,6 +11,7 @@ from prospecting.headers import (
     COMPANY_FIELDS,
     PEOPLE_ALIASES,
     PEOPLE_FIELDS,
+    address_groups,
     field_rank,
     map_headers,
     normalize_header,
@@ -319,6 +320,31 @@ def test_paths_of_nested_json_objects():
         "name",
         "city",
     ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind", "groups"),
+    [
+        # FEBRL: the number before the first line, the second line after it.
+        (["given_name", "street_number", "address_1", "address_2", "suburb"], "people",
+         [(2, [1], [3])]),
+        (["Adresse 1", "Adresse 2", "Adresse 3", "Ville"], "people", [(0, [], [1, 2])]),
+        (["Address 2", "Address"], "people", [(1, [], [0])]),
+        (["Street Address", "Complément d'adresse", "Numéro de voie", "Type de voie"],
+         "people", [(0, [2, 3], [1])]),
+        # Dynamics: two addresses of two lines each.
+        (["Address 1: Street 1", "Address 1: Street 2", "Address 2: Street 1",
+          "Address 2: Street 2"], "people", [(0, [], [1]), (2, [], [3])]),
+        # SIRENE's establishment file.
+        (["numeroVoieEtablissement", "indiceRepetitionEtablissement", "typeVoieEtablissement",
+          "libelleVoieEtablissement", "complementAdresseEtablissement"], "companies",
+         [(3, [0, 1, 2], [4])]),
+        (["Address"], "people", []),
+        (["Email", "Street Number"], "people", []),
+    ],
+)
+def test_address_groups(headers, kind, groups):
+    assert address_groups(headers, map_headers(headers, kind)) == groups
 
 
 def test_sales_navigator_and_phantombuster():

