@@ -168,6 +168,19 @@ def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
     return out
 
 
+def _street_number(address: str) -> str:
+    """The number an address starts with ("12" of "12 bis rue x"), or ""."""
+    first = address.split(" ", 1)[0]
+    return first if first[:1].isdigit() and len(first) <= 6 else ""
+
+
+def _street_start(address: str) -> str:
+    """The first four letters of the street, spaces left out ("wall" of "7 wallaby
+    place"): a space typed in the wrong place changes nothing."""
+    letters = "".join(c for c in address.split(",", 1)[0] if c.isalpha())
+    return letters[:4] if len(letters) >= 4 else ""
+
+
 def person_pairs(
     f: PersonFeatures, *, max_block: int = 60, window: int = 4,
     dirty: np.ndarray | None = None,
@@ -218,6 +231,13 @@ def person_pairs(
                                  report=report))
     add(pairs_from_keys(f.address, max_block=max_block, name="address",
                                  report=report))
+    # A typo anywhere in an address hides it from the key above: its street number with
+    # the postcode, and with the start of the street's name, find it again.
+    number = _map(_street_number, f.address)
+    add(pairs_from_keys(_join(f.postcode, number), max_block=max_block,
+                                 name="postcode+street number", report=report))
+    add(pairs_from_keys(_join(number, _map(_street_start, f.address)), max_block=max_block,
+                                 name="street number+street", report=report))
     # A city narrows little in a B2B file; only records without a company use it.
     city = np.where(company == "", f.city, "").astype(object)
     add(pairs_from_keys(_join(city, last_sound), max_block=max_block,

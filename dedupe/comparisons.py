@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from rapidfuzz import distance, fuzz, process
@@ -313,12 +314,27 @@ def person_levels(
     out[:, 7] = np.where((pa == 0) | (pb == 0), 0,
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
     missing = (code("address")[a] == 0) | (code("address")[b] == 0)
-    score = _similarity(f, "address", "address", a, b, _TOKEN_SET)
+    score = _similarity(f, "address", "address", a, b, _address_ratio)
     out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
     missing = (code("title")[a] == 0) | (code("title")[b] == 0)
     score = _similarity(f, "title", "title", a, b, _TOKEN_SET)
     out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, 2))
     return out
+
+
+def _address_ratio(a: str, b: str, *, processor: Any = None, score_cutoff: Any = None
+                   ) -> float:
+    """Token-set similarity of two addresses, or of their letters and digits alone when
+    that is higher: "eaglemont retreat" and "eaglemontretreat" are one street."""
+    token = fuzz.token_set_ratio(a, b)
+    if token >= 95:
+        return token
+    return max(token, fuzz.ratio(_compact(a), _compact(b)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _compact(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
 
 
 _SEPARATORS = str.maketrans("._-+", "    ", "0123456789")
