@@ -52,8 +52,15 @@ def coherent_clusters(
     must: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
     cannot: set[tuple[int, int]] | frozenset[tuple[int, int]] = frozenset(),
     max_size: int = 400,
+    conflict: Callable[[int, int], bool] | None = None,
+    loose_floor: float | None = None,
 ) -> tuple[list[list[int]], int]:
-    """Split each component into coherent clusters; return them and how many were split."""
+    """Split each component into coherent clusters; return them and how many were split.
+
+    With ``conflict`` and ``loose_floor``, a pair of records whose identifiers do not
+    conflict (``conflict(a, b)`` false) keeps two clusters apart only at or below
+    ``loose_floor``: a weak pair that nothing contradicts (a typo, a missing name) is
+    not taken for two people."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -75,7 +82,8 @@ def coherent_clusters(
                 out.append(sorted(g))
             continue
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
-                           full=len(g) <= max_size)
+                           full=len(g) <= max_size, conflict=conflict,
+                           loose_floor=loose_floor)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -94,6 +102,8 @@ def _mean_logit(values: list[float]) -> float:
 def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: float,
             floor: float, must: set[tuple[int, int]] | frozenset[tuple[int, int]],
             cannot: set[tuple[int, int]] | frozenset[tuple[int, int]], full: bool,
+            conflict: Callable[[int, int], bool] | None = None,
+            loose_floor: float | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -119,8 +129,16 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         forced = any(
             ((x, y) if x < y else (y, x)) in must for x in members[ca] for y in members[cb]
         )
+        if conflict is None or loose_floor is None:
+            weak = min(cross) <= floor
+        else:
+            weak = any(
+                q <= floor and (q <= loose_floor or conflict(x, y))
+                for q, (x, y) in zip(
+                    cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
+            )
         # Average linkage on the log-odds: one strong pair does not carry weak ones.
-        if not forced and (min(cross) <= floor or _mean_logit(cross) < _logit(link) - 1.0):
+        if not forced and (weak or _mean_logit(cross) < _logit(link) - 1.0):
             continue
         for node in members[cb]:
             cluster_of[node] = ca

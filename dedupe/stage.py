@@ -57,6 +57,10 @@ class DedupeSettings:
     match_threshold: float = 0.95
     review_threshold: float = 0.4
     cannot_link: float = 0.02
+    # In a cluster, a weak pair (below review_threshold) whose emails, phones and
+    # LinkedIn profiles do not differ keeps two groups apart only below this: names mistyped
+    # or left out are not two people, while a different address or number says so.
+    unrelated_floor: float = 0.001
     max_block: int = 60
     window: int = 3
     batch_pairs: int = 400_000
@@ -308,6 +312,23 @@ def _finish_pending(store: Store, state: RunState, kind: str, batch: int) -> Non
         state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
                               "applied first")
         _apply_planned(store, state, pending, batch)
+
+
+def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
+    """Whether two records' identifiers say they are two people: both have an email
+    address and share none, or a phone number, or a LinkedIn profile."""
+    emails, phones, linkedin = f.emails, f.phones, f.linkedin
+
+    def differ(x: np.ndarray, y: np.ndarray) -> bool:
+        xs = {v for v in x.tolist() if v}
+        ys = {v for v in y.tolist() if v}
+        return bool(xs) and bool(ys) and not (xs & ys)
+
+    def conflict(a: int, b: int) -> bool:
+        return (differ(emails[a], emails[b]) or differ(phones[a], phones[b])
+                or (bool(linkedin[a]) and bool(linkedin[b]) and linkedin[a] != linkedin[b]))
+
+    return conflict
 
 
 def _golden_member(members: list[int], ids: np.ndarray, heads: Counter[str],
@@ -637,7 +658,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     clusters, split = coherent_clusters(groups, probability, score,
                                         link=settings.match_threshold,
                                         floor=settings.review_threshold, must=must,
-                                        cannot=cannot)
+                                        cannot=cannot, conflict=_identity_conflict(f),
+                                        loose_floor=settings.unrelated_floor)
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the
