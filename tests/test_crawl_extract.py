@@ -147,6 +147,18 @@ def test_team_cards_keep_name_title_email_phone_together():
     )
 
 
+def test_a_plain_title_next_to_a_phone_link_stays_a_title():
+    html = doc("""<h1>Notre équipe</h1>
+      <div class="member"><h3>Sophie Nguyen</h3><span>CTO</span>
+        <a href="tel:+33612345678">06 12 34 56 78</a></div>
+      <div class="member"><h3>Marc Duval</h3><span>Responsable commercial</span>
+        <a href="mailto:m.duval@acme.example">Écrire</a></div>""")
+    page = extract_page(html, URL, country="FR")
+    assert people(page) == {"Sophie Nguyen": "CTO", "Marc Duval": "Responsable commercial"}
+    phone = next(p for p in page.phones if p.value == "+33612345678")
+    assert page.people[phone.person].full_name == "Sophie Nguyen"
+
+
 def test_json_ld_people_and_organization():
     graph = {
         "@context": "https://schema.org",

@@ -274,7 +274,7 @@ def _lines(root: Any) -> list[_Line]:
                 at_signs[id(el)] = el
                 walker.skip_subtree()
                 continue
-            if tag in _BLOCK or _card_part(el, tag):
+            if tag in _BLOCK or _card_part(el, tag) or _contact_link(el, tag):
                 flush()
                 stack.append(el)
             elif tag in _INLINE_GAP and parts:
@@ -310,6 +310,13 @@ _NAME_PART_CLASS = re.compile(r"(?i)first|last|given|family|prenom|vorname|nachn
 
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _contact_link(el: Any, tag: str) -> bool:
+    """A ``tel:`` or ``mailto:`` link: its text is a line of its own, never the end of a
+    job title ("CTO" then "06 12 34 56 78", not "CTO 06 12 34 56 78"; "Responsable
+    commercial" then "Écrire")."""
+    return tag == "a" and (el.get("href") or "").strip().lower().startswith(("tel:", "mailto:"))
 
 
 def _hidden(el: Any) -> bool:
