@@ -159,6 +159,13 @@ def test_a_plain_title_next_to_a_phone_link_stays_a_title():
     assert page.people[phone.person].full_name == "Sophie Nguyen"
 
 
+def test_a_role_heading_just_above_the_name_in_its_card():
+    html = doc('<div class="card"><h4>CEO</h4><p>Jean Dupont</p></div>'
+               '<div class="card"><h4>CFO</h4><p>Anne Martin</p></div>')
+    assert people(extract_page(html, URL, country="FR")) == {
+        "Jean Dupont": "CEO", "Anne Martin": "CFO"}
+
+
 def test_json_ld_people_and_organization():
     graph = {
         "@context": "https://schema.org",

@@ -544,8 +544,12 @@ def _people_from_lines(
             line = lines[other]
             if id(line.block) in name_blocks and other != index:
                 continue
-            if line.block.tag in _HEADINGS and block.tag not in _HEADINGS:
-                continue  # a heading after a list item opens the next section
+            if line.block.tag in _HEADINGS and block.tag not in _HEADINGS and not (
+                other == index - 1 and line.block.getparent() is block.getparent()
+            ):
+                # A heading after a list item opens the next section; one just before
+                # the name in the same card is its role ("<h4>CEO</h4><p>Jean …</p>").
+                continue
             if looks_like_name(_SPLIT_INLINE.split(line.text, maxsplit=1)[0]):
                 continue  # "Samuel O'Brien, Secretary" is someone else's line
             if looks_like_title(line.text) and _close(block, line.block):
