@@ -1,6 +1,7 @@
 """Ask a domain's mail server whether mailboxes exist, without sending any mail.
 
-One connection per domain to its best reachable MX: EHLO (HELO when refused), ``MAIL FROM``,
+One connection per domain to its best reachable MX: EHLO (HELO when refused), ``MAIL FROM``
+(after STARTTLS when the server asks for it),
 ``RCPT TO`` a random local part first (the catch-all test), then each real address, ``QUIT``.
 ``DATA`` is never sent, so nothing is ever delivered (RFC 5321 §3.3: a transaction without
 DATA delivers nothing).
@@ -35,6 +36,7 @@ import re
 import secrets
 import smtplib
 import socket
+import ssl
 import string
 import threading
 import time
@@ -226,6 +228,12 @@ def _delay_s(text: str) -> float | None:
         return None
     amount = float(match.group(1))
     return amount * 60 if match.group(2).lower().startswith("m") else amount
+
+
+def _wants_tls(code: int, message: bytes | str) -> bool:
+    """A refusal that asks for STARTTLS first (530, or its enhanced code 5.7.0 saying so)."""
+    text = _text(message).lower()
+    return code == 530 or (code // 100 == 5 and "starttls" in text)
 
 
 def classify_reply(code: int, message: str) -> tuple[str, str]:
@@ -541,6 +549,19 @@ class SmtpProber:
             if not 200 <= code < 300:
                 raise self._refusal(code, _text(message), "HELO")
             code, message = smtp.mail(self.mail_from)
+            if _wants_tls(code, message) and smtp.has_extn("starttls"):
+                # RFC 3207: a server may take mail only over TLS ("530 5.7.0 Must issue a
+                # STARTTLS command first"). The certificate is not checked: nothing is
+                # sent, and mail servers between each other accept self-signed ones.
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+                smtp._host = host  # starttls() names the server from it; connect() does not set it
+                smtp.starttls(context=context)
+                code, message = smtp.ehlo(self.helo)
+                if not 200 <= code < 300:
+                    raise self._refusal(code, _text(message), "EHLO after STARTTLS")
+                code, message = smtp.mail(self.mail_from)
             if not 200 <= code < 300:
                 raise self._refusal(code, _text(message), "MAIL FROM")
         except (smtplib.SMTPException, OSError) as exc:

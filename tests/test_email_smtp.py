@@ -226,6 +226,18 @@ def test_french_server_without_ehlo(smtp):
     assert_polite(smtp.french)
 
 
+def test_a_server_that_takes_mail_only_over_tls(smtp):
+    emails = ["jean.dupont@tls.test", "personne@tls.test"]
+    probe = prober(smtp.tls_required.port).probe_domain("tls.test", [HOST], emails)
+    assert statuses(probe) == {
+        "jean.dupont@tls.test": "deliverable",
+        "personne@tls.test": "undeliverable",
+    }
+    # MAIL FROM refused in the clear (before the server logs it), then over TLS.
+    assert smtp.tls_required.log.verbs()[:4] == ["EHLO", "STARTTLS", "EHLO", "MAIL"]
+    assert_polite(smtp.tls_required)
+
+
 def test_too_many_recipients_starts_a_new_transaction(smtp):
     locals_ = ["jean.dupont", "nobody", "marie.martin", "plein", "contact"]
     emails = [f"{local}@limited.test" for local in locals_]

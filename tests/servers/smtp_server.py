@@ -12,6 +12,8 @@
                  recipients (RSET starts a new one)
     french       refuses EHLO (502), accepts HELO; jean.dupont exists; plein → 452 4.2.2
                  "Boîte pleine"; anything else → 550 "Adresse inexistante"
+    tls_required like ``normal``, but MAIL FROM before STARTTLS → 530 5.7.0 (a
+                 self-signed certificate made at start)
     dropping     sends its greeting, reads one command, closes the connection
     silent       accepts connections and never says a word (timeouts)
     closed_port  a port with nothing listening (connection refused)
@@ -30,14 +32,18 @@ killed and prints ``BEHAVIOUR 127.0.0.1 PORT`` lines::
 
 from __future__ import annotations
 
+import datetime
 import functools
 import socket
 import socketserver
+import ssl
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -267,7 +273,8 @@ class _RecordingSMTP(SMTP):
         return run
 
     def connection_made(self, transport: Any) -> None:
-        self._connection = self._log.opened()
+        if not self._connection:  # STARTTLS calls this again for the same connection
+            self._connection = self._log.opened()
         super().connection_made(transport)
 
     def connection_lost(self, error: Exception | None) -> None:
@@ -276,8 +283,9 @@ class _RecordingSMTP(SMTP):
 
 
 class _RecordingController(Controller):
-    def __init__(self, handler: Any, log: CommandLog) -> None:
-        super().__init__(handler, hostname=HOST, port=0, server_hostname=handler.hostname)
+    def __init__(self, handler: Any, log: CommandLog, **smtp_kwargs: Any) -> None:
+        super().__init__(handler, hostname=HOST, port=0, server_hostname=handler.hostname,
+                         **smtp_kwargs)
         self._log = log
 
     def factory(self) -> SMTP:
@@ -293,12 +301,12 @@ class _RecordingController(Controller):
 class SmtpTestServer:
     """One behaviour on 127.0.0.1 at a free port."""
 
-    def __init__(self, name: str, handler: NormalHandler) -> None:
+    def __init__(self, name: str, handler: NormalHandler, **smtp_kwargs: Any) -> None:
         self.name = name
         self.host = HOST
         self.handler = handler
         self.log = CommandLog()
-        self._controller = _RecordingController(handler, self.log)
+        self._controller = _RecordingController(handler, self.log, **smtp_kwargs)
         self.port = 0
 
     def start(self) -> SmtpTestServer:
@@ -318,6 +326,34 @@ class SmtpTestServer:
     @property
     def endpoint(self) -> tuple[str, int]:
         return self.host, self.port
+
+
+def self_signed_context(hostname: str = "mx.tls.test") -> ssl.SSLContext:
+    """A server TLS context with a fresh self-signed certificate, as many MX hosts have."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    with tempfile.TemporaryDirectory() as directory:
+        cert_path, key_path = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_path.write_bytes(key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption()))
+        context.load_cert_chain(cert_path, key_path)
+    return context
 
 
 # -- servers that misbehave below SMTP ------------------------------------------------------
@@ -406,6 +442,7 @@ class SmtpServers:
     blocklisted: SmtpTestServer
     limited: SmtpTestServer
     french: SmtpTestServer
+    tls_required: SmtpTestServer
     dropping: RawTestServer
     silent: RawTestServer
     closed_port: int
@@ -419,6 +456,10 @@ class SmtpServers:
             blocklisted=SmtpTestServer("blocklisted", BlocklistedHandler()).start(),
             limited=SmtpTestServer("limited", LimitedHandler()).start(),
             french=SmtpTestServer("french", FrenchHandler()).start(),
+            tls_required=SmtpTestServer(
+                "tls_required", NormalHandler(), require_starttls=True,
+                tls_context=self_signed_context(),
+            ).start(),
             dropping=RawTestServer("dropping", _DroppingHandler).start(),
             silent=RawTestServer("silent", _SilentHandler).start(),
             closed_port=closed_port(),
@@ -432,6 +473,7 @@ class SmtpServers:
             self.blocklisted,
             self.limited,
             self.french,
+            self.tls_required,
             self.dropping,
             self.silent,
         ]
