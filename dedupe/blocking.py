@@ -233,11 +233,13 @@ def person_pairs(
                                  report=report))
     # A typo anywhere in an address hides it from the key above: its street number with
     # the postcode, and with the start of the street's name, find it again.
-    number = _map(_street_number, f.address)
-    add(pairs_from_keys(_join(f.postcode, number), max_block=max_block,
-                                 name="postcode+street number", report=report))
-    add(pairs_from_keys(_join(number, _map(_street_start, f.address)), max_block=max_block,
-                                 name="street number+street", report=report))
+    if (f.address != "").any():  # most B2B files hold no street address at all
+        number = _map(_street_number, f.address)
+        add(pairs_from_keys(_join(f.postcode, number), max_block=max_block,
+                                     name="postcode+street number", report=report))
+        add(pairs_from_keys(_join(number, _map(_street_start, f.address)),
+                                     max_block=max_block, name="street number+street",
+                                     report=report))
     # A city narrows little in a B2B file; only records without a company use it.
     city = np.where(company == "", f.city, "").astype(object)
     add(pairs_from_keys(_join(city, last_sound), max_block=max_block,
