@@ -309,6 +309,22 @@ def test_the_company_name_a_legal_notice_prints(body, name):
     assert facts.get("legal_name") == name
 
 
+@pytest.mark.parametrize(
+    ("body", "address"),
+    [
+        ("<p>Siège social : 14 quai Saint-Vincent, 69001 Lyon</p>", "14 quai Saint-Vincent"),
+        ("<p>Siège social : ACME SAS, 12 rue de la République, 69002 Lyon</p>",
+         "12 rue de la République"),
+        ("<p>Anschrift: Musterstraße 1, 10115 Berlin</p>", "Musterstraße 1"),
+        ("<p>Siège social : RCS Lyon 552 032 534 – 69002 Lyon</p>", None),
+    ],
+)
+def test_the_street_of_the_registered_office(body, address):
+    html = doc(f"<h1>Mentions légales</h1>{body}", title="Mentions légales")
+    facts = dict(extract_page(html, "https://x.example/mentions-legales").company)
+    assert facts.get("address") == address
+
+
 def test_german_impressum_and_other_countries():
     text = ("Müller Werkzeugbau GmbH, Registergericht: Amtsgericht München, "
             "Registernummer: HRB 214587. USt-IdNr.: DE 812345673")

@@ -1398,6 +1398,15 @@ _EIN = re.compile(
     r"\btax id(?: number)?|\btax[- ]exempt[^.]{0,40}?|\bFEIN\b|\bTIN\b)[^0-9]{0,30}(\d{2}-\d{7})\b"
 )
 _RNA = re.compile(r"(?i)\bRNA\b[^A-Z0-9]{0,20}(W\d{9})\b|\b(W\d{9})\b")
+# A street as legal notices write it: "14 quai Saint-Vincent", "Musterstraße 1",
+# "221B Baker Street".
+_STREET = re.compile(
+    r"(?i)(?:^|\s)(?:\d{1,4}\s*(?:bis|ter|[a-d])?\s*,?\s+)?(?:rue|avenue|av\.|boulevard|bd|"
+    r"place|chemin|all[ée]e|quai|impasse|route|cours|square|passage|faubourg|voie|parc)\s"
+    r"|\w(?:stra(?:ß|ss)e|str\.|weg|platz|allee|ring|gasse|damm)\s+\d"
+    r"|^\d{1,5}[a-z]?\s+.*\b(?:street|st\.?|road|rd\.?|avenue|ave\.?|lane|drive|way|"
+    r"place|boulevard|square|court)\b"
+)
 _POSTCODE_CITY = re.compile(
     r"\b(\d{5})\s+([A-ZÀ-Ü][A-Za-zÀ-ÿ'’-]+(?:[ -][A-ZÀ-Üa-z][A-Za-zÀ-ÿ'’-]+){0,3})"
 )
@@ -1734,6 +1743,15 @@ def _legal_address(page: Page, text: str) -> None:
         return
     found = _POSTCODE_CITY.search(match.group(1))
     if found:
+        street = match.group(1)[:found.start()].strip(" ,;:-–—\n")
+        street = street.rsplit("\n", 1)[-1].strip(" ,;:-–—")
+        pieces = street.split(",")
+        for i, piece in enumerate(pieces):  # "ACME SAS, 12 rue X": the street part only
+            if _STREET.search(piece.strip()):
+                street = ",".join(pieces[i:]).strip()
+                break
+        if _STREET.search(street) and 4 < len(street) <= 120:
+            page.company.append(("address", street))
         page.company.append(("postcode", found.group(1)))
         city = re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
                         found.group(2))[0].strip()
