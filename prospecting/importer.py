@@ -46,7 +46,7 @@ from .models import (
     make_id,
     named_person_key,
 )
-from .privacy import SuppressionMatcher, clean_emails, normalize_email_key
+from .privacy import SuppressionMatcher, clean_emails, email_hash, normalize_email_key
 from .runs import Progress, RunState
 from .store import (
     DirectPerson,
@@ -175,6 +175,8 @@ class _Batch:
     pending_people: dict[str, list[PendingStatement]] = field(default_factory=dict)
     pending_companies: dict[str, list[PendingStatement]] = field(default_factory=dict)
     quarantine: list[dict[str, Any]] = field(default_factory=list)
+    # Addresses (normalised) of rows whose opt-out column is set: suppressed on write.
+    opt_outs: list[str] = field(default_factory=list)
     prepared: list[PreparedFacts] = field(default_factory=list)
     direct_people: dict[str, DirectPerson | None] = field(default_factory=dict)
     direct_companies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
@@ -215,13 +217,14 @@ class _Batch:
             for item, prepared in zip(self.items, self.prepared, strict=True)
         ]
         return (self.run_id, self.now, self.rows, dict(self.tally.counts), self.quarantine,
-                compact, self.direct_people, self.direct_companies)
+                compact, self.direct_people, self.direct_companies, self.opt_outs)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         (run_id, now, rows, counts, quarantine, compact, direct_people,
-         direct_companies) = state
+         direct_companies, opt_outs) = state
         self.__init__(run_id, now=now, rows=rows, quarantine=quarantine,
-                      direct_people=direct_people, direct_companies=direct_companies)
+                      direct_people=direct_people, direct_companies=direct_companies,
+                      opt_outs=opt_outs)
         self.tally.counts.update(counts)
         self.compact = compact
 
@@ -335,7 +338,15 @@ class _RowMapper:
 
 
 # What _person_row does with a column, decided once per file (see _person_step).
-_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER = range(8)
+(_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
+ _P_OPT_OUT) = range(9)
+# Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
+# and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
+_OPTED_OUT = frozenset({
+    "1", "true", "yes", "y", "x", "oui", "vrai", "unsubscribed", "opted out", "opted-out",
+    "opt-out", "optout", "blacklisted", "no consent", "désabonné", "desabonne", "désinscrit",
+    "desinscrit",
+})
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 # A street address reaches someone too (direct mail), and is how a registry or consumer
 # file tells people apart.
@@ -370,6 +381,8 @@ def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
         kind, name = _P_PHONE, "phone"
     elif name in _COMPANY_FROM_PERSON:
         kind, target = _P_COMPANY, _COMPANY_FROM_PERSON[name]
+    elif name == "opt_out":
+        kind = _P_OPT_OUT
     else:
         kind = _P_OTHER
     return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
@@ -638,10 +651,14 @@ def _person_row(
     emails: list[str] = []
     names = False
     contact = False
+    opted_out = False
     company_name = domain = siren = None
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
         if not value:
+            continue
+        if kind == _P_OPT_OUT:
+            opted_out = opted_out or value.casefold() in _OPTED_OUT
             continue
         if kind <= _P_CONTACT:  # a field of the person's own
             if kind == _P_COUNTRY:
@@ -683,6 +700,16 @@ def _person_row(
             person.append((name, value))
     if not names and not contact:
         return "no name and no contact method"
+    if opted_out:
+        # The source says this person must not be emailed: their addresses join the
+        # suppression list (with the batch) and the row is not stored, as a suppressed one.
+        keys = [normalize_email_key(e) for e in emails]
+        batch.opt_outs.extend(keys)
+        matcher.emails.update(keys)  # the same address later in the file too
+        state.add("skipped")
+        state.add("suppressed")
+        state.add("opted_out")
+        return None
     if emails and matcher.matches(emails):
         state.add("skipped")
         state.add("suppressed")
@@ -827,6 +854,9 @@ def _flush(
     companies: list[str] = []
     added = 0
     known = None
+    if batch.opt_outs:
+        _suppress_opt_outs(store, batch.opt_outs, state.run_id)
+        matcher.emails.update(batch.opt_outs)
     if batch.compact is not None:
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
@@ -855,6 +885,21 @@ def _flush(
             state.add(key, amount)
 
     return apply
+
+
+def _suppress_opt_outs(store: Store, keys: list[str], run_id: str) -> None:
+    """Add the addresses of opted-out rows to the suppression list and flag the people
+    already stored with them (in the batch's transaction)."""
+    now = utc_now()
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
+        " run_id) VALUES (?, 'email', ?, ?, 'opt-out column in an imported file', ?, ?)",
+        [(f"email:{email_hash(k)}", k, email_hash(k), now, run_id) for k in dict.fromkeys(keys)],
+    )
+    for key in dict.fromkeys(keys):
+        for pid, merged_into in store.people_with_email(key):
+            store.conn.execute("UPDATE people SET suppressed = 1 WHERE id IN (?, ?)",
+                               (pid, merged_into or pid))
 
 
 def check_readable(path: Path) -> None:

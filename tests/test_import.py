@@ -220,6 +220,32 @@ def test_a_street_number_without_a_street_column_is_kept_as_an_extra(tmp_path: P
     assert dump(db)[0]["extra"] == {"Street Number": "12"}
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_an_opt_out_column_suppresses_the_address(tmp_path: Path, db: Path, parallel,
+                                                  monkeypatch):
+    from prospecting import importer
+
+    if parallel:
+        monkeypatch.setattr(importer, "PARALLEL_MIN_BYTES", 0)
+    # Ann was imported before, from a file that did not say she had opted out.
+    api.import_files(db, [write(tmp_path / "old.csv", "Email,First Name\nann@x.example,Ann\n")])
+    path = write(tmp_path / "hubspot.csv",
+                 "First Name,Email,Unsubscribed from all email,Person - Marketing status\n"
+                 "Jean,jean@x.example,false,Subscribed\n"
+                 "Ann,ann@x.example,true,\n"
+                 "Eve,eve@x.example,,No consent\n"
+                 "Eve again,EVE@x.example,,\n")
+    report = api.import_files(db, [path])
+    assert (report.read, report.written, report.details["opted_out"]) == (4, 1, 2)
+    assert report.details["suppressed"] == 3  # Eve's second row meets her suppression
+    people = {p["email"]: p["suppressed"] for p in dump(db)}
+    assert people == {"ann@x.example": True, "jean@x.example": False}
+    conn = sqlite3.connect(db)
+    suppressed = {v for (v,) in conn.execute("SELECT value FROM suppressions")}
+    conn.close()
+    assert suppressed == {"ann@x.example", "eve@x.example"}
+
+
 def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
     api.suppress(db, ["jean@acme.example", "@blocked.example"])
     path = write(tmp_path / "x.csv",
