@@ -499,6 +499,9 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Effectif": "headcount",
         "Effectifs": "headcount",
         "Tranche d'effectif": "headcount",
+        "Tranche d'effectifs": "headcount",
+        "Tranche effectif": "headcount",
+        "Tranche effectifs": "headcount",
         "Nombre de salariés": "headcount",
         "Nb salariés": "headcount",
         "Secteur": "industry",
@@ -553,6 +556,7 @@ COMPANY_ALIASES: dict[str, dict[str, str]] = {
         "Raison sociale": "legal_name",
         "Dénomination": "legal_name",
         "Dénomination sociale": "legal_name",
+        "Dénomination unité légale": "legal_name",  # SIRENE's denominationUniteLegale
         "Téléphone": "phone",
         "Standard": "phone",
         "Profil LinkedIn": "linkedin_url",
@@ -635,7 +639,8 @@ _QUALIFIER_WORDS = frozenset(
 )
 # "Numéro de mobile", "N° de téléphone", "No. of employees".
 _NUMBER_WORDS = frozenset({"numero", "num", "no", "n", "number", "nr", "nbr", "nb", "nombre"})
-_FILLER_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "l", "of", "the"})
+# ("unité" before "légale": SIRENE's "…UniteLegale" is the company's.)
+_FILLER_WORDS = frozenset({"de", "du", "des", "d", "la", "le", "l", "of", "the", "unite"})
 # Whose fact a column holds, named after it: "Email du contact", "Ville de l'entreprise".
 _ENTITY_WORDS = {
     **dict.fromkeys(
@@ -651,6 +656,7 @@ _ENTITY_WORDS = {
             "account",
             "compte",
             "etablissement",
+            "legale",
         ),
         "company",
     ),
@@ -823,6 +829,9 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         while len(rest) > 1 and rest[-1] in _FILLER_WORDS:
             rest = rest[:-1]
     choice = 1 if _SECONDARY_WORDS.intersection(rest) else 0
+    if len(rest) > 1 and rest[-1].isdecimal() and len(rest[-1]) <= 2:
+        choice = max(choice, int(rest[-1]) - 1)  # "enseigne1Etablissement"
+        rest = rest[:-1]
     variants = [rest]  # tried in turn, the first that an alias names wins
     while len(rest) > 1 and rest[0] in _NUMBER_WORDS:  # "numéro de", "n° de"
         rest = rest[1:]

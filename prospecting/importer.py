@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .connectors.csv_file import Record, open_tabular
+from .connectors.fr_codes import TRANCHES
 from .errors import ConfigError, InputError
 from .forked import Child, QueuedSender, can_fork
 from .headers import (
@@ -294,6 +295,9 @@ class _RowMapper:
         ranks = field_rank(fields, self.headers, kind)
         # Street numbers and second lines are written into the address they belong to.
         self.compose = address_groups(self.headers, fields)
+        # INSEE headcount band codes ("12") read as their band ("20 à 49 salariés").
+        self.bands = [i for i, name in enumerate(fields) if name == "headcount"
+                      and "tranche" in normalize_header(self.headers[i]).split()]
         joined = {i for _, before, after in self.compose for i in (*before, *after)}
         self.plan: list[tuple[int, str, float]] = []
         for index, name in enumerate(fields):
@@ -315,10 +319,15 @@ class _RowMapper:
         self.person_plan = [_person_step(*p) for p in self.plan]
 
     def composed(self, cells: Sequence[str]) -> Sequence[str]:
-        """``cells`` with each address written whole in its first line's column."""
-        if not self.compose:
+        """``cells`` with each address written whole in its first line's column, and
+        headcount band codes as their band."""
+        if not self.compose and not self.bands:
             return cells
         cells = list(cells)
+        for i in self.bands:
+            band = TRANCHES.get(cells[i].strip().upper())
+            if band is not None:
+                cells[i] = band[2]
         for head, before, after in self.compose:
             start = " ".join(c for c in (cells[i].strip() for i in before) if c)
             first = cells[head].strip()

@@ -270,6 +270,25 @@ def test_companies_kind(tmp_path: Path, db: Path):
     assert company["legal_ids"]["naf"] == "62.01Z"
 
 
+def test_a_sirene_establishment_extract(tmp_path: Path, db: Path):
+    path = write(tmp_path / "StockEtablissement.csv",
+                 "siren,siret,denominationUniteLegale,trancheEffectifsEtablissement,"
+                 "numeroVoieEtablissement,typeVoieEtablissement,libelleVoieEtablissement,"
+                 "codePostalEtablissement,libelleCommuneEtablissement,"
+                 "activitePrincipaleEtablissement\n"
+                 "552032534,55203253400013,ACME,12,12,RUE,DE LA REPUBLIQUE,69002,LYON,62.01Z\n")
+    report = api.import_files(db, [path], kind="companies")
+    assert (report.written, report.quarantined) == (1, 0)
+    (company,) = dump(db, "--kind", "companies")
+    assert company["name"] == "ACME"
+    assert company["legal_ids"]["naf"] == "62.01Z"
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT headcount, address, postcode, city FROM companies").fetchone()
+    conn.close()
+    # INSEE band 12 is 20 to 49 employees, not 12.
+    assert row == ("20 à 49 salariés", "12 RUE DE LA REPUBLIQUE", "69002", "LYON")
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=2000))
