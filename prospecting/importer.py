@@ -298,6 +298,7 @@ class _RowMapper:
         # INSEE headcount band codes ("12") read as their band ("20 à 49 salariés").
         self.bands = [i for i, name in enumerate(fields) if name == "headcount"
                       and "tranche" in normalize_header(self.headers[i]).split()]
+        self.rewrites = bool(self.compose or self.bands)  # whether composed() does anything
         joined = {i for _, before, after in self.compose for i in (*before, *after)}
         self.plan: list[tuple[int, str, float]] = []
         for index, name in enumerate(fields):
@@ -589,7 +590,8 @@ def _read_batches(
                     cells: Sequence[str] = list(values.values())
                 else:
                     row_mapper, cells = mapper, record.cells or []
-                cells = row_mapper.composed(cells)
+                if row_mapper.rewrites:
+                    cells = row_mapper.composed(cells)
                 reason = handle(
                     row_mapper, cells, record, batch, tally, stmt_source, source_name, matcher,
                     written_companies,
@@ -666,9 +668,6 @@ def _person_row(
         value = cells[index].strip()
         if not value:
             continue
-        if kind == _P_OPT_OUT:
-            opted_out = opted_out or value.casefold() in _OPTED_OUT
-            continue
         if kind <= _P_CONTACT:  # a field of the person's own
             if kind == _P_COUNTRY:
                 value = _country(value)
@@ -705,6 +704,8 @@ def _person_row(
                 siren = _digits(value) if len(_digits(value)) == 9 else None
             elif target == "siret" and siren is None and len(_digits(value)) == 14:
                 siren = _digits(value)[:9]
+        elif kind == _P_OPT_OUT:
+            opted_out = opted_out or value.casefold() in _OPTED_OUT
         else:
             person.append((name, value))
     if not names and not contact:
