@@ -61,6 +61,7 @@ PEOPLE_FIELDS = (
     "vat",
     "headcount",
     "opt_out",
+    "location",
 )
 
 COMPANY_FIELDS = (
@@ -341,7 +342,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Organisation - Site web": "website",
     },
     # LinkedIn Sales Navigator lists, as scraped by PhantomBuster, Evaboot and the like.
-    # "Location" is free text ("Lyon, Auvergne-Rhône-Alpes, France"), its first part a city.
+    # "Location" is free text ("Lyon, Auvergne-Rhône-Alpes, France"): the import reads a
+    # city, a region and a country from it.
     "sales_navigator": {
         "Profile URL": "linkedin_url",
         "LinkedIn Profile URL": "linkedin_url",
@@ -351,7 +353,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Public Profile URL": "linkedin_url",
         "Job Title": "title",
         "Company": "company_name",
-        "Location": "city",
+        "Location": "location",
         "Company LinkedIn URL": "company_linkedin_url",
         "regularCompanyUrl": "company_linkedin_url",
         "Company Headcount": "headcount",
@@ -374,7 +376,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "phone_number": "phone",
         "linkedin_profile": "linkedin_url",
         "company_url": "website",
-        "location": "city",
+        "location": "location",
         # Brevo contact attributes: SMS and WHATSAPP hold mobile numbers.
         "SMS": "mobile_phone",
         "WhatsApp": "mobile_phone",
@@ -448,6 +450,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Libellé voie": "address",
         "Complément d'adresse": "address",
         "Complément adresse": "address",
+        "Localisation": "location",
+        "Lieu": "location",
         "Libellé commune": "city",
         "Libellé de la commune": "city",
         "Hausnummer": "street_number",
@@ -566,6 +570,7 @@ COMPANY_ALIASES: dict[str, dict[str, str]] = {
 
 # What a people field becomes in a companies file; people-only fields have no entry.
 _PEOPLE_TO_COMPANY = {
+    "location": "city",
     "street_number": "street_number",
     "street_type": "street_type",
     "company_name": "name",

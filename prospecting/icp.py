@@ -242,9 +242,35 @@ _COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     "TH": ("Thailand", "Thaïlande"),
     "VN": ("Vietnam", "Viêt Nam", "Viet Nam"),
     "PH": ("Philippines", "Philippines"),
+    "RU": ("Russia", "Russie", "Russian Federation"),
+    "RE": ("Réunion", "La Réunion"),
+    "GP": ("Guadeloupe", "Guadeloupe"),
+    "MQ": ("Martinique", "Martinique"),
+    "GF": ("French Guiana", "Guyane", "Guyane française"),
+    "YT": ("Mayotte", "Mayotte"),
+    "NC": ("New Caledonia", "Nouvelle-Calédonie"),
+    "PF": ("French Polynesia", "Polynésie française"),
+    "PM": ("Saint Pierre and Miquelon", "Saint-Pierre-et-Miquelon"),
+}
+# ISO 3166-1 alpha-3 codes of the countries above, as some exports write them ("FRA").
+_ALPHA3 = {
+    "FRA": "FR", "BEL": "BE", "CHE": "CH", "LUX": "LU", "DEU": "DE", "GBR": "GB", "USA": "US",
+    "CAN": "CA", "ESP": "ES", "ITA": "IT", "NLD": "NL", "IRL": "IE", "PRT": "PT", "AUT": "AT",
+    "DNK": "DK", "SWE": "SE", "NOR": "NO", "FIN": "FI", "ISL": "IS", "POL": "PL", "CZE": "CZ",
+    "SVK": "SK", "HUN": "HU", "ROU": "RO", "BGR": "BG", "GRC": "GR", "HRV": "HR", "SVN": "SI",
+    "EST": "EE", "LVA": "LV", "LTU": "LT", "CYP": "CY", "MLT": "MT", "MCO": "MC", "LIE": "LI",
+    "AND": "AD", "SRB": "RS", "UKR": "UA", "TUR": "TR", "ISR": "IL", "ARE": "AE", "SAU": "SA",
+    "QAT": "QA", "MAR": "MA", "DZA": "DZ", "TUN": "TN", "SEN": "SN", "CIV": "CI", "ZAF": "ZA",
+    "NGA": "NG", "KEN": "KE", "EGY": "EG", "MEX": "MX", "BRA": "BR", "ARG": "AR", "CHL": "CL",
+    "COL": "CO", "IND": "IN", "CHN": "CN", "JPN": "JP", "KOR": "KR", "SGP": "SG", "HKG": "HK",
+    "TWN": "TW", "AUS": "AU", "NZL": "NZ", "IDN": "ID", "MYS": "MY", "THA": "TH", "VNM": "VN",
+    "PHL": "PH", "RUS": "RU", "REU": "RE", "GLP": "GP", "MTQ": "MQ", "GUF": "GF", "MYT": "YT",
+    "NCL": "NC", "PYF": "PF", "SPM": "PM",
 }
 
 _LEADING_ARTICLE = r"^(?:the|la|le|les|l) "
+# "korea republic of" (the ISO list's "Korea, Republic of") read as "republic of korea".
+_COMMA_NAME = re.compile(r"^(.+?) ((?:the )?(?:republic|kingdom|federation|state)s? of)$")
 
 
 def _fold(text: str) -> str:
@@ -270,7 +296,37 @@ def normalize_country(value: str) -> str | None:
     if len(text) == 2 and text.isalpha():
         code = _CODE_ALIASES.get(text.upper(), text.upper())
         return code if code in _ISO_ALPHA2 else None
-    return _name_to_code().get(_fold(text))
+    if len(text) == 3 and text.isalpha() and text.isupper():
+        return _ALPHA3.get(text)
+    folded = _fold(text)
+    if folded.replace(" ", "") in ("uk", "us", "usa"):  # "U.K.", "U S"
+        return {"uk": "GB", "us": "US", "usa": "US"}[folded.replace(" ", "")]
+    return _name_to_code().get(folded) or _name_to_code().get(_COMMA_NAME.sub(r"\2 \1", folded))
+
+
+_AREA = re.compile(
+    r"(?i)^(?:greater|grand|r[ée]gion\s+de|area\s+of)\s+|\s+(?:metropolitan\s+(?:area|region)|"
+    r"bay\s+area|area|region|et\s+p[ée]riph[ée]rie|metropolregion|und\s+umgebung)$"
+)
+
+
+def parse_location(text: str) -> tuple[str | None, str | None, str | None]:
+    """(city, region, country code) from a free-text location as LinkedIn and the tools
+    that copy it write one: "Lyon, Auvergne-Rhône-Alpes, France" gives ("Lyon",
+    "Auvergne-Rhône-Alpes", "FR"); "London Area, United Kingdom" ("London", None, "GB");
+    "Greater Paris Metropolitan Region" ("Paris", None, None); "France" (None, None, "FR").
+    """
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        return None, None, None
+    country = normalize_country(parts[-1])
+    if country is not None:
+        parts = parts[:-1]
+    if not parts:
+        return None, None, country
+    city = _AREA.sub("", parts[0]).strip() or parts[0]
+    region = parts[1] if len(parts) > 1 else None
+    return city, region, country
 
 
 # ---------------------------------------------------------------------------------------------

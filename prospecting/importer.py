@@ -36,7 +36,7 @@ from .headers import (
     normalize_header,
     shown_columns,
 )
-from .icp import normalize_country
+from .icp import normalize_country, parse_location
 from .models import (
     Fact,
     PendingStatement,
@@ -349,7 +349,7 @@ class _RowMapper:
 
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
- _P_OPT_OUT) = range(9)
+ _P_OPT_OUT, _P_LOCATION) = range(10)
 # Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
 # and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
 _OPTED_OUT = frozenset({
@@ -393,6 +393,8 @@ def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
         kind, target = _P_COMPANY, _COMPANY_FROM_PERSON[name]
     elif name == "opt_out":
         kind = _P_OPT_OUT
+    elif name == "location":
+        kind = _P_LOCATION
     else:
         kind = _P_OTHER
     return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
@@ -706,6 +708,13 @@ def _person_row(
                 siren = _digits(value)[:9]
         elif kind == _P_OPT_OUT:
             opted_out = opted_out or value.casefold() in _OPTED_OUT
+        elif kind == _P_LOCATION:
+            # Free text ("Lyon, Auvergne-Rhône-Alpes, France"): its parts, each below a
+            # city, region or country column of the same file.
+            for part, part_value in zip(("city", "region", "country"), _location(value),
+                                        strict=True):
+                if part_value:
+                    person.append((part, part_value, min(confidence, SECONDARY_CONFIDENCE)))
         else:
             person.append((name, value))
     if not names and not contact:
@@ -755,6 +764,7 @@ _company_id = lru_cache(maxsize=65536)(company_id_for)
 
 
 _country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or value)
+_location = lru_cache(maxsize=16384)(parse_location)
 
 
 def _natural_person_key(

@@ -349,7 +349,8 @@ def test_address_groups(headers, kind, groups):
 
 def test_sales_navigator_and_phantombuster():
     headers = ["Profile URL", "LinkedIn Profile URL", "Job Title", "Company", "Location"]
-    assert map_headers(headers) == ["linkedin_url", "linkedin_url", "title", "company_name", "city"]
+    assert map_headers(headers) == [
+        "linkedin_url", "linkedin_url", "title", "company_name", "location"]
     assert map_headers(["profileUrl", "fullName", "companyName", "title"]) == [
         "linkedin_url",
         "full_name",

@@ -704,3 +704,29 @@ def test_named_persona_table_takes_its_name_from_the_table(tmp_path):
     assert problems(path) == [
         f"{path}:3: key 'personas.sales.name': not needed: the table's name is the name"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Lyon, Auvergne-Rhône-Alpes, France", ("Lyon", "Auvergne-Rhône-Alpes", "FR")),
+        ("London Area, United Kingdom", ("London", None, "GB")),
+        ("Greater Paris Metropolitan Region", ("Paris", None, None)),
+        ("Paris et périphérie", ("Paris", None, None)),
+        ("France", (None, None, "FR")),
+        ("", (None, None, None)),
+    ],
+)
+def test_parse_location(text, parts):
+    from prospecting.icp import parse_location
+
+    assert parse_location(text) == parts
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("FRA", "FR"), ("DEU", "DE"), ("U.K.", "GB"), ("Réunion", "RE"),
+     ("Korea, Republic of", "KR"), ("Russia", "RU"), ("fra", None)],
+)
+def test_more_country_spellings(text, code):
+    assert normalize_country(text) == code

@@ -246,6 +246,21 @@ def test_an_opt_out_column_suppresses_the_address(tmp_path: Path, db: Path, para
     assert suppressed == {"ann@x.example", "eve@x.example"}
 
 
+def test_a_free_text_location_gives_city_region_and_country(tmp_path: Path, db: Path):
+    path = write(tmp_path / "salesnav.csv",
+                 "First Name,Email,Location,Country\n"
+                 "Jean,jean@x.example,\"Lyon, Auvergne-Rhône-Alpes, France\",\n"
+                 "Ann,ann@x.example,\"London Area, United Kingdom\",\n"
+                 "Eve,eve@x.example,\"Berlin, Germany\",Austria\n")
+    api.import_files(db, [path])
+    people = {p["first_name"]: (p["city"], p["region"], p["country"]) for p in dump(db)}
+    assert people == {
+        "Jean": ("Lyon", "Auvergne-Rhône-Alpes", "FR"),
+        "Ann": ("London", None, "GB"),
+        "Eve": ("Berlin", None, "AT"),  # the file's own country column wins
+    }
+
+
 def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
     api.suppress(db, ["jean@acme.example", "@blocked.example"])
     path = write(tmp_path / "x.csv",
