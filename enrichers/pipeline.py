@@ -69,6 +69,7 @@ NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased pro
 DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the person's data
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
+PLACE_CONFIDENCE = 0.5  # a person's country read from their phone number's
 
 _FIRST = itemgetter(0)
 _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
@@ -211,9 +212,26 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             facts.append(("email", syntax.normalized, NAME_CONFIDENCE))
     region = record.get("country") or record.get("company_country")
     region = region if isinstance(region, str) and len(region) == 2 else None
+    located = bool(record.get("country"))
     for raw in record.get("phones", ()):
-        facts.append(("phone_check", _phone_check_json(raw, region), CHECK_CONFIDENCE))
+        check = _phone_check_json(raw, region)
+        facts.append(("phone_check", check, CHECK_CONFIDENCE))
+        if not located:
+            # No country of their own: the country of their first valid number, below
+            # anything a source states ("+33 6 12 34 56 78" is a French line).
+            where = _phone_country(check)
+            if where:
+                facts.append(("country", where, PLACE_CONFIDENCE))
+                located = True
     return {"id": record["id"], "facts": facts, "syntax": syntaxes}
+
+
+@lru_cache(maxsize=1 << 12)
+def _phone_country(check_json: str) -> str | None:
+    """The region of a valid number, from its ``phone_check`` JSON (None when invalid)."""
+    check = loads(check_json)
+    region = check.get("region")
+    return region if check.get("valid") and isinstance(region, str) and region != "001" else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -1044,6 +1062,7 @@ _SOURCES = {
     "email": "enricher:email",
     "email_status": "enricher:email",
     "phone_check": "enricher:phones",
+    "country": "enricher:phones",
 }
 
 

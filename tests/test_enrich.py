@@ -75,6 +75,20 @@ def test_offline_enrich_results(tmp_path: Path, db: Path):
     assert bob["seniority"] == "intern"
 
 
+def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db: Path):
+    path = write(tmp_path / "p.csv",
+                 "Name,Email,Phone,Country\n"
+                 "Jean Dupont,jean@acme.example,+33 6 12 34 56 78,\n"
+                 "Ann Lee,ann@y.example,+44 20 7946 0958,Ireland\n"
+                 "Bob Ray,bob@z.example,06 12 34 56 78,\n")
+    api.import_files(db, [path])
+    api.enrich(db, offline=True)
+    people = {p["full_name"]: p["country"] for p in dump(db)}
+    # Ann's own country stands; Bob's national number has no country to give.
+    assert people == {"Jean Dupont": "FR", "Ann Lee": "IE", "Bob Ray": None}
+    assert api.enrich(db, offline=True).read == 0
+
+
 def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
     api.import_files(db, [first], source="crm", id_column="Record ID")
