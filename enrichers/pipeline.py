@@ -1362,12 +1362,21 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
             guess = _majority(email_domains.get(cid, []))
             if guess:
                 facts.append(("domain", guess, GUESS_CONFIDENCE))
+        valid_siren = False
         if siren or siret or vat:
             ids = check_identifiers(siren=siren, siret=siret, vat=vat, country=country)
             for key in ("siren", "siret", "vat"):
                 value = ids.get(key)
                 if isinstance(value, str) and value:
                     facts.append((key, value, DERIVED_CONFIDENCE))
+                    valid_siren = valid_siren or key in ("siren", "siret")
+        if not country:
+            # A SIREN is French; otherwise a country-code domain says where (.fr, .co.uk),
+            # below any country a source states.
+            place = "FR" if valid_siren else _domain_country(found or domain)
+            if place:
+                facts.append(("country", place,
+                              DERIVED_CONFIDENCE if valid_siren else PLACE_CONFIDENCE))
         if facts:
             items.append(
                 (cid, "enricher:company", None, now, DERIVED_CONFIDENCE, state.run_id, facts)
@@ -1386,6 +1395,27 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
             f"SELECT id FROM people WHERE company_id IN ({', '.join('?' for _ in chunk)})", chunk
         )
     }, changed
+
+
+# Country-code domains sold worldwide as generic names (.io, .co, .ai…): no country.
+_VANITY_CCTLDS = frozenset({
+    "io", "co", "ai", "me", "tv", "ly", "fm", "cc", "ws", "to", "sh", "gg", "la", "am", "ag",
+    "sc", "vc", "nu", "tk", "ml", "ga", "cf", "gq", "bz", "ms", "st", "im", "ac", "gl", "so",
+    "sx", "pw", "cx",
+})
+
+
+def _domain_country(domain: str | None) -> str | None:
+    """The country of a domain's country-code top-level domain (``acme.fr`` → FR,
+    ``acme.co.uk`` → GB), or None for generic and vanity ones."""
+    if not domain or "." not in domain:
+        return None
+    label = domain.rsplit(".", 1)[1].lower()
+    if len(label) != 2 or label in _VANITY_CCTLDS:
+        return None
+    from prospecting.icp import normalize_country
+
+    return normalize_country(label)
 
 
 def _people_email_domains(store: Store) -> dict[str, list[str]]:

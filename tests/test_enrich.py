@@ -89,6 +89,24 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
     assert api.enrich(db, offline=True).read == 0
 
 
+def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path: Path,
+                                                                       db: Path):
+    path = write(tmp_path / "c.csv",
+                 "Raison sociale,SIREN,Site web,Pays\n"
+                 "Lumenia SAS,732 829 320,https://lumenia.example,\n"
+                 "Acme GmbH,,https://acme.de,\n"
+                 "Start Io,,https://start.io,\n"
+                 "Maple Ltd,,https://maple.co.uk,Canada\n")
+    api.import_files(db, [path], kind="companies")
+    api.enrich(db, offline=True)
+    conn = sqlite3.connect(db)
+    found = dict(conn.execute("SELECT name, country FROM companies"))
+    conn.close()
+    # .io is sold worldwide; Maple's own country stands.
+    assert found == {"Lumenia SAS": "FR", "Acme GmbH": "DE", "Start Io": None,
+                     "Maple Ltd": "CA"}
+
+
 def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
     api.import_files(db, [first], source="crm", id_column="Record ID")
