@@ -862,6 +862,13 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
     return None
 
 
+def entity_label(label: str) -> bool:
+    """Whether a group label above a header names whose columns follow ("Contact",
+    "Entreprise", "Company", "Organisation")."""
+    words = normalize_header(label).split()
+    return len(words) == 1 and (words[0] in _ENTITY_WORDS or words[0] in _PREFIX_OWNER)
+
+
 def _owned(field: str, choice: int, owner: str | None, kind: str) -> tuple[str | None, int]:
     """The field a column gets when its header names whose fact it is (``owner``:
     ``"person"``, ``"company"`` or ``None``)."""

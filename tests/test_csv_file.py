@@ -378,6 +378,26 @@ def test_an_unclosed_quote_in_a_big_file_loses_no_row(tmp_path):
     assert [r.row for r in records] == list(range(2, count + 3))
 
 
+def test_a_row_grouping_the_columns_is_not_the_header(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("Contact;;;Entreprise;\nPrénom;Nom;Email;Nom;Ville\n"
+                    "Jean;Dupont;jean@acme.fr;ACME;Lyon\nAnn;Lee;ann@y.fr;Y;Paris\n")
+    table, records = read(path)
+    # The group names whose columns follow: the company's "Nom" is not a second surname.
+    assert table.headers == ["Prénom Contact", "Nom Contact", "Email Contact",
+                             "Nom Entreprise", "Ville Entreprise"]
+    assert table.titles == ["Contact"]
+    assert good_cells(records) == [["Jean", "Dupont", "jean@acme.fr", "ACME", "Lyon"],
+                                   ["Ann", "Lee", "ann@y.fr", "Y", "Paris"]]
+
+
+def test_a_sparse_first_row_over_data_stays_the_header(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("Email;;;Société;\njean@acme.fr;a;b;ACME;c\nann@y.fr;d;e;Y;f\n")
+    table, _ = read(path)
+    assert table.headers[0] == "Email"
+
+
 def test_c13_nul_bytes_are_removed():
     _, records = read(FIXTURES / "c13_nul_bytes.csv")
     assert good_cells(records) == [["Dupont", "d@exemple.fr"], ["Martin", "m@exemple.fr"]]

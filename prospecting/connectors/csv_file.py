@@ -654,7 +654,7 @@ def open_tabular(
         skip=skip,
         delimiter=delimiter,
         raw_headers=raw_headers,
-        headers=_clean_headers(raw_headers),
+        headers=_clean_headers(_grouped(rows, start, raw_headers)),
         scan=scan,
         mojibake_suspected=mojibake,
         preamble=preamble,
@@ -709,7 +709,7 @@ def _open_workbook(path: Path, head: bytes) -> TabularFile:
         skip=0,
         delimiter=None,
         raw_headers=raw_headers,
-        headers=_clean_headers(raw_headers),
+        headers=_clean_headers(_grouped(rows, start, raw_headers)),
         scan=_Scan(False, 0, 0, False, False, b""),
         mojibake_suspected=False,
         titles=_titles(rows[:start]),
@@ -964,14 +964,47 @@ def _header_index(rows: list[list[str]]) -> int:
     du 01/12/2026", alone or padded with delimiters by Excel) over a table of several
     columns. Then the header is the first row of two filled cells or more, if at most
     ``_MAX_TITLE_ROWS`` title rows stand above it, two of its cells name known columns
-    and most rows below have its width."""
-    if not rows or _filled(rows[0]) > 1 or _known_headers(rows[0]):
+    and most rows below have its width. A first row that only groups the columns of the
+    next (merged cells: "Contact;;;Entreprise;") is passed over the same way."""
+    if not rows:
+        return 0
+    if len(rows) > 2 and _grouping_row(rows[0], rows[1]) and _fit(rows, 1) >= 0.6:
+        return 1
+    if _filled(rows[0]) > 1 or _known_headers(rows[0]):
         return 0
     for start in range(1, min(len(rows) - 1, _MAX_TITLE_ROWS + 1)):
         if _filled(rows[start]) > 1:
             fits = _known_headers(rows[start]) >= 2 and _fit(rows, start) >= 0.6
             return start if fits else 0
     return 0
+
+
+def _grouped(rows: list[list[str]], start: int, header: list[str]) -> list[str]:
+    """The header with the label of its group when a grouping row names whose columns
+    they are: "Nom" under "Entreprise" reads "Nom Entreprise" (the company's name), under
+    "Contact" "Nom Contact". Other groups ("Coordonnées") leave the header as it is."""
+    from prospecting.headers import entity_label
+
+    if start != 1 or not _grouping_row(rows[0], header):
+        return header
+    out, label = [], ""
+    for index, cell in enumerate(header):
+        group = rows[0][index].strip() if index < len(rows[0]) else ""
+        label = group or label  # a merged cell is written in its first column only
+        out.append(f"{cell.strip()} {label}" if cell.strip() and entity_label(label) else cell)
+    return out
+
+
+def _grouping_row(first: list[str], second: list[str]) -> bool:
+    """Whether ``first`` groups the columns of the header below it, as a spreadsheet's
+    merged cells export ("Contact;;;Entreprise;" over "Prénom;Nom;Email;Nom;Ville"): at
+    most half its cells filled, the next row filled across and naming more known columns.
+    """
+    width = max(len(first), len(second))
+    if width < 3 or _filled(first) * 2 > width or _filled(second) * 5 < width * 4:
+        return False
+    below = _known_headers(second)
+    return below >= 2 and below > _known_headers(first)
 
 
 def _known_headers(cells: list[str]) -> int:
