@@ -166,6 +166,29 @@ def test_a_role_heading_just_above_the_name_in_its_card():
         "Jean Dupont": "CEO", "Anne Martin": "CFO"}
 
 
+@pytest.mark.parametrize(
+    ("body", "lang", "found"),
+    [
+        ("<p>Fondée en 2010 par Jean Dupont et Marie Curie, ACME accompagne les PME.</p>",
+         "fr", {"Jean Dupont": "Fondateur", "Marie Curie": "Fondateur"}),
+        ("<p>Notre PDG, Jean Dupont, a 20 ans d'expérience.</p>", "fr", {"Jean Dupont": "PDG"}),
+        ("<p>Acme was founded in 2015 by John Smith and Jane Doe.</p>", "en",
+         {"John Smith": "Founder", "Jane Doe": "Founder"}),
+        ("<p>Die Firma wurde 2012 von Max Mustermann gegründet. Unser Geschäftsführer Erika"
+         " Muster leitet das Team.</p>", "de",
+         {"Max Mustermann": "Gründer", "Erika Muster": "Geschäftsführer"}),
+        # Not people: customers, a team's name, founders who are not named.
+        ("<p>Nos clients, comme Paris Habitat, nous font confiance.</p>", "fr", {}),
+        ("<p>Notre équipe Paris Nord accueille vos projets.</p>", "fr", {}),
+        ("<p>Fondée par des passionnés, la Maison Dupont existe depuis 1920.</p>", "fr", {}),
+        ("<p>Our customers include Google Cloud and Amazon Web Services.</p>", "en", {}),
+    ],
+)
+def test_founders_and_executives_named_in_a_sentence(body, lang, found):
+    html = doc(f"<h1>Qui sommes-nous</h1>{body}", lang=lang, title="Qui sommes-nous")
+    assert people(extract_page(html, "https://acme.example/qui-sommes-nous")) == found
+
+
 def test_json_ld_people_and_organization():
     graph = {
         "@context": "https://schema.org",

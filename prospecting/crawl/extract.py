@@ -175,6 +175,8 @@ def extract_page(
     _people_from_lines(page, lines, cards, hosting, read_cells, _own_names(root, page, jsonld))
     if page.people_page:
         _people_from_bios(page, root, cards)
+    if page.people_page or page.home_page:
+        _people_from_prose(page, lines, hosting)
     _emails(page, root, lines, cards, site_domain)
     _phones(page, root, lines, cards, region, hosting, _other_regions(root, url, lines, region))
     _company(page, root, jsonld, lines, base)
@@ -506,6 +508,46 @@ _PROSE_LABEL = re.compile(
     r"g[ée]rante?|verantwortlich(?:er)?|publisher)\s+(?:est|ist|is)\s+"
     r"(?P<names>[^.,;:()]{4,80})")
 _NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\bet\b|\bund\b|\band\b|&|\s[–—|-]\s)\s*")
+
+
+# "Fondée en 2010 par Jean Dupont et Marie Curie", "founded in 2015 by John Smith and Jane
+# Doe", "2012 von Max Muster gegründet".
+_FOUNDED_BY = re.compile(
+    r"(?i)\b(?:co-?)?(?:fond[ée]e?s?|cr[ée][ée]e?s?|founded|started|established|gegr[üu]ndet)"
+    r"(?:\s+(?:en|in|im\s+jahr)\s+\d{4})?\s*,?\s+(?:par|by|von)\s+(?P<names>[^.;:()]{4,160})"
+)
+_FOUNDED_WORDS = {"fr": "Fondateur", "de": "Gründer"}
+# "Notre PDG, Jean Dupont, …", "our CEO Jane Doe", "unser Geschäftsführer Max Muster".
+_ROLE_APPOSITION = re.compile(
+    r"\b(?i:notre|nos|our|unser(?:e|en)?)\s+(?P<role>[^,.;:()]{2,40}?)\s*,?\s+"
+    r"(?P<name>(?:[A-ZÀ-Ý][\w'’-]+\s+){1,3}[A-ZÀ-Ý][\w'’-]+)"
+)
+# German puts the verb last: "2012 von Max Mustermann und Erika Muster gegründet".
+_FOUNDED_BY_DE = re.compile(
+    r"\b(?i:von)\s+(?P<names>[^.;:()]{4,160}?)\s+(?i:gegr[üu]ndet)\b"
+)
+
+
+def _people_from_prose(page: Page, lines: list[_Line], hosting: set[int]) -> None:
+    """Founders and executives an about page names in a sentence, not a card."""
+    known = {p.full_name for p in page.people}
+    for index, line in enumerate(lines):
+        if index in hosting or len(line.text) > 600 or _in_skipped_container(line.block):
+            continue
+        founded = [*_FOUNDED_BY.finditer(line.text), *_FOUNDED_BY_DE.finditer(line.text)]
+        for match in founded:
+            title = _FOUNDED_WORDS.get((page.lang or "")[:2], "Founder")
+            for chunk in _NAME_SEPARATORS.split(match.group("names")):
+                name = looks_like_name(chunk.strip())
+                if name and name not in known:
+                    _add_person(page, name, title, "prose")
+                    known.add(name)
+        for match in _ROLE_APPOSITION.finditer(line.text):
+            role = match.group("role").strip()
+            name = looks_like_name(match.group("name"))
+            if name and name not in known and looks_like_title(role):
+                _add_person(page, name, _clean_title(role), "prose")
+                known.add(name)
 
 
 def _people_from_lines(
