@@ -317,7 +317,16 @@ def _from_fields(first: str, last: str) -> NameParts:
     civility, first_words = _take_civility(first_words)
     if civility is None and not first_words:
         civility, last_words = _take_civility(last_words)
-    suffix, last_words = _take_suffix(last_words)
+    # A last-name field holds only the surname: "Dupont, PhD", "Lee, MBA, CFA" end with
+    # suffixes even when there are only two words.
+    suffix, last_words = _take_suffix(last_words, least=2)
+    while suffix is not None and len(last_words) >= 2:
+        more, shorter = _take_suffix(last_words, least=2)
+        if more is None:
+            break
+        last_words = shorter
+    if last_words and last_words[-1].endswith(","):
+        last_words = [*last_words[:-1], last_words[-1].rstrip(",")]
     if _is_role(first_words + last_words):
         return _NOT_A_PERSON
     return _parts(civility, first_words, [], last_words, suffix)

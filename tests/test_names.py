@@ -339,3 +339,13 @@ def test_split_parts_are_stable(full):
 def test_non_strings_do_not_raise():
     assert split_name(42).reason == "empty"  # type: ignore[arg-type]
     assert recase_name(None) == ""  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("last", "surname", "suffix"),
+    [("Dupont, PhD", "Dupont", "PhD"), ("Smith Jr.", "Smith", "Jr."),
+     ("Smith, Jr.", "Smith", "Jr."), ("Dupont", "Dupont", None)],
+)
+def test_a_suffix_in_the_last_name_field(last, surname, suffix):
+    parts = split_name(first="Jean", last=last)
+    assert (parts.last_name, parts.suffix) == (surname, suffix)
