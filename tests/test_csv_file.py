@@ -791,6 +791,24 @@ def test_the_first_sheet_with_data_is_read(tmp_path):
     assert good_cells(records) == [["jean@acme.fr", "Dupont"]]
 
 
+def test_the_sheet_of_contacts_wins_over_a_summary_before_it(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    summary = workbook.active
+    summary.title = "Résumé"
+    summary.append(["Export du 01/12/2026", "2 contacts"])
+    summary.append(["Généré par", "CRM"])
+    sheet = workbook.create_sheet("Contacts")
+    sheet.append(["Prénom", "Nom", "Email"])
+    sheet.append(["Jean", "Dupont", "jean@acme.fr"])
+    sheet.append(["Ann", "Lee", "ann@y.fr"])
+    workbook.save(tmp_path / "export.xlsx")
+    table, records = read(tmp_path / "export.xlsx")
+    assert table.sheet == "Contacts"
+    assert good_cells(records) == [["Jean", "Dupont", "jean@acme.fr"], ["Ann", "Lee", "ann@y.fr"]]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -21,7 +21,8 @@ A Latin-1 guess becomes cp1252: the two agree on every printable Latin-1 charact
 cp1252 also has ``€`` and curly quotes where Latin-1 has invisible C1 controls.
 
 An Excel workbook (.xlsx or .xlsm, as HubSpot, Salesforce and Pipedrive export) is read
-with openpyxl in read-only mode, which streams the sheet: its first sheet holding data,
+with openpyxl in read-only mode, which streams the sheet: the sheet whose header names the
+most known columns (the first holding data on a tie),
 cells as the text Excel shows for them (a number stored for a phone number without its
 ".0", a date as ISO 8601), rows numbered as in Excel. An Excel 97-2003 (.xls), an
 encrypted or an OpenDocument workbook is refused with what to do instead.
@@ -664,11 +665,13 @@ def open_tabular(
 
 _HTML = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<table[\s>])", re.IGNORECASE)
 _ZIP_MAGIC = b"PK\x03\x04"
+_MAX_SHEETS = 20  # sheets looked at for the one holding the contacts
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003, or an encrypted .xlsx
 
 
 def _open_workbook(path: Path, head: bytes) -> TabularFile:
-    """An Excel workbook's first sheet with data, ready to stream like a CSV file."""
+    """An Excel workbook's sheet of contacts (see the module docstring), ready to stream
+    like a CSV file."""
     if head.startswith(_OLE_MAGIC):
         raise InputError(
             f"{path}: is an Excel 97-2003 (.xls) or password-protected workbook, which "
@@ -678,7 +681,10 @@ def _open_workbook(path: Path, head: bytes) -> TabularFile:
         raise InputError(f"{path}: is an OpenDocument spreadsheet: save it as .xlsx or CSV")
     workbook = _load_workbook(path)
     try:
-        for sheet in workbook.worksheets:
+        # The sheet whose header names the most known columns: a summary or an
+        # instructions sheet often comes before the contacts. Ties go to the first.
+        best: tuple[int, Any, list[list[str]], list[int]] | None = None
+        for sheet in workbook.worksheets[:_MAX_SHEETS]:
             rows, numbers = [], []
             for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
                 cells = [_cell_text(v) for v in values]
@@ -687,10 +693,14 @@ def _open_workbook(path: Path, head: bytes) -> TabularFile:
                     numbers.append(number)
                     if len(rows) > _HEAD_ROWS + _MAX_TITLE_ROWS:
                         break
-            if rows:
-                break
-        else:
+            if not rows:
+                continue
+            known = _known_headers(rows[_header_index(rows)])
+            if best is None or known > best[0]:
+                best = (known, sheet, rows, numbers)
+        if best is None:
             raise InputError(f"{path}: the workbook has no sheet with data")
+        _, sheet, rows, numbers = best
     except InputError:
         raise
     except Exception as exc:
