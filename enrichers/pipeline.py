@@ -70,6 +70,7 @@ DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the pers
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
 PLACE_CONFIDENCE = 0.5  # a person's country read from their phone number's
+EMAIL_PLACE_CONFIDENCE = 0.4  # … or from their email domain's country code
 
 _FIRST = itemgetter(0)
 _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
@@ -223,6 +224,14 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             if where:
                 facts.append(("country", where, PLACE_CONFIDENCE))
                 located = True
+    if not located and not record.get("company_country"):
+        # Nor a number to tell: the country code of their address's domain (orange.fr,
+        # web.de, acme.co.uk; never .com or .io), lower still.
+        for _, syntax in syntaxes:
+            where = _domain_country(syntax.domain) if syntax.valid else None
+            if where:
+                facts.append(("country", where, EMAIL_PLACE_CONFIDENCE))
+                break
     return {"id": record["id"], "facts": facts, "syntax": syntaxes}
 
 
@@ -1062,7 +1071,7 @@ _SOURCES = {
     "email": "enricher:email",
     "email_status": "enricher:email",
     "phone_check": "enricher:phones",
-    "country": "enricher:phones",
+    "country": "enricher:place",  # read from a phone number or an email domain
 }
 
 

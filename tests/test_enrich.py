@@ -80,12 +80,16 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
                  "Name,Email,Phone,Country\n"
                  "Jean Dupont,jean@acme.example,+33 6 12 34 56 78,\n"
                  "Ann Lee,ann@y.example,+44 20 7946 0958,Ireland\n"
-                 "Bob Ray,bob@z.example,06 12 34 56 78,\n")
+                 "Bob Ray,bob@z.example,06 12 34 56 78,\n"
+                 "Hans Meier,hans@web.de,,\n"
+                 "Eve Moe,eve@x.co.uk,+33 6 12 34 56 78,\n")
     api.import_files(db, [path])
     api.enrich(db, offline=True)
     people = {p["full_name"]: p["country"] for p in dump(db)}
-    # Ann's own country stands; Bob's national number has no country to give.
-    assert people == {"Jean Dupont": "FR", "Ann Lee": "IE", "Bob Ray": None}
+    # Ann's own country stands; Bob's national number has no country to give, nor his
+    # address; Hans has no number, so his address's country code; Eve's number wins.
+    assert people == {"Jean Dupont": "FR", "Ann Lee": "IE", "Bob Ray": None,
+                      "Hans Meier": "DE", "Eve Moe": "FR"}
     assert api.enrich(db, offline=True).read == 0
 
 
