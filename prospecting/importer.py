@@ -69,6 +69,9 @@ _PERSON_FIELDS = {
     "linkedin_url", "address", "postcode", "city", "region", "country",
 }
 _ADDRESS_PARTS = frozenset({"street_number", "street_type"})
+# Full-name headers that put the surname first.
+_SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
+                            "surname first name", "name vorname", "nachname vorname"})
 _COMPANY_FROM_PERSON = {
     "company_name": "name",
     "company_domain": "domain",
@@ -298,7 +301,13 @@ class _RowMapper:
         # INSEE headcount band codes ("12") read as their band ("20 à 49 salariés").
         self.bands = [i for i, name in enumerate(fields) if name == "headcount"
                       and "tranche" in normalize_header(self.headers[i]).split()]
-        self.rewrites = bool(self.compose or self.bands)  # whether composed() does anything
+        # "Nom Prénom" says the surname comes first: "Dupont Jean" is stored "Jean
+        # Dupont" (its last word taken as the given name; "DUPONT Jean" is left as it is,
+        # the capitals tell the names enricher).
+        self.surname_first = [i for i, name in enumerate(fields) if name == "full_name"
+                              and normalize_header(self.headers[i]) in _SURNAME_FIRST]
+        # Whether composed() does anything.
+        self.rewrites = bool(self.compose or self.bands or self.surname_first)
         joined = {i for _, before, after in self.compose for i in (*before, *after)}
         self.plan: list[tuple[int, str, float]] = []
         for index, name in enumerate(fields):
@@ -320,15 +329,21 @@ class _RowMapper:
         self.person_plan = [_person_step(*p) for p in self.plan]
 
     def composed(self, cells: Sequence[str]) -> Sequence[str]:
-        """``cells`` with each address written whole in its first line's column, and
-        headcount band codes as their band."""
-        if not self.compose and not self.bands:
+        """``cells`` with each address written whole in its first line's column,
+        headcount band codes as their band and surname-first names in the usual order."""
+        if not self.rewrites:
             return cells
         cells = list(cells)
         for i in self.bands:
             band = TRANCHES.get(cells[i].strip().upper())
             if band is not None:
                 cells[i] = band[2]
+        for i in self.surname_first:
+            words = cells[i].split()
+            if len(words) >= 2 and "," not in cells[i] and not any(
+                w.isupper() and len(w) > 1 for w in words  # DUPONT Jean: read as it is
+            ):
+                cells[i] = f"{words[-1]} {' '.join(words[:-1])}"  # the given name last
         for head, before, after in self.compose:
             start = " ".join(c for c in (cells[i].strip() for i in before) if c)
             first = cells[head].strip()

@@ -261,6 +261,20 @@ def test_a_free_text_location_gives_city_region_and_country(tmp_path: Path, db: 
     }
 
 
+def test_a_surname_first_column_is_read_in_that_order(tmp_path: Path, db: Path):
+    path = write(tmp_path / "np.csv",
+                 "Nom Prénom;Email\nDupont Jean-Pierre;jp@acme.example\n"
+                 "Le Gall Anne-Sophie;as@acme.example\nDE LA FONTAINE Claire;c@acme.example\n")
+    api.import_files(db, [path])
+    api.enrich(db, offline=True)
+    names = {p["email"]: (p["first_name"], p["last_name"]) for p in dump(db)}
+    assert names == {
+        "jp@acme.example": ("Jean-Pierre", "Dupont"),
+        "as@acme.example": ("Anne-Sophie", "Le Gall"),
+        "c@acme.example": ("Claire", "de La Fontaine"),
+    }
+
+
 def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
     api.suppress(db, ["jean@acme.example", "@blocked.example"])
     path = write(tmp_path / "x.csv",
