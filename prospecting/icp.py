@@ -269,6 +269,7 @@ _ALPHA3 = {
 }
 
 _LEADING_ARTICLE = r"^(?:the|la|le|les|l) "
+_DIALLING_CODE = re.compile(r"(?:\+|00)[1-9]\d{0,2}|[1-9]\d{1,2}")
 # "korea republic of" (the ISO list's "Korea, Republic of") read as "republic of korea".
 _COMMA_NAME = re.compile(r"^(.+?) ((?:the )?(?:republic|kingdom|federation|state)s? of)$")
 
@@ -296,6 +297,12 @@ def normalize_country(value: str) -> str | None:
     if len(text) == 2 and text.isalpha():
         code = _CODE_ALIASES.get(text.upper(), text.upper())
         return code if code in _ISO_ALPHA2 else None
+    if _DIALLING_CODE.fullmatch(text):
+        # A "Country Code" column may hold the dialling code: +33, 0033, 44.
+        import phonenumbers
+
+        region = phonenumbers.region_code_for_country_code(int(text.lstrip("+0") or "0"))
+        return region if region in _ISO_ALPHA2 else None
     if len(text) == 3 and text.isalpha() and text.isupper():
         return _ALPHA3.get(text)
     folded = _fold(text)

@@ -730,3 +730,11 @@ def test_parse_location(text, parts):
 )
 def test_more_country_spellings(text, code):
     assert normalize_country(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("+33", "FR"), ("0033", "FR"), ("44", "GB"), ("+1", "US"), ("1", None), ("999", None)],
+)
+def test_a_dialling_code_names_its_country(text, code):
+    assert normalize_country(text) == code
