@@ -569,33 +569,29 @@ COMPANY_ALIASES: dict[str, dict[str, str]] = {
 }
 
 # What a people field becomes in a companies file; people-only fields have no entry.
-_PEOPLE_TO_COMPANY = {
-    "location": "city",
-    "street_number": "street_number",
-    "street_type": "street_type",
+#: The company's facts a people file states ("Company Name" is the company's name): people
+#: field → company field. The importer files these under the person's company.
+COMPANY_FROM_PERSON = {
     "company_name": "name",
     "company_domain": "domain",
     "website": "website",
     "company_linkedin_url": "linkedin_url",
     "company_phone": "phone",
+    "industry": "industry",
+    "naf": "naf",
+    "siren": "siren",
+    "siret": "siret",
+    "vat": "vat",
+    "headcount": "headcount",
+}
+_PEOPLE_TO_COMPANY = {
+    **COMPANY_FROM_PERSON,
+    "location": "city",
+    "street_number": "street_number",
+    "street_type": "street_type",
     "phone": "phone",
     "email": "email",
-    **{
-        f: f
-        for f in (
-            "address",
-            "postcode",
-            "city",
-            "region",
-            "country",
-            "industry",
-            "naf",
-            "siren",
-            "siret",
-            "vat",
-            "headcount",
-        )
-    },
+    **{f: f for f in ("address", "postcode", "city", "region", "country")},
 }
 
 # Words that mark a column as the second choice for its field, wherever they stand.
@@ -678,21 +674,7 @@ _COMPANY_SIDE = {
     "mobile_phone": "company_phone",
     "linkedin_url": "company_linkedin_url",
 }
-_COMPANY_LEVEL = frozenset(
-    {
-        "company_name",
-        "company_domain",
-        "website",
-        "company_linkedin_url",
-        "company_phone",
-        "industry",
-        "naf",
-        "siren",
-        "siret",
-        "vat",
-        "headcount",
-    }
-)
+_COMPANY_LEVEL = frozenset(COMPANY_FROM_PERSON)
 # Entity words some tools put before a field ("Person - Email", "Contact Phone").
 _PREFIXES = {
     "people": ("person", "contact", "lead", "prospect"),

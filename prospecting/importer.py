@@ -30,6 +30,7 @@ from .connectors.fr_codes import TRANCHES
 from .errors import ConfigError, InputError
 from .forked import Child, QueuedSender, can_fork
 from .headers import (
+    COMPANY_FROM_PERSON,
     address_groups,
     field_rank,
     map_headers,
@@ -72,19 +73,6 @@ _ADDRESS_PARTS = frozenset({"street_number", "street_type"})
 # Full-name headers that put the surname first.
 _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
                             "surname first name", "name vorname", "nachname vorname"})
-_COMPANY_FROM_PERSON = {
-    "company_name": "name",
-    "company_domain": "domain",
-    "website": "website",
-    "company_linkedin_url": "linkedin_url",
-    "company_phone": "phone",
-    "industry": "industry",
-    "naf": "naf",
-    "siren": "siren",
-    "siret": "siret",
-    "vat": "vat",
-    "headcount": "headcount",
-}
 _COMPANY_FIELDS = {
     "name", "legal_name", "domain", "website", "linkedin_url", "address", "postcode", "city",
     "region", "country", "industry", "naf", "siren", "siret", "vat", "headcount",
@@ -404,8 +392,8 @@ def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
         kind = _P_EMAIL
     elif name in ("phone", "mobile_phone"):
         kind, name = _P_PHONE, "phone"
-    elif name in _COMPANY_FROM_PERSON:
-        kind, target = _P_COMPANY, _COMPANY_FROM_PERSON[name]
+    elif name in COMPANY_FROM_PERSON:
+        kind, target = _P_COMPANY, COMPANY_FROM_PERSON[name]
     elif name == "opt_out":
         kind = _P_OPT_OUT
     elif name == "location":
