@@ -19,7 +19,7 @@ from .errors import InputError, StoreError
 from .models import explode
 from .privacy import SuppressionMatcher, email_hash, normalize_email_key, parse_suppression
 from .runs import RunState
-from .store import Store, utc_now
+from .store import Store
 
 __all__ = ["forget_email", "suppress_values"]
 
@@ -41,13 +41,9 @@ def suppress_values(
         for kind, value in parsed:
             digest = email_hash(value) if kind == "email" else (
                 value if kind == "hash" else hashlib.sha256(f"@{value}".encode()).hexdigest())
-            cursor = store.conn.execute(
-                "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
-                " run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (f"{kind}:{digest}", kind, None if kind == "hash" else value, digest, reason,
-                 utc_now(), state.run_id),
-            )
-            state.add("written" if cursor.rowcount else "skipped")
+            added = store.add_suppressions(
+                [(kind, None if kind == "hash" else value, digest, reason)], state.run_id)
+            state.add("written" if added else "skipped")
             state.add("read")
         flagged = _flag_people(store)
     state.add("people_suppressed", flagged)
@@ -108,11 +104,7 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
             store.conn.execute(
                 "DELETE FROM suppressions WHERE kind = 'email' AND value = ?", (address,)
             )
-            store.conn.execute(
-                "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
-                " run_id) VALUES (?, 'hash', NULL, ?, 'forgotten', ?, ?)",
-                (f"hash:{digest}", digest, utc_now(), state.run_id),
-            )
+            store.add_suppressions([("hash", None, digest, "forgotten")], state.run_id)
         if companies:
             store.refresh_companies(sorted(companies))
             store.refresh_people(

@@ -913,12 +913,9 @@ def _flush(
 def _suppress_opt_outs(store: Store, keys: list[str], run_id: str) -> None:
     """Add the addresses of opted-out rows to the suppression list and flag the people
     already stored with them (in the batch's transaction)."""
-    now = utc_now()
-    store.conn.executemany(
-        "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
-        " run_id) VALUES (?, 'email', ?, ?, 'opt-out column in an imported file', ?, ?)",
-        [(f"email:{email_hash(k)}", k, email_hash(k), now, run_id) for k in dict.fromkeys(keys)],
-    )
+    store.add_suppressions(
+        (("email", k, email_hash(k), "opt-out column in an imported file")
+         for k in dict.fromkeys(keys)), run_id)
     for key in dict.fromkeys(keys):
         for pid, merged_into in store.people_with_email(key):
             store.conn.execute("UPDATE people SET suppressed = 1 WHERE id IN (?, ?)",

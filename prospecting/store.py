@@ -584,6 +584,21 @@ class Store:
                 )
         return grouped
 
+    def add_suppressions(
+        self, rows: Iterable[tuple[str, str | None, str, str]], run_id: str
+    ) -> int:
+        """Add (kind, value, sha256, reason) rows to the suppression list; return how
+        many were new. The id is kind and hash, so a value listed twice is one row."""
+        before = self.conn.total_changes
+        now = utc_now()
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at,"
+            " run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((f"{kind}:{digest}", kind, value, digest, reason, now, run_id)
+             for kind, value, digest, reason in rows),
+        )
+        return self.conn.total_changes - before
+
     def add_quarantine(self, rows: Iterable[Mapping[str, Any]]) -> int:
         before = self.conn.total_changes
         self.conn.executemany(

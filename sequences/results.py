@@ -413,12 +413,8 @@ def _flush(
 
 
 def _suppress(store: Store, state: RunState, key: str, digest: str, source: str) -> None:
-    cursor = store.conn.execute(
-        "INSERT OR IGNORE INTO suppressions (id, kind, value, sha256, reason, added_at, run_id)"
-        " VALUES (?, 'email', ?, ?, ?, ?, ?)",
-        (f"email:{digest}", key, digest, f"unsubscribed ({source})", utc_now(), state.run_id),
-    )
-    if cursor.rowcount:
+    if store.add_suppressions([("email", key, digest, f"unsubscribed ({source})")],
+                              state.run_id):
         state.add("suppressions_added")
 
 
