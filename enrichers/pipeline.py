@@ -38,6 +38,7 @@ from json.encoder import encode_basestring as _encode  # type: ignore[attr-defin
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from prospecting.icp import normalize_country
 from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
 from prospecting.store import (
@@ -215,15 +216,13 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     region = region if isinstance(region, str) and len(region) == 2 else None
     located = bool(record.get("country"))
     for raw in record.get("phones", ()):
-        check = _phone_check_json(raw, region)
+        check, where = _phone_check(raw, region)
         facts.append(("phone_check", check, CHECK_CONFIDENCE))
-        if not located:
+        if where and not located:
             # No country of their own: the country of their first valid number, below
             # anything a source states ("+33 6 12 34 56 78" is a French line).
-            where = _phone_country(check)
-            if where:
-                facts.append(("country", where, PLACE_CONFIDENCE))
-                located = True
+            facts.append(("country", where, PLACE_CONFIDENCE))
+            located = True
     if not located and not record.get("company_country"):
         # Nor a number to tell: the country code of their address's domain (orange.fr,
         # web.de, acme.co.uk; never .com or .io), lower still.
@@ -235,20 +234,14 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": record["id"], "facts": facts, "syntax": syntaxes}
 
 
-@lru_cache(maxsize=1 << 12)
-def _phone_country(check_json: str) -> str | None:
-    """The region of a valid number, from its ``phone_check`` JSON (None when invalid)."""
-    check = loads(check_json)
-    region = check.get("region")
-    return region if check.get("valid") and isinstance(region, str) and region != "001" else None
-
-
 @lru_cache(maxsize=1 << 16)
-def _phone_check_json(raw: str, region: str | None) -> str:
-    """The ``phone_check`` fact of one number: the same number in the same country is
-    common in a file (a company's switchboard), and so is its JSON."""
+def _phone_check(raw: str, region: str | None) -> tuple[str, str | None]:
+    """The ``phone_check`` fact of one number, and its country when it is valid (the
+    non-geographic "001" is none): the same number in the same country is common in a
+    file (a company's switchboard), and so is its JSON."""
     check = check_phone(raw, region)
-    return dumps(
+    country = check.region if check.valid and check.region not in (None, "001") else None
+    fact = dumps(
         {
             "raw": raw,
             "e164": check.e164,
@@ -260,6 +253,7 @@ def _phone_check_json(raw: str, region: str | None) -> str:
             "reason": check.reason,
         }
     )
+    return fact, country
 
 
 def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[dict[str, Any]]:
@@ -1422,8 +1416,6 @@ def _domain_country(domain: str | None) -> str | None:
     label = domain.rsplit(".", 1)[1].lower()
     if len(label) != 2 or label in _VANITY_CCTLDS:
         return None
-    from prospecting.icp import normalize_country
-
     return normalize_country(label)
 
 
