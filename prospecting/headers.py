@@ -662,11 +662,6 @@ _ENTITY_WORDS = {
         "company",
     ),
 }
-# Whose fact the start of a nested JSON path names: "organization.phone", "person.email".
-_PREFIX_OWNER = {
-    **dict.fromkeys(("person", "people", "contact", "lead", "prospect", "properties"), "person"),
-    **dict.fromkeys(("org", "organization", "organisation", "company", "account"), "company"),
-}
 # What a person's field becomes when a people file names it after the company.
 _COMPANY_SIDE = {
     "last_name": "company_name",  # "Nom de l'entreprise": "nom" alone is a surname
@@ -679,6 +674,12 @@ _COMPANY_LEVEL = frozenset(COMPANY_FROM_PERSON)
 _PREFIXES = {
     "people": ("person", "contact", "lead", "prospect"),
     "companies": ("company", "organization", "organisation", "account", "org"),
+}
+# Whose fact the start of a nested JSON path names: the same words ("organization.phone",
+# "person.email"), and the containers API dumps put a person's fields in.
+_PREFIX_OWNER = {
+    **dict.fromkeys((*_PREFIXES["people"], "people", "properties"), "person"),
+    **dict.fromkeys(_PREFIXES["companies"], "company"),
 }
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])")
