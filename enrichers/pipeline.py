@@ -269,14 +269,17 @@ def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[
     return results
 
 
-Statement = tuple[str, list[Fact], PreparedFacts]
+Statement = tuple[str, list[Fact], PreparedFacts | None]
 
 
 def _statements(entity_id: str, facts: list[Fact]) -> list[Statement]:
-    """The facts grouped by enricher source, one statement each, JSON and id included."""
+    """The facts grouped by enricher source, one statement each; JSON and id included
+    when there is only one (several are packed into one row, see ``Store.plan_facts``)."""
     by_source: dict[str, list[Fact]] = {}
     for fact in facts:
         by_source.setdefault(_SOURCES.get(fact[0], "enricher:other"), []).append(fact)
+    if len(by_source) > 1:
+        return [(source, grouped, None) for source, grouped in by_source.items()]
     return [
         (source, grouped, prepare_facts(entity_id, source, grouped, keys=False))
         for source, grouped in by_source.items()
@@ -700,7 +703,7 @@ def _prepare_range(
                 items.append((record["id"], source, None, now, CHECK_CONFIDENCE, run_id, facts))
                 prepared.append(ready)
         statements, changed, _, observations = store.plan_facts(
-            items, prepared, known={record["id"] for record, _, _ in batch}
+            items, prepared, known={record["id"] for record, _, _ in batch}, pack=True
         )
         # Whoever's company changed earlier in this run is refreshed too.
         refresh = {record["id"] for record, _, _ in batch
@@ -1000,7 +1003,7 @@ def _commit(
             prepared.append(ready)
     ids = [record["id"] for record, _, _ in batch]
     with store.write():
-        added, changed, _, observations = store.state_facts(items, prepared)
+        added, changed, _, observations = store.state_facts(items, prepared, pack=True)
         # Refresh what changed, and whoever's company changed earlier in this run.
         to_refresh = sorted(changed | (refresh_later & set(ids)))
         refresh_later.difference_update(ids)

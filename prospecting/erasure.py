@@ -180,7 +180,7 @@ def _scrub_address(store: Store, address: str, state: RunState) -> set[str]:
         ).fetchall()
     ):
         kept = [
-            [o.field, o.value, o.confidence]
+            [o.field, o.value, o.confidence] + ([o.source] if o.source != source else [])
             for o in explode(entity_id, source, locator, observed_at, confidence, run_id, facts)
             if address not in o.value.lower()
         ]

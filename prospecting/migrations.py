@@ -451,9 +451,33 @@ def _v8_people_company_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v9_packed_statements(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- What several enrichers found about one person in one run is one statement
+        -- (source 'enrichers') whose facts name their own source, as a fourth element:
+        -- [field, value, confidence, source]. The view reads it from there.
+        DROP VIEW observations;
+        CREATE VIEW observations AS
+            SELECT
+                s.id AS statement_id,
+                s.entity_id AS entity_id,
+                json_extract(f.value, '$[0]') AS field,
+                json_extract(f.value, '$[1]') AS value,
+                coalesce(json_extract(f.value, '$[3]'), s.source) AS source,
+                s.locator AS locator,
+                s.observed_at AS observed_at,
+                coalesce(json_extract(f.value, '$[2]'), s.confidence) AS confidence,
+                s.run_id AS run_id
+            FROM statements AS s, json_each(s.facts) AS f;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences, _v5_connectors,
-    _v6_scoring, _v7_dedupe, _v8_people_company_index,
+    _v6_scoring, _v7_dedupe, _v8_people_company_index, _v9_packed_statements,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 __all__ = [
     "COMPANY_FIELDS",
     "MULTI_FIELDS",
+    "PACKED_SOURCE",
     "PERSON_FIELDS",
     "Fact",
     "Observation",
@@ -140,11 +141,17 @@ def loads(text: str) -> Any:
 
 def facts_json(facts: Iterable[Fact]) -> str:
     """``[[field, value], [field, value, confidence]…]`` as JSON, built without the encoder
-    object's per-call overhead (one statement per imported row)."""
+    object's per-call overhead (one statement per imported row). A packed statement's
+    facts also name their source: ``[field, value, confidence, source]``."""
     parts = []
     for fact in facts:
         if len(fact) == 2:
             parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}]")
+        elif len(fact) > 3:
+            parts.append(
+                f"[{_encode(fact[0])}, {_encode(fact[1])}, {float(fact[2])!r},"
+                f" {_encode(fact[3])}]"
+            )
         else:
             # What surrounds the value depends only on the field and the confidence,
             # a few dozen pairs in a run: written once each.
@@ -181,7 +188,12 @@ class Observation(NamedTuple):
     locator: str | None = None
 
 
-Fact = tuple[str, str] | tuple[str, str, float]
+Fact = tuple[str, str] | tuple[str, str, float] | tuple[str, str, float, str]
+# The source of a statement whose facts each name their own (field, value, confidence,
+# source): what several enrichers found about one person in one run, stored as one row
+# instead of one per enricher. Nothing reads it as a source: every observation of such a
+# statement carries its fact's.
+PACKED_SOURCE = "enrichers"
 # A statement just written, kept in memory so a bulk import derives new rows without
 # reading its own writes back: (source, locator, observed_at, confidence, run_id, facts).
 PendingStatement = tuple[str, str | None, str, float, str, list[Fact]]
@@ -200,6 +212,8 @@ def pending_observations(entity_id: str, statements: Iterable[PendingStatement])
         _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
             fact[2] if len(fact) > 2 else confidence, run_id, locator,
+        )) if len(fact) < 4 else _new_tuple(Observation, (
+            entity_id, fact[0], fact[1], fact[3], observed_at, fact[2], run_id, locator,
         ))
         for source, locator, observed_at, confidence, run_id, facts in statements
         for fact in facts
@@ -211,11 +225,14 @@ def fact_observations(
     run_id: str, facts: Iterable[Fact],
 ) -> list[Observation]:
     """The observations of one statement's facts (kept in memory, or read by
-    :func:`explode`)."""
+    :func:`explode`). A fact of four elements names its own source (see
+    ``PACKED_SOURCE``)."""
     return [
         _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
             fact[2] if len(fact) > 2 else confidence, run_id, locator,
+        )) if len(fact) < 4 else _new_tuple(Observation, (
+            entity_id, fact[0], fact[1], fact[3], observed_at, fact[2], run_id, locator,
         ))
         for fact in facts
     ]

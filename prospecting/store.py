@@ -31,6 +31,7 @@ from .migrations import SCHEMA_VERSION, migrate
 from .models import (
     COMPANY_FIELDS,
     LEGAL_ID_FIELDS,
+    PACKED_SOURCE,
     PERSON_FIELDS,
     Fact,
     Observation,
@@ -481,7 +482,7 @@ class Store:
     def state_facts(
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
         prepared: Sequence[PreparedFacts | None] | None = None,
-        *, known: set[str] | None = None,
+        *, known: set[str] | None = None, pack: bool = False,
     ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
@@ -496,15 +497,15 @@ class Store:
         elsewhere, e.g. in a worker process: the facts' canonical keys (None: computed
         here when needed), their JSON and the statement id, used as they are when no
         fact of the item was stated before. ``known``, when the caller read it, is every
-        id of ``items`` that has a row.
+        id of ``items`` that has a row. ``pack``: see :meth:`plan_facts`.
         """
-        rows, changed, known, loaded = self.plan_facts(items, prepared, known=known)
+        rows, changed, known, loaded = self.plan_facts(items, prepared, known=known, pack=pack)
         return StatedFacts(self.add_statements(rows), changed, known, loaded)
 
     def plan_facts(
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
         prepared: Sequence[PreparedFacts | None] | None = None, *,
-        known: set[str] | None = None,
+        known: set[str] | None = None, pack: bool = False,
     ) -> tuple[list[tuple[Any, ...]], set[str], set[str], dict[str, list[Observation]]]:
         """What :meth:`state_facts` would write, read-only: (statement rows for
         :meth:`add_statements`, changed ids, known ids, observations with the new facts).
@@ -512,6 +513,10 @@ class Store:
         Usable on a read-only connection, e.g. in a worker process; the rows stay valid
         as long as nothing else writes about these entities before they are added.
         ``known``, when the caller knows it, is every id of ``items`` that has a row.
+        ``pack``: the new facts of several sources about one entity, without a locator
+        and stated at the same time, run and confidence (the enrichers' of one person),
+        become one row of source ``PACKED_SOURCE`` whose facts name their own source.
+        One row instead of one per enricher: a third of the rows and index entries.
         """
         seen = Counter(map(_FIRST, items))
         if known is None:
@@ -528,6 +533,8 @@ class Store:
                     )
         rows: list[tuple[Any, ...]] = []
         changed: set[str] = set()
+        # (entity, observed_at, confidence, run_id) -> (source, facts, ready) of each item
+        together: dict[tuple[str, str, float, str], list[tuple[str, list[Fact], Any]]] = {}
         for n, (entity_id, source, locator, observed_at, confidence, run_id, facts) in (
             enumerate(items)
         ):
@@ -551,20 +558,31 @@ class Store:
                     have.update(keys)
                 elif not facts:
                     continue
-            if ready is not None:
-                payload, sid = ready[1], ready[2]
-            else:
-                payload = facts_json(facts)
-                sid = statement_id(entity_id, source, payload)
-            rows.append((
-                sid, entity_id, source, locator, observed_at, confidence, run_id, payload,
-            ))
             changed.add(entity_id)
             held = loaded.get(entity_id)
             if held is not None:
                 held.extend(fact_observations(
                     entity_id, source, locator, observed_at, confidence, run_id, facts
                 ))
+            if pack and locator is None:
+                together.setdefault((entity_id, observed_at, confidence, run_id), []).append(
+                    (source, facts, ready)
+                )
+                continue
+            rows.append(_statement_row(
+                entity_id, source, locator, observed_at, confidence, run_id, facts, ready
+            ))
+        for (entity_id, observed_at, confidence, run_id), parts in together.items():
+            if len(parts) == 1:
+                source, facts, ready = parts[0]
+            else:
+                source, facts, ready = PACKED_SOURCE, [
+                    (f[0], f[1], f[2] if len(f) > 2 else confidence, f[3] if len(f) > 3 else part)
+                    for part, stated_facts, _ in parts for f in stated_facts
+                ], None
+            rows.append(_statement_row(
+                entity_id, source, None, observed_at, confidence, run_id, facts, ready
+            ))
         return rows, changed, known, loaded
 
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
@@ -1272,6 +1290,19 @@ class Store:
 
 
 _FIRST = operator.itemgetter(0)
+
+
+def _statement_row(
+    entity_id: str, source: str, locator: str | None, observed_at: str, confidence: float,
+    run_id: str, facts: list[Fact], ready: PreparedFacts | None,
+) -> tuple[Any, ...]:
+    """One row for :meth:`Store.add_statements`, its JSON and id as prepared if they were."""
+    if ready is not None:
+        payload, sid = ready[1], ready[2]
+    else:
+        payload = facts_json(facts)
+        sid = statement_id(entity_id, source, payload)
+    return sid, entity_id, source, locator, observed_at, confidence, run_id, payload
 
 
 def _no_locator(row: Sequence[Any]) -> bool:

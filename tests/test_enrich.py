@@ -39,6 +39,11 @@ def test_offline_enrich_fills_every_person_and_is_idempotent(db: Path):
         for phone in person["phones"]:
             assert phone["reason"] != "not checked yet"
             assert (phone["e164"] is None) == (phone["valid"] is not True)
+    # What the enrichers found about one person in the run is one row.
+    assert count(db, "SELECT count(*) FROM (SELECT entity_id FROM statements"
+                     " WHERE source LIKE 'enricher%' AND source != 'enricher:finder'"
+                     " GROUP BY entity_id HAVING count(*) > 1)") == 0
+    assert count(db, "SELECT count(*) FROM statements WHERE source = 'enrichers'") > 100
     statements = count(db, "SELECT count(*) FROM statements")
     again = api.enrich(db, offline=True)
     assert again.read == 0

@@ -66,3 +66,24 @@ def test_parse_suppression():
     assert parse_suppression("@Acme.Example") == ("domain", "acme.example")
     assert parse_suppression(" Jean@Acme.example ") == ("email", "jean@acme.example")
     assert parse_suppression("A" * 64) == ("hash", "a" * 64)
+
+
+def test_forget_scrubs_a_packed_statement_and_keeps_each_facts_source(db: Path):
+    import json
+
+    from prospecting.models import statement_id
+    from prospecting.store import Store
+
+    facts = json.dumps([
+        ["note", "cc helene.verrier@kerlann.example", 0.9, "enricher:notes"],
+        ["seniority", "vp", 0.9, "enricher:titles"],
+    ])
+    with Store(db) as store, store.write():
+        store.add_statements([(statement_id("p_x", "enrichers", facts), "p_x", "enrichers",
+                               None, "2026-01-01T00:00:00+00:00", 0.95, "r1", facts)])
+    api.forget(db, "helene.verrier@kerlann.example")
+    with Store(db) as store:
+        kept = store.conn.execute("SELECT facts FROM statements").fetchall()
+        observed = store.conn.execute("SELECT field, source FROM observations").fetchall()
+    assert [json.loads(f) for (f,) in kept] == [[["seniority", "vp", 0.9, "enricher:titles"]]]
+    assert observed == [("seniority", "enricher:titles")]

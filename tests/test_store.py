@@ -102,6 +102,58 @@ def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
     assert observed == [("email", "zoe@lumenia.example", 0.7), ("first_name", "Zoé", 0.8)]
 
 
+def test_packed_statement_facts_keep_their_own_source(db: Path):
+    """Several sources' new facts about one entity, stated together, make one row whose
+    facts name their source; read back, and restated, each is its source's."""
+    items = [
+        ("p_1", "enricher:titles", None, "2026-01-01T00:00:00+00:00", 0.95, "r1",
+         [("seniority", "vp", 0.9), ("department", "sales", 0.9)]),
+        ("p_1", "enricher:names", None, "2026-01-01T00:00:00+00:00", 0.95, "r1",
+         [("full_name", "Zoé Martin")]),
+        ("p_2", "enricher:names", None, "2026-01-01T00:00:00+00:00", 0.95, "r1",
+         [("full_name", "Jean Dupont", 0.85)]),
+    ]
+    with Store(db) as store:
+        with store.write():
+            stated = store.state_facts(items, pack=True)
+        rows = store.conn.execute(
+            "SELECT entity_id, source, facts FROM statements ORDER BY entity_id").fetchall()
+        observed = store.conn.execute(
+            "SELECT entity_id, field, value, source, confidence FROM observations"
+            " ORDER BY entity_id, field").fetchall()
+        exploded = store.observations_for(["p_1"])["p_1"]
+        with store.write():
+            # (as for people with a row, whose statements are compared with these)
+            again = store.state_facts(items, pack=True, known={"p_1", "p_2"})
+            changed = [(*items[0][:6], [("seniority", "vp", 0.9), ("department", "hr", 0.9)])]
+            third = store.state_facts(changed, pack=True, known={"p_1"})
+        last = store.conn.execute(
+            "SELECT source, facts FROM statements ORDER BY seq DESC LIMIT 1").fetchone()
+    assert stated.added == 2
+    assert stated.changed == {"p_1", "p_2"}
+    assert [(r[0], r[1]) for r in rows] == [("p_1", "enrichers"), ("p_2", "enricher:names")]
+    assert json.loads(rows[0][2]) == [
+        ["seniority", "vp", 0.9, "enricher:titles"],
+        ["department", "sales", 0.9, "enricher:titles"],
+        ["full_name", "Zoé Martin", 0.95, "enricher:names"],
+    ]
+    assert observed == [
+        ("p_1", "department", "sales", "enricher:titles", 0.9),
+        ("p_1", "full_name", "Zoé Martin", "enricher:names", 0.95),
+        ("p_1", "seniority", "vp", "enricher:titles", 0.9),
+        ("p_2", "full_name", "Jean Dupont", "enricher:names", 0.85),
+    ]
+    assert {(o.field, o.source) for o in exploded} == {
+        ("seniority", "enricher:titles"), ("department", "enricher:titles"),
+        ("full_name", "enricher:names"),
+    }
+    # Restating writes nothing; a new fact alone is its source's own statement.
+    assert again.added == 0
+    assert again.changed == set()
+    assert third.added == 1
+    assert last == ("enricher:titles", '[["department", "hr", 0.9]]')
+
+
 def obs(field, value, *, conf=0.8, at="2026-01-01", source="csv:a"):
     return Observation("p_1", field, value, source, at, conf, "r")
 
