@@ -21,9 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from json.encoder import encode_basestring as encode_string  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Any, NamedTuple
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .errors import ConfigError, StoreError
@@ -50,6 +48,9 @@ from .models import (
     statement_id,
 )
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 __all__ = [
     "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
@@ -219,7 +220,6 @@ class Store:
             migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(self.path, exc)) from exc
-        self.db = sqlite_utils.Database(self.conn)
         self.source_rank: dict[str, int] = {}
         self.tag_rule: Any = None
         self.settings: Any = None
@@ -274,7 +274,6 @@ class Store:
             store.conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(store.path, exc)) from exc
-        store.db = sqlite_utils.Database(store.conn)
         store._recount = None
         store._added = Counter()
         store._company_cache, store._company_flags = None, {}
@@ -299,6 +298,17 @@ class Store:
             raise StoreError(f"{self.path}: cannot read ({exc.strerror})") from exc
         if head != _SQLITE_HEADER:
             raise StoreError(f"{self.path}: not a SQLite database (corrupt or another file)")
+
+    @functools.cached_property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a :class:`sqlite_utils.Database` (savepoints, table helpers).
+
+        Made on first use: importing sqlite-utils also imports numpy when it is
+        installed, a fifth of a second at the start of every command that never needs it.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
