@@ -301,7 +301,7 @@ class Store:
 
     @functools.cached_property
     def db(self) -> sqlite_utils.Database:
-        """The connection as a :class:`sqlite_utils.Database` (savepoints, table helpers).
+        """The connection as a :class:`sqlite_utils.Database` (table helpers).
 
         Made on first use: importing sqlite-utils also imports numpy when it is
         installed, a fifth of a second at the start of every command that never needs it.
@@ -331,8 +331,19 @@ class Store:
         up front and honours the busy timeout. Nested calls become savepoints.
         """
         if self.conn.in_transaction:
-            with self.db.atomic():
+            # A savepoint, as sqlite-utils' ``atomic`` makes one (without importing it
+            # and numpy for that alone).
+            name = f"write_{uuid.uuid4().hex}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            try:
                 yield self
+            except BaseException:
+                # A failed statement may have ended the transaction, savepoint and all.
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            self.conn.execute(f"RELEASE SAVEPOINT {name}")
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")

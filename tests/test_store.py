@@ -87,6 +87,26 @@ def test_second_writer_waits_instead_of_failing(db: Path):
     holder.wait(timeout=10)
 
 
+def test_a_nested_write_is_a_savepoint(db: Path):
+    with Store(db) as store:
+        with store.write():
+            store.set_meta("outer", "1")
+
+            def inner() -> None:
+                with store.write():
+                    store.set_meta("inner", "1")
+                    raise RuntimeError("undo the inner block only")
+
+            with pytest.raises(RuntimeError):
+                inner()
+            with store.write():
+                store.set_meta("kept", "1")
+        assert store.get_meta("outer") == "1"
+        assert store.get_meta("inner") is None
+        assert store.get_meta("kept") == "1"
+        assert not store.conn.in_transaction
+
+
 def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
     from prospecting.models import statement_id
 
