@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from prospecting.collect import fewer_collections
 from prospecting.errors import ConfigError
 from prospecting.runs import Progress, RunState
 from prospecting.store import Store, chunked, utc_now
@@ -113,9 +114,10 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     raw = store.settings.dedupe if store.settings is not None else {}
     settings = DedupeSettings.from_settings(dict(raw))
     clock = _Clock()
-    _companies(store, state, settings)
-    clock.lap("companies")
-    _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
+    with fewer_collections():
+        _companies(store, state, settings)
+        clock.lap("companies")
+        _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
 
 

@@ -38,6 +38,7 @@ from json.encoder import encode_basestring as _encode  # type: ignore[attr-defin
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from prospecting.collect import fewer_collections
 from prospecting.icp import normalize_country
 from prospecting.models import Fact, dumps, loads
 from prospecting.runs import Progress, RunState
@@ -358,25 +359,6 @@ def _verdict_tail(verdict: Any) -> str:
     )
 
 
-@contextlib.contextmanager
-def _few_collections() -> Iterator[None]:
-    """Collect cycles less often while people stream through.
-
-    Each person allocates hundreds of short-lived objects and almost no cycles; the
-    default thresholds would run a full collection over everything alive (modules,
-    phone metadata, the ranges waiting to be written) every few ranges. What was alive
-    before is frozen out of the scans.
-    """
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
-
-
 def enrich(
     store: Store,
     state: RunState,
@@ -389,7 +371,7 @@ def enrich(
     progress: Progress | None = None,
 ) -> None:
     """Run the enrichment components that have work, in committed batches."""
-    with _few_collections():
+    with fewer_collections():
         _enrich(store, state, offline=offline, smtp=smtp, batch_size=batch_size,
                 max_age_days=max_age_days, workers=workers, progress=progress)
 

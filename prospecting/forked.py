@@ -12,6 +12,7 @@ listening early. Linux only: elsewhere callers do the work in one process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -132,6 +133,9 @@ class QueuedSender:
 
 def _main(reader: Any, writer: Any, target: Callable[..., None], args: tuple[Any, ...]) -> None:
     reader.close()
+    # What the parent built is there to be read, never freed here: out of the scans of
+    # this process's own collections.
+    gc.freeze()
     try:
         target(writer, *args)
     except (BrokenPipeError, ConnectionResetError):
