@@ -18,7 +18,7 @@ import numpy as np
 
 from .comparisons import COMPARISONS
 
-__all__ = ["Model", "train"]
+__all__ = ["Model", "distinct_levels", "train"]
 
 # Starting m per comparison (levels 1..k, best first); smoothing pulls toward them.
 _M_DEFAULTS: dict[str, tuple[float, ...]] = {
@@ -175,6 +175,16 @@ def estimate_u(random_levels: np.ndarray) -> list[list[float]]:
     return out
 
 
+def distinct_levels(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``levels`` and how many times each occurs."""
+    if not len(levels):
+        return levels, np.zeros(0, dtype=np.float64)
+    rows = np.ascontiguousarray(levels)
+    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    return rows[first], counts.astype(np.float64)
+
+
 def share_of_matches(levels: np.ndarray, recall: float = 0.8) -> float:
     """The share of candidate pairs that are duplicates, from rules that are almost never
     wrong (as splink's ``estimate_probability_two_random_records_match``), held fixed
@@ -197,15 +207,20 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
     """EM for m (u fixed from random pairs); returns the model with its prior."""
     u = estimate_u(random_levels)
     m = [list(_M_DEFAULTS[c.name]) for c in COMPARISONS]
-    levels = candidate_levels
-    lam = floor_lam = share_of_matches(levels)
+    lam = floor_lam = share_of_matches(candidate_levels)
+    # Every pair with the same levels gets the same probability: EM runs over the
+    # distinct rows of levels, each weighted by how many pairs have it (as splink
+    # aggregates comparison vectors): a few thousand rows instead of up to 500,000.
+    levels, counts = distinct_levels(candidate_levels)
+    pairs = counts.sum()
     for _ in range(iterations):
         model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
         _, p = model.score(levels)
         if free_lambda and len(p):
-            lam = float(np.clip(p.mean(), floor_lam, 0.95))
+            lam = float(np.clip((p * counts).sum() / pairs, floor_lam, 0.95))
+        weights = p * counts
         m = [
-            _capped(c.name, _frequencies(levels, p, k, c.size, _M_DEFAULTS[c.name],
+            _capped(c.name, _frequencies(levels, weights, k, c.size, _M_DEFAULTS[c.name],
                                          _PRIOR_STRENGTH))
             for k, c in enumerate(COMPARISONS)
         ]
@@ -214,7 +229,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
     # blocking already chose pairs that agree on names, and their weights count that
     # agreement once more.
     pairs_total = max(trained_on * (trained_on - 1) / 2, 1.0)
-    matches = lam * len(levels)
+    matches = lam * pairs
     random_lam = float(np.clip(matches / pairs_total, 1e-9, 0.5))
     return Model(m=m, u=u, prior=float(np.log2(random_lam / (1 - random_lam))),
                  trained_on=trained_on)

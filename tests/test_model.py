@@ -1,0 +1,45 @@
+"""The match model: EM over distinct level patterns gives what EM over every pair gives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dedupe.comparisons import COMPARISONS
+from dedupe.model import distinct_levels, train
+
+
+def _levels(rng: np.random.Generator, n: int, match_share: float) -> np.ndarray:
+    """Candidate pairs: matches agree on most comparisons (level 1), others mostly not."""
+    rows = []
+    for _ in range(n):
+        match = rng.random() < match_share
+        rows.append([
+            (1 if rng.random() < 0.85 else int(rng.integers(0, c.size))) if match
+            else int(rng.integers(0, c.size))
+            for c in COMPARISONS
+        ])
+    return np.array(rows, dtype=np.int8)
+
+
+def test_distinct_levels_counts_each_row():
+    levels = np.array([[1, 2], [0, 1], [1, 2], [1, 2], [0, 1]], dtype=np.int8)
+    rows, counts = distinct_levels(levels)
+    found = {tuple(r): c for r, c in zip(rows.tolist(), counts.tolist(), strict=True)}
+    assert found == {(1, 2): 3.0, (0, 1): 2.0}
+    empty_rows, empty_counts = distinct_levels(np.zeros((0, 2), dtype=np.int8))
+    assert len(empty_rows) == 0
+    assert len(empty_counts) == 0
+
+
+def test_training_depends_on_how_often_each_pattern_occurs_not_on_row_order():
+    rng = np.random.default_rng(7)
+    levels = _levels(rng, 3000, 0.3)
+    random_levels = _levels(rng, 3000, 0.0)
+    model = train(levels, random_levels, trained_on=2000)
+    shuffled = train(levels[rng.permutation(len(levels))], random_levels, trained_on=2000)
+    assert np.isclose(model.prior, shuffled.prior)
+    for a, b in zip(model.m, shuffled.m, strict=True):
+        assert np.allclose(a, b)
+    # Agreeing on a name is evidence of a match, disagreeing is not.
+    weights = model.weights()
+    assert weights[0][1] > 0 > weights[0][-1]
