@@ -280,3 +280,45 @@ def test_salesforce_text_limits(tmp_path: Path):
     [row] = read(tmp_path / "salesforce.csv", "salesforce")
     assert (len(row["FirstName"]), len(row["LastName"]), len(row["Company"])) == (40, 80, 255)
     assert row["LeadSource"] == "non-enriched"
+
+
+def test_the_jsonl_dump_writes_the_stored_json_as_the_records_hold_it(tmp_path: Path):
+    """The full dump splices the stored JSON columns instead of decoding and encoding
+    them: every line is the object iter_people builds, key order included."""
+    import json
+
+    from prospecting import api
+    from prospecting.store import Store
+    from sequences.export import iter_people, people_lines
+
+    db = tmp_path / "demo.db"
+    api.demo(db)
+    people = _people(db)
+    assert any(p["steps"] for p in people)
+    assert any(p["company"] for p in people)
+    with Store(db) as store:
+        lines = list(people_lines(store))
+    assert [json.loads(line) for line in lines] == people
+    assert [list(json.loads(line)) for line in lines] == [list(p) for p in people]
+    # A suppressed address flags its person in both.
+    address = next(p["email"] for p in people if p["email"] and not p["suppressed"])
+    api.suppress(db, [address])
+    with Store(db) as store:
+        flagged = {p["id"]: p["suppressed"] for p in iter_people(store)}
+        spliced = {p["id"]: p["suppressed"] for p in map(json.loads, people_lines(store))}
+    assert spliced == flagged
+    assert sum(flagged.values()) > sum(p["suppressed"] for p in people)
+    out = tmp_path / "dump.jsonl"
+    api.export(db, format="jsonl", out=out)
+    # Byte for byte what json.dumps writes of each object.
+    assert out.read_text("utf-8").splitlines() == [
+        json.dumps(p, ensure_ascii=False) for p in _people(db)
+    ]
+
+
+def _people(db: Path) -> list[dict[str, Any]]:
+    from prospecting.store import Store
+    from sequences.export import iter_people
+
+    with Store(db) as store:
+        return list(iter_people(store))

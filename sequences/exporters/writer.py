@@ -27,7 +27,7 @@ from typing import IO, Any
 
 from prospecting.errors import ExportError
 
-__all__ = ["atomic_output", "safe_cell", "write_csv", "write_jsonl"]
+__all__ = ["atomic_output", "safe_cell", "write_csv", "write_jsonl", "write_jsonl_lines"]
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
@@ -107,6 +107,17 @@ def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
     with atomic_output(path, newline="\n") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
+            handle.write("\n")
+            count += 1
+    return count
+
+
+def write_jsonl_lines(path: Path, lines: Iterable[str]) -> int:
+    """Lines of JSON already encoded, one per line, UTF-8; return how many."""
+    count = 0
+    with atomic_output(path, newline="\n") as handle:
+        for line in lines:
+            handle.write(line)
             handle.write("\n")
             count += 1
     return count
