@@ -88,7 +88,6 @@ def role_local_parts() -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=65536)
 def registered_domain(url_or_domain: str) -> str | None:
     """``acme.co.uk`` from ``https://www.acme.co.uk/contact``; None when there is none.
 
@@ -107,7 +106,13 @@ def registered_domain(url_or_domain: str) -> str | None:
         text = text[2:]
     for mark in "/?#":
         text = text.split(mark, 1)[0]
-    host = text.rpartition("@")[2].split(":", 1)[0].strip(".")
+    return _registered_host(text.rpartition("@")[2].split(":", 1)[0].strip("."))
+
+
+@lru_cache(maxsize=65536)
+def _registered_host(host: str) -> str | None:
+    """:func:`registered_domain` of a host name: asked once per host, where a file's
+    addresses and websites share a few thousand (every address is new, its host not)."""
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
@@ -428,6 +433,7 @@ PARALLEL_MIN_BYTES = 1 << 20
 # empty table builds them once at its end instead of entry by entry (Store.defer_indexes).
 DEFERRED_INDEXES = {"people_email": "people"}
 READ_CHUNK_ROWS = 10_000
+FIRST_BATCH_ROWS = 1000  # the reader's first batch; each next one twice as large
 DEFER_INDEXES_MIN_BYTES = 1 << 20
 IMPORT_CACHE_SIZE = -196608  # KiB: 192 MiB, against 128 for other work
 
@@ -576,6 +582,9 @@ def _read_batches(
             _find_column(table.headers, id_column, path)
         file_label = path.name
         batch = _Batch(run_id)
+        # The first batches are small and each is twice the last, up to batch_size: the
+        # writer starts after a thousand rows instead of a full batch.
+        size = min(batch_size, FIRST_BATCH_ROWS)
         written_companies: set[Any] = set()
         handle = _person_row if kind == "people" else _company_row
         for record in table.records():
@@ -603,10 +612,11 @@ def _read_batches(
                 )
                 if reason:
                     _quarantine(batch, tally, file_label, record, reason, table.delimiter or ",")
-            if batch.rows >= batch_size:
+            if batch.rows >= size:
                 batch.prepare()
                 yield batch
                 batch = _Batch(run_id)
+                size = min(batch_size, 2 * size)
                 _between_batches()
         if batch.rows:
             batch.prepare()
