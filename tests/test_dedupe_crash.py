@@ -55,3 +55,16 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     assert people_crashed == people_clean
     assert companies_crashed == companies_clean
     assert api.dedupe(crashed, config=config).written == 0
+    # The pair indexes a first run builds at its end exist, killed run or not.
+    assert _indexes(crashed) == _indexes(clean) >= {"pairs_a", "pairs_b", "pairs_decision"}
+
+
+def _indexes(db: Path) -> set[str]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pairs'")}
+    finally:
+        conn.close()
