@@ -208,16 +208,12 @@ def pending_observations(entity_id: str, statements: Iterable[PendingStatement])
     Observation
 ]:
     """The observations held by statements kept in memory (see ``PendingStatement``)."""
-    return [
-        _new_tuple(Observation, (
-            entity_id, fact[0], fact[1], source, observed_at,
-            fact[2] if len(fact) > 2 else confidence, run_id, locator,
-        )) if len(fact) < 4 else _new_tuple(Observation, (
-            entity_id, fact[0], fact[1], fact[3], observed_at, fact[2], run_id, locator,
+    found: list[Observation] = []
+    for source, locator, observed_at, confidence, run_id, facts in statements:
+        found.extend(fact_observations(
+            entity_id, source, locator, observed_at, confidence, run_id, facts
         ))
-        for source, locator, observed_at, confidence, run_id, facts in statements
-        for fact in facts
-    ]
+    return found
 
 
 def fact_observations(
@@ -227,12 +223,20 @@ def fact_observations(
     """The observations of one statement's facts (kept in memory, or read by
     :func:`explode`). A fact of four elements names its own source (see
     ``PACKED_SOURCE``)."""
+    if source == PACKED_SOURCE:
+        return [
+            _new_tuple(Observation, (
+                entity_id, fact[0], fact[1], fact[3], observed_at, fact[2], run_id, locator,
+            )) if len(fact) > 3 else _new_tuple(Observation, (
+                entity_id, fact[0], fact[1], source, observed_at,
+                fact[2] if len(fact) > 2 else confidence, run_id, locator,
+            ))
+            for fact in facts
+        ]
     return [
         _new_tuple(Observation, (
             entity_id, fact[0], fact[1], source, observed_at,
             fact[2] if len(fact) > 2 else confidence, run_id, locator,
-        )) if len(fact) < 4 else _new_tuple(Observation, (
-            entity_id, fact[0], fact[1], fact[3], observed_at, fact[2], run_id, locator,
         ))
         for fact in facts
     ]
