@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from prospecting.forked import Child, can_fork, send_error
+from prospecting.forked import Child, QueuedSender, can_fork, fast_pickle
 from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
@@ -174,44 +172,12 @@ def _prepare_share(writer: Any, parent: Store, parts: list[list[Merge]], taken: 
                    run_id: str) -> None:
     """In the forked process: its own read-only connection (never the parent's), the
     parent's settings; plans go out through a thread so preparing never waits on the
-    pipe."""
-    outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=2)
-    gone = threading.Event()
-
-    def send() -> None:
-        while (item := outbox.get()) is not None:
-            try:
-                writer.send(item)
-            except (BrokenPipeError, ConnectionResetError):
-                gone.set()  # the writing process is gone
-                return
-            except Exception as exc:  # the item does not pickle
-                send_error(writer, exc)
-                gone.set()
-                return
-
-    sender = threading.Thread(target=send, daemon=True)
-    sender.start()
-
-    def post(item: tuple[str, Any]) -> None:
-        while not gone.is_set():
-            try:
-                outbox.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-
-    try:
-        with Store.reader(parent.path) as store:
-            store.settings = parent.settings
-            store.tag_rule = parent.tag_rule
-            store.source_rank = parent.source_rank
-            while not gone.is_set() and (k := _take(taken)) < len(parts):
-                post(("plan", prepare_person_merges(store, parts[k], run_id)))
-        post(("done", None))
-    except BaseException as exc:  # handed to the writing process
-        post(("error", exc))
-    finally:
-        if not gone.is_set():
-            outbox.put(None)
-            sender.join()
+    pipe, pickled without the memo (see ``fast_pickle``). An error reaches the writing
+    process after the plans already sent (see ``Child``)."""
+    with QueuedSender(writer, depth=2) as sender, Store.reader(parent.path) as store:
+        store.settings = parent.settings
+        store.tag_rule = parent.tag_rule
+        store.source_rank = parent.source_rank
+        while (k := _take(taken)) < len(parts):
+            sender.send(fast_pickle(("plan", prepare_person_merges(store, parts[k], run_id))))
+    writer.send(("done", None))

@@ -14,7 +14,6 @@ import gc
 import hashlib
 import io
 import json
-import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 from .connectors.csv_file import Record, open_tabular
 from .connectors.fr_codes import TRANCHES
 from .errors import ConfigError, InputError
-from .forked import Child, QueuedSender, can_fork
+from .forked import Child, QueuedSender, can_fork, fast_pickle
 from .headers import (
     COMPANY_FROM_PERSON,
     address_groups,
@@ -653,17 +652,9 @@ def _produce(writer: Any, args: tuple[Any, ...]) -> None:
     with QueuedSender(writer, depth=2) as sender:
         batches = _read_batches(*args)
         while (batch := next(batches, None)) is not None:
-            # What writer.send(("batch", batch)) sends, pickled without the memo: a
-            # batch holds no cycles and shares few objects, and the memo's bookkeeping
-            # of every string and tuple costs more (at both ends) than the repeats it
-            # saves.
-            out = io.BytesIO()
-            pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True
-            pickler.dump(("batch", batch))
-            sender.send(out.getvalue())
+            sender.send(fast_pickle(("batch", batch)))
             # Gone before reading resumes, so collecting between batches skips it.
-            del pickler, out, batch
+            del batch
     writer.send(("end", None))
 
 
