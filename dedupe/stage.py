@@ -12,7 +12,6 @@ is matched against the existing golden records without re-scoring everything.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import time
@@ -121,19 +120,11 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     # A first run writes every matched and borderline pair: their lookup indexes (by
     # record, by decision), read only by later commands, are built once at the end
     # rather than entry by entry (a killed run leaves them to the next Store opened).
-    deferred = store.defer_indexes(PAIR_INDEXES, state.run_id)
-    try:
-        with fewer_collections():
-            _companies(store, state, settings)
-            clock.lap("companies")
-            _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
-    except BaseException:
-        if deferred:
-            with contextlib.suppress(Exception):
-                store.restore_indexes(force=True)
-        raise
+    with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections():
+        _companies(store, state, settings)
+        clock.lap("companies")
+        _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
     if deferred:
-        store.restore_indexes(force=True)
         clock.lap("indexes")
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
 

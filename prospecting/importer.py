@@ -465,28 +465,19 @@ def import_path(
     args = (path, kind, source_name, id_column, chunk, matcher, state.run_id)
     size = path.stat().st_size
     parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
-    deferred = (store.defer_indexes(DEFERRED_INDEXES, state.run_id)
-                if kind == "people" and size >= DEFER_INDEXES_MIN_BYTES else [])
     # A large file inserts at random places of four indexes (ids, statements' entities,
     # people's companies): a larger page cache keeps them in memory at a million rows.
     cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     if size >= DEFER_INDEXES_MIN_BYTES:
         store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_SIZE}")
     try:
-        try:
-            with _few_collections():
-                done = _write_batches(
-                    store, state, matcher, progress,
-                    _read_in_child(args) if parallel else _read_batches(*args), batch_size)
-        except BaseException:
-            if deferred:
-                # Built now if possible; if not, the next Store opened on the file builds
-                # them.
-                with suppress(Exception):
-                    store.restore_indexes(force=True)
-            raise
-        if deferred:
-            store.restore_indexes(force=True)
+        with store.indexes_deferred(
+            DEFERRED_INDEXES, state.run_id,
+            when=kind == "people" and size >= DEFER_INDEXES_MIN_BYTES,
+        ), _few_collections():
+            done = _write_batches(
+                store, state, matcher, progress,
+                _read_in_child(args) if parallel else _read_batches(*args), batch_size)
     finally:
         with suppress(Exception):
             store.conn.execute(f"PRAGMA cache_size = {int(cache)}")

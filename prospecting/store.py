@@ -390,6 +390,24 @@ class Store:
                     {"run_id": run_id, "pid": os.getpid(), "indexes": held}))
         return dropped
 
+    @contextlib.contextmanager
+    def indexes_deferred(
+        self, indexes: Mapping[str, str], run_id: str, *, when: bool = True,
+    ) -> Iterator[list[str]]:
+        """:meth:`defer_indexes` (when ``when``) for the block, which gets the names
+        dropped; they are built at its end. If the block fails they are built then if
+        possible, else by the next :class:`Store` opened on the file."""
+        deferred = self.defer_indexes(indexes, run_id) if when else []
+        try:
+            yield deferred
+        except BaseException:
+            if deferred:
+                with contextlib.suppress(Exception):
+                    self.restore_indexes(force=True)
+            raise
+        if deferred:
+            self.restore_indexes(force=True)
+
     def restore_indexes(self, *, force: bool = False) -> list[str]:
         """Build the indexes :meth:`defer_indexes` dropped, unless the run that dropped
         them is still loading in another process (``force``: build them anyway, the
