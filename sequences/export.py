@@ -57,50 +57,63 @@ def iter_people(
 ) -> Iterator[dict[str, Any]]:
     """Every golden person record in the shape of the JSONL dump (see CLI.md)."""
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
+    for r, steps in _person_rows(store):
+        emails = json.loads(r[8])
+        yield {
+            "id": r[0],
+            "first_name": r[1],
+            "last_name": r[2],
+            "full_name": _full_name(r),
+            "title": r[4],
+            "seniority": r[5],
+            "department": r[6],
+            "email": r[7],
+            "emails": emails,
+            "phone": r[9],
+            "phones": json.loads(r[10]),
+            "linkedin_url": r[11],
+            "company": None if r[26] is None else {
+                "name": r[27], "domain": r[28], "website": r[29], "country": r[30],
+                "siren": r[31],
+            },
+            "tags": json.loads(r[12]),
+            "suppressed": _suppressed(r, matcher, emails),
+            "stage": r[14],
+            "score": r[15],
+            "temperature": r[16],
+            "source_ids": json.loads(r[17]),
+            "address": r[18],
+            "postcode": r[19],
+            "city": r[20],
+            "region": r[21],
+            "country": r[22],
+            "extra": json.loads(r[23]),
+            "sources": json.loads(r[24]),
+            "steps": steps,
+        }
+
+
+def _person_rows(store: Store) -> Iterator[tuple[Any, list[Any]]]:
+    """Each ``_PERSON_SQL`` row with its planned steps, read a thousand at a time."""
     cursor = store.conn.execute(_PERSON_SQL)
-    while True:
-        rows = cursor.fetchmany(1000)
-        if not rows:
-            return
+    while rows := cursor.fetchmany(1000):
         steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
-            emails = json.loads(r[8])
-            suppressed = (
-                bool(r[13]) or r[14] == "opted_out" or matcher.matches(e["value"] for e in emails)
-            )
-            full_name = r[3] or " ".join(v for v in (r[1], r[2]) if v) or None
-            yield {
-                "id": r[0],
-                "first_name": r[1],
-                "last_name": r[2],
-                "full_name": full_name,
-                "title": r[4],
-                "seniority": r[5],
-                "department": r[6],
-                "email": r[7],
-                "emails": emails,
-                "phone": r[9],
-                "phones": json.loads(r[10]),
-                "linkedin_url": r[11],
-                "company": None if r[26] is None else {
-                    "name": r[27], "domain": r[28], "website": r[29], "country": r[30],
-                    "siren": r[31],
-                },
-                "tags": json.loads(r[12]),
-                "suppressed": suppressed,
-                "stage": r[14],
-                "score": r[15],
-                "temperature": r[16],
-                "source_ids": json.loads(r[17]),
-                "address": r[18],
-                "postcode": r[19],
-                "city": r[20],
-                "region": r[21],
-                "country": r[22],
-                "extra": json.loads(r[23]),
-                "sources": json.loads(r[24]),
-                "steps": steps.get(r[0], []),
-            }
+            yield r, steps.get(r[0], [])
+
+
+def _full_name(r: Any) -> str | None:
+    return r[3] or " ".join(v for v in (r[1], r[2]) if v) or None
+
+
+def _suppressed(r: Any, matcher: SuppressionMatcher, emails: list[Any] | None = None) -> bool:
+    """Suppressed or opted out; the addresses (``emails``, else the row's, decoded only
+    when the suppression list is not empty) are checked against the list."""
+    if r[13] or r[14] == "opted_out":
+        return True
+    if not matcher:
+        return False
+    return matcher.matches(e["value"] for e in (json.loads(r[8]) if emails is None else emails))
 
 
 _encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # as dumps(ensure_ascii=False)
@@ -121,36 +134,25 @@ def people_lines(store: Store, matcher: SuppressionMatcher | None = None) -> Ite
     ``json.dumps`` writes them, so they go in as they are. The same objects, in the same
     key order, a third of the time."""
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
-    cursor = store.conn.execute(_PERSON_SQL)
     j = _json
-    while True:
-        rows = cursor.fetchmany(1000)
-        if not rows:
-            return
-        steps = planned_steps(store, [r[0] for r in rows])
-        for r in rows:
-            suppressed = bool(r[13]) or r[14] == "opted_out" or (
-                bool(matcher) and matcher.matches(e["value"] for e in json.loads(r[8]))
-            )
-            full_name = r[3] or " ".join(v for v in (r[1], r[2]) if v) or None
-            company = "null" if r[26] is None else (
-                f'{{"name": {j(r[27])}, "domain": {j(r[28])}, "website": {j(r[29])}, '
-                f'"country": {j(r[30])}, "siren": {j(r[31])}}}'
-            )
-            planned = steps.get(r[0])
-            yield (
-                f'{{"id": {j(r[0])}, "first_name": {j(r[1])}, "last_name": {j(r[2])}, '
-                f'"full_name": {j(full_name)}, "title": {j(r[4])}, "seniority": {j(r[5])}, '
-                f'"department": {j(r[6])}, "email": {j(r[7])}, "emails": {r[8]}, '
-                f'"phone": {j(r[9])}, "phones": {r[10]}, "linkedin_url": {j(r[11])}, '
-                f'"company": {company}, "tags": {r[12]}, '
-                f'"suppressed": {"true" if suppressed else "false"}, "stage": {j(r[14])}, '
-                f'"score": {j(r[15])}, "temperature": {j(r[16])}, "source_ids": {r[17]}, '
-                f'"address": {j(r[18])}, "postcode": {j(r[19])}, "city": {j(r[20])}, '
-                f'"region": {j(r[21])}, "country": {j(r[22])}, "extra": {r[23]}, '
-                f'"sources": {r[24]}, '
-                f'"steps": {json.dumps(planned, ensure_ascii=False) if planned else "[]"}}}'
-            )
+    for r, planned in _person_rows(store):
+        company = "null" if r[26] is None else (
+            f'{{"name": {j(r[27])}, "domain": {j(r[28])}, "website": {j(r[29])}, '
+            f'"country": {j(r[30])}, "siren": {j(r[31])}}}'
+        )
+        yield (
+            f'{{"id": {j(r[0])}, "first_name": {j(r[1])}, "last_name": {j(r[2])}, '
+            f'"full_name": {j(_full_name(r))}, "title": {j(r[4])}, "seniority": {j(r[5])}, '
+            f'"department": {j(r[6])}, "email": {j(r[7])}, "emails": {r[8]}, '
+            f'"phone": {j(r[9])}, "phones": {r[10]}, "linkedin_url": {j(r[11])}, '
+            f'"company": {company}, "tags": {r[12]}, '
+            f'"suppressed": {"true" if _suppressed(r, matcher) else "false"}, "stage": {j(r[14])}, '
+            f'"score": {j(r[15])}, "temperature": {j(r[16])}, "source_ids": {r[17]}, '
+            f'"address": {j(r[18])}, "postcode": {j(r[19])}, "city": {j(r[20])}, '
+            f'"region": {j(r[21])}, "country": {j(r[22])}, "extra": {r[23]}, '
+            f'"sources": {r[24]}, '
+            f'"steps": {json.dumps(planned, ensure_ascii=False) if planned else "[]"}}}'
+        )
 
 
 _COMPANY_SQL = """
