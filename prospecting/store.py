@@ -15,6 +15,7 @@ import json
 import operator
 import os
 import sqlite3
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -359,6 +360,29 @@ class Store:
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             raise StoreError(_describe(self.path, exc)) from exc
+
+    @contextlib.contextmanager
+    def page_cache(self, mib: int) -> Iterator[None]:
+        """A page cache of ``mib`` MiB for the block (never smaller than the current one).
+
+        A long transaction that rewrites rows scattered over a large table keeps every
+        page it changed: with a cache smaller than that, SQLite spills changed pages to
+        the write-ahead log and writes them again at each later change. The cache only
+        grows as pages are read, and goes back to its size (its pages freed) at the end.
+        """
+        before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        wanted = -mib * 1024
+        current_kib = -before if before < 0 else before * 4
+        if mib * 1024 <= current_kib:
+            yield
+            return
+        self.conn.execute(f"PRAGMA cache_size = {wanted}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {before}")
+            self.conn.execute("PRAGMA shrink_memory")
+            _release_freed_memory()
 
     # -- indexes a bulk load builds at its end --------------------------------------
 
@@ -1578,6 +1602,18 @@ def _values_json(group: list[Observation] | None) -> str:
     if len(group) == 1 and type(value := group[0].value) is str:
         return f"[{encode_string(value)}]"  # one source id, the usual case: as dumps writes it
     return dumps(sorted({o.value for o in group}))
+
+
+def _release_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's ``malloc_trim``): the
+    pages of a page cache just shrunk are freed among live objects, where the heap
+    cannot shrink by itself, and would count against the process's peak later on."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):  # another C library
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def chunked(items: list[str], size: int) -> Iterator[list[str]]:

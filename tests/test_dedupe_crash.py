@@ -34,7 +34,7 @@ def imported(tmp_path_factory) -> Path:
 def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: Path, seed,
                                                        threshold):
     """Merges prepared in one process (seed 1) or two (seed 2)."""
-    # Small merge batches, so a kill lands between two of them.
+    # Small merge batches, so a kill lands while many are prepared or written.
     config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 25\n")
     clean, crashed = tmp_path / "clean.db", tmp_path / "crashed.db"
     shutil.copy(imported, clean)
