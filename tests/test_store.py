@@ -107,6 +107,18 @@ def test_a_nested_write_is_a_savepoint(db: Path):
         assert not store.conn.in_transaction
 
 
+def test_a_page_cache_grows_for_its_block_only(db: Path):
+    with Store(db) as store:
+        size = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+        with store.write(), store.page_cache(512):
+            assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -512 * 1024
+            store.set_meta("inside", "1")
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == size
+        with store.page_cache(1):  # never smaller than it is
+            assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == size
+        assert store.get_meta("inside") == "1"
+
+
 def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
     from prospecting.models import statement_id
 
