@@ -282,13 +282,11 @@ def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge
             # killed later re-scores nothing the clean run would not have.
             _save_hashes(store, f"dedupe:{kind}", *keep_hashes, state.run_id)
 
-    return _apply_planned(store, state, merges, settings.merge_batch, first=plan,
-                          cache_mib=settings.merge_cache_mib)
+    return _apply_planned(store, state, merges, settings, first=plan)
 
 
-def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: int,
-                   first: Callable[[], None] | None = None,
-                   cache_mib: int = 1024) -> int:
+def _apply_planned(store: Store, state: RunState, merges: list[Merge],
+                   settings: DedupeSettings, first: Callable[[], None] | None = None) -> int:
     """Apply planned merges, prepared in batches and written in one transaction; each
     batch also records its golden records' hashes.
 
@@ -305,9 +303,10 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
     kind = merges[0].kind
     written = 0
     if kind == "person":
-        plans = person_merge_plans(store, merges, batch, state.run_id, first=first)
+        plans = person_merge_plans(store, merges, settings.merge_batch, state.run_id,
+                                   first=first)
         ready = next(plans, None)  # runs ``first`` before the transaction opens
-        with store.write(), store.page_cache(cache_mib):
+        with store.write(), store.page_cache(settings.merge_cache_mib):
             for plan in itertools.chain([ready] if ready is not None else [], plans):
                 written += len(write_person_merges(store, plan))
                 _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
@@ -320,8 +319,8 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge], batch: in
     # Companies: a table a tenth the size of people's, in the default cache (a larger
     # one here would still be held through the people's matching, the run's peak).
     with store.write():
-        for start in range(0, len(merges), batch):
-            part = merges[start:start + batch]
+        for start in range(0, len(merges), settings.merge_batch):
+            part = merges[start:start + settings.merge_batch]
             done = apply_company_merges(store, part, state.run_id)
             after = load_companies(store, ids=[m.golden for m in part])
             _save_hashes(store, "dedupe:company", after.ids, after.hashes, state.run_id)
@@ -338,8 +337,7 @@ def _finish_pending(store: Store, state: RunState, kind: str,
     if pending:
         state.messages.append(f"{len(pending)} {kind} merge(s) left by an interrupted run "
                               "applied first")
-        _apply_planned(store, state, pending, settings.merge_batch,
-                       cache_mib=settings.merge_cache_mib)
+        _apply_planned(store, state, pending, settings)
 
 
 def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:

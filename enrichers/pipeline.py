@@ -492,16 +492,15 @@ def _offline_pass(
     # Fewer, larger checkpoints: each range rewrites pages the next ones touch again; and
     # a larger page cache for the indexes every range inserts into at random places.
     checkpoint = store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA wal_autocheckpoint = {max(checkpoint, 16384)}")
-    store.conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
     try:
-        return _offline_ranges(
-            store, state, task, ranges, changed, refresh_later, workers, progress, done, total
-        )
+        with store.page_cache(256):
+            return _offline_ranges(
+                store, state, task, ranges, changed, refresh_later, workers, progress, done,
+                total,
+            )
     finally:
         store.conn.execute(f"PRAGMA wal_autocheckpoint = {checkpoint}")
-        store.conn.execute(f"PRAGMA cache_size = {cache}")
 
 
 def _offline_ranges(

@@ -16,7 +16,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -434,7 +434,7 @@ DEFERRED_INDEXES = {"people_email": "people"}
 READ_CHUNK_ROWS = 10_000
 FIRST_BATCH_ROWS = 1000  # the reader's first batch; each next one twice as large
 DEFER_INDEXES_MIN_BYTES = 1 << 20
-IMPORT_CACHE_SIZE = -196608  # KiB: 192 MiB, against 128 for other work
+IMPORT_CACHE_MIB = 192  # the page cache of a large import, against 128 MiB for other work
 
 
 def import_path(
@@ -467,20 +467,13 @@ def import_path(
     parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
     # A large file inserts at random places of four indexes (ids, statements' entities,
     # people's companies): a larger page cache keeps them in memory at a million rows.
-    cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
-    if size >= DEFER_INDEXES_MIN_BYTES:
-        store.conn.execute(f"PRAGMA cache_size = {IMPORT_CACHE_SIZE}")
-    try:
-        with store.indexes_deferred(
-            DEFERRED_INDEXES, state.run_id,
-            when=kind == "people" and size >= DEFER_INDEXES_MIN_BYTES,
-        ), _few_collections():
-            done = _write_batches(
-                store, state, matcher, progress,
-                _read_in_child(args) if parallel else _read_batches(*args), batch_size)
-    finally:
-        with suppress(Exception):
-            store.conn.execute(f"PRAGMA cache_size = {int(cache)}")
+    large = size >= DEFER_INDEXES_MIN_BYTES
+    with store.page_cache(IMPORT_CACHE_MIB if large else 0), store.indexes_deferred(
+        DEFERRED_INDEXES, state.run_id, when=kind == "people" and large,
+    ), _few_collections():
+        done = _write_batches(
+            store, state, matcher, progress,
+            _read_in_child(args) if parallel else _read_batches(*args), batch_size)
     if progress:
         progress(done, done)
 

@@ -371,12 +371,13 @@ class Store:
         grows as pages are read, and goes back to its size (its pages freed) at the end.
         """
         before = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        wanted = -mib * 1024
-        current_kib = -before if before < 0 else before * 4
+        # Negative: KiB; positive: pages.
+        current_kib = -before if before < 0 else (
+            before * self.conn.execute("PRAGMA page_size").fetchone()[0] // 1024)
         if mib * 1024 <= current_kib:
             yield
             return
-        self.conn.execute(f"PRAGMA cache_size = {wanted}")
+        self.conn.execute(f"PRAGMA cache_size = {-mib * 1024}")
         try:
             yield
         finally:
