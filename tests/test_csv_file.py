@@ -330,6 +330,22 @@ def test_an_unclosed_quote_is_quarantined_and_the_lines_after_it_are_rows(tmp_pa
     assert [r.row for r in records] == [2, 3, 4]
 
 
+def test_an_unclosed_quote_on_the_last_line_is_quarantined(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('first_name,last_name,email\nJean,Dupont,jean@acme.fr\n"Marie,Curie,m@acme.fr\n')
+    _, records = read(path)
+    assert good_cells(records) == [["Jean", "Dupont", "jean@acme.fr"]]
+    assert errors(records) == [
+        (3, "quote opened and never closed (the lines after it are read as rows)")
+    ]
+    assert records[1].raw == '"Marie,Curie,m@acme.fr'
+    path.write_text('a,b,c\n1,2,"open\n')  # in the last field, with every cell there
+    _, records = read(path)
+    assert errors(records) == [
+        (2, "quote opened and never closed (the lines after it are read as rows)")
+    ]
+
+
 def test_an_unclosed_quote_after_a_record_spanning_lines(tmp_path):
     path = tmp_path / "x.csv"
     # Row 2 spans two lines and closes its quote; row 3 opens one in its last field and

@@ -64,6 +64,7 @@ _CHUNK_BYTES = 1 << 20
 _TEXT_CHUNK_CHARS = 1 << 16
 _CHARSET_SAMPLE_BYTES = 64 << 10
 _RAW_LIMIT = 64 << 10
+_LINE_ENDS = ("\n", "\r")  # how a field read to the end of the file ends
 _FLAT_DEPTH = 4  # nested JSON objects flattened to paths this deep, deeper ones kept as JSON
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_ROWS = 100
@@ -329,6 +330,12 @@ class TabularFile:
                     row += 1
                     if reader.line_num - row != offset:  # type: ignore[attr-defined]
                         break
+                    if cells and cells[-1][-1:] in _LINE_ENDS:
+                        # A line break inside a field of a one-line record: a quote
+                        # opened on the file's last line (any later line would have been
+                        # read into the field).
+                        return (yield from self._last_record(
+                            row, cells, offset + row - 1, lines_from))
                     if (
                         fast
                         and len(cells) == width
