@@ -125,12 +125,23 @@ def _select_people(
 
     ``only`` limits the look to these people (a second round after company changes).
     """
+    if only is not None and not only:
+        return
     stale = _stale_before(max_age_days)
     done: dict[str, dict[str, tuple[str, str, str]]] = {}
-    for entity_id, component, version, digest, done_at in store.conn.execute(
-        "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
-        " WHERE entity_id LIKE 'p\\_%' ESCAPE '\\'"
-    ):
+    if only is None:
+        logged = store.conn.execute(
+            "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
+            " WHERE entity_id LIKE 'p\\_%' ESCAPE '\\'"
+        )
+    else:  # a few people: their own entries rather than everyone's
+        logged = (
+            row for chunk in chunked(sorted(only), 500) for row in store.conn.execute(
+                "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
+                f" WHERE entity_id IN ({', '.join('?' for _ in chunk)})", chunk,
+            )
+        )
+    for entity_id, component, version, digest, done_at in logged:
         done.setdefault(entity_id, {})[component] = (version, digest, done_at)
     batch: list[tuple[dict[str, Any], str, list[str]]] = []
     for rows in _people_rows(store, only):
