@@ -40,12 +40,14 @@ from typing import Any, NamedTuple
 
 from prospecting.collect import fewer_collections
 from prospecting.icp import normalize_country
-from prospecting.models import Fact, dumps, loads
+from prospecting.models import PACKED_SOURCE, Fact, dumps, loads
 from prospecting.runs import Progress, RunState
 from prospecting.store import (
     PreparedFacts,
     Store,
     chunked,
+    enriched_person_row,
+    packed_statement_row,
     prepare_facts,
     split_same_links,
     utc_now,
@@ -692,22 +694,30 @@ def _prepare_range(
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
+        direct, direct_statements = _direct_rows(store, batch, results, now, run_id)
         items = []
         prepared = []
         for (record, _, _), result in zip(batch, results, strict=True):
+            if record["id"] in direct:
+                continue
             for source, facts, ready in result["statements"]:
                 items.append((record["id"], source, None, now, CHECK_CONFIDENCE, run_id, facts))
                 prepared.append(ready)
         statements, changed, _, observations = store.plan_facts(
-            items, prepared, known={record["id"] for record, _, _ in batch}, pack=True
+            items, prepared, known={record["id"] for record, _, _ in batch} - direct.keys(),
+            pack=True,
         )
+        statements.extend(direct_statements)
+        changed.update(direct)
         # Whoever's company changed earlier in this run is refreshed too.
         refresh = {record["id"] for record, _, _ in batch
                    if record["company_id"] in companies_changed}
         to_refresh = sorted(changed | refresh)
         built: list[dict[str, Any]] = []
         people, gone, company_ids = (
-            store.people_rows(to_refresh, observations=observations, built_rows=built)
+            store.people_rows(
+                to_refresh, observations=observations, built_rows=built, ready=direct
+            )
             if to_refresh else ([], [], [])
         )
         # Most people keep their email and company: written without rewriting those
@@ -744,6 +754,50 @@ def _prepare_range(
         len(batch), statements, people, gone, company_ids, log, len(changed),
         [record["id"] for record, _, _ in batch], same_links,
     )
+
+
+def _direct_rows(
+    store: Store, batch: list[tuple[dict[str, Any], str, list[str]]],
+    results: list[dict[str, Any]], now: str, run_id: str,
+) -> tuple[dict[str, dict[str, Any]], list[tuple[Any, ...]]]:
+    """The people rows and statement rows of the people of ``batch`` whose one stored
+    statement is a source's (no enricher's) and whose new facts are plain enough for
+    :func:`enriched_person_row`: the bulk of a first enrichment, derived without
+    exploding observations. The others go the general way (``Store.plan_facts`` and
+    ``Store.people_rows``); so does everyone once some person is merged, since a golden
+    record's row comes from all its members."""
+    rows: dict[str, dict[str, Any]] = {}
+    statements: list[tuple[Any, ...]] = []
+    if not batch or store.has_merges("people"):
+        return rows, statements
+    stored = store.statements_of(record["id"] for record, _, _ in batch)
+    rank = store.source_rank
+    for (record, _, _), result in zip(batch, results, strict=True):
+        pid = record["id"]
+        held = stored.get(pid)
+        if held is None or len(held) != 1:
+            continue
+        base = held[0]
+        if base[0] == PACKED_SOURCE or base[0].startswith("enricher:"):
+            continue  # what an enricher said before is compared with what it says now
+        parts = [(source, facts, ready) for source, facts, ready in result["statements"]
+                 if facts]
+        if not parts:
+            continue
+        try:
+            base_facts = loads(base[5])
+        except ValueError:
+            continue
+        added = [
+            (f[0], f[1], f[2] if len(f) > 2 else CHECK_CONFIDENCE, source)
+            for source, facts, _ in parts for f in facts
+        ]
+        row = enriched_person_row(pid, (*base[:5], base_facts), added, now, rank, now)
+        if row is None:
+            continue
+        rows[pid] = row
+        statements.append(packed_statement_row(pid, now, CHECK_CONFIDENCE, run_id, parts))
+    return rows, statements
 
 
 def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[Any, ...]]:

@@ -90,3 +90,153 @@ def test_email_status_facts_without_lookups_are_those_of_email_status(emails):
                 assert (payload["status"], tuple(payload["flags"]), payload["reason"]) == (
                     verdict.status, verdict.flags, verdict.reason
                 )
+
+
+_FIELDS = ["first_name", "last_name", "full_name", "civility", "title", "seniority",
+           "department", "country", "company_id", "linkedin_url", "city"]
+_TEXTS = ["Jean", "JEAN", "jean", "Hélène", "Zoé", "", "FR", "GB", "vp", "c_1", "Marketing"]
+
+
+def _checks_strategy():
+    from hypothesis import strategies as st
+
+    from prospecting.models import dumps
+
+    email_check = st.builds(
+        lambda subject, status, flags: dumps({
+            "email": subject, "normalized": subject, "status": status, "flags": flags,
+            "reason": "syntax valid",
+        }),
+        st.sampled_from(["jean@acme.example", "JEAN@acme.example", "other@acme.example"]),
+        st.sampled_from(["valid", "risky", "invalid", "unknown"]),
+        st.lists(st.sampled_from(["role", "guessed", "free"]), max_size=2, unique=True),
+    ) | st.just("not json")
+    phone_check = st.builds(
+        lambda raw, valid: dumps({
+            "raw": raw, "e164": "+33199001234" if valid is not False else None,
+            "valid": valid, "type": "fixed_line", "region": "FR", "timezones": [],
+            "extension": None, "reason": "ok",
+        }),
+        st.sampled_from(["01 99 00 12 34", "+33 1 99 00 12 34"]),
+        st.sampled_from([True, False, None]),
+    )
+    return email_check, phone_check
+
+
+def _added_strategy():
+    from hypothesis import strategies as st
+
+    email_check, phone_check = _checks_strategy()
+    sources = st.sampled_from(["enricher:names", "enricher:titles", "enricher:place",
+                               "enricher:email", "enricher:phones"])
+    confidences = st.sampled_from([0.5, 0.8, 0.85, 0.95])  # ties with the stored ones
+    plain = st.tuples(st.sampled_from(_FIELDS), st.sampled_from(_TEXTS), confidences, sources)
+    checks = st.tuples(st.just("email_status"), email_check, st.just(0.95),
+                       st.just("enricher:email")) | st.tuples(
+        st.just("phone_check"), phone_check, st.just(0.95), st.just("enricher:phones"))
+    other = st.tuples(st.sampled_from(["email", "phone", "extra:x"]),
+                      st.sampled_from(_TEXTS), confidences, sources)
+    # Mostly what the shortcut takes, now and then what it declines.
+    return st.lists(st.one_of(plain, plain, plain, checks, checks, other), max_size=8,
+                    unique_by=lambda fact: fact[0])
+
+
+def _stored_strategy():
+    from hypothesis import strategies as st
+
+    plain = st.tuples(st.sampled_from(_FIELDS), st.sampled_from(_TEXTS))
+    fact = plain | plain | plain | st.tuples(
+        st.sampled_from(_FIELDS), st.sampled_from(_TEXTS), st.sampled_from([0.85, 0.95])
+    ) | st.tuples(
+        st.sampled_from(["email"]), st.sampled_from(["jean@acme.example", "Jean@ACME.example"])
+    ) | st.tuples(
+        st.sampled_from(["phone"]), st.sampled_from(["01 99 00 12 34", "+33 1 99 00 12 34"])
+    ) | st.tuples(
+        st.sampled_from(["source_id", "extra:Notes", "extra:Stage", "unknown_field"]),
+        st.sampled_from(_TEXTS),
+    )
+    return st.tuples(
+        st.sampled_from(["csv:crm", "crawl:site", "connector:sirene"]),
+        st.sampled_from(["2026-01-01T00:00:00+00:00", "2027-01-01T00:00:00+00:00"]),
+        st.sampled_from([0.8, 0.95]),
+        st.lists(fact, max_size=10, unique_by=lambda fact: fact[0]),
+    )
+
+
+def test_enriched_rows_are_the_rows_of_the_general_derivation(tmp_path):
+    """enriched_person_row, whenever it builds a row, builds _person_row's."""
+    from hypothesis import given, settings
+
+    from prospecting.models import fact_observations
+    from prospecting.store import Store, enriched_person_row
+
+    rank = {"csv": 10, "enricher": 50, "crawl": 30, "enricher:place": 60}
+    added_at = "2026-06-01T00:00:00+00:00"
+    store = Store(tmp_path / "p.db")
+    store.source_rank = rank
+    built = {"direct": 0}
+
+    @settings(max_examples=600, deadline=None)
+    @given(stored=_stored_strategy(), added=_added_strategy())
+    def check(stored, added):
+        source, at, confidence, facts = stored
+        direct = enriched_person_row(
+            "p_1", (source, None, at, confidence, "r1", facts), added, added_at, rank, "now"
+        )
+        if direct is None:
+            return
+        built["direct"] += 1
+        obs = fact_observations("p_1", source, None, at, confidence, "r1", facts)
+        for field, value, fact_confidence, fact_source in added:
+            obs += fact_observations("p_1", fact_source, None, added_at, fact_confidence, "r2",
+                                     [(field, value)])
+        assert direct == store._person_row("p_1", obs, "now")
+
+    check()
+    store.close()
+    assert built["direct"] > 100  # the shortcut was taken, not only declined
+
+
+def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeypatch):
+    """The same database, row for row, with the shortcut and without it."""
+    import sqlite3
+
+    from prospecting import api
+
+    source = tmp_path / "contacts.csv"
+    source.write_text(
+        "First Name,Last Name,Email,Phone,Job Title,Company,Country,Website\n"
+        "JEAN-PIERRE,DE LA FONTAINE,jp@lumenia.example,01 99 00 12 34,Directeur commercial,"
+        "Lumenia SAS,FR,https://lumenia.example\n"
+        "zoé,martin,Zoe.Martin@Lumenia.example,+33 6 12 34 56 78,DRH,Lumenia,,\n"
+        "Oliver,Jones,info@gmail.com,020 7946 0299,VP Marketing,Acme Ltd,GB,\n"
+        "Ana,,jean@@acme,abc,,Acme Ltd,,\n"
+        "Bob,Smith,,,,,,\n"
+        "Hélène,Lefèvre,helene@kerlann.fr,,Responsable marketing,Kerlann SARL,,\n",
+        encoding="utf-8",
+    )
+    tables = []
+    for name, shortcut in (("short.db", True), ("general.db", False)):
+        db = tmp_path / name
+        api.import_files(db, [source], source="crm")
+        if not shortcut:
+            monkeypatch.setattr(pipeline, "_direct_rows", lambda *a: ({}, []))
+        api.enrich(db, offline=True)
+        conn = sqlite3.connect(db)
+        tables.append([
+            conn.execute(
+                "SELECT id, first_name, last_name, full_name, civility, title, seniority,"
+                " department, email, phone, company_id, country, emails, phones, extra,"
+                " source_ids, sources, tags, suppressed FROM people ORDER BY id"
+            ).fetchall(),
+            conn.execute(
+                "SELECT entity_id, source, confidence, facts FROM statements"
+                " ORDER BY entity_id, source, facts"
+            ).fetchall(),
+            conn.execute(
+                "SELECT entity_id, component, input_hash FROM work_log ORDER BY 1, 2"
+            ).fetchall(),
+        ])
+        conn.close()
+    assert tables[0] == tables[1]
+    assert len(tables[0][0]) == 6
