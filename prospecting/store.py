@@ -1062,14 +1062,15 @@ class Store:
         batch).
 
         ``same_links`` are more rows whose ``email`` and ``company_id`` are the ones
-        stored (see :func:`split_same_links`): written the same way, except that those
-        two columns are not set again, which spares rewriting their index entries.
+        stored (see :func:`split_same_links`), of people who have a row: written over it
+        the same way, except that those two columns are not set again, which spares
+        rewriting their index entries.
         """
         if gone:
             self.conn.executemany("DELETE FROM people WHERE id = ?", [(i,) for i in gone])
         self.conn.executemany(_upsert_sql("people", _PEOPLE_COLUMNS), rows)
         if same_links:
-            self.conn.executemany(_UPSERT_SAME_LINKS, same_links)
+            self.conn.executemany(_UPDATE_SAME_LINKS, same_links)
         if self._recount is not None:
             self._recount.update(dict.fromkeys(company_ids))
             if added:
@@ -1573,7 +1574,14 @@ def enriched_person_row(
             if email_check is None:
                 return None
         elif field == "phone_check" and phone_check is None and phone is not None:
-            phone_check = _check_of(value, "raw", phone)
+            # The same number's check comes back often (a switchboard): parsed once.
+            phone_check = _PHONE_CHECKS.get(value)
+            if phone_check is None:
+                phone_check = _check_of(value, "raw", phone)
+                if phone_check is not None and len(_PHONE_CHECKS) < 65536:
+                    _PHONE_CHECKS[value] = phone_check
+            elif str(phone_check.get("raw", "")).casefold() != phone.casefold():
+                phone_check = None
             if phone_check is None:
                 return None
         else:
@@ -1624,8 +1632,20 @@ def enriched_person_row(
         row["source_ids"] = f"[{encode_string(source_id)}]"
     else:
         row["source_ids"] = dumps([source_id])
-    row["sources"] = dumps(sorted(sources))
+    key = frozenset(sources)
+    text = _SOURCES_JSON.get(key)
+    if text is None:
+        text = dumps(sorted(sources))
+        if len(_SOURCES_JSON) < 4096:
+            _SOURCES_JSON[key] = text
+    row["sources"] = text
     return row
+
+
+# What enriched_person_row reads again and again, kept: each phone check parsed (a
+# check's JSON text -> its payload, read only) and the JSON of each set of sources.
+_PHONE_CHECKS: dict[str, dict[str, Any]] = {}
+_SOURCES_JSON: dict[frozenset[str], str] = {}
 
 
 def _check_of(value: Any, key: str, subject: str) -> dict[str, Any] | None:
@@ -1656,12 +1676,13 @@ DirectPerson = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
 _TAGS_AT = _PEOPLE_COLUMNS.index("tags")
 _COMPANY_AT = _PEOPLE_COLUMNS.index("company_id")
 _EMAIL_AT = _PEOPLE_COLUMNS.index("email")
-# The people upsert without setting the two indexed columns again (see write_people).
-_UPSERT_SAME_LINKS = _upsert_sql("people", _PEOPLE_COLUMNS).split(" ON CONFLICT")[0] + (
-    " ON CONFLICT(id) DO UPDATE SET " + ", ".join(
-        f"{c} = excluded.{c}" for c in _PEOPLE_COLUMNS if c not in ("id", "email", "company_id")
-    )
-)
+# The people rows written over stored ones without setting the two indexed columns
+# again (see write_people): an UPDATE by id taking the row's values in _PEOPLE_COLUMNS
+# order as they are (numbered parameters), which spares the upsert's insert attempt.
+_UPDATE_SAME_LINKS = "UPDATE people SET " + ", ".join(
+    f"{c} = ?{n}" for n, c in enumerate(_PEOPLE_COLUMNS, 1)
+    if c not in ("id", "email", "company_id")
+) + f" WHERE id = ?{_PEOPLE_COLUMNS.index('id') + 1}"
 
 
 def split_same_links(
