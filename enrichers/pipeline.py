@@ -694,7 +694,12 @@ def _prepare_range(
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()
-        direct, direct_statements = _direct_rows(store, batch, results, now, run_id)
+        direct, direct_statements = _direct_rows(
+            store,
+            ((record["id"], CHECK_CONFIDENCE, result["statements"])
+             for (record, _, _), result in zip(batch, results, strict=True)),
+            now, run_id, pack=True,
+        )
         items = []
         prepared = []
         for (record, _, _), result in zip(batch, results, strict=True):
@@ -757,46 +762,72 @@ def _prepare_range(
 
 
 def _direct_rows(
-    store: Store, batch: list[tuple[dict[str, Any], str, list[str]]],
-    results: list[dict[str, Any]], now: str, run_id: str,
+    store: Store, news: Iterable[tuple[str, float, list[Statement]]], now: str, run_id: str,
+    *, pack: bool,
 ) -> tuple[dict[str, dict[str, Any]], list[tuple[Any, ...]]]:
-    """The people rows and statement rows of the people of ``batch`` whose one stored
-    statement is a source's (no enricher's) and whose new facts are plain enough for
-    :func:`enriched_person_row`: the bulk of a first enrichment, derived without
-    exploding observations. The others go the general way (``Store.plan_facts`` and
-    ``Store.people_rows``); so does everyone once some person is merged, since a golden
-    record's row comes from all its members."""
+    """People rows and statement rows for what enrichers now say about people, derived
+    without exploding observations where :func:`enriched_person_row` can.
+
+    ``news`` holds (person id, confidence, new statements as (source, facts, prepared))
+    stated ``now``; ``pack`` makes one row of each person's, as ``Store.plan_facts``
+    packs them. Taken: people with one statement by a source (a CSV row, a crawl, a
+    connector) plus enrichers' statements, where no new source said anything before
+    (a restatement is compared the general way). The others go the general way
+    (``Store.plan_facts`` and ``Store.people_rows``); so does everyone once some person
+    is merged, since a golden record's row comes from all its members.
+    """
     rows: dict[str, dict[str, Any]] = {}
     statements: list[tuple[Any, ...]] = []
-    if not batch or store.has_merges("people"):
+    news = [item for item in news if any(facts for _, facts, _ in item[2])]
+    if not news or store.has_merges("people"):
         return rows, statements
-    stored = store.statements_of(record["id"] for record, _, _ in batch)
+    stored = store.statements_of(pid for pid, _, _ in news)
     rank = store.source_rank
-    for (record, _, _), result in zip(batch, results, strict=True):
-        pid = record["id"]
-        held = stored.get(pid)
-        if held is None or len(held) != 1:
-            continue
-        base = held[0]
-        if base[0] == PACKED_SOURCE or base[0].startswith("enricher:"):
-            continue  # what an enricher said before is compared with what it says now
-        parts = [(source, facts, ready) for source, facts, ready in result["statements"]
-                 if facts]
-        if not parts:
-            continue
-        try:
-            base_facts = loads(base[5])
-        except ValueError:
-            continue
-        added = [
-            (f[0], f[1], f[2] if len(f) > 2 else CHECK_CONFIDENCE, source)
-            for source, facts, _ in parts for f in facts
-        ]
-        row = enriched_person_row(pid, (*base[:5], base_facts), added, now, rank, now)
-        if row is None:
-            continue
-        rows[pid] = row
-        statements.append(packed_statement_row(pid, now, CHECK_CONFIDENCE, run_id, parts))
+    for pid, confidence, parts in news:
+        base, added = None, []
+        new_sources = {source for source, _, _ in parts}
+        for held in stored.get(pid, ()):
+            source = held[0]
+            if source != PACKED_SOURCE and not source.startswith("enricher:"):
+                if base is not None:
+                    break
+                base = held
+                continue
+            try:
+                facts = loads(held[5])
+            except ValueError:
+                break
+            at, held_confidence = held[2], held[3]
+            for f in facts:
+                said_by = f[3] if source == PACKED_SOURCE and len(f) > 3 else source
+                if said_by in new_sources:
+                    break
+                added.append((f[0], f[1], f[2] if len(f) > 2 else held_confidence, said_by, at))
+            else:
+                continue
+            break
+        else:
+            if base is None:
+                continue
+            try:
+                base_facts = loads(base[5])
+            except ValueError:
+                continue
+            parts = [part for part in parts if part[1]]
+            added.extend(
+                (f[0], f[1], f[2] if len(f) > 2 else confidence, source, now)
+                for source, facts, _ in parts for f in facts
+            )
+            row = enriched_person_row(pid, (*base[:5], base_facts), added, rank, now)
+            if row is None:
+                continue
+            rows[pid] = row
+            if pack:
+                statements.append(packed_statement_row(pid, now, confidence, run_id, parts))
+            else:
+                statements.extend(
+                    packed_statement_row(pid, now, confidence, run_id, [part]) for part in parts
+                )
     return rows, statements
 
 
@@ -1221,9 +1252,17 @@ def _guess_and_prepare_now(
     ]
     store.conn.execute("BEGIN")
     try:
-        statements, changed, _, observations = store.plan_facts(items)
+        direct, direct_statements = _direct_rows(
+            store, ((item[0], item[4], [(item[1], item[6], None)]) for item in items), now,
+            run_id, pack=False,
+        )
+        statements, changed, _, observations = store.plan_facts(
+            [item for item in items if item[0] not in direct]
+        )
+        statements.extend(direct_statements)
+        changed.update(direct)
         people, gone, company_ids = (
-            store.people_rows(sorted(changed), observations=observations)
+            store.people_rows(sorted(changed), observations=observations, ready=direct)
             if changed else ([], [], [])
         )
     finally:

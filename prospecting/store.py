@@ -1505,20 +1505,20 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
 
 def enriched_person_row(
     pid: str, stored: tuple[str, str | None, str, float, str, Any],
-    added: Sequence[tuple[str, Any, float, str]], added_at: str, rank: dict[str, int],
-    now: str,
+    added: Sequence[tuple[str, Any, float, str, str]], rank: dict[str, int], now: str,
 ) -> dict[str, Any] | None:
-    """The row :meth:`Store._person_row` would build from a person's one stored
-    statement and the facts an enrich run adds, built faster (the bulk of a first
-    enrichment after an import).
+    """The row :meth:`Store._person_row` would build from a person's one statement by a
+    source and what enrichers said about them, built faster (the bulk of an enrich run
+    after an import).
 
     ``stored`` is (source, locator, observed_at, confidence, run_id, facts) with its
-    facts as a list; ``added`` holds (field, value, confidence, source), all stated at
-    ``added_at``. Only for the plain case: the stored statement as
-    :func:`_direct_person_row` takes it, at most one added fact per field, the added
-    ones among the person fields and one check of the stated address and number.
-    Anything else returns None and takes the general path; tests hold both paths to
-    the same output. The row keeps its ``_emails`` and ``_phones`` entries.
+    facts as a list; ``added`` holds the enrichers' facts as (field, value, confidence,
+    source, observed_at). Only for the plain case: the stored statement as
+    :func:`_direct_person_row` takes it; at most one added fact per person field; added
+    addresses (a guess) that no other address spells alike; at most one check per
+    address and one of the stated number. Anything else returns None and takes the
+    general path; tests hold both paths to the same output. The row keeps its
+    ``_emails`` and ``_phones`` entries.
     """
     source, _locator, at, confidence, _run, facts = stored
     if not facts:
@@ -1536,6 +1536,7 @@ def enriched_person_row(
             if email is not None or type(value) is not str:
                 return None
             email = value
+            email_confidence = fact[2] if len(fact) > 2 else confidence
         elif field == "phone":
             if phone is not None or type(value) is not str:
                 return None
@@ -1551,10 +1552,12 @@ def enriched_person_row(
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
     for field, (value, _) in values.items():
         row[field] = value
-    email_check = phone_check = None
+    statuses: dict[str, dict[str, Any]] = {}
+    guesses: list[tuple[float, str, int, str, str]] = []  # added addresses, ranked as keys
+    phone_check = None
     newer: set[str] = set()
     sources = {source}
-    for field, value, fact_confidence, fact_source in added:
+    for field, value, fact_confidence, fact_source, fact_at in added:
         sources.add(fact_source)
         if field in _PERSON_FIELD_SET:
             if field in newer:
@@ -1565,14 +1568,21 @@ def enriched_person_row(
                 row[field] = value
                 continue
             # best_of over the two: confidence, then recency, then source rank, then value.
-            if (fact_confidence, added_at, -_rank_of(fact_source, rank), value) > (
+            if (fact_confidence, fact_at, -_rank_of(fact_source, rank), value) > (
                 held[1], at, -_rank_of(source, rank), held[0]
             ):
                 row[field] = value
-        elif field == "email_status" and email_check is None and email is not None:
-            email_check = _check_of(value, "email", email)
-            if email_check is None:
+        elif field == "email_status":
+            check = _check_of(value, "email", None)
+            if check is None:
                 return None
+            subject = str(check.get("email", "")).casefold()
+            if subject in statuses:
+                return None
+            statuses[subject] = check
+        elif field == "email" and type(value) is str:
+            guesses.append((fact_confidence, fact_at, -_rank_of(fact_source, rank), value,
+                            fact_source))
         elif field == "phone_check" and phone_check is None and phone is not None:
             # The same number's check comes back often (a switchboard): parsed once.
             phone_check = _PHONE_CHECKS.get(value)
@@ -1589,23 +1599,33 @@ def enriched_person_row(
     row["id"] = pid
     row["updated_at"] = now
     own = [source]
-    if email is None:
-        emails: list[dict[str, Any]] = []
-        row["email"] = None
-    else:
-        check = email_check or {}
-        entry = {
-            "value": email,
-            "status": check.get("status", "unknown"),
-            "flags": check.get("flags", []),
-            "reason": check.get("reason", "not verified yet"),
-            "sources": own,
-        }
-        emails = [entry]
-        usable = entry["status"] != "invalid" and (
-            "guessed" not in entry["flags"] or entry["status"] == "valid"
-        )
-        row["email"] = email if usable else None
+    emails: list[dict[str, Any]] = []
+    if email is not None or guesses:
+        # ranked_of: each address with its one source, best first.
+        ranked = [(*key[:4], [key[4]]) for key in guesses]
+        if email is not None:
+            ranked.append((email_confidence, at, -_rank_of(source, rank), email, own))
+        if len(ranked) > 1:
+            if len({canonical_value(r[3]) for r in ranked}) < len(ranked):
+                return None  # spellings of one address: merged the general way
+            ranked.sort(key=_FIRST_FOUR, reverse=True)
+        for _, _, _, value, value_sources in ranked:
+            check = statuses.get(value.casefold()) or {}
+            emails.append({
+                "value": value,
+                "status": check.get("status", "unknown"),
+                "flags": check.get("flags", []),
+                "reason": check.get("reason", "not verified yet"),
+                "sources": value_sources,
+            })
+    row["email"] = next(
+        (
+            e["value"] for e in emails
+            if e["status"] != "invalid"
+            and ("guessed" not in e["flags"] or e["status"] == "valid")
+        ),
+        None,
+    )
     if phone is None:
         phones: list[dict[str, Any]] = []
         row["phone"] = None
@@ -1642,20 +1662,25 @@ def enriched_person_row(
     return row
 
 
+_FIRST_FOUR = operator.itemgetter(0, 1, 2, 3)
+
+
 # What enriched_person_row reads again and again, kept: each phone check parsed (a
 # check's JSON text -> its payload, read only) and the JSON of each set of sources.
 _PHONE_CHECKS: dict[str, dict[str, Any]] = {}
 _SOURCES_JSON: dict[frozenset[str], str] = {}
 
 
-def _check_of(value: Any, key: str, subject: str) -> dict[str, Any] | None:
-    """A verification result (JSON) about ``subject``, as :func:`_checks` reads it; None
-    if it is not one, or about something else."""
+def _check_of(value: Any, key: str, subject: str | None) -> dict[str, Any] | None:
+    """A verification result (JSON), as :func:`_checks` reads it, about ``subject`` when
+    given; None if it is not one, or about something else."""
     try:
         payload = loads(value)
     except (ValueError, TypeError):
         return None
-    if type(payload) is not dict or str(payload.get(key, "")).casefold() != subject.casefold():
+    if type(payload) is not dict or (
+        subject is not None and str(payload.get(key, "")).casefold() != subject.casefold()
+    ):
         return None
     return payload
 

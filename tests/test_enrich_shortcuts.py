@@ -107,7 +107,8 @@ def _checks_strategy():
             "email": subject, "normalized": subject, "status": status, "flags": flags,
             "reason": "syntax valid",
         }),
-        st.sampled_from(["jean@acme.example", "JEAN@acme.example", "other@acme.example"]),
+        st.sampled_from(["jean@acme.example", "JEAN@acme.example", "other@acme.example",
+                         "j.dupont@acme.example"]),
         st.sampled_from(["valid", "risky", "invalid", "unknown"]),
         st.lists(st.sampled_from(["role", "guessed", "free"]), max_size=2, unique=True),
     ) | st.just("not json")
@@ -130,15 +131,28 @@ def _added_strategy():
     sources = st.sampled_from(["enricher:names", "enricher:titles", "enricher:place",
                                "enricher:email", "enricher:phones"])
     confidences = st.sampled_from([0.5, 0.8, 0.85, 0.95])  # ties with the stored ones
-    plain = st.tuples(st.sampled_from(_FIELDS), st.sampled_from(_TEXTS), confidences, sources)
+    times = st.sampled_from(["2026-06-01T00:00:00+00:00", "2026-07-01T00:00:00+00:00"])
+    plain = st.tuples(st.sampled_from(_FIELDS), st.sampled_from(_TEXTS), confidences, sources,
+                      times)
     checks = st.tuples(st.just("email_status"), email_check, st.just(0.95),
-                       st.just("enricher:email")) | st.tuples(
-        st.just("phone_check"), phone_check, st.just(0.95), st.just("enricher:phones"))
-    other = st.tuples(st.sampled_from(["email", "phone", "extra:x"]),
-                      st.sampled_from(_TEXTS), confidences, sources)
+                       st.just("enricher:email"), times) | st.tuples(
+        st.just("phone_check"), phone_check, st.just(0.95), st.just("enricher:phones"), times)
+    guesses = st.tuples(
+        st.just("email"),
+        st.sampled_from(["j.dupont@acme.example", "jean.dupont@acme.example",
+                         "JEAN@acme.example"]),
+        st.sampled_from([0.5, 0.79, 0.8]), st.sampled_from(["enricher:finder", "enricher:email"]),
+        times,
+    )
+    other = st.tuples(st.sampled_from(["phone", "extra:x"]), st.sampled_from(_TEXTS),
+                      confidences, sources, times)
     # Mostly what the shortcut takes, now and then what it declines.
-    return st.lists(st.one_of(plain, plain, plain, checks, checks, other), max_size=8,
-                    unique_by=lambda fact: fact[0])
+    unique = st.lists(st.one_of(plain, plain, plain, checks, checks, guesses, other),
+                      max_size=8, unique_by=lambda fact: fact[0])
+    # Several checks of addresses and several guesses, as after the finder.
+    return st.tuples(unique, st.lists(checks | guesses, max_size=3)).map(
+        lambda parts: parts[0] + parts[1]
+    )
 
 
 def _stored_strategy():
@@ -155,11 +169,15 @@ def _stored_strategy():
         st.sampled_from(["source_id", "extra:Notes", "extra:Stage", "unknown_field"]),
         st.sampled_from(_TEXTS),
     )
+    email = st.tuples(st.just("email"), st.sampled_from(["jean@acme.example", "Jean@ACME.example"]))
     return st.tuples(
         st.sampled_from(["csv:crm", "crawl:site", "connector:sirene"]),
         st.sampled_from(["2026-01-01T00:00:00+00:00", "2027-01-01T00:00:00+00:00"]),
         st.sampled_from([0.8, 0.95]),
-        st.lists(fact, max_size=10, unique_by=lambda fact: fact[0]),
+        # Half the time an address first, as most files have.
+        st.tuples(st.lists(email, max_size=1), st.lists(fact, max_size=10)).map(
+            lambda parts: list({f[0]: f for f in parts[0] + parts[1]}.values())
+        ),
     )
 
 
@@ -171,30 +189,32 @@ def test_enriched_rows_are_the_rows_of_the_general_derivation(tmp_path):
     from prospecting.store import Store, enriched_person_row
 
     rank = {"csv": 10, "enricher": 50, "crawl": 30, "enricher:place": 60}
-    added_at = "2026-06-01T00:00:00+00:00"
     store = Store(tmp_path / "p.db")
     store.source_rank = rank
-    built = {"direct": 0}
+    built = {"direct": 0, "ranked": 0}
 
-    @settings(max_examples=600, deadline=None)
+    @settings(max_examples=800, deadline=None, derandomize=True)
     @given(stored=_stored_strategy(), added=_added_strategy())
     def check(stored, added):
         source, at, confidence, facts = stored
         direct = enriched_person_row(
-            "p_1", (source, None, at, confidence, "r1", facts), added, added_at, rank, "now"
+            "p_1", (source, None, at, confidence, "r1", facts), added, rank, "now"
         )
         if direct is None:
             return
         built["direct"] += 1
+        if len(direct["_emails"]) > 1:
+            built["ranked"] += 1
         obs = fact_observations("p_1", source, None, at, confidence, "r1", facts)
-        for field, value, fact_confidence, fact_source in added:
-            obs += fact_observations("p_1", fact_source, None, added_at, fact_confidence, "r2",
+        for field, value, fact_confidence, fact_source, fact_at in added:
+            obs += fact_observations("p_1", fact_source, None, fact_at, fact_confidence, "r2",
                                      [(field, value)])
         assert direct == store._person_row("p_1", obs, "now")
 
     check()
     store.close()
     assert built["direct"] > 100  # the shortcut was taken, not only declined
+    assert built["ranked"] > 10  # with several addresses to rank
 
 
 def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeypatch):
@@ -212,15 +232,20 @@ def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeyp
         "Oliver,Jones,info@gmail.com,020 7946 0299,VP Marketing,Acme Ltd,GB,\n"
         "Ana,,jean@@acme,abc,,Acme Ltd,,\n"
         "Bob,Smith,,,,,,\n"
-        "Hélène,Lefèvre,helene@kerlann.fr,,Responsable marketing,Kerlann SARL,,\n",
+        "Hélène,Lefèvre,helene@kerlann.fr,,Responsable marketing,Kerlann SARL,,\n"
+        "Marc,Durand,marc@@lumenia,,CTO,Lumenia SAS,FR,https://lumenia.example\n"
+        "Léa,Petit,,01 99 00 12 35,,Lumenia SAS,FR,https://lumenia.example\n",
         encoding="utf-8",
     )
+    # Worker processes for both the offline pass and the finder, as on a large file.
+    monkeypatch.setattr(pipeline, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(pipeline, "_FINDER_PARALLEL_MIN", 1)
     tables = []
     for name, shortcut in (("short.db", True), ("general.db", False)):
         db = tmp_path / name
         api.import_files(db, [source], source="crm")
         if not shortcut:
-            monkeypatch.setattr(pipeline, "_direct_rows", lambda *a: ({}, []))
+            monkeypatch.setattr(pipeline, "_direct_rows", lambda *a, **k: ({}, []))
         api.enrich(db, offline=True)
         conn = sqlite3.connect(db)
         tables.append([
@@ -239,4 +264,6 @@ def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeyp
         ])
         conn.close()
     assert tables[0] == tables[1]
-    assert len(tables[0][0]) == 6
+    assert len(tables[0][0]) == 8
+    guessed = [row for row in tables[0][0] if '"guessed"' in row[12]]
+    assert len(guessed) == 2  # Marc and Léa, at lumenia.example
