@@ -346,6 +346,32 @@ def test_an_unclosed_quote_on_the_last_line_is_quarantined(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("last", ['"Marie,Curie,m@acme.fr', 'Marie,Curie,"m@acme.fr',
+                                  'Marie,"Curie,m@acme.fr'])
+def test_an_unclosed_quote_on_an_unterminated_last_line_is_quarantined(tmp_path, last):
+    """The file's last line, with no line break after it, opens a quote it never closes."""
+    path = tmp_path / "x.csv"
+    for end in ("\n", "\r\n"):
+        path.write_text(f"first_name,last_name,email{end}Jean,Dupont,jean@acme.fr{end}{last}",
+                        newline="")
+        _, records = read(path)
+        assert good_cells(records) == [["Jean", "Dupont", "jean@acme.fr"]]
+        assert errors(records) == [
+            (3, "quote opened and never closed (the lines after it are read as rows)")
+        ]
+        assert records[1].raw == last
+
+
+@pytest.mark.parametrize("last", ["Marie,Curie,m@acme.fr", 'Marie,Curie,"m@acme.fr"',
+                                  '"Marie ""Mimi""",Curie,m@acme.fr'])
+def test_an_unterminated_last_line_whose_quotes_close_is_a_row(tmp_path, last):
+    path = tmp_path / "x.csv"
+    path.write_text(f"first_name,last_name,email\nJean,Dupont,jean@acme.fr\n{last}")
+    _, records = read(path)
+    assert errors(records) == []
+    assert len(good_cells(records)) == 2
+
+
 def test_an_unclosed_quote_after_a_record_spanning_lines(tmp_path):
     path = tmp_path / "x.csv"
     # Row 2 spans two lines and closes its quote; row 3 opens one in its last field and

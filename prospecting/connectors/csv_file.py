@@ -65,6 +65,14 @@ _TEXT_CHUNK_CHARS = 1 << 16
 _CHARSET_SAMPLE_BYTES = 64 << 10
 _RAW_LIMIT = 64 << 10
 _LINE_ENDS = ("\n", "\r")  # how a field read to the end of the file ends
+
+
+def _tracked(lines: Iterator[str], tail: list[str]) -> Iterator[str]:
+    """``lines``, each kept in ``tail[0]`` as it is handed out: the line a reader read
+    last. Only the file's last line can lack a line break."""
+    for line in lines:
+        tail[0] = line
+        yield line
 _FLAT_DEPTH = 4  # nested JSON objects flattened to paths this deep, deeper ones kept as JSON
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_ROWS = 100
@@ -288,21 +296,30 @@ class TabularFile:
         with self._open_text() as text:
             if not self.headers:
                 return
-            reader = csv.reader(self._lines(text), delimiter=self.delimiter or ",")
+            # Only a last line with no line break after it can open a quote the reader
+            # takes for a field: its lines are followed when the file ends that way.
+            tail: list[str] | None = [""] if self._ends_unterminated() else None
+            lines = self._lines(text)
+            reader = csv.reader(
+                lines if tail is None else _tracked(lines, tail), delimiter=self.delimiter or ","
+            )
             row = self.header_row = self._skip_to_header(reader)
-            yield from self._rows(reader, row, self._file_lines)
+            yield from self._rows(reader, row, self._file_lines, tail)
 
     def _rows(
         self,
         reader: Iterator[list[str]],
         row: int,
         lines_from: Callable[[int, int | None], list[str]],
+        tail: list[str] | None,
     ) -> Generator[Record, None, int]:
         """Turn what ``reader`` gives into records, the first numbered ``row + 1``.
 
         Return the last row number used. ``lines_from(start, stop)`` gives the text lines
         ``start + 1`` to ``stop`` (to the end for ``None``) that ``reader`` reads, counted
         as its ``line_num`` counts them: the raw text of a record whose quote is left open.
+        ``tail[0]``, if given, is the last line ``reader`` read (see :func:`_tracked`),
+        for a file that may end with no line break.
 
         The reader is not strict, so a quote opened and never closed swallows every line
         after it into one field. That record is always the last one, or it ends in an
@@ -336,6 +353,8 @@ class TabularFile:
                         # read into the field).
                         return (yield from self._last_record(
                             row, cells, offset + row - 1, lines_from))
+                    if tail is not None and self._open_at_end(tail[0]):
+                        return (yield from self._open_quote(row, tail[:1], ""))
                     if (
                         fast
                         and len(cells) == width
@@ -370,6 +389,8 @@ class TabularFile:
                     if reader.line_num - end > 1:  # type: ignore[attr-defined]
                         cells, start, end = following, end, reader.line_num  # type: ignore[attr-defined]
                         continue
+                    if tail is not None and self._open_at_end(tail[0]):
+                        return (yield from self._open_quote(row, tail[:1], ""))
                     record = classify(row, following)
                     if record is not None:
                         yield record
@@ -405,6 +426,27 @@ class TabularFile:
             yield record
         return row
 
+    def _open_at_end(self, line: str) -> bool:
+        """Whether ``line``, just read, is the file's last line, with no line break after
+        it, and leaves a quote open (the reader, not strict, takes the rest of the line
+        as a field). A line cut at :data:`LINE_LIMIT` is no last line."""
+        return (
+            bool(line) and line[-1] not in _LINE_ENDS and len(line) < LINE_LIMIT
+            and not self._closes([line])
+        )
+
+    def _ends_unterminated(self) -> bool:
+        """Whether the file's last byte is no line break (in UTF-16, always said yes)."""
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                if handle.tell() == 0:
+                    return False
+                handle.seek(-1, os.SEEK_END)
+                return handle.read(1) not in (b"\n", b"\r")
+        except OSError:
+            return True
+
     def _closes(self, lines: list[str]) -> bool:
         """Whether the record these lines hold ends outside quotes, read as ``reader`` does.
 
@@ -424,8 +466,9 @@ class TabularFile:
         message = f"{why}quote opened and never closed (the lines after it are read as rows)"
         yield Record(row, None, message, _escape_bad_text(lines[0].rstrip("\r\n")[:_RAW_LIMIT]))
         rest = lines[1:]
-        reader = csv.reader(iter(rest), delimiter=self.delimiter or ",")
-        return (yield from self._rows(reader, row, lambda a, b: rest[a:b]))
+        tail = [""]
+        reader = csv.reader(_tracked(iter(rest), tail), delimiter=self.delimiter or ",")
+        return (yield from self._rows(reader, row, lambda a, b: rest[a:b], tail))
 
     def _file_lines(self, start: int, stop: int | None) -> list[str]:
         """Lines ``start + 1`` to ``stop`` of the records after the header's file offset."""
