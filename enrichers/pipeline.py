@@ -561,9 +561,12 @@ def _offline_ranges(
                 finish(version, first, last, future.result())
         while ahead:
             version, first, last, future = ahead.popleft()
-            if len(ready) >= _COMMIT_RANGES // 4 and not future.done():
+            if ready and not future.done() and (
+                len(ready) >= _COMMIT_RANGES // 4 or len(ahead) < _COMMIT_RANGES // 4
+            ):
                 # Nothing left to hand out: write what is ready while the workers finish,
-                # rather than all of it once they have.
+                # rather than all of it once they have; near the end whatever is ready,
+                # so that little is left to write once they are done.
                 flush()
             finish(version, first, last, future.result())
         flush()
