@@ -60,8 +60,8 @@ def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:
     if any(not m.cluster_id for m in merges):
         assign_cluster_ids(store, merges)
     rows = [
-        (m.cluster_id, m.kind, m.golden, json.dumps(sorted(m.others)), "pending",
-         m.probability, json.dumps(m.reasons, ensure_ascii=False), run_id, now)
+        (m.cluster_id, m.kind, m.golden, dumps(sorted(m.others)), "pending",
+         m.probability, dumps(m.reasons), run_id, now)
         for m in merges
     ]
     store.conn.executemany(
