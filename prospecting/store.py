@@ -1435,31 +1435,12 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     the ``_emails`` and ``_phones`` entries.
     """
     source, _locator, _at, _confidence, _run, facts = statement
+    plain = _plain_facts(facts)
+    if plain is None:
+        return None
+    values, email, phone, source_id, extra, _ = plain
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
-    email = phone = source_id = None
-    extra: dict[str, str] = {}
-    for fact in facts:
-        field, value = fact[0], fact[1]
-        if field in _PERSON_FIELD_SET:
-            if row[field] is not None:
-                return None
-            row[field] = value
-        elif field == "email":
-            if email is not None:
-                return None
-            email = value
-        elif field == "phone":
-            if phone is not None:
-                return None
-            phone = value
-        elif field == "source_id":
-            if source_id is not None:
-                return None
-            source_id = value
-        elif field.startswith("extra:") and field[6:] not in extra:
-            extra[field[6:]] = value
-        else:
-            return None
+    row.update(values)
     sources = f"[{encode_string(source)}]"
     row["id"] = pid
     row["updated_at"] = now
@@ -1503,6 +1484,43 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     return row
 
 
+def _plain_facts(facts: Iterable[Sequence[Any]]) -> tuple[
+    dict[str, Any], Any, Any, Any, dict[str, Any], dict[str, float]
+] | None:
+    """A statement's facts read the plain way: (person fields, email, phone, source id,
+    extra columns, the confidences facts give of their own by field), or None when a
+    field is stated twice or is none of these."""
+    values: dict[str, Any] = {}
+    email = phone = source_id = None
+    extra: dict[str, Any] = {}
+    own: dict[str, float] = {}
+    for fact in facts:
+        field, value = fact[0], fact[1]
+        if field in _PERSON_FIELD_SET:
+            if field in values:
+                return None
+            values[field] = value
+        elif field == "email":
+            if email is not None:
+                return None
+            email = value
+        elif field == "phone":
+            if phone is not None:
+                return None
+            phone = value
+        elif field == "source_id":
+            if source_id is not None:
+                return None
+            source_id = value
+        elif field.startswith("extra:") and field[6:] not in extra:
+            extra[field[6:]] = value
+        else:
+            return None
+        if len(fact) > 2:
+            own[field] = fact[2]
+    return values, email, phone, source_id, extra, own
+
+
 def enriched_person_row(
     pid: str, stored: tuple[str, str | None, str, float, str, Any],
     added: Sequence[tuple[str, Any, float, str, str]], rank: dict[str, int], now: str,
@@ -1521,37 +1539,16 @@ def enriched_person_row(
     ``_emails`` and ``_phones`` entries.
     """
     source, _locator, at, confidence, _run, facts = stored
-    if not facts:
+    plain = _plain_facts(facts) if facts else None
+    if plain is None:
         return None
-    values: dict[str, tuple[Any, float]] = {}
-    email = phone = source_id = None
-    extra: dict[str, Any] = {}
-    for fact in facts:
-        field, value = fact[0], fact[1]
-        if field in _PERSON_FIELD_SET:
-            if field in values:
-                return None
-            values[field] = (value, fact[2] if len(fact) > 2 else confidence)
-        elif field == "email":
-            if email is not None or type(value) is not str:
-                return None
-            email = value
-            email_confidence = fact[2] if len(fact) > 2 else confidence
-        elif field == "phone":
-            if phone is not None or type(value) is not str:
-                return None
-            phone = value
-        elif field == "source_id":
-            if source_id is not None:
-                return None
-            source_id = value
-        elif field.startswith("extra:") and field[6:] not in extra:
-            extra[field[6:]] = value
-        else:
-            return None
+    values, email, phone, source_id, extra, own = plain
+    if (email is not None and type(email) is not str) or (
+        phone is not None and type(phone) is not str
+    ):
+        return None
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
-    for field, (value, _) in values.items():
-        row[field] = value
+    row.update(values)
     statuses: dict[str, dict[str, Any]] = {}
     guesses: list[tuple[float, str, int, str, str]] = []  # added addresses, ranked as keys
     phone_check = None
@@ -1563,13 +1560,12 @@ def enriched_person_row(
             if field in newer:
                 return None
             newer.add(field)
-            held = values.get(field)
-            if held is None or held[0] == value:
+            if field not in values or values[field] == value:
                 row[field] = value
                 continue
             # best_of over the two: confidence, then recency, then source rank, then value.
             if (fact_confidence, fact_at, -_rank_of(fact_source, rank), value) > (
-                held[1], at, -_rank_of(source, rank), held[0]
+                own.get(field, confidence), at, -_rank_of(source, rank), values[field]
             ):
                 row[field] = value
         elif field == "email_status":
@@ -1598,13 +1594,13 @@ def enriched_person_row(
             return None
     row["id"] = pid
     row["updated_at"] = now
-    own = [source]
     emails: list[dict[str, Any]] = []
     if email is not None or guesses:
         # ranked_of: each address with its one source, best first.
         ranked = [(*key[:4], [key[4]]) for key in guesses]
         if email is not None:
-            ranked.append((email_confidence, at, -_rank_of(source, rank), email, own))
+            ranked.append((own.get("email", confidence), at, -_rank_of(source, rank), email,
+                           [source]))
         if len(ranked) > 1:
             if len({canonical_value(r[3]) for r in ranked}) < len(ranked):
                 return None  # spellings of one address: merged the general way
@@ -1637,7 +1633,7 @@ def enriched_person_row(
             "valid": check.get("valid"),
             "type": check.get("type"),
             "reason": check.get("reason"),
-            "sources": own,
+            "sources": [source],
         }
         phones = [entry]
         row["phone"] = entry["e164"] if entry["e164"] and entry["valid"] is not False else None
