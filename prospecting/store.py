@@ -1289,15 +1289,7 @@ class Store:
                     "sources": sources,
                 }
             )
-        # A guessed address is listed, but is the best email only once a server confirmed it.
-        row["email"] = next(
-            (
-                e["value"] for e in emails
-                if e["status"] != "invalid"
-                and ("guessed" not in e["flags"] or e["status"] == "valid")
-            ),
-            None,
-        )
+        row["email"] = _best_email(emails)
         row["phone"] = next(
             (p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None
         )
@@ -1614,14 +1606,7 @@ def enriched_person_row(
                 "reason": check.get("reason", "not verified yet"),
                 "sources": value_sources,
             })
-    row["email"] = next(
-        (
-            e["value"] for e in emails
-            if e["status"] != "invalid"
-            and ("guessed" not in e["flags"] or e["status"] == "valid")
-        ),
-        None,
-    )
+    row["email"] = _best_email(emails)
     if phone is None:
         phones: list[dict[str, Any]] = []
         row["phone"] = None
@@ -1679,6 +1664,19 @@ def _check_of(value: Any, key: str, subject: str | None) -> dict[str, Any] | Non
     ):
         return None
     return payload
+
+
+def _best_email(emails: list[dict[str, Any]]) -> str | None:
+    """The first usable address of a person's ranked ones. A guessed address is listed,
+    but is the best email only once a server confirmed it."""
+    return next(
+        (
+            e["value"] for e in emails
+            if e["status"] != "invalid"
+            and ("guessed" not in e["flags"] or e["status"] == "valid")
+        ),
+        None,
+    )
 
 
 def _rank_of(source: str, rank: dict[str, int]) -> int:
