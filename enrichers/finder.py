@@ -266,6 +266,11 @@ class PatternStats:
     total: int = 0
     counts: Mapping[str, int] = field(default_factory=dict)
     spellings: Mapping[str, int] = field(default_factory=dict)
+    # (pattern, domain) -> (confidence, evidence), worked out once for all the names
+    # guessed at the domain.
+    _scores: dict[tuple[str, str], tuple[float, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def confidence(self, pattern: str) -> float:
         """The prior moved towards the observed share of fitting addresses."""
@@ -281,6 +286,15 @@ class PatternStats:
             return _prior_evidence(pattern, domain)
         fits = self.counts.get(pattern, 0)
         return f"{fits} of {self.total} known addresses at {domain} fit {pattern}"
+
+    def scored(self, pattern: str, domain: str) -> tuple[float, str]:
+        """(:meth:`confidence`, :meth:`evidence`) of ``pattern`` at ``domain``."""
+        found = self._scores.get((pattern, domain))
+        if found is None:
+            found = self._scores[(pattern, domain)] = (
+                self.confidence(pattern), self.evidence(pattern, domain)
+            )
+        return found
 
     @property
     def best(self) -> str | None:
@@ -316,12 +330,14 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         if not local or not forms.usable:
             continue
         total += 1
-        letters = set(local)
+        letters = None
         for pattern, template, index in _spelling_index(str(first or ""), str(last or "")):
-            if not _literals(template) <= letters:
-                continue
             styles = index.get(local)
             if styles is None:
+                continue
+            if letters is None:
+                letters = set(local)
+            if not _literals(template) <= letters:
                 continue
             counts[pattern] += 1
             for slot, style in styles:
@@ -396,8 +412,7 @@ def candidates(
     best: dict[str, tuple[float, str, str]] = {}
     for pattern, prior, spelled in _spelled(key):
         if stats is not None and stats.total > 0:
-            base = stats.confidence(pattern)
-            evidence = stats.evidence(pattern, ascii_domain)
+            base, evidence = stats.scored(pattern, ascii_domain)
         else:
             base, evidence = prior, _prior_evidence(pattern, ascii_domain)
         for local, steps, unusual in spelled:
