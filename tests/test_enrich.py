@@ -125,6 +125,34 @@ def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     assert api.enrich(db, offline=True).read == 1
 
 
+def test_people_of_a_company_enriched_anew_are_refreshed(tmp_path: Path, db: Path):
+    """A person nothing new is known about is still re-derived when their company changed
+    in the run (here it gains a legal form from a registry's name)."""
+    people = write(tmp_path / "crm.csv",
+                   "Record ID,First Name,Last Name,Email,Company,Website\n"
+                   "1,Ana,Diaz,ana@acme.example,Acme,https://acme.example\n"
+                   "2,Bob,Ray,bob@other.example,Other,https://other.example\n")
+    api.import_files(db, [people], source="crm", id_column="Record ID")
+    api.enrich(db, offline=True)
+    registry = write(tmp_path / "registry.csv", "Company,Website\nAcme SAS,https://acme.example\n")
+    api.import_files(db, [registry], source="registry", kind="companies")
+
+    def stamps() -> dict[str, str]:
+        conn = sqlite3.connect(db)
+        try:
+            return dict(conn.execute("SELECT first_name, updated_at FROM people"))
+        finally:
+            conn.close()
+
+    before = stamps()
+    report = api.enrich(db, offline=True)
+    after = stamps()
+    assert report.read == 0  # nobody's own input changed
+    assert after["Ana"] > before["Ana"]
+    assert after["Bob"] == before["Bob"]
+    assert count(db, "SELECT count(*) FROM companies WHERE legal_form = 'SAS'") == 1
+
+
 def test_status_counts_email_statuses(db: Path):
     load_demo(db)
     api.enrich(db, offline=True)
