@@ -48,6 +48,7 @@ from prospecting.store import (
     chunked,
     enriched_person_row,
     packed_statement_row,
+    people_columns,
     prepare_facts,
     split_same_links,
     utc_now,
@@ -731,7 +732,11 @@ def _prepare_range(
         # Most people keep their email and company: written without rewriting those
         # indexes. What the snapshot holds is what the rows are written over (another
         # writer meanwhile and the range is done again, see ``_write_prepared``).
-        people, same_links = split_same_links(people, {row[0]: (row[13], row[9]) for row in rows})
+        links = {row[0]: (row[13], row[9]) for row in rows}
+        people, same_links = split_same_links(people, links)
+        # A company's count of people changes only when one moves in or out (or is
+        # gone): not for the rows keeping their company, nor most of the others.
+        company_ids = _moved_between(people, gone, links)
         # The work is logged against the person as it now reads (see ``_commit``).
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
@@ -832,6 +837,29 @@ def _direct_rows(
                     packed_statement_row(pid, now, confidence, run_id, [part]) for part in parts
                 )
     return rows, statements
+
+
+_COMPANY_AT = people_columns().index("company_id")
+
+
+def _moved_between(
+    rows: Iterable[Sequence[Any]], gone: Iterable[str],
+    links: Mapping[str, tuple[str | None, str | None]],
+) -> list[str]:
+    """The companies people rows (``Store.write_people`` order) move people between, as
+    against ``links`` (id -> (email, company id) stored), and those the ``gone`` ids
+    leave."""
+    moved: dict[str, None] = {}
+    for row in rows:
+        held = links.get(row[0])
+        before, after = held[1] if held else None, row[_COMPANY_AT]
+        if before != after:
+            moved.update((c, None) for c in (before, after) if c)
+    for pid in gone:
+        held = links.get(pid)
+        if held and held[1]:
+            moved[held[1]] = None
+    return list(moved)
 
 
 def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[Any, ...]]:

@@ -267,3 +267,20 @@ def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeyp
     assert len(tables[0][0]) == 8
     guessed = [row for row in tables[0][0] if '"guessed"' in row[12]]
     assert len(guessed) == 2  # Marc and Léa, at lumenia.example
+
+
+def test_only_companies_people_move_between_are_recounted():
+    from prospecting.store import people_columns
+
+    columns = people_columns()
+
+    def row(pid, company):
+        values = dict.fromkeys(columns)
+        values.update(id=pid, company_id=company)
+        return tuple(values[c] for c in columns)
+
+    links = {"p_1": ("a@x.example", "c_1"), "p_2": (None, "c_1"), "p_3": (None, None),
+             "p_4": ("d@x.example", "c_4")}
+    rows = [row("p_1", "c_1"), row("p_2", "c_2"), row("p_3", "c_3"), row("p_9", "c_9")]
+    assert pipeline._moved_between(rows, ["p_4"], links) == ["c_1", "c_2", "c_3", "c_9", "c_4"]
+    assert pipeline._moved_between([row("p_1", "c_1")], [], links) == []
