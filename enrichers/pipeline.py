@@ -1243,6 +1243,7 @@ class _Guessed(NamedTuple):
     gone: list[str]
     company_ids: list[str]
     changed: int
+    same_links: list[tuple[Any, ...]]  # people rows keeping their email and company
 
 
 def _guess_item(
@@ -1292,13 +1293,30 @@ def _guess_and_prepare_now(
         )
         statements.extend(direct_statements)
         changed.update(direct)
-        people, gone, company_ids = (
+        people, gone, _ = (
             store.people_rows(sorted(changed), observations=observations, ready=direct)
             if changed else ([], [], [])
         )
+        # A guess is listed, not the best email: the rows keep their email and company
+        # (see _prepare_range).
+        links = _stored_links(store, changed)
+        people, same_links = split_same_links(people, links)
+        company_ids = _moved_between(people, gone, links)
     finally:
         store.conn.execute("COMMIT")
-    return _Guessed(guesses, statements, people, gone, company_ids, len(changed))
+    return _Guessed(guesses, statements, people, gone, company_ids, len(changed), same_links)
+
+
+def _stored_links(store: Store, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """(email, company id) of these people's rows as stored."""
+    found: dict[str, tuple[str | None, str | None]] = {}
+    for chunk in chunked(sorted(ids), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for pid, email, company_id in store.conn.execute(
+            f"SELECT id, email, company_id FROM people WHERE id IN ({marks})", chunk
+        ):
+            found[pid] = (email, company_id)
+    return found
 
 
 def _guesses_on_pool(
@@ -1400,6 +1418,7 @@ def _find_emails(
                     [row for p in prepared for row in p.people],
                     [pid for p in prepared for pid in p.gone],
                     dict.fromkeys(cid for p in prepared for cid in p.company_ids),
+                    same_links=[row for p in prepared for row in p.same_links],
                 )
                 _log_work(store, log)
                 state.add("emails_guessed", sum(p.changed for p in prepared))
