@@ -554,8 +554,9 @@ def _offline_ranges(
     ) as pool:
         ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
         for lo, hi in ranges:
+            version = _data_version(store)
             ahead.append(
-                (_data_version(store), lo, hi, pool.submit(_prepare_in_worker, *task, lo, hi))
+                (version, lo, hi, pool.submit(_prepare_in_worker, *task, lo, hi, version))
             )
             if len(ahead) > 2 * workers + _COMMIT_RANGES:
                 version, first, last, future = ahead.popleft()
@@ -629,30 +630,32 @@ def _reader_init(
 
 
 def _prepare_in_worker(
-    components: tuple[str, ...], stale: str, run_id: str, lo: int, hi: int
+    components: tuple[str, ...], stale: str, run_id: str, lo: int, hi: int, version: int
 ) -> _Prepared:
     assert _READER is not None
     store, changed = _READER
     with _no_collections():
         return _prepare_range(
-            store, changed, components, stale, run_id, lo, hi, keep_companies=True
+            store, changed, components, stale, run_id, lo, hi, keep_companies=version
         )
 
 
-# A worker's company rows kept from one range to the next: (data version, the block).
+# A worker's company rows kept from one range to the next: (writer's version, the block).
 _KEPT: list[tuple[int, contextlib.ExitStack]] = []
 
 
-def _keep_companies(store: Store) -> None:
+def _keep_companies(store: Store, version: int) -> None:
     """Keep the company rows read for people's tags (:meth:`Store.companies_cached`)
-    from one range to the next while no connection committed anything.
+    from one range to the next while no connection but the writer committed anything.
 
-    Only for a worker's connection, which never writes: called inside the range's read
-    transaction, once its snapshot is taken, whose data version changes whenever
-    another connection (this run's writer included) committed. A range of a stale
-    snapshot is done again by the writer anyway (see ``_write_prepared``).
+    ``version`` is the writing process's ``PRAGMA data_version`` when it handed the range
+    out: it changes whenever a connection other than its own commits. Its own commits
+    during the pass write people, statements, the work log and companies' people counts,
+    never what the kept rows hold. A foreign commit after the range was handed out
+    gets the range done again by the writer (see ``_write_prepared``); one before it
+    changed ``version``, and the rows are read anew. Only for a worker's connection,
+    which never writes.
     """
-    version = _data_version(store)
     if _KEPT and _KEPT[0][0] == version:
         return
     while _KEPT:
@@ -682,19 +685,19 @@ def _no_collections() -> Iterator[None]:
 
 def _prepare_range(
     store: Store, companies_changed: frozenset[str], components: tuple[str, ...], stale: str,
-    run_id: str, lo: int, hi: int, *, keep_companies: bool = False,
+    run_id: str, lo: int, hi: int, *, keep_companies: int | None = None,
 ) -> _Prepared:
     """Select, enrich, compare with what is stated and build the rows of one range, read-only.
 
     The same work as ``_select_people``, ``_offline_chunk`` and ``_commit``, on one
-    read snapshot. ``keep_companies``: in a worker, see ``_keep_companies``.
+    read snapshot. ``keep_companies``: in a worker, the version for ``_keep_companies``.
     """
     conn = store.conn
     conn.execute("BEGIN")
     try:
         rows, done = _range_rows(conn, lo, hi)
-        if keep_companies:
-            _keep_companies(store)
+        if keep_companies is not None:
+            _keep_companies(store, keep_companies)
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
         now = utc_now()

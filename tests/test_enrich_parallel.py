@@ -129,8 +129,9 @@ def test_guesses_prepared_before_another_write_are_written_the_usual_way(
 
 
 def test_company_rows_kept_by_a_worker_are_read_again_after_a_commit(imported, tmp_path):
-    """A worker keeps the company rows it read from one range to the next, until some
-    connection commits: then the next range reads them again."""
+    """A worker keeps the company rows it read from one range to the next while only the
+    writing process commits (people, statements, counts); once another connection
+    commits, the next range reads them again."""
     from prospecting.store import Store
 
     target = tmp_path / "kept.db"
@@ -140,21 +141,33 @@ def test_company_rows_kept_by_a_worker_are_read_again_after_a_commit(imported, t
         "SELECT seq, company_id FROM people WHERE company_id IS NOT NULL"
         " AND merged_into IS NULL ORDER BY seq LIMIT 1"
     ).fetchone()
+    writer = Store(target)
     reader = Store.reader(target)
     task = (("enrich.offline",), pipeline._stale_before(30), "run")
+
+    def prepare() -> None:
+        version = pipeline._data_version(writer)  # as the writer hands the range out
+        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=version)
+
     try:
-        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        prepare()
         kept = pipeline._KEPT[0]
         name = reader._company_cache[cid]["name"]
-        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        prepare()
         assert pipeline._KEPT[0] is kept  # nothing committed: the same rows
+        with writer.write():
+            writer.conn.execute("UPDATE companies SET people_count = people_count + 1"
+                                " WHERE id = ?", (cid,))
+        prepare()
+        assert pipeline._KEPT[0] is kept  # the writer's own commit: the same rows
         with conn:
             conn.execute("UPDATE companies SET name = ? WHERE id = ?", (f"{name} bis", cid))
-        pipeline._prepare_range(reader, frozenset(), *task, seq, seq, keep_companies=True)
+        prepare()
         assert pipeline._KEPT[0] is not kept
         assert reader._company_cache[cid]["name"] == f"{name} bis"
     finally:
         while pipeline._KEPT:
             pipeline._KEPT.pop()[1].close()
         reader.close()
+        writer.close()
         conn.close()
