@@ -148,10 +148,13 @@ def facts_json(facts: Iterable[Fact]) -> str:
         if len(fact) == 2:
             parts.append(f"[{_encode(fact[0])}, {_encode(fact[1])}]")
         elif len(fact) > 3:
-            parts.append(
-                f"[{_encode(fact[0])}, {_encode(fact[1])}, {float(fact[2])!r},"
-                f" {_encode(fact[3])}]"
-            )
+            # A packed fact: the same few fields, confidences and sources over and over.
+            ends = _PACKED_ENDS.get((fact[0], fact[2], fact[3]))
+            if ends is None:
+                ends = (f"[{_encode(fact[0])}, ", f", {float(fact[2])!r}, {_encode(fact[3])}]")
+                if fact[2] and len(_PACKED_ENDS) < 4096:  # never 0.0, equal to -0.0
+                    _PACKED_ENDS[(fact[0], fact[2], fact[3])] = ends
+            parts.append(ends[0] + _encode(fact[1]) + ends[1])
         else:
             # What surrounds the value depends only on the field and the confidence,
             # a few dozen pairs in a run: written once each.
@@ -165,6 +168,7 @@ def facts_json(facts: Iterable[Fact]) -> str:
 
 
 _FACT_ENDS: dict[tuple[str, Any], tuple[str, str]] = {}
+_PACKED_ENDS: dict[tuple[str, Any, str], tuple[str, str]] = {}
 
 
 def object_json(pairs: Iterable[tuple[str, str]]) -> str:

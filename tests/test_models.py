@@ -42,7 +42,10 @@ def test_loads_raises_as_json_does(text: str) -> None:
 facts = st.lists(
     st.tuples(st.text(max_size=12), st.text(max_size=20))
     | st.tuples(st.text(max_size=12), st.text(max_size=20),
-                st.floats(0, 1) | st.integers(0, 1)),
+                st.floats(0, 1) | st.integers(0, 1))
+    # A packed statement's facts name their source.
+    | st.tuples(st.sampled_from(["email", "phone_check", "x"]), st.text(max_size=20),
+                st.sampled_from([0.0, 0.5, 0.95, 1]), st.sampled_from(["enricher:names", "é"])),
     max_size=6,
 )
 
@@ -51,7 +54,8 @@ facts = st.lists(
 def test_facts_json_is_the_same_text_from_a_list_a_tuple_or_a_generator(given_facts: list) -> None:
     # Confidences are written as floats ("1.0" for 1), whichever path writes them.
     expected = json.dumps(
-        [[f[0], f[1]] if len(f) == 2 else [f[0], f[1], float(f[2])] for f in given_facts],
+        [[f[0], f[1]] if len(f) == 2 else [f[0], f[1], float(f[2]), *f[3:]]
+         for f in given_facts],
         ensure_ascii=False,
     )
     assert facts_json(given_facts) == expected
