@@ -39,6 +39,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from prospecting.collect import fewer_collections
+from prospecting.forked import die_with_parent
 from prospecting.icp import normalize_country
 from prospecting.models import PACKED_SOURCE, Fact, dumps, loads
 from prospecting.runs import Progress, RunState
@@ -409,7 +410,9 @@ def _enrich(
     ]
     workers = workers or min(2, os.cpu_count() or 1)
     parallel = workers > 1 and total >= _PARALLEL_MIN
-    pool = ProcessPoolExecutor(max_workers=workers) if parallel and not offline else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) if parallel and not offline else None
     done = 0
     try:
         # Two rounds: companies first, since people's inputs include their company's
@@ -550,7 +553,8 @@ def _offline_ranges(
     _load_before_fork()
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
-        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed),
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed,
+                  os.getpid()),
     ) as pool:
         ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
         for lo, hi in ranges:
@@ -617,9 +621,10 @@ def _load_before_fork() -> None:
 
 def _reader_init(
     path: str, settings: Any, source_rank: dict[str, int], tag_rule: Any,
-    companies_changed: frozenset[str],
+    companies_changed: frozenset[str], parent: int,
 ) -> None:
     global _READER
+    die_with_parent(parent)
     # A worker's own process: what it inherited and loaded stays out of the collector's
     # scans, and the many short-lived objects of each range rarely trigger one.
     gc.freeze()
@@ -1342,7 +1347,7 @@ def _guesses_on_pool(
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_reader_init,
         initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
-                  frozenset()),
+                  frozenset(), os.getpid()),
     ) as pool:
         futures = [
             (part, pool.submit(

@@ -70,6 +70,43 @@ def test_killed_import_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv
 ENRICH = "import sys; from prospecting import api\napi.enrich(sys.argv[1], offline=True)\n"
 
 
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.update(int(c) for c in (task / "children").read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running, not gone nor a zombie nobody reaped yet."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes: Linux")
+def test_a_killed_enrich_leaves_no_worker_behind(tmp_path: Path, people_csv: Path):
+    """Its worker processes end with it, instead of waiting forever for more work (and
+    holding the file, memory and whatever pipe they inherited)."""
+    db = tmp_path / "workers.db"
+    api.import_files(db, [people_csv], source="crm", id_column="Record ID")
+    proc = subprocess.Popen([sys.executable, "-c", ENRICH, db])
+    workers: set[int] = set()
+    deadline = time.monotonic() + 30
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = _children(proc.pid)
+    assert workers, "the offline pass started no worker"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
+
+
 @pytest.mark.parametrize("seed", [4, 5])
 def test_killed_enrich_rerun_converges_to_a_clean_run(tmp_path: Path, people_csv: Path, seed):
     import shutil
