@@ -22,7 +22,14 @@ import functools
 from typing import Any
 
 from prospecting.errors import ConfigError
-from prospecting.models import PERSON_FIELDS, Observation, best_of, group_fields, strip_accents
+from prospecting.models import (
+    PERSON_FIELDS,
+    Observation,
+    best_of,
+    group_fields,
+    rank_of,
+    strip_accents,
+)
 
 __all__ = ["DEFAULT_RULES", "RULES", "apply_person_rules", "check_rules"]
 
@@ -91,12 +98,8 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
         top = max(_completeness(o.value) for o in group)
         return best_of([o for o in group if _completeness(o.value) == top], rank)
     if rule == "source":
-        def source_key(o: Observation) -> int:
-            r = rank.get(o.source)
-            return rank.get(o.source.split(":", 1)[0], 100) if r is None else r
-
-        first = min(source_key(o) for o in group)
-        return best_of([o for o in group if source_key(o) == first], rank)
+        first = min(rank_of(o.source, rank) for o in group)
+        return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
     return best_of(group, rank)
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "pending_observations",
     "pick_best",
     "pick_ranked",
+    "rank_of",
     "ranked_of",
     "statement_id",
 ]
@@ -291,13 +292,17 @@ def make_id(kind: str, natural_key: str) -> str:
     return prefix + digest[:20]
 
 
+def rank_of(source: str, source_rank: dict[str, int]) -> int:
+    """A source's rank (lower first): its own (``csv:crm``), else its family's (``csv``),
+    else 100."""
+    rank = source_rank.get(source)
+    return rank if rank is not None else source_rank.get(source.split(":", 1)[0], 100)
+
+
 def _rank_key(obs: Observation, source_rank: dict[str, int]) -> tuple[float, str, int, str]:
     # Greatest wins: higher confidence, then newer (ISO timestamps sort as text), then the
     # better-ranked source (lower rank), then the value itself so ties always break alike.
-    rank = source_rank.get(obs.source)
-    if rank is None:
-        rank = source_rank.get(obs.source.split(":", 1)[0], 100)
-    return (obs.confidence, obs.observed_at, -rank, obs.value)
+    return (obs.confidence, obs.observed_at, -rank_of(obs.source, source_rank), obs.value)
 
 
 def group_fields(observations: Iterable[Observation]) -> dict[str, list[Observation]]:

@@ -45,6 +45,7 @@ from .models import (
     loads,
     object_json,
     pending_observations,
+    rank_of,
     ranked_of,
     statement_id,
 )
@@ -1556,8 +1557,8 @@ def enriched_person_row(
                 row[field] = value
                 continue
             # best_of over the two: confidence, then recency, then source rank, then value.
-            if (fact_confidence, fact_at, -_rank_of(fact_source, rank), value) > (
-                own.get(field, confidence), at, -_rank_of(source, rank), values[field]
+            if (fact_confidence, fact_at, -rank_of(fact_source, rank), value) > (
+                own.get(field, confidence), at, -rank_of(source, rank), values[field]
             ):
                 row[field] = value
         elif field == "email_status":
@@ -1569,7 +1570,7 @@ def enriched_person_row(
                 return None
             statuses[subject] = check
         elif field == "email" and type(value) is str:
-            guesses.append((fact_confidence, fact_at, -_rank_of(fact_source, rank), value,
+            guesses.append((fact_confidence, fact_at, -rank_of(fact_source, rank), value,
                             fact_source))
         elif field == "phone_check" and phone_check is None and phone is not None:
             # The same number's check comes back often (a switchboard): parsed once.
@@ -1591,7 +1592,7 @@ def enriched_person_row(
         # ranked_of: each address with its one source, best first.
         ranked = [(*key[:4], [key[4]]) for key in guesses]
         if email is not None:
-            ranked.append((own.get("email", confidence), at, -_rank_of(source, rank), email,
+            ranked.append((own.get("email", confidence), at, -rank_of(source, rank), email,
                            [source]))
         if len(ranked) > 1:
             if len({canonical_value(r[3]) for r in ranked}) < len(ranked):
@@ -1677,12 +1678,6 @@ def _best_email(emails: list[dict[str, Any]]) -> str | None:
         ),
         None,
     )
-
-
-def _rank_of(source: str, rank: dict[str, int]) -> int:
-    """A source's rank as ``best_of`` reads it: its own, else its family's, else 100."""
-    found = rank.get(source)
-    return found if found is not None else rank.get(source.split(":", 1)[0], 100)
 
 
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
