@@ -648,31 +648,30 @@ class Store:
         """Each entity's stored statements as they are stored: (source, locator,
         observed_at, confidence, run_id, facts JSON), not exploded."""
         found: dict[str, list[tuple[str, str | None, str, float, str, str]]] = {}
-        for chunk in chunked(list(ids), 500):
-            marks = ", ".join("?" for _ in chunk)
-            for entity_id, *stored in self.conn.execute(
-                "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
-                f" FROM statements WHERE entity_id IN ({marks})", chunk,
-            ):
-                found.setdefault(entity_id, []).append(tuple(stored))  # type: ignore[arg-type]
+        for row in self._statement_rows(ids):
+            found.setdefault(row[0], []).append(row[1:])
         return found
 
     def observations_for(self, ids: Iterable[str]) -> dict[str, list[Observation]]:
         """Every fact about each entity, exploded from its statements."""
         grouped: dict[str, list[Observation]] = {}
+        for entity_id, source, locator, observed_at, confidence, run_id, facts in (
+            self._statement_rows(ids)
+        ):
+            grouped.setdefault(entity_id, []).extend(
+                explode(entity_id, source, locator, observed_at, confidence, run_id, facts)
+            )
+        return grouped
+
+    def _statement_rows(self, ids: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """(entity_id, source, locator, observed_at, confidence, run_id, facts JSON) of
+        every statement about these entities."""
         for chunk in chunked(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
-            for entity_id, source, locator, observed_at, confidence, run_id, facts in (
-                self.conn.execute(
-                    "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
-                    f" FROM statements WHERE entity_id IN ({marks})",
-                    chunk,
-                )
-            ):
-                grouped.setdefault(entity_id, []).extend(
-                    explode(entity_id, source, locator, observed_at, confidence, run_id, facts)
-                )
-        return grouped
+            yield from self.conn.execute(
+                "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
+                f" FROM statements WHERE entity_id IN ({marks})", chunk,
+            )
 
     def add_suppressions(
         self, rows: Iterable[tuple[str, str | None, str, str]], run_id: str
@@ -1262,38 +1261,17 @@ class Store:
             if field in _PERSON_FIELD_SET:
                 row[field] = group[0].value if len(group) == 1 else best_of(group, rank)
         statuses = _checks(groups.get("email_status"), "email")
-        emails = []
-        for value, sources in ranked_of(groups.get("email", []), rank):
-            check = statuses.get(value.casefold(), {}) if statuses else {}
-            emails.append(
-                {
-                    "value": value,
-                    "status": check.get("status", "unknown"),
-                    "flags": check.get("flags", []),
-                    "reason": check.get("reason", "not verified yet"),
-                    "sources": sources,
-                }
-            )
+        emails = [
+            _email_entry(value, statuses.get(value.casefold()) if statuses else None, sources)
+            for value, sources in ranked_of(groups.get("email", []), rank)
+        ]
         checks = _checks(groups.get("phone_check"), "raw")
-        phones = []
-        for value, sources in ranked_of(groups.get("phone", []), rank):
-            check = checks.get(value.casefold()) if checks else None
-            if check is None:
-                check = {"e164": e164_shape(value), "reason": "not checked yet"}
-            phones.append(
-                {
-                    "raw": value,
-                    "e164": check.get("e164"),
-                    "valid": check.get("valid"),
-                    "type": check.get("type"),
-                    "reason": check.get("reason"),
-                    "sources": sources,
-                }
-            )
+        phones = [
+            _phone_entry(value, checks.get(value.casefold()) if checks else None, sources)
+            for value, sources in ranked_of(groups.get("phone", []), rank)
+        ]
         row["email"] = _best_email(emails)
-        row["phone"] = next(
-            (p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None
-        )
+        row["phone"] = _best_phone(phones)
         row["_emails"] = emails
         row["_phones"] = phones
         row["emails"] = dumps(emails)
@@ -1598,31 +1576,11 @@ def enriched_person_row(
             if len({canonical_value(r[3]) for r in ranked}) < len(ranked):
                 return None  # spellings of one address: merged the general way
             ranked.sort(key=_FIRST_FOUR, reverse=True)
-        for _, _, _, value, value_sources in ranked:
-            check = statuses.get(value.casefold()) or {}
-            emails.append({
-                "value": value,
-                "status": check.get("status", "unknown"),
-                "flags": check.get("flags", []),
-                "reason": check.get("reason", "not verified yet"),
-                "sources": value_sources,
-            })
+        emails = [_email_entry(value, statuses.get(value.casefold()), value_sources)
+                  for _, _, _, value, value_sources in ranked]
     row["email"] = _best_email(emails)
-    if phone is None:
-        phones: list[dict[str, Any]] = []
-        row["phone"] = None
-    else:
-        check = phone_check or {"e164": e164_shape(phone), "reason": "not checked yet"}
-        entry = {
-            "raw": phone,
-            "e164": check.get("e164"),
-            "valid": check.get("valid"),
-            "type": check.get("type"),
-            "reason": check.get("reason"),
-            "sources": [source],
-        }
-        phones = [entry]
-        row["phone"] = entry["e164"] if entry["e164"] and entry["valid"] is not False else None
+    phones = [] if phone is None else [_phone_entry(phone, phone_check, [source])]
+    row["phone"] = _best_phone(phones)
     row["_emails"] = emails
     row["_phones"] = phones
     row["emails"] = dumps(emails)
@@ -1665,6 +1623,40 @@ def _check_of(value: Any, key: str, subject: str | None) -> dict[str, Any] | Non
     ):
         return None
     return payload
+
+
+def _email_entry(value: str, check: Mapping[str, Any] | None,
+                 sources: list[str]) -> dict[str, Any]:
+    """One address of a person's ``emails``, with what its check (if any) said."""
+    check = check or {}
+    return {
+        "value": value,
+        "status": check.get("status", "unknown"),
+        "flags": check.get("flags", []),
+        "reason": check.get("reason", "not verified yet"),
+        "sources": sources,
+    }
+
+
+def _phone_entry(raw: str, check: Mapping[str, Any] | None,
+                 sources: list[str]) -> dict[str, Any]:
+    """One number of a person's ``phones``, with what its check said; unchecked, its
+    E.164 form if it is written internationally."""
+    if check is None:
+        check = {"e164": e164_shape(raw), "reason": "not checked yet"}
+    return {
+        "raw": raw,
+        "e164": check.get("e164"),
+        "valid": check.get("valid"),
+        "type": check.get("type"),
+        "reason": check.get("reason"),
+        "sources": sources,
+    }
+
+
+def _best_phone(phones: list[dict[str, Any]]) -> str | None:
+    """The E.164 form of the first number of a person's ranked ones not known invalid."""
+    return next((p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None)
 
 
 def _best_email(emails: list[dict[str, Any]]) -> str | None:
