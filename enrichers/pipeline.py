@@ -48,8 +48,8 @@ from prospecting.store import (
     Store,
     chunked,
     enriched_person_row,
+    moved_companies,
     packed_statement_row,
-    people_columns,
     prepare_facts,
     split_same_links,
     utc_now,
@@ -132,21 +132,15 @@ def _select_people(
     if only is not None and not only:
         return
     stale = _stale_before(max_age_days)
-    done: dict[str, dict[str, tuple[str, str, str]]] = {}
     if only is None:
-        logged = store.conn.execute(
+        done: dict[str, dict[str, tuple[str, str, str]]] = {}
+        for entity_id, component, version, digest, done_at in store.conn.execute(
             "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
             " WHERE entity_id LIKE 'p\\_%' ESCAPE '\\'"
-        )
+        ):
+            done.setdefault(entity_id, {})[component] = (version, digest, done_at)
     else:  # a few people: their own entries rather than everyone's
-        logged = (
-            row for chunk in chunked(sorted(only), 500) for row in store.conn.execute(
-                "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
-                f" WHERE entity_id IN ({', '.join('?' for _ in chunk)})", chunk,
-            )
-        )
-    for entity_id, component, version, digest, done_at in logged:
-        done.setdefault(entity_id, {})[component] = (version, digest, done_at)
+        done = _work_done(store.conn, sorted(only))
     batch: list[tuple[dict[str, Any], str, list[str]]] = []
     for rows in _people_rows(store, only):
         batch.extend(_todo(rows, done, components, stale))
@@ -550,12 +544,7 @@ def _offline_ranges(
             finish(version, lo, hi, _prepare_range(store, changed, *task, lo, hi))
         flush()
         return done
-    _load_before_fork()
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_reader_init,
-        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule, changed,
-                  os.getpid()),
-    ) as pool:
+    with _reader_pool(store, workers, changed) as pool:
         ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
         for lo, hi in ranges:
             version = _data_version(store)
@@ -617,6 +606,19 @@ def _load_before_fork() -> None:
         "civility": None, "title": "Directeur commercial", "country": "FR",
         "emails": ["jean.dupont@example.org"], "phones": ["+33 1 99 00 12 34"],
     })
+
+
+def _reader_pool(
+    store: Store, workers: int, companies_changed: frozenset[str]
+) -> ProcessPoolExecutor:
+    """Worker processes that read ``store`` (see :func:`_reader_init`) and die with this
+    one; what they use is loaded here first, to be shared."""
+    _load_before_fork()
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=_reader_init,
+        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
+                  companies_changed, os.getpid()),
+    )
 
 
 def _reader_init(
@@ -744,7 +746,7 @@ def _prepare_range(
         people, same_links = split_same_links(people, links)
         # A company's count of people changes only when one moves in or out (or is
         # gone): not for the rows keeping their company, nor most of the others.
-        company_ids = _moved_between(people, gone, links)
+        company_ids = moved_companies(people, gone, links)
         # The work is logged against the person as it now reads (see ``_commit``).
         wanted = set(to_refresh)
         built = [row for row in built if row["id"] in wanted]
@@ -800,74 +802,53 @@ def _direct_rows(
     stored = store.statements_of(pid for pid, _, _ in news)
     rank = store.source_rank
     for pid, confidence, parts in news:
-        base, added = None, []
-        new_sources = {source for source, _, _ in parts}
-        for held in stored.get(pid, ()):
-            source = held[0]
-            if source != PACKED_SOURCE and not source.startswith("enricher:"):
-                if base is not None:
-                    break
-                base = held
-                continue
-            try:
-                facts = loads(held[5])
-            except ValueError:
-                break
-            at, held_confidence = held[2], held[3]
-            for f in facts:
-                said_by = f[3] if source == PACKED_SOURCE and len(f) > 3 else source
-                if said_by in new_sources:
-                    break
-                added.append((f[0], f[1], f[2] if len(f) > 2 else held_confidence, said_by, at))
-            else:
-                continue
-            break
+        split = _source_and_enrichers(stored.get(pid, ()), {source for source, _, _ in parts})
+        if split is None:
+            continue
+        base, added = split
+        parts = [part for part in parts if part[1]]
+        added.extend(
+            (f[0], f[1], f[2] if len(f) > 2 else confidence, source, now)
+            for source, facts, _ in parts for f in facts
+        )
+        row = enriched_person_row(pid, base, added, rank, now)
+        if row is None:
+            continue
+        rows[pid] = row
+        if pack:
+            statements.append(packed_statement_row(pid, now, confidence, run_id, parts))
         else:
-            if base is None:
-                continue
-            try:
-                base_facts = loads(base[5])
-            except ValueError:
-                continue
-            parts = [part for part in parts if part[1]]
-            added.extend(
-                (f[0], f[1], f[2] if len(f) > 2 else confidence, source, now)
-                for source, facts, _ in parts for f in facts
+            statements.extend(
+                packed_statement_row(pid, now, confidence, run_id, [part]) for part in parts
             )
-            row = enriched_person_row(pid, (*base[:5], base_facts), added, rank, now)
-            if row is None:
-                continue
-            rows[pid] = row
-            if pack:
-                statements.append(packed_statement_row(pid, now, confidence, run_id, parts))
-            else:
-                statements.extend(
-                    packed_statement_row(pid, now, confidence, run_id, [part]) for part in parts
-                )
     return rows, statements
 
 
-_COMPANY_AT = people_columns().index("company_id")
-
-
-def _moved_between(
-    rows: Iterable[Sequence[Any]], gone: Iterable[str],
-    links: Mapping[str, tuple[str | None, str | None]],
-) -> list[str]:
-    """The companies people rows (``Store.write_people`` order) move people between, as
-    against ``links`` (id -> (email, company id) stored), and those the ``gone`` ids
-    leave."""
-    moved: dict[str, None] = {}
-    for row in rows:
-        held = links.get(row[0])
-        before, after = held[1] if held else None, row[_COMPANY_AT]
-        if before != after:
-            moved.update((c, None) for c in (before, after) if c)
-    for pid in gone:
-        held = links.get(pid)
-        if held and held[1]:
-            moved[held[1]] = None
-    return list(moved)
+def _source_and_enrichers(
+    held: Iterable[tuple[str, str | None, str, float, str, str]], new_sources: set[str],
+) -> tuple[tuple[Any, ...], list[tuple[str, Any, float, str, str]]] | None:
+    """A person's stored statements (``Store.statements_of``) split as
+    :func:`enriched_person_row` takes them: the one statement by a source, its facts
+    read, and the enrichers' facts as (field, value, confidence, source, observed_at).
+    None for anything else: no such statement or several, unreadable facts, or an
+    enricher among ``new_sources`` that said something before."""
+    base = None
+    added: list[tuple[str, Any, float, str, str]] = []
+    try:
+        for source, locator, at, confidence, run_id, facts_text in held:
+            if source != PACKED_SOURCE and not source.startswith("enricher:"):
+                if base is not None:
+                    return None
+                base = (source, locator, at, confidence, run_id, loads(facts_text))
+                continue
+            for f in loads(facts_text):
+                said_by = f[3] if source == PACKED_SOURCE and len(f) > 3 else source
+                if said_by in new_sources:
+                    return None
+                added.append((f[0], f[1], f[2] if len(f) > 2 else confidence, said_by, at))
+    except ValueError:
+        return None
+    return None if base is None else (base, added)
 
 
 def _company_inputs(store: Store, ids: Iterable[str | None]) -> dict[str, tuple[Any, ...]]:
@@ -989,15 +970,21 @@ def _range_rows(conn: Any, lo: int, hi: int) -> tuple[
         _PEOPLE_COLUMNS + " WHERE p.seq BETWEEN ? AND ? AND p.merged_into IS NULL"
         " ORDER BY p.seq", (lo, hi),
     ).fetchall()
+    return rows, _work_done(conn, [r[0] for r in rows])
+
+
+def _work_done(conn: Any, ids: list[str]) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """What each enricher did for these people: id -> component -> (version, input
+    hash, done at)."""
     done: dict[str, dict[str, tuple[str, str, str]]] = {}
-    for chunk in chunked([r[0] for r in rows], 500):
+    for chunk in chunked(ids, 500):
         marks = ", ".join("?" for _ in chunk)
         for entity_id, component, version, digest, done_at in conn.execute(
             "SELECT entity_id, component, version, input_hash, done_at FROM work_log"
             f" WHERE entity_id IN ({marks})", chunk,
         ):
             done.setdefault(entity_id, {})[component] = (version, digest, done_at)
-    return rows, done
+    return done
 
 
 def _redo_range(
@@ -1309,7 +1296,7 @@ def _guess_and_prepare_now(
         # (see _prepare_range).
         links = _stored_links(store, changed)
         people, same_links = split_same_links(people, links)
-        company_ids = _moved_between(people, gone, links)
+        company_ids = moved_companies(people, gone, links)
     finally:
         store.conn.execute("COMMIT")
     return _Guessed(guesses, statements, people, gone, company_ids, len(changed), same_links)
@@ -1343,12 +1330,7 @@ def _guesses_on_pool(
         parts[-1].append(i)
     found: list[list[Any]] = [[] for _ in jobs]
     prepared = []
-    _load_before_fork()
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_reader_init,
-        initargs=(str(store.path), store.settings, store.source_rank, store.tag_rule,
-                  frozenset(), os.getpid()),
-    ) as pool:
+    with _reader_pool(store, workers, frozenset()) as pool:
         futures = [
             (part, pool.submit(
                 _guess_and_prepare, [jobs[i] for i in part],

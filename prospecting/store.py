@@ -55,10 +55,21 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 __all__ = [
-    "DirectPerson", "PreparedFacts", "StatedFacts", "Store", "chunked", "direct_person_entry",
-    "enriched_person_row", "packed_statement_row",
-    "people_columns", "people_values", "prepare_facts",
-    "source_rank", "split_same_links", "utc_now",
+    "DirectPerson",
+    "PreparedFacts",
+    "StatedFacts",
+    "Store",
+    "chunked",
+    "direct_person_entry",
+    "enriched_person_row",
+    "moved_companies",
+    "packed_statement_row",
+    "people_columns",
+    "people_values",
+    "prepare_facts",
+    "source_rank",
+    "split_same_links",
+    "utc_now",
 ]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -1706,6 +1717,26 @@ def split_same_links(
             changed.append(row)
     return changed, same
 assert _PEOPLE_COLUMNS[_TAGS_AT:] == ("tags", "suppressed", "updated_at")
+
+
+def moved_companies(
+    rows: Iterable[Sequence[Any]], gone: Iterable[str],
+    links: Mapping[str, tuple[str | None, str | None]],
+) -> list[str]:
+    """The companies people rows (``Store.write_people`` order) move people between, as
+    against ``links`` (id -> (email, company id) stored), and those the ``gone`` ids
+    leave."""
+    moved: dict[str, None] = {}
+    for row in rows:
+        held = links.get(row[0])
+        before, after = held[1] if held else None, row[_COMPANY_AT]
+        if before != after:
+            moved.update((c, None) for c in (before, after) if c)
+    for pid in gone:
+        held = links.get(pid)
+        if held and held[1]:
+            moved[held[1]] = None
+    return list(moved)
 
 
 def direct_person_entry(pid: str, statement: PendingStatement, now: str) -> DirectPerson | None:

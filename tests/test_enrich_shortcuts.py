@@ -270,7 +270,7 @@ def test_a_first_enrichment_writes_what_the_general_way_writes(tmp_path, monkeyp
 
 
 def test_only_companies_people_move_between_are_recounted():
-    from prospecting.store import people_columns
+    from prospecting.store import moved_companies, people_columns
 
     columns = people_columns()
 
@@ -282,5 +282,5 @@ def test_only_companies_people_move_between_are_recounted():
     links = {"p_1": ("a@x.example", "c_1"), "p_2": (None, "c_1"), "p_3": (None, None),
              "p_4": ("d@x.example", "c_4")}
     rows = [row("p_1", "c_1"), row("p_2", "c_2"), row("p_3", "c_3"), row("p_9", "c_9")]
-    assert pipeline._moved_between(rows, ["p_4"], links) == ["c_1", "c_2", "c_3", "c_9", "c_4"]
-    assert pipeline._moved_between([row("p_1", "c_1")], [], links) == []
+    assert moved_companies(rows, ["p_4"], links) == ["c_1", "c_2", "c_3", "c_9", "c_4"]
+    assert moved_companies([row("p_1", "c_1")], [], links) == []
