@@ -65,14 +65,6 @@ _TEXT_CHUNK_CHARS = 1 << 16
 _CHARSET_SAMPLE_BYTES = 64 << 10
 _RAW_LIMIT = 64 << 10
 _LINE_ENDS = ("\n", "\r")  # how a field read to the end of the file ends
-
-
-def _tracked(lines: Iterator[str], tail: list[str]) -> Iterator[str]:
-    """``lines``, each kept in ``tail[0]`` as it is handed out: the line a reader read
-    last. Only the file's last line can lack a line break."""
-    for line in lines:
-        tail[0] = line
-        yield line
 _FLAT_DEPTH = 4  # nested JSON objects flattened to paths this deep, deeper ones kept as JSON
 _DELIMITERS = (",", ";", "\t", "|")
 _HEAD_ROWS = 100
@@ -89,6 +81,14 @@ _BOMS = (
 )
 
 _ESCAPE = "prospecting-undecodable"
+
+
+def _tracked(lines: Iterator[str], tail: list[str]) -> Iterator[str]:
+    """``lines``, each kept in ``tail[0]`` as it is handed out: the line a reader read
+    last. Only the file's last line can lack a line break."""
+    for line in lines:
+        tail[0] = line
+        yield line
 
 
 def _escape_undecodable(exc: UnicodeError) -> tuple[str, int]:
