@@ -316,6 +316,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             domains1.append(keep(domains[1], domains[1]))
             phones0.append(phones[0])
             phones1.append(phones[1])
+            # As refresh_company_columns reads them again.
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(_company_key(cname))
             domain = (cdomain or "").lower()
@@ -327,6 +328,33 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             cols["title"].append(fold_name(title) if title else "")
             cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
     return cols, shared
+
+
+_COMPANY_OF_PEOPLE_SQL = """
+SELECT p.id, p.company_id, c.name, c.domain
+FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
+WHERE p.merged_into IS NULL AND p.seq >= ? AND p.seq < ?
+"""
+
+
+def refresh_company_columns(store: Store, cols: dict[str, list[Any]], shared: dict[str, str],
+                            seqs: tuple[int, int]) -> bool:
+    """Read the company columns of the people ``cols`` holds (those with ``seq`` in
+    ``[seqs[0], seqs[1])``) again, as :func:`_person_columns` builds them: for columns
+    read before the companies were merged. False, and nothing changed, when the active
+    people there are not the same any more."""
+    rows = store.conn.execute(_COMPANY_OF_PEOPLE_SQL, seqs).fetchall()
+    if [r[0] for r in rows] != cols["ids"]:
+        return False
+    keep = shared.setdefault
+    ids, keys, domains = [], [], []
+    for _, company_id, cname, cdomain in rows:
+        ids.append(keep(company_id, company_id) if company_id else "")
+        keys.append(_company_key(cname))
+        domain = (cdomain or "").lower()
+        domains.append(keep(domain, domain))
+    cols["company_id"], cols["company_key"], cols["company_domain"] = ids, keys, domains
+    return True
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

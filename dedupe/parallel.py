@@ -4,8 +4,9 @@ Levels: the pairs are split in two halves, a forked process computes the second 
 this one computes the first (the features are shared by the fork, the levels come back
 as bytes).
 
-Loading: the people are read in two halves of the table; a forked process builds the
-columns of the second (on its own read connection) while this one builds the first's.
+Loading: the people are read in chunks of the table shared out between two processes
+(a forked one on its own read connection), which the stage starts while it still
+deduplicates the companies.
 
 Merges: batches are prepared in two processes while one writes them.
 
@@ -31,11 +32,17 @@ from prospecting.forked import Child, QueuedSender, can_fork, fast_pickle
 from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
-from .features import PersonFeatures, _person_columns, _person_rows, build_person_features
+from .features import (
+    PersonFeatures,
+    _person_columns,
+    _person_rows,
+    build_person_features,
+    refresh_company_columns,
+)
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
 
 __all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "PARALLEL_MIN_PEOPLE",
-           "levels_in_two", "load_people_in_two", "person_merge_plans"]
+           "PeopleLoading", "levels_in_two", "load_people_in_two", "person_merge_plans"]
 
 # Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
@@ -44,37 +51,120 @@ PARALLEL_MIN_PEOPLE = 50_000
 
 
 def load_people_in_two(store: Store, batch: int = 2000) -> PersonFeatures:
-    """:func:`~dedupe.features.load_people` of every active person, each half of the
-    table read and turned into columns by one of two processes.
-
-    The halves split the table by ``seq``, the order one scan reads it in: the columns
-    joined are those one process builds.
-    """
-    conn = store.conn
-    active = conn.execute("SELECT count(*) FROM people WHERE merged_into IS NULL").fetchone()[0]
-    if active < PARALLEL_MIN_PEOPLE or not can_fork() or conn.in_transaction:
+    """:func:`~dedupe.features.load_people` of every active person, the table read and
+    turned into columns by two processes (see :class:`PeopleLoading`)."""
+    loading = PeopleLoading.start(store, batch)
+    if loading is None:
         return build_person_features(*_person_columns(_person_rows(store, None, batch)))
-    middle = conn.execute(
-        "SELECT seq FROM people WHERE merged_into IS NULL ORDER BY seq LIMIT 1 OFFSET ?",
-        (active // 2,)).fetchone()[0]
-    end = conn.execute("SELECT max(seq) FROM people").fetchone()[0] + 1
-    with Child(_columns_child, (store, middle, end, batch),
-               doing=f"{store.path}: the process reading people",
-               then="nothing was written") as child:
-        cols, shared = _person_columns(_person_rows(store, None, batch, (0, middle)))
-        _, (more, theirs) = child.recv()
-    for name, values in more.items():
-        cols[name].extend(values)
-    del more
-    for key, value in theirs.items():
-        shared.setdefault(key, value)
-    return build_person_features(cols, shared)
+    with loading:
+        return loading.finish(store)
 
 
-def _columns_child(writer: Any, parent: Store, start: int, end: int, batch: int) -> None:
-    with Store.reader(parent.path) as store:
-        writer.send(("columns", _person_columns(_person_rows(store, None, batch,
-                                                             (start, end)))))
+class PeopleLoading:
+    """Every active person's columns, read by two processes in chunks of the table.
+
+    A forked process takes the chunks one by one (a shared counter) from the moment it
+    is started; this process joins in once :meth:`finish` is called, and the columns
+    are joined in table order: those of one scan. The dedupe stage starts it before
+    the companies are deduplicated, so the reading overlaps that phase. The only
+    writes to people there point them at their golden company (and re-tag them), so
+    the chunks read meanwhile get their company columns read again at the end (with
+    ``early``); a chunk whose people are not the same any more is read again whole.
+    """
+
+    def __init__(self, store: Store, ranges: list[tuple[int, int]], batch: int,
+                 early: bool) -> None:
+        self._ranges, self._batch, self._early = ranges, batch, early
+        self._taken = multiprocessing.get_context("fork").Value("i", 0)
+        self._child = Child(_load_share, (store, ranges, self._taken, batch),
+                            doing=f"{store.path}: the process reading people",
+                            then="nothing was written")
+
+    @classmethod
+    def start(cls, store: Store, batch: int = 2000, *, early: bool = False,
+              ) -> PeopleLoading | None:
+        """Start reading in a forked process; None where one process does it (few people,
+        no fork, an open transaction, or, with ``early``, person merges a killed run
+        left pending: applying them changes who is active)."""
+        conn = store.conn
+        if not can_fork() or conn.in_transaction:
+            return None
+        active = conn.execute("SELECT count(*) FROM people WHERE merged_into IS NULL"
+                              ).fetchone()[0]
+        if active < PARALLEL_MIN_PEOPLE:
+            return None
+        if early and conn.execute("SELECT 1 FROM clusters WHERE kind = 'person' AND status"
+                                  " = 'pending' LIMIT 1").fetchone() is not None:
+            return None
+        low, high = conn.execute("SELECT min(seq), max(seq) FROM people").fetchone()
+        parts = max(2, min(_LOAD_PARTS, active // _LOAD_PART_MIN))
+        step = -(-(high + 1 - low) // parts)
+        ranges = [(s, min(s + step, high + 1)) for s in range(low, high + 1, step)]
+        return cls(store, ranges, batch, early)
+
+    def finish(self, store: Store) -> PersonFeatures:
+        """Read the chunks left, gather the other process's, and build the features."""
+        got: dict[int, tuple[dict[str, list[Any]], dict[str, str]]] = {}
+        theirs: list[int] = []
+        done = False
+
+        def receive() -> bool:
+            what, payload = self._child.recv()
+            if what == "done":
+                return True
+            got[payload[0]] = payload[1]
+            theirs.append(payload[0])
+            return False
+
+        while True:
+            while not done and self._child.poll():
+                done = receive()
+            k = _take(self._taken)
+            if k >= len(self._ranges):
+                break
+            got[k] = _person_columns(_person_rows(store, None, self._batch, self._ranges[k]))
+        while not done:
+            done = receive()
+        if self._early:
+            for k in theirs:
+                if not refresh_company_columns(store, *got[k], self._ranges[k]):
+                    got[k] = _person_columns(_person_rows(store, None, self._batch,
+                                                          self._ranges[k]))
+        cols, shared = got.pop(0)
+        for k in range(1, len(self._ranges)):
+            more, keys = got.pop(k)
+            for name, values in more.items():
+                cols[name].extend(values)
+            for key, value in keys.items():
+                shared.setdefault(key, value)
+            del more, keys
+        return build_person_features(cols, shared)
+
+    def close(self) -> None:
+        self._child.close()
+
+    def __enter__(self) -> PeopleLoading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# The table is read in up to this many chunks, of at least this many people each: enough
+# to share the reading out evenly, few enough that each is worth a message.
+_LOAD_PARTS = 32
+_LOAD_PART_MIN = 2000
+
+
+def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken: Any,
+                batch: int) -> None:
+    """In the forked process: chunks read on its own connection, sent from a thread
+    (this process may be busy with the companies for a while)."""
+    with QueuedSender(writer, depth=len(ranges)) as sender, Store.reader(parent.path) as store:
+        while (k := _take(taken)) < len(ranges):
+            sender.send(fast_pickle(("columns", (k, _person_columns(
+                _person_rows(store, None, batch, ranges[k]))))))
+    writer.send(("done", None))
 
 
 def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],

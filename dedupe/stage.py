@@ -18,7 +18,7 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +44,7 @@ from .merge import (
     write_person_merges,
 )
 from .model import Model, train
-from .parallel import levels_in_two, load_people_in_two, person_merge_plans
+from .parallel import PeopleLoading, levels_in_two, load_people_in_two, person_merge_plans
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -123,13 +123,26 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     # A first run writes every matched and borderline pair: their lookup indexes (by
     # record, by decision), read only by later commands, are built once at the end
     # rather than entry by entry (a killed run leaves them to the next Store opened).
-    with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections():
+    # The people are read by a second process while this one merges the companies.
+    with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections(), \
+            _loading_people(store) as loading:
         _companies(store, state, settings)
         clock.lap("companies")
-        _people(store, state, settings, retrain=retrain, progress=progress, clock=clock)
+        _people(store, state, settings, retrain=retrain, progress=progress, clock=clock,
+                loading=loading)
     if deferred:
         clock.lap("indexes")
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
+
+
+@contextlib.contextmanager
+def _loading_people(store: Store) -> Iterator[PeopleLoading | None]:
+    loading = PeopleLoading.start(store, early=True)
+    if loading is None:
+        yield None
+        return
+    with loading:
+        yield loading
 
 
 class _Clock:
@@ -618,10 +631,11 @@ def _reasons_at(model: Model, levels: np.ndarray, at: np.ndarray) -> list[list[s
 
 
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
-            progress: Progress | None, clock: _Clock) -> None:
+            progress: Progress | None, clock: _Clock,
+            loading: PeopleLoading | None = None) -> None:
     component = "dedupe:person"
     _finish_pending(store, state, "person", settings)
-    f = load_people_in_two(store)
+    f = load_people_in_two(store) if loading is None else loading.finish(store)
     n = len(f)
     state.add("read", n)
     clock.lap("loading")

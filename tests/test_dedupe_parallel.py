@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from dedupe import parallel
+from dedupe import parallel, stage
 from dedupe.features import load_people
 from prospecting import api
 from prospecting.store import Store
@@ -43,7 +44,33 @@ def _rows(db: Path, sql: str) -> list[tuple]:
     return rows
 
 
-def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch):
+def _read_all_before_companies(monkeypatch) -> None:
+    """Make the dedupe stage's second process read every person before the companies are
+    merged: all its columns then come from before those writes."""
+    started: list[parallel.PeopleLoading] = []
+    original_start = parallel.PeopleLoading.start.__func__
+    original_companies = stage._companies
+
+    def start(cls, *args, **kwargs):
+        loading = original_start(cls, *args, **kwargs)
+        started.append(loading)
+        return loading
+
+    def companies(*args, **kwargs):
+        loading = started[-1]
+        assert loading is not None
+        deadline = time.monotonic() + 30
+        # The process takes one more number than there are chunks once it has read them all.
+        while loading._taken.value <= len(loading._ranges) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return original_companies(*args, **kwargs)
+
+    monkeypatch.setattr(parallel.PeopleLoading, "start", classmethod(start))
+    monkeypatch.setattr(stage, "_companies", companies)
+
+
+@pytest.mark.parametrize("early", [False, True], ids=["any-order", "read-before-companies"])
+def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch, early):
     config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 40\n")
     one, two = tmp_path / "one.db", tmp_path / "two.db"
     shutil.copy(imported, one)
@@ -55,8 +82,13 @@ def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
+    monkeypatch.setattr(parallel, "_LOAD_PART_MIN", 100)
+    if early:
+        _read_all_before_companies(monkeypatch)
     second = api.dedupe(two, config=config)
     assert first.details["people_merged"] > 100
+    # People follow their company's merge: columns read before it are read again.
+    assert first.details["companies_merged"] > 10
     assert second.details["people_merged"] == first.details["people_merged"]
     assert state_of(two)[2:] == state_of(one)[2:]
     assert _tables(two) == _tables(one)
@@ -132,6 +164,41 @@ def test_an_error_while_loading_reaches_the_caller(tmp_path: Path, imported: Pat
     def failing(writer, *args):
         raise OSError("disk read error")
 
-    monkeypatch.setattr(parallel, "_columns_child", failing)
+    monkeypatch.setattr(parallel, "_load_share", failing)
     with Store(db) as store, pytest.raises(OSError, match="disk read error"):
         parallel.load_people_in_two(store)
+
+
+def test_company_columns_read_again_after_companies_merge(tmp_path: Path, imported: Path):
+    """Columns read before people were pointed at another company, or their company
+    renamed, are those read afterwards; a chunk whose active people changed is refused."""
+    from dedupe.features import _person_columns, _person_rows, refresh_company_columns
+
+    db = tmp_path / "r.db"
+    shutil.copy(imported, db)
+    with Store(db) as store:
+        conn = store.conn
+        low, high = conn.execute("SELECT min(seq), max(seq) FROM people").fetchone()
+        seqs = (low, high + 1)
+        before, shared = _person_columns(_person_rows(store, None, 500, seqs))
+        companies = [r[0] for r in conn.execute(
+            "SELECT company_id FROM people WHERE company_id IS NOT NULL"
+            " GROUP BY company_id ORDER BY count(*) DESC LIMIT 3")]
+        with store.write():
+            conn.execute("UPDATE people SET company_id = ? WHERE company_id = ?",
+                         (companies[0], companies[1]))
+            conn.execute("UPDATE companies SET name = 'Renamed Holding SAS', domain ="
+                         " 'Renamed.example' WHERE id = ?", (companies[2],))
+        after, _ = _person_columns(_person_rows(store, None, 500, seqs))
+        assert after["company_id"] != before["company_id"]
+        assert after["company_key"] != before["company_key"]
+        assert refresh_company_columns(store, before, shared, seqs)
+        assert before == after
+        first = conn.execute("SELECT id FROM people WHERE merged_into IS NULL LIMIT 1"
+                             ).fetchone()[0]
+        with store.write():
+            conn.execute("UPDATE people SET merged_into = 'p_elsewhere' WHERE id = ?",
+                         (first,))
+        stale = {k: list(v) for k, v in after.items()}
+        assert not refresh_company_columns(store, stale, shared, seqs)
+        assert stale == after  # left as it was
