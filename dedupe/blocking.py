@@ -100,8 +100,7 @@ def neighbourhood_pairs(
     if len(rows) < 2:
         report.pairs[name] = 0
         return np.empty((0, 2), dtype=np.int64)
-    joined = sorted(zip(*(k[rows] for k in sort_keys), rows.tolist(), strict=True))
-    ranked = np.array([r[-1] for r in joined], dtype=np.int64)
+    ranked = _sorted_rows([k[rows] for k in sort_keys], rows)
     out = [
         np.stack([ranked[:-offset], ranked[offset:]], axis=1)
         for offset in range(1, min(window, n - 1) + 1)
@@ -109,6 +108,23 @@ def neighbourhood_pairs(
     found = _ordered(out)
     report.pairs[name] = len(found)
     return found
+
+
+# Keys sort as fixed-width numpy strings up to this length (a wider column would take
+# that width for every record); longer ones are sorted by Python.
+_NUMPY_SORT_WIDTH = 64
+
+
+def _sorted_rows(keys: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
+    """``rows`` in the order of their keys (the first key first), ties by row: the
+    order ``sorted(zip(*keys, rows))`` gives, a few times faster."""
+    width = max((len(s) for k in keys for s in k), default=0)
+    if width > _NUMPY_SORT_WIDTH or any("\0" in s for k in keys for s in k):
+        joined = sorted(zip(*keys, rows.tolist(), strict=True))
+        return np.array([r[-1] for r in joined], dtype=np.int64)
+    # Strings of the same code points compare alike in numpy and Python.
+    columns = [k.astype(f"<U{max(width, 1)}") for k in keys]
+    return rows[np.lexsort((rows, *reversed(columns)))].astype(np.int64)
 
 
 def _ordered(parts: list[np.ndarray]) -> np.ndarray:
