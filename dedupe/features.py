@@ -10,6 +10,7 @@ candidate pairs run as array operations and rapidfuzz ``cpdist`` calls.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -417,6 +418,18 @@ def build_person_features(cols: dict[str, list[Any]],
         linkedin=arr(cols["linkedin"]),
         hashes=hashes,
     )
+
+
+def concat_features(parts: list[PersonFeatures]) -> PersonFeatures:
+    """The features of several chunks of records, one after the other: those
+    :func:`build_person_features` builds from their columns joined (it works record
+    by record)."""
+    if len(parts) == 1:
+        return parts[0]
+    return PersonFeatures(**{
+        f.name: np.concatenate([getattr(p, f.name) for p in parts])
+        for f in dataclasses.fields(PersonFeatures) if f.name != "extra"
+    })
 
 
 _COMPANY_SQL = """

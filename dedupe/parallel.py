@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import pickle
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +39,7 @@ from .features import (
     _person_columns,
     _person_rows,
     build_person_features,
+    concat_features,
     refresh_company_columns,
 )
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
@@ -64,19 +67,27 @@ class PeopleLoading:
     """Every active person's columns, read by two processes in chunks of the table.
 
     A forked process takes the chunks one by one (a shared counter) from the moment it
-    is started; this process joins in once :meth:`finish` is called, and the columns
-    are joined in table order: those of one scan. The dedupe stage starts it before
-    the companies are deduplicated, so the reading overlaps that phase. The only
-    writes to people there point them at their golden company (and re-tag them), so
-    the chunks read meanwhile get their company columns read again at the end (with
-    ``early``); a chunk whose people are not the same any more is read again whole.
+    is started; this process joins in once :meth:`finish` is called. Each builds the
+    features of the chunks it reads (record by record, so chunks built apart and
+    joined in table order give those of one scan). The dedupe stage starts it before
+    the companies are deduplicated (``early``), so the reading overlaps that phase.
+    The only writes to people there point them at their golden company (and re-tag
+    them): the forked process keeps the chunks it read meanwhile until :meth:`finish`
+    says the companies are done, then reads their company columns again before
+    sending them (a chunk whose people are not the same any more is read again whole).
     """
 
     def __init__(self, store: Store, ranges: list[tuple[int, int]], batch: int,
                  early: bool) -> None:
-        self._ranges, self._batch, self._early = ranges, batch, early
-        self._taken = multiprocessing.get_context("fork").Value("i", 0)
-        self._child = Child(_load_share, (store, ranges, self._taken, batch),
+        context = multiprocessing.get_context("fork")
+        self._ranges, self._batch = ranges, batch
+        self._taken = context.Value("i", 0)
+        # Set once no company changes any more: chunks read after it are final.
+        self._settled = context.Event()
+        if not early:
+            self._settled.set()
+        self._child = Child(_load_share, (store, ranges, self._taken, self._settled, batch,
+                                          os.getpid()),
                             doing=f"{store.path}: the process reading people",
                             then="nothing was written")
 
@@ -103,9 +114,10 @@ class PeopleLoading:
         return cls(store, ranges, batch, early)
 
     def finish(self, store: Store) -> PersonFeatures:
-        """Read the chunks left, gather the other process's, and build the features."""
-        got: dict[int, tuple[dict[str, list[Any]], dict[str, str]]] = {}
-        theirs: list[int] = []
+        """Read the chunks left, gather the other process's, and join the features.
+        Called once the companies are done with."""
+        self._settled.set()
+        got: dict[int, PersonFeatures] = {}
         done = False
 
         def receive() -> bool:
@@ -113,7 +125,6 @@ class PeopleLoading:
             if what == "done":
                 return True
             got[payload[0]] = payload[1]
-            theirs.append(payload[0])
             return False
 
         while True:
@@ -122,25 +133,13 @@ class PeopleLoading:
             k = _take(self._taken)
             if k >= len(self._ranges):
                 break
-            got[k] = _person_columns(_person_rows(store, None, self._batch, self._ranges[k]))
+            got[k] = build_person_features(*_read_chunk(store, self._ranges[k], self._batch))
         while not done:
             done = receive()
-        if self._early:
-            for k in theirs:
-                if not refresh_company_columns(store, *got[k], self._ranges[k]):
-                    got[k] = _person_columns(_person_rows(store, None, self._batch,
-                                                          self._ranges[k]))
-        cols, shared = got.pop(0)
-        for k in range(1, len(self._ranges)):
-            more, keys = got.pop(k)
-            for name, values in more.items():
-                cols[name].extend(values)
-            for key, value in keys.items():
-                shared.setdefault(key, value)
-            del more, keys
-        return build_person_features(cols, shared)
+        return concat_features([got.pop(k) for k in range(len(self._ranges))])
 
     def close(self) -> None:
+        self._settled.set()
         self._child.close()
 
     def __enter__(self) -> PeopleLoading:
@@ -156,14 +155,47 @@ _LOAD_PARTS = 32
 _LOAD_PART_MIN = 2000
 
 
+def _read_chunk(store: Store, seqs: tuple[int, int], batch: int,
+                ) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    return _person_columns(_person_rows(store, None, batch, seqs))
+
+
 def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken: Any,
-                batch: int) -> None:
-    """In the forked process: chunks read on its own connection, sent from a thread
-    (this process may be busy with the companies for a while)."""
+                settled: Any, batch: int, parent_pid: int) -> None:
+    """In the forked process: chunks read on its own connection, their features built
+    and sent from a thread.
+
+    A chunk read before ``settled`` is kept as columns until then, and gets its company
+    columns read again first. The messages keep pickle's memo: the columns share many
+    strings (company ids, domains, names), sent once each and read back shared, in half
+    the time the receiving process would take to build a copy of each.
+    """
+    def send(k: int, columns: tuple[dict[str, list[Any]], dict[str, str]]) -> None:
+        sender.send(pickle.dumps(("features", (k, build_person_features(*columns))),
+                                 protocol=pickle.HIGHEST_PROTOCOL))
+
+    held: list[tuple[int, tuple[dict[str, list[Any]], dict[str, str]]]] = []
+
+    def send_held() -> None:
+        while held:
+            k, columns = held.pop(0)
+            if not refresh_company_columns(store, *columns, ranges[k]):
+                columns = _read_chunk(store, ranges[k], batch)
+            send(k, columns)
+
     with QueuedSender(writer, depth=len(ranges)) as sender, Store.reader(parent.path) as store:
         while (k := _take(taken)) < len(ranges):
-            sender.send(fast_pickle(("columns", (k, _person_columns(
-                _person_rows(store, None, batch, ranges[k]))))))
+            final = settled.is_set()
+            columns = _read_chunk(store, ranges[k], batch)
+            if final:
+                send_held()
+                send(k, columns)
+            else:
+                held.append((k, columns))
+        while held and not settled.wait(0.5):
+            if os.getppid() != parent_pid:  # the parent is gone
+                return
+        send_held()
     writer.send(("done", None))
 
 
