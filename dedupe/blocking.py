@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+
+from prospecting.forked import Child, can_fork
 
 from .features import CompanyFeatures, PersonFeatures, phonetic
 
@@ -30,6 +33,15 @@ class BlockingReport:
     skipped_blocks: dict[str, int] = field(default_factory=dict)
     skipped_records: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, other: BlockingReport, name: str) -> None:
+        """Take key ``name``'s figures from ``other``."""
+        self.pairs[name] = other.pairs[name]
+        for mine, theirs in ((self.skipped_blocks, other.skipped_blocks),
+                             (self.skipped_records, other.skipped_records),
+                             (self.examples, other.examples)):
+            if name in theirs:
+                mine[name] = theirs[name]
 
     def messages(self) -> list[str]:
         out = []
@@ -199,77 +211,173 @@ def _street_start(address: str) -> str:
 
 def person_pairs(
     f: PersonFeatures, *, max_block: int = 60, window: int = 4,
-    dirty: np.ndarray | None = None,
+    dirty: np.ndarray | None = None, workers: int = 1,
 ) -> tuple[np.ndarray, BlockingReport]:
-    """Candidate pairs of people; with ``dirty`` only pairs touching a changed record."""
+    """Candidate pairs of people; with ``dirty`` only pairs touching a changed record.
+
+    With ``workers`` > 1 (and enough people), a forked process runs about half of the
+    keys; the pairs and the report are those one process finds.
+    """
     n = len(f)
+    jobs = _person_jobs(f, max_block=max_block, window=window)
     report = BlockingReport()
-    rows2 = np.repeat(np.arange(n, dtype=np.int64), 2)
     # Each key's pairs are kept as codes (see _codes) until all are joined.
     parts: list[np.ndarray] = []
-
-    def add(pairs: np.ndarray) -> None:
-        parts.append(_codes(pairs, n))
-
-    add(pairs_from_keys(f.emails.reshape(-1), max_block=max_block, name="email",
-                        report=report, rows=rows2))
-    add(pairs_from_keys(f.phones.reshape(-1), max_block=max_block, name="phone",
-                        report=report, rows=rows2))
-    add(pairs_from_keys(f.linkedin, max_block=max_block, name="linkedin", report=report))
-    last_sound = _map(phonetic, f.last_core)
-    first_word = _map(lambda s: s.split(" ")[0], f.first)
-    first_sound = _map(phonetic, first_word)
-    group_or_first = np.where(f.first_groups[:, 0] > 0, f.first_groups[:, 0].astype(str),
-                              first_word).astype(object)
-    company = np.where(f.company_id != "", f.company_id, f.company_key).astype(object)
-    add(pairs_from_keys(_join(company, last_sound), max_block=max_block,
-                                 name="company+surname", report=report))
-    add(pairs_from_keys(_join(company, group_or_first), max_block=max_block,
-                                 name="company+given name", report=report))
-    add(pairs_from_keys(_join(company, f.first_initials,
-                                       _map(lambda s: s[:1], f.last_core)),
-                                 max_block=max_block, name="company+initials", report=report))
-    # Swap-proof: the two name sounds in sorted order.
-    low = np.where(first_sound < last_sound, first_sound, last_sound)
-    high = np.where(first_sound < last_sound, last_sound, first_sound)
-    add(pairs_from_keys(_join(low, high), max_block=max_block, name="name sounds",
-                                 report=report))
-    add(pairs_from_keys(_join(group_or_first, last_sound), max_block=max_block,
-                                 name="given name+surname", report=report))
-    locals_ = f.email_locals.reshape(-1).copy()
-    locals_[np.array([len(s) < 5 for s in locals_], dtype=bool)] = ""
-    add(pairs_from_keys(locals_, max_block=max_block, name="email local part",
-                                 report=report, rows=rows2))
-    add(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.last_core)),
-                                 max_block=max_block, name="postcode+surname", report=report))
-    add(pairs_from_keys(_join(f.postcode, _map(lambda s: s[:2], f.first)),
-                                 max_block=max_block, name="postcode+given name",
-                                 report=report))
-    add(pairs_from_keys(f.address, max_block=max_block, name="address",
-                                 report=report))
-    # A typo anywhere in an address hides it from the key above: its street number with
-    # the postcode, and with the start of the street's name, find it again.
-    if (f.address != "").any():  # most B2B files hold no street address at all
-        number = _map(_street_number, f.address)
-        add(pairs_from_keys(_join(f.postcode, number), max_block=max_block,
-                                     name="postcode+street number", report=report))
-        add(pairs_from_keys(_join(number, _map(_street_start, f.address)),
-                                     max_block=max_block, name="street number+street",
-                                     report=report))
-    # A city narrows little in a B2B file; only records without a company use it.
-    city = np.where(company == "", f.city, "").astype(object)
-    add(pairs_from_keys(_join(city, last_sound), max_block=max_block,
-                                 name="city+surname", report=report))
-    add(pairs_from_keys(_join(city, first_sound), max_block=max_block,
-                                 name="city+given name", report=report))
-    add(neighbourhood_pairs([f.last_core, f.first], window=window,
-                                     name="sorted surname", report=report))
-    add(neighbourhood_pairs([f.first, f.last_core], window=window,
-                                     name="sorted given name", report=report))
+    if workers > 1 and n >= PARALLEL_MIN_PEOPLE and can_fork():
+        theirs, mine = _share_out(jobs)
+        with Child(_jobs_child, (theirs, n), doing="the process blocking people",
+                   then="nothing was written") as child:
+            reports = [_run_jobs(mine, n, parts)]
+            _, (codes, other) = child.recv()
+        parts.append(np.frombuffer(codes, dtype=np.int64))
+        reports.append(other)
+        for name, _, _ in jobs:  # in the keys' order, as one process reports them
+            for r in reports:
+                if name in r.pairs:
+                    report.add(r, name)
+    else:
+        _run_jobs(jobs, n, parts, report)
     pairs = _from_codes(parts, n)
     if dirty is not None and len(pairs):
         pairs = pairs[dirty[pairs[:, 0]] | dirty[pairs[:, 1]]]
     return pairs, report
+
+
+# People from which a forked process shares the blocking keys out.
+PARALLEL_MIN_PEOPLE = 20_000
+
+_Job = tuple[str, float, Callable[[BlockingReport], np.ndarray]]
+
+
+def _run_jobs(jobs: list[_Job], n: int, parts: list[np.ndarray],
+              report: BlockingReport | None = None) -> BlockingReport:
+    report = report if report is not None else BlockingReport()
+    for _, _, job in jobs:
+        parts.append(_codes(job(report), n))
+    return report
+
+
+def _jobs_child(writer: Any, jobs: list[_Job], n: int) -> None:
+    parts: list[np.ndarray] = []
+    report = _run_jobs(jobs, n, parts)
+    codes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+    codes.sort()
+    writer.send(("blocking", (_distinct(codes).tobytes(), report)))
+
+
+def _share_out(jobs: list[_Job]) -> tuple[list[_Job], list[_Job]]:
+    """The keys for the forked process and for this one, about even by their cost
+    (this one also joins the pairs at the end)."""
+    theirs: list[_Job] = []
+    mine: list[_Job] = []
+    load = [0.0, 3.0]
+    for job in sorted(jobs, key=lambda j: -j[1]):
+        side = 0 if load[0] <= load[1] else 1
+        (theirs, mine)[side].append(job)
+        load[side] += job[1]
+    return theirs, mine
+
+
+def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job]:
+    """Every blocking key of people, in order: (name, relative cost, what finds its
+    pairs). Columns several keys share are built once, by the first that needs them."""
+    n = len(f)
+    cache: dict[str, np.ndarray] = {}
+
+    def column(name: str) -> np.ndarray:
+        found = cache.get(name)
+        if found is None:
+            found = cache[name] = _KEY_COLUMNS[name](f, column)
+        return found
+
+    rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
+
+    def keys(name: str, values: Callable[[], np.ndarray], two: bool = False) -> Callable[
+            [BlockingReport], np.ndarray]:
+        return lambda report: pairs_from_keys(values(), max_block=max_block, name=name,
+                                              report=report, rows=rows2 if two else None)
+
+    def sorted_names(name: str, first: str, second: str) -> Callable[
+            [BlockingReport], np.ndarray]:
+        return lambda report: neighbourhood_pairs(
+            [getattr(f, first), getattr(f, second)], window=window, name=name, report=report)
+
+    jobs: list[_Job] = [
+        ("email", 3, keys("email", lambda: f.emails.reshape(-1), two=True)),
+        ("phone", 2, keys("phone", lambda: f.phones.reshape(-1), two=True)),
+        ("linkedin", 0.2, keys("linkedin", lambda: f.linkedin)),
+        ("company+surname", 4, keys("company+surname", lambda: _join(
+            column("company"), column("last_sound")))),
+        ("company+given name", 4, keys("company+given name", lambda: _join(
+            column("company"), column("group_or_first")))),
+        ("company+initials", 4, keys("company+initials", lambda: _join(
+            column("company"), f.first_initials, _map(lambda s: s[:1], f.last_core)))),
+        # Swap-proof: the two name sounds in sorted order.
+        ("name sounds", 7, keys("name sounds", lambda: _join(column("low_sound"),
+                                                             column("high_sound")))),
+        ("given name+surname", 5, keys("given name+surname", lambda: _join(
+            column("group_or_first"), column("last_sound")))),
+        ("email local part", 3, keys("email local part", lambda: column("locals"), two=True)),
+        ("postcode+surname", 2, keys("postcode+surname", lambda: _join(
+            f.postcode, _map(lambda s: s[:2], f.last_core)))),
+        ("postcode+given name", 2, keys("postcode+given name", lambda: _join(
+            f.postcode, _map(lambda s: s[:2], f.first)))),
+        ("address", 0.5, keys("address", lambda: f.address)),
+    ]
+    # A typo anywhere in an address hides it from the key above: its street number with
+    # the postcode, and with the start of the street's name, find it again.
+    if (f.address != "").any():  # most B2B files hold no street address at all
+        jobs += [
+            ("postcode+street number", 1, keys("postcode+street number", lambda: _join(
+                f.postcode, column("street_number")))),
+            ("street number+street", 1, keys("street number+street", lambda: _join(
+                column("street_number"), _map(_street_start, f.address)))),
+        ]
+    # A city narrows little in a B2B file; only records without a company use it.
+    jobs += [
+        ("city+surname", 2, keys("city+surname", lambda: _join(
+            column("city"), column("last_sound")))),
+        ("city+given name", 2, keys("city+given name", lambda: _join(
+            column("city"), column("first_sound")))),
+        ("sorted surname", 5, sorted_names("sorted surname", "last_core", "first")),
+        ("sorted given name", 5, sorted_names("sorted given name", "first", "last_core")),
+    ]
+    return jobs
+
+
+def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
+    out = f.email_locals.reshape(-1).copy()
+    out[np.array([len(s) < 5 for s in out], dtype=bool)] = ""
+    return out
+
+
+def _low_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
+    first, last = column("first_sound"), column("last_sound")
+    return np.where(first < last, first, last)
+
+
+def _high_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
+    first, last = column("first_sound"), column("last_sound")
+    return np.where(first < last, last, first)
+
+
+# Columns several blocking keys build on, each from the features and the others.
+_KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
+                                 np.ndarray]] = {
+    "last_sound": lambda f, c: _map(phonetic, f.last_core),
+    "first_word": lambda f, c: _map(lambda s: s.split(" ")[0], f.first),
+    "first_sound": lambda f, c: _map(phonetic, c("first_word")),
+    "group_or_first": lambda f, c: np.where(
+        f.first_groups[:, 0] > 0, f.first_groups[:, 0].astype(str), c("first_word")
+    ).astype(object),
+    "company": lambda f, c: np.where(f.company_id != "", f.company_id,
+                                     f.company_key).astype(object),
+    "low_sound": _low_sound,
+    "high_sound": _high_sound,
+    "locals": _locals,
+    "street_number": lambda f, c: _map(_street_number, f.address),
+    "city": lambda f, c: np.where(c("company") == "", f.city, "").astype(object),
+}
 
 
 def company_pairs(

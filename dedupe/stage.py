@@ -653,7 +653,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         state.messages.append("no new or changed people since the last run")
         return
     pairs, report = person_pairs(f, max_block=settings.max_block, window=settings.window,
-                                 dirty=None if model is None else dirty)
+                                 dirty=None if model is None else dirty, workers=2)
     state.messages.extend(report.messages())
     state.add("pairs_scored", len(pairs))
     clock.lap("blocking")

@@ -7,6 +7,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedupe import parallel, stage
@@ -139,8 +140,6 @@ def test_an_error_while_preparing_reaches_the_caller(tmp_path: Path, imported: P
 def test_people_loaded_in_two_halves_as_in_one(imported: Path, monkeypatch):
     import dataclasses
 
-    import numpy as np
-
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
     with Store(imported) as store:
         one = load_people(store)
@@ -202,3 +201,19 @@ def test_company_columns_read_again_after_companies_merge(tmp_path: Path, import
         stale = {k: list(v) for k, v in after.items()}
         assert not refresh_company_columns(store, stale, shared, seqs)
         assert stale == after  # left as it was
+
+
+def test_blocking_in_two_processes_as_in_one(imported: Path, monkeypatch):
+    from dedupe import blocking
+
+    with Store(imported) as store:
+        f = load_people(store)
+    # A small cap, so that blocks are skipped and reported.
+    one, report_one = blocking.person_pairs(f, max_block=4, window=3)
+    monkeypatch.setattr(blocking, "PARALLEL_MIN_PEOPLE", 1)
+    two, report_two = blocking.person_pairs(f, max_block=4, window=3, workers=2)
+    assert len(one) > 1000
+    assert np.array_equal(one, two)
+    assert report_two == report_one
+    assert report_two.messages() == report_one.messages()
+    assert any(report_one.skipped_blocks.values())
