@@ -317,7 +317,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             domains1.append(keep(domains[1], domains[1]))
             phones0.append(phones[0])
             phones1.append(phones[1])
-            # As refresh_company_columns reads them again.
+            # As repoint_company_columns builds them.
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(_company_key(cname))
             domain = (cdomain or "").lower()
@@ -331,31 +331,65 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     return cols, shared
 
 
-_COMPANY_OF_PEOPLE_SQL = """
-SELECT p.id, p.company_id, c.name, c.domain
-FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
-WHERE p.merged_into IS NULL AND p.seq >= ? AND p.seq < ?
-"""
+CompanySnapshot = dict[str, tuple[Any, ...]]  # id -> (merged_into, name, domain)
 
 
-def refresh_company_columns(store: Store, cols: dict[str, list[Any]], shared: dict[str, str],
-                            seqs: tuple[int, int]) -> bool:
-    """Read the company columns of the people ``cols`` holds (those with ``seq`` in
-    ``[seqs[0], seqs[1])``) again, as :func:`_person_columns` builds them: for columns
-    read before the companies were merged. False, and nothing changed, when the active
-    people there are not the same any more."""
-    rows = store.conn.execute(_COMPANY_OF_PEOPLE_SQL, seqs).fetchall()
-    if [r[0] for r in rows] != cols["ids"]:
-        return False
+def company_snapshot(store: Store) -> CompanySnapshot:
+    """Every company's golden record, name and domain: what people's company columns
+    read from."""
+    return {r[0]: r[1:] for r in store.conn.execute(
+        "SELECT id, merged_into, name, domain FROM companies")}
+
+
+def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
+                            before: CompanySnapshot, after: CompanySnapshot) -> list[int]:
+    """The company columns of people read while companies were merged (``before``:
+    the companies then, ``after``: now), made those a read now gives; return the
+    positions changed.
+
+    Merging companies writes nothing else to people: those at a company merged since
+    point at its golden record (``merged_into``, never a chain), and everyone's company
+    name and domain are their company's current ones.
+    """
     keep = shared.setdefault
-    ids, keys, domains = [], [], []
-    for _, company_id, cname, cdomain in rows:
-        ids.append(keep(company_id, company_id) if company_id else "")
-        keys.append(_company_key(cname))
-        domain = (cdomain or "").lower()
-        domains.append(keep(domain, domain))
-    cols["company_id"], cols["company_key"], cols["company_domain"] = ids, keys, domains
-    return True
+    ids, keys, domains = cols["company_id"], cols["company_key"], cols["company_domain"]
+    changed = []
+    for i, cid in enumerate(ids):
+        if not cid:
+            continue
+        was, now = before.get(cid), after.get(cid)
+        if was == now:
+            continue
+        target = cid
+        if now is not None and now[0] is not None and (was is None or was[0] != now[0]):
+            target = now[0]
+        row = after.get(target)
+        name, domain = (row[1], row[2]) if row is not None else (None, None)
+        # As _person_columns builds them.
+        ids[i] = keep(target, target)
+        keys[i] = _company_key(name)
+        folded = (domain or "").lower()
+        domains[i] = keep(folded, folded)
+        changed.append(i)
+    return changed
+
+
+def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
+                           positions: list[int]) -> None:
+    """Copy the company columns at ``positions`` of ``cols`` (the columns ``f`` was
+    built from) into ``f``, and hash those records again."""
+    if not positions:
+        return
+    at = np.array(positions, dtype=np.int64)
+    for name in ("company_id", "company_key", "company_domain"):
+        values = cols[name]
+        getattr(f, name)[at] = [values[i] for i in positions]
+    f.hashes[at] = _hash_columns({name: [cols[name][i] for i in positions]
+                                  for name in _HASHED})
+
+
+_HASHED = ("first", "last", "emails0", "emails1", "phones0", "phones1", "company_id",
+           "company_key", "city", "postcode", "address", "title", "linkedin")
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
@@ -363,10 +397,7 @@ def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
     sha1 = hashlib.sha1
     return [
         sha1("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()[:16]
-        for values in zip(cols["first"], cols["last"], cols["emails0"], cols["emails1"],
-                          cols["phones0"], cols["phones1"], cols["company_id"],
-                          cols["company_key"], cols["city"], cols["postcode"],
-                          cols["address"], cols["title"], cols["linkedin"], strict=True)
+        for values in zip(*(cols[name] for name in _HASHED), strict=True)
     ]
 
 

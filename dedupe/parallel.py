@@ -35,12 +35,15 @@ from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
 from .features import (
+    CompanySnapshot,
     PersonFeatures,
     _person_columns,
     _person_rows,
     build_person_features,
+    company_snapshot,
     concat_features,
-    refresh_company_columns,
+    patch_company_features,
+    repoint_company_columns,
 )
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
 
@@ -73,8 +76,8 @@ class PeopleLoading:
     the companies are deduplicated (``early``), so the reading overlaps that phase.
     The only writes to people there point them at their golden company (and re-tag
     them): the forked process keeps the chunks it read meanwhile until :meth:`finish`
-    says the companies are done, then reads their company columns again before
-    sending them (a chunk whose people are not the same any more is read again whole).
+    says the companies are done, then makes their company columns those of a read
+    after the merges before sending them (see ``repoint_company_columns``).
     """
 
     def __init__(self, store: Store, ranges: list[tuple[int, int]], batch: int,
@@ -86,8 +89,10 @@ class PeopleLoading:
         self._settled = context.Event()
         if not early:
             self._settled.set()
+        # The companies as they were before any was merged (read before the fork).
+        before = company_snapshot(store) if early else {}
         self._child = Child(_load_share, (store, ranges, self._taken, self._settled, batch,
-                                          os.getpid()),
+                                          os.getpid(), before),
                             doing=f"{store.path}: the process reading people",
                             then="nothing was written")
 
@@ -161,37 +166,43 @@ def _read_chunk(store: Store, seqs: tuple[int, int], batch: int,
 
 
 def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken: Any,
-                settled: Any, batch: int, parent_pid: int) -> None:
+                settled: Any, batch: int, parent_pid: int, before: CompanySnapshot) -> None:
     """In the forked process: chunks read on its own connection, their features built
     and sent from a thread.
 
-    A chunk read before ``settled`` is kept as columns until then, and gets its company
-    columns read again first. The messages keep pickle's memo: the columns share many
-    strings (company ids, domains, names), sent once each and read back shared, in half
-    the time the receiving process would take to build a copy of each.
+    A chunk read before ``settled`` is kept until then: its company columns are then
+    made those of a read after the merges (from ``before``, the companies when the
+    stage started, and the companies now), and the records whose columns changed are
+    hashed again. The messages keep pickle's memo: the columns share many strings
+    (company ids, domains, names), sent once each and read back shared, in half the
+    time the receiving process would take to build a copy of each.
     """
-    def send(k: int, columns: tuple[dict[str, list[Any]], dict[str, str]]) -> None:
-        sender.send(pickle.dumps(("features", (k, build_person_features(*columns))),
+    def send(k: int, features: PersonFeatures) -> None:
+        sender.send(pickle.dumps(("features", (k, features)),
                                  protocol=pickle.HIGHEST_PROTOCOL))
 
-    held: list[tuple[int, tuple[dict[str, list[Any]], dict[str, str]]]] = []
+    held: list[tuple[int, dict[str, list[Any]], dict[str, str], PersonFeatures]] = []
 
     def send_held() -> None:
+        after = company_snapshot(store)
         while held:
-            k, columns = held.pop(0)
-            if not refresh_company_columns(store, *columns, ranges[k]):
-                columns = _read_chunk(store, ranges[k], batch)
-            send(k, columns)
+            k, cols, shared, features = held.pop(0)
+            patch_company_features(features, cols,
+                                   repoint_company_columns(cols, shared, before, after))
+            send(k, features)
 
     with QueuedSender(writer, depth=len(ranges)) as sender, Store.reader(parent.path) as store:
         while (k := _take(taken)) < len(ranges):
             final = settled.is_set()
-            columns = _read_chunk(store, ranges[k], batch)
+            cols, shared = _read_chunk(store, ranges[k], batch)
             if final:
                 send_held()
-                send(k, columns)
+                send(k, build_person_features(cols, shared))
             else:
-                held.append((k, columns))
+                # Built now: hold the columns too, in their own lists (building pops
+                # the two-slot ones).
+                features = build_person_features(dict(cols), shared)
+                held.append((k, cols, shared, features))
         while held and not settled.wait(0.5):
             if os.getppid() != parent_pid:  # the parent is gone
                 return

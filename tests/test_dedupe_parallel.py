@@ -168,39 +168,49 @@ def test_an_error_while_loading_reaches_the_caller(tmp_path: Path, imported: Pat
         parallel.load_people_in_two(store)
 
 
-def test_company_columns_read_again_after_companies_merge(tmp_path: Path, imported: Path):
-    """Columns read before people were pointed at another company, or their company
-    renamed, are those read afterwards; a chunk whose active people changed is refused."""
-    from dedupe.features import _person_columns, _person_rows, refresh_company_columns
+def test_company_columns_repointed_after_companies_merge(tmp_path: Path, imported: Path):
+    """Columns read before people were pointed at a merged company's golden record, and
+    before a company was renamed, become those read afterwards."""
+    import dataclasses
+
+    from dedupe.features import (
+        _person_columns,
+        _person_rows,
+        build_person_features,
+        company_snapshot,
+        patch_company_features,
+        repoint_company_columns,
+    )
 
     db = tmp_path / "r.db"
     shutil.copy(imported, db)
     with Store(db) as store:
         conn = store.conn
-        low, high = conn.execute("SELECT min(seq), max(seq) FROM people").fetchone()
-        seqs = (low, high + 1)
-        before, shared = _person_columns(_person_rows(store, None, 500, seqs))
-        companies = [r[0] for r in conn.execute(
+        cols, shared = _person_columns(_person_rows(store, None, 500))
+        features = build_person_features(dict(cols), shared)
+        before = company_snapshot(store)
+        member, golden, renamed = [r[0] for r in conn.execute(
             "SELECT company_id FROM people WHERE company_id IS NOT NULL"
             " GROUP BY company_id ORDER BY count(*) DESC LIMIT 3")]
-        with store.write():
+        with store.write():  # what merging a company writes to people and companies
+            conn.execute("UPDATE companies SET merged_into = ? WHERE id = ?", (golden, member))
             conn.execute("UPDATE people SET company_id = ? WHERE company_id = ?",
-                         (companies[0], companies[1]))
+                         (golden, member))
             conn.execute("UPDATE companies SET name = 'Renamed Holding SAS', domain ="
-                         " 'Renamed.example' WHERE id = ?", (companies[2],))
-        after, _ = _person_columns(_person_rows(store, None, 500, seqs))
-        assert after["company_id"] != before["company_id"]
-        assert after["company_key"] != before["company_key"]
-        assert refresh_company_columns(store, before, shared, seqs)
-        assert before == after
-        first = conn.execute("SELECT id FROM people WHERE merged_into IS NULL LIMIT 1"
-                             ).fetchone()[0]
-        with store.write():
-            conn.execute("UPDATE people SET merged_into = 'p_elsewhere' WHERE id = ?",
-                         (first,))
-        stale = {k: list(v) for k, v in after.items()}
-        assert not refresh_company_columns(store, stale, shared, seqs)
-        assert stale == after  # left as it was
+                         " 'Renamed.example' WHERE id = ?", (renamed,))
+        fresh, fresh_shared = _person_columns(_person_rows(store, None, 500))
+        assert fresh["company_id"] != cols["company_id"]
+        assert fresh["company_key"] != cols["company_key"]
+        changed = repoint_company_columns(cols, shared, before, company_snapshot(store))
+        assert cols == fresh
+        moved = sum(1 for c in fresh["company_id"] if c in (golden, renamed))
+        assert 0 < len(changed) <= moved
+        patch_company_features(features, cols, changed)
+    expected = build_person_features(fresh, fresh_shared)
+    for field in dataclasses.fields(expected):
+        a, b = getattr(expected, field.name), getattr(features, field.name)
+        if isinstance(a, np.ndarray):
+            assert (a == b).all(), field.name
 
 
 def test_blocking_in_two_processes_as_in_one(imported: Path, monkeypatch):
