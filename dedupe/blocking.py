@@ -244,7 +244,7 @@ def person_pairs(
 
 
 # People from which a forked process shares the blocking keys out.
-PARALLEL_MIN_PEOPLE = 20_000
+PARALLEL_MIN_PEOPLE = 10_000
 
 _Job = tuple[str, float, Callable[[BlockingReport], np.ndarray]]
 

@@ -53,7 +53,7 @@ __all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "PARALLEL_MIN_PEOPLE",
 # Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
 PARALLEL_MIN_PAIRS = 50_000
-PARALLEL_MIN_PEOPLE = 50_000
+PARALLEL_MIN_PEOPLE = 5_000
 
 
 def load_people_in_two(store: Store, batch: int = 2000) -> PersonFeatures:
