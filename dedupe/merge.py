@@ -313,9 +313,14 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
     field and statement: a CSV row gives most fields of a record, and the copies made
     the clusters table the largest of a deduplicated store.
     """
-    members = {m.golden: [m.golden, *m.others, *(x for o in m.others
-                                                  for x in inherited.get(o, ()))]
-               for m in merges}
+    # In the order _merge_rows moves them (members sorted), whatever order the merge
+    # lists them in: a plan applied by the next run (its members read back sorted)
+    # writes what the run that made it would have.
+    members = {}
+    for m in merges:
+        others = sorted(m.others)
+        members[m.golden] = [m.golden, *others,
+                             *sorted(x for o in others for x in inherited.get(o, ()))]
     updates = []
     # Each statement's entry text, built once (the fields of one statement share it).
     entries: dict[tuple[str, str, str | None, str], str] = {}
