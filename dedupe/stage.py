@@ -615,8 +615,12 @@ def _train(store: Store, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
     sample = levels
     if len(levels) > 500_000:
         sample = levels[rng.choice(len(levels), 500_000, replace=False)]
-    model = train(sample, random_levels, trained_on=n)
-    store.set_meta(_MODEL_KEY, model.to_json())
+    text = train(sample, random_levels, trained_on=n).to_json()
+    store.set_meta(_MODEL_KEY, text)
+    # Scored with the parameters as stored (rounded): a run stopped after this point
+    # scores with them when run again, and must find what this one finds.
+    model = Model.from_json(text)
+    assert model is not None
     return model
 
 

@@ -54,6 +54,7 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     _, _, people_crashed, companies_crashed = state_of(crashed)
     assert people_crashed == people_clean
     assert companies_crashed == companies_clean
+    assert _decisions(crashed) == _decisions(clean)
     assert api.dedupe(crashed, config=config).written == 0
     # The pair indexes a first run builds at its end exist, killed run or not.
     assert _indexes(crashed) == _indexes(clean) >= {"pairs_a", "pairs_b", "pairs_decision"}
@@ -68,3 +69,59 @@ def _indexes(db: Path) -> set[str]:
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pairs'")}
     finally:
         conn.close()
+
+
+def _decisions(db: Path) -> tuple[list[tuple], list[tuple]]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return (conn.execute("SELECT id, kind, golden_id, members, status, probability, reasons,"
+                             " provenance FROM clusters ORDER BY id").fetchall(),
+                conn.execute("SELECT id, a, b, probability, weight, reasons, decision"
+                             " FROM pairs ORDER BY id").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("stop", ["after-training", "after-plan"])
+def test_a_stopped_run_run_again_records_what_a_clean_run_records(tmp_path: Path,
+                                                                   imported: Path,
+                                                                   monkeypatch, stop):
+    """Stopped once the model is stored (the next run scores with the stored one), or
+    once the merges are planned (the next run applies the plan): the same pairs,
+    probabilities, clusters and provenance as one clean run."""
+    from dedupe import parallel, stage
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 200\n")
+    clean, stopped = tmp_path / "clean.db", tmp_path / "stopped.db"
+    shutil.copy(imported, clean)
+    shutil.copy(imported, stopped)
+    api.dedupe(clean, config=config)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    if stop == "after-training":
+        record = stage._record_pairs
+
+        def record_companies_only(store, kind, *args, **kwargs):
+            if kind == "person":
+                fail()
+            return record(store, kind, *args, **kwargs)
+
+        monkeypatch.setattr(stage, "_record_pairs", record_companies_only)
+    else:
+        monkeypatch.setattr(stage, "write_person_merges", fail)
+    with pytest.raises(RuntimeError, match="stopped"):
+        api.dedupe(stopped, config=config)
+    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    report = api.dedupe(stopped, config=config)
+    if stop == "after-plan":
+        assert any("left by an interrupted run" in m for m in report.messages)
+    else:
+        assert not any("model trained" in m for m in report.messages)
+    assert _decisions(stopped) == _decisions(clean)
+    assert state_of(stopped)[2:] == state_of(clean)[2:]
