@@ -1477,23 +1477,22 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         "SELECT id, name, website, domain, siren, siret, vat, country FROM companies"
         " WHERE merged_into IS NULL"
     ).fetchall()
-    # Read only when some company has neither a domain nor a website (on the second
-    # round, most companies got their domain on the first).
-    email_domains: dict[str, list[str]] | None = None
+    websites = [company_domain(website=r[2]) if r[2] else None for r in rows]
+    # The people's addresses of the companies with neither a domain nor a website.
+    email_domains = _people_email_domains(store, [
+        r[0] for r, found in zip(rows, websites, strict=True) if not r[3] and not found])
     now = utc_now()
     items = []
-    for cid, name, website, domain, siren, siret, vat, country in rows:
+    for (cid, name, _, domain, siren, siret, vat, country), found in zip(rows, websites,
+                                                                          strict=True):
         facts: list[Fact] = []
         if name:
             parsed = normalize_company(name)
             if parsed.legal_form:
                 facts.append(("legal_form", parsed.legal_form, DERIVED_CONFIDENCE))
-        found = company_domain(website=website) if website else None
         if found and found != domain:
             facts.append(("domain", found, NAME_CONFIDENCE))
         elif not domain and not found:
-            if email_domains is None:
-                email_domains = _people_email_domains(store)
             guess = _majority(email_domains.get(cid, []))
             if guess:
                 facts.append(("domain", guess, GUESS_CONFIDENCE))
@@ -1551,9 +1550,13 @@ def _domain_country(domain: str | None) -> str | None:
     return normalize_country(label)
 
 
-def _people_email_domains(store: Store) -> dict[str, list[str]]:
-    """The company domain of each person's email, by company (free-mail left out).
+def _people_email_domains(store: Store, company_ids: list[str]) -> dict[str, list[str]]:
+    """The company domains of the addresses stated for the people at these companies
+    (one vote per person and domain; free-mail and the finder's guesses left out).
 
+    Every address a source stated counts, valid or not: what enriching people changes
+    (an address found invalid is no longer their best one) never changes the guess, so
+    the two rounds of a run, and a run resumed after a crash, guess alike.
     ``company_domain(email=...)`` depends only on what follows the last ``@``, so it is
     asked once per host: a file holds many people at few domains.
     """
@@ -1561,17 +1564,26 @@ def _people_email_domains(store: Store) -> dict[str, list[str]]:
 
     found: dict[str, list[str]] = {}
     domains: dict[str, str | None] = {}
-    for company_id, email in store.conn.execute(
-        "SELECT company_id, email FROM people WHERE company_id IS NOT NULL AND email IS NOT NULL"
-    ):
-        if "@" not in email:
-            continue
-        host = email.rpartition("@")[2]
-        domain = domains.get(host, "")
-        if domain == "":
-            domain = domains[host] = company_domain(email=f"@{host}")
-        if domain:
-            found.setdefault(company_id, []).append(domain)
+    for chunk in chunked(sorted(set(company_ids)), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for company_id, emails in store.conn.execute(
+            f"SELECT company_id, emails FROM people WHERE company_id IN ({marks})"
+            " AND merged_into IS NULL", chunk,
+        ):
+            votes: set[str] = set()
+            for entry in loads(emails):
+                email = entry.get("value")
+                if not isinstance(email, str) or "@" not in email or "guessed" in (
+                        entry.get("flags") or ()):
+                    continue
+                host = email.rpartition("@")[2]
+                domain = domains.get(host, "")
+                if domain == "":
+                    domain = domains[host] = company_domain(email=f"@{host}")
+                if domain:
+                    votes.add(domain)
+            if votes:
+                found.setdefault(company_id, []).extend(sorted(votes))
     return found
 
 

@@ -116,6 +116,36 @@ def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path:
                      "Maple Ltd": "CA"}
 
 
+def test_a_company_domain_guessed_from_addresses_does_not_hang_on_their_checks(
+        tmp_path: Path, db: Path):
+    """Every address stated for a company's people votes, valid or not: finding some
+    invalid (here at a reserved ``.test`` domain) never turns a tie into a majority, so
+    a run stopped half-way through the people and resumed guesses what one run does."""
+    import shutil
+
+    from enrichers.pipeline import _people_email_domains
+
+    rows = ["First Name,Last Name,Email,Company"]
+    rows += [f"A{i},Lee,a{i}@kerlann.example,Kerlann" for i in range(3)]
+    rows += [f"B{i},Lee,b{i}@kerlann.test,Kerlann" for i in range(3)]
+    rows += [f"C{i},Ray,c{i}@lumenia.example,Lumenia" for i in range(3)]
+    rows += ["D0,Ray,d0@gmail.com,Lumenia", "E0,Ray,e0@other.example,Lumenia"]
+    api.import_files(db, [write(tmp_path / "p.csv", "\n".join(rows) + "\n")])
+    before = tmp_path / "before.db"
+    shutil.copy(db, before)
+    api.enrich(db, offline=True)
+    conn = sqlite3.connect(db)
+    domains = dict(conn.execute("SELECT name, domain FROM companies"))
+    ids = [r[0] for r in conn.execute("SELECT id FROM companies ORDER BY name")]
+    conn.close()
+    # Three of six addresses are no majority; gmail.com is no company's domain.
+    assert domains == {"Kerlann": None, "Lumenia": "lumenia.example"}
+    from prospecting.store import Store
+
+    with Store(before) as first, Store(db) as after:
+        assert _people_email_domains(first, ids) == _people_email_domains(after, ids)
+
+
 def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
     api.import_files(db, [first], source="crm", id_column="Record ID")
