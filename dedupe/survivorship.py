@@ -87,6 +87,42 @@ def _completeness(value: str) -> tuple[int, int, int]:
     return (-initials, letters, accents + mixed)
 
 
+def _variants_of_leader(group: list[Observation]) -> list[Observation]:
+    """The observations whose value is a spelling of the value most records state (when
+    one value leads): "J.-P." and "Jean-Pierre" are, "Masson" and "Nicolas" are not. A
+    member whose given name and surname were swapped then never lends its surname as the
+    fullest given name."""
+    records: dict[str, set[str]] = {}
+    for o in group:
+        records.setdefault(o.value, set()).add(o.entity_id)
+    if len(records) < 2:
+        return group
+    most = max(len(ids) for ids in records.values())
+    leaders = [value for value, ids in records.items() if len(ids) == most]
+    if len(leaders) > 1:
+        return group  # no value leads: the fullest of all
+    leader = _words(leaders[0])
+    return [o for o in group if _spelling_of(_words(o.value), leader)]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _words(value: str) -> tuple[str, ...]:
+    plain = strip_accents(value).casefold()
+    return tuple("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def _spelling_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two names split in words are spellings of one: the same letters ("de La
+    Fontaine", "Delafontaine"), or word by word the same word or its initial, one name
+    possibly shorter ("J.-P."/"Jean-Pierre", "N."/"Nicolas", "Jean"/"Jean Pierre")."""
+    if not a or not b:
+        return False
+    if "".join(a) == "".join(b):
+        return True
+    return all(x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+               for x, y in zip(a, b, strict=False))
+
+
 def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
     first = group[0].value
     if all(o.value == first for o in group):
@@ -95,12 +131,47 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
         newest = max(o.observed_at for o in group)
         return best_of([o for o in group if o.observed_at == newest], rank)
     if rule == "complete":
+        group = _variants_of_leader(group)
         top = max(_completeness(o.value) for o in group)
         return best_of([o for o in group if _completeness(o.value) == top], rank)
     if rule == "source":
         first = min(rank_of(o.source, rank) for o in group)
         return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
     return best_of(group, rank)
+
+
+# Fields that go with others (a seniority and a department with a title, a surname with
+# a given name, a full name with both): when members disagree, the value comes from the
+# members whose values of those fields the golden record kept. A seniority then matches
+# the title kept, a member with given name and surname swapped never gives the golden
+# record one of each, and the choice never rests on when each member was enriched.
+_FOLLOWS: dict[str, tuple[str, ...]] = {
+    "last_name": ("first_name",),
+    "seniority": ("title",),
+    "department": ("title",),
+    "full_name": ("first_name", "last_name"),
+}
+
+
+def _stated_with(group: list[Observation], groups: dict[str, list[Observation]],
+                 row: dict[str, Any], followed: tuple[str, ...]) -> list[Observation] | None:
+    """The observations of ``group`` by records that stated the kept value of every
+    field in ``followed`` the golden ``row`` has; None when the members agree, when no
+    such field has a value, or when none of those records states this field."""
+    first = group[0].value
+    if all(o.value == first for o in group):
+        return None
+    records: set[str] | None = None
+    for name in followed:
+        kept = row.get(name)
+        if not kept:
+            continue
+        stating = {o.entity_id for o in groups.get(name, ()) if o.value == kept}
+        records = stating if records is None else records & stating
+    if not records:
+        return None
+    narrowed = [o for o in group if o.entity_id in records]
+    return narrowed or None
 
 
 def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[str, int],
@@ -113,6 +184,13 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
     for field in PERSON_FIELDS:
         group = groups.get(field)
         rule = chosen.get(field, "best")
+        followed = _FOLLOWS.get(field)
+        if group and followed:
+            narrowed = _stated_with(group, groups, row, followed)
+            if narrowed is not None:
+                row[field] = _pick(narrowed, rule, rank) if rule != "best" else best_of(
+                    narrowed, rank)
+                continue
         if group and rule != "best" and field != "company_id":
             row[field] = _pick(group, rule, rank)
     first, last = row.get("first_name"), row.get("last_name")

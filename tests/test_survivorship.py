@@ -1,0 +1,74 @@
+"""Survivorship rules on the facts of a golden record's members."""
+
+from __future__ import annotations
+
+from dedupe.survivorship import apply_person_rules
+from prospecting.models import Observation, group_fields
+
+_AT = ["2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00", "2026-03-01T00:00:00+00:00",
+       "2026-04-01T00:00:00+00:00"]
+
+
+def _golden(members: list[dict[str, str]], enriched_at: list[str] | None = None) -> dict:
+    """The golden row apply_person_rules makes of members stated as given (member i at
+    _AT[i]; their derived facts at ``enriched_at[i]``)."""
+    obs = []
+    for i, facts in enumerate(members):
+        for field, value in facts.items():
+            derived = field in ("seniority", "department", "full_name")
+            at = (enriched_at or _AT)[i] if derived else _AT[i]
+            obs.append(Observation(f"p_{i}", field, value, "enricher:x" if derived else "csv:a",
+                                   at, 0.9 if derived else 0.8, "r", None))
+    groups = group_fields(obs)
+    row = {f: groups[f][0].value if f in groups else None
+           for f in ("first_name", "last_name", "full_name", "title", "seniority",
+                     "department")}
+    row.update(_emails=[], _phones=[], email=None, phone=None)
+    apply_person_rules(row, obs, {}, {}, groups)
+    return row
+
+
+def test_a_member_with_swapped_names_lends_neither():
+    members = [
+        {"first_name": "Nicolas", "last_name": "Masson", "full_name": "Nicolas Masson"},
+        {"first_name": "N.", "last_name": "Masson", "full_name": "N. Masson"},
+        {"first_name": "Masson", "last_name": "Nicolas", "full_name": "Masson Nicolas"},
+        {"first_name": "Nicolas", "last_name": "Masson", "full_name": "Nicolas Masson"},
+    ]
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]):
+        row = _golden([members[i] for i in order])
+        assert (row["first_name"], row["last_name"], row["full_name"]) == (
+            "Nicolas", "Masson", "Nicolas Masson")
+
+
+def test_two_members_one_with_swapped_names():
+    members = [{"first_name": "Pons", "last_name": "Agnès", "full_name": "Pons Agnès"},
+               {"first_name": "Agnès", "last_name": "Pons", "full_name": "Agnès Pons"}]
+    for order, enriched_at in (([0, 1], _AT[:2]), ([1, 0], _AT[:2]), ([0, 1], _AT[1::-1])):
+        row = _golden([members[i] for i in order], enriched_at)
+        assert (row["first_name"], row["last_name"], row["full_name"]) == (
+            "Agnès", "Pons", "Agnès Pons")
+
+
+def test_the_fullest_spelling_of_the_leading_name():
+    row = _golden([{"first_name": "J.-P."}, {"first_name": "J.-P."},
+                   {"first_name": "Jean-Pierre"}])
+    assert row["first_name"] == "Jean-Pierre"
+    row = _golden([{"last_name": "de La Fontaine"}, {"last_name": "DELAFONTAINE"},
+                   {"last_name": "DELAFONTAINE"}])
+    assert row["last_name"] == "de La Fontaine"
+    # No name leads: the fullest, as before.
+    assert _golden([{"last_name": "Dupont"}, {"last_name": "Dupont-Martin"}])[
+        "last_name"] == "Dupont-Martin"
+
+
+def test_seniority_and_department_follow_the_title_kept():
+    """Whenever each member was enriched, the seniority is the kept title's."""
+    members = [{"title": "Comptable", "seniority": "entry", "department": "finance"},
+               {"title": "DAF", "seniority": "director", "department": "finance"},
+               {"title": "Directeur commercial", "seniority": "director",
+                "department": "sales"}]
+    for enriched_at in (_AT[:3], _AT[:3][::-1]):
+        row = _golden(members, enriched_at)
+        assert (row["title"], row["seniority"], row["department"]) == (
+            "Directeur commercial", "director", "sales")
