@@ -153,6 +153,10 @@ _FOLLOWS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Names whose other spellings state the same name, for _stated_with.
+_SPELLED = frozenset({"first_name", "last_name"})
+
+
 def _stated_with(group: list[Observation], groups: dict[str, list[Observation]],
                  row: dict[str, Any], followed: tuple[str, ...]) -> list[Observation] | None:
     """The observations of ``group`` by records that stated the kept value of every
@@ -166,7 +170,12 @@ def _stated_with(group: list[Observation], groups: dict[str, list[Observation]],
         kept = row.get(name)
         if not kept:
             continue
-        stating = {o.entity_id for o in groups.get(name, ()) if o.value == kept}
+        if name in _SPELLED:  # "J.-P." states the "Jean-Pierre" kept
+            words = _words(kept)
+            stating = {o.entity_id for o in groups.get(name, ())
+                       if o.value == kept or _spelling_of(_words(o.value), words)}
+        else:
+            stating = {o.entity_id for o in groups.get(name, ()) if o.value == kept}
         records = stating if records is None else records & stating
     if not records:
         return None

@@ -50,6 +50,15 @@ def test_two_members_one_with_swapped_names():
             "Agnès", "Pons", "Agnès Pons")
 
 
+def test_a_surname_from_every_member_spelling_the_given_name_kept():
+    """The fullest given name comes from one member; the surname is still the best
+    spelling among all the members whose given name is a spelling of it."""
+    row = _golden([{"first_name": "J.-P.", "last_name": "Dupont"},
+                   {"first_name": "J.-P.", "last_name": "Dupont"},
+                   {"first_name": "Jean-Pierre", "last_name": "DUPONT"}])
+    assert (row["first_name"], row["last_name"]) == ("Jean-Pierre", "Dupont")
+
+
 def test_the_fullest_spelling_of_the_leading_name():
     row = _golden([{"first_name": "J.-P."}, {"first_name": "J.-P."},
                    {"first_name": "Jean-Pierre"}])
