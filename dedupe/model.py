@@ -79,9 +79,17 @@ class Model:
         return self.reasons_many(levels.reshape(1, -1), top)[0]
 
     def reasons_many(self, levels: np.ndarray, top: int = 4) -> list[list[str]]:
-        """:meth:`reasons` for many pairs at once."""
+        """:meth:`reasons` for many pairs at once. Pairs with the same levels share one
+        list (a run has a few thousand distinct rows of levels among a million pairs)."""
         if not len(levels):
             return []
+        rows = np.ascontiguousarray(levels)
+        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        distinct = self._reasons_of_rows(rows[first], top)
+        return [distinct[i] for i in inverse.reshape(-1).tolist()]
+
+    def _reasons_of_rows(self, levels: np.ndarray, top: int) -> list[list[str]]:
         weights = self.weights()
         labels = [
             ["", *(f"{c.name}: {name} {w[i + 1]:+.1f}" for i, name in enumerate(c.levels))]

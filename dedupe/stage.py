@@ -685,17 +685,18 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     distinct: dict[tuple[str, ...], list[str]] = {}
     for start in range(0, len(matched), 200_000):
         part = matched[start:start + 200_000]
-        for k, why in zip(part.tolist(), model.reasons_many(levels[part]), strict=True):
-            pair = (int(pairs[k, 0]), int(pairs[k, 1]))
-            probability[pair] = float(p[k])
+        keys = zip(pairs[part, 0].tolist(), pairs[part, 1].tolist(), strict=True)
+        for pair, chance, why in zip(keys, p[part].tolist(), model.reasons_many(levels[part]),
+                                     strict=True):
+            probability[pair] = chance
             reasons[pair] = distinct.setdefault(tuple(why), why)
     del distinct
     if in_big:
         big = np.zeros(n, dtype=bool)
         big[list(in_big)] = True
         inside = np.flatnonzero(~match & big[pairs[:, 0]] & big[pairs[:, 1]])
-        for k in inside.tolist():
-            probability[(int(pairs[k, 0]), int(pairs[k, 1]))] = float(p[k])
+        keys = zip(pairs[inside, 0].tolist(), pairs[inside, 1].tolist(), strict=True)
+        probability.update(zip(keys, p[inside].tolist(), strict=True))
         del big, inside
     del in_big
     score = functools.partial(_score_more, model, f, phone_counts, settings)

@@ -43,3 +43,15 @@ def test_training_depends_on_how_often_each_pattern_occurs_not_on_row_order():
     # Agreeing on a name is evidence of a match, disagreeing is not.
     weights = model.weights()
     assert weights[0][1] > 0 > weights[0][-1]
+
+
+def test_reasons_of_many_pairs_are_each_pairs_own():
+    """Worked out once per distinct row of levels, in any order, each pair gets the
+    reasons worked out for it alone."""
+    rng = np.random.default_rng(3)
+    levels = _levels(rng, 3000, 0.2)
+    model = train(levels, _levels(rng, 3000, 0.0))
+    many = model.reasons_many(levels[::-1])  # a view, not contiguous
+    assert many == [model._reasons_of_rows(row.reshape(1, -1), 4)[0] for row in levels[::-1]]
+    assert len({id(r) for r in many}) == len({tuple(r) for r in levels.tolist()})
+    assert model.reasons_many(levels[:0]) == []
