@@ -266,15 +266,16 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
     heads = Counter(r[0] for r in store.conn.execute(
         f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
     merges: list[Merge] = []
+    # Python lists: indexing numpy arrays one element at a time costs more.
+    names, full = [str(i) for i in ids.tolist()], completeness.tolist()
     for members in clusters:
         # The golden record: one that already is, else the fullest, else the smallest id.
-        golden = _golden_member(members, ids, heads, completeness)
+        golden = _golden_member(members, names, heads, full)
         inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
                   for x, a in enumerate(members) for b in members[x + 1:]]
         probs = [p for p, _ in inside if p is not None]
         why = next((r for p, r in sorted(inside, key=lambda t: -(t[0] or 0)) if r), [])
-        merges.append(Merge(kind, str(ids[golden]), [str(ids[i]) for i in members
-                                                      if i != golden],
+        merges.append(Merge(kind, names[golden], [names[i] for i in members if i != golden],
                             float(min(probs)) if probs else 1.0, why))
     return merges
 
@@ -370,8 +371,8 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     return conflict
 
 
-def _golden_member(members: list[int], ids: np.ndarray, heads: Counter[str],
-                   completeness: np.ndarray) -> int:
+def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
+                   completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
     smallest id (the id tie-break built only when there is a tie)."""
     keys = [(heads.get(ids[i], 0), completeness[i]) for i in members]
