@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import itertools
 import json
 import time
@@ -104,9 +105,8 @@ class DedupeSettings:
 
 
 def pair_id(kind: str, a: str, b: str) -> str:
-    import hashlib
-
-    a, b = sorted((a, b))
+    if b < a:
+        a, b = b, a
     return "pr_" + hashlib.sha1(f"{kind}\x1f{a}\x1f{b}".encode(),
                                 usedforsecurity=False).hexdigest()[:14]
 
@@ -251,8 +251,8 @@ def _store_pairs(store: Store, kind: str, rows: list[tuple[str, str, float, floa
         " reasons = excluded.reasons, decision = excluded.decision, run_id = excluded.run_id,"
         " scored_at = excluded.scored_at",
         [
-            (pair_id(kind, a, b), kind, *sorted((a, b)), round(p, 6), round(w, 3),
-             reasons_json(r), d, run_id, now)
+            (pair_id(kind, a, b), kind, *((a, b) if a <= b else (b, a)), round(p, 6),
+             round(w, 3), reasons_json(r), d, run_id, now)
             for a, b, p, w, r, d in rows
         ],
     )
