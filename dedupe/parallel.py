@@ -42,6 +42,7 @@ from .features import (
     build_person_features,
     company_snapshot,
     concat_features,
+    load_people,
     patch_company_features,
     repoint_company_columns,
 )
@@ -61,7 +62,7 @@ def load_people_in_two(store: Store, batch: int = 2000) -> PersonFeatures:
     turned into columns by two processes (see :class:`PeopleLoading`)."""
     loading = PeopleLoading.start(store, batch)
     if loading is None:
-        return build_person_features(*_person_columns(_person_rows(store, None, batch)))
+        return load_people(store, batch)
     with loading:
         return loading.finish(store)
 
@@ -184,6 +185,8 @@ def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken
     held: list[tuple[int, dict[str, list[Any]], dict[str, str], PersonFeatures]] = []
 
     def send_held() -> None:
+        if not held:
+            return
         after = company_snapshot(store)
         while held:
             k, cols, shared, features = held.pop(0)
