@@ -19,7 +19,7 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,7 +125,7 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     # rather than entry by entry (a killed run leaves them to the next Store opened).
     # The people are read by a second process while this one merges the companies.
     with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections(), \
-            _loading_people(store) as loading:
+            PeopleLoading.start(store, early=True) or contextlib.nullcontext() as loading:
         _companies(store, state, settings)
         clock.lap("companies")
         _people(store, state, settings, retrain=retrain, progress=progress, clock=clock,
@@ -133,16 +133,6 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     if deferred:
         clock.lap("indexes")
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
-
-
-@contextlib.contextmanager
-def _loading_people(store: Store) -> Iterator[PeopleLoading | None]:
-    loading = PeopleLoading.start(store, early=True)
-    if loading is None:
-        yield None
-        return
-    with loading:
-        yield loading
 
 
 class _Clock:
