@@ -7,7 +7,9 @@ a CRM export, a team page, a registry's directors, a second export a month later
 it with ``--id-column``, runs ``dedupe``, exports the JSONL dump and scores it pairwise
 from ``source_ids`` (two records are predicted duplicates when one exported person lists
 both). Prints precision, recall, F1, wall time of the dedupe and its peak memory (the
-child process's ``ru_maxrss``), pairs scored, and whether any record was lost.
+child process's ``ru_maxrss``), pairs scored, whether any record was lost, and the
+dedupe's CPU seconds (user and system, of the child and of the processes it forks) and
+minor page faults.
 
 The generator is this file's own (``generate``), written from how real exports differ,
 not from any one evaluation file: French and English names with accents, particles and
@@ -354,14 +356,25 @@ def _child(csv_path: str, work: str, source: str) -> None:
     started = time.perf_counter()
     api.import_files(db, [csv_path], source=source, id_column="record_id")
     imported = time.perf_counter()
+    before = _usage()
     report = api.dedupe(db)
     deduped = time.perf_counter()
+    cpu = {key: after - before[key] for key, after in _usage().items()}
     out = Path(work) / "people.jsonl"
     api.export(db, format="jsonl", out=out)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"import_s": imported - started, "dedupe_s": deduped - imported,
                       "peak_mb": peak, "pairs": report.details.get("pairs_scored", 0),
-                      "dump": str(out), "messages": list(report.messages)}))
+                      "cpu": cpu, "dump": str(out), "messages": list(report.messages)}))
+
+
+def _usage() -> dict[str, float]:
+    """CPU seconds and minor page faults so far, of this process and of the processes
+    it forked and waited for (the dedupe's helpers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    forked = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"user": own.ru_utime, "system": own.ru_stime, "forked_user": forked.ru_utime,
+            "forked_system": forked.ru_stime, "faults": own.ru_minflt + forked.ru_minflt}
 
 
 def main() -> None:
@@ -392,6 +405,14 @@ def main() -> None:
               f"  F1 {f1:.4f}  dedupe {result['dedupe_s']:.1f}s  peak {result['peak_mb']:.0f}"
               f" MiB  pairs {result['pairs']:,}  lost {lost}  (import {result['import_s']:.1f}s"
               f", generate {gen_s:.1f}s, {os.cpu_count()} cpus)")
+        # CPU seconds depend far less than wall time on what else the machine runs: the
+        # figures to compare two runs on a shared machine by. System time is mostly
+        # SQLite's reads and writes and first touches of fresh memory.
+        cpu = result["cpu"]
+        total = cpu["user"] + cpu["system"] + cpu["forked_user"] + cpu["forked_system"]
+        print(f"    cpu: dedupe {total:.1f} s (this process: user {cpu['user']:.1f}, system"
+              f" {cpu['system']:.1f}; forked helpers: user {cpu['forked_user']:.1f}, system"
+              f" {cpu['forked_system']:.1f}), {cpu['faults'] / 1e6:.2f}M minor page faults")
         for message in result["messages"]:
             print("   ", message)
 
