@@ -99,9 +99,11 @@ def _variants_of_leader(group: list[Observation]) -> list[Observation]:
         return group
     most = max(len(ids) for ids in records.values())
     leaders = [value for value, ids in records.items() if len(ids) == most]
-    if len(leaders) > 1:
-        return group  # no value leads: the fullest of all
     leader = _words(leaders[0])
+    if len(leaders) > 1 or not leader:
+        # No value leads, or the leading one has no letter or digit ("—", "?") to
+        # compare spellings with: the fullest of all.
+        return group
     return [o for o in group if _spelling_of(_words(o.value), leader)]
 
 

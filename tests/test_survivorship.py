@@ -81,3 +81,11 @@ def test_seniority_and_department_follow_the_title_kept():
         row = _golden(members, enriched_at)
         assert (row["title"], row["seniority"], row["department"]) == (
             "Directeur commercial", "director", "sales")
+
+
+def test_a_leading_name_without_letters_leaves_the_fullest():
+    # Two members state a placeholder surname, one a real one: there is no spelling of
+    # "—" to narrow to, so the fullest value is kept (this used to raise).
+    members = [{"first_name": "Jean", "last_name": "—"}, {"first_name": "Jean", "last_name": "—"},
+               {"first_name": "Jean", "last_name": "Dupont"}]
+    assert _golden(members)["last_name"] == "Dupont"
