@@ -199,8 +199,7 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
         if group and followed:
             narrowed = _stated_with(group, groups, row, followed)
             if narrowed is not None:
-                row[field] = _pick(narrowed, rule, rank) if rule != "best" else best_of(
-                    narrowed, rank)
+                row[field] = _pick(narrowed, rule, rank)
                 continue
         if group and rule != "best" and field != "company_id":
             row[field] = _pick(group, rule, rank)
