@@ -61,6 +61,13 @@ from .store import (
 
 __all__ = ["import_path"]
 
+# The longest value a field of its own (a name, a title, an email, a company's name, an
+# address, a URL…) may hold. A longer cell is not what its header says (a note pasted into
+# the wrong column, a runaway quote swallowing the lines after it) and its row is
+# quarantined. Free text kept as an extra column (notes, descriptions) has only the file
+# reader's limit (``FIELD_LIMIT``).
+FIELD_MAX = 1000
+
 FILE_CONFIDENCE = 0.8  # what the user's own file says: good, below a verified fact
 SECONDARY_CONFIDENCE = 0.7  # a second column for the same field (Secondary Email…)
 
@@ -344,6 +351,11 @@ class _RowMapper:
             rest = [c for c in (cells[i].strip() for i in after) if c]
             cells[head] = ", ".join([first, *rest] if first else rest)
         return cells
+
+    def header_of(self, field_name: str) -> str:
+        """The header of the column read as ``field_name``."""
+        return next((self.headers[i] for i, name, _ in self.plan if name == field_name),
+                    field_name)
 
     def values(self, cells: Sequence[str]) -> list[tuple[str, str, float]]:
         out = []
@@ -658,6 +670,8 @@ def _person_row(
         value = cells[index].strip()
         if not value:
             continue
+        if len(value) > FIELD_MAX and kind != _P_OTHER:
+            return _too_long(mapper.headers[index], len(value))
         if kind <= _P_CONTACT:  # a field of the person's own
             if kind == _P_COUNTRY:
                 value = _country(value)
@@ -755,6 +769,11 @@ _country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or val
 _location = lru_cache(maxsize=16384)(parse_location)
 
 
+def _too_long(header: str, length: int) -> str:
+    return (f"field too long: '{header}' holds {length:,} characters"
+            f" (at most {FIELD_MAX:,} outside free-text columns)")
+
+
 def _natural_person_key(
     person: list[Fact], emails: list[str], company_id: str | None, source_name: str, row: int
 ) -> str:
@@ -783,6 +802,8 @@ def _company_row(
     name = domain = siren = None
     emails: list[str] = []
     for field_name, value, confidence in mapper.values(cells):
+        if len(value) > FIELD_MAX and not field_name.startswith("extra:"):
+            return _too_long(mapper.header_of(field_name), len(value))
         if field_name == "email":
             for address in clean_emails(value):
                 emails.append(address)

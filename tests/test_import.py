@@ -152,6 +152,37 @@ def test_no_name_and_no_contact(tmp_path: Path, db: Path):
     assert quarantine(db)[0][1:3] == (2, "no name and no contact method")
 
 
+def test_a_field_too_long_for_what_its_header_says_quarantines_the_row(
+        tmp_path: Path, db: Path):
+    # Under the reader's 1 MiB limit, but no name, title or company runs to 200,000
+    # characters: a note pasted into the wrong column. Free-text columns keep theirs.
+    long_note = "n" * 5_000
+    path = write(tmp_path / "p.csv",
+                 "Name,Email,Job Title,Notes\n"
+                 f"{'A' * 200_000},a@acme.example,CEO,x\n"
+                 f"Bob Martin,bob@acme.example,{'T' * 1_001},x\n"
+                 f"Ana Lee,ana@acme.example,CTO,{long_note}\n")
+    report = api.import_files(db, [path])
+    assert (report.read, report.written, report.quarantined) == (3, 1, 2)
+    reasons = {r[1]: r[2] for r in quarantine(db)}
+    assert reasons == {
+        2: "field too long: 'Name' holds 200,000 characters (at most 1,000 outside"
+           " free-text columns)",
+        3: "field too long: 'Job Title' holds 1,001 characters (at most 1,000 outside"
+           " free-text columns)",
+    }
+    assert len({r[1]: r[3] for r in quarantine(db)}[2]) > 200_000  # the raw row is kept
+    (ana,) = dump(db)
+    assert ana["extra"] == {"Notes": long_note}
+
+    companies = write(tmp_path / "c.csv", f"Company,Website\n{'C' * 1_500},acme.example\n"
+                                          "Acme SAS,acme.example\n")
+    report = api.import_files(db, [companies], kind="companies")
+    assert (report.written, report.quarantined) == (1, 1)
+    assert any(r[0].endswith("c.csv") and r[1] == 2 and "'Company' holds 1,500 characters"
+               in r[2] for r in quarantine(db))
+
+
 def test_jsonl_good_and_bad_lines(tmp_path: Path, db: Path):
     path = write(tmp_path / "people.jsonl",
                  json.dumps({"first_name": "Ana", "email": "ana@x.example"}) + "\n"
