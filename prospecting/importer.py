@@ -622,6 +622,11 @@ def _read_batches(
             message = f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
         else:
             message = None
+        if table.mojibake_suspected:
+            # Said even for a JSONL file: its values were changed too.
+            message = (message or f"{path}: read as {table.encoding}") + (
+                "; mis-converted text repaired (UTF-8 read as cp1252 and saved again,"
+                " like 'SociÃ©tÃ©' for 'Société')")
         if message and table.titles:
             shown = "; ".join(repr(t[:60]) for t in table.titles if t)
             message += f"; header on row {table.header_row} under title line(s) {shown}"

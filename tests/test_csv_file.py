@@ -88,11 +88,25 @@ def test_c02_a_latin1_file_with_a_stray_undefined_byte_fails_only_its_row(tmp_pa
     assert good_cells(records) == [["Lefèvre", "Orléans"], ["Zoé", "Y"]]
 
 
-def test_c03_mojibake_is_flagged_not_repaired():
+def test_c03_mojibake_is_flagged_and_repaired():
     table, records = read(FIXTURES / "c03_mojibake.csv")
     assert table.encoding == "utf-8"
     assert table.mojibake_suspected
-    assert good_cells(records)[0] == ["Dupont", "SociÃ©tÃ© GÃ©nÃ©rale"]
+    assert table.headers == ["nom", "société"]
+    assert good_cells(records) == [["Dupont", "Société Générale"], ["Martin", "l’Atelier"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Société Générale", "Zoë Lefèvre-Müller", "l’Atelier « Paris »", "Œuvre — 12 €",
+    "Łódź, Kraków", "Пётр", "東京", "Team 🚀 ok", "naïve café", "Ã ete", "Â", "plain ascii",
+])
+def test_repair_mojibake_undoes_cp1252_double_encoding_and_nothing_else(text: str):
+    from prospecting.connectors.csv_file import repair_mojibake
+
+    garbled = text.encode("utf-8").decode("cp1252", errors="replace")
+    if "\ufffd" not in garbled:
+        assert repair_mojibake(garbled) == text
+    assert repair_mojibake(text) == text  # correct text is left as it is
 
 
 def test_clean_accented_file_is_not_flagged_as_mojibake():

@@ -183,6 +183,19 @@ def test_a_field_too_long_for_what_its_header_says_quarantines_the_row(
                in r[2] for r in quarantine(db))
 
 
+def test_a_mis_converted_export_is_read_repaired(tmp_path: Path, db: Path):
+    # UTF-8 opened as cp1252 and saved as UTF-8 again: every accent doubled, headers too.
+    text = "Prénom,Nom,Société,Email\nJérôme,Lefèvre,Société Générale,j@sg.example\n"
+    path = tmp_path / "moji.csv"
+    path.write_bytes(text.encode("utf-8").decode("cp1252").encode("utf-8"))
+    report = api.import_files(db, [path])
+    assert (report.written, report.quarantined) == (1, 0)
+    assert any("mis-converted text repaired" in m for m in report.messages)
+    (person,) = dump(db)
+    assert (person["first_name"], person["last_name"]) == ("Jérôme", "Lefèvre")
+    assert person["company"]["name"] == "Société Générale"
+
+
 def test_jsonl_good_and_bad_lines(tmp_path: Path, db: Path):
     path = write(tmp_path / "people.jsonl",
                  json.dumps({"first_name": "Ana", "email": "ana@x.example"}) + "\n"

@@ -50,7 +50,7 @@ import charset_normalizer
 
 from prospecting.errors import InputError
 
-__all__ = ["FIELD_LIMIT", "Record", "TabularFile", "open_tabular"]
+__all__ = ["FIELD_LIMIT", "Record", "TabularFile", "open_tabular", "repair_mojibake"]
 
 #: Largest field accepted, in characters; a longer one makes its record an error record.
 FIELD_LIMIT = 1 << 20
@@ -141,6 +141,45 @@ def _build_mojibake_pattern() -> re.Pattern[str]:
 _MOJIBAKE = _build_mojibake_pattern()
 
 
+def _build_mojibake_run() -> re.Pattern[str]:
+    # A whole UTF-8 sequence read as cp1252 (or Latin-1 where cp1252 has no character):
+    # a lead byte C2-DF then one continuation byte, E0-EF then two, F0-F4 then three.
+    def chars(low: int, high: int) -> str:
+        out = set()
+        for b in range(low, high + 1):
+            out.add(chr(b))
+            out.add(bytes([b]).decode("cp1252", errors="ignore") or chr(b))
+        return re.escape("".join(sorted(out)))
+
+    cont = chars(0x80, 0xBF)
+    return re.compile(f"[{chars(0xC2, 0xDF)}][{cont}]|[{chars(0xE0, 0xEF)}][{cont}]{{2}}"
+                      f"|[{chars(0xF0, 0xF4)}][{cont}]{{3}}")
+
+
+_MOJIBAKE_RUN = _build_mojibake_run()
+_CP1252_BYTE = {bytes([b]).decode("cp1252", errors="ignore"): b for b in range(256)}
+_CP1252_BYTE.pop("", None)
+
+
+def _undo_run(match: re.Match[str]) -> str:
+    text = match.group(0)
+    try:
+        raw = bytes(_CP1252_BYTE.get(c, ord(c)) for c in text)
+        return raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return text  # not UTF-8 once re-encoded: real text, left alone
+
+
+def repair_mojibake(text: str) -> str:
+    """UTF-8 text that was read as cp1252 and saved again, read back:
+    ``SociÃ©tÃ© GÃ©nÃ©rale`` → ``Société Générale``, ``lâ€™Atelier`` → ``l’Atelier``.
+
+    Only whole sequences that decode as UTF-8 are replaced, so the accented letters a
+    file also holds correctly stay as they are.
+    """
+    return _MOJIBAKE_RUN.sub(_undo_run, text)
+
+
 class Record(NamedTuple):
     """One record of an input file.
 
@@ -185,9 +224,9 @@ class TabularFile:
     Attributes: ``path``; ``kind`` (``"csv"`` or ``"jsonl"``); ``encoding`` (the codec
     used, e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"utf-16-le"``, ``"cp1252"``); ``delimiter``
     (``None`` for JSONL); ``headers``; ``mojibake_suspected`` (the head holds UTF-8 read
-    as cp1252, like ``SociÃ©tÃ©``: the file was mis-converted before it reached us; it is
-    read as is); ``skipped_blank`` and ``skipped_headers``, counted while
-    :meth:`records` runs.
+    as cp1252, like ``SociÃ©tÃ©``: the file was mis-converted before it reached us; its
+    headers and records are read repaired, see :func:`repair_mojibake`);
+    ``skipped_blank`` and ``skipped_headers``, counted while :meth:`records` runs.
 
     CSV ``headers`` are the first non-blank row, cleaned: byte-order mark and surrounding
     spaces removed, an empty header named ``column_N`` (N from 1), a repeated one renamed
@@ -289,6 +328,8 @@ class TabularFile:
         lines: Iterator[str] = iter(partial(text.readline, LINE_LIMIT), "")
         if self._has_nul:
             lines = (line.replace("\0", "") for line in lines)
+        if self.mojibake_suspected:
+            lines = map(repair_mojibake, lines)
         return lines
 
     def _csv_records(self) -> Generator[Record, None, None]:
@@ -557,7 +598,11 @@ class TabularFile:
                     message = f"line longer than {LINE_LIMIT >> 20} MiB"
                     yield Record(lineno, None, message, _escape_bad_text(line[:_RAW_LIMIT]))
                     continue
-                record = self._jsonl_record(lineno, line.replace("\0", "") if has_nul else line)
+                if has_nul:
+                    line = line.replace("\0", "")
+                if self.mojibake_suspected:
+                    line = repair_mojibake(line)
+                record = self._jsonl_record(lineno, line)
                 if record is not None:
                     yield record
 
@@ -671,6 +716,8 @@ def open_tabular(
             "or .xlsx"
         )
     mojibake = _MOJIBAKE.search(sample) is not None
+    if mojibake:
+        sample = repair_mojibake(sample)
     if path.suffix.lower() in _JSONL_SUFFIXES or sample.lstrip(" \t\r\n\ufeff")[:1] == "{":
         keys = _jsonl_keys(sample)
         return TabularFile(
