@@ -1499,11 +1499,18 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         valid_siren = False
         if siren or siret or vat:
             ids = check_identifiers(siren=siren, siret=siret, vat=vat, country=country)
+            given = {"siren": siren, "siret": siret, "vat": vat}
             for key in ("siren", "siret", "vat"):
                 value = ids.get(key)
                 if isinstance(value, str) and value:
                     facts.append((key, value, DERIVED_CONFIDENCE))
                     valid_siren = valid_siren or key in ("siren", "siret")
+                elif given[key] and key in ids["errors"]:
+                    # Kept as stated, with why it fails (a SIREN of 8 digits: a spreadsheet
+                    # dropped its leading zero), never repaired by guess.
+                    facts.append(("legal_id_check", dumps({
+                        "field": key, "value": given[key], "valid": False,
+                        "reason": ids["errors"][key]}), CHECK_CONFIDENCE))
         if not country:
             # A SIREN is French; otherwise a country-code domain says where (.fr, .co.uk),
             # below any country a source states.

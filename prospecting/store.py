@@ -1311,11 +1311,13 @@ class Store:
             group = groups.get(field)
             row[field] = best_of(group, rank) if group else None
         row["name"] = row["name"] or row["legal_name"]
-        row["legal_ids"] = dumps(
-            {f: row[f] for f in LEGAL_ID_FIELDS if row.get(f)}
-            | {f: best_of(groups[f], rank) for f in LEGAL_ID_FIELDS
-               if f not in row and f in groups}
-        )
+        legal = ({f: row[f] for f in LEGAL_ID_FIELDS if row.get(f)}
+                 | {f: best_of(groups[f], rank) for f in LEGAL_ID_FIELDS
+                    if f not in row and f in groups})
+        invalid = _invalid_ids(groups.get("legal_id_check"), legal)
+        if invalid:
+            legal["invalid"] = invalid
+        row["legal_ids"] = dumps(legal)
         row["emails"] = dumps(
             [v for v, _ in ranked_of(groups.get("email", []), rank)]
         )
@@ -1838,6 +1840,26 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
         if held is None or rank > held[0]:
             found[subject] = (rank, payload)
     return {k: v for k, (_, v) in found.items()}
+
+
+def _invalid_ids(group: list[Observation] | None, legal: dict[str, Any]) -> dict[str, str]:
+    """Why the identifiers a company now carries failed their check (``legal_id_check``
+    observations: ``{"field", "value", "valid", "reason"}``), by field; a check of a value
+    the company no longer carries does not count."""
+    if not group:
+        return {}
+    invalid: dict[str, str] = {}
+    for o in group:
+        try:
+            payload = loads(o.value)
+        except ValueError:
+            continue
+        if not isinstance(payload, dict) or payload.get("valid"):
+            continue
+        field = payload.get("field")
+        if isinstance(field, str) and legal.get(field) == payload.get("value"):
+            invalid[field] = str(payload.get("reason") or "invalid")
+    return dict(sorted(invalid.items()))
 
 
 def _extra_json(groups: dict[str, list[Observation]], rank: dict[str, int]) -> str:

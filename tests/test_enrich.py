@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -114,6 +115,28 @@ def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path:
     # .io is sold worldwide; Maple's own country stands.
     assert found == {"Lumenia SAS": "FR", "Acme GmbH": "DE", "Start Io": None,
                      "Maple Ltd": "CA"}
+
+
+def test_an_invalid_company_identifier_is_kept_with_why(tmp_path: Path, db: Path):
+    # 8 digits: a spreadsheet dropped the SIREN's leading zero. Flagged, never "repaired".
+    path = write(tmp_path / "c.csv",
+                 "Raison sociale,SIREN,SIRET,TVA\n"
+                 "Lumenia SAS,732 829 320,,\n"
+                 "Orbe SARL,12345678,,\n"
+                 "Kerlann SAS,,55203253400646,FR00552032534\n")
+    api.import_files(db, [path], kind="companies")
+    api.enrich(db, offline=True)
+    conn = sqlite3.connect(db)
+    found = {name: (siren, json.loads(ids))
+             for name, siren, ids in conn.execute("SELECT name, siren, legal_ids FROM companies")}
+    conn.close()
+    assert found["Lumenia SAS"] == ("732829320", {"siren": "732829320"})
+    assert found["Orbe SARL"] == ("12345678", {"siren": "12345678",
+                                              "invalid": {"siren": "invalid_length"}})
+    siren, ids = found["Kerlann SAS"]
+    assert siren == "552032534"  # from the SIRET
+    assert ids["invalid"] == {"vat": "invalid_checksum"}
+    assert api.enrich(db, offline=True).details.get("statements_added", 0) == 0
 
 
 def test_a_company_domain_guessed_from_addresses_does_not_hang_on_their_checks(
