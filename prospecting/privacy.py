@@ -30,6 +30,23 @@ __all__ = [
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SEPARATORS = re.compile(r"[;,\s/|]+")
 _ANGLE = re.compile(r"<([^<>]+@[^<>]+)>")
+# An "@" written another way: HTML entities, full-width and small forms (NFKC's), and
+# (in a cell without "@") percent-encoding.
+_ENTITY_AT = re.compile(r"&#0*64;|&#x0*40;|&commat;|[\uff20\ufe6b]", re.IGNORECASE)
+_PERCENT_AT = re.compile(r"%40", re.IGNORECASE)
+# Spelled out against harvesting: "jean [at] exemple [dot] fr", "jean (arobase) exemple
+# (point) fr"; unbracketed ("jean at exemple dot fr") only as a cell's whole content.
+_BRACKETED_AT = re.compile(
+    r"\s*(?:\[\s*(?:at|@|arobase)\s*\]|\(\s*(?:at|@|arobase)\s*\)|\{\s*(?:at|@|arobase)\s*\}"
+    r"|<\s*at\s*>)\s*", re.IGNORECASE)
+_BRACKETED_DOT = re.compile(
+    r"\s*(?:\[\s*(?:dot|point|punkt|\.)\s*\]|\(\s*(?:dot|point|punkt|\.)\s*\)"
+    r"|\{\s*(?:dot|point|punkt|\.)\s*\})\s*", re.IGNORECASE)
+_SPELLED = re.compile(
+    r"\s*([\w.+-]{1,64})\s+(?:at|arobase)\s+([\w-]{1,63}(?:\s+(?:dot|point|punkt)\s+[\w-]{1,63})+)"
+    r"\s*\Z", re.IGNORECASE)
+_SPELLED_DOT = re.compile(r"\s+(?:dot|point|punkt)\s+", re.IGNORECASE)
+_DOTTED_DOMAIN = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
 # The common case, answered without the slower path: one ASCII address, nothing around it.
 _PLAIN_EMAIL = re.compile(r"\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]*[A-Za-z0-9]\s*\Z")
 
@@ -39,7 +56,9 @@ def clean_emails(cell: str) -> list[str]:
 
     Handles what real exports contain: ``mailto:`` links with a query string,
     ``Name <address>``, several addresses separated by ``;`` ``,`` ``/`` or spaces,
-    invisible characters. Validation proper is the email enricher's job; a cell
+    invisible characters, an ``@`` written ``&#64;``, ``%40`` or full-width, and
+    addresses spelled out against harvesting (``jean [at] exemple [dot] fr``,
+    ``jean at exemple dot fr``). Validation proper is the email enricher's job; a cell
     with no ``@`` is kept whole so the enricher can mark it invalid.
     """
     if _PLAIN_EMAIL.match(cell):
@@ -47,6 +66,17 @@ def clean_emails(cell: str) -> list[str]:
     text = unicodedata.normalize("NFC", cell.translate(_INVISIBLE)).strip()
     if not text:
         return []
+    text = _ENTITY_AT.sub("@", text)
+    if "@" not in text:
+        text = _PERCENT_AT.sub("@", text)
+    if "@" not in text or "[" in text or "(" in text or "{" in text:
+        decoded = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", text))
+        if decoded != text and _DOTTED_DOMAIN.search(decoded):
+            text = decoded
+    if "@" not in text:
+        spelled = _SPELLED.match(text)
+        if spelled:
+            text = f"{spelled.group(1)}@{_SPELLED_DOT.sub('.', spelled.group(2))}"
     angled = _ANGLE.findall(text)
     if angled:
         text = " ".join(angled)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from prospecting import api
 from prospecting.privacy import clean_emails, email_hash, parse_suppression
 
@@ -60,6 +64,33 @@ def test_clean_emails_handles_real_cells():
     assert clean_emails("j\u200bean@acme.example") == ["jean@acme.example"]
     assert clean_emails("not an email") == ["not an email"]
     assert clean_emails("   ") == []
+
+
+@pytest.mark.parametrize("cell", [
+    "jean%40acme.example", "jean&#64;acme.example", "jean&#x40;acme.example",
+    "jean\uff20acme.example", "jean [at] acme [dot] example", "jean(at)acme(dot)example",
+    "jean (arobase) acme (point) example", "jean {at} acme {dot} example",
+    "jean at acme dot example", "JEAN AT ACME DOT EXAMPLE",
+])
+def test_clean_emails_decodes_an_at_sign_written_another_way(cell: str):
+    # Stored as one address: the raw form beside it would count as a second channel.
+    assert [e.lower() for e in clean_emails(cell)] == ["jean@acme.example"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.emails(), st.text(alphabet="jean@.[]()%40&#x;ATDOdot ")))
+def test_clean_emails_never_raises_and_is_stable(cell: str):
+    found = clean_emails(cell)
+    assert all(isinstance(e, str) and e for e in found)
+    # Cleaning what came out changes nothing more.
+    assert [x for e in found for x in clean_emails(e)] == found
+
+
+def test_clean_emails_leaves_prose_and_real_percent_signs_alone():
+    assert clean_emails("rendez-vous at the office") == ["rendez-vous at the office"]
+    assert clean_emails("see (at) the desk") == ["see (at) the desk"]
+    assert clean_emails("a%40b@acme.example") == ["a%40b@acme.example"]
+    assert clean_emails("Jean (jean@acme.example)") == ["jean@acme.example"]
 
 
 def test_parse_suppression():
