@@ -297,6 +297,11 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "State/Province": "region",
         "No. of Employees": "headcount",
         "Website": "website",
+        "Account Website": "website",
+        "Account: Website": "website",
+        "Account Industry": "industry",
+        "Account: Industry": "industry",
+        "Account: Account Name": "company_name",
         "Industry": "industry",
     },
     # Pipedrive people export ("Entity - Field - Label").

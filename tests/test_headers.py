@@ -164,6 +164,8 @@ def test_salesforce():
         "Mailing Zip/Postal Code",
         "Mailing Country",
         "Lead Source",
+        "Account Website",
+        "Account: Industry",
     ]
     assert map_headers(headers) == [
         "civility",
@@ -180,6 +182,8 @@ def test_salesforce():
         "postcode",
         "country",
         None,
+        "website",
+        "industry",
     ]
 
 
