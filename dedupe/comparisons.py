@@ -288,6 +288,20 @@ def person_levels(
     phone = np.where(same & ~shared, 1, phone)
     out[:, 3] = phone
 
+    # A role mailbox (contact@, info@…) shared by two records whose given names differ
+    # is a small company's shared contact, not one person's: another person at the same
+    # domain, and the number that goes with it a shared line (Catherine and Paul Moreau,
+    # both contact@boulangerie-moreau.fr and the shop's number). Rare: looked at one by one.
+    clash = np.flatnonzero((out[:, 2] == 1) & (out[:, 0] == 6))
+    if len(clash):
+        emails = f.emails
+        hit = clash[np.fromiter(
+            (_only_role_shared(emails[a[k]].tolist(), emails[b[k]].tolist())
+             for k in clash.tolist()), dtype=bool, count=len(clash))]
+        if len(hit):
+            out[hit, 2] = 4
+            out[hit, 3] = np.where(out[hit, 3] == 1, 2, out[hit, 3])
+
     la, lb = code("linkedin")[a], code("linkedin")[b]
     out[:, 4] = np.where((la == 0) | (lb == 0), 0, np.where(la == lb, 1, 2))
 
@@ -320,6 +334,14 @@ def person_levels(
     score = _similarity(f, "title", "title", a, b, _TOKEN_SET)
     out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, 2))
     return out
+
+
+def _only_role_shared(xs: list[str], ys: list[str]) -> bool:
+    """Whether the addresses two records share are all role mailboxes."""
+    from enrichers.lists import is_role
+
+    shared = {x for x in xs if x} & {y for y in ys if y}
+    return bool(shared) and all(is_role(x.rpartition("@")[0]) for x in shared)
 
 
 def _address_ratio(a: str, b: str, *, processor: Any = None, score_cutoff: Any = None

@@ -234,6 +234,25 @@ def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
     assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 3
 
 
+def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: Path):
+    # A small business: one contact@ address and one line for the manager and the baker.
+    # The same person restated with that mailbox still merges.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,phone,company_name,city\n"
+                 "1,Catherine,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
+                 "Boulangerie Moreau,Tours\n"
+                 "2,Paul,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
+                 "Boulangerie Moreau,Tours\n"
+                 "3,Catherine,MOREAU,contact@boulangerie-moreau.example,,"
+                 "Boulangerie Moreau SARL,Tours\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    report = api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:1"] is found["crm:3"]
+    assert report.details["pending_reviews"] >= 1
+
+
 def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
     rows = write(tmp_path / "a.csv",
                  "id,first_name,last_name,email,company_name,city\n"
