@@ -24,7 +24,7 @@ from typing import Any
 import jellyfish
 import numpy as np
 
-from prospecting.models import company_name_key, loads, strip_accents
+from prospecting.models import _LEGAL_FORMS, company_name_key, loads, strip_accents
 from prospecting.store import Store
 
 __all__ = [
@@ -227,7 +227,33 @@ def _split_full(full: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _company_key(name: str | None) -> str:
-    return company_name_key(name).replace(" ", "") if name else ""
+    """The company name's match key, spaces removed: what ``company_name_key`` leaves,
+    with letters written apart joined again (``B.N.P.`` is ``bnp``, and ``S.A.`` a legal
+    form to drop) and the ``& Co.`` of ``GmbH & Co. KG`` or ``et Cie`` dropped."""
+    if not name:
+        return ""
+    words = company_name_key(name).split()
+    kept: list[str] = []
+    letters: list[str] = []
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            letters.append(word)
+            continue
+        if letters:
+            joined = "".join(letters)
+            if len(letters) == 1 or joined not in _LEGAL_FORM_SET:
+                kept.append(joined)
+            letters = []
+        if word:
+            kept.append(word)
+    while len(kept) > 1 and kept[-1] in _TRAILING_LINKS:
+        kept.pop()
+    return "".join(kept) or "".join(words)
+
+
+_LEGAL_FORM_SET = frozenset(_LEGAL_FORMS)
+# What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
+_TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
 
 
 @functools.lru_cache(maxsize=1 << 14)

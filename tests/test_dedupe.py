@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -427,3 +428,25 @@ def test_firmographics_a_member_brings_re_tag_the_golden_company_people(tmp_path
         store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
         store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
     assert _export_bytes(db) == exported
+
+
+def test_company_names_written_with_dotted_forms_and_acronyms_match(tmp_path: Path,
+                                                                      db: Path):
+    companies = write(tmp_path / "c.csv",
+                      "Raison sociale,Ville\n"
+                      "Société Générale,Paris\n"
+                      "SOCIETE GENERALE S.A.,Paris\n"
+                      "B.N.P. Paribas,Paris\n"
+                      "BNP Paribas SA,Paris\n"
+                      "Hansen GmbH & Co. KG,Hamburg\n"
+                      "Hansen GmbH,Hamburg\n"
+                      "Hansel AG,Hamburg\n")
+    api.import_files(db, [companies], kind="companies")
+    report = api.dedupe(db)
+    assert report.details["companies_merged"] == 3
+    conn = sqlite3.connect(db)
+    names = sorted(r[0] for r in conn.execute(
+        "SELECT name FROM companies WHERE merged_into IS NULL"))
+    conn.close()
+    assert len(names) == 4
+    assert "Hansel AG" in names
