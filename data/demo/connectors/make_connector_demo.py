@@ -53,6 +53,14 @@ COMPANIES: list[dict[str, Any]] = [
 ]
 
 
+
+def _siret(siren: str) -> str:
+    """The head office's SIRET: the SIREN and the first NIC (000NN) the Luhn check takes."""
+    from stdnum.fr import siret
+
+    return next(siren + f"000{nic:02d}" for nic in range(10, 100)
+                if siret.is_valid(siren + f"000{nic:02d}"))
+
 def _siege(c: dict[str, Any]) -> dict[str, Any]:
     adresse = f"{c['numero']} {c['type_voie']} {c['voie']} {c['cp']} {c['ville']}"
     return {
@@ -72,7 +80,7 @@ def _siege(c: dict[str, Any]) -> dict[str, Any]:
         "liste_finess": None, "liste_id_bio": None, "liste_idcc": None,
         "liste_id_organisme_formation": None, "liste_rge": None, "liste_uai": None,
         "longitude": None, "nom_commercial": None, "numero_voie": c["numero"],
-        "dernier_numero_voie": None, "region": c["region"], "siret": c["siren"] + "00017",
+        "dernier_numero_voie": None, "region": c["region"], "siret": _siret(c["siren"]),
         "statut_diffusion_etablissement": "O", "tranche_effectif_salarie": c["tranche"],
         "type_voie": c["type_voie"],
     }
