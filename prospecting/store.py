@@ -1846,19 +1846,11 @@ def _invalid_ids(group: list[Observation] | None, legal: dict[str, Any]) -> dict
     """Why the identifiers a company now carries failed their check (``legal_id_check``
     observations: ``{"field", "value", "valid", "reason"}``), by field; a check of a value
     the company no longer carries does not count."""
-    if not group:
-        return {}
-    invalid: dict[str, str] = {}
-    for o in group:
-        try:
-            payload = loads(o.value)
-        except ValueError:
-            continue
-        if not isinstance(payload, dict) or payload.get("valid"):
-            continue
-        field = payload.get("field")
-        if isinstance(field, str) and legal.get(field) == payload.get("value"):
-            invalid[field] = str(payload.get("reason") or "invalid")
+    invalid = {
+        check["field"]: str(check.get("reason") or "invalid")
+        for check in _checks(group, "value").values()
+        if not check.get("valid") and legal.get(check.get("field")) == check.get("value")
+    }
     return dict(sorted(invalid.items()))
 
 

@@ -128,32 +128,32 @@ def _is_storable(text: str) -> bool:
     return True
 
 
+def _read_as_cp1252(low: int, high: int) -> str:
+    """What bytes ``low`` to ``high`` read as in cp1252, or in Latin-1 where cp1252 has no
+    character, escaped for a regular expression's character class."""
+    chars = {chr(b) for b in range(low, high + 1)}
+    chars |= {bytes([b]).decode("cp1252", errors="ignore") for b in range(low, high + 1)}
+    chars.discard("")
+    return re.escape("".join(sorted(chars)))
+
+
 def _build_mojibake_pattern() -> re.Pattern[str]:
     # UTF-8 lead bytes C2/C3 and E2 80 read as cp1252 ("Â", "Ã", "â€"), followed by a
     # continuation byte 80-BF read as cp1252 or Latin-1: "SociÃ©tÃ©", "lâ€™", "Â°".
-    cont = {chr(b) for b in range(0x80, 0xC0)}
-    cont |= {bytes([b]).decode("cp1252", errors="ignore") for b in range(0x80, 0xC0)}
-    cont.discard("")
-    chars = "".join(sorted(cont))
-    return re.compile(f"[ÂÃ][{re.escape(chars)}]|â€[{re.escape(chars)}]")
+    cont = _read_as_cp1252(0x80, 0xBF)
+    return re.compile(f"[ÂÃ][{cont}]|â€[{cont}]")
 
 
 _MOJIBAKE = _build_mojibake_pattern()
 
 
 def _build_mojibake_run() -> re.Pattern[str]:
-    # A whole UTF-8 sequence read as cp1252 (or Latin-1 where cp1252 has no character):
-    # a lead byte C2-DF then one continuation byte, E0-EF then two, F0-F4 then three.
-    def chars(low: int, high: int) -> str:
-        out = set()
-        for b in range(low, high + 1):
-            out.add(chr(b))
-            out.add(bytes([b]).decode("cp1252", errors="ignore") or chr(b))
-        return re.escape("".join(sorted(out)))
-
-    cont = chars(0x80, 0xBF)
-    return re.compile(f"[{chars(0xC2, 0xDF)}][{cont}]|[{chars(0xE0, 0xEF)}][{cont}]{{2}}"
-                      f"|[{chars(0xF0, 0xF4)}][{cont}]{{3}}")
+    # A whole UTF-8 sequence read that way: a lead byte C2-DF then one continuation byte,
+    # E0-EF then two, F0-F4 then three.
+    cont = _read_as_cp1252(0x80, 0xBF)
+    return re.compile(f"[{_read_as_cp1252(0xC2, 0xDF)}][{cont}]"
+                      f"|[{_read_as_cp1252(0xE0, 0xEF)}][{cont}]{{2}}"
+                      f"|[{_read_as_cp1252(0xF0, 0xF4)}][{cont}]{{3}}")
 
 
 _MOJIBAKE_RUN = _build_mojibake_run()

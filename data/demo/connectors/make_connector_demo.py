@@ -53,13 +53,13 @@ COMPANIES: list[dict[str, Any]] = [
 ]
 
 
-
 def _siret(siren: str) -> str:
     """The head office's SIRET: the SIREN and the first NIC (000NN) the Luhn check takes."""
     from stdnum.fr import siret
 
-    return next(siren + f"000{nic:02d}" for nic in range(10, 100)
-                if siret.is_valid(siren + f"000{nic:02d}"))
+    return next(candidate for candidate in (f"{siren}000{nic:02d}" for nic in range(10, 100))
+                if siret.is_valid(candidate))
+
 
 def _siege(c: dict[str, Any]) -> dict[str, Any]:
     adresse = f"{c['numero']} {c['type_voie']} {c['voie']} {c['cp']} {c['ville']}"
