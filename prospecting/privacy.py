@@ -35,13 +35,18 @@ _ANGLE = re.compile(r"<([^<>]+@[^<>]+)>")
 _ENTITY_AT = re.compile(r"&#0*64;|&#x0*40;|&commat;|[\uff20\ufe6b]", re.IGNORECASE)
 _PERCENT_AT = re.compile(r"%40", re.IGNORECASE)
 # Spelled out against harvesting: "jean [at] exemple [dot] fr", "jean (arobase) exemple
-# (point) fr"; unbracketed ("jean at exemple dot fr") only as a cell's whole content.
-_BRACKETED_AT = re.compile(
-    r"\s*(?:\[\s*(?:at|@|arobase)\s*\]|\(\s*(?:at|@|arobase)\s*\)|\{\s*(?:at|@|arobase)\s*\}"
-    r"|<\s*at\s*>)\s*", re.IGNORECASE)
-_BRACKETED_DOT = re.compile(
-    r"\s*(?:\[\s*(?:dot|point|punkt|\.)\s*\]|\(\s*(?:dot|point|punkt|\.)\s*\)"
-    r"|\{\s*(?:dot|point|punkt|\.)\s*\})\s*", re.IGNORECASE)
+# (point) fr"; unbracketed ("jean at exemple dot fr") only as a cell's whole content. The
+# crawler reads pages with the same bracketed forms.
+AT_WORD = r"(?:at|@|arobase|ät|chez)"
+DOT_WORD = r"(?:dot|point|punkt|\.)"
+BRACKETED_AT = re.compile(
+    rf"\s*(?:\[\s*{AT_WORD}\s*\]|\(\s*{AT_WORD}\s*\)|\{{\s*{AT_WORD}\s*\}}|<\s*at\s*>)\s*",
+    re.IGNORECASE,
+)
+BRACKETED_DOT = re.compile(
+    rf"\s*(?:\[\s*{DOT_WORD}\s*\]|\(\s*{DOT_WORD}\s*\)|\{{\s*{DOT_WORD}\s*\}})\s*",
+    re.IGNORECASE,
+)
 _SPELLED = re.compile(
     r"\s*([\w.+-]{1,64})\s+(?:at|arobase)\s+([\w-]{1,63}(?:\s+(?:dot|point|punkt)\s+[\w-]{1,63})+)"
     r"\s*\Z", re.IGNORECASE)
@@ -70,7 +75,7 @@ def clean_emails(cell: str) -> list[str]:
     if "@" not in text:
         text = _PERCENT_AT.sub("@", text)
     if "@" not in text or "[" in text or "(" in text or "{" in text:
-        decoded = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", text))
+        decoded = BRACKETED_DOT.sub(".", BRACKETED_AT.sub("@", text))
         if decoded != text and _DOTTED_DOMAIN.search(decoded):
             text = decoded
     if "@" not in text:

@@ -71,6 +71,8 @@ def test_clean_emails_handles_real_cells():
     "jean\uff20acme.example", "jean [at] acme [dot] example", "jean(at)acme(dot)example",
     "jean (arobase) acme (point) example", "jean {at} acme {dot} example",
     "jean at acme dot example", "JEAN AT ACME DOT EXAMPLE",
+    # The crawler's bracketed words too (German, French).
+    "jean [ät] acme [punkt] example", "jean (chez) acme (point) example",
 ])
 def test_clean_emails_decodes_an_at_sign_written_another_way(cell: str):
     # Stored as one address: the raw form beside it would count as a second channel.

@@ -33,6 +33,7 @@ from enrichers.names import split_name
 from enrichers.phones import check_phone, find_phones
 from enrichers.titles import classify_title
 
+from ..privacy import BRACKETED_AT, BRACKETED_DOT
 from .words import (
     CAREERS_WORDS,
     GENERATOR_NAMES,
@@ -1077,16 +1078,6 @@ def _as_list(value: Any) -> list[Any]:
 _EMAIL = re.compile(
     r"(?<![\w.%+@/-])([\w.%+-]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,24})(?![\w-]*@)(?![\w-])"
 )
-_AT_WORD = r"(?:at|@|arobase|ät|chez)"
-_DOT_WORD = r"(?:dot|point|punkt|\.)"
-_BRACKETED_AT = re.compile(
-    rf"\s*(?:\[\s*{_AT_WORD}\s*\]|\(\s*{_AT_WORD}\s*\)|\{{\s*{_AT_WORD}\s*\}}|<\s*at\s*>)\s*",
-    re.IGNORECASE,
-)
-_BRACKETED_DOT = re.compile(
-    rf"\s*(?:\[\s*{_DOT_WORD}\s*\]|\(\s*{_DOT_WORD}\s*\)|\{{\s*{_DOT_WORD}\s*\}})\s*",
-    re.IGNORECASE,
-)
 _SPACED = re.compile(
     r"(?<![\w.@-])([\w][\w.+-]{0,63})\s+(?:at|AT|At|arobase)\s+"
     r"([\w-]{1,63}(?:(?:\s+(?:dot|DOT|Dot|point|punkt)\s+|\.)[\w-]{1,63})*"
@@ -1249,7 +1240,7 @@ def _emails(
         if not any(w in lowered for w in (" at ", "(at)", "[at]", "{at}", "arobase", "(@)",
                                           "[@]", "<at>", " at", "ät", " @ ")):
             continue
-        cleaned = _BRACKETED_DOT.sub(".", _BRACKETED_AT.sub("@", _SPACED_AT.sub("@", text)))
+        cleaned = BRACKETED_DOT.sub(".", BRACKETED_AT.sub("@", _SPACED_AT.sub("@", text)))
         cleaned = _SPACED_DOMAIN_DOT.sub(r"\1.\2", cleaned)
         if cleaned != text:
             for match in _EMAIL.finditer(cleaned):
