@@ -386,6 +386,11 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
     Same SIREN → match; different SIRENs → never. Same domain → match. The same name
     once legal forms are stripped (≥ 3 characters, DD-3) → match unless the domains
     differ; a name scoring ≥ 92 (DD-4) in the same city or postcode → match, else review.
+
+    Two domains are a question for the reviewer only when they could be one
+    company's: the same site name under another suffix (acme.fr, acme.com), or a name
+    no third domain carries. A name several unrelated sites use (Orbit, Atlas) and a
+    merely similar name on another site are two companies: kept below review.
     """
     a, b = pairs[:, 0], pairs[:, 1]
     sa, sb, da, db = f.siren[a], f.siren[b], f.domain[a], f.domain[b]
@@ -396,6 +401,8 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
         (f.postcode[a] == f.postcode[b]) & (f.postcode[a] != ""))
     p = np.zeros(len(pairs))
     why: list[list[str]] = []
+    both = np.flatnonzero((da != "") & (db != "") & (da != db))
+    common = _common_names(f, set(na[both].tolist()) | set(nb[both].tolist()))
     for k in range(len(pairs)):
         if sa[k] and sb[k]:
             if sa[k] == sb[k]:
@@ -406,17 +413,42 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
             p[k], r = 0.99, ["same domain"]
         elif na[k] and na[k] == nb[k] and len(na[k]) >= 3:
             if da[k] and db[k]:
-                p[k], r = 0.5, ["same name", "different domains"]
+                if _site_name(da[k]) == _site_name(db[k]):
+                    p[k], r = 0.5, ["same name", "same site name, other domain"]
+                elif na[k] in common:
+                    p[k], r = 0.3, ["same name", "different domains",
+                                    "a name several companies use"]
+                else:
+                    p[k], r = 0.5, ["same name", "different domains"]
             else:
                 p[k], r = 0.97, ["same name without legal form"]
         elif sim[k] >= 92 and min(len(na[k]), len(nb[k])) >= 3:
             conflict = bool(da[k] and db[k])
-            p[k] = 0.5 if conflict else (0.95 if place[k] else 0.6)
-            r = [f"similar name ({sim[k]:.0f})"] + (["same place"] if place[k] else [])
+            if conflict:
+                p[k] = 0.5 if _site_name(da[k]) == _site_name(db[k]) else 0.3
+            else:
+                p[k] = 0.95 if place[k] else 0.6
+            r = [f"similar name ({sim[k]:.0f})"] + (["same place"] if place[k] else []) + (
+                ["different domains"] if conflict else [])
         else:
             p[k], r = 0.0, [f"different names ({sim[k]:.0f})"]
         why.append(r)
     return p, why
+
+
+def _site_name(domain: str) -> str:
+    """A registered domain without its suffix: acme.fr, acme.com and acme.co.uk → acme."""
+    return domain.split(".", 1)[0]
+
+
+def _common_names(f: CompanyFeatures, names: set[str]) -> set[str]:
+    """Those of ``names`` that at least three different site names carry."""
+    sites: dict[str, set[str]] = {}
+    if names:
+        for name, domain in zip(f.name_key.tolist(), f.domain.tolist(), strict=True):
+            if domain and name in names:
+                sites.setdefault(name, set()).add(_site_name(domain))
+    return {name for name, found in sites.items() if len(found) >= 3}
 
 
 def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
@@ -564,7 +596,12 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
 
     A different given name or surname (not a nickname, initial, typo or swap) merges
     only with the same address, a number nobody else has, or the same LinkedIn
-    profile; otherwise the pair goes to review at most.
+    profile; otherwise the pair goes to review at most, and only when something is
+    shared (an address, a local part, a number, a profile): one person under a name
+    the tables do not know, or a mailbox two people share, is a question for the
+    reviewer. With nothing shared, two colleagues or relatives at one company (Laurent
+    and Émilie Petit) are not: such a pair stays just below ``review``, still a
+    "cannot link" for clustering, but out of the review queue.
     """
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4)
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
@@ -585,7 +622,10 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     capped &= (levels[:, 2] > 0) | (levels[:, 3] > 0) | (levels[:, 4] > 0) | (levels[:, 5] > 0)
     if not capped.any():
         return p
-    return np.where(capped, np.minimum(p, review), p)
+    shared = ((levels[:, 2] == 1) | (levels[:, 2] == 2) | (levels[:, 3] == 1)
+              | (levels[:, 3] == 2) | (levels[:, 4] == 1))
+    ceiling = np.where(shared, review, np.nextafter(review, 0.0))
+    return np.where(capped, np.minimum(p, ceiling), p)
 
 
 def _load_model(store: Store) -> Model | None:

@@ -254,6 +254,64 @@ def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: 
     assert report.details["pending_reviews"] >= 1
 
 
+def _review_pairs(db: Path, kind: str) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT a, b FROM pairs WHERE kind = ? AND decision = 'review'", (kind,)
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_colleagues_sharing_a_name_are_no_question_for_the_reviewer(tmp_path: Path,
+                                                                   db: Path):
+    # Two Petit and two Émilie at one company, nothing shared but the company: not one
+    # person, and not a pair to ask about. The same given name under another surname
+    # at one address is (a married name, or a shared mailbox).
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name,city\n"
+                 "1,Laurent,Petit,lpetit@cedar.example,Cedar,Grenoble\n"
+                 "2,Émilie,Petit,epetit@cedar.example,Cedar,Grenoble\n"
+                 "3,Émilie,Roux,eroux@cedar.example,Cedar,Grenoble\n"
+                 "4,Sophie,Martin,sophie@borel.example,Borel,Lyon\n"
+                 "5,Sophie,Bernard,sophie@borel.example,Borel,Lyon\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    report = api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert len({id(found[f"crm:{i}"]) for i in range(1, 6)}) == 5
+    ids = {found[f"crm:{i}"]["id"]: i for i in range(1, 6)}
+    asked = {frozenset((ids[a], ids[b])) for a, b in _review_pairs(db, "person")}
+    assert asked == {frozenset((4, 5))}
+    assert report.details["pending_reviews"] == 1
+
+
+def test_a_name_many_sites_use_is_no_question_for_the_reviewer(tmp_path: Path, db: Path):
+    companies = write(tmp_path / "c.csv",
+                      "Company,Website\n"
+                      "Orbit SAS,orbit-conseil.example\n"
+                      "Orbit Ltd,orbit-labs.example\n"
+                      "ORBIT,orbitshop.example\n"
+                      "Maison Azur SAS,maison-azur.fr\n"
+                      "Maison Azur,maison-azur.com\n"
+                      "Verde Alpine,verde-alpine.example\n"
+                      "Verde Alpine PLC,alpine-verde.example\n")
+    api.import_files(db, [companies], kind="companies")
+    report = api.dedupe(db)
+    assert report.details.get("companies_merged", 0) == 0
+    conn = sqlite3.connect(db)
+    names = {cid: name for cid, name in conn.execute("SELECT id, name FROM companies")}
+    reasons = {frozenset((names[a], names[b])): json.loads(r) for a, b, r in conn.execute(
+        "SELECT a, b, reasons FROM pairs WHERE kind = 'company' AND decision = 'review'")}
+    conn.close()
+    # Three sites named Orbit are three companies; one site name under two suffixes,
+    # or a name only two sites carry, may be one company.
+    assert set(reasons) == {frozenset(("Maison Azur SAS", "Maison Azur")),
+                            frozenset(("Verde Alpine", "Verde Alpine PLC"))}
+    assert "same site name, other domain" in reasons[
+        frozenset(("Maison Azur SAS", "Maison Azur"))]
+
+
 def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
     rows = write(tmp_path / "a.csv",
                  "id,first_name,last_name,email,company_name,city\n"
