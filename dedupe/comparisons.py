@@ -129,6 +129,13 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
     check = np.flatnonzero(inits)
     ia, ib = initials(check)
     inits[check] = [x.startswith(y) or y.startswith(x) for x, y in zip(ia, ib, strict=True)]
+    # "A." for Tony: the initial of a name the nickname's group holds (Anthony).
+    other = check[~inits[check]]
+    if len(other):
+        inits[other] = [
+            _initial_in_groups(x, gb[k]) if inia[k] else _initial_in_groups(y, ga[k])
+            for k, x, y in zip(other.tolist(), *initials(other), strict=True)
+        ]
     out[jw >= 0.7] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
@@ -246,6 +253,17 @@ def person_levels(
         (first > 3) | (last > 3)) & ~swapped
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))
+    # Swapped, the given name written as an initial ("Leclerc, S." for Stéphane Leclerc).
+    half = np.flatnonzero(((swap_first == 1) ^ (swap_last == 1)) & (first > 3) & (last > 3))
+    if len(half):
+        rows_a, rows_b = a[half], b[half]
+        on_a = (swap_first[half] == 1).tolist()  # a's given name is b's surname
+        fits = np.array([
+            _initial_of(f.last[x], f.first[y]) if left else _initial_of(f.last[y], f.first[x])
+            for left, x, y in zip(on_a, rows_a.tolist(), rows_b.tolist(), strict=True)
+        ], dtype=bool)
+        first[half[fits]] = 4
+        last[half[fits]] = 1
     out[:, 0] = first
     out[:, 1] = last
 
@@ -375,11 +393,55 @@ def _locals_consistent(x: str, y: str) -> bool:
     if not tx or not ty or tx == ty:
         # marie.durand@ and marie.durand2@: the company told two namesakes apart.
         return False
+    if _GENERATIONS & (set(tx) ^ set(ty)):
+        return False  # f.roy@ and f.roy.jr@: father and son
+    if len(tx) == 1 and len(ty) > 1:
+        return tx[0] in _compact_forms(ty[0], ty[-1])
+    if len(ty) == 1 and len(tx) > 1:
+        return ty[0] in _compact_forms(tx[0], tx[-1])
     fx, fy = tx[0], ty[0]
     if fx == fy or (len(fx) == 1 and fy.startswith(fx)) or (len(fy) == 1 and fx.startswith(fy)):
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+@functools.lru_cache(maxsize=1)
+def _group_letters() -> dict[int, frozenset[str]]:
+    """Nickname group → the initials of the names it holds."""
+    from .features import nickname_groups
+
+    letters: dict[int, set[str]] = {}
+    for name, groups in nickname_groups().items():
+        for group in groups:
+            letters.setdefault(group, set()).add(name[0])
+    return {group: frozenset(found) for group, found in letters.items()}
+
+
+def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
+    """Whether one letter is the initial of a name in either nickname group."""
+    if len(initial) != 1:
+        return False
+    letters = _group_letters()
+    return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
+
+
+def _initial_of(written: str, given: str) -> bool:
+    """Whether a surname field holding ``written`` ("s") is the initial of ``given``."""
+    return len(written) == 1 and bool(given) and given[0] == written
+
+
+# Words a company adds to tell a parent and a child, or two namesakes, apart.
+_GENERATIONS = frozenset({"jr", "junior", "sr", "senior", "fils", "pere", "père", "ii", "iii",
+                          "iv", "bis"})
+
+
+def _compact_forms(first: str, last: str) -> set[str]:
+    """One-word local parts a company makes of a given name and a surname
+    (``eric.delacroix`` → ``edelacroix``, ``ericdelacroix``, ``delacroixe``,
+    ``delacroix``, ``eric``…): ``edelacroix@`` and ``eric.delacroix@`` can be one
+    person's two addresses."""
+    return {first + last, first[0] + last, last + first, last + first[0], last, first}
 
 
 def _column(values: list[str]) -> np.ndarray:

@@ -731,10 +731,19 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         del big, inside
     del in_big
     score = functools.partial(_score_more, model, f, phone_counts, settings)
+    identity = _identity_conflict(f)
+    # A pair the guard kept below review (names that contradict, nothing shared) is two
+    # people even when neither has an address or a number to tell: Céline and Sophie
+    # Gauthier are not joined through an "S. Gauthier" both resemble.
+    contradicted = float(np.nextafter(settings.review_threshold, 0.0))
+
+    def conflict(a: int, b: int, known: dict[tuple[int, int], float] = probability) -> bool:
+        return known.get((a, b) if a < b else (b, a)) == contradicted or identity(a, b)
+
     clusters, split = coherent_clusters(groups, probability, score,
                                         link=settings.match_threshold,
                                         floor=settings.review_threshold, must=must,
-                                        cannot=cannot, conflict=_identity_conflict(f),
+                                        cannot=cannot, conflict=conflict,
                                         loose_floor=settings.unrelated_floor)
     state.add("clusters_split", split)
     clock.lap("clustering")

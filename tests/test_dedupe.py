@@ -254,6 +254,64 @@ def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: 
     assert report.details["pending_reviews"] >= 1
 
 
+def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
+    # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
+    # its pattern, or keeps both); f.roy@ and f.roy.jr@ are a father and his son.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,phone,company_name,title,city\n"
+                 "1,Éric,Delacroix,eric.delacroix@confluence.example,+33 6 39 47 06 84,"
+                 "Confluence Travaux,Commercial sédentaire,Angers\n"
+                 "2,Éric,Delacroix,edelacroix@confluence.example,+33 (0)6 39 47 06 84,"
+                 "Confluence Travaux SA,Responsable commercial,Angers\n"
+                 "3,Éirc,Delacroix,,,Confluence Travaux,Commercial sédentaire,Angers\n"
+                 "4,Eric,Delacroix,eric.delacroix@confluence.example,,Confluence Travaux SA,"
+                 "Commercial sédentaire,Angers\n"
+                 "5,Frédéric,Roy,f.roy@colin.example,,Établissements Colin,DAF,Lyon\n"
+                 "6,Fred,Roy,f.roy.jr@colin.example,,Établissements Colin,Président,Lyon\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3, 4)}) == 1
+    assert found["crm:5"] is not found["crm:6"]
+
+
+def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: Path,
+                                                                     db: Path):
+    # One address, two numbers (a mobile and a direct line): "Leclerc, S." is Stéphane
+    # Leclerc written surname first; "A." is the initial of Anthony, whom Tony is short for.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,phone,company_name,city\n"
+                 "1,Stéphane,Leclerc,SLECLERC@DESOUSA.EXAMPLE,+33 2 84 70 41 11,"
+                 "Ets De Sousa,Lille\n"
+                 "2,Leclerc,S.,sleclerc@desousa.example,0033 7 86 79 46 64,"
+                 "Établissements De Sousa,Lille\n"
+                 "3,Tony,Marshall,anthony.marshall@youngandco.example,+44 20 3803 0958,"
+                 "Young & Co,Birmingham\n"
+                 "4,A.,Marshall,anthony.marshall@youngandco.example,020 7543 4103,"
+                 "Young & Co,Birmingham\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:1"]["first_name"] == "Stéphane"
+    assert found["crm:3"] is found["crm:4"]
+
+
+def test_contradicting_given_names_are_not_chained_through_a_third_record(tmp_path: Path,
+                                                                          db: Path):
+    # Nothing but names tells Céline and Sophie apart; a record without a given name
+    # resembles both and must not join them.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,company_name,title,city\n"
+                 "1,Céline,Gauthier,Orée Horizon,Présidente,Orléans\n"
+                 "2,Sophie,Gauthier,Orée Horizon,Assistante de direction,Orléans\n"
+                 "3,,Gauthier,Orée Horizon SAS,,Orléans\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is not found["crm:2"]
+
+
 def _review_pairs(db: Path, kind: str) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
