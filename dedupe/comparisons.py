@@ -253,16 +253,18 @@ def person_levels(
         (first > 3) | (last > 3)) & ~swapped
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))
-    # Swapped, the given name written as an initial ("Leclerc, S." for Stéphane Leclerc).
+    # Swapped, the given name written as an initial or a nickname ("Leclerc, S." for
+    # Stéphane Leclerc, "Phillips, Sue" for Susan Phillips).
     half = np.flatnonzero(((swap_first == 1) ^ (swap_last == 1)) & (first > 3) & (last > 3))
     if len(half):
         rows_a, rows_b = a[half], b[half]
         on_a = (swap_first[half] == 1).tolist()  # a's given name is b's surname
-        fits = np.array([
-            _initial_of(f.last[x], f.first[y]) if left else _initial_of(f.last[y], f.first[x])
+        given = np.array([
+            _given_level(f.last[x], f.first[y]) if left else _given_level(f.last[y], f.first[x])
             for left, x, y in zip(on_a, rows_a.tolist(), rows_b.tolist(), strict=True)
-        ], dtype=bool)
-        first[half[fits]] = 4
+        ], dtype=np.int8)
+        fits = given > 0
+        first[half[fits]] = given[fits]
         last[half[fits]] = 1
     out[:, 0] = first
     out[:, 1] = last
@@ -426,9 +428,17 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
     return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
 
 
-def _initial_of(written: str, given: str) -> bool:
-    """Whether a surname field holding ``written`` ("s") is the initial of ``given``."""
-    return len(written) == 1 and bool(given) and given[0] == written
+def _given_level(written: str, given: str) -> int:
+    """How a surname field holding ``written`` reads as the given name ``given`` in a
+    swapped record: 2 a nickname ("sue" for Susan), 4 its initial ("s"), 0 neither."""
+    from .features import _name_groups
+
+    if not written or not given:
+        return 0
+    if len(written) == 1:
+        return 4 if given[0] == written else 0
+    groups = set(_name_groups(written)) - {0}
+    return 2 if groups & set(_name_groups(given)) else 0
 
 
 # Words a company adds to tell a parent and a child, or two namesakes, apart.

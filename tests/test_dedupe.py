@@ -278,7 +278,8 @@ def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db
 def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: Path,
                                                                      db: Path):
     # One address, two numbers (a mobile and a direct line): "Leclerc, S." is Stéphane
-    # Leclerc written surname first; "A." is the initial of Anthony, whom Tony is short for.
+    # Leclerc written surname first; "A." is the initial of Anthony, whom Tony is short for;
+    # "Phillips, Sue" is Susan Phillips.
     rows = write(tmp_path / "a.csv",
                  "id,first_name,last_name,email,phone,company_name,city\n"
                  "1,Stéphane,Leclerc,SLECLERC@DESOUSA.EXAMPLE,+33 2 84 70 41 11,"
@@ -288,13 +289,16 @@ def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: 
                  "3,Tony,Marshall,anthony.marshall@youngandco.example,+44 20 3803 0958,"
                  "Young & Co,Birmingham\n"
                  "4,A.,Marshall,anthony.marshall@youngandco.example,020 7543 4103,"
-                 "Young & Co,Birmingham\n")
+                 "Young & Co,Birmingham\n"
+                 "5,Susan,Phillips,,020 3911 0756,Albion Lantern Ltd.,London\n"
+                 "6,Phillips,Sue,sphillips@albionlantern.example,,Albion Lantern,London\n")
     api.import_files(db, [rows], source="crm", id_column="id")
     api.dedupe(db)
     found = _by_source_id(dump(db))
     assert found["crm:1"] is found["crm:2"]
     assert found["crm:1"]["first_name"] == "Stéphane"
     assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is found["crm:6"]  # swapped, and Sue for Susan
 
 
 def test_contradicting_given_names_are_not_chained_through_a_third_record(tmp_path: Path,
