@@ -19,7 +19,7 @@ from rapidfuzz import distance, fuzz, process
 
 from .features import PersonFeatures
 
-__all__ = ["COMPARISONS", "Comparison", "person_levels"]
+__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_given_name"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ COMPARISONS: tuple[Comparison, ...] = (
 
 
 _JW = distance.JaroWinkler.normalized_similarity
+# Records on one number from which it is a line several people share (a switchboard).
+SHARED_PHONE = 4
 _TOKEN_SET = fuzz.token_set_ratio
 # Columns that share one table of codes, so that one can be compared with another (a
 # given name read as a surname).
@@ -299,7 +301,7 @@ def person_levels(
         common = f.extra.get("shared_phone")
         if common is None:
             common = f.extra["shared_phone"] = np.array(
-                [phone_counts.get(x, 0) > 3 or phone_counts.get(y, 0) > 3
+                [max(phone_counts.get(x, 0), phone_counts.get(y, 0)) >= SHARED_PHONE
                  for x, y in f.phones.tolist()], dtype=bool)
         shared = common[a] | common[b]
     else:
@@ -426,6 +428,29 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
         return False
     letters = _group_letters()
     return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
+
+
+def same_given_name(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    """Whether two records' (folded given name, surname) may name one person: their
+    given names (or one's given name and the other's surname, swapped) are equal, an
+    initial of each other, of one nickname group, or a typo apart."""
+    (first_x, last_x), (first_y, last_y) = x, y
+    return _given_fits(first_x, first_y) or (
+        bool(last_x) and bool(last_y)
+        and (_given_fits(first_x, last_y) or _given_fits(last_x, first_y)))
+
+
+def _given_fits(u: str, v: str) -> bool:
+    from .features import _name_groups
+
+    u, v = u.replace(" ", ""), v.replace(" ", "")
+    if not u or not v or u == v:
+        return True
+    if len(u) <= 2 or len(v) <= 2:  # initials
+        return u[0] == v[0]
+    if set(_name_groups(u)) & set(_name_groups(v)) - {0}:
+        return True
+    return _JW(u, v) >= 0.8
 
 
 def _given_level(written: str, given: str) -> int:

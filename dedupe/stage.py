@@ -33,7 +33,7 @@ from prospecting.store import Store, chunked, utc_now
 
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
-from .comparisons import person_levels
+from .comparisons import SHARED_PHONE, person_levels, same_given_name
 from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
@@ -361,6 +361,27 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     return conflict
 
 
+def _phone_counts(f: PersonFeatures) -> Counter[str]:
+    """Records per number. A number that records of two people carry (given names no
+    reading reconciles: Joe and Niamh Bailey) counts as shared however few carry it: a
+    switchboard, a shop's line, no proof that two records are one person."""
+    counts: Counter[str] = Counter()
+    holders: dict[str, list[tuple[str, str]]] = {}
+    for (one, two), first, last in zip(f.phones.tolist(), f.first.tolist(), f.last.tolist(),
+                                       strict=True):
+        for phone in (one, two):
+            if phone:
+                counts[phone] += 1
+                if first:
+                    holders.setdefault(phone, []).append((first, last))
+    for phone, names in holders.items():
+        if 1 < len(names) <= SHARED_PHONE and counts[phone] < SHARED_PHONE and any(
+            not same_given_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]
+        ):
+            counts[phone] = SHARED_PHONE
+    return counts
+
+
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
                    completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
@@ -596,12 +617,13 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
 
     A different given name or surname (not a nickname, initial, typo or swap) merges
     only with the same address, a number nobody else has, or the same LinkedIn
-    profile; otherwise the pair goes to review at most, and only when something is
-    shared (an address, a local part, a number, a profile): one person under a name
-    the tables do not know, or a mailbox two people share, is a question for the
-    reviewer. With nothing shared, two colleagues or relatives at one company (Laurent
-    and Émilie Petit) are not: such a pair stays just below ``review``, still a
-    "cannot link" for clustering, but out of the review queue.
+    profile; otherwise the pair goes to review at most, and only when something
+    personal is shared (an address, a local part, a number no third person carries, a
+    profile): one person under a name the tables do not know is a question for the
+    reviewer. With nothing of the kind, two colleagues or relatives at one company
+    (Laurent and Émilie Petit, or Joe and Niamh Bailey on the office line) are not: such
+    a pair stays just below ``review``, still a "cannot link" for clustering, but out of
+    the review queue.
     """
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4)
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
@@ -623,7 +645,7 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     if not capped.any():
         return p
     shared = ((levels[:, 2] == 1) | (levels[:, 2] == 2) | (levels[:, 3] == 1)
-              | (levels[:, 3] == 2) | (levels[:, 4] == 1))
+              | (levels[:, 4] == 1))
     ceiling = np.where(shared, review, np.nextafter(review, 0.0))
     return np.where(capped, np.minimum(p, ceiling), p)
 
@@ -694,7 +716,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     clock.lap("blocking")
     if progress:
         progress(0, len(pairs))
-    phone_counts = Counter(x for x in f.phones.reshape(-1).tolist() if x)
+    phone_counts = _phone_counts(f)
     levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     if model is None:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
