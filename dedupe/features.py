@@ -233,6 +233,9 @@ def _company_key(name: str | None) -> str:
     if not name:
         return ""
     words = company_name_key(name).split()
+    if any(w in _ABBREVIATIONS for w in words):
+        longer = [_ABBREVIATIONS.get(w, w) for w in words]
+        words = [w for w in longer if w not in _LEGAL_FORM_SET] or longer
     kept: list[str] = []
     letters: list[str] = []
     for word in [*words, ""]:
@@ -252,6 +255,19 @@ def _company_key(name: str | None) -> str:
 
 
 _LEGAL_FORM_SET = frozenset(_LEGAL_FORMS)
+# Words CRMs, registries and team pages shorten (accents off, lower case, as
+# company_name_key leaves them): "Gpe Confluence" is "Groupe Confluence", whose
+# "groupe" goes with the legal forms; "Brit. Granite Svcs" is "British Granite Services".
+_ABBREVIATIONS = {
+    "gpe": "groupe", "grpe": "groupe", "grp": "group",
+    "etbs": "etablissements", "etab": "etablissements", "etabl": "etablissements",
+    "etabs": "etablissements", "sce": "societe", "soc": "societe",
+    "intl": "international", "natl": "national", "mfg": "manufacturing",
+    "svcs": "services", "svc": "services", "hldgs": "holdings", "hldg": "holdings",
+    "assoc": "associates", "assocs": "associates", "bros": "brothers", "brit": "british",
+    "mgmt": "management", "mgt": "management", "engg": "engineering", "solns": "solutions",
+    "sys": "systems", "tech": "technologies", "techs": "technologies",
+}
 # What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
 _TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
 

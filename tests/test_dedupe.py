@@ -592,3 +592,24 @@ def test_company_names_written_with_dotted_forms_and_acronyms_match(tmp_path: Pa
     conn.close()
     assert len(names) == 4
     assert "Hansel AG" in names
+
+
+def test_company_names_with_shortened_words_match(tmp_path: Path, db: Path):
+    companies = write(tmp_path / "c.csv",
+                      "Raison sociale,Ville\n"
+                      "Gpe Confluence,Angers\n"
+                      "GROUPE CONFLUENCE SA,Angers\n"
+                      "Ets Colin,Lyon\n"
+                      "Établissements Colin SAS,Lyon\n"
+                      "Brit. Granite Svcs,Leeds\n"
+                      "British Granite Services Ltd,Leeds\n"
+                      "Colin Immobilier,Lyon\n")
+    api.import_files(db, [companies], kind="companies")
+    api.dedupe(db)
+    conn = sqlite3.connect(db)
+    names = sorted(r[0] for r in conn.execute(
+        "SELECT name FROM companies WHERE merged_into IS NULL"))
+    conn.close()
+    # One Confluence, one Colin (the import reads "Ets" already), one British Granite.
+    assert len(names) == 4
+    assert "Colin Immobilier" in names
