@@ -285,10 +285,16 @@ def person_levels(
     check = np.flatnonzero(both & same_domain & ~same & ~same_local)
     if len(check):
         consistent = np.ones(m, dtype=bool)
+        # Consistent as two forms of one name, or each the form of the other record's
+        # name (pharris@ and peterh@ for Peter and Pete Harris).
         consistent[check] = [
-            _locals_consistent(x, y) for x, y in zip(
+            _locals_consistent(x, y) or (
+                _told_apart(x, y) is None
+                and _local_fits(x, f.first[j], f.last[j])
+                and _local_fits(y, f.first[i], f.last[i]))
+            for x, y, i, j in zip(
                 f.email_locals[a[check], 0].tolist(), f.email_locals[b[check], 0].tolist(),
-                strict=True)
+                a[check].tolist(), b[check].tolist(), strict=True)
         ]
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
     email = np.where(both & same_local, 2, email)
@@ -394,11 +400,8 @@ def _locals_consistent(x: str, y: str) -> bool:
     from .features import nickname_groups
 
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
-    if not tx or not ty or tx == ty:
-        # marie.durand@ and marie.durand2@: the company told two namesakes apart.
+    if _told_apart(x, y) is not None:
         return False
-    if _GENERATIONS & (set(tx) ^ set(ty)):
-        return False  # f.roy@ and f.roy.jr@: father and son
     if len(tx) == 1 and len(ty) > 1:
         return tx[0] in _compact_forms(ty[0], ty[-1])
     if len(ty) == 1 and len(tx) > 1:
@@ -464,6 +467,49 @@ def _given_level(written: str, given: str) -> int:
         return 4 if given[0] == written else 0
     groups = set(_name_groups(written)) - {0}
     return 2 if groups & set(_name_groups(given)) else 0
+
+
+def _told_apart(x: str, y: str) -> str | None:
+    """Why two local parts at one domain are two people's, if they say so: the same
+    words once digits are dropped (marie.durand@, marie.durand2@: the company told two
+    namesakes apart), or a generation word on one side only (f.roy@, f.roy.jr@)."""
+    tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
+    if not tx or not ty or tx == ty:
+        return "namesakes"
+    if _GENERATIONS & (set(tx) ^ set(ty)):
+        return "generations"
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _local_fits(local: str, first: str, last: str) -> bool:
+    """Whether ``local`` is an address a company makes of this given name and surname
+    (folded), either way round: first.last, flast, f.last, firstl, first, last,
+    last.first…, the given name possibly in full where the record shortens it
+    (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete)."""
+    from .features import _name_groups
+
+    joined = "".join(local.translate(_SEPARATORS).split())
+    first, last = first.replace(" ", "").replace("-", ""), last.replace("-", "")
+    if not joined or not first or not last:
+        return False
+
+    def given(part: str) -> bool:
+        return part == first or (len(part) >= 3 and len(first) >= 3 and (
+            part.startswith(first) or first.startswith(part)
+            or bool(set(_name_groups(part)) & set(_name_groups(first)) - {0})))
+
+    for one, other in ((first, last), (last, first)):
+        if joined in (one + other, one[0] + other, other, one):
+            return True
+    if given(joined) or joined == last:
+        return True
+    for k in range(1, len(joined)):
+        head, tail = joined[:k], joined[k:]
+        if (given(head) and tail in (last, last[0])) or (head in (last, last[0]) and (
+                given(tail) or tail == first[0])):
+            return True
+    return False
 
 
 # Words a company adds to tell a parent and a child, or two namesakes, apart.

@@ -257,7 +257,8 @@ def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: 
 
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
-    # its pattern, or keeps both); f.roy@ and f.roy.jr@ are a father and his son.
+    # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
+    # and f.roy.jr@ are a father and his son.
     rows = write(tmp_path / "a.csv",
                  "id,first_name,last_name,email,phone,company_name,title,city\n"
                  "1,Éric,Delacroix,eric.delacroix@confluence.example,+33 6 39 47 06 84,"
@@ -268,12 +269,17 @@ def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db
                  "4,Eric,Delacroix,eric.delacroix@confluence.example,,Confluence Travaux SA,"
                  "Commercial sédentaire,Angers\n"
                  "5,Frédéric,Roy,f.roy@colin.example,,Établissements Colin,DAF,Lyon\n"
-                 "6,Fred,Roy,f.roy.jr@colin.example,,Établissements Colin,Président,Lyon\n")
+                 "6,Fred,Roy,f.roy.jr@colin.example,,Établissements Colin,Président,Lyon\n"
+                 "7,Peter,Harris,pharris@crown.example,020 7998 6894,Crown Holdings,CFO,"
+                 "Glasgow\n"
+                 "8,Pete,Harris,peterh@crown.example,,Crown Holdings Inc,CFO,Glasgow\n")
     api.import_files(db, [rows], source="crm", id_column="id")
     api.dedupe(db)
     found = _by_source_id(dump(db))
     assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3, 4)}) == 1
     assert found["crm:5"] is not found["crm:6"]
+    # Each address a form of the other record's name.
+    assert found["crm:7"] is found["crm:8"]
 
 
 def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: Path,
