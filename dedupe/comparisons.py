@@ -298,6 +298,16 @@ def person_levels(
         ]
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
     email = np.where(both & same_local, 2, email)
+    # The same local part that only spells the name (hannah.evans@ at a free-mail
+    # address and at a company) says nothing the names do not: two namesakes have it.
+    plain = np.flatnonzero(both & same_local & ~same)
+    if len(plain):
+        spelled = np.array([
+            _local_fits(x, f.first[i], f.last[i])
+            for x, i in zip(f.email_locals[a[plain], 0].tolist(), a[plain].tolist(),
+                            strict=True)
+        ], dtype=bool)
+        email[plain[spelled]] = 0
     email = np.where(same, 1, email)
     out[:, 2] = email
 

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from prospecting import api
@@ -342,6 +343,40 @@ def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:3"] is found["crm:4"]
     assert report.details["pending_reviews"] == 0
+
+
+def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
+                                                                    db: Path):
+    # hannah.evans@ at a free-mail provider and at a company is the name again, not a
+    # key: two Hannah Evans in two cities, at two companies, with two numbers.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,phone,company_name,title,city\n"
+                 "1,Hannah,Evans,hannah.evans@severn.example,07512 746870,Severn Technologies,"
+                 "HR Business Partner,Bristol\n"
+                 "2,Hannah,Evans,hannah.evans@btinternet.com,+44 20 7885 8717,"
+                 "Cobalt Engineering,Business Development Executive,Edinburgh\n"
+                 "3,Hannah,Evans,hannah.evans@severn.example,,Severn Tech,HR Business Partner,"
+                 "Bristol\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    from dedupe.comparisons import COMPARISONS, person_levels
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    store = Store(db)
+    try:
+        f = load_people(store)
+        first_source = dict(store.conn.execute(
+            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
+    finally:
+        store.close()
+    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    email = [c.name for c in COMPARISONS].index("email")
+    pairs = np.array([sorted((row["crm:1"], row["crm:2"]))])
+    assert person_levels(f, pairs)[0, email] == 0  # no evidence either way
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is found["crm:3"]
+    assert found["crm:1"] is not found["crm:2"]
 
 
 def _review_pairs(db: Path, kind: str) -> list[tuple[str, str]]:
