@@ -654,3 +654,32 @@ def test_company_names_with_shortened_words_match(tmp_path: Path, db: Path):
     # One Confluence, one Colin (the import reads "Ets" already), one British Granite.
     assert len(names) == 4
     assert "Colin Immobilier" in names
+
+
+def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: Path):
+    # Jaro-Winkler alone scores "Mrshall" 0.88 against "Marshall": a loose match only.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,company_name\n"
+                 "1,Alexander,Marshall,Cobalt Crown\n"
+                 "2,Aelxander,Mrshall,Cobalt Crown\n"
+                 "3,Stéphane,Aubert,Renaud & Fils\n"
+                 "4,Stéphane,UABERT,Renaud & Fils\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    from dedupe.comparisons import COMPARISONS, person_levels
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    store = Store(db)
+    try:
+        f = load_people(store)
+        first_source = dict(store.conn.execute(
+            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
+    finally:
+        store.close()
+    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    names = [c.name for c in COMPARISONS]
+    pairs = np.array([sorted((row["crm:1"], row["crm:2"])), sorted((row["crm:3"], row["crm:4"]))])
+    levels = person_levels(f, pairs)
+    assert levels[0, names.index("first_name")] == 3
+    assert levels[0, names.index("last_name")] == 3
+    assert levels[1, names.index("last_name")] == 3
