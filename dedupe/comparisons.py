@@ -124,7 +124,9 @@ def _typos_similar(values: np.ndarray, xs: list[str], ys: list[str]) -> np.ndarr
     added, dropped, changed or two swapped) and both have five letters or more:
     Jaro-Winkler weighs a typo near the start heavily ("mrshall" for "marshall" 0.88,
     "uabert" for "aubert" 0.89)."""
-    low = np.flatnonzero(values < _TYPO)
+    # One typo in five letters or more never scores below 0.75 (about 0.756 at worst):
+    # most pairs of different names need no second look.
+    low = np.flatnonzero((values < _TYPO) & (values >= 0.75))
     if not len(low):
         return values
     lx = [xs[k] for k in low.tolist()]

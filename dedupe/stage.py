@@ -365,19 +365,18 @@ def _phone_counts(f: PersonFeatures) -> Counter[str]:
     """Records per number. A number that records of two people carry (given names no
     reading reconciles: Joe and Niamh Bailey) counts as shared however few carry it: a
     switchboard, a shop's line, no proof that two records are one person."""
-    counts: Counter[str] = Counter()
+    flat = f.phones.reshape(-1).tolist()
+    counts = Counter(x for x in flat if x)
+    few = {phone for phone, n in counts.items() if 1 < n < SHARED_PHONE}
+    if not few:
+        return counts
     holders: dict[str, list[tuple[str, str]]] = {}
-    for (one, two), first, last in zip(f.phones.tolist(), f.first.tolist(), f.last.tolist(),
-                                       strict=True):
-        for phone in (one, two):
-            if phone:
-                counts[phone] += 1
-                if first:
-                    holders.setdefault(phone, []).append((first, last))
+    first, last = f.first, f.last
+    for k, phone in enumerate(flat):
+        if phone in few and first[k >> 1]:
+            holders.setdefault(phone, []).append((first[k >> 1], last[k >> 1]))
     for phone, names in holders.items():
-        if 1 < len(names) <= SHARED_PHONE and counts[phone] < SHARED_PHONE and any(
-            not same_given_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]
-        ):
+        if any(not same_given_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]):
             counts[phone] = SHARED_PHONE
     return counts
 
