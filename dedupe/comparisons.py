@@ -48,7 +48,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("city", ("same", "similar", "different")),
     Comparison("postcode", ("same", "same area", "different")),
     Comparison("address", ("same", "similar", "different")),
-    Comparison("title", ("similar", "different")),
+    Comparison("title", ("similar", "different", "far apart in seniority")),
 )
 
 
@@ -393,10 +393,35 @@ def person_levels(
     missing = (code("address")[a] == 0) | (code("address")[b] == 0)
     score = _similarity(f, "address", "address", a, b, _address_ratio)
     out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
-    missing = (code("title")[a] == 0) | (code("title")[b] == 0)
+    ta, tb = code("title")[a], code("title")[b]
+    missing = (ta == 0) | (tb == 0)
     score = _similarity(f, "title", "title", a, b, _TOKEN_SET)
-    out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, 2))
+    ranks = _title_ranks(f)
+    far = np.abs(ranks[ta] - ranks[tb]) >= _FAR_APART
+    far &= (ranks[ta] >= 0) & (ranks[tb] >= 0)
+    out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, np.where(far, 3, 2)))
     return out
+
+
+# Seniority ranks (enrichers.titles): four apart is a chief executive and an assistant,
+# a vice-president and a junior, a director and an intern; one person's titles in two
+# sources (a promotion, a registry's "Gérant" for a "Directeur") are seldom that far.
+_RANKS = {"owner": 0, "c_suite": 0, "vp": 1, "head": 2, "director": 2, "manager": 3,
+          "senior": 4, "entry": 5, "intern": 6}
+_FAR_APART = 4
+
+
+def _title_ranks(f: PersonFeatures) -> np.ndarray:
+    """Seniority rank of each title in the title vocabulary (-1: none or unknown)."""
+    ranks = f.extra.get("title_ranks")
+    if ranks is None:
+        from enrichers.titles import classify_title
+
+        strings = f.extra["strings:" + _VOCABULARY.get("title", "title")].tolist()
+        ranks = f.extra["title_ranks"] = np.array(
+            [_RANKS.get(classify_title(t).seniority or "", -1) if t else -1 for t in strings],
+            dtype=np.int8)
+    return ranks
 
 
 def _only_role_shared(xs: list[str], ys: list[str]) -> bool:

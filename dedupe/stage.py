@@ -624,7 +624,10 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     a pair stays just below ``review``, still a "cannot link" for clustering, but out of
     the review queue.
     """
-    contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4)
+    # Two addresses at one company and titles far apart in seniority (a president and
+    # an assistant): two namesakes the company told apart.
+    contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | (
+        (levels[:, 9] == 3) & (levels[:, 2] == 3))
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is

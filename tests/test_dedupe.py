@@ -379,6 +379,24 @@ def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Pa
     assert found["crm:1"] is not found["crm:2"]
 
 
+def test_namesakes_at_one_company_with_titles_far_apart_stay_apart(tmp_path: Path,
+                                                                   db: Path):
+    # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
+    # same two address forms with two chief-executive titles are one person.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,email,company_name,title,city\n"
+                 "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
+                 "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,"
+                 "Assistante de direction,Lyon\n"
+                 "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
+                 "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+
+
 def _review_pairs(db: Path, kind: str) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
