@@ -312,6 +312,12 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             column("company"), column("group_or_first")))),
         ("company+initials", 4, keys("company+initials", lambda: _join(
             column("company"), f.first_initials, _map(lambda s: s[:1], f.last_core)))),
+        # Given name and surname swapped, one of them also shortened or misspelt
+        # ("Phillips, Sue" for Susan Phillips): either name's sound at the company.
+        ("company+either name", 3, keys("company+either name", lambda: np.stack(
+            [_join(column("company"), column("first_sound")),
+             _join(column("company"), column("last_sound"))], axis=1).reshape(-1),
+            two=True)),
         # Swap-proof: the two name sounds in sorted order.
         ("name sounds", 7, keys("name sounds", lambda: _join(column("low_sound"),
                                                              column("high_sound")))),

@@ -701,3 +701,25 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
     assert levels[0, names.index("first_name")] == 3
     assert levels[0, names.index("last_name")] == 3
     assert levels[1, names.index("last_name")] == 3
+
+
+def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
+    # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
+    # the company with either name's sound finds the pair.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,company_name\n"
+                 "1,Susan,Phillips,Albion Lantern\n"
+                 "2,Phillips,Sue,Albion Lantern Ltd\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    from dedupe.blocking import person_pairs
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    store = Store(db)
+    try:
+        f = load_people(store)
+    finally:
+        store.close()
+    pairs, report = person_pairs(f, max_block=60, window=1)
+    assert report.pairs["company+either name"] == 1
+    assert pairs.tolist() == [[0, 1]]
