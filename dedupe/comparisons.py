@@ -146,10 +146,11 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
     exact = (fa == fb) & ~missing
-    g = (ga[:, 0] > 0) & (
-        (ga[:, 0] == gb[:, 0]) | (ga[:, 0] == gb[:, 1]) | (ga[:, 1] == gb[:, 0])
-        | (ga[:, 1] == gb[:, 1])
-    )
+    g = np.zeros(n, dtype=bool)
+    for i in range(ga.shape[1]):
+        for j in range(gb.shape[1]):
+            g |= ga[:, i] == gb[:, j]
+    g &= ga[:, 0] > 0
     # "jean pierre" vs "jean": the shorter is the first word of the longer.
     nick = (g | (wa == wb)) & ~missing & ~exact
     inits = (inia | inib) & ~missing

@@ -93,12 +93,16 @@ def nickname_groups() -> dict[str, tuple[int, ...]]:
     return {k: tuple(sorted(set(v))) for k, v in groups.items()}
 
 
+NAME_GROUPS = 4  # nickname groups kept per given name (Chris: Christina, Christopher…)
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _name_groups(first: str) -> tuple[int, int]:
+def _name_groups(first: str) -> tuple[int, ...]:
     groups = nickname_groups().get(first) or nickname_groups().get(first.split(" ")[0]) or ()
     if not groups:
-        return (0, 0)
-    return (groups[0], groups[-1])
+        return (0,) * NAME_GROUPS
+    kept = groups[:NAME_GROUPS]
+    return kept + (kept[-1],) * (NAME_GROUPS - len(kept))
 
 
 @functools.lru_cache(maxsize=1 << 18)
@@ -134,7 +138,7 @@ class PersonFeatures:
     first: np.ndarray  # folded given name ("jean pierre")
     first_initials: np.ndarray
     first_is_initials: np.ndarray  # bool
-    first_groups: np.ndarray  # int, shape (n, 2): nickname groups (0: none)
+    first_groups: np.ndarray  # int, shape (n, NAME_GROUPS): nickname groups (0: none)
     last: np.ndarray  # folded, no spaces ("delafontaine")
     last_core: np.ndarray  # without particles ("fontaine")
     emails: np.ndarray  # shape (n, 2): email keys, "" when absent
@@ -461,7 +465,8 @@ def build_person_features(cols: dict[str, list[Any]],
 
     first = arr(cols["first"])
     last_folded = cols["last"]
-    groups = np.array([_name_groups(f) for f in cols["first"]], dtype=np.int32).reshape(n, 2)
+    groups = np.array([_name_groups(f) for f in cols["first"]], dtype=np.int32).reshape(
+        n, NAME_GROUPS)
     hashes = arr(_hash_columns(cols))
     emails = two("emails")
     phones = two("phones")

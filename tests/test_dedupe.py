@@ -723,3 +723,17 @@ def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     pairs, report = person_pairs(f, max_block=60, window=1)
     assert report.pairs["company+either name"] == 1
     assert pairs.tolist() == [[0, 1]]
+
+
+def test_nicknames_of_several_groups_and_languages():
+    from dedupe.features import _name_groups
+
+    def share(x: str, y: str) -> bool:
+        return bool(set(_name_groups(x)) & set(_name_groups(y)) - {0})
+
+    # "jp" is Jean-Paul, Jean-Pierre and Jean-Philippe: each group counts.
+    for x, y in (("jp", "jean pierre"), ("jp", "jean philippe"), ("chris", "christopher"),
+                 ("chris", "christophe"), ("fritz", "friedrich"), ("matze", "matthias"),
+                 ("penny", "penelope"), ("josy", "josiane")):
+        assert share(x, y), (x, y)
+    assert not share("fritz", "matthias")
