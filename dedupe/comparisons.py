@@ -10,6 +10,7 @@ is rapidfuzz ``process.cpdist`` over the whole batch (element-wise, all cores).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -463,10 +464,14 @@ def _locals_consistent(x: str, y: str) -> bool:
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _told_apart(x, y) is not None:
         return False
+    if sorted(tx) == sorted(ty):
+        return True  # dasilva.jeanphilippe@ and jeanphilippe.dasilva@
     if len(tx) == 1 and len(ty) > 1:
         return tx[0] in _compact_forms(ty[0], ty[-1])
     if len(ty) == 1 and len(tx) > 1:
         return ty[0] in _compact_forms(tx[0], tx[-1])
+    if len(tx) > 1 and len(ty) > 1 and not _same_or_initial(tx[-1], ty[-1]):
+        return False  # emmanuelle.rousseau@ and emmanuelle.roussel@
     fx, fy = tx[0], ty[0]
     if fx == fy or (len(fx) == 1 and fy.startswith(fx)) or (len(fy) == 1 and fx.startswith(fy)):
         return True
@@ -533,13 +538,31 @@ def _given_level(written: str, given: str) -> int:
 def _told_apart(x: str, y: str) -> str | None:
     """Why two local parts at one domain are two people's, if they say so: the same
     words once digits are dropped (marie.durand@, marie.durand2@: the company told two
-    namesakes apart), or a generation word on one side only (f.roy@, f.roy.jr@)."""
+    namesakes apart), other digits (s.bohm2@), a generation word on one side only
+    (f.roy@, f.roy.jr@) or a middle initial (mohammed.c.whitaker@)."""
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if not tx or not ty or tx == ty:
         return "namesakes"
     if _GENERATIONS & (set(tx) ^ set(ty)):
         return "generations"
+    if _DIGITS.findall(x) != _DIGITS.findall(y):
+        return "numbered"  # sonke.bohm@ and s.bohm2@
+    if _middle_initial(tx, ty) or _middle_initial(ty, tx):
+        return "middle initial"  # mohammed.whitaker@ and mohammed.c.whitaker@
     return None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _middle_initial(short: list[str], long: list[str]) -> bool:
+    """Whether ``long`` is ``short`` with one initial added inside (john.a.smith)."""
+    return len(long) == len(short) + 1 and len(short) >= 2 and any(
+        len(long[k]) == 1 and long[:k] + long[k + 1:] == short for k in range(1, len(long) - 1))
+
+
+def _same_or_initial(u: str, v: str) -> bool:
+    return u == v or (len(u) == 1 and v.startswith(u)) or (len(v) == 1 and u.startswith(v))
 
 
 @functools.lru_cache(maxsize=1 << 16)

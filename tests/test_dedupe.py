@@ -737,3 +737,18 @@ def test_nicknames_of_several_groups_and_languages():
                  ("penny", "penelope"), ("josy", "josiane")):
         assert share(x, y), (x, y)
     assert not share("fritz", "matthias")
+
+
+@pytest.mark.parametrize(("x", "y", "one"), [
+    ("dasilva.jeanphilippe", "jeanphilippe.dasilva", True),  # the words reordered
+    ("j.martin", "jean.martin", True),
+    ("sonke.bohm", "s.bohm2", False),  # a number the company added
+    ("mohammed.whitaker", "mohammed.c.whitaker", False),  # a middle initial added
+    ("emmanuelle.rousseau", "emmanuelle.roussel", False),  # another surname
+    ("f.roy", "f.roy.jr", False),
+])
+def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
+    from dedupe.comparisons import _locals_consistent
+
+    assert _locals_consistent(x, y) is one
+    assert _locals_consistent(y, x) is one
