@@ -53,7 +53,8 @@ CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "pr
 def fold_name(text: str | None) -> str:
     """Lower case, no accents, punctuation and hyphens as spaces, civilities dropped.
 
-    ``Jean-Pierre`` → ``jean pierre``; ``O’Neill`` → ``o neill``; ``J.-P.`` → ``j p``;
+    ``Jean-Pierre`` → ``jean pierre``; ``O’Neill`` → ``o neill``; ``J.-P.`` → ``j p``,
+    ``M.-P.`` → ``m p`` (but ``M. Jean`` → ``jean``);
     ``ß`` folds to ``ss`` (casefold), ``Œ`` to ``oe``.
     """
     if not text:
@@ -62,7 +63,9 @@ def fold_name(text: str | None) -> str:
     folded = strip_accents(unicodedata.normalize("NFKC", text).casefold())
     folded = folded.replace("œ", "oe").replace("æ", "ae")
     words = _NON_LETTERS.sub(" ", folded).split()
-    while len(words) > 1 and words[0] in CIVILITIES:
+    # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.
+    while len(words) > 1 and words[0] in CIVILITIES and (
+            len(words[0]) > 1 or len(words[1]) > 1):
         words = words[1:]
     return " ".join(words)
 

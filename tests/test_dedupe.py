@@ -754,3 +754,15 @@ def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
 
     assert _locals_consistent(x, y) is one
     assert _locals_consistent(y, x) is one
+
+
+@pytest.mark.parametrize(("written", "folded"), [
+    ("M.-P.", "m p"),  # Marie-Pierre's initials, not Monsieur P.
+    ("J.-P.", "j p"),
+    ("M. Jean", "jean"),
+    ("Mme Hélène", "helene"),
+])
+def test_a_one_letter_civility_before_an_initial_is_an_initial(written: str, folded: str):
+    from dedupe.features import fold_name
+
+    assert fold_name(written) == folded
