@@ -312,27 +312,34 @@ def person_levels(
     check = np.flatnonzero(both & same_domain & ~same & ~same_local)
     if len(check):
         consistent = np.ones(m, dtype=bool)
-        # Consistent as two forms of one name, or each the form of the other record's
-        # name (pharris@ and peterh@ for Peter and Pete Harris).
-        consistent[check] = [
-            _locals_consistent(x, y) or (
-                _told_apart(x, y) is None
-                and _local_fits(x, f.first[j], f.last[j])
-                and _local_fits(y, f.first[i], f.last[i]))
-            for x, y, i, j in zip(
-                f.email_locals[a[check], 0].tolist(), f.email_locals[b[check], 0].tolist(),
-                a[check].tolist(), b[check].tolist(), strict=True)
-        ]
+        xs = f.email_locals[a[check], 0].tolist()
+        ys = f.email_locals[b[check], 0].tolist()
+        found = np.fromiter((_locals_consistent(x, y) for x, y in zip(xs, ys, strict=True)),
+                            dtype=bool, count=len(check))
+        # Or each the form of the other record's name (pharris@ and peterh@ for Peter and
+        # Pete Harris): only where the names themselves may be one person's.
+        maybe = np.flatnonzero(~found & (first[check] < 6) & (last[check] < 5))
+        if len(maybe):
+            ia, ib = a[check[maybe]], b[check[maybe]]
+            found[maybe] = [
+                _told_apart(xs[k], ys[k]) is None and _local_fits(xs[k], fb, lb)
+                and _local_fits(ys[k], fa, la)
+                for k, fa, la, fb, lb in zip(
+                    maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
+                    f.first[ib].tolist(), f.last[ib].tolist(), strict=True)
+            ]
+        consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
     email = np.where(both & same_local, 2, email)
     # The same local part that only spells the name (hannah.evans@ at a free-mail
     # address and at a company) says nothing the names do not: two namesakes have it.
     plain = np.flatnonzero(both & same_local & ~same)
     if len(plain):
+        rows = a[plain]
         spelled = np.array([
-            _local_fits(x, f.first[i], f.last[i])
-            for x, i in zip(f.email_locals[a[plain], 0].tolist(), a[plain].tolist(),
-                            strict=True)
+            _local_fits(x, given, surname) for x, given, surname in zip(
+                f.email_locals[rows, 0].tolist(), f.first[rows].tolist(),
+                f.last[rows].tolist(), strict=True)
         ], dtype=bool)
         email[plain[spelled]] = 0
     email = np.where(same, 1, email)
@@ -537,6 +544,7 @@ def _given_level(written: str, given: str) -> int:
     return 2 if groups & set(_name_groups(given)) else 0
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _told_apart(x: str, y: str) -> str | None:
     """Why two local parts at one domain are two people's, if they say so: other digits
     (marie.durand@ and marie.durand2@, s.bohm2@: the company told two namesakes apart),
