@@ -613,10 +613,11 @@ _GENERATIONS = frozenset({"jr", "junior", "sr", "senior", "fils", "pere", "père
 
 def _compact_forms(first: str, last: str) -> set[str]:
     """One-word local parts a company makes of a given name and a surname
-    (``eric.delacroix`` → ``edelacroix``, ``ericdelacroix``, ``delacroixe``,
+    (``eric.delacroix`` → ``edelacroix``, ``ericdelacroix``, ``ericd``, ``delacroixe``,
     ``delacroix``, ``eric``…): ``edelacroix@`` and ``eric.delacroix@`` can be one
     person's two addresses."""
-    return {first + last, first[0] + last, last + first, last + first[0], last, first}
+    return {first + last, first[0] + last, first + last[0], last + first, last + first[0],
+            last, first}
 
 
 def _column(values: list[str]) -> np.ndarray:

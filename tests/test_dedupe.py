@@ -742,6 +742,7 @@ def test_nicknames_of_several_groups_and_languages():
 @pytest.mark.parametrize(("x", "y", "one"), [
     ("dasilva.jeanphilippe", "jeanphilippe.dasilva", True),  # the words reordered
     ("clifford.pemberton", "clifford_pemberton", True),  # another separator
+    ("mariepierreb", "mariepierre.beranger", True),  # given name and initial
     ("marie.durand", "marie.durand2", False),
     ("j.martin", "jean.martin", True),
     ("sonke.bohm", "s.bohm2", False),  # a number the company added
