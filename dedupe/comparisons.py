@@ -475,10 +475,11 @@ def _locals_consistent(x: str, y: str) -> bool:
         # clifford.pemberton@ and clifford_pemberton@, dasilva.jeanphilippe@ and
         # jeanphilippe.dasilva@
         return True
+    # brooks.valerie@ (surname first) and vbrooks@: either word may be the given name.
     if len(tx) == 1 and len(ty) > 1:
-        return tx[0] in _compact_forms(ty[0], ty[-1])
+        return tx[0] in _compact_forms(ty[0], ty[-1]) | _compact_forms(ty[-1], ty[0])
     if len(ty) == 1 and len(tx) > 1:
-        return ty[0] in _compact_forms(tx[0], tx[-1])
+        return ty[0] in _compact_forms(tx[0], tx[-1]) | _compact_forms(tx[-1], tx[0])
     if len(tx) > 1 and len(ty) > 1 and not _same_or_initial(tx[-1], ty[-1]):
         return False  # emmanuelle.rousseau@ and emmanuelle.roussel@
     fx, fy = tx[0], ty[0]
@@ -589,6 +590,8 @@ def _local_fits(local: str, first: str, last: str) -> bool:
         return False
 
     def given(part: str) -> bool:
+        if len(first) == 1:  # the record gives an initial: wouter@ for "W. Schröder"
+            return len(part) >= 3 and part[0] == first
         return part == first or (len(part) >= 3 and len(first) >= 3 and (
             part.startswith(first) or first.startswith(part)
             or bool(set(_name_groups(part)) & set(_name_groups(first)) - {0})))

@@ -743,6 +743,7 @@ def test_nicknames_of_several_groups_and_languages():
     ("dasilva.jeanphilippe", "jeanphilippe.dasilva", True),  # the words reordered
     ("clifford.pemberton", "clifford_pemberton", True),  # another separator
     ("mariepierreb", "mariepierre.beranger", True),  # given name and initial
+    ("vbrooks", "brooks.valerie", True),  # surname first
     ("marie.durand", "marie.durand2", False),
     ("j.martin", "jean.martin", True),
     ("sonke.bohm", "s.bohm2", False),  # a number the company added
