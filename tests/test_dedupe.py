@@ -6,6 +6,7 @@ import csv
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,6 +33,15 @@ def _demo(db: Path) -> None:
 
 def _by_source_id(people: list[dict]) -> dict[str, dict]:
     return {sid: p for p in people for sid in p["source_ids"]}
+
+
+def _dedupe_crm(tmp_path: Path, db: Path, text: str) -> tuple[dict[str, dict], Any]:
+    """Import ``text`` as a CRM export (ids in ``id``), dedupe, and return the people by
+    source id with the run's report."""
+    rows = write(tmp_path / "a.csv", text)
+    api.import_files(db, [rows], source="crm", id_column="id")
+    report = api.dedupe(db)
+    return _by_source_id(dump(db)), report
 
 
 @pytest.fixture
@@ -221,15 +231,13 @@ def test_suppression_wins_in_a_merge(tmp_path: Path, db: Path):
 
 
 def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name,title\n"
-                 "1,Marie,Durand,marie.durand@acme.example,Acme,CFO\n"
-                 "2,Marie,Durand,marie.durand2@acme.example,Acme,Stagiaire\n"
-                 "3,Paul,Durand,paul.durand@acme.example,Acme,CEO\n"
-                 "4,M.,Durand,,Acme,\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,title\n"
+        "1,Marie,Durand,marie.durand@acme.example,Acme,CFO\n"
+        "2,Marie,Durand,marie.durand2@acme.example,Acme,Stagiaire\n"
+        "3,Paul,Durand,paul.durand@acme.example,Acme,CEO\n"
+        "4,M.,Durand,,Acme,\n")
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:1"] is not found["crm:3"]
     # The ambiguous "M. Durand" does not chain the two Maries together.
@@ -239,17 +247,15 @@ def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
 def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: Path):
     # A small business: one contact@ address and one line for the manager and the baker.
     # The same person restated with that mailbox still merges.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name,city\n"
-                 "1,Catherine,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
-                 "Boulangerie Moreau,Tours\n"
-                 "2,Paul,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
-                 "Boulangerie Moreau,Tours\n"
-                 "3,Catherine,MOREAU,contact@boulangerie-moreau.example,,"
-                 "Boulangerie Moreau SARL,Tours\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    report = api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, report = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,city\n"
+        "1,Catherine,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
+        "Boulangerie Moreau,Tours\n"
+        "2,Paul,Moreau,contact@boulangerie-moreau.example,01 99 00 88 88,"
+        "Boulangerie Moreau,Tours\n"
+        "3,Catherine,MOREAU,contact@boulangerie-moreau.example,,"
+        "Boulangerie Moreau SARL,Tours\n")
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:1"] is found["crm:3"]
     # Nothing personal shared (a role mailbox, the shop's line): no question either.
@@ -260,23 +266,21 @@ def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
     # and f.roy.jr@ are a father and his son.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name,title,city\n"
-                 "1,Éric,Delacroix,eric.delacroix@confluence.example,+33 6 39 47 06 84,"
-                 "Confluence Travaux,Commercial sédentaire,Angers\n"
-                 "2,Éric,Delacroix,edelacroix@confluence.example,+33 (0)6 39 47 06 84,"
-                 "Confluence Travaux SA,Responsable commercial,Angers\n"
-                 "3,Éirc,Delacroix,,,Confluence Travaux,Commercial sédentaire,Angers\n"
-                 "4,Eric,Delacroix,eric.delacroix@confluence.example,,Confluence Travaux SA,"
-                 "Commercial sédentaire,Angers\n"
-                 "5,Frédéric,Roy,f.roy@colin.example,,Établissements Colin,DAF,Lyon\n"
-                 "6,Fred,Roy,f.roy.jr@colin.example,,Établissements Colin,Président,Lyon\n"
-                 "7,Peter,Harris,pharris@crown.example,020 7998 6894,Crown Holdings,CFO,"
-                 "Glasgow\n"
-                 "8,Pete,Harris,peterh@crown.example,,Crown Holdings Inc,CFO,Glasgow\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Éric,Delacroix,eric.delacroix@confluence.example,+33 6 39 47 06 84,"
+        "Confluence Travaux,Commercial sédentaire,Angers\n"
+        "2,Éric,Delacroix,edelacroix@confluence.example,+33 (0)6 39 47 06 84,"
+        "Confluence Travaux SA,Responsable commercial,Angers\n"
+        "3,Éirc,Delacroix,,,Confluence Travaux,Commercial sédentaire,Angers\n"
+        "4,Eric,Delacroix,eric.delacroix@confluence.example,,Confluence Travaux SA,"
+        "Commercial sédentaire,Angers\n"
+        "5,Frédéric,Roy,f.roy@colin.example,,Établissements Colin,DAF,Lyon\n"
+        "6,Fred,Roy,f.roy.jr@colin.example,,Établissements Colin,Président,Lyon\n"
+        "7,Peter,Harris,pharris@crown.example,020 7998 6894,Crown Holdings,CFO,"
+        "Glasgow\n"
+        "8,Pete,Harris,peterh@crown.example,,Crown Holdings Inc,CFO,Glasgow\n")
     assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3, 4)}) == 1
     assert found["crm:5"] is not found["crm:6"]
     # Each address a form of the other record's name.
@@ -288,21 +292,19 @@ def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: 
     # One address, two numbers (a mobile and a direct line): "Leclerc, S." is Stéphane
     # Leclerc written surname first; "A." is the initial of Anthony, whom Tony is short for;
     # "Phillips, Sue" is Susan Phillips.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name,city\n"
-                 "1,Stéphane,Leclerc,SLECLERC@DESOUSA.EXAMPLE,+33 2 84 70 41 11,"
-                 "Ets De Sousa,Lille\n"
-                 "2,Leclerc,S.,sleclerc@desousa.example,0033 7 86 79 46 64,"
-                 "Établissements De Sousa,Lille\n"
-                 "3,Tony,Marshall,anthony.marshall@youngandco.example,+44 20 3803 0958,"
-                 "Young & Co,Birmingham\n"
-                 "4,A.,Marshall,anthony.marshall@youngandco.example,020 7543 4103,"
-                 "Young & Co,Birmingham\n"
-                 "5,Susan,Phillips,,020 3911 0756,Albion Lantern Ltd.,London\n"
-                 "6,Phillips,Sue,sphillips@albionlantern.example,,Albion Lantern,London\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,city\n"
+        "1,Stéphane,Leclerc,SLECLERC@DESOUSA.EXAMPLE,+33 2 84 70 41 11,"
+        "Ets De Sousa,Lille\n"
+        "2,Leclerc,S.,sleclerc@desousa.example,0033 7 86 79 46 64,"
+        "Établissements De Sousa,Lille\n"
+        "3,Tony,Marshall,anthony.marshall@youngandco.example,+44 20 3803 0958,"
+        "Young & Co,Birmingham\n"
+        "4,A.,Marshall,anthony.marshall@youngandco.example,020 7543 4103,"
+        "Young & Co,Birmingham\n"
+        "5,Susan,Phillips,,020 3911 0756,Albion Lantern Ltd.,London\n"
+        "6,Phillips,Sue,sphillips@albionlantern.example,,Albion Lantern,London\n")
     assert found["crm:1"] is found["crm:2"]
     assert found["crm:1"]["first_name"] == "Stéphane"
     assert found["crm:3"] is found["crm:4"]
@@ -313,36 +315,50 @@ def test_contradicting_given_names_are_not_chained_through_a_third_record(tmp_pa
                                                                           db: Path):
     # Nothing but names tells Céline and Sophie apart; a record without a given name
     # resembles both and must not join them.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,company_name,title,city\n"
-                 "1,Céline,Gauthier,Orée Horizon,Présidente,Orléans\n"
-                 "2,Sophie,Gauthier,Orée Horizon,Assistante de direction,Orléans\n"
-                 "3,,Gauthier,Orée Horizon SAS,,Orléans\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,company_name,title,city\n"
+        "1,Céline,Gauthier,Orée Horizon,Présidente,Orléans\n"
+        "2,Sophie,Gauthier,Orée Horizon,Assistante de direction,Orléans\n"
+        "3,,Gauthier,Orée Horizon SAS,,Orléans\n")
     assert found["crm:1"] is not found["crm:2"]
 
 
 def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
     # One number, two given names no reading reconciles: the office line, not a proof.
     # One person's own number still is (Steve for Steven, surname first).
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name,title,city\n"
-                 "1,Joe,Bailey,joseph.bailey@youngandco.example,0044 20 33899029,Young & Co,"
-                 "Procurement Lead,Manchester\n"
-                 "2,Niamh,Bailey,,+44 (0)20 3389 9029,Young and Co,Operations Manager,"
-                 "Manchester\n"
-                 "3,Steven,Collins,steven.collins@northern.example,+44 20 3855 6303,"
-                 "Northern Manufacturing,Marketing Director,Cardiff\n"
-                 "4,Collins,Steve,,+44 (0)20 3855 6303,Northern Manufacturing,"
-                 "Marketing Director,Cardiff\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    report = api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, report = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Joe,Bailey,joseph.bailey@youngandco.example,0044 20 33899029,Young & Co,"
+        "Procurement Lead,Manchester\n"
+        "2,Niamh,Bailey,,+44 (0)20 3389 9029,Young and Co,Operations Manager,"
+        "Manchester\n"
+        "3,Steven,Collins,steven.collins@northern.example,+44 20 3855 6303,"
+        "Northern Manufacturing,Marketing Director,Cardiff\n"
+        "4,Collins,Steve,,+44 (0)20 3855 6303,Northern Manufacturing,"
+        "Marketing Director,Cardiff\n")
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:3"] is found["crm:4"]
     assert report.details["pending_reviews"] == 0
+
+
+def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
+    """Comparison levels of pairs of imported records, named by their first source id."""
+    from dedupe.comparisons import COMPARISONS, person_levels
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    store = Store(db)
+    try:
+        f = load_people(store)
+        first_source = dict(store.conn.execute(
+            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
+    finally:
+        store.close()
+    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    levels = person_levels(f, np.array([sorted((row[x], row[y])) for x, y in pairs]))
+    return [dict(zip((c.name for c in COMPARISONS), r, strict=True)) for r in levels.tolist()]
 
 
 def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
@@ -358,21 +374,8 @@ def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Pa
                  "3,Hannah,Evans,hannah.evans@severn.example,,Severn Tech,HR Business Partner,"
                  "Bristol\n")
     api.import_files(db, [rows], source="crm", id_column="id")
-    from dedupe.comparisons import COMPARISONS, person_levels
-    from dedupe.features import load_people
-    from prospecting.store import Store
-
-    store = Store(db)
-    try:
-        f = load_people(store)
-        first_source = dict(store.conn.execute(
-            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
-    finally:
-        store.close()
-    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
-    email = [c.name for c in COMPARISONS].index("email")
-    pairs = np.array([sorted((row["crm:1"], row["crm:2"]))])
-    assert person_levels(f, pairs)[0, email] == 0  # no evidence either way
+    levels = _levels_of(db, [("crm:1", "crm:2")])
+    assert levels[0]["email"] == 0  # no evidence either way
     api.dedupe(db)
     found = _by_source_id(dump(db))
     assert found["crm:1"] is found["crm:3"]
@@ -383,16 +386,14 @@ def test_namesakes_at_one_company_with_titles_far_apart_stay_apart(tmp_path: Pat
                                                                    db: Path):
     # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
     # same two address forms with two chief-executive titles are one person.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name,title,city\n"
-                 "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
-                 "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,"
-                 "Assistante de direction,Lyon\n"
-                 "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
-                 "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,title,city\n"
+        "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
+        "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,"
+        "Assistante de direction,Lyon\n"
+        "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
+        "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n")
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:3"] is found["crm:4"]
 
@@ -412,16 +413,14 @@ def test_colleagues_sharing_a_name_are_no_question_for_the_reviewer(tmp_path: Pa
     # Two Petit and two Émilie at one company, nothing shared but the company: not one
     # person, and not a pair to ask about. The same given name under another surname
     # at one address is (a married name, or a shared mailbox).
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name,city\n"
-                 "1,Laurent,Petit,lpetit@cedar.example,Cedar,Grenoble\n"
-                 "2,Émilie,Petit,epetit@cedar.example,Cedar,Grenoble\n"
-                 "3,Émilie,Roux,eroux@cedar.example,Cedar,Grenoble\n"
-                 "4,Sophie,Martin,sophie@borel.example,Borel,Lyon\n"
-                 "5,Sophie,Bernard,sophie@borel.example,Borel,Lyon\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
-    report = api.dedupe(db)
-    found = _by_source_id(dump(db))
+    found, report = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,city\n"
+        "1,Laurent,Petit,lpetit@cedar.example,Cedar,Grenoble\n"
+        "2,Émilie,Petit,epetit@cedar.example,Cedar,Grenoble\n"
+        "3,Émilie,Roux,eroux@cedar.example,Cedar,Grenoble\n"
+        "4,Sophie,Martin,sophie@borel.example,Borel,Lyon\n"
+        "5,Sophie,Bernard,sophie@borel.example,Borel,Lyon\n")
     assert len({id(found[f"crm:{i}"]) for i in range(1, 6)}) == 5
     ids = {found[f"crm:{i}"]["id"]: i for i in range(1, 6)}
     asked = {frozenset((ids[a], ids[b])) for a, b in _review_pairs(db, "person")}
@@ -631,47 +630,34 @@ def test_firmographics_a_member_brings_re_tag_the_golden_company_people(tmp_path
     assert _export_bytes(db) == exported
 
 
-def test_company_names_written_with_dotted_forms_and_acronyms_match(tmp_path: Path,
-                                                                      db: Path):
-    companies = write(tmp_path / "c.csv",
-                      "Raison sociale,Ville\n"
-                      "Société Générale,Paris\n"
-                      "SOCIETE GENERALE S.A.,Paris\n"
-                      "B.N.P. Paribas,Paris\n"
-                      "BNP Paribas SA,Paris\n"
-                      "Hansen GmbH & Co. KG,Hamburg\n"
-                      "Hansen GmbH,Hamburg\n"
-                      "Hansel AG,Hamburg\n")
-    api.import_files(db, [companies], kind="companies")
-    report = api.dedupe(db)
-    assert report.details["companies_merged"] == 3
+def _active_company_names(db: Path) -> list[str]:
     conn = sqlite3.connect(db)
-    names = sorted(r[0] for r in conn.execute(
-        "SELECT name FROM companies WHERE merged_into IS NULL"))
-    conn.close()
-    assert len(names) == 4
-    assert "Hansel AG" in names
+    try:
+        return sorted(r[0] for r in conn.execute(
+            "SELECT name FROM companies WHERE merged_into IS NULL"))
+    finally:
+        conn.close()
 
 
-def test_company_names_with_shortened_words_match(tmp_path: Path, db: Path):
-    companies = write(tmp_path / "c.csv",
-                      "Raison sociale,Ville\n"
-                      "Gpe Confluence,Angers\n"
-                      "GROUPE CONFLUENCE SA,Angers\n"
-                      "Ets Colin,Lyon\n"
-                      "Établissements Colin SAS,Lyon\n"
-                      "Brit. Granite Svcs,Leeds\n"
-                      "British Granite Services Ltd,Leeds\n"
-                      "Colin Immobilier,Lyon\n")
+@pytest.mark.parametrize(("lines", "kept", "distinct"), [
+    # Dotted forms and acronyms, and a trailing "& Co." or "et Cie".
+    (["Société Générale,Paris", "SOCIETE GENERALE S.A.,Paris", "B.N.P. Paribas,Paris",
+      "BNP Paribas SA,Paris", "Hansen GmbH & Co. KG,Hamburg", "Hansen GmbH,Hamburg",
+      "Hansel AG,Hamburg"], 4, "Hansel AG"),
+    # Shortened words: one Confluence, one Colin (the import reads "Ets" already), one
+    # British Granite.
+    (["Gpe Confluence,Angers", "GROUPE CONFLUENCE SA,Angers", "Ets Colin,Lyon",
+      "Établissements Colin SAS,Lyon", "Brit. Granite Svcs,Leeds",
+      "British Granite Services Ltd,Leeds", "Colin Immobilier,Lyon"], 4, "Colin Immobilier"),
+])
+def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
+                                                 lines: list[str], kept: int, distinct: str):
+    companies = write(tmp_path / "c.csv", "Raison sociale,Ville\n" + "\n".join(lines) + "\n")
     api.import_files(db, [companies], kind="companies")
     api.dedupe(db)
-    conn = sqlite3.connect(db)
-    names = sorted(r[0] for r in conn.execute(
-        "SELECT name FROM companies WHERE merged_into IS NULL"))
-    conn.close()
-    # One Confluence, one Colin (the import reads "Ets" already), one British Granite.
-    assert len(names) == 4
-    assert "Colin Immobilier" in names
+    names = _active_company_names(db)
+    assert len(names) == kept
+    assert distinct in names
 
 
 def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: Path):
@@ -683,24 +669,10 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
                  "3,Stéphane,Aubert,Renaud & Fils\n"
                  "4,Stéphane,UABERT,Renaud & Fils\n")
     api.import_files(db, [rows], source="crm", id_column="id")
-    from dedupe.comparisons import COMPARISONS, person_levels
-    from dedupe.features import load_people
-    from prospecting.store import Store
-
-    store = Store(db)
-    try:
-        f = load_people(store)
-        first_source = dict(store.conn.execute(
-            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
-    finally:
-        store.close()
-    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
-    names = [c.name for c in COMPARISONS]
-    pairs = np.array([sorted((row["crm:1"], row["crm:2"])), sorted((row["crm:3"], row["crm:4"]))])
-    levels = person_levels(f, pairs)
-    assert levels[0, names.index("first_name")] == 3
-    assert levels[0, names.index("last_name")] == 3
-    assert levels[1, names.index("last_name")] == 3
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
+    assert levels[0]["first_name"] == 3
+    assert levels[0]["last_name"] == 3
+    assert levels[1]["last_name"] == 3
 
 
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
