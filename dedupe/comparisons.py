@@ -539,8 +539,8 @@ def _given_level(written: str, given: str) -> int:
 
     if not written or not given:
         return 0
-    if len(written) == 1:
-        return 4 if given[0] == written else 0
+    if len(written) == 1 or len(given) == 1:  # "Leclerc, S."; "P. Muller" / "Muller, Philippe"
+        return 4 if given[0] == written[0] else 0
     groups = set(_name_groups(written)) - {0}
     return 2 if groups & set(_name_groups(given)) else 0
 

@@ -304,11 +304,14 @@ def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: 
         "4,A.,Marshall,anthony.marshall@youngandco.example,020 7543 4103,"
         "Young & Co,Birmingham\n"
         "5,Susan,Phillips,,020 3911 0756,Albion Lantern Ltd.,London\n"
-        "6,Phillips,Sue,sphillips@albionlantern.example,,Albion Lantern,London\n")
+        "6,Phillips,Sue,sphillips@albionlantern.example,,Albion Lantern,London\n"
+        "7,P.,Muller,philippe.muller@fils.example,04 13 94 31 16,François & Fils SA,Angers\n"
+        "8,Muller,Philippe,pmuller@fils.example,,François & Fils SA,Angers\n")
     assert found["crm:1"] is found["crm:2"]
     assert found["crm:1"]["first_name"] == "Stéphane"
     assert found["crm:3"] is found["crm:4"]
     assert found["crm:5"] is found["crm:6"]  # swapped, and Sue for Susan
+    assert found["crm:7"] is found["crm:8"]  # the initial on the other side
 
 
 def test_contradicting_given_names_are_not_chained_through_a_third_record(tmp_path: Path,
