@@ -295,6 +295,15 @@ def person_levels(
         fits = given > 0
         first[half[fits]] = given[fits]
         last[half[fits]] = 1
+    # A typo in a nickname ("Bceky" for Rebecca, "Robrt" for Bob): one edit from a name
+    # of the other's nickname group, where the surnames agree.
+    odd = np.flatnonzero((first >= 5) & (last <= 3) & (last > 0))
+    if len(odd):
+        near_name = np.fromiter(
+            (_typo_of_variant(x, y) for x, y in zip(
+                f.first[a[odd]].tolist(), f.first[b[odd]].tolist(), strict=True)),
+            dtype=bool, count=len(odd))
+        first[odd[near_name]] = 3
     out[:, 0] = first
     out[:, 1] = last
 
@@ -487,6 +496,39 @@ def _locals_consistent(x: str, y: str) -> bool:
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+@functools.lru_cache(maxsize=1)
+def _group_names() -> dict[int, tuple[str, ...]]:
+    """Nickname group → the names it holds (folded, no spaces)."""
+    from .features import nickname_groups
+
+    names: dict[int, set[str]] = {}
+    for name, groups in nickname_groups().items():
+        for group in groups:
+            names.setdefault(group, set()).add(name.replace(" ", ""))
+    return {group: tuple(sorted(found)) for group, found in names.items()}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typo_of_variant(x: str, y: str) -> bool:
+    """Whether one given name is one typo from a variant of the other (both five letters
+    or more: "joan" is not John's typo): "bceky" and Rebecca (Becky), "sadny" and
+    Alexander (Sandy)."""
+    from .features import _name_groups
+
+    x, y = x.replace(" ", ""), y.replace(" ", "")
+    if len(x) < 5 or len(y) < 3:
+        return False
+    names = _group_names()
+    for written, other in ((x, y), (y, x)):
+        for group in set(_name_groups(other)) - {0}:
+            if len(written) >= 5 and any(
+                    len(v) >= 5 and abs(len(v) - len(written)) <= 1
+                    and distance.OSA.distance(written, v, score_cutoff=1) <= 1
+                    for v in names.get(group, ())):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=1)

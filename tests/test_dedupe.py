@@ -670,12 +670,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
                  "1,Alexander,Marshall,Cobalt Crown\n"
                  "2,Aelxander,Mrshall,Cobalt Crown\n"
                  "3,Stéphane,Aubert,Renaud & Fils\n"
-                 "4,Stéphane,UABERT,Renaud & Fils\n")
+                 "4,Stéphane,UABERT,Renaud & Fils\n"
+                 "5,Rebecca,Murphy,Sterling Harbour\n"
+                 "6,Bceky,MURPHY,Sterling Harbour\n"
+                 "7,Jean,Morel,Atlas\n"
+                 "8,Joan,Morel,Atlas\n")
     api.import_files(db, [rows], source="crm", id_column="id")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6"),
+                             ("crm:7", "crm:8")])
     assert levels[0]["first_name"] == 3
     assert levels[0]["last_name"] == 3
     assert levels[1]["last_name"] == 3
+    assert levels[2]["first_name"] == 3  # a typo in Becky, Rebecca's nickname
+    assert levels[3]["first_name"] > 3  # Joan is no typo of Jean (John)
 
 
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
