@@ -634,8 +634,11 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     def given(part: str) -> bool:
         if len(first) == 1:  # the record gives an initial: wouter@ for "W. Schröder"
             return len(part) >= 3 and part[0] == first
+        # The full name of a shortened one (mathieu for "Math"), at most three letters
+        # longer: emmanuelleroussel is no given name.
         return part == first or (len(part) >= 3 and len(first) >= 3 and (
-            part.startswith(first) or first.startswith(part)
+            (part.startswith(first) and len(part) <= len(first) + 3)
+            or first.startswith(part)
             or bool(set(_name_groups(part)) & set(_name_groups(first)) - {0})))
 
     for one, other in ((first, last), (last, first)):

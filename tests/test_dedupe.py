@@ -750,3 +750,16 @@ def test_a_one_letter_civility_before_an_initial_is_an_initial(written: str, fol
     from dedupe.features import fold_name
 
     assert fold_name(written) == folded
+
+
+@pytest.mark.parametrize(("local", "first", "last", "fits"), [
+    ("pharris", "pete", "harris", True),
+    ("mathieul", "math", "lebihan", True),  # the full given name, then the initial
+    ("wouter", "w", "schroder", True),
+    ("emmanuelle.roussel", "emmanuelle", "rousseau", False),  # another surname after it
+    ("lpetit", "emilie", "petit", False),
+])
+def test_an_address_as_a_form_of_a_name(local: str, first: str, last: str, fits: bool):
+    from dedupe.comparisons import _local_fits
+
+    assert _local_fits(local, first, last) is fits
