@@ -20,7 +20,7 @@ from rapidfuzz import distance, fuzz, process
 
 from .features import PersonFeatures
 
-__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_given_name"]
+__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_person_name"]
 
 
 @dataclass(frozen=True)
@@ -551,14 +551,21 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
     return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
 
 
-def same_given_name(x: tuple[str, str], y: tuple[str, str]) -> bool:
-    """Whether two records' (folded given name, surname) may name one person: their
-    given names (or one's given name and the other's surname, swapped) are equal, an
-    initial of each other, of one nickname group, or a typo apart."""
+def same_person_name(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    """Whether two records' (folded given name, surname) may name one person: given
+    names equal, an initial of each other, of one nickname group or a typo apart, and
+    surnames equal, one inside the other or a typo apart; or the two swapped."""
     (first_x, last_x), (first_y, last_y) = x, y
-    return _given_fits(first_x, first_y) or (
-        bool(last_x) and bool(last_y)
-        and (_given_fits(first_x, last_y) or _given_fits(last_x, first_y)))
+    if _given_fits(first_x, first_y) and _surname_fits(last_x, last_y):
+        return True
+    return bool(last_x) and bool(last_y) and _given_fits(first_x, last_y) and _given_fits(
+        last_x, first_y)
+
+
+def _surname_fits(u: str, v: str) -> bool:
+    if not u or not v or u == v or u in v or v in u:
+        return True
+    return _JW(u, v) >= 0.9 or distance.OSA.distance(u, v, score_cutoff=1) <= 1
 
 
 def _given_fits(u: str, v: str) -> bool:

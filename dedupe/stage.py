@@ -33,7 +33,7 @@ from prospecting.store import Store, chunked, utc_now
 
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
-from .comparisons import SHARED_PHONE, person_levels, same_given_name
+from .comparisons import SHARED_PHONE, person_levels, same_person_name
 from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
@@ -362,9 +362,10 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
 
 
 def _phone_counts(f: PersonFeatures) -> Counter[str]:
-    """Records per number. A number that records of two people carry (given names no
-    reading reconciles: Joe and Niamh Bailey) counts as shared however few carry it: a
-    switchboard, a shop's line, no proof that two records are one person."""
+    """Records per number. A number that records of two people carry (names no reading
+    reconciles: Joe and Niamh Bailey, Dominique Chevalier and Dominique Perrin) counts
+    as shared however few carry it: a switchboard, a shop's line, no proof that two
+    records are one person."""
     flat = f.phones.reshape(-1).tolist()
     counts = Counter(x for x in flat if x)
     few = {phone for phone, n in counts.items() if 1 < n < SHARED_PHONE}
@@ -376,7 +377,7 @@ def _phone_counts(f: PersonFeatures) -> Counter[str]:
         if phone in few and first[k >> 1]:
             holders.setdefault(phone, []).append((first[k >> 1], last[k >> 1]))
     for phone, names in holders.items():
-        if any(not same_given_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]):
+        if any(not same_person_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]):
             counts[phone] = SHARED_PHONE
     return counts
 

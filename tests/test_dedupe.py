@@ -340,9 +340,14 @@ def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
         "3,Steven,Collins,steven.collins@northern.example,+44 20 3855 6303,"
         "Northern Manufacturing,Marketing Director,Cardiff\n"
         "4,Collins,Steve,,+44 (0)20 3855 6303,Northern Manufacturing,"
-        "Marketing Director,Cardiff\n")
+        "Marketing Director,Cardiff\n"
+        "5,Dominique,Chevalier,dchevalier@olivier.example,+33 (0)1 37 78 64 45,"
+        "Agence Olivier,Contrôleur de gestion,Lille\n"
+        "6,Dominique,Perrin,dperrin@olivier.example,+33137786445,Agence Olivier SNC,,"
+        "Lille\n")
     assert found["crm:1"] is not found["crm:2"]
     assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]  # one given name, two surnames
     assert report.details["pending_reviews"] == 0
 
 
