@@ -441,11 +441,17 @@ _HASHED = ("first", "last", "emails0", "emails1", "phones0", "phones1", "company
            "company_key", "city", "postcode", "address", "title", "linkedin")
 
 
+# Changes with the matching rules, so that a new version compares every record again once
+# (and takes out of the review queue what its rules no longer ask).
+RULES_VERSION = "2"
+
+
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
     """A hash of each record's compared values, for incremental runs."""
     sha1 = hashlib.sha1
     return [
-        sha1("\x1f".join(values).encode(), usedforsecurity=False).hexdigest()[:16]
+        sha1("\x1f".join((RULES_VERSION, *values)).encode(),
+             usedforsecurity=False).hexdigest()[:16]
         for values in zip(*(cols[name] for name in _HASHED), strict=True)
     ]
 
@@ -537,7 +543,8 @@ def load_companies(store: Store, ids: list[str] | None = None) -> CompanyFeature
         cities.append(_fold_place(city))
         postcodes.append(postcode.replace(" ", ""))
         hashes.append(hashlib.sha1(
-            "\x1f".join((key, domains[-1], sirens[-1], cities[-1], postcodes[-1])).encode(),
+            "\x1f".join((RULES_VERSION, key, domains[-1], sirens[-1], cities[-1],
+                          postcodes[-1])).encode(),
             usedforsecurity=False,
         ).hexdigest()[:16])
 

@@ -508,6 +508,7 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
     state.add("company_clusters_split", split)
     completeness = np.array([sum(bool(x) for x in (f.name_key[i], f.domain[i], f.siren[i],
                                                     f.city[i])) for i in range(n)])
+    _drop_stale_reviews(store, "company", f.ids, pairs, p, settings.review_threshold)
     _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
                   settings, state.run_id)
     merges = _cluster_merges(store, "company", clusters, f.ids, completeness, probability,
@@ -524,6 +525,39 @@ def _staying(ids: np.ndarray, hashes: np.ndarray, dirty: np.ndarray,
     for members in clusters:
         stay[members] = False
     return ids[stay], hashes[stay]
+
+
+def _drop_stale_reviews(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray,
+                        p: np.ndarray, review: float) -> None:
+    """Take out of the review queue the questions of earlier runs that this run scored
+    below ``review`` (a record changed, or the rules did): nobody answered them, and
+    they are no longer questions. Answered pairs stay, with their answer."""
+    rows = store.conn.execute(
+        "SELECT id, a, b FROM pairs WHERE kind = ? AND decision = 'review' AND review IS NULL",
+        (kind,)).fetchall()
+    if not rows or not len(pairs):
+        return
+    index = {x: i for i, x in enumerate(ids.tolist())}
+    n = len(ids)
+    asked: dict[int, str] = {}
+    for pid, a, b in rows:
+        i, j = index.get(a), index.get(b)
+        if i is not None and j is not None:
+            asked[min(i, j) * n + max(i, j)] = pid
+    if not asked:
+        return
+    codes = np.fromiter(asked, dtype=np.int64, count=len(asked))
+    gone = np.zeros(len(codes), dtype=bool)
+    step = 1_000_000
+    for start in range(0, len(pairs), step):
+        part, below = pairs[start:start + step], p[start:start + step] < review
+        low = part[below].astype(np.int64)
+        gone |= np.isin(codes, np.minimum(low[:, 0], low[:, 1]) * n
+                        + np.maximum(low[:, 0], low[:, 1]))
+    if gone.any():
+        with store.write():
+            store.conn.executemany("DELETE FROM pairs WHERE id = ?",
+                                   [(asked[c],) for c in codes[gone].tolist()])
 
 
 def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p: np.ndarray,
@@ -776,6 +810,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # merges' preparing has started (see _merge_clusters).
     kept = np.flatnonzero(p >= settings.review_threshold)
     kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
+    _drop_stale_reviews(store, "person", f.ids, pairs, p, settings.review_threshold)
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
     completeness = (

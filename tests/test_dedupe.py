@@ -768,3 +768,31 @@ def test_an_address_as_a_form_of_a_name(local: str, first: str, last: str, fits:
     from dedupe.comparisons import _local_fits
 
     assert _local_fits(local, first, last) is fits
+
+
+def test_questions_a_later_run_no_longer_asks_leave_the_queue(tmp_path: Path, db: Path):
+    # A first run asks about two Jean Martin at two companies (a low review threshold);
+    # a run whose rules no longer ask takes the question out, and an answered one stays.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,company_name,city\n"
+                 "1,Jean,Martin,Acme,Lyon\n"
+                 "2,Jean,Martin,Globex,Lyon\n"
+                 "3,Paul,Durand,Initech,Nantes\n"
+                 "4,Paul,Durand,Umbrella,Nantes\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    low = write(tmp_path / "low.toml", "[dedupe]\nreview_threshold = 0.001\n")
+    high = write(tmp_path / "high.toml", "[dedupe]\nreview_threshold = 0.94\n")
+    api.dedupe(db, config=low)
+    asked = _review_pairs(db, "person")
+    assert len(asked) == 2
+    found = _by_source_id(dump(db))
+    answered = next(pid for pid, in sqlite3.connect(db).execute(
+        "SELECT id FROM pairs WHERE a IN (?, ?) AND b IN (?, ?)",
+        (found["crm:3"]["id"], found["crm:4"]["id"], found["crm:3"]["id"],
+         found["crm:4"]["id"])))
+    api.review(db, reject=[answered])
+    api.dedupe(db, config=high, retrain=True)
+    conn = sqlite3.connect(db)
+    left = conn.execute("SELECT id, review FROM pairs WHERE kind = 'person'").fetchall()
+    conn.close()
+    assert left == [(answered, "rejected")]
