@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import distance, fuzz, process
 
-from .features import PersonFeatures
+from .features import PersonFeatures, _name_groups, nickname_groups, share_nickname_group
 
 __all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_person_name"]
 
@@ -475,8 +475,6 @@ def _locals_consistent(x: str, y: str) -> bool:
     ``bob@`` and ``robert@`` (a nickname), ``kate.oneill@`` and ``katherine.oneill@``,
     ``j.martin@`` and ``jean.martin@`` are; ``christopher@`` and ``charlotte@`` are not.
     """
-    from .features import nickname_groups
-
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _told_apart(x, y) is not None:
         return False
@@ -501,8 +499,6 @@ def _locals_consistent(x: str, y: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _group_names() -> dict[int, tuple[str, ...]]:
     """Nickname group → the names it holds (folded, no spaces)."""
-    from .features import nickname_groups
-
     names: dict[int, set[str]] = {}
     for name, groups in nickname_groups().items():
         for group in groups:
@@ -515,8 +511,6 @@ def _typo_of_variant(x: str, y: str) -> bool:
     """Whether one given name is one typo from a variant of the other (both five letters
     or more: "joan" is not John's typo): "bceky" and Rebecca (Becky), "sadny" and
     Alexander (Sandy)."""
-    from .features import _name_groups
-
     x, y = x.replace(" ", ""), y.replace(" ", "")
     if len(x) < 5 or len(y) < 3:
         return False
@@ -534,13 +528,8 @@ def _typo_of_variant(x: str, y: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def _group_letters() -> dict[int, frozenset[str]]:
     """Nickname group → the initials of the names it holds."""
-    from .features import nickname_groups
-
-    letters: dict[int, set[str]] = {}
-    for name, groups in nickname_groups().items():
-        for group in groups:
-            letters.setdefault(group, set()).add(name[0])
-    return {group: frozenset(found) for group, found in letters.items()}
+    return {group: frozenset(name[0] for name in names)
+            for group, names in _group_names().items()}
 
 
 def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
@@ -569,14 +558,12 @@ def _surname_fits(u: str, v: str) -> bool:
 
 
 def _given_fits(u: str, v: str) -> bool:
-    from .features import _name_groups
-
     u, v = u.replace(" ", ""), v.replace(" ", "")
     if not u or not v or u == v:
         return True
     if len(u) <= 2 or len(v) <= 2:  # initials
         return u[0] == v[0]
-    if set(_name_groups(u)) & set(_name_groups(v)) - {0}:
+    if share_nickname_group(u, v):
         return True
     return _JW(u, v) >= 0.8
 
@@ -584,14 +571,11 @@ def _given_fits(u: str, v: str) -> bool:
 def _given_level(written: str, given: str) -> int:
     """How a surname field holding ``written`` reads as the given name ``given`` in a
     swapped record: 2 a nickname ("sue" for Susan), 4 its initial ("s"), 0 neither."""
-    from .features import _name_groups
-
     if not written or not given:
         return 0
     if len(written) == 1 or len(given) == 1:  # "Leclerc, S."; "P. Muller" / "Muller, Philippe"
         return 4 if given[0] == written[0] else 0
-    groups = set(_name_groups(written)) - {0}
-    return 2 if groups & set(_name_groups(given)) else 0
+    return 2 if share_nickname_group(written, given) else 0
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -631,8 +615,6 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     (folded), either way round: first.last, flast, f.last, firstl, first, last,
     last.first…, the given name possibly in full where the record shortens it
     (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete)."""
-    from .features import _name_groups
-
     joined = "".join(local.translate(_SEPARATORS).split())
     first, last = first.replace(" ", "").replace("-", ""), last.replace("-", "")
     if not joined or not first or not last:
@@ -646,7 +628,7 @@ def _local_fits(local: str, first: str, last: str) -> bool:
         return part == first or (len(part) >= 3 and len(first) >= 3 and (
             (part.startswith(first) and len(part) <= len(first) + 3)
             or first.startswith(part)
-            or bool(set(_name_groups(part)) & set(_name_groups(first)) - {0})))
+            or share_nickname_group(part, first)))
 
     for one, other in ((first, last), (last, first)):
         if joined in (one + other, one[0] + other, other, one):

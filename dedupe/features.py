@@ -108,6 +108,11 @@ def _name_groups(first: str) -> tuple[int, ...]:
     return kept + (kept[-1],) * (NAME_GROUPS - len(kept))
 
 
+def share_nickname_group(x: str, y: str) -> bool:
+    """Whether two folded given names sit in one nickname group (Sue and Susan)."""
+    return bool(set(_name_groups(x)) & set(_name_groups(y)) - {0})
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def phonetic(word: str) -> str:
     """A sound key for blocking (metaphone; French silent endings are dropped first)."""
