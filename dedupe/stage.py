@@ -683,8 +683,15 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
         return p
     shared = ((levels[:, 2] == 1) | (levels[:, 2] == 2) | (levels[:, 3] == 1)
               | (levels[:, 4] == 1))
-    ceiling = np.where(shared, review, np.nextafter(review, 0.0))
+    ceiling = np.where(shared, review, contradicted(review))
     return np.where(capped, np.minimum(p, ceiling), p)
+
+
+def contradicted(review: float) -> float:
+    """The probability :func:`guard` gives a pair whose names contradict and who share
+    nothing: just below ``review``, a value no model score takes, which clustering reads
+    as two people."""
+    return float(np.nextafter(review, 0.0))
 
 
 def _load_model(store: Store) -> Model | None:
@@ -794,10 +801,10 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # A pair the guard kept below review (names that contradict, nothing shared) is two
     # people even when neither has an address or a number to tell: Céline and Sophie
     # Gauthier are not joined through an "S. Gauthier" both resemble.
-    contradicted = float(np.nextafter(settings.review_threshold, 0.0))
+    marker = contradicted(settings.review_threshold)
 
     def conflict(a: int, b: int, known: dict[tuple[int, int], float] = probability) -> bool:
-        return known.get((a, b) if a < b else (b, a)) == contradicted or identity(a, b)
+        return known.get((a, b) if a < b else (b, a)) == marker or identity(a, b)
 
     clusters, split = coherent_clusters(groups, probability, score,
                                         link=settings.match_threshold,
