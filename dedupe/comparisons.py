@@ -482,12 +482,11 @@ def _locals_consistent(x: str, y: str) -> bool:
         # clifford.pemberton@ and clifford_pemberton@, dasilva.jeanphilippe@ and
         # jeanphilippe.dasilva@
         return True
-    # brooks.valerie@ (surname first) and vbrooks@: either word may be the given name.
-    if len(tx) == 1 and len(ty) > 1:
-        return tx[0] in _compact_forms(ty[0], ty[-1]) | _compact_forms(ty[-1], ty[0])
-    if len(ty) == 1 and len(tx) > 1:
-        return ty[0] in _compact_forms(tx[0], tx[-1]) | _compact_forms(tx[-1], tx[0])
-    if len(tx) > 1 and len(ty) > 1 and not _same_or_initial(tx[-1], ty[-1]):
+    one, many = (tx, ty) if len(tx) <= len(ty) else (ty, tx)
+    if len(one) == 1 and len(many) > 1:
+        # brooks.valerie@ (surname first) and vbrooks@: either word may be the given name.
+        return one[0] in _compact_forms(many[0], many[-1]) | _compact_forms(many[-1], many[0])
+    if len(one) > 1 and not _same_or_initial(tx[-1], ty[-1]):
         return False  # emmanuelle.rousseau@ and emmanuelle.roussel@
     fx, fy = tx[0], ty[0]
     if fx == fy or (len(fx) == 1 and fy.startswith(fx)) or (len(fy) == 1 and fx.startswith(fy)):
