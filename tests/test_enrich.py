@@ -99,19 +99,26 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
     assert api.enrich(db, offline=True).read == 0
 
 
-def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path: Path,
-                                                                       db: Path):
-    path = write(tmp_path / "c.csv",
-                 "Raison sociale,SIREN,Site web,Pays\n"
-                 "Lumenia SAS,732 829 320,https://lumenia.example,\n"
-                 "Acme GmbH,,https://acme.de,\n"
-                 "Start Io,,https://start.io,\n"
-                 "Maple Ltd,,https://maple.co.uk,Canada\n")
-    api.import_files(db, [path], kind="companies")
+def _enriched_companies(tmp_path: Path, db: Path, columns: str, text: str) -> list[tuple]:
+    """Import ``text`` as a companies file, enrich offline, and read ``columns`` back."""
+    api.import_files(db, [write(tmp_path / "c.csv", text)], kind="companies")
     api.enrich(db, offline=True)
     conn = sqlite3.connect(db)
-    found = dict(conn.execute("SELECT name, country FROM companies"))
-    conn.close()
+    try:
+        return conn.execute(f"SELECT {columns} FROM companies").fetchall()
+    finally:
+        conn.close()
+
+
+def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path: Path,
+                                                                       db: Path):
+    found = {name: country for name, country in _enriched_companies(
+        tmp_path, db, "name, country",
+        "Raison sociale,SIREN,Site web,Pays\n"
+        "Lumenia SAS,732 829 320,https://lumenia.example,\n"
+        "Acme GmbH,,https://acme.de,\n"
+        "Start Io,,https://start.io,\n"
+        "Maple Ltd,,https://maple.co.uk,Canada\n")}
     # .io is sold worldwide; Maple's own country stands.
     assert found == {"Lumenia SAS": "FR", "Acme GmbH": "DE", "Start Io": None,
                      "Maple Ltd": "CA"}
@@ -119,17 +126,12 @@ def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path:
 
 def test_an_invalid_company_identifier_is_kept_with_why(tmp_path: Path, db: Path):
     # 8 digits: a spreadsheet dropped the SIREN's leading zero. Flagged, never "repaired".
-    path = write(tmp_path / "c.csv",
-                 "Raison sociale,SIREN,SIRET,TVA\n"
-                 "Lumenia SAS,732 829 320,,\n"
-                 "Orbe SARL,12345678,,\n"
-                 "Kerlann SAS,,55203253400646,FR00552032534\n")
-    api.import_files(db, [path], kind="companies")
-    api.enrich(db, offline=True)
-    conn = sqlite3.connect(db)
-    found = {name: (siren, json.loads(ids))
-             for name, siren, ids in conn.execute("SELECT name, siren, legal_ids FROM companies")}
-    conn.close()
+    found = {name: (siren, json.loads(ids)) for name, siren, ids in _enriched_companies(
+        tmp_path, db, "name, siren, legal_ids",
+        "Raison sociale,SIREN,SIRET,TVA\n"
+        "Lumenia SAS,732 829 320,,\n"
+        "Orbe SARL,12345678,,\n"
+        "Kerlann SAS,,55203253400646,FR00552032534\n")}
     assert found["Lumenia SAS"] == ("732829320", {"siren": "732829320"})
     assert found["Orbe SARL"] == ("12345678", {"siren": "12345678",
                                               "invalid": {"siren": "invalid_length"}})
