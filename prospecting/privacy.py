@@ -52,6 +52,14 @@ _SPELLED = re.compile(
     r"\s*\Z", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"\s+(?:dot|point|punkt)\s+", re.IGNORECASE)
 _DOTTED_DOMAIN = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
+# A word glued to an address by spaces alone ("jean dupont@acme.fr"): a space typed inside
+# the address rather than a label before it, unless the word is a label or part of the
+# address's local part ("Email jean@…", "Dupont jdupont@…").
+_GLUED = re.compile(r"([^\s;,/|<>()\[\]{}\"']+)[ \t\u00a0]+([^\s;,/|<>()\[\]{}\"'@]+)@")
+_LABEL_WORDS = frozenset({
+    "email", "e-mail", "mail", "courriel", "mel", "adresse", "address", "contact", "to", "cc",
+    "de", "from", "et", "and", "ou", "or", "und", "oder",
+})
 # The common case, answered without the slower path: one ASCII address, nothing around it.
 _PLAIN_EMAIL = re.compile(r"\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]*[A-Za-z0-9]\s*\Z")
 
@@ -85,6 +93,8 @@ def clean_emails(cell: str) -> list[str]:
     angled = _ANGLE.findall(text)
     if angled:
         text = " ".join(angled)
+    elif _space_inside(text):
+        return [text]  # one value the email enricher refuses, not half of it kept
     found = []
     for part in _SEPARATORS.split(text):
         part = part.strip().strip("\"'()[]<>.,:")
@@ -94,6 +104,25 @@ def clean_emails(cell: str) -> list[str]:
             found.append(part)
     addresses = [p for p in found if "@" in p]
     return addresses or ([text] if "@" not in text else [])
+
+
+def _space_inside(text: str) -> bool:
+    """Whether some word before an address in ``text`` may be the start of it, cut off by
+    a space (``jean dupont@acme.fr``): splitting would make up ``dupont@acme.fr``."""
+    for match in _GLUED.finditer(text):
+        word, local = match.group(1), match.group(2)
+        if "@" in word or word.endswith((":", "-", ".", "–")):
+            continue  # another address, or a label ("Email:")
+        plain = _folded(word)
+        if plain in _LABEL_WORDS or (plain and plain in _folded(local)):
+            continue
+        return True
+    return False
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if c.isalnum())
 
 
 def normalize_email_key(email: str) -> str:

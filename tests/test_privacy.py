@@ -88,6 +88,24 @@ def test_clean_emails_never_raises_and_is_stable(cell: str):
     assert [x for e in found for x in clean_emails(e)] == found
 
 
+@pytest.mark.parametrize("cell", ["a b@acme.example", "jean dupont@acme.example",
+                                  "Marie jean@acme.example"])
+def test_clean_emails_keeps_an_address_with_a_space_inside_whole(cell: str):
+    # Splitting on the space would make up "b@acme.example", someone else's address
+    # perhaps; whole, the enricher refuses it as email-validator does.
+    assert clean_emails(cell) == [cell]
+
+
+@pytest.mark.parametrize(("cell", "address"), [
+    ("Email jean@acme.example", "jean@acme.example"),
+    ("Courriel : jean@acme.example", "jean@acme.example"),
+    ("Dupont jdupont@acme.example", "jdupont@acme.example"),
+    ("Jean Dupont jean.dupont@acme.example", "jean.dupont@acme.example"),
+])
+def test_clean_emails_reads_a_label_or_a_name_before_an_address(cell: str, address: str):
+    assert clean_emails(cell) == [address]
+
+
 def test_clean_emails_leaves_prose_and_real_percent_signs_alone():
     assert clean_emails("rendez-vous at the office") == ["rendez-vous at the office"]
     assert clean_emails("see (at) the desk") == ["see (at) the desk"]
