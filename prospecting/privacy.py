@@ -56,6 +56,8 @@ _DOTTED_DOMAIN = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
 # the address rather than a label before it, unless the word is a label or part of the
 # address's local part ("Email jean@…", "Dupont jdupont@…").
 _GLUED = re.compile(r"([^\s;,/|<>()\[\]{}\"']+)[ \t\u00a0]+([^\s;,/|<>()\[\]{}\"'@]+)@")
+# "jean@acme,fr": a comma typed for the domain's dot, not a list ("acme" and "fr").
+_COMMA_DOT = re.compile(r"@[^\s@.,;]+,[A-Za-z]{2,24}(?![\w@.])")
 _LABEL_WORDS = frozenset({
     "email", "e-mail", "mail", "courriel", "mel", "adresse", "address", "contact", "to", "cc",
     "de", "from", "et", "and", "ou", "or", "und", "oder",
@@ -93,8 +95,10 @@ def clean_emails(cell: str) -> list[str]:
     angled = _ANGLE.findall(text)
     if angled:
         text = " ".join(angled)
-    elif _space_inside(text):
-        return [text]  # one value the email enricher refuses, not half of it kept
+    elif '"@' in text or _COMMA_DOT.search(text) or _space_inside(text):
+        # One value the email enricher refuses ('"jean dupont"@acme.fr', a comma for a
+        # dot, a space inside), not a fragment of it kept as if it were the address.
+        return [text]
     found = []
     for part in _SEPARATORS.split(text):
         part = part.strip().strip("\"'()[]<>.,:")

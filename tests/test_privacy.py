@@ -89,7 +89,8 @@ def test_clean_emails_never_raises_and_is_stable(cell: str):
 
 
 @pytest.mark.parametrize("cell", ["a b@acme.example", "jean dupont@acme.example",
-                                  "Marie jean@acme.example"])
+                                  "Marie jean@acme.example", '"jean dupont"@acme.example',
+                                  "jean@acme,example"])
 def test_clean_emails_keeps_an_address_with_a_space_inside_whole(cell: str):
     # Splitting on the space would make up "b@acme.example", someone else's address
     # perhaps; whole, the enricher refuses it as email-validator does.
