@@ -9,6 +9,7 @@ later, better source wins without anything being overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -29,6 +30,7 @@ __all__ = [
     "company_id_for",
     "company_name_key",
     "dumps",
+    "email_identity",
     "explode",
     "facts_json",
     "group_fields",
@@ -254,6 +256,22 @@ def canonical_value(value: str) -> str:
     return " ".join(value.split()).casefold()
 
 
+def email_identity(value: str) -> str:
+    """The form two spellings of one address share: ``canonical_value``, and for an
+    address that is not ASCII, its compatibility forms folded (full-width ``ｊｅａｎ``)
+    and its domain in IDNA ASCII (``jean@société.fr`` is ``jean@xn--socit-esab.fr``)."""
+    if value.isascii():
+        return canonical_value(value)
+    text = " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    domain = domain.rstrip(".")
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}"
+
+
 def statement_id(entity_id: str, source: str, facts_json: str) -> int:
     """A 63-bit integer from the sha1 of who, which source and the facts as stored.
 
@@ -354,8 +372,9 @@ def ranked_of(group: list[Observation], source_rank: dict[str, int]) -> list[tup
     if all(obs.value == value for obs in group):
         return [(value, sorted({obs.source for obs in group}))]
     grouped: dict[str, list[Observation]] = {}
+    key = email_identity if group[0].field == "email" else canonical_value
     for obs in group:
-        grouped.setdefault(canonical_value(obs.value), []).append(obs)
+        grouped.setdefault(key(obs.value), []).append(obs)
     heads = [_best(g, source_rank) for g in grouped.values()]
     order = sorted(
         zip(heads, grouped.values(), strict=True),

@@ -38,6 +38,7 @@ from .models import (
     best_of,
     canonical_value,
     dumps,
+    email_identity,
     explode,
     fact_observations,
     facts_json,
@@ -1595,7 +1596,7 @@ def enriched_person_row(
             ranked.append((own.get("email", confidence), at, -rank_of(source, rank), email,
                            [source]))
         if len(ranked) > 1:
-            if len({canonical_value(r[3]) for r in ranked}) < len(ranked):
+            if len({email_identity(r[3]) for r in ranked}) < len(ranked):
                 return None  # spellings of one address: merged the general way
             ranked.sort(key=_FIRST_FOUR, reverse=True)
         emails = [_email_entry(value, statuses.get(value.casefold()), value_sources)

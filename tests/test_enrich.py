@@ -81,6 +81,21 @@ def test_offline_enrich_results(tmp_path: Path, db: Path):
     assert bob["seniority"] == "intern"
 
 
+def test_an_address_and_its_normalised_form_are_one_entry(tmp_path: Path, db: Path):
+    # The IDNA form of a domain, full-width letters: the enricher's normalised address
+    # is the same mailbox as the one written, not a second address beside it.
+    path = write(tmp_path / "p.csv",
+                 "Name,Email\n"
+                 "Jean Dupont,jean@xn--socit-esab.example\n"
+                 "Anne Roy,ａｎｎｅ＠ａｃｍｅ．ｅｘａｍｐｌｅ\n"
+                 "Léa Petit,Lea.Petit@Acme.EXAMPLE\n")
+    api.import_files(db, [path])
+    api.enrich(db, offline=True)
+    emails = {p["full_name"]: [e["value"] for e in p["emails"]] for p in dump(db)}
+    assert emails == {"Jean Dupont": ["jean@société.example"], "Anne Roy": ["anne@acme.example"],
+                      "Léa Petit": ["Lea.Petit@acme.example"]}
+
+
 def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db: Path):
     path = write(tmp_path / "p.csv",
                  "Name,Email,Phone,Country\n"
