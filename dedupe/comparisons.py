@@ -117,6 +117,43 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     return values[inverse.reshape(-1)]
 
 
+def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray) -> np.ndarray:
+    """Whether company keys Jaro-Winkler finds similar differ the way one company's
+    names do (see :func:`company_keys_alike`), once per distinct pair of keys."""
+    strings = f.extra["strings:company_key"]
+    distinct, inverse = np.unique((ka.astype(np.int64) << 32) | kb.astype(np.int64),
+                                  return_inverse=True)
+    alike = np.fromiter(
+        (company_keys_alike(strings[k >> 32], strings[k & 0xFFFFFFFF])
+         for k in distinct.tolist()), dtype=bool, count=len(distinct))
+    return alike[inverse.reshape(-1)]
+
+
+def company_keys_alike(x: str, y: str) -> bool:
+    """Two company keys (spaces removed) that Jaro-Winkler finds similar, unless all
+    they share is a word naming a kind of business ("studiovendee" and "studiocedre",
+    "cabinetdupont" and "cabinetdurand"): what follows it must then be alike too."""
+    for word in _BUSINESS_WORDS:
+        if x.startswith(word) and y.startswith(word):
+            rx, ry = x[len(word):], y[len(word):]
+            if not rx or not ry or rx.startswith(ry) or ry.startswith(rx):
+                return True  # "groupebrunet" and "groupe", a word added
+            return _JW(rx, ry) >= 0.9 or distance.OSA.distance(rx, ry) <= 1
+    return True
+
+
+# Words that open company names and say what kind of business it is, not which one:
+# two names sharing one are alike only if what follows is.
+_BUSINESS_WORDS = tuple(sorted({
+    "agence", "atelier", "ateliers", "boulangerie", "boucherie", "bureau", "cabinet",
+    "cafe", "centre", "chateau", "clinique", "domaine", "ecole", "entreprise",
+    "etablissements", "ets", "garage", "groupe", "group", "hotel", "imprimerie", "institut",
+    "laboratoire", "laboratoires", "labo", "maison", "menuiserie", "pharmacie", "plomberie",
+    "restaurant", "salon", "societe", "studio", "studios", "transports", "cave", "ferme",
+    "librairie", "galerie", "fondation", "association", "the", "le", "la", "les", "der",
+    "die", "das",
+}, key=len, reverse=True))
+
 _TYPO = 0.92  # what one typo in a name of five letters or more scores (a "similar" level)
 
 
@@ -392,7 +429,10 @@ def person_levels(
     has = ((ca != 0) | (ka != 0)) & ((cb != 0) | (kb != 0))
     company = np.where(has, 4, 0)
     sim = _similarity(f, "company_key", "company_key", a, b, _JW)
-    company = np.where(has & (sim >= 0.9) & (ka != 0) & (kb != 0), 3, company)
+    similar = has & (sim >= 0.9) & (ka != 0) & (kb != 0) & (ka != kb)
+    if similar.any():
+        similar[similar] = _keys_alike(f, ka[similar], kb[similar])
+    company = np.where(similar, 3, company)
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)

@@ -690,6 +690,26 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
     assert levels[3]["first_name"] > 3  # Joan is no typo of Jean (John)
 
 
+def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path: Path,
+                                                                         db: Path):
+    # Jaro-Winkler finds "Studio Vendée" and "Studio Cèdre" similar: the first word says
+    # what kind of business it is, not which. A typo after it still counts as one.
+    rows = write(tmp_path / "a.csv",
+                 "id,first_name,last_name,company_name\n"
+                 "1,Dom,Fontaine,Studio Vendée\n"
+                 "2,Dom,Fontaine,Studio Cèdre\n"
+                 "3,Anne,Roy,Cabinet Dupont\n"
+                 "4,Anne,Roy,Cabinet Durand\n"
+                 "5,Paul,Hart,Cabinet Dupont\n"
+                 "6,Paul,Hart,Cabinet Dupond\n"
+                 "7,Eve,Lind,Sullivan Evergreen\n"
+                 "8,Eve,Lind,Sulivan Evergreen\n")
+    api.import_files(db, [rows], source="crm", id_column="id")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6"),
+                             ("crm:7", "crm:8")])
+    assert [level["company"] for level in levels] == [4, 4, 3, 3]
+
+
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
     # the company with either name's sound finds the pair.
