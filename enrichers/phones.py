@@ -12,7 +12,9 @@ PH-1 to PH-3):
   several numbers is cut into parts (:func:`split_phones`): the first part that is not a fax
   is checked;
 - a French national number that is invalid for the default region is retried with the
-  overseas regions (``0262 12 34 56`` is La Réunion, ``0590…`` Guadeloupe);
+  overseas regions (``0262 12 34 56`` is La Réunion, ``0590…`` Guadeloupe), and under an
+  overseas default with metropolitan France first (``06 12 34 56 78`` written by someone
+  in La Réunion is a metropolitan mobile);
 - a national number without a default region is ``unknown_region``: never guessed; a
   number after the international prefix ``00`` (``0033 6 12 34 56 78``) needs none;
 - a number a spreadsheet turned into a float (``6.12345678E+08``) is read back when every
@@ -187,7 +189,7 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         and not international
         and _national_digits(number_text)
     ):
-        for other in _OVERSEAS_FALLBACK:
+        for other in ("FR", *_OVERSEAS_FALLBACK) if region != "FR" else _OVERSEAS_FALLBACK:
             if other == region:
                 continue
             retry = _parse(number_text, other)

@@ -95,6 +95,14 @@ def test_p06_overseas_fallback(raw, e164, region, zone):
     assert library(raw, "FR") == (None, False)  # what the fallback repairs
 
 
+@pytest.mark.parametrize("region", ["RE", "GP", "Martinique"])
+def test_a_metropolitan_number_under_an_overseas_default(region):
+    # Dialled the same way from La Réunion: a metropolitan mobile, not an invalid number.
+    check = check_phone("06 12 34 56 78", region)
+    assert (check.e164, check.region, check.type) == ("+33612345678", "FR", "mobile")
+    assert check_phone("0262 12 34 56", region).region == "RE"  # its own numbers first
+
+
 def test_p06_fallback_can_be_switched_off():
     check = check_phone("0262 12 34 56", "FR", overseas_fallback=False)
     assert (check.valid, check.reason) == (False, "invalid_number")
@@ -306,9 +314,12 @@ def test_e164_and_validity_agree_with_phonenumbers():
             differences.append((raw, region, check.region))
         strict = check_phone(raw, region, overseas_fallback=False)
         assert (strict.e164, strict.valid) == library(raw, region), (raw, region)
-    # The only deliberate difference: French overseas numbers under a French default (PH-3).
+    # The only deliberate difference: French national numbers read in another region of
+    # the family, overseas under a French default (PH-3), metropolitan under an overseas
+    # one.
     assert all(
-        default in {"FR", *FRENCH_OVERSEAS} and found in FRENCH_OVERSEAS
+        default in {"FR", *FRENCH_OVERSEAS} and found in {"FR", *FRENCH_OVERSEAS}
+        and found != default
         for _, default, found in differences
     ), differences
 
