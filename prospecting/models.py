@@ -262,10 +262,15 @@ def email_identity(value: str) -> str:
     and its domain in IDNA ASCII (``jean@société.fr`` is ``jean@xn--socit-esab.fr``)."""
     if value.isascii():
         return canonical_value(value)
-    text = " ".join(unicodedata.normalize("NFKC", value).split()).casefold()
-    local, at, domain = text.rpartition("@")
+    return ascii_domain(" ".join(unicodedata.normalize("NFKC", value).split()).casefold())
+
+
+def ascii_domain(address: str) -> str:
+    """``address`` with its domain in IDNA ASCII, without a trailing dot; as given when
+    it has no ``@`` or the domain cannot be encoded."""
+    local, at, domain = address.rpartition("@")
     if not at:
-        return text
+        return address
     domain = domain.rstrip(".")
     with contextlib.suppress(UnicodeError):
         domain = domain.encode("idna").decode("ascii")

@@ -8,13 +8,14 @@ used at import, when views are rebuilt and at export.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from .models import ascii_domain
 
 __all__ = [
     "SuppressionMatcher",
@@ -131,14 +132,7 @@ def _folded(text: str) -> str:
 
 def normalize_email_key(email: str) -> str:
     """The comparison form of an address: trimmed, NFC, lower case, IDN domain in ASCII."""
-    text = unicodedata.normalize("NFC", email.translate(_INVISIBLE)).strip().lower()
-    local, at, domain = text.rpartition("@")
-    if not at:
-        return text
-    domain = domain.rstrip(".")
-    with contextlib.suppress(UnicodeError):
-        domain = domain.encode("idna").decode("ascii")
-    return f"{local}@{domain}"
+    return ascii_domain(unicodedata.normalize("NFC", email.translate(_INVISIBLE)).strip().lower())
 
 
 def email_hash(email: str) -> str:
