@@ -51,16 +51,21 @@ def test_offline_enrich_fills_every_person_and_is_idempotent(db: Path):
     assert count(db, "SELECT count(*) FROM statements") == statements
 
 
-def test_offline_enrich_results(tmp_path: Path, db: Path):
-    path = write(tmp_path / "p.csv",
-                 "Prénom,Nom,E-mail,Téléphone,Fonction,Pays\n"
-                 "JEAN-PIERRE,DE LA FONTAINE,Jean-Pierre.Delafontaine@Kerlann.example,"
-                 "01 99 00 12 34,Directeur commercial,France\n"
-                 "Zoé,Martin,contact@lumenia.example,+44 20 7946 0123,CTO,Royaume-Uni\n"
-                 "Bob,Smith,c.vasseur@@filature,0612,Stagiaire,France\n")
-    api.import_files(db, [path])
+def _enriched_people(tmp_path: Path, db: Path, text: str) -> list[dict]:
+    """Import ``text`` as a people file, enrich offline, and dump the people."""
+    api.import_files(db, [write(tmp_path / "p.csv", text)])
     api.enrich(db, offline=True)
-    people = {p["last_name"]: p for p in dump(db)}
+    return dump(db)
+
+
+def test_offline_enrich_results(tmp_path: Path, db: Path):
+    people = {p["last_name"]: p for p in _enriched_people(
+        tmp_path, db,
+        "Prénom,Nom,E-mail,Téléphone,Fonction,Pays\n"
+        "JEAN-PIERRE,DE LA FONTAINE,Jean-Pierre.Delafontaine@Kerlann.example,"
+        "01 99 00 12 34,Directeur commercial,France\n"
+        "Zoé,Martin,contact@lumenia.example,+44 20 7946 0123,CTO,Royaume-Uni\n"
+        "Bob,Smith,c.vasseur@@filature,0612,Stagiaire,France\n")}
     jp = people["de La Fontaine"]
     assert jp["first_name"] == "Jean-Pierre"
     assert jp["seniority"] == "director"
@@ -84,29 +89,25 @@ def test_offline_enrich_results(tmp_path: Path, db: Path):
 def test_an_address_and_its_normalised_form_are_one_entry(tmp_path: Path, db: Path):
     # The IDNA form of a domain, full-width letters: the enricher's normalised address
     # is the same mailbox as the one written, not a second address beside it.
-    path = write(tmp_path / "p.csv",
-                 "Name,Email\n"
-                 "Jean Dupont,jean@xn--socit-esab.example\n"
-                 "Anne Roy,ａｎｎｅ＠ａｃｍｅ．ｅｘａｍｐｌｅ\n"
-                 "Léa Petit,Lea.Petit@Acme.EXAMPLE\n")
-    api.import_files(db, [path])
-    api.enrich(db, offline=True)
-    emails = {p["full_name"]: [e["value"] for e in p["emails"]] for p in dump(db)}
+    people = _enriched_people(tmp_path, db,
+                              "Name,Email\n"
+                              "Jean Dupont,jean@xn--socit-esab.example\n"
+                              "Anne Roy,ａｎｎｅ＠ａｃｍｅ．ｅｘａｍｐｌｅ\n"
+                              "Léa Petit,Lea.Petit@Acme.EXAMPLE\n")
+    emails = {p["full_name"]: [e["value"] for e in p["emails"]] for p in people}
     assert emails == {"Jean Dupont": ["jean@société.example"], "Anne Roy": ["anne@acme.example"],
                       "Léa Petit": ["Lea.Petit@acme.example"]}
 
 
 def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db: Path):
-    path = write(tmp_path / "p.csv",
-                 "Name,Email,Phone,Country\n"
-                 "Jean Dupont,jean@acme.example,+33 6 12 34 56 78,\n"
-                 "Ann Lee,ann@y.example,+44 20 7946 0958,Ireland\n"
-                 "Bob Ray,bob@z.example,06 12 34 56 78,\n"
-                 "Hans Meier,hans@web.de,,\n"
-                 "Eve Moe,eve@x.co.uk,+33 6 12 34 56 78,\n")
-    api.import_files(db, [path])
-    api.enrich(db, offline=True)
-    people = {p["full_name"]: p["country"] for p in dump(db)}
+    people = {p["full_name"]: p["country"] for p in _enriched_people(
+        tmp_path, db,
+        "Name,Email,Phone,Country\n"
+        "Jean Dupont,jean@acme.example,+33 6 12 34 56 78,\n"
+        "Ann Lee,ann@y.example,+44 20 7946 0958,Ireland\n"
+        "Bob Ray,bob@z.example,06 12 34 56 78,\n"
+        "Hans Meier,hans@web.de,,\n"
+        "Eve Moe,eve@x.co.uk,+33 6 12 34 56 78,\n")}
     # Ann's own country stands; Bob's national number has no country to give, nor his
     # address; Hans has no number, so his address's country code; Eve's number wins.
     assert people == {"Jean Dupont": "FR", "Ann Lee": "IE", "Bob Ray": None,
