@@ -35,11 +35,15 @@ def _by_source_id(people: list[dict]) -> dict[str, dict]:
     return {sid: p for p in people for sid in p["source_ids"]}
 
 
+def _import_crm(tmp_path: Path, db: Path, text: str) -> None:
+    """Import ``text`` as a CRM export, ids in ``id`` (source ids ``crm:<id>``)."""
+    api.import_files(db, [write(tmp_path / "a.csv", text)], source="crm", id_column="id")
+
+
 def _dedupe_crm(tmp_path: Path, db: Path, text: str) -> tuple[dict[str, dict], Any]:
     """Import ``text`` as a CRM export (ids in ``id``), dedupe, and return the people by
     source id with the run's report."""
-    rows = write(tmp_path / "a.csv", text)
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db, text)
     report = api.dedupe(db)
     return _by_source_id(dump(db)), report
 
@@ -218,11 +222,10 @@ def test_new_fact_about_a_member_reaches_its_golden_record(demo_db: Path, tmp_pa
 
 
 def test_suppression_wins_in_a_merge(tmp_path: Path, db: Path):
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name\n"
-                 "1,Jeanne,Dubois,jeanne.dubois@acme.example,01 99 00 11 22,Acme SAS\n"
-                 "2,Jeanne,DUBOIS,jdubois@gmail.test,+33 1 99 00 11 22,ACME\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name\n"
+                "1,Jeanne,Dubois,jeanne.dubois@acme.example,01 99 00 11 22,Acme SAS\n"
+                "2,Jeanne,DUBOIS,jdubois@gmail.test,+33 1 99 00 11 22,ACME\n")
     api.suppress(db, ["jdubois@gmail.test"])
     api.dedupe(db)
     people = dump(db)
@@ -373,15 +376,14 @@ def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Pa
                                                                     db: Path):
     # hannah.evans@ at a free-mail provider and at a company is the name again, not a
     # key: two Hannah Evans in two cities, at two companies, with two numbers.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,phone,company_name,title,city\n"
-                 "1,Hannah,Evans,hannah.evans@severn.example,07512 746870,Severn Technologies,"
-                 "HR Business Partner,Bristol\n"
-                 "2,Hannah,Evans,hannah.evans@btinternet.com,+44 20 7885 8717,"
-                 "Cobalt Engineering,Business Development Executive,Edinburgh\n"
-                 "3,Hannah,Evans,hannah.evans@severn.example,,Severn Tech,HR Business Partner,"
-                 "Bristol\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name,title,city\n"
+                "1,Hannah,Evans,hannah.evans@severn.example,07512 746870,Severn Technologies,"
+                "HR Business Partner,Bristol\n"
+                "2,Hannah,Evans,hannah.evans@btinternet.com,+44 20 7885 8717,"
+                "Cobalt Engineering,Business Development Executive,Edinburgh\n"
+                "3,Hannah,Evans,hannah.evans@severn.example,,Severn Tech,HR Business Partner,"
+                "Bristol\n")
     levels = _levels_of(db, [("crm:1", "crm:2")])
     assert levels[0]["email"] == 0  # no evidence either way
     api.dedupe(db)
@@ -463,13 +465,12 @@ def test_a_name_many_sites_use_is_no_question_for_the_reviewer(tmp_path: Path, d
 
 
 def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name,city\n"
-                 "1,Jean,Martin,jean.martin@acme.example,Acme,Lyon\n"
-                 "2,Jean,Martin,,Acme Industries,\n"
-                 "3,Sophie,Leroy,s.leroy@beta.example,Beta,Paris\n"
-                 "4,Sophie,Leroy,,,Paris\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name,city\n"
+                "1,Jean,Martin,jean.martin@acme.example,Acme,Lyon\n"
+                "2,Jean,Martin,,Acme Industries,\n"
+                "3,Sophie,Leroy,s.leroy@beta.example,Beta,Paris\n"
+                "4,Sophie,Leroy,,,Paris\n")
     api.dedupe(db)
     queue = tmp_path / "queue.csv"
     result = run("review", db, "--export", queue)
@@ -489,11 +490,10 @@ def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
 def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
     # One address, two surnames: a shared mailbox or a married name. Not merged
     # without a second key; a person decides.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name\n"
-                 "1,Camille,Noel,camille@patisserie.example,Patisserie Noel\n"
-                 "2,Camille,Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Camille,Noel,camille@patisserie.example,Patisserie Noel\n"
+                "2,Camille,Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
     api.dedupe(db)
     assert len(dump(db)) == 2
     assert api.status(db)["dedupe"]["pending_reviews"] == 1
@@ -512,11 +512,10 @@ def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
 
 def test_review_file_saved_by_a_spreadsheet(tmp_path: Path, db: Path, run):
     # Excel in French saves CSV as cp1252 with ';': the review file is read like an import.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,company_name\n"
-                 "1,Camille,Noël,camille@patisserie.example,Pâtisserie Noël\n"
-                 "2,Camille,Fabre,camille@patisserie.example,Pâtisserie Noël SARL\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Camille,Noël,camille@patisserie.example,Pâtisserie Noël\n"
+                "2,Camille,Fabre,camille@patisserie.example,Pâtisserie Noël SARL\n")
     api.dedupe(db)
     queue = tmp_path / "q.csv"
     run("review", db, "--export", queue)
@@ -563,11 +562,10 @@ def test_bad_dedupe_settings_are_refused(tmp_path: Path, demo_db: Path, run):
 
 
 def test_survivorship_rule_from_settings(tmp_path: Path, db: Path):
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,email,title\n"
-                 "1,J.,Lambert,j.lambert@acme.example,Directeur\n"
-                 "2,Julien,Lambert,j.lambert@acme.example,Directeur général\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,title\n"
+                "1,J.,Lambert,j.lambert@acme.example,Directeur\n"
+                "2,Julien,Lambert,j.lambert@acme.example,Directeur général\n")
     api.dedupe(db)
     people = dump(db)
     assert len(people) == 1
@@ -670,17 +668,16 @@ def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
 
 def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler alone scores "Mrshall" 0.88 against "Marshall": a loose match only.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,company_name\n"
-                 "1,Alexander,Marshall,Cobalt Crown\n"
-                 "2,Aelxander,Mrshall,Cobalt Crown\n"
-                 "3,Stéphane,Aubert,Renaud & Fils\n"
-                 "4,Stéphane,UABERT,Renaud & Fils\n"
-                 "5,Rebecca,Murphy,Sterling Harbour\n"
-                 "6,Bceky,MURPHY,Sterling Harbour\n"
-                 "7,Jean,Morel,Atlas\n"
-                 "8,Joan,Morel,Atlas\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Alexander,Marshall,Cobalt Crown\n"
+                "2,Aelxander,Mrshall,Cobalt Crown\n"
+                "3,Stéphane,Aubert,Renaud & Fils\n"
+                "4,Stéphane,UABERT,Renaud & Fils\n"
+                "5,Rebecca,Murphy,Sterling Harbour\n"
+                "6,Bceky,MURPHY,Sterling Harbour\n"
+                "7,Jean,Morel,Atlas\n"
+                "8,Joan,Morel,Atlas\n")
     levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6"),
                              ("crm:7", "crm:8")])
     assert levels[0]["first_name"] == 3
@@ -694,17 +691,16 @@ def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path:
                                                                          db: Path):
     # Jaro-Winkler finds "Studio Vendée" and "Studio Cèdre" similar: the first word says
     # what kind of business it is, not which. A typo after it still counts as one.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,company_name\n"
-                 "1,Dom,Fontaine,Studio Vendée\n"
-                 "2,Dom,Fontaine,Studio Cèdre\n"
-                 "3,Anne,Roy,Cabinet Dupont\n"
-                 "4,Anne,Roy,Cabinet Durand\n"
-                 "5,Paul,Hart,Cabinet Dupont\n"
-                 "6,Paul,Hart,Cabinet Dupond\n"
-                 "7,Eve,Lind,Sullivan Evergreen\n"
-                 "8,Eve,Lind,Sulivan Evergreen\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Dom,Fontaine,Studio Vendée\n"
+                "2,Dom,Fontaine,Studio Cèdre\n"
+                "3,Anne,Roy,Cabinet Dupont\n"
+                "4,Anne,Roy,Cabinet Durand\n"
+                "5,Paul,Hart,Cabinet Dupont\n"
+                "6,Paul,Hart,Cabinet Dupond\n"
+                "7,Eve,Lind,Sullivan Evergreen\n"
+                "8,Eve,Lind,Sulivan Evergreen\n")
     levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6"),
                              ("crm:7", "crm:8")])
     assert [level["company"] for level in levels] == [4, 4, 3, 3]
@@ -713,11 +709,10 @@ def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path:
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
     # the company with either name's sound finds the pair.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,company_name\n"
-                 "1,Susan,Phillips,Albion Lantern\n"
-                 "2,Phillips,Sue,Albion Lantern Ltd\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Susan,Phillips,Albion Lantern\n"
+                "2,Phillips,Sue,Albion Lantern Ltd\n")
     from dedupe.blocking import person_pairs
     from dedupe.features import load_people
     from prospecting.store import Store
@@ -790,13 +785,12 @@ def test_an_address_as_a_form_of_a_name(local: str, first: str, last: str, fits:
 def test_questions_a_later_run_no_longer_asks_leave_the_queue(tmp_path: Path, db: Path):
     # A first run asks about two Jean Martin at two companies (a low review threshold);
     # a run whose rules no longer ask takes the question out, and an answered one stays.
-    rows = write(tmp_path / "a.csv",
-                 "id,first_name,last_name,company_name,city\n"
-                 "1,Jean,Martin,Acme,Lyon\n"
-                 "2,Jean,Martin,Globex,Lyon\n"
-                 "3,Paul,Durand,Initech,Nantes\n"
-                 "4,Paul,Durand,Umbrella,Nantes\n")
-    api.import_files(db, [rows], source="crm", id_column="id")
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name,city\n"
+                "1,Jean,Martin,Acme,Lyon\n"
+                "2,Jean,Martin,Globex,Lyon\n"
+                "3,Paul,Durand,Initech,Nantes\n"
+                "4,Paul,Durand,Umbrella,Nantes\n")
     low = write(tmp_path / "low.toml", "[dedupe]\nreview_threshold = 0.001\n")
     high = write(tmp_path / "high.toml", "[dedupe]\nreview_threshold = 0.94\n")
     api.dedupe(db, config=low)
