@@ -117,16 +117,45 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     return values[inverse.reshape(-1)]
 
 
-def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray) -> np.ndarray:
-    """Whether company keys Jaro-Winkler finds similar differ the way one company's
-    names do (see :func:`company_keys_alike`), once per distinct pair of keys."""
+def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
+                sim: np.ndarray) -> np.ndarray:
+    """Whether company keys of similarity ``sim`` name one company: from 0.9, unless all
+    they share is a word for a kind of business (:func:`company_keys_alike`); below, when
+    one is the other with a word shortened (:func:`company_key_shortened`). Once per
+    distinct pair of keys."""
     strings = f.extra["strings:company_key"]
-    distinct, inverse = np.unique((ka.astype(np.int64) << 32) | kb.astype(np.int64),
-                                  return_inverse=True)
+    distinct, first, inverse = np.unique(
+        (ka.astype(np.int64) << 32) | kb.astype(np.int64), return_index=True,
+        return_inverse=True)
     alike = np.fromiter(
-        (company_keys_alike(strings[k >> 32], strings[k & 0xFFFFFFFF])
-         for k in distinct.tolist()), dtype=bool, count=len(distinct))
+        ((company_keys_alike if s >= 0.9 else company_key_shortened)(
+            strings[k >> 32], strings[k & 0xFFFFFFFF])
+         for k, s in zip(distinct.tolist(), sim[first].tolist(), strict=True)),
+        dtype=bool, count=len(distinct))
     return alike[inverse.reshape(-1)]
+
+
+# Below 0.9, the Jaro-Winkler similarity from which a shortened word is looked for:
+# "laboblanchard" / "laboratoiresblanchard" 0.86, "ingdurand" / "ingenieriedurand" 0.85.
+_SHORTENED = 0.8
+
+
+def company_key_shortened(x: str, y: str) -> bool:
+    """One company key is the other with a word cut short ("Labo Blanchard" for
+    "Laboratoires Blanchard", "Eiger Tech." for "Eiger Technik"): the shorter one is a
+    start of at least three letters shared with the longer, then the longer's end."""
+    short, long = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < 6 or len(short) == len(long):
+        return False
+    start = 0
+    while start < len(short) and short[start] == long[start]:
+        start += 1
+    if start < 3:
+        return False
+    end = 0
+    while end < len(short) - start and short[-1 - end] == long[-1 - end]:
+        end += 1
+    return start + end == len(short)
 
 
 def company_keys_alike(x: str, y: str) -> bool:
@@ -429,9 +458,9 @@ def person_levels(
     has = ((ca != 0) | (ka != 0)) & ((cb != 0) | (kb != 0))
     company = np.where(has, 4, 0)
     sim = _similarity(f, "company_key", "company_key", a, b, _JW)
-    similar = has & (sim >= 0.9) & (ka != 0) & (kb != 0) & (ka != kb)
+    similar = has & (sim >= _SHORTENED) & (ka != 0) & (kb != 0) & (ka != kb)
     if similar.any():
-        similar[similar] = _keys_alike(f, ka[similar], kb[similar])
+        similar[similar] = _keys_alike(f, ka[similar], kb[similar], sim[similar])
     company = np.where(similar, 3, company)
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)

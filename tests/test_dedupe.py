@@ -706,6 +706,21 @@ def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path:
     assert [level["company"] for level in levels] == [4, 4, 3, 3]
 
 
+def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
+    # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
+    # the similar level; one is the other with a word shortened.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Gaëtan,Adeyemi,Labo Blanchard\n"
+                "2,Gaëtan,Adeyemi,Laboratoires Blanchard\n"
+                "3,Hugo,Roy,Ing. Durand\n"
+                "4,Hugo,Roy,Ingénierie Durand\n"
+                "5,Lea,Roy,Durand Conseil\n"
+                "6,Lea,Roy,Dumont Conseil\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
+    assert [level["company"] for level in levels] == [3, 3, 4]
+
+
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
     # the company with either name's sound finds the pair.
