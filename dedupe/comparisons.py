@@ -60,7 +60,8 @@ _TOKEN_SET = fuzz.token_set_ratio
 # Columns that share one table of codes, so that one can be compared with another (a
 # given name read as a surname).
 _VOCABULARY = {"first": "names", "first_nospace": "names", "last": "names",
-               "last_core": "names"}
+               "last_core": "names", "company_key": "companies",
+               "company_initials": "companies"}
 # Columns kept in ``PersonFeatures.extra``, derived from the others.
 _DERIVED = frozenset({"first_nospace", "first_word", "postcode_area"})
 
@@ -123,7 +124,7 @@ def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
     they share is a word for a kind of business (:func:`company_keys_alike`); below, when
     one is the other with a word shortened (:func:`company_key_shortened`). Once per
     distinct pair of keys."""
-    strings = f.extra["strings:company_key"]
+    strings = f.extra["strings:companies"]
     distinct, first, inverse = np.unique(
         (ka.astype(np.int64) << 32) | kb.astype(np.int64), return_index=True,
         return_inverse=True)
@@ -462,6 +463,10 @@ def person_levels(
     if similar.any():
         similar[similar] = _keys_alike(f, ka[similar], kb[similar], sim[similar])
     company = np.where(similar, 3, company)
+    # An acronym of the other's name ("CLG" for Cabinet Le Goff), both ways.
+    ia, ib = code("company_initials")[a], code("company_initials")[b]
+    acronym = has & (((ka == ib) & (ka != 0)) | ((kb == ia) & (kb != 0)))
+    company = np.where(acronym & (company == 4), 3, company)
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)

@@ -155,6 +155,7 @@ class PersonFeatures:
     phones: np.ndarray  # shape (n, 2): phone keys
     company_id: np.ndarray
     company_key: np.ndarray  # folded company name without legal form
+    company_initials: np.ndarray  # its words' initials, for three words or more ("clg")
     company_domain: np.ndarray
     city: np.ndarray
     postcode: np.ndarray
@@ -280,6 +281,17 @@ _ABBREVIATIONS = {
     "mgmt": "management", "mgt": "management", "engg": "engineering", "solns": "solutions",
     "sys": "systems", "tech": "technologies", "techs": "technologies",
 }
+@functools.lru_cache(maxsize=1 << 16)
+def _company_initials(name: str | None) -> str:
+    """The initials of the words of a company name of three words or more, legal forms
+    left out ("Cabinet Le Goff" → ``clg``): what its acronym would read. Empty for
+    shorter names, whose two letters would match too many others."""
+    if not name:
+        return ""
+    words = [w for w in company_name_key(name).split() if w not in _LEGAL_FORM_SET]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
 # What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
 _TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
 
@@ -343,8 +355,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     free = free_domains()
     cols: dict[str, list[Any]] = {k: [] for k in (
         "ids", "first", "last", "emails0", "emails1", "locals0", "locals1", "domains0",
-        "domains1", "phones0", "phones1", "company_id", "company_key", "company_domain",
-        "city", "postcode", "address", "title", "linkedin",
+        "domains1", "phones0", "phones1", "company_id", "company_key", "company_initials",
+        "company_domain", "city", "postcode", "address", "title", "linkedin",
     )}
     shared: dict[str, str] = {}
     keep = shared.setdefault
@@ -374,6 +386,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             # As repoint_company_columns builds them.
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(_company_key(cname))
+            cols["company_initials"].append(_company_initials(cname))
             domain = (cdomain or "").lower()
             cols["company_domain"].append(keep(domain, domain))
             cols["city"].append(_fold_place(city))
@@ -407,6 +420,7 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
     """
     keep = shared.setdefault
     ids, keys, domains = cols["company_id"], cols["company_key"], cols["company_domain"]
+    initials = cols["company_initials"]
     changed = []
     for i, cid in enumerate(ids):
         if not cid:
@@ -422,6 +436,7 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
         # As _person_columns builds them.
         ids[i] = keep(target, target)
         keys[i] = _company_key(name)
+        initials[i] = _company_initials(name)
         folded = (domain or "").lower()
         domains[i] = keep(folded, folded)
         changed.append(i)
@@ -435,7 +450,7 @@ def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
     if not positions:
         return
     at = np.array(positions, dtype=np.int64)
-    for name in ("company_id", "company_key", "company_domain"):
+    for name in ("company_id", "company_key", "company_initials", "company_domain"):
         values = cols[name]
         getattr(f, name)[at] = [values[i] for i in positions]
     f.hashes[at] = _hash_columns({name: [cols[name][i] for i in positions]
@@ -502,6 +517,7 @@ def build_person_features(cols: dict[str, list[Any]],
         phones=phones,
         company_id=arr(cols["company_id"]),
         company_key=arr(cols["company_key"]),
+        company_initials=arr(cols["company_initials"]),
         company_domain=arr(cols["company_domain"]),
         city=arr(cols["city"]),
         postcode=arr(cols["postcode"]),

@@ -721,6 +721,20 @@ def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Pat
     assert [level["company"] for level in levels] == [3, 3, 4]
 
 
+def test_a_company_written_as_its_acronym_is_a_similar_name(tmp_path: Path, db: Path):
+    # Three words or more: their initials are what an acronym of the name reads.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Nadia,Béranger,CLG\n"
+                "2,Nadia,Béranger,Cabinet Le Goff SARL\n"
+                "3,Tom,Hart,Bluewater Data Services\n"
+                "4,Tom,Hart,BDS\n"
+                "5,Ann,Lee,AB\n"
+                "6,Ann,Lee,Atelier Bernard\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
+    assert [level["company"] for level in levels] == [3, 3, 4]
+
+
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
     # the company with either name's sound finds the pair.
