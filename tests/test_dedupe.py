@@ -762,7 +762,9 @@ def test_nicknames_of_several_groups_and_languages():
     # "jp" is Jean-Paul, Jean-Pierre and Jean-Philippe: each group counts.
     for x, y in (("jp", "jean pierre"), ("jp", "jean philippe"), ("chris", "christopher"),
                  ("chris", "christophe"), ("fritz", "friedrich"), ("matze", "matthias"),
-                 ("penny", "penelope"), ("josy", "josiane")):
+                 ("penny", "penelope"), ("josy", "josiane"), ("babette", "isabelle"),
+                 ("sissi", "elisabeth"), ("toby", "tobias"), ("chris", "christoph"),
+                 ("mo", "mohammed"), ("mohamed", "muhammad"), ("cliff", "clifford")):
         assert share(x, y), (x, y)
     assert not share("fritz", "matthias")
 
