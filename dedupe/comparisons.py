@@ -232,7 +232,9 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
             _initial_in_groups(x, gb[k]) if inia[k] else _initial_in_groups(y, ga[k])
             for k, x, y in zip(other.tolist(), *initials(other), strict=True)
         ]
-    out[jw >= 0.7] = 5
+    # Loose from 0.75: below, two names sharing a few letters (Brandon / Raymond 0.74,
+    # Hortense / Océane 0.72), which the model weighed as next to no evidence.
+    out[jw >= 0.75] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
     out[nick] = 2

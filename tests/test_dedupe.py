@@ -706,6 +706,19 @@ def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path:
     assert [level["company"] for level in levels] == [4, 4, 3, 3]
 
 
+def test_given_names_sharing_a_few_letters_are_different(tmp_path: Path, db: Path):
+    # Jaro-Winkler 0.74 for Brandon and Raymond, 0.72 for Hortense and Océane: two
+    # names, not a loose match that weighs next to nothing.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Brandon,Sinclair,Adeyemi & Partners\n"
+                "2,Raymond,Sinclair,Adeyemi & Partners\n"
+                "3,Hortense,Carré,Transports Rousseau\n"
+                "4,Océane,Carré,Transports Rousseau\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
+    assert [level["first_name"] for level in levels] == [6, 6]
+
+
 def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
     # the similar level; one is the other with a word shortened.
