@@ -298,7 +298,14 @@ _TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
 
 @functools.lru_cache(maxsize=1 << 14)
 def _fold_place(text: str) -> str:
-    return fold_name(text).replace(" ", "") if text else ""
+    """A city or place folded for comparison, spaces removed; "St" and "Ste" written out
+    ("St-Étienne" is "saintetienne", as "Saint-Étienne" is)."""
+    if not text:
+        return ""
+    return "".join(_SAINTS.get(w, w) for w in fold_name(text).split())
+
+
+_SAINTS = {"st": "saint", "ste": "sainte"}
 
 
 def _person_rows(store: Store, ids: list[str] | None, batch: int,

@@ -719,6 +719,19 @@ def test_given_names_sharing_a_few_letters_are_different(tmp_path: Path, db: Pat
     assert [level["first_name"] for level in levels] == [6, 6]
 
 
+def test_saint_written_short_is_the_same_city(tmp_path: Path, db: Path):
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,city\n"
+                "1,Zacharie,Morel,St-Etienne\n"
+                "2,Zacharie,Morel,Saint-Étienne\n"
+                "3,Anne,Roy,Ste Foy lès Lyon\n"
+                "4,Anne,Roy,SAINTE-FOY-LES-LYON\n"
+                "5,Paul,Hart,Stuttgart\n"
+                "6,Paul,Hart,Saintuttgart\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
+    assert [level["city"] for level in levels] == [1, 1, 3]
+
+
 def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
     # the similar level; one is the other with a word shortened.
