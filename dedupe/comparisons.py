@@ -61,9 +61,9 @@ _TOKEN_SET = fuzz.token_set_ratio
 # given name read as a surname).
 _VOCABULARY = {"first": "names", "first_nospace": "names", "last": "names",
                "last_core": "names", "company_key": "companies",
-               "company_initials": "companies"}
+               "company_initials": "companies", "email_label": "companies"}
 # Columns kept in ``PersonFeatures.extra``, derived from the others.
-_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area"})
+_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area", "email_label"})
 
 
 def _value_codes(f: PersonFeatures, name: str) -> np.ndarray:
@@ -318,6 +318,8 @@ def person_levels(
         f.extra["first_nospace"] = _nospace(f.first)
     if "first_word" not in f.extra:
         _first_word(f)
+    if "email_label" not in f.extra:
+        f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
     code = functools.partial(_value_codes, f)
 
     def pick(column: np.ndarray) -> Callable[[np.ndarray], tuple[list[str], list[str]]]:
@@ -472,6 +474,12 @@ def person_levels(
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)
+    # No company named on one side, but a work address there at a domain that is the
+    # other's company name ("gerald.brunet@oliviernettoyage.fr", Olivier Nettoyage).
+    la, lb = code("email_label")[a], code("email_label")[b]
+    named = (ka != 0) & (cb == 0) & (kb == 0) & (lb == ka)
+    named |= (kb != 0) & (ca == 0) & (ka == 0) & (la == kb)
+    company = np.where(named, 2, company)
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]
@@ -743,6 +751,24 @@ def _first_word(f: PersonFeatures) -> np.ndarray:
     if words is None:
         words = f.extra["first_word"] = _column([x.split(" ")[0] for x in f.first.tolist()])
     return words
+
+
+def _email_labels(domains: np.ndarray) -> np.ndarray:
+    """The name part of each work address's domain ("olivier-nettoyage.fr" and
+    "mail.oliviernettoyage.co.uk" → ``oliviernettoyage``), as company keys are written;
+    "" for none."""
+    labels: dict[str, str] = {"": ""}
+    out = np.empty(len(domains), dtype=object)
+    out[:] = [labels.get(d) if d in labels else labels.setdefault(d, _label(d))
+              for d in domains.tolist()]
+    return out
+
+
+def _label(domain: str) -> str:
+    parts = domain.split(".")
+    # The label before the suffix: one part (acme.fr) or two short ones (acme.co.uk).
+    k = len(parts) - 3 if len(parts) >= 3 and len(parts[-2]) <= 3 else len(parts) - 2
+    return parts[k].replace("-", "") if k >= 0 else ""
 
 
 def _nospace(column: np.ndarray) -> np.ndarray:

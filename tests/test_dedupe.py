@@ -732,6 +732,19 @@ def test_saint_written_short_is_the_same_city(tmp_path: Path, db: Path):
     assert [level["city"] for level in levels] == [1, 1, 3]
 
 
+def test_a_work_address_at_the_domain_of_the_others_company(tmp_path: Path, db: Path):
+    # No company on one side, but an address at olivier-nettoyage.fr: that is where
+    # they work, the company the other record names.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Gérald,Brunet,Geraldbrunet@orange.fr,Olivier Nettoyage\n"
+                "2,Gérald,Brunet,gerald.brunet@olivier-nettoyage.fr,\n"
+                "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
+                "4,Paul,Caron,,Boulangerie Martin\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
+    assert [level["company"] for level in levels] == [2, 0]
+
+
 def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
     # the similar level; one is the other with a word shortened.
