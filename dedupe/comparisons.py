@@ -658,7 +658,24 @@ def _given_level(written: str, given: str) -> int:
         return 0
     if len(written) == 1 or len(given) == 1:  # "Leclerc, S."; "P. Muller" / "Muller, Philippe"
         return 4 if given[0] == written[0] else 0
-    return 2 if share_nickname_group(written, given) else 0
+    if share_nickname_group(written, given):
+        return 2
+    # Initials of a compound given name: "Bonnaud, Jean-Pierre" and "J.-P. Bonnaud" (a
+    # surname field is folded without spaces: known compounds get theirs back).
+    ws = _compound_given_names().get(written, written).split()
+    gs = given.split()
+    for short, long in ((ws, gs), (gs, ws)):
+        if len(short) == len(long) > 1 and all(len(w) == 1 for w in short) and all(
+                w[0] == x for w, x in zip(long, short, strict=True)):
+            return 4
+    return 0
+
+
+@functools.lru_cache(maxsize=1)
+def _compound_given_names() -> dict[str, str]:
+    """Compound given names of the nickname table without their spaces ("jeanpierre"
+    → "jean pierre")."""
+    return {name.replace(" ", ""): name for name in nickname_groups() if " " in name}
 
 
 @functools.lru_cache(maxsize=1 << 16)

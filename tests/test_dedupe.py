@@ -745,6 +745,22 @@ def test_a_work_address_at_the_domain_of_the_others_company(tmp_path: Path, db: 
     assert [level["company"] for level in levels] == [2, 0]
 
 
+def test_a_swapped_compound_given_name_against_its_initials(tmp_path: Path, db: Path):
+    # "Bonnaud, Jean-Pierre" (surname in the given-name field) and "J.-P. Bonnaud".
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name\n"
+                "1,Bonnaud,Jean-Pierre\n"
+                "2,J.-P.,BONNAUD\n"
+                "3,Vasseur,Anne-Laure\n"
+                "4,A.-L.,Vasseur\n"
+                "5,Vasseur,Anne-Laure\n"
+                "6,J.-M.,Vasseur\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
+    assert [(level["first_name"], level["last_name"]) for level in levels][:2] == [
+        (4, 1), (4, 1)]
+    assert levels[2]["first_name"] > 4
+
+
 def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
     # the similar level; one is the other with a word shortened.
