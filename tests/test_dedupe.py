@@ -372,6 +372,15 @@ def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
     return [dict(zip((c.name for c in COMPARISONS), r, strict=True)) for r in levels.tolist()]
 
 
+def _pair_levels(tmp_path: Path, db: Path, text: str, field: str) -> list[int]:
+    """Import ``text`` as a CRM export (ids 1, 2, 3…) and return ``field``'s level for
+    the pairs of consecutive records (1 and 2, 3 and 4…)."""
+    _import_crm(tmp_path, db, text)
+    count = text.count("\n") - 1
+    pairs = [(f"crm:{k}", f"crm:{k + 1}") for k in range(1, count, 2)]
+    return [level[field] for level in _levels_of(db, pairs)]
+
+
 def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
                                                                     db: Path):
     # hannah.evans@ at a free-mail provider and at a company is the name again, not a
@@ -687,62 +696,72 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
     assert levels[3]["first_name"] > 3  # Joan is no typo of Jean (John)
 
 
-def test_company_names_sharing_only_a_kind_of_business_are_not_similar(tmp_path: Path,
-                                                                         db: Path):
+@pytest.mark.parametrize(("text", "field", "expected"), [
     # Jaro-Winkler finds "Studio Vendée" and "Studio Cèdre" similar: the first word says
     # what kind of business it is, not which. A typo after it still counts as one.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name\n"
-                "1,Dom,Fontaine,Studio Vendée\n"
-                "2,Dom,Fontaine,Studio Cèdre\n"
-                "3,Anne,Roy,Cabinet Dupont\n"
-                "4,Anne,Roy,Cabinet Durand\n"
-                "5,Paul,Hart,Cabinet Dupont\n"
-                "6,Paul,Hart,Cabinet Dupond\n"
-                "7,Eve,Lind,Sullivan Evergreen\n"
-                "8,Eve,Lind,Sulivan Evergreen\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6"),
-                             ("crm:7", "crm:8")])
-    assert [level["company"] for level in levels] == [4, 4, 3, 3]
-
-
-def test_given_names_sharing_a_few_letters_are_different(tmp_path: Path, db: Path):
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Dom,Fontaine,Studio Vendée\n"
+        "2,Dom,Fontaine,Studio Cèdre\n"
+        "3,Anne,Roy,Cabinet Dupont\n"
+        "4,Anne,Roy,Cabinet Durand\n"
+        "5,Paul,Hart,Cabinet Dupont\n"
+        "6,Paul,Hart,Cabinet Dupond\n"
+        "7,Eve,Lind,Sullivan Evergreen\n"
+        "8,Eve,Lind,Sulivan Evergreen\n", "company", [4, 4, 3, 3],
+        id="company_names_sharing_only_a_kind_of_business_are_not_similar"),
     # Jaro-Winkler 0.74 for Brandon and Raymond, 0.72 for Hortense and Océane: two
     # names, not a loose match that weighs next to nothing.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name\n"
-                "1,Brandon,Sinclair,Adeyemi & Partners\n"
-                "2,Raymond,Sinclair,Adeyemi & Partners\n"
-                "3,Hortense,Carré,Transports Rousseau\n"
-                "4,Océane,Carré,Transports Rousseau\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
-    assert [level["first_name"] for level in levels] == [6, 6]
-
-
-def test_saint_written_short_is_the_same_city(tmp_path: Path, db: Path):
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,city\n"
-                "1,Zacharie,Morel,St-Etienne\n"
-                "2,Zacharie,Morel,Saint-Étienne\n"
-                "3,Anne,Roy,Ste Foy lès Lyon\n"
-                "4,Anne,Roy,SAINTE-FOY-LES-LYON\n"
-                "5,Paul,Hart,Stuttgart\n"
-                "6,Paul,Hart,Saintuttgart\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
-    assert [level["city"] for level in levels] == [1, 1, 3]
-
-
-def test_a_work_address_at_the_domain_of_the_others_company(tmp_path: Path, db: Path):
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Brandon,Sinclair,Adeyemi & Partners\n"
+        "2,Raymond,Sinclair,Adeyemi & Partners\n"
+        "3,Hortense,Carré,Transports Rousseau\n"
+        "4,Océane,Carré,Transports Rousseau\n", "first_name", [6, 6],
+        id="given_names_sharing_a_few_letters_are_different"),
+    pytest.param(
+        "id,first_name,last_name,city\n"
+        "1,Zacharie,Morel,St-Etienne\n"
+        "2,Zacharie,Morel,Saint-Étienne\n"
+        "3,Anne,Roy,Ste Foy lès Lyon\n"
+        "4,Anne,Roy,SAINTE-FOY-LES-LYON\n"
+        "5,Paul,Hart,Stuttgart\n"
+        "6,Paul,Hart,Saintuttgart\n", "city", [1, 1, 3],
+        id="saint_written_short_is_the_same_city"),
     # No company on one side, but an address at olivier-nettoyage.fr: that is where
     # they work, the company the other record names.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,email,company_name\n"
-                "1,Gérald,Brunet,Geraldbrunet@orange.fr,Olivier Nettoyage\n"
-                "2,Gérald,Brunet,gerald.brunet@olivier-nettoyage.fr,\n"
-                "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
-                "4,Paul,Caron,,Boulangerie Martin\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
-    assert [level["company"] for level in levels] == [2, 0]
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Gérald,Brunet,Geraldbrunet@orange.fr,Olivier Nettoyage\n"
+        "2,Gérald,Brunet,gerald.brunet@olivier-nettoyage.fr,\n"
+        "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
+        "4,Paul,Caron,,Boulangerie Martin\n", "company", [2, 0],
+        id="a_work_address_at_the_domain_of_the_others_company"),
+    # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
+    # the similar level; one is the other with a word shortened.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Gaëtan,Adeyemi,Labo Blanchard\n"
+        "2,Gaëtan,Adeyemi,Laboratoires Blanchard\n"
+        "3,Hugo,Roy,Ing. Durand\n"
+        "4,Hugo,Roy,Ingénierie Durand\n"
+        "5,Lea,Roy,Durand Conseil\n"
+        "6,Lea,Roy,Dumont Conseil\n", "company", [3, 3, 4],
+        id="a_company_name_with_a_word_cut_short_is_similar"),
+    # Three words or more: their initials are what an acronym of the name reads.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Nadia,Béranger,CLG\n"
+        "2,Nadia,Béranger,Cabinet Le Goff SARL\n"
+        "3,Tom,Hart,Bluewater Data Services\n"
+        "4,Tom,Hart,BDS\n"
+        "5,Ann,Lee,AB\n"
+        "6,Ann,Lee,Atelier Bernard\n", "company", [3, 3, 4],
+        id="a_company_written_as_its_acronym_is_a_similar_name"),
+])
+def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
+                                    expected: list[int]):
+    assert _pair_levels(tmp_path, db, text, field) == expected
 
 
 def test_a_swapped_compound_given_name_against_its_initials(tmp_path: Path, db: Path):
@@ -759,35 +778,6 @@ def test_a_swapped_compound_given_name_against_its_initials(tmp_path: Path, db: 
     assert [(level["first_name"], level["last_name"]) for level in levels][:2] == [
         (4, 1), (4, 1)]
     assert levels[2]["first_name"] > 4
-
-
-def test_a_company_name_with_a_word_cut_short_is_similar(tmp_path: Path, db: Path):
-    # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
-    # the similar level; one is the other with a word shortened.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name\n"
-                "1,Gaëtan,Adeyemi,Labo Blanchard\n"
-                "2,Gaëtan,Adeyemi,Laboratoires Blanchard\n"
-                "3,Hugo,Roy,Ing. Durand\n"
-                "4,Hugo,Roy,Ingénierie Durand\n"
-                "5,Lea,Roy,Durand Conseil\n"
-                "6,Lea,Roy,Dumont Conseil\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
-    assert [level["company"] for level in levels] == [3, 3, 4]
-
-
-def test_a_company_written_as_its_acronym_is_a_similar_name(tmp_path: Path, db: Path):
-    # Three words or more: their initials are what an acronym of the name reads.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name\n"
-                "1,Nadia,Béranger,CLG\n"
-                "2,Nadia,Béranger,Cabinet Le Goff SARL\n"
-                "3,Tom,Hart,Bluewater Data Services\n"
-                "4,Tom,Hart,BDS\n"
-                "5,Ann,Lee,AB\n"
-                "6,Ann,Lee,Atelier Bernard\n")
-    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
-    assert [level["company"] for level in levels] == [3, 3, 4]
 
 
 def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
