@@ -60,8 +60,10 @@ _GLUED = re.compile(r"([^\s;,/|<>()\[\]{}\"']+)[ \t\u00a0]+([^\s;,/|<>()\[\]{}\"
 # "jean@acme,fr": a comma typed for the domain's dot, not a list ("acme" and "fr").
 _COMMA_DOT = re.compile(r"@[^\s@.,;]+,[A-Za-z]{2,24}(?![\w@.])")
 _LABEL_WORDS = frozenset({
-    "email", "e-mail", "mail", "courriel", "mel", "adresse", "address", "contact", "to", "cc",
-    "de", "from", "et", "and", "ou", "or", "und", "oder",
+    "email", "mail", "courriel", "mel", "adresse", "address", "contact", "to", "cc", "de",
+    "from", "et", "and", "ou", "or", "und", "oder", "pro", "perso", "professionnel",
+    "personnel", "work", "personal", "home", "office", "bureau", "business", "main",
+    "primary", "secondary", "other", "autre", "privat", "geschaftlich", "dienstlich",
 })
 # The common case, answered without the slower path: one ASCII address, nothing around it.
 _PLAIN_EMAIL = re.compile(r"\s*[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]*[A-Za-z0-9]\s*\Z")

@@ -100,6 +100,8 @@ def test_clean_emails_keeps_an_address_with_a_space_inside_whole(cell: str):
 @pytest.mark.parametrize(("cell", "address"), [
     ("Email jean@acme.example", "jean@acme.example"),
     ("Courriel : jean@acme.example", "jean@acme.example"),
+    ("perso jean.dupont@gmail.com", "jean.dupont@gmail.com"),
+    ("Work jean@acme.example", "jean@acme.example"),
     ("Dupont jdupont@acme.example", "jdupont@acme.example"),
     ("Jean Dupont jean.dupont@acme.example", "jean.dupont@acme.example"),
 ])
