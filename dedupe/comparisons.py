@@ -573,7 +573,7 @@ def _locals_consistent(x: str, y: str) -> bool:
     if len(one) > 1 and not _same_or_initial(tx[-1], ty[-1]):
         return False  # emmanuelle.rousseau@ and emmanuelle.roussel@
     fx, fy = tx[0], ty[0]
-    if fx == fy or (len(fx) == 1 and fy.startswith(fx)) or (len(fy) == 1 and fx.startswith(fy)):
+    if _same_or_initial(fx, fy):
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
