@@ -189,7 +189,7 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         and not international
         and _national_digits(number_text)
     ):
-        for other in ("FR", *_OVERSEAS_FALLBACK) if region != "FR" else _OVERSEAS_FALLBACK:
+        for other in ("FR", *_OVERSEAS_FALLBACK):
             if other == region:
                 continue
             retry = _parse(number_text, other)
