@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -296,6 +297,7 @@ def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
     )
 
 
+_SECOND = operator.itemgetter(1)
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
                       "linkedin_url", "city", "country", "company_id")
 _encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # as dumps writes strings
@@ -371,10 +373,20 @@ def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> Non
 
     golden_of = store._golden_of("companies", members)
     companies = store._companies_by_id(set(golden_of) | set(golden_of.values()))
-    same = [(golden, member) for member, golden in golden_of.items()
-            if company_extras(companies.get(member)) == company_extras(companies.get(golden))]
-    store.conn.executemany("UPDATE people SET company_id = ? WHERE company_id = ?", same)
-    repointed = {member for _, member in same}
+    same = {member: golden for member, golden in golden_of.items()
+            if company_extras(companies.get(member)) == company_extras(companies.get(golden))}
+    # Row by row in table order: a company's people are spread over the whole table, and
+    # one UPDATE per company read their pages in the index's order, most of them again
+    # for each company once the table outgrew the page cache (at a million people, a
+    # third of the run's system time).
+    moves: list[tuple[str, int]] = []
+    for chunk in chunked(sorted(same), 500):
+        marks = ", ".join("?" for _ in chunk)
+        moves.extend((same[company], seq) for seq, company in store.conn.execute(
+            f"SELECT seq, company_id FROM people WHERE company_id IN ({marks})", chunk))
+    moves.sort(key=_SECOND)
+    store.conn.executemany("UPDATE people SET company_id = ? WHERE seq = ?", moves)
+    repointed = set(same)
     store.retag_people([m for m in golden_of if m not in repointed], companies, golden_of)
     store._update_people_counts(sorted(set(goldens) | set(members)))
 

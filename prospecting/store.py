@@ -848,8 +848,9 @@ class Store:
         updates = []
         for chunk in chunked(list(company_ids), 500):
             marks = ", ".join("?" for _ in chunk)
-            for values in self.conn.execute(
-                f"SELECT {', '.join(cols)} FROM people WHERE company_id IN ({marks})", chunk
+            for seq, *values in self.conn.execute(
+                f"SELECT seq, {', '.join(cols)} FROM people WHERE company_id IN ({marks})",
+                chunk,
             ):
                 row = dict(zip(cols, values, strict=True))
                 row["company_id"] = golden_of.get(row["company_id"], row["company_id"])
@@ -857,8 +858,10 @@ class Store:
                                   emails=json.loads(row["emails"]),
                                   phones=json.loads(row["phones"]))
                 updates.append((row["company_id"], _TAGS_JSON.get(tuple(tags)) or dumps(tags),
-                                row["id"]))
-        self.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE id = ?",
+                                seq))
+        # In table order: a company's people are spread over the whole table.
+        updates.sort(key=_LAST)
+        self.conn.executemany("UPDATE people SET company_id = ?, tags = ? WHERE seq = ?",
                               updates)
 
     def refresh_people(
@@ -1372,6 +1375,7 @@ class Store:
 
 
 _FIRST = operator.itemgetter(0)
+_LAST = operator.itemgetter(-1)
 
 
 def _statement_row(
