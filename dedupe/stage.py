@@ -206,6 +206,9 @@ def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarr
             part = part.tolist()
         if isinstance(digests, np.ndarray):
             digests = digests.tolist()
+        # In key order: ids are hashes, and rows in any other order insert all over the
+        # table's primary key index.
+        rows = sorted(zip(part, digests, strict=True))
         # Inside the caller's transaction when there is one: a savepoint would copy
         # every page it changes aside first.
         with contextlib.nullcontext() if store.conn.in_transaction else store.write():
@@ -214,8 +217,7 @@ def _save_hashes(store: Store, component: str, ids: np.ndarray, hashes: np.ndarr
                 " run_id) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(entity_id, component) DO UPDATE"
                 " SET version = excluded.version, input_hash = excluded.input_hash,"
                 " done_at = excluded.done_at, run_id = excluded.run_id",
-                ((i, component, _VERSION, h, now, run_id)
-                 for i, h in zip(part, digests, strict=True)),
+                ((i, component, _VERSION, h, now, run_id) for i, h in rows),
             )
 
 
