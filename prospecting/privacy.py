@@ -29,7 +29,10 @@ __all__ = [
 # Characters that creep into copied addresses: zero-width spaces and joiners, BOM,
 # soft hyphen; NBSP and other spaces are handled by strip()/split().
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_SEPARATORS = re.compile(r"[;,\s/|]+")
+_SEPARATORS = re.compile(r"[;,\s]+")
+# "/" and "|" separate addresses ("a@x.fr/b@y.fr") but may also be written inside a
+# local part ("ventes/export@acme.fr"): a list separator only after an address.
+_SLASHES = re.compile(r"([/|]+)")
 _ANGLE = re.compile(r"<([^<>]+@[^<>]+)>")
 # An "@" written another way: HTML entities, full-width and small forms (NFKC's), and
 # (in a cell without "@") percent-encoding.
@@ -103,14 +106,32 @@ def clean_emails(cell: str) -> list[str]:
         # dot, a space inside), not a fragment of it kept as if it were the address.
         return [text]
     found = []
-    for part in _SEPARATORS.split(text):
-        part = part.strip().strip("\"'()[]<>.,:")
-        if part.lower().startswith("mailto:"):
-            part = part[7:].split("?", 1)[0]
-        if part:
-            found.append(part)
+    for token in _SEPARATORS.split(text):
+        for part in _split_slashes(token):
+            # Prose around an address; a leading dot is kept (".jean@…" is another
+            # address than "jean@…", refused by the enricher as email-validator does).
+            part = part.strip().strip("\"'()[]<>,:").rstrip(".")
+            if part.lower().startswith("mailto:"):
+                part = part[7:].split("?", 1)[0]
+            if part:
+                found.append(part)
     addresses = [p for p in found if "@" in p]
     return addresses or ([text] if "@" not in text else [])
+
+
+def _split_slashes(token: str) -> list[str]:
+    """``token`` cut at each "/" or "|" that follows an address; one written inside a
+    local part (``ventes/export@acme.fr``) stays, as in the address alone."""
+    if "/" not in token and "|" not in token:
+        return [token]
+    pieces = _SLASHES.split(token)
+    parts = [pieces[0]]
+    for separator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
+        if "@" in parts[-1]:
+            parts.append(piece)
+        else:
+            parts[-1] += separator + piece
+    return parts
 
 
 def _space_inside(text: str) -> bool:

@@ -97,6 +97,28 @@ def test_clean_emails_keeps_an_address_with_a_space_inside_whole(cell: str):
     assert clean_emails(cell) == [cell]
 
 
+@pytest.mark.parametrize("cell", ["ventes/export@société.example", "a|b@société.example",
+                                  ".jean@société.example", "ventes/export@acme.example",
+                                  ".jean@acme.example"])
+def test_clean_emails_keeps_a_local_part_whole_whatever_the_domain(cell: str):
+    # "/" and "|" are allowed in a local part and a leading dot makes another address:
+    # cutting or trimming there would make up one nobody gave, and only for cells that
+    # miss the plain ASCII path (an accented domain, a space around the address).
+    assert clean_emails(cell) == [cell]
+    assert clean_emails(f" {cell} ") == [cell]
+
+
+@pytest.mark.parametrize(("cell", "addresses"), [
+    ("a@société.example/b@acme.example", ["a@société.example", "b@acme.example"]),
+    ("a@société.example|b@acme.example", ["a@société.example", "b@acme.example"]),
+    ("a@société.example//b@acme.example", ["a@société.example", "b@acme.example"]),
+    ("a@société.example/fax", ["a@société.example"]),
+    ("jean@société.example.", ["jean@société.example"]),
+])
+def test_clean_emails_splits_at_a_slash_after_an_address(cell: str, addresses: list[str]):
+    assert clean_emails(cell) == addresses
+
+
 @pytest.mark.parametrize(("cell", "address"), [
     ("Email jean@acme.example", "jean@acme.example"),
     ("Courriel : jean@acme.example", "jean@acme.example"),
