@@ -160,6 +160,11 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         return dataclasses.replace(
             _check(whole + decimals, default_region, overseas_fallback), raw=raw
         )
+    float_tail = _FLOAT_TAIL.fullmatch(raw.strip())
+    if float_tail is not None:
+        return dataclasses.replace(
+            _check(float_tail.group(1), default_region, overseas_fallback), raw=raw
+        )
     parts = split_phones(raw)
     if not parts:
         return _invalid(raw, "not_a_number")
@@ -266,6 +271,8 @@ def _time_zones(e164: str, number_type: int, country_code: int) -> tuple[str, ..
 
 
 _SCIENTIFIC = re.compile(r"\+?(\d)[.,](\d+)[eE]\+?(\d{1,2})")
+# A spreadsheet's float written out: "612345678.0" (its leading 0 lost with it).
+_FLOAT_TAIL = re.compile(r"(\+?\d{6,15})\.0")
 _EXIT_00 = re.compile(r"\s*00[\s.\-]*[1-9]")
 
 
@@ -385,6 +392,10 @@ _LABEL_RE = re.compile(
 )
 _LETTER_ROLES = {"t": "phone", "f": "fax", "m": "mobile"}
 _TRAILING_ROLE = re.compile(r"\s*[(\[]?\s*(fax|mobile|portable|mob|gsm)\s*[)\]]?\s*$", re.I)
+# A note in brackets after a number: "(standard)", "(perso)", "[Jean]". Without digits it
+# is no part of the number (read as one, its letters would become digits, E.161).
+_TRAILING_NOTE = re.compile(r"\s*[(\[]([^()\[\]\d]*)[)\]]\s*$")
+_NOTE_ROLES = [(re.compile(rf"\s*(?:{pattern})\s*", re.I), role) for pattern, role in _LABELS]
 # Separators between two numbers inside one labelled chunk.
 _SEPARATORS = re.compile(
     r"\s*(?:[;|\n\r]+|\s/\s|\s+(?:ou|or|et|and|oder|und)\s+|,\s*(?=[+(\d]))\s*", re.IGNORECASE
@@ -425,6 +436,10 @@ def split_phones(text: str) -> list[tuple[str, str]]:
                 if trailing and _has_digit(number[: trailing.start()]):
                     part_role = _label_role_word(trailing.group(1))
                     number = number[: trailing.start()].strip(" \t-–—,.:;/")
+                note = _TRAILING_NOTE.search(number)
+                if note and _has_digit(number[: note.start()]):
+                    part_role = _note_role(note.group(1), part_role)
+                    number = number[: note.start()].strip(" \t-–—,.:;/")
                 if not _has_digit(number):
                     continue
                 if parts and _EXTENSION.fullmatch(" " + number):
@@ -449,12 +464,24 @@ def _label_role_word(word: str) -> str:
     return "fax" if word.lower() == "fax" else "mobile"
 
 
+def _note_role(note: str, role: str) -> str:
+    """The role a bracketed note names (``standard``: the switchboard), else ``role``."""
+    for pattern, named in _NOTE_ROLES:
+        if pattern.fullmatch(note):
+            return named
+    return role
+
+
+_BETWEEN = re.compile(r"/|\s[-–—]\s")
+
+
 def _split_slashes(piece: str) -> list[str]:
-    """Split ``01 42 68 53 00/01 42 68 53 01``, but not ``030/12345678``."""
-    if "/" not in piece:
+    """Split ``01 42 68 53 00/01 42 68 53 01`` and ``01 42 68 53 00 - 06 12 34 56 78``,
+    but not ``030/12345678`` nor ``+33 1 - 42 68 53 00``."""
+    if "/" not in piece and " " not in piece:
         return [piece]
-    pieces = piece.split("/")
-    if all(_digit_count(p) >= 8 for p in pieces):
+    pieces = _BETWEEN.split(piece)
+    if len(pieces) > 1 and all(_digit_count(p) >= 8 for p in pieces):
         return pieces
     return [piece]
 

@@ -195,6 +195,10 @@ def test_the_international_prefix_00_needs_no_region():
         ("3.36123E+10", "FR", None, "scientific_notation"),  # five digits lost
         ("4.15555121E+09", "US", None, "scientific_notation"),
         ("3.3612345678E+10", None, None, "unknown_region"),
+        # Written out as a float ("612345678.0", pandas reading a numeric column).
+        ("612345678.0", "FR", "+33612345678", "ok"),
+        ("33612345678.0", "FR", "+33612345678", "ok"),
+        ("1234.0", "FR", None, "short_number"),
     ],
 )
 def test_numbers_a_spreadsheet_printed_as_floats(raw, region, e164, reason):
@@ -229,6 +233,16 @@ def test_numbers_a_spreadsheet_printed_as_floats(raw, region, e164, reason):
             [("phone", "01 42 68 53 00"), ("phone", "01 42 68 53 01")],
         ),
         ("030/12345678", [("phone", "030/12345678")]),
+        (
+            "01 42 68 53 00 - 06 12 34 56 78",
+            [("phone", "01 42 68 53 00"), ("phone", "06 12 34 56 78")],
+        ),
+        ("+33 1 - 42 68 53 00", [("phone", "+33 1 - 42 68 53 00")]),
+        # A note in brackets is no part of the number; a role it names is kept.
+        ("+33 1 42 68 53 00 (standard)", [("switchboard", "+33 1 42 68 53 00")]),
+        ("06 12 34 56 78 (perso)", [("phone", "06 12 34 56 78")]),
+        ("06 12 34 56 78 [Jean]", [("phone", "06 12 34 56 78")]),
+        ("+1 (800) FLOWERS", [("phone", "+1 (800) FLOWERS")]),
         ("Portable : 06 12 34 56 78", [("mobile", "06 12 34 56 78")]),
         ("", []),
         ("n/a", []),
