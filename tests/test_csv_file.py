@@ -344,6 +344,39 @@ def test_an_unclosed_quote_is_quarantined_and_the_lines_after_it_are_rows(tmp_pa
     assert [r.row for r in records] == [2, 3, 4]
 
 
+@pytest.mark.parametrize("more", ["", 'Eve,Lo,"eve@x.test"\n'])
+def test_a_stray_quote_closed_by_a_later_line_takes_only_its_own_row(tmp_path, more):
+    """A quote opened at a field's start is closed by the quote of a later, well-quoted field:
+    the rows in between are not one row's field, and are read (the last record of the
+    file or not)."""
+    path = tmp_path / "x.csv"
+    path.write_text(
+        'first_name,last_name,email,city\n'
+        'Ann,Lee,ann@x.test,"Lyon\n'
+        'Bob,Ray,bob@x.test,Paris\n'
+        'Cid,Roe,cid@y.test,"New York, NY"\n'
+        'Dan,Fox,dan@y.test,Nice\n' + more
+    )
+    _, records = read(path)
+    assert errors(records) == [(2, "quote opened in a field and closed only 2 line(s) "
+                                   "later, taking them into one row (they are read as rows)")]
+    assert records[0].raw == 'Ann,Lee,ann@x.test,"Lyon'
+    assert good_cells(records)[:3] == [
+        ["Bob", "Ray", "bob@x.test", "Paris"],
+        ["Cid", "Roe", "cid@y.test", "New York, NY"],
+        ["Dan", "Fox", "dan@y.test", "Nice"],
+    ]
+    assert [r.row for r in records][:4] == [2, 3, 4, 5]
+
+
+def test_a_quoted_field_with_a_line_break_of_its_own_stays_one_row(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text('a,b,c,d\n1,"12 rue X\nBât B",x,y\n2,"p, q",z,"extra",w\n3,s,t,u\n')
+    _, records = read(path)
+    assert good_cells(records)[0] == ["1", "12 rue X\nBât B", "x", "y"]
+    assert [r.row for r in records] == [2, 3, 4]
+
+
 def test_an_unclosed_quote_on_the_last_line_is_quarantined(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text('first_name,last_name,email\nJean,Dupont,jean@acme.fr\n"Marie,Curie,m@acme.fr\n')

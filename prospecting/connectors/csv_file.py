@@ -423,9 +423,13 @@ class TabularFile:
                         raise
                     if following is None:
                         return (yield from self._last_record(row, cells, start, lines_from))
-                    record = classify(row, cells)
-                    if record is not None:
-                        yield record
+                    if self._swallowed(cells):
+                        row = yield from self._open_quote(
+                            row, lines_from(start, end), "", closed=True)
+                    else:
+                        record = classify(row, cells)
+                        if record is not None:
+                            yield record
                     row += 1
                     if reader.line_num - end > 1:  # type: ignore[attr-defined]
                         cells, start, end = following, end, reader.line_num  # type: ignore[attr-defined]
@@ -462,6 +466,8 @@ class TabularFile:
             lines = lines_from(start, None)
             if not self._closes(lines):
                 return (yield from self._open_quote(row, lines, ""))
+        if self._swallowed(cells):
+            return (yield from self._open_quote(row, lines_from(start, None), "", closed=True))
         record = self._classify(row, cells)
         if record is not None:
             yield record
@@ -501,10 +507,31 @@ class TabularFile:
             return False
         return list(last) == [[sentinel]]
 
-    def _open_quote(self, row: int, lines: list[str], why: str) -> Generator[Record, None, int]:
-        """Quarantine the first of ``lines``, where a quote opened and never closed, and
-        read the lines after it again as records, the first numbered ``row + 1``."""
+    def _swallowed(self, cells: list[str]) -> bool:
+        """Whether a record read over several lines took whole rows into one field: a
+        stray quote opened in a field and closed only by a quote of a later line
+        (``…,Directeur",Paris`` … ``"New York, NY"``). Its cells are too many or too few,
+        and a line inside a field holds as many delimiters as a row. A quoted field
+        with a line break of its own (``"12 rue X\nBât B"``) is neither."""
+        width = len(self.headers)
+        if len(cells) == width or width < 3:
+            return False
+        delimiter = self.delimiter or ","
+        return any(
+            line.count(delimiter) >= width - 1
+            for cell in cells if "\n" in cell or "\r" in cell
+            for line in cell.splitlines()
+        )
+
+    def _open_quote(self, row: int, lines: list[str], why: str,
+                    closed: bool = False) -> Generator[Record, None, int]:
+        """Quarantine the first of ``lines``, where a quote opened and never closed (or,
+        ``closed``, closed only lines later), and read the lines after it again as
+        records, the first numbered ``row + 1``."""
         message = f"{why}quote opened and never closed (the lines after it are read as rows)"
+        if closed:
+            message = (f"quote opened in a field and closed only {len(lines) - 1} line(s) "
+                       "later, taking them into one row (they are read as rows)")
         yield Record(row, None, message, _escape_bad_text(lines[0].rstrip("\r\n")[:_RAW_LIMIT]))
         rest = lines[1:]
         tail = [""]
