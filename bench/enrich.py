@@ -13,6 +13,11 @@ phones), imports them, then in the same run times:
 It prints records/s for both and their ratio (target: >= 1.0). The plain loop runs
 before and after enrich; its figure is the mean of the two. Peak memory is the
 largest single process of the enrich run (the parent or one of its workers).
+
+Then it checks what enrich stored against the same library calls, row by row: the
+email verdict (the address email-validator normalizes to, or none) and the E.164 number
+(or none), and prints the rows that agree and the kinds of differences, with an example
+of each (``logo@2x.png``: an asset name the library accepts, refused on purpose).
 """
 
 from __future__ import annotations
@@ -20,13 +25,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import json
 import os
 import random
 import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 FIRST = {
@@ -109,6 +117,55 @@ def plain_loop(path: Path) -> tuple[int, float]:
     return count, time.perf_counter() - start
 
 
+def agreement(path: Path, db: Path) -> tuple[int, Counter, Counter, dict[tuple[str, str], str]]:
+    """Rows whose stored email verdict and E.164 number differ from the libraries' own,
+    called as :func:`plain_loop` calls them: (rows, email differences, phone differences
+    by our reason, an example of each)."""
+    import email_validator
+    import phonenumbers
+
+    stored: dict[str, tuple[list[dict], list[dict]]] = {}
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        for source_ids, emails, phones in conn.execute(
+            "SELECT source_ids, emails, phones FROM people WHERE merged_into IS NULL"
+        ):
+            for source_id in json.loads(source_ids):
+                stored[source_id.split(":", 1)[1]] = (json.loads(emails), json.loads(phones))
+    rows = 0
+    emails_differ: Counter = Counter()
+    phones_differ: Counter = Counter()
+    examples: dict[tuple[str, str], str] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            rows += 1
+            emails, phones = stored.get(row["Record ID"], ([], []))
+            try:
+                theirs: str | None = email_validator.validate_email(
+                    row["Email"], check_deliverability=False).normalized
+            except email_validator.EmailNotValidError:
+                theirs = None
+            entry = next((e for e in emails if "guessed" not in e.get("flags", ())), None)
+            ours = entry["value"] if entry and entry["status"] != "invalid" else None
+            if ours != theirs:
+                reason = entry["reason"] if entry else "no address stored"
+                emails_differ[reason] += 1
+                examples.setdefault(("email", reason), row["Email"])
+            try:
+                number = phonenumbers.parse(row["Phone"], row["Country"])
+                their_e164 = phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.E164
+                ) if phonenumbers.is_valid_number(number) else None
+            except phonenumbers.NumberParseException:
+                their_e164 = None
+            phone = phones[0] if phones else {}
+            our_e164 = phone.get("e164") if phone.get("valid") else None
+            if our_e164 != their_e164:
+                reason = phone.get("reason") or "no number stored"
+                phones_differ[reason] += 1
+                examples.setdefault(("phone", reason), row["Phone"])
+    return rows, emails_differ, phones_differ, examples
+
+
 CHILD = """
 import sys, time
 from prospecting import api
@@ -170,6 +227,13 @@ def main() -> None:
     print(f"cpu            enrich {enrich_cpu:.1f} s (all processes), plain loop "
           f"{plain_cpu:.1f} s; per record {1e6 * enrich_cpu / max(enriched_n, 1):,.0f} vs "
           f"{1e6 * plain_cpu / max(count, 1):,.0f} µs")
+    rows, emails_differ, phones_differ, examples = agreement(csv_path, db)
+    print(f"agreement      email verdict as email-validator's: "
+          f"{rows - sum(emails_differ.values()):,} / {rows:,} rows; E.164 as phonenumbers': "
+          f"{rows - sum(phones_differ.values()):,} / {rows:,} rows")
+    for kind, differ in (("email", emails_differ), ("phone", phones_differ)):
+        for reason, n in differ.most_common(5):
+            print(f"  {kind} differs {n:,}x: {examples[(kind, reason)]!r} ({reason})")
 
 
 if __name__ == "__main__":
