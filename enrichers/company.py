@@ -27,6 +27,7 @@ from importlib import resources
 from typing import Any
 
 from prospecting.icp import normalize_country
+from prospecting.importer import PLATFORM_DOMAINS as _PLATFORM_DOMAINS
 from prospecting.importer import registered_domain
 from prospecting.models import company_name_key, strip_accents
 
@@ -194,23 +195,6 @@ def _tidy(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Domains
 
-# A "website" on these is a profile or a page, not the company's own domain.
-# fmt: off
-_PLATFORM_DOMAINS = frozenset(
-    {"linkedin.com", "facebook.com", "fb.com", "fb.me", "instagram.com", "twitter.com",
-     "x.com", "youtube.com", "youtu.be", "tiktok.com", "pinterest.com", "pinterest.fr",
-     "google.com", "google.fr", "goo.gl", "g.page", "bit.ly", "wixsite.com", "wix.com",
-     "wordpress.com", "blogspot.com", "blogspot.fr", "blogger.com", "jimdo.com",
-     "jimdofree.com", "webnode.fr", "webnode.com", "e-monsite.com", "over-blog.com",
-     "overblog.com", "pagesjaunes.fr", "societe.com", "pappers.fr", "infogreffe.fr",
-     "verif.com", "manageo.fr", "linktr.ee", "github.com", "gitlab.com", "medium.com",
-     "notion.site", "canva.site", "myshopify.com", "square.site", "calendly.com",
-     "doctolib.fr", "yelp.com", "yelp.fr", "tripadvisor.com", "tripadvisor.fr",
-     "booking.com", "welcometothejungle.com", "indeed.com", "indeed.fr", "glassdoor.com",
-     "crunchbase.com", "annuaire-entreprises.data.gouv.fr", "data.gouv.fr", "sites.google.com",
-     "business.site", "placeholder.com", "example.com", "example.fr", "example.org"}
-)
-# fmt: on
 
 
 def is_free_or_disposable_domain(domain: str) -> bool:

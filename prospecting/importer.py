@@ -94,6 +94,50 @@ def role_local_parts() -> frozenset[str]:
     )
 
 
+# A "website" on these is a profile or a page, not the company's own domain.
+# fmt: off
+PLATFORM_DOMAINS = frozenset(
+    {"linkedin.com", "facebook.com", "fb.com", "fb.me", "instagram.com", "twitter.com",
+     "x.com", "youtube.com", "youtu.be", "tiktok.com", "pinterest.com", "pinterest.fr",
+     "google.com", "google.fr", "goo.gl", "g.page", "bit.ly", "wixsite.com", "wix.com",
+     "wordpress.com", "blogspot.com", "blogspot.fr", "blogger.com", "jimdo.com",
+     "jimdofree.com", "webnode.fr", "webnode.com", "e-monsite.com", "over-blog.com",
+     "overblog.com", "pagesjaunes.fr", "societe.com", "pappers.fr", "infogreffe.fr",
+     "verif.com", "manageo.fr", "linktr.ee", "github.com", "gitlab.com", "medium.com",
+     "notion.site", "canva.site", "myshopify.com", "square.site", "calendly.com",
+     "doctolib.fr", "yelp.com", "yelp.fr", "tripadvisor.com", "tripadvisor.fr",
+     "booking.com", "welcometothejungle.com", "indeed.com", "indeed.fr", "glassdoor.com",
+     "crunchbase.com", "annuaire-entreprises.data.gouv.fr", "data.gouv.fr", "sites.google.com",
+     "business.site", "placeholder.com", "example.com", "example.fr", "example.org"}
+)
+# fmt: on
+
+
+def platform_link(value: str) -> str | None:
+    """What a link in a website column is when it is on a platform rather than the
+    company's own site: ``"person"`` for a LinkedIn profile (``/in/…``; LinkedIn's own
+    export calls it "URL"), ``"company"`` for a LinkedIn company page, ``"other"`` for
+    any other platform page (Facebook, a directory, a site builder's subdomain); None
+    for the company's own site."""
+    text = value.strip().lower()
+    domain = registered_domain(text)
+    if domain is None:
+        return None
+    host = text.split("://", 1)[-1]
+    for mark in "/?#:":
+        host = host.split(mark, 1)[0]
+    host = host.removeprefix("www.")
+    if domain not in PLATFORM_DOMAINS and host not in PLATFORM_DOMAINS:
+        return None
+    if domain == "linkedin.com":
+        path = text.split("linkedin.com", 1)[1]
+        if path.startswith(("/in/", "/pub/")):
+            return "person"
+        if path.startswith(("/company/", "/school/", "/showcase/")):
+            return "company"
+    return "other"
+
+
 def registered_domain(url_or_domain: str) -> str | None:
     """``acme.co.uk`` from ``https://www.acme.co.uk/contact``; None when there is none.
 
@@ -704,6 +748,18 @@ def _person_row(
         elif kind == _P_COMPANY:
             if target == "country":
                 value = _country(value)
+            elif target in ("website", "domain") and (link := platform_link(value)):
+                # A profile or a page on a platform is no company's site, nor its domain
+                # (every row's company would be "linkedin.com").
+                if link == "person":
+                    person.append(("linkedin_url", value) if plain else
+                                  ("linkedin_url", value, confidence))
+                    contact = True
+                elif link == "company":
+                    company.append(("linkedin_url", value))
+                else:
+                    person.append(("extra:" + mapper.headers[index], value))
+                continue
             company.append((target, value))
             if target == "name":
                 company_name = value
@@ -816,6 +872,11 @@ def _company_row(
             continue
         if field_name == "country":
             value = _country(value)
+        elif field_name in ("website", "domain") and (link := platform_link(value)):
+            # A LinkedIn page is the company's LinkedIn; another platform's page is kept
+            # as an extra of its column, never read as the company's domain.
+            field_name = "linkedin_url" if link == "company" else (
+                "extra:" + mapper.header_of(field_name))
         fact: Fact = (field_name, value) if confidence == FILE_CONFIDENCE else (
             field_name, value, confidence)
         company.append(fact)

@@ -343,6 +343,44 @@ def test_companies_kind(tmp_path: Path, db: Path):
     assert company["legal_ids"]["naf"] == "62.01Z"
 
 
+def test_a_linkedin_connections_export_keeps_each_company_and_profile(tmp_path: Path,
+                                                                      db: Path):
+    # LinkedIn's own export names the profile link "URL", a website header elsewhere: a
+    # link on a platform is no company's site (each row's company was "linkedin.com").
+    path = write(tmp_path / "Connections.csv",
+                 "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                 "Jean,Dupont,https://www.linkedin.com/in/jeandupont,,Acme SAS,CEO,01 Jan 2024\n"
+                 "Marie,Curie,https://www.linkedin.com/in/mariecurie,,Radium SARL,CTO,"
+                 "02 Jan 2024\n"
+                 "Paul,Martin,https://www.facebook.com/paul.martin,,Globex,CFO,03 Jan 2024\n")
+    report = api.import_files(db, [path])
+    assert report.written == 3
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT p.first_name, p.linkedin_url, c.name, c.domain, c.website, p.extra"
+        " FROM people AS p JOIN companies AS c ON c.id = p.company_id ORDER BY p.seq"
+    ).fetchall()
+    conn.close()
+    assert [r[:5] for r in rows] == [
+        ("Jean", "https://www.linkedin.com/in/jeandupont", "Acme SAS", None, None),
+        ("Marie", "https://www.linkedin.com/in/mariecurie", "Radium SARL", None, None),
+        ("Paul", None, "Globex", None, None),
+    ]
+    assert json.loads(rows[2][5])["URL"] == "https://www.facebook.com/paul.martin"
+
+
+def test_a_company_website_on_linkedin_is_its_linkedin_page(tmp_path: Path, db: Path):
+    path = write(tmp_path / "c.csv",
+                 "name,website\nAcme SAS,https://www.linkedin.com/company/acme\n"
+                 "Globex,https://www.facebook.com/globex\nInitech,https://initech.example\n")
+    api.import_files(db, [path], kind="companies")
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT name, domain, linkedin_url FROM companies ORDER BY name").fetchall()
+    conn.close()
+    assert rows == [("Acme SAS", None, "https://www.linkedin.com/company/acme"),
+                    ("Globex", None, None), ("Initech", "initech.example", None)]
+
+
 def test_a_sirene_establishment_extract(tmp_path: Path, db: Path):
     path = write(tmp_path / "StockEtablissement.csv",
                  "siren,siret,denominationUniteLegale,trancheEffectifsEtablissement,"
