@@ -157,7 +157,8 @@ _CODE_ALIASES = {"UK": "GB", "EL": "GR"}
 
 # code: English name, French name, other names (matched without case, accents or punctuation).
 _COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "FR": ("France", "France", "République française"),
+    "FR": ("France", "France", "République française", "France métropolitaine",
+           "Metropolitan France"),
     "BE": ("Belgium", "Belgique", "België", "Belgien"),
     "CH": ("Switzerland", "Suisse", "Schweiz", "Svizzera"),
     "LU": ("Luxembourg", "Luxembourg", "Luxemburg"),
@@ -270,6 +271,7 @@ _ALPHA3 = {
 
 _LEADING_ARTICLE = r"^(?:the|la|le|les|l) "
 _DIALLING_CODE = re.compile(r"(?:\+|00)[1-9]\d{0,2}|[1-9]\d{1,2}")
+_SUBDIVISION = re.compile(r"([A-Za-z]{2})-[A-Za-z0-9]{1,3}")
 # "korea republic of" (the ISO list's "Korea, Republic of") read as "republic of korea".
 _COMMA_NAME = re.compile(r"^(.+?) ((?:the )?(?:republic|kingdom|federation|state)s? of)$")
 
@@ -305,6 +307,9 @@ def normalize_country(value: str) -> str | None:
         return region if region in _ISO_ALPHA2 else None
     if len(text) == 3 and text.isalpha() and text.isupper():
         return _ALPHA3.get(text)
+    subdivision = _SUBDIVISION.fullmatch(text)
+    if subdivision is not None:  # ISO 3166-2: FR-75, FR-IDF, US-CA, GB-ENG
+        return normalize_country(subdivision.group(1))
     folded = _fold(text)
     if folded.replace(" ", "") in ("uk", "us", "usa"):  # "U.K.", "U S"
         return {"uk": "GB", "us": "US", "usa": "US"}[folded.replace(" ", "")]

@@ -676,6 +676,13 @@ def test_every_problem_is_gathered_into_one_error(tmp_path):
         ("Espagne", "ES"),
         ("Italie", "IT"),
         ("Canada", "CA"),
+        ("France métropolitaine", "FR"),
+        # ISO 3166-2 subdivisions, as CRMs store a region
+        ("FR-75", "FR"),
+        ("FR-IDF", "FR"),
+        ("US-CA", "US"),
+        ("GB-ENG", "GB"),
+        ("XX-12", None),
         ("ZZ", None),
         ("Atlantis", None),
     ],
