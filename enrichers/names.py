@@ -132,6 +132,10 @@ _SEGMENT = re.compile(r"([-'.])")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|\"[^\"]*\"|“[^”]*”|«[^»]*»")
 _PIECES = re.compile(r"\s+[-–—|/•·]\s+|\s*[|•]\s*")
 _SPACES = re.compile(r"\s+")
+# A name written as the local part of an address: two words of letters, lower case, joined
+# by a dot or an underscore ("jean.petit", "marie_curie", "jean-pierre.dupont").
+_LOGIN_WORD = r"[^\W\d_A-Z]{2,}(?:-[^\W\d_A-Z]{2,})*"
+_LOGIN = re.compile(rf"{_LOGIN_WORD}[._]{_LOGIN_WORD}")
 _UNUSUAL = re.compile(r"[^\w\s\-'.,]|[\d_|•/–—]")
 _VOWELS = frozenset("aeiouyàâäéèêëïîôöùûüÿœæ")
 _EMPTY = NameParts(None, None, None, None, None, None, False, "empty")
@@ -343,6 +347,8 @@ def _from_full(full: str) -> NameParts:
     if not person:
         return _NOT_A_PERSON
     text = person[0].strip(" ,")
+    if _LOGIN.fullmatch(text):
+        text = text.replace(".", " ").replace("_", " ")  # jean.petit, as in an address
     words = text.replace(",", " , ").split()
     civility, words = _take_civility(words)
     suffix, words = _take_suffix(words)

@@ -149,6 +149,10 @@ def test_recase_is_idempotent_and_never_raises(text):
         ("Jean Dupont, CEO", "Jean", None, "Dupont"),
         ("Julie Martin | Head of Sales", "Julie", None, "Martin"),
         ("Julie Martin - Directrice commerciale", "Julie", None, "Martin"),
+        # Written as an address's local part (a CRM filled from the email)
+        ("jean.petit", "Jean", None, "Petit"),
+        ("marie_curie", "Marie", None, "Curie"),
+        ("jean-pierre.dupont", "Jean-Pierre", None, "Dupont"),
     ],
 )
 def test_split(text, first, middle, last):
