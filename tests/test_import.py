@@ -22,11 +22,16 @@ def counts(db: Path) -> dict[str, int]:
         return store.counts()
 
 
-def quarantine(db: Path) -> list[tuple]:
+def query(db: Path, sql: str) -> list[tuple]:
     conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT source, row, reason, raw FROM quarantine ORDER BY row").fetchall()
-    conn.close()
-    return rows
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def quarantine(db: Path) -> list[tuple]:
+    return query(db, "SELECT source, row, reason, raw FROM quarantine ORDER BY row")
 
 
 def test_demo_crm_export_counts_and_reasons(db: Path):
@@ -355,12 +360,9 @@ def test_a_linkedin_connections_export_keeps_each_company_and_profile(tmp_path: 
                  "Paul,Martin,https://www.facebook.com/paul.martin,,Globex,CFO,03 Jan 2024\n")
     report = api.import_files(db, [path])
     assert report.written == 3
-    conn = sqlite3.connect(db)
-    rows = conn.execute(
-        "SELECT p.first_name, p.linkedin_url, c.name, c.domain, c.website, p.extra"
-        " FROM people AS p JOIN companies AS c ON c.id = p.company_id ORDER BY p.seq"
-    ).fetchall()
-    conn.close()
+    rows = query(db, "SELECT p.first_name, p.linkedin_url, c.name, c.domain, c.website,"
+                     " p.extra FROM people AS p JOIN companies AS c ON c.id = p.company_id"
+                     " ORDER BY p.seq")
     assert [r[:5] for r in rows] == [
         ("Jean", "https://www.linkedin.com/in/jeandupont", "Acme SAS", None, None),
         ("Marie", "https://www.linkedin.com/in/mariecurie", "Radium SARL", None, None),
@@ -374,9 +376,7 @@ def test_a_company_website_on_linkedin_is_its_linkedin_page(tmp_path: Path, db: 
                  "name,website\nAcme SAS,https://www.linkedin.com/company/acme\n"
                  "Globex,https://www.facebook.com/globex\nInitech,https://initech.example\n")
     api.import_files(db, [path], kind="companies")
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT name, domain, linkedin_url FROM companies ORDER BY name").fetchall()
-    conn.close()
+    rows = query(db, "SELECT name, domain, linkedin_url FROM companies ORDER BY name")
     assert rows == [("Acme SAS", None, "https://www.linkedin.com/company/acme"),
                     ("Globex", None, None), ("Initech", "initech.example", None)]
 
