@@ -60,6 +60,14 @@ _DOTTED_DOMAIN = re.compile(r"\w@[\w-]+(?:\.[\w-]+)+")
 # the address rather than a label before it, unless the word is a label or part of the
 # address's local part ("Email jean@…", "Dupont jdupont@…").
 _GLUED = re.compile(r"([^\s;,/|<>()\[\]{}\"']+)[ \t\u00a0]+([^\s;,/|<>()\[\]{}\"'@]+)@")
+# Spaces typed around the "@" ("jean @ acme.fr", "jean@ acme.fr") or before the domain's
+# dot ("jean@acme .fr"): one address, not the fragments "@" or "jean@" around a space.
+_SPACE_BEFORE_AT = re.compile(r"(?<=[\w.+'-])[ \t\u00a0]+@")
+_SPACE_AFTER_AT = re.compile(r"@[ \t\u00a0]+(?=[\w-])")
+_SPACE_BEFORE_DOT = re.compile(
+    r"(@[\w-]+(?:\.[\w-]+)*)[ \t\u00a0]+\.(?=[A-Za-z]{2,}\b)"  # jean@acme .fr
+    r"|(@[\w-]+)[ \t\u00a0]*\.[ \t\u00a0]+(?=[A-Za-z]{2,}\b)"  # jean@acme . fr: no TLD yet
+)
 # "jean@acme,fr": a comma typed for the domain's dot, not a list ("acme" and "fr").
 _COMMA_DOT = re.compile(r"@[^\s@.,;]+,[A-Za-z]{2,24}(?![\w@.])")
 _LABEL_WORDS = frozenset({
@@ -98,6 +106,10 @@ def clean_emails(cell: str) -> list[str]:
         spelled = _SPELLED.match(text)
         if spelled:
             text = f"{spelled.group(1)}@{_SPELLED_DOT.sub('.', spelled.group(2))}"
+    if text.count("@") == 1 and (" @" in text or "@ " in text or " ." in text
+                                 or ". " in text or "\t" in text or "\u00a0" in text):
+        text = _SPACE_AFTER_AT.sub("@", _SPACE_BEFORE_AT.sub("@", text))
+        text = _SPACE_BEFORE_DOT.sub(lambda m: f"{m.group(1) or m.group(2)}.", text)
     angled = _ANGLE.findall(text)
     if angled:
         text = " ".join(angled)
@@ -116,7 +128,10 @@ def clean_emails(cell: str) -> list[str]:
             if part:
                 found.append(part)
     addresses = [p for p in found if "@" in p]
-    return addresses or ([text] if "@" not in text else [])
+    # "@" alone, "jean@" or "@acme.fr" beside whole addresses: pieces of the text
+    # around them ("Email @ jean@acme.fr"), not addresses of their own.
+    whole = [p for p in addresses if not p.startswith("@") and not p.endswith("@")]
+    return whole or addresses or ([text] if "@" not in text else [])
 
 
 def _split_slashes(token: str) -> list[str]:

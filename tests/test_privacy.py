@@ -108,6 +108,21 @@ def test_clean_emails_keeps_a_local_part_whole_whatever_the_domain(cell: str):
     assert clean_emails(f" {cell} ") == [cell]
 
 
+@pytest.mark.parametrize("cell", ["jean @ acme.example", "jean@ acme.example",
+                                  "jean @acme.example", "jean@acme .example",
+                                  "jean @ acme . example", "Contact : jean @ acme.example"])
+def test_clean_emails_reads_spaces_typed_around_the_at_sign(cell: str):
+    # Not the fragments "@" or "jean@" the spaces would cut.
+    assert clean_emails(cell) == ["jean@acme.example"]
+
+
+def test_clean_emails_keeps_no_fragment_beside_an_address():
+    assert clean_emails("Email @ jean@acme.example") == ["jean@acme.example"]
+    assert clean_emails("a@x.example @ y.example") == ["a@x.example"]
+    assert clean_emails("jean@acme.example. Merci") == ["jean@acme.example"]
+    assert clean_emails("@acme.example") == ["@acme.example"]  # whole, for the enricher
+
+
 @pytest.mark.parametrize(("cell", "addresses"), [
     ("a@société.example/b@acme.example", ["a@société.example", "b@acme.example"]),
     ("a@société.example|b@acme.example", ["a@société.example", "b@acme.example"]),
