@@ -31,7 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prospecting.models import strip_accents
 
@@ -50,6 +50,9 @@ class NameParts:
     full_name: str | None
     initials: bool
     reason: str
+    # What a full name held beside the name, cut off by " - " or " | " ("Julie Martin |
+    # Head of Sales": "Head of Sales"), for the caller to read (a title, a company).
+    aside: str | None = None
 
 
 # Lower case inside a family name (unless last): French, Dutch, German, Portuguese.
@@ -313,7 +316,22 @@ def _split(full: str | None, first: str | None, last: str | None) -> NameParts:
         return _from_fields(first_clean, last_clean)
     if not full:
         return _EMPTY
-    return _from_full(full)
+    parts = _from_full(full)
+    if parts.first_name or parts.last_name:
+        aside = _aside(full)
+        if aside:
+            return replace(parts, aside=aside)
+    return parts
+
+
+def _aside(full: str) -> str | None:
+    """The pieces of ``full`` other than the name :func:`_from_full` reads, joined."""
+    pieces = [p.strip(" ,") for p in _PIECES.split(_clean(full))]
+    pieces = [p for p in pieces if p]
+    person = next((i for i, p in enumerate(pieces) if not _is_role(p.split())), None)
+    if person is None or len(pieces) < 2:
+        return None
+    return " - ".join(p for i, p in enumerate(pieces) if i != person) or None
 
 
 def _from_fields(first: str, last: str) -> NameParts:

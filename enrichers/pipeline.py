@@ -72,6 +72,7 @@ COMPONENTS = {OFFLINE: "1", DNS: "1", SMTP: "1", FINDER: "1"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
+ASIDE_CONFIDENCE = 0.6  # a job title read after the name in a name column ("… - CEO")
 DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the person's data
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
@@ -210,8 +211,16 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             facts.append((field, value, NAME_CONFIDENCE))
     if parts.full_name and not record.get("full_name"):
         facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
-    if record.get("title"):
-        title = classify_title(record["title"])
+    title_text = record.get("title")
+    if not title_text and parts.aside:
+        # "Luc Bernard - CEO" in a name column and no title: the job title, if that is
+        # what it reads as, below any title a source states.
+        aside = classify_title(parts.aside)
+        if aside.seniority or aside.department:
+            facts.append(("title", parts.aside, ASIDE_CONFIDENCE))
+            title_text = parts.aside
+    if title_text:
+        title = classify_title(title_text)
         if title.seniority:
             facts.append(("seniority", title.seniority, DERIVED_CONFIDENCE))
         if title.department:

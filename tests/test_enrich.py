@@ -99,6 +99,25 @@ def test_an_address_and_its_normalised_form_are_one_entry(tmp_path: Path, db: Pa
                       "Léa Petit": ["Lea.Petit@acme.example"]}
 
 
+def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Path,
+                                                                    db: Path):
+    people = {p["last_name"]: (p["title"], p["seniority"], p["department"])
+              for p in _enriched_people(
+                  tmp_path, db,
+                  "Name,Email,Title\n"
+                  "Luc Bernard - CEO,luc@acme.example,\n"
+                  "Julie Martin | Head of Sales,julie@acme.example,\n"
+                  "Jean Dupont - Acme SAS,jean@acme.example,\n"  # not a title
+                  "Anne Lee - CEO,anne@acme.example,Office Manager\n")}  # a stated one
+    assert people == {
+        "Bernard": ("CEO", "c_suite", "executive"),
+        "Martin": ("Head of Sales", "head", "sales"),
+        "Dupont": (None, None, None),
+        "Lee": ("Office Manager", "manager", "operations"),
+    }
+    assert api.enrich(db, offline=True).written == 0  # nothing more
+
+
 def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db: Path):
     people = {p["full_name"]: p["country"] for p in _enriched_people(
         tmp_path, db,

@@ -159,6 +159,18 @@ def test_split(text, first, middle, last):
     assert parts(text) == (first, middle, last)
 
 
+@pytest.mark.parametrize(("text", "aside"), [
+    ("Luc Bernard - CEO", "CEO"),
+    ("Julie Martin | Head of Sales", "Head of Sales"),
+    ("Service client - Jean Dupont", "Service client"),
+    ("Jean Dupont", None),
+    ("Direction commerciale", None),  # no name: nothing beside it
+])
+def test_what_a_full_name_holds_beside_the_name(text, aside):
+    assert split_name(text).aside == aside
+    assert split_name(first="Luc", last="Bernard - CEO").aside is None  # own fields
+
+
 def test_split_result_fields():
     assert split_name("JEAN-PIERRE DE LA FONTAINE") == NameParts(
         civility=None,
