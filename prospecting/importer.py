@@ -14,6 +14,7 @@ import gc
 import hashlib
 import io
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -729,6 +730,11 @@ def _person_row(
             elif kind == _P_CONTACT:
                 contact = True
             person.append((name, value) if plain else (name, value, confidence))
+            if name == "address" and "," in value:
+                # "1 rue X, 69001 Lyon, France" in one cell (Pipedrive's organisation
+                # address): its postcode, city and country, each below a column of its own.
+                for part, part_value in _address_tail(value):
+                    person.append((part, part_value, min(confidence, SECONDARY_CONFIDENCE)))
         elif kind == _P_EMAIL:
             for address in clean_emails(value):
                 emails.append(address)
@@ -828,6 +834,31 @@ _company_id = lru_cache(maxsize=65536)(company_id_for)
 
 _country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or value)
 _location = lru_cache(maxsize=16384)(parse_location)
+
+
+_POSTCODE_CITY = re.compile(r"(\d{4,5})\s+([^\W\d][^,]*)")
+# What follows a city on a French postal line: "Paris Cedex 08", "Paris 16e".
+_CITY_TAIL = re.compile(r"(?i)\s+(?:cedex(?:\s+\d{1,3})?|\d{1,2}(?:e|er|ème|eme)?)$")
+
+
+@lru_cache(maxsize=16384)
+def _address_tail(value: str) -> tuple[tuple[str, str], ...]:
+    """(field, value) pairs read off the end of a one-line postal address: ``…, 69001
+    Lyon[, France]`` gives the postcode, the city and the country. Only a postcode before
+    the city, after a street, and a country only after them: ``…, Atlanta, Georgia``
+    gives nothing."""
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    country = normalize_country(parts[-1]) if len(parts) >= 3 else None
+    if country is not None:
+        parts = parts[:-1]
+    found = _POSTCODE_CITY.fullmatch(parts[-1]) if len(parts) >= 2 else None
+    if found is None:
+        return ()
+    city = _CITY_TAIL.sub("", found.group(2).strip())
+    if not city or any(c.isdigit() for c in city):
+        return ()
+    tail = (("postcode", found.group(1)), ("city", city))
+    return (*tail, ("country", country)) if country else tail
 
 
 def _too_long(header: str, length: int) -> str:

@@ -371,6 +371,25 @@ def test_a_linkedin_connections_export_keeps_each_company_and_profile(tmp_path: 
     assert json.loads(rows[2][5])["URL"] == "https://www.facebook.com/paul.martin"
 
 
+def test_a_one_line_postal_address_gives_postcode_city_and_country(tmp_path: Path,
+                                                                   db: Path):
+    # Pipedrive writes an organisation's address in one cell; its end is read, below
+    # any column of the file that states the same field.
+    path = write(tmp_path / "p.csv",
+                 "Person - Name,Organization - Address,Person - Phone - Work,City\n"
+                 'Jean Dupont,"1 rue X, 69001 Lyon, France",01 42 68 53 00,\n'
+                 'Anne Roy,"BP 12, 75008 Paris Cedex 08, France",,Versailles\n'
+                 'Tom Lee,"123 Main St, Atlanta, Georgia",,\n')
+    api.import_files(db, [path])
+    api.enrich(db, offline=True)
+    rows = query(db, "SELECT full_name, postcode, city, country, phone FROM people ORDER BY seq")
+    assert rows == [
+        ("Jean Dupont", "69001", "Lyon", "FR", "+33142685300"),
+        ("Anne Roy", "75008", "Versailles", "FR", None),
+        ("Tom Lee", None, None, None, None),  # a state is no country
+    ]
+
+
 def test_a_company_website_on_linkedin_is_its_linkedin_page(tmp_path: Path, db: Path):
     path = write(tmp_path / "c.csv",
                  "name,website\nAcme SAS,https://www.linkedin.com/company/acme\n"
