@@ -122,7 +122,7 @@ def clean_emails(cell: str) -> list[str]:
         for part in _split_slashes(token):
             # Prose around an address; a leading dot is kept (".jean@…" is another
             # address than "jean@…", refused by the enricher as email-validator does).
-            part = part.strip().strip("\"'()[]<>,:").rstrip(".")
+            part = part.strip().lstrip("\"'()[]<>,:").rstrip("\"'()[]<>,:.")
             if part.lower().startswith("mailto:"):
                 part = part[7:].split("?", 1)[0]
             if part:
