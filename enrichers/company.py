@@ -27,8 +27,7 @@ from importlib import resources
 from typing import Any
 
 from prospecting.icp import normalize_country
-from prospecting.importer import PLATFORM_DOMAINS as _PLATFORM_DOMAINS
-from prospecting.importer import registered_domain
+from prospecting.importer import on_platform, registered_domain, site_host
 from prospecting.models import company_name_key, strip_accents
 
 from .lists import is_disposable, is_free
@@ -235,11 +234,9 @@ def company_domain(*, website: str | None = None, email: str | None = None) -> s
 def _website_domain(website: str) -> str | None:
     if website.lower().startswith("mailto:"):
         return _email_domain(website[7:])
-    host = _host(website)
+    host = site_host(website)
     domain = _safe_registered(website)
-    if domain is None:
-        return None
-    if domain in _PLATFORM_DOMAINS or (host and host in _PLATFORM_DOMAINS):
+    if domain is None or on_platform(domain, host):
         return None
     if is_free_or_disposable_domain(host or domain):
         return None
@@ -256,13 +253,6 @@ def _mail_host_domain(host: str) -> str | None:
     if not host or is_free_or_disposable_domain(host):
         return None
     return _safe_registered(host)
-
-
-def _host(url: str) -> str | None:
-    text = url.strip().lower()
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
-    host = re.split(r"[/?#:]", text, maxsplit=1)[0].strip(".")
-    return host.removeprefix("www.") or None
 
 
 def _safe_registered(text: str) -> str | None:

@@ -114,6 +114,21 @@ PLATFORM_DOMAINS = frozenset(
 # fmt: on
 
 
+def site_host(url: str) -> str | None:
+    """The host of a link, lower case, without ``www.``: ``sites.google.com`` from
+    ``https://sites.google.com/view/acme``."""
+    text = url.strip().lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    host = re.split(r"[/?#:]", text, maxsplit=1)[0].strip(".")
+    return host.removeprefix("www.") or None
+
+
+def on_platform(domain: str, host: str | None) -> bool:
+    """Whether a link at ``host`` (registered domain ``domain``) is on a platform
+    (:data:`PLATFORM_DOMAINS`) rather than a company's own site."""
+    return domain in PLATFORM_DOMAINS or (host is not None and host in PLATFORM_DOMAINS)
+
+
 def platform_link(value: str) -> str | None:
     """What a link in a website column is when it is on a platform rather than the
     company's own site: ``"person"`` for a LinkedIn profile (``/in/…``; LinkedIn's own
@@ -122,13 +137,7 @@ def platform_link(value: str) -> str | None:
     for the company's own site."""
     text = value.strip().lower()
     domain = registered_domain(text)
-    if domain is None:
-        return None
-    host = text.split("://", 1)[-1]
-    for mark in "/?#:":
-        host = host.split(mark, 1)[0]
-    host = host.removeprefix("www.")
-    if domain not in PLATFORM_DOMAINS and host not in PLATFORM_DOMAINS:
+    if domain is None or not on_platform(domain, site_host(text)):
         return None
     if domain == "linkedin.com":
         path = text.split("linkedin.com", 1)[1]
