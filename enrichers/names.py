@@ -326,12 +326,16 @@ def _split(full: str | None, first: str | None, last: str | None) -> NameParts:
 
 def _aside(full: str) -> str | None:
     """The pieces of ``full`` other than the name :func:`_from_full` reads, joined."""
-    pieces = [p.strip(" ,") for p in _PIECES.split(_clean(full))]
-    pieces = [p for p in pieces if p]
-    person = next((i for i, p in enumerate(pieces) if not _is_role(p.split())), None)
-    if person is None or len(pieces) < 2:
-        return None
-    return " - ".join(p for i, p in enumerate(pieces) if i != person) or None
+    pieces, person = _pieces(_clean(full))
+    others = (p.strip(" ,") for i, p in enumerate(pieces) if i != person)
+    return " - ".join(p for p in others if p) or None
+
+
+def _pieces(text: str) -> tuple[list[str], int | None]:
+    """A cleaned full name cut at `` - ``, `` | ``…, and which piece is the person's: the
+    first that is not only role words (``Service client - Jean Dupont``), if any."""
+    pieces = [p for p in _PIECES.split(text) if p.strip()]
+    return pieces, next((i for i, p in enumerate(pieces) if not _is_role(p.split())), None)
 
 
 def _from_fields(first: str, last: str) -> NameParts:
@@ -360,11 +364,10 @@ def _from_full(full: str) -> NameParts:
     text = _clean(full)
     if not text:
         return _EMPTY
-    pieces = [p for p in _PIECES.split(text) if p.strip()]
-    person = [p for p in pieces if not _is_role(p.split())]
-    if not person:
+    pieces, person = _pieces(text)
+    if person is None:
         return _NOT_A_PERSON
-    text = person[0].strip(" ,")
+    text = pieces[person].strip(" ,")
     if _LOGIN.fullmatch(text):
         text = text.replace(".", " ").replace("_", " ")  # jean.petit, as in an address
     words = text.replace(",", " , ").split()
