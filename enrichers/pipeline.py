@@ -211,16 +211,15 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             facts.append((field, value, NAME_CONFIDENCE))
     if parts.full_name and not record.get("full_name"):
         facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
-    title_text = record.get("title")
-    if not title_text and parts.aside:
+    title = classify_title(record["title"]) if record.get("title") else None
+    if title is None and parts.aside:
         # "Luc Bernard - CEO" in a name column and no title: the job title, if that is
         # what it reads as, below any title a source states.
         aside = classify_title(parts.aside)
         if aside.seniority or aside.department:
             facts.append(("title", parts.aside, ASIDE_CONFIDENCE))
-            title_text = parts.aside
-    if title_text:
-        title = classify_title(title_text)
+            title = aside
+    if title is not None:
         if title.seniority:
             facts.append(("seniority", title.seniority, DERIVED_CONFIDENCE))
         if title.department:
