@@ -641,6 +641,8 @@ _QUALIFIER_WORDS = frozenset(
         "mailing",
         "publipostage",  # Salesforce in French: "Ville de publipostage"
         "liee",  # Odoo: "Société liée"
+        "hq",  # "Company HQ Country"
+        "headquarters",
     }
 )
 # "Numéro de mobile", "N° de téléphone", "No. of employees".
@@ -804,6 +806,18 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
     return None, 0
 
 
+def company_location(header: str) -> bool:
+    """Whether a people file's column mapped to a location field (address, postcode,
+    city, region, country) holds the company's: its header names the company ("Company
+    City", "Organization - Address", "Ville de l'entreprise", "organization.address")
+    and not the person."""
+    owners = {
+        _ENTITY_WORDS.get(word) or _PREFIX_OWNER.get(word)
+        for word in normalize_header(header.replace(".", " ")).split()
+    }
+    return "company" in owners and "person" not in owners
+
+
 def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
     """A header no alias names, read without what does not change its field.
 
@@ -847,6 +861,12 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         field = _LOOKUPS[kind].get("".join(variant))
         if field is not None:
             return _owned(field, choice, owner, kind)
+    if owner is None and len(words) > 1 and words[0] in _ENTITY_WORDS:
+        # "Organisation City", "Company HQ Country": the owner first.
+        rest = [w for w in words[1:] if w not in _QUALIFIER_WORDS] or words[1:]
+        field = _LOOKUPS[kind].get("".join(rest))
+        if field is not None:
+            return _owned(field, choice, _ENTITY_WORDS[words[0]], kind)
     return None
 
 

@@ -32,6 +32,7 @@ from .forked import Child, QueuedSender, can_fork, fast_pickle
 from .headers import (
     COMPANY_FROM_PERSON,
     address_groups,
+    company_location,
     field_rank,
     map_headers,
     normalize_header,
@@ -77,6 +78,7 @@ _PERSON_FIELDS = {
     "linkedin_url", "address", "postcode", "city", "region", "country",
 }
 _ADDRESS_PARTS = frozenset({"street_number", "street_type"})
+_LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
 # Full-name headers that put the surname first.
 _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
                             "surname first name", "name vorname", "nachname vorname"})
@@ -379,7 +381,11 @@ class _RowMapper:
             self.id_index = _find_column(self.headers, id_column, path)
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
-        self.person_plan = [_person_step(*p) for p in self.plan]
+        self.person_plan = [
+            _person_step(*p, company=kind == "people" and p[1] in _LOCATION_FIELDS
+                         and company_location(self.headers[p[0]]))
+            for p in self.plan
+        ]
 
     def composed(self, cells: Sequence[str]) -> Sequence[str]:
         """``cells`` with each address written whole in its first line's column,
@@ -451,13 +457,22 @@ def _json_strings(text: str) -> list[str] | None:
     return [i for i in found if i]
 
 
-def _person_step(index: int, name: str, confidence: float) -> tuple[Any, ...]:
+def _person_step(index: int, name: str, confidence: float, *,
+                 company: bool = False) -> tuple[Any, ...]:
     """(column index, what to do, field, confidence, company field, whether the fact
-    needs no confidence of its own) for one column of a people file."""
+    needs no confidence of its own) for one column of a people file.
+
+    ``company``: a location column named after the company ("Company City",
+    "Organization - Address"): the company's fact (its company field is ``name``) and
+    the person's too, their place of work, but not a way to reach them."""
     target = None
     if name in _PERSON_FIELDS:
         kind = (_P_COUNTRY if name == "country" else _P_NAME if name in _NAME_FIELDS
                 else _P_CONTACT if name in _CONTACT_FIELDS else _P_FIELD)
+        if company:
+            target = name
+            if kind == _P_CONTACT:
+                kind = _P_FIELD
     elif name == "email":
         kind = _P_EMAIL
     elif name in ("phone", "mobile_phone"):
@@ -739,11 +754,15 @@ def _person_row(
             elif kind == _P_CONTACT:
                 contact = True
             person.append((name, value) if plain else (name, value, confidence))
+            if target is not None:
+                company.append((target, value))
             if name == "address" and "," in value:
                 # "1 rue X, 69001 Lyon, France" in one cell (Pipedrive's organisation
                 # address): its postcode, city and country, each below a column of its own.
                 for part, part_value in _address_tail(value):
                     person.append((part, part_value, min(confidence, SECONDARY_CONFIDENCE)))
+                    if target is not None:
+                        company.append((part, part_value, SECONDARY_CONFIDENCE))
         elif kind == _P_EMAIL:
             for address in clean_emails(value):
                 emails.append(address)

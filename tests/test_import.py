@@ -390,6 +390,37 @@ def test_a_one_line_postal_address_gives_postcode_city_and_country(tmp_path: Pat
     ]
 
 
+def test_company_location_columns_give_the_company_its_address(tmp_path: Path, db: Path):
+    # Apollo's people export: the person's City and Country, then the company's own;
+    # Pipedrive's: the organisation's address in one cell. The company gets its own
+    # address; the person keeps theirs, or takes the company's as a place of work.
+    path = write(tmp_path / "apollo.csv",
+                 "First Name,Last Name,Email,Company,City,Country,Company Address,"
+                 "Company City,Company Postal Code,Company Country\n"
+                 "Jean,Dupont,jean@acme.fr,Acme SAS,Paris,France,12 rue de la Paix,"
+                 "Lyon,69002,France\n"
+                 "Paul,Martin,paul@globex.example,Globex,,,,Berlin,10115,Germany\n")
+    api.import_files(db, [path])
+    path = write(tmp_path / "pipedrive.csv",
+                 "Person - Name,Organization - Name,Organization - Address\n"
+                 'Anne Roy,Initech,"8 quai X, 33000 Bordeaux, France"\n')
+    api.import_files(db, [path])
+    companies = query(db, "SELECT name, address, postcode, city, country FROM companies"
+                          " ORDER BY name")
+    assert companies == [
+        ("Acme SAS", "12 rue de la Paix", "69002", "Lyon", "FR"),
+        ("Globex", None, "10115", "Berlin", "DE"),
+        ("Initech", "8 quai X, 33000 Bordeaux, France", "33000", "Bordeaux", "FR"),
+    ]
+    people = query(db, "SELECT coalesce(full_name, first_name || ' ' || last_name), address,"
+                       " city, country FROM people ORDER BY seq")
+    assert people == [
+        ("Jean Dupont", "12 rue de la Paix", "Paris", "FR"),
+        ("Paul Martin", None, "Berlin", "DE"),
+        ("Anne Roy", "8 quai X, 33000 Bordeaux, France", "Bordeaux", "FR"),
+    ]
+
+
 def test_a_company_website_on_linkedin_is_its_linkedin_page(tmp_path: Path, db: Path):
     path = write(tmp_path / "c.csv",
                  "name,website\nAcme SAS,https://www.linkedin.com/company/acme\n"
