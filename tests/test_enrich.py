@@ -215,6 +215,24 @@ def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     assert api.enrich(db, offline=True).read == 1
 
 
+def test_a_newer_enricher_version_enriches_everyone_again(db: Path):
+    from enrichers import pipeline
+
+    load_demo(db)
+    people = count(db, "SELECT count(*) FROM people WHERE merged_into IS NULL")
+    api.enrich(db, offline=True)
+    before = dump(db)
+    # As a store enriched by an older release: its work done by another version.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE work_log SET version = '0' WHERE component = ?",
+                     (pipeline.OFFLINE,))
+    conn.close()
+    assert api.enrich(db, offline=True).read == people
+    assert dump(db) == before  # the same enrichers: the same people
+    assert api.enrich(db, offline=True).read == 0
+
+
 def test_people_of_a_company_enriched_anew_are_refreshed(tmp_path: Path, db: Path):
     """A person nothing new is known about is still re-derived when their company changed
     in the run (here it gains a legal form from a registry's name)."""
