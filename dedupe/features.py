@@ -81,13 +81,15 @@ def nickname_groups() -> dict[str, tuple[int, ...]]:
     """Folded given name → the variant groups it belongs to (see data/nicknames.txt)."""
     text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
     groups: dict[str, list[int]] = {}
-    number = 0
+    numbers: dict[str, int] = {}  # canonical form -> its group
     for line in text.splitlines():
         line = line.strip()
         if not line or line.startswith("#") or ":" not in line:
             continue
-        number += 1
         head, _, rest = line.partition(":")
+        # A canonical form on several lines (English, then French hypocoristics) is one
+        # group: Fifi and Josy are both Joséphine.
+        number = numbers.setdefault(fold_name(head.strip()), len(numbers) + 1)
         for name in [head, *rest.split(",")]:
             key = fold_name(name.strip())
             if key:

@@ -812,6 +812,9 @@ def test_nicknames_of_several_groups_and_languages():
                  ("mo", "mohammed"), ("mohamed", "muhammad"), ("cliff", "clifford")):
         assert share(x, y), (x, y)
     assert not share("fritz", "matthias")
+    # Two nicknames of one name, listed on different lines of the table.
+    for x, y in (("fifi", "josy"), ("babeth", "bella"), ("jojo", "josie")):
+        assert share(x, y), (x, y)
 
 
 @pytest.mark.parametrize(("x", "y", "one"), [
