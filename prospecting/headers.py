@@ -470,6 +470,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Poste occupé": "title",
         "Adresse": "address",
         "Adresse postale": "address",
+        "Siège social": "address",  # the company's head office (see company_location)
         "Rue": "address",
         "Code postal": "postcode",
         "CP": "postcode",
@@ -556,6 +557,7 @@ COMPANY_ALIASES: dict[str, dict[str, str]] = {
         "Billing Country": "country",
     },
     "french": {
+        "Siège social": "address",
         "Nom": "name",
         "Société": "name",
         "Entreprise": "name",
@@ -618,7 +620,6 @@ _SECONDARY_WORDS = frozenset(
     }
 )
 # A company's location in a people file ranks after the person's own.
-_COMPANY_WORDS = frozenset({"company", "organization", "organisation", "account"})
 _LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
 # Words that qualify a field without changing it ("Email pro", "Primary Email").
 _QUALIFIER_WORDS = frozenset(
@@ -665,6 +666,9 @@ _ENTITY_WORDS = {
             "compte",
             "etablissement",
             "legale",
+            "siege",  # "Adresse du siège", "Ville du siège": the head office's
+            "headquarters",
+            "hq",
         ),
         "company",
     ),
@@ -783,7 +787,7 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
     for candidate in candidates:
         field = lookup.get("".join(candidate))
         if field is not None:
-            if kind == "people" and field in _LOCATION_FIELDS and words[0] in _COMPANY_WORDS:
+            if kind == "people" and field in _LOCATION_FIELDS and company_location(header):
                 choice = max(choice, 1)
             return field, choice
     for candidate in candidates:
@@ -813,9 +817,15 @@ def company_location(header: str) -> bool:
     and not the person."""
     owners = {
         _ENTITY_WORDS.get(word) or _PREFIX_OWNER.get(word)
+        or ("company" if word in _ACCOUNT_PLACES else None)
         for word in normalize_header(header.replace(".", " ")).split()
     }
     return "company" in owners and "person" not in owners
+
+
+# A place that is a company's in a people file: its head office. (A billing address
+# alone may be a customer's own: "Account Billing City" names the company.)
+_ACCOUNT_PLACES = frozenset({"siege", "headquarters", "hq"})
 
 
 def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
@@ -862,8 +872,11 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         if field is not None:
             return _owned(field, choice, owner, kind)
     if owner is None and len(words) > 1 and words[0] in _ENTITY_WORDS:
-        # "Organisation City", "Company HQ Country": the owner first.
-        rest = [w for w in words[1:] if w not in _QUALIFIER_WORDS] or words[1:]
+        # "Organisation City", "Company HQ Country", "Account Billing City": the owner
+        # first.
+        rest = [w for w in words[1:]
+                if w not in _QUALIFIER_WORDS and w not in ("billing", "facturation")
+                ] or words[1:]
         field = _LOOKUPS[kind].get("".join(rest))
         if field is not None:
             return _owned(field, choice, _ENTITY_WORDS[words[0]], kind)

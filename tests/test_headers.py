@@ -12,6 +12,7 @@ from prospecting.headers import (
     PEOPLE_ALIASES,
     PEOPLE_FIELDS,
     address_groups,
+    company_location,
     field_rank,
     map_headers,
     normalize_header,
@@ -616,3 +617,30 @@ def test_more_export_dialects():
     assert mapped(["Company Headcount", "Pays/Région"], "companies") == {
         "Company Headcount": "headcount", "Pays/Région": "country",
     }
+
+
+@pytest.mark.parametrize(("header", "field", "company"), [
+    ("Company City", "city", True),
+    ("Organization - Address", "address", True),
+    ("Ville de l'entreprise", "city", True),
+    ("Pays (société)", "country", True),
+    ("organization.address", "address", True),
+    ("Organisation City", "city", True),
+    ("Company HQ Country", "country", True),
+    ("Headquarters City", "city", True),
+    ("Account Billing City", "city", True),
+    ("Adresse du siège", "address", True),
+    ("Siège social", "address", True),
+    ("City", "city", False),
+    ("person.city", "city", False),
+    ("Contact City", "city", False),
+    ("Adresse", "address", False),
+    ("Billing City", None, False),  # maybe a customer's own: kept as an extra
+])
+def test_a_location_named_after_the_company_is_the_company_s(header, field, company):
+    mapping = map_headers(["City", header])
+    assert mapping[1] == field
+    assert company_location(header) is company
+    if field == "city" and company:
+        # The person's own city comes first; the company's is their place of work.
+        assert field_rank(mapping, ["City", header]) == [0, 1]
