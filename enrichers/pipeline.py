@@ -70,9 +70,9 @@ SMTP = "enrich.smtp"
 FINDER = "enrich.finder"
 # A component's version changes with what it finds: the next run then does its work
 # again for everyone, so a store enriched by an older release gets the newer results.
-# offline 2: phone cells with notes, floats and two numbers; names written as logins;
-# a job title after the name.
-COMPONENTS = {OFFLINE: "2", DNS: "1", SMTP: "1", FINDER: "1"}
+# 2: phone cells with notes, floats and two numbers; names written as logins; a job
+# title after the name; each email verdict with its code and method.
+COMPONENTS = {OFFLINE: "2", DNS: "2", SMTP: "2", FINDER: "2"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
@@ -356,7 +356,8 @@ def _status_facts(
             else:
                 tail = _verdict_tail(email_status(syntax, mx_result, smtp_result))
             # The JSON ``dumps`` gives for {"email", "normalized", "status", "flags",
-            # "reason"}, written directly: one per address of a million-row run.
+            # "reason", "code", "method"}, written directly: one per address of a
+            # million-row run.
             rest = f', "normalized": {_json_text(syntax.normalized)}, "status": {tail}'
             result["facts"].append(
                 ("email_status", f'{{"email": {_encode(email)}{rest}', CHECK_CONFIDENCE)
@@ -376,7 +377,8 @@ _UNCHECKED_TAILS: dict[tuple[bool, str, frozenset[str]], str] = {}
 def _verdict_tail(verdict: Any) -> str:
     return (
         f'{_encode(verdict.status)}, "flags": [{", ".join(map(_encode, verdict.flags))}],'
-        f' "reason": {_encode(verdict.reason)}}}'
+        f' "reason": {_encode(verdict.reason)}, "code": {_encode(verdict.code)},'
+        f' "method": {_encode(verdict.method)}}}'
     )
 
 
@@ -1258,8 +1260,14 @@ def _guess_item(
     now: str, run_id: str,
 ) -> tuple[str, str, None, str, float, str, list[Fact]]:
     """The finder's statement about one person: the address and its status."""
+    if status == "valid":
+        code, method = "deliverable", "smtp"
+    elif status == "risky":
+        code, method = next((f for f in flags if f != "guessed"), "catch_all"), "smtp"
+    else:  # a guess from the domain's pattern, no server asked
+        code, method = "not_checked", "pattern"
     payload = {"email": email, "normalized": email, "status": status,
-               "flags": flags, "reason": f"guessed: {reason}"}
+               "flags": flags, "reason": f"guessed: {reason}", "code": code, "method": method}
     return (pid, "enricher:finder", None, now, confidence, run_id, [
         ("email", email, round(min(confidence, 0.79), 3)),
         ("email_status", dumps(payload), CHECK_CONFIDENCE),

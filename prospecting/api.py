@@ -234,15 +234,19 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             )
         ]
         email_status: dict[str, int] = {}
+        email_codes: dict[str, int] = {}
         for email, emails_json in conn.execute(
             "SELECT email, emails FROM people WHERE merged_into IS NULL"
         ):
-            # The status of the person's best email; else of their first, else "none".
+            # The status of the person's best email; else of their first, else "none";
+            # and the machine-readable code of its verdict (enrichers.email_status).
             emails = json.loads(emails_json)
             chosen = next((e for e in emails if e["value"] == email), None)
             chosen = chosen or (emails[0] if emails else None)
             best = chosen["status"] if chosen else "none"
             email_status[best] = email_status.get(best, 0) + 1
+            code = (chosen.get("code") or "unrecorded") if chosen else "none"
+            email_codes[code] = email_codes.get(code, 0) + 1
         sequences: dict[str, dict[str, int]] = {}
         for name, active, stopped in conn.execute(
             "SELECT sequence, sum(status = 'active'), sum(status = 'stopped')"
@@ -267,6 +271,7 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
             "temperatures": temperatures,
             "segments": segments,
             "email_status": dict(sorted(email_status.items())),
+            "email_codes": dict(sorted(email_codes.items())),
             "suppressed_people": conn.execute(
                 "SELECT count(*) FROM people WHERE suppressed = 1"
             ).fetchone()[0],
@@ -479,9 +484,12 @@ def enrich(
     otherwise MX lookups turn email syntax into deliverability; ``smtp`` also probes
     mailboxes. Re-running does no repeated work; an interrupted run resumes.
     """
+    from enrichers.lists import list_versions
     from enrichers.pipeline import enrich as run_enrich
 
-    options = {"offline": offline, "smtp": smtp}
+    # The lists every email verdict of the run was computed with (EV-1): a verdict's
+    # statement names its run.
+    options = {"offline": offline, "smtp": smtp, "lists": list_versions()}
     with open_store(db, config) as store, stage_run(store, "enrich", options) as state:
         enrichers = store.settings.enrichers if store.settings else {}
         run_enrich(

@@ -448,8 +448,8 @@ def status(ctx: click.Context, db: str, as_json: bool, config: str | None) -> No
     if info["icp"]:
         click.echo(f"  ICP: {info['icp']['name']} ({info['icp']['hash'][:12]})")
     click.echo("  " + ", ".join(f"{k} {v:,}" for k, v in info["tables"].items()))
-    for title in ("tags", "stages", "temperatures", "segments", "email_status", "quarantine",
-                  "suppressions", "dedupe"):
+    for title in ("tags", "stages", "temperatures", "segments", "email_status", "email_codes",
+                  "quarantine", "suppressions", "dedupe"):
         if info[title]:
             click.echo(f"  {title}: " + ", ".join(f"{k} {v:,}" for k, v in info[title].items()))
     for name, counts in info["sequences"].items():

@@ -1419,7 +1419,8 @@ _TAGS_JSON = {("enriched",): '["enriched"]', ("non-enriched",): '["non-enriched"
 _TAG_COLUMNS = ("id", "company_id", "email", "emails", "phone", "phones", "linkedin_url",
                 "title", "city", "region", "country", "address")
 _PERSON_FIELD_SET = frozenset(PERSON_FIELDS)
-_NOT_VERIFIED = '"status": "unknown", "flags": [], "reason": "not verified yet", "sources": '
+_NOT_VERIFIED = ('"status": "unknown", "flags": [], "reason": "not verified yet",'
+                 ' "code": "not_checked", "method": null, "sources": ')
 
 
 def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
@@ -1457,8 +1458,7 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
         row["emails"] = "[]"
     else:
         if not slim:
-            row["_emails"] = [{"value": email, "status": "unknown", "flags": [],
-                               "reason": "not verified yet", "sources": [source]}]
+            row["_emails"] = [_email_entry(email, None, [source])]
         row["emails"] = f'[{{"value": {encode_string(email)}, {_NOT_VERIFIED}{sources}}}]'
     if phone is None:
         row["phone"] = None
@@ -1654,13 +1654,17 @@ def _check_of(value: Any, key: str, subject: str | None) -> dict[str, Any] | Non
 
 def _email_entry(value: str, check: Mapping[str, Any] | None,
                  sources: list[str]) -> dict[str, Any]:
-    """One address of a person's ``emails``, with what its check (if any) said."""
+    """One address of a person's ``emails``, with what its check (if any) said: the
+    status, flags and reason, the machine-readable code and the method that decided it
+    (see ``enrichers.email_status``; when: the check statement's ``observed_at``)."""
     check = check or {}
     return {
         "value": value,
         "status": check.get("status", "unknown"),
         "flags": check.get("flags", []),
         "reason": check.get("reason", "not verified yet"),
+        "code": check.get("code", "not_checked" if not check else None),
+        "method": check.get("method"),
         "sources": sources,
     }
 
@@ -1832,12 +1836,16 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
             payload = loads(group[0].value)
         except ValueError:
             return {}
+        if type(payload) is not dict:
+            return {}
         return {str(payload.get(key, "")).casefold(): payload}
     found: dict[str, tuple[tuple[bool, str], dict[str, Any]]] = {}
     for o in group:
         try:
             payload = loads(o.value)
         except ValueError:
+            continue
+        if type(payload) is not dict:
             continue
         subject = str(payload.get(key, "")).casefold()
         rank = (payload.get("reason") == "bounced", o.observed_at)

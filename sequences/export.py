@@ -14,6 +14,7 @@ the disqualified and customers who have not opted out and are not suppressed.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,13 +53,24 @@ ORDER BY p.id
 """
 
 
+# A stored address entry also holds its verdict's machine-readable code and method (see
+# enrichers.email_status), after "reason": the dump keeps the entry keys of its contract
+# (CLI.md). Codes and methods are lower-case words.
+_VERDICT_DETAIL = re.compile(r', "code": (?:null|"[a-z_]+"), "method": (?:null|"[a-z]+")')
+
+
+def contract_emails(text: str) -> str:
+    """A person's stored ``emails`` JSON with the entry keys of the dump's contract."""
+    return _VERDICT_DETAIL.sub("", text) if '"code": ' in text else text
+
+
 def iter_people(
     store: Store, matcher: SuppressionMatcher | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every golden person record in the shape of the JSONL dump (see CLI.md)."""
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
     for r, steps in _person_rows(store):
-        emails = json.loads(r[8])
+        emails = json.loads(contract_emails(r[8]))
         yield {
             "id": r[0],
             "first_name": r[1],
@@ -143,7 +155,7 @@ def people_lines(store: Store, matcher: SuppressionMatcher | None = None) -> Ite
         yield (
             f'{{"id": {j(r[0])}, "first_name": {j(r[1])}, "last_name": {j(r[2])}, '
             f'"full_name": {j(_full_name(r))}, "title": {j(r[4])}, "seniority": {j(r[5])}, '
-            f'"department": {j(r[6])}, "email": {j(r[7])}, "emails": {r[8]}, '
+            f'"department": {j(r[6])}, "email": {j(r[7])}, "emails": {contract_emails(r[8])}, '
             f'"phone": {j(r[9])}, "phones": {r[10]}, "linkedin_url": {j(r[11])}, '
             f'"company": {company}, "tags": {r[12]}, '
             f'"suppressed": {"true" if _suppressed(r, matcher) else "false"}, "stage": {j(r[14])}, '

@@ -427,7 +427,8 @@ def _state_bounces(
         facts: list[Any] = []
         for address in sorted(addresses):
             payload = {"email": address, "normalized": normalize_email_key(address),
-                       "status": "invalid", "flags": [], "reason": "bounced"}
+                       "status": "invalid", "flags": [], "reason": "bounced",
+                       "code": "bounced", "method": "import"}
             facts.append(("email_status", dumps(payload), BOUNCE_CONFIDENCE))
         items.append((person_id, source, None, now, BOUNCE_CONFIDENCE, state.run_id, facts))
     added = store.state_facts(items).added

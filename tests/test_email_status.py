@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import pytest
 
 from enrichers.email_dns import MxResolver, MxResult
-from enrichers.email_status import FLAGS, STATUSES, EmailVerdict, SmtpOutcome, email_status
+from enrichers.email_status import (
+    CODES,
+    FLAGS,
+    METHODS,
+    STATUSES,
+    EmailVerdict,
+    SmtpOutcome,
+    email_status,
+)
 from enrichers.email_syntax import check_email_syntax
 from tests.servers.dns_server import DnsTestServer, dns_server  # noqa: F401
 
@@ -34,6 +42,8 @@ def verdict(email: str, mx: MxResult | None = None, smtp: SmtpOutcome | None = N
     assert result.status in STATUSES
     assert all(flag in FLAGS for flag in result.flags)
     assert list(result.flags) == sorted(result.flags, key=FLAGS.index)
+    assert result.code in CODES  # EV-1: one machine-readable reason
+    assert result.method in METHODS
     return result
 
 
@@ -55,6 +65,7 @@ def test_bad_syntax_placeholders_and_assets_are_invalid(email: str):
     result = verdict(email, OK_MX)
     assert result.status == "invalid"
     assert result.reason.startswith("syntax: ")
+    assert (result.code, result.method) == ("syntax", "syntax")
 
 
 def test_offline_is_unknown():
@@ -62,6 +73,7 @@ def test_offline_is_unknown():
     assert result.status == "unknown"
     assert result.reason == "syntax valid; domain not checked (offline)"
     assert result.flags == ()
+    assert (result.code, result.method) == ("not_checked", "syntax")
 
 
 def test_offline_role_and_disposable_are_already_risky():
@@ -69,7 +81,9 @@ def test_offline_role_and_disposable_are_already_risky():
     assert result.status == "risky"
     assert result.flags == ("role", "free")
     assert result.reason.startswith("syntax valid; domain not checked (offline)")
+    assert result.code == "role"
     assert verdict("jean@yopmail.fr").status == "risky"
+    assert verdict("jean@yopmail.fr").code == "disposable"
     assert verdict("jean@orange.fr").status == "unknown"
 
 
@@ -84,28 +98,30 @@ def test_a_dns_failure_does_not_hide_a_role_address():
 
 
 @pytest.mark.parametrize(
-    ("domain", "status"),
+    ("domain", "status", "code"),
     [
-        ("acme.example", "valid"),
-        ("aonly.example", "valid"),  # RFC 5321 §5.1 implicit MX
-        ("mixeda.example", "valid"),
-        ("nullmx.example", "invalid"),  # E19
-        ("nxdomain.example", "invalid"),  # E19
-        ("privatea.example", "invalid"),  # E19: A record to a private IP only
-        ("nomail.example", "invalid"),
-        ("spfnone.example", "invalid"),
-        ("slow.example", "unknown"),  # E20
-        ("servfail.example", "unknown"),  # E20
+        ("acme.example", "valid", "accepts_mail"),
+        ("aonly.example", "valid", "accepts_mail"),  # RFC 5321 §5.1 implicit MX
+        ("mixeda.example", "valid", "accepts_mail"),
+        ("nullmx.example", "invalid", "null_mx"),  # E19
+        ("nxdomain.example", "invalid", "nxdomain"),  # E19
+        ("privatea.example", "invalid", "no_mx"),  # E19: A record to a private IP only
+        ("nomail.example", "invalid", "no_mx"),
+        ("spfnone.example", "invalid", "spf_reject_all"),
+        ("slow.example", "unknown", "dns_timeout"),  # E20
+        ("servfail.example", "unknown", "no_nameservers"),  # E20
     ],
 )
-def test_domain_verdicts(resolver: MxResolver, domain: str, status: str):
+def test_domain_verdicts(resolver: MxResolver, domain: str, status: str, code: str):
     result = verdict(f"jean.dupont@{domain}", resolver.lookup(domain))
     assert result.status == status, result.reason
+    assert (result.code, result.method) == (code, "dns"), result.reason
 
 
 def test_mx_ok_is_valid_with_the_contract_reason():
     result = verdict("jean.dupont@acme.example", OK_MX)
-    assert result == EmailVerdict("valid", (), "domain accepts mail (MX); mailbox not probed")
+    assert result == EmailVerdict("valid", (), "domain accepts mail (MX); mailbox not probed",
+                                  "accepts_mail", "dns")
 
 
 def test_a_fallback_is_valid():
@@ -137,6 +153,9 @@ def test_role_and_disposable_are_risky(email: str, status: str, flags: tuple[str
     result = verdict(email, OK_MX)
     assert result.status == status
     assert result.flags == flags
+    expected = ("role" if "role" in flags else "disposable" if "disposable" in flags
+                else "free_mail" if "free" in flags else "accepts_mail")
+    assert result.code == expected
 
 
 def test_smtputf8_is_named_in_the_reason_not_in_flags():  # E12
@@ -150,28 +169,46 @@ def test_smtputf8_is_named_in_the_reason_not_in_flags():  # E12
 
 
 @pytest.mark.parametrize(
-    ("email", "probe", "status", "flags"),
+    ("email", "probe", "status", "flags", "code"),
     [
-        ("jean@acme.example", "deliverable", "valid", ()),
-        ("contact@acme.example", "deliverable", "risky", ("role",)),
-        ("jean@yopmail.fr", "deliverable", "risky", ("disposable",)),
-        ("jean@acme.example", "undeliverable", "invalid", ()),
-        ("jean@acme.example", "catch_all", "risky", ("catch_all",)),  # E21
-        ("contact@acme.example", "catch_all", "risky", ("catch_all", "role")),
-        ("jean@acme.example", "full_inbox", "risky", ("full_inbox",)),
-        ("jean@acme.example", "disabled", "invalid", ("disabled",)),
-        ("jean@acme.example", "greylisted", "unknown", ("greylisted",)),  # E22
-        ("jean@acme.example", "blocked", "valid", ()),  # E23: our IP, not the mailbox
-        ("jean@acme.example", "timeout", "valid", ()),
-        ("jean@acme.example", "unknown", "valid", ()),
-        ("contact@acme.example", "blocked", "risky", ("role",)),
+        ("jean@acme.example", "deliverable", "valid", (), "deliverable"),
+        ("contact@acme.example", "deliverable", "risky", ("role",), "role"),
+        ("jean@yopmail.fr", "deliverable", "risky", ("disposable",), "disposable"),
+        ("jean@acme.example", "undeliverable", "invalid", (), "mailbox_unknown"),
+        ("jean@acme.example", "catch_all", "risky", ("catch_all",), "catch_all"),  # E21
+        ("contact@acme.example", "catch_all", "risky", ("catch_all", "role"), "catch_all"),
+        ("jean@acme.example", "full_inbox", "risky", ("full_inbox",), "full_inbox"),
+        ("jean@acme.example", "disabled", "invalid", ("disabled",), "disabled"),
+        ("jean@acme.example", "greylisted", "unknown", ("greylisted",), "greylisted"),  # E22
+        # E23: our IP, not the mailbox
+        ("jean@acme.example", "blocked", "valid", (), "smtp_ip_blocked"),
+        ("jean@acme.example", "timeout", "valid", (), "smtp_timeout"),
+        ("jean@acme.example", "unknown", "valid", (), "accepts_mail"),
+        ("contact@acme.example", "blocked", "risky", ("role",), "smtp_ip_blocked"),
     ],
 )
-def test_smtp_results(email: str, probe: str, status: str, flags: tuple[str, ...]):
+def test_smtp_results(email: str, probe: str, status: str, flags: tuple[str, ...],
+                      code: str):
     result = verdict(email, OK_MX, Probe(probe, "550 5.1.1 user unknown"))
     assert result.status == status
     assert result.flags == flags
     assert f"smtp {probe}" in result.reason
+    assert result.code == code
+
+
+@pytest.mark.parametrize(("reason", "code"), [
+    ("mailbox disabled", "disabled"),
+    ("mailbox unknown", "mailbox_unknown"),
+])
+def test_a_refused_mailbox_says_whether_it_is_disabled(reason: str, code: str):
+    result = verdict("jean@acme.example", OK_MX, Probe("undeliverable", reason))
+    assert (result.status, result.code, result.method) == ("invalid", code, "smtp")
+
+
+def test_a_server_wanting_reverse_dns_is_not_a_verdict_on_the_mailbox():  # EV-7
+    reason = "the server wants a reverse DNS (PTR) name for our address"
+    result = verdict("jean@acme.example", OK_MX, Probe("blocked", reason))
+    assert (result.status, result.code) == ("valid", "smtp_needs_rdns")
 
 
 def test_inconclusive_smtp_keeps_the_dns_verdict_and_says_so():

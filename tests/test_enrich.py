@@ -293,6 +293,21 @@ def test_online_enrich_with_local_dns(tmp_path: Path, db: Path, dns_server, run)
     assert status["Ed"]["status"] == "unknown"
     assert status["Flo"]["status"] == "risky"
     assert "role" in status["Flo"]["flags"]
+    # Each verdict's machine-readable code and method (EV-1), in the store (the dump keeps
+    # its contract's keys), and the lists the run used.
+    conn = sqlite3.connect(db)
+    stored = {first: json.loads(emails)[0] for first, emails in conn.execute(
+        "SELECT first_name, emails FROM people")}
+    options = json.loads(conn.execute(
+        "SELECT options FROM runs WHERE command = 'enrich'").fetchone()[0])
+    conn.close()
+    assert {k: (v["code"], v["method"]) for k, v in stored.items()} == {
+        "Ana": ("accepts_mail", "dns"), "Bob": ("null_mx", "dns"), "Cy": ("nxdomain", "dns"),
+        "Di": ("accepts_mail", "dns"), "Ed": ("dns_timeout", "dns"), "Flo": ("role", "syntax"),
+    }
+    assert "disposable-email-domains" in options["lists"]
+    assert "code" not in status["Ana"]
+    assert api.status(db)["email_codes"]["accepts_mail"] == 2
     # One lookup per domain, and none at all on a second run: the answer is cached.
     assert dns_server.count("acme.example", "MX") - before == 1
     run("enrich", db, "--config", config)
