@@ -17,6 +17,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -253,6 +254,7 @@ def export_people(
             state.add("written", write_jsonl(out, people))
             return
         if fmt in PROFILES:
+            people = _verdicts_in_date(store, people, state)
             result = export_tool(_with_first_step(store, people), PROFILES[fmt], out)
             state.add("written", result.written)
             for reason, count in sorted(result.left_out.items()):
@@ -273,6 +275,59 @@ def export_people(
         state.add("written", written)
     except sqlite3.DatabaseError as exc:
         raise ConfigError(f"{store.path}: cannot read the database ({exc})") from exc
+
+
+VERDICT_MAX_AGE_DAYS = 90.0  # [enrichers] verdict_max_age_days
+_CHECKING = ("enrich.dns", "enrich.smtp")  # the components whose verdicts claim delivery
+
+
+def _verdicts_in_date(
+    store: Store, people: Iterator[dict[str, Any]], state: RunState
+) -> Iterator[dict[str, Any]]:
+    """People whose best address's deliverability verdict is recent enough to send to.
+
+    A ``valid`` or ``risky`` verdict reached by a DNS lookup or an SMTP probe holds for
+    ``[enrichers] verdict_max_age_days`` (90) after the person was last checked (their
+    ``work_log`` time for those components): a mailbox closes, a domain lapses. Past
+    that, the person is left out of email-tool files until ``enrich`` checks them again
+    (which it does for anyone checked more than ``max_age_days`` ago). A verdict no
+    server was asked for (offline, a role address) claims nothing and is not held back;
+    nor is a bounce.
+    """
+    settings = store.settings.enrichers if store.settings is not None else {}
+    days = float(settings.get("verdict_max_age_days", VERDICT_MAX_AGE_DAYS))
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="microseconds")
+    reason = f"left out: email verdict older than {days:g} days (run enrich)"
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        ids = [p["id"] for p in batch]
+        checked: dict[str, str] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk:chunk + 500]
+            marks = ", ".join("?" for _ in part)
+            for pid, at in store.conn.execute(
+                f"SELECT entity_id, max(done_at) FROM work_log WHERE entity_id IN ({marks})"
+                f" AND component IN ({', '.join('?' for _ in _CHECKING)}) GROUP BY entity_id",
+                [*part, *_CHECKING],
+            ):
+                checked[pid] = at
+        for person in batch:
+            at = checked.get(person["id"])
+            status = next((e["status"] for e in person["emails"]
+                           if e["value"] == person["email"]), None)
+            if at is not None and at < cutoff and status in ("valid", "risky"):
+                state.add("skipped")
+                state.add(reason)
+                continue
+            yield person
+
+    for person in people:
+        batch.append(person)
+        if len(batch) >= 500:
+            yield from flush()
+            batch = []
+    yield from flush()
 
 
 def _with_first_step(

@@ -314,6 +314,34 @@ def test_online_enrich_with_local_dns(tmp_path: Path, db: Path, dns_server, run)
     assert dns_server.count("acme.example", "MX") - before == 1
 
 
+def test_a_verdict_older_than_90_days_keeps_the_address_out_until_checked_again(  # EV-9
+        tmp_path: Path, db: Path, dns_server):  # noqa: F811
+    config = write(tmp_path / "p.toml",
+                   f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n'
+                   "timeout_s = 0.3\n")
+    path = write(tmp_path / "p.csv", "First Name,Last Name,Email\n"
+                                     "Ana,Lima,ana.lima@acme.example\n"
+                                     "Bea,Roy,bea.roy@acme.example\n")
+    api.import_files(db, [path], config=config)
+    api.enrich(db, config=config)
+    out = tmp_path / "lemlist.csv"
+    assert api.export(db, format="lemlist", out=out, config=config).written == 2
+    conn = sqlite3.connect(db)
+    with conn:  # Ana was last checked 91 days ago
+        conn.execute("UPDATE work_log SET done_at = '2020-01-01T00:00:00+00:00'"
+                     " WHERE component = 'enrich.dns' AND entity_id ="
+                     " (SELECT id FROM people WHERE first_name = 'Ana')")
+    conn.close()
+    report = api.export(db, format="lemlist", out=out, config=config)
+    assert report.written == 1
+    assert report.details["left out: email verdict older than 90 days (run enrich)"] == 1
+    assert "ana.lima" not in out.read_text("utf-8")
+    # The JSONL dump is the whole store: she is in it.
+    assert api.export(db, format="jsonl", out=tmp_path / "all.jsonl").written == 2
+    api.enrich(db, config=config)  # checked again: a month is enrich's own limit
+    assert api.export(db, format="lemlist", out=out, config=config).written == 2
+
+
 def test_offline_enrich_sends_no_dns_query(tmp_path: Path, db: Path, dns_server):  # noqa: F811
     config = write(tmp_path / "p.toml",
                    f'[dns]\nnameservers = ["127.0.0.1"]\nport = {dns_server.port}\n')
