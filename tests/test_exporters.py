@@ -163,6 +163,50 @@ def test_email_tools_need_an_email(tmp_path: Path, name: str):
     assert (result.written, result.left_out) == (1, {"no email": 1})
 
 
+def entry(value: str, status: str = "valid", flags: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"value": value, "status": status, "flags": list(flags), "reason": "smtp 250",
+            "sources": ["crm"]}
+
+
+@pytest.mark.parametrize("name", EMAIL_TOOLS)
+def test_an_idn_domain_is_written_in_ascii(tmp_path: Path, name: str):  # catalogue E11
+    export(tmp_path, name, [person(first_name="Jean", last_name="Roy",
+                                   email="contact@société.fr")])
+    text = (tmp_path / f"{name}.csv").read_text(encoding="utf-8-sig")
+    assert "contact@xn--socit-esab.fr" in text
+    assert "société" not in text
+
+
+@pytest.mark.parametrize("name", EMAIL_TOOLS)
+def test_an_address_needing_smtputf8_is_not_written(tmp_path: Path, name: str):  # E12
+    only = person(first_name="Élodie", last_name="Roy", email="élodie@société.fr")
+    result = export(tmp_path, name, [only, HELENE])
+    assert (result.written, result.left_out) == (
+        1, {"address needs SMTPUTF8 (internationalised local part)": 1})
+    # The person's next usable address is, if any (not an invalid one, nor a guess).
+    second = person(first_name="Élodie", last_name="Roy", email="élodie@société.fr",
+                    emails=[entry("élodie@société.fr"), entry("bad@x.fr", "invalid"),
+                            entry("e.roy@x.fr", "unknown", ("guessed",)),
+                            entry("elodie.roy@acme.fr", "valid", ("free",))])
+    assert export(tmp_path, name, [second]).written == 1
+    assert "elodie.roy@acme.fr" in (tmp_path / f"{name}.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("kind", ["premium_rate", "shared_cost", "uan"])
+def test_a_number_that_is_no_direct_line_is_not_written(tmp_path: Path, kind: str):  # PH-5
+    phones = [{"raw": "08 99 12 34 56", "e164": "+33899123456", "valid": True, "type": kind,
+               "reason": "ok", "sources": ["crm"]}]
+    alone = person(email="a@b.example", phone="+33899123456", phones=phones)
+    export(tmp_path, "brevo", [alone])
+    [row] = read(tmp_path / "brevo.csv", "brevo")
+    assert row["SMS"] == ""
+    mobile = {"raw": "06 12 34 56 78", "e164": "+33612345678", "valid": True,
+              "type": "mobile", "reason": "ok", "sources": ["crm"]}
+    export(tmp_path, "brevo", [{**alone, "phones": [*phones, mobile]}])
+    [row] = read(tmp_path / "brevo.csv", "brevo")
+    assert row["SMS"] == "+33612345678"
+
+
 def test_hubspot_needs_a_name_or_an_email(tmp_path: Path):
     people = [
         person(company=company("Acme")),

@@ -8,7 +8,10 @@ the shared formula-safe, atomic ``write_csv``, splitting into ``out-1.csv``, ``o
 when a file would exceed the tool's row cap.
 
 Whatever the tool, a suppressed person is never written, the email is the dump's best one
-(never a guessed or invalid address) and the phone the best E.164 number.
+(never a guessed or invalid address) with its domain in ASCII, and the phone the best
+E.164 number. An address whose local part needs SMTPUTF8 (``élodie@…``) is not written
+(the person's next usable address is, if any), nor is a premium-rate, shared-cost or
+universal-access number (the next valid number is).
 
 lemlist, Instantly and Smartlead take any other column as a custom variable
 (``{{firstStepSubject}}``…), so their files also carry the person's sequence and its
@@ -26,6 +29,8 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+
+import idna
 
 from ..segments import ENRICHED, NON_ENRICHED
 from .writer import safe_cell, write_csv
@@ -97,13 +102,72 @@ def _website(person: Person) -> str | None:
     return f"https://{domain}" if domain else None
 
 
+def _ascii_address(address: str) -> str:
+    """``address`` with its domain in ASCII (IDNA, as email-validator encodes it):
+    ``contact@société.fr`` is written ``contact@xn--socit-esab.fr``, what every tool
+    takes. An undecodable domain stays as it is."""
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except (idna.IDNAError, UnicodeError, ValueError):
+        return address
+
+
+def _needs_smtputf8(address: str) -> bool:
+    """A local part beyond ASCII (``élodie@…``): only servers speaking SMTPUTF8 take it,
+    and no email tool says it sends such mail."""
+    return not address.rpartition("@")[0].isascii()
+
+
 def _email(person: Person) -> str | None:
-    return _text(person.get("email"))
+    """The address a tool file carries, domain in ASCII: the dump's best one, or, when
+    that one's local part needs SMTPUTF8, the person's next usable address that does not
+    (ranked as the best is chosen: not invalid, not a guess no server confirmed)."""
+    best = _text(person.get("email"))
+    if best is None:
+        return None
+    if not _needs_smtputf8(best):
+        return _ascii_address(best)
+    for entry in person.get("emails") or ():
+        value = _text(entry.get("value"))
+        flags = entry.get("flags") or ()
+        if (value and "@" in value and not _needs_smtputf8(value)
+                and entry.get("status") != "invalid"
+                and ("guessed" not in flags or entry.get("status") == "valid")):
+            return _ascii_address(value)
+    return None
+
+
+def _no_email(person: Person) -> str:
+    """Why a person's row has no address."""
+    best = _text(person.get("email"))
+    if best and _needs_smtputf8(best):
+        return "address needs SMTPUTF8 (internationalised local part)"
+    return "no email"
+
+
+# Numbers that are no one's direct line (PH-5): premium-rate, shared-cost and
+# universal-access numbers are never written as a person's phone.
+_NOT_DIRECT = frozenset({"premium_rate", "shared_cost", "uan"})
 
 
 def _phone(person: Person) -> str | None:
+    """The dump's best E.164 number, or the person's next valid one when that one is a
+    premium-rate, shared-cost or universal-access number; none when all are."""
     phone = _text(person.get("phone"))
-    return phone if phone and _E164.match(phone) else None
+    if not phone or not _E164.match(phone):
+        return None
+    phones = person.get("phones") or ()
+    if not any(p.get("e164") == phone and p.get("type") in _NOT_DIRECT for p in phones):
+        return phone
+    for entry in phones:
+        e164 = _text(entry.get("e164"))
+        if (e164 and _E164.match(e164) and entry.get("valid") is not False
+                and entry.get("type") not in _NOT_DIRECT):
+            return e164
+    return None
 
 
 def _country(person: Person) -> str | None:
@@ -141,11 +205,11 @@ def _first_step(person: Person, key: str) -> str | None:
 def _has_flag(person: Person, email: str | None, flag: str) -> bool:
     if not email:
         return False
-    wanted = email.casefold()
+    wanted = _ascii_address(email).casefold()
     return any(
         flag in (e.get("flags") or ())
         for e in person.get("emails") or ()
-        if str(e.get("value") or "").casefold() == wanted
+        if _ascii_address(str(e.get("value") or "")).casefold() == wanted
     )
 
 
@@ -276,7 +340,9 @@ def _needs(column: str, reason: str) -> Callable[[Row, Person], str | None]:
     def check(row: Row, person: Person) -> str | None:
         if person.get("suppressed"):
             return "suppressed"
-        return None if row.get(column) else reason
+        if row.get(column):
+            return None
+        return _no_email(person) if reason == "no email" else reason
     return check
 
 
