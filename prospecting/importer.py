@@ -649,6 +649,8 @@ def _read_batches(
         # The first batches are small and each is twice the last, up to batch_size: the
         # writer starts after a thousand rows instead of a full batch.
         size = min(batch_size, FIRST_BATCH_ROWS)
+        lines: int | None = None  # the file's lines, counted once batches grow
+        sent = 0
         written_companies: set[Any] = set()
         handle = _person_row if kind == "people" else _company_row
         for record in table.records():
@@ -677,10 +679,18 @@ def _read_batches(
                 if reason:
                     _quarantine(batch, tally, file_label, record, reason, table.delimiter or ",")
             if batch.rows >= size:
+                sent += batch.rows
                 batch.prepare()
                 yield batch
                 batch = _Batch(run_id)
                 size = min(batch_size, 2 * size)
+                if size > 2 * FIRST_BATCH_ROWS and table.sheet is None:
+                    # Near the end, batches shrink again (half of what is left): the
+                    # writer's last batch, written once reading is over, stays short.
+                    if lines is None:
+                        lines = _line_count(path)
+                    if lines > sent:  # else not one row a line (a CR-only file)
+                        size = max(FIRST_BATCH_ROWS, min(size, (lines - sent) // 2))
                 _between_batches()
         if batch.rows:
             batch.prepare()
@@ -700,6 +710,15 @@ def _read_batches(
             shown = "; ".join(repr(t[:60]) for t in table.titles if t)
             message += f"; header on row {table.header_row} under title line(s) {shown}"
         yield _End(table.skipped_blank, table.skipped_headers, message)
+
+
+def _line_count(path: Path) -> int:
+    """Lines of a text file (a row each, but for line breaks inside quoted cells)."""
+    count = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+    return count
 
 
 def _read_in_child(args: tuple[Any, ...]) -> Iterator[_Batch | _End]:
