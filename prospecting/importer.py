@@ -606,6 +606,9 @@ def _write_batches(
     while True:
         written: list[Callable[[], None]] = []  # each batch's counts, added once committed
         rows = 0
+        # Companies that had a row and gained statements, rebuilt once before the commit
+        # rather than after each batch that names them again.
+        later: dict[str, None] = {}
         with store.write(), store.people_counts_at_end(), store.companies_cached(extras):
             if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
                 extras.clear()
@@ -616,13 +619,15 @@ def _write_batches(
                     if batch.message:
                         state.messages.append(batch.message)
                     continue
-                written.append(_flush(store, batch, state, matcher))
+                written.append(_flush(store, batch, state, matcher, later))
                 rows += batch.rows
                 done += batch.rows
                 if progress:
                     progress(done, None)
                 if rows >= commit_rows:
                     break
+            if later:
+                store.refresh_companies(list(later))
         version = store.conn.execute("PRAGMA data_version").fetchone()[0]
         for add_counts in written:
             add_counts()
@@ -1019,10 +1024,16 @@ def _quarantine(
 
 
 def _flush(
-    store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher
+    store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher,
+    later: dict[str, None] | None = None,
 ) -> Callable[[], None]:
     """Write one batch into the open transaction; return what adds its counts to the
-    run's, to call once that transaction commits."""
+    run's, to call once that transaction commits.
+
+    ``later`` takes the companies that already had a row, for the caller to rebuild
+    before the commit (their people's tags follow then, see ``Store.refresh_companies``);
+    without it they are rebuilt here. New companies are written here: the batch's people
+    read them for their tags."""
     people: list[str] = []
     companies: list[str] = []
     added = 0
@@ -1039,6 +1050,9 @@ def _flush(
             added += store.add_statements(batch.ready)
             changed.update(row[1] for row in batch.ready)
         companies = [c for c in batch.pending_companies if c in changed]
+        if later is not None and known:
+            later.update((c, None) for c in companies if c in known)
+            companies = [c for c in companies if c not in known]
         if companies:
             store.refresh_companies(companies, batch.pending_companies, known=known,
                                     direct=batch.direct_companies)

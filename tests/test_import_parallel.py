@@ -82,7 +82,7 @@ def test_the_writer_stopping_early_stops_the_reader(tmp_path: Path, always_paral
     files = [generated_people_csv(tmp_path / "people.csv", 3000, 2)]
     calls = []
 
-    def failing_flush(store, batch, state, matcher):
+    def failing_flush(store, batch, state, matcher, later=None):
         calls.append(batch.rows)
         if len(calls) == 2:
             raise OSError("disk full")
@@ -114,9 +114,9 @@ def test_batches_read_before_an_error_in_the_reader_are_all_written_first(
     flushed = []
     original_flush = importer._flush
 
-    def counting_flush(store, batch, state, matcher):
+    def counting_flush(store, batch, state, matcher, later=None):
         flushed.append(batch.rows)
-        return original_flush(store, batch, state, matcher)
+        return original_flush(store, batch, state, matcher, later)
 
     monkeypatch.setattr(importer, "_read_batches", failing_read)
     monkeypatch.setattr(importer, "_flush", counting_flush)
