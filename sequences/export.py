@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -298,9 +298,8 @@ def _verdicts_in_date(
     days = float(settings.get("verdict_max_age_days", VERDICT_MAX_AGE_DAYS))
     cutoff = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="microseconds")
     reason = f"left out: email verdict older than {days:g} days (run enrich)"
-    batch: list[dict[str, Any]] = []
 
-    def flush() -> Iterator[dict[str, Any]]:
+    def flush(batch: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         ids = [p["id"] for p in batch]
         checked: dict[str, str] = {}
         for chunk in range(0, len(ids), 500):
@@ -322,12 +321,7 @@ def _verdicts_in_date(
                 continue
             yield person
 
-    for person in people:
-        batch.append(person)
-        if len(batch) >= 500:
-            yield from flush()
-            batch = []
-    yield from flush()
+    return _by_500(people, flush)
 
 
 def _with_first_step(
@@ -335,19 +329,27 @@ def _with_first_step(
 ) -> Iterator[dict[str, Any]]:
     """People with ``first_step``: their sequence's first email, rendered, for the tools
     that take custom variables (see exporters/profiles.py)."""
-    batch: list[dict[str, Any]] = []
 
-    def flush() -> Iterator[dict[str, Any]]:
+    def flush(batch: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         found = first_email_steps(store, [p["id"] for p in batch])
         for person in batch:
             yield {**person, "first_step": found.get(person["id"])}
 
+    return _by_500(people, flush)
+
+
+def _by_500(
+    people: Iterator[dict[str, Any]],
+    handle: Callable[[list[dict[str, Any]]], Iterator[dict[str, Any]]],
+) -> Iterator[dict[str, Any]]:
+    """``handle`` over ``people`` 500 at a time (one query per batch), in order."""
+    batch: list[dict[str, Any]] = []
     for person in people:
         batch.append(person)
         if len(batch) >= 500:
-            yield from flush()
+            yield from handle(batch)
             batch = []
-    yield from flush()
+    yield from handle(batch)
 
 
 def _counted(items: Iterator[Any], state: RunState) -> Iterator[Any]:
