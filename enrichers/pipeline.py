@@ -1591,27 +1591,48 @@ def _people_email_domains(store: Store, company_ids: list[str]) -> dict[str, lis
 
     found: dict[str, list[str]] = {}
     domains: dict[str, str | None] = {}
-    for chunk in chunked(sorted(set(company_ids)), 500):
-        marks = ", ".join("?" for _ in chunk)
+    for company_id, emails in _emails_at(store, set(company_ids)):
+        votes: set[str] = set()
+        for entry in loads(emails):
+            email = entry.get("value")
+            if not isinstance(email, str) or "@" not in email or "guessed" in (
+                    entry.get("flags") or ()):
+                continue
+            host = email.rpartition("@")[2]
+            domain = domains.get(host, "")
+            if domain == "":
+                domain = domains[host] = company_domain(email=f"@{host}")
+            if domain:
+                votes.add(domain)
+        if votes:
+            found.setdefault(company_id, []).extend(sorted(votes))
+    return found
+
+
+def _emails_at(store: Store, company_ids: set[str]) -> Iterator[tuple[str, str]]:
+    """(company id, emails JSON) of the active people at these companies.
+
+    For many companies (a first run: most have neither domain nor website), one pass
+    over the people table: looking each company's people up by the index reads the
+    table's pages in company order, about twice the time at 100,000 people.
+    """
+    if len(company_ids) >= _SCAN_FROM:
         for company_id, emails in store.conn.execute(
+            "SELECT company_id, emails FROM people WHERE merged_into IS NULL"
+            " AND company_id IS NOT NULL"
+        ):
+            if company_id in company_ids:
+                yield company_id, emails
+        return
+    for chunk in chunked(sorted(company_ids), 500):
+        marks = ", ".join("?" for _ in chunk)
+        yield from store.conn.execute(
             f"SELECT company_id, emails FROM people WHERE company_id IN ({marks})"
             " AND merged_into IS NULL", chunk,
-        ):
-            votes: set[str] = set()
-            for entry in loads(emails):
-                email = entry.get("value")
-                if not isinstance(email, str) or "@" not in email or "guessed" in (
-                        entry.get("flags") or ()):
-                    continue
-                host = email.rpartition("@")[2]
-                domain = domains.get(host, "")
-                if domain == "":
-                    domain = domains[host] = company_domain(email=f"@{host}")
-                if domain:
-                    votes.add(domain)
-            if votes:
-                found.setdefault(company_id, []).extend(sorted(votes))
-    return found
+        )
+
+
+_SCAN_FROM = 1000  # companies from which _emails_at reads the whole people table
 
 
 def _majority(domains: list[str]) -> str | None:

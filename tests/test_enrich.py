@@ -206,6 +206,29 @@ def test_a_company_domain_guessed_from_addresses_does_not_hang_on_their_checks(
         assert _people_email_domains(first, ids) == _people_email_domains(after, ids)
 
 
+def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, db: Path,
+                                                                 monkeypatch):
+    from enrichers import pipeline
+    from prospecting.store import Store
+
+    api.import_files(db, [write(tmp_path / "p.csv",
+                                "First Name,Email,Company\n"
+                                "Ana,ana@acme.fr,Acme\nBob,bob@acme.fr,Acme\n"
+                                "Cy,cy@gmail.com,Acme\nDi,di@globex.example,Globex\n"
+                                "Ed,ed@initech.example,Initech\nFlo,flo@other.example,Initech\n")])
+    with Store(db) as store:
+        ids = [r[0] for r in store.conn.execute("SELECT id FROM companies")]
+        by_index = pipeline._people_email_domains(store, ids)
+        monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
+        by_scan = pipeline._people_email_domains(store, ids)
+        names = dict(store.conn.execute("SELECT id, name FROM companies"))
+    assert {k: sorted(v) for k, v in by_index.items()} == {
+        k: sorted(v) for k, v in by_scan.items()}
+    assert {names[k]: sorted(v) for k, v in by_scan.items()} == {
+        "Acme": ["acme.fr", "acme.fr"], "Globex": ["globex.example"],
+        "Initech": ["initech.example", "other.example"]}
+
+
 def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
     api.import_files(db, [first], source="crm", id_column="Record ID")
