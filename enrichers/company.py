@@ -37,6 +37,7 @@ __all__ = [
     "check_identifiers",
     "company_domain",
     "is_free_or_disposable_domain",
+    "legal_form_of",
     "normalize_company",
 ]
 
@@ -101,6 +102,26 @@ def _form_of(words: list[str]) -> _Form | None:
     if len(compact) <= _SHORT and compact not in form.exact:
         return None
     return form
+
+
+@functools.lru_cache(maxsize=4096)
+def legal_form_of(value: str) -> str | None:
+    """The legal form a "legal form" column states, as company names give it (``SAS``,
+    ``GmbH``, ``Ltd``): its short or long spelling (``Société par actions simplifiée``,
+    ``S.A.R.L.``), or an INSEE legal category code (``5710``); None if not recognised."""
+    text = _SPACES.sub(" ", value).strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 4:
+        from prospecting.connectors.fr_codes import LEGAL_FORM_CODES
+
+        return next((form if form != "ASSOCIATION" else "Association"
+                     for form, codes in LEGAL_FORM_CODES.items() if text in codes), None)
+    # The whole cell is a form: "sa" is SA here, where a name's "Dupont sa" is not.
+    form = _forms().get(_compact(text).casefold())
+    if form is not None:
+        return form.name
+    return normalize_company(text).legal_form  # "SAS, société par actions simplifiée"
 
 
 def normalize_company(name: str) -> CompanyName:

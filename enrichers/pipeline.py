@@ -1491,10 +1491,10 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
     Returns the people whose company changed (their rows need a refresh) and those
     companies.
     """
-    from .company import check_identifiers, company_domain, normalize_company
+    from .company import check_identifiers, company_domain, legal_form_of, normalize_company
 
     rows = store.conn.execute(
-        "SELECT id, name, website, domain, siren, siret, vat, country FROM companies"
+        "SELECT id, name, website, domain, siren, siret, vat, country, legal_form FROM companies"
         " WHERE merged_into IS NULL"
     ).fetchall()
     websites = [company_domain(website=r[2]) if r[2] else None for r in rows]
@@ -1503,13 +1503,18 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         r[0] for r, found in zip(rows, websites, strict=True) if not r[3] and not found])
     now = utc_now()
     items = []
-    for (cid, name, _, domain, siren, siret, vat, country), found in zip(rows, websites,
-                                                                          strict=True):
+    for (cid, name, _, domain, siren, siret, vat, country, stated_form), found in zip(
+            rows, websites, strict=True):
         facts: list[Fact] = []
-        if name:
-            parsed = normalize_company(name)
-            if parsed.legal_form:
-                facts.append(("legal_form", parsed.legal_form, DERIVED_CONFIDENCE))
+        parsed_form = normalize_company(name).legal_form if name else None
+        if parsed_form:
+            facts.append(("legal_form", parsed_form, DERIVED_CONFIDENCE))
+        elif stated_form:
+            # A legal form column ("Société par actions simplifiée", an INSEE code
+            # "5710") written as names give it ("SAS"), above the file's own spelling.
+            form = legal_form_of(stated_form)
+            if form and form != stated_form:
+                facts.append(("legal_form", form, NAME_CONFIDENCE))
         if found and found != domain:
             facts.append(("domain", found, NAME_CONFIDENCE))
         elif not domain and not found:

@@ -60,6 +60,7 @@ PEOPLE_FIELDS = (
     "siret",
     "vat",
     "headcount",
+    "legal_form",
     "opt_out",
     "location",
 )
@@ -85,6 +86,7 @@ COMPANY_FIELDS = (
     "siret",
     "vat",
     "headcount",
+    "legal_form",
 )
 
 #: Headers of ``--kind people`` files, by the tool whose exports use them.
@@ -161,6 +163,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Seniority Level": "seniority",
         "Management Level": "seniority",
         "Department": "department",
+        "Legal Form": "legal_form",
+        "Legal Entity Type": "legal_form",
         "Linkedin": "linkedin_url",
         "LinkedIn URL": "linkedin_url",
         "LinkedIn Profile": "linkedin_url",
@@ -506,6 +510,11 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Numéro de TVA": "vat",
         "N° TVA intracommunautaire": "vat",
         "TVA intracommunautaire": "vat",
+        "Forme juridique": "legal_form",
+        "Forme légale": "legal_form",
+        "Statut juridique": "legal_form",
+        "Catégorie juridique": "legal_form",  # SIRENE's categorieJuridiqueUniteLegale
+        "Rechtsform": "legal_form",
         "Effectif": "headcount",
         "Effectifs": "headcount",
         "Tranche d'effectif": "headcount",
@@ -590,6 +599,7 @@ COMPANY_FROM_PERSON = {
     "siret": "siret",
     "vat": "vat",
     "headcount": "headcount",
+    "legal_form": "legal_form",
 }
 _PEOPLE_TO_COMPANY = {
     **COMPANY_FROM_PERSON,

@@ -84,7 +84,7 @@ _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname foren
                             "surname first name", "name vorname", "nachname vorname"})
 _COMPANY_FIELDS = {
     "name", "legal_name", "domain", "website", "linkedin_url", "address", "postcode", "city",
-    "region", "country", "industry", "naf", "siren", "siret", "vat", "headcount",
+    "region", "country", "industry", "naf", "siren", "siret", "vat", "headcount", "legal_form",
 }
 
 

@@ -229,6 +229,27 @@ def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, 
         "Initech": ["initech.example", "other.example"]}
 
 
+def test_a_legal_form_column_is_read_as_names_give_it(tmp_path: Path, db: Path):
+    api.import_files(db, [write(tmp_path / "c.csv",
+                                "Raison sociale,Forme juridique,Site web\n"
+                                "Acme,Société par actions simplifiée,acme.fr\n"
+                                "Globex SARL,SAS,globex.fr\n"  # the name's own form wins
+                                "Initech,5499,initech.fr\n"  # an INSEE legal category
+                                "Umbrella,Coopérative agricole,umbrella.fr\n"
+                                "Hooli,sa,hooli.fr\n")], kind="companies")
+    api.import_files(db, [write(tmp_path / "p.csv",
+                                "Prénom,Nom,Entreprise,Forme juridique,Site web\n"
+                                "Jean,Roy,Vandelay,Société à responsabilité limitée,"
+                                "vandelay.fr\n")])
+    api.enrich(db, offline=True)
+    conn = sqlite3.connect(db)
+    forms = dict(conn.execute("SELECT name, legal_form FROM companies"))
+    conn.close()
+    assert forms == {"Acme": "SAS", "Globex SARL": "SARL", "Initech": "SARL",
+                     "Umbrella": "Coopérative agricole", "Hooli": "SA", "Vandelay": "SARL"}
+    assert api.enrich(db, offline=True).details.get("companies_enriched", 0) == 0
+
+
 def test_changed_input_is_enriched_again(tmp_path: Path, db: Path):
     first = write(tmp_path / "a.csv", "Record ID,First Name,Email\n1,ana,ana@x.example\n")
     api.import_files(db, [first], source="crm", id_column="Record ID")
