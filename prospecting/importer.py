@@ -82,10 +82,6 @@ _LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"
 # Full-name headers that put the surname first.
 _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
                             "surname first name", "name vorname", "nachname vorname"})
-_COMPANY_FIELDS = {
-    "name", "legal_name", "domain", "website", "linkedin_url", "address", "postcode", "city",
-    "region", "country", "industry", "naf", "siren", "siret", "vat", "headcount", "legal_form",
-}
 
 
 @lru_cache(maxsize=1)
@@ -463,8 +459,8 @@ def _person_step(index: int, name: str, confidence: float, *,
     needs no confidence of its own) for one column of a people file.
 
     ``company``: a location column named after the company ("Company City",
-    "Organization - Address"): the company's fact (its company field is ``name``) and
-    the person's too, their place of work, but not a way to reach them."""
+    "Organization - Address"): the company's fact (the same field) and the person's
+    too, their place of work, but not a way to reach them."""
     target = None
     if name in _PERSON_FIELDS:
         kind = (_P_COUNTRY if name == "country" else _P_NAME if name in _NAME_FIELDS
