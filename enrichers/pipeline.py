@@ -223,6 +223,15 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
         if aside.seniority or aside.department:
             facts.append(("title", parts.aside, ASIDE_CONFIDENCE))
             title = aside
+    elif title is None and parts.reason == "not a person":
+        # A team or a role in the name column ("Direction commerciale", "Service
+        # comptabilité") and no title: what the record reaches, as its title.
+        text = record.get("full_name") or " ".join(
+            v for v in (record.get("first_name"), record.get("last_name")) if v)
+        role = classify_title(text) if text else None
+        if role is not None and (role.seniority or role.department):
+            facts.append(("title", text, ASIDE_CONFIDENCE))
+            title = role
     if title is not None:
         if title.seniority:
             facts.append(("seniority", title.seniority, DERIVED_CONFIDENCE))

@@ -118,6 +118,23 @@ def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Pa
     assert api.enrich(db, offline=True).written == 0  # nothing more
 
 
+def test_a_team_in_the_name_column_is_the_title_when_none_is_given(tmp_path: Path,
+                                                                    db: Path):
+    people = {p["full_name"]: (p["first_name"], p["title"], p["department"])
+              for p in _enriched_people(
+                  tmp_path, db,
+                  "Name,Email,Phone,Title,Company\n"
+                  "Service comptabilité,compta@acme.example,01 42 68 53 00,,Acme\n"
+                  "Ressources Humaines,rh@acme.example,,Assistante RH,Acme\n"  # stated
+                  "Accueil,accueil@acme.example,,,Acme\n")}  # no role it names
+    assert people == {
+        "Service comptabilité": (None, "Service comptabilité", "finance"),
+        "Ressources Humaines": (None, "Assistante RH", "hr"),
+        "Accueil": (None, None, None),
+    }
+    assert api.enrich(db, offline=True).written == 0  # nothing more
+
+
 def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db: Path):
     people = {p["full_name"]: p["country"] for p in _enriched_people(
         tmp_path, db,
