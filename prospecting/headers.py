@@ -327,6 +327,14 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Organization - Name": "company_name",
         "Organization - Address": "address",
         "Organization - Website": "website",
+        # The parts of an address field, as Pipedrive names them ("Organization - Address
+        # - City/town/village/locality", "… - ZIP/Postal code of Address").
+        "City/town/village/locality": "city",
+        "ZIP/Postal code": "postcode",
+        "State/county": "region",
+        "Street/road name": "address",
+        "House number": "street_number",
+        "Full/combined address": "address",
     },
     # The same export with Pipedrive's interface in French.
     "pipedrive_fr": {
@@ -883,10 +891,15 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
             return _owned(field, choice, owner, kind)
     if owner is None and len(words) > 1 and words[0] in _ENTITY_WORDS:
         # "Organisation City", "Company HQ Country", "Account Billing City": the owner
-        # first.
+        # first; "Organization - Address - City/town/village/locality", "… - ZIP/Postal
+        # code of Address": a part of the owner's address.
         rest = [w for w in words[1:]
                 if w not in _QUALIFIER_WORDS and w not in ("billing", "facturation")
                 ] or words[1:]
+        if rest[-2:] == ["of", "address"] and len(rest) > 2:
+            rest = rest[:-2]
+        if rest[0] in ("address", "adresse") and len(rest) > 1:
+            rest = rest[1:]
         field = _LOOKUPS[kind].get("".join(rest))
         if field is not None:
             return _owned(field, choice, _ENTITY_WORDS[words[0]], kind)

@@ -636,6 +636,9 @@ def test_more_export_dialects():
     ("Contact City", "city", False),
     ("Adresse", "address", False),
     ("Billing City", None, False),  # maybe a customer's own: kept as an extra
+    # Pipedrive's parts of an organisation's address field.
+    ("Organization - Address - City/town/village/locality", "city", True),
+    ("Organization - ZIP/Postal code of Address", "postcode", True),
 ])
 def test_a_location_named_after_the_company_is_the_company_s(header, field, company):
     mapping = map_headers(["City", header])
