@@ -113,10 +113,9 @@ def legal_form_of(value: str) -> str | None:
     if not text:
         return None
     if text.isdigit() and len(text) == 4:
-        from prospecting.connectors.fr_codes import LEGAL_FORM_CODES
+        from prospecting.connectors.fr_codes import FORM_OF_CODE
 
-        return next((form if form != "ASSOCIATION" else "Association"
-                     for form, codes in LEGAL_FORM_CODES.items() if text in codes), None)
+        return FORM_OF_CODE.get(text)
     # The whole cell is a form: "sa" is SA here, where a name's "Dupont sa" is not.
     form = _forms().get(_compact(text).casefold())
     if form is not None:

@@ -8,7 +8,7 @@ natures juridiques (catégories juridiques INSEE) behind common legal-form names
 
 from __future__ import annotations
 
-__all__ = ["DEPARTEMENTS", "LEGAL_FORM_CODES", "NAF_CODES", "REGIONS", "TRANCHES"]
+__all__ = ["DEPARTEMENTS", "FORM_OF_CODE", "LEGAL_FORM_CODES", "NAF_CODES", "REGIONS", "TRANCHES"]
 
 # Headcount band code → (min, max employees, label). "NN" (no employee) and "00" (none at
 # 31/12) both count as 0.
@@ -93,6 +93,14 @@ LEGAL_FORM_CODES: dict[str, tuple[str, ...]] = {
         "9210", "9220", "9221", "9222", "9223", "9224", "9230", "9260",
     ),
 }
+
+# Nature juridique → the legal form it is written as (most specific first: a SCOP SA is a
+# SCOP, a SELARL is not written SARL).
+FORM_OF_CODE: dict[str, str] = {}
+for _form in ("SELARL", "SELAS", "SELAFA", "SELCA", "SCOP", "SAS", "SARL", "SA", "SNC", "SCS",
+              "SCA", "SCI", "EI", "ASSOCIATION"):
+    for _code in LEGAL_FORM_CODES[_form]:
+        FORM_OF_CODE.setdefault(_code, "Association" if _form == "ASSOCIATION" else _form)
 
 # Every NAF rév. 2 code (sub-class), to expand NACE classes and sections.
 NAF_CODES: tuple[str, ...] = (

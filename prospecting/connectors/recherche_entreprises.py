@@ -32,7 +32,7 @@ from ..http import ResponseError
 from ..icp import is_valid_siren
 from ..models import Fact
 from .base import CompanyRecord, Connector, Page, PersonRecord, Query, split_list
-from .fr_codes import DEPARTEMENTS, LEGAL_FORM_CODES, REGIONS, TRANCHES
+from .fr_codes import DEPARTEMENTS, FORM_OF_CODE, LEGAL_FORM_CODES, REGIONS, TRANCHES
 
 __all__ = ["RechercheEntreprisesConnector"]
 
@@ -46,13 +46,6 @@ _SECTIONS = {
     "M": (69, 75), "N": (77, 82), "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93),
     "S": (94, 96), "T": (97, 98), "U": (99, 99),
 }
-# Nature juridique → the legal form it is written as (most specific first).
-_FORM_OF_CODE: dict[str, str] = {}
-for _form in ("SELARL", "SELAS", "SELAFA", "SELCA", "SCOP", "SAS", "SARL", "SA", "SNC", "SCS",
-              "SCA", "SCI", "EI", "ASSOCIATION"):
-    for _code in LEGAL_FORM_CODES[_form]:
-        _FORM_OF_CODE.setdefault(_code, "Association" if _form == "ASSOCIATION" else _form)
-
 
 @lru_cache(maxsize=1)
 def naf_labels() -> dict[str, str]:
@@ -260,8 +253,8 @@ class RechercheEntreprisesConnector(Connector):
         nature = item.get("nature_juridique")
         if nature:
             facts.append(("extra:nature_juridique", str(nature)))
-            if nature in _FORM_OF_CODE:
-                facts.append(("legal_form", _FORM_OF_CODE[nature]))
+            if nature in FORM_OF_CODE:
+                facts.append(("legal_form", FORM_OF_CODE[nature]))
         band = item.get("tranche_effectif_salarie")
         if band in TRANCHES:
             low, high, band_label = TRANCHES[band]
@@ -325,7 +318,7 @@ class RechercheEntreprisesConnector(Connector):
         if natures:
             if nature in natures:
                 record.reasons.append(
-                    f"legal form {_FORM_OF_CODE.get(nature, nature)} (nature juridique "
+                    f"legal form {FORM_OF_CODE.get(nature, nature)} (nature juridique "
                     f"{nature}) is an ICP legal form"
                 )
             else:
