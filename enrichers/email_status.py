@@ -133,15 +133,14 @@ def email_status(
     if status != "invalid" and (flags & {"role", "disposable"}):
         # Known without DNS, so risky even offline or when DNS failed; never above invalid.
         status = "risky"
-        code = "disposable" if "disposable" in flags else "role"
-        method = "syntax"
+        code, method = _risk_code(flags), "syntax"
         notes.append(_risk_note(flags))
     if smtp is not None and status != "invalid":
         status, reason, decided = _apply_smtp(smtp, status, reason, flags)
         if decided is not None:
             code, method = decided, "smtp"
             if code == "deliverable" and status == "risky":
-                code, method = ("disposable" if "disposable" in flags else "role"), "syntax"
+                code, method = _risk_code(flags), "syntax"
     return EmailVerdict(status, tuple(f for f in FLAGS if f in flags),
                         "; ".join([reason, *notes]), code, method)
 
@@ -164,6 +163,12 @@ def _rejects_code(mx: MxResult) -> str:
     if mx.status in ("nxdomain", "null_mx"):
         return mx.status
     return "spf_reject_all" if "spf" in mx.reason.casefold() else "no_mx"
+
+
+def _risk_code(flags: set[str]) -> str:
+    """The code of a verdict made risky by the address itself (a disposable domain, a
+    shared mailbox), whatever DNS or SMTP said."""
+    return "disposable" if "disposable" in flags else "role"
 
 
 def _risk_note(flags: set[str]) -> str:

@@ -76,7 +76,7 @@ COMPONENTS = {OFFLINE: "2", DNS: "2", SMTP: "2", FINDER: "2"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
-ASIDE_CONFIDENCE = 0.6  # a job title read after the name in a name column ("… - CEO")
+ASIDE_CONFIDENCE = 0.6  # a title read in a name column ("… - CEO", "Service comptabilité")
 DERIVED_CONFIDENCE = 0.9  # seniority, department, E.164: computed from the person's data
 CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
@@ -216,21 +216,17 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     if parts.full_name and not record.get("full_name"):
         facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
     title = classify_title(record["title"]) if record.get("title") else None
-    if title is None and parts.aside:
-        # "Luc Bernard - CEO" in a name column and no title: the job title, if that is
-        # what it reads as, below any title a source states.
-        aside = classify_title(parts.aside)
-        if aside.seniority or aside.department:
-            facts.append(("title", parts.aside, ASIDE_CONFIDENCE))
-            title = aside
-    elif title is None and parts.reason == "not a person":
-        # A team or a role in the name column ("Direction commerciale", "Service
-        # comptabilité") and no title: what the record reaches, as its title.
-        text = record.get("full_name") or " ".join(
-            v for v in (record.get("first_name"), record.get("last_name")) if v)
-        role = classify_title(text) if text else None
+    if title is None:
+        # No title stated: the job title after the name in a name column ("Luc Bernard -
+        # CEO"), or the team or role written instead of a name ("Direction commerciale",
+        # "Service comptabilité"), if that is what it reads as, below any stated title.
+        said = parts.aside
+        if said is None and parts.reason == "not a person":
+            said = record.get("full_name") or " ".join(
+                v for v in (record.get("first_name"), record.get("last_name")) if v)
+        role = classify_title(said) if said else None
         if role is not None and (role.seniority or role.department):
-            facts.append(("title", text, ASIDE_CONFIDENCE))
+            facts.append(("title", said, ASIDE_CONFIDENCE))
             title = role
     if title is not None:
         if title.seniority:
