@@ -1294,7 +1294,7 @@ class Store:
             _phone_entry(value, checks.get(value.casefold()) if checks else None, sources)
             for value, sources in ranked_of(groups.get("phone", []), rank)
         ]
-        row["email"] = _best_email(emails)
+        row["email"] = best_email(emails)
         row["phone"] = _best_phone(phones)
         row["_emails"] = emails
         row["_phones"] = phones
@@ -1605,7 +1605,7 @@ def enriched_person_row(
             ranked.sort(key=_FIRST_FOUR, reverse=True)
         emails = [_email_entry(value, statuses.get(value.casefold()), value_sources)
                   for _, _, _, value, value_sources in ranked]
-    row["email"] = _best_email(emails)
+    row["email"] = best_email(emails)
     phones = [] if phone is None else [_phone_entry(phone, phone_check, [source])]
     row["phone"] = _best_phone(phones)
     row["_emails"] = emails
@@ -1690,7 +1690,7 @@ def _best_phone(phones: list[dict[str, Any]]) -> str | None:
     return next((p["e164"] for p in phones if p["e164"] and p["valid"] is not False), None)
 
 
-def _best_email(emails: list[dict[str, Any]]) -> str | None:
+def best_email(emails: Iterable[Mapping[str, Any]]) -> str | None:
     """The first usable address of a person's ranked ones. A guessed address is listed,
     but is the best email only once a server confirmed it."""
     return next(

@@ -203,14 +203,18 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_row(person: dict[str, Any]) -> dict[str, Any]:
-    company = person["company"] or {}
-    status = next(
+def _best_status(person: dict[str, Any]) -> str | None:
+    """The status of the person's best email (None without one)."""
+    return next(
         (e["status"] for e in person["emails"] if e["value"] == person["email"]), None
     )
+
+
+def _csv_row(person: dict[str, Any]) -> dict[str, Any]:
+    company = person["company"] or {}
     return {
         **person,
-        "email_status": status,
+        "email_status": _best_status(person),
         "company_name": company.get("name"),
         "company_domain": company.get("domain"),
         "website": company.get("website"),
@@ -300,22 +304,16 @@ def _verdicts_in_date(
     reason = f"left out: email verdict older than {days:g} days (run enrich)"
 
     def flush(batch: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        ids = [p["id"] for p in batch]
-        checked: dict[str, str] = {}
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk:chunk + 500]
-            marks = ", ".join("?" for _ in part)
-            for pid, at in store.conn.execute(
-                f"SELECT entity_id, max(done_at) FROM work_log WHERE entity_id IN ({marks})"
-                f" AND component IN ({', '.join('?' for _ in _CHECKING)}) GROUP BY entity_id",
-                [*part, *_CHECKING],
-            ):
-                checked[pid] = at
+        ids = [p["id"] for p in batch]  # at most 500 (_by_500)
+        checked = dict(store.conn.execute(
+            f"SELECT entity_id, max(done_at) FROM work_log WHERE entity_id IN"
+            f" ({', '.join('?' for _ in ids)}) AND component IN"
+            f" ({', '.join('?' for _ in _CHECKING)}) GROUP BY entity_id",
+            [*ids, *_CHECKING],
+        ))
         for person in batch:
             at = checked.get(person["id"])
-            status = next((e["status"] for e in person["emails"]
-                           if e["value"] == person["email"]), None)
-            if at is not None and at < cutoff and status in ("valid", "risky"):
+            if at is not None and at < cutoff and _best_status(person) in ("valid", "risky"):
                 state.add("skipped")
                 state.add(reason)
                 continue

@@ -32,6 +32,8 @@ from typing import Any
 
 import idna
 
+from prospecting.store import best_email
+
 from ..segments import ENRICHED, NON_ENRICHED
 from .writer import safe_cell, write_csv
 
@@ -130,14 +132,11 @@ def _email(person: Person) -> str | None:
         return None
     if not _needs_smtputf8(best):
         return _ascii_address(best)
-    for entry in person.get("emails") or ():
-        value = _text(entry.get("value"))
-        flags = entry.get("flags") or ()
-        if (value and "@" in value and not _needs_smtputf8(value)
-                and entry.get("status") != "invalid"
-                and ("guessed" not in flags or entry.get("status") == "valid")):
-            return _ascii_address(value)
-    return None
+    found = _text(best_email(
+        e for e in person.get("emails") or ()
+        if "@" in (value := str(e.get("value") or "")) and not _needs_smtputf8(value)
+    ))
+    return _ascii_address(found) if found else None
 
 
 def _no_email(person: Person) -> str:
