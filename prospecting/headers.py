@@ -22,8 +22,10 @@ from collections.abc import Sequence
 __all__ = [
     "COMPANY_ALIASES",
     "COMPANY_FIELDS",
+    "LOCATION_FIELDS",
     "PEOPLE_ALIASES",
     "PEOPLE_FIELDS",
+    "company_location",
     "field_rank",
     "map_headers",
     "normalize_header",
@@ -637,8 +639,8 @@ _SECONDARY_WORDS = frozenset(
         "autre",
     }
 )
-# A company's location in a people file ranks after the person's own.
-_LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
+# The fields of a place. A company's location in a people file ranks after the person's own.
+LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
 # Words that qualify a field without changing it ("Email pro", "Primary Email").
 _QUALIFIER_WORDS = frozenset(
     {
@@ -805,7 +807,7 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
     for candidate in candidates:
         field = lookup.get("".join(candidate))
         if field is not None:
-            if kind == "people" and field in _LOCATION_FIELDS and company_location(header):
+            if kind == "people" and field in LOCATION_FIELDS and company_location(header):
                 choice = max(choice, 1)
             return field, choice
     for candidate in candidates:
@@ -923,7 +925,7 @@ def _owned(field: str, choice: int, owner: str | None, kind: str) -> tuple[str |
     if owner == "person":
         return field, choice
     # A company's fact in a people file.
-    if field in _LOCATION_FIELDS:
+    if field in LOCATION_FIELDS:
         return field, max(choice, 1)
     field = _COMPANY_SIDE.get(field, field)
     return (field, choice) if field in _COMPANY_LEVEL else (None, 0)

@@ -31,6 +31,7 @@ from .errors import ConfigError, InputError
 from .forked import Child, QueuedSender, can_fork, fast_pickle
 from .headers import (
     COMPANY_FROM_PERSON,
+    LOCATION_FIELDS,
     address_groups,
     company_location,
     field_rank,
@@ -78,7 +79,6 @@ _PERSON_FIELDS = {
     "linkedin_url", "address", "postcode", "city", "region", "country",
 }
 _ADDRESS_PARTS = frozenset({"street_number", "street_type"})
-_LOCATION_FIELDS = frozenset({"address", "postcode", "city", "region", "country"})
 # Full-name headers that put the surname first.
 _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
                             "surname first name", "name vorname", "nachname vorname"})
@@ -378,7 +378,7 @@ class _RowMapper:
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
         self.person_plan = [
-            _person_step(*p, company=kind == "people" and p[1] in _LOCATION_FIELDS
+            _person_step(*p, company=kind == "people" and p[1] in LOCATION_FIELDS
                          and company_location(self.headers[p[0]]))
             for p in self.plan
         ]
