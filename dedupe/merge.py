@@ -188,6 +188,10 @@ class PersonMergeWrite:
     provenance: list[tuple[str, str]]  # (provenance JSON, cluster id)
     golden_ids: list[str]
     hashes: list[str]  # each golden record's dedupe input hash, once written
+    # The flags as (golden, member's seq), in seq order, and the golden records' seqs:
+    # written by seq (see Store.write_people).
+    flag_seqs: list[tuple[str, int]]
+    seqs: dict[str, int]
 
 
 def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> PersonMergeWrite:
@@ -200,9 +204,11 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
     logged = _logged_columns(store, table)
     # The before-images' columns, and each record's company (to recount its people) and
-    # email (a golden row keeping both is written without touching their indexes).
+    # email (a golden row keeping both is written without touching their indexes), and
+    # its seq (the rows are written by it).
     before = _rows(store, table, _touched(merges, inherited),
-                   [*logged, *(c for c in ("company_id", "email") if c not in logged)])
+                   [*logged, *(c for c in ("company_id", "email") if c not in logged), "seq"])
+    seq_of = {pid: row["seq"] for pid, row in before.items()}
     ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, logged)
     members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
     for golden, member in flags:
@@ -228,15 +234,20 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     ]])
     changed, same = split_same_links(people_values(built.rows), {
         g: (before[g]["email"], before[g]["company_id"]) for g in goldens if g in before})
+    # A member no longer in the table (erased since it was read) has nothing to flag.
+    flag_seqs = sorted(((g, seq_of[m]) for g, m in flags if m in seq_of), key=_SECOND)
     return PersonMergeWrite(ids, flags, clusters, logs, changed, same,
                             built.deleted, list(companies), recount, provenance,
-                            golden_ids, hashes)
+                            golden_ids, hashes, flag_seqs,
+                            {g: seq_of[g] for g in goldens if g in seq_of})
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
-    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance)
-    store.write_people(plan.people, plan.gone, plan.company_ids, same_links=plan.same_links)
+    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance,
+                 by_seq=plan.flag_seqs)
+    store.write_people(plan.people, plan.gone, plan.company_ids, same_links=plan.same_links,
+                       seqs=plan.seqs)
     store._update_people_counts(plan.recount)
     return plan.cluster_ids
 
@@ -273,10 +284,15 @@ def _merge_rows(
 
 def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
                  clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]],
-                 provenance: list[tuple[str, str]] | None = None) -> None:
+                 provenance: list[tuple[str, str]] | None = None,
+                 by_seq: list[tuple[str, int]] | None = None) -> None:
     """Merged flags, cluster status (with provenance, when given: one update per
-    cluster) and merge log rows."""
-    store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
+    cluster) and merge log rows. ``by_seq``: the flags as (golden, member's seq) in
+    table order, written instead of ``flags`` (see ``PersonMergeWrite``)."""
+    if by_seq is None:
+        store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
+    else:
+        store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE seq = ?", by_seq)
     if provenance is None:
         store.conn.executemany(
             "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
