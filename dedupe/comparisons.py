@@ -20,7 +20,8 @@ from rapidfuzz import distance, fuzz, process
 
 from .features import PersonFeatures, _name_groups, nickname_groups, share_nickname_group
 
-__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_person_name"]
+__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_person_name",
+           "shared_phones"]
 
 
 @dataclass(frozen=True)
@@ -430,9 +431,10 @@ def person_levels(
     if phone_counts:
         common = f.extra.get("shared_phone")
         if common is None:
+            shared_numbers = {x for x, n in phone_counts.items() if n >= SHARED_PHONE}
             common = f.extra["shared_phone"] = np.array(
-                [max(phone_counts.get(x, 0), phone_counts.get(y, 0)) >= SHARED_PHONE
-                 for x, y in f.phones.tolist()], dtype=bool)
+                [x in shared_numbers or y in shared_numbers for x, y in f.phones.tolist()],
+                dtype=bool)
         shared = common[a] | common[b]
     else:
         shared = np.zeros(m, dtype=bool)
@@ -621,6 +623,52 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
         return False
     letters = _group_letters()
     return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
+
+
+def shared_phones(f: PersonFeatures) -> dict[str, int]:
+    """The numbers that prove nothing: those ``SHARED_PHONE`` records or more carry, and
+    those that records of two people carry (names no reading reconciles: Joe and Niamh
+    Bailey, Dominique Chevalier and Dominique Perrin) however few: a switchboard, a
+    shop's line. Number -> records carrying it (``SHARED_PHONE`` for the second kind).
+
+    Counted on the column's codes (``_coded``, kept for the comparisons): hashing each
+    of millions of number strings again costs seconds. Each record's "carries a shared
+    number" is kept for :func:`person_levels`.
+    """
+    codes = _coded(f, "phones")
+    flat = codes.reshape(-1)
+    width = codes.shape[1]
+    counts = np.bincount(flat)
+    counts[0] = 0  # no number
+    shared = counts >= SHARED_PHONE
+    few = (counts > 1) & ~shared
+    named = np.repeat(f.first != "", width)
+    # The records carrying each number few carry, in record order, number by number.
+    held = np.flatnonzero(few[flat] & named)
+    held = held[np.argsort(flat[held], kind="stable")]
+    first, last = f.first.tolist(), f.last.tolist()
+    names: list[tuple[str, str]] = []
+    current = -1
+    for k, code in zip(held.tolist(), flat[held].tolist(), strict=True):
+        if code != current:
+            if len(names) > 1 and not shared[current] and _two_people(names):
+                shared[current] = True
+            names, current = [], code
+        names.append((first[k // width], last[k // width]))
+    if len(names) > 1 and _two_people(names):
+        shared[current] = True
+    # Each shared number's text, from its first cell.
+    where = np.full(len(counts), -1, dtype=np.int64)
+    where[flat[::-1]] = np.arange(len(flat) - 1, -1, -1)
+    numbers = np.flatnonzero(shared)
+    texts = f.phones.reshape(-1)[where[numbers]].tolist()
+    f.extra["shared_phone"] = shared[codes].any(axis=1)
+    return {text: int(max(counts[c], SHARED_PHONE))
+            for text, c in zip(texts, numbers.tolist(), strict=True)}
+
+
+def _two_people(names: list[tuple[str, str]]) -> bool:
+    return any(not same_person_name(x, y) for i, x in enumerate(names) for y in names[i + 1:])
 
 
 def same_person_name(x: tuple[str, str], y: tuple[str, str]) -> bool:

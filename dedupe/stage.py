@@ -33,7 +33,7 @@ from prospecting.store import Store, chunked, utc_now
 
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
-from .comparisons import SHARED_PHONE, person_levels, same_person_name
+from .comparisons import person_levels, shared_phones
 from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
@@ -363,25 +363,10 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     return conflict
 
 
-def _phone_counts(f: PersonFeatures) -> Counter[str]:
-    """Records per number. A number that records of two people carry (names no reading
-    reconciles: Joe and Niamh Bailey, Dominique Chevalier and Dominique Perrin) counts
-    as shared however few carry it: a switchboard, a shop's line, no proof that two
-    records are one person."""
-    flat = f.phones.reshape(-1).tolist()
-    counts = Counter(x for x in flat if x)
-    few = {phone for phone, n in counts.items() if 1 < n < SHARED_PHONE}
-    if not few:
-        return counts
-    holders: dict[str, list[tuple[str, str]]] = {}
-    first, last = f.first, f.last
-    for k, phone in enumerate(flat):
-        if phone in few and first[k >> 1]:
-            holders.setdefault(phone, []).append((first[k >> 1], last[k >> 1]))
-    for phone, names in holders.items():
-        if any(not same_person_name(x, y) for i, x in enumerate(names) for y in names[i + 1:]):
-            counts[phone] = SHARED_PHONE
-    return counts
+def _phone_counts(f: PersonFeatures) -> dict[str, int]:
+    """The shared numbers (see :func:`~dedupe.comparisons.shared_phones`): all the
+    comparisons need to know of how many records carry each number."""
+    return shared_phones(f)
 
 
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],

@@ -354,6 +354,43 @@ def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
     assert report.details["pending_reviews"] == 0
 
 
+def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Path,
+                                                                   db: Path):
+    from dedupe.comparisons import SHARED_PHONE, shared_phones
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    switchboard = "+33 1 40 00 00 00"
+    rows = [f"{k},Agent{chr(65 + k)},Durand{chr(65 + k)},,{switchboard},Acme,,"
+            for k in range(1, SHARED_PHONE + 1)]
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name,title,city\n"
+                + "\n".join(rows) + "\n"
+                "20,Joe,Bailey,,0044 20 33899029,Young & Co,,\n"
+                "21,Niamh,Bailey,,+44 (0)20 3389 9029,Young and Co,,\n"
+                "22,Steven,Collins,,+44 20 3855 6303,Northern,,\n"
+                "23,Steve,Collins,,+44 (0)20 3855 6303,Northern,,\n"
+                "24,,,contact@solo.example,+44 20 7946 0000,Solo,,\n"
+                "25,,,info@solo.example,+44 20 7946 0000,Solo,,\n")
+    store = Store(db)
+    try:
+        f = load_people(store)
+        source = dict(store.conn.execute(
+            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
+    finally:
+        store.close()
+    shared = shared_phones(f)
+    # Keys as the features hold numbers; the office line and the switchboard only.
+    assert len(shared) == 2
+    assert sorted(shared.values()) == [SHARED_PHONE, SHARED_PHONE]
+    carries = dict(zip((source[i] for i in f.ids.tolist()),
+                       f.extra["shared_phone"].tolist(), strict=True))
+    assert all(carries[f"crm:{k}"] for k in range(1, SHARED_PHONE + 1))
+    assert carries["crm:20"] and carries["crm:21"]
+    # One person twice (a nickname), and records with no name to tell: not shared.
+    assert not any(carries[f"crm:{k}"] for k in (22, 23, 24, 25))
+
+
 def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
     """Comparison levels of pairs of imported records, named by their first source id."""
     from dedupe.comparisons import COMPARISONS, person_levels
