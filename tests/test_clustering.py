@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe.clustering import coherent_clusters
+from dedupe.clustering import coherent_clusters, components
 
 
 def _cluster(known, conflicts=frozenset(), loose_floor=0.001):
@@ -47,3 +47,36 @@ def test_without_a_conflict_test_every_weak_pair_splits():
     clusters, split = coherent_clusters([[0, 1, 2]], dict(known), score, link=0.95, floor=0.4)
     assert sorted(map(len, clusters)) == [2]
     assert split == 1
+
+
+def _union_find(n: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for node in sorted({x for e in edges for x in e}):
+        groups.setdefault(find(node), []).append(node)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def test_components_in_node_order_whatever_the_shape():
+    assert components(4, np.empty((0, 2), dtype=np.int64)) == []
+    assert components(5, np.array([[3, 3]])) == []  # a record paired with itself
+    assert components(6, np.array([[4, 1], [2, 4], [5, 0]])) == [[0, 5], [1, 2, 4]]
+    rng = np.random.default_rng(7)
+    for n, m in ((50, 30), (2000, 1500), (2000, 4000)):
+        edges = rng.integers(0, n, size=(m, 2))
+        assert components(n, edges) == _union_find(n, [tuple(e) for e in edges.tolist()])
+    # A chain in random order and a star: one component each, in a few rounds.
+    order = rng.permutation(100_000)
+    chain = np.stack([order[:-1], order[1:]], axis=1)
+    assert components(100_000, chain) == [list(range(100_000))]
+    star = np.stack([np.full(999, 500), np.arange(999)], axis=1)
+    assert components(1000, star) == [list(range(999))]
