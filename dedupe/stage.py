@@ -263,6 +263,14 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
     for members in clusters:
         # The golden record: one that already is, else the fullest, else the smallest id.
         golden = _golden_member(members, names, heads, full)
+        if len(members) == 2:  # most clusters: their one pair, without the general case
+            x, y = members
+            pair = (x, y) if x < y else (y, x)
+            chance = probability.get(pair)
+            merges.append(Merge(kind, names[golden], [names[y if golden == x else x]],
+                                float(chance) if chance is not None else 1.0,
+                                reasons.get(pair) or []))
+            continue
         inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
                   for x, a in enumerate(members) for b in members[x + 1:]]
         probs = [p for p, _ in inside if p is not None]
@@ -373,11 +381,18 @@ def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
                    completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
     smallest id (the id tie-break built only when there is a tie)."""
-    keys = [(heads.get(ids[i], 0), completeness[i]) for i in members]
+    # No golden record yet (a first run): completeness alone orders them the same way.
+    keys: list[Any] = ([(heads.get(ids[i], 0), completeness[i]) for i in members] if heads
+                       else [completeness[i] for i in members])
     best = max(keys)
     tied = [i for i, k in zip(members, keys, strict=True) if k == best]
     if len(tied) == 1:
         return tied[0]
+    names = [ids[i] for i in tied]
+    if len({len(name) for name in names}) == 1:
+        # Ids of one length (the store's own): the smallest string is the one the
+        # general rule below picks, found without building a key per character.
+        return tied[names.index(min(names))]
     return max(tied, key=lambda i: _neg(ids[i]))
 
 
