@@ -357,8 +357,6 @@ def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
 def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Path,
                                                                    db: Path):
     from dedupe.comparisons import SHARED_PHONE, shared_phones
-    from dedupe.features import load_people
-    from prospecting.store import Store
 
     switchboard = "+33 1 40 00 00 00"
     rows = [f"{k},Agent{chr(65 + k)},Durand{chr(65 + k)},,{switchboard},Acme,,"
@@ -372,13 +370,7 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
                 "23,Steve,Collins,,+44 (0)20 3855 6303,Northern,,\n"
                 "24,,,contact@solo.example,+44 20 7946 0000,Solo,,\n"
                 "25,,,info@solo.example,+44 20 7946 0000,Solo,,\n")
-    store = Store(db)
-    try:
-        f = load_people(store)
-        source = dict(store.conn.execute(
-            "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
-    finally:
-        store.close()
+    f, source = _features_and_sources(db)
     shared = shared_phones(f)
     # Keys as the features hold numbers; the office line and the switchboard only.
     assert len(shared) == 2
@@ -392,19 +384,24 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
     assert not any(carries[f"crm:{k}"] for k in (22, 23, 24, 25))
 
 
-def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
-    """Comparison levels of pairs of imported records, named by their first source id."""
-    from dedupe.comparisons import COMPARISONS, person_levels
+def _features_and_sources(db: Path) -> tuple[Any, dict[str, str]]:
+    """The stored people's dedupe features, and each person's first source id."""
     from dedupe.features import load_people
     from prospecting.store import Store
 
     store = Store(db)
     try:
-        f = load_people(store)
-        first_source = dict(store.conn.execute(
+        return load_people(store), dict(store.conn.execute(
             "SELECT id, json_extract(source_ids, '$[0]') FROM people"))
     finally:
         store.close()
+
+
+def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
+    """Comparison levels of pairs of imported records, named by their first source id."""
+    from dedupe.comparisons import COMPARISONS, person_levels
+
+    f, first_source = _features_and_sources(db)
     row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
     levels = person_levels(f, np.array([sorted((row[x], row[y])) for x, y in pairs]))
     return [dict(zip((c.name for c in COMPARISONS), r, strict=True)) for r in levels.tolist()]
