@@ -10,6 +10,8 @@ is rapidfuzz ``process.cpdist`` over the whole batch (element-wise, all cores).
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -643,23 +645,19 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
     shared = counts >= SHARED_PHONE
     few = (counts > 1) & ~shared
     named = np.repeat(f.first != "", width)
-    # The records carrying each number few carry, in record order, number by number.
+    # The named records carrying each number few carry, number by number (in record
+    # order within one).
     held = np.flatnonzero(few[flat] & named)
     held = held[np.argsort(flat[held], kind="stable")]
     first, last = f.first.tolist(), f.last.tolist()
-    names: list[tuple[str, str]] = []
-    current = -1
-    for k, code in zip(held.tolist(), flat[held].tolist(), strict=True):
-        if code != current:
-            if len(names) > 1 and not shared[current] and _two_people(names):
-                shared[current] = True
-            names, current = [], code
-        names.append((first[k // width], last[k // width]))
-    if len(names) > 1 and _two_people(names):
-        shared[current] = True
-    # Each shared number's text, from its first cell.
-    where = np.full(len(counts), -1, dtype=np.int64)
-    where[flat[::-1]] = np.arange(len(flat) - 1, -1, -1)
+    cells = zip(flat[held].tolist(), held.tolist(), strict=True)
+    for code, group in itertools.groupby(cells, key=operator.itemgetter(0)):
+        names = [(first[k // width], last[k // width]) for _, k in group]
+        if len(names) > 1 and _two_people(names):
+            shared[code] = True
+    # Each shared number's text, from one of its cells (they all hold the same).
+    where = np.zeros(len(counts), dtype=np.int64)
+    where[flat] = np.arange(len(flat))
     numbers = np.flatnonzero(shared)
     texts = f.phones.reshape(-1)[where[numbers]].tolist()
     f.extra["shared_phone"] = shared[codes].any(axis=1)
