@@ -28,6 +28,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,7 +60,7 @@ from prospecting.store import (
 # when the module is loaded, and offline_facts runs once per person.
 from .email_syntax import check_email_syntax
 from .names import split_name
-from .phones import check_phone
+from .phones import check_phone, split_phones
 from .titles import classify_title
 
 __all__ = ["COMPONENTS", "enrich"]
@@ -72,7 +73,7 @@ FINDER = "enrich.finder"
 # again for everyone, so a store enriched by an older release gets the newer results.
 # 2: phone cells with notes, floats and two numbers; names written as logins; a job
 # title after the name; each email verdict with its code and method.
-COMPONENTS = {OFFLINE: "2", DNS: "2", SMTP: "2", FINDER: "2"}
+COMPONENTS = {OFFLINE: "3", DNS: "2", SMTP: "2", FINDER: "2"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
@@ -82,6 +83,7 @@ CHECK_CONFIDENCE = 0.95  # verification results
 GUESS_CONFIDENCE = 0.6  # a company domain inferred from its people's addresses
 PLACE_CONFIDENCE = 0.5  # a person's country read from their phone number's
 EMAIL_PLACE_CONFIDENCE = 0.4  # … or from their email domain's country code
+SPLIT_CONFIDENCE = 0.7  # a further number in a phone cell ("Tél … / Mobile …"): the first leads
 
 _FIRST = itemgetter(0)
 _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
@@ -245,6 +247,10 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     for raw in record.get("phones", ()):
         check, where = _phone_check(raw, region)
         facts.append(("phone_check", check, CHECK_CONFIDENCE))
+        # The check reads the cell's first number; the others in it are numbers too.
+        for number in _more_numbers(raw):
+            facts.append(("phone", number, SPLIT_CONFIDENCE))
+            facts.append(("phone_check", _phone_check(number, region)[0], CHECK_CONFIDENCE))
         if where and not located:
             # No country of their own: the country of their first valid number, below
             # anything a source states ("+33 6 12 34 56 78" is a French line).
@@ -281,6 +287,20 @@ def _phone_check(raw: str, region: str | None) -> tuple[str, str | None]:
         }
     )
     return fact, country
+
+
+# Sixteen digits or more: room for two numbers in one cell.
+_TWO_NUMBERS = re.compile(r"(?:\d\D*){16}")
+
+
+@lru_cache(maxsize=1 << 14)
+def _more_numbers(raw: str) -> tuple[str, ...]:
+    """The numbers of a phone cell after its first, faxes left out (``Tél : 01 42 68 53 00
+    / Mobile : 06 12 34 56 78`` gives the mobile); none for a cell of one number."""
+    if not _TWO_NUMBERS.search(raw):
+        return ()
+    numbers = [text for role, text in split_phones(raw) if role != "fax"]
+    return tuple(numbers[1:])
 
 
 def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[dict[str, Any]]:
@@ -1194,6 +1214,7 @@ _SOURCES = {
     "email": "enricher:email",
     "email_status": "enricher:email",
     "phone_check": "enricher:phones",
+    "phone": "enricher:phones",  # a further number read in a phone cell
     "country": "enricher:place",  # read from a phone number or an email domain
 }
 
