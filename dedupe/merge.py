@@ -177,7 +177,9 @@ class PersonMergeWrite:
     """
 
     cluster_ids: list[str]
-    flags: list[tuple[str, str]]  # (golden, member) for merged_into
+    # (golden, member's seq) for merged_into, in seq order: written by seq, as the golden
+    # records' rows are (``seqs``, see Store.write_people).
+    flags: list[tuple[str, int]]
     clusters: list[tuple[str, str]]  # (merged at, cluster id)
     logs: list[tuple[Any, ...]]  # merge_log rows
     people: list[tuple[Any, ...]]  # the golden records' rows, for Store.write_people
@@ -188,9 +190,6 @@ class PersonMergeWrite:
     provenance: list[tuple[str, str]]  # (provenance JSON, cluster id)
     golden_ids: list[str]
     hashes: list[str]  # each golden record's dedupe input hash, once written
-    # The flags as (golden, member's seq), in seq order, and the golden records' seqs:
-    # written by seq (see Store.write_people).
-    flag_seqs: list[tuple[str, int]]
     seqs: dict[str, int]
 
 
@@ -236,16 +235,15 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
         g: (before[g]["email"], before[g]["company_id"]) for g in goldens if g in before})
     # A member no longer in the table (erased since it was read) has nothing to flag.
     flag_seqs = sorted(((g, seq_of[m]) for g, m in flags if m in seq_of), key=_SECOND)
-    return PersonMergeWrite(ids, flags, clusters, logs, changed, same,
+    return PersonMergeWrite(ids, flag_seqs, clusters, logs, changed, same,
                             built.deleted, list(companies), recount, provenance,
-                            golden_ids, hashes, flag_seqs,
-                            {g: seq_of[g] for g in goldens if g in seq_of})
+                            golden_ids, hashes, {g: seq_of[g] for g in goldens if g in seq_of})
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
     _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance,
-                 by_seq=plan.flag_seqs)
+                 key="seq")
     store.write_people(plan.people, plan.gone, plan.company_ids, same_links=plan.same_links,
                        seqs=plan.seqs)
     store._update_people_counts(plan.recount)
@@ -282,17 +280,12 @@ def _merge_rows(
     return ids, flags, clusters, logs
 
 
-def _write_flags(store: Store, table: str, flags: list[tuple[str, str]],
+def _write_flags(store: Store, table: str, flags: Sequence[tuple[str, str | int]],
                  clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]],
-                 provenance: list[tuple[str, str]] | None = None,
-                 by_seq: list[tuple[str, int]] | None = None) -> None:
-    """Merged flags, cluster status (with provenance, when given: one update per
-    cluster) and merge log rows. ``by_seq``: the flags as (golden, member's seq) in
-    table order, written instead of ``flags`` (see ``PersonMergeWrite``)."""
-    if by_seq is None:
-        store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE id = ?", flags)
-    else:
-        store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE seq = ?", by_seq)
+                 provenance: list[tuple[str, str]] | None = None, key: str = "id") -> None:
+    """Merged flags ((golden, member's ``key``) pairs), cluster status (with provenance,
+    when given: one update per cluster) and merge log rows."""
+    store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE {key} = ?", flags)
     if provenance is None:
         store.conn.executemany(
             "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
