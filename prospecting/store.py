@@ -1724,21 +1724,25 @@ DirectPerson = tuple[tuple[Any, ...], tuple[str, ...], tuple[str, ...]]
 _TAGS_AT = _PEOPLE_COLUMNS.index("tags")
 _COMPANY_AT = _PEOPLE_COLUMNS.index("company_id")
 _EMAIL_AT = _PEOPLE_COLUMNS.index("email")
+
+
+def _people_update(kept: tuple[str, ...], where: str) -> str:
+    """An UPDATE of one people row taking its values in _PEOPLE_COLUMNS order as they
+    are (numbered parameters), ``kept`` columns left as stored, the row found by
+    ``where``."""
+    return "UPDATE people SET " + ", ".join(
+        f"{c} = ?{n}" for n, c in enumerate(_PEOPLE_COLUMNS, 1) if c not in ("id", *kept)
+    ) + f" WHERE {where}"
+
+
 # The people rows written over stored ones without setting the two indexed columns
-# again (see write_people): an UPDATE by id taking the row's values in _PEOPLE_COLUMNS
-# order as they are (numbered parameters), which spares the upsert's insert attempt.
-_UPDATE_SAME_LINKS = "UPDATE people SET " + ", ".join(
-    f"{c} = ?{n}" for n, c in enumerate(_PEOPLE_COLUMNS, 1)
-    if c not in ("id", "email", "company_id")
-) + f" WHERE id = ?{_PEOPLE_COLUMNS.index('id') + 1}"
-# The same two writes by seq (see write_people's ``seqs``): the row's values, then its seq.
-_UPDATE_BY_SEQ = "UPDATE people SET " + ", ".join(
-    f"{c} = ?{n}" for n, c in enumerate(_PEOPLE_COLUMNS, 1) if c != "id"
-) + f" WHERE seq = ?{len(_PEOPLE_COLUMNS) + 1}"
-_UPDATE_SAME_LINKS_BY_SEQ = "UPDATE people SET " + ", ".join(
-    f"{c} = ?{n}" for n, c in enumerate(_PEOPLE_COLUMNS, 1)
-    if c not in ("id", "email", "company_id")
-) + f" WHERE seq = ?{len(_PEOPLE_COLUMNS) + 1}"
+# again (see write_people): by id, which spares the upsert's insert attempt.
+_UPDATE_SAME_LINKS = _people_update(("email", "company_id"),
+                                    f"id = ?{_PEOPLE_COLUMNS.index('id') + 1}")
+# Both writes by seq (see write_people's ``seqs``): the row's values, then its seq.
+_BY_SEQ = f"seq = ?{len(_PEOPLE_COLUMNS) + 1}"
+_UPDATE_BY_SEQ = _people_update((), _BY_SEQ)
+_UPDATE_SAME_LINKS_BY_SEQ = _people_update(("email", "company_id"), _BY_SEQ)
 
 
 def _split_by_seq(rows: Sequence[tuple[Any, ...]], seqs: Mapping[str, int],
