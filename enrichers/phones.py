@@ -10,7 +10,7 @@ PH-1 to PH-3):
   ``+3314268530076783123``);
 - labels (``Tél :``, ``Fax :``) and invisible characters are removed, and a cell holding
   several numbers is cut into parts (:func:`split_phones`): the first part that is not a fax
-  is checked;
+  is checked (the others but a fax are :func:`further_numbers`);
 - a French national number that is invalid for the default region is retried with the
   overseas regions (``0262 12 34 56`` is La Réunion, ``0590…`` Guadeloupe), and under an
   overseas default with metropolitan France first (``06 12 34 56 78`` written by someone
@@ -56,6 +56,7 @@ __all__ = [
     "PhoneCheck",
     "check_phone",
     "find_phones",
+    "further_numbers",
     "phone_type_name",
     "split_phones",
 ]
@@ -168,7 +169,8 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
     parts = split_phones(raw)
     if not parts:
         return _invalid(raw, "not_a_number")
-    number_text = next((text for role, text in parts if role != "fax"), parts[0][1])
+    usable = _not_fax(parts)
+    number_text = usable[0] if usable else parts[0][1]
     number_text, extension = _split_extension(number_text)
     if not _has_digit(number_text):
         return _invalid(raw, "not_a_number")
@@ -407,6 +409,29 @@ _EXTENSION = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _DIGIT = re.compile(r"\d")
+
+
+def _not_fax(parts: list[tuple[str, str]]) -> list[str]:
+    """The numbers of a cell's parts that are not a fax, in order."""
+    return [text for role, text in parts if role != "fax"]
+
+
+# Sixteen digits or more: room for two numbers in one cell.
+_TWO_NUMBERS = re.compile(r"(?:\d\D*){16}")
+
+
+def further_numbers(text: str) -> tuple[str, ...]:
+    """The numbers of a phone cell after the one :func:`check_phone` checks, faxes left
+    out (``Tél : 01 42 68 53 00 / Mobile : 06 12 34 56 78`` gives the mobile); none for a
+    cell of one number. Never raises."""
+    return _further_numbers(text) if isinstance(text, str) else ()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _further_numbers(text: str) -> tuple[str, ...]:
+    if not _TWO_NUMBERS.search(text):
+        return ()
+    return tuple(_not_fax(split_phones(text))[1:])
 
 
 def split_phones(text: str) -> list[tuple[str, str]]:

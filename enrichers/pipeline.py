@@ -28,7 +28,6 @@ import gc
 import hashlib
 import json
 import os
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -60,7 +59,7 @@ from prospecting.store import (
 # when the module is loaded, and offline_facts runs once per person.
 from .email_syntax import check_email_syntax
 from .names import split_name
-from .phones import check_phone, split_phones
+from .phones import check_phone, further_numbers
 from .titles import classify_title
 
 __all__ = ["COMPONENTS", "enrich"]
@@ -72,7 +71,8 @@ FINDER = "enrich.finder"
 # A component's version changes with what it finds: the next run then does its work
 # again for everyone, so a store enriched by an older release gets the newer results.
 # 2: phone cells with notes, floats and two numbers; names written as logins; a job
-# title after the name; each email verdict with its code and method.
+# title after the name; each email verdict with its code and method. offline 3: the
+# further numbers of a phone cell.
 COMPONENTS = {OFFLINE: "3", DNS: "2", SMTP: "2", FINDER: "2"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
@@ -248,7 +248,7 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
         check, where = _phone_check(raw, region)
         facts.append(("phone_check", check, CHECK_CONFIDENCE))
         # The check reads the cell's first number; the others in it are numbers too.
-        for number in _more_numbers(raw):
+        for number in further_numbers(raw):
             facts.append(("phone", number, SPLIT_CONFIDENCE))
             facts.append(("phone_check", _phone_check(number, region)[0], CHECK_CONFIDENCE))
         if where and not located:
@@ -287,20 +287,6 @@ def _phone_check(raw: str, region: str | None) -> tuple[str, str | None]:
         }
     )
     return fact, country
-
-
-# Sixteen digits or more: room for two numbers in one cell.
-_TWO_NUMBERS = re.compile(r"(?:\d\D*){16}")
-
-
-@lru_cache(maxsize=1 << 14)
-def _more_numbers(raw: str) -> tuple[str, ...]:
-    """The numbers of a phone cell after its first, faxes left out (``Tél : 01 42 68 53 00
-    / Mobile : 06 12 34 56 78`` gives the mobile); none for a cell of one number."""
-    if not _TWO_NUMBERS.search(raw):
-        return ()
-    numbers = [text for role, text in split_phones(raw) if role != "fax"]
-    return tuple(numbers[1:])
 
 
 def _offline_chunk(records: list[dict[str, Any]], finish: bool = False) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from enrichers.phones import (
     PhoneCheck,
     check_phone,
     find_phones,
+    further_numbers,
     phone_type_name,
     split_phones,
 )
@@ -162,6 +163,11 @@ def test_p12_phone_and_fax_in_one_cell():
     # Checking the whole cell checks the first number that is not a fax.
     assert check_phone(text, "FR").e164 == "+33142685300"
     assert check_phone("Fax : 01 42 68 53 01 - Tél. 01 42 68 53 00", "FR").e164 == ("+33142685300")
+    # The numbers after the one checked: none here (a fax), the mobile there.
+    assert further_numbers(text) == ()
+    assert further_numbers("Tél : 01 42 68 53 00 / Mobile : 06 12 34 56 78") == (
+        "06 12 34 56 78",)
+    assert further_numbers("+33 1 42 68 53 00 poste 123") == ()
 
 
 def test_p13_identifiers_dates_prices_and_postcodes_are_not_found_in_text():
