@@ -371,12 +371,6 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     return conflict
 
 
-def _phone_counts(f: PersonFeatures) -> dict[str, int]:
-    """The shared numbers (see :func:`~dedupe.comparisons.shared_phones`): all the
-    comparisons need to know of how many records carry each number."""
-    return shared_phones(f)
-
-
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
                    completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
@@ -762,7 +756,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     clock.lap("blocking")
     if progress:
         progress(0, len(pairs))
-    phone_counts = _phone_counts(f)
+    phone_counts = shared_phones(f)  # all the comparisons need of each number's count
     levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     if model is None:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
