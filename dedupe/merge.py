@@ -310,6 +310,7 @@ _SECOND = operator.itemgetter(1)
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
                       "linkedin_url", "city", "country", "company_id")
 _encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # as dumps writes strings
+_ABSENT = object()  # no kept value equals it
 
 
 def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
@@ -341,20 +342,21 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
         counts: dict[str, int] = {}
         kept: dict[str, list[str]] = {}  # statement entry -> its kept fields
         for x in members[m.golden]:
-            for o in facts.get(x, ()):
-                field = o.field
-                if field not in wanted or o.value != wanted[field]:
+            # Unpacked rather than read by attribute: a merge of a million records walks
+            # every observation of every member here.
+            for record, field, value, source, observed_at, _, _, locator in facts.get(x, ()):
+                if value != wanted.get(field, _ABSENT):
                     continue
                 seen = counts.get(field, 0)
                 if seen >= 5:
                     continue
-                key = (o.entity_id, o.source, o.locator, o.observed_at)
+                key = (record, source, locator, observed_at)
                 text = entries.get(key)
                 if text is None:
                     text = entries[key] = (
-                        f'{{"record": {_encode(o.entity_id)}, "source": {_encode(o.source)}'
-                        f', "locator": {"null" if o.locator is None else _encode(o.locator)}'
-                        f', "observed_at": {_encode(o.observed_at)}, "fields": [')
+                        f'{{"record": {_encode(record)}, "source": {_encode(source)}'
+                        f', "locator": {"null" if locator is None else _encode(locator)}'
+                        f', "observed_at": {_encode(observed_at)}, "fields": [')
                 fields = kept.get(text)
                 if fields is None:
                     fields = kept[text] = []
