@@ -58,14 +58,18 @@ def _enriched_people(tmp_path: Path, db: Path, text: str) -> list[dict]:
     return dump(db)
 
 
+def _enriched_by_last_name(tmp_path: Path, db: Path, text: str) -> dict[str, dict]:
+    return {p["last_name"]: p for p in _enriched_people(tmp_path, db, text)}
+
+
 def test_offline_enrich_results(tmp_path: Path, db: Path):
-    people = {p["last_name"]: p for p in _enriched_people(
+    people = _enriched_by_last_name(
         tmp_path, db,
         "Prénom,Nom,E-mail,Téléphone,Fonction,Pays\n"
         "JEAN-PIERRE,DE LA FONTAINE,Jean-Pierre.Delafontaine@Kerlann.example,"
         "01 99 00 12 34,Directeur commercial,France\n"
         "Zoé,Martin,contact@lumenia.example,+44 20 7946 0123,CTO,Royaume-Uni\n"
-        "Bob,Smith,c.vasseur@@filature,0612,Stagiaire,France\n")}
+        "Bob,Smith,c.vasseur@@filature,0612,Stagiaire,France\n")
     jp = people["de La Fontaine"]
     assert jp["first_name"] == "Jean-Pierre"
     assert jp["seniority"] == "director"
@@ -151,14 +155,13 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
     assert api.enrich(db, offline=True).read == 0
 
 
-
 def test_every_number_of_a_phone_cell_is_kept_but_a_fax(tmp_path: Path, db: Path):
-    people = {p["last_name"]: p for p in _enriched_people(
+    people = _enriched_by_last_name(
         tmp_path, db,
         "first_name,last_name,email,phone,country\n"
         'Jean,Dupont,jean@acme.example,"Tél : 01 42 68 53 00 / Mobile : 06 12 34 56 78",FR\n'
         'Anne,Roy,anne@acme.example,"Tél : 01 42 68 53 00 / Fax : 01 42 68 53 01",FR\n'
-        "Luc,Petit,luc@acme.example,+33 1 42 68 53 00 poste 123,FR\n")}
+        "Luc,Petit,luc@acme.example,+33 1 42 68 53 00 poste 123,FR\n")
     jean = people["Dupont"]
     assert jean["phone"] == "+33142685300"  # the cell's first number leads
     assert [(p["e164"], p["type"]) for p in jean["phones"]] == [
@@ -166,6 +169,7 @@ def test_every_number_of_a_phone_cell_is_kept_but_a_fax(tmp_path: Path, db: Path
     assert [p["e164"] for p in people["Roy"]["phones"]] == ["+33142685300"]
     assert [p["e164"] for p in people["Petit"]["phones"]] == ["+33142685300"]
     assert api.enrich(db, offline=True).read == 0  # nothing more to do
+
 
 def _enriched_companies(tmp_path: Path, db: Path, columns: str, text: str) -> list[tuple]:
     """Import ``text`` as a companies file, enrich offline, and read ``columns`` back."""
