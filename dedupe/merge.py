@@ -201,14 +201,9 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
     goldens = [m.golden for m in merges]
     already = _members_of(store, table, goldens)  # merged into a golden by earlier runs
-    logged = _logged_columns(store, table)
-    # The before-images' columns, and each record's company (to recount its people) and
-    # email (a golden row keeping both is written without touching their indexes), and
-    # its seq (the rows are written by it).
-    before = _rows(store, table, _touched(merges, inherited),
-                   [*logged, *(c for c in ("company_id", "email") if c not in logged), "seq"])
-    seq_of = {pid: row["seq"] for pid, row in before.items()}
-    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, logged)
+    before, links = _people_before(store, _touched(merges, inherited))
+    seq_of = {pid: seq for pid, (_, _, seq) in links.items()}
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, None)
     members_of: dict[str, list[str]] = {g: list(already.get(g, ())) for g in goldens}
     for golden, member in flags:
         members_of[golden].append(member)
@@ -220,8 +215,8 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
     # A member merged away no longer counts at its own company (the golden records'
     # own companies are recounted with them).
     counted = {r["company_id"] for r in built.rows}
-    recount = sorted({r["company_id"] for r in before.values()
-                      if r.get("company_id") and r["company_id"] not in counted})
+    recount = sorted({company for company, _, _ in links.values()
+                      if company and company not in counted})
     provenance = _provenance_rows(merges, ids, inherited, facts, golden_rows)
     companies = built.companies
     golden_ids, hashes = person_hashes([[
@@ -232,7 +227,7 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
         for r in built.rows
     ]])
     changed, same = split_same_links(people_values(built.rows), {
-        g: (before[g]["email"], before[g]["company_id"]) for g in goldens if g in before})
+        g: (links[g][1], links[g][0]) for g in goldens if g in links})
     # A member no longer in the table (erased since it was read) has nothing to flag.
     flag_seqs = sorted(((g, seq_of[m]) for g, m in flags if m in seq_of), key=_SECOND)
     return PersonMergeWrite(ids, flag_seqs, clusters, logs, changed, same,
@@ -255,12 +250,35 @@ def _touched(merges: list[Merge], inherited: dict[str, list[str]]) -> list[str]:
     return touched + [x for v in inherited.values() for x in v]
 
 
+def _people_before(store: Store, ids: Sequence[str]) -> tuple[
+    dict[str, dict[str, Any]], dict[str, tuple[str | None, str | None, int]]
+]:
+    """The people's before-images (the columns a merge logs, see ``_logged_columns``)
+    and, apart, what preparing their merge reads besides: (company, email, seq). The
+    company recounts its people; a golden row keeping both company and email is written
+    without touching their indexes; rows are written by seq."""
+    logged = _logged_columns(store, "people")
+    wanted = ("company_id", "email", "seq")
+    cols = [*logged, *wanted]
+    at = [cols.index(c, len(logged)) for c in wanted]
+    images: dict[str, dict[str, Any]] = {}
+    links: dict[str, tuple[str | None, str | None, int]] = {}
+    for chunk in chunked(list(ids), 500):
+        marks = ", ".join("?" for _ in chunk)
+        for row in store.conn.execute(
+            f"SELECT {', '.join(cols)} FROM people WHERE id IN ({marks})", chunk
+        ):
+            images[row[0]] = dict(zip(logged, row, strict=False))  # the logged prefix
+            links[row[0]] = (row[at[0]], row[at[1]], row[at[2]])
+    return images, links
+
+
 def _merge_rows(
     merges: list[Merge], inherited: dict[str, list[str]], before: dict[str, dict[str, Any]],
-    run_id: str, logged: list[str],
+    run_id: str, logged: list[str] | None,
 ) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]], list[tuple[Any, ...]]]:
     """Cluster ids, (golden, member) flags, cluster status rows and merge_log rows
-    (``logged``: the columns of the before-images)."""
+    (``logged``: the columns of the before-images; None when the rows are the images)."""
     now = utc_now()
     flags: list[tuple[str, str]] = []
     clusters: list[tuple[str, str]] = []
@@ -273,8 +291,8 @@ def _merge_rows(
         flags.extend((m.golden, x) for x in moved)
         cid = m.cluster_id
         ids.append(cid)
-        rows_before = _before_images(
-            (before[x] for x in (m.golden, *moved) if x in before), logged)
+        rows = (before[x] for x in (m.golden, *moved) if x in before)
+        rows_before = list(rows) if logged is None else _before_images(rows, logged)
         clusters.append((now, cid))
         logs.append((cid, "merge", kind, dumps(rows_before), run_id, now))
     return ids, flags, clusters, logs
