@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from prospecting import api
 from tests.servers.dns_server import dns_server  # noqa: F401
@@ -58,13 +59,16 @@ def _enriched_people(tmp_path: Path, db: Path, text: str) -> list[dict]:
     return dump(db)
 
 
-def _enriched_by_last_name(tmp_path: Path, db: Path, text: str) -> dict[str, dict]:
-    return {p["last_name"]: p for p in _enriched_people(tmp_path, db, text)}
+def _enriched_by(tmp_path: Path, db: Path, key: str, text: str,
+                 fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """:func:`_enriched_people` by ``key``: each person whole, or these ``fields`` of them."""
+    return {p[key]: tuple(p[f] for f in fields) if fields else p
+            for p in _enriched_people(tmp_path, db, text)}
 
 
 def test_offline_enrich_results(tmp_path: Path, db: Path):
-    people = _enriched_by_last_name(
-        tmp_path, db,
+    people = _enriched_by(
+        tmp_path, db, "last_name",
         "Prénom,Nom,E-mail,Téléphone,Fonction,Pays\n"
         "JEAN-PIERRE,DE LA FONTAINE,Jean-Pierre.Delafontaine@Kerlann.example,"
         "01 99 00 12 34,Directeur commercial,France\n"
@@ -105,14 +109,13 @@ def test_an_address_and_its_normalised_form_are_one_entry(tmp_path: Path, db: Pa
 
 def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Path,
                                                                     db: Path):
-    people = {p["last_name"]: (p["title"], p["seniority"], p["department"])
-              for p in _enriched_people(
-                  tmp_path, db,
-                  "Name,Email,Title\n"
-                  "Luc Bernard - CEO,luc@acme.example,\n"
-                  "Julie Martin | Head of Sales,julie@acme.example,\n"
-                  "Jean Dupont - Acme SAS,jean@acme.example,\n"  # not a title
-                  "Anne Lee - CEO,anne@acme.example,Office Manager\n")}  # a stated one
+    people = _enriched_by(tmp_path, db, "last_name",
+                          "Name,Email,Title\n"
+                          "Luc Bernard - CEO,luc@acme.example,\n"
+                          "Julie Martin | Head of Sales,julie@acme.example,\n"
+                          "Jean Dupont - Acme SAS,jean@acme.example,\n"  # not a title
+                          "Anne Lee - CEO,anne@acme.example,Office Manager\n",  # a stated one
+                          ("title", "seniority", "department"))
     assert people == {
         "Bernard": ("CEO", "c_suite", "executive"),
         "Martin": ("Head of Sales", "head", "sales"),
@@ -124,13 +127,12 @@ def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Pa
 
 def test_a_team_in_the_name_column_is_the_title_when_none_is_given(tmp_path: Path,
                                                                     db: Path):
-    people = {p["full_name"]: (p["first_name"], p["title"], p["department"])
-              for p in _enriched_people(
-                  tmp_path, db,
-                  "Name,Email,Phone,Title,Company\n"
-                  "Service comptabilité,compta@acme.example,01 42 68 53 00,,Acme\n"
-                  "Ressources Humaines,rh@acme.example,,Assistante RH,Acme\n"  # stated
-                  "Accueil,accueil@acme.example,,,Acme\n")}  # no role it names
+    people = _enriched_by(tmp_path, db, "full_name",
+                          "Name,Email,Phone,Title,Company\n"
+                          "Service comptabilité,compta@acme.example,01 42 68 53 00,,Acme\n"
+                          "Ressources Humaines,rh@acme.example,,Assistante RH,Acme\n"  # stated
+                          "Accueil,accueil@acme.example,,,Acme\n",  # no role it names
+                          ("first_name", "title", "department"))
     assert people == {
         "Service comptabilité": (None, "Service comptabilité", "finance"),
         "Ressources Humaines": (None, "Assistante RH", "hr"),
@@ -156,8 +158,8 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
 
 
 def test_every_number_of_a_phone_cell_is_kept_but_a_fax(tmp_path: Path, db: Path):
-    people = _enriched_by_last_name(
-        tmp_path, db,
+    people = _enriched_by(
+        tmp_path, db, "last_name",
         "first_name,last_name,email,phone,country\n"
         'Jean,Dupont,jean@acme.example,"Tél : 01 42 68 53 00 / Mobile : 06 12 34 56 78",FR\n'
         'Anne,Roy,anne@acme.example,"Tél : 01 42 68 53 00 / Fax : 01 42 68 53 01",FR\n'
