@@ -431,12 +431,11 @@ def person_levels(
     same, both = _any_equal(_coded(f, "phones")[a], _coded(f, "phones")[b])
     phone = np.where(both, 3, 0)
     if phone_counts:
-        common = f.extra.get("shared_phone")
-        if common is None:
-            shared_numbers = {x for x, n in phone_counts.items() if n >= SHARED_PHONE}
-            common = f.extra["shared_phone"] = np.array(
-                [x in shared_numbers or y in shared_numbers for x, y in f.phones.tolist()],
-                dtype=bool)
+        # Each record's "carries a shared number", which shared_phones (that gave the
+        # counts) keeps on ``f``.
+        if "shared_phone" not in f.extra:
+            shared_phones(f)
+        common = f.extra["shared_phone"]
         shared = common[a] | common[b]
     else:
         shared = np.zeros(m, dtype=bool)
