@@ -312,6 +312,11 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             column("company"), column("group_or_first")))),
         ("company+initials", 4, keys("company+initials", lambda: _join(
             column("company"), f.first_initials, _map(lambda s: s[:1], f.last_core)))),
+        # One company written alike on both records yet held as two company records
+        # (namesakes no domain told apart, a file without websites): the keys above
+        # take the company's id, this one its folded name.
+        ("company name+surname", 3, keys("company name+surname", lambda: _join(
+            f.company_key, column("last_sound")))),
         # Given name and surname swapped, one of them also shortened or misspelt
         # ("Phillips, Sue" for Susan Phillips): either name's sound at the company.
         ("company+either name", 3, keys("company+either name", lambda: np.stack(

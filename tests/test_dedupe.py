@@ -836,6 +836,30 @@ def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
     assert pairs.tolist() == [[0, 1]]
 
 
+def test_one_company_name_held_as_two_companies_still_blocks_its_people(
+        tmp_path: Path, db: Path):
+    # Two company records of one name (each file row its own website): the keys by
+    # company id miss the pair, the folded name with the surname's sound finds it.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name,website\n"
+                "1,Pascal,Kerbrat,Summit Bâtiment Data SARL,summit-data.fr\n"
+                "2,Pascal,KERBRAT,SUMMIT BATIMENT DATA,summitdata.com\n")
+    from dedupe.blocking import person_pairs
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    store = Store(db)
+    try:
+        f = load_people(store)
+    finally:
+        store.close()
+    assert f.company_id[0] != f.company_id[1]
+    pairs, report = person_pairs(f, max_block=60, window=1)
+    assert report.pairs["company+surname"] == 0
+    assert report.pairs["company name+surname"] == 1
+    assert pairs.tolist() == [[0, 1]]
+
+
 def test_nicknames_of_several_groups_and_languages():
     from dedupe.features import share_nickname_group as share
 
