@@ -1258,7 +1258,6 @@ def _guesses(
 class _Guessed(NamedTuple):
     """The finder's work on some people, ready to write (see ``_guess_and_prepare``)."""
 
-    guesses: list[list[Any]]
     statements: list[tuple[Any, ...]]
     people: list[tuple[Any, ...]]
     gone: list[str]
@@ -1331,7 +1330,7 @@ def _guess_and_prepare_now(
         company_ids = moved_companies(people, gone, links)
     finally:
         store.conn.execute("COMMIT")
-    return _Guessed(guesses, statements, people, gone, company_ids, len(changed), same_links)
+    return _Guessed(statements, people, gone, company_ids, len(changed), same_links)
 
 
 def _stored_links(store: Store, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
@@ -1347,11 +1346,11 @@ def _stored_links(store: Store, ids: Iterable[str]) -> dict[str, tuple[str | Non
 
 
 def _guesses_on_pool(
-    store: Store, jobs: list[tuple[str, str, str, str, str]],
+    pool: ProcessPoolExecutor, jobs: list[tuple[str, str, str, str, str]],
     known: Mapping[str, list[tuple[str, str, str]]], run_id: str, workers: int,
-) -> tuple[list[list[Any]], list[_Guessed]]:
-    """:func:`_guess_and_prepare` over worker processes: each person's best candidate (a
-    list of at most one) in order, and the prepared writes. The people of one domain
+) -> Iterator[_Guessed]:
+    """:func:`_guess_and_prepare` over ``pool`` (see :func:`_reader_pool`): the prepared
+    writes of each part of ``jobs`` as it is ready, in order. The people of one domain
     stay together so its pattern is learnt once."""
     order = sorted(range(len(jobs)), key=lambda i: jobs[i][3])
     size = -(-len(jobs) // (4 * workers))
@@ -1360,22 +1359,15 @@ def _guesses_on_pool(
         if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][3] != jobs[i][3]):
             parts.append([])
         parts[-1].append(i)
-    found: list[list[Any]] = [[] for _ in jobs]
-    prepared = []
-    with _reader_pool(store, workers, frozenset()) as pool:
-        futures = [
-            (part, pool.submit(
-                _guess_and_prepare, [jobs[i] for i in part],
-                {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id,
-            ))
-            for part in parts
-        ]
-        for part, future in futures:
-            result = future.result()
-            prepared.append(result)
-            for i, ranked in zip(part, result.guesses, strict=True):
-                found[i] = ranked
-    return found, prepared
+    futures = [
+        pool.submit(
+            _guess_and_prepare, [jobs[i] for i in part],
+            {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id,
+        )
+        for part in parts
+    ]
+    for future in futures:
+        yield future.result()
 
 
 def _find_emails(
@@ -1391,6 +1383,7 @@ def _find_emails(
     from .company import is_free_or_disposable_domain
     from .finder import verify_candidates
 
+    version = _data_version(store)  # as the finder reads what it works from
     candidates_for = [
         r for r in store.conn.execute(_FINDER_SQL) if not is_free_or_disposable_domain(r[3])
     ]
@@ -1426,27 +1419,25 @@ def _find_emails(
     items = []
     log = [(r[0], FINDER, COMPONENTS[FINDER], r[5], now, state.run_id) for r in wanted]
     jobs = [row[:5] for row in wanted]
-    if workers > 1 and prober is None and len(jobs) >= _FINDER_PARALLEL_MIN:
-        # Workers rank and prepare the writes; they stand unless another connection
-        # committed meanwhile (then the ranked candidates are written the usual way).
-        version = _data_version(store)
-        guesses, prepared = _guesses_on_pool(store, jobs, known, state.run_id, workers)
-        with store.write():
+    if (workers > 1 and prober is None and len(jobs) >= _FINDER_PARALLEL_MIN
+            and _data_version(store) == version):
+        # Workers rank and prepare the writes, which this process writes part by part
+        # as they come, in one transaction taken before any worker reads: no other
+        # connection commits meanwhile, so the workers read what is written over. If
+        # one committed since the finder read its inputs, the usual way below.
+        with _reader_pool(store, workers, frozenset()) as pool, store.write():
             if _data_version(store) == version:
-                store.add_statements(
-                    sorted((r for p in prepared for r in p.statements), key=_FIRST)
-                )
-                store.write_people(
-                    [row for p in prepared for row in p.people],
-                    [pid for p in prepared for pid in p.gone],
-                    dict.fromkeys(cid for p in prepared for cid in p.company_ids),
-                    same_links=[row for p in prepared for row in p.same_links],
-                )
+                changed_count = 0
+                with store.people_counts_at_end():
+                    for part in _guesses_on_pool(pool, jobs, known, state.run_id, workers):
+                        store.add_statements(sorted(part.statements, key=_FIRST))
+                        store.write_people(part.people, part.gone, part.company_ids,
+                                           same_links=part.same_links)
+                        changed_count += part.changed
                 _log_work(store, log)
-                state.add("emails_guessed", sum(p.changed for p in prepared))
+                state.add("emails_guessed", changed_count)
                 return
-    else:
-        guesses = _guesses([job[1:] for job in jobs], known, first_only=prober is None)
+    guesses = _guesses([job[1:] for job in jobs], known, first_only=prober is None)
     for (pid, _, _, domain, _, _), ranked in zip(wanted, guesses, strict=True):
         if not ranked:
             continue
