@@ -330,14 +330,12 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         if not local or not forms.usable:
             continue
         total += 1
-        letters = None
-        for pattern, template, index in _spelling_index(str(first or ""), str(last or "")):
-            styles = index.get(local)
-            if styles is None:
-                continue
-            if letters is None:
-                letters = set(local)
-            if not _literals(template) <= letters:
+        fits = _fits_of(str(first or ""), str(last or "")).get(local)
+        if not fits:
+            continue
+        letters = set(local)
+        for pattern, literals, styles in fits:
+            if not literals <= letters:
                 continue
             counts[pattern] += 1
             for slot, style in styles:
@@ -347,21 +345,25 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
 
 
 @functools.lru_cache(maxsize=8192)
-def _spelling_index(
+def _fits_of(
     first: str, last: str
-) -> tuple[tuple[str, str, dict[str, tuple[tuple[str, str], ...]]], ...]:
-    """Per pattern the name fills: each local part it spells, with the styles of its first
-    (most usual) spelling. Built once per name: the same names recur across domains."""
+) -> dict[str, tuple[tuple[str, frozenset[str], tuple[tuple[str, str], ...]], ...]]:
+    """Per local part the name spells: each pattern that spells it (in ``PATTERNS``
+    order), with the separators a local part needs to fit it and the styles of the
+    pattern's first (most usual) spelling of it. One lookup per known address, not one
+    per pattern; built once per name: the same names recur across domains."""
     forms = _NameForms.of(first, last)
-    found = []
+    fits: dict[str, list[tuple[str, frozenset[str], tuple[tuple[str, str], ...]]]] = {}
     for pattern, (template, _) in PATTERNS.items():
         if any(not forms.slot(slot) for slot in _slots(template)):
             continue
-        index: dict[str, tuple[tuple[str, str], ...]] = {}
+        literals = _literals(template)
+        seen: set[str] = set()
         for local, _, styles in _spellings(template, forms):
-            index.setdefault(local, tuple(styles.items()))
-        found.append((pattern, template, index))
-    return tuple(found)
+            if local not in seen:
+                seen.add(local)
+                fits.setdefault(local, []).append((pattern, literals, tuple(styles.items())))
+    return {local: tuple(found) for local, found in fits.items()}
 
 
 # -- candidates -----------------------------------------------------------------------------
