@@ -823,14 +823,8 @@ def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
                 "1,Susan,Phillips,Albion Lantern\n"
                 "2,Phillips,Sue,Albion Lantern Ltd\n")
     from dedupe.blocking import person_pairs
-    from dedupe.features import load_people
-    from prospecting.store import Store
 
-    store = Store(db)
-    try:
-        f = load_people(store)
-    finally:
-        store.close()
+    f, _ = _features_and_sources(db)
     pairs, report = person_pairs(f, max_block=60, window=1)
     assert report.pairs["company+either name"] == 1
     assert pairs.tolist() == [[0, 1]]
@@ -845,14 +839,8 @@ def test_one_company_name_held_as_two_companies_still_blocks_its_people(
                 "1,Pascal,Kerbrat,Summit Bâtiment Data SARL,summit-data.fr\n"
                 "2,Pascal,KERBRAT,SUMMIT BATIMENT DATA,summitdata.com\n")
     from dedupe.blocking import person_pairs
-    from dedupe.features import load_people
-    from prospecting.store import Store
 
-    store = Store(db)
-    try:
-        f = load_people(store)
-    finally:
-        store.close()
+    f, _ = _features_and_sources(db)
     assert f.company_id[0] != f.company_id[1]
     pairs, report = person_pairs(f, max_block=60, window=1)
     assert report.pairs["company+surname"] == 0
