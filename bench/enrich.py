@@ -1,6 +1,6 @@
 """Offline enrichment speed next to a plain email-validator + phonenumbers loop.
 
-    python bench/enrich.py [--rows 100000] [--keep DIR] [--seed 0]
+    python bench/enrich.py [--rows 100000] [--keep DIR] [--seed 0] [--varied]
 
 Generates N contacts (French, British and German, about 10 % malformed emails and
 phones), imports them, then in the same run times:
@@ -9,6 +9,12 @@ phones), imports them, then in the same run times:
   memory is reported), and
 * a plain single-process loop calling ``email_validator.validate_email`` (no DNS) and
   ``phonenumbers.parse`` / ``is_valid_number`` / ``format_number`` on the same rows.
+
+By default names, titles and numbers come from small pools, the companies' domains
+end in ``.example`` and every address is first.last; ``--varied`` makes the file a real
+CRM export's: few repeated names, titles or numbers, domains on country-code and
+generic top-level domains, each company's own address pattern, capitals in addresses
+and names, numbers written several ways.
 
 It prints records/s for both and their ratio (target: >= 1.0). The plain loop runs
 before and after enrich; its figure is the mean of the two. Peak memory is the
@@ -70,6 +76,82 @@ def _phone(rng: random.Random, country: str) -> str:
     if country == "GB":
         return f"020 7946 0{rng.randint(0, 999):03d}"
     return f"030 {rng.randint(1000000, 9999999)}"
+
+
+SYLLABLES = ["ma", "ri", "lo", "be", "na", "chi", "dé", "fon", "tai", "gu", "é", "ro", "an",
+             "mü", "ler", "schm", "ö", "ka", "st", "son", "mc", "ni", "vi", "el", "ja", "ques"]
+VARIED_TITLES = [
+    "{lvl} {dept}", "{dept} {lvl}", "Directeur {fr}", "Responsable {fr}", "Head of {dept}",
+    "VP {dept}", "Chargé{e} de {fr}", "{dept}leiter", "Senior {dept} Manager",
+    "Chief {dept} Officer",
+]
+LEVELS = ["Junior", "Senior", "Lead", "Principal", "Associate", "Assistant", "Deputy", "Global"]
+DEPTS = ["Sales", "Marketing", "Finance", "Engineering", "Operations", "Product", "Legal", "HR",
+         "Customer Success", "Procurement", "Data", "Security", "Partnerships", "Design"]
+FR_DEPTS = ["commercial", "marketing", "financier", "technique", "des opérations", "juridique",
+            "clientèle", "achats", "communication", "informatique", "recrutement", "export"]
+TLDS = {"FR": ["fr", "com", "eu", "io"], "GB": ["co.uk", "com", "uk", "io"],
+        "DE": ["de", "com", "eu"]}
+EMAIL_STYLES = ["{f}.{l}", "{f0}{l}", "{f}", "{l}.{f}", "{f}_{l}", "{f0}.{l}", "{f}{l}"]
+
+
+def _word(rng: random.Random, parts: tuple[int, int]) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(*parts))).capitalize()
+
+
+def _varied_phone(rng: random.Random, country: str) -> str:
+    digits = "".join(str(rng.randint(0, 9)) for _ in range(8))
+    if country == "FR":
+        return rng.choice([f"0{rng.choice('1234567')} {digits[:2]} {digits[2:4]} {digits[4:6]} "
+                           f"{digits[6:]}", f"+33 {rng.choice('67')}{digits}",
+                           f"+33 (0){rng.choice('1245')} {digits}"])
+    if country == "GB":
+        return rng.choice([f"07{rng.choice('345789')}{digits[:2]} {digits[2:]}",
+                           f"+44 20 {digits}", f"(01632) {digits[:6]}"])
+    return rng.choice([f"0{rng.choice(['151', '160', '171', '30', '40', '89'])} {digits}",
+                       f"+49 {rng.choice(['30', '69', '89', '176'])} {digits}"])
+
+
+def write_varied_contacts(path: Path, rows: int, seed: int = 0) -> None:
+    """Contacts as a real CRM export holds them, few values repeated: names made of
+    syllables, titles built from levels and departments, a domain per 20 people on
+    several top-level domains with each company's own address pattern, numbers drawn
+    from whole national ranges in several writings."""
+    rng = random.Random(seed)
+    companies = max(10, rows // 20)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone", "Job Title",
+                         "Company", "Country"])
+        for i in range(rows):
+            k = rng.randrange(companies)
+            company = random.Random(k * 7919 + seed)
+            country = company.choice(("FR", "GB", "DE"))
+            domain = f"{_fold(_word(company, (2, 3)))}-{k}.{company.choice(TLDS[country])}"
+            style = company.choice(EMAIL_STYLES)
+            first, last = _word(rng, (1, 3)), _word(rng, (2, 3))
+            if rng.random() < 0.1:
+                first = f"{first}-{_word(rng, (1, 2))}"
+            f, lname = _fold(first), _fold(last)
+            email = style.format(f=f, l=lname, f0=f[:1]) + f"@{domain}"
+            if rng.random() < 0.3:
+                email = email.capitalize() if rng.random() < 0.5 else email.upper()
+            if rng.random() < 0.1:
+                email = rng.choice(BAD_EMAILS)
+            phone = _varied_phone(rng, country)
+            if rng.random() < 0.1:
+                phone = rng.choice(BAD_PHONES)
+            title = rng.choice(VARIED_TITLES).format(
+                lvl=rng.choice(LEVELS), dept=rng.choice(DEPTS), fr=rng.choice(FR_DEPTS),
+                e=rng.choice(["", "e"]))
+            name_case = rng.random()
+            if name_case < 0.1:
+                first, last = first.upper(), last.upper()
+            elif name_case < 0.2:
+                first, last = first.lower(), last.lower()
+            form = company.choice(["SAS", "SARL", "Ltd", "GmbH", "SA", ""])
+            name = f"{domain.split('.')[0].title()} {form}".strip()
+            writer.writerow([i + 1, first, last, email, phone, title, name, country])
 
 
 def write_contacts(path: Path, rows: int, seed: int = 0) -> None:
@@ -179,13 +261,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--varied", action="store_true",
+                        help="Few repeated values (names, titles, domains, numbers), as in "
+                             "a real CRM export, instead of small pools.")
     parser.add_argument("--keep", type=Path, help="Folder to keep the CSV and database in.")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="bench-enrich-"))
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path = folder / f"contacts-{args.rows}-seed{args.seed}.csv"
+    kind = "varied-" if args.varied else ""
+    csv_path = folder / f"contacts-{kind}{args.rows}-seed{args.seed}.csv"
     if not csv_path.exists():
-        write_contacts(csv_path, args.rows, args.seed)
+        (write_varied_contacts if args.varied else write_contacts)(
+            csv_path, args.rows, args.seed)
     db = folder / f"contacts-{args.rows}.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
