@@ -1518,6 +1518,7 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
             form = legal_form_of(stated_form)
             if form and form != stated_form:
                 facts.append(("legal_form", form, NAME_CONFIDENCE))
+        guess = None
         if found and found != domain:
             facts.append(("domain", found, NAME_CONFIDENCE))
         elif not domain and not found:
@@ -1542,7 +1543,10 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         if not country:
             # A SIREN is French; otherwise a country-code domain says where (.fr, .co.uk),
             # below any country a source states.
-            place = "FR" if valid_siren else _domain_country(found or domain)
+            # The domain guessed from the people's addresses counts as soon as it is
+            # guessed, as it does once stored: one round, not two, and no second
+            # refresh of every person at the company.
+            place = "FR" if valid_siren else _domain_country(found or domain or guess)
             if place:
                 facts.append(("country", place,
                               DERIVED_CONFIDENCE if valid_siren else PLACE_CONFIDENCE))

@@ -245,6 +245,28 @@ def test_a_company_domain_guessed_from_addresses_does_not_hang_on_their_checks(
         assert _people_email_domains(first, ids) == _people_email_domains(after, ids)
 
 
+def test_a_domain_guessed_from_addresses_gives_the_company_its_country_at_once(
+        tmp_path: Path, db: Path):
+    """The country a guessed .de domain says comes with the guess, not from a second
+    look at the company once the domain is stored (which rewrote all its people)."""
+    api.import_files(db, [write(tmp_path / "p.csv",
+                                "First Name,Last Name,Email,Company\n"
+                                "Anna,Lang,anna.lang@kessler.de,Kessler\n"
+                                "Jörg,Maier,joerg.maier@kessler.de,Kessler\n")])
+    api.enrich(db, offline=True)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT domain, country FROM companies").fetchall() == [
+            ("kessler.de", "DE")]
+        facts = [json.loads(f) for (f,) in conn.execute(
+            "SELECT facts FROM statements WHERE source = 'enricher:company'")]
+    finally:
+        conn.close()
+    assert [[fact[:2] for fact in f] for f in facts] == [
+        [["domain", "kessler.de"], ["country", "DE"]]]
+    assert api.enrich(db, offline=True).details.get("statements_added", 0) == 0
+
+
 def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, db: Path,
                                                                  monkeypatch):
     from enrichers import pipeline
