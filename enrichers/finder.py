@@ -211,6 +211,7 @@ class _NameForms:
         return _NameForms(
             {
                 slot: sorted(forms, key=lambda form, s=slot: -used.get(f"{s}:{form[0]}", 0))
+                if len(forms) > 1 else forms
                 for slot, forms in self.slots.items()
             }
         )
@@ -239,16 +240,49 @@ def _literals(template: str) -> frozenset[str]:
     return frozenset(re.sub(r"\{\w+\}", "", template))
 
 
-def _spellings(template: str, forms: _NameForms) -> Iterable[tuple[str, int, dict[str, str]]]:
-    """``(local part, steps from the usual spelling, style per slot)`` for one pattern."""
-    slots = _slots(template)
+@functools.cache
+def _template(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A template's slots and the text around them: ``"{first}.{last}"`` gives
+    ``(("first", "last"), ("", ".", ""))``."""
+    pieces = re.split(r"\{(\w+)\}", template)
+    return tuple(pieces[1::2]), tuple(pieces[0::2])
+
+
+def _spellings(
+    template: str, forms: _NameForms
+) -> Iterable[tuple[str, int, tuple[tuple[str, str], ...]]]:
+    """``(local part, steps from the usual spelling, (slot, style)…)`` for one pattern, in
+    the order of the slots' spellings (the first slot's varying slowest).
+
+    Every pattern has one or two slots; those are spelled directly (this runs for every
+    name the finder learns from or guesses for, most of them seen once).
+    """
+    slots, texts = _template(template)
+    if len(slots) == 1:
+        (slot,) = slots
+        head, tail = texts
+        for i, (style, text) in enumerate(forms.slot(slot)):
+            local = f"{head}{text}{tail}"
+            if len(local) <= 64 and _LOCAL_PART.fullmatch(local):
+                yield local, i, ((slot, style),)
+        return
+    if len(slots) == 2:
+        a, b = slots
+        head, middle, tail = texts
+        seconds = list(enumerate(forms.slot(b)))
+        for i, (style_a, text_a) in enumerate(forms.slot(a)):
+            for j, (style_b, text_b) in seconds:
+                local = f"{head}{text_a}{middle}{text_b}{tail}"
+                if len(local) <= 64 and _LOCAL_PART.fullmatch(local):
+                    yield local, i + j, ((a, style_a), (b, style_b))
+        return
     choices = [list(enumerate(forms.slot(slot))) for slot in slots]
     for combo in itertools.product(*choices):
-        values = {slot: text for slot, (_, (_, text)) in zip(slots, combo, strict=True)}
-        styles = {slot: style for slot, (_, (style, _)) in zip(slots, combo, strict=True)}
-        local = template.format(**values)
+        local = texts[0] + "".join(
+            text + after for (_, (_, text)), after in zip(combo, texts[1:], strict=True))
         if len(local) <= 64 and _LOCAL_PART.fullmatch(local):
-            yield local, sum(index for index, _ in combo), styles
+            yield (local, sum(index for index, _ in combo),
+                   tuple((slot, style) for slot, (_, (style, _)) in zip(slots, combo, strict=True)))
 
 
 # -- learning -------------------------------------------------------------------------------
@@ -330,7 +364,7 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         if not local or not forms.usable:
             continue
         total += 1
-        fits = _fits_of(str(first or ""), str(last or "")).get(local)
+        fits = _fits(forms, local)
         if not fits:
             continue
         letters = set(local)
@@ -344,26 +378,71 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
     return PatternStats(total, dict(counts), dict(spellings))
 
 
-@functools.lru_cache(maxsize=8192)
-def _fits_of(
-    first: str, last: str
-) -> dict[str, tuple[tuple[str, frozenset[str], tuple[tuple[str, str], ...]], ...]]:
-    """Per local part the name spells: each pattern that spells it (in ``PATTERNS``
-    order), with the separators a local part needs to fit it and the styles of the
-    pattern's first (most usual) spelling of it. One lookup per known address, not one
-    per pattern; built once per name: the same names recur across domains."""
-    forms = _NameForms.of(first, last)
-    fits: dict[str, list[tuple[str, frozenset[str], tuple[tuple[str, str], ...]]]] = {}
+@functools.cache
+def _patterns_with(
+    dot: bool, underscore: bool, hyphen: bool
+) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(pattern, template, slots, texts) of the patterns that may spell a local part with
+    or without a dot, an underscore and a hyphen, in ``PATTERNS`` order. A name's
+    spellings hold letters, digits and hyphens only: a dot or an underscore comes from
+    the template, and one the template has must be there."""
+    found = []
     for pattern, (template, _) in PATTERNS.items():
-        if any(not forms.slot(slot) for slot in _slots(template)):
-            continue
         literals = _literals(template)
-        seen: set[str] = set()
-        for local, _, styles in _spellings(template, forms):
-            if local not in seen:
-                seen.add(local)
-                fits.setdefault(local, []).append((pattern, literals, tuple(styles.items())))
-    return {local: tuple(found) for local, found in fits.items()}
+        if ("." in literals) != dot or ("_" in literals) != underscore or (
+                "-" in literals and not hyphen):
+            continue
+        found.append((pattern, template, *_template(template)))
+    return tuple(found)
+
+
+def _fits(
+    forms: _NameForms, local: str
+) -> list[tuple[str, frozenset[str], tuple[tuple[str, str], ...]]]:
+    """Each pattern that spells ``local`` from the name's ``forms`` (in ``PATTERNS``
+    order), with the separators a local part needs to fit it and the styles of the
+    pattern's first (most usual) spelling of it.
+
+    Read off the local part itself: a pattern of two slots fits when the local part
+    starts with a spelling of the first slot and the separator, and what is left is a
+    spelling of the second. A few string comparisons per pattern, where spelling out all
+    of a name's addresses costs ten times more, and most names are seen once.
+    """
+    if len(local) > 64 or not _LOCAL_PART.fullmatch(local):
+        return []
+    found = []
+    for pattern, template, slots, texts in _patterns_with("." in local, "_" in local,
+                                                          "-" in local):
+        if len(slots) == 1:
+            head, tail = texts
+            if not (local.startswith(head) and local.endswith(tail)):
+                continue
+            core = local[len(head):len(local) - len(tail)]
+            for style, text in forms.slot(slots[0]):
+                if text == core:
+                    found.append((pattern, _literals(template), ((slots[0], style),)))
+                    break
+        elif len(slots) == 2:
+            (a, b), (head, middle, tail) = slots, texts
+            if not (local.startswith(head) and local.endswith(tail)):
+                continue
+            seconds = forms.slot(b)
+            end = len(local) - len(tail)
+            for style_a, text_a in forms.slot(a):
+                prefix = f"{head}{text_a}{middle}"
+                if not local.startswith(prefix):
+                    continue
+                rest = local[len(prefix):end]
+                style_b = next((style for style, text in seconds if text == rest), None)
+                if style_b is not None:
+                    found.append((pattern, _literals(template), ((a, style_a), (b, style_b))))
+                    break
+        else:
+            for spelled, _, styles in _spellings(template, forms):
+                if spelled == local:
+                    found.append((pattern, _literals(template), styles))
+                    break
+    return found
 
 
 # -- candidates -----------------------------------------------------------------------------
@@ -440,20 +519,19 @@ def _spelled(
     prefers). What :func:`candidates` needs that does not depend on the domain, built
     once per name and order."""
     forms = _NameForms({slot: list(spellings) for slot, spellings in key})
+    usual = {slot: spellings[0][0] for slot, spellings in key if spellings}
     found = []
     for pattern, (template, prior) in PATTERNS.items():
-        if any(not forms.slot(slot) for slot in _slots(template)):
-            continue
         spelled = []
         for local, steps, styles in _spellings(template, forms):
+            # A slot's spellings have styles of their own: no step, no unusual one.
             unusual = [
-                f"{slot} {style}"
-                for slot, style in styles.items()
-                if style != forms.slot(slot)[0][0]
-            ]
+                f"{slot} {style}" for slot, style in styles if style != usual[slot]
+            ] if steps else None
             note = "; less usual spelling: " + ", ".join(unusual) if unusual else ""
             spelled.append((local, steps, note))
-        found.append((pattern, prior, tuple(spelled)))
+        if spelled:
+            found.append((pattern, prior, tuple(spelled)))
     return tuple(found)
 
 
