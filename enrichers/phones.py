@@ -182,12 +182,13 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         # and Europe dials; a region is not needed to read what follows it.
         number_text = "+" + number_text.lstrip()[2:]
         international = True
-    parsed = _parse(number_text, region)
+    # Most cells hold the number alone: parsed as given already.
+    parsed = first if number_text == raw else _parse(number_text, region)
     if not isinstance(parsed, phonenumbers.PhoneNumber):
         return _invalid(raw, parsed, extension)
     if extension is None and parsed.extension:
         extension = parsed.extension
-    parsed_type = _valid_type(parsed)
+    parsed_type = first_type if parsed is first else _valid_type(parsed)
     if parsed_type is not None:
         return _valid(raw, parsed, parsed_type, extension)
     if (
@@ -304,7 +305,9 @@ def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | str:
 
 
 def _invalid_reason(number: phonenumbers.PhoneNumber, text: str, region: str | None) -> str:
-    if _digit_count(text) <= _SHORT_CODE_DIGITS or (region and _is_short_number(text, region)):
+    """Why ``number`` (``text`` parsed with ``region``) is not valid."""
+    if _digit_count(text) <= _SHORT_CODE_DIGITS or (
+            region and _is_short_number(number, region)):
         return "short_number"
     try:
         possible = phonenumbers.is_possible_number_with_reason(number)
@@ -313,10 +316,9 @@ def _invalid_reason(number: phonenumbers.PhoneNumber, text: str, region: str | N
     return _POSSIBLE_REASONS.get(possible, "invalid_number")
 
 
-def _is_short_number(text: str, region: str) -> bool:
+def _is_short_number(number: phonenumbers.PhoneNumber, region: str) -> bool:
     try:
-        short = phonenumbers.parse(text, region)
-        return phonenumbers.is_valid_short_number_for_region(short, region)
+        return phonenumbers.is_valid_short_number_for_region(number, region)
     except Exception:
         return False
 
