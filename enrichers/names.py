@@ -130,6 +130,8 @@ _PLACEHOLDERS = frozenset(
 
 _CROSSES = frozenset({"x", "xx", "xxx", "xxxx"})  # "Jean X": family name not known
 _APOSTROPHES = str.maketrans(dict.fromkeys("’‘ʼʹ′`´‛", "'"))
+# Those of the apostrophes that are letters to str.isalpha (modifier letters).
+_APOSTROPHE_LETTERS = frozenset(c for c in "’‘ʼʹ′`´‛" if c.isalpha())
 _HYPHENS = str.maketrans(dict.fromkeys("‐‑‒﹣－", "-"))
 _SEGMENT = re.compile(r"([-'.])")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|\"[^\"]*\"|“[^”]*”|«[^»]*»")
@@ -553,6 +555,10 @@ def _clean(text: str) -> str:
     """Letters, marks, spaces, ``-``, ``'``, ``.`` and ``,``; decoration and emoji removed."""
     if _fold_key(text.strip()) in _PLACEHOLDERS:
         return ""
+    if text.isalpha() and unicodedata.is_normalized("NFKC", text) and (
+            text.isascii() or _APOSTROPHE_LETTERS.isdisjoint(text)):
+        # One word of letters (most name fields): nothing below would change it.
+        return "" if text.lower() in _CROSSES else text
     text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).translate(_HYPHENS)
     stripped = _BRACKETED.sub(" ", text)
     if stripped.strip():
