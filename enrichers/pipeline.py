@@ -1561,13 +1561,29 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         if changed:
             store.refresh_companies(sorted(changed))
     state.add("companies_enriched", len(changed))
+    return _people_at(store, changed), changed
+
+
+def _people_at(store: Store, company_ids: set[str]) -> set[str]:
+    """The ids of the people (merged or not) at these companies.
+
+    For many companies (a first run changes most), one pass over the people table:
+    looking each company's people up by the index fetches every row it finds at random
+    (6.2 s against 1.7 s at a million people, 0.6 s against 0.18 s at 100,000).
+    """
+    if len(company_ids) >= _SCAN_FROM:
+        return {
+            pid for pid, company_id in store.conn.execute(
+                "SELECT id, company_id FROM people WHERE company_id IS NOT NULL")
+            if company_id in company_ids
+        }
     return {
         r[0]
-        for chunk in chunked(sorted(changed), 500)
+        for chunk in chunked(sorted(company_ids), 500)
         for r in store.conn.execute(
             f"SELECT id FROM people WHERE company_id IN ({', '.join('?' for _ in chunk)})", chunk
         )
-    }, changed
+    }
 
 
 # Country-code domains sold worldwide as generic names (.io, .co, .ai…): no country.
@@ -1610,7 +1626,8 @@ def _people_email_domains(store: Store, company_ids: list[str]) -> dict[str, lis
             if not isinstance(email, str) or "@" not in email or "guessed" in (
                     entry.get("flags") or ()):
                 continue
-            host = email.rpartition("@")[2]
+            # Its company domain does not depend on the host's case (JEAN@ACME.FR).
+            host = email.rpartition("@")[2].lower()
             domain = domains.get(host, "")
             if domain == "":
                 domain = domains[host] = company_domain(email=f"@{host}")

@@ -290,6 +290,28 @@ def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, 
         "Initech": ["initech.example", "other.example"]}
 
 
+def test_people_at_companies_found_by_index_or_by_scan_alike(tmp_path: Path, db: Path,
+                                                             monkeypatch):
+    from enrichers import pipeline
+    from prospecting.store import Store
+
+    api.import_files(db, [write(tmp_path / "p.csv",
+                                "First Name,Email,Company\n"
+                                "Ana,ana@acme.fr,Acme\nBob,bob@acme.fr,Acme\n"
+                                "Di,di@globex.example,Globex\nEd,ed@initech.example,Initech\n"
+                                "Flo,,\n")])
+    with Store(db) as store:
+        names = dict(store.conn.execute("SELECT name, id FROM companies"))
+        wanted = {names["Acme"], names["Initech"]}
+        by_index = pipeline._people_at(store, wanted)
+        monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
+        by_scan = pipeline._people_at(store, wanted)
+        found = {first for pid, first in store.conn.execute(
+            "SELECT id, first_name FROM people") if pid in by_scan}
+    assert by_index == by_scan
+    assert found == {"Ana", "Bob", "Ed"}
+
+
 def test_a_legal_form_column_is_read_as_names_give_it(tmp_path: Path, db: Path):
     api.import_files(db, [write(tmp_path / "c.csv",
                                 "Raison sociale,Forme juridique,Site web\n"
