@@ -41,7 +41,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 FIRST = {
     "FR": ["Jean", "Marie", "Hélène", "François", "Zoé", "Jean-Pierre", "Clémence", "Loïc"],
@@ -117,64 +119,72 @@ def write_varied_contacts(path: Path, rows: int, seed: int = 0) -> None:
     syllables, titles built from levels and departments, a domain per 20 people on
     several top-level domains with each company's own address pattern, numbers drawn
     from whole national ranges in several writings."""
+    _write(path, _varied_rows(rows, seed))
+
+
+def _varied_rows(rows: int, seed: int) -> Iterator[list[Any]]:
     rng = random.Random(seed)
     companies = max(10, rows // 20)
+    for i in range(rows):
+        k = rng.randrange(companies)
+        company = random.Random(k * 7919 + seed)
+        country = company.choice(("FR", "GB", "DE"))
+        domain = f"{_fold(_word(company, (2, 3)))}-{k}.{company.choice(TLDS[country])}"
+        style = company.choice(EMAIL_STYLES)
+        first, last = _word(rng, (1, 3)), _word(rng, (2, 3))
+        if rng.random() < 0.1:
+            first = f"{first}-{_word(rng, (1, 2))}"
+        f, lname = _fold(first), _fold(last)
+        email = style.format(f=f, l=lname, f0=f[:1]) + f"@{domain}"
+        if rng.random() < 0.3:
+            email = email.capitalize() if rng.random() < 0.5 else email.upper()
+        if rng.random() < 0.1:
+            email = rng.choice(BAD_EMAILS)
+        phone = _varied_phone(rng, country)
+        if rng.random() < 0.1:
+            phone = rng.choice(BAD_PHONES)
+        title = rng.choice(VARIED_TITLES).format(
+            lvl=rng.choice(LEVELS), dept=rng.choice(DEPTS), fr=rng.choice(FR_DEPTS),
+            e=rng.choice(["", "e"]))
+        name_case = rng.random()
+        if name_case < 0.1:
+            first, last = first.upper(), last.upper()
+        elif name_case < 0.2:
+            first, last = first.lower(), last.lower()
+        form = company.choice(["SAS", "SARL", "Ltd", "GmbH", "SA", ""])
+        name = f"{domain.split('.')[0].title()} {form}".strip()
+        yield [i + 1, first, last, email, phone, title, name, country]
+
+
+def _write(path: Path, rows: Iterable[list[Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone", "Job Title",
                          "Company", "Country"])
-        for i in range(rows):
-            k = rng.randrange(companies)
-            company = random.Random(k * 7919 + seed)
-            country = company.choice(("FR", "GB", "DE"))
-            domain = f"{_fold(_word(company, (2, 3)))}-{k}.{company.choice(TLDS[country])}"
-            style = company.choice(EMAIL_STYLES)
-            first, last = _word(rng, (1, 3)), _word(rng, (2, 3))
-            if rng.random() < 0.1:
-                first = f"{first}-{_word(rng, (1, 2))}"
-            f, lname = _fold(first), _fold(last)
-            email = style.format(f=f, l=lname, f0=f[:1]) + f"@{domain}"
-            if rng.random() < 0.3:
-                email = email.capitalize() if rng.random() < 0.5 else email.upper()
-            if rng.random() < 0.1:
-                email = rng.choice(BAD_EMAILS)
-            phone = _varied_phone(rng, country)
-            if rng.random() < 0.1:
-                phone = rng.choice(BAD_PHONES)
-            title = rng.choice(VARIED_TITLES).format(
-                lvl=rng.choice(LEVELS), dept=rng.choice(DEPTS), fr=rng.choice(FR_DEPTS),
-                e=rng.choice(["", "e"]))
-            name_case = rng.random()
-            if name_case < 0.1:
-                first, last = first.upper(), last.upper()
-            elif name_case < 0.2:
-                first, last = first.lower(), last.lower()
-            form = company.choice(["SAS", "SARL", "Ltd", "GmbH", "SA", ""])
-            name = f"{domain.split('.')[0].title()} {form}".strip()
-            writer.writerow([i + 1, first, last, email, phone, title, name, country])
+        writer.writerows(rows)
 
 
 def write_contacts(path: Path, rows: int, seed: int = 0) -> None:
+    _write(path, _contact_rows(rows, seed))
+
+
+def _contact_rows(rows: int, seed: int) -> Iterator[list[Any]]:
     rng = random.Random(seed)
     companies = max(10, rows // 20)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Record ID", "First Name", "Last Name", "Email", "Phone", "Job Title",
-                         "Company", "Country"])
-        for i in range(rows):
-            country = rng.choice(("FR", "GB", "DE"))
-            first = rng.choice(FIRST[country])
-            last = rng.choice(LAST[country])
-            k = rng.randrange(companies)
-            domain = f"company{k}.example"
-            email = f"{_fold(first)}.{_fold(last)}{i % 97}@{domain}"
-            if rng.random() < 0.1:
-                email = rng.choice(BAD_EMAILS)
-            phone = _phone(rng, country)
-            if rng.random() < 0.1:
-                phone = rng.choice(BAD_PHONES)
-            writer.writerow([i + 1, first, last, email, phone, rng.choice(TITLES[country]),
-                             f"Company {k}", country])
+    for i in range(rows):
+        country = rng.choice(("FR", "GB", "DE"))
+        first = rng.choice(FIRST[country])
+        last = rng.choice(LAST[country])
+        k = rng.randrange(companies)
+        domain = f"company{k}.example"
+        email = f"{_fold(first)}.{_fold(last)}{i % 97}@{domain}"
+        if rng.random() < 0.1:
+            email = rng.choice(BAD_EMAILS)
+        phone = _phone(rng, country)
+        if rng.random() < 0.1:
+            phone = rng.choice(BAD_PHONES)
+        yield [i + 1, first, last, email, phone, rng.choice(TITLES[country]), f"Company {k}",
+               country]
 
 
 def plain_loop(path: Path) -> tuple[int, float]:
