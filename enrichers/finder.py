@@ -489,25 +489,28 @@ def candidates(
         return []
     forms = forms.reordered(stats)
     key = tuple((slot, tuple(spellings)) for slot, spellings in forms.slots.items())
-    # (confidence, pattern, evidence) per address; Candidates are built for the kept ones.
-    best: dict[str, tuple[float, str, str]] = {}
+    learnt = stats is not None and stats.total > 0
+    # Per address its sort key (confidence and prior negated, the address itself) and
+    # what its Candidate needs; sorted as tuples, the address breaks every tie.
+    best: dict[str, tuple[float, float, str, str, str, str]] = {}
     for pattern, prior, spelled in _spelled(key):
-        if stats is not None and stats.total > 0:
+        if learnt:
             base, evidence = stats.scored(pattern, ascii_domain)
         else:
             base, evidence = prior, _prior_evidence(pattern, ascii_domain)
+        usual = -round(base, 3)
         for local, steps, unusual in spelled:
             email = f"{local}@{ascii_domain}"
-            confidence = round(base * _VARIANT_DECAY**steps, 3)
+            confidence = -round(base * _VARIANT_DECAY**steps, 3) if steps else usual
             held = best.get(email)
-            if held is not None and held[0] >= confidence:
+            if held is not None and held[0] <= confidence:
                 continue
-            best[email] = (confidence, pattern, evidence + unusual)
-    ranked = sorted(best.items(), key=lambda c: (-c[1][0], -PATTERNS[c[1][1]][1], c[0]))
+            best[email] = (confidence, -prior, email, pattern, evidence, unusual)
+    ranked = sorted(best.values())
     if limit is not None:
         ranked = ranked[:limit]
-    return [Candidate(email, pattern, confidence, evidence)
-            for email, (confidence, pattern, evidence) in ranked]
+    return [Candidate(email, pattern, -confidence, evidence + unusual)
+            for confidence, _, email, pattern, evidence, unusual in ranked]
 
 
 @functools.lru_cache(maxsize=8192)
