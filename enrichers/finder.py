@@ -230,17 +230,6 @@ def _initials(forms: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 @functools.cache
-def _slots(template: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"\{(\w+)\}", template))
-
-
-@functools.cache
-def _literals(template: str) -> frozenset[str]:
-    """The separator characters a local part must contain to fit the template."""
-    return frozenset(re.sub(r"\{\w+\}", "", template))
-
-
-@functools.cache
 def _template(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A template's slots and the text around them: ``"{first}.{last}"`` gives
     ``(("first", "last"), ("", ".", ""))``."""
@@ -364,13 +353,7 @@ def learn_patterns(known: Iterable[tuple[str, str, str]]) -> PatternStats:
         if not local or not forms.usable:
             continue
         total += 1
-        fits = _fits(forms, local)
-        if not fits:
-            continue
-        letters = set(local)
-        for pattern, literals, styles in fits:
-            if not literals <= letters:
-                continue
+        for pattern, styles in _fits(forms, local):
             counts[pattern] += 1
             for slot, style in styles:
                 if len(forms.slot(slot)) > 1:
@@ -388,20 +371,20 @@ def _patterns_with(
     the template, and one the template has must be there."""
     found = []
     for pattern, (template, _) in PATTERNS.items():
-        literals = _literals(template)
+        slots, texts = _template(template)
+        literals = "".join(texts)
         if ("." in literals) != dot or ("_" in literals) != underscore or (
                 "-" in literals and not hyphen):
             continue
-        found.append((pattern, template, *_template(template)))
+        found.append((pattern, template, slots, texts))
     return tuple(found)
 
 
 def _fits(
     forms: _NameForms, local: str
-) -> list[tuple[str, frozenset[str], tuple[tuple[str, str], ...]]]:
+) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
     """Each pattern that spells ``local`` from the name's ``forms`` (in ``PATTERNS``
-    order), with the separators a local part needs to fit it and the styles of the
-    pattern's first (most usual) spelling of it.
+    order), with the styles of the pattern's first (most usual) spelling of it.
 
     Read off the local part itself: a pattern of two slots fits when the local part
     starts with a spelling of the first slot and the separator, and what is left is a
@@ -420,7 +403,7 @@ def _fits(
             core = local[len(head):len(local) - len(tail)]
             for style, text in forms.slot(slots[0]):
                 if text == core:
-                    found.append((pattern, _literals(template), ((slots[0], style),)))
+                    found.append((pattern, ((slots[0], style),)))
                     break
         elif len(slots) == 2:
             (a, b), (head, middle, tail) = slots, texts
@@ -435,12 +418,12 @@ def _fits(
                 rest = local[len(prefix):end]
                 style_b = next((style for style, text in seconds if text == rest), None)
                 if style_b is not None:
-                    found.append((pattern, _literals(template), ((a, style_a), (b, style_b))))
+                    found.append((pattern, ((a, style_a), (b, style_b))))
                     break
         else:
             for spelled, _, styles in _spellings(template, forms):
                 if spelled == local:
-                    found.append((pattern, _literals(template), styles))
+                    found.append((pattern, styles))
                     break
     return found
 
