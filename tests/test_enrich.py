@@ -303,9 +303,11 @@ def test_people_at_companies_found_by_index_or_by_scan_alike(tmp_path: Path, db:
     with Store(db) as store:
         names = dict(store.conn.execute("SELECT name, id FROM companies"))
         wanted = {names["Acme"], names["Initech"]}
-        by_index = pipeline._people_at(store, wanted)
+        by_index = {pid for _, pid in pipeline._at_companies(store, wanted, "id",
+                                                              active=False)}
         monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
-        by_scan = pipeline._people_at(store, wanted)
+        by_scan = {pid for _, pid in pipeline._at_companies(store, wanted, "id",
+                                                             active=False)}
         found = {first for pid, first in store.conn.execute(
             "SELECT id, first_name FROM people") if pid in by_scan}
     assert by_index == by_scan
