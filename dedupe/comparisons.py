@@ -112,13 +112,38 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
         slot[distinct] = np.arange(len(distinct))
         left, right, inverse = distinct // size, distinct % size, slot[key]
     else:
-        distinct, inverse = np.unique((xa << 32) | xb, return_inverse=True)
-        left, right = distinct >> 32, distinct & 0xFFFFFFFF
+        left, right, inverse = _distinct_pairs(xa, xb, size)
     xs, ys = list(strings[left]), list(strings[right])
     values = process.cpdist(xs, ys, scorer=scorer, workers=-1)
     if scorer is _JW:
         values = _typos_similar(values, xs, ys)
     return values[inverse.reshape(-1)]
+
+
+def _distinct_pairs(xa: np.ndarray, xb: np.ndarray, size: int) -> tuple[
+    np.ndarray, np.ndarray, np.ndarray
+]:
+    """The distinct pairs of codes (``left``, ``right``) and each pair's place among
+    them (``inverse``), codes below ``size``.
+
+    Pairs of one value (namesakes, a name two sources agree on: over half of the
+    candidate pairs' given names and surnames) are told apart by one slot per value,
+    without sorting; only the others are sorted (``np.unique``), the bulk of the cost
+    at a million records.
+    """
+    same = xa == xb
+    other = ~same
+    seen = np.zeros(size, dtype=bool)
+    seen[xa[same]] = True
+    selves = np.flatnonzero(seen)
+    slot = np.zeros(size, dtype=np.int64)
+    slot[selves] = np.arange(len(selves))
+    distinct, found = np.unique((xa[other] << 32) | xb[other], return_inverse=True)
+    inverse = np.empty(len(xa), dtype=np.int64)
+    inverse[same] = slot[xa[same]]
+    inverse[other] = len(selves) + found.reshape(-1)
+    return (np.concatenate([selves, distinct >> 32]),
+            np.concatenate([selves, distinct & 0xFFFFFFFF]), inverse)
 
 
 def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,

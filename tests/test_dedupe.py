@@ -848,6 +848,21 @@ def test_one_company_name_held_as_two_companies_still_blocks_its_people(
     assert pairs.tolist() == [[0, 1]]
 
 
+@pytest.mark.parametrize("share", [0.0, 0.6, 1.0])
+def test_distinct_pairs_of_codes_give_back_every_pair(share: float):
+    from dedupe.comparisons import _distinct_pairs
+
+    rng = np.random.default_rng(3)
+    xa = rng.integers(0, 50, 2000).astype(np.int64)
+    xb = np.where(rng.random(2000) < share, xa, rng.integers(0, 50, 2000)).astype(np.int64)
+    left, right, inverse = _distinct_pairs(xa, xb, 50)
+    assert left[inverse].tolist() == xa.tolist()
+    assert right[inverse].tolist() == xb.tolist()
+    # Each pair of codes once.
+    assert len(set(zip(left.tolist(), right.tolist(), strict=True))) == len(left)
+    assert len(left) == len(set(zip(xa.tolist(), xb.tolist(), strict=True)))
+
+
 def test_nicknames_of_several_groups_and_languages():
     from dedupe.features import share_nickname_group as share
 
