@@ -35,6 +35,7 @@ from prospecting.store import Store
 
 from .comparisons import COMPARISONS, person_levels
 from .features import (
+    CompanyNames,
     CompanySnapshot,
     PersonFeatures,
     _person_columns,
@@ -125,6 +126,7 @@ class PeopleLoading:
         self._settled.set()
         got: dict[int, PersonFeatures] = {}
         done = False
+        names = CompanyNames()
 
         def receive() -> bool:
             what, payload = self._child.recv()
@@ -139,7 +141,8 @@ class PeopleLoading:
             k = _take(self._taken)
             if k >= len(self._ranges):
                 break
-            got[k] = build_person_features(*_read_chunk(store, self._ranges[k], self._batch))
+            got[k] = build_person_features(*_read_chunk(store, self._ranges[k], self._batch,
+                                                        names))
         while not done:
             done = receive()
         return concat_features([got.pop(k) for k in range(len(self._ranges))])
@@ -161,9 +164,9 @@ _LOAD_PARTS = 32
 _LOAD_PART_MIN = 2000
 
 
-def _read_chunk(store: Store, seqs: tuple[int, int], batch: int,
+def _read_chunk(store: Store, seqs: tuple[int, int], batch: int, names: CompanyNames,
                 ) -> tuple[dict[str, list[Any]], dict[str, str]]:
-    return _person_columns(_person_rows(store, None, batch, seqs))
+    return _person_columns(_person_rows(store, None, batch, seqs, names))
 
 
 def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken: Any,
@@ -194,10 +197,11 @@ def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken
                                    repoint_company_columns(cols, shared, before, after))
             send(k, features)
 
+    names = CompanyNames()  # this connection's own
     with QueuedSender(writer, depth=len(ranges)) as sender, Store.reader(parent.path) as store:
         while (k := _take(taken)) < len(ranges):
             final = settled.is_set()
-            cols, shared = _read_chunk(store, ranges[k], batch)
+            cols, shared = _read_chunk(store, ranges[k], batch, names)
             if final:
                 send_held()
                 send(k, build_person_features(cols, shared))

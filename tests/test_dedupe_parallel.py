@@ -213,6 +213,52 @@ def test_company_columns_repointed_after_companies_merge(tmp_path: Path, importe
             assert (a == b).all(), field.name
 
 
+def test_people_read_without_the_join_as_with_it(tmp_path: Path, imported: Path):
+    """Companies' names and domains read once per loading give the rows the join gives,
+    and are read again once another connection changed a company."""
+    from dedupe.features import CompanyNames, _person_rows
+
+    db = tmp_path / "j.db"
+    shutil.copy(imported, db)
+    names = CompanyNames()
+    with Store(db) as store:
+        def both() -> tuple[list, list]:
+            joined = [r for rows in _person_rows(store, None, 700) for r in rows]
+            plain = [tuple(r) for rows in _person_rows(store, None, 700, names=names)
+                     for r in rows]
+            return joined, plain
+
+        joined, plain = both()
+        assert len(joined) > 1000
+        assert plain == joined
+        assert any(r[6] and r[7] for r in plain)
+        assert not store.conn.in_transaction  # the read transaction is over
+        # A range of the table, as the loading processes read it.
+        assert [tuple(r) for rows in _person_rows(store, None, 300, (10, 500), names)
+                for r in rows] == [r for rows in _person_rows(store, None, 300, (10, 500))
+                                   for r in rows]
+        company = next(r[6] for r in joined if r[6])
+        other = sqlite3.connect(db)
+        with other:
+            other.execute("UPDATE companies SET name = 'Renamed SAS', domain = 'renamed.example'"
+                          " WHERE id = ?", (company,))
+            # No company, and a company the table does not hold.
+            other.execute("UPDATE people SET company_id = NULL WHERE seq = 3")
+            other.execute("UPDATE people SET company_id = 'c_gone' WHERE seq = 4")
+        other.close()
+        joined, plain = both()
+        assert plain == joined
+        assert ("Renamed SAS", "renamed.example") in {r[7:9] for r in plain}
+        assert {r[6:9] for r in plain} >= {(None, None, None), ("c_gone", None, None)}
+        # This connection's own write is seen too.
+        with store.write():
+            store.conn.execute("UPDATE companies SET name = 'Again SAS' WHERE id = ?",
+                               (company,))
+        joined, plain = both()
+        assert plain == joined
+        assert "Again SAS" in {r[7] for r in plain}
+
+
 def test_blocking_in_two_processes_as_in_one(imported: Path, monkeypatch):
     from dedupe import blocking
 
