@@ -328,6 +328,7 @@ _SECOND = operator.itemgetter(1)
 _PROVENANCE_FIELDS = ("first_name", "last_name", "full_name", "title", "email", "phone",
                       "linkedin_url", "city", "country", "company_id")
 _encode = json.encoder.encode_basestring  # type: ignore[attr-defined]  # as dumps writes strings
+_ENCODED_FIELDS = {f: _encode(f) for f in _PROVENANCE_FIELDS}
 _ABSENT = object()  # no kept value equals it
 
 
@@ -358,7 +359,7 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
         row = goldens.get(m.golden, {})
         wanted = {f: row.get(f) for f in _PROVENANCE_FIELDS}
         counts: dict[str, int] = {}
-        kept: dict[str, list[str]] = {}  # statement entry -> its kept fields
+        kept: dict[str, list[str]] = {}  # statement entry -> its kept fields (as JSON)
         for x in members[m.golden]:
             # Unpacked rather than read by attribute: a merge of a million records walks
             # every observation of every member here.
@@ -376,14 +377,15 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
                         f', "locator": {"null" if locator is None else _encode(locator)}'
                         f', "observed_at": {_encode(observed_at)}, "fields": [')
                 fields = kept.get(text)
+                name = _ENCODED_FIELDS[field]  # a field of wanted's
                 if fields is None:
                     fields = kept[text] = []
-                elif field in fields:
+                elif name in fields:
                     continue  # the same statement states the field twice
-                fields.append(field)
+                fields.append(name)
                 counts[field] = seen + 1
         updates.append(('{"statements": [' + ", ".join(
-            text + ", ".join(_encode(f) for f in fields) + "]}"
+            text + ", ".join(fields) + "]}"
             for text, fields in kept.items()) + "]}", cid))
     return updates
 
