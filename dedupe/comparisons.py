@@ -22,8 +22,8 @@ from rapidfuzz import distance, fuzz, process
 
 from .features import PersonFeatures, _name_groups, nickname_groups, share_nickname_group
 
-__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "person_levels", "same_person_name",
-           "shared_phones"]
+__all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "code_columns", "person_levels",
+           "same_person_name", "shared_phones"]
 
 
 @dataclass(frozen=True)
@@ -649,6 +649,38 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
         return False
     letters = _group_letters()
     return any(initial in letters.get(int(g), ()) for g in groups.tolist() if g)
+
+
+# The columns person_levels codes, in two shares for two processes (see
+# dedupe.parallel.levels_in_two). The first holds every column of a shared vocabulary
+# (names, company names), in the order person_levels first codes them, so the codes come
+# out the same; the second, columns with a vocabulary of their own.
+_FIRST_SHARE = ("first", "first_word", "last", "last_core", "first_nospace", "company_key",
+                "company_initials", "email_label")
+_SECOND_SHARE = ("linkedin", "company_id", "company_domain", "city", "postcode",
+                 "postcode_area", "address", "title")
+_SECOND_SHARE_CODED = ("emails", "email_locals", "email_domains", "phones")
+
+
+def code_columns(f: PersonFeatures, share: int) -> None:
+    """Build the codes (and derived columns) of one share of the columns on ``f``, as
+    person_levels would the first time; the two shares have nothing in common."""
+    if share == 0:
+        if "first_nospace" not in f.extra:
+            f.extra["first_nospace"] = _nospace(f.first)
+        if "first_word" not in f.extra:
+            _first_word(f)
+        if "email_label" not in f.extra:
+            f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+        for name in _FIRST_SHARE:
+            _value_codes(f, name)
+        return
+    for name in _SECOND_SHARE_CODED:
+        _coded(f, name)
+    if "postcode_area" not in f.extra:
+        f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    for name in _SECOND_SHARE:
+        _value_codes(f, name)
 
 
 def shared_phones(f: PersonFeatures) -> dict[str, int]:

@@ -79,10 +79,12 @@ def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch,
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 10**9)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 10**9)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CODES", 10**9)
     first = api.dedupe(one, config=config)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PEOPLE", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CODES", 1)
     monkeypatch.setattr(parallel, "_LOAD_PART_MIN", 100)
     if early:
         _read_all_before_companies(monkeypatch)
@@ -105,6 +107,30 @@ def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch,
     again = api.dedupe(two, config=config)
     assert again.written == 0
     assert "no new or changed people since the last run" in again.messages
+
+
+def test_columns_coded_in_two_processes_as_in_one(imported: Path, monkeypatch):
+    """Each process codes its share of the columns; the codes, vocabularies and levels
+    are those one process builds."""
+    from dedupe import blocking
+    from dedupe.comparisons import person_levels, shared_phones
+
+    with Store(imported) as store:
+        one, two = load_people(store), load_people(store)
+    pairs, _ = blocking.person_pairs(one, max_block=60, window=4)
+    expected = person_levels(one, pairs, shared_phones(one))
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CODES", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
+    got = parallel.levels_in_two(two, pairs, shared_phones(two), 500)
+    assert np.array_equal(got, expected)
+    assert sorted(two.extra) == sorted(one.extra)
+    for key, value in one.extra.items():
+        other = two.extra[key]
+        if isinstance(value, np.ndarray):
+            assert value.dtype == other.dtype, key
+            assert value.tolist() == other.tolist(), key
+        else:
+            assert other == value, key
 
 
 def test_an_error_while_preparing_reaches_the_caller(tmp_path: Path, imported: Path,
