@@ -342,12 +342,7 @@ def person_levels(
     out = np.zeros((m, len(COMPARISONS)), dtype=np.int8)
     if not m:
         return out
-    if "first_nospace" not in f.extra:
-        f.extra["first_nospace"] = _nospace(f.first)
-    if "first_word" not in f.extra:
-        _first_word(f)
-    if "email_label" not in f.extra:
-        f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+    _derive_columns(f)
     code = functools.partial(_value_codes, f)
 
     def pick(column: np.ndarray) -> Callable[[np.ndarray], tuple[list[str], list[str]]]:
@@ -662,16 +657,21 @@ _SECOND_SHARE = ("linkedin", "city", "postcode", "postcode_area", "address", "ti
 _SECOND_SHARE_CODED = ("emails", "email_locals", "email_domains", "phones")
 
 
+def _derive_columns(f: PersonFeatures) -> None:
+    """The derived columns coded with the names and company names (see ``_DERIVED``)."""
+    if "first_nospace" not in f.extra:
+        f.extra["first_nospace"] = _nospace(f.first)
+    if "first_word" not in f.extra:
+        _first_word(f)
+    if "email_label" not in f.extra:
+        f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+
+
 def code_columns(f: PersonFeatures, share: int) -> None:
     """Build the codes (and derived columns) of one share of the columns on ``f``, as
     person_levels would the first time; the two shares have nothing in common."""
     if share == 0:
-        if "first_nospace" not in f.extra:
-            f.extra["first_nospace"] = _nospace(f.first)
-        if "first_word" not in f.extra:
-            _first_word(f)
-        if "email_label" not in f.extra:
-            f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+        _derive_columns(f)
         for name in _FIRST_SHARE:
             _value_codes(f, name)
         return
