@@ -120,6 +120,18 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     return values[inverse.reshape(-1)]
 
 
+def _similarity_at(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray,
+                   b: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Jaro-Winkler of the names (see :func:`_similarity`) at ``rows`` of the pairs, 0
+    elsewhere."""
+    out = np.zeros(len(a), dtype=np.float32)
+    if len(rows) == len(a):
+        return _similarity(f, name_a, name_b, a, b, _JW)
+    if len(rows):
+        out[rows] = _similarity(f, name_a, name_b, a[rows], b[rows], _JW)
+    return out
+
+
 def _distinct_pairs(xa: np.ndarray, xb: np.ndarray, size: int) -> tuple[
     np.ndarray, np.ndarray, np.ndarray
 ]:
@@ -365,11 +377,14 @@ def person_levels(
     last = _levels_last(la, lb, ca, cb, _similarity(f, "last", "last", a, b, _JW),
                         cores=pick(f.last_core), candidates=ends_meet)
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
+    # Where both names already agree (levels 3 or better), only an exact swap counts
+    # (below), which the codes tell: the similarity is needed only elsewhere.
     ja, jb = code("first_nospace")[a], code("first_nospace")[b]
+    loose = np.flatnonzero((first > 3) | (last > 3))
     swap_first = _levels_last(ja, lb, ja, cb,
-                              _similarity(f, "first_nospace", "last", a, b, _JW))
+                              _similarity_at(f, "first_nospace", "last", a, b, loose))
     swap_last = _levels_last(la, jb, ca, jb,
-                             _similarity(f, "last", "first_nospace", a, b, _JW))
+                             _similarity_at(f, "last", "first_nospace", a, b, loose))
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
