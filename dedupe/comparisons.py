@@ -121,14 +121,14 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
 
 
 def _similarity_at(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray,
-                   b: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Jaro-Winkler of the names (see :func:`_similarity`) at ``rows`` of the pairs, 0
-    elsewhere."""
-    out = np.zeros(len(a), dtype=np.float32)
+                   b: np.ndarray, rows: np.ndarray, scorer: object = _JW) -> np.ndarray:
+    """:func:`_similarity` at ``rows`` of the pairs, 0 elsewhere: for comparisons that
+    read it only there (both sides have a value, and not the same one)."""
     if len(rows) == len(a):
-        return _similarity(f, name_a, name_b, a, b, _JW)
-    if len(rows):
-        out[rows] = _similarity(f, name_a, name_b, a[rows], b[rows], _JW)
+        return _similarity(f, name_a, name_b, a, b, scorer)
+    found = _similarity(f, name_a, name_b, a[rows], b[rows], scorer)
+    out = np.zeros(len(a), dtype=found.dtype)
+    out[rows] = found
     return out
 
 
@@ -500,7 +500,9 @@ def person_levels(
     da, db = code("company_domain")[a], code("company_domain")[b]
     has = ((ca != 0) | (ka != 0)) & ((cb != 0) | (kb != 0))
     company = np.where(has, 4, 0)
-    sim = _similarity(f, "company_key", "company_key", a, b, _JW)
+    # Read only for two company names both sides have, and not the same one.
+    sim = _similarity_at(f, "company_key", "company_key", a, b,
+                         np.flatnonzero((ka != 0) & (kb != 0) & (ka != kb)))
     similar = has & (sim >= _SHORTENED) & (ka != 0) & (kb != 0) & (ka != kb)
     if similar.any():
         similar[similar] = _keys_alike(f, ka[similar], kb[similar], sim[similar])
@@ -531,11 +533,12 @@ def person_levels(
     out[:, 7] = np.where((pa == 0) | (pb == 0), 0,
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
     missing = (code("address")[a] == 0) | (code("address")[b] == 0)
-    score = _similarity(f, "address", "address", a, b, _address_ratio)
+    score = _similarity_at(f, "address", "address", a, b, np.flatnonzero(~missing),
+                           _address_ratio)
     out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
     ta, tb = code("title")[a], code("title")[b]
     missing = (ta == 0) | (tb == 0)
-    score = _similarity(f, "title", "title", a, b, _TOKEN_SET)
+    score = _similarity_at(f, "title", "title", a, b, np.flatnonzero(~missing), _TOKEN_SET)
     ranks = _title_ranks(f)
     far = np.abs(ranks[ta] - ranks[tb]) >= _FAR_APART
     far &= (ranks[ta] >= 0) & (ranks[tb] >= 0)
