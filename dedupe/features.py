@@ -192,7 +192,8 @@ SELECT p.id, p.first_name, p.last_name, p.full_name, p.emails, p.phones, p.compa
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL
 """
-# The same rows without the join: the company's name and domain from CompanyNames.
+# The same rows for the whole table without the join: the company's name and domain
+# from CompanyNames.
 _PERSON_TABLE_SQL = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.emails, p.phones, p.company_id,
        coalesce(p.city, ''), coalesce(p.postcode, ''), coalesce(p.address, ''),
@@ -350,24 +351,16 @@ def _person_rows(store: Store, ids: list[str] | None, batch: int,
     """Rows of every active person (``ids`` None), in table order, or of those with
     ``seq`` in ``[seqs[0], seqs[1])``, or of the active ones among ``ids``.
 
-    ``names`` (with ``ids`` None): the companies' names and domains come from it, read
-    in the people's read transaction, rather than from a join."""
-    if ids is None and names is not None:
-        yield from _table_rows(store, batch, seqs, names)
-        return
+    Read in table order, the companies' names and domains come from ``names`` (a
+    loading's own, kept from chunk to chunk; a new one by default), read in the
+    people's read transaction, rather than from a join."""
     if ids is None:
-        cursor = (store.conn.execute(_PERSON_SQL) if seqs is None else store.conn.execute(
-            _PERSON_SQL + " AND p.seq >= ? AND p.seq < ?", seqs))
-        while True:
-            rows = cursor.fetchmany(batch)
-            if not rows:
-                return
-            yield rows
-    else:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            yield store.conn.execute(_PERSON_SQL + f" AND p.id IN ({marks})", chunk).fetchall()
+        yield from _table_rows(store, batch, seqs, names or CompanyNames())
+        return
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        yield store.conn.execute(_PERSON_SQL + f" AND p.id IN ({marks})", chunk).fetchall()
 
 
 def _table_rows(store: Store, batch: int, seqs: tuple[int, int] | None,
@@ -405,8 +398,7 @@ def load_people(store: Store, batch: int = 2000, ids: list[str] | None = None
     columns live on, and small batches keep the freed memory reusable instead of
     scattered between the columns' strings.
     """
-    return people_features(_person_rows(store, ids, batch,
-                                        names=CompanyNames() if ids is None else None))
+    return people_features(_person_rows(store, ids, batch))
 
 
 def people_features(batches: Iterable[list[Any]]) -> PersonFeatures:
