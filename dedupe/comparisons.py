@@ -527,8 +527,7 @@ def person_levels(
     out[:, 6] = np.where((xa == 0) | (xb == 0), 0,
                          np.where(xa == xb, 1, np.where(city_sim >= 0.9, 2, 3)))
     pa, pb = code("postcode")[a], code("postcode")[b]
-    if "postcode_area" not in f.extra:
-        f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    _postcode_areas(f)
     area = code("postcode_area")[a] == code("postcode_area")[b]
     out[:, 7] = np.where((pa == 0) | (pb == 0), 0,
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
@@ -685,6 +684,12 @@ def _derive_columns(f: PersonFeatures) -> None:
         f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
 
 
+def _postcode_areas(f: PersonFeatures) -> None:
+    """Each record's postcode area (its first three characters), a derived column."""
+    if "postcode_area" not in f.extra:
+        f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+
+
 def code_columns(f: PersonFeatures, share: int) -> None:
     """Build the codes (and derived columns) of one share of the columns on ``f``, as
     person_levels would the first time; the two shares have nothing in common."""
@@ -695,8 +700,7 @@ def code_columns(f: PersonFeatures, share: int) -> None:
         return
     for name in _SECOND_SHARE_CODED:
         _coded(f, name)
-    if "postcode_area" not in f.extra:
-        f.extra["postcode_area"] = _column([x[:3] for x in f.postcode.tolist()])
+    _postcode_areas(f)
     for name in _SECOND_SHARE:
         _value_codes(f, name)
 
