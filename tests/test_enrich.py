@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -267,6 +268,16 @@ def test_a_domain_guessed_from_addresses_gives_the_company_its_country_at_once(
     assert api.enrich(db, offline=True).details.get("statements_added", 0) == 0
 
 
+def _by_index_and_by_scan(monkeypatch, read: Callable[[], Any]) -> tuple[Any, Any]:
+    """What ``read`` gives when the people of companies are looked up by the index, then
+    when they are found by one pass over the table (see ``_at_companies``)."""
+    from enrichers import pipeline
+
+    by_index = read()
+    monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
+    return by_index, read()
+
+
 def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, db: Path,
                                                                  monkeypatch):
     from enrichers import pipeline
@@ -279,9 +290,8 @@ def test_people_s_addresses_read_by_index_or_by_scan_vote_alike(tmp_path: Path, 
                                 "Ed,ed@initech.example,Initech\nFlo,flo@other.example,Initech\n")])
     with Store(db) as store:
         ids = [r[0] for r in store.conn.execute("SELECT id FROM companies")]
-        by_index = pipeline._people_email_domains(store, ids)
-        monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
-        by_scan = pipeline._people_email_domains(store, ids)
+        by_index, by_scan = _by_index_and_by_scan(
+            monkeypatch, lambda: pipeline._people_email_domains(store, ids))
         names = dict(store.conn.execute("SELECT id, name FROM companies"))
     assert {k: sorted(v) for k, v in by_index.items()} == {
         k: sorted(v) for k, v in by_scan.items()}
@@ -303,11 +313,8 @@ def test_people_at_companies_found_by_index_or_by_scan_alike(tmp_path: Path, db:
     with Store(db) as store:
         names = dict(store.conn.execute("SELECT name, id FROM companies"))
         wanted = {names["Acme"], names["Initech"]}
-        by_index = {pid for _, pid in pipeline._at_companies(store, wanted, "id",
-                                                              active=False)}
-        monkeypatch.setattr(pipeline, "_SCAN_FROM", 1)
-        by_scan = {pid for _, pid in pipeline._at_companies(store, wanted, "id",
-                                                             active=False)}
+        by_index, by_scan = _by_index_and_by_scan(monkeypatch, lambda: {
+            pid for _, pid in pipeline._at_companies(store, wanted, "id", active=False)})
         found = {first for pid, first in store.conn.execute(
             "SELECT id, first_name FROM people") if pid in by_scan}
     assert by_index == by_scan
