@@ -227,8 +227,7 @@ def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, 
     # forked process inherits them instead of building its own: half of them by another
     # process meanwhile (at a million records, nine seconds in one).
     if len(f) >= PARALLEL_MIN_CODES:
-        known = set(f.extra)
-        with Child(_codes_child, (f, known), doing="the process coding columns",
+        with Child(_codes_child, (f,), doing="the process coding columns",
                    then="nothing was written") as child:
             code_columns(f, 0)
             _, built = child.recv()
@@ -255,7 +254,8 @@ def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
     return out
 
 
-def _codes_child(writer: Any, f: PersonFeatures, known: set[str]) -> None:
+def _codes_child(writer: Any, f: PersonFeatures) -> None:
+    known = set(f.extra)  # as forked: only what this process adds goes back
     code_columns(f, 1)
     writer.send(("codes", {k: v for k, v in f.extra.items() if k not in known}))
 
