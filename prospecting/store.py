@@ -635,10 +635,9 @@ class Store:
                     keys = ready[0] if ready is not None and ready[0] is not None else [
                         (f[0], canonical_value(f[1])) for f in facts
                     ]
-                    if have and not have.isdisjoint(keys):
-                        kept = [i for i, key in enumerate(keys) if key not in have]
-                        facts = [facts[i] for i in kept]
-                        keys = [keys[i] for i in kept]
+                    fewer = _not_restated(facts, keys, have)
+                    if fewer is not None:
+                        facts, keys = fewer
                         ready = None
                     if not facts:
                         continue
@@ -1229,7 +1228,7 @@ class Store:
         from_db = self.observations_for(i for i in ids if i in known or i not in pending)
         for i in ids:
             if i not in known and i in pending:
-                from_db[i] = pending_observations(i, pending[i])
+                from_db[i] = pending_observations(i, _as_stored(pending[i]))
         return from_db
 
     @contextlib.contextmanager
@@ -1387,6 +1386,39 @@ class Store:
 
 _FIRST = operator.itemgetter(0)
 _LAST = operator.itemgetter(-1)
+
+
+def _not_restated(
+    facts: list[Fact], keys: list[tuple[str, str]], have: set[tuple[str, str]]
+) -> tuple[list[Fact], list[tuple[str, str]]] | None:
+    """``facts`` (with their canonical ``keys``) less those whose key the same source
+    stated before (``have``); None when none is."""
+    if not have or have.isdisjoint(keys):
+        return None
+    kept = [i for i, key in enumerate(keys) if key not in have]
+    return [facts[i] for i in kept], [keys[i] for i in kept]
+
+
+def _as_stored(statements: list[PendingStatement]) -> list[PendingStatement]:
+    """A new entity's pending statements as :meth:`Store.plan_facts` stores them: a
+    fact its source already stated in an earlier one (the same value, up to case and
+    spacing) left out. A file holding two records of one person or company, written in
+    other cases, then gives the row the stored statements give (read back later, the
+    same), not a spelling no statement keeps."""
+    if len(statements) < 2:
+        return statements
+    stated: dict[str, set[tuple[str, str]]] = {}
+    kept: list[PendingStatement] = []
+    for source, locator, observed_at, confidence, run_id, facts in statements:
+        have = stated.setdefault(source, set())
+        keys = [(f[0], canonical_value(f[1])) for f in facts]
+        fewer = _not_restated(facts, keys, have)
+        if fewer is not None:
+            facts, keys = fewer
+        if facts:
+            kept.append((source, locator, observed_at, confidence, run_id, facts))
+            have.update(keys)
+    return kept
 
 
 def _statement_row(

@@ -577,3 +577,26 @@ def test_an_excel_export_imports_like_its_csv(run, db, tmp_path, monkeypatch, mi
     assert people["crm:102"]["last_name"] == "Lefèvre"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT row FROM quarantine").fetchall() == [(4,)]
+
+
+def test_rows_stated_twice_in_one_file_stay_what_a_refresh_derives(tmp_path: Path, db: Path):
+    # Two records of one person (one address, no record id) and three of one company,
+    # written in other cases: a fact restated by the same source (the same value up to
+    # case) is stored once, and the rows hold what the stored statements give, not a
+    # spelling no statement keeps (read back by any later stage, it would change).
+    path = write(tmp_path / "crm.csv",
+                 "First Name,Last Name,Email,Phone,Company\n"
+                 "marie,CURIE,Marie.Curie@Radium.FR,01 42 34 56 78,RADIUM SARL\n"
+                 "Marie,Curie,marie.curie@radium.fr,+33 1 42 34 56 78,Radium SARL\n"
+                 "Pierre,Curie,pierre.curie@radium.fr,,radium sarl\n")
+    api.import_files(db, [path], source="crm")
+    people, companies = dump(db), dump(db, "--kind", "companies")
+    assert (len(people), len(companies)) == (2, 1)
+    with api.open_store(db) as store, store.write():
+        store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
+        store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
+    assert dump(db) == people
+    assert dump(db, "--kind", "companies") == companies
+    marie = next(p for p in people if p["first_name"].lower() == "marie")
+    assert sorted(marie["source_ids"]) == ["crm:row-2", "crm:row-3"]
+    assert (marie["last_name"], marie["email"]) == ("CURIE", "Marie.Curie@Radium.FR")
