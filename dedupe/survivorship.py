@@ -78,23 +78,35 @@ _CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _completeness(value: str) -> tuple[int, int, int]:
+def _completeness(value: str) -> tuple[int, int, int, int]:
     plain = strip_accents(value)
     letters = sum(c.isalpha() for c in plain)
-    initials = sum(1 for w in plain.replace("-", " ").split() if len(w.strip(".")) <= 1)
+    words = plain.replace("-", " ").split()
+    initials = sum(1 for w in words if len(w.strip(".")) <= 1)
     accents = sum(1 for a, b in zip(value, plain, strict=False) if a != b)
     mixed = int(value != value.upper() and value != value.lower())
-    return (-initials, letters, accents + mixed)
+    # Then the spelling that keeps the words apart: "de La Fontaine" says what
+    # "Delafontaine" says, and where its words begin.
+    return (-initials, letters, accents + mixed, len(words))
 
 
-def _variants_of_leader(group: list[Observation]) -> list[Observation]:
-    """The observations whose value is a spelling of the value most records state (when
-    one value leads): "J.-P." and "Jean-Pierre" are, "Masson" and "Nicolas" are not. A
-    member whose given name and surname were swapped then never lends its surname as the
-    fullest given name."""
+def _records_of(group: list[Observation]) -> dict[str, set[str]]:
+    """Each value and the records (members) stating it."""
     records: dict[str, set[str]] = {}
     for o in group:
         records.setdefault(o.value, set()).add(o.entity_id)
+    return records
+
+
+def _variants_of_leader(group: list[Observation],
+                        votes: list[Observation] | None = None) -> list[Observation]:
+    """The observations whose value is a spelling of the value most records state (when
+    one value leads): "J.-P." and "Jean-Pierre" are, "Masson" and "Nicolas" are not. A
+    member whose given name and surname were swapped then never lends its surname as the
+    fullest given name. ``votes``: the observations whose records count (every
+    member's, where ``group`` holds some members' only); none of ``group`` a spelling of
+    the leader leaves ``group``."""
+    records = _records_of(votes if votes is not None else group)
     if len(records) < 2:
         return group
     most = max(len(ids) for ids in records.values())
@@ -104,7 +116,23 @@ def _variants_of_leader(group: list[Observation]) -> list[Observation]:
         # No value leads, or the leading one has no letter or digit ("—", "?") to
         # compare spellings with: the fullest of all.
         return group
-    return [o for o in group if _spelling_of(_words(o.value), leader)]
+    return [o for o in group if _spelling_of(_words(o.value), leader)] or group
+
+
+def _fullest(group: list[Observation], votes: list[Observation],
+             rank: dict[str, int]) -> str:
+    """The "complete" rule: the fullest spelling of the leading value; among equally
+    full ones, the one most records (of ``votes``) state, then confidence, source rank
+    and the value itself. Never when each was observed: that is when a run read or
+    enriched each member, and a run stopped and run again would keep another."""
+    group = _variants_of_leader(group, votes)
+    top = max(_completeness(o.value) for o in group)
+    group = [o for o in group if _completeness(o.value) == top]
+    if all(o.value == group[0].value for o in group):
+        return group[0].value
+    records = _records_of(votes)
+    return max(group, key=lambda o: (len(records.get(o.value, ())), o.confidence,
+                                     -rank_of(o.source, rank), o.value)).value
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -125,7 +153,10 @@ def _spelling_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
                for x, y in zip(a, b, strict=False))
 
 
-def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
+def _pick(group: list[Observation], rule: str, rank: dict[str, int],
+          votes: list[Observation] | None = None) -> str:
+    """``rule``'s value among ``group``; ``votes``, for "complete": the observations of
+    every member (``group`` may hold some members' only, see :func:`_stated_with`)."""
     first = group[0].value
     if all(o.value == first for o in group):
         return first  # members agree (the usual case): every rule keeps that value
@@ -133,9 +164,7 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int]) -> str:
         newest = max(o.observed_at for o in group)
         return best_of([o for o in group if o.observed_at == newest], rank)
     if rule == "complete":
-        group = _variants_of_leader(group)
-        top = max(_completeness(o.value) for o in group)
-        return best_of([o for o in group if _completeness(o.value) == top], rank)
+        return _fullest(group, votes if votes is not None else group, rank)
     if rule == "source":
         first = min(rank_of(o.source, rank) for o in group)
         return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
@@ -199,7 +228,7 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
         if group and followed:
             narrowed = _stated_with(group, groups, row, followed)
             if narrowed is not None:
-                row[field] = _pick(narrowed, rule, rank)
+                row[field] = _pick(narrowed, rule, rank, group)
                 continue
         if group and rule != "best" and field != "company_id":
             row[field] = _pick(group, rule, rank)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from dedupe.survivorship import apply_person_rules
 from prospecting.models import Observation, group_fields
 
@@ -89,3 +91,24 @@ def test_a_leading_name_without_letters_leaves_the_fullest():
     members = [{"first_name": "Jean", "last_name": "—"}, {"first_name": "Jean", "last_name": "—"},
                {"first_name": "Jean", "last_name": "Dupont"}]
     assert _golden(members)["last_name"] == "Dupont"
+
+
+def test_names_never_rest_on_when_each_member_was_stated():
+    """The kept spelling is the same whichever member was stated or enriched first (a
+    run stopped and run again states them at other times)."""
+    def kept(members: list[dict[str, str]], field: str) -> set[str]:
+        return {_golden([members[i] for i in order])[field]
+                for order in itertools.permutations(range(len(members)))}
+
+    # The surname spelled by most members among all of them, also when the given name
+    # kept narrows the surname to two members who disagree (a typo).
+    assert kept([{"first_name": "Fifi", "last_name": "Boyer"},
+                 {"first_name": "Fifi", "last_name": "Bpyer"},
+                 {"first_name": "Joséphine", "last_name": "Boyer"}], "last_name") == {"Boyer"}
+    # The same letters: the spelling that keeps the words apart.
+    assert kept([{"last_name": "Delafontaine"}, {"last_name": "de La Fontaine"}],
+                "last_name") == {"de La Fontaine"}
+    assert kept([{"first_name": "Jeanpierre"}, {"first_name": "Jean-Pierre"}],
+                "first_name") == {"Jean-Pierre"}
+    # Nothing tells two spellings apart: still one answer.
+    assert len(kept([{"last_name": "Boyer"}, {"last_name": "Bpyer"}], "last_name")) == 1
