@@ -44,6 +44,7 @@ from prospecting.icp import normalize_country
 from prospecting.models import PACKED_SOURCE, Fact, dumps, loads
 from prospecting.runs import Progress, RunState
 from prospecting.store import (
+    GUESS_SOURCE,
     PreparedFacts,
     Store,
     chunked,
@@ -1279,7 +1280,7 @@ def _guess_item(
         code, method = "not_checked", "pattern"
     payload = {"email": email, "normalized": email, "status": status,
                "flags": flags, "reason": f"guessed: {reason}", "code": code, "method": method}
-    return (pid, "enricher:finder", None, now, confidence, run_id, [
+    return (pid, GUESS_SOURCE, None, now, confidence, run_id, [
         ("email", email, round(min(confidence, 0.79), 3)),
         ("email_status", dumps(payload), CHECK_CONFIDENCE),
     ])

@@ -1386,6 +1386,9 @@ class Store:
 
 _FIRST = operator.itemgetter(0)
 _LAST = operator.itemgetter(-1)
+# The source of the email finder's statements (``enrichers.pipeline``): an address it
+# alone gives is a guess.
+GUESS_SOURCE = "enricher:finder"
 
 
 def _not_restated(
@@ -1699,12 +1702,19 @@ def _email_entry(value: str, check: Mapping[str, Any] | None,
                  sources: list[str]) -> dict[str, Any]:
     """One address of a person's ``emails``, with what its check (if any) said: the
     status, flags and reason, the machine-readable code and the method that decided it
-    (see ``enrichers.email_status``; when: the check statement's ``observed_at``)."""
+    (see ``enrichers.email_status``; when: the check statement's ``observed_at``).
+
+    An address is ``guessed`` only while the finder alone gives it: one a source states
+    too (a record the finder guessed for, merged with records stating the address) is
+    no guess, whichever check of it is kept."""
     check = check or {}
+    flags = check.get("flags", [])
+    if "guessed" in flags and any(source != GUESS_SOURCE for source in sources):
+        flags = [flag for flag in flags if flag != "guessed"]
     return {
         "value": value,
         "status": check.get("status", "unknown"),
-        "flags": check.get("flags", []),
+        "flags": flags,
         "reason": check.get("reason", "not verified yet"),
         "code": check.get("code", "not_checked" if not check else None),
         "method": check.get("method"),
@@ -1897,7 +1907,8 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
 
     A bounce reported by a sending tool is what happened to a real message: it outranks
     any later check (an MX lookup or an SMTP probe only predicts delivery), so a later
-    enrich run never turns a bounced address back into a deliverable one.
+    enrich run never turns a bounced address back into a deliverable one. The finder's
+    pattern guess checks nothing: any check of the address outranks it.
     """
     if not group:
         return {}
@@ -1918,7 +1929,8 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
         if type(payload) is not dict:
             continue
         subject = str(payload.get(key, "")).casefold()
-        rank = (payload.get("reason") == "bounced", o.observed_at)
+        rank = (payload.get("reason") == "bounced", payload.get("method") != "pattern",
+                o.observed_at)
         held = found.get(subject)
         if held is None or rank > held[0]:
             found[subject] = (rank, payload)

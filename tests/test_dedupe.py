@@ -233,6 +233,25 @@ def test_suppression_wins_in_a_merge(tmp_path: Path, db: Path):
     assert people[0]["suppressed"] is True
 
 
+def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
+    # The finder guessed for the record without an address the very address the two
+    # others state: merged, it is the golden record's email, not a guess.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name\n"
+                "11,,,sophie.bernard@initech.example,,Initech\n"
+                "12,Sophie,Bernard,,07 61 23 45 67,Initech\n"
+                "13,Sophie,BERNARD,sophie.bernard@initech.example,+33761234567,INITECH SARL\n")
+    api.enrich(db, offline=True)
+    api.dedupe(db)
+    (person,) = dump(db)
+    assert sorted(person["source_ids"]) == ["crm:11", "crm:12", "crm:13"]
+    assert person["email"] == "sophie.bernard@initech.example"
+    (entry,) = person["emails"]
+    assert "guessed" not in entry["flags"]
+    assert entry["reason"] == "syntax valid; domain not checked (offline)"
+    # A guess nobody states stays one (see test_finder).
+
+
 def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
     found, _ = _dedupe_crm(
         tmp_path, db,
