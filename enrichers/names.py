@@ -517,12 +517,60 @@ def _given_case(text: str) -> str:
 
 
 def _take_civility(words: list[str], *, keep_one: bool = True) -> tuple[str | None, list[str]]:
-    """Leading civilities off; with ``keep_one`` a lone word stays (``Me`` may be a name)."""
+    """Leading civilities off; with ``keep_one`` a lone word stays (``Me`` may be a name).
+
+    A doctor's field after ``Dr.`` (``Dr. med.``, ``Prof. Dr. rer. nat.``) goes with it; a
+    couple (``M. et Mme``, ``Mr & Mrs``) is one civility of both."""
     civility = None
-    while len(words) >= (2 if keep_one else 1) and _fold_key(words[0]) in _CIVILITIES:
-        civility = civility or _CIVILITIES[_fold_key(words[0])]
+    least = 2 if keep_one else 1
+    while len(words) >= least and (
+            _fold_key(words[0]) in _CIVILITIES or _is_degree(words[0])):
+        if _is_degree(words[0]):  # Dipl.-Ing. Hans Müller: a degree, not a given name
+            words = words[1:]
+            continue
+        this = _CIVILITIES[_fold_key(words[0])]
         words = words[1:]
+        if this in _COUPLES and words:
+            joined = _fold_key(words[0]) in _AND and len(words) > 1
+            other = _CIVILITIES.get(_fold_key(words[1 if joined else 0]))
+            if other in _COUPLES[this][1]:
+                this = f"{this} {_COUPLES[this][0]} {other}"
+                words = words[2 if joined else 1:]
+        elif this in ("Dr", "Pr"):
+            while len(words) >= least and _fold_key(words[0]) in _DOCTOR_FIELDS:
+                words = words[1:]
+        civility = civility or this
     return civility, words
+
+
+def _is_degree(word: str) -> bool:
+    key = _fold_key(word)
+    return key.startswith(("dipl.-", "dipl-")) or key in _DEGREES
+
+
+# A couple's civilities, in either order (as French, English and German write them): the
+# word between them and the civilities that make a couple with the first.
+_COUPLES = {
+    "M.": ("et", {"Mme", "Mlle"}),
+    "Mme": ("et", {"M."}),
+    "Mlle": ("et", {"M."}),
+    "Mr": ("and", {"Mrs", "Ms", "Miss"}),
+    "Mrs": ("and", {"Mr"}),
+    "Ms": ("and", {"Mr"}),
+    "Miss": ("and", {"Mr"}),
+    "Herr": ("und", {"Frau"}),
+    "Frau": ("und", {"Herr"}),
+}
+# German and Austrian degrees written before a name ("Dipl.-Ing.", "Mag.", "Ing.").
+_DEGREES = frozenset({"mag.", "ing.", "dr.-ing.", "bsc.", "msc."})
+_AND = frozenset({"et", "and", "und", "&"})
+# Fields a German (or Austrian, Swiss) doctorate names after "Dr.": "Dr. med.", "Dr. rer.
+# nat.", "Dr. med. dent.", "Dr. h.c."; with their dot, never a given name ("Dr. Nat King").
+_DOCTOR_FIELDS = frozenset({
+    "med.", "med", "rer.", "nat.", "phil.", "jur.", "dent.", "vet.", "habil.", "h.c.",
+    "mult.", "oec.", "pol.", "sc.", "techn.", "ing.", "theol.", "paed.", "pharm.", "agr.",
+    "soc.", "publ.", "iur.",
+})
 
 
 def _take_suffix(words: list[str], *, least: int = 3) -> tuple[str | None, list[str]]:

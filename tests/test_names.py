@@ -203,6 +203,22 @@ def test_split_result_fields():
         ("Miss Jane Smith", "Miss", "Jane", "Smith"),
         ("Herr Hans Müller", "Herr", "Hans", "Müller"),
         ("Frau Anna Schmidt", "Frau", "Anna", "Schmidt"),
+        # A doctor's field after the title is part of it, not a given name (DACH).
+        ("Dr. med. Klaus Weber", "Dr", "Klaus", "Weber"),
+        ("Prof. Dr. med. Klaus von Trapp", "Pr", "Klaus", "von Trapp"),
+        ("Frau Dr. rer. nat. Anna Schmidt", "Frau", "Anna", "Schmidt"),
+        ("Dr. med. dent. Jörg Fischer", "Dr", "Jörg", "Fischer"),
+        # A couple: both civilities, no given name.
+        ("M. et Mme Dupont", "M. et Mme", None, "Dupont"),
+        ("Monsieur et Madame Jean Dupont", "M. et Mme", "Jean", "Dupont"),
+        ("Mr and Mrs Smith", "Mr and Mrs", None, "Smith"),
+        ("Mr & Mrs John Smith", "Mr and Mrs", "John", "Smith"),
+        ("Mme et M. Dupont", "Mme et M.", None, "Dupont"),
+        # Degrees written before the name are no given name; a particle stays.
+        ("Dipl.-Ing. Hans Müller", None, "Hans", "Müller"),
+        ("Prof. Dr.-Ing. Hans Meier", "Pr", "Hans", "Meier"),
+        ("Mag. Anna Huber", None, "Anna", "Huber"),
+        ("Dr. Nat King", "Dr", "Nat", "King"),
     ],
 )
 def test_civility(text, civility, first, last):
@@ -279,6 +295,8 @@ def test_separate_fields():
     # the fields win over a full name given beside them
     assert split_name("Paul Martin", first="Jean", last="Dupont").full_name == "Jean Dupont"
     assert split_name(first="M. Jean", last="dupont").civility == "M."
+    found = split_name(first="Dr. med. Klaus", last="Weber")
+    assert (found.civility, found.first_name) == ("Dr", "Klaus")
     assert split_name(first="Jean-Pierre", last="de la Fontaine").last_name == "de la Fontaine"
     assert split_name(first="", last="Direction commerciale").reason == "not a person"
     assert split_name(first="Julie").reason == "first_name_only"
