@@ -757,6 +757,7 @@ def _person_row(
     company: list[Fact] = []
     emails: list[str] = []
     names = False
+    numbered = False
     contact = False
     opted_out = False
     company_name = domain = siren = None
@@ -771,6 +772,8 @@ def _person_row(
                 value = _country(value)
             elif kind == _P_NAME:
                 names = True
+                # A digit in a name: "Total : 3", "Grand Totals (2 records)".
+                numbered = numbered or any(c.isdigit() for c in value)
             elif kind == _P_CONTACT:
                 contact = True
             person.append((name, value) if plain else (name, value, confidence))
@@ -836,6 +839,12 @@ def _person_row(
             person.append((name, value))
     if not names and not contact:
         return "no name and no contact method"
+    if not contact and not (company_name or domain or siren) and (
+            numbered or not any(c.strip() for c in cells[1:])):
+        # A name alone, in the first cell only or with digits: a report's title, total
+        # or footer line (Salesforce ends its exports with "Grand Totals (2 records)",
+        # the organisation and "Confidential Information - Do Not Distribute").
+        return "no contact method: a report's title, total or footer line, not a person"
     if opted_out:
         # The source says this person must not be emailed: their addresses join the
         # suppression list (with the batch) and the row is not stored, as a suppressed one.

@@ -600,3 +600,32 @@ def test_rows_stated_twice_in_one_file_stay_what_a_refresh_derives(tmp_path: Pat
     marie = next(p for p in people if p["first_name"].lower() == "marie")
     assert sorted(marie["source_ids"]) == ["crm:row-2", "crm:row-3"]
     assert (marie["last_name"], marie["email"]) == ("CURIE", "Marie.Curie@Radium.FR")
+
+
+def test_report_titles_totals_and_footers_are_no_people(tmp_path: Path, db: Path):
+    # A Salesforce report exported as CSV ends with its totals and footer, one field a
+    # line; a spreadsheet's total row keeps its empty cells. None of them is a person.
+    salesforce = write(tmp_path / "report.csv",
+                       '"First Name","Last Name","Title","Account Name","Email","Phone"\n'
+                       '"Jean","Dupont","Directeur commercial","ACME","jean@acme.fr",""\n'
+                       '"Marie","Curie","CTO","Radium","","01 42 68 53 00"\n'
+                       "\n"
+                       '"Grand Totals (2 records)"\n'
+                       "\n"
+                       '"Acme Corp"\n'
+                       '"Confidential Information - Do Not Distribute"\n'
+                       '"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n')
+    sheet = write(tmp_path / "sheet.csv",
+                  "Prénom;Nom;Email;Société\n"
+                  "Zoé;Lefèvre;zoe@beta.fr;Beta\n"
+                  "Luc;Moreau;;Gamma\n"
+                  "Total : 3;;;\n"
+                  "Sous-total;2;;\n")
+    report = api.import_files(db, [salesforce, sheet], source="crm")
+    assert sorted(p["first_name"] for p in dump(db)) == ["Jean", "Luc", "Marie", "Zoé"]
+    assert report.quarantined == 6
+    reasons = {r[1]: r[2] for r in query(db, "SELECT source, row, reason FROM quarantine"
+                                             " WHERE source = 'report.csv'")}
+    assert sorted(reasons) == [5, 7, 8, 9]
+    assert all("no contact method" in reason for reason in reasons.values())
+    assert "Grand Totals" in query(db, "SELECT raw FROM quarantine WHERE row = 5")[0][0]
