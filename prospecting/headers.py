@@ -254,6 +254,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "First Name": "first_name",
         "Last Name": "last_name",
         "Email": "email",
+        # The contact's other addresses, separated by semicolons (hs_additional_emails).
+        "Additional email addresses": "email",
         "Phone Number": "phone",
         "Mobile Phone Number": "mobile_phone",
         "Job Title": "title",
@@ -271,6 +273,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Industry": "industry",
         "Number of Employees": "headcount",
         # The same export with HubSpot's interface in French.
+        "Adresses e-mail supplémentaires": "email",
         "Numéro de téléphone mobile": "mobile_phone",
         "Pays/Région": "country",
         "État/Région": "region",

@@ -128,6 +128,7 @@ def test_hubspot():
         "Street Address",
         "LinkedIn URL",
         "Contact owner",
+        "Additional email addresses",
     ]
     assert mapped(headers) == {
         "Record ID": None,
@@ -146,6 +147,7 @@ def test_hubspot():
         "Street Address": "address",
         "LinkedIn URL": "linkedin_url",
         "Contact owner": None,
+        "Additional email addresses": "email",
     }
 
 
