@@ -64,6 +64,8 @@ PEOPLE_FIELDS = (
     "headcount",
     "legal_form",
     "opt_out",
+    "email_bounced",
+    "email_bounce_reason",
     "location",
 )
 
@@ -139,6 +141,18 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Do Not Contact": "opt_out",
         "Do Not Email": "opt_out",
         "Marketing Status": "opt_out",
+        # The address bounced (a flag, a count, or the server's reason): it is invalid.
+        "Bounced": "email_bounced",
+        "Is Bounced": "email_bounced",
+        "Hard Bounced": "email_bounced",
+        "Email Bounced": "email_bounced",
+        "Emails Bounced": "email_bounced",
+        "Bounce Count": "email_bounced",
+        "Marketing emails bounced": "email_bounced",
+        "hs_email_bounce": "email_bounced",
+        "Email hard bounce reason": "email_bounce_reason",
+        "hs_email_hard_bounce_reason": "email_bounce_reason",
+        "Hard Bounce Reason": "email_bounce_reason",
         "Street Number": "street_number",
         "Street No": "street_number",
         "House Number": "street_number",
@@ -248,6 +262,8 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Company Phone": "company_phone",
         "Seniority": "seniority",
         "Departments": "department",
+        # Verified, Unverified, Extrapolated, Guessed, Unavailable or Bounced.
+        "Email Status": "email_bounced",
     },
     # HubSpot contacts export.
     "hubspot": {

@@ -57,6 +57,7 @@ from .store import (
     PreparedFacts,
     Store,
     _direct_company_row,
+    bounce_fact,
     direct_person_entry,
     prepare_facts,
     utc_now,
@@ -424,7 +425,7 @@ class _RowMapper:
 
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
- _P_OPT_OUT, _P_LOCATION) = range(10)
+ _P_OPT_OUT, _P_LOCATION, _P_BOUNCE) = range(11)
 # Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
 # and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
 _OPTED_OUT = frozenset({
@@ -432,10 +433,29 @@ _OPTED_OUT = frozenset({
     "opt-out", "optout", "blacklisted", "no consent", "désabonné", "desabonne", "désinscrit",
     "desinscrit",
 })
+# Values of a bounce column that say the address bounced (a count above zero does too;
+# any reason in a bounce-reason column does).
+_BOUNCED = frozenset({"1", "true", "yes", "y", "x", "oui", "vrai", "bounced", "hard bounce",
+                      "hard bounced", "hardbounce", "hard_bounce"})
+_BOUNCE_FIELDS = frozenset({"email_bounced", "email_bounce_reason"})
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 # A street address reaches someone too (direct mail), and is how a registry or consumer
 # file tells people apart.
 _CONTACT_FIELDS = frozenset({"linkedin_url", "address"})
+
+
+def _says_bounced(field: str, value: str) -> bool:
+    """Whether a bounce column's ``value`` says the address bounced: any reason in a
+    reason column, else a flag, a count above zero or a status reading "bounced"."""
+    if field == "email_bounce_reason":
+        return True
+    text = value.strip().casefold()
+    if text in _BOUNCED:
+        return True
+    try:
+        return float(text.replace(",", ".")) > 0
+    except ValueError:
+        return False
 
 
 def _json_strings(text: str) -> list[str] | None:
@@ -477,6 +497,8 @@ def _person_step(index: int, name: str, confidence: float, *,
         kind, target = _P_COMPANY, COMPANY_FROM_PERSON[name]
     elif name == "opt_out":
         kind = _P_OPT_OUT
+    elif name in _BOUNCE_FIELDS:
+        kind = _P_BOUNCE
     elif name == "location":
         kind = _P_LOCATION
     else:
@@ -760,6 +782,7 @@ def _person_row(
     numbered = False
     contact = False
     opted_out = False
+    bounced = False
     company_name = domain = siren = None
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
@@ -828,6 +851,10 @@ def _person_row(
                 siren = _digits(value)[:9]
         elif kind == _P_OPT_OUT:
             opted_out = opted_out or value.casefold() in _OPTED_OUT
+        elif kind == _P_BOUNCE:
+            # Kept as it is written (Apollo's "Verified" says something too), and read.
+            person.append(("extra:" + mapper.headers[index], value))
+            bounced = bounced or _says_bounced(name, value)
         elif kind == _P_LOCATION:
             # Free text ("Lyon, Auvergne-Rhône-Alpes, France"): its parts, each below a
             # city, region or country column of the same file.
@@ -859,6 +886,11 @@ def _person_row(
         state.add("skipped")
         state.add("suppressed")
         return None
+    if bounced and emails:
+        # The file's own address: a CRM's or a vendor's bounce is about the one in its
+        # email column.
+        person.append(bounce_fact(emails[0]))
+        state.add("bounced")
     locator = f"row={record.row}"
     now = batch.now
     company_id = None

@@ -1389,6 +1389,17 @@ _LAST = operator.itemgetter(-1)
 # The source of the email finder's statements (``enrichers.pipeline``): an address it
 # alone gives is a guess.
 GUESS_SOURCE = "enricher:finder"
+BOUNCE_CONFIDENCE = 0.99  # the mail server refused the address: stronger than any check
+
+
+def bounce_fact(address: str) -> Fact:
+    """The ``email_status`` fact of an address a mail server refused (a hard bounce a
+    sending tool, a CRM or a data vendor reports): ``invalid``, reason ``bounced``,
+    which outranks any later check (see :func:`_checks`)."""
+    payload = {"email": address, "normalized": normalize_email_key(address),
+               "status": "invalid", "flags": [], "reason": "bounced", "code": "bounced",
+               "method": "import"}
+    return ("email_status", dumps(payload), BOUNCE_CONFIDENCE)
 
 
 def _not_restated(

@@ -38,12 +38,11 @@ from prospecting.headers import shown_columns
 from prospecting.models import dumps
 from prospecting.privacy import email_hash, normalize_email_key
 from prospecting.runs import RunState
-from prospecting.store import Store, utc_now
+from prospecting.store import BOUNCE_CONFIDENCE, Store, bounce_fact, utc_now
 
 __all__ = ["TOOLS", "detect_tool", "import_results"]
 
 TOOLS = ("lemlist", "instantly", "smartlead", "hubspot", "brevo", "mailchimp")
-BOUNCE_CONFIDENCE = 0.99  # the mail server refused the address: stronger than any check
 
 
 def _fold(header: str) -> str:
@@ -426,10 +425,7 @@ def _state_bounces(
     for person_id, addresses in sorted(bounced.items()):
         facts: list[Any] = []
         for address in sorted(addresses):
-            payload = {"email": address, "normalized": normalize_email_key(address),
-                       "status": "invalid", "flags": [], "reason": "bounced",
-                       "code": "bounced", "method": "import"}
-            facts.append(("email_status", dumps(payload), BOUNCE_CONFIDENCE))
+            facts.append(bounce_fact(address))
         items.append((person_id, source, None, now, BOUNCE_CONFIDENCE, state.run_id, facts))
     added = store.state_facts(items).added
     state.add("emails_invalidated", added)

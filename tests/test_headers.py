@@ -87,7 +87,7 @@ def test_apollo():
         "Company": "company_name",
         "Company Name for Emails": "company_name",
         "Email": "email",
-        "Email Status": None,
+        "Email Status": "email_bounced",  # Bounced says the address is invalid
         "Secondary Email": "email",
         "Seniority": "seniority",
         "Departments": "department",
@@ -503,7 +503,7 @@ def test_canonical_names_map_to_themselves():
 
 
 def test_unknown_headers_are_extras():
-    assert map_headers(["Lead Score", "Notes", "", "column_3", "Email Status"]) == [None] * 5
+    assert map_headers(["Lead Score", "Notes", "", "column_3", "Lead Source"]) == [None] * 5
 
 
 def test_companies_kind():

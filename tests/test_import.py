@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from pathlib import Path
@@ -629,3 +630,33 @@ def test_report_titles_totals_and_footers_are_no_people(tmp_path: Path, db: Path
     assert sorted(reasons) == [5, 7, 8, 9]
     assert all("no contact method" in reason for reason in reasons.values())
     assert "Grand Totals" in query(db, "SELECT raw FROM quarantine WHERE row = 5")[0][0]
+
+
+def test_an_address_a_crm_saw_bounce_is_invalid(tmp_path: Path, db: Path):
+    # A CRM or a data vendor says the address bounced: it is invalid (reason bounced)
+    # whatever a later check says, and no email tool gets it; the columns stay extras.
+    hubspot = write(tmp_path / "hubspot.csv",
+                    "Record ID,First Name,Last Name,Email,Email hard bounce reason,"
+                    "Marketing emails bounced\n"
+                    "201,Anne,Roux,anne.roux@delta.example,,0\n"
+                    "202,Paul,Blanc,paul.blanc@epsilon.example,550 5.1.1 User unknown,1\n"
+                    "203,Léa,Noir,lea.noir@zeta.example,,2\n")
+    apollo = write(tmp_path / "apollo.csv",
+                   "First Name,Last Name,Title,Company,Email,Email Status\n"
+                   "Jean,Vert,CEO,Eta,jean@eta.example,Verified\n"
+                   "Marc,Gris,CTO,Theta,marc@theta.example,Bounced\n")
+    api.import_files(db, [hubspot], source="hubspot", id_column="Record ID")
+    api.import_files(db, [apollo], source="apollo")
+    api.enrich(db, offline=True)
+    people = {p["first_name"]: p for p in dump(db)}
+    bounced = {name for name, p in people.items()
+               if p["emails"][0]["status"] == "invalid"
+               and p["emails"][0]["reason"] == "bounced"}
+    assert bounced == {"Paul", "Léa", "Marc"}
+    assert {name for name, p in people.items() if p["email"]} == {"Anne", "Jean"}
+    assert people["Paul"]["extra"]["Email hard bounce reason"] == "550 5.1.1 User unknown"
+    assert people["Jean"]["extra"]["Email Status"] == "Verified"
+    out = tmp_path / "lemlist.csv"
+    api.export(db, format="lemlist", out=out)
+    assert sorted(r["email"] for r in csv.DictReader(out.open(encoding="utf-8"))) == [
+        "anne.roux@delta.example", "jean@eta.example"]
