@@ -66,6 +66,7 @@ PEOPLE_FIELDS = (
     "opt_out",
     "email_bounced",
     "email_bounce_reason",
+    "do_not_call",
     "location",
 )
 
@@ -141,6 +142,12 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Do Not Contact": "opt_out",
         "Do Not Email": "opt_out",
         "Marketing Status": "opt_out",
+        # The person must not be called (Salesforce's DoNotCall checkbox): no call step.
+        "Do Not Call": "do_not_call",
+        "DoNotCall": "do_not_call",
+        "Do Not Phone": "do_not_call",
+        "Ne pas appeler": "do_not_call",
+        "Nicht anrufen": "do_not_call",
         # The address bounced (a flag, a count, or the server's reason): it is invalid.
         "Bounced": "email_bounced",
         "Is Bounced": "email_bounced",

@@ -425,7 +425,10 @@ class _RowMapper:
 
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
- _P_OPT_OUT, _P_LOCATION, _P_BOUNCE) = range(11)
+ _P_OPT_OUT, _P_LOCATION, _P_BOUNCE, _P_NO_CALLS) = range(12)
+# Values of a do-not-call column that mean the flag is off (any other non-empty one sets
+# it, as an opt-out column's do).
+_FLAG_OFF = frozenset({"0", "false", "no", "n", "non", "faux", "nein", "off"})
 # Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
 # and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
 _OPTED_OUT = frozenset({
@@ -499,6 +502,8 @@ def _person_step(index: int, name: str, confidence: float, *,
         kind = _P_OPT_OUT
     elif name in _BOUNCE_FIELDS:
         kind = _P_BOUNCE
+    elif name == "do_not_call":
+        kind = _P_NO_CALLS
     elif name == "location":
         kind = _P_LOCATION
     else:
@@ -851,6 +856,11 @@ def _person_row(
                 siren = _digits(value)[:9]
         elif kind == _P_OPT_OUT:
             opted_out = opted_out or value.casefold() in _OPTED_OUT
+        elif kind == _P_NO_CALLS:
+            # Stated either way, so that a later export can set or clear it (the newer
+            # statement wins); the sequencer plans no call while it reads "true".
+            off = value.casefold() in _FLAG_OFF
+            person.append(("extra:do_not_call", "false" if off else "true"))
         elif kind == _P_BOUNCE:
             # Kept as it is written (Apollo's "Verified" says something too), and read.
             person.append(("extra:" + mapper.headers[index], value))

@@ -155,7 +155,8 @@ def _usable(person: dict[str, Any], channel: str) -> bool:
             e["value"] == email and e["status"] != "invalid" for e in person["emails"]
         )
     if channel == "call":
-        return bool(person["phone"])
+        # A source's "Do Not Call" (see the importer) keeps every call step out.
+        return bool(person["phone"]) and person["extra"].get("do_not_call") != "true"
     return bool(person["linkedin_url"])
 
 

@@ -222,6 +222,34 @@ def test_who_is_planned(tmp_path, db, run):
     assert order[0] == dan  # highest score first
 
 
+def test_a_do_not_call_flag_keeps_calls_out(tmp_path, db, run):
+    # A CRM's "Do Not Call" (Salesforce DoNotCall, a checkbox exported as 1): that person
+    # gets the email steps and no call, including after a later export clears the flag.
+    conf = settings(tmp_path)
+    seq = sequence_file(tmp_path, "mail-call", [("email", 0), ("call", 1)])
+    run("import", db, write(tmp_path / "crm.csv",
+                            "First Name,Last Name,Email,Phone,Account Name,Do Not Call\n"
+                            "Ann,One,ann@acme.fr,+33 1 42 68 53 00,Acme,0\n"
+                            "Bob,Two,bob@globex.fr,+33 1 42 68 53 01,Globex,1\n"))
+    result = run("--config", conf, "sequence", db, "--sequence", seq, "--start", "2026-06-02")
+    assert result.exit_code == 0, result.output
+    steps = steps_of(db)
+    assert [s["channel"] for s in steps["ann@acme.fr"]] == ["email", "call"]
+    assert [s["channel"] for s in steps["bob@globex.fr"]] == ["email"]
+    people = {p["email"]: p for p in dump(db)}
+    assert people["bob@globex.fr"]["extra"]["do_not_call"] == "true"
+    # Ann asks not to be called: her planned call is skipped on the next run.
+    run("import", db, write(tmp_path / "crm2.csv",
+                            "First Name,Last Name,Email,Phone,Account Name,Do Not Call\n"
+                            "Ann,One,ann@acme.fr,+33 1 42 68 53 00,Acme,TRUE\n"))
+    run("--config", conf, "sequence", db, "--sequence", seq, "--start", "2026-06-02")
+    assert [s["channel"] for s in steps_of(db)["ann@acme.fr"]] == ["email"]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT status, reason FROM planned_touches"
+                            " WHERE channel = 'call'").fetchall() == [
+            ("skipped", "no usable call")]
+
+
 def test_suppression_after_planning_stops_and_export_leaves_out(tmp_path, db, run):
     conf = settings(tmp_path)
     seq = sequence_file(tmp_path, "one-mail", [("email", 0), ("email", 3)])
