@@ -342,6 +342,12 @@ def _pieces(text: str) -> tuple[list[str], int | None]:
 
 def _from_fields(first: str, last: str) -> NameParts:
     first_words, last_words = first.split(), last.split()
+    if not first_words and len(last_words) >= 2:
+        classes = {_word_class(w) for w in last_words}
+        if "caps" in classes and "mixed" in classes:
+            # French CRMs put "MARTIN Sophie" in the surname field and leave the given
+            # name's empty: read as a full name, the capitals are the surname.
+            return _from_full(last)
     civility, first_words = _take_civility(first_words)
     if civility is None and not first_words:
         civility, last_words = _take_civility(last_words)

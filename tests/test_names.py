@@ -295,6 +295,14 @@ def test_separate_fields():
     # the fields win over a full name given beside them
     assert split_name("Paul Martin", first="Jean", last="Dupont").full_name == "Jean Dupont"
     assert split_name(first="M. Jean", last="dupont").civility == "M."
+    # The whole name in the surname field, surname in capitals (French CRMs).
+    for last in ("MARTIN Sophie", "Sophie MARTIN"):
+        found = split_name(first="", last=last)
+        assert (found.first_name, found.last_name) == ("Sophie", "Martin")
+    assert split_name(first="", last="DE LA FONTAINE Jean-Pierre").last_name == (
+        "de La Fontaine")
+    assert split_name(first=None, last="LE PEN").last_name == "Le Pen"
+    assert split_name(first="", last="de La Fontaine").last_name == "de La Fontaine"
     found = split_name(first="Dr. med. Klaus", last="Weber")
     assert (found.civility, found.first_name) == ("Dr", "Klaus")
     assert split_name(first="Jean-Pierre", last="de la Fontaine").last_name == "de la Fontaine"
