@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -238,6 +239,16 @@ def test_a_do_not_call_flag_keeps_calls_out(tmp_path, db, run):
     assert [s["channel"] for s in steps["bob@globex.fr"]] == ["email"]
     people = {p["email"]: p for p in dump(db)}
     assert people["bob@globex.fr"]["extra"]["do_not_call"] == "true"
+    # No tool gets his number either (Brevo would text it, lemlist call it).
+    for fmt, column in (("lemlist", "phone"), ("brevo", "SMS"), ("salesforce", "Phone")):
+        out = tmp_path / f"{fmt}.csv"
+        api.export(db, format=fmt, out=out)
+        text = out.read_text("utf-8-sig")
+        rows = {r.get("email") or r.get("EMAIL") or r.get("Email"): r
+                for r in csv.DictReader(text.splitlines(), delimiter=";" if fmt == "brevo"
+                                        else ",")}
+        assert rows["bob@globex.fr"][column] == "", fmt
+        assert rows["ann@acme.fr"][column] == "+33142685300", fmt
     # Ann asks not to be called: her planned call is skipped on the next run.
     run("import", db, write(tmp_path / "crm2.csv",
                             "First Name,Last Name,Email,Phone,Account Name,Do Not Call\n"

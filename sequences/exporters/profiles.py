@@ -154,7 +154,10 @@ _NOT_DIRECT = frozenset({"premium_rate", "shared_cost", "uan"})
 
 def _phone(person: Person) -> str | None:
     """The dump's best E.164 number, or the person's next valid one when that one is a
-    premium-rate, shared-cost or universal-access number; none when all are."""
+    premium-rate, shared-cost or universal-access number; none when all are, nor for a
+    person a source marks "Do Not Call" (a tool would call or text the number)."""
+    if (person.get("extra") or {}).get("do_not_call") == "true":
+        return None
     phone = _text(person.get("phone"))
     if not phone or not _E164.match(phone):
         return None
