@@ -186,6 +186,28 @@ def test_given_utf_encoding_yields_to_the_byte_order_mark():
     assert len(good_cells(records)) == 2
 
 
+def test_a_mac_roman_file_is_read_as_mac_roman(tmp_path):
+    # Excel for Mac saves "Comma Separated Values (.csv)" in Mac Roman, where the
+    # accented letters are bytes that cp1252 reads as other signs or not at all.
+    path = tmp_path / "mac.csv"
+    rows = ["Prénom,Nom,Société", "Hélène,Müller,Café du Léman", "François,Lefèvre,Crédit Agricole",
+            "Gérard,Dupré,Tôlerie Française", "Zoé,Kühn,Bäckerei Würth"]
+    path.write_bytes("\r".join(rows).encode("mac_roman") + b"\r")
+    table, records = read(path)
+    assert table.encoding == "mac_roman"
+    assert table.headers == ["Prénom", "Nom", "Société"]
+    assert good_cells(records)[0] == ["Hélène", "Müller", "Café du Léman"]
+    assert not errors(records)
+    # French cp1252 text with curly apostrophes (the bytes Mac Roman gives í, ë…) stays
+    # cp1252.
+    path = tmp_path / "win.csv"
+    rows = ["nom;note"] + [f"Lefèvre{i};l’entreprise d’Orléans, “à rappeler”" for i in range(5)]
+    path.write_bytes("\n".join(rows).encode("cp1252"))
+    table, records = read(path)
+    assert table.encoding == "cp1252"
+    assert good_cells(records)[0] == ["Lefèvre0", "l’entreprise d’Orléans, “à rappeler”"]
+
+
 def test_a_cyrillic_cp1251_file_is_not_read_as_cp1252(tmp_path):
     path = tmp_path / "ru.csv"
     rows = ["имя;город"] + [f"Александр{i};Москва Санкт-Петербург Новосибирск" for i in range(30)]

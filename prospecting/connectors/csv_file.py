@@ -15,8 +15,10 @@ Encoding, in order: a byte-order mark (UTF-8, UTF-16 and UTF-32, both byte order
 UTF-16 file without one, told by its NUL bytes; UTF-8 when the whole file decodes as
 UTF-8, or when its valid multi-byte characters outnumber its bad bytes (only the records
 holding bad bytes then fail, with "undecodable bytes"); otherwise cp1252 for text whose
-accented letters stand alone between ASCII letters, as in Western European languages,
-and else the guess of charset-normalizer, read from the lines that hold non-ASCII bytes.
+accented letters stand alone between ASCII letters, as in Western European languages
+(Mac Roman when those letters are the bytes Mac Roman gives them, as Excel for Mac
+saves), and else the guess of charset-normalizer, read from the lines that hold
+non-ASCII bytes.
 A Latin-1 guess becomes cp1252: the two agree on every printable Latin-1 character and
 cp1252 also has ``€`` and curly quotes where Latin-1 has invisible C1 controls.
 
@@ -1023,6 +1025,21 @@ def _scan(path: Path, encoding: str, skip: int, *, utf8: bool = False) -> _Scan:
 _NON_ASCII_RUN = re.compile(rb"[\x80-\xff]+")
 
 
+# Bytes that are accented letters in Mac Roman (é 8E, è 8F, à 88, ç 8D, ü 9F…) and, in
+# cp1252, signs a word never holds (Ž, ˆ, ™) or nothing at all. Left out: 80, 85, 91-94,
+# 96, 97, which cp1252 text puts inside words (€, …, curly quotes, dashes).
+_MAC_ROMAN_LETTERS = frozenset(
+    [0x81, 0x82, 0x83, 0x84, *range(0x86, 0x91), 0x95, *range(0x98, 0xA0)])
+
+
+def _mac_roman_letters(alone: list[int]) -> bool:
+    """Whether lone non-ASCII bytes read as Mac Roman's accented letters (as Excel for
+    Mac saves "Comma Separated Values") rather than cp1252's, whose letters are C0-FF."""
+    mac = sum(1 for b in alone if b in _MAC_ROMAN_LETTERS)
+    windows = sum(1 for b in alone if b >= 0xC0)
+    return mac >= 3 and mac > 2 * windows
+
+
 def _guess_legacy(sample: bytes) -> str:
     """Choose a single-byte (or CJK) codec for a file that is not UTF-8."""
     runs = _NON_ASCII_RUN.findall(sample)
@@ -1031,9 +1048,9 @@ def _guess_legacy(sample: bytes) -> str:
         return "cp1252"
     # In French, German, Spanish... an accented letter sits between ASCII letters; in
     # Cyrillic, Greek or CJK text non-ASCII bytes come in runs.
-    alone = sum(1 for r in runs if len(r) == 1)
-    if alone >= 0.5 * total:
-        return "cp1252"
+    alone = [r[0] for r in runs if len(r) == 1]
+    if len(alone) >= 0.5 * total:
+        return "mac_roman" if _mac_roman_letters(alone) else "cp1252"
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         return "cp1252"
