@@ -426,8 +426,8 @@ class _RowMapper:
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
  _P_OPT_OUT, _P_LOCATION, _P_BOUNCE, _P_NO_CALLS) = range(12)
-# Values of a do-not-call column that mean the flag is off (any other non-empty one sets
-# it, as an opt-out column's do).
+# Values of a do-not-call column that mean the flag is off. Any other non-empty value
+# sets it: one we cannot read keeps the calls out rather than in.
 _FLAG_OFF = frozenset({"0", "false", "no", "n", "non", "faux", "nein", "off"})
 # Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
 # and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
