@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from prospecting.models import strip_accents
 
-__all__ = ["NameParts", "recase_name", "split_name"]
+__all__ = ["NameParts", "recase_name", "recase_place", "split_name"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +160,62 @@ def recase_name(text: str) -> str:
     if not isinstance(text, str):
         return ""
     return _recase(text)
+
+
+def recase_place(text: str) -> str:
+    """A town written in ALL CAPS or all lower case, cased as its name is written
+    (``AIX-EN-PROVENCE`` → ``Aix-en-Provence``, ``LES SABLES-D'OLONNE`` → ``Les
+    Sables-d'Olonne``, ``FRANKFURT AM MAIN`` → ``Frankfurt am Main``, ``PARIS 11E`` →
+    ``Paris 11e``); mixed case is kept as written. Idempotent; never raises."""
+    if not isinstance(text, str):
+        return ""
+    return _recase_place(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _recase_place(text: str) -> str:
+    text = _SPACES.sub(" ", text.translate(_APOSTROPHES).translate(_HYPHENS)).strip()
+    # A capital may bring a sign back ("ŉ" → "ʼN"): written as the text was.
+    result = _recase_place_once(text).translate(_APOSTROPHES).translate(_HYPHENS)
+    # As for names: a letter without a reversible case ("ß" → "SS") keeps the text.
+    if result != text and _recase_place_once(result) != result:
+        return text
+    return result
+
+
+def _recase_place_once(text: str) -> str:
+    if not _is_uniform(text):
+        return text
+    out = []
+    for index, part in enumerate(_PLACE_PARTS.split(text)):
+        if not part or part in " -" or not any(c.isalpha() for c in part):
+            out.append(part)
+        elif part[0].isdigit():
+            out.append(part.lower())  # 11E, 2EME: an arrondissement's ordinal
+        elif index and part.lower() in _PLACE_SMALL:
+            out.append(part.lower())  # en, sur, lès, am, upon...
+        elif index and part.lower()[:2] in ("d'", "l'") and len(part) > 2:
+            out.append(part[:2].lower() + _capitalize_place(part[2:]))  # d'Olonne
+        else:
+            out.append(_capitalize_place(part))
+    return "".join(out)
+
+
+def _capitalize_place(word: str) -> str:
+    head, apostrophe, tail = word.partition("'")
+    if apostrophe and len(head) == 1:  # L'ISLE: L'Isle
+        return head.upper() + "'" + tail[:1].upper() + tail[1:].lower()
+    return word[:1].upper() + word[1:].lower()
+
+
+_PLACE_PARTS = re.compile(r"([ -])")
+# Words a town's name keeps in lower case after its first word (French, German, English,
+# Spanish, Italian, Dutch).
+_PLACE_SMALL = frozenset({
+    "en", "sur", "sous", "lès", "les", "de", "du", "des", "la", "le", "et", "aux", "au", "à",
+    "am", "an", "der", "im", "in", "ob", "bei", "vor", "auf", "upon", "on", "of", "the",
+    "del", "di", "da", "dei", "della", "y", "aan", "den", "op",
+})
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -59,7 +59,7 @@ from prospecting.store import (
 # Imported here, not in the functions: an import statement costs microseconds even
 # when the module is loaded, and offline_facts runs once per person.
 from .email_syntax import check_email_syntax
-from .names import split_name
+from .names import recase_place, split_name
 from .phones import check_phone, further_numbers
 from .titles import classify_title
 
@@ -91,7 +91,7 @@ _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
 
 _PEOPLE_COLUMNS = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.civility, p.title, p.country,
-       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email
+       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email, p.city
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 """
 _PEOPLE_SQL = _PEOPLE_COLUMNS + " WHERE p.merged_into IS NULL ORDER BY p.seq"
@@ -113,6 +113,7 @@ def _person_input(row: Sequence[Any]) -> dict[str, Any]:
         "company_country": row[10],
         "company_website": row[11],
         "company_domain": row[12],
+        "city": row[14],
     }
 
 
@@ -218,6 +219,11 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             facts.append((field, value, NAME_CONFIDENCE))
     if parts.full_name and not record.get("full_name"):
         facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
+    city = record.get("city")
+    if city and isinstance(city, str):
+        cased = recase_place(city)  # PARIS, AIX-EN-PROVENCE: Paris, Aix-en-Provence
+        if cased and cased != city:
+            facts.append(("city", cased, NAME_CONFIDENCE))
     title = classify_title(record["title"]) if record.get("title") else None
     if title is None:
         # No title stated: the job title after the name in a name column ("Luc Bernard -
@@ -896,7 +902,8 @@ def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
     get = row.__getitem__
     emails = [e["value"] for e in get("_emails") if "guessed" not in e["flags"]]
     text = (
-        f'[["civility", {_value_json(get("civility"))}], '
+        f'[["city", {_value_json(get("city"))}], '
+        f'["civility", {_value_json(get("civility"))}], '
         f'["company_country", {_value_json(country)}], '
         f'["company_domain", {_value_json(domain)}], '
         f'["company_id", {_value_json(get("company_id"))}], '
@@ -944,6 +951,7 @@ def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[
         "company_country": country,
         "company_website": website,
         "company_domain": domain,
+        "city": row["city"],
     }
 
 
@@ -1498,8 +1506,8 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
     from .company import check_identifiers, company_domain, legal_form_of, normalize_company
 
     rows = store.conn.execute(
-        "SELECT id, name, website, domain, siren, siret, vat, country, legal_form FROM companies"
-        " WHERE merged_into IS NULL"
+        "SELECT id, name, website, domain, siren, siret, vat, country, legal_form, city"
+        " FROM companies WHERE merged_into IS NULL"
     ).fetchall()
     websites = [company_domain(website=r[2]) if r[2] else None for r in rows]
     # The people's addresses of the companies with neither a domain nor a website.
@@ -1507,9 +1515,12 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         r[0] for r, found in zip(rows, websites, strict=True) if not r[3] and not found])
     now = utc_now()
     items = []
-    for (cid, name, _, domain, siren, siret, vat, country, stated_form), found in zip(
+    for (cid, name, _, domain, siren, siret, vat, country, stated_form, city), found in zip(
             rows, websites, strict=True):
         facts: list[Fact] = []
+        cased = recase_place(city) if city else None
+        if cased and cased != city:
+            facts.append(("city", cased, NAME_CONFIDENCE))  # LYON: Lyon
         parsed_form = normalize_company(name).legal_form if name else None
         if parsed_form:
             facts.append(("legal_form", parsed_form, DERIVED_CONFIDENCE))

@@ -126,6 +126,30 @@ def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Pa
     assert api.enrich(db, offline=True).written == 0  # nothing more
 
 
+def test_a_town_in_capitals_is_cased_as_its_name_is_written(tmp_path: Path, db: Path):
+    people = _enriched_by(tmp_path, db, "last_name",
+                          "Name,Email,City\n"
+                          "Luc Bernard,luc@acme.example,AIX-EN-PROVENCE\n"
+                          "Julie Martin,julie@acme.example,les sables-d'olonne\n"
+                          "Anne Lee,anne@acme.example,PARIS 11E\n"
+                          "Hans Weber,hans@acme.example,FRANKFURT AM MAIN\n"
+                          "Jean Dupont,jean@acme.example,Saint-étienne\n",  # as written
+                          ("city",))
+    assert people == {
+        "Bernard": ("Aix-en-Provence",), "Martin": ("Les Sables-d'Olonne",),
+        "Lee": ("Paris 11e",), "Weber": ("Frankfurt am Main",),
+        "Dupont": ("Saint-étienne",),
+    }
+    assert api.enrich(db, offline=True).written == 0  # nothing more
+    # A company's town too.
+    path = write(tmp_path / "companies.csv", "Company,Website,City\nAcme SAS,acme.example,"
+                 "CHALON-SUR-SAÔNE\n")
+    api.import_files(db, [path], kind="companies")
+    api.enrich(db, offline=True)
+    (company,) = [c for c in dump(db, "--kind", "companies") if c["name"] == "Acme SAS"]
+    assert company["city"] == "Chalon-sur-Saône"
+
+
 def test_a_team_in_the_name_column_is_the_title_when_none_is_given(tmp_path: Path,
                                                                     db: Path):
     people = _enriched_by(tmp_path, db, "full_name",

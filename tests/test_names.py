@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from enrichers.names import NameParts, recase_name, split_name
+from enrichers.names import NameParts, recase_name, recase_place, split_name
 
 
 def parts(text: str) -> tuple[str | None, str | None, str | None]:
@@ -112,6 +112,21 @@ def test_recase(text, expected):
 def test_recase_is_idempotent_and_never_raises(text):
     once = recase_name(text)
     assert recase_name(once) == once
+    place = recase_place(text)
+    assert recase_place(place) == place
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("PARIS", "Paris"), ("LE HAVRE", "Le Havre"), ("AIX-EN-PROVENCE", "Aix-en-Provence"),
+    ("CHALON-SUR-SAÔNE", "Chalon-sur-Saône"), ("L'ISLE-ADAM", "L'Isle-Adam"),
+    ("VILLENEUVE-D'ASCQ", "Villeneuve-d'Ascq"), ("PONT-À-MOUSSON", "Pont-à-Mousson"),
+    ("PARIS CEDEX 08", "Paris Cedex 08"), ("lyon 2e", "Lyon 2e"), ("PARIS 11E", "Paris 11e"),
+    ("FRANKFURT AM MAIN", "Frankfurt am Main"), ("MÜNCHEN", "München"),
+    ("NEWCASTLE UPON TYNE", "Newcastle upon Tyne"), ("DES MOINES", "Des Moines"),
+    ("Saint-étienne", "Saint-étienne"),  # mixed case: as written
+])
+def test_recase_place(text, expected):
+    assert recase_place(text) == expected
 
 
 # --- splitting -------------------------------------------------------------------------------
