@@ -348,6 +348,29 @@ def test_the_street_of_the_registered_office(body, address):
     assert facts.get("address") == address
 
 
+@pytest.mark.parametrize(
+    ("url", "body", "expected"),
+    [
+        # A contact page or a home page's footer: the address without a label.
+        ("https://x.example/contact", "<h1>Contact</h1><p>Écrivez-nous</p>"
+         "<p>12 rue de la République, 69002 Lyon</p>",
+         ("12 rue de la République", "69002", "Lyon")),
+        ("https://x.example/", "<h1>Bienvenue</h1><footer><p>Boulangerie Dupain</p>"
+         "<p>8 avenue Jean Jaurès</p><p>69007 Lyon</p></footer>",
+         ("8 avenue Jean Jaurès", "69007", "Lyon")),
+        ("https://x.example/kontakt", "<h1>Kontakt</h1><p>Musterstraße 1</p>"
+         "<p>10115 Berlin</p>", ("Musterstraße 1", "10115", "Berlin")),
+        # A street without a postcode, or a page of another kind: nothing.
+        ("https://x.example/contact", "<p>Rendez-vous rue de la Paix</p>", (None, None, None)),
+        ("https://x.example/blog/ouverture", "<p>12 rue de la République, 69002 Lyon</p>",
+         (None, None, None)),
+    ],
+)
+def test_the_address_a_contact_page_or_a_footer_prints(url, body, expected):
+    facts = dict(extract_page(doc(body, title="Acme"), url).company)
+    assert (facts.get("address"), facts.get("postcode"), facts.get("city")) == expected
+
+
 def test_german_impressum_and_other_countries():
     text = ("Müller Werkzeugbau GmbH, Registergericht: Amtsgericht München, "
             "Registernummer: HRB 214587. USt-IdNr.: DE 812345673")

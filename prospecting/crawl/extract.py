@@ -36,6 +36,7 @@ from enrichers.titles import classify_title
 from ..privacy import BRACKETED_AT, BRACKETED_DOT
 from .words import (
     CAREERS_WORDS,
+    CONTACT_PAGE_WORDS,
     GENERATOR_NAMES,
     LEGAL_PAGE_WORDS,
     NOT_NAME_WORDS,
@@ -116,6 +117,7 @@ class Page:
     canonical: str | None = None
     people_page: bool = False
     legal_page: bool = False
+    contact_page: bool = False
     careers_page: bool = False
     nofollow: bool = False  # <meta name="robots" content="nofollow">
     home_page: bool = False
@@ -162,6 +164,8 @@ def extract_page(
     heading = fold(f"{own_title} {h1}")
     page.people_page = _has_word(path, PEOPLE_PAGE_WORDS) or _has_word(heading, PEOPLE_PAGE_WORDS)
     page.legal_page = _has_word(path, LEGAL_PAGE_WORDS) or _has_word(heading, LEGAL_PAGE_WORDS)
+    page.contact_page = _has_word(path, CONTACT_PAGE_WORDS) or _has_word(
+        heading, CONTACT_PAGE_WORDS)
     page.careers_page = _has_word(path, CAREERS_WORDS)
     page.home_page = path.strip("/") in ("", "index.html", "index.php", "fr", "en", "de")
     region = (country or _lang_region(page.lang) or "").upper() or None
@@ -1620,6 +1624,8 @@ def _company(page: Page, root: Any, nodes: list[dict[str, Any]], lines: list[_Li
     text = _own_text(lines, hosting)
     ids = legal_ids(text)
     facts.extend(ids)
+    if not page.legal_page and (page.contact_page or page.home_page):
+        _printed_address(page, lines, hosting)
     if page.legal_page:
         _legal_address(page, text)
         _legal_name(page, lines, hosting)
@@ -1789,6 +1795,36 @@ def _legal_address(page: Page, text: str) -> None:
         city = re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
                         found.group(2))[0].strip()
         page.company.append(("city", city))
+
+
+def _printed_address(page: Page, lines: list[_Line], hosting: set[int]) -> None:
+    """The first postal address a contact page or a home page's footer prints without a
+    label: a street ("12 rue de la République", "Musterstraße 1") and, on its line or the
+    next, a postcode and town ("69002 Lyon")."""
+    for index, line in enumerate(lines):
+        if index in hosting or len(line.text) > 160 or not _STREET.search(line.text):
+            continue
+        found = _POSTCODE_CITY.search(line.text)
+        street = line.text[:found.start()] if found else line.text
+        if found is None and index + 1 < len(lines) and index + 1 not in hosting:
+            found = _POSTCODE_CITY.match(lines[index + 1].text.strip())
+            if found is None or len(lines[index + 1].text) > 80:
+                continue
+        if found is None:
+            continue
+        street = street.strip(" ,;:-–—")
+        pieces = street.split(",")
+        for i, piece in enumerate(pieces):  # "ACME SAS, 12 rue X": the street part only
+            if _STREET.search(piece.strip()):
+                street = ",".join(pieces[i:]).strip()
+                break
+        if not (_STREET.search(street) and 4 < len(street) <= 120):
+            continue
+        city = re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
+                        found.group(2))[0].strip()
+        page.company.extend((("address", street), ("postcode", found.group(1)),
+                             ("city", city)))
+        return
 
 
 def _social(facts: list[tuple[str, str]], url: str, person: Any = None) -> None:

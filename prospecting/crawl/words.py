@@ -52,6 +52,11 @@ LEGAL_PAGE_WORDS = (
     "mentions", "legal", "impressum", "imprint", "legales", "informations-legales",
     "conditions", "cgv", "cgu", "terms", "privacy", "confidentialite", "datenschutz",
 )
+# Pages that print the company's postal address without a label.
+CONTACT_PAGE_WORDS = (
+    "contact", "contacts", "contactez-nous", "nous-contacter", "kontakt", "acces",
+    "plan-d-acces", "nous-trouver", "find-us", "anfahrt", "location", "locations",
+)
 
 # Words that make a text a job title even when the title rules do not know it.
 ROLE_WORDS = word_set(
