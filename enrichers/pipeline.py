@@ -91,7 +91,7 @@ _PARALLEL_MIN = 4000  # below this, a process pool costs more than it saves
 
 _PEOPLE_COLUMNS = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.civility, p.title, p.country,
-       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email, p.city
+       p.emails, p.phones, p.company_id, c.country, c.website, c.domain, p.email
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 """
 _PEOPLE_SQL = _PEOPLE_COLUMNS + " WHERE p.merged_into IS NULL ORDER BY p.seq"
@@ -113,7 +113,6 @@ def _person_input(row: Sequence[Any]) -> dict[str, Any]:
         "company_country": row[10],
         "company_website": row[11],
         "company_domain": row[12],
-        "city": row[14],
     }
 
 
@@ -219,11 +218,6 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
             facts.append((field, value, NAME_CONFIDENCE))
     if parts.full_name and not record.get("full_name"):
         facts.append(("full_name", parts.full_name, NAME_CONFIDENCE))
-    city = record.get("city")
-    if city and isinstance(city, str):
-        cased = recase_place(city)  # PARIS, AIX-EN-PROVENCE: Paris, Aix-en-Provence
-        if cased and cased != city:
-            facts.append(("city", cased, NAME_CONFIDENCE))
     title = classify_title(record["title"]) if record.get("title") else None
     if title is None:
         # No title stated: the job title after the name in a name column ("Luc Bernard -
@@ -902,8 +896,7 @@ def _row_hash(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> str:
     get = row.__getitem__
     emails = [e["value"] for e in get("_emails") if "guessed" not in e["flags"]]
     text = (
-        f'[["city", {_value_json(get("city"))}], '
-        f'["civility", {_value_json(get("civility"))}], '
+        f'[["civility", {_value_json(get("civility"))}], '
         f'["company_country", {_value_json(country)}], '
         f'["company_domain", {_value_json(domain)}], '
         f'["company_id", {_value_json(get("company_id"))}], '
@@ -951,7 +944,6 @@ def _row_input(row: Mapping[str, Any], company: tuple[Any, ...] | None) -> dict[
         "company_country": country,
         "company_website": website,
         "company_domain": domain,
-        "city": row["city"],
     }
 
 

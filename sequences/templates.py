@@ -30,6 +30,8 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.meta
 
+from enrichers.names import recase_place
+
 if TYPE_CHECKING:
     from .sequence_file import Sequence
 
@@ -183,7 +185,7 @@ def template_context(
         "title": person.get("title"),
         "company": company.get("name"),
         "company_domain": company.get("domain"),
-        "city": person.get("city"),
+        "city": recase_place(person.get("city") or "") or None,  # PARIS: Paris
         "country": person.get("country") or company.get("country"),
         "email": person.get("email"),
         "phone": person.get("phone"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 from collections.abc import Callable
@@ -126,27 +127,31 @@ def test_a_job_title_after_the_name_is_the_title_when_none_is_given(tmp_path: Pa
     assert api.enrich(db, offline=True).written == 0  # nothing more
 
 
-def test_a_town_in_capitals_is_cased_as_its_name_is_written(tmp_path: Path, db: Path):
-    people = _enriched_by(tmp_path, db, "last_name",
-                          "Name,Email,City\n"
-                          "Luc Bernard,luc@acme.example,AIX-EN-PROVENCE\n"
-                          "Julie Martin,julie@acme.example,les sables-d'olonne\n"
-                          "Anne Lee,anne@acme.example,PARIS 11E\n"
-                          "Hans Weber,hans@acme.example,FRANKFURT AM MAIN\n"
-                          "Jean Dupont,jean@acme.example,Saint-étienne\n",  # as written
-                          ("city",))
-    assert people == {
-        "Bernard": ("Aix-en-Provence",), "Martin": ("Les Sables-d'Olonne",),
-        "Lee": ("Paris 11e",), "Weber": ("Frankfurt am Main",),
-        "Dupont": ("Saint-étienne",),
-    }
-    assert api.enrich(db, offline=True).written == 0  # nothing more
-    # A company's town too.
-    path = write(tmp_path / "companies.csv", "Company,Website,City\nAcme SAS,acme.example,"
+def test_a_town_in_capitals_is_written_as_its_name_is_in_files_for_tools(
+        tmp_path: Path, db: Path):
+    # The store keeps the town as each source wrote it (a golden record's choice rests on
+    # those values, never on when they were cased); a tool's file writes it as the name
+    # is written, and so do templates. A company's town is cased by enrich.
+    path = write(tmp_path / "crm.csv",
+                 "Name,Email,City,Company\n"
+                 "Luc Bernard,luc@acme.example,AIX-EN-PROVENCE,Acme SAS\n"
+                 "Julie Martin,julie@acme.example,les sables-d'olonne,Acme SAS\n"
+                 "Jean Dupont,jean@acme.example,Saint-étienne,Acme SAS\n")
+    api.import_files(db, [path], source="crm")
+    api.enrich(db, offline=True)
+    assert sorted(p["city"] for p in dump(db)) == [
+        "AIX-EN-PROVENCE", "Saint-étienne", "les sables-d'olonne"]
+    out = tmp_path / "hubspot.csv"
+    api.export(db, format="hubspot", out=out)
+    cities = {r["Email"]: r["City"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert cities == {"luc@acme.example": "Aix-en-Provence",
+                      "julie@acme.example": "Les Sables-d'Olonne",
+                      "jean@acme.example": "Saint-étienne"}
+    path = write(tmp_path / "companies.csv", "Company,Website,City\nGlobex SAS,globex.example,"
                  "CHALON-SUR-SAÔNE\n")
     api.import_files(db, [path], kind="companies")
     api.enrich(db, offline=True)
-    (company,) = [c for c in dump(db, "--kind", "companies") if c["name"] == "Acme SAS"]
+    (company,) = [c for c in dump(db, "--kind", "companies") if c["name"] == "Globex SAS"]
     assert company["city"] == "Chalon-sur-Saône"
 
 

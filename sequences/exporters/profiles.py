@@ -32,6 +32,7 @@ from typing import Any
 
 import idna
 
+from enrichers.names import recase_place
 from prospecting.store import best_email
 
 from ..segments import ENRICHED, NON_ENRICHED
@@ -176,8 +177,15 @@ def _country(person: Person) -> str | None:
     return _text(person.get("country")) or _text(_company(person).get("country"))
 
 
+def _city(person: Person) -> str | None:
+    """The person's town as its name is written (``AIX-EN-PROVENCE`` → ``Aix-en-
+    Provence``): the store keeps each source's spelling, a tool's file shows the name."""
+    city = _text(person.get("city"))
+    return recase_place(city) if city else None
+
+
 def _location(person: Person) -> str | None:
-    parts = [_text(person.get("city")), _country(person)]
+    parts = [_city(person), _country(person)]
     return ", ".join(p for p in parts if p) or None
 
 
@@ -276,7 +284,7 @@ def _apollo(p: Person) -> Row:
         "Title": _text(p.get("title")), "Company Name": _text(_company(p).get("name")),
         "Company Website": _bare_domain(p), "Contact Email": _email(p),
         "Contact LinkedIn URL": _text(p.get("linkedin_url")), "Phone": _phone(p),
-        "City": _text(p.get("city")), "Country": _country(p), "Tags": _tag(p),
+        "City": _city(p), "Country": _country(p), "Tags": _tag(p),
     }
 
 
@@ -292,7 +300,7 @@ def _hubspot(p: Person) -> Row:
         "First Name": _text(p.get("first_name")), "Last Name": _text(p.get("last_name")),
         "Email": _email(p), "Phone Number": _phone(p), "Job Title": _text(p.get("title")),
         "Company Name": _text(_company(p).get("name")), "Website URL": _website(p),
-        "City": _text(p.get("city")), "Country/Region": _country(p),
+        "City": _city(p), "Country/Region": _country(p),
         "Lifecycle Stage": _LIFECYCLE.get(stage.lower()) if stage else None, "Tags": _tag(p),
     }
 
@@ -303,7 +311,7 @@ def _mailchimp(p: Person) -> Row:
     if street:
         # Mailchimp's combined address: street, city, region, postcode, country, each
         # separated by two spaces.
-        parts = (street, _text(p.get("city")), _text(p.get("region")),
+        parts = (street, _city(p), _text(p.get("region")),
                  _text(p.get("postcode")), _country(p))
         address = "  ".join(x for x in parts if x)
     row = {
@@ -331,7 +339,7 @@ def _salesforce(p: Person) -> Row:
         "LastName": _clip(_text(p.get("last_name")), 80),
         "Company": _clip(_text(_company(p).get("name")), 255),
         "Email": _email(p), "Title": _text(p.get("title")), "Phone": _phone(p),
-        "Website": _website(p), "City": _text(p.get("city")), "Country": _country(p),
+        "Website": _website(p), "City": _city(p), "Country": _country(p),
         "LeadSource": _tag(p),
     }
 
