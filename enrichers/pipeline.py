@@ -564,19 +564,29 @@ def _offline_ranges(
         if len(ready) >= _COMMIT_RANGES:
             flush()
 
+    # Each range's statements are dated from one clock reading, a microsecond apart in
+    # the order of the ranges (of the people's seq): which worker took a range first
+    # never orders two people's enrichment, and a run stopped and run again dates the
+    # ranges left after those done, as one run would. Survivorship's ties on recency
+    # (a golden record's members) then rest on the people's order alone.
+    base = datetime.now(UTC)
+
+    def dated(k: int) -> str:
+        return (base + timedelta(microseconds=k)).isoformat(timespec="microseconds")
+
     if workers <= 1:
-        for lo, hi in ranges:
+        for k, (lo, hi) in enumerate(ranges):
             version = _data_version(store)
-            finish(version, lo, hi, _prepare_range(store, changed, *task, lo, hi))
+            finish(version, lo, hi,
+                   _prepare_range(store, changed, *task, lo, hi, now=dated(k)))
         flush()
         return done
     with _reader_pool(store, workers, changed) as pool:
         ahead: deque[tuple[int, int, int, Future[_Prepared]]] = deque()
-        for lo, hi in ranges:
+        for k, (lo, hi) in enumerate(ranges):
             version = _data_version(store)
-            ahead.append(
-                (version, lo, hi, pool.submit(_prepare_in_worker, *task, lo, hi, version))
-            )
+            ahead.append((version, lo, hi, pool.submit(
+                _prepare_in_worker, *task, lo, hi, version, dated(k))))
             if len(ahead) > 2 * workers + _COMMIT_RANGES:
                 version, first, last, future = ahead.popleft()
                 finish(version, first, last, future.result())
@@ -663,13 +673,14 @@ def _reader_init(
 
 
 def _prepare_in_worker(
-    components: tuple[str, ...], stale: str, run_id: str, lo: int, hi: int, version: int
+    components: tuple[str, ...], stale: str, run_id: str, lo: int, hi: int, version: int,
+    now: str,
 ) -> _Prepared:
     assert _READER is not None
     store, changed = _READER
     with _no_collections():
         return _prepare_range(
-            store, changed, components, stale, run_id, lo, hi, keep_companies=version
+            store, changed, components, stale, run_id, lo, hi, keep_companies=version, now=now
         )
 
 
@@ -719,11 +730,14 @@ def _no_collections() -> Iterator[None]:
 def _prepare_range(
     store: Store, companies_changed: frozenset[str], components: tuple[str, ...], stale: str,
     run_id: str, lo: int, hi: int, *, keep_companies: int | None = None,
+    now: str | None = None,
 ) -> _Prepared:
     """Select, enrich, compare with what is stated and build the rows of one range, read-only.
 
     The same work as ``_select_people``, ``_offline_chunk`` and ``_commit``, on one
-    read snapshot. ``keep_companies``: in a worker, the version for ``_keep_companies``.
+    read snapshot. ``keep_companies``: in a worker, the version for ``_keep_companies``;
+    ``now``: the time the range's statements and work are dated (see
+    ``_offline_ranges``), else the clock's.
     """
     conn = store.conn
     conn.execute("BEGIN")
@@ -733,7 +747,7 @@ def _prepare_range(
             _keep_companies(store, keep_companies)
         batch = _todo(rows, done, components, stale, lazy=True)
         results = _offline_chunk([record for record, _, _ in batch], finish=True)
-        now = utc_now()
+        now = now or utc_now()
         direct, direct_statements = _direct_rows(
             store,
             ((record["id"], CHECK_CONFIDENCE, result["statements"])

@@ -61,6 +61,20 @@ def test_workers_and_one_process_reach_the_same_state(imported, tmp_path, monkey
     assert one == two
 
 
+def test_ranges_are_dated_in_the_people_s_order(imported, tmp_path, monkeypatch):
+    # Whichever worker prepares a range first, its statements are dated in the order of
+    # the people's seq: two members of a golden record tied on everything else are never
+    # ordered by which worker was faster (nor by where a stopped run was stopped).
+    enriched(imported, tmp_path / "two.db", monkeypatch, parallel=True)
+    with sqlite3.connect(tmp_path / "two.db") as conn:
+        dates = [at for (at,) in conn.execute(
+            "SELECT s.observed_at FROM statements AS s JOIN people AS p ON p.id = s.entity_id"
+            " WHERE s.source = 'enrichers' ORDER BY p.seq")]
+    assert len(dates) > 120
+    assert dates == sorted(dates)
+    assert len(set(dates)) > 2  # one date a range
+
+
 def test_a_range_read_before_another_write_is_done_again(imported, tmp_path, monkeypatch):
     """Another connection committing while a range is prepared: the range is redone."""
     _, reference = enriched(imported, tmp_path / "ref.db", monkeypatch, parallel=False)
