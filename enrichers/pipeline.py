@@ -1302,22 +1302,21 @@ def _guess_item(
 
 def _guess_and_prepare(
     jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
-    run_id: str,
+    run_id: str, now: str,
 ) -> _Guessed:
     """In a worker: rank the candidates of (id, first, last, domain, emails) and, with no
-    mail server to ask, build the statements and people rows the parent writes. Only
-    the best candidate of each is kept (see ``_guesses``)."""
+    mail server to ask, build the statements and people rows the parent writes, dated
+    ``now``. Only the best candidate of each is kept (see ``_guesses``)."""
     assert _READER is not None
     with _no_collections():
-        return _guess_and_prepare_now(jobs, known, run_id, _READER[0])
+        return _guess_and_prepare_now(jobs, known, run_id, _READER[0], now)
 
 
 def _guess_and_prepare_now(
     jobs: list[tuple[str, str, str, str, str]], known: Mapping[str, list[tuple[str, str, str]]],
-    run_id: str, store: Store,
+    run_id: str, store: Store, now: str,
 ) -> _Guessed:
     guesses = _guesses([job[1:] for job in jobs], known, first_only=True)
-    now = utc_now()
     items = [
         _guess_item(job[0], ranked[0].email, ranked[0].confidence, "unknown", ["guessed"],
                     ranked[0].evidence, now, run_id)
@@ -1374,10 +1373,13 @@ def _guesses_on_pool(
         if not parts or (len(parts[-1]) >= size and jobs[parts[-1][-1]][3] != jobs[i][3]):
             parts.append([])
         parts[-1].append(i)
+    # One date for every part, as the finder in one process gives its guesses: which
+    # worker is faster never orders them.
+    now = utc_now()
     futures = [
         pool.submit(
             _guess_and_prepare, [jobs[i] for i in part],
-            {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id,
+            {jobs[i][3]: known[jobs[i][3]] for i in part}, run_id, now,
         )
         for part in parts
     ]

@@ -70,9 +70,15 @@ def test_ranges_are_dated_in_the_people_s_order(imported, tmp_path, monkeypatch)
         dates = [at for (at,) in conn.execute(
             "SELECT s.observed_at FROM statements AS s JOIN people AS p ON p.id = s.entity_id"
             " WHERE s.source = 'enrichers' ORDER BY p.seq")]
+        guessed = conn.execute("SELECT count(*), count(DISTINCT observed_at) FROM statements"
+                               " WHERE source = 'enricher:finder'").fetchone()
     assert len(dates) > 120
     assert dates == sorted(dates)
     assert len(set(dates)) > 2  # one date a range
+    # The finder's guesses, prepared by several workers, have the one date they would
+    # have in one process.
+    assert guessed[0] > 1
+    assert guessed[1] == 1
 
 
 def test_a_range_read_before_another_write_is_done_again(imported, tmp_path, monkeypatch):
