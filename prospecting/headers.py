@@ -272,6 +272,15 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         # Verified, Unverified, Extrapolated, Guessed, Unavailable or Bounced.
         "Email Status": "email_bounced",
     },
+    # Dropcontact's enriched file: the company's registered establishment (SIRET) with
+    # its address, and its NAF code and label.
+    "dropcontact": {
+        "naf5_code": "naf",
+        "naf5_des": "industry",
+        "siret_address": "address",
+        "siret_zip": "postcode",
+        "siret_city": "city",
+    },
     # HubSpot contacts export.
     "hubspot": {
         "First Name": "first_name",
@@ -869,9 +878,10 @@ def company_location(header: str) -> bool:
     return "company" in owners and "person" not in owners
 
 
-# A place that is a company's in a people file: its head office. (A billing address
+# A place that is a company's in a people file: its head office or its registered
+# establishment (Dropcontact's "siret_city"). (A billing address
 # alone may be a customer's own: "Account Billing City" names the company.)
-_ACCOUNT_PLACES = frozenset({"siege", "headquarters", "hq"})
+_ACCOUNT_PLACES = frozenset({"siege", "headquarters", "hq", "siret", "etablissement"})
 
 
 def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:

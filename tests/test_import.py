@@ -660,3 +660,24 @@ def test_an_address_a_crm_saw_bounce_is_invalid(tmp_path: Path, db: Path):
     api.export(db, format="lemlist", out=out)
     assert sorted(r["email"] for r in csv.DictReader(out.open(encoding="utf-8"))) == [
         "anne.roux@delta.example", "jean@eta.example"]
+
+
+def test_a_dropcontact_file_gives_the_company_its_naf_and_establishment(tmp_path: Path,
+                                                                        db: Path):
+    path = write(tmp_path / "dropcontact.csv",
+                 "civility,first_name,last_name,email,qualification,job,website,company,"
+                 "siren,siret,siret_address,siret_zip,siret_city,nb_employees,naf5_code,"
+                 "naf5_des\n"
+                 "M.,Jean,Dupont,jean.dupont@acme.fr,nominative@pro,Directeur Commercial,"
+                 "https://www.acme.fr,ACME,552100554,55210055400013,12 RUE DE LA REPUBLIQUE,"
+                 "69002,LYON,50-99,6201Z,Programmation informatique\n")
+    api.import_files(db, [path], source="dropcontact")
+    (company,) = dump(db, "--kind", "companies")
+    assert (company["naf"], company["city"], company["siret"]) == (
+        "6201Z", "LYON", "55210055400013")
+    conn = sqlite3.connect(db)
+    row = conn.execute("SELECT address, postcode, industry FROM companies").fetchone()
+    conn.close()
+    assert row == ("12 RUE DE LA REPUBLIQUE", "69002", "Programmation informatique")
+    (person,) = dump(db)
+    assert person["extra"] == {"qualification": "nominative@pro"}
