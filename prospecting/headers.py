@@ -281,6 +281,12 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "siret_zip": "postcode",
         "siret_city": "city",
     },
+    # ZoomInfo contacts export.
+    "zoominfo": {
+        "LinkedIn Contact Profile URL": "linkedin_url",
+        "LinkedIn Company Profile URL": "company_linkedin_url",
+        "Employee Range": "headcount",
+    },
     # HubSpot contacts export.
     "hubspot": {
         "First Name": "first_name",

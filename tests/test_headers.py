@@ -649,3 +649,18 @@ def test_a_location_named_after_the_company_is_the_company_s(header, field, comp
     if field == "city" and company:
         # The person's own city comes first; the company's is their place of work.
         assert field_rank(mapping, ["City", header]) == [0, 1]
+
+
+def test_zoominfo():
+    headers = ["ZoomInfo Contact ID", "First Name", "Last Name", "Job Title",
+               "Direct Phone Number", "Email Address", "Mobile phone",
+               "LinkedIn Contact Profile URL", "Person City", "Company Name", "Website",
+               "Employees", "LinkedIn Company Profile URL", "Company City"]
+    assert mapped(headers) == {
+        "ZoomInfo Contact ID": None, "First Name": "first_name", "Last Name": "last_name",
+        "Job Title": "title", "Direct Phone Number": "phone", "Email Address": "email",
+        "Mobile phone": "mobile_phone", "LinkedIn Contact Profile URL": "linkedin_url",
+        "Person City": "city", "Company Name": "company_name", "Website": "website",
+        "Employees": "headcount", "LinkedIn Company Profile URL": "company_linkedin_url",
+        "Company City": "city",
+    }
