@@ -11,6 +11,7 @@ import csv
 import importlib.util
 import tempfile
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,21 @@ def test_c02_a_latin1_file_with_a_stray_undefined_byte_fails_only_its_row(tmp_pa
     assert errors(records) == [(3, "undecodable bytes")]
     assert records[1].raw == "Bad\\x81;X"
     assert good_cells(records) == [["Lefèvre", "Orléans"], ["Zoé", "Y"]]
+
+
+def test_decomposed_accents_are_read_composed(tmp_path):
+    # A file written on a Mac may hold "é" as "e" and a combining accent (NFD): every
+    # value is read composed (NFC), as the store keeps all text, so "Société Générale"
+    # is one company whichever way a file wrote it.
+    path = tmp_path / "nfd.csv"
+    text = ("Prénom,Nom,Société\nHélène,Lefèvre,Société Générale\n"
+            "Prénom,Nom,Société\n")  # the header again (two exports pasted together)
+    path.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    table, records = read(path)
+    assert table.headers == ["Prénom", "Nom", "Société"]
+    assert good_cells(records) == [["Hélène", "Lefèvre", "Société Générale"]]
+    assert table.skipped_headers == 1
+    assert all(unicodedata.is_normalized("NFC", c) for c in good_cells(records)[0])
 
 
 def test_c03_mojibake_is_flagged_and_repaired():

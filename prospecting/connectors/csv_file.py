@@ -39,6 +39,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from functools import partial
@@ -172,6 +173,13 @@ def _undo_run(match: re.Match[str]) -> str:
         return text  # not UTF-8 once re-encoded: real text, left alone
 
 
+def _nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC); most lines are ASCII or already are."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
 def repair_mojibake(text: str) -> str:
     """UTF-8 text that was read as cp1252 and saved again, read back:
     ``SociÃ©tÃ© GÃ©nÃ©rale`` → ``Société Générale``, ``lâ€™Atelier`` → ``l’Atelier``.
@@ -258,7 +266,7 @@ class TabularFile:
         self.kind: Literal["csv", "jsonl"] = kind
         self.encoding = encoding
         self.delimiter = delimiter
-        self.headers = headers
+        self.headers = [_nfc(h) for h in headers]
         self.mojibake_suspected = mojibake_suspected
         self.skipped_blank = 0
         self.skipped_headers = 0
@@ -271,7 +279,7 @@ class TabularFile:
         self.header_row = header_row
         self.sheet = sheet  # the worksheet read, for an Excel workbook; else None
         self._raw_headers = raw_headers
-        self._header_fold = [_fold(h) for h in raw_headers]
+        self._header_fold = [_fold(_nfc(h)) for h in raw_headers]
         self._has_bad = scan.bad
         self._has_nul = scan.has_nul
         self._open_iterators: WeakSet[Generator[Record, None, None]] = WeakSet()
@@ -332,7 +340,9 @@ class TabularFile:
             lines = (line.replace("\0", "") for line in lines)
         if self.mojibake_suspected:
             lines = map(repair_mojibake, lines)
-        return lines
+        # Decomposed accents (a Mac's "e" + combining accent) read composed, as the store
+        # keeps all text (NFC): "Société" is one company whichever way a file wrote it.
+        return map(_nfc, lines)
 
     def _csv_records(self) -> Generator[Record, None, None]:
         csv.field_size_limit(FIELD_LIMIT)
