@@ -1782,19 +1782,12 @@ def _legal_address(page: Page, text: str) -> None:
         return
     found = _POSTCODE_CITY.search(match.group(1))
     if found:
-        street = match.group(1)[:found.start()].strip(" ,;:-–—\n")
-        street = street.rsplit("\n", 1)[-1].strip(" ,;:-–—")
-        pieces = street.split(",")
-        for i, piece in enumerate(pieces):  # "ACME SAS, 12 rue X": the street part only
-            if _STREET.search(piece.strip()):
-                street = ",".join(pieces[i:]).strip()
-                break
-        if _STREET.search(street) and 4 < len(street) <= 120:
+        street = _street_of(match.group(1)[:found.start()].strip(" ,;:-–—\n")
+                            .rsplit("\n", 1)[-1])
+        if street:
             page.company.append(("address", street))
         page.company.append(("postcode", found.group(1)))
-        city = re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
-                        found.group(2))[0].strip()
-        page.company.append(("city", city))
+        page.company.append(("city", _town_of(found)))
 
 
 def _printed_address(page: Page, lines: list[_Line], hosting: set[int]) -> None:
@@ -1810,21 +1803,30 @@ def _printed_address(page: Page, lines: list[_Line], hosting: set[int]) -> None:
             found = _POSTCODE_CITY.match(lines[index + 1].text.strip())
             if found is None or len(lines[index + 1].text) > 80:
                 continue
-        if found is None:
+        street = _street_of(street) if found else None
+        if street is None:
             continue
-        street = street.strip(" ,;:-–—")
-        pieces = street.split(",")
-        for i, piece in enumerate(pieces):  # "ACME SAS, 12 rue X": the street part only
-            if _STREET.search(piece.strip()):
-                street = ",".join(pieces[i:]).strip()
-                break
-        if not (_STREET.search(street) and 4 < len(street) <= 120):
-            continue
-        city = re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
-                        found.group(2))[0].strip()
         page.company.extend((("address", street), ("postcode", found.group(1)),
-                             ("city", city)))
+                             ("city", _town_of(found))))
         return
+
+
+def _street_of(text: str) -> str | None:
+    """The street part of what precedes a postcode ("ACME SAS, 12 rue X" → "12 rue X"),
+    or None when it holds no street."""
+    street = text.strip(" ,;:-–—")
+    pieces = street.split(",")
+    for i, piece in enumerate(pieces):
+        if _STREET.search(piece.strip()):
+            street = ",".join(pieces[i:]).strip()
+            break
+    return street if _STREET.search(street) and 4 < len(street) <= 120 else None
+
+
+def _town_of(found: re.Match[str]) -> str:
+    """The town of a ``_POSTCODE_CITY`` match, without what a line prints after it."""
+    return re.split(r"\s+(?:T[ée]l|Tel|Phone|Fax|France|Deutschland|Germany|Cedex)\b",
+                    found.group(2))[0].strip()
 
 
 def _social(facts: list[tuple[str, str]], url: str, person: Any = None) -> None:
