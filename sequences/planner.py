@@ -40,7 +40,7 @@ from prospecting.runs import RunState
 from prospecting.store import Store, chunked, utc_now
 
 from .calendar import SendCalendar, phone_region, zone_for
-from .segments import ENRICHED, NON_ENRICHED
+from .segments import ENRICHED, NON_ENRICHED, no_calls
 from .sequence_file import ANY_SEGMENT, Sequence
 from .templates import MissingVariable, render_step, template_context
 
@@ -155,8 +155,7 @@ def _usable(person: dict[str, Any], channel: str) -> bool:
             e["value"] == email and e["status"] != "invalid" for e in person["emails"]
         )
     if channel == "call":
-        # A source's "Do Not Call" (see the importer) keeps every call step out.
-        return bool(person["phone"]) and person["extra"].get("do_not_call") != "true"
+        return bool(person["phone"]) and not no_calls(person)
     return bool(person["linkedin_url"])
 
 

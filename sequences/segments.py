@@ -14,13 +14,19 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "company_extras", "extras_present",
-           "person_extras", "tag_from", "tag_person"]
+           "no_calls", "person_extras", "tag_from", "tag_person"]
 
 ENRICHED = "enriched"
 NON_ENRICHED = "non-enriched"
 
 _DEFAULT_EXTRAS = ("company", "title", "location", "second_channel", "firmographics")
 _DEFAULT_MIN = 2
+
+
+def no_calls(person: Mapping[str, Any]) -> bool:
+    """Whether a source marks the person "Do Not Call" (the importer's extra
+    ``do_not_call``): no call is planned and no tool gets their number."""
+    return (person.get("extra") or {}).get("do_not_call") == "true"
 
 
 def channels_of(

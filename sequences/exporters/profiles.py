@@ -35,7 +35,7 @@ import idna
 from enrichers.names import recase_place
 from prospecting.store import best_email
 
-from ..segments import ENRICHED, NON_ENRICHED
+from ..segments import ENRICHED, NON_ENRICHED, no_calls
 from .writer import safe_cell, write_csv
 
 __all__ = ["PROFILES", "ExportProfile", "ExportResult", "export_tool"]
@@ -157,7 +157,7 @@ def _phone(person: Person) -> str | None:
     """The dump's best E.164 number, or the person's next valid one when that one is a
     premium-rate, shared-cost or universal-access number; none when all are, nor for a
     person a source marks "Do Not Call" (a tool would call or text the number)."""
-    if (person.get("extra") or {}).get("do_not_call") == "true":
+    if no_calls(person):
         return None
     phone = _text(person.get("phone"))
     if not phone or not _E164.match(phone):
