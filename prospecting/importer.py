@@ -429,17 +429,17 @@ class _RowMapper:
 # Values of a do-not-call column that mean the flag is off. Any other non-empty value
 # sets it: one we cannot read keeps the calls out rather than in.
 _FLAG_OFF = frozenset({"0", "false", "no", "n", "non", "faux", "nein", "off"})
-# Values of an opt-out column that mean the person opted out (HubSpot "true", Salesforce
-# and Brevo "1", Pipedrive's marketing status "Unsubscribed" or "No consent").
-_OPTED_OUT = frozenset({
-    "1", "true", "yes", "y", "x", "oui", "vrai", "unsubscribed", "opted out", "opted-out",
-    "opt-out", "optout", "blacklisted", "no consent", "désabonné", "desabonne", "désinscrit",
-    "desinscrit",
-})
+# A flag column set, as exports write it (HubSpot "true", Salesforce and Brevo "1").
+_YES = frozenset({"1", "true", "yes", "y", "x", "oui", "vrai"})
+# Values of an opt-out column that mean the person opted out (Pipedrive's marketing
+# status "Unsubscribed" or "No consent" too).
+_OPTED_OUT = _YES | {
+    "unsubscribed", "opted out", "opted-out", "opt-out", "optout", "blacklisted",
+    "no consent", "désabonné", "desabonne", "désinscrit", "desinscrit",
+}
 # Values of a bounce column that say the address bounced (a count above zero does too;
 # any reason in a bounce-reason column does).
-_BOUNCED = frozenset({"1", "true", "yes", "y", "x", "oui", "vrai", "bounced", "hard bounce",
-                      "hard bounced", "hardbounce", "hard_bounce"})
+_BOUNCED = _YES | {"bounced", "hard bounce", "hard bounced", "hardbounce", "hard_bounce"}
 _BOUNCE_FIELDS = frozenset({"email_bounced", "email_bounce_reason"})
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 # A street address reaches someone too (direct mail), and is how a registry or consumer
