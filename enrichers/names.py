@@ -585,12 +585,14 @@ def _take_civility(words: list[str], *, keep_one: bool = True) -> tuple[str | No
     couple (``M. et Mme``, ``Mr & Mrs``) is one civility of both."""
     civility = None
     least = 2 if keep_one else 1
-    while len(words) >= least and (
-            _fold_key(words[0]) in _CIVILITIES or _is_degree(words[0])):
-        if _is_degree(words[0]):  # Dipl.-Ing. Hans Müller: a degree, not a given name
-            words = words[1:]
+    while len(words) >= least:
+        key = _fold_key(words[0])
+        this = _CIVILITIES.get(key)
+        if this is None:
+            if not _is_degree(key):
+                break
+            words = words[1:]  # Dipl.-Ing. Hans Müller: a degree, not a given name
             continue
-        this = _CIVILITIES[_fold_key(words[0])]
         words = words[1:]
         if this in _COUPLES and words:
             joined = _fold_key(words[0]) in _AND and len(words) > 1
@@ -605,8 +607,8 @@ def _take_civility(words: list[str], *, keep_one: bool = True) -> tuple[str | No
     return civility, words
 
 
-def _is_degree(word: str) -> bool:
-    key = _fold_key(word)
+def _is_degree(key: str) -> bool:
+    """Whether a word (folded, see ``_fold_key``) is a degree written before a name."""
     return key.startswith(("dipl.-", "dipl-")) or key in _DEGREES
 
 
