@@ -99,14 +99,13 @@ def _records_of(group: list[Observation]) -> dict[str, set[str]]:
 
 
 def _variants_of_leader(group: list[Observation],
-                        votes: list[Observation] | None = None) -> list[Observation]:
+                        records: dict[str, set[str]]) -> list[Observation]:
     """The observations whose value is a spelling of the value most records state (when
     one value leads): "J.-P." and "Jean-Pierre" are, "Masson" and "Nicolas" are not. A
     member whose given name and surname were swapped then never lends its surname as the
-    fullest given name. ``votes``: the observations whose records count (every
-    member's, where ``group`` holds some members' only); none of ``group`` a spelling of
-    the leader leaves ``group``."""
-    records = _records_of(votes if votes is not None else group)
+    fullest given name. ``records``: each value and the members stating it, over every
+    member (``group`` may hold some members' only); none of ``group`` a spelling of the
+    leader leaves ``group``."""
     if len(records) < 2:
         return group
     most = max(len(ids) for ids in records.values())
@@ -125,12 +124,12 @@ def _fullest(group: list[Observation], votes: list[Observation],
     full ones, the one most records (of ``votes``) state, then confidence, source rank
     and the value itself. Never when each was observed: that is when a run read or
     enriched each member, and a run stopped and run again would keep another."""
-    group = _variants_of_leader(group, votes)
+    records = _records_of(votes)
+    group = _variants_of_leader(group, records)
     top = max(_completeness(o.value) for o in group)
     group = [o for o in group if _completeness(o.value) == top]
     if all(o.value == group[0].value for o in group):
         return group[0].value
-    records = _records_of(votes)
     return max(group, key=lambda o: (len(records.get(o.value, ())), o.confidence,
                                      -rank_of(o.source, rank), o.value)).value
 
