@@ -328,7 +328,11 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
                                                              column("high_sound")))),
         ("given name+surname", 5, keys("given name+surname", lambda: _join(
             column("group_or_first"), column("last_sound")))),
-        ("email local part", 3, keys("email local part", lambda: column("locals"), two=True)),
+        # A local part shared at two company domains is a naming pattern (the comparison
+        # gives it no weight): only pairs with a free-mail address on one side are kept.
+        ("email local part", 3, lambda report: _free_mail_side(f, pairs_from_keys(
+            column("locals"), max_block=max_block, name="email local part", report=report,
+            rows=rows2), "email local part", report)),
         ("postcode+surname", 2, keys("postcode+surname", lambda: _join(
             f.postcode, _map(lambda s: s[:2], f.last_core)))),
         ("postcode+given name", 2, keys("postcode+given name", lambda: _join(
@@ -360,6 +364,16 @@ def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarra
     out = f.email_locals.reshape(-1).copy()
     out[np.array([len(s) < 5 for s in out], dtype=bool)] = ""
     return out
+
+
+def _free_mail_side(f: PersonFeatures, pairs: np.ndarray, name: str,
+                    report: BlockingReport) -> np.ndarray:
+    """The pairs of which one record holds a free-mail address (as the email comparison
+    reads a shared local part: see ``person_levels``)."""
+    free = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+    kept = pairs[free[pairs[:, 0]] | free[pairs[:, 1]]]
+    report.pairs[name] = len(kept)
+    return kept
 
 
 def _low_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
