@@ -239,9 +239,8 @@ def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
     _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance,
                  key="seq")
-    store.write_people(plan.people, plan.gone, plan.company_ids, same_links=plan.same_links,
-                       seqs=plan.seqs)
-    store._update_people_counts(plan.recount)
+    store.write_people(plan.people, plan.gone, [*plan.company_ids, *plan.recount],
+                       same_links=plan.same_links, seqs=plan.seqs)
     return plan.cluster_ids
 
 

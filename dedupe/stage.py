@@ -320,7 +320,9 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge],
         plans = person_merge_plans(store, merges, settings.merge_batch, state.run_id,
                                    first=first)
         ready = next(plans, None)  # runs ``first`` before the transaction opens
-        with store.write(), store.page_cache(settings.merge_cache_mib):
+        # Companies recounted once, at the end, rather than by every batch touching them.
+        with store.write(), store.page_cache(settings.merge_cache_mib), \
+                store.people_counts_at_end():
             for plan in itertools.chain([ready] if ready is not None else [], plans):
                 written += len(write_person_merges(store, plan))
                 _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
