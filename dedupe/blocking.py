@@ -304,7 +304,11 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
 
     jobs: list[_Job] = [
         ("email", 3, keys("email", lambda: f.emails.reshape(-1), two=True)),
-        ("phone", 2, keys("phone", lambda: f.phones.reshape(-1), two=True)),
+        # A switchboard number holds a company's people: of the records sharing a number,
+        # only those whose names may be one person's are compared.
+        ("phone", 2, lambda report: _names_may_agree(f, pairs_from_keys(
+            f.phones.reshape(-1), max_block=max_block, name="phone", report=report,
+            rows=rows2), "phone", report)),
         ("linkedin", 0.2, keys("linkedin", lambda: f.linkedin)),
         ("company+surname", 4, keys("company+surname", lambda: _join(
             column("company"), column("last_sound")))),
@@ -364,6 +368,27 @@ def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarra
     out = f.email_locals.reshape(-1).copy()
     out[np.array([len(s) < 5 for s in out], dtype=bool)] = ""
     return out
+
+
+def _names_may_agree(f: PersonFeatures, pairs: np.ndarray, name: str,
+                     report: BlockingReport) -> np.ndarray:
+    """The pairs whose names may be one person's: a name missing on either side, an
+    initial in common (given name or surname, either way round: "Smith, J." for John
+    Smith) or given names of one nickname group. Names that share none of these differ
+    in every letter a typo rarely touches."""
+    first = np.array([ord(x[0]) if x else 0 for x in f.first.tolist()], dtype=np.int32)
+    last = np.array([ord(x[0]) if x else 0 for x in f.last_core.tolist()], dtype=np.int32)
+    a, b = pairs[:, 0], pairs[:, 1]
+    fa, fb, la, lb = first[a], first[b], last[a], last[b]
+    keep = (fa == 0) | (fb == 0) | (la == 0) | (lb == 0)
+    keep |= (fa == fb) | (la == lb) | (fa == lb) | (la == fb)
+    groups = f.first_groups
+    for i in range(groups.shape[1]):
+        for j in range(groups.shape[1]):
+            keep |= (groups[a, i] == groups[b, j]) & (groups[a, i] > 0)
+    kept = pairs[keep]
+    report.pairs[name] = len(kept)
+    return kept
 
 
 def _free_mail_side(f: PersonFeatures, pairs: np.ndarray, name: str,
