@@ -967,3 +967,49 @@ def test_questions_a_later_run_no_longer_asks_leave_the_queue(tmp_path: Path, db
     left = conn.execute("SELECT id, review FROM pairs WHERE kind = 'person'").fetchall()
     conn.close()
     assert left == [(answered, "rejected")]
+
+
+def _key_pairs(db: Path, key: str) -> set[tuple[str, str]]:
+    """The pairs one blocking key proposes, by first source id."""
+    from dedupe.blocking import BlockingReport, _person_jobs
+
+    f, first_source = _features_and_sources(db)
+    job = dict((name, find) for name, _, find in _person_jobs(f, max_block=60, window=3))[key]
+    names = [first_source[pid] for pid in f.ids.tolist()]
+    return {tuple(sorted((names[a], names[b])))
+            for a, b in job(BlockingReport()).tolist()}
+
+
+def test_a_local_part_pairs_records_only_beside_a_free_mail_address(tmp_path: Path,
+                                                                      db: Path):
+    # jean.martin@ at two firms is the firms' naming pattern; at gmail.com it is the
+    # person's own, which their work address may repeat.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Jean,Martin,jean.martin@acme-industrie.fr,Acme Industrie\n"
+                "2,Jean,Martin,jean.martin@boulons-durand.fr,Boulons Durand\n"
+                "3,J.,Martin,jean.martin@gmail.com,\n")
+    assert _key_pairs(db, "email local part") == {("crm:1", "crm:3"), ("crm:2", "crm:3")}
+
+
+def test_a_shared_number_pairs_only_names_that_may_be_one_persons(tmp_path: Path,
+                                                                  db: Path):
+    switchboard = "+33 1 40 00 00 00"
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,phone,company_name\n"
+                f"1,Sophie,Leclerc,{switchboard},Acme\n"
+                f"2,Paul,Durand,{switchboard},Acme\n"
+                f"3,S.,Leclerc,{switchboard},Acme\n"  # an initial
+                f"4,Durand,Paul,{switchboard},Acme\n"  # swapped
+                f"5,Bob,Kowalski,{switchboard},Acme\n"
+                f"6,Robert,Nowak,{switchboard},Acme\n"  # a nickname group, a new surname
+                f"7,,,{switchboard},Acme\n")  # no name to tell
+    pairs = _key_pairs(db, "phone")
+    assert ("crm:1", "crm:3") in pairs
+    assert ("crm:2", "crm:4") in pairs
+    assert ("crm:5", "crm:6") in pairs
+    assert {("crm:1", "crm:7"), ("crm:2", "crm:7")} <= pairs
+    # Nothing of the names in common: two people behind one switchboard.
+    assert ("crm:1", "crm:2") not in pairs
+    assert ("crm:1", "crm:5") not in pairs
+    assert ("crm:2", "crm:6") not in pairs
