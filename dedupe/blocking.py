@@ -20,7 +20,13 @@ import numpy as np
 
 from prospecting.forked import Child, can_fork
 
-from .features import CompanyFeatures, PersonFeatures, phonetic
+from .features import (
+    CompanyFeatures,
+    PersonFeatures,
+    free_mail,
+    phonetic,
+    share_nickname_groups,
+)
 
 __all__ = ["BlockingReport", "company_pairs", "pairs_from_keys", "person_pairs"]
 
@@ -292,10 +298,18 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
 
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
 
-    def keys(name: str, values: Callable[[], np.ndarray], two: bool = False) -> Callable[
-            [BlockingReport], np.ndarray]:
-        return lambda report: pairs_from_keys(values(), max_block=max_block, name=name,
-                                              report=report, rows=rows2 if two else None)
+    def keys(name: str, values: Callable[[], np.ndarray], two: bool = False,
+             where: Callable[[PersonFeatures, np.ndarray], np.ndarray] | None = None,
+             ) -> Callable[[BlockingReport], np.ndarray]:
+        """The pairs sharing a key; with ``where``, only the pairs it keeps."""
+        def find(report: BlockingReport) -> np.ndarray:
+            found = pairs_from_keys(values(), max_block=max_block, name=name, report=report,
+                                    rows=rows2 if two else None)
+            if where is not None:
+                found = found[where(f, found)]
+                report.pairs[name] = len(found)
+            return found
+        return find
 
     def sorted_names(name: str, first: str, second: str) -> Callable[
             [BlockingReport], np.ndarray]:
@@ -306,9 +320,8 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
         ("email", 3, keys("email", lambda: f.emails.reshape(-1), two=True)),
         # A switchboard number holds a company's people: of the records sharing a number,
         # only those whose names may be one person's are compared.
-        ("phone", 2, lambda report: _names_may_agree(f, pairs_from_keys(
-            f.phones.reshape(-1), max_block=max_block, name="phone", report=report,
-            rows=rows2), "phone", report)),
+        ("phone", 2, keys("phone", lambda: f.phones.reshape(-1), two=True,
+                          where=_names_may_agree)),
         ("linkedin", 0.2, keys("linkedin", lambda: f.linkedin)),
         ("company+surname", 4, keys("company+surname", lambda: _join(
             column("company"), column("last_sound")))),
@@ -334,9 +347,8 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             column("group_or_first"), column("last_sound")))),
         # A local part shared at two company domains is a naming pattern (the comparison
         # gives it no weight): only pairs with a free-mail address on one side are kept.
-        ("email local part", 3, lambda report: _free_mail_side(f, pairs_from_keys(
-            column("locals"), max_block=max_block, name="email local part", report=report,
-            rows=rows2), "email local part", report)),
+        ("email local part", 3, keys("email local part", lambda: column("locals"), two=True,
+                                     where=_free_mail_side)),
         ("postcode+surname", 2, keys("postcode+surname", lambda: _join(
             f.postcode, _map(lambda s: s[:2], f.last_core)))),
         ("postcode+given name", 2, keys("postcode+given name", lambda: _join(
@@ -370,35 +382,25 @@ def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarra
     return out
 
 
-def _names_may_agree(f: PersonFeatures, pairs: np.ndarray, name: str,
-                     report: BlockingReport) -> np.ndarray:
-    """The pairs whose names may be one person's: a name missing on either side, an
-    initial in common (given name or surname, either way round: "Smith, J." for John
-    Smith) or given names of one nickname group. Names that share none of these differ
-    in every letter a typo rarely touches."""
+def _names_may_agree(f: PersonFeatures, pairs: np.ndarray) -> np.ndarray:
+    """Which pairs' names may be one person's: a name missing on either side, an initial
+    in common (given name or surname, either way round: "Smith, J." for John Smith) or
+    given names of one nickname group. Names that share none of these differ in every
+    letter a typo rarely touches."""
     first = np.array([ord(x[0]) if x else 0 for x in f.first.tolist()], dtype=np.int32)
     last = np.array([ord(x[0]) if x else 0 for x in f.last_core.tolist()], dtype=np.int32)
     a, b = pairs[:, 0], pairs[:, 1]
     fa, fb, la, lb = first[a], first[b], last[a], last[b]
     keep = (fa == 0) | (fb == 0) | (la == 0) | (lb == 0)
     keep |= (fa == fb) | (la == lb) | (fa == lb) | (la == fb)
-    groups = f.first_groups
-    for i in range(groups.shape[1]):
-        for j in range(groups.shape[1]):
-            keep |= (groups[a, i] == groups[b, j]) & (groups[a, i] > 0)
-    kept = pairs[keep]
-    report.pairs[name] = len(kept)
-    return kept
+    return keep | share_nickname_groups(f.first_groups[a], f.first_groups[b])
 
 
-def _free_mail_side(f: PersonFeatures, pairs: np.ndarray, name: str,
-                    report: BlockingReport) -> np.ndarray:
-    """The pairs of which one record holds a free-mail address (as the email comparison
-    reads a shared local part: see ``person_levels``)."""
-    free = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
-    kept = pairs[free[pairs[:, 0]] | free[pairs[:, 1]]]
-    report.pairs[name] = len(kept)
-    return kept
+def _free_mail_side(f: PersonFeatures, pairs: np.ndarray) -> np.ndarray:
+    """Which pairs have a free-mail address on one side (as the email comparison reads a
+    shared local part: see ``person_levels``)."""
+    free = free_mail(f)
+    return free[pairs[:, 0]] | free[pairs[:, 1]]
 
 
 def _low_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:

@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 from rapidfuzz import distance, fuzz, process
 
-from .features import PersonFeatures, _name_groups, nickname_groups, share_nickname_group
+from .features import (
+    PersonFeatures,
+    _name_groups,
+    free_mail,
+    nickname_groups,
+    share_nickname_group,
+    share_nickname_groups,
+)
 
 __all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "code_columns", "person_levels",
            "same_person_name", "shared_phones"]
@@ -254,11 +261,7 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
     exact = (fa == fb) & ~missing
-    g = np.zeros(n, dtype=bool)
-    for i in range(ga.shape[1]):
-        for j in range(gb.shape[1]):
-            g |= ga[:, i] == gb[:, j]
-    g &= ga[:, 0] > 0
+    g = share_nickname_groups(ga, gb)
     # "jean pierre" vs "jean": the shorter is the first word of the longer.
     nick = (g | (wa == wb)) & ~missing & ~exact
     inits = (inia | inib) & ~missing
@@ -422,7 +425,7 @@ def person_levels(
     # firms), not a person; it counts when one side is a free-mail address.
     free = f.extra.get("free_mail")
     if free is None:
-        free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+        free = f.extra["free_mail"] = free_mail(f)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
     same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])

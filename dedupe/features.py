@@ -115,6 +115,20 @@ def share_nickname_group(x: str, y: str) -> bool:
     return bool(set(_name_groups(x)) & set(_name_groups(y)) - {0})
 
 
+def share_nickname_groups(ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """:func:`share_nickname_group` row by row, from ``first_groups`` rows of two sides."""
+    same = np.zeros(len(ga), dtype=bool)
+    for i in range(ga.shape[1]):
+        for j in range(gb.shape[1]):
+            same |= ga[:, i] == gb[:, j]
+    return same & (ga[:, 0] > 0)  # a name in no group has only zeros
+
+
+def free_mail(f: PersonFeatures) -> np.ndarray:
+    """Whether each record holds a free-mail address."""
+    return ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def phonetic(word: str) -> str:
     """A sound key for blocking (metaphone; French silent endings are dropped first)."""
