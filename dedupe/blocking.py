@@ -299,14 +299,13 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
 
     def keys(name: str, values: Callable[[], np.ndarray], two: bool = False,
-             where: Callable[[PersonFeatures, np.ndarray], np.ndarray] | None = None,
-             ) -> Callable[[BlockingReport], np.ndarray]:
+             where: _Filter | None = None) -> Callable[[BlockingReport], np.ndarray]:
         """The pairs sharing a key; with ``where``, only the pairs it keeps."""
         def find(report: BlockingReport) -> np.ndarray:
             found = pairs_from_keys(values(), max_block=max_block, name=name, report=report,
                                     rows=rows2 if two else None)
             if where is not None:
-                found = found[where(f, found)]
+                found = found[where(f, column, found)]
                 report.pairs[name] = len(found)
             return found
         return find
@@ -323,17 +322,19 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
         ("phone", 2, keys("phone", lambda: f.phones.reshape(-1), two=True,
                           where=_names_may_agree)),
         ("linkedin", 0.2, keys("linkedin", lambda: f.linkedin)),
+        # A key on one name keeps the pairs whose other name may agree: at a company or
+        # in a city, people sharing a surname are mostly relatives or namesakes.
         ("company+surname", 4, keys("company+surname", lambda: _join(
-            column("company"), column("last_sound")))),
+            column("company"), column("last_sound")), where=_given_may_agree)),
         ("company+given name", 4, keys("company+given name", lambda: _join(
-            column("company"), column("group_or_first")))),
+            column("company"), column("group_or_first")), where=_surname_may_agree)),
         ("company+initials", 4, keys("company+initials", lambda: _join(
             column("company"), f.first_initials, _map(lambda s: s[:1], f.last_core)))),
         # One company written alike on both records yet held as two company records
         # (namesakes no domain told apart, a file without websites): the keys above
         # take the company's id, this one its folded name.
         ("company name+surname", 3, keys("company name+surname", lambda: _join(
-            f.company_key, column("last_sound")))),
+            f.company_key, column("last_sound")), where=_given_may_agree)),
         # Given name and surname swapped, one of them also shortened or misspelt
         # ("Phillips, Sue" for Susan Phillips): either name's sound at the company.
         ("company+either name", 3, keys("company+either name", lambda: np.stack(
@@ -367,9 +368,9 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
     # A city narrows little in a B2B file; only records without a company use it.
     jobs += [
         ("city+surname", 2, keys("city+surname", lambda: _join(
-            column("city"), column("last_sound")))),
+            column("city"), column("last_sound")), where=_given_may_agree)),
         ("city+given name", 2, keys("city+given name", lambda: _join(
-            column("city"), column("first_sound")))),
+            column("city"), column("first_sound")), where=_surname_may_agree)),
         ("sorted surname", 5, sorted_names("sorted surname", "last_core", "first")),
         ("sorted given name", 5, sorted_names("sorted given name", "first", "last_core")),
     ]
@@ -382,13 +383,17 @@ def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarra
     return out
 
 
-def _names_may_agree(f: PersonFeatures, pairs: np.ndarray) -> np.ndarray:
+# Which pairs a key keeps, from the features, the key columns and the pairs.
+_Filter = Callable[[PersonFeatures, Callable[[str], np.ndarray], np.ndarray], np.ndarray]
+
+
+def _names_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
+                     pairs: np.ndarray) -> np.ndarray:
     """Which pairs' names may be one person's: a name missing on either side, an initial
     in common (given name or surname, either way round: "Smith, J." for John Smith) or
     given names of one nickname group. Names that share none of these differ in every
     letter a typo rarely touches."""
-    first = np.array([ord(x[0]) if x else 0 for x in f.first.tolist()], dtype=np.int32)
-    last = np.array([ord(x[0]) if x else 0 for x in f.last_core.tolist()], dtype=np.int32)
+    first, last = column("first_initial"), column("last_initial")
     a, b = pairs[:, 0], pairs[:, 1]
     fa, fb, la, lb = first[a], first[b], last[a], last[b]
     keep = (fa == 0) | (fb == 0) | (la == 0) | (lb == 0)
@@ -396,7 +401,33 @@ def _names_may_agree(f: PersonFeatures, pairs: np.ndarray) -> np.ndarray:
     return keep | share_nickname_groups(f.first_groups[a], f.first_groups[b])
 
 
-def _free_mail_side(f: PersonFeatures, pairs: np.ndarray) -> np.ndarray:
+def _given_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
+                     pairs: np.ndarray) -> np.ndarray:
+    """Which pairs' given names may be one person's: missing on either side, one initial
+    (Jean, J., Jean-Pierre) or one nickname group (Bob, Robert)."""
+    first = column("first_initial")
+    fa, fb = first[pairs[:, 0]], first[pairs[:, 1]]
+    keep = (fa == 0) | (fb == 0) | (fa == fb)
+    return keep | share_nickname_groups(f.first_groups[pairs[:, 0]],
+                                        f.first_groups[pairs[:, 1]])
+
+
+def _surname_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
+                       pairs: np.ndarray) -> np.ndarray:
+    """Which pairs' surnames may be one person's: missing on either side or one initial
+    (a typo rarely touches the first letter)."""
+    last = column("last_initial")
+    la, lb = last[pairs[:, 0]], last[pairs[:, 1]]
+    return (la == 0) | (lb == 0) | (la == lb)
+
+
+def _initials(names: np.ndarray) -> np.ndarray:
+    """Each name's first letter as a code point, 0 for none."""
+    return np.array([ord(x[0]) if x else 0 for x in names.tolist()], dtype=np.int32)
+
+
+def _free_mail_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
+                    pairs: np.ndarray) -> np.ndarray:
     """Which pairs have a free-mail address on one side (as the email comparison reads a
     shared local part: see ``person_levels``)."""
     free = free_mail(f)
@@ -428,6 +459,8 @@ _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
     "high_sound": _high_sound,
     "locals": _locals,
     "street_number": lambda f, c: _map(_street_number, f.address),
+    "first_initial": lambda f, c: _initials(f.first),
+    "last_initial": lambda f, c: _initials(f.last_core),
     "city": lambda f, c: np.where(c("company") == "", f.city, "").astype(object),
 }
 

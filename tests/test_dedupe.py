@@ -1013,3 +1013,28 @@ def test_a_shared_number_pairs_only_names_that_may_be_one_persons(tmp_path: Path
     assert ("crm:1", "crm:2") not in pairs
     assert ("crm:1", "crm:5") not in pairs
     assert ("crm:2", "crm:6") not in pairs
+
+
+def test_a_key_on_one_name_pairs_only_records_whose_other_name_may_agree(tmp_path: Path,
+                                                                          db: Path):
+    # At one company, the Martins are mostly several people; a Martin whose given name
+    # may be the same person's (an initial, a nickname, none) is still compared.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name\n"
+                "1,Jean,Martin,Acme Industrie\n"
+                "2,Claire,Martin,Acme Industrie\n"
+                "3,J.,Martin,Acme Industrie\n"  # an initial
+                "4,Robert,Kowalski,Acme Industrie\n"
+                "5,Bob,Kowalski,Acme Industrie\n"  # a nickname group
+                "6,,Martin,Acme Industrie\n"  # no given name to tell
+                "7,Sophie,Durand,Acme Industrie\n"
+                "8,Sophie,Leclerc,Acme Industrie\n")
+    by_surname = _key_pairs(db, "company+surname")
+    assert {("crm:1", "crm:3"), ("crm:4", "crm:5"), ("crm:1", "crm:6"),
+            ("crm:2", "crm:6")} <= by_surname
+    assert ("crm:1", "crm:2") not in by_surname
+    assert ("crm:2", "crm:3") not in by_surname
+    by_given = _key_pairs(db, "company+given name")
+    # Two Sophies of other surnames: no typo makes Durand of Leclerc.
+    assert ("crm:7", "crm:8") not in by_given
+    assert ("crm:4", "crm:5") in by_given
