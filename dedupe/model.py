@@ -213,6 +213,31 @@ def share_of_matches(levels: np.ndarray, recall: float = 0.8) -> float:
     return float(np.clip(sure.mean() / recall, 1e-4, 0.95))
 
 
+# Pairs sharing an address from which the company comparison's m is read, at least.
+SHARED_ADDRESS_MIN = 200
+_EMAIL = next(k for k, c in enumerate(COMPARISONS) if c.name == "email")
+_COMPANY = next(k for k, c in enumerate(COMPARISONS) if c.name == "company")
+
+
+def _m_from_shared_addresses(levels: np.ndarray) -> dict[int, list[float]]:
+    """m of the company comparison, read from the candidate pairs that share an address
+    (nearly all one person) and have a company on both sides, held fixed during EM.
+
+    As splink trains a comparison's m on pairs blocked on another field: EM over all
+    candidates, where namesakes at one company abound, sets it from its own weights. A
+    duplicate whose two sources gave it two company records of one name scores low
+    while that level's m is low, and so keeps it low: at a million people EM put it at
+    0.09 where the labels say 0.5. The address says nothing of how each source wrote
+    the company.
+    """
+    sure = levels[(levels[:, _EMAIL] == 1) & (levels[:, _COMPANY] > 0)]
+    if len(sure) < SHARED_ADDRESS_MIN:
+        return {}
+    c = COMPARISONS[_COMPANY]
+    return {_COMPANY: _capped(c.name, _frequencies(sure, None, _COMPANY, c.size,
+                                                   _M_DEFAULTS[c.name], _PRIOR_STRENGTH))}
+
+
 def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations: int = 25,
           trained_on: int = 0, free_lambda: bool = True) -> Model:
     """EM for m (u fixed from random pairs); returns the model with its prior."""
@@ -224,6 +249,8 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
     # aggregates comparison vectors): a few thousand rows instead of up to 500,000.
     levels, counts = distinct_levels(candidate_levels)
     pairs = counts.sum()
+    fixed = _m_from_shared_addresses(candidate_levels)
+    m = [fixed.get(k, row) for k, row in enumerate(m)]
     for _ in range(iterations):
         model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
         _, p = model.score(levels)
@@ -231,6 +258,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
             lam = float(np.clip((p * counts).sum() / pairs, floor_lam, 0.95))
         weights = p * counts
         m = [
+            fixed[k] if k in fixed else
             _capped(c.name, _frequencies(levels, weights, k, c.size, _M_DEFAULTS[c.name],
                                          _PRIOR_STRENGTH))
             for k, c in enumerate(COMPARISONS)

@@ -55,3 +55,30 @@ def test_reasons_of_many_pairs_are_each_pairs_own():
     assert many == [model._reasons_of_rows(row.reshape(1, -1), 4)[0] for row in levels[::-1]]
     assert len({id(r) for r in many}) == len({tuple(r) for r in levels.tolist()})
     assert model.reasons_many(levels[:0]) == []
+
+
+def test_company_m_is_read_from_the_pairs_sharing_an_address():
+    """Two sources often hold one person's company as two company records of one name;
+    the pairs sharing an address say how often, whatever the namesakes say."""
+    from dedupe.model import SHARED_ADDRESS_MIN
+
+    names = [c.name for c in COMPARISONS]
+    email, company = names.index("email"), names.index("company")
+    first, last = names.index("first_name"), names.index("last_name")
+    rng = np.random.default_rng(11)
+    rows = []
+    for k in range(1000):  # one person each: the same address, 40% two company records
+        row = [int(rng.integers(0, c.size)) for c in COMPARISONS]
+        row[email], row[first], row[last] = 1, 1, 1
+        row[company] = 2 if k % 5 < 2 else 1
+        rows.append(row)
+    for _ in range(5000):  # namesakes at one company: another address, another given name
+        row = [int(rng.integers(0, c.size)) for c in COMPARISONS]
+        row[email], row[first], row[last], row[company] = 5, 6, 1, 1
+        rows.append(row)
+    levels = np.array(rows, dtype=np.int8)
+    model = train(levels, _levels(rng, 3000, 0.0), trained_on=20_000)
+    assert 0.35 < model.m[company][1] < 0.45
+    # Too few pairs share an address to tell: EM's own estimate.
+    few = np.concatenate([levels[:SHARED_ADDRESS_MIN - 1], levels[1000:]])
+    assert train(few, _levels(rng, 3000, 0.0), trained_on=20_000).m[company][1] < 0.35
