@@ -395,10 +395,8 @@ def _names_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
     letter a typo rarely touches."""
     first, last = column("first_initial"), column("last_initial")
     a, b = pairs[:, 0], pairs[:, 1]
-    fa, fb, la, lb = first[a], first[b], last[a], last[b]
-    keep = (fa == 0) | (fb == 0) | (la == 0) | (lb == 0)
-    keep |= (fa == fb) | (la == lb) | (fa == lb) | (la == fb)
-    return keep | share_nickname_groups(f.first_groups[a], f.first_groups[b])
+    keep = _given_may_agree(f, column, pairs) | _surname_may_agree(f, column, pairs)
+    return keep | (first[a] == last[b]) | (last[a] == first[b])
 
 
 def _given_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
