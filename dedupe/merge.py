@@ -77,17 +77,23 @@ def assign_cluster_ids(store: Store, merges: list[Merge]) -> None:
     # How many clusters each golden record already heads: one query per 500 goldens,
     # not one per merge (a first run plans tens of thousands).
     counts: dict[str, int] = {}
-    for chunk in chunked(sorted({m.golden for m in merges}), 500):
+    kinds = sorted({m.kind for m in merges})
+    # None at all of these kinds (a first run): every count is nought. Ids of people and
+    # companies never meet (p_…, c_…).
+    none_yet = not any(store.conn.execute(
+        "SELECT 1 FROM clusters WHERE kind = ? LIMIT 1", (kind,)).fetchone() for kind in kinds)
+    for chunk in chunked([] if none_yet else sorted({m.golden for m in merges}), 500):
         marks = ", ".join("?" for _ in chunk)
         counts.update(store.conn.execute(
             f"SELECT golden_id, count(*) FROM clusters WHERE golden_id IN ({marks})"
             " GROUP BY golden_id", chunk,
         ).fetchall())
+    sha1 = hashlib.sha1
     for m in merges:
-        members = sorted(m.others)
-        count = counts.get(m.golden, 0)
-        m.cluster_id = "cl_" + hashlib.sha1(
-            f"{m.kind}\x1f{m.golden}\x1f{','.join(members)}\x1f{count}".encode(),
+        others = m.others
+        members = others[0] if len(others) == 1 else ",".join(sorted(others))
+        m.cluster_id = "cl_" + sha1(
+            f"{m.kind}\x1f{m.golden}\x1f{members}\x1f{counts.get(m.golden, 0)}".encode(),
             usedforsecurity=False,
         ).hexdigest()[:16]
 

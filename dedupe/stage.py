@@ -261,16 +261,29 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
     # Python lists: indexing numpy arrays one element at a time costs more.
     names, full = [str(i) for i in ids.tolist()], completeness.tolist()
     for members in clusters:
-        # The golden record: one that already is, else the fullest, else the smallest id.
-        golden = _golden_member(members, names, heads, full)
         if len(members) == 2:  # most clusters: their one pair, without the general case
             x, y = members
+            if heads:
+                golden = _golden_member(members, names, heads, full)
+            else:
+                # _golden_member's rule for two records and no golden record yet (a
+                # first run): the fuller, else the smaller id; written out, as a
+                # million people make hundreds of thousands of pairs.
+                cx, cy = full[x], full[y]
+                if cx == cy:
+                    nx, ny = names[x], names[y]
+                    golden = x if (nx < ny if len(nx) == len(ny) else _neg(nx) > _neg(ny)) \
+                        else y
+                else:
+                    golden = x if cx > cy else y
             pair = (x, y) if x < y else (y, x)
             chance = probability.get(pair)
             merges.append(Merge(kind, names[golden], [names[y if golden == x else x]],
-                                float(chance) if chance is not None else 1.0,
+                                1.0 if chance is None else float(chance),
                                 reasons.get(pair) or []))
             continue
+        # The golden record: one that already is, else the fullest, else the smallest id.
+        golden = _golden_member(members, names, heads, full)
         inside = [(probability.get((min(a, b), max(a, b))), reasons.get((min(a, b), max(a, b))))
                   for x, a in enumerate(members) for b in members[x + 1:]]
         probs = [p for p, _ in inside if p is not None]
@@ -321,8 +334,8 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge],
                                    first=first)
         ready = next(plans, None)  # runs ``first`` before the transaction opens
         # Companies recounted once, at the end, rather than by every batch touching them.
-        with store.write(), store.page_cache(settings.merge_cache_mib), \
-                store.people_counts_at_end():
+        with store.checkpoint_behind(), store.write(), \
+                store.page_cache(settings.merge_cache_mib), store.people_counts_at_end():
             for plan in itertools.chain([ready] if ready is not None else [], plans):
                 written += len(write_person_merges(store, plan))
                 _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,

@@ -314,3 +314,29 @@ def test_merge_batches_taper_at_the_end(count: int, batch: int):
     assert sizes[-2] < batch / 2
     assert all(size >= batch // 10 for size in sizes)
 
+
+def test_first_golden_records_as_the_general_rule():
+    """Two-record clusters of a first run take the written-out rule: the fuller record,
+    else the smaller id, as _golden_member picks (ids of other lengths too)."""
+    rng = np.random.default_rng(3)
+    n = 400
+    ids = np.array([f"p_{rng.integers(0, 10**int(rng.integers(1, 4)))}" for _ in range(n)],
+                   dtype=object)
+    completeness = rng.integers(0, 3, n)
+    order = rng.permutation(n)
+    clusters = [[int(x), int(y)] for x, y in zip(order[::2], order[1::2], strict=True)]
+    clusters += [[int(order[0]), int(order[1]), int(order[2])]]
+    probability = {(min(c), max(c)): 0.97 for c in clusters[:-1]}
+
+    class Empty:
+        conn = sqlite3.connect(":memory:")
+
+    Empty.conn.execute("CREATE TABLE people (id TEXT, merged_into TEXT)")
+    merges = stage._cluster_merges(Empty, "person", clusters, ids, completeness,
+                                   probability, {})
+    names, full = [str(i) for i in ids.tolist()], completeness.tolist()
+    for members, merge in zip(clusters, merges, strict=True):
+        golden = stage._golden_member(members, names, stage.Counter(), full)
+        assert merge.golden == names[golden]
+        assert sorted(merge.others) == sorted(names[i] for i in members if i != golden)
+    assert {m.probability for m in merges[:-1]} == {0.97}
