@@ -16,6 +16,7 @@ import operator
 import os
 import sqlite3
 import sys
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -335,6 +336,7 @@ class Store:
         return sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
+        wait_for_checkpoints()
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
 
@@ -407,6 +409,33 @@ class Store:
             self.conn.execute(f"PRAGMA cache_size = {before}")
             self.conn.execute("PRAGMA shrink_memory")
             _release_freed_memory()
+
+    @contextlib.contextmanager
+    def checkpoint_behind(self) -> Iterator[None]:
+        """Commits in the block leave the write-ahead log to a thread, which copies it
+        into the database file on a connection of its own once the block ends, while
+        this one goes on.
+
+        A commit otherwise copies the log itself before returning, once it holds over a
+        thousand pages: after the one transaction of a million people's merges, 2.3 s of
+        copying 1.7 GB with the other core idle. The copy is SQLite's own passive
+        checkpoint, safe against a crash at any point; :meth:`close`, and any fork (see
+        :func:`wait_for_checkpoints`), wait for it to finish.
+        """
+        before = self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        if before <= 0:  # an enclosing block's
+            yield
+            return
+        self.conn.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {before}")
+        thread = threading.Thread(target=_checkpoint, args=(self.path,),
+                                  name=f"checkpoint {self.path.name}")
+        with _CHECKPOINTS_LOCK:
+            _CHECKPOINTS.append(thread)
+        thread.start()
 
     # -- indexes a bulk load builds at its end --------------------------------------
 
@@ -1383,6 +1412,37 @@ class Store:
         )
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
+
+_CHECKPOINTS: list[threading.Thread] = []
+_CHECKPOINTS_LOCK = threading.Lock()
+
+
+def _checkpoint(path: Path) -> None:
+    """Copy the write-ahead log into the database file (passive: writers go on). Where it
+    cannot, the next checkpoint (a later commit's, the last connection's close) does."""
+    with contextlib.suppress(sqlite3.Error):
+        conn = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
+
+
+def wait_for_checkpoints() -> None:
+    """Wait for the checkpoints :meth:`Store.checkpoint_behind` started. Also run before
+    every fork: a process forked while another thread is inside SQLite could inherit
+    its locks held."""
+    while True:
+        with _CHECKPOINTS_LOCK:
+            if not _CHECKPOINTS:
+                return
+            thread = _CHECKPOINTS.pop()
+        if thread is not threading.current_thread():
+            thread.join()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=wait_for_checkpoints)
 
 _FIRST = operator.itemgetter(0)
 _LAST = operator.itemgetter(-1)

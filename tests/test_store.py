@@ -119,6 +119,31 @@ def test_a_page_cache_grows_for_its_block_only(db: Path):
         assert store.get_meta("inside") == "1"
 
 
+def test_a_checkpoint_behind_copies_the_log_after_the_block(db: Path):
+    """Commits in the block leave the write-ahead log as it is; a thread copies it into
+    the database file afterwards, and closing the store waits for it."""
+    from prospecting.store import wait_for_checkpoints
+
+    wal = Path(str(db) + "-wal")
+    with Store(db) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = db.stat().st_size
+        with store.checkpoint_behind():
+            with store.write():
+                store.conn.execute("CREATE TABLE filler (x TEXT)")
+                # Over a thousand pages: a plain commit would copy them itself.
+                store.conn.executemany("INSERT INTO filler VALUES (?)",
+                                       [("x" * 2000,) for _ in range(12_000)])
+            assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+            assert db.stat().st_size == size  # still all in the log
+        assert store.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 0
+        wait_for_checkpoints()
+        assert db.stat().st_size > size + 12_000 * 2000
+        assert wal.exists()
+    with Store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM filler").fetchone()[0] == 12_000
+
+
 def test_statements_are_idempotent_and_exploded_into_observations(db: Path):
     from prospecting.models import statement_id
 
