@@ -302,8 +302,8 @@ def test_blocking_in_two_processes_as_in_one(imported: Path, monkeypatch):
     assert any(report_one.skipped_blocks.values())
 
 
-@pytest.mark.parametrize("count,batch", [(420_069, 20_000), (5_000, 834), (1_000, 167),
-                                         (40_001, 40)])
+@pytest.mark.parametrize(("count", "batch"), [(420_069, 20_000), (5_000, 834),
+                                             (1_000, 167), (40_001, 40)])
 def test_merge_batches_taper_at_the_end(count: int, batch: int):
     """Full batches while much is left, smaller ones at the end (the writing process is
     left alone with less), none under a tenth of a batch but the whole rest."""
