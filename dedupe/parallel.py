@@ -34,7 +34,7 @@ import numpy as np
 from prospecting.forked import Child, QueuedSender, can_fork, fast_pickle
 from prospecting.store import Store
 
-from .comparisons import COMPARISONS, code_columns, person_levels
+from .comparisons import COMPARISONS, code_columns, person_levels, shared_phones
 from .features import (
     CompanyNames,
     CompanySnapshot,
@@ -51,7 +51,8 @@ from .features import (
 from .merge import Merge, PersonMergeWrite, prepare_person_merges
 
 __all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "PARALLEL_MIN_PEOPLE",
-           "PeopleLoading", "levels_in_two", "load_people_in_two", "person_merge_plans"]
+           "PeopleLoading", "coded_in_two", "levels_in_two", "load_people_in_two",
+           "person_merge_plans"]
 
 # Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
@@ -219,21 +220,39 @@ def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken
     writer.send(("done", None))
 
 
+def coded_in_two(f: PersonFeatures) -> dict[str, int]:
+    """The per-record columns :func:`person_levels` caches on ``f``, built in two
+    processes (a share each, see ``code_columns``), and :func:`shared_phones` of ``f``
+    (returned), counted by the other process from the numbers it codes.
+
+    Built once, before the pairs are compared, so the processes comparing them inherit
+    the columns instead of building their own (at a million records, eight seconds in
+    one process, the shared numbers included).
+    """
+    if len(f) < PARALLEL_MIN_CODES or not can_fork():
+        return shared_phones(f)
+    with Child(_codes_child, (f,), doing="the process coding columns",
+               then="nothing was written") as child:
+        code_columns(f, 0)
+        _, (built, counts) = child.recv()
+    for key, value in built.items():
+        f.extra.setdefault(key, value)
+    f.extra[_CODED] = True
+    return counts
+
+
+_CODED = "coded in two"  # the key coded_in_two leaves on ``f``
+
+
 def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
                   batch: int) -> np.ndarray:
     """:func:`person_levels` of every pair, in batches, half of them in a forked process."""
     if len(pairs) < PARALLEL_MIN_PAIRS or not can_fork():
         return _levels(f, pairs, phone_counts, batch)
-    # The per-record columns person_levels caches on ``f`` are built once, here, so the
-    # forked process inherits them instead of building its own: half of them by another
-    # process meanwhile (at a million records, nine seconds in one).
-    if len(f) >= PARALLEL_MIN_CODES:
-        with Child(_codes_child, (f,), doing="the process coding columns",
-                   then="nothing was written") as child:
-            code_columns(f, 0)
-            _, built = child.recv()
-        for key, value in built.items():
-            f.extra.setdefault(key, value)
+    # The per-record columns person_levels caches on ``f`` are built once, before the
+    # fork, so the forked process inherits them (see coded_in_two).
+    if len(f) >= PARALLEL_MIN_CODES and not f.extra.get(_CODED):
+        coded_in_two(f)
     person_levels(f, pairs[:1], phone_counts)
     half = len(pairs) // 2
     # Each half is written straight into its place: no halves joined afterwards.
@@ -258,7 +277,8 @@ def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
 def _codes_child(writer: Any, f: PersonFeatures) -> None:
     known = set(f.extra)  # as forked: only what this process adds goes back
     code_columns(f, 1)
-    writer.send(("codes", {k: v for k, v in f.extra.items() if k not in known}))
+    counts = shared_phones(f)
+    writer.send(("codes", ({k: v for k, v in f.extra.items() if k not in known}, counts)))
 
 
 def _levels_child(writer: Any, f: PersonFeatures, pairs: np.ndarray,

@@ -33,7 +33,7 @@ from prospecting.store import Store, chunked, utc_now
 
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
-from .comparisons import person_levels, shared_phones
+from .comparisons import person_levels
 from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
@@ -45,7 +45,13 @@ from .merge import (
     write_person_merges,
 )
 from .model import Model, train
-from .parallel import PeopleLoading, levels_in_two, load_people_in_two, person_merge_plans
+from .parallel import (
+    PeopleLoading,
+    coded_in_two,
+    levels_in_two,
+    load_people_in_two,
+    person_merge_plans,
+)
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -771,7 +777,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     clock.lap("blocking")
     if progress:
         progress(0, len(pairs))
-    phone_counts = shared_phones(f)  # all the comparisons need of each number's count
+    # The columns the comparisons code, and all they need of each number's count.
+    phone_counts = coded_in_two(f)
     levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     if model is None:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)

@@ -110,19 +110,23 @@ def test_two_processes_merge_as_one(tmp_path: Path, imported: Path, monkeypatch,
 
 
 def test_columns_coded_in_two_processes_as_in_one(imported: Path, monkeypatch):
-    """Each process codes its share of the columns; the codes, vocabularies and levels
-    are those one process builds."""
+    """Each process codes its share of the columns, the other also counting the shared
+    numbers; the codes, vocabularies, counts and levels are those one process builds."""
     from dedupe import blocking
     from dedupe.comparisons import person_levels, shared_phones
 
     with Store(imported) as store:
         one, two = load_people(store), load_people(store)
     pairs, _ = blocking.person_pairs(one, max_block=60, window=4)
-    expected = person_levels(one, pairs, shared_phones(one))
+    counts = shared_phones(one)
+    expected = person_levels(one, pairs, counts)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CODES", 1)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_PAIRS", 1)
-    got = parallel.levels_in_two(two, pairs, shared_phones(two), 500)
+    assert parallel.coded_in_two(two) == counts
+    assert counts
+    got = parallel.levels_in_two(two, pairs, counts, 500)
     assert np.array_equal(got, expected)
+    assert two.extra.pop(parallel._CODED) is True
     assert sorted(two.extra) == sorted(one.extra)
     for key, value in one.extra.items():
         other = two.extra[key]
