@@ -147,6 +147,9 @@ def _rows(store: Store, table: str, ids: Sequence[str],
 
 def _members_of(store: Store, table: str, ids: Sequence[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
+    if store.conn.execute(f"SELECT 1 FROM {table} WHERE merged_into IS NOT NULL LIMIT 1"
+                          ).fetchone() is None:
+        return found  # nobody merged yet (a first run): no query per 500 ids
     for chunk in chunked(list(ids), 500):
         marks = ", ".join("?" for _ in chunk)
         for head, member in store.conn.execute(
