@@ -189,14 +189,14 @@ class PersonMergeWrite:
     # (golden, member's seq) for merged_into, in seq order: written by seq, as the golden
     # records' rows are (``seqs``, see Store.write_people).
     flags: list[tuple[str, int]]
-    clusters: list[tuple[str, str]]  # (merged at, cluster id)
+    # The clusters' rows, status merged, provenance included (see _cluster_rows).
+    clusters: list[tuple[Any, ...]]
     logs: list[tuple[Any, ...]]  # merge_log rows
     people: list[tuple[Any, ...]]  # the golden records' rows, for Store.write_people
     same_links: list[tuple[Any, ...]]  # the others: email and company as stored
     gone: list[str]  # golden records left without any fact (none in practice)
     company_ids: list[str]  # their companies, to recount
     recount: list[str]  # companies of merged-away members, to recount
-    provenance: list[tuple[str, str]]  # (provenance JSON, cluster id)
     golden_ids: list[str]
     hashes: list[str]  # each golden record's dedupe input hash, once written
     seqs: dict[str, int]
@@ -239,14 +239,32 @@ def prepare_person_merges(store: Store, merges: list[Merge], run_id: str) -> Per
         g: (links[g][1], links[g][0]) for g in goldens if g in links})
     # A member no longer in the table (erased since it was read) has nothing to flag.
     flag_seqs = sorted(((g, seq_of[m]) for g, m in flags if m in seq_of), key=_SECOND)
-    return PersonMergeWrite(ids, flag_seqs, clusters, logs, changed, same,
-                            built.deleted, list(companies), recount, provenance,
+    return PersonMergeWrite(ids, flag_seqs, _cluster_rows(merges, clusters, provenance, run_id),
+                            logs, changed, same, built.deleted, list(companies), recount,
                             golden_ids, hashes, {g: seq_of[g] for g in goldens if g in seq_of})
+
+
+def _cluster_rows(merges: list[Merge], clusters: list[tuple[str, str]],
+                  provenance: list[tuple[str, str]], run_id: str) -> list[tuple[Any, ...]]:
+    """The clusters' rows as merged: what plan_merges writes, status merged, with the
+    time of the merge and the provenance of the golden record's values."""
+    rows = []
+    texts: dict[tuple[str, ...], str] = {}  # a few dozen distinct lists of reasons
+    for m, (at, cid), (kept, same) in zip(merges, clusters, provenance, strict=True):
+        if not cid == same == m.cluster_id:
+            raise AssertionError(f"cluster rows out of step: {cid} / {same}")
+        key = tuple(m.reasons)
+        reasons = texts.get(key)
+        if reasons is None:
+            reasons = texts[key] = dumps(m.reasons)
+        rows.append((cid, m.kind, m.golden, dumps(sorted(m.others)), "merged", m.probability,
+                     reasons, kept, run_id, at))
+    return rows
 
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
-    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, plan.provenance,
+    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, merged_rows=True,
                  key="seq")
     store.write_people(plan.people, plan.gone, [*plan.company_ids, *plan.recount],
                        same_links=plan.same_links, seqs=plan.seqs)
@@ -307,24 +325,25 @@ def _merge_rows(
 
 
 def _write_flags(store: Store, table: str, flags: Sequence[tuple[str, str | int]],
-                 clusters: list[tuple[str, str]], logs: list[tuple[Any, ...]],
-                 provenance: list[tuple[str, str]] | None = None, key: str = "id") -> None:
-    """Merged flags ((golden, member's ``key``) pairs), cluster status (with provenance,
-    when given: one update per cluster) and merge log rows."""
+                 clusters: list[tuple[Any, ...]], logs: list[tuple[Any, ...]],
+                 merged_rows: bool = False, key: str = "id") -> None:
+    """Merged flags ((golden, member's ``key``) pairs), clusters and merge log rows.
+
+    ``clusters``: (merged at, cluster id) of planned clusters, or with ``merged_rows``
+    their whole rows as merged (see _cluster_rows), written over a plan a killed run
+    left (which holds the same members, probability and reasons) or new.
+    """
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE {key} = ?", flags)
-    if provenance is None:
+    if not merged_rows:
         store.conn.executemany(
             "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
         )
     else:
-        rows = []
-        for (at, cid), (kept, same) in zip(clusters, provenance, strict=True):
-            if cid != same:
-                raise AssertionError(f"cluster rows out of step: {cid} / {same}")
-            rows.append((at, kept, cid))
         store.conn.executemany(
-            "UPDATE clusters SET status = 'merged', created_at = ?, provenance = ?"
-            " WHERE id = ?", rows,
+            "INSERT INTO clusters (id, kind, golden_id, members, status, probability,"
+            " reasons, provenance, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+            " created_at = excluded.created_at, provenance = excluded.provenance", clusters,
         )
     store.conn.executemany(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"

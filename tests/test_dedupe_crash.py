@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -60,6 +61,10 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     assert _indexes(crashed) == _indexes(clean) >= {"pairs_a", "pairs_b", "pairs_decision"}
 
 
+def _person_clusters(db: Path) -> list[tuple]:
+    return [row for row in _decisions(db)[0] if row[1] == "person"]
+
+
 def _indexes(db: Path) -> set[str]:
     import sqlite3
 
@@ -84,13 +89,14 @@ def _decisions(db: Path) -> tuple[list[tuple], list[tuple]]:
         conn.close()
 
 
-@pytest.mark.parametrize("stop", ["after-training", "after-plan"])
+@pytest.mark.parametrize("stop", ["after-training", "while-merging"])
 def test_a_stopped_run_run_again_records_what_a_clean_run_records(tmp_path: Path,
                                                                    imported: Path,
                                                                    monkeypatch, stop):
     """Stopped once the model is stored (the next run scores with the stored one), or
-    once the merges are planned (the next run applies the plan): the same pairs,
-    probabilities, clusters and provenance as one clean run."""
+    while the merges are written (nothing of them stays; the next run finds them again
+    with the stored model): the same pairs, probabilities, clusters and provenance as
+    one clean run."""
     from dedupe import parallel, stage
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
@@ -118,10 +124,56 @@ def test_a_stopped_run_run_again_records_what_a_clean_run_records(tmp_path: Path
         api.dedupe(stopped, config=config)
     monkeypatch.undo()
     monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    if stop == "while-merging":
+        assert not _person_clusters(stopped)  # the merges' transaction left nothing
     report = api.dedupe(stopped, config=config)
-    if stop == "after-plan":
-        assert any("left by an interrupted run" in m for m in report.messages)
-    else:
-        assert not any("model trained" in m for m in report.messages)
+    assert not any("model trained" in m for m in report.messages)
     assert _decisions(stopped) == _decisions(clean)
     assert state_of(stopped)[2:] == state_of(clean)[2:]
+
+
+def test_a_plan_of_person_merges_left_by_an_earlier_version_is_applied_first(
+        tmp_path: Path, imported: Path, monkeypatch):
+    """Earlier versions planned person merges (pending clusters) before writing them; a
+    run killed then left the plan, which the next run applies before anything else:
+    every planned cluster merged, with its provenance, and a further run changes
+    nothing."""
+    import sqlite3
+
+    from dedupe import parallel, stage
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 200\n")
+    clean, stopped = tmp_path / "clean.db", tmp_path / "stopped.db"
+    shutil.copy(imported, clean)
+    shutil.copy(imported, stopped)
+    api.dedupe(clean, config=config)
+    planned = _person_clusters(clean)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("stopped")
+
+    monkeypatch.setattr(stage, "write_person_merges", fail)
+    with pytest.raises(RuntimeError, match="stopped"):
+        api.dedupe(stopped, config=config)
+    monkeypatch.undo()
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    conn = sqlite3.connect(stopped)
+    with conn:
+        conn.executemany(
+            "INSERT INTO clusters (id, kind, golden_id, members, status, probability,"
+            " reasons, run_id, created_at) VALUES (?, 'person', ?, ?, 'pending', ?, ?,"
+            " 'r_older', '2026-01-01T00:00:00+00:00')",
+            [row[:1] + row[2:4] + row[5:7] for row in planned])
+    conn.close()
+    report = api.dedupe(stopped, config=config)
+    assert any(f"{len(planned)} person merge(s) left by an interrupted run" in m
+               for m in report.messages)
+    after = {row[0]: row for row in _person_clusters(stopped)}
+    for row in planned:  # merged as planned, provenance written over the plan's row
+        assert after[row[0]][:7] == row[:7]
+        assert json.loads(after[row[0]][7])["statements"]
+    with sqlite3.connect(stopped) as conn:
+        assert conn.execute("SELECT count(*) FROM clusters WHERE status = 'pending'"
+                            ).fetchone()[0] == 0
+    assert api.dedupe(stopped, config=config).written == 0
