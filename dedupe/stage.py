@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from prospecting.collect import fewer_collections
 from prospecting.errors import ConfigError
+from prospecting.forked import Child, can_fork
 from prospecting.runs import Progress, RunState
 from prospecting.store import Store, chunked, utc_now
 
@@ -649,22 +650,49 @@ def name_frequencies(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def score_pairs(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
-                settings: DedupeSettings) -> tuple[np.ndarray, np.ndarray]:
+                settings: DedupeSettings, *, workers: int = 1,
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Match weight and probability, with term-frequency adjustment on exact names.
 
     As splink's ``tf_adjustment``: an exact "Martin" proves less than an exact
     "Kerbrat", so an exact name's u becomes that name's own frequency (floored).
     Computed a million pairs at a time (element-wise, so alike), into the two arrays
     returned: tens of millions of pairs would otherwise hold several temporaries each.
+    With ``workers`` > 1 and over ``SCORE_IN_TWO`` pairs, a forked process scores the
+    second half (at a million people, 2.3 s in one process).
     """
     w = np.empty(len(pairs))
     p = np.empty(len(pairs))
+    if workers > 1 and len(pairs) >= SCORE_IN_TWO and can_fork():
+        name_frequencies(f)  # built once, before the fork
+        half = len(pairs) // 2
+        with Child(_score_child, (model, f, pairs[half:], levels[half:], settings),
+                   doing="the process scoring pairs", then="nothing was written") as child:
+            _score_into(model, f, pairs[:half], levels[:half], settings, w[:half], p[:half])
+            _, payload = child.recv()
+        w[half:], p[half:] = np.frombuffer(payload, dtype=np.float64).reshape(2, -1)
+        return w, p
+    _score_into(model, f, pairs, levels, settings, w, p)
+    return w, p
+
+
+SCORE_IN_TWO = 2_000_000  # candidate pairs from which two processes score them
+
+
+def _score_child(writer: Any, model: Model, f: PersonFeatures, pairs: np.ndarray,
+                 levels: np.ndarray, settings: DedupeSettings) -> None:
+    out = np.empty((2, len(pairs)))
+    _score_into(model, f, pairs, levels, settings, out[0], out[1])
+    writer.send(("scores", out.tobytes()))
+
+
+def _score_into(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                settings: DedupeSettings, w: np.ndarray, p: np.ndarray) -> None:
     step = 1_000_000
     for start in range(0, len(pairs), step):
         end = start + step
         w[start:end], p[start:end] = _score_slice(model, f, pairs[start:end],
                                                   levels[start:end], settings)
-    return w, p
 
 
 def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
@@ -803,7 +831,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     if model is None:
         model = _train(store, f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
-    w, p = score_pairs(model, f, pairs, levels, settings)
+    w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
     clock.lap("scoring")
     if progress:
         progress(len(pairs), len(pairs))

@@ -344,3 +344,22 @@ def test_first_golden_records_as_the_general_rule():
         assert merge.golden == names[golden]
         assert sorted(merge.others) == sorted(names[i] for i in members if i != golden)
     assert {m.probability for m in merges[:-1]} == {0.97}
+
+
+def test_pairs_scored_in_two_processes_as_in_one(imported: Path, monkeypatch):
+    from dedupe import blocking
+    from dedupe.comparisons import person_levels, shared_phones
+    from dedupe.model import train
+
+    with Store(imported) as store:
+        one, two = load_people(store), load_people(store)
+    pairs, _ = blocking.person_pairs(one, max_block=60, window=4)
+    levels = person_levels(one, pairs, shared_phones(one))
+    model = train(levels, levels[::7], trained_on=len(one))
+    settings = stage.DedupeSettings()
+    expected = stage.score_pairs(model, one, pairs, levels, settings)
+    monkeypatch.setattr(stage, "SCORE_IN_TWO", 1)
+    got = stage.score_pairs(model, two, pairs, levels, settings, workers=2)
+    assert len(pairs) > 1000
+    for a, b in zip(got, expected, strict=True):
+        assert a.tolist() == b.tolist()
