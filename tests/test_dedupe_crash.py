@@ -61,6 +61,24 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     assert _indexes(crashed) == _indexes(clean) >= {"pairs_a", "pairs_b", "pairs_decision"}
 
 
+def _clean_run_and_copy(tmp_path: Path, imported: Path, monkeypatch) -> tuple[Path, Path, Path]:
+    """A config of small merge batches, a store deduplicated by one clean run in one
+    process, and a copy of the imported store to stop a run on."""
+    from dedupe import parallel
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
+    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 200\n")
+    clean, stopped = tmp_path / "clean.db", tmp_path / "stopped.db"
+    shutil.copy(imported, clean)
+    shutil.copy(imported, stopped)
+    api.dedupe(clean, config=config)
+    return config, clean, stopped
+
+
+def _stop(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("stopped")
+
+
 def _person_clusters(db: Path) -> list[tuple]:
     return [row for row in _decisions(db)[0] if row[1] == "person"]
 
@@ -99,27 +117,19 @@ def test_a_stopped_run_run_again_records_what_a_clean_run_records(tmp_path: Path
     one clean run."""
     from dedupe import parallel, stage
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
-    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 200\n")
-    clean, stopped = tmp_path / "clean.db", tmp_path / "stopped.db"
-    shutil.copy(imported, clean)
-    shutil.copy(imported, stopped)
-    api.dedupe(clean, config=config)
-
-    def fail(*args, **kwargs):
-        raise RuntimeError("stopped")
+    config, clean, stopped = _clean_run_and_copy(tmp_path, imported, monkeypatch)
 
     if stop == "after-training":
         record = stage._record_pairs
 
         def record_companies_only(store, kind, *args, **kwargs):
             if kind == "person":
-                fail()
+                _stop()
             return record(store, kind, *args, **kwargs)
 
         monkeypatch.setattr(stage, "_record_pairs", record_companies_only)
     else:
-        monkeypatch.setattr(stage, "write_person_merges", fail)
+        monkeypatch.setattr(stage, "write_person_merges", _stop)
     with pytest.raises(RuntimeError, match="stopped"):
         api.dedupe(stopped, config=config)
     monkeypatch.undo()
@@ -142,18 +152,10 @@ def test_a_plan_of_person_merges_left_by_an_earlier_version_is_applied_first(
 
     from dedupe import parallel, stage
 
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_MERGES", 10**9)
-    config = write(tmp_path / "p.toml", "[dedupe]\nmerge_batch = 200\n")
-    clean, stopped = tmp_path / "clean.db", tmp_path / "stopped.db"
-    shutil.copy(imported, clean)
-    shutil.copy(imported, stopped)
-    api.dedupe(clean, config=config)
+    config, clean, stopped = _clean_run_and_copy(tmp_path, imported, monkeypatch)
     planned = _person_clusters(clean)
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("stopped")
-
-    monkeypatch.setattr(stage, "write_person_merges", fail)
+    monkeypatch.setattr(stage, "write_person_merges", _stop)
     with pytest.raises(RuntimeError, match="stopped"):
         api.dedupe(stopped, config=config)
     monkeypatch.undo()
