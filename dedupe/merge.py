@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,9 +36,9 @@ from prospecting.store import (
     utc_now,
 )
 
-__all__ = ["Merge", "PersonMergeWrite", "apply_company_merges", "assign_cluster_ids",
-           "pending_merges", "plan_merges", "prepare_person_merges", "table_of",
-           "unmerge_cluster", "write_person_merges"]
+__all__ = ["Merge", "MergesToBuild", "PersonMergeWrite", "apply_company_merges",
+           "assign_cluster_ids", "merges_between", "pending_merges", "plan_merges",
+           "prepare_person_merges", "table_of", "unmerge_cluster", "write_person_merges"]
 
 
 @dataclass
@@ -49,6 +49,28 @@ class Merge:
     probability: float
     reasons: list[str]
     cluster_id: str = ""
+
+
+@dataclass
+class MergesToBuild:
+    """``count`` merges not built yet, ``moved`` records merged away by them: ``build``
+    makes those from ``start`` to ``end`` (cluster ids assigned) on a store's connection,
+    in whichever process prepares them (see ``dedupe.parallel.person_merge_plans``)."""
+
+    count: int
+    moved: int
+    build: Callable[[Store, int, int], list[Merge]]
+
+    def __len__(self) -> int:
+        return self.count
+
+
+def merges_between(store: Store, merges: list[Merge] | MergesToBuild, start: int,
+                   end: int) -> list[Merge]:
+    """Merges ``start`` to ``end`` of a list, or built (see :class:`MergesToBuild`)."""
+    if isinstance(merges, MergesToBuild):
+        return merges.build(store, start, end)
+    return merges[start:end]
 
 
 def plan_merges(store: Store, merges: list[Merge], run_id: str) -> None:

@@ -38,6 +38,7 @@ from .comparisons import person_levels
 from .features import CompanyFeatures, PersonFeatures, load_companies
 from .merge import (
     Merge,
+    MergesToBuild,
     apply_company_merges,
     assign_cluster_ids,
     pending_merges,
@@ -261,12 +262,23 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
                     completeness: np.ndarray, probability: dict[tuple[int, int], float],
                     reasons: dict[tuple[int, int], list[str]]) -> list[Merge]:
     """One merge per cluster: its golden record, the others, the weakest link, why."""
-    table = table_of(kind)
-    heads = Counter(r[0] for r in store.conn.execute(
-        f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
-    merges: list[Merge] = []
     # Python lists: indexing numpy arrays one element at a time costs more.
-    names, full = [str(i) for i in ids.tolist()], completeness.tolist()
+    return _merges_of(kind, clusters, [str(i) for i in ids.tolist()], completeness.tolist(),
+                      _heads(store, table_of(kind)), probability, reasons)
+
+
+def _heads(store: Store, table: str) -> Counter[str]:
+    """How many records each golden record of ``table`` already holds."""
+    return Counter(r[0] for r in store.conn.execute(
+        f"SELECT merged_into FROM {table} WHERE merged_into IS NOT NULL"))
+
+
+def _merges_of(kind: str, clusters: list[list[int]], names: list[str], full: list[int],
+               heads: Counter[str], probability: dict[tuple[int, int], float],
+               reasons: dict[tuple[int, int], list[str]]) -> list[Merge]:
+    """:func:`_cluster_merges` of these clusters, given the ids, completeness and heads
+    as lists and a counter."""
+    merges: list[Merge] = []
     for members in clusters:
         if len(members) == 2:  # most clusters: their one pair, without the general case
             x, y = members
@@ -300,7 +312,8 @@ def _cluster_merges(store: Store, kind: str, clusters: list[list[int]], ids: np.
     return merges
 
 
-def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge],
+def _merge_clusters(store: Store, state: RunState, kind: str,
+                    merges: list[Merge] | MergesToBuild,
                     settings: DedupeSettings, keep_hashes: tuple[np.ndarray, np.ndarray],
                     first: Callable[[], None] | None = None) -> int:
     """Plan, then apply, the merges; ``first`` (writes that must come before the plan)
@@ -309,10 +322,12 @@ def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge
     People's merges are not planned apart: all are written in one transaction, with
     their clusters and the hashes of the records that stay (see ``_apply_planned``).
     """
-    assign_cluster_ids(store, merges)
     if kind == "person":
+        if not isinstance(merges, MergesToBuild):
+            assign_cluster_ids(store, merges)
         return _apply_planned(store, state, merges, settings, first=first,
                               keep_hashes=keep_hashes)
+    assign_cluster_ids(store, merges)
 
     def plan() -> None:
         if first is not None:
@@ -326,7 +341,7 @@ def _merge_clusters(store: Store, state: RunState, kind: str, merges: list[Merge
     return _apply_planned(store, state, merges, settings, first=plan)
 
 
-def _apply_planned(store: Store, state: RunState, merges: list[Merge],
+def _apply_planned(store: Store, state: RunState, merges: list[Merge] | MergesToBuild,
                    settings: DedupeSettings, first: Callable[[], None] | None = None,
                    keep_hashes: tuple[np.ndarray, np.ndarray] | None = None) -> int:
     """Apply merges, prepared in batches and written in one transaction; each batch
@@ -352,7 +367,7 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge],
             with store.write():
                 _save_hashes(store, "dedupe:person", *keep_hashes, state.run_id)
         return 0
-    kind = merges[0].kind
+    kind = "person" if isinstance(merges, MergesToBuild) else merges[0].kind
     written = 0
     if kind == "person":
         plans = person_merge_plans(store, merges, settings.merge_batch, state.run_id,
@@ -367,9 +382,11 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge],
                 written += len(write_person_merges(store, plan))
                 _save_hashes(store, "dedupe:person", plan.golden_ids, plan.hashes,
                              state.run_id)
-        state.add("people_merged", sum(len(m.others) for m in merges))
+        state.add("people_merged", merges.moved if isinstance(merges, MergesToBuild)
+                  else sum(len(m.others) for m in merges))
         state.add("clusters", written)
         return written
+    assert isinstance(merges, list)
     if first is not None:
         first()
     # Companies: a table a tenth the size of people's, in the default cache (a larger
@@ -897,9 +914,19 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     staying = _staying(ids, f.hashes, dirty, clusters)
     del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
     del kept
-    merges = _cluster_merges(store, "person", clusters, ids, completeness, probability, reasons)
     written = sum(len(c) - 1 for c in clusters)
-    del probability, reasons, completeness
+    # Each batch's merges are built by the process preparing it (see person_merge_plans).
+    names, full, heads = [str(i) for i in ids.tolist()], completeness.tolist(), _heads(
+        store, "people")
+    del completeness
+
+    def build(reader: Store, start: int, end: int) -> list[Merge]:
+        part = _merges_of("person", clusters[start:end], names, full, heads, probability,
+                          reasons)
+        assign_cluster_ids(reader, part)
+        return part
+
+    merges = MergesToBuild(len(clusters), written, build)
 
     def record() -> None:
         state.add("pending_reviews", _record_pairs(
