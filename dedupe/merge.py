@@ -192,7 +192,10 @@ def apply_company_merges(store: Store, merges: list[Merge], run_id: str) -> list
     before = _rows(store, table, _touched(merges, inherited))
     ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id,
                                              _logged_columns(store, table))
-    _write_flags(store, table, flags, clusters, logs)
+    _write_flags(store, table, flags, logs)
+    store.conn.executemany(
+        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
+    )
     goldens = [m.golden for m in merges]
     store.refresh_companies(goldens)
     _repoint_people(store, [x for _, x in flags], goldens)
@@ -286,8 +289,15 @@ def _cluster_rows(merges: list[Merge], clusters: list[tuple[str, str]],
 
 def write_person_merges(store: Store, plan: PersonMergeWrite) -> list[str]:
     """Write one prepared batch of person merges (one transaction, the caller's)."""
-    _write_flags(store, "people", plan.flags, plan.clusters, plan.logs, merged_rows=True,
-                 key="seq")
+    _write_flags(store, "people", plan.flags, plan.logs, key="seq")
+    # Written over a plan a killed run left (the same members, probability and reasons),
+    # or new.
+    store.conn.executemany(
+        "INSERT INTO clusters (id, kind, golden_id, members, status, probability, reasons,"
+        " provenance, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
+        " created_at = excluded.created_at, provenance = excluded.provenance", plan.clusters,
+    )
     store.write_people(plan.people, plan.gone, [*plan.company_ids, *plan.recount],
                        same_links=plan.same_links, seqs=plan.seqs)
     return plan.cluster_ids
@@ -347,26 +357,9 @@ def _merge_rows(
 
 
 def _write_flags(store: Store, table: str, flags: Sequence[tuple[str, str | int]],
-                 clusters: list[tuple[Any, ...]], logs: list[tuple[Any, ...]],
-                 merged_rows: bool = False, key: str = "id") -> None:
-    """Merged flags ((golden, member's ``key``) pairs), clusters and merge log rows.
-
-    ``clusters``: (merged at, cluster id) of planned clusters, or with ``merged_rows``
-    their whole rows as merged (see _cluster_rows), written over a plan a killed run
-    left (which holds the same members, probability and reasons) or new.
-    """
+                 logs: list[tuple[Any, ...]], key: str = "id") -> None:
+    """Merged flags ((golden, member's ``key``) pairs) and merge log rows."""
     store.conn.executemany(f"UPDATE {table} SET merged_into = ? WHERE {key} = ?", flags)
-    if not merged_rows:
-        store.conn.executemany(
-            "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
-        )
-    else:
-        store.conn.executemany(
-            "INSERT INTO clusters (id, kind, golden_id, members, status, probability,"
-            " reasons, provenance, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET status = excluded.status,"
-            " created_at = excluded.created_at, provenance = excluded.provenance", clusters,
-        )
     store.conn.executemany(
         "INSERT INTO merge_log (cluster_id, action, kind, rows_before, run_id, at)"
         " VALUES (?, ?, ?, ?, ?, ?)", logs,

@@ -322,9 +322,7 @@ def _merge_clusters(store: Store, state: RunState, kind: str,
     People's merges are not planned apart: all are written in one transaction, with
     their clusters and the hashes of the records that stay (see ``_apply_planned``).
     """
-    if kind == "person":
-        if not isinstance(merges, MergesToBuild):
-            assign_cluster_ids(store, merges)
+    if isinstance(merges, MergesToBuild):  # people's: ids assigned as they are built
         return _apply_planned(store, state, merges, settings, first=first,
                               keep_hashes=keep_hashes)
     assign_cluster_ids(store, merges)
