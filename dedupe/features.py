@@ -179,6 +179,9 @@ class PersonFeatures:
     title: np.ndarray
     linkedin: np.ndarray
     hashes: np.ndarray  # a hash of the compared values, for incremental runs
+    # Each record's rowid (``people.seq``): merging reads the records by it rather than
+    # through the index of their ids (see ``dedupe.merge.Merge.seqs``).
+    seqs: np.ndarray
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -202,7 +205,7 @@ class CompanyFeatures:
 _PERSON_SQL = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.emails, p.phones, p.company_id,
        c.name, c.domain, coalesce(p.city, ''), coalesce(p.postcode, ''),
-       coalesce(p.address, ''), coalesce(p.title, ''), coalesce(p.linkedin_url, '')
+       coalesce(p.address, ''), coalesce(p.title, ''), coalesce(p.linkedin_url, ''), p.seq
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL
 """
@@ -211,7 +214,7 @@ WHERE p.merged_into IS NULL
 _PERSON_TABLE_SQL = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.emails, p.phones, p.company_id,
        coalesce(p.city, ''), coalesce(p.postcode, ''), coalesce(p.address, ''),
-       coalesce(p.title, ''), coalesce(p.linkedin_url, '')
+       coalesce(p.title, ''), coalesce(p.linkedin_url, ''), p.seq
 FROM people AS p
 WHERE p.merged_into IS NULL
 """
@@ -440,7 +443,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     cols: dict[str, list[Any]] = {k: [] for k in (
         "ids", "first", "last", "emails0", "emails1", "locals0", "locals1", "domains0",
         "domains1", "phones0", "phones1", "company_id", "company_key", "company_initials",
-        "company_domain", "city", "postcode", "address", "title", "linkedin",
+        "company_domain", "city", "postcode", "address", "title", "linkedin", "seqs",
     )}
     shared: dict[str, str] = {}
     keep = shared.setdefault
@@ -451,7 +454,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                                             cols["phones0"], cols["phones1"])
     for rows in batches:
         for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
-             city, postcode, address, title, linkedin) in rows:
+             city, postcode, address, title, linkedin, seq) in rows:
             if not first and not last and full:
                 first, last = _split_full(full)
             keys, locals_, domains = _emails(emails_json, free)
@@ -479,6 +482,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             cols["address"].append(fold_name(address) if address else "")
             cols["title"].append(fold_name(title) if title else "")
             cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
+            cols["seqs"].append(seq)
     return cols, shared
 
 
@@ -609,6 +613,7 @@ def build_person_features(cols: dict[str, list[Any]],
         title=arr(cols["title"]),
         linkedin=arr(cols["linkedin"]),
         hashes=hashes,
+        seqs=np.array(cols["seqs"], dtype=np.int64),
     )
 
 

@@ -907,7 +907,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         + (f.phones[:, 0] != "").astype(int) + (f.company_id != "").astype(int)
         + (f.title != "").astype(int) + (f.city != "").astype(int)
     )
-    ids = f.ids
+    ids, seqs = f.ids, f.seqs
     # Remember what every remaining record looked like (goldens: once merged).
     staying = _staying(ids, f.hashes, dirty, clusters)
     del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
@@ -919,9 +919,12 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     del completeness
 
     def build(reader: Store, start: int, end: int) -> list[Merge]:
-        part = _merges_of("person", clusters[start:end], names, full, heads, probability,
-                          reasons)
+        chosen = clusters[start:end]
+        part = _merges_of("person", chosen, names, full, heads, probability, reasons)
         assign_cluster_ids(reader, part)
+        found = iter(seqs[[i for members in chosen for i in members]].tolist())
+        for m, members in zip(part, chosen, strict=True):
+            m.seqs = {names[i]: next(found) for i in members}
         return part
 
     merges = MergesToBuild(len(clusters), written, build)

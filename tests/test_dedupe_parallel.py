@@ -363,3 +363,26 @@ def test_pairs_scored_in_two_processes_as_in_one(imported: Path, monkeypatch):
     assert len(pairs) > 1000
     for a, b in zip(got, expected, strict=True):
         assert a.tolist() == b.tolist()
+
+
+def test_people_read_by_seq_as_by_id(imported: Path):
+    """Merging reads the records by the seq the loading saw; a seq that no longer holds
+    that person (erased, the seq given again) or holds nobody counts for nothing, and
+    the person is read by id."""
+    from dedupe.merge import _people_before
+
+    with Store(imported) as store:
+        f = load_people(store)
+        ids = [str(x) for x in f.ids[:700].tolist()]
+        seqs = dict(zip(ids, f.seqs[:700].tolist(), strict=True))
+        assert seqs == dict(store.conn.execute(
+            f"SELECT id, seq FROM people WHERE id IN ({', '.join('?' * len(ids))})", ids))
+        expected = _people_before(store, ids)
+        assert _people_before(store, ids, seqs) == expected
+        wrong = dict(seqs)
+        wrong[ids[0]], wrong[ids[1]] = seqs[ids[1]], seqs[ids[0]]  # each other's
+        wrong[ids[2]] = seqs[ids[3]]  # another's, read twice
+        wrong[ids[4]] = 10**12  # nobody's
+        assert _people_before(store, ids, wrong) == expected
+        assert _people_before(store, [*ids[:5], "p_gone"], wrong) == _people_before(
+            store, ids[:5])
