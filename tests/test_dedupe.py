@@ -678,6 +678,40 @@ def test_a_company_merge_re_tags_its_people(tmp_path: Path, db: Path, name: str)
     assert _export_bytes(db) == people
 
 
+def test_the_company_record_most_people_point_at_stays(tmp_path: Path, db: Path):
+    """Of two records of one company, the one with more people keeps its id, though the
+    other is fuller: the fewest people are moved, and the golden row still holds what
+    the other brought (its site, its NAF code)."""
+    path = write(tmp_path / "p.csv",
+                 "first_name,last_name,email,company,website,naf,headcount\n"
+                 "Marie,Durand,marie.durand@gmail.com,Acme,,,\n"
+                 "Jean,Petit,jean.petit@orange.fr,Acme,,,\n"
+                 "Paul,Martin,paul@acme.example,Acme SAS,acme.example,62.01Z,50\n")
+    api.import_files(db, [path])
+    conn = sqlite3.connect(db)
+    before = dict(conn.execute(
+        "SELECT p.first_name, p.company_id FROM people AS p"))
+    conn.close()
+    assert before["Marie"] == before["Jean"] != before["Paul"]
+    report = api.dedupe(db)
+    assert report.details["companies_merged"] == 1
+    conn = sqlite3.connect(db)
+    after = set(conn.execute("SELECT company_id FROM people WHERE merged_into IS NULL"))
+    conn.close()
+    assert after == {(before["Marie"],)}
+    assert {p["first_name"]: p["tags"] for p in dump(db)} == {
+        "Marie": ["enriched"], "Jean": ["enriched"], "Paul": ["enriched"]}
+    [company] = [c for c in (json.loads(line) for line in _export_bytes(
+        db, "companies").decode().splitlines()) if c["id"] == before["Marie"]]
+    assert company["domain"] == "acme.example"
+    assert company["people_count"] == 3
+    exported = _export_bytes(db)
+    with api.open_store(db) as store, store.write():
+        store.refresh_companies([r[0] for r in store.conn.execute("SELECT id FROM companies")])
+        store.refresh_people([r[0] for r in store.conn.execute("SELECT id FROM people")])
+    assert _export_bytes(db) == exported
+
+
 def test_firmographics_a_member_brings_re_tag_the_golden_company_people(tmp_path: Path,
                                                                         db: Path):
     companies = write(tmp_path / "c.csv",
