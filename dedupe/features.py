@@ -252,22 +252,26 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     its entries already parsed."""
     if emails_json == "[]":
         return ["", ""], ["", ""], ["", ""]
+    # An invalid address is still a key (a typo of the real address matches nothing).
     keys: list[str] = []
     for e in loads(emails_json) if isinstance(emails_json, str) else emails_json:
-        if e.get("status") == "invalid" and e.get("reason") != "not verified yet":
-            # Still a key (a typo of the real address matches nothing, harmless).
-            pass
-        if "guessed" in (e.get("flags") or ()):
+        flags = e.get("flags")
+        if flags and "guessed" in flags:
             continue  # a finder's guess is not evidence of identity
         key = e["value"].strip().lower()
         if "@" in key and key not in keys:
             keys.append(key)
-        if len(keys) == 2:
-            break
-    keys += [""] * (2 - len(keys))
-    locals_ = [k.rpartition("@")[0] for k in keys]
-    domains = [k.rpartition("@")[2] for k in keys]
-    domains = ["" if d in free else d for d in domains]
+            if len(keys) == 2:
+                break
+    locals_, domains = [], []
+    for key in keys:
+        local, _, domain = key.rpartition("@")
+        locals_.append(local)
+        domains.append("" if domain in free else domain)
+    while len(keys) < 2:
+        keys.append("")
+        locals_.append("")
+        domains.append("")
     return keys, locals_, domains
 
 
