@@ -7,9 +7,10 @@ a CRM export, a team page, a registry's directors, a second export a month later
 it with ``--id-column``, runs ``dedupe``, exports the JSONL dump and scores it pairwise
 from ``source_ids`` (two records are predicted duplicates when one exported person lists
 both). Prints precision, recall, F1, wall time of the dedupe and its peak memory (the
-child process's ``ru_maxrss``), pairs scored, whether any record was lost, and the
-dedupe's CPU seconds (user and system, of the child and of the processes it forks) and
-minor page faults.
+process's ``ru_maxrss``; the largest process it forked apart), pairs scored, whether
+any record was lost, and the dedupe's CPU seconds (user and system, of the process and
+of those it forks) and minor page faults. Import, dedupe and export each run in a
+process of their own, as the command line runs them.
 
 The generator is this file's own (``generate``), written from how real exports differ,
 not from any one evaluation file: French and English names with accents, particles and
@@ -341,31 +342,42 @@ def clusters_from_dump(path: Path, source: str) -> list[list[str]]:
 
 
 def run_pipeline(csv_path: Path, work: Path, source: str = "bench") -> dict:
-    """Import, dedupe and export in a child process; return its timings and peak memory."""
-    child = subprocess.run(
-        [sys.executable, __file__, "--child", str(csv_path), str(work), source],
-        check=True, capture_output=True, text=True,
-    )
-    return json.loads(child.stdout.strip().splitlines()[-1])
+    """Import, dedupe and export, each in a process of its own as ``prospecting import``,
+    ``dedupe`` and ``export`` run; return the timings, the dedupe's peak memory and CPU."""
+    result: dict = {}
+    for stage in ("import", "dedupe", "export"):
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", stage, str(csv_path), str(work), source],
+            check=True, capture_output=True, text=True,
+        )
+        result.update(json.loads(child.stdout.strip().splitlines()[-1]))
+    return result
 
 
-def _child(csv_path: str, work: str, source: str) -> None:
+def _child(stage: str, csv_path: str, work: str, source: str) -> None:
     from prospecting import api
 
     db = Path(work) / "bench.db"
     started = time.perf_counter()
-    api.import_files(db, [csv_path], source=source, id_column="record_id")
-    imported = time.perf_counter()
-    before = _usage()
-    report = api.dedupe(db)
-    deduped = time.perf_counter()
-    cpu = {key: after - before[key] for key, after in _usage().items()}
-    out = Path(work) / "people.jsonl"
-    api.export(db, format="jsonl", out=out)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"import_s": imported - started, "dedupe_s": deduped - imported,
-                      "peak_mb": peak, "pairs": report.details.get("pairs_scored", 0),
-                      "cpu": cpu, "dump": str(out), "messages": list(report.messages)}))
+    if stage == "import":
+        api.import_files(db, [csv_path], source=source, id_column="record_id")
+        print(json.dumps({"import_s": time.perf_counter() - started}))
+    elif stage == "dedupe":
+        before = _usage()
+        report = api.dedupe(db)
+        seconds = time.perf_counter() - started
+        cpu = {key: after - before[key] for key, after in _usage().items()}
+        print(json.dumps({
+            "dedupe_s": seconds, "cpu": cpu,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            # The largest of the processes it forked (they share its pages until written).
+            "helpers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "pairs": report.details.get("pairs_scored", 0),
+            "messages": list(report.messages)}))
+    else:
+        out = Path(work) / "people.jsonl"
+        api.export(db, format="jsonl", out=out)
+        print(json.dumps({"dump": str(out), "export_s": time.perf_counter() - started}))
 
 
 def _usage() -> dict[str, float]:
@@ -382,7 +394,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, action="append")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path)
-    parser.add_argument("--child", nargs=3)
+    parser.add_argument("--child", nargs=4)
     args = parser.parse_args()
     if args.child:
         _child(*args.child)
@@ -404,7 +416,8 @@ def main() -> None:
         print(f"{people:>9,} people {len(rows):>9,} records  precision {p:.4f}  recall {r:.4f}"
               f"  F1 {f1:.4f}  dedupe {result['dedupe_s']:.1f}s  peak {result['peak_mb']:.0f}"
               f" MiB  pairs {result['pairs']:,}  lost {lost}  (import {result['import_s']:.1f}s"
-              f", generate {gen_s:.1f}s, {os.cpu_count()} cpus)")
+              f", export {result['export_s']:.1f}s, generate {gen_s:.1f}s, {os.cpu_count()}"
+              f" cpus; largest forked helper {result['helpers_peak_mb']:.0f} MiB)")
         # CPU seconds depend far less than wall time on what else the machine runs: the
         # figures to compare two runs on a shared machine by. System time is mostly
         # SQLite's reads and writes and first touches of fresh memory.
