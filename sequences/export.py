@@ -42,6 +42,10 @@ FORMATS = (
 )
 SEGMENTS = (ENRICHED, NON_ENRICHED, "newsletter")
 
+# In the order of ids, sorted rather than read through the index of ids: that index
+# visits the rows all over the table, one page read for each (at a million people the
+# query took 21 s, read in table order and sorted 11 s; the sort spills to a temporary
+# file past the page cache).
 _PERSON_SQL = """
 SELECT p.id, p.first_name, p.last_name, p.full_name, p.title, p.seniority, p.department,
        p.email, p.emails, p.phone, p.phones, p.linkedin_url, p.tags, p.suppressed, p.stage,
@@ -50,7 +54,7 @@ SELECT p.id, p.first_name, p.last_name, p.full_name, p.title, p.seniority, p.dep
        c.id, c.name, c.domain, c.website, c.country, c.siren
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL
-ORDER BY p.id
+ORDER BY +p.id
 """
 
 
