@@ -172,10 +172,11 @@ def people_lines(store: Store, matcher: SuppressionMatcher | None = None) -> Ite
         )
 
 
+# Sorted, as the people are (see _PERSON_SQL).
 _COMPANY_SQL = """
 SELECT id, name, legal_name, domain, website, country, city, siren, siret, vat, naf,
        headcount, legal_ids, emails, phones, people_count, source_ids, sources
-FROM companies WHERE merged_into IS NULL ORDER BY id
+FROM companies WHERE merged_into IS NULL ORDER BY +id
 """
 
 
