@@ -547,15 +547,18 @@ _COMPANY_KEYS = ("id", "name", "legal_name", "legal_form", "domain", "website", 
 
 
 def _people_batches(store: Store, size: int) -> Iterator[list[dict[str, Any]]]:
-    last = ""
+    """The active people, ``size`` at a time, in table order (by ``seq``): through the
+    index of ids, each row was read from wherever it lies (at a million people, 12.9 s
+    of reading against 1.9 s)."""
+    last = -1
     while True:
         rows = store.conn.execute(
-            f"SELECT {', '.join(_PEOPLE_KEYS)} FROM people"
-            " WHERE merged_into IS NULL AND id > ? ORDER BY id LIMIT ?", (last, size)
+            f"SELECT seq, {', '.join(_PEOPLE_KEYS)} FROM people"
+            " WHERE merged_into IS NULL AND seq > ? ORDER BY seq LIMIT ?", (last, size)
         ).fetchall()
         if not rows:
             return
-        yield [dict(zip(_PEOPLE_KEYS, r, strict=True)) for r in rows]
+        yield [dict(zip(_PEOPLE_KEYS, r[1:], strict=True)) for r in rows]
         last = rows[-1][0]
 
 
