@@ -583,14 +583,10 @@ def _company_ranks(store: Store, f: CompanyFeatures, clusters: list[list[int]]) 
     inside = sorted({i for members in clusters for i in members})
     if not inside:
         return full
-    people: dict[str, int] = {}
-    for chunk in chunked([str(f.ids[i]) for i in inside], 500):
-        marks = ", ".join("?" for _ in chunk)
-        people.update(store.conn.execute(
-            f"SELECT company_id, count(*) FROM people WHERE company_id IN ({marks})"
-            " AND merged_into IS NULL GROUP BY company_id", chunk).fetchall())
+    named = [str(f.ids[i]) for i in inside]
+    people = store._people_counts(named)
     counts = np.zeros(n, dtype=np.int64)
-    counts[inside] = [people.get(str(f.ids[i]), 0) for i in inside]
+    counts[inside] = [people.get(cid, 0) for cid in named]
     return counts * 5 + full  # full: 0 to 4
 
 
