@@ -1,8 +1,8 @@
 """Use the second core: comparison levels of candidate pairs, and person merges.
 
 Levels: the pairs are split in two halves, a forked process computes the second while
-this one computes the first (the features are shared by the fork, the levels come back
-as bytes).
+this one computes the first (the features are shared by the fork, the levels written
+straight into memory both processes share, see :func:`shared_array`).
 
 Loading: the people are read in chunks of the table shared out between two processes
 (a forked one on its own read connection), which the stage starts while it still
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import mmap
 import multiprocessing
 import os
 import pickle
@@ -58,7 +59,7 @@ from .merge import (
 
 __all__ = ["PARALLEL_MIN_MERGES", "PARALLEL_MIN_PAIRS", "PARALLEL_MIN_PEOPLE",
            "PeopleLoading", "coded_in_two", "levels_in_two", "load_people_in_two",
-           "person_merge_plans"]
+           "person_merge_plans", "shared_array"]
 
 # Below these sizes, forking costs more than the second core saves.
 PARALLEL_MIN_MERGES = 1000
@@ -261,14 +262,30 @@ def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, 
         coded_in_two(f)
     person_levels(f, pairs[:1], phone_counts)
     half = len(pairs) // 2
-    # Each half is written straight into its place: no halves joined afterwards.
-    out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
-    with Child(_levels_child, (f, pairs[half:], phone_counts, batch),
+    # Each process writes its half straight into its place, in memory both share.
+    out = shared_array((len(pairs), len(COMPARISONS)), np.int8)
+    with Child(_levels_child, (f, pairs[half:], phone_counts, batch, out[half:]),
                doing="the process comparing pairs", then="nothing was written") as child:
         _levels(f, pairs[:half], phone_counts, batch, out[:half])
-        _, payload = child.recv()
-    out[half:] = np.frombuffer(payload, dtype=out.dtype).reshape(-1, out.shape[1])
+        child.recv()  # its half is written
     return out
+
+
+def shared_array(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """A zeroed array in memory shared with the processes forked from now on: what one
+    of them writes there, this one reads, with no copy sent through a pipe.
+
+    A half of the results sent back as bytes took fresh memory four times over (the
+    child's array, its bytes, the bytes received, the copy into place) and three
+    copies; at a million people, hundreds of megabytes for the levels and the scores.
+    Fresh memory is what a loaded machine is slowest to give. Write it only where no
+    other process reads the same part.
+    """
+    size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    if not size:
+        return np.zeros(shape, dtype=dtype)
+    buffer = mmap.mmap(-1, size)  # anonymous and shared (MAP_SHARED)
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape)
 
 
 def _levels(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
@@ -288,8 +305,9 @@ def _codes_child(writer: Any, f: PersonFeatures) -> None:
 
 
 def _levels_child(writer: Any, f: PersonFeatures, pairs: np.ndarray,
-                  phone_counts: dict[str, int], batch: int) -> None:
-    writer.send(("levels", _levels(f, pairs, phone_counts, batch).tobytes()))
+                  phone_counts: dict[str, int], batch: int, out: np.ndarray) -> None:
+    _levels(f, pairs, phone_counts, batch, out)
+    writer.send(("levels", None))
 
 
 def person_merge_plans(store: Store, merges: list[Merge] | MergesToBuild, batch: int,

@@ -53,6 +53,7 @@ from .parallel import (
     levels_in_two,
     load_people_in_two,
     person_merge_plans,
+    shared_array,
 )
 from .survivorship import check_rules
 
@@ -696,17 +697,19 @@ def score_pairs(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.n
     With ``workers`` > 1 and over ``SCORE_IN_TWO`` pairs, a forked process scores the
     second half (at a million people, 2.3 s in one process).
     """
-    w = np.empty(len(pairs))
-    p = np.empty(len(pairs))
     if workers > 1 and len(pairs) >= SCORE_IN_TWO and can_fork():
         name_frequencies(f)  # built once, before the fork
         half = len(pairs) // 2
-        with Child(_score_child, (model, f, pairs[half:], levels[half:], settings),
+        # Each half written in place, in memory both processes share.
+        w, p = shared_array((2, len(pairs)), np.float64)
+        with Child(_score_child, (model, f, pairs[half:], levels[half:], settings,
+                                  w[half:], p[half:]),
                    doing="the process scoring pairs", then="nothing was written") as child:
             _score_into(model, f, pairs[:half], levels[:half], settings, w[:half], p[:half])
-            _, payload = child.recv()
-        w[half:], p[half:] = np.frombuffer(payload, dtype=np.float64).reshape(2, -1)
+            child.recv()  # its half is written
         return w, p
+    w = np.empty(len(pairs))
+    p = np.empty(len(pairs))
     _score_into(model, f, pairs, levels, settings, w, p)
     return w, p
 
@@ -715,10 +718,10 @@ SCORE_IN_TWO = 2_000_000  # candidate pairs from which two processes score them
 
 
 def _score_child(writer: Any, model: Model, f: PersonFeatures, pairs: np.ndarray,
-                 levels: np.ndarray, settings: DedupeSettings) -> None:
-    out = np.empty((2, len(pairs)))
-    _score_into(model, f, pairs, levels, settings, out[0], out[1])
-    writer.send(("scores", out.tobytes()))
+                 levels: np.ndarray, settings: DedupeSettings, w: np.ndarray,
+                 p: np.ndarray) -> None:
+    _score_into(model, f, pairs, levels, settings, w, p)
+    writer.send(("scores", None))
 
 
 def _score_into(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,

@@ -386,3 +386,24 @@ def test_people_read_by_seq_as_by_id(imported: Path):
         assert _people_before(store, ids, wrong) == expected
         assert _people_before(store, [*ids[:5], "p_gone"], wrong) == _people_before(
             store, ids[:5])
+
+
+def test_a_shared_array_holds_what_a_forked_process_wrote():
+    """The second half of the levels and scores is written by a forked process straight
+    into memory this one reads: nothing comes back through the pipe."""
+    from prospecting.forked import Child
+
+    out = parallel.shared_array((1000, 3), np.int8)
+    assert out.shape == (1000, 3)
+    assert not out.any()
+
+    def fill(writer, part):
+        part[:] = 7
+        writer.send(("filled", None))
+
+    with Child(fill, (out[600:],), doing="a test process", then="nothing") as child:
+        out[:600] = 1
+        assert child.recv() == ("filled", None)
+    assert (out[:600] == 1).all()
+    assert (out[600:] == 7).all()
+    assert parallel.shared_array((0, 3), np.float64).shape == (0, 3)
