@@ -42,6 +42,7 @@ from .headers import (
 from .icp import normalize_country, parse_location
 from .models import (
     Fact,
+    Observation,
     PendingStatement,
     company_id_for,
     company_name_key,
@@ -631,7 +632,7 @@ def _write_batches(
         rows = 0
         # Companies that had a row and gained statements, rebuilt once before the commit
         # rather than after each batch that names them again.
-        later: dict[str, None] = {}
+        later: dict[str, list[Observation] | None] = {}
         with store.write(), store.people_counts_at_end(), store.companies_cached(extras):
             if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
                 extras.clear()
@@ -650,7 +651,8 @@ def _write_batches(
                 if rows >= commit_rows:
                     break
             if later:
-                store.refresh_companies(list(later))
+                store.refresh_companies(list(later), observations={
+                    c: obs for c, obs in later.items() if obs is not None})
         version = store.conn.execute("PRAGMA data_version").fetchone()[0]
         for add_counts in written:
             add_counts()
@@ -1072,7 +1074,7 @@ def _quarantine(
 
 def _flush(
     store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher,
-    later: dict[str, None] | None = None,
+    later: dict[str, list[Observation] | None] | None = None,
 ) -> Callable[[], None]:
     """Write one batch into the open transaction; return what adds its counts to the
     run's, to call once that transaction commits.
@@ -1092,13 +1094,16 @@ def _flush(
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
     if batch.items or batch.quarantine or batch.ready:
-        added, changed, known, _ = store.state_facts(batch.items, batch.prepared, known=known)
+        added, changed, known, loaded = store.state_facts(batch.items, batch.prepared,
+                                                          known=known)
         if batch.ready:
             added += store.add_statements(batch.ready)
             changed.update(row[1] for row in batch.ready)
         companies = [c for c in batch.pending_companies if c in changed]
         if later is not None and known:
-            later.update((c, None) for c in companies if c in known)
+            # With every observation stating the facts read, the new ones added: the
+            # rebuild need not read them again (the last batch's, when several name it).
+            later.update((c, loaded.get(c)) for c in companies if c in known)
             companies = [c for c in companies if c not in known]
         if companies:
             store.refresh_companies(companies, batch.pending_companies, known=known,

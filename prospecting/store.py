@@ -802,15 +802,18 @@ class Store:
         self, ids: Iterable[str], pending: Mapping[str, list[PendingStatement]] | None = None,
         *, known: set[str] | None = None,
         direct: Mapping[str, tuple[Any, ...] | None] | None = None,
+        observations: Mapping[str, list[Observation]] | None = None,
     ) -> int:
         """Rebuild company rows from their observations.
 
         ``pending`` holds observations just written for ids that had no row before, so
         a bulk import derives new rows without reading its own writes back. ``direct``
         holds rows :func:`_direct_company_row` already built from those (None where it
-        could not), e.g. in the process that read the file.
+        could not), e.g. in the process that read the file. ``observations`` holds every
+        observation of some of the ids, as :meth:`state_facts` returns them.
         """
         ids = list(dict.fromkeys(ids))
+        given = observations or {}
         members_of = self._merged_groups("companies", ids)
         member_obs = self.observations_for(m for g in members_of.values() for m in g)
         if known is None and pending:
@@ -821,7 +824,9 @@ class Store:
             if pending and known is not None and cid not in known
             and len(pending.get(cid, ())) == 1
         }
-        grouped = self._gather("companies", [i for i in ids if i not in single], pending, known)
+        grouped = self._gather(
+            "companies", [i for i in ids if i not in single and i not in given], pending, known)
+        grouped.update((i, given[i]) for i in ids if i in given and i not in single)
         # A company with no row yet has no people counted yet either.
         counts = self._people_counts([i for i in ids if i not in single])
         now = utc_now()
