@@ -61,27 +61,51 @@ class BlockingReport:
         return out
 
 
+@dataclass
+class KeyCodes:
+    """Keys made of several columns, as one int64 code per position (0: a part is empty)
+    instead of "a|b" strings: equal codes are equal parts (64-bit hashes, as
+    :func:`pairs_from_keys` groups strings by), and no string is built. ``parts`` are the
+    columns, to show a key."""
+
+    codes: np.ndarray
+    parts: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def text(self, position: int) -> str:
+        return "|".join(str(part[position]) for part in self.parts)
+
+
 def pairs_from_keys(
-    keys: np.ndarray, *, max_block: int, name: str, report: BlockingReport,
+    keys: np.ndarray | KeyCodes, *, max_block: int, name: str, report: BlockingReport,
     rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every pair of records sharing a non-empty key, as an (m, 2) int64 array (i < j).
 
-    ``keys`` holds one key per record (empty string: none); ``rows`` maps positions to
-    record numbers when ``keys`` covers several values per record.
+    ``keys`` holds one key per record (empty string: none), or their codes; ``rows``
+    maps positions to record numbers when ``keys`` covers several values per record.
     """
     if rows is None:
         rows = np.arange(len(keys), dtype=np.int64)
-    present = keys != ""
-    if not present.any():
+    if isinstance(keys, KeyCodes):
+        present = keys.codes != 0
+        hashed = keys.codes[present]
+        text: Callable[[int], str] = keys.text
+    else:
+        present = keys != ""
+        # hash() is salted per process, which is fine for grouping within one run; 64
+        # bits make a collision between two different keys negligible.
+        hashed = np.fromiter((hash(k) for k in keys[present]), dtype=np.int64,
+                             count=int(present.sum()))
+        text = keys.__getitem__
+    if not len(hashed):
         report.pairs[name] = 0
         return np.empty((0, 2), dtype=np.int64)
-    keys, rows = keys[present], rows[present]
-    # hash() is salted per process, which is fine for grouping within one run; 64 bits
-    # make a collision between two different keys negligible.
-    hashed = np.fromiter((hash(k) for k in keys), dtype=np.int64, count=len(keys))
+    positions = np.flatnonzero(present)
     order = np.argsort(hashed, kind="stable")
-    codes, rows, keys = hashed[order], rows[order], keys[order]
+    codes, rows, positions = hashed[order], rows[present][order], positions[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     sizes = np.diff(np.r_[starts, len(codes)])
     big = sizes > max_block
@@ -89,8 +113,8 @@ def pairs_from_keys(
     report.skipped_records[name] = int(sizes[big].sum())
     if big.any():
         report.examples[name] = [
-            f"{keys[s][:24]!r} ×{z}" for s, z in zip(starts[big][:3], sizes[big][:3],
-                                                             strict=True)
+            f"{text(int(positions[s]))[:24]!r} ×{z}"
+            for s, z in zip(starts[big][:3], sizes[big][:3], strict=True)
         ]
     # Position of each element's group end, with skipped groups emptied.
     ends = np.repeat(starts + np.where(big, 0, sizes), sizes)
@@ -189,11 +213,34 @@ def _from_codes(parts: list[np.ndarray], n: int) -> np.ndarray:
     return out
 
 
-def _join(*columns: np.ndarray) -> np.ndarray:
-    """Row-wise "a|b" keys, empty when any part is empty."""
-    out = np.empty(len(columns[0]), dtype=object)
-    out[:] = ["|".join(parts) if all(parts) else "" for parts in zip(*columns, strict=True)]
+def _hashes(column: np.ndarray) -> np.ndarray:
+    """Each value's ``hash()`` as int64, 0 for an empty value."""
+    return np.fromiter((hash(v) if v else 0 for v in column.tolist()), dtype=np.int64,
+                       count=len(column))
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it mod 2**64 loses nothing
+
+
+def _join_codes(hashed: list[np.ndarray]) -> np.ndarray:
+    """Row-wise codes of keys joined from hashed columns (see :func:`_hashes`), 0 when
+    any part is empty."""
+    code = hashed[0].astype(np.uint64)
+    present = hashed[0] != 0
+    for h in hashed[1:]:
+        code = code * _MIX + h.astype(np.uint64)  # wraps around, as meant
+        present &= h != 0
+    out = code.view(np.int64)
+    out[present & (out == 0)] = 1  # a present key's code is never the empty one
+    out[~present] = 0
     return out
+
+
+def _interleaved(first: KeyCodes, second: KeyCodes) -> KeyCodes:
+    """Two keys per record, at positions 2i and 2i + 1."""
+    return KeyCodes(np.stack([first.codes, second.codes], axis=1).reshape(-1),
+                    [np.stack([a, b], axis=1).reshape(-1)
+                     for a, b in zip(first.parts, second.parts, strict=True)])
 
 
 def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
@@ -296,9 +343,18 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             found = cache[name] = _KEY_COLUMNS[name](f, column)
         return found
 
+    hashed: dict[str, np.ndarray] = {}
+
+    def joined(*names: str) -> KeyCodes:
+        """The key of these columns (see ``_KEY_COLUMNS``), each hashed once."""
+        for name in names:
+            if name not in hashed:
+                hashed[name] = _hashes(column(name))
+        return KeyCodes(_join_codes([hashed[x] for x in names]), [column(x) for x in names])
+
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
 
-    def keys(name: str, values: Callable[[], np.ndarray], two: bool = False,
+    def keys(name: str, values: Callable[[], np.ndarray | KeyCodes], two: bool = False,
              where: _Filter | None = None) -> Callable[[BlockingReport], np.ndarray]:
         """The pairs sharing a key; with ``where``, only the pairs it keeps."""
         def find(report: BlockingReport) -> np.ndarray:
@@ -316,63 +372,60 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             [getattr(f, first), getattr(f, second)], window=window, name=name, report=report)
 
     jobs: list[_Job] = [
-        ("email", 3, keys("email", lambda: f.emails.reshape(-1), two=True)),
+        ("email", 2, keys("email", lambda: f.emails.reshape(-1), two=True)),
         # A switchboard number holds a company's people: of the records sharing a number,
         # only those whose names may be one person's are compared.
-        ("phone", 2, keys("phone", lambda: f.phones.reshape(-1), two=True,
+        ("phone", 3.5, keys("phone", lambda: f.phones.reshape(-1), two=True,
                           where=_names_may_agree)),
-        ("linkedin", 0.2, keys("linkedin", lambda: f.linkedin)),
+        ("linkedin", 0.1, keys("linkedin", lambda: f.linkedin)),
         # A key on one name keeps the pairs whose other name may agree: at a company or
         # in a city, people sharing a surname are mostly relatives or namesakes.
-        ("company+surname", 4, keys("company+surname", lambda: _join(
-            column("company"), column("last_sound")), where=_given_may_agree)),
-        ("company+given name", 4, keys("company+given name", lambda: _join(
-            column("company"), column("group_or_first")), where=_surname_may_agree)),
-        ("company+initials", 4, keys("company+initials", lambda: _join(
-            column("company"), f.first_initials, _map(lambda s: s[:1], f.last_core)))),
+        ("company+surname", 3.5, keys("company+surname", lambda: joined(
+            "company", "last_sound"), where=_given_may_agree)),
+        ("company+given name", 4.5, keys("company+given name", lambda: joined(
+            "company", "group_or_first"), where=_surname_may_agree)),
+        ("company+initials", 3, keys("company+initials", lambda: joined(
+            "company", "first_initials", "last_letter"))),
         # One company written alike on both records yet held as two company records
         # (namesakes no domain told apart, a file without websites): the keys above
         # take the company's id, this one its folded name.
-        ("company name+surname", 3, keys("company name+surname", lambda: _join(
-            f.company_key, column("last_sound")), where=_given_may_agree)),
+        ("company name+surname", 3, keys("company name+surname", lambda: joined(
+            "company_key", "last_sound"), where=_given_may_agree)),
         # Given name and surname swapped, one of them also shortened or misspelt
         # ("Phillips, Sue" for Susan Phillips): either name's sound at the company.
-        ("company+either name", 3, keys("company+either name", lambda: np.stack(
-            [_join(column("company"), column("first_sound")),
-             _join(column("company"), column("last_sound"))], axis=1).reshape(-1),
-            two=True)),
+        ("company+either name", 5, keys("company+either name", lambda: _interleaved(
+            joined("company", "first_sound"), joined("company", "last_sound")), two=True)),
         # Swap-proof: the two name sounds in sorted order.
-        ("name sounds", 7, keys("name sounds", lambda: _join(column("low_sound"),
-                                                             column("high_sound")))),
-        ("given name+surname", 5, keys("given name+surname", lambda: _join(
-            column("group_or_first"), column("last_sound")))),
+        ("name sounds", 7.5, keys("name sounds", lambda: joined("low_sound", "high_sound"))),
+        ("given name+surname", 5, keys("given name+surname", lambda: joined(
+            "group_or_first", "last_sound"))),
         # A local part shared at two company domains is a naming pattern (the comparison
         # gives it no weight): only pairs with a free-mail address on one side are kept.
-        ("email local part", 3, keys("email local part", lambda: column("locals"), two=True,
+        ("email local part", 5.5, keys("email local part", lambda: column("locals"), two=True,
                                      where=_free_mail_side)),
-        ("postcode+surname", 2, keys("postcode+surname", lambda: _join(
-            f.postcode, _map(lambda s: s[:2], f.last_core)))),
-        ("postcode+given name", 2, keys("postcode+given name", lambda: _join(
-            f.postcode, _map(lambda s: s[:2], f.first)))),
-        ("address", 0.5, keys("address", lambda: f.address)),
+        ("postcode+surname", 2, keys("postcode+surname", lambda: joined(
+            "postcode", "last_two"))),
+        ("postcode+given name", 2, keys("postcode+given name", lambda: joined(
+            "postcode", "first_two"))),
+        ("address", 0.1, keys("address", lambda: f.address)),
     ]
     # A typo anywhere in an address hides it from the key above: its street number with
     # the postcode, and with the start of the street's name, find it again.
     if (f.address != "").any():  # most B2B files hold no street address at all
         jobs += [
-            ("postcode+street number", 1, keys("postcode+street number", lambda: _join(
-                f.postcode, column("street_number")))),
-            ("street number+street", 1, keys("street number+street", lambda: _join(
-                column("street_number"), _map(_street_start, f.address)))),
+            ("postcode+street number", 1, keys("postcode+street number", lambda: joined(
+                "postcode", "street_number"))),
+            ("street number+street", 1, keys("street number+street", lambda: joined(
+                "street_number", "street_start"))),
         ]
     # A city narrows little in a B2B file; only records without a company use it.
     jobs += [
-        ("city+surname", 2, keys("city+surname", lambda: _join(
-            column("city"), column("last_sound")), where=_given_may_agree)),
-        ("city+given name", 2, keys("city+given name", lambda: _join(
-            column("city"), column("first_sound")), where=_surname_may_agree)),
-        ("sorted surname", 5, sorted_names("sorted surname", "last_core", "first")),
-        ("sorted given name", 5, sorted_names("sorted given name", "first", "last_core")),
+        ("city+surname", 1, keys("city+surname", lambda: joined(
+            "city", "last_sound"), where=_given_may_agree)),
+        ("city+given name", 0.5, keys("city+given name", lambda: joined(
+            "city", "first_sound"), where=_surname_may_agree)),
+        ("sorted surname", 7, sorted_names("sorted surname", "last_core", "first")),
+        ("sorted given name", 6.5, sorted_names("sorted given name", "first", "last_core")),
     ]
     return jobs
 
@@ -457,6 +510,13 @@ _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
     "high_sound": _high_sound,
     "locals": _locals,
     "street_number": lambda f, c: _map(_street_number, f.address),
+    "street_start": lambda f, c: _map(_street_start, f.address),
+    "first_initials": lambda f, c: f.first_initials,
+    "last_letter": lambda f, c: _map(lambda s: s[:1], f.last_core),
+    "last_two": lambda f, c: _map(lambda s: s[:2], f.last_core),
+    "first_two": lambda f, c: _map(lambda s: s[:2], f.first),
+    "company_key": lambda f, c: f.company_key,
+    "postcode": lambda f, c: f.postcode,
     "first_initial": lambda f, c: _initials(f.first),
     "last_initial": lambda f, c: _initials(f.last_core),
     "city": lambda f, c: np.where(c("company") == "", f.city, "").astype(object),
