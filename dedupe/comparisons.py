@@ -301,12 +301,17 @@ def _levels_last(la, lb, ca, cb, jw, *, cores=None,
         if candidates is not None:
             maybe &= candidates
         check = np.flatnonzero(maybe)
-        xs, ys = cores(check)
-        core[check] = [
-            len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
-                                             or x.endswith(y) or y.endswith(x))
-            for x, y in zip(xs, ys, strict=True)
-        ]
+        if len(check):
+            # Tested once per distinct pair of cores (their codes): blocking on surname
+            # sounds brings the same two surnames together many times.
+            pair_codes = (ca[check].astype(np.int64) << 32) | cb[check].astype(np.int64)
+            _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
+            xs, ys = cores(check[first])
+            inside = np.fromiter(
+                (len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
+                                                  or x.endswith(y) or y.endswith(x))
+                 for x, y in zip(xs, ys, strict=True)), dtype=bool, count=len(first))
+            core[check] = inside[inverse.reshape(-1)]
     out[jw >= 0.8] = 4
     out[jw >= 0.92] = 3
     out[core] = 2
