@@ -160,8 +160,9 @@ _NUMPY_SORT_WIDTH = 64
 def _sorted_rows(keys: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
     """``rows`` in the order of their keys (the first key first), ties by row: the
     order ``sorted(zip(*keys, rows))`` gives, a few times faster."""
-    width = max((len(s) for k in keys for s in k), default=0)
-    if width > _NUMPY_SORT_WIDTH or any("\0" in s for k in keys for s in k):
+    values = [k.tolist() for k in keys]
+    width = max((max(map(len, v), default=0) for v in values), default=0)
+    if width > _NUMPY_SORT_WIDTH or any("\0" in "".join(v) for v in values):
         joined = sorted(zip(*keys, rows.tolist(), strict=True))
         return np.array([r[-1] for r in joined], dtype=np.int64)
     # Strings of the same code points compare alike in numpy and Python.
