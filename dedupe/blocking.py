@@ -246,7 +246,7 @@ def _interleaved(first: KeyCodes, second: KeyCodes) -> KeyCodes:
 
 def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
     out = np.empty(len(column), dtype=object)
-    out[:] = [func(v) if v else "" for v in column]
+    out[:] = [func(v) if v else "" for v in column.tolist()]
     return out
 
 
@@ -433,7 +433,7 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
 
 def _locals(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
     out = f.email_locals.reshape(-1).copy()
-    out[np.array([len(s) < 5 for s in out], dtype=bool)] = ""
+    out[np.fromiter(map(len, out.tolist()), dtype=np.int64, count=len(out)) < 5] = ""
     return out
 
 
