@@ -97,7 +97,7 @@ def pairs_from_keys(
         present = keys != ""
         # hash() is salted per process, which is fine for grouping within one run; 64
         # bits make a collision between two different keys negligible.
-        hashed = np.fromiter((hash(k) for k in keys[present]), dtype=np.int64,
+        hashed = np.fromiter(map(hash, keys[present].tolist()), dtype=np.int64,
                              count=int(present.sum()))
         text = keys.__getitem__
     if not len(hashed):
