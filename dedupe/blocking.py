@@ -95,10 +95,7 @@ def pairs_from_keys(
         text: Callable[[int], str] = keys.text
     else:
         present = keys != ""
-        # hash() is salted per process, which is fine for grouping within one run; 64
-        # bits make a collision between two different keys negligible.
-        hashed = np.fromiter(map(hash, keys[present].tolist()), dtype=np.int64,
-                             count=int(present.sum()))
+        hashed = _hashes(keys[present])
         text = keys.__getitem__
     if not len(hashed):
         report.pairs[name] = 0
@@ -163,7 +160,7 @@ def _sorted_rows(keys: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
     values = [k.tolist() for k in keys]
     width = max((max(map(len, v), default=0) for v in values), default=0)
     if width > _NUMPY_SORT_WIDTH or any("\0" in "".join(v) for v in values):
-        joined = sorted(zip(*keys, rows.tolist(), strict=True))
+        joined = sorted(zip(*values, rows.tolist(), strict=True))
         return np.array([r[-1] for r in joined], dtype=np.int64)
     # Strings of the same code points compare alike in numpy and Python.
     columns = [k.astype(f"<U{max(width, 1)}") for k in keys]
@@ -215,7 +212,9 @@ def _from_codes(parts: list[np.ndarray], n: int) -> np.ndarray:
 
 
 def _hashes(column: np.ndarray) -> np.ndarray:
-    """Each value's ``hash()`` as int64, 0 for an empty value."""
+    """Each value's ``hash()`` as int64, 0 for an empty value. hash() is salted per
+    process, which is fine for grouping within one run; 64 bits make a collision
+    between two different keys negligible."""
     return np.fromiter((hash(v) if v else 0 for v in column.tolist()), dtype=np.int64,
                        count=len(column))
 
