@@ -824,9 +824,8 @@ class Store:
             if pending and known is not None and cid not in known
             and len(pending.get(cid, ())) == 1
         }
-        grouped = self._gather(
-            "companies", [i for i in ids if i not in single and i not in given], pending, known)
-        grouped.update((i, given[i]) for i in ids if i in given and i not in single)
+        grouped = self._gather("companies", [i for i in ids if i not in single], pending, known,
+                               given)
         # A company with no row yet has no people counted yet either.
         counts = self._people_counts([i for i in ids if i not in single])
         now = utc_now()
@@ -963,11 +962,8 @@ class Store:
             if pending and pid not in known and len(pending.get(pid, ())) == 1
         }
         grouped = self._gather(
-            "people",
-            [i for i in ids if i not in single and i not in given and i not in ready],
-            pending, known,
-        )
-        grouped.update((i, given[i]) for i in ids if i in given and i not in single)
+            "people", [i for i in ids if i not in single and i not in ready], pending, known,
+            given)
         built: list[Any] = []
         deleted: list[str] = []
         for pid in ids:
@@ -1253,17 +1249,23 @@ class Store:
 
     def _gather(
         self, table: str, ids: list[str], pending: Mapping[str, list[PendingStatement]] | None,
-        known: set[str] | None = None,
+        known: set[str] | None = None, given: Mapping[str, list[Observation]] | None = None,
     ) -> dict[str, list[Observation]]:
+        """Every observation of ``ids``: ``given`` ones as the caller read them, those
+        of ``pending`` ids with no row yet from ``pending``, the others read."""
+        given = given or {}
+        wanted = [i for i in ids if i not in given]
         if not pending:
-            return self.observations_for(ids)
-        if known is None:
-            known = self.existing(table, ids)
-        from_db = self.observations_for(i for i in ids if i in known or i not in pending)
-        for i in ids:
-            if i not in known and i in pending:
-                from_db[i] = pending_observations(i, _as_stored(pending[i]))
-        return from_db
+            found = self.observations_for(wanted)
+        else:
+            if known is None:
+                known = self.existing(table, wanted)
+            found = self.observations_for(i for i in wanted if i in known or i not in pending)
+            for i in wanted:
+                if i not in known and i in pending:
+                    found[i] = pending_observations(i, _as_stored(pending[i]))
+        found.update((i, given[i]) for i in ids if i in given)
+        return found
 
     @contextlib.contextmanager
     def companies_cached(
