@@ -29,6 +29,7 @@ import argparse
 import csv
 import json
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,13 +73,16 @@ api.export({str(work / 'c.db')!r}, format='jsonl', out={str(work / 'p.jsonl')!r}
 t3 = time.perf_counter()
 print(json.dumps([t2 - t1, t3 - t0]))
 """
-    out = subprocess.run([str(Path(python).absolute()), "-c", code], check=True,
-                         capture_output=True, text=True, cwd="/")
-    dedupe_s, total_s = json.loads(out.stdout.strip().splitlines()[-1])
-    clusters = []
-    for line in (work / "p.jsonl").read_text("utf-8").splitlines():
-        clusters.append([s.split(":", 1)[1] for s in json.loads(line)["source_ids"]
-                         if s.startswith("cmp:")])
+    try:
+        out = subprocess.run([str(Path(python).absolute()), "-c", code], check=True,
+                             capture_output=True, text=True, cwd="/")
+        dedupe_s, total_s = json.loads(out.stdout.strip().splitlines()[-1])
+        clusters = []
+        for line in (work / "p.jsonl").read_text("utf-8").splitlines():
+            clusters.append([s.split(":", 1)[1] for s in json.loads(line)["source_ids"]
+                             if s.startswith("cmp:")])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return clusters, dedupe_s, total_s
 
 
@@ -168,8 +172,15 @@ def main() -> None:
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-    bench = _bench()
     work = Path(tempfile.mkdtemp(prefix="compare-"))
+    try:
+        _compare(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _compare(args: argparse.Namespace, work: Path) -> None:
+    bench = _bench()
     columns = {"first_name": "first_name", "last_name": "last_name", "email": "email",
                "phone": "phone", "company": "company", "city": "city"}
     if args.febrl3:

@@ -32,6 +32,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -425,36 +426,45 @@ def main() -> None:
         return
     for people in args.people or [10_000]:
         work = args.keep or Path(tempfile.mkdtemp(prefix="dedupe-bench-"))
-        work.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
-        rows, truth = generate(people, args.seed)
-        csv_path = work / f"people-{people}.csv"
-        write_csv(csv_path, rows)
-        (work / "bench.db").unlink(missing_ok=True)
-        gen_s = time.perf_counter() - started
-        result = run_pipeline(csv_path, work)
-        clusters = clusters_from_dump(Path(result["dump"]), "bench")
-        seen = [r for c in clusters for r in c]
-        lost = len(truth) - len(set(seen))
-        p, r, f1 = pairwise(clusters, truth)
-        print(f"{people:>9,} people {len(rows):>9,} records  precision {p:.4f}  recall {r:.4f}"
-              f"  F1 {f1:.4f}  dedupe {result['dedupe_s']:.1f}s  peak {result['peak_mb']:.0f}"
-              f" MiB  pairs {result['pairs']:,}  lost {lost}  (import {result['import_s']:.1f}s"
-              f", export {result['export_s']:.1f}s, generate {gen_s:.1f}s, {os.cpu_count()}"
-              f" cpus; largest forked helper {result['helpers_peak_mb']:.0f} MiB)")
-        # CPU seconds depend far less than wall time on what else the machine runs: the
-        # figures to compare two runs on a shared machine by. System time is mostly
-        # SQLite's reads and writes and first touches of fresh memory.
-        cpu = result["cpu"]
-        total = cpu["user"] + cpu["system"] + cpu["forked_user"] + cpu["forked_system"]
-        print(f"    cpu: dedupe {total:.1f} s (this process: user {cpu['user']:.1f}, system"
-              f" {cpu['system']:.1f}; forked helpers: user {cpu['forked_user']:.1f}, system"
-              f" {cpu['forked_system']:.1f}), {cpu['faults'] / 1e6:.2f}M minor page faults")
-        before, after = result["fresh_s"]
-        print(f"    machine: {FRESH_MIB} MiB of fresh memory written in {before:.2f} s before"
-              f" the dedupe, {after:.2f} s after (0.1 s or less on an unloaded machine)")
-        for message in result["messages"]:
-            print("   ", message)
+        try:
+            _bench_one(people, args.seed, work)
+        finally:
+            if not args.keep:
+                shutil.rmtree(work, ignore_errors=True)
+
+
+def _bench_one(people: int, seed: int, work: Path) -> None:
+    """Generate, import, dedupe and export `people` people in `work`; print the figures."""
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    rows, truth = generate(people, seed)
+    csv_path = work / f"people-{people}.csv"
+    write_csv(csv_path, rows)
+    (work / "bench.db").unlink(missing_ok=True)
+    gen_s = time.perf_counter() - started
+    result = run_pipeline(csv_path, work)
+    clusters = clusters_from_dump(Path(result["dump"]), "bench")
+    seen = [r for c in clusters for r in c]
+    lost = len(truth) - len(set(seen))
+    p, r, f1 = pairwise(clusters, truth)
+    print(f"{people:>9,} people {len(rows):>9,} records  precision {p:.4f}  recall {r:.4f}"
+          f"  F1 {f1:.4f}  dedupe {result['dedupe_s']:.1f}s  peak {result['peak_mb']:.0f}"
+          f" MiB  pairs {result['pairs']:,}  lost {lost}  (import {result['import_s']:.1f}s"
+          f", export {result['export_s']:.1f}s, generate {gen_s:.1f}s, {os.cpu_count()}"
+          f" cpus; largest forked helper {result['helpers_peak_mb']:.0f} MiB)")
+    # CPU seconds depend far less than wall time on what else the machine runs: the
+    # figures to compare two runs on a shared machine by. System time is mostly
+    # SQLite's reads and writes and first touches of fresh memory.
+    cpu = result["cpu"]
+    total = cpu["user"] + cpu["system"] + cpu["forked_user"] + cpu["forked_system"]
+    print(f"    cpu: dedupe {total:.1f} s (this process: user {cpu['user']:.1f}, system"
+          f" {cpu['system']:.1f}; forked helpers: user {cpu['forked_user']:.1f}, system"
+          f" {cpu['forked_system']:.1f}), {cpu['faults'] / 1e6:.2f}M minor page faults")
+    before, after = result["fresh_s"]
+    print(f"    machine: {FRESH_MIB} MiB of fresh memory written in {before:.2f} s before"
+          f" the dedupe, {after:.2f} s after (0.1 s or less on an unloaded machine)")
+    for message in result["messages"]:
+        print("   ", message)
 
 
 if __name__ == "__main__":
