@@ -17,7 +17,7 @@ its wall time swing far more than its CPU time. On a virtual machine whose kerne
 reports free memory to the host (free page reporting, through a virtio balloon), memory
 left free for about two seconds goes back to the host, and the first touch of it again
 costs what the host then charges: the probe before the dedupe reads that price; the one
-after it, memory the dedupe has just freed, the guest's own.
+after it mostly gets memory the dedupe has just freed, not yet given back.
 
 The generator is this file's own (``generate``), written from how real exports differ,
 not from any one evaluation file: French and English names with accents, particles and
@@ -467,7 +467,8 @@ def _bench_one(people: int, seed: int, work: Path) -> None:
     before, after = result["fresh_s"]
     print(f"    machine: {FRESH_MIB} MiB of fresh memory written in {before:.2f} s before"
           f" the dedupe (memory left free a while: 0.1 s or less where the host gives it"
-          f" back quickly), {after:.2f} s after it (memory the dedupe had just freed)")
+          f" back quickly), {after:.2f} s after it (mostly memory the dedupe had just"
+          f" freed)")
     for message in result["messages"]:
         print("   ", message)
 
