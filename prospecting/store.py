@@ -813,9 +813,9 @@ class Store:
         observation of some of the ids, as :meth:`state_facts` returns them.
         """
         ids = list(dict.fromkeys(ids))
-        given = observations or {}
         members_of = self._merged_groups("companies", ids)
-        member_obs = self.observations_for(m for g in members_of.values() for m in g)
+        member_obs = self._gather("companies", [m for g in members_of.values() for m in g],
+                                  None, given=observations)
         if known is None and pending:
             known = self.existing("companies", ids)
         single = {
@@ -825,7 +825,7 @@ class Store:
             and len(pending.get(cid, ())) == 1
         }
         grouped = self._gather("companies", [i for i in ids if i not in single], pending, known,
-                               given)
+                               observations)
         # A company with no row yet has no people counted yet either.
         counts = self._people_counts([i for i in ids if i not in single])
         now = utc_now()
@@ -946,10 +946,8 @@ class Store:
         ready = ready or {}
         if ready and not ready.keys().isdisjoint(members_of):
             raise StoreError("a golden record's row is derived from all its members")
-        given = observations or {}
-        member_obs = self.observations_for(
-            m for g in members_of.values() for m in g if m not in given)
-        member_obs.update((m, given[m]) for g in members_of.values() for m in g if m in given)
+        member_obs = self._gather("people", [m for g in members_of.values() for m in g],
+                                  None, given=observations)
         matcher = matcher if matcher is not None else self.suppression_matcher()
         now = utc_now()
         if known is None:
@@ -963,7 +961,7 @@ class Store:
         }
         grouped = self._gather(
             "people", [i for i in ids if i not in single and i not in ready], pending, known,
-            given)
+            observations)
         built: list[Any] = []
         deleted: list[str] = []
         for pid in ids:
