@@ -59,7 +59,8 @@ COMPARISONS: tuple[Comparison, ...] = (
     Comparison("city", ("same", "similar", "different")),
     Comparison("postcode", ("same", "same area", "different")),
     Comparison("address", ("same", "similar", "different")),
-    Comparison("title", ("similar", "different", "far apart in seniority")),
+    Comparison("title", ("similar", "different", "far apart in seniority",
+                         "another department")),
 )
 
 
@@ -546,10 +547,12 @@ def person_levels(
     ta, tb = code("title")[a], code("title")[b]
     missing = (ta == 0) | (tb == 0)
     score = _similarity_at(f, "title", "title", a, b, np.flatnonzero(~missing), _TOKEN_SET)
-    ranks = _title_ranks(f)
+    ranks, families = _title_ranks(f)
     far = np.abs(ranks[ta] - ranks[tb]) >= _FAR_APART
     far &= (ranks[ta] >= 0) & (ranks[tb] >= 0)
-    out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, np.where(far, 3, 2)))
+    elsewhere = (families[ta] != families[tb]) & (families[ta] >= 0) & (families[tb] >= 0)
+    out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, np.where(
+        elsewhere, 4, np.where(far, 3, 2))))
     return out
 
 
@@ -561,17 +564,31 @@ _RANKS = {"owner": 0, "c_suite": 0, "vp": 1, "head": 2, "director": 2, "manager"
 _FAR_APART = 4
 
 
-def _title_ranks(f: PersonFeatures) -> np.ndarray:
-    """Seniority rank of each title in the title vocabulary (-1: none or unknown)."""
-    ranks = f.extra.get("title_ranks")
-    if ranks is None:
+# Departments (enrichers.titles) grouped where one person's titles in two sources may
+# land in either ("CTO" and "DSI", "Account manager" and "Customer success"); a title
+# that names no department, or the executive one ("Gérant", "CEO", "Assistante de
+# direction"), is in none. Two titles in two of these are two jobs: a sales director and
+# an accountant of one company with one name are namesakes, not one person's sources.
+_FAMILIES = {"sales": 0, "customer_success": 0, "marketing": 1, "engineering": 2,
+             "product": 2, "it": 2, "data": 2, "design": 2, "finance": 3, "hr": 4,
+             "legal": 5, "operations": 6, "procurement": 6}
+
+
+def _title_ranks(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Seniority rank and department family of each title in the title vocabulary
+    (-1: none or unknown)."""
+    ranks, families = f.extra.get("title_ranks"), f.extra.get("title_families")
+    if ranks is None or families is None:
         from enrichers.titles import classify_title
 
         strings = f.extra["strings:" + _VOCABULARY.get("title", "title")].tolist()
+        known = [classify_title(t) if t else None for t in strings]
         ranks = f.extra["title_ranks"] = np.array(
-            [_RANKS.get(classify_title(t).seniority or "", -1) if t else -1 for t in strings],
+            [_RANKS.get(k.seniority or "", -1) if k else -1 for k in known], dtype=np.int8)
+        families = f.extra["title_families"] = np.array(
+            [_FAMILIES.get(k.department or "", -1) if k else -1 for k in known],
             dtype=np.int8)
-    return ranks
+    return ranks, families
 
 
 def _only_role_shared(xs: list[str], ys: list[str]) -> bool:
@@ -620,11 +637,29 @@ def _locals_consistent(x: str, y: str) -> bool:
         return one[0] in _compact_forms(many[0], many[-1]) | _compact_forms(many[-1], many[0])
     if len(one) > 1 and not _same_or_initial(tx[-1], ty[-1]):
         return False  # emmanuelle.rousseau@ and emmanuelle.roussel@
+    compound = _compound_given(tx[:-1]) or _compound_given(ty[:-1])
+    if len(one) > 1 and compound:
+        # A compound given name is one name: jp.martin@ and jean-pierre.martin@ are one
+        # person's, jean.martin@ and jean-pierre.martin@ two people's.
+        gx, gy = "".join(tx[:-1]), "".join(ty[:-1])
+        if gx == gy or share_nickname_group(gx, gy):
+            return True  # jeanpierre.martin@, jp.martin@
+        for short, full in ((tx[:-1], ty[:-1]), (ty[:-1], tx[:-1])):
+            if all(len(w) == 1 for w in short):  # j.p.martin@, j.martin@
+                initials = [w[0] for w in full]
+                return short == initials or short == initials[:1]
+        return False
     fx, fy = tx[0], ty[0]
     if _same_or_initial(fx, fy):
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+def _compound_given(words: list[str]) -> bool:
+    """Whether the given-name words of a local part (``jean``, ``pierre`` of
+    ``jean-pierre.martin``) make one compound given name the nickname table knows."""
+    return len(words) > 1 and " ".join(words) in nickname_groups()
 
 
 @functools.lru_cache(maxsize=1)
@@ -852,6 +887,9 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     last.first…, the given name possibly in full where the record shortens it
     (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete)."""
     joined = "".join(local.translate(_SEPARATORS).split())
+    words = first.replace("-", " ").split()
+    # A compound given name's initials: jp.martin@ for Jean-Pierre Martin.
+    initials = "".join(w[0] for w in words) if len(words) > 1 else None
     first, last = first.replace(" ", "").replace("-", ""), last.replace("-", "")
     if not joined or not first or not last:
         return False
@@ -859,6 +897,8 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     def given(part: str) -> bool:
         if len(first) == 1:  # the record gives an initial: wouter@ for "W. Schröder"
             return len(part) >= 3 and part[0] == first
+        if part == initials:
+            return True
         # The full name of a shortened one (mathieu for "Math"), at most three letters
         # longer: emmanuelleroussel is no given name.
         return part == first or (len(part) >= 3 and len(first) >= 3 and (

@@ -31,7 +31,7 @@ _M_DEFAULTS: dict[str, tuple[float, ...]] = {
     "city": (0.85, 0.05, 0.1),
     "postcode": (0.9, 0.04, 0.06),
     "address": (0.8, 0.12, 0.08),
-    "title": (0.7, 0.29, 0.01),
+    "title": (0.7, 0.27, 0.01, 0.02),
 }
 _PRIOR_STRENGTH = 50.0  # pseudo-pairs behind the defaults
 # Levels that contradict identity keep at most their default m (as splink's fixed m):
@@ -169,7 +169,7 @@ _U_DEFAULTS: dict[str, tuple[float, ...]] = {
     "city": (0.1, 0.01, 0.89),
     "postcode": (0.02, 0.05, 0.93),
     "address": (0.001, 0.01, 0.989),
-    "title": (0.2, 0.65, 0.15),
+    "title": (0.2, 0.35, 0.1, 0.35),
 }
 _U_STRENGTH = 2000.0
 

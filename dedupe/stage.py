@@ -763,9 +763,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     the review queue.
     """
     # Two addresses at one company and titles far apart in seniority (a president and
-    # an assistant): two namesakes the company told apart.
+    # an assistant) or in two departments (a sales director and an accountant): two
+    # namesakes the company told apart. (Another title alone stays weak evidence:
+    # sources disagree on titles, and people change jobs.)
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | (
-        (levels[:, 9] == 3) & (levels[:, 2] == 3))
+        (levels[:, 9] >= 3) & (levels[:, 2] == 3))
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is

@@ -471,6 +471,39 @@ def test_namesakes_at_one_company_with_titles_far_apart_stay_apart(tmp_path: Pat
     assert found["crm:3"] is found["crm:4"]
 
 
+def test_namesakes_at_one_company_in_two_departments_stay_apart(tmp_path: Path, db: Path):
+    # Two addresses at one company, a sales director and an accountant with two mobiles:
+    # two Pierre Durand. One person's second address with the title in other words
+    # (one department) is one person; so is another title with no second address.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Pierre,Durand,pierre.durand@acme.example,06 12 34 56 78,Acme SAS,"
+        "Directeur commercial,Paris\n"
+        "2,Pierre,Durand,p.durand@acme.example,06 98 76 54 32,Acme SAS,Comptable,Paris\n"
+        "3,Claire,Lambert,claire.lambert@borel.example,,Borel,Directrice commerciale,Lyon\n"
+        "4,Claire,Lambert,c.lambert@borel.example,,Borel SA,Head of Sales,Lyon\n"
+        "5,Hugo,Fabre,hugo.fabre@cedre.example,,Cèdre,Responsable marketing,Nantes\n"
+        "6,Hugo,Fabre,,,Cèdre SARL,Chef de projet IT,Nantes\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is found["crm:6"]
+
+
+def test_a_compound_given_name_is_not_its_first_word(tmp_path: Path, db: Path):
+    # J.-P. Martin at jp.martin@ is Jean-Pierre Martin; Jean Martin at jean.martin@ of
+    # the same company is another person, whose address is no alias of his.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,title,city\n"
+        "1,Jean-Pierre,Martin,jean-pierre.martin@acme.example,Acme SAS,Directeur commercial,"
+        "Paris\n"
+        "2,J.-P.,MARTIN,jp.martin@acme.example,ACME,Dir. Commercial,Paris\n"
+        "3,Jean,Martin,jean.martin@acme.example,Acme SAS,CEO,Paris\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:1"] is not found["crm:3"]
+
+
 def _review_pairs(db: Path, kind: str) -> list[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
@@ -943,6 +976,15 @@ def test_nicknames_of_several_groups_and_languages():
     ("mohammed.whitaker", "mohammed.c.whitaker", False),  # a middle initial added
     ("emmanuelle.rousseau", "emmanuelle.roussel", False),  # another surname
     ("f.roy", "f.roy.jr", False),
+    # A compound given name is one name: its initials or its first initial, not its
+    # first word, and not another compound that starts alike.
+    ("jp.martin", "jean-pierre.martin", True),
+    ("j.p.martin", "jean-pierre.martin", True),
+    ("j.martin", "jean-pierre.martin", True),
+    ("jeanpierre.martin", "jean-pierre.martin", True),
+    ("jean.martin", "jean-pierre.martin", False),
+    ("jean-paul.martin", "jean-pierre.martin", False),
+    ("marie.dupont", "marie-claire.dupont", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
