@@ -42,6 +42,8 @@ def label(title: str, rules=None) -> tuple[str | None, str | None]:
         ("Softwareentwicklerin", "entry", "engineering"),
         ("Werkstudentin Marketing", "intern", "marketing"),
         ("Sachbearbeiterin Einkauf", "entry", "procurement"),
+        ("Qualitätsmanagerin", "manager", "operations"),
+        ("Leiterin Qualitätssicherung", "head", "operations"),
         ("Personal Trainer", None, None),  # "Personal" is not the German HR department
     ],
 )
@@ -95,6 +97,7 @@ def test_german_titles(title, seniority, department):
         ("Chef de projet digital", "manager", "marketing"),
         ("Responsable transformation digitale", "manager", "it"),
         ("Head of Sales", "head", "sales"),
+        ("Comms Officer", "entry", "marketing"),
         ("Head of Customer Success", "head", "customer_success"),
         ("VP Sales", "vp", "sales"),
         ("Vice-Président Ventes", "vp", "sales"),
