@@ -119,19 +119,22 @@ def _variants_of_leader(group: list[Observation],
 
 
 def _fullest(group: list[Observation], votes: list[Observation],
-             rank: dict[str, int]) -> str:
+             rank: dict[str, int], spelled: frozenset[str] = frozenset()) -> str:
     """The "complete" rule: the fullest spelling of the leading value; among equally
-    full ones, the one most records (of ``votes``) state, then confidence, source rank
-    and the value itself. Never when each was observed: that is when a run read or
-    enriched each member, and a run stopped and run again would keep another."""
+    full ones, the one most records (of ``votes``) state, then the one whose words the
+    record's addresses spell (``spelled``: "Jean" over a typed "Jnea" for
+    jean.dubois@), confidence, source rank and the value itself. Never when each was
+    observed: that is when a run read or enriched each member, and a run stopped and
+    run again would keep another."""
     records = _records_of(votes)
     group = _variants_of_leader(group, records)
     top = max(_completeness(o.value) for o in group)
     group = [o for o in group if _completeness(o.value) == top]
     if all(o.value == group[0].value for o in group):
         return group[0].value
-    return max(group, key=lambda o: (len(records.get(o.value, ())), o.confidence,
-                                     -rank_of(o.source, rank), o.value)).value
+    return max(group, key=lambda o: (len(records.get(o.value, ())),
+                                     bool(spelled) and set(_words(o.value)) <= spelled,
+                                     o.confidence, -rank_of(o.source, rank), o.value)).value
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -153,9 +156,11 @@ def _spelling_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _pick(group: list[Observation], rule: str, rank: dict[str, int],
-          votes: list[Observation] | None = None) -> str:
+          votes: list[Observation] | None = None,
+          spelled: frozenset[str] = frozenset()) -> str:
     """``rule``'s value among ``group``; ``votes``, for "complete": the observations of
-    every member (``group`` may hold some members' only, see :func:`_stated_with`)."""
+    every member (``group`` may hold some members' only, see :func:`_stated_with`);
+    ``spelled``: the words of the record's addresses, for "complete" on names."""
     first = group[0].value
     if all(o.value == first for o in group):
         return first  # members agree (the usual case): every rule keeps that value
@@ -163,7 +168,7 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int],
         newest = max(o.observed_at for o in group)
         return best_of([o for o in group if o.observed_at == newest], rank)
     if rule == "complete":
-        return _fullest(group, votes if votes is not None else group, rank)
+        return _fullest(group, votes if votes is not None else group, rank, spelled)
     if rule == "source":
         first = min(rank_of(o.source, rank) for o in group)
         return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
@@ -220,17 +225,24 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
     chosen = _rules(rules)
     if groups is None:
         groups = group_fields(obs)
+    spelled: frozenset[str] | None = None
     for field in PERSON_FIELDS:
         group = groups.get(field)
         rule = chosen.get(field, "best")
+        words: frozenset[str] = frozenset()
+        if field in _SPELLED and group and rule == "complete":
+            if spelled is None:  # the words of the addresses' local parts
+                spelled = frozenset(w for e in row.get("_emails") or () for w in _words(
+                    str(e.get("value") or "").rpartition("@")[0]))
+            words = spelled
         followed = _FOLLOWS.get(field)
         if group and followed:
             narrowed = _stated_with(group, groups, row, followed)
             if narrowed is not None:
-                row[field] = _pick(narrowed, rule, rank, group)
+                row[field] = _pick(narrowed, rule, rank, group, words)
                 continue
         if group and rule != "best" and field != "company_id":
-            row[field] = _pick(group, rule, rank)
+            row[field] = _pick(group, rule, rank, spelled=words)
     first, last = row.get("first_name"), row.get("last_name")
     if first and last and row.get("full_name"):
         full = strip_accents(row["full_name"]).casefold()

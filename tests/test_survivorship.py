@@ -11,9 +11,10 @@ _AT = ["2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00", "2026-03-01T00:
        "2026-04-01T00:00:00+00:00"]
 
 
-def _golden(members: list[dict[str, str]], enriched_at: list[str] | None = None) -> dict:
+def _golden(members: list[dict[str, str]], enriched_at: list[str] | None = None,
+            emails: tuple[str, ...] = ()) -> dict:
     """The golden row apply_person_rules makes of members stated as given (member i at
-    _AT[i]; their derived facts at ``enriched_at[i]``)."""
+    _AT[i]; their derived facts at ``enriched_at[i]``), with these addresses."""
     obs = []
     for i, facts in enumerate(members):
         for field, value in facts.items():
@@ -25,7 +26,8 @@ def _golden(members: list[dict[str, str]], enriched_at: list[str] | None = None)
     row = {f: groups[f][0].value if f in groups else None
            for f in ("first_name", "last_name", "full_name", "title", "seniority",
                      "department")}
-    row.update(_emails=[], _phones=[], email=None, phone=None)
+    row.update(_emails=[{"value": e, "status": "unknown", "flags": []} for e in emails],
+               _phones=[], email=None, phone=None)
     apply_person_rules(row, obs, {}, {}, groups)
     return row
 
@@ -112,3 +114,19 @@ def test_names_never_rest_on_when_each_member_was_stated():
                 "first_name") == {"Jean-Pierre"}
     # Nothing tells two spellings apart: still one answer.
     assert len(kept([{"last_name": "Boyer"}, {"last_name": "Bpyer"}], "last_name")) == 1
+
+
+def test_a_name_the_addresses_spell_wins_a_tie():
+    # "Jnea" typed in one source, "Jean" in another, jean.dubois@ known: the greeting
+    # says Jean, in whatever order the members come; the same for a surname. With no
+    # address to tell, the choice is still the same every time.
+    address = ("jean.dubois@initiatives.example",)
+    for members in ([{"first_name": "Jnea", "last_name": "Dubois"},
+                     {"first_name": "Jean", "last_name": "Dubois"}],
+                    [{"first_name": "Jean", "last_name": "Dubios"},
+                     {"first_name": "Jean", "last_name": "Dubois"}]):
+        for order in ([0, 1], [1, 0]):
+            row = _golden([members[i] for i in order], emails=address)
+            assert (row["first_name"], row["last_name"]) == ("Jean", "Dubois")
+        assert len({(row := _golden([members[i] for i in order]))["first_name"]
+                    + row["last_name"] for order in ([0, 1], [1, 0])}) == 1
