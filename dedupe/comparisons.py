@@ -547,7 +547,7 @@ def person_levels(
     ta, tb = code("title")[a], code("title")[b]
     missing = (ta == 0) | (tb == 0)
     score = _similarity_at(f, "title", "title", a, b, np.flatnonzero(~missing), _TOKEN_SET)
-    ranks, families = _title_ranks(f)
+    ranks, families = _title_classes(f)
     far = np.abs(ranks[ta] - ranks[tb]) >= _FAR_APART
     far &= (ranks[ta] >= 0) & (ranks[tb] >= 0)
     elsewhere = (families[ta] != families[tb]) & (families[ta] >= 0) & (families[tb] >= 0)
@@ -574,7 +574,7 @@ _FAMILIES = {"sales": 0, "customer_success": 0, "marketing": 1, "engineering": 2
              "legal": 5, "operations": 6, "procurement": 6}
 
 
-def _title_ranks(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+def _title_classes(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     """Seniority rank and department family of each title in the title vocabulary
     (-1: none or unknown)."""
     ranks, families = f.extra.get("title_ranks"), f.extra.get("title_families")

@@ -133,8 +133,14 @@ def _fullest(group: list[Observation], votes: list[Observation],
     if all(o.value == group[0].value for o in group):
         return group[0].value
     return max(group, key=lambda o: (len(records.get(o.value, ())),
-                                     bool(spelled) and set(_words(o.value)) <= spelled,
+                                     _spelled_by(o.value, spelled),
                                      o.confidence, -rank_of(o.source, rank), o.value)).value
+
+
+def _spelled_by(value: str, spelled: frozenset[str]) -> bool:
+    """Whether every word of ``value`` (one at least) is among ``spelled``."""
+    words = _words(value)
+    return bool(words) and all(w in spelled for w in words)
 
 
 @functools.lru_cache(maxsize=1 << 16)
