@@ -455,39 +455,36 @@ def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Pa
     assert found["crm:1"] is not found["crm:2"]
 
 
-def test_namesakes_at_one_company_with_titles_far_apart_stay_apart(tmp_path: Path,
-                                                                   db: Path):
+@pytest.mark.parametrize(("text", "same", "apart"), [
     # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
     # same two address forms with two chief-executive titles are one person.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,company_name,title,city\n"
-        "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
-        "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,"
-        "Assistante de direction,Lyon\n"
-        "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
-        "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n")
-    assert found["crm:1"] is not found["crm:2"]
-    assert found["crm:3"] is found["crm:4"]
-
-
-def test_namesakes_at_one_company_in_two_departments_stay_apart(tmp_path: Path, db: Path):
+    ("id,first_name,last_name,email,company_name,title,city\n"
+     "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
+     "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,Assistante de direction,Lyon\n"
+     "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
+     "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n",
+     [(3, 4)], [(1, 2)]),
     # Two addresses at one company, a sales director and an accountant with two mobiles:
-    # two Pierre Durand. One person's second address with the title in other words
-    # (one department) is one person; so is another title with no second address.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,title,city\n"
-        "1,Pierre,Durand,pierre.durand@acme.example,06 12 34 56 78,Acme SAS,"
-        "Directeur commercial,Paris\n"
-        "2,Pierre,Durand,p.durand@acme.example,06 98 76 54 32,Acme SAS,Comptable,Paris\n"
-        "3,Claire,Lambert,claire.lambert@borel.example,,Borel,Directrice commerciale,Lyon\n"
-        "4,Claire,Lambert,c.lambert@borel.example,,Borel SA,Head of Sales,Lyon\n"
-        "5,Hugo,Fabre,hugo.fabre@cedre.example,,Cèdre,Responsable marketing,Nantes\n"
-        "6,Hugo,Fabre,,,Cèdre SARL,Chef de projet IT,Nantes\n")
-    assert found["crm:1"] is not found["crm:2"]
-    assert found["crm:3"] is found["crm:4"]
-    assert found["crm:5"] is found["crm:6"]
+    # two Pierre Durand. One person's second address with the title in other words (one
+    # department) is one person; so is another title with no second address.
+    ("id,first_name,last_name,email,phone,company_name,title,city\n"
+     "1,Pierre,Durand,pierre.durand@acme.example,06 12 34 56 78,Acme SAS,"
+     "Directeur commercial,Paris\n"
+     "2,Pierre,Durand,p.durand@acme.example,06 98 76 54 32,Acme SAS,Comptable,Paris\n"
+     "3,Claire,Lambert,claire.lambert@borel.example,,Borel,Directrice commerciale,Lyon\n"
+     "4,Claire,Lambert,c.lambert@borel.example,,Borel SA,Head of Sales,Lyon\n"
+     "5,Hugo,Fabre,hugo.fabre@cedre.example,,Cèdre,Responsable marketing,Nantes\n"
+     "6,Hugo,Fabre,,,Cèdre SARL,Chef de projet IT,Nantes\n",
+     [(3, 4), (5, 6)], [(1, 2)]),
+], ids=["far apart in seniority", "in two departments"])
+def test_namesakes_at_one_company_told_apart_by_their_titles(
+        tmp_path: Path, db: Path, text: str, same: list[tuple[int, int]],
+        apart: list[tuple[int, int]]):
+    found, _ = _dedupe_crm(tmp_path, db, text)
+    for x, y in same:
+        assert found[f"crm:{x}"] is found[f"crm:{y}"]
+    for x, y in apart:
+        assert found[f"crm:{x}"] is not found[f"crm:{y}"]
 
 
 def test_a_compound_given_name_is_not_its_first_word(tmp_path: Path, db: Path):
