@@ -19,6 +19,7 @@ every member, and ``observations`` hold each value's source, locator and time.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from prospecting.errors import ConfigError
@@ -119,19 +120,22 @@ def _variants_of_leader(group: list[Observation],
 
 
 def _fullest(group: list[Observation], votes: list[Observation],
-             rank: dict[str, int], spelled: frozenset[str] = frozenset()) -> str:
+             rank: dict[str, int], addresses: Sequence[dict[str, Any]] = ()) -> str:
     """The "complete" rule: the fullest spelling of the leading value; among equally
     full ones, the one most records (of ``votes``) state, then the one whose words the
-    record's addresses spell (``spelled``: "Jean" over a typed "Jnea" for
-    jean.dubois@), confidence, source rank and the value itself. Never when each was
-    observed: that is when a run read or enriched each member, and a run stopped and
-    run again would keep another."""
+    record's ``addresses`` spell ("Jean" over a typed "Jnea" for jean.dubois@),
+    confidence, source rank and the value itself. Never when each was observed: that
+    is when a run read or enriched each member, and a run stopped and run again would
+    keep another."""
     records = _records_of(votes)
     group = _variants_of_leader(group, records)
     top = max(_completeness(o.value) for o in group)
     group = [o for o in group if _completeness(o.value) == top]
     if all(o.value == group[0].value for o in group):
         return group[0].value
+    # Read only here: members of one golden record seldom tie.
+    spelled = frozenset(w for e in addresses for w in _words(
+        str(e.get("value") or "").rpartition("@")[0]))
     return max(group, key=lambda o: (len(records.get(o.value, ())),
                                      _spelled_by(o.value, spelled),
                                      o.confidence, -rank_of(o.source, rank), o.value)).value
@@ -163,10 +167,10 @@ def _spelling_of(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 def _pick(group: list[Observation], rule: str, rank: dict[str, int],
           votes: list[Observation] | None = None,
-          spelled: frozenset[str] = frozenset()) -> str:
+          addresses: Sequence[dict[str, Any]] = ()) -> str:
     """``rule``'s value among ``group``; ``votes``, for "complete": the observations of
     every member (``group`` may hold some members' only, see :func:`_stated_with`);
-    ``spelled``: the words of the record's addresses, for "complete" on names."""
+    ``addresses``: the record's emails, for "complete" on names."""
     first = group[0].value
     if all(o.value == first for o in group):
         return first  # members agree (the usual case): every rule keeps that value
@@ -174,7 +178,7 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int],
         newest = max(o.observed_at for o in group)
         return best_of([o for o in group if o.observed_at == newest], rank)
     if rule == "complete":
-        return _fullest(group, votes if votes is not None else group, rank, spelled)
+        return _fullest(group, votes if votes is not None else group, rank, addresses)
     if rule == "source":
         first = min(rank_of(o.source, rank) for o in group)
         return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
@@ -231,24 +235,19 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
     chosen = _rules(rules)
     if groups is None:
         groups = group_fields(obs)
-    spelled: frozenset[str] | None = None
+    kept_emails = row.get("_emails") or ()
     for field in PERSON_FIELDS:
         group = groups.get(field)
         rule = chosen.get(field, "best")
-        words: frozenset[str] = frozenset()
-        if field in _SPELLED and group and rule == "complete":
-            if spelled is None:  # the words of the addresses' local parts
-                spelled = frozenset(w for e in row.get("_emails") or () for w in _words(
-                    str(e.get("value") or "").rpartition("@")[0]))
-            words = spelled
+        addresses = kept_emails if field in _SPELLED else ()
         followed = _FOLLOWS.get(field)
         if group and followed:
             narrowed = _stated_with(group, groups, row, followed)
             if narrowed is not None:
-                row[field] = _pick(narrowed, rule, rank, group, words)
+                row[field] = _pick(narrowed, rule, rank, group, addresses)
                 continue
         if group and rule != "best" and field != "company_id":
-            row[field] = _pick(group, rule, rank, spelled=words)
+            row[field] = _pick(group, rule, rank, addresses=addresses)
     first, last = row.get("first_name"), row.get("last_name")
     if first and last and row.get("full_name"):
         full = strip_accents(row["full_name"]).casefold()
