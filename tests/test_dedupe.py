@@ -982,6 +982,9 @@ def test_nicknames_of_several_groups_and_languages():
     ("jean.martin", "jean-pierre.martin", False),
     ("jean-paul.martin", "jean-pierre.martin", False),
     ("marie.dupont", "marie-claire.dupont", False),
+    ("jpmartin", "jean-pierre.martin", True),
+    ("jeanpierremartin", "jean-pierre.martin", True),
+    ("jeanmartin", "jean-pierre.martin", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
