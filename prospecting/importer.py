@@ -72,6 +72,18 @@ __all__ = ["import_path"]
 # quarantined. Free text kept as an extra column (notes, descriptions) has only the file
 # reader's limit (``FIELD_LIMIT``).
 FIELD_MAX = 1000
+# Cells that stand for "no value" in CRM exports and spreadsheets ("N/A", "-", "#N/A",
+# "null", "Non renseigné"): read as empty cells, never as a company named "N/A", a town
+# "-" or an address "n/a". ("NA" and "NC" are left alone: Namibia, New Caledonia, North
+# Carolina.)
+PLACEHOLDER_CELLS = frozenset({
+    "n/a", "n.a.", "n.a", "#n/a", "n/d", "-", "--", "---", "—", "–", ".", "?", "??", "???",
+    "null", "(null)", "<null>", "none", "(none)", "nil", "undefined", "unknown", "(unknown)",
+    "inconnu", "inconnue", "non renseigné", "non renseigne", "non renseignée",
+    "non renseignee", "non communiqué", "non communique", "n.c.", "n/c", "#value!", "#ref!",
+    "#name?", "#div/0!", "#null!", "#num!",
+})
+_PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
 
 FILE_CONFIDENCE = 0.8  # what the user's own file says: good, below a verified fact
 SECONDARY_CONFIDENCE = 0.7  # a second column for the same field (Secondary Email…)
@@ -416,10 +428,12 @@ class _RowMapper:
                     field_name)
 
     def values(self, cells: Sequence[str]) -> list[tuple[str, str, float]]:
+        """The plan's fields that ``cells`` give, placeholders ("N/A", "-") left out."""
         out = []
         for index, name, confidence in self.plan:
             value = cells[index].strip()
-            if value:
+            if value and not (len(value) <= _PLACEHOLDER_LONGEST
+                              and value.casefold() in PLACEHOLDER_CELLS):
                 out.append((name, value, confidence))
         return out
 
@@ -794,6 +808,9 @@ def _person_row(
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
         if not value:
+            continue
+        if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS:
+            state.add("placeholder_cells")
             continue
         if len(value) > FIELD_MAX and kind != _P_OTHER:
             return _too_long(mapper.headers[index], len(value))

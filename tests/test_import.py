@@ -336,6 +336,27 @@ def test_suppressed_people_are_skipped_and_counted(tmp_path: Path, db: Path):
     assert [p["first_name"] for p in dump(db)] == ["Bob"]
 
 
+def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
+    # A CRM export's "N/A", "-", "#N/A", "null" are no company, town, title or address:
+    # two people with "N/A" as their company are not colleagues, and "-" is no email
+    # address. "NC" stays (New Caledonia, North Carolina).
+    path = write(tmp_path / "crm.csv",
+                 "first_name,last_name,email,phone,company,title,city,country\n"
+                 "Anna,Roux,anna@roux.example,N/A,N/A,n/a,-,France\n"
+                 "Ben,Lac,ben@lac.example,#N/A,null,NULL,Non renseigné,NC\n"
+                 "Carl,Mer,-,n/a,,,,\n")
+    report = api.import_files(db, [path])
+    assert (report.written, report.quarantined) == (3, 0)
+    assert report.details["placeholder_cells"] == 10
+    assert counts(db)["companies"] == 0
+    people = {p["last_name"] or p["full_name"]: p for p in dump(db)}
+    for person in people.values():
+        assert person["company"] is None
+        assert (person["title"], person["city"], person["phones"]) == (None, None, [])
+    assert (people["Mer"]["emails"], people["Mer"]["tags"]) == ([], ["non-enriched"])
+    assert (people["Roux"]["country"], people["Lac"]["country"]) == ("FR", "NC")
+
+
 def test_companies_kind(tmp_path: Path, db: Path):
     path = write(tmp_path / "c.csv",
                  "Raison sociale,SIREN,Site web,Code NAF,Ville\n"
