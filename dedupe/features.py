@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import unquote
 
 import jellyfish
 import numpy as np
@@ -485,9 +486,35 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             cols["postcode"].append(keep(postcode, postcode))
             cols["address"].append(fold_name(address) if address else "")
             cols["title"].append(fold_name(title) if title else "")
-            cols["linkedin"].append(linkedin.strip().lower().rstrip("/").split("?")[0])
+            cols["linkedin"].append(linkedin_key(linkedin) if linkedin else "")
             cols["seqs"].append(seq)
     return cols, shared
+
+
+# A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),
+# on any subdomain (www., fr., uk.), with or without a scheme.
+_LINKEDIN_PROFILE = re.compile(r"(?:^|[/.])linkedin\.com/(in|pub)/([^?#\s]+)")
+_LINKEDIN = re.compile(r"(?:^|[/.])linkedin\.com(?:[/:?#]|$)")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def linkedin_key(url: str) -> str:
+    """One key for every spelling of one LinkedIn profile: ``in/jean-dupont-123abc`` from
+    ``https://www.linkedin.com/in/jean-dupont-123abc/``, ``linkedin.com/in/…``,
+    ``http://fr.linkedin.com/in/…?trk=…`` and ``…/in/l%C3%A9a-moreau`` (``léa-moreau``);
+    a ``/in/`` address keeps its first path segment (``/in/name/en`` is a language,
+    ``/in/name/details/…`` a section). Another LinkedIn page (a company's, the feed) is
+    no one's profile: no key. Any other link: lower case, without its query and
+    trailing slash."""
+    text = unquote(url.strip()).lower()
+    found = _LINKEDIN_PROFILE.search(text)
+    if found is None:
+        if _LINKEDIN.search(text):
+            return ""
+        return text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    kind, path = found.groups()
+    path = path.strip("/")
+    return f"{kind}/{path.split('/', 1)[0] if kind == 'in' else path}"
 
 
 CompanySnapshot = dict[str, tuple[Any, ...]]  # id -> (merged_into, name, domain)

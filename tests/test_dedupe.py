@@ -1114,3 +1114,39 @@ def test_a_key_on_one_name_pairs_only_records_whose_other_name_may_agree(tmp_pat
     # Two Sophies of other surnames: no typo makes Durand of Leclerc.
     assert ("crm:7", "crm:8") not in by_given
     assert ("crm:4", "crm:5") in by_given
+
+
+@pytest.mark.parametrize(("url", "key"), [
+    ("https://www.linkedin.com/in/jean-dupont-123abc/", "in/jean-dupont-123abc"),
+    ("linkedin.com/in/jean-dupont-123abc", "in/jean-dupont-123abc"),
+    ("http://fr.linkedin.com/in/Jean-Dupont-123abc?trk=public_profile",
+     "in/jean-dupont-123abc"),
+    ("www.linkedin.com/in/jean-dupont-123abc#about", "in/jean-dupont-123abc"),
+    ("https://www.linkedin.com/in/l%C3%A9a-moreau-55/", "in/léa-moreau-55"),
+    ("https://www.linkedin.com/in/jd/en", "in/jd"),  # a language
+    ("https://www.linkedin.com/pub/jean-dupont/12/345/678", "pub/jean-dupont/12/345/678"),
+    ("https://www.linkedin.com/company/acme/", ""),  # nobody's profile
+    ("https://notlinkedin.com/in/x/", "https://notlinkedin.com/in/x"),
+])
+def test_one_key_for_every_spelling_of_a_linkedin_profile(url: str, key: str):
+    from dedupe.features import linkedin_key
+
+    assert linkedin_key(url) == key
+
+
+def test_people_sharing_a_linkedin_profile_written_three_ways_merge(tmp_path: Path,
+                                                                    db: Path):
+    # One profile as three sources write it; a company page several people were given
+    # is nobody's profile.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,linkedin,company_name\n"
+        "1,Jean,Dupont,,https://www.linkedin.com/in/jean-dupont-123abc/,Acme\n"
+        "2,J.,Dupont,jd@gmail.com,linkedin.com/in/jean-dupont-123abc,\n"
+        "3,Jean,DUPONT,,http://fr.linkedin.com/in/jean-dupont-123abc?trk=public_profile,"
+        "Acme SAS\n"
+        "4,Carl,Mer,carl@mer.example,https://www.linkedin.com/company/acme/,Acme\n"
+        "5,Dan,Vo,dan@vo.example,https://www.linkedin.com/company/acme,Acme\n")
+    assert found["crm:1"] is found["crm:2"] is found["crm:3"]
+    assert found["crm:4"] is not found["crm:5"]
+    assert _review_pairs(db, "person") == []
