@@ -22,6 +22,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from enrichers.names import is_civility
 from prospecting.errors import ConfigError
 from prospecting.models import (
     PERSON_FIELDS,
@@ -78,17 +79,36 @@ def _rules(rules: Any) -> dict[str, str]:
 _CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 
+# Degrees after a name are no part of it ("Martin PhD"); a generation (Jr., III) is.
+_DEGREES = frozenset({"phd", "ph.d.", "ph.d", "md", "m.d.", "esq", "esq.", "mba", "msc"})
+
+
+def _name_words(value: str) -> tuple[list[str], int]:
+    """The words of a name (accents stripped) without a civility before it ("Dr. Paul",
+    "Maître Éric", "M. Jean"; not "M.-P.", Marie-Pierre's initials) or a degree after
+    it, and how many such words there were."""
+    words = strip_accents(value).replace("-", " ").split()
+    start, end = 0, len(words)
+    if end > 1 and is_civility(words[0]) and (
+            len(words[0].strip(".")) > 1 or len(words[1].strip(".")) > 1):
+        start = 1
+    if end - start > 1 and words[-1].strip(",").casefold() in _DEGREES:
+        end -= 1
+    return words[start:end], len(words) - (end - start)
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def _completeness(value: str) -> tuple[int, int, int, int]:
+def _completeness(value: str) -> tuple[int, int, int, int, int]:
     plain = strip_accents(value)
-    letters = sum(c.isalpha() for c in plain)
-    words = plain.replace("-", " ").split()
+    words, extra = _name_words(value)
+    letters = sum(c.isalpha() for w in words for c in w)
     initials = sum(1 for w in words if len(w.strip(".")) <= 1)
     accents = sum(1 for a, b in zip(value, plain, strict=False) if a != b)
     mixed = int(value != value.upper() and value != value.lower())
-    # Then the spelling that keeps the words apart: "de La Fontaine" says what
+    # The name's own letters, then no civility or degree ("Paul" over "Dr. Paul"), then
+    # the spelling that keeps the words apart: "de La Fontaine" says what
     # "Delafontaine" says, and where its words begin.
-    return (-initials, letters, accents + mixed, len(words))
+    return (-initials, letters, -extra, accents + mixed, len(words))
 
 
 def _records_of(group: list[Observation]) -> dict[str, set[str]]:
@@ -111,12 +131,12 @@ def _variants_of_leader(group: list[Observation],
         return group
     most = max(len(ids) for ids in records.values())
     leaders = [value for value, ids in records.items() if len(ids) == most]
-    leader = _words(leaders[0])
+    leader = _name_key(leaders[0])
     if len(leaders) > 1 or not leader:
         # No value leads, or the leading one has no letter or digit ("—", "?") to
         # compare spellings with: the fullest of all.
         return group
-    return [o for o in group if _spelling_of(_words(o.value), leader)] or group
+    return [o for o in group if _spelling_of(_name_key(o.value), leader)] or group
 
 
 def _fullest(group: list[Observation], votes: list[Observation],
@@ -143,8 +163,15 @@ def _fullest(group: list[Observation], votes: list[Observation],
 
 def _spelled_by(value: str, spelled: frozenset[str]) -> bool:
     """Whether every word of ``value`` (one at least) is among ``spelled``."""
-    words = _words(value)
+    words = _name_key(value)
     return bool(words) and all(w in spelled for w in words)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _name_key(value: str) -> tuple[str, ...]:
+    """:func:`_words` of a name without its civility or degree: "Dr. Paul" is a spelling
+    of "Paul"."""
+    return _words(" ".join(_name_words(value)[0]))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -216,9 +243,9 @@ def _stated_with(group: list[Observation], groups: dict[str, list[Observation]],
         if not kept:
             continue
         if name in _SPELLED:  # "J.-P." states the "Jean-Pierre" kept
-            words = _words(kept)
+            words = _name_key(kept)
             stating = {o.entity_id for o in groups.get(name, ())
-                       if o.value == kept or _spelling_of(_words(o.value), words)}
+                       if o.value == kept or _spelling_of(_name_key(o.value), words)}
         else:
             stating = {o.entity_id for o in groups.get(name, ()) if o.value == kept}
         records = stating if records is None else records & stating

@@ -646,6 +646,11 @@ def _take_suffix(words: list[str], *, least: int = 3) -> tuple[str | None, list[
     return None, words
 
 
+def is_civility(word: str) -> bool:
+    """Whether ``word`` is a civility or an honorific ("M.", "Mme", "Dr", "Maître", "Herr")."""
+    return _fold_key(word) in _CIVILITIES or _fold_key(word) + "." in _CIVILITIES
+
+
 def _fold_key(word: str) -> str:
     if word.isascii():
         return word.lower().strip(",")

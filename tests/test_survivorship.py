@@ -130,3 +130,21 @@ def test_a_name_the_addresses_spell_wins_a_tie():
             assert (row["first_name"], row["last_name"]) == ("Jean", "Dubois")
         assert len({(row := _golden([members[i] for i in order]))["first_name"]
                     + row["last_name"] for order in ([0, 1], [1, 0])}) == 1
+
+
+def test_a_civility_or_a_degree_is_no_part_of_the_name_kept():
+    # "Dr. Paul" / "Martin PhD" from one source, "Paul" / "Martin" from another: the
+    # greeting says Paul Martin. A generation stays (Jr.), and "M.-P." is initials.
+    for order in ([0, 1], [1, 0]):
+        members = [{"first_name": "Dr. Paul", "last_name": "Martin PhD"},
+                   {"first_name": "Paul", "last_name": "Martin"}]
+        row = _golden([members[i] for i in order])
+        assert (row["first_name"], row["last_name"]) == ("Paul", "Martin")
+        members = [{"first_name": "Maître Éric", "last_name": "Vidal"},
+                   {"first_name": "Eric", "last_name": "Vidal"}]
+        assert _golden([members[i] for i in order])["first_name"] == "Eric"
+        members = [{"first_name": "Sam", "last_name": "Carter Jr."},
+                   {"first_name": "Sam", "last_name": "Carter"}]
+        assert _golden([members[i] for i in order])["last_name"] == "Carter Jr."
+    assert _golden([{"first_name": "M.-P."}, {"first_name": "M.-P."},
+                    {"first_name": "Marie-Pierre"}])["first_name"] == "Marie-Pierre"
