@@ -460,7 +460,9 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
 
     Same SIREN → match; different SIRENs → never. Same domain → match. The same name
     once legal forms are stripped (≥ 3 characters, DD-3) → match unless the domains
-    differ; a name scoring ≥ 92 (DD-4) in the same city or postcode → match, else review.
+    differ or the two are in two towns (two "Boulangerie Martin", in Lyon and in
+    Marseille: review); a name scoring ≥ 92 (DD-4) in the same city or postcode →
+    match, else review.
 
     Two domains are a question for the reviewer only when they could be one
     company's: the same site name under another suffix (acme.fr, acme.com), or a name
@@ -474,6 +476,7 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
         pairs) else np.zeros(0)
     place = ((f.city[a] == f.city[b]) & (f.city[a] != "")) | (
         (f.postcode[a] == f.postcode[b]) & (f.postcode[a] != ""))
+    elsewhere = ~place & (f.city[a] != "") & (f.city[b] != "")
     p = np.zeros(len(pairs))
     why: list[list[str]] = []
     both = np.flatnonzero((da != "") & (db != "") & (da != db))
@@ -495,6 +498,8 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
                                     "a name several companies use"]
                 else:
                     p[k], r = 0.5, ["same name", "different domains"]
+            elif elsewhere[k]:
+                p[k], r = 0.6, ["same name without legal form", "different towns"]
             else:
                 p[k], r = 0.97, ["same name without legal form"]
         elif sim[k] >= 92 and min(len(na[k]), len(nb[k])) >= 3:
@@ -562,8 +567,9 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
     state.add("company_clusters_split", split)
     completeness = _company_ranks(store, f, clusters)
     _drop_stale_reviews(store, "company", f.ids, pairs, p, settings.review_threshold)
-    _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
-                  settings, state.run_id)
+    state.add("pending_reviews", _record_pairs(
+        store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters, settings,
+        state.run_id))
     merges = _cluster_merges(store, "company", clusters, f.ids, completeness, probability,
                              reasons)
     _merge_clusters(store, state, "company", merges, settings,

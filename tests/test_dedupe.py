@@ -793,6 +793,20 @@ def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
     assert distinct in names
 
 
+def test_one_company_name_in_two_towns_is_a_question(tmp_path: Path, db: Path):
+    # Two "Boulangerie Martin", in Lyon and in Marseille, with no site or SIREN: asked
+    # about, not merged. The same name with one town unknown is one company.
+    companies = write(tmp_path / "c.csv", "id,Raison sociale,Ville\n"
+                      "1,Boulangerie Martin,Lyon\n2,Boulangerie Martin SARL,Marseille\n"
+                      "3,Garage Perrin,Nantes\n4,GARAGE PERRIN,\n")
+    api.import_files(db, [companies], kind="companies", id_column="id")
+    report = api.dedupe(db)
+    assert _active_company_names(db) == ["Boulangerie Martin", "Boulangerie Martin SARL",
+                                         "Garage Perrin"]
+    assert report.details["pending_reviews"] == 1
+    assert len(_review_pairs(db, "company")) == 1
+
+
 def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: Path):
     # Jaro-Winkler alone scores "Mrshall" 0.88 against "Marshall": a loose match only.
     _import_crm(tmp_path, db,
