@@ -340,12 +340,11 @@ def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
     # A CRM export's "N/A", "-", "#N/A", "null" are no company, town, title or address:
     # two people with "N/A" as their company are not colleagues, and "-" is no email
     # address. "NC" stays (New Caledonia, North Carolina).
-    path = write(tmp_path / "crm.csv",
-                 "first_name,last_name,email,phone,company,title,city,country\n"
-                 "Anna,Roux,anna@roux.example,N/A,N/A,n/a,-,France\n"
-                 "Ben,Lac,ben@lac.example,#N/A,null,NULL,Non renseigné,NC\n"
-                 "Carl,Mer,-,n/a,,,,\n")
-    report = api.import_files(db, [path])
+    rows = ["first_name,last_name,email,phone,company,title,city,country",
+            "Anna,Roux,anna@roux.example,N/A,N/A,n/a,-,France",
+            "Ben,Lac,ben@lac.example,#N/A,null,NULL,Non renseigné,NC",
+            "Carl,Mer,-,n/a,,,,"]
+    report = api.import_files(db, [write(tmp_path / "crm.csv", "\n".join(rows) + "\n")])
     assert (report.written, report.quarantined) == (3, 0)
     assert report.details["placeholder_cells"] == 10
     assert counts(db)["companies"] == 0
