@@ -441,6 +441,9 @@ class _RowMapper:
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
  _P_OPT_OUT, _P_LOCATION, _P_BOUNCE, _P_NO_CALLS) = range(12)
+# Columns whose values are read as flags: a placeholder there is read as the flag reads
+# it (a do-not-call "N/A" keeps the calls out), not skipped as an empty cell.
+_FLAG_KINDS = frozenset({_P_OPT_OUT, _P_BOUNCE, _P_NO_CALLS})
 # Values of a do-not-call column that mean the flag is off. Any other non-empty value
 # sets it: one we cannot read keeps the calls out rather than in.
 _FLAG_OFF = frozenset({"0", "false", "no", "n", "non", "faux", "nein", "off"})
@@ -809,7 +812,8 @@ def _person_row(
         value = cells[index].strip()
         if not value:
             continue
-        if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS:
+        if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS and (
+                kind not in _FLAG_KINDS):
             state.add("placeholder_cells")
             continue
         if len(value) > FIELD_MAX and kind != _P_OTHER:

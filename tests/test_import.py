@@ -340,10 +340,10 @@ def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
     # A CRM export's "N/A", "-", "#N/A", "null" are no company, town, title or address:
     # two people with "N/A" as their company are not colleagues, and "-" is no email
     # address. "NC" stays (New Caledonia, North Carolina).
-    rows = ["first_name,last_name,email,phone,company,title,city,country",
-            "Anna,Roux,anna@roux.example,N/A,N/A,n/a,-,France",
-            "Ben,Lac,ben@lac.example,#N/A,null,NULL,Non renseigné,NC",
-            "Carl,Mer,-,n/a,,,,"]
+    rows = ["first_name,last_name,email,phone,company,title,city,country,Do Not Call",
+            "Anna,Roux,anna@roux.example,N/A,N/A,n/a,-,France,0",
+            "Ben,Lac,ben@lac.example,#N/A,null,NULL,Non renseigné,NC,N/A",
+            "Carl,Mer,-,n/a,,,,,"]
     report = api.import_files(db, [write(tmp_path / "crm.csv", "\n".join(rows) + "\n")])
     assert (report.written, report.quarantined) == (3, 0)
     assert report.details["placeholder_cells"] == 10
@@ -354,6 +354,9 @@ def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
         assert (person["title"], person["city"], person["phones"]) == (None, None, [])
     assert (people["Mer"]["emails"], people["Mer"]["tags"]) == ([], ["non-enriched"])
     assert (people["Roux"]["country"], people["Lac"]["country"]) == ("FR", "NC")
+    # A flag column's "N/A" is read as the flag reads what it cannot read: no calls.
+    assert (people["Roux"]["extra"]["do_not_call"], people["Lac"]["extra"]["do_not_call"]) == (
+        "false", "true")
 
 
 def test_companies_kind(tmp_path: Path, db: Path):
