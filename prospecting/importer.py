@@ -85,6 +85,14 @@ PLACEHOLDER_CELLS = frozenset({
 })
 _PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
 
+
+def _filled(cell: str) -> str:
+    """``cell`` stripped, or "" for a placeholder (see :data:`PLACEHOLDER_CELLS`)."""
+    value = cell.strip()
+    if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS:
+        return ""
+    return value
+
 FILE_CONFIDENCE = 0.8  # what the user's own file says: good, below a verified fact
 SECONDARY_CONFIDENCE = 0.7  # a second column for the same field (Secondary Email…)
 
@@ -414,11 +422,11 @@ class _RowMapper:
             ):
                 cells[i] = f"{words[-1]} {' '.join(words[:-1])}"  # the given name last
         for head, before, after in self.compose:
-            start = " ".join(c for c in (cells[i].strip() for i in before) if c)
-            first = cells[head].strip()
+            start = " ".join(c for c in (_filled(cells[i]) for i in before) if c)
+            first = _filled(cells[head])
             if start and first != start and not first.startswith(start + " "):
                 first = f"{start} {first}".strip()
-            rest = [c for c in (cells[i].strip() for i in after) if c]
+            rest = [c for c in (_filled(cells[i]) for i in after) if c]
             cells[head] = ", ".join([first, *rest] if first else rest)
         return cells
 

@@ -359,6 +359,16 @@ def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
         "false", "true")
 
 
+def test_a_placeholder_second_address_line_is_no_part_of_the_address(tmp_path: Path,
+                                                                     db: Path):
+    text = ("First Name,Last Name,Email,Address 1,Address 2,City\n"
+            "Jean,Dupont,jd@x.example,12 rue de la Paix,-,Paris\n"
+            "Ann,Lee,al@x.example,1 Main St,Suite 4,London\n")
+    api.import_files(db, [write(tmp_path / "a.csv", text)])
+    assert sorted(p["address"] for p in dump(db)) == ["1 Main St, Suite 4",
+                                                      "12 rue de la Paix"]
+
+
 def test_companies_kind(tmp_path: Path, db: Path):
     path = write(tmp_path / "c.csv",
                  "Raison sociale,SIREN,Site web,Code NAF,Ville\n"
