@@ -247,6 +247,24 @@ class CompanyNames:
         return self._names
 
 
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def mailbox_key(address: str) -> str:
+    """One key per mailbox (``address`` in lower case): a tag after ``+`` dropped
+    (``marie.curie+news@`` is ``marie.curie@``: Gmail, Outlook, Google Workspace and
+    Microsoft 365 deliver both to one mailbox), and at Gmail the dots too, under one
+    domain (``jean.dupont@googlemail.com`` is ``jeandupont@gmail.com``)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local:
+        return address
+    local = local.split("+", 1)[0] or local
+    if domain in _GMAIL:
+        domain, local = "gmail.com", local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
 def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
             ) -> tuple[list[str], list[str], list[str]]:
     """Email keys, local parts and company domains, from the row's ``emails`` JSON or
@@ -255,19 +273,23 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
         return ["", ""], ["", ""], ["", ""]
     # An invalid address is still a key (a typo of the real address matches nothing).
     keys: list[str] = []
+    written: list[str] = []
     for e in loads(emails_json) if isinstance(emails_json, str) else emails_json:
         flags = e.get("flags")
         if flags and "guessed" in flags:
             continue  # a finder's guess is not evidence of identity
-        key = e["value"].strip().lower()
+        value = e["value"].strip().lower()
+        key = mailbox_key(value)
         if "@" in key and key not in keys:
             keys.append(key)
+            written.append(value)
             if len(keys) == 2:
                 break
     locals_, domains = [], []
-    for key in keys:
-        local, _, domain = key.rpartition("@")
-        locals_.append(local)
+    for key, value in zip(keys, written, strict=True):
+        domain = key.rpartition("@")[2]
+        # The local part as written, less its tag: its dots and hyphens tell its words.
+        locals_.append(value.rpartition("@")[0].split("+", 1)[0] or key.rpartition("@")[0])
         domains.append("" if domain in free else domain)
     while len(keys) < 2:
         keys.append("")

@@ -455,38 +455,6 @@ def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Pa
     assert found["crm:1"] is not found["crm:2"]
 
 
-@pytest.mark.parametrize(("text", "same", "apart"), [
-    # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
-    # same two address forms with two chief-executive titles are one person.
-    ("id,first_name,last_name,email,company_name,title,city\n"
-     "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
-     "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,Assistante de direction,Lyon\n"
-     "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
-     "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n",
-     [(3, 4)], [(1, 2)]),
-    # Two addresses at one company, a sales director and an accountant with two mobiles:
-    # two Pierre Durand. One person's second address with the title in other words (one
-    # department) is one person; so is another title with no second address.
-    ("id,first_name,last_name,email,phone,company_name,title,city\n"
-     "1,Pierre,Durand,pierre.durand@acme.example,06 12 34 56 78,Acme SAS,"
-     "Directeur commercial,Paris\n"
-     "2,Pierre,Durand,p.durand@acme.example,06 98 76 54 32,Acme SAS,Comptable,Paris\n"
-     "3,Claire,Lambert,claire.lambert@borel.example,,Borel,Directrice commerciale,Lyon\n"
-     "4,Claire,Lambert,c.lambert@borel.example,,Borel SA,Head of Sales,Lyon\n"
-     "5,Hugo,Fabre,hugo.fabre@cedre.example,,Cèdre,Responsable marketing,Nantes\n"
-     "6,Hugo,Fabre,,,Cèdre SARL,Chef de projet IT,Nantes\n",
-     [(3, 4), (5, 6)], [(1, 2)]),
-], ids=["far apart in seniority", "in two departments"])
-def test_namesakes_at_one_company_told_apart_by_their_titles(
-        tmp_path: Path, db: Path, text: str, same: list[tuple[int, int]],
-        apart: list[tuple[int, int]]):
-    found, _ = _dedupe_crm(tmp_path, db, text)
-    for x, y in same:
-        assert found[f"crm:{x}"] is found[f"crm:{y}"]
-    for x, y in apart:
-        assert found[f"crm:{x}"] is not found[f"crm:{y}"]
-
-
 def test_a_compound_given_name_is_not_its_first_word(tmp_path: Path, db: Path):
     # J.-P. Martin at jp.martin@ is Jean-Pierre Martin; Jean Martin at jean.martin@ of
     # the same company is another person, whose address is no alias of his.
@@ -1148,19 +1116,65 @@ def test_one_key_for_every_spelling_of_a_linkedin_profile(url: str, key: str):
     assert linkedin_key(url) == key
 
 
-def test_people_sharing_a_linkedin_profile_written_three_ways_merge(tmp_path: Path,
-                                                                    db: Path):
-    # One profile as three sources write it; a company page several people were given
-    # is nobody's profile.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,linkedin,company_name\n"
-        "1,Jean,Dupont,,https://www.linkedin.com/in/jean-dupont-123abc/,Acme\n"
-        "2,J.,Dupont,jd@gmail.com,linkedin.com/in/jean-dupont-123abc,\n"
-        "3,Jean,DUPONT,,http://fr.linkedin.com/in/jean-dupont-123abc?trk=public_profile,"
-        "Acme SAS\n"
-        "4,Carl,Mer,carl@mer.example,https://www.linkedin.com/company/acme/,Acme\n"
-        "5,Dan,Vo,dan@vo.example,https://www.linkedin.com/company/acme,Acme\n")
-    assert found["crm:1"] is found["crm:2"] is found["crm:3"]
-    assert found["crm:4"] is not found["crm:5"]
-    assert _review_pairs(db, "person") == []
+@pytest.mark.parametrize(("address", "key"), [
+    ("marie.curie+news@radium.example", "marie.curie@radium.example"),
+    ("jean.dupont+crm@gmail.com", "jeandupont@gmail.com"),
+    ("j.e.a.n.dupont@googlemail.com", "jeandupont@gmail.com"),
+    ("jean.dupont@outlook.com", "jean.dupont@outlook.com"),  # dots count elsewhere
+    ("+1234@sms.example", "+1234@sms.example"),  # nothing before the tag
+])
+def test_one_key_per_mailbox(address: str, key: str):
+    from dedupe.features import mailbox_key
+
+    assert mailbox_key(address) == key
+
+
+@pytest.mark.parametrize(("text", "same", "apart", "reviews"), [
+    # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
+    # same two address forms with two chief-executive titles are one person.
+    ("id,first_name,last_name,email,company_name,title,city\n"
+     "1,Chloé,Giraud,cgiraud@sequana.example,Groupe Sequana,Présidente,Lyon\n"
+     "2,Chloe,Giraud,c.giraud@sequana.example,Groupe Sequana,Assistante de direction,Lyon\n"
+     "3,Marc,Perrin,mperrin@rhone.example,Rhône Lys,Président,Lyon\n"
+     "4,Marc,Perrin,m.perrin@rhone.example,Rhône Lys SARL,PDG,Lyon\n",
+     [(3, 4)], [(1, 2)], None),
+    # Two addresses at one company, a sales director and an accountant with two mobiles:
+    # two Pierre Durand. One person's second address with the title in other words (one
+    # department) is one person; so is another title with no second address.
+    ("id,first_name,last_name,email,phone,company_name,title,city\n"
+     "1,Pierre,Durand,pierre.durand@acme.example,06 12 34 56 78,Acme SAS,"
+     "Directeur commercial,Paris\n"
+     "2,Pierre,Durand,p.durand@acme.example,06 98 76 54 32,Acme SAS,Comptable,Paris\n"
+     "3,Claire,Lambert,claire.lambert@borel.example,,Borel,Directrice commerciale,Lyon\n"
+     "4,Claire,Lambert,c.lambert@borel.example,,Borel SA,Head of Sales,Lyon\n"
+     "5,Hugo,Fabre,hugo.fabre@cedre.example,,Cèdre,Responsable marketing,Nantes\n"
+     "6,Hugo,Fabre,,,Cèdre SARL,Chef de projet IT,Nantes\n",
+     [(3, 4), (5, 6)], [(1, 2)], None),
+    # One LinkedIn profile as three sources write it; a company page several people
+    # were given is nobody's profile.
+    ("id,first_name,last_name,email,linkedin,company_name\n"
+     "1,Jean,Dupont,,https://www.linkedin.com/in/jean-dupont-123abc/,Acme\n"
+     "2,J.,Dupont,jd@gmail.com,linkedin.com/in/jean-dupont-123abc,\n"
+     "3,Jean,DUPONT,,http://fr.linkedin.com/in/jean-dupont-123abc?trk=public_profile,"
+     "Acme SAS\n"
+     "4,Carl,Mer,carl@mer.example,https://www.linkedin.com/company/acme/,Acme\n"
+     "5,Dan,Vo,dan@vo.example,https://www.linkedin.com/company/acme,Acme\n",
+     [(1, 2), (2, 3)], [(4, 5)], 0),
+    # One mailbox with a tag, or at Gmail with its dots or under googlemail.com.
+    ("id,first_name,last_name,email,company_name\n"
+     "1,Marie,Curie,marie.curie+news@radium.example,Radium\n"
+     "2,Marie,Curie,marie.curie@radium.example,Radium SA\n"
+     "3,Jean,Dupont,jean.dupont+crm@gmail.com,\n"
+     "4,Jean,Dupont,JeanDupont@googlemail.com,Acme\n",
+     [(1, 2), (3, 4)], [(1, 3)], 0),
+], ids=["titles far apart in seniority", "titles in two departments", "one linkedin profile",
+        "one mailbox"])
+def test_one_person_or_two(tmp_path: Path, db: Path, text: str, same: list[tuple[int, int]],
+                           apart: list[tuple[int, int]], reviews: int | None):
+    found, _ = _dedupe_crm(tmp_path, db, text)
+    for x, y in same:
+        assert found[f"crm:{x}"] is found[f"crm:{y}"]
+    for x, y in apart:
+        assert found[f"crm:{x}"] is not found[f"crm:{y}"]
+    if reviews is not None:
+        assert len(_review_pairs(db, "person")) == reviews
