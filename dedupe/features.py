@@ -248,14 +248,17 @@ class CompanyNames:
 
 
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_AT_GMAIL = tuple("@" + d for d in sorted(_GMAIL))
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def mailbox_key(address: str) -> str:
     """One key per mailbox (``address`` in lower case): a tag after ``+`` dropped
     (``marie.curie+news@`` is ``marie.curie@``: Gmail, Outlook, Google Workspace and
     Microsoft 365 deliver both to one mailbox), and at Gmail the dots too, under one
-    domain (``jean.dupont@googlemail.com`` is ``jeandupont@gmail.com``)."""
+    domain (``jean.dupont@googlemail.com`` is ``jeandupont@gmail.com``). Nearly every
+    address is its own key: that is seen first (once per address of every record)."""
+    if "+" not in address and not address.endswith(_AT_GMAIL):
+        return address
     local, at, domain = address.rpartition("@")
     if not at or not local:
         return address
