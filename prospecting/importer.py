@@ -86,12 +86,15 @@ PLACEHOLDER_CELLS = frozenset({
 _PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
 
 
+def _is_placeholder(value: str) -> bool:
+    """Whether a stripped cell stands for "no value" (see :data:`PLACEHOLDER_CELLS`)."""
+    return len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS
+
+
 def _filled(cell: str) -> str:
-    """``cell`` stripped, or "" for a placeholder (see :data:`PLACEHOLDER_CELLS`)."""
+    """``cell`` stripped, or "" for a placeholder."""
     value = cell.strip()
-    if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS:
-        return ""
-    return value
+    return "" if _is_placeholder(value) else value
 
 FILE_CONFIDENCE = 0.8  # what the user's own file says: good, below a verified fact
 SECONDARY_CONFIDENCE = 0.7  # a second column for the same field (Secondary Email…)
@@ -439,9 +442,8 @@ class _RowMapper:
         """The plan's fields that ``cells`` give, placeholders ("N/A", "-") left out."""
         out = []
         for index, name, confidence in self.plan:
-            value = cells[index].strip()
-            if value and not (len(value) <= _PLACEHOLDER_LONGEST
-                              and value.casefold() in PLACEHOLDER_CELLS):
+            value = _filled(cells[index])
+            if value:
                 out.append((name, value, confidence))
         return out
 
@@ -820,8 +822,7 @@ def _person_row(
         value = cells[index].strip()
         if not value:
             continue
-        if len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS and (
-                kind not in _FLAG_KINDS):
+        if _is_placeholder(value) and kind not in _FLAG_KINDS:
             state.add("placeholder_cells")
             continue
         if len(value) > FIELD_MAX and kind != _P_OTHER:
