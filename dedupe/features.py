@@ -292,7 +292,8 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     for key, value in zip(keys, written, strict=True):
         domain = key.rpartition("@")[2]
         # The local part as written, less its tag: its dots and hyphens tell its words.
-        locals_.append(value.rpartition("@")[0].split("+", 1)[0] or key.rpartition("@")[0])
+        local = value.rpartition("@")[0]
+        locals_.append(local.split("+", 1)[0] or local)
         domains.append("" if domain in free else domain)
     while len(keys) < 2:
         keys.append("")
