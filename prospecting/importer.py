@@ -565,6 +565,9 @@ PARALLEL_MIN_BYTES = 1 << 20
 DEFERRED_INDEXES = {"people_email": "people"}
 READ_CHUNK_ROWS = 10_000
 FIRST_BATCH_ROWS = 1000  # the reader's first batch; each next one twice as large
+# With two processes, a chunk holds a row for every CHUNK_BYTES bytes of the file,
+# between FIRST_BATCH_ROWS and READ_CHUNK_ROWS (see _chunk_rows).
+CHUNK_BYTES = 20_000
 DEFER_INDEXES_MIN_BYTES = 1 << 20
 IMPORT_CACHE_MIB = 192  # the page cache of a large import, against 128 MiB for other work
 
@@ -593,10 +596,10 @@ def import_path(
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
     # The reader hands over chunks of at most READ_CHUNK_ROWS rows (what two processes
     # hold at once); one transaction takes as many as batch_size rows.
-    chunk = max(1, min(batch_size, READ_CHUNK_ROWS))
-    args = (path, kind, source_name, id_column, chunk, matcher, state.run_id)
     size = path.stat().st_size
     parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
+    chunk = max(1, min(batch_size, _chunk_rows(size) if parallel else READ_CHUNK_ROWS))
+    args = (path, kind, source_name, id_column, chunk, matcher, state.run_id)
     # A large file inserts at random places of four indexes (ids, statements' entities,
     # people's companies): a larger page cache keeps them in memory at a million rows.
     large = size >= DEFER_INDEXES_MIN_BYTES
@@ -608,6 +611,18 @@ def import_path(
             _read_in_child(args) if parallel else _read_batches(*args), batch_size)
     if progress:
         progress(done, done)
+
+
+def _chunk_rows(size: int) -> int:
+    """Rows per chunk the reading process hands over, for a file of ``size`` bytes.
+
+    Small chunks cost the reader less (at 45,000 rows, 1.9 s of CPU against 2.1 s in
+    chunks of 10,000) and keep both processes busy; each costs the writer a few
+    milliseconds more, which a large store makes dearer. A thousand rows up to 20 MB
+    (150,000 rows: 5.1 s against 5.8 s), up to READ_CHUNK_ROWS at 200 MB (1.5 million
+    rows: 94 s against 101 s in chunks of a thousand).
+    """
+    return min(READ_CHUNK_ROWS, max(FIRST_BATCH_ROWS, size // CHUNK_BYTES))
 
 
 @contextmanager
