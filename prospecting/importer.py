@@ -1139,8 +1139,9 @@ def _flush(
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
     if batch.items or batch.quarantine or batch.ready:
-        added, changed, known, loaded = store.state_facts(batch.items, batch.prepared,
-                                                          known=known)
+        added, changed, known, loaded = store.state_facts(
+            batch.items, batch.prepared, known=known,
+            current={c: obs for c, obs in later.items() if obs is not None} if later else None)
         if batch.ready:
             added += store.add_statements(batch.ready)
             changed.update(row[1] for row in batch.ready)
