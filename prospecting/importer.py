@@ -1139,9 +1139,8 @@ def _flush(
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
     if batch.items or batch.quarantine or batch.ready:
-        added, changed, known, loaded = store.state_facts(
-            batch.items, batch.prepared, known=known,
-            current={c: obs for c, obs in later.items() if obs is not None} if later else None)
+        added, changed, known, loaded = store.state_facts(batch.items, batch.prepared,
+                                                          known=known, current=later)
         if batch.ready:
             added += store.add_statements(batch.ready)
             changed.update(row[1] for row in batch.ready)

@@ -599,7 +599,7 @@ class Store:
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
         prepared: Sequence[PreparedFacts | None] | None = None,
         *, known: set[str] | None = None, pack: bool = False,
-        current: dict[str, list[Observation]] | None = None,
+        current: Mapping[str, list[Observation] | None] | None = None,
     ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
@@ -624,7 +624,7 @@ class Store:
         self, items: Sequence[tuple[str, str, str | None, str, float, str, list[Fact]]],
         prepared: Sequence[PreparedFacts | None] | None = None, *,
         known: set[str] | None = None, pack: bool = False,
-        current: dict[str, list[Observation]] | None = None,
+        current: Mapping[str, list[Observation] | None] | None = None,
     ) -> tuple[list[tuple[Any, ...]], set[str], set[str], dict[str, list[Observation]]]:
         """What :meth:`state_facts` would write, read-only: (statement rows for
         :meth:`add_statements`, changed ids, known ids, observations with the new facts).
@@ -638,8 +638,8 @@ class Store:
         One row instead of one per enricher: a third of the rows and index entries.
         ``current``: entities' observations the caller read from this transaction and
         kept up to date with what it wrote since (the lists this method returns, which
-        it extends with the new facts); they are used instead of being read again. An
-        import names a company in every batch its people are in.
+        it extends with the new facts; None: not held); they are used instead of being
+        read again. An import names a company in every batch its people are in.
         """
         seen = Counter(map(_FIRST, items))
         if known is None:
