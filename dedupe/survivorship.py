@@ -22,7 +22,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from enrichers.names import is_civility
+from enrichers.names import is_civility, is_degree_after
 from prospecting.errors import ConfigError
 from prospecting.models import (
     PERSON_FIELDS,
@@ -79,10 +79,6 @@ def _rules(rules: Any) -> dict[str, str]:
 _CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 
-# Degrees after a name are no part of it ("Martin PhD"); a generation (Jr., III) is.
-_DEGREES = frozenset({"phd", "ph.d.", "ph.d", "md", "m.d.", "esq", "esq.", "mba", "msc"})
-
-
 def _name_words(value: str) -> tuple[list[str], int]:
     """The words of a name (accents stripped) without a civility before it ("Dr. Paul",
     "Maître Éric", "M. Jean"; not "M.-P.", Marie-Pierre's initials) or a degree after
@@ -92,7 +88,8 @@ def _name_words(value: str) -> tuple[list[str], int]:
     if end > 1 and is_civility(words[0]) and (
             len(words[0].strip(".")) > 1 or len(words[1].strip(".")) > 1):
         start = 1
-    if end - start > 1 and words[-1].strip(",").casefold() in _DEGREES:
+    # A degree after a name is no part of it ("Martin PhD"); a generation (Jr.) is.
+    if end - start > 1 and is_degree_after(words[-1]):
         end -= 1
     return words[start:end], len(words) - (end - start)
 

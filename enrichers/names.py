@@ -648,7 +648,19 @@ def _take_suffix(words: list[str], *, least: int = 3) -> tuple[str | None, list[
 
 def is_civility(word: str) -> bool:
     """Whether ``word`` is a civility or an honorific ("M.", "Mme", "Dr", "Maître", "Herr")."""
-    return _fold_key(word) in _CIVILITIES or _fold_key(word) + "." in _CIVILITIES
+    key = _fold_key(word)
+    return key in _CIVILITIES or key + "." in _CIVILITIES
+
+
+# The degrees of _SUFFIXES, and a master's, written after a name ("Martin PhD"); its
+# generations (Jr., III) are part of the name.
+_DEGREES_AFTER = frozenset(
+    {k for k, v in _SUFFIXES.items() if v in ("PhD", "MD", "Esq.", "MBA")} | {"msc"})
+
+
+def is_degree_after(word: str) -> bool:
+    """Whether ``word`` is a degree written after a name ("PhD", "MD", "Esq.", "MBA")."""
+    return _fold_key(word) in _DEGREES_AFTER
 
 
 def _fold_key(word: str) -> str:
