@@ -262,10 +262,15 @@ def mailbox_key(address: str) -> str:
     local, at, domain = address.rpartition("@")
     if not at or not local:
         return address
-    local = local.split("+", 1)[0] or local
+    local = _untagged(local)
     if domain in _GMAIL:
         domain, local = "gmail.com", local.replace(".", "") or local
     return f"{local}@{domain}"
+
+
+def _untagged(local: str) -> str:
+    """A local part without its ``+tag`` (all of it when nothing is before the ``+``)."""
+    return local.split("+", 1)[0] or local
 
 
 def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
@@ -292,8 +297,7 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     for key, value in zip(keys, written, strict=True):
         domain = key.rpartition("@")[2]
         # The local part as written, less its tag: its dots and hyphens tell its words.
-        local = value.rpartition("@")[0]
-        locals_.append(local.split("+", 1)[0] or local)
+        locals_.append(_untagged(value.rpartition("@")[0]))
         domains.append("" if domain in free else domain)
     while len(keys) < 2:
         keys.append("")
