@@ -794,10 +794,12 @@ class Store:
 
     def existing_entities(self, ids: Iterable[str]) -> set[str]:
         """The ids, people's or companies', that have a row."""
+        # make_id prefixes them: a company's id is never looked for among people, nor a
+        # person's among companies (an id with neither prefix is looked for in both).
         ids = list(ids)
-        known = self.existing("people", ids)
-        # Only ids with no person row can be companies: one lookup per id, not two.
-        known |= self.existing("companies", [i for i in ids if i not in known])
+        known = self.existing("people", [i for i in ids if not i.startswith("c_")])
+        known |= self.existing("companies", [i for i in ids if not i.startswith("p_")
+                                             and i not in known])
         return known
 
     def existing(self, table: str, ids: Iterable[str]) -> set[str]:
