@@ -135,7 +135,10 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     # The people are read by a second process while this one merges the companies.
     with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections(), \
             PeopleLoading.start(store, early=True) or contextlib.nullcontext() as loading:
-        _companies(store, state, settings)
+        # Its commits leave copying the log into the file to a thread, as the people
+        # are read and matched (a fork waits for it).
+        with store.checkpoint_behind():
+            _companies(store, state, settings)
         clock.lap("companies")
         _people(store, state, settings, retrain=retrain, progress=progress, clock=clock,
                 loading=loading)
