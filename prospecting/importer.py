@@ -137,12 +137,15 @@ PLATFORM_DOMAINS = frozenset(
 # fmt: on
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_HOST_END = re.compile(r"[/?#:]")
+
+
 def site_host(url: str) -> str | None:
     """The host of a link, lower case, without ``www.``: ``sites.google.com`` from
     ``https://sites.google.com/view/acme``."""
-    text = url.strip().lower()
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
-    host = re.split(r"[/?#:]", text, maxsplit=1)[0].strip(".")
+    text = _SCHEME.sub("", url.strip().lower())
+    host = _HOST_END.split(text, maxsplit=1)[0].strip(".")
     return host.removeprefix("www.") or None
 
 
