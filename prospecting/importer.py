@@ -599,10 +599,13 @@ def import_path(
     source_name = source or path.stem
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
     # The reader hands over chunks of at most READ_CHUNK_ROWS rows (what two processes
-    # hold at once); one transaction takes as many as batch_size rows.
+    # hold at once); one transaction takes as many as batch_size rows. The chunks are the
+    # same read in one process or two: a chunk's rows are observed at one time, and
+    # where a file gives one company two values of equal standing, the later chunk's
+    # wins, so the database does not depend on the platform or the file's size.
     size = path.stat().st_size
     parallel = workers > 1 and can_fork() and size >= PARALLEL_MIN_BYTES
-    chunk = max(1, min(batch_size, _chunk_rows(size) if parallel else READ_CHUNK_ROWS))
+    chunk = max(1, min(batch_size, _chunk_rows(size)))
     args = (path, kind, source_name, id_column, chunk, matcher, state.run_id)
     # A large file inserts at random places of four indexes (ids, statements' entities,
     # people's companies): a larger page cache keeps them in memory at a million rows.

@@ -70,6 +70,34 @@ def test_two_processes_give_the_same_database_as_one(tmp_path: Path, always_para
     assert state_of(two) == state_of(one)
 
 
+def test_one_process_or_two_keep_the_same_value_where_rows_disagree(
+        tmp_path: Path, always_parallel):
+    """A company many rows name, its name and site spelt three ways: which spelling its
+    row keeps follows the chunks they are first read in (the later chunk's, at equal
+    confidence, then the greatest), so both ways read the same chunks (with the default
+    transaction, unlike the test above). A second spelling from row 1,500 and a third
+    from row 2,100: in chunks of 1,000 rows the third is the later; rows 1,001-2,600
+    read as one chunk gave the greatest of the two."""
+    spellings = [("Menuiserie Mazoyer", "mazoyer.example"),
+                 ("Menuiserie Mazoyer et Fils", "www.mazoyer.example"),
+                 ("MMF", "https://www.mazoyer.example/en/")]
+    rows = "".join(
+        f"Ana{i},Lopez{i},ana{i}@mail{i % 13}.example,"
+        + ",".join(spellings[0 if i < 1500 else 1 if i < 2100 else 2]) + "\n"
+        for i in range(2600))
+    files = [write(tmp_path / "p.csv", "first_name,last_name,email,company,website\n" + rows)]
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    config_one = write(tmp_path / "one.toml", "[import]\nworkers = 1\n")
+    config_two = write(tmp_path / "two.toml", "[import]\nworkers = 2\n")
+    _import(one, files, config_one)
+    _import(two, files, config_two)
+    assert state_of(two) == state_of(one)
+    conn = sqlite3.connect(one)
+    assert conn.execute("SELECT name, website FROM companies WHERE domain = 'mazoyer.example'"
+                        ).fetchall() == [("MMF", "https://www.mazoyer.example/en/")]
+    conn.close()
+
+
 def test_an_error_in_the_reading_process_reaches_the_caller(tmp_path: Path, always_parallel):
     db = tmp_path / "p.db"
     with pytest.raises(ConfigError, match="no column 'Contact ID'"):
