@@ -221,7 +221,7 @@ class ImportSettings:
     batch_size: int = setting(50_000, help="Rows committed per transaction.",
                               check=at_least(1))
     workers: int = setting(
-        2, help="Processes for a large file (1 MiB and more, on Linux): with 2, one reads and "
+        2, help="Processes for a file of 256 KiB and more (on Linux): with 2, one reads and "
         "maps the next rows while the other writes; 1 does both in turn.", check=at_least(1),
     )
 
