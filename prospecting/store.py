@@ -1368,32 +1368,44 @@ class Store:
     ) -> tuple[Any, ...]:
         rank = self.source_rank
         groups = group_fields(obs)
-        row: dict[str, Any] = {"id": cid, "updated_at": now, "people_count": people_count}
-        for field in COMPANY_FIELDS:
-            group = groups.get(field)
-            row[field] = best_of(group, rank) if group else None
+        # Only the fields stated are ranked (a company has a few of the many there are).
+        row: dict[str, Any] = dict.fromkeys(COMPANY_FIELDS)
+        for field, group in groups.items():
+            if field in _COMPANY_FIELD_SET:
+                row[field] = best_of(group, rank)
+        row["id"], row["updated_at"], row["people_count"] = cid, now, people_count
         row["name"] = row["name"] or row["legal_name"]
-        legal = ({f: row[f] for f in LEGAL_ID_FIELDS if row.get(f)}
-                 | {f: best_of(groups[f], rank) for f in LEGAL_ID_FIELDS
-                    if f not in row and f in groups})
-        invalid = _invalid_ids(groups.get("legal_id_check"), legal)
-        if invalid:
-            legal["invalid"] = invalid
-        row["legal_ids"] = dumps(legal)
-        row["emails"] = dumps(
-            [v for v, _ in ranked_of(groups.get("email", []), rank)]
-        )
-        checks = _checks(groups.get("phone_check"), "raw")
-        phones: list[str] = []
-        for value, _ in ranked_of(groups.get("phone", []), rank):
-            check = checks.get(value.casefold()) if checks else None
-            e164 = check.get("e164") if check else e164_shape(value)
-            if e164 and e164 not in phones:
-                phones.append(e164)
-        row["phones"] = dumps(phones)
+        # The identifiers a company row has a column for, then the others, each in
+        # LEGAL_ID_FIELDS order.
+        legal = {f: value for f in _LEGAL_ID_COLUMNS if (value := row[f])}
+        for f in _LEGAL_ID_OTHERS:
+            group = groups.get(f)
+            if group:
+                legal[f] = best_of(group, rank)
+        if "legal_id_check" in groups:
+            invalid = _invalid_ids(groups["legal_id_check"], legal)
+            if invalid:
+                legal["invalid"] = invalid
+        row["legal_ids"] = dumps(legal) if legal else "{}"
+        group = groups.get("email")
+        row["emails"] = dumps([v for v, _ in ranked_of(group, rank)]) if group else "[]"
+        group = groups.get("phone")
+        if group:
+            checks = _checks(groups.get("phone_check"), "raw")
+            phones: list[str] = []
+            for value, _ in ranked_of(group, rank):
+                check = checks.get(value.casefold()) if checks else None
+                e164 = check.get("e164") if check else e164_shape(value)
+                if e164 and e164 not in phones:
+                    phones.append(e164)
+            row["phones"] = dumps(phones)
+        else:
+            row["phones"] = "[]"
         row["extra"] = _extra_json(groups, rank)
         row["source_ids"] = _values_json(groups.get("source_id"))
-        row["sources"] = dumps(sorted({o.source for o in obs}))
+        source = obs[0].source
+        row["sources"] = (f"[{encode_string(source)}]" if all(o.source == source for o in obs)
+                          else dumps(sorted({o.source for o in obs})))
         return _company_values(row)
 
     def _people_counts(self, company_ids: list[str]) -> dict[str, int]:
@@ -1847,6 +1859,9 @@ def best_email(emails: Iterable[Mapping[str, Any]]) -> str | None:
 
 
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
+# Legal identifiers with a column of their own on a company row, and the others.
+_LEGAL_ID_COLUMNS = tuple(f for f in LEGAL_ID_FIELDS if f in _COMPANY_FIELD_SET)
+_LEGAL_ID_OTHERS = tuple(f for f in LEGAL_ID_FIELDS if f not in _COMPANY_FIELD_SET)
 
 
 # A new person's row built where the file is read (see direct_person_entry): its values
