@@ -569,8 +569,8 @@ PARALLEL_MIN_BYTES = 256 << 10
 DEFERRED_INDEXES = {"people_email": "people"}
 READ_CHUNK_ROWS = 10_000
 FIRST_BATCH_ROWS = 1000  # the reader's first batch; each next one twice as large
-# With two processes, a chunk holds a row for every CHUNK_BYTES bytes of the file,
-# between FIRST_BATCH_ROWS and READ_CHUNK_ROWS (see _chunk_rows).
+# A chunk holds a row for every CHUNK_BYTES bytes of the file, between FIRST_BATCH_ROWS
+# and READ_CHUNK_ROWS, read in one process or two (see _chunk_rows).
 CHUNK_BYTES = 20_000
 DEFER_INDEXES_MIN_BYTES = 1 << 20
 IMPORT_CACHE_MIB = 192  # the page cache of a large import, against 128 MiB for other work

@@ -1988,7 +1988,7 @@ def _direct_company_row(cid: str, statement: PendingStatement, now: str) -> tupl
     row["updated_at"] = now
     row["people_count"] = 0
     row["name"] = row["name"] or row["legal_name"]
-    row["legal_ids"] = object_json((f, row[f]) for f in LEGAL_ID_FIELDS if row.get(f))
+    row["legal_ids"] = object_json((f, row[f]) for f in _LEGAL_ID_COLUMNS if row[f])
     row["emails"] = "[]" if email is None else f"[{encode_string(email)}]"
     e164 = e164_shape(phone) if phone else None
     row["phones"] = "[]" if e164 is None else f"[{encode_string(e164)}]"
