@@ -192,16 +192,20 @@ def apply_company_merges(store: Store, merges: list[Merge], run_id: str) -> list
         return []
     table = "companies"
     inherited = _members_of(store, table, [o for m in merges for o in m.others])
+    # Whole rows: a company's before-image is its row (see _logged_columns).
     before = _rows(store, table, _touched(merges, inherited))
-    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id,
-                                             _logged_columns(store, table))
-    _write_flags(store, table, flags, logs)
-    store.conn.executemany(
-        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
-    )
-    goldens = [m.golden for m in merges]
-    store.refresh_companies(goldens)
-    _repoint_people(store, [x for _, x in flags], goldens)
+    ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, None)
+    # What the rows read say is not read again: the golden rows as they were (their
+    # rebuild compares people's tags with them), the members' (their people's tags).
+    with store.companies_cached():
+        store.remember_companies(before)
+        _write_flags(store, table, flags, logs)
+        store.conn.executemany(
+            "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
+        )
+        goldens = [m.golden for m in merges]
+        store.refresh_companies(goldens)
+        _repoint_people(store, {member: golden for golden, member in flags}, goldens)
     return ids
 
 
@@ -455,7 +459,7 @@ def _provenance_rows(merges: list[Merge], cluster_ids: list[str],
     return updates
 
 
-def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> None:
+def _repoint_people(store: Store, golden_of: dict[str, str], goldens: list[str]) -> None:
     """People at a merged company point at its golden company, tags re-derived.
 
     What ``refresh_people`` would write for them (their own facts did not change,
@@ -467,7 +471,7 @@ def _repoint_people(store: Store, members: list[str], goldens: list[str]) -> Non
     """
     from sequences.segments import company_extras
 
-    golden_of = store._golden_of("companies", members)
+    members = list(golden_of)
     companies = store._companies_by_id(set(golden_of) | set(golden_of.values()))
     same = {member: golden for member, golden in golden_of.items()
             if company_extras(companies.get(member)) == company_extras(companies.get(golden))}

@@ -120,6 +120,8 @@ _COMPANY_COLUMNS = (
     "updated_at",
 )
 _people_values = operator.itemgetter(*_PEOPLE_COLUMNS)  # a row dict's values, in order
+# What people's tags and their rebuilds read of a company (see _companies_by_id).
+_COMPANY_READ = ("id", "name", "domain", "website", "industry", "naf", "headcount", "siren")
 
 
 def people_columns() -> tuple[str, ...]:
@@ -1321,8 +1323,17 @@ class Store:
                 cache[cid] = found.get(cid)
         return {cid: row for cid in ids if (row := cache[cid]) is not None}
 
+    def remember_companies(self, rows: Mapping[str, Mapping[str, Any]]) -> None:
+        """Company rows (by id) the caller has just read whole, kept as if
+        :meth:`_companies_by_id` had read them, while :meth:`companies_cached` holds
+        (otherwise nothing is kept)."""
+        cache = self._company_cache
+        if cache is not None:
+            for cid, row in rows.items():
+                cache[cid] = {k: row[k] for k in _COMPANY_READ}
+
     def _read_companies(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        keys = ("id", "name", "domain", "website", "industry", "naf", "headcount", "siren")
+        keys = _COMPANY_READ
         found: dict[str, dict[str, Any]] = {}
         for chunk in chunked(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
