@@ -553,7 +553,7 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
         return
     p, why = _company_scores(f, pairs)
     state.add("company_pairs_scored", len(pairs))
-    key = [(int(x), int(y)) for x, y in pairs]
+    key = list(zip(pairs[:, 0].tolist(), pairs[:, 1].tolist(), strict=True))
     probability = dict(zip(key, p.tolist(), strict=True))
     reasons = dict(zip(key, why, strict=True))
     edges = [k for k, v in probability.items() if v >= settings.match_threshold
