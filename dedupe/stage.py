@@ -886,9 +886,14 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         progress(len(pairs), len(pairs))
     match = p >= settings.match_threshold
     key_pairs = pairs[match]
-    edges = [(a, b) for a, b in key_pairs.tolist() if (a, b) not in cannot]
-    edges += sorted(must)
-    groups = components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+    if cannot:
+        key_pairs = key_pairs[np.fromiter(
+            ((a, b) not in cannot for a, b in key_pairs.tolist()), dtype=bool,
+            count=len(key_pairs))]
+    # As arrays: a million matched pairs made tuples and back took 0.7 s on one core.
+    edges = np.concatenate([key_pairs.astype(np.int64, copy=False),
+                            np.array(sorted(must), dtype=np.int64).reshape(-1, 2)])
+    groups = components(n, edges)
     in_big = {i for g in groups if len(g) > 2 for i in g}
     probability: dict[tuple[int, int], float] = {}
     reasons: dict[tuple[int, int], list[str]] = {}
