@@ -688,8 +688,10 @@ def name_frequencies(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
         n = max(len(f), 1)
         out = []
         for column in (f.first, f.last):
-            counts = Counter(column.tolist())
-            out.append(np.array([counts[v] / n for v in column.tolist()]))
+            values = column.tolist()
+            counts = Counter(values)
+            out.append(np.fromiter(map(counts.__getitem__, values), dtype=np.float64,
+                                   count=len(values)) / n)
         cached = f.extra["name_freq"] = (out[0], out[1])
     return cached
 
