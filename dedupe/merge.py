@@ -195,15 +195,15 @@ def apply_company_merges(store: Store, merges: list[Merge], run_id: str) -> list
     # Whole rows: a company's before-image is its row (see _logged_columns).
     before = _rows(store, table, _touched(merges, inherited))
     ids, flags, clusters, logs = _merge_rows(merges, inherited, before, run_id, None)
+    _write_flags(store, table, flags, logs)
+    store.conn.executemany(
+        "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
+    )
+    goldens = [m.golden for m in merges]
     # What the rows read say is not read again: the golden rows as they were (their
     # rebuild compares people's tags with them), the members' (their people's tags).
     with store.companies_cached():
         store.remember_companies(before)
-        _write_flags(store, table, flags, logs)
-        store.conn.executemany(
-            "UPDATE clusters SET status = 'merged', created_at = ? WHERE id = ?", clusters,
-        )
-        goldens = [m.golden for m in merges]
         store.refresh_companies(goldens)
         _repoint_people(store, {member: golden for golden, member in flags}, goldens)
     return ids

@@ -819,11 +819,12 @@ def _train(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
            phone_counts: dict[str, int], batch: int) -> tuple[Model, str]:
     """The model trained on these pairs, and its text for the store.
 
-    The text is stored with the scored pairs (see ``_people``), not here: that commit
-    is the one that copies what the company phase left in the write-ahead log into the
-    file (0.7 s at a million people), and it comes while the other process prepares
-    merges. A run stopped before it trains again on the same pairs with the same seed
-    and gets the same text.
+    Stored here, the text would be the first commit since the company phase, which
+    copies what that phase left in the write-ahead log into the file (0.7 s at a
+    million people) on the one core training runs on. It is stored with the scored
+    pairs instead (see ``_people``), while the other process prepares merges; a run
+    stopped before then trains again on the same pairs with the same seed and gets the
+    same text.
     """
     n = len(f)
     rng = np.random.default_rng(20261201)
