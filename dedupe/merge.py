@@ -471,7 +471,6 @@ def _repoint_people(store: Store, golden_of: dict[str, str], goldens: list[str])
     """
     from sequences.segments import company_extras
 
-    members = list(golden_of)
     companies = store._companies_by_id(set(golden_of) | set(golden_of.values()))
     same = {member: golden for member, golden in golden_of.items()
             if company_extras(companies.get(member)) == company_extras(companies.get(golden))}
@@ -488,7 +487,7 @@ def _repoint_people(store: Store, golden_of: dict[str, str], goldens: list[str])
     store.conn.executemany("UPDATE people SET company_id = ? WHERE seq = ?", moves)
     repointed = set(same)
     store.retag_people([m for m in golden_of if m not in repointed], companies, golden_of)
-    store._update_people_counts(sorted(set(goldens) | set(members)))
+    store._update_people_counts(sorted(set(goldens) | set(golden_of)))
 
 
 def _refresh_companies_and_people(store: Store, company_ids: list[str]) -> None:
