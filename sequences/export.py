@@ -13,21 +13,26 @@ the disqualified and customers who have not opted out and are not suppressed.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from prospecting.errors import ConfigError
+from prospecting.forked import Child, can_fork
 from prospecting.privacy import SuppressionMatcher
 from prospecting.runs import RunState
 from prospecting.store import Store
 
 from .exporters.profiles import PROFILES, export_tool
-from .exporters.writer import write_csv, write_jsonl, write_jsonl_lines
+from .exporters.writer import atomic_output, write_csv, write_jsonl, write_jsonl_lines
 from .scoring import NEWSLETTER_STAGES, NOT_PROSPECTED
 from .segments import ENRICHED, NON_ENRICHED
 from .touches import first_email_steps, planned_steps
@@ -53,9 +58,13 @@ SELECT p.id, p.first_name, p.last_name, p.full_name, p.title, p.seniority, p.dep
        p.country, p.extra, p.sources, p.civility,
        c.id, c.name, c.domain, c.website, c.country, c.siren
 FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
-WHERE p.merged_into IS NULL
+WHERE p.merged_into IS NULL{range}
 ORDER BY +p.id
 """
+# A range of ids, still read in table order (``+``: not through the index of ids).
+_ID_RANGE = {(False, False): "", (True, False): " AND +p.id >= :low",
+             (False, True): " AND +p.id < :high",
+             (True, True): " AND +p.id >= :low AND +p.id < :high"}
 
 
 # A stored address entry also holds its verdict's machine-readable code and method (see
@@ -110,9 +119,13 @@ def iter_people(
         }
 
 
-def _person_rows(store: Store) -> Iterator[tuple[Any, list[Any]]]:
-    """Each ``_PERSON_SQL`` row with its planned steps, read a thousand at a time."""
-    cursor = store.conn.execute(_PERSON_SQL)
+def _person_rows(store: Store, low: str | None = None, high: str | None = None,
+                 ) -> Iterator[tuple[Any, list[Any]]]:
+    """Each ``_PERSON_SQL`` row with its planned steps, read a thousand at a time (the
+    ids from ``low`` included to ``high`` excluded, when given)."""
+    cursor = store.conn.execute(
+        _PERSON_SQL.format(range=_ID_RANGE[low is not None, high is not None]),
+        {"low": low, "high": high})
     while rows := cursor.fetchmany(1000):
         steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
@@ -145,14 +158,16 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def people_lines(store: Store, matcher: SuppressionMatcher | None = None) -> Iterator[str]:
+def people_lines(store: Store, matcher: SuppressionMatcher | None = None, *,
+                 low: str | None = None, high: str | None = None) -> Iterator[str]:
     """:func:`iter_people` as JSON lines, written without decoding and re-encoding the
     JSON columns (emails, phones, tags, source ids, extra, sources): they are stored as
     ``json.dumps`` writes them, so they go in as they are. The same objects, in the same
-    key order, a third of the time."""
+    key order, a third of the time. ``low`` and ``high``: the ids from ``low`` included
+    to ``high`` excluded alone."""
     matcher = matcher if matcher is not None else SuppressionMatcher.load(store.conn)
     j = _json
-    for r, planned in _person_rows(store):
+    for r, planned in _person_rows(store, low, high):
         company = "null" if r[26] is None else (
             f'{{"name": {j(r[27])}, "domain": {j(r[28])}, "website": {j(r[29])}, '
             f'"country": {j(r[30])}, "siren": {j(r[31])}}}'
@@ -244,7 +259,7 @@ def export_people(
             state.add("written", write_jsonl(out, _counted(iter_companies(store), state)))
             return
         if fmt == "jsonl" and segment is None:
-            state.add("written", write_jsonl_lines(out, _counted(people_lines(store), state)))
+            state.add("written", _write_people_lines(store, out, state))
             return
         people = _counted(iter_people(store), state)
         if segment == "newsletter":
@@ -353,6 +368,72 @@ def _by_500(
             yield from handle(batch)
             batch = []
     yield from handle(batch)
+
+
+# From this many people the dump is written by two processes (see _write_people_lines):
+# 30,000 people, 0.4 s against 0.7 s; below, a second process saves too little.
+PARALLEL_MIN_PEOPLE = 20_000
+
+
+def _write_people_lines(store: Store, out: Path, state: RunState) -> int:
+    """The JSONL dump of people; return how many lines were written.
+
+    From :data:`PARALLEL_MIN_PEOPLE` people (Linux), a forked process reads and encodes
+    the second half of the ids into a file of its own beside ``out`` while this one
+    does the first, then that file is copied after the first half: the same bytes as
+    one process writes, in a little over half the time. Each process reads through a
+    connection of its own, as a one-process dump reads its rows and their steps through
+    several statements: a dump taken while another process writes may mix the states
+    before and after one of its commits, either way.
+    """
+    pivot = _middle_id(store) if can_fork() else None
+    if pivot is None:
+        return write_jsonl_lines(out, _counted(people_lines(store), state))
+    matcher = SuppressionMatcher.load(store.conn)
+    with atomic_output(out, newline="\n") as handle:
+        fd, part = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".half", dir=out.parent)
+        os.close(fd)
+        try:
+            with Child(_write_half, (store.path, matcher, pivot, part),
+                       doing=f"{out}: the process writing the second half",
+                       then="nothing was written") as child:
+                count = 0
+                for line in _counted(people_lines(store, matcher, high=pivot), state):
+                    handle.write(line)
+                    handle.write("\n")
+                    count += 1
+                _, second = child.recv()
+            state.add("read", second)
+            handle.flush()
+            with open(part, "rb") as half:
+                shutil.copyfileobj(half, handle.buffer, 1 << 20)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(part)
+    return count + second
+
+
+def _middle_id(store: Store) -> str | None:
+    """The id halfway through the people table (merged people counted: ids are spread
+    evenly), or None where it holds too few people to share the dump out."""
+    total = store.conn.execute("SELECT count(*) FROM people").fetchone()[0]
+    if total < PARALLEL_MIN_PEOPLE:
+        return None
+    row = store.conn.execute("SELECT id FROM people ORDER BY id LIMIT 1 OFFSET ?",
+                             (total // 2,)).fetchone()
+    return row[0] if row else None
+
+
+def _write_half(writer: Any, path: Path, matcher: SuppressionMatcher, low: str,
+                part: str) -> None:
+    """In the forked process: the dump's lines from id ``low`` on, into ``part``."""
+    count = 0
+    with Store.reader(path) as store, open(part, "w", encoding="utf-8", newline="\n") as out:
+        for line in people_lines(store, matcher, low=low):
+            out.write(line)
+            out.write("\n")
+            count += 1
+    writer.send(("written", count))
 
 
 def _counted(items: Iterator[Any], state: RunState) -> Iterator[Any]:

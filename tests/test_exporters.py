@@ -326,7 +326,27 @@ def test_salesforce_text_limits(tmp_path: Path):
     assert row["LeadSource"] == "non-enriched"
 
 
-def test_the_jsonl_dump_writes_the_stored_json_as_the_records_hold_it(tmp_path: Path):
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from prospecting import api
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    api.demo(db)
+    return db
+
+
+def _demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """The demo's database, copied for a test of its own (one file: checkpointed)."""
+    import sqlite3
+
+    db = tmp_path / "demo.db"
+    with sqlite3.connect(demo_db) as source, sqlite3.connect(db) as target:
+        source.backup(target)
+    return db
+
+
+def test_the_jsonl_dump_writes_the_stored_json_as_the_records_hold_it(tmp_path: Path,
+                                                                       demo_db: Path):
     """The full dump splices the stored JSON columns instead of decoding and encoding
     them: every line is the object iter_people builds, key order included."""
     import json
@@ -335,8 +355,7 @@ def test_the_jsonl_dump_writes_the_stored_json_as_the_records_hold_it(tmp_path: 
     from prospecting.store import Store
     from sequences.export import iter_people, people_lines
 
-    db = tmp_path / "demo.db"
-    api.demo(db)
+    db = _demo_copy(demo_db, tmp_path)
     people = _people(db)
     assert any(p["steps"] for p in people)
     assert any(p["company"] for p in people)
@@ -358,6 +377,35 @@ def test_the_jsonl_dump_writes_the_stored_json_as_the_records_hold_it(tmp_path: 
     assert out.read_text("utf-8").splitlines() == [
         json.dumps(p, ensure_ascii=False) for p in _people(db)
     ]
+
+
+def test_the_dump_written_by_two_processes_is_the_same(tmp_path: Path, demo_db: Path,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    """A large dump is shared out between two processes at the middle id: the same
+    bytes and counts as one process writes, and no file of the second half left."""
+    import sequences.export as export_module
+    from prospecting import api
+    from prospecting.forked import can_fork
+
+    if not can_fork():
+        pytest.skip("one process where it cannot fork")
+    db = _demo_copy(demo_db, tmp_path)
+    api.suppress(db, [next(p["email"] for p in _people(db) if p["email"])])
+    one = api.export(db, format="jsonl", out=tmp_path / "one.jsonl")
+    monkeypatch.setattr(export_module, "PARALLEL_MIN_PEOPLE", 2)
+    middle = export_module._middle_id
+    used: list[str | None] = []
+    monkeypatch.setattr(export_module, "_middle_id",
+                        lambda store: used.append(middle(store)) or used[-1])
+    two = api.export(db, format="jsonl", out=tmp_path / "two.jsonl")
+    assert used[0] is not None
+    text = (tmp_path / "two.jsonl").read_bytes()
+    assert text == (tmp_path / "one.jsonl").read_bytes()
+    lines = text.decode().splitlines()
+    # Both halves hold people.
+    assert sum(line < f'{{"id": "{used[0]}"' for line in lines) not in (0, len(lines))
+    assert (two.read, two.written) == (one.read, one.written) == (len(lines), len(lines))
+    assert not [f for f in tmp_path.iterdir() if f.name.startswith(".")]
 
 
 def _people(db: Path) -> list[dict[str, Any]]:
