@@ -379,9 +379,9 @@ PARALLEL_MIN_PEOPLE = 5_000
 def _write_people_lines(store: Store, out: Path, state: RunState) -> int:
     """The JSONL dump of people; return how many lines were written.
 
-    From :data:`PARALLEL_MIN_PEOPLE` people (Linux), a forked process reads and encodes
-    the second half of the ids into a file of its own beside ``out`` while this one
-    does the first, then that file is copied after the first half: the same bytes as
+    From :data:`PARALLEL_MIN_PEOPLE` rows of people (Linux), a forked process reads and
+    encodes the second half of the ids into a file of its own beside ``out`` while this
+    one does the first, then that file is copied after the first half: the same bytes as
     one process writes, in a little over half the time. Each process reads through a
     connection of its own, as a one-process dump reads its rows and their steps through
     several statements: a dump taken while another process writes may mix the states
