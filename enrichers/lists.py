@@ -111,9 +111,7 @@ _ALL_X = re.compile(r"x{3,}\Z")
 @cache
 def role_names() -> frozenset[str]:
     """Every role local part: the data file plus :data:`ROLE_SUPPLEMENT`, lower case."""
-    # Imported here: the importer and what it loads are not needed to read free-mail or
-    # disposable domains (dedupe, a process of its own, reads only those).
-    from prospecting.importer import role_local_parts
+    from prospecting.privacy import role_local_parts
 
     return frozenset(name.lower() for name in role_local_parts()) | ROLE_SUPPLEMENT
 

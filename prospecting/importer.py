@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +50,13 @@ from .models import (
     make_id,
     named_person_key,
 )
-from .privacy import SuppressionMatcher, clean_emails, email_hash, normalize_email_key
+from .privacy import (
+    SuppressionMatcher,
+    clean_emails,
+    email_hash,
+    normalize_email_key,
+    role_local_parts,
+)
 from .runs import Progress, RunState
 from .store import (
     DirectPerson,
@@ -107,15 +112,6 @@ _ADDRESS_PARTS = frozenset({"street_number", "street_type"})
 # Full-name headers that put the surname first.
 _SURNAME_FIRST = frozenset({"nom prenom", "last name first name", "surname forename",
                             "surname first name", "name vorname", "nachname vorname"})
-
-
-@lru_cache(maxsize=1)
-def role_local_parts() -> frozenset[str]:
-    """Local parts of shared mailboxes (contact@, compta@…) from ``data/``."""
-    text = resources.files("prospecting.data").joinpath("role_local_parts.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
 
 
 # A "website" on these is a profile or a page, not the company's own domain.

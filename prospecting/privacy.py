@@ -14,6 +14,8 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
 from .models import ascii_domain
 
@@ -24,7 +26,17 @@ __all__ = [
     "email_hash",
     "normalize_email_key",
     "parse_suppression",
+    "role_local_parts",
 ]
+
+@lru_cache(maxsize=1)
+def role_local_parts() -> frozenset[str]:
+    """Local parts of shared mailboxes (contact@, compta@…) from ``data/``."""
+    text = resources.files("prospecting.data").joinpath("role_local_parts.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
 
 # Characters that creep into copied addresses: zero-width spaces and joiners, BOM,
 # soft hyphen; NBSP and other spaces are handled by strip()/split().

@@ -192,7 +192,7 @@ def person_entity_id(
     A shared mailbox (contact@, compta@) is nobody's key, as in the importer: two people
     behind one role address stay two people.
     """
-    from ..importer import role_local_parts
+    from ..privacy import role_local_parts
 
     if person.email:
         key = normalize_email_key(person.email)
