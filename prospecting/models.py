@@ -470,6 +470,9 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def strip_accents(text: str) -> str:
+    """``text`` decomposed (NFKD) without its combining marks: ``Émilie`` → ``Emilie``."""
+    if text.isascii():
+        return text  # NFKD leaves ASCII as it is, and no ASCII character combines
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
