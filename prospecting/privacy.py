@@ -29,6 +29,7 @@ __all__ = [
     "role_local_parts",
 ]
 
+
 @lru_cache(maxsize=1)
 def role_local_parts() -> frozenset[str]:
     """Local parts of shared mailboxes (contact@, compta@…) from ``data/``."""
