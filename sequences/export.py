@@ -32,7 +32,13 @@ from prospecting.runs import RunState
 from prospecting.store import Store
 
 from .exporters.profiles import PROFILES, export_tool
-from .exporters.writer import atomic_output, write_csv, write_jsonl, write_jsonl_lines
+from .exporters.writer import (
+    atomic_output,
+    write_csv,
+    write_jsonl,
+    write_jsonl_lines,
+    write_lines,
+)
 from .scoring import NEWSLETTER_STAGES, NOT_PROSPECTED
 from .segments import ENRICHED, NON_ENRICHED
 from .touches import first_email_steps, planned_steps
@@ -61,10 +67,6 @@ FROM people AS p LEFT JOIN companies AS c ON c.id = p.company_id
 WHERE p.merged_into IS NULL{range}
 ORDER BY +p.id
 """
-# A range of ids, still read in table order (``+``: not through the index of ids).
-_ID_RANGE = {(False, False): "", (True, False): " AND +p.id >= :low",
-             (False, True): " AND +p.id < :high",
-             (True, True): " AND +p.id >= :low AND +p.id < :high"}
 
 
 # A stored address entry also holds its verdict's machine-readable code and method (see
@@ -123,9 +125,10 @@ def _person_rows(store: Store, low: str | None = None, high: str | None = None,
                  ) -> Iterator[tuple[Any, list[Any]]]:
     """Each ``_PERSON_SQL`` row with its planned steps, read a thousand at a time (the
     ids from ``low`` included to ``high`` excluded, when given)."""
-    cursor = store.conn.execute(
-        _PERSON_SQL.format(range=_ID_RANGE[low is not None, high is not None]),
-        {"low": low, "high": high})
+    # The range read in table order all the same (``+``: not through the index of ids).
+    where = ((" AND +p.id >= :low" if low is not None else "")
+             + (" AND +p.id < :high" if high is not None else ""))
+    cursor = store.conn.execute(_PERSON_SQL.format(range=where), {"low": low, "high": high})
     while rows := cursor.fetchmany(1000):
         steps = planned_steps(store, [r[0] for r in rows])
         for r in rows:
@@ -398,11 +401,8 @@ def _write_people_lines(store: Store, out: Path, state: RunState) -> int:
             with Child(_write_half, (store.path, matcher, pivot, part),
                        doing=f"{out}: the process writing the second half",
                        then="nothing was written") as child:
-                count = 0
-                for line in _counted(people_lines(store, matcher, high=pivot), state):
-                    handle.write(line)
-                    handle.write("\n")
-                    count += 1
+                count = write_lines(handle, _counted(people_lines(store, matcher, high=pivot),
+                                                     state))
                 _, second = child.recv()
             state.add("read", second)
             handle.flush()
@@ -428,12 +428,8 @@ def _middle_id(store: Store) -> str | None:
 def _write_half(writer: Any, path: Path, matcher: SuppressionMatcher, low: str,
                 part: str) -> None:
     """In the forked process: the dump's lines from id ``low`` on, into ``part``."""
-    count = 0
     with Store.reader(path) as store, open(part, "w", encoding="utf-8", newline="\n") as out:
-        for line in people_lines(store, matcher, low=low):
-            out.write(line)
-            out.write("\n")
-            count += 1
+        count = write_lines(out, people_lines(store, matcher, low=low))
     writer.send(("written", count))
 
 

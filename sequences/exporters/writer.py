@@ -114,10 +114,15 @@ def write_jsonl(path: Path, rows: Iterable[Mapping[str, Any]]) -> int:
 
 def write_jsonl_lines(path: Path, lines: Iterable[str]) -> int:
     """Lines of JSON already encoded, one per line, UTF-8; return how many."""
-    count = 0
     with atomic_output(path, newline="\n") as handle:
-        for line in lines:
-            handle.write(line)
-            handle.write("\n")
-            count += 1
+        return write_lines(handle, lines)
+
+
+def write_lines(handle: IO[str], lines: Iterable[str]) -> int:
+    """``lines`` into an open text file, each ended by a line break; return how many."""
+    count = 0
+    for line in lines:
+        handle.write(line)
+        handle.write("\n")
+        count += 1
     return count
