@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from prospecting.forked import Child, can_fork
+from prospecting.forked import Child, can_fork, next_turn, turns
 
 from .features import (
     CompanyFeatures,
@@ -270,8 +270,9 @@ def person_pairs(
 ) -> tuple[np.ndarray, BlockingReport]:
     """Candidate pairs of people; with ``dirty`` only pairs touching a changed record.
 
-    With ``workers`` > 1 (and enough people), a forked process runs about half of the
-    keys; the pairs and the report are those one process finds.
+    With ``workers`` > 1 (and enough people), a forked process runs keys too, each
+    process taking the next key not yet taken, the costliest first; the pairs and the
+    report are those one process finds.
     """
     n = len(f)
     jobs = _person_jobs(f, max_block=max_block, window=window)
@@ -279,10 +280,14 @@ def person_pairs(
     # Each key's pairs are kept as codes (see _codes) until all are joined.
     parts: list[np.ndarray] = []
     if workers > 1 and n >= PARALLEL_MIN_PEOPLE and can_fork():
-        theirs, mine = _share_out(jobs)
-        with Child(_jobs_child, (theirs, n), doing="the process blocking people",
+        # Taken in turns rather than shared out beforehand by their estimated cost: a
+        # key's cost varies with the file (at a million people, one process waited
+        # 1.5-2.3 s for the other's last keys).
+        queue = sorted(jobs, key=lambda j: -j[1])
+        taken = turns()
+        with Child(_jobs_child, (queue, n, taken), doing="the process blocking people",
                    then="nothing was written") as child:
-            reports = [_run_jobs(mine, n, parts)]
+            reports = [_run_jobs(queue, n, parts, taken)]
             _, (codes, other) = child.recv()
         parts.append(np.frombuffer(codes, dtype=np.int64))
         reports.append(other)
@@ -291,7 +296,7 @@ def person_pairs(
                 if name in r.pairs:
                     report.add(r, name)
     else:
-        _run_jobs(jobs, n, parts, report)
+        _run_jobs(jobs, n, parts, report=report)
     pairs = _from_codes(parts, n)
     if dirty is not None and len(pairs):
         pairs = pairs[dirty[pairs[:, 0]] | dirty[pairs[:, 1]]]
@@ -304,33 +309,25 @@ PARALLEL_MIN_PEOPLE = 10_000
 _Job = tuple[str, float, Callable[[BlockingReport], np.ndarray]]
 
 
-def _run_jobs(jobs: list[_Job], n: int, parts: list[np.ndarray],
+def _run_jobs(jobs: list[_Job], n: int, parts: list[np.ndarray], taken: Any = None,
               report: BlockingReport | None = None) -> BlockingReport:
+    """Run the jobs (with ``taken``, see :func:`turns`: those this process takes)."""
     report = report if report is not None else BlockingReport()
-    for _, _, job in jobs:
-        parts.append(_codes(job(report), n))
+    if taken is None:
+        for _, _, job in jobs:
+            parts.append(_codes(job(report), n))
+    else:
+        while (k := next_turn(taken)) < len(jobs):
+            parts.append(_codes(jobs[k][2](report), n))
     return report
 
 
-def _jobs_child(writer: Any, jobs: list[_Job], n: int) -> None:
+def _jobs_child(writer: Any, jobs: list[_Job], n: int, taken: Any) -> None:
     parts: list[np.ndarray] = []
-    report = _run_jobs(jobs, n, parts)
+    report = _run_jobs(jobs, n, parts, taken)
     codes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
     codes.sort(kind="stable")  # sorted runs, merged (see _from_codes)
     writer.send(("blocking", (_distinct(codes).tobytes(), report)))
-
-
-def _share_out(jobs: list[_Job]) -> tuple[list[_Job], list[_Job]]:
-    """The keys for the forked process and for this one, about even by their cost
-    (this one also joins the pairs at the end)."""
-    theirs: list[_Job] = []
-    mine: list[_Job] = []
-    load = [0.0, 3.0]
-    for job in sorted(jobs, key=lambda j: -j[1]):
-        side = 0 if load[0] <= load[1] else 1
-        (theirs, mine)[side].append(job)
-        load[side] += job[1]
-    return theirs, mine
 
 
 def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job]:

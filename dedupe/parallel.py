@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from prospecting.forked import Child, QueuedSender, can_fork, fast_pickle
+from prospecting.forked import Child, QueuedSender, can_fork, fast_pickle, next_turn, turns
 from prospecting.store import Store
 
 from .comparisons import COMPARISONS, code_columns, person_levels, shared_phones
@@ -96,7 +96,7 @@ class PeopleLoading:
                  early: bool) -> None:
         context = multiprocessing.get_context("fork")
         self._ranges, self._batch = ranges, batch
-        self._taken = context.Value("i", 0)
+        self._taken = turns()
         # Set once no company changes any more: chunks read after it are final.
         self._settled = context.Event()
         if not early:
@@ -148,7 +148,7 @@ class PeopleLoading:
         while True:
             while not done and self._child.poll():
                 done = receive()
-            k = _take(self._taken)
+            k = next_turn(self._taken)
             if k >= len(self._ranges):
                 break
             got[k] = build_person_features(*_read_chunk(store, self._ranges[k], self._batch,
@@ -209,7 +209,7 @@ def _load_share(writer: Any, parent: Store, ranges: list[tuple[int, int]], taken
 
     names = CompanyNames()  # this connection's own
     with QueuedSender(writer, depth=len(ranges)) as sender, Store.reader(parent.path) as store:
-        while (k := _take(taken)) < len(ranges):
+        while (k := next_turn(taken)) < len(ranges):
             final = settled.is_set()
             cols, shared = _read_chunk(store, ranges[k], batch, names)
             if final:
@@ -349,7 +349,7 @@ def person_merge_plans(store: Store, merges: list[Merge] | MergesToBuild, batch:
             yield prepare_person_merges(store, merges_between(store, merges, start, end),
                                         run_id)
         return
-    taken = multiprocessing.get_context("fork").Value("i", 0)
+    taken = turns()
     with Child(_prepare_share, (store, merges, parts, taken, run_id),
                doing=f"{store.path}: the process preparing merges",
                then="re-run dedupe to apply the pending merges") as child:
@@ -363,7 +363,7 @@ def person_merge_plans(store: Store, merges: list[Merge] | MergesToBuild, batch:
                     finished = True
                 else:
                     yield payload
-            k = _take(taken)
+            k = next_turn(taken)
             if k >= len(parts):
                 break
             yield prepare_person_merges(store, merges_between(store, merges, *parts[k]),
@@ -398,13 +398,6 @@ def _tapering(count: int, batch: int) -> list[int]:
     return sizes
 
 
-def _take(taken: Any) -> int:
-    with taken.get_lock():
-        k = taken.value
-        taken.value = k + 1
-    return k
-
-
 def _prepare_share(writer: Any, parent: Store, merges: list[Merge] | MergesToBuild,
                    parts: list[tuple[int, int]], taken: Any, run_id: str) -> None:
     """In the forked process: its own read-only connection (never the parent's), the
@@ -415,7 +408,7 @@ def _prepare_share(writer: Any, parent: Store, merges: list[Merge] | MergesToBui
         store.settings = parent.settings
         store.tag_rule = parent.tag_rule
         store.source_rank = parent.source_rank
-        while (k := _take(taken)) < len(parts):
+        while (k := next_turn(taken)) < len(parts):
             plan = prepare_person_merges(store, merges_between(store, merges, *parts[k]),
                                          run_id)
             sender.send(fast_pickle(("plan", plan)))

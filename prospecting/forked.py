@@ -28,7 +28,8 @@ from typing import Any
 
 from .errors import StoreError
 
-__all__ = ["Child", "QueuedSender", "can_fork", "die_with_parent", "fast_pickle", "send_error"]
+__all__ = ["Child", "QueuedSender", "can_fork", "die_with_parent", "fast_pickle", "next_turn",
+           "send_error", "turns"]
 
 _PR_SET_PDEATHSIG = 1  # prctl(2)
 
@@ -57,6 +58,21 @@ def die_with_parent(parent: int) -> None:
         return
     if os.getppid() != parent:  # gone before the call took effect
         os._exit(1)
+
+
+def turns() -> Any:
+    """A counter this process and the processes it forks from now on share: each asks
+    :func:`next_turn` for the next piece of work not yet taken, so whichever is faster
+    does more."""
+    return multiprocessing.get_context("fork").Value("i", 0)
+
+
+def next_turn(counter: Any) -> int:
+    """The counter's value, counted as taken (see :func:`turns`)."""
+    with counter.get_lock():
+        k = counter.value
+        counter.value = k + 1
+    return k
 
 
 class Child:
