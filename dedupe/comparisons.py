@@ -382,11 +382,7 @@ def person_levels(
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
                           code("first_word")[b], _similarity(f, "first", "first", a, b, _JW))
-    ends = f.extra.get("core_ends")
-    if ends is None:
-        ends = f.extra["core_ends"] = np.array(
-            [(ord(x[0]), ord(x[-1])) if x else (0, 0) for x in f.last_core.tolist()],
-            dtype=np.int32).reshape(-1, 2)
+    ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.
     ends_meet = (ends[a, 0] == ends[b, 0]) | (ends[a, 1] == ends[b, 1])
@@ -438,9 +434,7 @@ def person_levels(
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
-    free = f.extra.get("free_mail")
-    if free is None:
-        free = f.extra["free_mail"] = free_mail(f)
+    free = _free_mail(f)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
     same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])
@@ -581,6 +575,24 @@ _FAR_APART = 4
 _FAMILIES = {"sales": 0, "customer_success": 0, "marketing": 1, "engineering": 2,
              "product": 2, "it": 2, "data": 2, "design": 2, "finance": 3, "hr": 4,
              "legal": 5, "operations": 6, "procurement": 6}
+
+
+def _core_ends(f: PersonFeatures) -> np.ndarray:
+    """The first and last letter (code points) of each record's surname core."""
+    ends = f.extra.get("core_ends")
+    if ends is None:
+        ends = f.extra["core_ends"] = np.array(
+            [(ord(x[0]), ord(x[-1])) if x else (0, 0) for x in f.last_core.tolist()],
+            dtype=np.int32).reshape(-1, 2)
+    return ends
+
+
+def _free_mail(f: PersonFeatures) -> np.ndarray:
+    """:func:`free_mail` of ``f``, kept on it."""
+    free = f.extra.get("free_mail")
+    if free is None:
+        free = f.extra["free_mail"] = free_mail(f)
+    return free
 
 
 def _title_classes(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -764,6 +776,11 @@ def code_columns(f: PersonFeatures, share: int) -> None:
     _postcode_areas(f)
     for name in _SECOND_SHARE:
         _value_codes(f, name)
+    # And what the first comparison would build on its own, on one core, before the
+    # pairs are shared out (at a million records, a second).
+    _title_classes(f)
+    _free_mail(f)
+    _core_ends(f)
 
 
 def shared_phones(f: PersonFeatures) -> dict[str, int]:
