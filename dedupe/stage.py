@@ -130,9 +130,11 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
     settings = DedupeSettings.from_settings(dict(raw))
     clock = _Clock()
     # A first run writes every matched and borderline pair: their lookup indexes (by
-    # record, by decision), read only by later commands, are built once at the end
-    # rather than entry by entry (a killed run leaves them to the next Store opened).
-    # The people are read by a second process while this one merges the companies.
+    # record, by decision), read only by later commands, are built once all are written
+    # rather than entry by entry (a killed run leaves them to the next Store opened):
+    # once the people's pairs are recorded, as the other process prepares merges, else
+    # at the end. The people are read by a second process while this one merges the
+    # companies.
     with store.indexes_deferred(PAIR_INDEXES, state.run_id) as deferred, fewer_collections(), \
             PeopleLoading.start(store, early=True) or contextlib.nullcontext() as loading:
         # Its commits leave copying the log into the file to a thread, as the people
@@ -141,7 +143,7 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
             _companies(store, state, settings)
         clock.lap("companies")
         _people(store, state, settings, retrain=retrain, progress=progress, clock=clock,
-                loading=loading)
+                loading=loading, pair_indexes=bool(deferred))
     if deferred:
         clock.lap("indexes")
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
@@ -857,7 +859,9 @@ def _reasons_at(model: Model, levels: np.ndarray, at: np.ndarray) -> list[list[s
 
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
             progress: Progress | None, clock: _Clock,
-            loading: PeopleLoading | None = None) -> None:
+            loading: PeopleLoading | None = None, pair_indexes: bool = False) -> None:
+    """Match and merge the people; with ``pair_indexes``, also build the pairs' indexes
+    this run deferred, once the people's pairs are recorded."""
     component = "dedupe:person"
     _finish_pending(store, state, "person", settings)
     f = load_people_in_two(store) if loading is None else loading.finish(store)
@@ -985,6 +989,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         state.add("pending_reviews", _record_pairs(
             store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters, settings,
             state.run_id, reasons_of=functools.partial(_reasons_at, model, kept_levels)))
+        if pair_indexes:
+            store.restore_indexes(force=True)
 
     _merge_clusters(store, state, "person", merges, settings, staying,
                     first=record)

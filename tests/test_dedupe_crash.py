@@ -57,7 +57,8 @@ def test_killed_dedupe_rerun_converges_to_a_clean_run(tmp_path: Path, imported: 
     assert companies_crashed == companies_clean
     assert _decisions(crashed) == _decisions(clean)
     assert api.dedupe(crashed, config=config).written == 0
-    # The pair indexes a first run builds at its end exist, killed run or not.
+    # The pair indexes a first run builds once its pairs are written exist, killed run
+    # or not.
     assert _indexes(crashed) == _indexes(clean) >= {"pairs_a", "pairs_b", "pairs_decision"}
 
 
