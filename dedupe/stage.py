@@ -607,8 +607,8 @@ def _staying(ids: np.ndarray, hashes: np.ndarray, dirty: np.ndarray,
     """Ids and hashes of the new or changed records no cluster holds (golden records'
     hashes are recorded once they are merged)."""
     stay = dirty.copy()
-    for members in clusters:
-        stay[members] = False
+    # One index of every member: a numpy assignment per cluster took 0.5 s at a million.
+    stay[np.fromiter(itertools.chain.from_iterable(clusters), dtype=np.int64)] = False
     return ids[stay], hashes[stay]
 
 
