@@ -266,6 +266,10 @@ def levels_in_two(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, 
     # levels straight into their place, in memory both share.
     out = shared_array((len(pairs), len(COMPARISONS)), np.int8)
     taken = turns()
+    # Batches enough for both to take some: 230,000 pairs (30,000 people) in one batch
+    # of 400,000 left the other process idle, and each batch has a cost of its own
+    # (there, 0.19-0.20 s in four, 0.20-0.22 s in eight, 0.21-0.22 s in sixteen).
+    batch = max(1, min(batch, -(-len(pairs) // _LEVEL_TURNS)))
     with Child(_levels_child, (f, pairs, phone_counts, batch, out, taken),
                doing="the process comparing pairs", then="nothing was written") as child:
         _levels_in_turns(f, pairs, phone_counts, batch, out, taken)
@@ -304,6 +308,9 @@ def _codes_child(writer: Any, f: PersonFeatures) -> None:
     code_columns(f, 1)
     counts = shared_phones(f)
     writer.send(("codes", ({k: v for k, v in f.extra.items() if k not in known}, counts)))
+
+
+_LEVEL_TURNS = 4  # batches of pairs, at least, that two processes compare in turns
 
 
 def _levels_in_turns(f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int],
