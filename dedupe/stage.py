@@ -817,23 +817,9 @@ def _load_model(store: Store) -> Model | None:
     return Model.from_json(text) if text else None
 
 
-_TRAINING_SEED = 20261201
-
-
-def _random_pairs(n: int, rng: np.random.Generator) -> np.ndarray:
-    """Up to 60,000 pairs of records drawn at random (what unrelated records look like,
-    for training)."""
-    count = int(min(60_000, n * (n - 1) // 2))
-    a = rng.integers(0, n, count)
-    b = rng.integers(0, n, count)
-    keep = a != b
-    return np.stack([a[keep], b[keep]], axis=1)
-
-
-def _train(n: int, levels: np.ndarray, random_levels: np.ndarray,
-           rng: np.random.Generator) -> tuple[Model, str]:
-    """The model trained on the levels of the candidate pairs and of random pairs (see
-    ``_random_pairs``, drawn from ``rng`` before), and its text for the store.
+def _train(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+           phone_counts: dict[str, int], batch: int) -> tuple[Model, str]:
+    """The model trained on these pairs, and its text for the store.
 
     Stored here, the text would be the first commit since the company phase, which
     copies what that phase left in the write-ahead log into the file (0.7 s at a
@@ -842,6 +828,14 @@ def _train(n: int, levels: np.ndarray, random_levels: np.ndarray,
     stopped before then trains again on the same pairs with the same seed and gets the
     same text.
     """
+    n = len(f)
+    rng = np.random.default_rng(20261201)
+    count = int(min(60_000, n * (n - 1) // 2))
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n, count)
+    keep = a != b
+    random_pairs = np.stack([a[keep], b[keep]], axis=1)
+    random_levels = levels_in_two(f, random_pairs, phone_counts, batch)
     sample = levels
     if len(levels) > 500_000:
         sample = levels[rng.choice(len(levels), 500_000, replace=False)]
@@ -896,18 +890,11 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         progress(0, len(pairs))
     # The columns the comparisons code, and all they need of each number's count.
     phone_counts = coded_in_two(f)
+    levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     trained = None  # the new model's text, stored with the pairs
     if model is None:
-        # The random pairs training needs are compared with the candidates, in one go.
-        rng = np.random.default_rng(_TRAINING_SEED)
-        both = levels_in_two(f, np.concatenate([pairs, _random_pairs(n, rng)]),
-                             phone_counts, settings.batch_pairs)
-        levels = both[:len(pairs)]
-        model, trained = _train(n, levels, both[len(pairs):], rng)
-        del both
+        model, trained = _train(f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
-    else:
-        levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
     clock.lap("scoring")
     if progress:
