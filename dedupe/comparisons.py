@@ -434,7 +434,7 @@ def person_levels(
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
-    free = _free_mail(f)
+    free = free_mail(f)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
     same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])
@@ -585,14 +585,6 @@ def _core_ends(f: PersonFeatures) -> np.ndarray:
             [(ord(x[0]), ord(x[-1])) if x else (0, 0) for x in f.last_core.tolist()],
             dtype=np.int32).reshape(-1, 2)
     return ends
-
-
-def _free_mail(f: PersonFeatures) -> np.ndarray:
-    """:func:`free_mail` of ``f``, kept on it."""
-    free = f.extra.get("free_mail")
-    if free is None:
-        free = f.extra["free_mail"] = free_mail(f)
-    return free
 
 
 def _title_classes(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
@@ -779,7 +771,7 @@ def code_columns(f: PersonFeatures, share: int) -> None:
     # And what the first comparison would build on its own, on one core, before the
     # pairs are shared out (at a million records, 0.6-0.75 s).
     _title_classes(f)
-    _free_mail(f)
+    free_mail(f)
     _core_ends(f)
 
 

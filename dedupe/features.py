@@ -126,8 +126,12 @@ def share_nickname_groups(ga: np.ndarray, gb: np.ndarray) -> np.ndarray:
 
 
 def free_mail(f: PersonFeatures) -> np.ndarray:
-    """Whether each record holds a free-mail address."""
-    return ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+    """Whether each record holds a free-mail address (kept on ``f``: blocking and the
+    comparisons both ask)."""
+    free = f.extra.get("free_mail")
+    if free is None:
+        free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
+    return free
 
 
 @functools.lru_cache(maxsize=1 << 18)
