@@ -68,15 +68,31 @@ def check_rules(rules: Any) -> dict[str, str]:
     return DEFAULT_RULES | dict(rules)
 
 
-def _rules(rules: Any) -> dict[str, str]:
+# A field :func:`apply_person_rules` may rewrite: (field, rule, the fields it follows,
+# a name spelled in addresses, chosen by its own rule when it follows none).
+_Step = tuple[str, str, tuple[str, ...] | None, bool, bool]
+
+
+def _rules(rules: Any) -> tuple[dict[str, str], list[_Step]]:
+    """The rules checked and merged over the defaults, and the fields they may rewrite
+    in ``PERSON_FIELDS`` order (the others keep what ``best`` gave the row: a merge of
+    a million people walks only these)."""
     key = tuple(sorted((rules or {}).items()))
     found = _CHECKED.get(key)
     if found is None:
-        found = _CHECKED[key] = check_rules(dict(key))
+        chosen = check_rules(dict(key))
+        steps = []
+        for field in PERSON_FIELDS:
+            rule = chosen.get(field, "best")
+            followed = _FOLLOWS.get(field)
+            own = rule != "best" and field != "company_id"
+            if followed or own:
+                steps.append((field, rule, followed, field in _SPELLED, own))
+        found = _CHECKED[key] = (chosen, steps)
     return found
 
 
-_CHECKED: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+_CHECKED: dict[tuple[tuple[str, str], ...], tuple[dict[str, str], list[_Step]]] = {}
 
 
 def _name_words(value: str) -> tuple[list[str], int]:
@@ -256,21 +272,21 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
                        rules: Any, groups: dict[str, list[Observation]] | None = None) -> None:
     """Rewrite the single-valued fields and the best email/phone of a golden ``row``
     (``groups``: ``obs`` by field, when the caller has them)."""
-    chosen = _rules(rules)
+    chosen, steps = _rules(rules)
     if groups is None:
         groups = group_fields(obs)
     kept_emails = row.get("_emails") or ()
-    for field in PERSON_FIELDS:
+    for field, rule, followed, spelled, own in steps:
         group = groups.get(field)
-        rule = chosen.get(field, "best")
-        addresses = kept_emails if field in _SPELLED else ()
-        followed = _FOLLOWS.get(field)
-        if group and followed:
+        if not group:
+            continue
+        addresses = kept_emails if spelled else ()
+        if followed:
             narrowed = _stated_with(group, groups, row, followed)
             if narrowed is not None:
                 row[field] = _pick(narrowed, rule, rank, group, addresses)
                 continue
-        if group and rule != "best" and field != "company_id":
+        if own:
             row[field] = _pick(group, rule, rank, addresses=addresses)
     first, last = row.get("first_name"), row.get("last_name")
     if first and last and row.get("full_name"):
