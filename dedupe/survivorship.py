@@ -8,7 +8,8 @@ per field decides, from ``[dedupe.survivorship]`` in the settings file::
     [dedupe.survivorship]
     first_name = "complete"   # the fullest spelling: "Jean-Pierre" over "J.-P.", accents kept
     title = "recent"          # the most recently observed value
-    email = "verified"        # a verified address is the best email over an unverified one
+    email = "verified"        # a work address before a personal (free-mail) one, then
+                              # a verified address over an unverified one
     city = "best"             # confidence, then recency, then source priority (the default)
     phone = "source"          # source priority first, then confidence and recency
 
@@ -32,6 +33,7 @@ from prospecting.models import (
     rank_of,
     strip_accents,
 )
+from prospecting.store import is_personal_address
 
 __all__ = ["DEFAULT_RULES", "RULES", "apply_person_rules", "check_rules"]
 
@@ -301,7 +303,9 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
             e for e in emails
             if e["status"] != "invalid" and ("guessed" not in e["flags"] or e["status"] == "valid")
         ]
-        usable.sort(key=lambda e: _STATUS_ORDER.get(e["status"], 2))  # stable: rank kept
+        # A work address before a personal one (see best_email), then verified before
+        # unverified; stable: the rank decides the rest.
+        usable.sort(key=lambda e: (is_personal_address(e), _STATUS_ORDER.get(e["status"], 2)))
         row["email"] = usable[0]["value"] if usable else None
     phones = row["_phones"]
     if chosen["phone"] == "recent" and phones:

@@ -25,6 +25,8 @@ from json.encoder import encode_basestring as encode_string  # type: ignore[attr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from enrichers.lists import free_domains
+
 from . import __version__
 from .errors import ConfigError, StoreError
 from .migrations import SCHEMA_VERSION, migrate
@@ -1857,16 +1859,26 @@ def _best_phone(phones: list[dict[str, Any]]) -> str | None:
 
 
 def best_email(emails: Iterable[Mapping[str, Any]]) -> str | None:
-    """The first usable address of a person's ranked ones. A guessed address is listed,
-    but is the best email only once a server confirmed it."""
-    return next(
-        (
-            e["value"] for e in emails
-            if e["status"] != "invalid"
-            and ("guessed" not in e["flags"] or e["status"] == "valid")
-        ),
-        None,
-    )
+    """The first usable address of a person's ranked ones, a professional one before a
+    personal one (at a free-mail domain: B2B prospecting writes to people at their work
+    address; the personal one stays listed as another channel). A guessed address is
+    listed, but is the best email only once a server confirmed it."""
+    personal = None
+    for e in emails:
+        if e["status"] == "invalid" or ("guessed" in e["flags"] and e["status"] != "valid"):
+            continue
+        if not is_personal_address(e):
+            return e["value"]
+        if personal is None:
+            personal = e["value"]
+    return personal
+
+
+def is_personal_address(entry: Mapping[str, Any]) -> bool:
+    """Whether an email entry is at a free-mail domain (flagged so by the email check, or
+    found in the free-mail list before any check ran)."""
+    return "free" in entry["flags"] or (
+        str(entry["value"]).rpartition("@")[2].lower() in free_domains())
 
 
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)

@@ -233,6 +233,25 @@ def test_suppression_wins_in_a_merge(tmp_path: Path, db: Path):
     assert people[0]["suppressed"] is True
 
 
+def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
+    # The CRM holds her personal address, the trade-show list her work one: merged, the
+    # golden record's email is the work address, the personal one stays listed.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name\n"
+                "1,Hélène,Martin,helene.martin@gmail.com,01 99 00 45 18,Boulangerie Martin\n"
+                "2,Helene,MARTIN,h.martin@boulangerie-martin.example,+33 1 99 00 45 18,"
+                "Boulangerie Martin SARL\n")
+    api.dedupe(db)
+    (person,) = dump(db)
+    assert sorted(person["source_ids"]) == ["crm:1", "crm:2"]
+    assert person["email"] == "h.martin@boulangerie-martin.example"
+    assert {e["value"] for e in person["emails"]} == {
+        "helene.martin@gmail.com", "h.martin@boulangerie-martin.example"}
+    api.enrich(db, offline=True)  # flags the free-mail address: the same choice
+    (person,) = dump(db)
+    assert person["email"] == "h.martin@boulangerie-martin.example"
+
+
 def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
     # The finder guessed for the record without an address the very address the two
     # others state: merged, it is the golden record's email, not a guess.

@@ -714,3 +714,22 @@ def test_a_dropcontact_file_gives_the_company_its_naf_and_establishment(tmp_path
     assert row == ("12 RUE DE LA REPUBLIQUE", "69002", "Programmation informatique")
     (person,) = dump(db)
     assert person["extra"] == {"qualification": "nominative@pro"}
+
+
+def test_the_best_email_is_the_work_address(tmp_path: Path, db: Path):
+    # An export's first address column holds the personal one: both are kept, ranked as
+    # the columns say, and the work address is the one written to.
+    path = write(tmp_path / "apollo.csv",
+                 "First Name,Last Name,Email,Secondary Email\n"
+                 "Hélène,Martin,helene.martin@gmail.com,h.martin@boulangerie-martin.example\n"
+                 "Paul,Roux,paul.roux@orange.fr,\n")
+    api.import_files(db, [path])
+    people = {p["last_name"]: p for p in dump(db)}
+    assert people["Martin"]["email"] == "h.martin@boulangerie-martin.example"
+    assert [e["value"] for e in people["Martin"]["emails"]] == [
+        "helene.martin@gmail.com", "h.martin@boulangerie-martin.example"]
+    assert people["Roux"]["email"] == "paul.roux@orange.fr"  # the only one there is
+    api.enrich(db, offline=True)
+    people = {p["last_name"]: p for p in dump(db)}
+    assert people["Martin"]["email"] == "h.martin@boulangerie-martin.example"
+    assert people["Roux"]["email"] == "paul.roux@orange.fr"

@@ -148,3 +148,30 @@ def test_a_civility_or_a_degree_is_no_part_of_the_name_kept():
         assert _golden([members[i] for i in order])["last_name"] == "Carter Jr."
     assert _golden([{"first_name": "M.-P."}, {"first_name": "M.-P."},
                     {"first_name": "Marie-Pierre"}])["first_name"] == "Marie-Pierre"
+
+
+def _email_of(entries: list[tuple[str, str, list[str]]]) -> str | None:
+    row = {"first_name": None, "last_name": None, "full_name": None, "email": None,
+           "phone": None, "_phones": [],
+           "_emails": [{"value": v, "status": s, "flags": f} for v, s, f in entries]}
+    apply_person_rules(row, [], {}, {}, {})
+    return row["email"]
+
+
+def test_the_work_address_before_a_personal_one_then_the_verified():
+    # Ranked first, verified even: a free-mail address is the golden email only when the
+    # record has no usable work address (B2B prospecting writes to the work one).
+    assert _email_of([("jean.dupont@gmail.com", "valid", ["free"]),
+                      ("j.dupont@acme.example", "unknown", [])]) == "j.dupont@acme.example"
+    # Flagged or not (before the email check ran, the free-mail list tells).
+    assert _email_of([("jean.dupont@orange.fr", "unknown", []),
+                      ("j.dupont@acme.example", "unknown", [])]) == "j.dupont@acme.example"
+    # Among work addresses, the verified one; an invalid one never.
+    assert _email_of([("jean@acme.example", "unknown", []),
+                      ("j.dupont@acme.example", "valid", []),
+                      ("jd@gmail.com", "valid", ["free"])]) == "j.dupont@acme.example"
+    assert _email_of([("j.dupont@acme.example", "invalid", []),
+                      ("jean.dupont@gmail.com", "unknown", ["free"])]) == "jean.dupont@gmail.com"
+    # A guess no server confirmed is no best email, work address or not.
+    assert _email_of([("j.dupont@acme.example", "unknown", ["guessed"]),
+                      ("jean.dupont@gmail.com", "unknown", ["free"])]) == "jean.dupont@gmail.com"
