@@ -647,10 +647,12 @@ def _locals_consistent(x: str, y: str) -> bool:
     one, many = (tx, ty) if len(tx) <= len(ty) else (ty, tx)
     if len(one) == 1 and len(many) > 1:
         if len(many) > 2 and _compound_given(many[:-1]):
-            # jpmartin@ and jeanpierre_martin@ for jean-pierre.martin@, not jeanmartin@.
+            # jpmartin@ and jeanpierre_martin@ for jean-pierre.martin@, not jeanmartin@;
+            # jp@ and jpm@ too, as eric@ and ericd@ for eric.delacroix@.
             given, last = "".join(many[:-1]), many[-1]
             initials = "".join(w[0] for w in many[:-1])
-            return one[0] in _compact_forms(given, last) | {initials + last, last + initials}
+            return one[0] in _compact_forms(given, last) | {
+                initials + last, last + initials, initials, initials + last[0]}
         # brooks.valerie@ (surname first) and vbrooks@: either word may be the given name.
         return one[0] in _compact_forms(many[0], many[-1]) | _compact_forms(many[-1], many[0])
     if len(one) > 1 and not _same_or_initial(tx[-1], ty[-1]):

@@ -252,6 +252,19 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
     assert person["email"] == "h.martin@boulangerie-martin.example"
 
 
+def test_a_compound_given_name_and_its_initials_at_one_company(tmp_path: Path, db: Path):
+    # "JB", jb@ at the company Jean-Baptiste Robin works for: his initials, not another
+    # person's address there.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,city\n"
+        "1,Jean-Baptiste,Robin,jean-baptiste.robin@oscorp.example,01 99 00 23 18,Oscorp SAS,Lyon\n"
+        "2,JB,ROBIN,jb@oscorp.example,,OSCORP,\n"
+        "3,Julie,Bertin,julie.bertin@oscorp.example,,Oscorp,Lyon\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2"]
+    assert found["crm:3"]["source_ids"] == ["crm:3"]
+
+
 def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
     # The finder guessed for the record without an address the very address the two
     # others state: merged, it is the golden record's email, not a guess.
@@ -986,6 +999,10 @@ def test_nicknames_of_several_groups_and_languages():
     ("jpmartin", "jean-pierre.martin", True),
     ("jeanpierremartin", "jean-pierre.martin", True),
     ("jeanmartin", "jean-pierre.martin", False),
+    # Its initials alone, or with the surname's, as eric@ or ericd@ for eric.delacroix@.
+    ("jp", "jean-pierre.martin", True),
+    ("jpm", "jean-pierre.martin", True),
+    ("jm", "jean-pierre.martin", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
