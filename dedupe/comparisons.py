@@ -277,7 +277,14 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
     inits = (inia | inib) & ~missing
     check = np.flatnonzero(inits)
     ia, ib = initials(check)
-    inits[check] = [x.startswith(y) or y.startswith(x) for x, y in zip(ia, ib, strict=True)]
+    # The initials of a name, or of its first words ("J." for Jean-Luc); not more than
+    # the other name has: "J.-L." says a second given name "Jean" does not have.
+    inits[check] = [
+        (x.startswith(y) or y.startswith(x))
+        and not (len(x) > len(y) and pa and not pb)
+        and not (len(y) > len(x) and pb and not pa)
+        for x, y, pa, pb in zip(ia, ib, inia[check].tolist(), inib[check].tolist(),
+                                strict=True)]
     # "A." for Tony: the initial of a name the nickname's group holds (Anthony).
     other = check[~inits[check]]
     if len(other):

@@ -265,6 +265,19 @@ def test_a_compound_given_name_and_its_initials_at_one_company(tmp_path: Path, d
     assert found["crm:3"]["source_ids"] == ["crm:3"]
 
 
+def test_two_initials_are_not_a_single_given_name(tmp_path: Path, db: Path):
+    # "J.-L." says two given names: Jean-Luc Martin's, not Jean Martin's, his colleague.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,city,title\n"
+        "10,Jean-Luc,Martin,jl.martin@initech.example,,Initech,Nantes,CTO\n"
+        "11,J.-L.,Martin,jean-luc.martin@gmail.com,07 11 22 33 44,Initech SARL,,"
+        "Directeur technique\n"
+        "12,Jean,Martin,jean.martin@initech.example,,Initech,Nantes,Développeur\n")
+    assert sorted(found["crm:10"]["source_ids"]) == ["crm:10", "crm:11"]
+    assert found["crm:12"]["source_ids"] == ["crm:12"]
+
+
 def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
     # The finder guessed for the record without an address the very address the two
     # others state: merged, it is the golden record's email, not a guess.
