@@ -642,11 +642,15 @@ def _locals_consistent(x: str, y: str) -> bool:
     """Two local parts at one company domain that could be one person's two addresses.
 
     ``bob@`` and ``robert@`` (a nickname), ``kate.oneill@`` and ``katherine.oneill@``,
-    ``j.martin@`` and ``jean.martin@`` are; ``christopher@`` and ``charlotte@`` are not.
+    ``j.martin@`` and ``jean.martin@`` are, and ``antoine.leory@`` for ``antoine.leroy@``
+    (two letters swapped: a typing slip, not an address another person was given);
+    ``christopher@`` and ``charlotte@`` are not.
     """
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _told_apart(x, y) is not None:
         return False
+    if _swapped_letters(x, y):
+        return True
     if sorted(tx) == sorted(ty):
         # clifford.pemberton@ and clifford_pemberton@, dasilva.jeanphilippe@ and
         # jeanphilippe.dasilva@
@@ -681,6 +685,16 @@ def _locals_consistent(x: str, y: str) -> bool:
         return True
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
+
+
+def _swapped_letters(x: str, y: str) -> bool:
+    """Whether ``y`` is ``x`` with two neighbouring letters swapped, away from the first
+    letter, in a local part of six characters or more."""
+    if len(x) != len(y) or len(x) < 6 or x == y:
+        return False
+    i = next(k for k in range(len(x)) if x[k] != y[k])
+    return (0 < i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i]
+            and x[i].isalpha() and x[i + 1].isalpha() and x[i + 2:] == y[i + 2:])
 
 
 def _compound_given(words: list[str]) -> bool:

@@ -1016,6 +1016,10 @@ def test_nicknames_of_several_groups_and_languages():
     ("jp", "jean-pierre.martin", True),
     ("jpm", "jean-pierre.martin", True),
     ("jm", "jean-pierre.martin", False),
+    # Two letters swapped in typing, not another person's address.
+    ("antoine.leroy", "antoine.leory", True),
+    ("paul.martin", "paul.matrin", True),
+    ("antoine.leroy", "antoine.leroux", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
