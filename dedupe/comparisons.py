@@ -643,13 +643,20 @@ def _locals_consistent(x: str, y: str) -> bool:
 
     ``bob@`` and ``robert@`` (a nickname), ``kate.oneill@`` and ``katherine.oneill@``,
     ``j.martin@`` and ``jean.martin@`` are, and ``antoine.leory@`` for ``antoine.leroy@``
-    (two letters swapped: a typing slip, not an address another person was given);
+    (two letters swapped: a typing slip, not an address another person was given),
+    ``emilie.girard@`` and ``emilie.girard-blanc@`` (a surname made compound);
     ``christopher@`` and ``charlotte@`` are not.
     """
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _told_apart(x, y) is not None:
         return False
     if _swapped_letters(x, y):
+        return True
+    short, long_ = (tx, ty) if len(tx) <= len(ty) else (ty, tx)
+    if 1 < len(short) < len(long_) and long_[:len(short)] == short and all(
+            len(w) > 1 and w.isalpha() for w in long_[len(short):]):
+        # emilie.girard@ and emilie.girard-blanc@: a surname that became a compound
+        # one (a married name added), the words of one address all the other's first.
         return True
     if sorted(tx) == sorted(ty):
         # clifford.pemberton@ and clifford_pemberton@, dasilva.jeanphilippe@ and

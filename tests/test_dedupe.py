@@ -1020,6 +1020,9 @@ def test_nicknames_of_several_groups_and_languages():
     ("antoine.leroy", "antoine.leory", True),
     ("paul.martin", "paul.matrin", True),
     ("antoine.leroy", "antoine.leroux", False),
+    # A surname made compound (a married name added): the shorter address's words first.
+    ("emilie.girard", "emilie.girard-blanc", True),
+    ("emilie.girard", "emilie.g.blanc", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
