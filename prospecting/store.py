@@ -25,8 +25,6 @@ from json.encoder import encode_basestring as encode_string  # type: ignore[attr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from enrichers.lists import free_domains
-
 from . import __version__
 from .errors import ConfigError, StoreError
 from .migrations import SCHEMA_VERSION, migrate
@@ -1878,7 +1876,14 @@ def is_personal_address(entry: Mapping[str, Any]) -> bool:
     """Whether an email entry is at a free-mail domain (flagged so by the email check, or
     found in the free-mail list before any check ran)."""
     return "free" in entry["flags"] or (
-        str(entry["value"]).rpartition("@")[2].lower() in free_domains())
+        str(entry["value"]).rpartition("@")[2].lower() in _free_domains())
+
+
+@functools.cache
+def _free_domains() -> frozenset[str]:
+    from enrichers.lists import free_domains  # the email check's list, read when needed
+
+    return free_domains()
 
 
 _COMPANY_FIELD_SET = frozenset(COMPANY_FIELDS)
