@@ -351,6 +351,11 @@ def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
     return value  # all agree (the members of a merge, mostly): no ranking needed
 
 
+def best_observation(group: list[Observation], source_rank: dict[str, int]) -> Observation:
+    """The winning observation among observations of one field (see ``best_of``)."""
+    return _best(group, source_rank)
+
+
 def _best(group: list[Observation], source_rank: dict[str, int]) -> Observation:
     """``max(group, key=_rank_key)`` without a Python call per observation (a merge of a
     million records ranks millions of them)."""

@@ -36,6 +36,7 @@ from .models import (
     Fact,
     Observation,
     PendingStatement,
+    best_observation,
     best_of,
     canonical_value,
     dumps,
@@ -1383,7 +1384,8 @@ class Store:
         row: dict[str, Any] = dict.fromkeys(COMPANY_FIELDS)
         for field, group in groups.items():
             if field in _COMPANY_FIELD_SET:
-                row[field] = best_of(group, rank)
+                row[field] = (_best_written(group, rank) if field in _NAME_FIELDS
+                              else best_of(group, rank))
         row["id"], row["updated_at"], row["people_count"] = cid, now, people_count
         row["name"] = row["name"] or row["legal_name"]
         # The identifiers a company row has a column for, then the others, each in
@@ -1849,6 +1851,25 @@ def _phone_entry(raw: str, check: Mapping[str, Any] | None,
         "reason": check.get("reason"),
         "sources": sources,
     }
+
+
+_NAME_FIELDS = frozenset({"name", "legal_name"})
+
+
+def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
+    """A company name as ``best_of`` ranks it, where spellings tie (stated by one source
+    at one time and confidence: one file's rows, the members of a merge) the best
+    written one: in lower and upper case over all capitals, then with its accents,
+    then the text itself. "L'Oréal" over "Loreal SA" and "L OREAL"; the text alone put
+    "Loreal SA" first."""
+    best = best_of(group, rank)
+    if len(group) == 1 or all(o.value == best for o in group):
+        return best
+    top = best_observation(group, rank)
+    tied = {o.value for o in group
+            if (o.confidence, o.observed_at, rank_of(o.source, rank))
+            == (top.confidence, top.observed_at, rank_of(top.source, rank))}
+    return max(tied, key=lambda v: (v != v.upper(), sum(not c.isascii() for c in v), v))
 
 
 def _best_phone(phones: list[dict[str, Any]]) -> str | None:

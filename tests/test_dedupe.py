@@ -806,6 +806,18 @@ def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
     assert distinct in names
 
 
+def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
+    # One file, three spellings: the golden company is "L'Oréal", not the last of them
+    # in alphabetical order ("Loreal SA"), nor the one in capitals.
+    companies = write(tmp_path / "c.csv", "Raison sociale,Site web,Ville\n"
+                      "L'Oréal,loreal.example,Clichy\nL OREAL,,Clichy\n"
+                      "Loreal SA,,Clichy\nSOCIETE GENERALE SA,,Paris\n"
+                      "Société Générale,,Paris\n")
+    api.import_files(db, [companies], kind="companies")
+    api.dedupe(db)
+    assert _active_company_names(db) == ["L'Oréal", "Société Générale"]
+
+
 def test_one_company_name_in_two_towns_is_a_question(tmp_path: Path, db: Path):
     # Two "Boulangerie Martin", in Lyon and in Marseille, with no site or SIREN: asked
     # about, not merged. The same name with one town unknown is one company.
