@@ -29,6 +29,7 @@ from . import __version__
 from .errors import ConfigError, StoreError
 from .migrations import SCHEMA_VERSION, migrate
 from .models import (
+    _LEGAL_FORMS,
     COMPANY_FIELDS,
     LEGAL_ID_FIELDS,
     PACKED_SOURCE,
@@ -51,6 +52,7 @@ from .models import (
     rank_of,
     ranked_of,
     statement_id,
+    strip_accents,
 )
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
@@ -1854,14 +1856,14 @@ def _phone_entry(raw: str, check: Mapping[str, Any] | None,
 
 
 _NAME_FIELDS = frozenset({"name", "legal_name"})
+_LEGAL_FORM_WORDS = frozenset(_LEGAL_FORMS)  # "Inc." and "Ltd." are written so
 
 
 def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
     """A company name as ``best_of`` ranks it, where spellings tie (stated by one source
     at one time and confidence: one file's rows, the members of a merge) the best
-    written one: in lower and upper case over all capitals, then with its accents,
-    then the text itself. "L'Oréal" over "Loreal SA" and "L OREAL"; the text alone put
-    "Loreal SA" first."""
+    written one (see :func:`_writing`). "L'Oréal" over "Loreal SA" and "L OREAL"; the
+    text alone put "Loreal SA" first."""
     best = best_of(group, rank)
     if len(group) == 1 or all(o.value == best for o in group):
         return best
@@ -1869,7 +1871,18 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
     tied = {o.value for o in group
             if (o.confidence, o.observed_at, rank_of(o.source, rank))
             == (top.confidence, top.observed_at, rank_of(top.source, rank))}
-    return max(tied, key=lambda v: (v != v.upper(), sum(not c.isascii() for c in v), v))
+    return max(tied, key=_writing)
+
+
+def _writing(name: str) -> tuple[bool, int, int, str]:
+    """How well a name is written, greatest best: no word cut short ("Lutèce Conseil"
+    over "Lutèce Cons."; dotted initials such as "S.A.R.L." are no cut), then in upper
+    and lower case over lower case alone over capitals, then its accents, then the text."""
+    cut = any(len(w) > 2 and w.endswith(".") and "." not in w[:-1] and w[:-1].isalpha()
+              and strip_accents(w[:-1]).casefold() not in _LEGAL_FORM_WORDS
+              for w in name.split())
+    case = 2 if name != name.upper() and name != name.lower() else int(name != name.upper())
+    return (not cut, case, sum(not c.isascii() for c in name), name)
 
 
 def _best_phone(phones: list[dict[str, Any]]) -> str | None:

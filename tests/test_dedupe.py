@@ -812,10 +812,14 @@ def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
     companies = write(tmp_path / "c.csv", "Raison sociale,Site web,Ville\n"
                       "L'Oréal,loreal.example,Clichy\nL OREAL,,Clichy\n"
                       "Loreal SA,,Clichy\nSOCIETE GENERALE SA,,Paris\n"
-                      "Société Générale,,Paris\n")
+                      "Société Générale,,Paris\nLutèce Cons.,lutece.example,Paris\n"
+                      "LUTÈCE CONSEIL SAS,lutece.example,Paris\nAcme Inc.,acme.example,\n"
+                      "ACME INC,acme.example,\n")
     api.import_files(db, [companies], kind="companies")
     api.dedupe(db)
-    assert _active_company_names(db) == ["L'Oréal", "Société Générale"]
+    # A word cut short loses to the whole word, a legal form's dot is no cut.
+    assert _active_company_names(db) == [
+        "Acme Inc.", "L'Oréal", "LUTÈCE CONSEIL SAS", "Société Générale"]
 
 
 def test_one_company_name_in_two_towns_is_a_question(tmp_path: Path, db: Path):
