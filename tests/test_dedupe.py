@@ -252,30 +252,28 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
     assert person["email"] == "h.martin@boulangerie-martin.example"
 
 
-def test_a_compound_given_name_and_its_initials_at_one_company(tmp_path: Path, db: Path):
+@pytest.mark.parametrize(("text", "together", "alone"), [
     # "JB", jb@ at the company Jean-Baptiste Robin works for: his initials, not another
     # person's address there.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,city\n"
-        "1,Jean-Baptiste,Robin,jean-baptiste.robin@oscorp.example,01 99 00 23 18,Oscorp SAS,Lyon\n"
-        "2,JB,ROBIN,jb@oscorp.example,,OSCORP,\n"
-        "3,Julie,Bertin,julie.bertin@oscorp.example,,Oscorp,Lyon\n")
-    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2"]
-    assert found["crm:3"]["source_ids"] == ["crm:3"]
-
-
-def test_two_initials_are_not_a_single_given_name(tmp_path: Path, db: Path):
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "1,Jean-Baptiste,Robin,jean-baptiste.robin@oscorp.example,01 99 00 23 18,Oscorp SAS,"
+     "Lyon,\n"
+     "2,JB,ROBIN,jb@oscorp.example,,OSCORP,,\n"
+     "3,Julie,Bertin,julie.bertin@oscorp.example,,Oscorp,Lyon,\n",
+     ["crm:1", "crm:2"], "crm:3"),
     # "J.-L." says two given names: Jean-Luc Martin's, not Jean Martin's, his colleague.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,city,title\n"
-        "10,Jean-Luc,Martin,jl.martin@initech.example,,Initech,Nantes,CTO\n"
-        "11,J.-L.,Martin,jean-luc.martin@gmail.com,07 11 22 33 44,Initech SARL,,"
-        "Directeur technique\n"
-        "12,Jean,Martin,jean.martin@initech.example,,Initech,Nantes,Développeur\n")
-    assert sorted(found["crm:10"]["source_ids"]) == ["crm:10", "crm:11"]
-    assert found["crm:12"]["source_ids"] == ["crm:12"]
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "10,Jean-Luc,Martin,jl.martin@initech.example,,Initech,Nantes,CTO\n"
+     "11,J.-L.,Martin,jean-luc.martin@gmail.com,07 11 22 33 44,Initech SARL,,"
+     "Directeur technique\n"
+     "12,Jean,Martin,jean.martin@initech.example,,Initech,Nantes,Développeur\n",
+     ["crm:10", "crm:11"], "crm:12"),
+])
+def test_initials_of_given_names_at_one_company(tmp_path: Path, db: Path, text: str,
+                                                together: list[str], alone: str):
+    found, _ = _dedupe_crm(tmp_path, db, text)
+    assert sorted(found[together[0]]["source_ids"]) == together
+    assert found[alone]["source_ids"] == [alone]
 
 
 def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
