@@ -24,7 +24,9 @@ from rapidfuzz import distance, fuzz, process
 from .features import (
     PersonFeatures,
     _name_groups,
+    feminine_forms,
     free_mail,
+    gendered_names,
     nickname_groups,
     share_nickname_group,
     share_nickname_groups,
@@ -434,6 +436,18 @@ def person_levels(
                 f.first[a[odd]].tolist(), f.first[b[odd]].tolist(), strict=True)),
             dtype=bool, count=len(odd))
         first[odd[near_name]] = 3
+    # A man's given name and its feminine form (Jean and Jeanne, Louis and Louise) are two
+    # people's however alike they are written, even where a nickname joins them
+    # (Emmanuel and Emmanuelle, "Manu"): co-managers of a family firm share its surname,
+    # its number and often its address pattern.
+    fa, fb = code("first")[a], code("first")[b]
+    forms = _feminine_marks(f)
+    pair = np.flatnonzero((first >= 2) & (first <= 5) & forms[fa] & forms[fb])
+    if len(pair):
+        hit = np.fromiter((gendered_names(x, y) for x, y in zip(
+            f.first[a[pair]].tolist(), f.first[b[pair]].tolist(), strict=True)),
+            dtype=bool, count=len(pair))
+        first[pair[hit]] = 6
     out[:, 0] = first
     out[:, 1] = last
 
@@ -690,6 +704,8 @@ def _locals_consistent(x: str, y: str) -> bool:
     fx, fy = tx[0], ty[0]
     if _same_or_initial(fx, fy):
         return True
+    if gendered_names(fx, fy):
+        return False  # jean.martin@ and jeanne.martin@: two people at one firm
     groups = nickname_groups()
     return bool(set(groups.get(fx, ())) & set(groups.get(fy, ())))
 
@@ -775,6 +791,18 @@ def _derive_columns(f: PersonFeatures) -> None:
         _first_word(f)
     if "email_label" not in f.extra:
         f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+
+
+def _feminine_marks(f: PersonFeatures) -> np.ndarray:
+    """Per code of the given names' vocabulary: whether the name has a feminine form or
+    is one (see ``feminine_forms``)."""
+    strings = f.extra["strings:" + _VOCABULARY["first"]]
+    marks = f.extra.get("feminine marks")
+    if marks is None or len(marks) != len(strings):
+        names = {x for x, _ in feminine_forms()}
+        marks = f.extra["feminine marks"] = np.fromiter(
+            (v in names for v in strings.tolist()), dtype=bool, count=len(strings))
+    return marks
 
 
 def _postcode_areas(f: PersonFeatures) -> None:

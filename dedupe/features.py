@@ -99,6 +99,31 @@ def nickname_groups() -> dict[str, tuple[int, ...]]:
     return {k: tuple(sorted(set(v))) for k, v in groups.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def feminine_forms() -> frozenset[tuple[str, str]]:
+    """(masculine, feminine) given names, folded (see data/feminine_forms.txt), both
+    ways round: Jean and Jeanne, Louis and Louise are two people's names."""
+    text = resources.files("prospecting.data").joinpath("feminine_forms.txt").read_text(
+        "utf-8")
+    pairs: set[tuple[str, str]] = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or ":" not in line:
+            continue
+        head, _, rest = line.partition(":")
+        man = fold_name(head.strip())
+        for name in rest.split(","):
+            woman = fold_name(name.strip())
+            if man and woman and man != woman:
+                pairs.update({(man, woman), (woman, man)})
+    return frozenset(pairs)
+
+
+def gendered_names(x: str, y: str) -> bool:
+    """Whether two folded given names are a man's name and its feminine form."""
+    return (x, y) in feminine_forms()
+
+
 NAME_GROUPS = 4  # nickname groups kept per given name (Chris: Christina, Christopher…)
 
 

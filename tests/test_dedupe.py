@@ -276,6 +276,26 @@ def test_initials_of_given_names_at_one_company(tmp_path: Path, db: Path, text: 
     assert found[alone]["source_ids"] == [alone]
 
 
+def test_a_name_and_its_feminine_form_are_two_people(tmp_path: Path, db: Path):
+    # Jean and Jeanne Martin run one bakery, Louis and Louise Bernard one garage: their
+    # names share all but an ending, their addresses one pattern. Two people each; the
+    # same Jean Martin written twice is still one.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,city,title\n"
+        "1,Jean,Martin,jean.martin@boulangerie-martin.example,Boulangerie Martin,Lyon,"
+        "Gérant\n"
+        "2,Jeanne,Martin,jeanne.martin@boulangerie-martin.example,Boulangerie Martin SARL,"
+        "Lyon,Co-gérante\n"
+        "3,JEAN,MARTIN,j.martin@boulangerie-martin.example,BOULANGERIE MARTIN,,\n"
+        "4,Louis,Bernard,,Garage Bernard,Nantes,Gérant\n"
+        "5,Louise,Bernard,,Garage Bernard,Nantes,Gérante\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:3"]
+    assert found["crm:2"]["source_ids"] == ["crm:2"]
+    assert found["crm:4"]["source_ids"] == ["crm:4"]
+    assert found["crm:5"]["source_ids"] == ["crm:5"]
+
+
 def test_an_address_stated_and_guessed_is_no_guess_once_merged(tmp_path: Path, db: Path):
     # The finder guessed for the record without an address the very address the two
     # others state: merged, it is the golden record's email, not a guess.
@@ -1034,6 +1054,9 @@ def test_nicknames_of_several_groups_and_languages():
     ("antoine.leroy", "antoine.leory", True),
     ("paul.martin", "paul.matrin", True),
     ("antoine.leroy", "antoine.leroux", False),
+    # A name and its feminine form, even where a nickname joins them (Manu).
+    ("jean.martin", "jeanne.martin", False),
+    ("emmanuel.roux", "emmanuelle.roux", False),
     # A surname made compound (a married name added): the shorter address's words first.
     ("emilie.girard", "emilie.girard-blanc", True),
     ("emilie.girard", "emilie.g.blanc", False),
