@@ -32,6 +32,7 @@ from prospecting.models import (
     group_fields,
     rank_of,
     strip_accents,
+    usable_address,
 )
 from prospecting.store import is_personal_address
 
@@ -299,10 +300,7 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
             row["full_name"] = f"{first} {last}"
     emails = row["_emails"]
     if chosen["email"] == "verified" and emails:
-        usable = [
-            e for e in emails
-            if e["status"] != "invalid" and ("guessed" not in e["flags"] or e["status"] == "valid")
-        ]
+        usable = [e for e in emails if usable_address(e)]
         # A work address before a personal one (see best_email), then verified before
         # unverified; stable: the rank decides the rest.
         usable.sort(key=lambda e: (is_personal_address(e), _STATUS_ORDER.get(e["status"], 2)))

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "rank_of",
     "ranked_of",
     "statement_id",
+    "usable_address",
 ]
 
 # Single-valued fields of a person: the view holds the best value of each.
@@ -349,6 +350,13 @@ def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
         if obs.value != value:
             return _best(group, source_rank).value
     return value  # all agree (the members of a merge, mostly): no ranking needed
+
+
+def usable_address(entry: Mapping[str, Any]) -> bool:
+    """Whether an entry of a person's ``emails`` can be written to: not known invalid,
+    and not a guess no mail server confirmed (a guessed address is listed all the same)."""
+    status = entry.get("status")
+    return status != "invalid" and ("guessed" not in entry.get("flags", ()) or status == "valid")
 
 
 def best_observation(group: list[Observation], source_rank: dict[str, int]) -> Observation:

@@ -53,6 +53,7 @@ from .models import (
     ranked_of,
     statement_id,
     strip_accents,
+    usable_address,
 )
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
 
@@ -1891,13 +1892,13 @@ def _best_phone(phones: list[dict[str, Any]]) -> str | None:
 
 
 def best_email(emails: Iterable[Mapping[str, Any]]) -> str | None:
-    """The first usable address of a person's ranked ones, a professional one before a
-    personal one (at a free-mail domain: B2B prospecting writes to people at their work
-    address; the personal one stays listed as another channel). A guessed address is
-    listed, but is the best email only once a server confirmed it."""
+    """The first usable address (see ``usable_address``) of a person's ranked ones, a
+    professional one before a personal one (at a free-mail domain: B2B prospecting
+    writes to people at their work address; the personal one stays listed as another
+    channel)."""
     personal = None
     for e in emails:
-        if e["status"] == "invalid" or ("guessed" in e["flags"] and e["status"] != "valid"):
+        if not usable_address(e):
             continue
         if not is_personal_address(e):
             return e["value"]

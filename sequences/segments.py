@@ -13,6 +13,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from prospecting.models import usable_address
+
 __all__ = ["ENRICHED", "NON_ENRICHED", "channels_of", "company_extras", "extras_present",
            "no_calls", "person_extras", "tag_from", "tag_person"]
 
@@ -36,11 +38,7 @@ def channels_of(
     channels = []
     emails = _as_list(person.get("emails") if emails is None else emails)
     # A guessed address is a channel only once a mail server confirmed it.
-    if any(
-        e.get("status") != "invalid"
-        and ("guessed" not in e.get("flags", ()) or e.get("status") == "valid")
-        for e in emails
-    ) or (not emails and person.get("email")):
+    if any(usable_address(e) for e in emails) or (not emails and person.get("email")):
         channels.append("email")
     phones = _as_list(person.get("phones") if phones is None else phones)
     if any(p.get("valid") is not False for p in phones) or (not phones and person.get("phone")):
