@@ -25,6 +25,7 @@ __all__ = [
     "Fact",
     "Observation",
     "PendingStatement",
+    "best_observation",
     "best_of",
     "canonical_value",
     "company_id_for",
@@ -348,7 +349,7 @@ def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
         return value
     for obs in group:
         if obs.value != value:
-            return _best(group, source_rank).value
+            return best_observation(group, source_rank).value
     return value  # all agree (the members of a merge, mostly): no ranking needed
 
 
@@ -360,13 +361,9 @@ def usable_address(entry: Mapping[str, Any]) -> bool:
 
 
 def best_observation(group: list[Observation], source_rank: dict[str, int]) -> Observation:
-    """The winning observation among observations of one field (see ``best_of``)."""
-    return _best(group, source_rank)
-
-
-def _best(group: list[Observation], source_rank: dict[str, int]) -> Observation:
-    """``max(group, key=_rank_key)`` without a Python call per observation (a merge of a
-    million records ranks millions of them)."""
+    """The winning observation among observations of one field: ``max(group,
+    key=_rank_key)`` without a Python call per observation (a merge of a million records
+    ranks millions of them)."""
     get = source_rank.get
     best = group[0]
     best_key = _rank_key(best, source_rank)
@@ -393,7 +390,7 @@ def ranked_of(group: list[Observation], source_rank: dict[str, int]) -> list[tup
     key = email_identity if group[0].field == "email" else canonical_value
     for obs in group:
         grouped.setdefault(key(obs.value), []).append(obs)
-    heads = [_best(g, source_rank) for g in grouped.values()]
+    heads = [best_observation(g, source_rank) for g in grouped.values()]
     order = sorted(
         zip(heads, grouped.values(), strict=True),
         key=lambda pair: _rank_key(pair[0], source_rank),

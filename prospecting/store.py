@@ -1865,9 +1865,9 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
     at one time and confidence: one file's rows, the members of a merge) the best
     written one (see :func:`_writing`). "L'Oréal" over "Loreal SA" and "L OREAL"; the
     text alone put "Loreal SA" first."""
-    best = best_of(group, rank)
-    if len(group) == 1 or all(o.value == best for o in group):
-        return best
+    first = group[0].value
+    if all(o.value == first for o in group):
+        return first
     top = best_observation(group, rank)
     tied = {o.value for o in group
             if (o.confidence, o.observed_at, rank_of(o.source, rank))
