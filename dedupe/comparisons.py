@@ -387,7 +387,8 @@ def person_levels(
     def pick(column: np.ndarray) -> Callable[[np.ndarray], tuple[list[str], list[str]]]:
         return lambda rows: (column[a[rows]].tolist(), column[b[rows]].tolist())
 
-    first = _levels_first(code("first")[a], code("first")[b], pick(f.first_initials),
+    given_a, given_b = code("first")[a], code("first")[b]
+    first = _levels_first(given_a, given_b, pick(f.first_initials),
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
                           code("first_word")[b], _similarity(f, "first", "first", a, b, _JW))
@@ -440,9 +441,8 @@ def person_levels(
     # people's however alike they are written, even where a nickname joins them
     # (Emmanuel and Emmanuelle, "Manu"): co-managers of a family firm share its surname,
     # its number and often its address pattern.
-    fa, fb = code("first")[a], code("first")[b]
     forms = _feminine_marks(f)
-    pair = np.flatnonzero((first >= 2) & (first <= 5) & forms[fa] & forms[fb])
+    pair = np.flatnonzero((first >= 2) & (first <= 5) & forms[given_a] & forms[given_b])
     if len(pair):
         hit = np.fromiter((gendered_names(x, y) for x, y in zip(
             f.first[a[pair]].tolist(), f.first[b[pair]].tolist(), strict=True)),
