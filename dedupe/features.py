@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import jellyfish
 import numpy as np
 
-from prospecting.models import _LEGAL_FORMS, company_name_key, loads, strip_accents
+from prospecting.models import LEGAL_FORM_WORDS, company_name_key, loads, strip_accents
 from prospecting.store import Store
 
 __all__ = [
@@ -366,7 +366,7 @@ def _company_key(name: str | None) -> str:
     words = company_name_key(name).split()
     if any(w in _ABBREVIATIONS for w in words):
         longer = [_ABBREVIATIONS.get(w, w) for w in words]
-        words = [w for w in longer if w not in _LEGAL_FORM_SET] or longer
+        words = [w for w in longer if w not in LEGAL_FORM_WORDS] or longer
     kept: list[str] = []
     letters: list[str] = []
     for word in [*words, ""]:
@@ -375,7 +375,7 @@ def _company_key(name: str | None) -> str:
             continue
         if letters:
             joined = "".join(letters)
-            if len(letters) == 1 or joined not in _LEGAL_FORM_SET:
+            if len(letters) == 1 or joined not in LEGAL_FORM_WORDS:
                 kept.append(joined)
             letters = []
         if word:
@@ -385,7 +385,6 @@ def _company_key(name: str | None) -> str:
     return "".join(kept) or "".join(words)
 
 
-_LEGAL_FORM_SET = frozenset(_LEGAL_FORMS)
 # Words CRMs, registries and team pages shorten (accents off, lower case, as
 # company_name_key leaves them): "Gpe Confluence" is "Groupe Confluence", whose
 # "groupe" goes with the legal forms; "Brit. Granite Svcs" is "British Granite Services".
@@ -406,7 +405,7 @@ def _company_initials(name: str | None) -> str:
     shorter names, whose two letters would match too many others."""
     if not name:
         return ""
-    words = [w for w in company_name_key(name).split() if w not in _LEGAL_FORM_SET]
+    words = [w for w in company_name_key(name).split() if w not in LEGAL_FORM_WORDS]
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 

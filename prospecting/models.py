@@ -14,11 +14,12 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 __all__ = [
     "COMPANY_FIELDS",
+    "LEGAL_FORM_WORDS",
     "MULTI_FIELDS",
     "PACKED_SOURCE",
     "PERSON_FIELDS",
@@ -423,9 +424,8 @@ def pick_ranked(
     return ranked_of(group, source_rank or {}) if group else []
 
 
-# Legal forms stripped from a company name to build its match key. Longest first so
-# that "SASU" is removed before "SAS" could match part of it.
-_LEGAL_FORMS: Sequence[str] = sorted(
+# Legal forms stripped, word by word, from a company name to build its match key.
+LEGAL_FORM_WORDS: frozenset[str] = frozenset(
     {
         "sas",
         "sasu",
@@ -472,9 +472,7 @@ _LEGAL_FORMS: Sequence[str] = sorted(
         "ab",
         "as",
         "aps",
-    },
-    key=len,
-    reverse=True,
+    }
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -494,7 +492,7 @@ def company_name_key(name: str) -> str:
     An empty result means the name carries nothing to match on.
     """
     words = _NON_ALNUM.sub(" ", strip_accents(name).casefold().replace("&", " et ")).split()
-    kept = [w for w in words if w not in _LEGAL_FORMS]
+    kept = [w for w in words if w not in LEGAL_FORM_WORDS]
     return " ".join(kept or words)
 
 

@@ -29,8 +29,8 @@ from . import __version__
 from .errors import ConfigError, StoreError
 from .migrations import SCHEMA_VERSION, migrate
 from .models import (
-    _LEGAL_FORMS,
     COMPANY_FIELDS,
+    LEGAL_FORM_WORDS,
     LEGAL_ID_FIELDS,
     PACKED_SOURCE,
     PERSON_FIELDS,
@@ -1857,7 +1857,6 @@ def _phone_entry(raw: str, check: Mapping[str, Any] | None,
 
 
 _NAME_FIELDS = frozenset({"name", "legal_name"})
-_LEGAL_FORM_WORDS = frozenset(_LEGAL_FORMS)  # "Inc." and "Ltd." are written so
 
 
 def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
@@ -1877,10 +1876,11 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
 
 def _writing(name: str) -> tuple[bool, int, int, str]:
     """How well a name is written, greatest best: no word cut short ("Lutèce Conseil"
-    over "Lutèce Cons."; dotted initials such as "S.A.R.L." are no cut), then in upper
-    and lower case over lower case alone over capitals, then its accents, then the text."""
+    over "Lutèce Cons."; dotted initials such as "S.A.R.L." and a legal form such as
+    "Inc." are no cut), then in upper and lower case over lower case alone over
+    capitals, then its accents, then the text."""
     cut = any(len(w) > 2 and w.endswith(".") and "." not in w[:-1] and w[:-1].isalpha()
-              and strip_accents(w[:-1]).casefold() not in _LEGAL_FORM_WORDS
+              and strip_accents(w[:-1]).casefold() not in LEGAL_FORM_WORDS
               for w in name.split())
     case = 2 if name != name.upper() and name != name.lower() else int(name != name.upper())
     return (not cut, case, sum(not c.isascii() for c in name), name)
