@@ -766,14 +766,14 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     """No merge on a name contradiction without an exact key (DD-4).
 
     A different given name or surname (not a nickname, initial, typo or swap) merges
-    only with the same address, a number nobody else has, or the same LinkedIn
-    profile; otherwise the pair goes to review at most, and only when something
-    personal is shared (an address, a local part, a number no third person carries, a
-    profile): one person under a name the tables do not know is a question for the
-    reviewer. With nothing of the kind, two colleagues or relatives at one company
-    (Laurent and Émilie Petit, or Joe and Niamh Bailey on the office line) are not: such
-    a pair stays just below ``review``, still a "cannot link" for clustering, but out of
-    the review queue.
+    only with the same address, a number nobody else has (unless each has an address
+    at one company that is not the other's), or the same LinkedIn profile; otherwise
+    the pair goes to review at most, and only when something personal is shared (an
+    address, a local part, a number no third person carries, a profile): one person
+    under a name the tables do not know is a question for the reviewer. With nothing of
+    the kind, two colleagues or relatives at one company (Laurent and Émilie Petit, or
+    Joe and Niamh Bailey on the office line) are not: such a pair stays just below
+    ``review``, still a "cannot link" for clustering, but out of the review queue.
     """
     # Two addresses at one company and titles far apart in seniority (a president and
     # an assistant) or in two departments (a sales director and an accountant): two
@@ -787,7 +787,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     # such a key too: registries and consumer files have nothing else.
     home = (levels[:, 8] <= 2) & (levels[:, 8] > 0) & (
         (levels[:, 7] == 1) | ((levels[:, 6] >= 1) & (levels[:, 6] <= 2))) & (levels[:, 5] == 0)
-    exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | (levels[:, 3] == 1) | (
+    # A number nobody else carries is no key for two given names that differ behind two
+    # addresses at one company that are not one person's (jean@ and jeanne@ on a family
+    # firm's line): the addresses say two people as plainly as the names.
+    own_number = (levels[:, 3] == 1) & ~((levels[:, 0] == 6) & (levels[:, 2] == 4))
+    exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | own_number | (
         levels[:, 4] == 1) | home
     # Another surname behind one address is a shared mailbox (laure@, contact@) as often
     # as a married name: it takes the same number or profile too.

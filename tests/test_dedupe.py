@@ -280,6 +280,15 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
      "4,Louis,Bernard,,Garage Bernard,Nantes,Gérant\n"
      "5,Louise,Bernard,,Garage Bernard,Nantes,Gérante\n",
      ["crm:1", "crm:3"], ["crm:2", "crm:4", "crm:5"]),
+    # The bakery's line, which nobody else has, under Jean's and Jeanne's records: their
+    # own addresses say two people, whatever the number says.
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "1,Jean,Martin,jean@boulangerie-martin.example,01 42 00 11 22,Boulangerie Martin,"
+     "Paris,Gérant\n"
+     "2,Jeanne,Martin,jeanne@boulangerie-martin.example,01 42 00 11 22,"
+     "Boulangerie Martin,Paris,Co-gérante\n"
+     "3,Jean,MARTIN,,+33 1 42 00 11 22,BOULANGERIE MARTIN,PARIS,Gérant\n",
+     ["crm:1", "crm:3"], ["crm:2"]),
 ])
 def test_given_names_at_one_company(tmp_path: Path, db: Path, text: str,
                                     together: list[str], alone: list[str]):
