@@ -26,8 +26,10 @@ from .features import (
     _name_groups,
     feminine_forms,
     free_mail,
+    gender_of,
     gendered_names,
     nickname_groups,
+    other_sex,
     share_nickname_group,
     share_nickname_groups,
 )
@@ -413,6 +415,16 @@ def person_levels(
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (
         (first > 3) | (last > 3)) & ~swapped
+    # Given names of one sex each, read before the swapped readings change the levels
+    # (see below); the names' vocabulary is whole once the swapped readings are coded.
+    sexes = _sex_marks(f)
+    sexed = ((first == 3) | (first == 5)) & (sexes[given_a] > 0) & (sexes[given_b] > 0) & (
+        sexes[given_a] != sexes[given_b])
+    if sexed.any():
+        at = np.flatnonzero(sexed)
+        sexed[at] = [not _transposed(x, y) for x, y in zip(
+            f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
+    read_swapped = swapped | near
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))
     # Swapped, the given name written as an initial or a nickname ("Leclerc, S." for
@@ -427,6 +439,7 @@ def person_levels(
         ], dtype=np.int8)
         fits = given > 0
         first[half[fits]] = given[fits]
+        read_swapped[half[fits]] = True
         last[half[fits]] = 1
     # A typo in a nickname ("Bceky" for Rebecca, "Robrt" for Bob): one edit from a name
     # of the other's nickname group, where the surnames agree.
@@ -448,6 +461,12 @@ def person_levels(
             f.first[a[pair]].tolist(), f.first[b[pair]].tolist(), strict=True)),
             dtype=bool, count=len(pair))
         first[pair[hit]] = 6
+    # Names written alike but worn by one sex each (Julien and Julie, Nathan and Nathalie,
+    # Samir and Samira) are two people's too, where the given names were the ones compared
+    # (not a swapped reading); a nickname's group is left alone (Chris for Christine as
+    # for Christopher), and so are two letters swapped ("Jena-François" is Jean-François
+    # mistyped, though Jena is a name).
+    first[np.flatnonzero(sexed & ~read_swapped)] = 6
     out[:, 0] = first
     out[:, 1] = last
 
@@ -720,6 +739,14 @@ def _swapped_letters(x: str, y: str) -> bool:
             and x[i].isalpha() and x[i + 1].isalpha() and x[i + 2:] == y[i + 2:])
 
 
+def _transposed(x: str, y: str) -> bool:
+    """Whether ``y`` is ``x`` with two neighbouring characters swapped."""
+    if len(x) != len(y) or x == y:
+        return False
+    i = next(k for k in range(len(x)) if x[k] != y[k])
+    return i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i] and x[i + 2:] == y[i + 2:]
+
+
 def _compound_given(words: list[str]) -> bool:
     """Whether the given-name words of a local part (``jean``, ``pierre`` of
     ``jean-pierre.martin``) make one compound given name the nickname table knows."""
@@ -802,6 +829,17 @@ def _feminine_marks(f: PersonFeatures) -> np.ndarray:
         names = {x for x, _ in feminine_forms()}
         marks = f.extra["feminine marks"] = np.fromiter(
             (v in names for v in strings.tolist()), dtype=bool, count=len(strings))
+    return marks
+
+
+def _sex_marks(f: PersonFeatures) -> np.ndarray:
+    """Per code of the given names' vocabulary: whose name it is (see ``gender_of``: 0
+    unknown or both, ``MAN``, ``WOMAN``)."""
+    strings = f.extra["strings:" + _VOCABULARY["first"]]
+    marks = f.extra.get("sex marks")
+    if marks is None or len(marks) != len(strings):
+        marks = f.extra["sex marks"] = np.fromiter(
+            (gender_of(v) for v in strings.tolist()), dtype=np.int8, count=len(strings))
     return marks
 
 
@@ -981,10 +1019,10 @@ def _local_fits(local: str, first: str, last: str) -> bool:
         if part == initials:
             return True
         # The full name of a shortened one (mathieu for "Math"), at most three letters
-        # longer: emmanuelleroussel is no given name.
+        # longer: emmanuelleroussel is no given name, and julien@ is not Julie's.
         return part == first or (len(part) >= 3 and len(first) >= 3 and (
-            (part.startswith(first) and len(part) <= len(first) + 3)
-            or first.startswith(part)
+            (((part.startswith(first) and len(part) <= len(first) + 3)
+              or first.startswith(part)) and not other_sex(part, first))
             or share_nickname_group(part, first)))
 
     for one, other in ((first, last), (last, first)):

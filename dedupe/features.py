@@ -124,6 +124,60 @@ def gendered_names(x: str, y: str) -> bool:
     return (x, y) in feminine_forms()
 
 
+# Faker's person providers whose lists of men's and women's given names say whose a name
+# is: French (France, Belgium, Switzerland, Canada), English (US, UK), and the languages
+# of the names most often met in France besides (Spanish, Italian, Portuguese).
+_GENDER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "en_US", "en_GB", "es_ES", "it_IT",
+                   "pt_PT", "pt_BR")
+# Lists that only tell a name worn by both (Urs, Jena, Anes are rarer names there: a
+# typo of Agnès is more likely than an Anes).
+_BOTH_LOCALES = ("en_IE", "de_DE", "de_AT", "de_CH", "nl_NL", "nl_BE")
+MAN, WOMAN = 1, 2
+
+
+@functools.lru_cache(maxsize=1)
+def name_genders() -> dict[str, int]:
+    """Folded given name -> :data:`MAN` or :data:`WOMAN`, from Faker's lists of men's and
+    women's names in :data:`_GENDER_LOCALES` (about 2,600 names). A name a list of either
+    sex holds in any of those languages or :data:`_BOTH_LOCALES` (Dominique, Camille,
+    Andrea, Jean, Sacha, Robin) has none: only names worn by one sex tell two people apart
+    (Julien and Julie, Nathan and Nathalie, Samir and Samira)."""
+    import importlib
+
+    lists: dict[tuple[bool, str], set[str]] = {}
+    for locale in _GENDER_LOCALES + _BOTH_LOCALES:
+        try:
+            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        except (ImportError, AttributeError):
+            continue
+        for sex in ("male", "female"):
+            names = lists.setdefault((locale in _GENDER_LOCALES, sex), set())
+            names.update(key for value in getattr(provider, f"first_names_{sex}", None) or ()
+                         if (key := fold_name(str(value))))
+    men, women = lists.get((True, "male"), set()), lists.get((True, "female"), set())
+    any_men = men | lists.get((False, "male"), set())
+    any_women = women | lists.get((False, "female"), set())
+    return {**{name: MAN for name in men - any_women},
+            **{name: WOMAN for name in women - any_men}}
+
+
+def gender_of(name: str) -> int:
+    """:func:`name_genders` of a folded given name, or of its first word ("jean marie" is
+    a man's, "marie claire" a woman's); 0 when not known or worn by both."""
+    genders = name_genders()
+    found = genders.get(name)
+    if found is None and " " in name:
+        found = genders.get(name.split(" ", 1)[0])
+    return found or 0
+
+
+def other_sex(x: str, y: str) -> bool:
+    """Whether two folded given names are a man's and a woman's (see
+    :func:`name_genders`), or a man's name and its feminine form."""
+    gx, gy = gender_of(x), gender_of(y)
+    return bool(gx and gy and gx != gy) or gendered_names(x, y)
+
+
 NAME_GROUPS = 4  # nickname groups kept per given name (Chris: Christina, Christopher…)
 
 

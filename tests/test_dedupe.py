@@ -280,6 +280,18 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
      "4,Louis,Bernard,,Garage Bernard,Nantes,Gérant\n"
      "5,Louise,Bernard,,Garage Bernard,Nantes,Gérante\n",
      ["crm:1", "crm:3"], ["crm:2", "crm:4", "crm:5"]),
+    # Julien and Julie Faure, Nathan and Nathalie Roux: not a feminine form, but names
+    # worn by a man and by a woman, written alike. "Jena-François" is Jean-François
+    # mistyped (two letters swapped), though Jena is a name.
+    ("id,first_name,last_name,email,company_name,city,title\n"
+     "1,Julien,Faure,julien.faure@verdure.example,Verdure SAS,Bordeaux,Commercial\n"
+     "2,Julie,Faure,julie.faure@verdure.example,Verdure SAS,Bordeaux,Commerciale\n"
+     "3,Julien,FAURE,,Verdure,Bordeaux,Commercial\n"
+     "4,Nathan,Roux,,Verdure,Bordeaux,Acheteur\n"
+     "5,Nathalie,Roux,,Verdure,Bordeaux,Acheteuse\n"
+     "6,Jean-François,Lucas,jf.lucas@verdure.example,Verdure SAS,Bordeaux,Consultant\n"
+     "7,Jena-François,Lucas,,Verdure,Bordeaux,Consultant\n",
+     ["crm:1", "crm:3"], ["crm:2", "crm:4", "crm:5"]),
     # The bakery's line, which nobody else has, under Jean's and Jeanne's records: their
     # own addresses say two people, whatever the number says.
     ("id,first_name,last_name,email,phone,company_name,city,title\n"
@@ -1059,6 +1071,7 @@ def test_nicknames_of_several_groups_and_languages():
     # A name and its feminine form, even where a nickname joins them (Manu).
     ("jean.martin", "jeanne.martin", False),
     ("emmanuel.roux", "emmanuelle.roux", False),
+    ("julien.faure", "julie.faure", False),
     # A surname made compound (a married name added): the shorter address's words first.
     ("emilie.girard", "emilie.girard-blanc", True),
     ("emilie.girard", "emilie.g.blanc", False),
@@ -1082,12 +1095,29 @@ def test_a_one_letter_civility_before_an_initial_is_an_initial(written: str, fol
     assert fold_name(written) == folded
 
 
+def test_names_worn_by_one_sex_each():
+    from dedupe.features import MAN, WOMAN, gender_of, other_sex
+
+    assert (gender_of("julien"), gender_of("julie"), gender_of("samira")) == (MAN, WOMAN, WOMAN)
+    assert gender_of("jean marie") == MAN
+    assert gender_of("marie claire") == WOMAN
+    # Worn by both somewhere (Andrea in Italy), or a short form: no one's in particular.
+    assert {gender_of(x) for x in ("dominique", "camille", "andrea", "sacha", "alex")} == {0}
+    assert other_sex("julien", "julie")
+    assert other_sex("jean", "jeanne")
+    assert not other_sex("julien", "julian")
+    assert not other_sex("claude", "claudine")
+
+
 @pytest.mark.parametrize(("local", "first", "last", "fits"), [
     ("pharris", "pete", "harris", True),
     ("mathieul", "math", "lebihan", True),  # the full given name, then the initial
     ("wouter", "w", "schroder", True),
     ("emmanuelle.roussel", "emmanuelle", "rousseau", False),  # another surname after it
     ("lpetit", "emilie", "petit", False),
+    # A man's name is no shortened woman's, nor the other way round.
+    ("julien.faure", "julie", "faure", False),
+    ("julie.faure", "julien", "faure", False),
 ])
 def test_an_address_as_a_form_of_a_name(local: str, first: str, last: str, fits: bool):
     from dedupe.comparisons import _local_fits
