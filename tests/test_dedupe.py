@@ -261,6 +261,17 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
      "2,JB,ROBIN,jb@oscorp.example,,OSCORP,,\n"
      "3,Julie,Bertin,julie.bertin@oscorp.example,,Oscorp,Lyon,\n",
      ["crm:1", "crm:2"], ["crm:3"]),
+    # "FX", on the firm's line: François-Xavier de La Tour's initials, not another
+    # person's name (who would be kept apart from his record without the line).
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "1,François-Xavier,de La Tour,fx.delatour@delatour-avocats.example,,"
+     "De La Tour Avocats,Bordeaux,Associé\n"
+     "2,FX,Delatour,,05 56 00 11 22,DELATOUR AVOCATS,Bordeaux,Avocat associé\n"
+     "3,François Xavier,DE LA TOUR,francois-xavier.delatour@delatour-avocats.example,"
+     "+33556001122,De La Tour Avocats SELARL,,\n"
+     "4,Florence,Delatour,florence.delatour@delatour-avocats.example,,De La Tour Avocats,"
+     "Bordeaux,\n",
+     ["crm:1", "crm:2", "crm:3"], ["crm:4"]),
     # "J.-L." says two given names: Jean-Luc Martin's, not Jean Martin's, his colleague.
     ("id,first_name,last_name,email,phone,company_name,city,title\n"
      "10,Jean-Luc,Martin,jl.martin@initech.example,,Initech,Nantes,CTO\n"
