@@ -25,6 +25,7 @@ from .features import (
     PersonFeatures,
     free_mail,
     phonetic,
+    saints_shortened,
     share_nickname_groups,
 )
 
@@ -537,6 +538,10 @@ def company_pairs(
         pairs_from_keys(name_key, max_block=max_block, name="name", report=report),
         pairs_from_keys(_map(lambda s: phonetic(s)[:6], name_key), max_block=max_block,
                         name="name sound", report=report),
+        # "St Gobain" and "Saint-Gobain", whose sounds differ too (see saints_shortened).
+        pairs_from_keys(_map(lambda s: saints_shortened(s) if "st" in s or "saint" in s
+                             else "", name_key),
+                        max_block=max_block, name="name, saints shortened", report=report),
     ]
     pairs = unique_pairs(parts, n)
     if dirty is not None and len(pairs):

@@ -30,6 +30,7 @@ from .features import (
     gendered_names,
     nickname_groups,
     other_sex,
+    saints_shortened,
     share_nickname_group,
     share_nickname_groups,
 )
@@ -189,11 +190,17 @@ def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
         (ka.astype(np.int64) << 32) | kb.astype(np.int64), return_index=True,
         return_inverse=True)
     alike = np.fromiter(
-        ((company_keys_alike if s >= 0.9 else company_key_shortened)(
-            strings[k >> 32], strings[k & 0xFFFFFFFF])
+        (_company_keys_match(strings[k >> 32], strings[k & 0xFFFFFFFF], s)
          for k, s in zip(distinct.tolist(), sim[first].tolist(), strict=True)),
         dtype=bool, count=len(distinct))
     return alike[inverse.reshape(-1)]
+
+
+def _company_keys_match(x: str, y: str, sim: float) -> bool:
+    """See :func:`_keys_alike`; "St" and "Saint" are one word ("stgobain", "saintgobain")."""
+    if saints_shortened(x) == saints_shortened(y):
+        return True
+    return company_keys_alike(x, y) if sim >= 0.9 else company_key_shortened(x, y)
 
 
 # Below 0.9, the Jaro-Winkler similarity from which a shortened word is looked for:

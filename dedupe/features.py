@@ -439,6 +439,13 @@ def _company_key(name: str | None) -> str:
     return "".join(kept) or "".join(words)
 
 
+def saints_shortened(key: str) -> str:
+    """A company key (spaces removed) with "saint" and "sainte" written "st" and "ste"
+    ("Saint-Gobain" and "St Gobain"): to compare two keys, never to store. Not in the key
+    itself: "ST" is also a brand's letters (ST Dupont, STMicroelectronics)."""
+    return key.replace("saint", "st")
+
+
 # Words CRMs, registries and team pages shorten (accents off, lower case, as
 # company_name_key leaves them): "Gpe Confluence" is "Groupe Confluence", whose
 # "groupe" goes with the legal forms; "Brit. Granite Svcs" is "British Granite Services".

@@ -35,7 +35,7 @@ from prospecting.store import Store, chunked, utc_now
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
 from .comparisons import person_levels
-from .features import CompanyFeatures, PersonFeatures, load_companies
+from .features import CompanyFeatures, PersonFeatures, load_companies, saints_shortened
 from .merge import (
     Merge,
     MergesToBuild,
@@ -477,6 +477,9 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
     a, b = pairs[:, 0], pairs[:, 1]
     sa, sb, da, db = f.siren[a], f.siren[b], f.domain[a], f.domain[b]
     na, nb = f.name_key[a], f.name_key[b]
+    # "St Gobain" is "Saint-Gobain": one name (see saints_shortened).
+    sa_key = np.array([saints_shortened(x) for x in na.tolist()], dtype=object)
+    sb_key = np.array([saints_shortened(x) for x in nb.tolist()], dtype=object)
     sim = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1) if len(
         pairs) else np.zeros(0)
     place = ((f.city[a] == f.city[b]) & (f.city[a] != "")) | (
@@ -494,7 +497,7 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
                 p[k], r = 0.0, ["different SIREN"]
         elif da[k] and db[k] and da[k] == db[k]:
             p[k], r = 0.99, ["same domain"]
-        elif na[k] and na[k] == nb[k] and len(na[k]) >= 3:
+        elif na[k] and sa_key[k] == sb_key[k] and len(na[k]) >= 3:
             if da[k] and db[k]:
                 if _site_name(da[k]) == _site_name(db[k]):
                     p[k], r = 0.5, ["same name", "same site name, other domain"]

@@ -1876,14 +1876,22 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
 
 def _writing(name: str) -> tuple[bool, int, int, str]:
     """How well a name is written, greatest best: no word cut short ("Lutèce Conseil"
-    over "Lutèce Cons."; dotted initials such as "S.A.R.L." and a legal form such as
-    "Inc." are no cut), then in upper and lower case over lower case alone over
-    capitals, then its accents, then the text."""
+    over "Lutèce Cons.", "Saint-Gobain" over "St Gobain"; dotted initials such as
+    "S.A.R.L." and a legal form such as "Inc." are no cut), then in upper and lower case
+    over lower case alone over capitals, then its accents, then the text."""
+    words = name.split()
     cut = any(len(w) > 2 and w.endswith(".") and "." not in w[:-1] and w[:-1].isalpha()
               and strip_accents(w[:-1]).casefold() not in LEGAL_FORM_WORDS
-              for w in name.split())
+              for w in words) or any(
+        strip_accents(w).casefold().rstrip(".") in _SHORT_FORMS for w in words)
     case = 2 if name != name.upper() and name != name.lower() else int(name != name.upper())
     return (not cut, case, sum(not c.isascii() for c in name), name)
+
+
+# Words company names shorten without a dot: Saint, Sainte, Société, Compagnie,
+# Groupe, Établissements, International.
+_SHORT_FORMS = frozenset({"st", "ste", "cie", "gpe", "grpe", "ets", "etbs", "intl", "natl",
+                          "mfg", "bros", "svcs", "mgmt", "assoc", "hldgs"})
 
 
 def _best_phone(phones: list[dict[str, Any]]) -> str | None:

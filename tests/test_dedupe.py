@@ -838,6 +838,11 @@ def _active_company_names(db: Path) -> list[str]:
     (["Gpe Confluence,Angers", "GROUPE CONFLUENCE SA,Angers", "Ets Colin,Lyon",
       "Établissements Colin SAS,Lyon", "Brit. Granite Svcs,Leeds",
       "British Granite Services Ltd,Leeds", "Colin Immobilier,Lyon"], 4, "Colin Immobilier"),
+    # "St" for Saint ("Ste" is Société there as often as Sainte: a legal form); "ST" a
+    # brand's letters stays what it is.
+    (["Saint-Gobain,Courbevoie", "St Gobain,Courbevoie", "St Jean BTP,Lyon",
+      "SAINT-JEAN BTP,Lyon", "Saint-Malo Nautisme,Saint-Malo", "ST Dupont,Paris"],
+     4, "ST Dupont"),
 ])
 def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
                                                  lines: list[str], kept: int, distinct: str):
@@ -857,12 +862,26 @@ def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
                       "Loreal SA,,Clichy\nSOCIETE GENERALE SA,,Paris\n"
                       "Société Générale,,Paris\nLutèce Cons.,lutece.example,Paris\n"
                       "LUTÈCE CONSEIL SAS,lutece.example,Paris\nAcme Inc.,acme.example,\n"
-                      "ACME INC,acme.example,\n")
+                      "ACME INC,acme.example,\nSt Gobain,,Courbevoie\n"
+                      "Saint-Gobain,,Courbevoie\n")
     api.import_files(db, [companies], kind="companies")
     api.dedupe(db)
-    # A word cut short loses to the whole word, a legal form's dot is no cut.
+    # A word cut short loses to the whole word ("St" for Saint too), a legal form's dot
+    # is no cut.
     assert _active_company_names(db) == [
-        "Acme Inc.", "L'Oréal", "LUTÈCE CONSEIL SAS", "Société Générale"]
+        "Acme Inc.", "L'Oréal", "LUTÈCE CONSEIL SAS", "Saint-Gobain", "Société Générale"]
+
+
+def test_people_at_a_saint_written_st_are_at_one_company(tmp_path: Path, db: Path):
+    # A buyer at Saint-Gobain in the CRM, at "St Gobain" with a personal address in a
+    # trade-show list: one company, one person.
+    found, _ = _dedupe_crm(tmp_path, db, (
+        "id,first_name,last_name,email,phone,company_name,city,title\n"
+        "1,Hugo,Lemaire,hugo.lemaire@saint-gobain.example,,Saint-Gobain,Courbevoie,"
+        "Acheteur\n"
+        "2,Hugo,Lemaire,hugo.lemaire@gmail.com,06 45 45 45 45,St Gobain,Courbevoie,"
+        "Acheteur\n"))
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2"]
 
 
 def test_one_company_name_in_two_towns_is_a_question(tmp_path: Path, db: Path):
