@@ -272,6 +272,18 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
      "4,Florence,Delatour,florence.delatour@delatour-avocats.example,,De La Tour Avocats,"
      "Bordeaux,\n",
      ["crm:1", "crm:2", "crm:3"], ["crm:4"]),
+    # Peggy is Margaret's nickname; Megan, once one too, is a name of its own now, and
+    # Nathan is not Jonathan's.
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "1,Margaret,O'Brien,margaret.obrien@fabrikam.example,+1 312 555 0142,Fabrikam,"
+     "Chicago,CFO\n"
+     "2,Peggy,OBrien,peggy@fabrikam.example,312-555-0142,Fabrikam Inc.,Chicago,"
+     "Chief Financial Officer\n"
+     "3,Megan,O'Brien,megan.obrien@fabrikam.example,+1 312 555 0143,Fabrikam,Chicago,"
+     "Controller\n"
+     "4,Nathan,O'Brien,nathan.obrien@fabrikam.example,,Fabrikam,Chicago,Analyst\n"
+     "5,Jonathan,O'Brien,jonathan.obrien@fabrikam.example,,Fabrikam,Chicago,Analyst\n",
+     ["crm:1", "crm:2"], ["crm:3", "crm:4", "crm:5"]),
     # "J.-L." says two given names: Jean-Luc Martin's, not Jean Martin's, his colleague.
     ("id,first_name,last_name,email,phone,company_name,city,title\n"
      "10,Jean-Luc,Martin,jl.martin@initech.example,,Initech,Nantes,CTO\n"
