@@ -6,7 +6,8 @@ Martin). So each component of three or more records is re-clustered: every pair
 inside it is scored (pairs blocking did not propose are scored now), then clusters
 are joined greedily, strongest edge first, only when no pair across them is a
 "cannot link" (probability under ``floor``, or rejected by a person) and the average
-probability across them stays above ``link``.
+probability across them stays above ``link``. A record then as close to another
+cluster as to its own (the ambiguous "J. Martin" itself) is taken out of its own.
 """
 
 from __future__ import annotations
@@ -160,4 +161,40 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         for node in members[cb]:
             cluster_of[node] = ca
         members[ca].extend(members.pop(cb))
-    return [sorted(m) for m in members.values()]
+    if not full:
+        return [sorted(m) for m in members.values()]
+    return _without_ambiguous([sorted(m) for m in members.values()], p, link)
+
+
+# How much closer (in bits of evidence, the mean log-odds) a record must be to its own
+# cluster than to another it could have joined, for its place there to be taken as
+# known: "J. Dupont" at a company with a Jean and a Julie Dupont is as close to both.
+AMBIGUITY_BITS = 0.5
+
+
+def _without_ambiguous(clusters: list[list[int]], p: Callable[[int, int], float],
+                       link: float) -> list[list[int]]:
+    """``clusters`` with every record that could as well belong to another cluster
+    taken out of its own: one of two people it may be, it is merged with neither, and
+    its pairs stay in the review queue (as "split")."""
+    if len(clusters) < 2:
+        return clusters
+    cluster_of = {n: k for k, c in enumerate(clusters) for n in c}
+    floor = _logit(link)
+    out: list[list[int]] = []
+    for k, c in enumerate(clusters):
+        if len(c) < 2:
+            out.append(c)
+            continue
+        kept = []
+        for x in c:
+            own = _mean_logit([p(x, y) for y in c if y != x])
+            rivals = {cluster_of[y] for y in cluster_of
+                      if cluster_of[y] != k and p(x, y) >= link}
+            if any(_mean_logit([p(x, z) for z in clusters[r]]) >= max(
+                    floor, own - AMBIGUITY_BITS) for r in rivals):
+                out.append([x])
+            else:
+                kept.append(x)
+        out.append(kept)
+    return out
