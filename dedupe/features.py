@@ -25,7 +25,13 @@ from urllib.parse import unquote
 import jellyfish
 import numpy as np
 
-from prospecting.models import LEGAL_FORM_WORDS, company_name_key, loads, strip_accents
+from prospecting.models import (
+    LEGAL_FORM_WORDS,
+    PHONE_EXTENSION,
+    company_name_key,
+    loads,
+    strip_accents,
+)
 from prospecting.store import Store
 
 __all__ = [
@@ -230,6 +236,10 @@ def phone_key(raw: str | None) -> str:
     """
     if not raw:
         return ""
+    # Not an extension's digits ("+33 1 40 00 00 01 poste 12").
+    extension = PHONE_EXTENSION.search(raw)
+    if extension is not None and extension.start() > 0:
+        raw = raw[:extension.start()]
     digits = _DIGITS.sub("", raw)
     return digits[-9:] if len(digits) >= 8 else ""
 

@@ -49,6 +49,7 @@ from phonenumbers import phonenumberutil as _util
 from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from prospecting.icp import normalize_country
+from prospecting.models import PHONE_EXTENSION
 
 __all__ = [
     "METADATA_VERSION",
@@ -404,12 +405,7 @@ _NOTE_ROLES = [(re.compile(rf"\s*(?:{pattern})\s*", re.I), role) for pattern, ro
 _SEPARATORS = re.compile(
     r"\s*(?:[;|\n\r]+|\s/\s|\s+(?:ou|or|et|and|oder|und)\s+|,\s*(?=[+(\d]))\s*", re.IGNORECASE
 )
-_EXTENSION = re.compile(
-    r"""[\s,;(\-–]*
-        (?:postes?|p\.|ext(?:ension|n)?\.?|extn|int\.|durchwahl|dw\.?|(?<=[\d\s)])x|\#)
-        \s*[:.#°]?\s*(?P<ext>\d{1,7})\s*\)?\s*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+_EXTENSION = PHONE_EXTENSION
 _DIGIT = re.compile(r"\d")
 
 

@@ -476,6 +476,15 @@ LEGAL_FORM_WORDS: frozenset[str] = frozenset(
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
+# An extension after a number: "poste 123", "p. 12", "ext. 4", "x12", "#3", "Durchwahl
+# 7" (phonenumbers reads the letters of "poste" as keypad digits).
+PHONE_EXTENSION = re.compile(
+    r"""[\s,;(\-–]*
+        (?:postes?|p\.|ext(?:ension|n)?\.?|extn|int\.|durchwahl|dw\.?|(?<=[\d\s)])x|\#)
+        \s*[:.#°]?\s*(?P<ext>\d{1,7})\s*\)?\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
 
 def strip_accents(text: str) -> str:
     """``text`` decomposed (NFKD) without its combining marks: ``Émilie`` → ``Emilie``."""

@@ -1137,6 +1137,20 @@ def test_a_one_letter_civility_before_an_initial_is_an_initial(written: str, fol
     assert fold_name(written) == folded
 
 
+@pytest.mark.parametrize(("raw", "key"), [
+    ("01 40 00 00 01", "140000001"),
+    ("+33 1 40 00 00 01 poste 12", "140000001"),  # not the keypad digits of "poste"
+    ("01.40.00.00.01 p. 12", "140000001"),
+    ("+1 (415) 555-0100 x 23", "155550100"),
+    ("+44 20 7946 0000 ext. 4", "079460000"),
+    ("0033 6 12 34 56 78", "612345678"),
+])
+def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
+    from dedupe.features import phone_key
+
+    assert phone_key(raw) == key
+
+
 def test_names_worn_by_one_sex_each():
     from dedupe.features import MAN, WOMAN, gender_of, other_sex
 
