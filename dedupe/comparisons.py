@@ -693,10 +693,12 @@ def _locals_consistent(x: str, y: str) -> bool:
     if _swapped_letters(x, y):
         return True
     short, long_ = (tx, ty) if len(tx) <= len(ty) else (ty, tx)
-    if 1 < len(short) < len(long_) and long_[:len(short)] == short and all(
+    if 1 < len(short) < len(long_) and _same_or_initial(long_[0], short[0]) and (
+            long_[1:len(short)] == short[1:]) and all(
             len(w) > 1 and w.isalpha() for w in long_[len(short):]):
-        # emilie.girard@ and emilie.girard-blanc@: a surname that became a compound
-        # one (a married name added), the words of one address all the other's first.
+        # emilie.girard@ and emilie.girard-blanc@ (or e.girard-blanc@): a surname that
+        # became a compound one (a married name added), the words of one address all the
+        # other's first.
         return True
     if sorted(tx) == sorted(ty):
         # clifford.pemberton@ and clifford_pemberton@, dasilva.jeanphilippe@ and

@@ -1116,6 +1116,8 @@ def test_nicknames_of_several_groups_and_languages():
     ("julien.faure", "julie.faure", False),
     # A surname made compound (a married name added): the shorter address's words first.
     ("emilie.girard", "emilie.girard-blanc", True),
+    ("chloe.martinez", "c.martinez-garcia", True),
+    ("chloe.martinez", "c.martin-garcia", False),
     ("emilie.girard", "emilie.g.blanc", False),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
