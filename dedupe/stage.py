@@ -478,8 +478,8 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
     sa, sb, da, db = f.siren[a], f.siren[b], f.domain[a], f.domain[b]
     na, nb = f.name_key[a], f.name_key[b]
     # "St Gobain" is "Saint-Gobain": one name (see saints_shortened).
-    sa_key = np.array([saints_shortened(x) for x in na.tolist()], dtype=object)
-    sb_key = np.array([saints_shortened(x) for x in nb.tolist()], dtype=object)
+    short_a = np.array([saints_shortened(x) for x in na.tolist()], dtype=object)
+    short_b = np.array([saints_shortened(x) for x in nb.tolist()], dtype=object)
     sim = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1) if len(
         pairs) else np.zeros(0)
     place = ((f.city[a] == f.city[b]) & (f.city[a] != "")) | (
@@ -497,7 +497,7 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
                 p[k], r = 0.0, ["different SIREN"]
         elif da[k] and db[k] and da[k] == db[k]:
             p[k], r = 0.99, ["same domain"]
-        elif na[k] and sa_key[k] == sb_key[k] and len(na[k]) >= 3:
+        elif na[k] and short_a[k] == short_b[k] and len(na[k]) >= 3:
             if da[k] and db[k]:
                 if _site_name(da[k]) == _site_name(db[k]):
                     p[k], r = 0.5, ["same name", "same site name, other domain"]
