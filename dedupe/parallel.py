@@ -133,9 +133,11 @@ class PeopleLoading:
         ranges = [(s, min(s + step, high + 1)) for s in range(low, high + 1, step)]
         return cls(store, ranges, batch, early)
 
-    def finish(self, store: Store) -> PersonFeatures:
+    def finish(self, store: Store, idle: Callable[[], object] | None = None,
+               ) -> PersonFeatures:
         """Read the chunks left, gather the other process's, and join the features.
-        Called once the companies are done with."""
+        Called once the companies are done with. ``idle`` (work the caller needs
+        later) runs here if this process would otherwise wait for the other's chunks."""
         self._settled.set()
         got: dict[int, PersonFeatures] = {}
         done = False
@@ -156,6 +158,8 @@ class PeopleLoading:
                 break
             got[k] = build_person_features(*_read_chunk(store, self._ranges[k], self._batch,
                                                         names))
+        if not done and idle is not None and not self._child.poll():
+            idle()
         while not done:
             done = receive()
         return concat_features([got.pop(k) for k in range(len(self._ranges))])

@@ -35,7 +35,13 @@ from prospecting.store import Store, chunked, utc_now
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
 from .comparisons import person_levels
-from .features import CompanyFeatures, PersonFeatures, load_companies, saints_shortened
+from .features import (
+    CompanyFeatures,
+    PersonFeatures,
+    load_companies,
+    name_genders,
+    saints_shortened,
+)
 from .merge import (
     Merge,
     MergesToBuild,
@@ -871,7 +877,10 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     this run deferred, once the people's pairs are recorded."""
     component = "dedupe:person"
     _finish_pending(store, state, "person", settings)
-    f = load_people_in_two(store) if loading is None else loading.finish(store)
+    # Faker's lists of given names (see name_genders, 0.06 s) are read while the other
+    # process sends its last people, if it has not yet.
+    f = load_people_in_two(store) if loading is None else loading.finish(
+        store, idle=name_genders)
     n = len(f)
     state.add("read", n)
     clock.lap("loading")
