@@ -6,8 +6,9 @@ Martin). So each component of three or more records is re-clustered: every pair
 inside it is scored (pairs blocking did not propose are scored now), then clusters
 are joined greedily, strongest edge first, only when no pair across them is a
 "cannot link" (probability under ``floor``, or rejected by a person) and the average
-probability across them stays above ``link``. A record then as close to another
-cluster as to its own (the ambiguous "J. Martin" itself) is taken out of its own.
+probability across them stays above ``link``. A person's record then as close to
+another cluster as to its own (the ambiguous "J. Martin" itself) is taken out of its
+own.
 """
 
 from __future__ import annotations
@@ -72,13 +73,16 @@ def coherent_clusters(
     max_size: int = 400,
     conflict: Callable[[int, int], bool] | None = None,
     loose_floor: float | None = None,
+    ambiguous_apart: bool = False,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
     With ``conflict`` and ``loose_floor``, a pair of records whose identifiers do not
     conflict (``conflict(a, b)`` false) keeps two clusters apart only at or below
     ``loose_floor``: a weak pair that nothing contradicts (a typo, a missing name) is
-    not taken for two people."""
+    not taken for two people. With ``ambiguous_apart``, a record as close to another
+    cluster as to its own joins neither (see ``_without_ambiguous``): for people, whose
+    scores are a model's; companies' come from a few rules, whose ties say nothing."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -101,7 +105,7 @@ def coherent_clusters(
             continue
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
                            full=len(g) <= max_size, conflict=conflict,
-                           loose_floor=loose_floor)
+                           loose_floor=loose_floor, ambiguous_apart=ambiguous_apart)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -121,7 +125,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             floor: float, must: set[tuple[int, int]] | frozenset[tuple[int, int]],
             cannot: set[tuple[int, int]] | frozenset[tuple[int, int]], full: bool,
             conflict: Callable[[int, int], bool] | None = None,
-            loose_floor: float | None = None,
+            loose_floor: float | None = None, ambiguous_apart: bool = False,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -161,7 +165,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         for node in members[cb]:
             cluster_of[node] = ca
         members[ca].extend(members.pop(cb))
-    if not full:
+    if not full or not ambiguous_apart:
         return [sorted(m) for m in members.values()]
     return _without_ambiguous([sorted(m) for m in members.values()], p, link)
 

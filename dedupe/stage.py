@@ -961,7 +961,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         link=settings.match_threshold,
                                         floor=settings.review_threshold, must=must,
                                         cannot=cannot, conflict=conflict,
-                                        loose_floor=settings.unrelated_floor)
+                                        loose_floor=settings.unrelated_floor,
+                                        ambiguous_apart=True)
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

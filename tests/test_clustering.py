@@ -8,13 +8,14 @@ import numpy as np
 from dedupe.clustering import coherent_clusters, components
 
 
-def _cluster(known, conflicts=frozenset(), loose_floor=0.001):
+def _cluster(known, conflicts=frozenset(), loose_floor=0.001, ambiguous_apart=True):
     def score(pairs: np.ndarray) -> np.ndarray:
         return np.array([known.get((int(a), int(b)), 0.0) for a, b in pairs])
 
     clusters, _ = coherent_clusters(
         [[0, 1, 2]], dict(known), score, link=0.95, floor=0.4,
         conflict=lambda a, b: (min(a, b), max(a, b)) in conflicts, loose_floor=loose_floor,
+        ambiguous_apart=ambiguous_apart,
     )
     return clusters
 
@@ -42,6 +43,8 @@ def test_a_record_as_close_to_two_people_joins_neither():
     assert _cluster({(0, 1): 0.9992, (0, 2): 0.999, (1, 2): 0.2}, conflicts={(1, 2)}) == []
     assert _cluster({(0, 1): 0.9999, (0, 2): 0.999, (1, 2): 0.2},
                     conflicts={(1, 2)}) == [[0, 1]]
+    # Companies' scores come from a few rules: a tie there is the rule's, not a doubt.
+    assert len(_cluster(known, conflicts={(1, 2)}, ambiguous_apart=False)) == 1
 
 
 def test_a_pair_below_the_loose_floor_splits_it_anyway():
