@@ -940,13 +940,20 @@ def _surname_fits(u: str, v: str) -> bool:
 
 
 def _given_fits(u: str, v: str) -> bool:
+    folded_u, folded_v = u, v
     u, v = u.replace(" ", ""), v.replace(" ", "")
     if not u or not v or u == v:
         return True
     if len(u) <= 2 or len(v) <= 2:  # initials
         return u[0] == v[0]
+    # A man's name and a woman's (Jean and Jeanne, Julien and Julie) are two people's, as
+    # person_levels reads them: a family firm's line is shared.
+    if gendered_names(folded_u, folded_v):
+        return False
     if share_nickname_group(u, v):
         return True
+    if other_sex(folded_u, folded_v) and not _transposed(folded_u, folded_v):
+        return False
     return _JW(u, v) >= 0.8
 
 

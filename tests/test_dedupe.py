@@ -315,6 +315,18 @@ def test_a_golden_record_writes_to_the_work_address(tmp_path: Path, db: Path):
      "6,Jean-François,Lucas,jf.lucas@verdure.example,Verdure SAS,Bordeaux,Consultant\n"
      "7,Jena-François,Lucas,,Verdure,Bordeaux,Consultant\n",
      ["crm:1", "crm:3"], ["crm:2", "crm:4", "crm:5"]),
+    # A family firm's line under a man's name and a woman's, nothing else to tell them
+    # apart: a line two people share, no key; one person's two records on his own
+    # mobile still merge.
+    ("id,first_name,last_name,email,phone,company_name,city,title\n"
+     "1,Jean,Martin,,01 42 00 11 22,Boulangerie Martin,Paris,Gérant\n"
+     "2,Jeanne,Martin,,01 42 00 11 22,Boulangerie Martin,Paris,Co-gérante\n"
+     "3,Julien,Faure,,05 56 00 00 05,Faure & Fils,Bordeaux,Gérant\n"
+     "4,Julie,Faure,,05 56 00 00 05,Faure et Fils,Bordeaux,Comptable\n"
+     "5,Pierre,Roux,,06 11 22 33 44,Roux Transports,Lyon,Gérant\n"
+     "6,Pierre,ROUX,pierre@roux-transports.example,+33 6 11 22 33 44,"
+     "Roux Transports SARL,Lyon,\n",
+     ["crm:5", "crm:6"], ["crm:1", "crm:2", "crm:3", "crm:4"]),
     # The bakery's line, which nobody else has, under Jean's and Jeanne's records: their
     # own addresses say two people, whatever the number says.
     ("id,first_name,last_name,email,phone,company_name,city,title\n"
