@@ -690,7 +690,7 @@ def _locals_consistent(x: str, y: str) -> bool:
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _told_apart(x, y) is not None:
         return False
-    if _swapped_letters(x, y):
+    if _swapped_letters(x, y) or _letter_doubled(x, y):
         return True
     short, long_ = (tx, ty) if len(tx) <= len(ty) else (ty, tx)
     if 1 < len(short) < len(long_) and _same_or_initial(long_[0], short[0]) and (
@@ -746,6 +746,18 @@ def _swapped_letters(x: str, y: str) -> bool:
     i = next(k for k in range(len(x)) if x[k] != y[k])
     return (0 < i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i]
             and x[i].isalpha() and x[i + 1].isalpha() and x[i + 2:] == y[i + 2:])
+
+
+def _letter_doubled(x: str, y: str) -> bool:
+    """Whether one local part is the other with a letter doubled, away from the first
+    letter, in six characters or more (``olivier.perot@`` for ``olivier.perrot@``,
+    ``philipe.roy@`` for ``philippe.roy@``): a typing slip."""
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if len(long_) != len(short) + 1 or len(short) < 6:
+        return False
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    return (i > 1 and long_[i].isalpha() and long_[i] == long_[i - 1]
+            and short[i:] == long_[i + 1:])
 
 
 def _transposed(x: str, y: str) -> bool:

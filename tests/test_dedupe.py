@@ -1122,6 +1122,11 @@ def test_nicknames_of_several_groups_and_languages():
     ("antoine.leroy", "antoine.leory", True),
     ("paul.martin", "paul.matrin", True),
     ("antoine.leroy", "antoine.leroux", False),
+    # A letter doubled or not: a slip too, not a number or another letter.
+    ("olivier.perrot", "olivier.perot", True),
+    ("philippe.roy", "philipe.roy", True),
+    ("olivier.perrot", "olivier.perrott2", False),
+    ("marie.durand", "marie.durant", False),
     # A name and its feminine form, even where a nickname joins them (Manu).
     ("jean.martin", "jeanne.martin", False),
     ("emmanuel.roux", "emmanuelle.roux", False),
