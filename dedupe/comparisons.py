@@ -741,11 +741,8 @@ def _locals_consistent(x: str, y: str) -> bool:
 def _swapped_letters(x: str, y: str) -> bool:
     """Whether ``y`` is ``x`` with two neighbouring letters swapped, away from the first
     letter, in a local part of six characters or more."""
-    if len(x) != len(y) or len(x) < 6 or x == y:
-        return False
-    i = next(k for k in range(len(x)) if x[k] != y[k])
-    return (0 < i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i]
-            and x[i].isalpha() and x[i + 1].isalpha() and x[i + 2:] == y[i + 2:])
+    i = _transposition(x, y) if len(x) >= 6 else -1
+    return i > 0 and x[i].isalpha() and x[i + 1].isalpha()
 
 
 def _letter_doubled(x: str, y: str) -> bool:
@@ -762,10 +759,18 @@ def _letter_doubled(x: str, y: str) -> bool:
 
 def _transposed(x: str, y: str) -> bool:
     """Whether ``y`` is ``x`` with two neighbouring characters swapped."""
+    return _transposition(x, y) >= 0
+
+
+def _transposition(x: str, y: str) -> int:
+    """Where ``y`` is ``x`` with the characters at ``i`` and ``i + 1`` swapped: ``i``,
+    else -1."""
     if len(x) != len(y) or x == y:
-        return False
+        return -1
     i = next(k for k in range(len(x)) if x[k] != y[k])
-    return i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i] and x[i + 2:] == y[i + 2:]
+    swapped = (i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i]
+               and x[i + 2:] == y[i + 2:])
+    return i if swapped else -1
 
 
 def _compound_given(words: list[str]) -> bool:
