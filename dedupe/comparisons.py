@@ -849,23 +849,29 @@ def _derive_columns(f: PersonFeatures) -> None:
 def _feminine_marks(f: PersonFeatures) -> np.ndarray:
     """Per code of the given names' vocabulary: whether the name has a feminine form or
     is one (see ``feminine_forms``)."""
-    strings = f.extra["strings:" + _VOCABULARY["first"]]
-    marks = f.extra.get("feminine marks")
-    if marks is None or len(marks) != len(strings):
-        names = {x for x, _ in feminine_forms()}
-        marks = f.extra["feminine marks"] = np.fromiter(
-            (v in names for v in strings.tolist()), dtype=bool, count=len(strings))
-    return marks
+    return _name_marks(f, "feminine marks", _feminine_names().__contains__, bool)
+
+
+@functools.lru_cache(maxsize=1)
+def _feminine_names() -> frozenset[str]:
+    return frozenset(x for x, _ in feminine_forms())
 
 
 def _sex_marks(f: PersonFeatures) -> np.ndarray:
     """Per code of the given names' vocabulary: whose name it is (see ``gender_of``: 0
     unknown or both, ``MAN``, ``WOMAN``)."""
+    return _name_marks(f, "sex marks", gender_of, np.int8)
+
+
+def _name_marks(f: PersonFeatures, key: str, mark: Callable[[str], Any],
+                dtype: Any) -> np.ndarray:
+    """``mark`` of each string of the given names' vocabulary, by code, kept on ``f``
+    under ``key`` (built again if the vocabulary has grown since)."""
     strings = f.extra["strings:" + _VOCABULARY["first"]]
-    marks = f.extra.get("sex marks")
+    marks = f.extra.get(key)
     if marks is None or len(marks) != len(strings):
-        marks = f.extra["sex marks"] = np.fromiter(
-            (gender_of(v) for v in strings.tolist()), dtype=np.int8, count=len(strings))
+        marks = f.extra[key] = np.fromiter(map(mark, strings.tolist()), dtype=dtype,
+                                           count=len(strings))
     return marks
 
 
