@@ -27,9 +27,9 @@ import numpy as np
 
 from prospecting.models import (
     LEGAL_FORM_WORDS,
-    PHONE_EXTENSION,
     company_name_key,
     loads,
+    split_phone_extension,
     strip_accents,
 )
 from prospecting.store import Store
@@ -237,10 +237,7 @@ def phone_key(raw: str | None) -> str:
     if not raw:
         return ""
     # Not an extension's digits ("+33 1 40 00 00 01 poste 12").
-    extension = PHONE_EXTENSION.search(raw)
-    if extension is not None and extension.start() > 0:
-        raw = raw[:extension.start()]
-    digits = _DIGITS.sub("", raw)
+    digits = _DIGITS.sub("", split_phone_extension(raw)[0])
     return digits[-9:] if len(digits) >= 8 else ""
 
 

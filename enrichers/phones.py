@@ -49,7 +49,7 @@ from phonenumbers import phonenumberutil as _util
 from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
 
 from prospecting.icp import normalize_country
-from prospecting.models import PHONE_EXTENSION
+from prospecting.models import PHONE_EXTENSION, split_phone_extension
 
 __all__ = [
     "METADATA_VERSION",
@@ -172,7 +172,7 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         return _invalid(raw, "not_a_number")
     usable = _not_fax(parts)
     number_text = usable[0] if usable else parts[0][1]
-    number_text, extension = _split_extension(number_text)
+    number_text, extension = split_phone_extension(number_text)
     if not _has_digit(number_text):
         return _invalid(raw, "not_a_number")
     international = number_text.lstrip().startswith("+")
@@ -507,13 +507,6 @@ def _split_slashes(piece: str) -> list[str]:
     if len(pieces) > 1 and all(_digit_count(p) >= 8 for p in pieces):
         return pieces
     return [piece]
-
-
-def _split_extension(text: str) -> tuple[str, str | None]:
-    match = _EXTENSION.search(text)
-    if not match or not _has_digit(text[: match.start()]):
-        return text, None
-    return text[: match.start()], match.group("ext")
 
 
 def _has_digit(text: str) -> bool:

@@ -44,6 +44,7 @@ __all__ = [
     "pick_ranked",
     "rank_of",
     "ranked_of",
+    "split_phone_extension",
     "statement_id",
     "usable_address",
 ]
@@ -484,6 +485,15 @@ PHONE_EXTENSION = re.compile(
         \s*[:.#°]?\s*(?P<ext>\d{1,7})\s*\)?\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+def split_phone_extension(text: str) -> tuple[str, str | None]:
+    """A written number and its extension apart (``PHONE_EXTENSION``): the number's
+    text and the extension's digits, or ``text`` and None where none follows digits."""
+    match = PHONE_EXTENSION.search(text)
+    if not match or not any(c.isdigit() for c in text[: match.start()]):
+        return text, None
+    return text[: match.start()], match.group("ext")
 
 
 def strip_accents(text: str) -> str:
