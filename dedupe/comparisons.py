@@ -507,6 +507,11 @@ def person_levels(
             ]
         consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
+        # A role mailbox (contact@, info@) on either side is the company's, not a
+        # person's: it tells neither one person nor two (Nicolas Petit as contact@ in
+        # one file, nicolas.petit@ in another).
+        role = _role_locals(xs, ys)
+        email[check[role]] = 0
     email = np.where(both & same_local, 2, email)
     # The same local part that only spells the name (hannah.evans@ at a free-mail
     # address and at a company) says nothing the names do not: two namesakes have it.
@@ -649,6 +654,22 @@ def _title_classes(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
             [_FAMILIES.get(k.department or "", -1) if k else -1 for k in known],
             dtype=np.int8)
     return ranks, families
+
+
+def _role_locals(xs: list[str], ys: list[str]) -> np.ndarray:
+    """Whether either local part of each pair is a role mailbox's."""
+    from enrichers.lists import is_role
+
+    seen: dict[str, bool] = {}
+
+    def role(local: str) -> bool:
+        found = seen.get(local)
+        if found is None:
+            found = seen[local] = bool(local) and is_role(local)
+        return found
+
+    return np.fromiter((role(x) or role(y) for x, y in zip(xs, ys, strict=True)),
+                       dtype=bool, count=len(xs))
 
 
 def _only_role_shared(xs: list[str], ys: list[str]) -> bool:

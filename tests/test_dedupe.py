@@ -396,6 +396,22 @@ def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: 
     assert report.details["pending_reviews"] == 0
 
 
+def test_a_role_mailbox_tells_neither_one_person_nor_two(tmp_path: Path, db: Path):
+    # A website gave the manager the firm's contact@ and its switchboard; the CRM has his
+    # own address and mobile. contact@ beside nicolas.petit@ is no "other person".
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Nicolas,Petit,contact@petit-freres.example,03 20 00 00 00,Petit Frères,"
+        "Gérant,Lille\n"
+        "2,Antoine,Petit,contact@petit-freres.example,03 20 00 00 00,Petit Frères,"
+        "Associé,Lille\n"
+        "3,Nicolas,Petit,nicolas.petit@petit-freres.example,06 70 00 00 01,"
+        "Petit Freres SARL,Gérant,Lille\n")
+    assert found["crm:1"] is found["crm:3"]
+    assert found["crm:2"] is not found["crm:1"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
