@@ -584,6 +584,9 @@ def person_levels(
     named = (ka != 0) & (cb == 0) & (kb == 0) & (lb == ka)
     named |= (kb != 0) & (ca == 0) & (ka == 0) & (la == kb)
     company = np.where(named, 2, company)
+    # Two work addresses at one domain are one employer's, whatever each file calls it
+    # ("Lefèvre Menuiserie" and "Menuiserie Lefevre", both @lefevre-menuiserie.fr).
+    company = np.where((company == 4) & same_domain, 2, company)
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]

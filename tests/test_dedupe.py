@@ -412,6 +412,19 @@ def test_a_role_mailbox_tells_neither_one_person_nor_two(tmp_path: Path, db: Pat
     assert found["crm:2"] is not found["crm:1"]
 
 
+def test_two_work_addresses_at_one_domain_name_one_employer(tmp_path: Path, db: Path):
+    # One joinery, its name written both ways round in two files: the addresses at its
+    # domain say one employer, and sebastien@ and s.lefevre@ one person's two forms.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Sébastien,Lefèvre,sebastien@lefevre-menuiserie.example,02 99 00 00 00,"
+        "Lefèvre Menuiserie,Directeur,Rennes\n"
+        "2,Sebastien,Lefevre,s.lefevre@lefevre-menuiserie.example,06 01 02 03 04,"
+        "Menuiserie Lefevre,Gérant,Rennes\n")
+    assert found["crm:1"] is found["crm:2"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
