@@ -799,7 +799,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     # A number nobody else carries is no key for two given names that differ behind two
     # addresses at one company that are not one person's (jean@ and jeanne@ on a family
     # firm's line): the addresses say two people as plainly as the names.
-    own_number = (levels[:, 3] == 1) & ~((levels[:, 0] == 6) & (levels[:, 2] == 4))
+    # Nor for one name exactly behind two such addresses (patrick.durand@ and
+    # patrick.durand.jr@ on the office line): the company told two namesakes apart.
+    apart = (levels[:, 2] == 4) & ((levels[:, 0] == 6) | (
+        (levels[:, 0] == 1) & (levels[:, 1] == 1)))
+    own_number = (levels[:, 3] == 1) & ~apart
     exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | own_number | (
         levels[:, 4] == 1) | home
     # Another surname behind one address is a shared mailbox (laure@, contact@) as often

@@ -425,6 +425,20 @@ def test_two_work_addresses_at_one_domain_name_one_employer(tmp_path: Path, db: 
     assert found["crm:1"] is found["crm:2"]
 
 
+def test_a_father_and_son_on_the_office_line_stay_two(tmp_path: Path, db: Path):
+    # One name, the firm's line (nobody else in the file carries it), and two addresses
+    # the firm gave two namesakes: the line is no key.
+    found, report = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Patrick,Durand,patrick.durand@durand-fils.example,04 91 00 00 00,"
+        "Durand & Fils,Président,Marseille\n"
+        "2,Patrick,Durand,patrick.durand.jr@durand-fils.example,04 91 00 00 00,"
+        "Durand & Fils,Directeur commercial,Marseille\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert report.details["pending_reviews"] == 1  # a number shared: a question
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
