@@ -768,11 +768,10 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
                 u_tf = np.maximum(freq[pairs[exact, 0]], floor)
                 w[exact] += np.log2(u_level / u_tf)
     p = 1.0 / (1.0 + np.exp2(-w))
-    return w, guard(levels, p, settings.review_threshold, settings.match_threshold)
+    return w, guard(levels, p, settings.review_threshold)
 
 
-def guard(levels: np.ndarray, p: np.ndarray, review: float,
-          match: float | None = None) -> np.ndarray:
+def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     """No merge on a name contradiction without an exact key (DD-4).
 
     A different given name or surname (not a nickname, initial, typo or swap) merges
@@ -815,12 +814,6 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
     # With no contact field or company on either side (a registry, a consumer file)
     # there is no key to wait for: the model's weight decides alone.
     capped &= (levels[:, 2] > 0) | (levels[:, 3] > 0) | (levels[:, 4] > 0) | (levels[:, 5] > 0)
-    if match is not None:
-        # One name exactly and a number nobody else carries are one person's wherever
-        # each file says they work (a board member of two firms, a job changed, the
-        # mobile kept): the company and addresses that differ do not outweigh them.
-        keyed = own_number & (levels[:, 0] == 1) & (levels[:, 1] == 1)
-        p = np.where(keyed, np.maximum(p, match), p)
     if not capped.any():
         return p
     shared = ((levels[:, 2] == 1) | (levels[:, 2] == 2) | (levels[:, 3] == 1)

@@ -439,18 +439,6 @@ def test_a_father_and_son_on_the_office_line_stay_two(tmp_path: Path, db: Path):
     assert report.details["pending_reviews"] == 1  # a number shared: a question
 
 
-def test_one_name_and_one_mobile_at_two_firms_are_one_person(tmp_path: Path, db: Path):
-    # A board member listed by a group and by his own firm, the same mobile on both.
-    found, _ = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,title,city\n"
-        "1,Laurent,Fournier,laurent.fournier@energies.example,+33 6 98 76 54 32,"
-        "Groupe Énergies,Administrateur,Paris\n"
-        "2,Laurent,Fournier,l.fournier@fournier-conseil.example,06 98 76 54 32,"
-        "Fournier Conseil,Président,Versailles\n")
-    assert found["crm:1"] is found["crm:2"]
-
-
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
