@@ -28,6 +28,7 @@ from .features import (
     free_mail,
     gender_of,
     gendered_names,
+    given_names,
     nickname_groups,
     other_sex,
     saints_shortened,
@@ -431,6 +432,16 @@ def person_levels(
         at = np.flatnonzero(sexed)
         sexed[at] = [not _transposed(x, y) for x, y in zip(
             f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
+    # Two names of their own, one the other's beginning (Yann and Yannick, Marc and
+    # Marcel, Paul and Paulin): two people's, as a man's and a woman's names are.
+    known = _known_marks(f)
+    prefixed = ((first == 3) | (first == 5)) & known[given_a] & known[given_b]
+    if prefixed.any():
+        at = np.flatnonzero(prefixed)
+        names = given_names()
+        prefixed[at] = [_names_of_their_own(x, y, names) for x, y in zip(
+            f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
+        sexed |= prefixed
     read_swapped = swapped | near
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))
@@ -887,6 +898,22 @@ def _sex_marks(f: PersonFeatures) -> np.ndarray:
     return _name_marks(f, "sex marks", gender_of, np.int8)
 
 
+def _names_of_their_own(x: str, y: str, names: frozenset[str]) -> bool:
+    """Whether two folded given names are two names, one the other's beginning two
+    letters or more short (Yann and Yannick, Marc and Marcel, Louis and Louison), both in
+    ``names``: not a shortening (Math for Mathieu), a spelling (Hanna, Hannah) or a
+    nickname's group (Nico, Nicolas)."""
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return (len(long_) >= len(short) + 2 and long_.startswith(short) and short in names
+            and long_ in names and not share_nickname_group(short, long_))
+
+
+def _known_marks(f: PersonFeatures) -> np.ndarray:
+    """Per code of the given names' vocabulary: whether it is a name of its own (see
+    ``given_names``)."""
+    return _name_marks(f, "known marks", given_names().__contains__, bool)
+
+
 def _name_marks(f: PersonFeatures, key: str, mark: Callable[[str], Any],
                 dtype: Any) -> np.ndarray:
     """``mark`` of each string of the given names' vocabulary, by code, kept on ``f``
@@ -1069,6 +1096,7 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     last.first…, the given name possibly in full where the record shortens it
     (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete)."""
     joined = "".join(local.translate(_SEPARATORS).split())
+    names = given_names()
     words = first.replace("-", " ").split()
     # A compound given name's initials: jp.martin@ for Jean-Pierre Martin.
     initials = "".join(w[0] for w in words) if len(words) > 1 else None
@@ -1082,10 +1110,12 @@ def _local_fits(local: str, first: str, last: str) -> bool:
         if part == initials:
             return True
         # The full name of a shortened one (mathieu for "Math"), at most three letters
-        # longer: emmanuelleroussel is no given name, and julien@ is not Julie's.
+        # longer: emmanuelleroussel is no given name, and julien@ is not Julie's, nor
+        # yannick@ Yann's (two names of their own, not a nickname's group).
         return part == first or (len(part) >= 3 and len(first) >= 3 and (
             (((part.startswith(first) and len(part) <= len(first) + 3)
-              or first.startswith(part)) and not other_sex(part, first))
+              or first.startswith(part)) and not other_sex(part, first)
+             and not _names_of_their_own(part, first, names))
             or share_nickname_group(part, first)))
 
     for one, other in ((first, last), (last, first)):

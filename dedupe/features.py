@@ -142,12 +142,8 @@ MAN, WOMAN = 1, 2
 
 
 @functools.lru_cache(maxsize=1)
-def name_genders() -> dict[str, int]:
-    """Folded given name -> :data:`MAN` or :data:`WOMAN`, from Faker's lists of men's and
-    women's names in :data:`_GENDER_LOCALES` (about 2,600 names). A name a list of either
-    sex holds in any of those languages or :data:`_BOTH_LOCALES` (Dominique, Camille,
-    Andrea, Jean, Sacha, Robin) has none: only names worn by one sex tell two people apart
-    (Julien and Julie, Nathan and Nathalie, Samir and Samira)."""
+def _name_lists() -> dict[tuple[bool, str], set[str]]:
+    """Faker's folded given names by (locale gives a sex, "male" or "female")."""
     import importlib
 
     lists: dict[tuple[bool, str], set[str]] = {}
@@ -160,6 +156,24 @@ def name_genders() -> dict[str, int]:
             names = lists.setdefault((locale in _GENDER_LOCALES, sex), set())
             names.update(key for value in getattr(provider, f"first_names_{sex}", None) or ()
                          if (key := fold_name(str(value))))
+    return lists
+
+
+@functools.lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Every folded given name of Faker's lists (:func:`name_genders`' languages): Yann
+    and Yannick, Marc and Marcel are names of their own; Math and Seb are not."""
+    return frozenset().union(*_name_lists().values())
+
+
+@functools.lru_cache(maxsize=1)
+def name_genders() -> dict[str, int]:
+    """Folded given name -> :data:`MAN` or :data:`WOMAN`, from Faker's lists of men's and
+    women's names in :data:`_GENDER_LOCALES` (about 2,600 names). A name a list of either
+    sex holds in any of those languages or :data:`_BOTH_LOCALES` (Dominique, Camille,
+    Andrea, Jean, Sacha, Robin) has none: only names worn by one sex tell two people apart
+    (Julien and Julie, Nathan and Nathalie, Samir and Samira)."""
+    lists = _name_lists()
     men, women = lists.get((True, "male"), set()), lists.get((True, "female"), set())
     any_men = men | lists.get((False, "male"), set())
     any_women = women | lists.get((False, "female"), set())

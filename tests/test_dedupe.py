@@ -439,6 +439,24 @@ def test_a_father_and_son_on_the_office_line_stay_two(tmp_path: Path, db: Path):
     assert report.details["pending_reviews"] == 1  # a number shared: a question
 
 
+def test_two_names_one_the_others_beginning_are_two_people(tmp_path: Path, db: Path):
+    # Yann and Yannick Le Gall run one firm, each with his own address, on its line;
+    # Ludo is Ludovic's short form (a name of its own in some lists too).
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Yann,Le Gall,yann.legall@armor-peche.example,02 98 00 00 01,Armor Pêche,"
+        "Directeur,Brest\n"
+        "2,Yann,Le Gall,ylegall@armor-peche.example,,Armor Peche SAS,PDG,Brest\n"
+        "3,Yannick,Le Gall,yannick.legall@armor-peche.example,02 98 00 00 01,Armor Pêche,"
+        "Responsable production,Brest\n"
+        "4,Ludovic,Bertrand,l.bertrand@hexa.example,,Hexa Conseil,Manager,Lille\n"
+        "5,Ludo,Bertrand,ludo@hexa.example,,Hexa,Senior Manager,Lille\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:1"]
+    assert found["crm:4"] is found["crm:5"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
