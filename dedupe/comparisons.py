@@ -633,6 +633,17 @@ _RANKS = {"owner": 0, "c_suite": 0, "vp": 1, "head": 2, "director": 2, "manager"
 _FAR_APART = 4
 
 
+# A profession partners and owners practise too: "Avocat" or "Expert-comptable" in one
+# source and "Associée" in another are one partner's titles, not a junior's and an
+# owner's. Such a title alone says no seniority here (folded titles).
+_PROFESSION = re.compile(
+    r"\b(avocate?|notaire|expert comptable|architecte?|commissaire aux comptes|huissier"
+    r"|medecin|pharmacienne?|veterinaire|dentiste|chirurgien(ne)?|lawyer|attorney"
+    r"|solicitor|barrister|physician|dentist|pharmacist|veterinarian|cpa"
+    r"|chartered accountant)\b")
+_RANKLESS = frozenset({"entry", "senior"})
+
+
 # Departments (enrichers.titles) grouped where one person's titles in two sources may
 # land in either ("CTO" and "DSI", "Account manager" and "Customer success"); a title
 # that names no department, or the executive one ("Gérant", "CEO", "Assistante de
@@ -663,7 +674,10 @@ def _title_classes(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
         strings = f.extra["strings:" + _VOCABULARY.get("title", "title")].tolist()
         known = [classify_title(t) if t else None for t in strings]
         ranks = f.extra["title_ranks"] = np.array(
-            [_RANKS.get(k.seniority or "", -1) if k else -1 for k in known], dtype=np.int8)
+            [-1 if k is None or (_PROFESSION.search(t) and k.seniority in _RANKLESS)
+             else _RANKS.get(k.seniority or "", -1) for t, k in zip(strings, known,
+                                                                    strict=True)],
+            dtype=np.int8)
         families = f.extra["title_families"] = np.array(
             [_FAMILIES.get(k.department or "", -1) if k else -1 for k in known],
             dtype=np.int8)

@@ -457,6 +457,22 @@ def test_two_names_one_the_others_beginning_are_two_people(tmp_path: Path, db: P
     assert found["crm:4"] is found["crm:5"]
 
 
+def test_a_profession_and_a_partners_title_are_one_persons(tmp_path: Path, db: Path):
+    # "Expert-comptable" on the firm's site, "Associée" in the CRM: one partner, not a
+    # junior and an owner; an assistant and a manager stay apart.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Hélène,Dubois,helene.dubois@cabinet-dubois.example,01 45 00 00 00,"
+        "Cabinet Dubois,Expert-comptable,Paris\n"
+        "2,Helene,Dubois,h.dubois@cabinet-dubois.example,06 33 22 11 00,"
+        "Cabinet Dubois & Associés,Associée,Paris\n"
+        "3,Marie,Durand,marie.durand@acme.example,,Acme,Assistante de direction,Lyon\n"
+        "4,Marie,Durand,m.durand@acme.example,,Acme,Présidente,Lyon\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
