@@ -252,7 +252,13 @@ def phone_key(raw: str | None) -> str:
         return ""
     # Not an extension's digits ("+33 1 40 00 00 01 poste 12").
     digits = _DIGITS.sub("", split_phone_extension(raw)[0])
-    return digits[-9:] if len(digits) >= 8 else ""
+    key = digits[-9:] if len(digits) >= 8 else ""
+    # A number typed to fill a mandatory field (0000000000, 0123456789) is nobody's.
+    return "" if key in _FILLER_NUMBERS or key[1:] == key[:-1] else key
+
+
+_FILLER_NUMBERS = frozenset({"123456789", "23456789", "12345678", "012345678",
+                             "987654321", "98765432", "876543210"})
 
 
 def _initials(folded: str) -> str:

@@ -473,6 +473,19 @@ def test_a_profession_and_a_partners_title_are_one_persons(tmp_path: Path, db: P
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_a_number_typed_to_fill_a_field_is_nobodys(tmp_path: Path, db: Path):
+    # 0000000000 and 0123456789 fill a mandatory field; two namesakes carry them.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,city\n"
+        "1,Pierre,Lefebvre,,0000000000,,\n"
+        "2,Pierre,Lefebvre,,00 00 00 00 00,,\n"
+        "3,Paul,Lambert,,0123456789,,\n"
+        "4,Paul,Lambert,,+33 1 23 45 67 89,,\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
