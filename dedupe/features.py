@@ -261,6 +261,29 @@ _FILLER_NUMBERS = frozenset({"123456789", "23456789", "12345678", "012345678",
                              "987654321", "98765432", "876543210"})
 
 
+# Company names that name no employer (in ``company_name_key`` form): people who give
+# one work at no one company together, and Julien Martin the freelance developer in Lyon
+# is not Julien Martin the freelance designer there.
+_NOT_EMPLOYERS = frozenset({
+    "freelance", "freelancer", "free lance", "self employed", "selfemployed", "self",
+    "independent", "independant", "independante", "independent consultant",
+    "consultant independant", "consultante independante", "auto entrepreneur",
+    "autoentrepreneur", "micro entrepreneur", "microentrepreneur", "entrepreneur",
+    "retired", "retraite", "retraitee", "student", "etudiant", "etudiante", "confidential",
+    "confidentiel", "stealth", "stealth mode", "stealth startup", "various", "divers",
+    "personal", "particulier", "private", "prive", "sans emploi", "unemployed",
+    "open to work", "en recherche d emploi", "demandeur d emploi", "own business",
+    "my company", "company", "entreprise", "societe", "individual", "not employed",
+})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def no_employer(name: str | None) -> bool:
+    """Whether a company name names no employer ("Freelance", "Self-employed",
+    "Indépendant", "Étudiant"): compared as no company at all."""
+    return bool(name) and company_name_key(name) in _NOT_EMPLOYERS
+
+
 def _initials(folded: str) -> str:
     return "".join(w[0] for w in folded.split())
 
@@ -622,6 +645,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             phones0.append(phones[0])
             phones1.append(phones[1])
             # As repoint_company_columns builds them.
+            if not cdomain and no_employer(cname):
+                company_id = cname = None
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(_company_key(cname))
             cols["company_initials"].append(_company_initials(cname))
@@ -699,6 +724,8 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
         row = after.get(target)
         name, domain = (row[1], row[2]) if row is not None else (None, None)
         # As _person_columns builds them.
+        if not domain and no_employer(name):
+            target, name = "", None
         ids[i] = keep(target, target)
         keys[i] = _company_key(name)
         initials[i] = _company_initials(name)

@@ -486,6 +486,19 @@ def test_a_number_typed_to_fill_a_field_is_nobodys(tmp_path: Path, db: Path):
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_a_company_name_that_names_no_employer_is_no_company(tmp_path: Path, db: Path):
+    # Two freelancers of one common name in one city are not colleagues.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Julien,Martin,,,Freelance,Développeur,Lyon\n"
+        "2,Julien,Martin,,,Freelance,Designer,Lyon\n"
+        "3,Claire,Petit,,,Indépendante,Graphiste,Nantes\n"
+        "4,Claire,Petit,,,Indépendante,Photographe,Nantes\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
