@@ -486,6 +486,12 @@ def _company_key(name: str | None) -> str:
             kept.append(word)
     while len(kept) > 1 and kept[-1] in _TRAILING_LINKS:
         kept.pop()
+    # An article, before the name or after it as registries file it ("Les Jardins de
+    # Provence", "JARDINS DE PROVENCE (LES)", "Jardins de Provence").
+    if len(kept) > 1 and kept[0] in _ARTICLES:
+        kept = kept[1:]
+    elif len(kept) > 1 and kept[-1] in _ARTICLES:
+        kept = kept[:-1]
     return "".join(kept) or "".join(words)
 
 
@@ -522,6 +528,7 @@ def _company_initials(name: str | None) -> str:
 
 # What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
 _TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
+_ARTICLES = frozenset({"le", "la", "les", "the"})
 
 
 @functools.lru_cache(maxsize=1 << 14)

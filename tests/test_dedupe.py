@@ -499,6 +499,21 @@ def test_a_company_name_that_names_no_employer_is_no_company(tmp_path: Path, db:
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path: Path,
+                                                                       db: Path):
+    # A CRM writes "Les Jardins de Provence", a registry "JARDINS DE PROVENCE (LES)".
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,title,city\n"
+        "1,Lucas,Renard,,Les Jardins de Provence,Paysagiste,Aix-en-Provence\n"
+        "2,Lucas,Renard,lucas@jardins-provence.example,JARDINS DE PROVENCE (LES),"
+        "Gérant,Aix-en-Provence\n")
+    assert found["crm:1"] is found["crm:2"]
+    with sqlite3.connect(db) as conn:
+        left = conn.execute("SELECT count(*) FROM companies WHERE merged_into IS NULL")
+        assert left.fetchone()[0] == 1
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
