@@ -199,9 +199,19 @@ def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
 
 def _company_keys_match(x: str, y: str, sim: float) -> bool:
     """See :func:`_keys_alike`; "St" and "Saint" are one word ("stgobain", "saintgobain")."""
-    if saints_shortened(x) == saints_shortened(y):
+    if saints_shortened(x) == saints_shortened(y) or _name_head(x, y):
         return True
     return company_keys_alike(x, y) if sim >= 0.9 else company_key_shortened(x, y)
+
+
+def _name_head(x: str, y: str) -> bool:
+    """Whether one company key is the other's beginning, a name of its own (three
+    letters or more, not a word for a kind of business) before four letters or more:
+    "BNP" for BNP Paribas, "LVMH" for LVMH Moët Hennessy Louis Vuitton. (Not "Orange"
+    for Orangina: three letters follow.)"""
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return (len(short) >= 3 and len(long_) >= len(short) + 4 and long_.startswith(short)
+            and short not in _BUSINESS_WORDS)
 
 
 # Below 0.9, the Jaro-Winkler similarity from which a shortened word is looked for:

@@ -514,6 +514,24 @@ def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path:
         assert left.fetchone()[0] == 1
 
 
+def test_a_company_name_cut_to_its_head_is_a_similar_name(tmp_path: Path, db: Path):
+    # "BNP" in a CRM, "BNP Paribas" on a list; "LVMH" beside the group's full name. Not
+    # one person at Orange and one at Orangina.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,company_name,title,city\n"
+        "1,Sandrine,Picard,,BNP Paribas,Chargée d'affaires,Lyon\n"
+        "2,Sandrine,Picard,sandrine.picard@bnpparibas.example,BNP,"
+        "Chargée d'affaires entreprises,Lyon\n"
+        "3,Franck,Henry,,LVMH Moët Hennessy Louis Vuitton,Contrôleur de gestion,Paris\n"
+        "4,Franck,Henry,franck.henry@lvmh.example,LVMH,Contrôleur de gestion,Paris\n"
+        "5,Julie,Roger,,Orange,Acheteuse,Paris\n"
+        "6,Julie,Roger,julie.roger@orangina.example,Orangina,Acheteuse,Paris\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+
+
 def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db: Path):
     # eric.delacroix@ and edelacroix@ are one person's two addresses (a company changed
     # its pattern, or keeps both), so are pharris@ and peterh@ for Peter Harris; f.roy@
