@@ -397,8 +397,9 @@ def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: 
 
 
 # Realistic variations between sources, each with the records that must end one person
-# (same) and those that must stay apart (apart), by row id. Columns: first_name,
-# last_name, email, phone, company_name, title, city.
+# (same) and those that must stay apart (apart), by row id, and the pairs left to review
+# when it matters. Columns: first_name, last_name, email, phone, company_name, title,
+# city.
 _VARIATIONS = {
     # A website gave the manager the firm's contact@ and its switchboard; the CRM has his
     # own address and mobile: contact@ beside nicolas.petit@ is no "other person".
@@ -444,6 +445,13 @@ _VARIATIONS = {
         "Julien,Martin,,,Freelance,Développeur,Lyon", "Julien,Martin,,,Freelance,Designer,Lyon",
         "Claire,Petit,,,Indépendante,Graphiste,Nantes",
         "Claire,Petit,,,Indépendante,Photographe,Nantes"], [], [(1, 2), (3, 4)]),
+    # One name, the firm's line (nobody else carries it), and two addresses the firm
+    # gave two namesakes: the line is no key; a number shared, the pair is a question.
+    "father and son": ([
+        "Patrick,Durand,patrick.durand@durand-fils.example,04 91 00 00 00,Durand & Fils,"
+        "Président,Marseille",
+        "Patrick,Durand,patrick.durand.jr@durand-fils.example,04 91 00 00 00,Durand & Fils,"
+        "Directeur commercial,Marseille"], [], [(1, 2)], 1),
     # "BNP" in a CRM, "BNP Paribas" on a list; "LVMH" beside the group's full name. Not
     # one person at Orange and one at Orangina.
     "company name cut to its head": ([
@@ -460,28 +468,16 @@ _VARIATIONS = {
 
 @pytest.mark.parametrize("case", sorted(_VARIATIONS))
 def test_realistic_variations_between_sources(tmp_path: Path, db: Path, case: str):
-    rows, same, apart = _VARIATIONS[case]
-    found, _ = _dedupe_crm(tmp_path, db, "id,first_name,last_name,email,phone,company_name,"
+    rows, same, apart, *reviews = _VARIATIONS[case]
+    found, report = _dedupe_crm(tmp_path, db, "id,first_name,last_name,email,phone,company_name,"
                            "title,city\n" + "".join(f"{i},{row}\n"
                                                      for i, row in enumerate(rows, 1)))
     for a, b in same:
         assert found[f"crm:{a}"] is found[f"crm:{b}"], (a, b)
     for a, b in apart:
         assert found[f"crm:{a}"] is not found[f"crm:{b}"], (a, b)
-
-
-def test_a_father_and_son_on_the_office_line_stay_two(tmp_path: Path, db: Path):
-    # One name, the firm's line (nobody else in the file carries it), and two addresses
-    # the firm gave two namesakes: the line is no key.
-    found, report = _dedupe_crm(
-        tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,title,city\n"
-        "1,Patrick,Durand,patrick.durand@durand-fils.example,04 91 00 00 00,"
-        "Durand & Fils,Président,Marseille\n"
-        "2,Patrick,Durand,patrick.durand.jr@durand-fils.example,04 91 00 00 00,"
-        "Durand & Fils,Directeur commercial,Marseille\n")
-    assert found["crm:1"] is not found["crm:2"]
-    assert report.details["pending_reviews"] == 1  # a number shared: a question
+    if reviews:
+        assert report.details["pending_reviews"] == reviews[0]
 
 
 def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path: Path,
