@@ -377,6 +377,51 @@ def _coded(f: PersonFeatures, name: str) -> np.ndarray:
     return codes
 
 
+def _work_domains(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """The email domains' codes (see ``_coded``) with those of mail providers the
+    free-mail list lacks set to 0, and whether each record holds such an address.
+
+    A provider's domain is read from the data: addresses at it are given by
+    ``_PROVIDER_COMPANIES`` company names or more, no four letters opening more than
+    ``_PROVIDER_SHARE`` of its records' names (a regional ISP, a file's made-up
+    ``mail.example``: people of hundreds of firms). A company's own domain, however many
+    spellings of its name the sources give (Capgemini, Capgemini France, Capgemini
+    Technology Services), is not one.
+    """
+    domains, providers = f.extra.get("work domains"), f.extra.get("provider addresses")
+    if domains is None or providers is None:
+        codes = _coded(f, "email_domains")
+        keys = _value_codes(f, "company_key")
+        flags = np.zeros(int(codes.max(initial=0)) + 1, dtype=bool)
+        slots = [(codes[:, s].astype(np.int64) << 32) | keys for s in (0, 1)]
+        joined = np.concatenate([x[(x >> 32 != 0) & (x & 0xFFFFFFFF != 0)] for x in slots])
+        pairs, counts = np.unique(joined, return_counts=True)
+        domain = pairs >> 32
+        many = np.flatnonzero(np.bincount(domain, minlength=len(flags))
+                              >= _PROVIDER_COMPANIES)
+        if len(many):
+            strings = f.extra["strings:" + _VOCABULARY["company_key"]]
+            starts = np.searchsorted(domain, many)
+            ends = np.searchsorted(domain, many, side="right")
+            for code, start, end in zip(many.tolist(), starts.tolist(), ends.tolist(),
+                                        strict=True):
+                heads: dict[str, int] = {}
+                for key, count in zip((pairs[start:end] & 0xFFFFFFFF).tolist(),
+                                      counts[start:end].tolist(), strict=True):
+                    head = strings[key][:4]
+                    heads[head] = heads.get(head, 0) + count
+                flags[code] = max(heads.values()) < _PROVIDER_SHARE * sum(heads.values())
+        held = flags[codes]
+        domains = f.extra["work domains"] = np.where(held, 0, codes)
+        providers = f.extra["provider addresses"] = held.any(axis=1)
+    return domains, providers
+
+
+# See _work_domains.
+_PROVIDER_COMPANIES = 8
+_PROVIDER_SHARE = 0.3
+
+
 def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(some value equal, both sides have a value) for two-slot code columns."""
     has_a = xa[:, 0] != 0
@@ -502,10 +547,11 @@ def person_levels(
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
-    free = free_mail(f)
+    domains, providers = _work_domains(f)
+    free = free_mail(f) | providers
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
-    same_domain, _ = _any_equal(_coded(f, "email_domains")[a], _coded(f, "email_domains")[b])
+    same_domain, _ = _any_equal(domains[a], domains[b])
     email = np.where(both, 5, 0)
     check = np.flatnonzero(both & same_domain & ~same & ~same_local)
     if len(check):

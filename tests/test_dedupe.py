@@ -452,6 +452,20 @@ _VARIATIONS = {
         "Président,Marseille",
         "Patrick,Durand,patrick.durand.jr@durand-fils.example,04 91 00 00 00,Durand & Fils,"
         "Directeur commercial,Marseille"], [], [(1, 2)], 1),
+    # A mail provider the free-mail list lacks (a made-up one here), read from the data:
+    # people of ten firms write from it, so theo.gonzalez51@ and theo.gonzalez95@ there
+    # are one man's two personal addresses, not two a firm gave two namesakes.
+    "unlisted mail provider": ([
+        *(f"{given},{surname},{given.lower()}.{surname.lower()}@webmail.example,,{firm},,"
+          for given, surname, firm in (
+              ("Anne", "Roy", "Acme"), ("Paul", "Henry", "Brico Ouest"),
+              ("Lina", "Faure", "Cabinet Vidal"), ("Marc", "Blanc", "Delta Transports"),
+              ("Inès", "Roux", "Epsilon Conseil"), ("Yves", "Morin", "Ferme du Lac"),
+              ("Rose", "Perrin", "Garage Central"), ("Hugo", "Clerc", "Hôtel du Port"),
+              ("Lou", "Caron", "Imprimerie Moderne"), ("Nils", "Marchal", "Jardins Verts"))),
+        "Théo,Gonzalez,theo.gonzalez51@webmail.example,01 99 81 47 81,,CTO,Montpellier",
+        "Théo,Gonzalez,theo.gonzalez95@webmail.example,01 99 81 47 81,,Comptable,"
+        "Montpellier"], [(11, 12)], [(1, 2)]),
     # "BNP" in a CRM, "BNP Paribas" on a list; "LVMH" beside the group's full name. Not
     # one person at Orange and one at Orangina.
     "company name cut to its head": ([
