@@ -487,9 +487,16 @@ PHONE_EXTENSION = re.compile(
 )
 
 
+# What a number written without an extension is made of: every extension's mark has a
+# letter or a "#" (a million numbers keyed by dedupe skip the search).
+_PLAIN_NUMBER = re.compile(r"[\d\s+().\-/]*")
+
+
 def split_phone_extension(text: str) -> tuple[str, str | None]:
     """A written number and its extension apart (``PHONE_EXTENSION``): the number's
     text and the extension's digits, or ``text`` and None where none follows digits."""
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text, None
     match = PHONE_EXTENSION.search(text)
     if not match or not any(c.isdigit() for c in text[: match.start()]):
         return text, None
