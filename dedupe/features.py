@@ -651,13 +651,10 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             domains1.append(keep(domains[1], domains[1]))
             phones0.append(phones[0])
             phones1.append(phones[1])
-            # As repoint_company_columns builds them.
-            if not cdomain and no_employer(cname):
-                company_id = cname = None
+            company_id, key, initials, domain = _company_columns(company_id, cname, cdomain)
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
-            cols["company_key"].append(_company_key(cname))
-            cols["company_initials"].append(_company_initials(cname))
-            domain = (cdomain or "").lower()
+            cols["company_key"].append(key)
+            cols["company_initials"].append(initials)
             cols["company_domain"].append(keep(domain, domain))
             cols["city"].append(_fold_place(city))
             postcode = postcode.replace(" ", "").upper()
@@ -667,6 +664,17 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             cols["linkedin"].append(linkedin_key(linkedin) if linkedin else "")
             cols["seqs"].append(seq)
     return cols, shared
+
+
+def _company_columns(company_id: str | None, name: str | None, domain: str | None,
+                     ) -> tuple[str, str, str, str]:
+    """A person's company columns (id, name key, initials, domain) from their company's
+    id, name and domain, as ``_person_columns`` and ``repoint_company_columns`` build
+    them: none at all for a name that names no employer (see ``no_employer``)."""
+    if not domain and no_employer(name):
+        return "", "", "", ""
+    return (company_id or "", _company_key(name), _company_initials(name),
+            (domain or "").lower())
 
 
 # A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),
@@ -730,14 +738,9 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
             target = now[0]
         row = after.get(target)
         name, domain = (row[1], row[2]) if row is not None else (None, None)
-        # As _person_columns builds them.
-        if not domain and no_employer(name):
-            target, name = "", None
+        target, keys[i], initials[i], domain = _company_columns(target, name, domain)
         ids[i] = keep(target, target)
-        keys[i] = _company_key(name)
-        initials[i] = _company_initials(name)
-        folded = (domain or "").lower()
-        domains[i] = keep(folded, folded)
+        domains[i] = keep(domain, domain)
         changed.append(i)
     return changed
 
