@@ -481,11 +481,11 @@ def person_levels(
     # Given names of one sex each, read before the swapped readings change the levels
     # (see below); the names' vocabulary is whole once the swapped readings are coded.
     sexes = _sex_marks(f)
-    sexed = ((first == 3) | (first == 5)) & (sexes[given_a] > 0) & (sexes[given_b] > 0) & (
-        sexes[given_a] != sexes[given_b])
-    if sexed.any():
-        at = np.flatnonzero(sexed)
-        sexed[at] = [not _transposed(x, y) for x, y in zip(
+    two_names = ((first == 3) | (first == 5)) & (sexes[given_a] > 0) & (
+        sexes[given_b] > 0) & (sexes[given_a] != sexes[given_b])
+    if two_names.any():
+        at = np.flatnonzero(two_names)
+        two_names[at] = [not _transposed(x, y) for x, y in zip(
             f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
     # Two names of their own, one the other's beginning (Yann and Yannick, Marc and
     # Marcel, Paul and Paulin): two people's, as a man's and a woman's names are.
@@ -496,7 +496,7 @@ def person_levels(
         names = given_names()
         prefixed[at] = [_names_of_their_own(x, y, names) for x, y in zip(
             f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
-        sexed |= prefixed
+        two_names |= prefixed
     read_swapped = swapped | near
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))
@@ -535,11 +535,11 @@ def person_levels(
             dtype=bool, count=len(pair))
         first[pair[hit]] = 6
     # Names written alike but worn by one sex each (Julien and Julie, Nathan and Nathalie,
-    # Samir and Samira) are two people's too, where the given names were the ones compared
-    # (not a swapped reading); a nickname's group is left alone (Chris for Christine as
-    # for Christopher), and so are two letters swapped ("Jena-François" is Jean-François
-    # mistyped, though Jena is a name).
-    first[np.flatnonzero(sexed & ~read_swapped)] = 6
+    # Samir and Samira), and two names of their own (above), are two people's too, where
+    # the given names were the ones compared (not a swapped reading); a nickname's group
+    # is left alone (Chris for Christine as for Christopher), and so are two letters
+    # swapped ("Jena-François" is Jean-François mistyped, though Jena is a name).
+    first[np.flatnonzero(two_names & ~read_swapped)] = 6
     out[:, 0] = first
     out[:, 1] = last
 
