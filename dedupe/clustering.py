@@ -6,9 +6,13 @@ Martin). So each component of three or more records is re-clustered: every pair
 inside it is scored (pairs blocking did not propose are scored now), then clusters
 are joined greedily, strongest edge first, only when no pair across them is a
 "cannot link" (probability under ``floor``, or rejected by a person) and the average
-probability across them stays above ``link``. A person's record then as close to
-another cluster as to its own (the ambiguous "J. Martin" itself) is taken out of its
-own.
+probability across them stays above ``link``, or, for people, when the pair that joins
+them shares what one person alone has (an address, a number, a LinkedIn profile): the
+other pairs across then only need not contradict it. Bill Turner's new work address
+is unlike William Turner's old one, and his Gmail address unlike his work one; the
+record that carries his mobile with either says they are one man's. A person's record
+then as close to another cluster as to its own (the ambiguous "J. Martin" itself) is
+taken out of its own.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ def coherent_clusters(
     conflict: Callable[[int, int], bool] | None = None,
     loose_floor: float | None = None,
     ambiguous_apart: bool = False,
+    vouched: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
@@ -82,7 +87,9 @@ def coherent_clusters(
     ``loose_floor``: a weak pair that nothing contradicts (a typo, a missing name) is
     not taken for two people. With ``ambiguous_apart``, a record as close to another
     cluster as to its own joins neither (see ``_without_ambiguous``): for people, whose
-    scores are a model's; companies' come from a few rules, whose ties say nothing."""
+    scores are a model's; companies' come from a few rules, whose ties say nothing.
+    With ``vouched``, two clusters joined by a pair it vouches for need no average
+    across them, only no pair that keeps them apart."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -105,7 +112,8 @@ def coherent_clusters(
             continue
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
                            full=len(g) <= max_size, conflict=conflict,
-                           loose_floor=loose_floor, ambiguous_apart=ambiguous_apart)
+                           loose_floor=loose_floor, ambiguous_apart=ambiguous_apart,
+                           vouched=vouched)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -126,6 +134,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             cannot: set[tuple[int, int]] | frozenset[tuple[int, int]], full: bool,
             conflict: Callable[[int, int], bool] | None = None,
             loose_floor: float | None = None, ambiguous_apart: bool = False,
+            vouched: Callable[[int, int], bool] | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -159,8 +168,11 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
                 for q, (x, y) in zip(
                     cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
             )
-        # Average linkage on the log-odds: one strong pair does not carry weak ones.
-        if not forced and (weak or _mean_logit(cross) < _logit(link) - 1.0):
+        # Average linkage on the log-odds: one strong pair does not carry weak ones,
+        # unless it shares what one person alone has.
+        if not forced and (weak or (
+                (vouched is None or not vouched(a, b))
+                and _mean_logit(cross) < _logit(link) - 1.0)):
             continue
         for node in members[cb]:
             cluster_of[node] = ca

@@ -424,20 +424,49 @@ def _finish_pending(store: Store, state: RunState, kind: str,
 
 
 def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
-    """Whether two records' identifiers say they are two people: both have an email
-    address and share none, or a phone number, or a LinkedIn profile."""
-    emails, phones, linkedin = f.emails, f.phones, f.linkedin
+    """Whether two records' identifiers say they are two people: two addresses at one
+    domain and none in common (``jean.martin@`` and ``julie.martin@``, or two Gmail
+    addresses), two LinkedIn profiles, or, at one company, numbers and none in common.
+
+    Not an address at another domain: one person has a work address and a personal
+    one, and a new work address with each job. Nor numbers at two companies, or where
+    either record has no company: a person has a mobile and an office line, and the
+    office line changes with the job.
+    """
+    emails, phones, linkedin, companies = f.emails, f.phones, f.linkedin, f.company_id
 
     def differ(x: np.ndarray, y: np.ndarray) -> bool:
         xs = {v for v in x.tolist() if v}
         ys = {v for v in y.tolist() if v}
         return bool(xs) and bool(ys) and not (xs & ys)
 
+    def domains(x: np.ndarray) -> set[str]:
+        return {v.rpartition("@")[2] for v in x.tolist() if v}
+
     def conflict(a: int, b: int) -> bool:
-        return (differ(emails[a], emails[b]) or differ(phones[a], phones[b])
-                or (bool(linkedin[a]) and bool(linkedin[b]) and linkedin[a] != linkedin[b]))
+        if differ(emails[a], emails[b]) and domains(emails[a]) & domains(emails[b]):
+            return True
+        if linkedin[a] and linkedin[b] and linkedin[a] != linkedin[b]:
+            return True
+        return bool(companies[a]) and companies[a] == companies[b] and differ(
+            phones[a], phones[b])
 
     return conflict
+
+
+def _vouching(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
+    """Whether two records share what one person alone has: an address, a number no
+    one else carries (not in ``shared``, see ``shared_phones``) or a LinkedIn profile."""
+    emails, phones, linkedin = f.emails, f.phones, f.linkedin
+
+    def vouched(a: int, b: int) -> bool:
+        if {v for v in emails[a].tolist() if v} & {v for v in emails[b].tolist() if v}:
+            return True
+        if {v for v in phones[a].tolist() if v and v not in shared} & set(phones[b].tolist()):
+            return True
+        return bool(linkedin[a]) and linkedin[a] == linkedin[b]
+
+    return vouched
 
 
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
@@ -966,7 +995,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         floor=settings.review_threshold, must=must,
                                         cannot=cannot, conflict=conflict,
                                         loose_floor=settings.unrelated_floor,
-                                        ambiguous_apart=True)
+                                        ambiguous_apart=True,
+                                        vouched=_vouching(f, phone_counts))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

@@ -477,6 +477,27 @@ _VARIATIONS = {
         "Julie,Roger,,,Orange,Acheteuse,Paris",
         "Julie,Roger,julie.roger@orangina.example,,Orangina,Acheteuse,Paris"],
         [(1, 2), (3, 4)], [(5, 6)]),
+    # William Turner moved from Lakeshore to Granite Peak and kept his mobile; a second
+    # source calls him Bill on the switchboard. His old and new addresses are two
+    # employers', not two men's; the Chicago attorney of his name stays apart.
+    "job change bridged by a mobile": ([
+        "William,Turner,wturner@lakeshore-med.example,+1 312 555 0163,Lakeshore Medical,"
+        "Director of IT,Chicago",
+        "William,Turner,bill.turner@granitepeak.example,+1 312 555 0163,Granite Peak Health,"
+        "Chief Information Officer,Chicago",
+        "Bill,Turner,bill.turner@granitepeak.example,+1 312 555 0175,Granite Peak Health,"
+        "CIO,Chicago",
+        "William,Turner,wturner@hale-ross.example,+1 312 555 0190,Hale & Ross LLP,Attorney,"
+        "Chicago"], [(1, 2), (1, 3), (2, 3)], [(1, 4), (3, 4)]),
+    # The CRM has Nathalie Girard's work address and office line, an event list her
+    # Gmail address and mobile, a third source both of her numbers: one woman.
+    "personal address beside a work one": ([
+        "Nathalie,Girard,nathalie@pixelle.example,01 99 00 81 20,Studio Pixelle SARL,"
+        "Office manager,Paris",
+        "Nathalie,Girard,nathalie@pixelle.example,06 39 98 22 93,Studio Pixelle,"
+        "Responsable administrative,Paris",
+        "Nathalie,GIRARD,nathalie.girard75@gmail.com,06 39 98 22 93,Pixelle,Office Manager,"
+        "Paris"], [(1, 2), (1, 3)], []),
 }
 
 
