@@ -32,6 +32,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from prospecting.models import strip_accents
 
@@ -544,6 +545,23 @@ def _word_class(word: str) -> str:
     return "mixed"
 
 
+@functools.lru_cache(maxsize=1)
+def _compound_given_names() -> frozenset[str]:
+    """Compound given names of data/nicknames.txt (``jean pierre``, ``marie claire``,
+    ``anne sophie``…), folded, words apart."""
+    text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
+    found = set()
+    for line in text.splitlines():
+        if line.strip().startswith("#") or ":" not in line:
+            continue
+        head, _, rest = line.partition(":")
+        for name in (head, *rest.split(",")):
+            words = [_fold_word(w) for w in name.replace("-", " ").split()]
+            if len(words) == 2:
+                found.add(" ".join(words))
+    return frozenset(found)
+
+
 def _parts(
     civility: str | None,
     given: list[str],
@@ -551,6 +569,12 @@ def _parts(
     family: list[str],
     suffix: str | None,
 ) -> NameParts:
+    # "Jean Pierre Vasseur", "DUPONT Marie Claire": a compound given name written without
+    # its hyphen is the given name, not a given name and a middle one (Jean Pierre and
+    # Jean Paul Vasseur are two brothers).
+    if len(given) == 1 and middle and (
+            f"{_fold_word(given[0])} {_fold_word(middle[0])}" in _compound_given_names()):
+        given, middle = [*given, middle[0]], middle[1:]
     first_name = _given_case(" ".join(given)) or None
     middle_name = _given_case(" ".join(middle)) or None
     last_name = recase_name(" ".join(family)) or None

@@ -141,7 +141,13 @@ def test_recase_place(text, expected):
         ("Maria von Trapp", "Maria", None, "von Trapp"),
         ("Marine Le Pen", "Marine", None, "Le Pen"),
         ("Zine Ben Ali", "Zine", None, "Ben Ali"),
-        ("Marie Claire Dupont", "Marie", "Claire", "Dupont"),
+        # A compound given name written without its hyphen is the given name; another
+        # second given name is a middle one.
+        ("Marie Claire Dupont", "Marie Claire", None, "Dupont"),
+        ("Jean Pierre Vasseur", "Jean Pierre", None, "Vasseur"),
+        ("MOREL Jean Marc Louis", "Jean Marc", "Louis", "Morel"),
+        ("Pierre Paul Martin", "Pierre", "Paul", "Martin"),
+        ("John Michael Smith", "John", "Michael", "Smith"),
         ("Ronald McDONALD", "Ronald", None, "McDonald"),
         ("CHARLES D'ARTAGNAN", "Charles", None, "d'Artagnan"),
         # LAST, First and the French order
@@ -150,7 +156,7 @@ def test_recase_place(text, expected):
         ("DUPONT Jean", "Jean", None, "Dupont"),
         ("Jean DUPONT", "Jean", None, "Dupont"),
         ("DE LA FONTAINE Jean", "Jean", None, "de La Fontaine"),
-        ("DUPONT Marie Claire", "Marie", "Claire", "Dupont"),
+        ("DUPONT Marie Claire", "Marie Claire", None, "Dupont"),
         ("LI Wei", "Wei", None, "Li"),
         ("de la Fontaine Jean", "Jean", None, "de la Fontaine"),
         # given names are never particle-cased
