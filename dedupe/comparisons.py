@@ -286,16 +286,30 @@ def _typos_similar(values: np.ndarray, xs: list[str], ys: list[str]) -> np.ndarr
     return values
 
 
-def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarray:
+def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np.ndarray:
     """Given-name levels from codes (``fa``/``fb``, first words ``wa``/``wb``; 0: empty)
-    and the similarity ``jw``; ``initials(rows)`` gives both sides' initials there."""
+    and the similarity ``jw``; ``initials(rows)`` gives both sides' initials there,
+    ``names(rows)`` both sides' names."""
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
     exact = (fa == fb) & ~missing
     g = share_nickname_groups(ga, gb)
-    # "jean pierre" vs "jean": the shorter is the first word of the longer.
-    nick = (g | (wa == wb)) & ~missing & ~exact
+    # "jean pierre" vs "jean", "jean marc louis" (a registry's given names) vs "jean
+    # marc": the shorter's words begin the longer. "jean pierre" vs "jean paul" (two
+    # brothers' names) differ: the same first word, then two names, not a typo.
+    begins = (wa == wb) & ~g & ~missing & ~exact
+    apart = np.zeros(n, dtype=bool)
+    check = np.flatnonzero(begins)
+    if len(check):
+        # Once per distinct pair of names: blocking brings the same two together often.
+        pair_codes = (fa[check].astype(np.int64) << 32) | fb[check].astype(np.int64)
+        _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
+        readings = [_compound_reading(x, y) for x, y in zip(*names(check[first]), strict=True)]
+        inverse = inverse.reshape(-1)
+        begins[check] = np.array([r == 2 for r in readings], dtype=bool)[inverse]
+        apart[check] = np.array([r == 6 for r in readings], dtype=bool)[inverse]
+    nick = (g | begins) & ~missing & ~exact
     inits = (inia | inib) & ~missing
     check = np.flatnonzero(inits)
     ia, ib = initials(check)
@@ -319,10 +333,23 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw) -> np.ndarra
     out[jw >= 0.75] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
+    out[apart] = 6
     out[nick] = 2
     out[exact] = 1
     out[missing] = 0
     return out
+
+
+def _compound_reading(x: str, y: str) -> int:
+    """Two folded given names with the same first word: 2 when one's words begin the
+    other's ("jean", "jean pierre"), 6 when each goes on with another name ("jean
+    pierre", "jean paul"; not "jean piere", a typo), 0 otherwise."""
+    if x.startswith(y + " ") or y.startswith(x + " "):
+        return 2
+    rest_x, rest_y = x.partition(" ")[2], y.partition(" ")[2]
+    if rest_x and rest_y and _JW(rest_x, rest_y) < 0.9:
+        return 6
+    return 0
 
 
 def _levels_last(la, lb, ca, cb, jw, *, cores=None,
@@ -456,7 +483,8 @@ def person_levels(
     first = _levels_first(given_a, given_b, pick(f.first_initials),
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
-                          code("first_word")[b], _similarity(f, "first", "first", a, b, _JW))
+                          code("first_word")[b], _similarity(f, "first", "first", a, b, _JW),
+                          pick(f.first))
     ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.
@@ -1096,6 +1124,9 @@ def _given_fits(u: str, v: str) -> bool:
         return False
     if share_nickname_group(u, v):
         return True
+    if folded_u.partition(" ")[0] == folded_v.partition(" ")[0] and _compound_reading(
+            folded_u, folded_v) == 6:
+        return False  # Jean-Pierre and Jean-Paul
     if other_sex(folded_u, folded_v) and not _transposed(folded_u, folded_v):
         return False
     return _JW(u, v) >= 0.8

@@ -498,6 +498,14 @@ _VARIATIONS = {
         "Responsable administrative,Paris",
         "Nathalie,GIRARD,nathalie.girard75@gmail.com,06 39 98 22 93,Pixelle,Office Manager,"
         "Paris"], [(1, 2), (1, 3)], []),
+    # Jean-Pierre and Jean-Paul Vasseur, brothers on their firm's line: one given name
+    # opens both, neither is the other's beginning (Jean is, and J.-P. both's).
+    "two compound given names": ([
+        "Jean-Pierre,Vasseur,jean-pierre.vasseur@vasseur-freres.example,03 21 44 58 90,"
+        "Vasseur Frères,Président,Arras",
+        "Jean-Paul,Vasseur,,03 21 44 58 90,Vasseur Frères,Directeur général,Arras",
+        "Jean,Vasseur,jean-pierre.vasseur@vasseur-freres.example,,Vasseur Freres SAS,"
+        "Président,Arras"], [(1, 3)], [(1, 2), (2, 3)]),
 }
 
 
