@@ -306,6 +306,7 @@ class PersonFeatures:
     company_id: np.ndarray
     company_key: np.ndarray  # folded company name without legal form
     company_initials: np.ndarray  # its words' initials, for three words or more ("clg")
+    company_core: np.ndarray  # its other words, in order ("blanchardauto"), see _company_core
     company_domain: np.ndarray
     city: np.ndarray
     postcode: np.ndarray
@@ -467,6 +468,11 @@ def _company_key(name: str | None) -> str:
     form to drop) and the ``& Co.`` of ``GmbH & Co. KG`` or ``et Cie`` dropped."""
     if not name:
         return ""
+    return "".join(_company_key_words(name))
+
+
+def _company_key_words(name: str) -> list[str]:
+    """The words of :func:`_company_key`, apart."""
     words = company_name_key(name).split()
     if any(w in _ABBREVIATIONS for w in words):
         longer = [_ABBREVIATIONS.get(w, w) for w in words]
@@ -492,7 +498,7 @@ def _company_key(name: str | None) -> str:
         kept = kept[1:]
     elif len(kept) > 1 and kept[-1] in _ARTICLES:
         kept = kept[:-1]
-    return "".join(kept) or "".join(words)
+    return kept or words
 
 
 def saints_shortened(key: str) -> str:
@@ -524,6 +530,32 @@ def _company_initials(name: str | None) -> str:
         return ""
     words = [w for w in company_name_key(name).split() if w not in LEGAL_FORM_WORDS]
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _company_core(name: str | None) -> str:
+    """A company name's words once the words for a kind of business are left out, in
+    order, spaces removed: "Garage Blanchard Auto" and "BLANCHARD AUTO" are both
+    ``blanchardauto``, "Transports Lefèvre" and "Lefevre Transports" both ``lefevre``.
+    Empty when no such word was left out, or too little is left (four letters)."""
+    if not name:
+        return ""
+    words = _company_key_words(name)
+    kept = [w for w in words if w not in _KINDS_OF_BUSINESS]
+    core = "".join(kept)
+    return core if len(kept) < len(words) and len(core) >= 4 else ""
+
+
+# Words that say what kind of business a company is, not which one (as
+# company_name_key leaves them).
+_KINDS_OF_BUSINESS = frozenset({
+    "agence", "atelier", "ateliers", "boulangerie", "boucherie", "bureau", "cabinet",
+    "cafe", "centre", "chateau", "clinique", "domaine", "ecole", "entreprise",
+    "etablissements", "ets", "garage", "groupe", "group", "hotel", "imprimerie", "institut",
+    "laboratoire", "laboratoires", "labo", "maison", "menuiserie", "pharmacie", "plomberie",
+    "restaurant", "salon", "societe", "studio", "studios", "transports", "cave", "ferme",
+    "librairie", "galerie", "fondation", "association",
+})
 
 
 # What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
@@ -624,6 +656,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     cols: dict[str, list[Any]] = {k: [] for k in (
         "ids", "first", "last", "emails0", "emails1", "locals0", "locals1", "domains0",
         "domains1", "phones0", "phones1", "company_id", "company_key", "company_initials",
+        "company_core",
         "company_domain", "city", "postcode", "address", "title", "linkedin", "seqs",
     )}
     shared: dict[str, str] = {}
@@ -651,10 +684,12 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             domains1.append(keep(domains[1], domains[1]))
             phones0.append(phones[0])
             phones1.append(phones[1])
-            company_id, key, initials, domain = _company_columns(company_id, cname, cdomain)
+            company_id, key, initials, core, domain = _company_columns(company_id, cname,
+                                                                       cdomain)
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
             cols["company_key"].append(key)
             cols["company_initials"].append(initials)
+            cols["company_core"].append(core)
             cols["company_domain"].append(keep(domain, domain))
             cols["city"].append(_fold_place(city))
             postcode = postcode.replace(" ", "").upper()
@@ -667,14 +702,14 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
 
 
 def _company_columns(company_id: str | None, name: str | None, domain: str | None,
-                     ) -> tuple[str, str, str, str]:
-    """A person's company columns (id, name key, initials, domain) from their company's
-    id, name and domain, as ``_person_columns`` and ``repoint_company_columns`` build
-    them: none at all for a name that names no employer (see ``no_employer``)."""
+                     ) -> tuple[str, str, str, str, str]:
+    """A person's company columns (id, name key, initials, core, domain) from their
+    company's id, name and domain, as ``_person_columns`` and ``repoint_company_columns``
+    build them: none at all for a name that names no employer (see ``no_employer``)."""
     if not domain and no_employer(name):
-        return "", "", "", ""
+        return "", "", "", "", ""
     return (company_id or "", _company_key(name), _company_initials(name),
-            (domain or "").lower())
+            _company_core(name), (domain or "").lower())
 
 
 # A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),
@@ -725,7 +760,7 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
     """
     keep = shared.setdefault
     ids, keys, domains = cols["company_id"], cols["company_key"], cols["company_domain"]
-    initials = cols["company_initials"]
+    initials, cores = cols["company_initials"], cols["company_core"]
     changed = []
     for i, cid in enumerate(ids):
         if not cid:
@@ -738,7 +773,8 @@ def repoint_company_columns(cols: dict[str, list[Any]], shared: dict[str, str],
             target = now[0]
         row = after.get(target)
         name, domain = (row[1], row[2]) if row is not None else (None, None)
-        target, keys[i], initials[i], domain = _company_columns(target, name, domain)
+        target, keys[i], initials[i], cores[i], domain = _company_columns(target, name,
+                                                                          domain)
         ids[i] = keep(target, target)
         domains[i] = keep(domain, domain)
         changed.append(i)
@@ -752,7 +788,8 @@ def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
     if not positions:
         return
     at = np.array(positions, dtype=np.int64)
-    for name in ("company_id", "company_key", "company_initials", "company_domain"):
+    for name in ("company_id", "company_key", "company_initials", "company_core",
+                 "company_domain"):
         values = cols[name]
         getattr(f, name)[at] = [values[i] for i in positions]
     f.hashes[at] = _hash_columns({name: [cols[name][i] for i in positions]
@@ -820,6 +857,7 @@ def build_person_features(cols: dict[str, list[Any]],
         company_id=arr(cols["company_id"]),
         company_key=arr(cols["company_key"]),
         company_initials=arr(cols["company_initials"]),
+        company_core=arr(cols["company_core"]),
         company_domain=arr(cols["company_domain"]),
         city=arr(cols["city"]),
         postcode=arr(cols["postcode"]),

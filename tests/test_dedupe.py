@@ -689,6 +689,23 @@ def _pair_levels(tmp_path: Path, db: Path, text: str, field: str) -> list[int]:
     return [level[field] for level in _levels_of(db, pairs)]
 
 
+def test_a_kind_of_business_added_or_moved_is_a_similar_company_name(tmp_path: Path,
+                                                                     db: Path):
+    # A registry's name without the kind of business a website puts first, or after it:
+    # the same garage, the same haulier, the same joinery. A baker and a butcher of one
+    # name, a hotel and a restaurant "du Lac", are two firms.
+    levels = _pair_levels(tmp_path, db, "id,first_name,last_name,company_name\n" + "".join(
+        f"{2 * k + 1},Jean,Roy{k},{x}\n{2 * k + 2},Jean,Roy{k},{y}\n"
+        for k, (x, y) in enumerate([
+            ("Garage Blanchard Auto", "BLANCHARD AUTO"),
+            ("Transports Lefèvre", "LEFEVRE TRANSPORTS SAS"),
+            ("Menuiserie Morel", "Morel Menuiserie"),
+            ("Boulangerie Martin", "Boucherie Martin"),
+            ("Hôtel du Lac", "Restaurant du Lac"),
+            ("Studio Pixelle SARL", "Pixelle")])), "company")
+    assert levels == [3, 3, 3, 4, 4, 3]
+
+
 def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
                                                                     db: Path):
     # hannah.evans@ at a free-mail provider and at a company is the name again, not a
