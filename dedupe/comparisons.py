@@ -298,8 +298,9 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np
     g = share_nickname_groups(ga, gb)
     # "jean pierre" vs "jean", "jean marc louis" (a registry's given names) vs "jean
     # marc": the shorter's words begin the longer. "jean pierre" vs "jean paul" (two
-    # brothers' names) differ: the same first word, then two names, not a typo.
-    begins = (wa == wb) & ~g & ~missing & ~exact
+    # brothers' names) differ: the same first word, then two names, not a typo; so do
+    # "thomas a" and "thomas k" (middle initials, see features._with_middle_initial).
+    begins = (wa == wb) & ~missing & ~exact
     apart = np.zeros(n, dtype=bool)
     check = np.flatnonzero(begins)
     if len(check):
@@ -310,7 +311,8 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np
         inverse = inverse.reshape(-1)
         begins[check] = np.array([r == 2 for r in readings], dtype=bool)[inverse]
         apart[check] = np.array([r == 6 for r in readings], dtype=bool)[inverse]
-    nick = (g | begins) & ~missing & ~exact
+    # A middle initial told apart too: "thomas a" and "thomas k" (both Thomas's group).
+    nick = (g | begins) & ~apart & ~missing & ~exact
     inits = (inia | inib) & ~missing
     check = np.flatnonzero(inits)
     ia, ib = initials(check)
@@ -1135,11 +1137,11 @@ def _given_fits(u: str, v: str) -> bool:
     # person_levels reads them: a family firm's line is shared.
     if gendered_names(folded_u, folded_v):
         return False
-    if share_nickname_group(u, v):
-        return True
     if folded_u.partition(" ")[0] == folded_v.partition(" ")[0] and _compound_reading(
             folded_u, folded_v) == 6:
-        return False  # Jean-Pierre and Jean-Paul
+        return False  # Jean-Pierre and Jean-Paul, Thomas A. and Thomas K.
+    if share_nickname_group(u, v):
+        return True
     if other_sex(folded_u, folded_v) and not _transposed(folded_u, folded_v):
         return False
     return _JW(u, v) >= 0.8

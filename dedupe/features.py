@@ -453,6 +453,19 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     return keys + [""] * (2 - len(keys))
 
 
+def _with_middle_initial(first: str, last: str, full: str) -> str:
+    """A folded given name with the middle initial the full name writes between it and
+    the surname ("Thomas K. Schmidt": ``thomas k``), which tells Thomas A. and Thomas K.
+    Schmidt apart and still reads as Thomas; as it was otherwise."""
+    words = fold_name(full).split()
+    given = first.split()
+    end = len(given)
+    if len(words) >= end + 2 and words[:end] == given and len(
+            words[end]) == 1 and "".join(words[end + 1:]) == last.replace(" ", ""):
+        return f"{first} {words[end]}"
+    return first
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _split_full(full: str) -> tuple[str, str]:
     from enrichers.names import split_name
@@ -674,8 +687,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             keys, locals_, domains = _emails(emails_json, free)
             phones = _phones(phones_json)
             ids.append(pid)
-            firsts.append(fold_name(first))
-            lasts.append(fold_name(last))
+            folded_first, folded_last = fold_name(first), fold_name(last)
+            if full and full.count(" ") >= 2 and folded_first:
+                folded_first = _with_middle_initial(folded_first, folded_last, full)
+            firsts.append(folded_first)
+            lasts.append(folded_last)
             emails0.append(keys[0])
             emails1.append(keys[1])
             locals0.append(keep(locals_[0], locals_[0]))

@@ -689,6 +689,20 @@ def _pair_levels(tmp_path: Path, db: Path, text: str, field: str) -> list[int]:
     return [level[field] for level in _levels_of(db, pairs)]
 
 
+def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
+    # Two Thomas Schmidts at one firm, an event list writing their middle initials:
+    # Thomas A. and Thomas K. are two given names; each is still the plain "Thomas" of
+    # another source, as Jean-Pierre is Jean; Jean-Pierre and Jean-Paul differ.
+    levels = _pair_levels(
+        tmp_path, db, "id,Name,Company\n"
+        "1,Thomas A. Schmidt,Vantara AG\n2,Thomas K. Schmidt,Vantara AG\n"
+        "3,Thomas A Schmidt,Vantara AG\n4,Thomas Schmidt,Vantara AG\n"
+        "5,Jean-Pierre Vasseur,Vasseur Frères\n6,Jean Paul Vasseur,Vasseur Frères\n"
+        "7,Jean Pierre Vasseur,Vasseur Frères\n8,Jean Vasseur,Vasseur Frères\n",
+        "first_name")
+    assert levels == [6, 2, 6, 2]
+
+
 def test_a_kind_of_business_added_or_moved_is_a_similar_company_name(tmp_path: Path,
                                                                      db: Path):
     # A registry's name without the kind of business a website puts first, or after it:
