@@ -816,9 +816,13 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     # Two addresses at one company and titles far apart in seniority (a president and
     # an assistant) or in two departments (a sales director and an accountant): two
     # namesakes the company told apart. (Another title alone stays weak evidence:
-    # sources disagree on titles, and people change jobs.)
+    # sources disagree on titles, and people change jobs.) So are two addresses there
+    # with two numbers, two towns and two titles: its London consultant and its New York
+    # HR manager.
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | (
-        (levels[:, 9] >= 3) & (levels[:, 2] == 3))
+        (levels[:, 9] >= 3) & (levels[:, 2] == 3)) | (
+        (levels[:, 2] == 3) & (levels[:, 3] == 3) & (levels[:, 6] == 3)
+        & (levels[:, 9] >= 2))
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is

@@ -506,6 +506,15 @@ _VARIATIONS = {
         "Jean-Paul,Vasseur,,03 21 44 58 90,Vasseur Frères,Directeur général,Arras",
         "Jean,Vasseur,jean-pierre.vasseur@vasseur-freres.example,,Vasseur Freres SAS,"
         "Président,Arras"], [(1, 3)], [(1, 2), (2, 3)]),
+    # Two Sarah Johnsons of one firm: its London consultant and its New York HR manager,
+    # each with an address the firm gave her, her own number, her town and her role.
+    "namesakes at two offices of one firm": ([
+        "Sarah,Johnson,sarah.johnson@kingsbridge.example,+44 20 7946 0473,"
+        "Kingsbridge Consulting Ltd,Senior Consultant,London",
+        "Sarah,Johnson,sjohnson@kingsbridge.example,+1 212 555 0157,"
+        "Kingsbridge Consulting Inc.,HR Manager,New York",
+        "Sarah,Johnson,sarah.johnson@kingsbridge.example,,Kingsbridge Consulting,"
+        "Senior Consultant,London"], [(1, 3)], [(1, 2), (2, 3)]),
 }
 
 
