@@ -453,6 +453,11 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
     return keys + [""] * (2 - len(keys))
 
 
+# A letter alone between two words ("Thomas K. Schmidt", "Thomas K Schmidt"): the only
+# full names _with_middle_initial reads again.
+_INITIAL_INSIDE = re.compile(r"\S\s+\w\.?\s+\S")
+
+
 def _with_middle_initial(first: str, last: str, full: str) -> str:
     """A folded given name with the middle initial the full name writes between it and
     the surname ("Thomas K. Schmidt": ``thomas k``), which tells Thomas A. and Thomas K.
@@ -688,7 +693,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             phones = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
-            if full and full.count(" ") >= 2 and folded_first:
+            if full and folded_first and _INITIAL_INSIDE.search(full):
                 folded_first = _with_middle_initial(folded_first, folded_last, full)
             firsts.append(folded_first)
             lasts.append(folded_last)
@@ -724,8 +729,14 @@ def _company_columns(company_id: str | None, name: str | None, domain: str | Non
     build them: none at all for a name that names no employer (see ``no_employer``)."""
     if not domain and no_employer(name):
         return "", "", "", "", ""
-    return (company_id or "", _company_key(name), _company_initials(name),
-            _company_core(name), (domain or "").lower())
+    return (company_id or "", *_company_forms(name), (domain or "").lower())
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _company_forms(name: str | None) -> tuple[str, str, str]:
+    """A company name's key, initials and core (one lookup for the three, once per
+    name: a million people's companies have tens of thousands of names)."""
+    return _company_key(name), _company_initials(name), _company_core(name)
 
 
 # A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),
