@@ -552,16 +552,23 @@ def _company_initials(name: str | None) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _company_core(name: str | None) -> str:
-    """A company name's words once the words for a kind of business are left out, in
-    order, spaces removed: "Garage Blanchard Auto" and "BLANCHARD AUTO" are both
-    ``blanchardauto``, "Transports Lefèvre" and "Lefevre Transports" both ``lefevre``.
-    Empty when no such word was left out, or too little is left (four letters)."""
+    """Another form of a company name, spaces removed, that another source may write as
+    its whole name: its words once the words for a kind of business are left out, in
+    order ("Garage Blanchard Auto" and "BLANCHARD AUTO" are both ``blanchardauto``,
+    "Transports Lefèvre" and "Lefevre Transports" both ``lefevre``); else, for three
+    words or more, its first word and the others' initials ("COLIN TRAVAUX PUBLICS" is
+    "Colin TP", ``colintp``). Empty when neither applies, or too little is left (four
+    letters)."""
     if not name:
         return ""
     words = _company_key_words(name)
     kept = [w for w in words if w not in _KINDS_OF_BUSINESS]
+    if len(kept) == len(words):
+        if len(words) < 3 or any(len(w) == 1 for w in words):
+            return ""
+        kept = [words[0], "".join(w[0] for w in words[1:])]
     core = "".join(kept)
-    return core if len(kept) < len(words) and len(core) >= 4 else ""
+    return core if len(core) >= 4 else ""
 
 
 # Words that say what kind of business a company is, not which one (as

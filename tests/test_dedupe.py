@@ -729,6 +729,20 @@ def test_a_kind_of_business_added_or_moved_is_a_similar_company_name(tmp_path: P
     assert levels == [3, 3, 3, 4, 4, 3]
 
 
+def test_a_name_written_with_its_first_word_and_initials_is_a_similar_name(tmp_path: Path,
+                                                                           db: Path):
+    # "Colin TP" for COLIN TRAVAUX PUBLICS, "Beaumont PR" for Beaumont Public Relations;
+    # not Colin TP for Colin Transports Publics' people ("Colin TP" is either, but the
+    # two full names are two firms).
+    levels = _pair_levels(tmp_path, db, "id,first_name,last_name,company_name\n" + "".join(
+        f"{2 * k + 1},Jean,Roy{k},{x}\n{2 * k + 2},Jean,Roy{k},{y}\n"
+        for k, (x, y) in enumerate([
+            ("COLIN TRAVAUX PUBLICS", "Colin TP"),
+            ("Beaumont Public Relations Ltd", "Beaumont PR"),
+            ("Colin Travaux Publics", "Colin Transports Publics")])), "company")
+    assert levels == [3, 3, 4]
+
+
 def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
                                                                     db: Path):
     # hannah.evans@ at a free-mail provider and at a company is the name again, not a
