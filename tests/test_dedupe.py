@@ -712,35 +712,31 @@ def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
     assert levels == [6, 2, 6, 2]
 
 
-def test_a_kind_of_business_added_or_moved_is_a_similar_company_name(tmp_path: Path,
-                                                                     db: Path):
+# Company names two sources write two ways, and the company level of two namesakes
+# given one and the other: 3, a similar name; 4, another company.
+_COMPANY_FORMS = [
     # A registry's name without the kind of business a website puts first, or after it:
-    # the same garage, the same haulier, the same joinery. A baker and a butcher of one
-    # name, a hotel and a restaurant "du Lac", are two firms.
-    levels = _pair_levels(tmp_path, db, "id,first_name,last_name,company_name\n" + "".join(
-        f"{2 * k + 1},Jean,Roy{k},{x}\n{2 * k + 2},Jean,Roy{k},{y}\n"
-        for k, (x, y) in enumerate([
-            ("Garage Blanchard Auto", "BLANCHARD AUTO"),
-            ("Transports Lefèvre", "LEFEVRE TRANSPORTS SAS"),
-            ("Menuiserie Morel", "Morel Menuiserie"),
-            ("Boulangerie Martin", "Boucherie Martin"),
-            ("Hôtel du Lac", "Restaurant du Lac"),
-            ("Studio Pixelle SARL", "Pixelle")])), "company")
-    assert levels == [3, 3, 3, 4, 4, 3]
+    # the same garage, the same haulier, the same joinery, the same studio.
+    ("Garage Blanchard Auto", "BLANCHARD AUTO", 3),
+    ("Transports Lefèvre", "LEFEVRE TRANSPORTS SAS", 3),
+    ("Menuiserie Morel", "Morel Menuiserie", 3),
+    ("Studio Pixelle SARL", "Pixelle", 3),
+    # A baker and a butcher of one name, a hotel and a restaurant "du Lac": two firms.
+    ("Boulangerie Martin", "Boucherie Martin", 4),
+    ("Hôtel du Lac", "Restaurant du Lac", 4),
+    # A first word and the others' initials: "Colin TP" is COLIN TRAVAUX PUBLICS; the
+    # two full names of one short form are two firms.
+    ("COLIN TRAVAUX PUBLICS", "Colin TP", 3),
+    ("Beaumont Public Relations Ltd", "Beaumont PR", 3),
+    ("Colin Travaux Publics", "Colin Transports Publics", 4),
+]
 
 
-def test_a_name_written_with_its_first_word_and_initials_is_a_similar_name(tmp_path: Path,
-                                                                           db: Path):
-    # "Colin TP" for COLIN TRAVAUX PUBLICS, "Beaumont PR" for Beaumont Public Relations;
-    # not Colin TP for Colin Transports Publics' people ("Colin TP" is either, but the
-    # two full names are two firms).
+def test_company_names_written_another_way(tmp_path: Path, db: Path):
     levels = _pair_levels(tmp_path, db, "id,first_name,last_name,company_name\n" + "".join(
         f"{2 * k + 1},Jean,Roy{k},{x}\n{2 * k + 2},Jean,Roy{k},{y}\n"
-        for k, (x, y) in enumerate([
-            ("COLIN TRAVAUX PUBLICS", "Colin TP"),
-            ("Beaumont Public Relations Ltd", "Beaumont PR"),
-            ("Colin Travaux Publics", "Colin Transports Publics")])), "company")
-    assert levels == [3, 3, 4]
+        for k, (x, y, _) in enumerate(_COMPANY_FORMS)), "company")
+    assert levels == [level for _, _, level in _COMPANY_FORMS]
 
 
 def test_namesakes_whose_addresses_only_spell_their_name_stay_apart(tmp_path: Path,
