@@ -306,7 +306,7 @@ class PersonFeatures:
     company_id: np.ndarray
     company_key: np.ndarray  # folded company name without legal form
     company_initials: np.ndarray  # its words' initials, for three words or more ("clg")
-    company_core: np.ndarray  # its other words, in order ("blanchardauto"), see _company_core
+    company_core: np.ndarray  # another form of its name ("blanchardauto", "colintp")
     company_domain: np.ndarray
     city: np.ndarray
     postcode: np.ndarray
@@ -550,7 +550,6 @@ def _company_initials(name: str | None) -> str:
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _company_core(name: str | None) -> str:
     """Another form of a company name, spaces removed, that another source may write as
     its whole name: its words once the words for a kind of business are left out, in
