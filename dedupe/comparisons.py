@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import distance, fuzz, process
 
 from .features import (
+    KINDS_OF_BUSINESS,
     PersonFeatures,
     _name_groups,
     feminine_forms,
@@ -251,17 +252,12 @@ def company_keys_alike(x: str, y: str) -> bool:
     return True
 
 
-# Words that open company names and say what kind of business it is, not which one:
-# two names sharing one are alike only if what follows is.
-_BUSINESS_WORDS = tuple(sorted({
-    "agence", "atelier", "ateliers", "boulangerie", "boucherie", "bureau", "cabinet",
-    "cafe", "centre", "chateau", "clinique", "domaine", "ecole", "entreprise",
-    "etablissements", "ets", "garage", "groupe", "group", "hotel", "imprimerie", "institut",
-    "laboratoire", "laboratoires", "labo", "maison", "menuiserie", "pharmacie", "plomberie",
-    "restaurant", "salon", "societe", "studio", "studios", "transports", "cave", "ferme",
-    "librairie", "galerie", "fondation", "association", "the", "le", "la", "les", "der",
-    "die", "das",
-}, key=len, reverse=True))
+# Words that open company names and say what kind of business it is, not which one
+# (and articles): two names sharing one are alike only if what follows is. Longest
+# first.
+_BUSINESS_WORDS = tuple(sorted(
+    KINDS_OF_BUSINESS | {"the", "le", "la", "les", "der", "die", "das"}, key=len,
+    reverse=True))
 
 _TYPO = 0.92  # what one typo in a name of five letters or more scores (a "similar" level)
 

@@ -561,7 +561,7 @@ def _company_core(name: str | None) -> str:
     if not name:
         return ""
     words = _company_key_words(name)
-    kept = [w for w in words if w not in _KINDS_OF_BUSINESS]
+    kept = [w for w in words if w not in KINDS_OF_BUSINESS]
     if len(kept) == len(words):
         if len(words) < 3 or any(len(w) == 1 for w in words):
             return ""
@@ -571,8 +571,9 @@ def _company_core(name: str | None) -> str:
 
 
 # Words that say what kind of business a company is, not which one (as
-# company_name_key leaves them).
-_KINDS_OF_BUSINESS = frozenset({
+# company_name_key leaves them): left out of a name's core, and two names that share
+# one only are not alike (dedupe.comparisons).
+KINDS_OF_BUSINESS = frozenset({
     "agence", "atelier", "ateliers", "boulangerie", "boucherie", "bureau", "cabinet",
     "cafe", "centre", "chateau", "clinique", "domaine", "ecole", "entreprise",
     "etablissements", "ets", "garage", "groupe", "group", "hotel", "imprimerie", "institut",
