@@ -86,19 +86,16 @@ def surname_core(folded: str) -> str:
 @functools.lru_cache(maxsize=1)
 def nickname_groups() -> dict[str, tuple[int, ...]]:
     """Folded given name → the variant groups it belongs to (see data/nicknames.txt)."""
-    text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
+    from enrichers.names import nickname_table
+
     groups: dict[str, list[int]] = {}
     numbers: dict[str, int] = {}  # canonical form -> its group
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or ":" not in line:
-            continue
-        head, _, rest = line.partition(":")
+    for head, variants in nickname_table():
         # A canonical form on several lines (English, then French hypocoristics) is one
         # group: Fifi and Josy are both Joséphine.
-        number = numbers.setdefault(fold_name(head.strip()), len(numbers) + 1)
-        for name in [head, *rest.split(",")]:
-            key = fold_name(name.strip())
+        number = numbers.setdefault(fold_name(head), len(numbers) + 1)
+        for name in (head, *variants):
+            key = fold_name(name)
             if key:
                 groups.setdefault(key, []).append(number)
                 groups.setdefault(key.replace(" ", ""), []).append(number)

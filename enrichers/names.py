@@ -546,16 +546,27 @@ def _word_class(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def nickname_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """data/nicknames.txt, line by line: each canonical form and its variants, as
+    written (comments and blank lines left out)."""
+    text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or ":" not in line:
+            continue
+        head, _, rest = line.partition(":")
+        rows.append((head.strip(), tuple(name.strip() for name in rest.split(","))))
+    return tuple(rows)
+
+
+@functools.lru_cache(maxsize=1)
 def _compound_given_names() -> frozenset[str]:
     """Compound given names of data/nicknames.txt (``jean pierre``, ``marie claire``,
     ``anne sophie``…), folded, words apart."""
-    text = resources.files("prospecting.data").joinpath("nicknames.txt").read_text("utf-8")
     found = set()
-    for line in text.splitlines():
-        if line.strip().startswith("#") or ":" not in line:
-            continue
-        head, _, rest = line.partition(":")
-        for name in (head, *rest.split(",")):
+    for head, variants in nickname_table():
+        for name in (head, *variants):
             words = [_fold_word(w) for w in name.replace("-", " ").split()]
             if len(words) == 2:
                 found.add(" ".join(words))
