@@ -536,28 +536,22 @@ _ABBREVIATIONS = {
     "mgmt": "management", "mgt": "management", "engg": "engineering", "solns": "solutions",
     "sys": "systems", "tech": "technologies", "techs": "technologies",
 }
-@functools.lru_cache(maxsize=1 << 16)
-def _company_initials(name: str | None) -> str:
+def _company_initials(name: str) -> str:
     """The initials of the words of a company name of three words or more, legal forms
     left out ("Cabinet Le Goff" → ``clg``): what its acronym would read. Empty for
     shorter names, whose two letters would match too many others."""
-    if not name:
-        return ""
     words = [w for w in company_name_key(name).split() if w not in LEGAL_FORM_WORDS]
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
-def _company_core(name: str | None) -> str:
+def _company_core(words: list[str]) -> str:
     """Another form of a company name, spaces removed, that another source may write as
     its whole name: its words once the words for a kind of business are left out, in
     order ("Garage Blanchard Auto" and "BLANCHARD AUTO" are both ``blanchardauto``,
     "Transports Lefèvre" and "Lefevre Transports" both ``lefevre``); else, for three
     words or more, its first word and the others' initials ("COLIN TRAVAUX PUBLICS" is
     "Colin TP", ``colintp``). Empty when neither applies, or too little is left (four
-    letters)."""
-    if not name:
-        return ""
-    words = _company_key_words(name)
+    letters). ``words``: the name's key words (see ``_company_key_words``)."""
     kept = [w for w in words if w not in KINDS_OF_BUSINESS]
     if len(kept) == len(words):
         if len(words) < 3 or any(len(w) == 1 for w in words):
@@ -740,7 +734,10 @@ def _company_columns(company_id: str | None, name: str | None, domain: str | Non
 def _company_forms(name: str | None) -> tuple[str, str, str]:
     """A company name's key, initials and core (one lookup for the three, once per
     name: a million people's companies have tens of thousands of names)."""
-    return _company_key(name), _company_initials(name), _company_core(name)
+    if not name:
+        return "", "", ""
+    words = _company_key_words(name)
+    return "".join(words), _company_initials(name), _company_core(words)
 
 
 # A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),
