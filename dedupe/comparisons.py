@@ -182,6 +182,16 @@ def _distinct_pairs(xa: np.ndarray, xb: np.ndarray, size: int) -> tuple[
             np.concatenate([selves, distinct & 0xFFFFFFFF]), inverse)
 
 
+def _once_per_pair(xa: np.ndarray, xb: np.ndarray,
+                   compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """A value per pair of codes (``xa``, ``xb``), computed once per distinct pair:
+    ``compute(first)`` gives one for each, ``first`` the place where it first stands.
+    For tests in Python that blocking puts before the same two values many times."""
+    _, first, inverse = np.unique((xa.astype(np.int64) << 32) | xb.astype(np.int64),
+                                  return_index=True, return_inverse=True)
+    return compute(first)[inverse.reshape(-1)]
+
+
 def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
                 sim: np.ndarray) -> np.ndarray:
     """Whether company keys of similarity ``sim`` name one company: from 0.9, unless all
@@ -189,14 +199,10 @@ def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
     one is the other with a word shortened (:func:`company_key_shortened`). Once per
     distinct pair of keys."""
     strings = f.extra["strings:companies"]
-    distinct, first, inverse = np.unique(
-        (ka.astype(np.int64) << 32) | kb.astype(np.int64), return_index=True,
-        return_inverse=True)
-    alike = np.fromiter(
-        (_company_keys_match(strings[k >> 32], strings[k & 0xFFFFFFFF], s)
-         for k, s in zip(distinct.tolist(), sim[first].tolist(), strict=True)),
-        dtype=bool, count=len(distinct))
-    return alike[inverse.reshape(-1)]
+    return _once_per_pair(ka, kb, lambda first: np.fromiter(
+        (_company_keys_match(strings[x], strings[y], s) for x, y, s in zip(
+            ka[first].tolist(), kb[first].tolist(), sim[first].tolist(), strict=True)),
+        dtype=bool, count=len(first)))
 
 
 def _company_keys_match(x: str, y: str, sim: float) -> bool:
@@ -300,13 +306,11 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np
     apart = np.zeros(n, dtype=bool)
     check = np.flatnonzero(begins)
     if len(check):
-        # Once per distinct pair of names: blocking brings the same two together often.
-        pair_codes = (fa[check].astype(np.int64) << 32) | fb[check].astype(np.int64)
-        _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
-        readings = [_compound_reading(x, y) for x, y in zip(*names(check[first]), strict=True)]
-        inverse = inverse.reshape(-1)
-        begins[check] = np.array([r == 2 for r in readings], dtype=bool)[inverse]
-        apart[check] = np.array([r == 6 for r in readings], dtype=bool)[inverse]
+        readings = _once_per_pair(fa[check], fb[check], lambda first: np.array(
+            [_compound_reading(x, y) for x, y in zip(*names(check[first]), strict=True)],
+            dtype=np.int8))
+        begins[check] = readings == 2
+        apart[check] = readings == 6
     # A middle initial told apart too: "thomas a" and "thomas k" (both Thomas's group).
     nick = (g | begins) & ~apart & ~missing & ~exact
     inits = (inia | inib) & ~missing
@@ -367,16 +371,13 @@ def _levels_last(la, lb, ca, cb, jw, *, cores=None,
             maybe &= candidates
         check = np.flatnonzero(maybe)
         if len(check):
-            # Tested once per distinct pair of cores (their codes): blocking on surname
-            # sounds brings the same two surnames together many times.
-            pair_codes = (ca[check].astype(np.int64) << 32) | cb[check].astype(np.int64)
-            _, first, inverse = np.unique(pair_codes, return_index=True, return_inverse=True)
-            xs, ys = cores(check[first])
-            inside = np.fromiter(
+            # Tested once per distinct pair of cores: blocking on surname sounds brings
+            # the same two surnames together many times.
+            core[check] = _once_per_pair(ca[check], cb[check], lambda first: np.fromiter(
                 (len(x) >= 3 and len(y) >= 3 and (x.startswith(y) or y.startswith(x)
                                                   or x.endswith(y) or y.endswith(x))
-                 for x, y in zip(xs, ys, strict=True)), dtype=bool, count=len(first))
-            core[check] = inside[inverse.reshape(-1)]
+                 for x, y in zip(*cores(check[first]), strict=True)), dtype=bool,
+                count=len(first)))
     out[jw >= 0.8] = 4
     out[jw >= 0.92] = 3
     out[core] = 2
