@@ -343,6 +343,25 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np
     return out
 
 
+def _written_out(f: PersonFeatures, a: np.ndarray, b: np.ndarray, first: np.ndarray,
+                 last: np.ndarray) -> None:
+    """Names the same once umlauts are written out (``juergen`` for Jürgen, ``mueller``
+    for Müller) compare exact, in place: the few pairs where a record has any."""
+    for name, column, written, levels in (("first", f.first, f.first_de, first),
+                                          ("last", f.last, f.last_de, last)):
+        has = f.extra.get("written out:" + name)
+        if has is None:
+            has = f.extra["written out:" + name] = written.astype(bool)
+        rows = np.flatnonzero((has[a] | has[b]) & (levels > 1))
+        if not len(rows):
+            continue
+        xa, xb = a[rows].tolist(), b[rows].tolist()
+        same = np.fromiter(
+            ((written[x] or column[x]) == (written[y] or column[y]) for x, y in zip(
+                xa, xb, strict=True)), dtype=bool, count=len(rows))
+        levels[rows[same]] = 1
+
+
 def _compound_reading(x: str, y: str) -> int:
     """Two folded given names with the same first word: 2 when one's words begin the
     other's ("jean", "jean pierre"), 6 when each goes on with another name ("jean
@@ -493,6 +512,8 @@ def person_levels(
     ca, cb = code("last_core")[a], code("last_core")[b]
     last = _levels_last(la, lb, ca, cb, _similarity(f, "last", "last", a, b, _JW),
                         cores=pick(f.last_core), candidates=ends_meet)
+    # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
+    _written_out(f, a, b, first, last)
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
@@ -1207,8 +1228,23 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     """Whether ``local`` is an address a company makes of this given name and surname
     (folded), either way round: first.last, flast, f.last, firstl, first, last,
     last.first…, the given name possibly in full where the record shortens it
-    (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete)."""
+    (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete);
+    umlauts written out or not (juergen.mueller@ for Jürgen Müller, folded "jurgen
+    muller")."""
     joined = "".join(local.translate(_SEPARATORS).split())
+    if _fits(joined, first, last):
+        return True
+    short = _UMLAUTS_WRITTEN.sub(r"\1", joined)
+    return short != joined and _fits(short, _UMLAUTS_WRITTEN.sub(r"\1", first),
+                                     _UMLAUTS_WRITTEN.sub(r"\1", last))
+
+
+# ae, oe, ue: ä, ö, ü written out.
+_UMLAUTS_WRITTEN = re.compile(r"([aou])e")
+
+
+def _fits(joined: str, first: str, last: str) -> bool:
+    """:func:`_local_fits` for a local part without separators."""
     names = given_names()
     words = first.replace("-", " ").split()
     # A compound given name's initials: jp.martin@ for Jean-Pierre Martin.

@@ -77,6 +77,21 @@ def fold_name(text: str | None) -> str:
     return " ".join(words)
 
 
+# How German speakers write ä, ö and ü without them: Müller is "Mueller" in an address,
+# a bought list or a form that takes only ASCII, and "Muller" in one that drops accents.
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def german_spelling(text: str) -> str:
+    """The folded name with its umlauts written out (``Jürgen Müller`` → ``juergen
+    mueller``), "" when it has none: beside :func:`fold_name`'s ``jurgen muller``, the
+    other way a record may write it."""
+    composed = unicodedata.normalize("NFC", text)
+    written = composed.translate(_UMLAUTS)
+    return fold_name(written) if written != composed else ""
+
+
 def surname_core(folded: str) -> str:
     """A folded last name without its particles: ``de la fontaine`` → ``fontaine``."""
     words = [w for w in folded.split() if w not in PARTICLES]
@@ -291,11 +306,13 @@ class PersonFeatures:
 
     ids: np.ndarray
     first: np.ndarray  # folded given name ("jean pierre")
+    first_de: np.ndarray  # its umlauts written out ("juergen" for Jürgen), else ""
     first_initials: np.ndarray
     first_is_initials: np.ndarray  # bool
     first_groups: np.ndarray  # int, shape (n, NAME_GROUPS): nickname groups (0: none)
     last: np.ndarray  # folded, no spaces ("delafontaine")
     last_core: np.ndarray  # without particles ("fontaine")
+    last_de: np.ndarray  # its umlauts written out ("mueller" for Müller), else ""
     emails: np.ndarray  # shape (n, 2): email keys, "" when absent
     email_locals: np.ndarray  # shape (n, 2)
     email_domains: np.ndarray  # shape (n, 2); "" for free-mail domains
@@ -670,10 +687,10 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
 
     free = free_domains()
     cols: dict[str, list[Any]] = {k: [] for k in (
-        "ids", "first", "last", "emails0", "emails1", "locals0", "locals1", "domains0",
-        "domains1", "phones0", "phones1", "company_id", "company_key", "company_initials",
-        "company_core",
-        "company_domain", "city", "postcode", "address", "title", "linkedin", "seqs",
+        "ids", "first", "last", "first_de", "last_de", "emails0", "emails1", "locals0",
+        "locals1", "domains0", "domains1", "phones0", "phones1", "company_id", "company_key",
+        "company_initials", "company_core", "company_domain", "city", "postcode", "address",
+        "title", "linkedin", "seqs",
     )}
     shared: dict[str, str] = {}
     keep = shared.setdefault
@@ -695,6 +712,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 folded_first = _with_middle_initial(folded_first, folded_last, full)
             firsts.append(folded_first)
             lasts.append(folded_last)
+            # Most names are ASCII: nothing to write out.
+            cols["first_de"].append(german_spelling(first) if first and not first.isascii()
+                                    and folded_first == fold_name(first) else "")
+            cols["last_de"].append(german_spelling(last) if last and not last.isascii()
+                                   else "")
             emails0.append(keys[0])
             emails1.append(keys[1])
             locals0.append(keep(locals_[0], locals_[0]))
@@ -824,13 +846,13 @@ def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
                                   for name in _HASHED})
 
 
-_HASHED = ("first", "last", "emails0", "emails1", "phones0", "phones1", "company_id",
-           "company_key", "city", "postcode", "address", "title", "linkedin")
+_HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones0", "phones1",
+           "company_id", "company_key", "city", "postcode", "address", "title", "linkedin")
 
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
@@ -878,6 +900,8 @@ def build_person_features(cols: dict[str, list[Any]],
         last=arr([keep(x, x) for x in lasts]),
         last_core=arr([keep(x, x) for x in (surname_core(s) if s else ""
                                               for s in last_folded)]),
+        first_de=arr(cols["first_de"]),
+        last_de=arr([s.replace(" ", "") for s in cols["last_de"]]),
         emails=emails,
         email_locals=two("locals"),
         email_domains=two("domains"),

@@ -1176,6 +1176,14 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
         "4,Paul,Caron,,Boulangerie Martin\n", "company", [2, 0],
         id="a_work_address_at_the_domain_of_the_others_company"),
+    # Umlauts written out (a German list, an address: Juergen Mueller) or dropped (a
+    # French CRM: Jurgen Muller) are one name with Jürgen Müller. Between the two ASCII
+    # forms, nothing says an umlaut was there: similar only.
+    *(pytest.param(
+        "id,first_name,last_name\n"
+        "1,Jürgen,Müller\n2,Juergen,Mueller\n3,JÜRGEN,MÜLLER\n4,Jurgen,Muller\n"
+        "5,Juergen,Mueller\n6,Jurgen,Muller\n", field, [1, 1, 3],
+        id=f"umlauts_written_out_{field}") for field in ("first_name", "last_name")),
     # Jaro-Winkler gives "Labo Blanchard" 0.86 against "Laboratoires Blanchard", below
     # the similar level; one is the other with a word shortened.
     pytest.param(
@@ -1385,6 +1393,10 @@ def test_names_worn_by_one_sex_each():
     # A man's name is no shortened woman's, nor the other way round.
     ("julien.faure", "julie", "faure", False),
     ("julie.faure", "julien", "faure", False),
+    # Jürgen Müller (folded "jurgen muller") at a German firm: umlauts written out.
+    ("juergen.mueller", "jurgen", "muller", True),
+    ("j.mueller", "jurgen", "muller", True),
+    ("mueller.schmidt", "jurgen", "muller", False),
 ])
 def test_an_address_as_a_form_of_a_name(local: str, first: str, last: str, fits: bool):
     from dedupe.comparisons import _local_fits
