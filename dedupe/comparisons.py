@@ -714,6 +714,11 @@ def person_levels(
     # Two work addresses at one domain are one employer's, whatever each file calls it
     # ("Lefèvre Menuiserie" and "Menuiserie Lefevre", both @lefevre-menuiserie.fr).
     company = np.where((company == 4) & same_domain, 2, company)
+    # No company named on a side, but work addresses on both at two domains (Sönke
+    # Köhler @claesholzbau.de and Sönke Köhler of Gruber Elektro @gruberelektro.de): two
+    # employers, as two company names are.
+    work = (domains != 0).any(axis=1)
+    company = np.where((company == 0) & work[a] & work[b] & ~same_domain, 4, company)
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]

@@ -1176,6 +1176,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
         "4,Paul,Caron,,Boulangerie Martin\n", "company", [2, 0],
         id="a_work_address_at_the_domain_of_the_others_company"),
+    # Work addresses at two domains, no company named on one side: two employers (two
+    # Sönke Köhlers, one known only by his address at a joinery). A free-mail address
+    # says nothing of an employer.
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Sönke,Köhler,s.kohler@claesholzbau.de,\n"
+        "2,Sönke,Köhler,sonke.kohler@gruberelektro.de,Gruber Elektro\n"
+        "3,Paul,Caron,pcaron@boulangeriemillet.fr,\n"
+        "4,Paul,Caron,paul.caron@gmail.com,Boulangerie Martin\n", "company", [4, 0],
+        id="work_addresses_at_two_domains_are_two_employers"),
     # Umlauts written out (a German list, an address: Juergen Mueller) or dropped (a
     # French CRM: Jurgen Muller) are one name with Jürgen Müller. Between the two ASCII
     # forms, nothing says an umlaut was there: similar only.
