@@ -468,6 +468,17 @@ _PROVIDER_COMPANIES = 8
 _PROVIDER_SHARE = 0.3
 
 
+def _mobile_shared(f: PersonFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether the records ``a`` and ``b`` share a number that either calls a mobile."""
+    codes, mobiles = _coded(f, "phones"), f.mobiles.astype(np.int64)
+    out = np.zeros(len(a), dtype=bool)
+    for s in range(2):
+        for t in range(2):
+            same = (codes[a, s] == codes[b, t]) & (codes[a, s] != 0)
+            out |= same & ((((mobiles[a] >> s) | (mobiles[b] >> t)) & 1) == 1)
+    return out
+
+
 def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(some value equal, both sides have a value) for two-slot code columns."""
     has_a = xa[:, 0] != 0
@@ -643,19 +654,25 @@ def person_levels(
     email = np.where(same, 1, email)
     out[:, 2] = email
 
-    same, both = _any_equal(_coded(f, "phones")[a], _coded(f, "phones")[b])
+    codes = _coded(f, "phones")
+    pa, pb = codes[a], codes[b]
+    same, both = _any_equal(pa, pb)
     phone = np.where(both, 3, 0)
+    phone = np.where(same, 2, phone)
     if phone_counts:
-        # Each record's "carries a shared number", which shared_phones (that gave the
-        # counts) keeps on ``f``.
-        if "shared_phone" not in f.extra:
+        # Which numbers are shared, which shared_phones (that gave the counts) keeps on
+        # ``f``: a pair sharing another number than those (Sophie Lambert's mobile, her
+        # old firm's switchboard beside it) shares one person's.
+        if "shared_number" not in f.extra:
             shared_phones(f)
-        common = f.extra["shared_phone"]
-        shared = common[a] | common[b]
+        shared = f.extra["shared_number"]
+        own = np.zeros(m, dtype=bool)
+        for s in range(2):
+            for t in range(2):
+                own |= (pa[:, s] == pb[:, t]) & (pa[:, s] != 0) & ~shared[pa[:, s]]
+        phone = np.where(own, 1, phone)
     else:
-        shared = np.zeros(m, dtype=bool)
-    phone = np.where(same & shared, 2, phone)
-    phone = np.where(same & ~shared, 1, phone)
+        phone = np.where(same, 1, phone)
     out[:, 3] = phone
 
     # A role mailbox (contact@, info@…) shared by two records whose given names differ
@@ -719,6 +736,14 @@ def person_levels(
     # employers, as two company names are.
     work = (domains != 0).any(axis=1)
     company = np.where((company == 0) & work[a] & work[b] & ~same_domain, 4, company)
+    # One person's own mobile at two companies: a job change, or a founder of two firms
+    # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
+    # both names agree and the two share a mobile no one else carries, another company
+    # is no evidence against: read as none.
+    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] == 1)
+                           & (out[:, 0] >= 1) & (out[:, 0] <= 2))
+    if len(moved):
+        company[moved[_mobile_shared(f, a[moved], b[moved])]] = 0
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]
@@ -1097,8 +1122,8 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
     shop's line. Number -> records carrying it (``SHARED_PHONE`` for the second kind).
 
     Counted on the column's codes (``_coded``, kept for the comparisons): hashing each
-    of millions of number strings again costs seconds. Each record's "carries a shared
-    number" is kept for :func:`person_levels`.
+    of millions of number strings again costs seconds. Whether each number (by its code)
+    is shared is kept for :func:`person_levels`.
     """
     codes = _coded(f, "phones")
     flat = codes.reshape(-1)
@@ -1123,7 +1148,7 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
     where[flat] = np.arange(len(flat))
     numbers = np.flatnonzero(shared)
     texts = f.phones.reshape(-1)[where[numbers]].tolist()
-    f.extra["shared_phone"] = shared[codes].any(axis=1)
+    f.extra["shared_number"] = shared
     return {text: int(max(counts[c], SHARED_PHONE))
             for text, c in zip(texts, numbers.tolist(), strict=True)}
 

@@ -260,10 +260,15 @@ def phone_key(raw: str | None) -> str:
     Nine digits are the French national significant number and long enough to keep
     numbers of one country apart; trunk prefixes and country codes fall off the front.
     """
-    if not raw:
-        return ""
+    return _key_of(_number_digits(raw)) if raw else ""
+
+
+def _number_digits(raw: str) -> str:
     # Not an extension's digits ("+33 1 40 00 00 01 poste 12").
-    digits = _DIGITS.sub("", split_phone_extension(raw)[0])
+    return _DIGITS.sub("", split_phone_extension(raw)[0])
+
+
+def _key_of(digits: str) -> str:
     key = digits[-9:] if len(digits) >= 8 else ""
     # A number typed to fill a mandatory field (0000000000, 0123456789) is nobody's.
     return "" if key in _FILLER_NUMBERS or key[1:] == key[:-1] else key
@@ -317,6 +322,7 @@ class PersonFeatures:
     email_locals: np.ndarray  # shape (n, 2)
     email_domains: np.ndarray  # shape (n, 2); "" for free-mail domains
     phones: np.ndarray  # shape (n, 2): phone keys
+    mobiles: np.ndarray  # int8: which of the two are mobiles (bits 0 and 1)
     company_id: np.ndarray
     company_key: np.ndarray  # folded company name without legal form
     company_initials: np.ndarray  # its words' initials, for three words or more ("clg")
@@ -454,17 +460,66 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     return keys, locals_, domains
 
 
-def _phones(phones_json: str | list[dict[str, Any]]) -> list[str]:
+def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
+    """A record's first two phone keys, and which are mobiles (bit 0 the first's, bit 1
+    the second's; see :func:`is_mobile`)."""
     if phones_json == "[]":
-        return ["", ""]
+        return ["", ""], 0
     keys: list[str] = []
+    mobile = 0
     for p in loads(phones_json) if isinstance(phones_json, str) else phones_json:
-        key = phone_key(p.get("e164") or p.get("raw"))
+        text = p.get("e164") or p.get("raw")
+        if not text:
+            continue
+        digits = _number_digits(text)
+        key = _key_of(digits)
         if key and key not in keys:
+            kind = p.get("type")
+            if kind == "mobile" or (kind in _UNTYPED and _plan_mobile(text, digits)):
+                mobile |= 1 << len(keys)
             keys.append(key)
         if len(keys) == 2:
             break
-    return keys + [""] * (2 - len(keys))
+    return keys + [""] * (2 - len(keys)), mobile
+
+
+# Mobile ranges of the numbering plans (country code and the digits after it), for
+# numbers not typed yet: France 6 and 7, the UK's 71-75 and 77-79, Germany 15-17, Austria
+# 65-69, Switzerland 75-79, Belgium 45-49, the Netherlands 6, Luxembourg 6, Spain 6 and 7,
+# Italy 3, Portugal 9, Ireland 8. A number of the North American plan says nothing.
+_MOBILE_PREFIXES = frozenset({
+    "336", "337", "4471", "4472", "4473", "4474", "4475", "4477", "4478", "4479", "4915",
+    "4916", "4917", "4365", "4366", "4367", "4368", "4369", "4175", "4176", "4177", "4178",
+    "4179", "3245", "3246", "3247", "3248", "3249", "316", "3526", "346", "347", "393",
+    "3519", "3538",
+})  # fmt: skip
+_UNTYPED = frozenset({None, "", "unknown"})
+
+
+def is_mobile(e164: str | None, kind: str | None = None, raw: str | None = None) -> bool:
+    """Whether a number is a mobile: as ``enrich`` typed it (``mobile``), or, not typed
+    yet, by its plan's mobile ranges (:data:`_MOBILE_PREFIXES`), which also hold the
+    ranges a plan keeps for fiction (06 39 98 in France) that the typing calls invalid;
+    with no country code, a French mobile's form (06 or 073 to 079, ten digits; the
+    Netherlands' 06 and Switzerland's 075 to 079 are mobiles too). One person's own
+    number, where a landline may be a switchboard or a shop's."""
+    if kind == "mobile":
+        return True
+    text = e164 or raw
+    return kind in _UNTYPED and bool(text) and _plan_mobile(text, _number_digits(text))
+
+
+def _plan_mobile(text: str, digits: str) -> bool:
+    """:func:`is_mobile` of an untyped number, as written and as digits."""
+    if text[0] == "+" or text.startswith("00"):
+        if "(0)" in text:  # +33 (0)6 …
+            digits = _number_digits(text.replace("(0)", ""))
+        if text[0] != "+":
+            digits = digits[2:]
+        return (digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
+                or digits[:5] in _MOBILE_PREFIXES)
+    return len(digits) == 10 and digits[0] == "0" and (
+        digits[1] == "6" or (digits[1] == "7" and digits[2] in "3456789"))
 
 
 # A letter alone between two words ("Thomas K. Schmidt", "Thomas K Schmidt"): the only
@@ -688,9 +743,9 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     free = free_domains()
     cols: dict[str, list[Any]] = {k: [] for k in (
         "ids", "first", "last", "first_de", "last_de", "emails0", "emails1", "locals0",
-        "locals1", "domains0", "domains1", "phones0", "phones1", "company_id", "company_key",
-        "company_initials", "company_core", "company_domain", "city", "postcode", "address",
-        "title", "linkedin", "seqs",
+        "locals1", "domains0", "domains1", "phones0", "phones1", "mobiles", "company_id",
+        "company_key", "company_initials", "company_core", "company_domain", "city",
+        "postcode", "address", "title", "linkedin", "seqs",
     )}
     shared: dict[str, str] = {}
     keep = shared.setdefault
@@ -705,7 +760,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             if not first and not last and full:
                 first, last = _split_full(full)
             keys, locals_, domains = _emails(emails_json, free)
-            phones = _phones(phones_json)
+            phones, mobile = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
             if full and folded_first and _INITIAL_INSIDE.search(full):
@@ -725,6 +780,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             domains1.append(keep(domains[1], domains[1]))
             phones0.append(phones[0])
             phones1.append(phones[1])
+            cols["mobiles"].append(mobile)
             company_id, key, initials, core, domain = _company_columns(company_id, cname,
                                                                        cdomain)
             cols["company_id"].append(keep(company_id, company_id) if company_id else "")
@@ -906,6 +962,7 @@ def build_person_features(cols: dict[str, list[Any]],
         email_locals=two("locals"),
         email_domains=two("domains"),
         phones=phones,
+        mobiles=np.array(cols["mobiles"], dtype=np.int8),
         company_id=arr(cols["company_id"]),
         company_key=arr(cols["company_key"]),
         company_initials=arr(cols["company_initials"]),

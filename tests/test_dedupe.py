@@ -532,6 +532,33 @@ def test_realistic_variations_between_sources(tmp_path: Path, db: Path, case: st
         assert report.details["pending_reviews"] == reviews[0]
 
 
+def test_a_mobile_follows_its_owner_from_one_firm_to_the_next(tmp_path: Path, db: Path):
+    # Sophie Lambert left Biocéane for Maison Duval and kept her mobile; her new record
+    # also carries Maison Duval's switchboard, which her colleague Élodie carries too.
+    # The mobile is hers alone: one woman at two firms. Two Sébastien Faures sharing a
+    # landline at two firms are two men (a site both firms share).
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,title,city\n"
+        "1,Sophie,Lambert,s.lambert@maison-duval.fr,05 36 49 27 10,06 39 98 66 20,"
+        "Maison Duval SAS,Responsable marketing,Toulouse\n"
+        "2,Sophie,LAMBERT,sophie.lambert@bioceane.fr,05.36.49.90.00,,Bioceane,"
+        "Directrice Marketing,Toulouse\n"
+        "3,Sophie,Lambert,sophie.lambert@bioceane.fr,05 36 49 90 00,06 39 98 66 20,"
+        "Biocéane SA,Directrice marketing,Toulouse\n"
+        "4,Élodie,Perrot,elodie.perrot@maison-duval.fr,05 36 49 27 10,06 39 98 81 45,"
+        "Maison Duval,Chef de produit senior,Toulouse\n"
+        "5,Élodie,Perrot,elodie.perrot@maison-duval.fr,,+33 6 39 98 81 45,"
+        "Maison Duval SAS,Senior Product Manager,Toulouse\n"
+        "6,Sébastien,Faure,sebastien.faure@decathlon.com,03 20 33 50 00,,Decathlon,"
+        "Responsable logistique,Villeneuve-d'Ascq\n"
+        "7,Sébastien,Faure,sfaure@leroymerlin.fr,03 20 33 50 00,,Leroy Merlin,"
+        "Chef de rayon,Lezennes\n")
+    assert found["crm:1"] is found["crm:2"] is found["crm:3"]
+    assert found["crm:4"] is found["crm:5"]
+    assert found["crm:6"] is not found["crm:7"]
+
+
 def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path: Path,
                                                                        db: Path):
     # A CRM writes "Les Jardins de Provence", a registry "JARDINS DE PROVENCE (LES)".
@@ -638,7 +665,7 @@ def test_relatives_on_one_office_line_stay_two_people(tmp_path: Path, db: Path):
 
 def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Path,
                                                                    db: Path):
-    from dedupe.comparisons import SHARED_PHONE, shared_phones
+    from dedupe.comparisons import SHARED_PHONE, _coded, shared_phones
 
     switchboard = "+33 1 40 00 00 00"
     rows = [f"{k},Agent{chr(65 + k)},Durand{chr(65 + k)},,{switchboard},Acme,,"
@@ -657,8 +684,10 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
     # Keys as the features hold numbers; the office line and the switchboard only.
     assert len(shared) == 2
     assert sorted(shared.values()) == [SHARED_PHONE, SHARED_PHONE]
+    shared_number = f.extra["shared_number"]
+    codes = _coded(f, "phones")
     carries = dict(zip((source[i] for i in f.ids.tolist()),
-                       f.extra["shared_phone"].tolist(), strict=True))
+                       shared_number[codes].any(axis=1).tolist(), strict=True))
     assert all(carries[f"crm:{k}"] for k in range(1, SHARED_PHONE + 1))
     assert carries["crm:20"]
     assert carries["crm:21"]
@@ -1378,6 +1407,28 @@ def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
     from dedupe.features import phone_key
 
     assert phone_key(raw) == key
+
+
+@pytest.mark.parametrize(("e164", "kind", "raw", "mobile"), [
+    ("+33672148309", None, "06 72 14 83 09", True),
+    ("+33639986620", None, "+33 6 39 98 66 20", True),  # a range kept for fiction
+    ("+447700900123", None, "07700 900123", True),
+    ("+491715583920", None, "0171 5583920", True),
+    ("+33353012200", None, "03 53 01 22 00", False),
+    ("+13125550163", None, "(312) 555-0163", False),  # the North American plan: unknown
+    ("+33612345678", "fixed_line", "06 12 34 56 78", False),  # as enrich typed it
+    ("+13125550163", "mobile", "(312) 555-0163", True),
+    (None, None, "06 39 98 66 20", True),  # not parsed yet: a French mobile's form
+    (None, None, "07.81.96.90.08", True),
+    (None, None, "+33 (0)6 39 98 66 20", True),
+    (None, None, "071 123 45 67", False),  # St. Gallen, or no French mobile
+    (None, None, "03 20 33 50 00", False),
+])
+def test_which_numbers_are_mobiles(e164: str | None, kind: str | None, raw: str,
+                                   mobile: bool):
+    from dedupe.features import is_mobile
+
+    assert is_mobile(e164, kind, raw) is mobile
 
 
 def test_names_worn_by_one_sex_each():
