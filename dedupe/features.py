@@ -815,7 +815,44 @@ def _company_forms(name: str | None) -> tuple[str, str, str]:
     if not name:
         return "", "", ""
     words = _company_key_words(name)
-    return "".join(words), _company_initials(name), _company_core(words)
+    core = _company_core(words)
+    if "(" in name:
+        core = _alias(name) or core
+    return "".join(words), _company_initials(name), core
+
+
+# A name in brackets after a company's name: another name of it, a brand or a former
+# name ("Maison Alba (Alba Cosmétiques)", "Decathlon (ex-Oxylane)"); not an article
+# ("JARDINS DE PROVENCE (LES)") nor a legal form ("(SAS)").
+_BRACKETED = re.compile(r"\(\s*(?:(?:ex|anciennement|formerly|former|previously|"
+                        r"aka|dba|d/b/a)\b[\s.:-]*)?([^()]+)\)")
+
+
+# Countries and regions a name gives in brackets to tell a subsidiary ("Acme (France)").
+_PLACES = frozenset({
+    "france", "belgique", "belgium", "suisse", "switzerland", "schweiz", "deutschland",
+    "germany", "allemagne", "luxembourg", "espana", "spain", "espagne", "italia", "italy",
+    "italie", "nederland", "netherlands", "uk", "unitedkingdom", "royaumeuni", "england",
+    "usa", "unitedstates", "etatsunis", "canada", "quebec", "europe", "emea", "benelux",
+    "international", "monde", "world", "global", "worldwide", "northamerica", "apac",
+    "asia", "afrique", "africa", "maroc", "morocco", "tunisie", "algerie", "ireland",
+    "portugal", "austria", "osterreich", "autriche", "polska", "poland",
+})  # fmt: skip
+
+
+def _alias(name: str) -> str:
+    """The key of the name a company name gives in brackets (see :data:`_BRACKETED`),
+    when that is a name of four letters or more and not the rest of the name: another
+    source may write it as the whole name. "" otherwise."""
+    found = _BRACKETED.search(name)
+    if found is None:
+        return ""
+    inside = _company_key_words(found.group(1))
+    alias = "".join(inside)
+    if len(alias) < 4 or (len(inside) == 1 and inside[0] in _ARTICLES) or alias in _PLACES:
+        return ""
+    outside = "".join(_company_key_words(name[:found.start()] + name[found.end():]))
+    return alias if alias != outside else ""
 
 
 # A LinkedIn profile's address: linkedin.com/in/<name> (or the older /pub/<name>/…),

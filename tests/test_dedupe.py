@@ -758,6 +758,11 @@ _COMPANY_FORMS = [
     ("COLIN TRAVAUX PUBLICS", "Colin TP", 3),
     ("Beaumont Public Relations Ltd", "Beaumont PR", 3),
     ("Colin Travaux Publics", "Colin Transports Publics", 4),
+    # A name in brackets is another name of the firm (a brand, a former name); a country
+    # there only tells a subsidiary.
+    ("Maison Alba (Alba Cosmétiques)", "Alba Cosmétiques SAS", 3),
+    ("Decathlon (ex-Oxylane)", "OXYLANE", 3),
+    ("Acme (France)", "France Boissons", 4),
 ]
 
 
