@@ -502,6 +502,11 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
         while end < len(words) - 1 and _fold_word(words[end]) in _JOINING:
             end += 1
         return words[end + 1 : end + 2], words[end + 2 :], words[: end + 1]
+    if (len(words) >= 3 and _fold_word(words[0]) in _VIETNAMESE_SURNAMES
+            and _fold_word(words[1]) in _VIETNAMESE_MIDDLE):
+        # "Nguyen Van Anh": the family name first, then the middle name (not the
+        # particle "van"), the given name last.
+        return words[-1:], words[1:-1], words[:1]
     classes = [_word_class(w) for w in words]
     if "caps" in classes and "mixed" in classes:
         # French order: the words in capitals are the family name (DUPONT Jean, Jean DUPONT).
@@ -573,6 +578,15 @@ def _compound_given_names() -> frozenset[str]:
     return frozenset(found)
 
 
+# The commonest Vietnamese family names, folded (Nguyễn, Trần, Phạm…), and the middle
+# names that open a given name (Thị, Văn).
+_VIETNAMESE_SURNAMES = frozenset({
+    "nguyen", "tran", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "ngo",
+    "duong", "trinh", "dinh", "truong", "doan", "luong", "quach", "nguyenthi",
+})  # fmt: skip
+_VIETNAMESE_MIDDLE = frozenset({"thi", "van"})
+
+
 def _parts(
     civility: str | None,
     given: list[str],
@@ -586,6 +600,12 @@ def _parts(
     if len(given) == 1 and middle and (
             f"{_fold_word(given[0])} {_fold_word(middle[0])}" in _compound_given_names()):
         given, middle = [*given, middle[0]], middle[1:]
+    # "NGUYEN Thi Lan", "Thi Lan Nguyen": a Vietnamese name's middle name (Thị for women,
+    # Văn for men) before the given name the person goes by.
+    if (len(family) == 1 and given and _fold_word(given[0]) in _VIETNAMESE_MIDDLE
+            and _fold_word(family[0]) in _VIETNAMESE_SURNAMES and (len(given) > 1 or middle)):
+        named = [*given, *middle]
+        given, middle = named[-1:], named[:-1]
     first_name = _given_case(" ".join(given)) or None
     middle_name = _given_case(" ".join(middle)) or None
     last_name = recase_name(" ".join(family)) or None

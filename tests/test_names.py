@@ -158,6 +158,13 @@ def test_recase_place(text, expected):
         ("DE LA FONTAINE Jean", "Jean", None, "de La Fontaine"),
         ("DUPONT Marie Claire", "Marie Claire", None, "Dupont"),
         ("LI Wei", "Wei", None, "Li"),
+        # A Vietnamese name: the middle name Thi or Van before the given name it goes by,
+        # the family name first or last (not the particle "van").
+        ("NGUYEN Thi Lan", "Lan", "Thi", "Nguyen"),
+        ("Nguyen Van Anh", "Anh", "Van", "Nguyen"),
+        ("Thi Lan Nguyen", "Lan", "Thi", "Nguyen"),
+        ("TRAN Thi Ngoc Anh", "Anh", "Thi Ngoc", "Tran"),
+        ("Van Nguyen", "Van", None, "Nguyen"),
         ("de la Fontaine Jean", "Jean", None, "de la Fontaine"),
         # given names are never particle-cased
         ("VAN MORRISON", "Van", None, "Morrison"),
@@ -316,6 +323,9 @@ def test_separate_fields():
     # the fields win over a full name given beside them
     assert split_name("Paul Martin", first="Jean", last="Dupont").full_name == "Jean Dupont"
     assert split_name(first="M. Jean", last="dupont").civility == "M."
+    # A Vietnamese given-name field with its middle name: greeted by the given name.
+    found = split_name(first="Thi Lan", last="NGUYEN")
+    assert (found.first_name, found.middle, found.last_name) == ("Lan", "Thi", "Nguyen")
     # The whole name in the surname field, surname in capitals (French CRMs).
     for last in ("MARTIN Sophie", "Sophie MARTIN"):
         found = split_name(first="", last=last)
