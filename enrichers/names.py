@@ -505,8 +505,8 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     if (len(words) >= 3 and _fold_word(words[0]) in _VIETNAMESE_SURNAMES
             and _fold_word(words[1]) in _VIETNAMESE_MIDDLE):
         # "Nguyen Van Anh": the family name first, then the middle name (not the
-        # particle "van"), the given name last.
-        return words[-1:], words[1:-1], words[:1]
+        # particle "van") and the given name (see _parts).
+        return words[1:2], words[2:], words[:1]
     classes = [_word_class(w) for w in words]
     if "caps" in classes and "mixed" in classes:
         # French order: the words in capitals are the family name (DUPONT Jean, Jean DUPONT).
@@ -601,9 +601,12 @@ def _parts(
             f"{_fold_word(given[0])} {_fold_word(middle[0])}" in _compound_given_names()):
         given, middle = [*given, middle[0]], middle[1:]
     # "NGUYEN Thi Lan", "Thi Lan Nguyen": a Vietnamese name's middle name (Thị for women,
-    # Văn for men) before the given name the person goes by.
-    if (len(family) == 1 and given and _fold_word(given[0]) in _VIETNAMESE_MIDDLE
-            and _fold_word(family[0]) in _VIETNAMESE_SURNAMES and (len(given) > 1 or middle)):
+    # Văn for men) before the given name the person goes by, and so in the full name.
+    middle_first = (len(family) == 1 and bool(given)
+                    and _fold_word(given[0]) in _VIETNAMESE_MIDDLE
+                    and _fold_word(family[0]) in _VIETNAMESE_SURNAMES
+                    and (len(given) > 1 or bool(middle)))
+    if middle_first:
         named = [*given, *middle]
         given, middle = named[-1:], named[:-1]
     first_name = _given_case(" ".join(given)) or None
@@ -615,7 +618,8 @@ def _parts(
         if civility is None:
             return _EMPTY
         return NameParts(civility, None, None, None, suffix, None, False, "empty")
-    full_name = " ".join(p for p in (first_name, middle_name, last_name, suffix) if p)
+    names = (middle_name, first_name) if middle_first else (first_name, middle_name)
+    full_name = " ".join(p for p in (*names, last_name, suffix) if p)
     if first_name and last_name:
         reason = "ok"
     elif first_name:
