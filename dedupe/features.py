@@ -142,32 +142,27 @@ def gendered_names(x: str, y: str) -> bool:
     return (x, y) in feminine_forms()
 
 
-# Faker's person providers whose lists of men's and women's given names say whose a name
-# is: French (France, Belgium, Switzerland, Canada), English (US, UK), and the languages
-# of the names most often met in France besides (Spanish, Italian, Portuguese).
-_GENDER_LOCALES = ("fr_FR", "fr_BE", "fr_CH", "fr_CA", "en_US", "en_GB", "es_ES", "it_IT",
-                   "pt_PT", "pt_BR")
-# Lists that only tell a name worn by both (Urs, Jena, Anes are rarer names there: a
-# typo of Agnès is more likely than an Anes).
-_BOTH_LOCALES = ("en_IE", "de_DE", "de_AT", "de_CH", "nl_NL", "nl_BE")
 MAN, WOMAN = 1, 2
+# data/given_names.txt's marks: (a list that says whose a name is, sex).
+_MARKS = {"M": (True, "male"), "F": (True, "female"), "m": (False, "male"),
+          "f": (False, "female")}
 
 
 @functools.lru_cache(maxsize=1)
 def _name_lists() -> dict[tuple[bool, str], set[str]]:
-    """Faker's folded given names by (locale gives a sex, "male" or "female")."""
-    import importlib
-
-    lists: dict[tuple[bool, str], set[str]] = {}
-    for locale in _GENDER_LOCALES + _BOTH_LOCALES:
-        try:
-            provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
-        except (ImportError, AttributeError):
-            continue
-        for sex in ("male", "female"):
-            names = lists.setdefault((locale in _GENDER_LOCALES, sex), set())
-            names.update(key for value in getattr(provider, f"first_names_{sex}", None) or ()
-                         if (key := fold_name(str(value))))
+    """Faker's folded given names (see data/given_names.txt, which
+    data/make_given_names.py writes from its person providers) by (the list says whose a
+    name is, "male" or "female"): French, English and the languages of the names most
+    often met in France besides say it; German, Dutch and Irish lists only tell a name
+    worn by both."""
+    lists: dict[tuple[bool, str], set[str]] = {key: set() for key in _MARKS.values()}
+    text = resources.files("prospecting.data").joinpath("given_names.txt").read_text(
+        "utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, marks = line.partition("\t")
+            for mark in marks:
+                lists[_MARKS[mark]].add(name)
     return lists
 
 
@@ -181,8 +176,8 @@ def given_names() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def name_genders() -> dict[str, int]:
     """Folded given name -> :data:`MAN` or :data:`WOMAN`, from Faker's lists of men's and
-    women's names in :data:`_GENDER_LOCALES` (about 2,600 names). A name a list of either
-    sex holds in any of those languages or :data:`_BOTH_LOCALES` (Dominique, Camille,
+    women's names in the languages that say it (about 2,600 names). A name a list of
+    either sex holds in any of those languages or the others (Dominique, Camille,
     Andrea, Jean, Sacha, Robin) has none: only names worn by one sex tell two people apart
     (Julien and Julie, Nathan and Nathalie, Samir and Samira)."""
     lists = _name_lists()

@@ -912,8 +912,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     this run deferred, once the people's pairs are recorded."""
     component = "dedupe:person"
     _finish_pending(store, state, "person", settings)
-    # Faker's lists of given names (see name_genders, 0.06 s) are read while the other
-    # process sends its last people, if it has not yet.
+    # The lists of given names (see name_genders) are read while the other process sends
+    # its last people, if it has not yet.
     f = load_people_in_two(store) if loading is None else loading.finish(
         store, idle=name_genders)
     n = len(f)
