@@ -596,7 +596,7 @@ def saints_shortened(key: str) -> str:
 _ABBREVIATIONS = {
     "gpe": "groupe", "grpe": "groupe", "grp": "group",
     "etbs": "etablissements", "etab": "etablissements", "etabl": "etablissements",
-    "etabs": "etablissements", "sce": "societe", "soc": "societe",
+    "etabs": "etablissements", "sce": "societe", "soc": "societe", "cie": "compagnie",
     "intl": "international", "natl": "national", "mfg": "manufacturing",
     "svcs": "services", "svc": "services", "hldgs": "holdings", "hldg": "holdings",
     "assoc": "associates", "assocs": "associates", "bros": "brothers", "brit": "british",
@@ -642,7 +642,7 @@ KINDS_OF_BUSINESS = frozenset({
 
 
 # What a legal form leaves behind at the end of a name once stripped ("& Co. KG", "& Cie").
-_TRAILING_LINKS = frozenset({"et", "and", "und", "cie"})
+_TRAILING_LINKS = frozenset({"et", "and", "und", "cie", "compagnie"})
 _ARTICLES = frozenset({"le", "la", "les", "the"})
 
 

@@ -763,6 +763,9 @@ _COMPANY_FORMS = [
     ("Maison Alba (Alba Cosmétiques)", "Alba Cosmétiques SAS", 3),
     ("Decathlon (ex-Oxylane)", "OXYLANE", 3),
     ("Acme (France)", "France Boissons", 4),
+    # "Cie" is Compagnie (and "et Cie" after a name no part of it): the same name.
+    ("Cie de Saint-Gobain", "COMPAGNIE DE SAINT-GOBAIN", 2),
+    ("Martin et Compagnie", "Martin & Cie", 2),
 ]
 
 
