@@ -734,7 +734,9 @@ def person_levels(
     # No company named on a side, but work addresses on both at two domains (Sönke
     # Köhler @claesholzbau.de and Sönke Köhler of Gruber Elektro @gruberelektro.de): two
     # employers, as two company names are.
-    work = (domains != 0).any(axis=1)
+    work = f.extra.get("work address")
+    if work is None:
+        work = f.extra["work address"] = (domains != 0).any(axis=1)
     company = np.where((company == 0) & work[a] & work[b] & ~same_domain, 4, company)
     # One person's own mobile at two companies: a job change, or a founder of two firms
     # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
