@@ -931,7 +931,7 @@ def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
         values = cols[name]
         getattr(f, name)[at] = [values[i] for i in positions]
     f.hashes[at] = _hash_columns({name: [cols[name][i] for i in positions]
-                                  for name in _HASHED})
+                                  for name in (*_HASHED, "mobiles")})
 
 
 _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones0", "phones1",
@@ -946,11 +946,16 @@ RULES_VERSION = "4"
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
     """A hash of each record's compared values, for incremental runs."""
     sha1 = hashlib.sha1
+    # Which numbers are mobiles too: enrich may type one the plans' ranges do not tell.
+    mobiles = [_MOBILE_MARKS[m] for m in cols["mobiles"]]
     return [
         sha1("\x1f".join((RULES_VERSION, *values)).encode(),
              usedforsecurity=False).hexdigest()[:16]
-        for values in zip(*(cols[name] for name in _HASHED), strict=True)
+        for values in zip(*(cols[name] for name in _HASHED), mobiles, strict=True)
     ]
+
+
+_MOBILE_MARKS = ("", "1", "2", "3")
 
 
 def build_person_features(cols: dict[str, list[Any]],

@@ -1439,6 +1439,21 @@ def test_which_numbers_are_mobiles(e164: str | None, kind: str | None, raw: str,
     assert is_mobile(e164, kind, raw) is mobile
 
 
+def test_a_number_typed_mobile_later_compares_its_record_again():
+    # enrich types a Polish mobile the plans' ranges here do not list: the record's
+    # dedupe input changed, so an incremental run compares it again.
+    from dedupe.features import person_hashes
+
+    def row(kind: str | None) -> list[Any]:
+        phones = json.dumps([{"raw": "+48 512 345 678", "e164": "+48512345678",
+                              "type": kind}])
+        return ["p_1", "Anna", "Nowak", "", "[]", phones, "", "", "", "", "", "", "", "",
+                1]
+
+    (_, before), (_, after) = person_hashes([[row(None)]]), person_hashes([[row("mobile")]])
+    assert before != after
+
+
 def test_names_worn_by_one_sex_each():
     from dedupe.features import MAN, WOMAN, gender_of, other_sex
 
