@@ -582,7 +582,7 @@ def _compound_given_names() -> frozenset[str]:
 # names that open a given name (Thị, Văn).
 _VIETNAMESE_SURNAMES = frozenset({
     "nguyen", "tran", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "ngo",
-    "duong", "trinh", "dinh", "truong", "doan", "luong", "quach", "nguyenthi",
+    "duong", "trinh", "dinh", "truong", "doan", "luong", "quach",
 })  # fmt: skip
 _VIETNAMESE_MIDDLE = frozenset({"thi", "van"})
 
