@@ -56,18 +56,26 @@ CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "pr
                         "me", "monsieur", "madame", "mademoiselle", "sir", "dame"})
 
 
+# Letters no decomposition takes to a Latin letter and an accent (Søren, Łukasz, Đorđe):
+# stripped of accents alone, they are left as they are and read as no letter at all.
+_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+                          "ħ": "h", "ŋ": "n"})
+
+
 @functools.lru_cache(maxsize=1 << 18)
 def fold_name(text: str | None) -> str:
     """Lower case, no accents, punctuation and hyphens as spaces, civilities dropped.
 
     ``Jean-Pierre`` → ``jean pierre``; ``O’Neill`` → ``o neill``; ``J.-P.`` → ``j p``,
     ``M.-P.`` → ``m p`` (but ``M. Jean`` → ``jean``);
-    ``ß`` folds to ``ss`` (casefold), ``Œ`` to ``oe``.
+    ``ß`` folds to ``ss`` (casefold), ``Œ`` to ``oe``, ``Ø`` to ``o``, ``Ł`` to ``l``.
     """
     if not text:
         return ""
     text = _EMOJI_ETC.sub(" ", text)
-    folded = strip_accents(unicodedata.normalize("NFKC", text).casefold())
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():
+        folded = strip_accents(folded.translate(_LETTERS))
     folded = folded.replace("œ", "oe").replace("æ", "ae")
     words = _NON_LETTERS.sub(" ", folded).split()
     # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.
@@ -79,14 +87,16 @@ def fold_name(text: str | None) -> str:
 
 # How German speakers write ä, ö and ü without them: Müller is "Mueller" in an address,
 # a bought list or a form that takes only ASCII, and "Muller" in one that drops accents.
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+# So do Danes and Norwegians ø and å (Søren is "Soeren", Åse "Aase").
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                          "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def german_spelling(text: str) -> str:
+def umlauts_written_out(text: str) -> str:
     """The folded name with its umlauts written out (``Jürgen Müller`` → ``juergen
-    mueller``), "" when it has none: beside :func:`fold_name`'s ``jurgen muller``, the
-    other way a record may write it."""
+    mueller``, ``Søren`` → ``soeren``), "" when it has none: beside :func:`fold_name`'s
+    ``jurgen muller``, the other way a record may write it."""
     composed = unicodedata.normalize("NFC", text)
     written = composed.translate(_UMLAUTS)
     return fold_name(written) if written != composed else ""
@@ -763,9 +773,9 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             firsts.append(folded_first)
             lasts.append(folded_last)
             # Most names are ASCII: nothing to write out.
-            cols["first_de"].append(german_spelling(first) if first and not first.isascii()
+            cols["first_de"].append(umlauts_written_out(first) if first and not first.isascii()
                                     and folded_first == fold_name(first) else "")
-            cols["last_de"].append(german_spelling(last) if last and not last.isascii()
+            cols["last_de"].append(umlauts_written_out(last) if last and not last.isascii()
                                    else "")
             emails0.append(keys[0])
             emails1.append(keys[1])

@@ -1403,6 +1403,24 @@ def test_a_one_letter_civility_before_an_initial_is_an_initial(written: str, fol
     assert fold_name(written) == folded
 
 
+@pytest.mark.parametrize(("written", "folded", "spelled"), [
+    # Letters without a decomposition: the letter they are written as in ASCII.
+    ("Søren ØSTERGAARD", "soren ostergaard", "soeren oestergaard"),
+    ("Łukasz", "lukasz", ""),
+    ("Michał", "michal", ""),
+    ("Đorđe", "dorde", ""),
+    ("Ahmet Yılmaz", "ahmet yilmaz", ""),
+    # Umlauts dropped, or written out.
+    ("Jürgen Müller", "jurgen muller", "juergen mueller"),
+    ("Åse", "ase", "aase"),
+    ("Hélène", "helene", ""),
+])
+def test_names_with_letters_of_other_alphabets(written: str, folded: str, spelled: str):
+    from dedupe.features import fold_name, umlauts_written_out
+
+    assert (fold_name(written), umlauts_written_out(written)) == (folded, spelled)
+
+
 @pytest.mark.parametrize(("raw", "key"), [
     ("01 40 00 00 01", "140000001"),
     ("+33 1 40 00 00 01 poste 12", "140000001"),  # not the keypad digits of "poste"
