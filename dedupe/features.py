@@ -26,6 +26,7 @@ import jellyfish
 import numpy as np
 
 from prospecting.models import (
+    LATIN_LETTERS,
     LEGAL_FORM_WORDS,
     company_name_key,
     loads,
@@ -56,12 +57,6 @@ CIVILITIES = frozenset({"m", "mr", "mme", "mlle", "mrs", "ms", "miss", "dr", "pr
                         "me", "monsieur", "madame", "mademoiselle", "sir", "dame"})
 
 
-# Letters no decomposition takes to a Latin letter and an accent (Søren, Łukasz, Đorđe):
-# stripped of accents alone, they are left as they are and read as no letter at all.
-_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-                          "ħ": "h", "ŋ": "n"})
-
-
 @functools.lru_cache(maxsize=1 << 18)
 def fold_name(text: str | None) -> str:
     """Lower case, no accents, punctuation and hyphens as spaces, civilities dropped.
@@ -75,7 +70,8 @@ def fold_name(text: str | None) -> str:
     text = _EMOJI_ETC.sub(" ", text)
     folded = unicodedata.normalize("NFKC", text).casefold()
     if not folded.isascii():
-        folded = strip_accents(folded.translate(_LETTERS))
+        # Søren, Łukasz: letters stripping accents leaves as they are, read as no letter.
+        folded = strip_accents(folded.translate(LATIN_LETTERS))
     folded = folded.replace("œ", "oe").replace("æ", "ae")
     words = _NON_LETTERS.sub(" ", folded).split()
     # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.

@@ -33,6 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
+from prospecting.models import LATIN_LETTERS
+
 if TYPE_CHECKING:
     from enrichers.email_smtp import DomainProbe, SmtpProber
 
@@ -89,10 +91,7 @@ _PREPOSITIONS = frozenset(
 _ARTICLES = frozenset({"la", "le", "les", "l", "der", "den", "het", "lo", "los", "las", "el"})
 _APOSTROPHES = frozenset("'’ʼ‘`´")
 _HYPHENS = frozenset("-‐‑‒–—")
-_LETTERS = str.maketrans(
-    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
-     "ı": "i", "ħ": "h", "ŋ": "n"}
-)  # fmt: skip
+_LETTERS = LATIN_LETTERS
 _ASCII_ALNUM = frozenset(string.ascii_lowercase + string.digits)
 # RFC 5321 §4.5.3.1.1: at most 64 octets; dot-atoms only, and only the characters people
 # put in work addresses.

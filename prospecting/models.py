@@ -503,6 +503,14 @@ def split_phone_extension(text: str) -> tuple[str, str | None]:
     return text[: match.start()], match.group("ext")
 
 
+# Letters no decomposition takes to a Latin letter and an accent (Søren, Łukasz, Đorđe),
+# lower case, as ASCII writes them: :func:`strip_accents` leaves them as they are.
+LATIN_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
+     "ı": "i", "ħ": "h", "ŋ": "n"}
+)  # fmt: skip
+
+
 def strip_accents(text: str) -> str:
     """``text`` decomposed (NFKD) without its combining marks: ``Émilie`` → ``Emilie``."""
     if text.isascii():
