@@ -26,12 +26,11 @@ import jellyfish
 import numpy as np
 
 from prospecting.models import (
-    LATIN_LETTERS,
     LEGAL_FORM_WORDS,
     company_name_key,
     loads,
+    plain_letters,
     split_phone_extension,
-    strip_accents,
 )
 from prospecting.store import Store
 
@@ -71,8 +70,7 @@ def fold_name(text: str | None) -> str:
     folded = unicodedata.normalize("NFKC", text).casefold()
     if not folded.isascii():
         # Søren, Łukasz: letters stripping accents leaves as they are, read as no letter.
-        folded = strip_accents(folded.translate(LATIN_LETTERS))
-    folded = folded.replace("œ", "oe").replace("æ", "ae")
+        folded = plain_letters(folded)
     words = _NON_LETTERS.sub(" ", folded).split()
     # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.
     while len(words) > 1 and words[0] in CIVILITIES and (

@@ -27,13 +27,12 @@ import itertools
 import math
 import re
 import string
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
 
-from prospecting.models import LATIN_LETTERS
+from prospecting.models import plain_letters
 
 if TYPE_CHECKING:
     from enrichers.email_smtp import DomainProbe, SmtpProber
@@ -91,7 +90,6 @@ _PREPOSITIONS = frozenset(
 _ARTICLES = frozenset({"la", "le", "les", "l", "der", "den", "het", "lo", "los", "las", "el"})
 _APOSTROPHES = frozenset("'’ʼ‘`´")
 _HYPHENS = frozenset("-‐‑‒–—")
-_LETTERS = LATIN_LETTERS
 _ASCII_ALNUM = frozenset(string.ascii_lowercase + string.digits)
 # RFC 5321 §4.5.3.1.1: at most 64 octets; dot-atoms only, and only the characters people
 # put in work addresses.
@@ -105,9 +103,7 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63
 def _ascii_fold(text: str) -> str:
     if text.isascii():  # most addresses and names: nothing to decompose or replace
         return text.lower()
-    text = text.lower().translate(_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(_LETTERS)
+    return plain_letters(text.lower())
 
 
 def _segments(name: str) -> list[tuple[str, str]]:

@@ -505,10 +505,17 @@ def split_phone_extension(text: str) -> tuple[str, str | None]:
 
 # Letters no decomposition takes to a Latin letter and an accent (Søren, Łukasz, Đorđe),
 # lower case, as ASCII writes them: :func:`strip_accents` leaves them as they are.
-LATIN_LETTERS = str.maketrans(
+_LATIN_LETTERS = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ð": "d",
      "ı": "i", "ħ": "h", "ŋ": "n"}
 )  # fmt: skip
+
+
+def plain_letters(text: str) -> str:
+    """:func:`strip_accents`, then the lower-case letters no decomposition reaches as
+    ASCII writes them: ``søren`` → ``soren``, ``łukasz`` → ``lukasz``, ``æ`` → ``ae``
+    (from a letter that decomposes to one too: ``ǿ`` → ``o``)."""
+    return strip_accents(text).translate(_LATIN_LETTERS)
 
 
 def strip_accents(text: str) -> str:
