@@ -14,7 +14,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -468,26 +468,31 @@ _PROVIDER_COMPANIES = 8
 _PROVIDER_SHARE = 0.3
 
 
-def _mobile_shared(f: PersonFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether the records ``a`` and ``b`` share a number that either calls a mobile."""
-    codes, mobiles = _coded(f, "phones"), f.mobiles.astype(np.int64)
-    out = np.zeros(len(a), dtype=bool)
-    for s in range(2):
-        for t in range(2):
-            same = (codes[a, s] == codes[b, t]) & (codes[a, s] != 0)
-            out |= same & ((((mobiles[a] >> s) | (mobiles[b] >> t)) & 1) == 1)
-    return out
+def _equal_slots(xa: np.ndarray, xb: np.ndarray) -> Iterator[tuple[int, int, np.ndarray]]:
+    """For two-slot code columns, each slot of ``xa`` and of ``xb`` with where the two
+    hold one value (not none)."""
+    for i in range(2):
+        for j in range(2):
+            yield i, j, (xa[:, i] == xb[:, j]) & (xa[:, i] != 0)
 
 
 def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(some value equal, both sides have a value) for two-slot code columns."""
-    has_a = xa[:, 0] != 0
-    has_b = xb[:, 0] != 0
     eq = np.zeros(len(xa), dtype=bool)
-    for i in range(2):
-        for j in range(2):
-            eq |= (xa[:, i] == xb[:, j]) & (xa[:, i] != 0)
-    return eq, has_a & has_b
+    for _, _, same in _equal_slots(xa, xb):
+        eq |= same
+    return eq, (xa[:, 0] != 0) & (xb[:, 0] != 0)
+
+
+def _mobile_shared(pa: np.ndarray, pb: np.ndarray, ma: np.ndarray,
+                   mb: np.ndarray) -> np.ndarray:
+    """Whether two records (phone codes ``pa``/``pb``, mobile marks ``ma``/``mb``, see
+    ``PersonFeatures.mobiles``) share a number that either calls a mobile."""
+    ma, mb = ma.astype(np.int64), mb.astype(np.int64)
+    out = np.zeros(len(pa), dtype=bool)
+    for s, t, same in _equal_slots(pa, pb):
+        out |= same & ((((ma >> s) | (mb >> t)) & 1) == 1)
+    return out
 
 
 def person_levels(
@@ -655,8 +660,8 @@ def person_levels(
     out[:, 2] = email
 
     codes = _coded(f, "phones")
-    pa, pb = codes[a], codes[b]
-    same, both = _any_equal(pa, pb)
+    phones_a, phones_b = codes[a], codes[b]
+    same, both = _any_equal(phones_a, phones_b)
     phone = np.where(both, 3, 0)
     phone = np.where(same, 2, phone)
     if phone_counts:
@@ -667,9 +672,8 @@ def person_levels(
             shared_phones(f)
         shared = f.extra["shared_number"]
         own = np.zeros(m, dtype=bool)
-        for s in range(2):
-            for t in range(2):
-                own |= (pa[:, s] == pb[:, t]) & (pa[:, s] != 0) & ~shared[pa[:, s]]
+        for s, _, equal in _equal_slots(phones_a, phones_b):
+            own |= equal & ~shared[phones_a[:, s]]
         phone = np.where(own, 1, phone)
     else:
         phone = np.where(same, 1, phone)
@@ -745,7 +749,8 @@ def person_levels(
     moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] == 1)
                            & (out[:, 0] >= 1) & (out[:, 0] <= 2))
     if len(moved):
-        company[moved[_mobile_shared(f, a[moved], b[moved])]] = 0
+        company[moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
+                                     f.mobiles[b[moved]])]] = 0
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]
