@@ -473,8 +473,7 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
         digits = _number_digits(text)
         key = _key_of(digits)
         if key and key not in keys:
-            kind = p.get("type")
-            if kind == "mobile" or (kind in _UNTYPED and _plan_mobile(text, digits)):
+            if _mobile(p.get("type"), text, digits):
                 mobile |= 1 << len(keys)
             keys.append(key)
         if len(keys) == 2:
@@ -502,14 +501,17 @@ def is_mobile(e164: str | None, kind: str | None = None, raw: str | None = None)
     with no country code, a French mobile's form (06 or 073 to 079, ten digits; the
     Netherlands' 06 and Switzerland's 075 to 079 are mobiles too). One person's own
     number, where a landline may be a switchboard or a shop's."""
+    text = e164 or raw
+    return _mobile(kind, text, _number_digits(text)) if text else kind == "mobile"
+
+
+def _mobile(kind: str | None, text: str, digits: str) -> bool:
+    """:func:`is_mobile` of a number written ``text`` (not empty), its digits
+    ``digits``."""
     if kind == "mobile":
         return True
-    text = e164 or raw
-    return kind in _UNTYPED and bool(text) and _plan_mobile(text, _number_digits(text))
-
-
-def _plan_mobile(text: str, digits: str) -> bool:
-    """:func:`is_mobile` of an untyped number, as written and as digits."""
+    if kind not in _UNTYPED:
+        return False
     if text[0] == "+" or text.startswith("00"):
         if "(0)" in text:  # +33 (0)6 …
             digits = _number_digits(text.replace("(0)", ""))
