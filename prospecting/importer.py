@@ -170,6 +170,13 @@ def platform_link(value: str) -> str | None:
     return "other"
 
 
+@lru_cache(maxsize=65536)
+def _site(value: str) -> tuple[str | None, str | None]:
+    """(:func:`platform_link`, :func:`registered_domain`) of a website cell: a file
+    repeats its companies' sites row after row (at 45,000 rows, 0.15 s read each time)."""
+    return platform_link(value), registered_domain(value)
+
+
 def registered_domain(url_or_domain: str) -> str | None:
     """``acme.co.uk`` from ``https://www.acme.co.uk/contact``; None when there is none.
 
@@ -884,7 +891,7 @@ def _person_row(
         elif kind == _P_COMPANY:
             if target == "country":
                 value = _country(value)
-            elif target in ("website", "domain") and (link := platform_link(value)):
+            elif target in ("website", "domain") and (link := _site(value)[0]):
                 # A profile or a page on a platform is no company's site, nor its domain
                 # (every row's company would be "linkedin.com").
                 if link == "person":
@@ -900,7 +907,7 @@ def _person_row(
             if target == "name":
                 company_name = value
             elif target in ("domain", "website") and domain is None:
-                domain = registered_domain(value)
+                domain = _site(value)[1]
             elif target == "siren":
                 siren = _digits(value) if len(_digits(value)) == 9 else None
             elif target == "siret" and siren is None and len(_digits(value)) == 14:
@@ -1053,7 +1060,7 @@ def _company_row(
             continue
         if field_name == "country":
             value = _country(value)
-        elif field_name in ("website", "domain") and (link := platform_link(value)):
+        elif field_name in ("website", "domain") and (link := _site(value)[0]):
             # A LinkedIn page is the company's LinkedIn; another platform's page is kept
             # as an extra of its column, never read as the company's domain.
             field_name = "linkedin_url" if link == "company" else (
@@ -1064,7 +1071,7 @@ def _company_row(
         if field_name == "name" or (field_name == "legal_name" and name is None):
             name = value
         elif field_name in ("domain", "website") and domain is None:
-            domain = registered_domain(value)
+            domain = _site(value)[1]
         elif field_name == "siren" and len(_digits(value)) == 9:
             siren = _digits(value)
         elif field_name == "siret" and siren is None and len(_digits(value)) == 14:
