@@ -1600,7 +1600,7 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     source, _locator, _at, _confidence, _run, facts = statement
     plain = _plain_facts(facts)
     if plain is None:
-        return None
+        return _several_contacts_row(pid, statement, now, slim)
     values, email, phone, source_id, extra, _ = plain
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
     row.update(values)
@@ -1643,6 +1643,68 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     row["extra"] = object_json(sorted(extra.items())) if extra else "{}"
     row["source_ids"] = "[]" if source_id is None else f"[{encode_string(source_id)}]"
     row["sources"] = sources
+    return row
+
+
+def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
+                          slim: bool) -> dict[str, Any] | None:
+    """:func:`_direct_person_row` of a statement giving several addresses or numbers (a
+    CRM's phone and mobile columns, a second email): they are ranked as
+    :meth:`Store._person_row` ranks them, from their own observations only; the other
+    fields as the plain case takes them. ``slim`` declines several addresses: the
+    writer's suppression check of a slim row reads its one address."""
+    source, locator, at, confidence, run, facts = statement
+    if source == PACKED_SOURCE:
+        return None
+    values: dict[str, Any] = {}
+    contacts: list[Sequence[Any]] = []
+    extra: dict[str, Any] = {}
+    source_id = None
+    for fact in facts:
+        field, value = fact[0], fact[1]
+        if field in _PERSON_FIELD_SET:
+            if field in values:
+                return None
+            values[field] = value
+        elif field in ("email", "phone"):
+            if type(value) is not str:
+                return None
+            contacts.append(fact)
+        elif field == "source_id":
+            if source_id is not None:
+                return None
+            source_id = value
+        elif field.startswith("extra:") and field[6:] not in extra:
+            extra[field[6:]] = value
+        else:
+            return None
+    groups = group_fields(fact_observations(pid, source, locator, at, confidence, run,
+                                            contacts))
+    # One source: the ranks of sources never decide between these.
+    emails = [_email_entry(value, None, sources)
+              for value, sources in ranked_of(groups.get("email", []), {})]
+    if slim and len(emails) > 1:
+        return None
+    phones = [_phone_entry(value, None, sources)
+              for value, sources in ranked_of(groups.get("phone", []), {})]
+    row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
+    row.update(values)
+    row["id"] = pid
+    row["updated_at"] = now
+    row["email"] = best_email(emails)
+    row["phone"] = _best_phone(phones)
+    if slim:
+        from sequences.segments import channels_of
+
+        row["_channels"] = channels_of(row, emails, phones)
+    else:
+        row["_emails"] = emails
+        row["_phones"] = phones
+    row["emails"] = dumps(emails)
+    row["phones"] = dumps(phones)
+    row["extra"] = object_json(sorted(extra.items())) if extra else "{}"
+    row["source_ids"] = "[]" if source_id is None else f"[{encode_string(source_id)}]"
+    row["sources"] = f"[{encode_string(source)}]"
     return row
 
 

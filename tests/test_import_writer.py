@@ -176,6 +176,10 @@ def test_killed_load_with_the_index_deferred_converges(tmp_path: Path, people_cs
          ("email", "ana@y.example"), ("extra:Notes", "salon")],
         [("first_name", "Zoé"), ("email", "zoe@suppressed.example"), ("company_id", "c_1")],
         [("last_name", "Nobody")],
+        [("first_name", "Marc"), ("phone", "01 99 00 12 34"), ("phone", "06 12 34 56 78"),
+         ("email", "marc@x.example"), ("company_id", "c_1")],
+        [("first_name", "Inès"), ("phone", "+33 6 12 34 56 78"), ("phone", "+33 6 12 34 56 78"),
+         ("title", "DAF")],
     ],
 )
 def test_a_finished_direct_entry_equals_the_row_built_in_the_writer(db: Path, facts):

@@ -251,6 +251,15 @@ def test_make_id_ignores_case_and_spacing():
         [("full_name", "Bob Smith"), ("phone", "020 7946 0123")],
         [("first_name", "Ana"), ("email", "a@x.example")],
         [("linkedin_url", "https://www.linkedin.com/in/ana")],
+        # Several addresses and numbers: a CRM's phone and mobile columns, a second
+        # address at a lower confidence, one number written twice.
+        [("first_name", "Léa"), ("email", "lea@lumenia.example"),
+         ("email", "lea.perso@gmail.com", 0.7), ("phone", "01 99 00 12 34"),
+         ("phone", "+33 6 12 34 56 78"), ("source_id", "crm:8")],
+        [("full_name", "Bob Smith"), ("email", "bob@gmail.com"),
+         ("email", "bob@smith.example", 0.7)],
+        [("last_name", "Ito"), ("phone", "+81 3-1234-5678"), ("phone", "+81 3 1234 5678"),
+         ("phone", "not a number")],
     ],
 )
 def test_direct_and_general_derivations_agree(db: Path, facts):
@@ -270,10 +279,14 @@ def test_direct_and_general_derivations_agree(db: Path, facts):
 
 
 def test_direct_derivation_declines_repeated_fields():
-    from prospecting.store import _direct_person_row
+    from prospecting.store import _direct_person_row, direct_person_entry
 
-    facts = [("email", "a@x.example"), ("email", "b@x.example", 0.7)]
-    assert _direct_person_row("p_1", ("csv:a", None, "t", 0.8, "r", facts), "now") is None
+    statement = ("csv:a", None, "t", 0.8, "r", [("title", "CTO"), ("title", "CEO")])
+    assert _direct_person_row("p_1", statement, "now") is None
+    # A second address: the writer's suppression check of a slim entry reads one.
+    two = ("csv:a", None, "t", 0.8, "r", [("email", "a@x.example"), ("email", "b@x.example", 0.7)])
+    assert _direct_person_row("p_1", two, "now") is not None
+    assert direct_person_entry("p_1", two, "now") is None
 
 
 @pytest.mark.parametrize(
