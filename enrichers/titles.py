@@ -81,6 +81,7 @@ _INCLUSIVE = re.compile(
     r"|[·•.\-/](?:e|es|ne|le|se|rice|trice|euse|ere|iere|ve|te)(?![a-z]))"
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_SERVING = re.compile(r"(?<=\S)(?<!\bgo)\s+(?:to|aupres)\s+(?=\S)")
 
 
 def _fold(text: str) -> str:
@@ -118,7 +119,9 @@ class TitleRules:
         if not isinstance(title, str) or not title.strip():
             return _NOTHING
         try:
-            return self._decide(self._matches(_words(title[:_MAX_TITLE], self.aliases)))
+            text = title[:_MAX_TITLE]
+            return self._decide(self._matches(_words(text, self.aliases)),
+                                self._served_from(text))
         except Exception:  # a title that trips the matcher is unclassified, never fatal
             return _NOTHING
 
@@ -139,9 +142,24 @@ class TitleRules:
             )
         ]
 
+    def _served_from(self, title: str) -> int | None:
+        """Where the words naming whom the title serves begin ("Assistant to the CEO",
+        "Chargé de mission auprès du DG"): the index of the word after "to" or "auprès"
+        written apart, None without one. ("Go-to-market" is no such "to"; "Assistante
+        du PDG" has patterns of its own: "du" also opens a department, "Directeur du
+        développement".)"""
+        folded = _fold(title)
+        found = _SERVING.search(folded)
+        if found is None:
+            return None
+        return len(_words(folded[:found.start()], self.aliases)) + 1
+
     @staticmethod
-    def _decide(matches: list[_Match]) -> TitleClass:
-        by_seniority = [m for m in matches if m.rule.seniority]
+    def _decide(matches: list[_Match], served: int | None = None) -> TitleClass:
+        """``served``: where the words naming whom the title serves begin; a match from
+        there gives its department, not its seniority."""
+        by_seniority = [m for m in matches if m.rule.seniority
+                        and (served is None or m.start < served)]
         by_department = [m for m in matches if m.rule.department]
         if not by_seniority and not by_department:
             return _NOTHING
@@ -170,6 +188,7 @@ class TitleRules:
             confidence=round(confidence, 2),
             matched=matched,
         )
+
 
 
 def classify_title(title: str, rules: TitleRules | None = None) -> TitleClass:

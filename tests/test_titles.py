@@ -136,6 +136,13 @@ def test_german_titles(title, seniority, department):
         ("UX Designer", "entry", "design"),
         ("Assistante de direction", "entry", "executive"),
         ("Assistant to the CEO", "entry", "executive"),
+        # Whom a title serves gives no seniority: an EA or a PA is no chief executive.
+        ("EA to the CEO", "entry", "executive"),
+        ("PA to the Managing Director", "entry", "executive"),
+        ("Advisor to the CEO", None, "executive"),
+        ("Chargée de mission auprès du DG", "entry", "executive"),
+        ("Go-to-Market Director", "director", None),
+        ("Go to Market Director", "director", None),
         ("Directeur général adjoint", "vp", "executive"),
         ("Chief of Staff", "manager", "executive"),
     ],
