@@ -626,16 +626,21 @@ def person_levels(
         found = np.fromiter((_locals_consistent(x, y) for x, y in zip(xs, ys, strict=True)),
                             dtype=bool, count=len(check))
         # Or each the form of the other record's name (pharris@ and peterh@ for Peter and
-        # Pete Harris): only where the names themselves may be one person's.
+        # Pete Harris): only where the names themselves may be one person's. Where one
+        # record mistypes a name (Benjamin Coper, Cedrc Salmon), an address may spell it
+        # as the other record writes it (bcooper@, cedricsalmon@).
         maybe = np.flatnonzero(~found & (first[check] < 6) & (last[check] < 5))
         if len(maybe):
             ia, ib = a[check[maybe]], b[check[maybe]]
+            typo_first = (first[check[maybe]] == 3).tolist()
+            typo_last = (last[check[maybe]] == 3).tolist()
             found[maybe] = [
-                _told_apart(xs[k], ys[k]) is None and _local_fits(xs[k], fb, lb)
-                and _local_fits(ys[k], fa, la)
-                for k, fa, la, fb, lb in zip(
+                _told_apart(xs[k], ys[k]) is None and _each_fits(xs[k], ys[k], fa, la, fb, lb,
+                                                                 tf, tl)
+                for k, fa, la, fb, lb, tf, tl in zip(
                     maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
-                    f.first[ib].tolist(), f.last[ib].tolist(), strict=True)
+                    f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last,
+                    strict=True)
             ]
         consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
@@ -1258,6 +1263,37 @@ def _middle_initial(short: list[str], long: list[str]) -> bool:
 
 def _same_or_initial(u: str, v: str) -> bool:
     return u == v or (len(u) == 1 and v.startswith(u)) or (len(v) == 1 and u.startswith(v))
+
+
+def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: bool,
+               typo_last: bool) -> bool:
+    """Whether local parts ``x`` (of record a) and ``y`` (of b) are each a form of the
+    other record's name. Where the two records' given names or surnames are a typo apart
+    (``typo_*``), a local part may also spell the name as its own record writes it
+    (benjaminc@ for Benjamin Coper beside bcooper@ for Benjamin Cooper); not when each
+    spells its own record's name in full: jennifer.lopes@ and jennifer.lopez@ are what a
+    company makes of two people's names."""
+    if not (typo_first or typo_last):
+        return _local_fits(x, fb, lb) and _local_fits(y, fa, la)
+    jx, jy = _joined(x), _joined(y)
+    for on, u, v in ((typo_first, fa, fb), (typo_last, la, lb)):
+        u, v = _joined(u), _joined(v)
+        if on and u != v and u in jx and v in jy:
+            return False
+    return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
+        _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))
+
+
+def _joined(text: str) -> str:
+    return "".join(text.translate(_SEPARATORS).split())
+
+
+def _fits_either(local: str, first: str, last: str, own_first: str, own_last: str) -> bool:
+    """:func:`_local_fits` of ``local`` to a name, or to it with its given name or its
+    surname as the local part's own record writes them."""
+    return any(_local_fits(local, given, surname)
+               for given in dict.fromkeys((first, own_first))
+               for surname in dict.fromkeys((last, own_last)))
 
 
 @functools.lru_cache(maxsize=1 << 16)

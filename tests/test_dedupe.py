@@ -599,6 +599,30 @@ def test_two_address_forms_of_one_person_and_a_son_told_apart(tmp_path: Path, db
     assert found["crm:7"] is found["crm:8"]
 
 
+def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db: Path):
+    # Benjamin Coper (a badge scan's typo) at benjaminc@ and Benjamin Cooper at bcooper@:
+    # bcooper@ spells Cooper as the other record does not, benjaminc@ fits both; likewise
+    # cedric@ for "Cedrc Salmon" beside cedricsalmon@. Jennifer Lopez and Jennifer Lopes,
+    # each address spelling its own record's surname, are two people the company named.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Benjamin,Cooper,bcooper@junovea.example,+44 161 744 1052,Junovea International Ltd,"
+        "IT Director,Manchester\n"
+        "2,Benjamin,Coper,benjaminc@junovea.example,,Junovea International,IT Director,"
+        "Manchester\n"
+        "3,Cedrc,Salmon,cedric@onyxis.example,,Onyxis Electronique SARL,"
+        "Procurement Manager,Lille\n"
+        "4,Cédric,Salmon,cedricsalmon@onyxis.example,07 05 12 70 14,Onyxis,"
+        "Responsable des achats,Lille\n"
+        "5,Jennifer,Lopez,jennifer.lopez@bluewave.example,,Bluewave,Product Manager,"
+        "New York\n"
+        "6,Jennifer,Lopes,jennifer.lopes@bluewave.example,,Bluewave,Designer,New York\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+
+
 def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: Path,
                                                                      db: Path):
     # One address, two numbers (a mobile and a direct line): "Leclerc, S." is Stéphane
