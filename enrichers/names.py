@@ -94,6 +94,12 @@ _CIVILITIES = {
     "me": "Me", "me.": "Me", "maitre": "Me",
     "mrs": "Mrs", "mrs.": "Mrs", "ms": "Ms", "ms.": "Ms", "miss": "Miss",
     "herr": "Herr", "frau": "Frau", "sir": "Sir", "dame": "Dame",
+    # Spanish, Portuguese and Italian: señor, señora, señorita, doctora; signore,
+    # signora, signorina, dottore, dottoressa, avvocato.
+    "sr": "Sr.", "sr.": "Sr.", "sra": "Sra.", "sra.": "Sra.", "srta": "Srta.",
+    "srta.": "Srta.", "dra": "Dra.", "dra.": "Dra.", "sig.": "Sig.", "sig.ra": "Sig.ra",
+    "sig.na": "Sig.na", "dott.": "Dott.", "dott.ssa": "Dott.ssa", "avv.": "Avv.",
+    "prof.ssa": "Prof.ssa",
 }
 # fmt: on
 # fmt: off
@@ -101,6 +107,15 @@ _SUFFIXES = {
     "jr": "Jr.", "jr.": "Jr.", "sr": "Sr.", "sr.": "Sr.",
     "ii": "II", "iii": "III", "iv": "IV", "phd": "PhD", "ph.d.": "PhD", "ph.d": "PhD",
     "md": "MD", "m.d.": "MD", "esq": "Esq.", "esq.": "Esq.", "mba": "MBA",
+}
+# Letters after a name (accountancy, finance, surveying, engineering, honours), read only
+# as written, in capitals or as below: "Obe" may be a surname. (Not KC nor CA: surnames
+# in Nepal and Vietnam written in capitals.)
+_POSTNOMINALS = {
+    k.lower(): k for k in (
+        "FCA", "ACA", "CPA", "CFA", "ACCA", "FCCA", "CIMA", "ACMA", "FCMA", "CGMA",
+        "MRICS", "FRICS", "CEng", "MBE", "OBE", "CBE", "PMP", "CISSP", "MSc", "LLM",
+        "FRCS", "FRCP", "FCIPD", "MCIPD", "CIPD")
 }
 # fmt: on
 # A "name" made only of these words (and the small words below) is a role, not a person.
@@ -476,8 +491,8 @@ def _comma_order(words: list[str]) -> tuple[list[str] | None, list[str], str | N
     suffix = None
     while len(groups) > 1:
         tail = groups[-1]
-        if len(tail) == 1 and _fold_key(tail[0]) in _SUFFIXES:
-            suffix = _SUFFIXES[_fold_key(tail[0])]
+        if len(tail) == 1 and (found := _suffix_of(tail[0])) is not None:
+            suffix = found
             groups.pop()
         elif _is_role(tail):
             groups.pop()
@@ -699,10 +714,23 @@ _DOCTOR_FIELDS = frozenset({
 def _take_suffix(words: list[str], *, least: int = 3) -> tuple[str | None, list[str]]:
     """A trailing Jr., III, PhD… off when ``least`` words (the suffix included) are there."""
     if len(words) >= least:
-        key = _fold_key(words[-1])
-        if key in _SUFFIXES:
-            return _SUFFIXES[key], words[:-1]
+        found = _suffix_of(words[-1])
+        if found is not None:
+            return found, words[:-1]
     return None, words
+
+
+def _suffix_of(word: str) -> str | None:
+    """The suffix ``word`` is (its usual spelling), if it is one: Jr., PhD, or letters
+    after a name written as such (``FCA``, ``CEng``; not ``Obe``)."""
+    key = _fold_key(word)
+    found = _SUFFIXES.get(key)
+    if found is None:
+        letters = word.strip(",")
+        found = _POSTNOMINALS.get(key)
+        if found is not None and letters != found and not letters.isupper():
+            found = None
+    return found
 
 
 def is_civility(word: str) -> bool:
@@ -714,7 +742,8 @@ def is_civility(word: str) -> bool:
 # The degrees of _SUFFIXES, and a master's, written after a name ("Martin PhD"); its
 # generations (Jr., III) are part of the name.
 _DEGREES_AFTER = frozenset(
-    {k for k, v in _SUFFIXES.items() if v in ("PhD", "MD", "Esq.", "MBA")} | {"msc"})
+    {k for k, v in _SUFFIXES.items() if v in ("PhD", "MD", "Esq.", "MBA")} | {"msc"}
+    | _POSTNOMINALS.keys())
 
 
 def is_degree_after(word: str) -> bool:

@@ -247,6 +247,12 @@ def test_split_result_fields():
         ("Prof. Dr.-Ing. Hans Meier", "Pr", "Hans", "Meier"),
         ("Mag. Anna Huber", None, "Anna", "Huber"),
         ("Dr. Nat King", "Dr", "Nat", "King"),
+        # Spanish and Italian civilities, as a team page writes them.
+        ("Dra. Silvia Sierra", "Dra.", "Silvia", "Sierra"),
+        ("Sr. Francisco Javier Sanz", "Sr.", "Francisco", "Sanz"),
+        ("Sra. Inmaculada Díez", "Sra.", "Inmaculada", "Díez"),
+        ("Dott.ssa Anna Neri", "Dott.ssa", "Anna", "Neri"),
+        ("Sig. Marco Rossi", "Sig.", "Marco", "Rossi"),
     ],
 )
 def test_civility(text, civility, first, last):
@@ -258,6 +264,14 @@ def test_suffix():
     found = split_name("John Smith Jr.")
     assert (found.first_name, found.last_name, found.suffix) == ("John", "Smith", "Jr.")
     assert split_name("Smith, John, PhD").suffix == "PhD"
+    # Letters after a name, in capitals: no surname, nor a given name before a comma.
+    found = split_name("Susan Fletcher FCA")
+    assert (found.first_name, found.last_name, found.suffix) == ("Susan", "Fletcher", "FCA")
+    found = split_name("Jane Doe, CPA")
+    assert (found.first_name, found.last_name, found.suffix) == ("Jane", "Doe", "CPA")
+    assert split_name("David King MRICS").last_name == "King"
+    # Written as a name, they are one: Obe is a surname too.
+    assert split_name("Mary Jane Obe").last_name == "Obe"
 
 
 @pytest.mark.parametrize(
