@@ -289,10 +289,12 @@ def _typos_similar(values: np.ndarray, xs: list[str], ys: list[str]) -> np.ndarr
     return values
 
 
-def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np.ndarray:
+def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
+                  compound=None) -> np.ndarray:
     """Given-name levels from codes (``fa``/``fb``, first words ``wa``/``wb``; 0: empty)
     and the similarity ``jw``; ``initials(rows)`` gives both sides' initials there,
-    ``names(rows)`` both sides' names."""
+    ``names(rows)`` both sides' names, ``compound(codes)`` whether names are compounds
+    written partly as initials (see :func:`_partly_initials`)."""
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
@@ -331,6 +333,13 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names) -> np
             _initial_in_groups(x, gb[k]) if inia[k] else _initial_in_groups(y, ga[k])
             for k, x, y in zip(other.tolist(), *initials(other), strict=True)
         ]
+    # "M-Laure" for Marie-Laure, "Marie-C." for Marie-Christine: a compound given name
+    # with one of its words as an initial (where both sides have two words or more and
+    # one writes a word as a letter).
+    partly = np.flatnonzero(~inits & ~nick & ~exact & ~missing & (jw < 0.9)
+                            & (compound(fa) | compound(fb))) if compound else ()
+    if len(partly):
+        inits[partly] = [_initial_words(x, y) for x, y in zip(*names(partly), strict=True)]
     # Loose from 0.75: below, two names sharing a few letters (Brandon / Raymond 0.74,
     # Hortense / Océane 0.72), which the model weighed as next to no evidence.
     out[jw >= 0.75] = 5
@@ -362,14 +371,39 @@ def _written_out(f: PersonFeatures, a: np.ndarray, b: np.ndarray, first: np.ndar
         levels[rows[same]] = 1
 
 
+def _partly_initials(f: PersonFeatures, codes: np.ndarray) -> np.ndarray:
+    """Whether each given name (by its code, see :func:`_value_codes`) has two words or
+    more, one of them a letter and another not (``m laure``, ``marie c``)."""
+    strings = f.extra["strings:" + _VOCABULARY["first"]]
+    marks = f.extra.get("partly initials")
+    if marks is None or len(marks) < len(strings):
+        marks = f.extra["partly initials"] = np.fromiter(
+            ((len(words := s.split()) > 1 and any(len(w) == 1 for w in words)
+              and any(len(w) > 1 for w in words)) for s in strings.tolist()),
+            dtype=bool, count=len(strings))
+    return marks[codes]
+
+
+def _initial_words(x: str, y: str) -> bool:
+    """Whether two folded given names have as many words, each the same or a letter that
+    begins the other's (``m laure`` and ``marie laure``), one word at least the same."""
+    wx, wy = x.split(), y.split()
+    return len(wx) == len(wy) > 1 and all(
+        u == v or (len(u) == 1 and v.startswith(u)) or (len(v) == 1 and u.startswith(v))
+        for u, v in zip(wx, wy, strict=True)) and any(
+        u == v and len(u) > 1 for u, v in zip(wx, wy, strict=True))
+
+
 def _compound_reading(x: str, y: str) -> int:
     """Two folded given names with the same first word: 2 when one's words begin the
     other's ("jean", "jean pierre"), 6 when each goes on with another name ("jean
-    pierre", "jean paul"; not "jean piere", a typo), 0 otherwise."""
+    pierre", "jean paul"; not "jean piere", a typo, nor "marie chr", cut short), 0
+    otherwise."""
     if x.startswith(y + " ") or y.startswith(x + " "):
         return 2
     rest_x, rest_y = x.partition(" ")[2], y.partition(" ")[2]
-    if rest_x and rest_y and _JW(rest_x, rest_y) < 0.9:
+    if rest_x and rest_y and _JW(rest_x, rest_y) < 0.9 and not (
+            rest_x.startswith(rest_y) or rest_y.startswith(rest_x)):
         return 6
     return 0
 
@@ -519,7 +553,7 @@ def person_levels(
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
                           code("first_word")[b], _similarity(f, "first", "first", a, b, _JW),
-                          pick(f.first))
+                          pick(f.first), functools.partial(_partly_initials, f))
     ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.

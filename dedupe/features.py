@@ -72,11 +72,15 @@ def fold_name(text: str | None) -> str:
         # Søren, Łukasz: letters stripping accents leaves as they are, read as no letter.
         folded = plain_letters(folded)
     words = _NON_LETTERS.sub(" ", folded).split()
-    # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.
+    # "M. Jean" is Monsieur Jean; "M.-P." is Marie-Pierre's initials, not Monsieur P.,
+    # and "M-Laure" Marie-Laure: a word joined to the next by a hyphen is part of a name.
     while len(words) > 1 and words[0] in CIVILITIES and (
-            len(words[0]) > 1 or len(words[1]) > 1):
+            len(words[0]) > 1 or len(words[1]) > 1) and not _HYPHENED.match(folded):
         words = words[1:]
     return " ".join(words)
+
+
+_HYPHENED = re.compile(r"\W*[^\W\d_]+\.?\s*[-‐‑–]")
 
 
 # How German speakers write ä, ö and ü without them: Müller is "Mueller" in an address,

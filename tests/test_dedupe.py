@@ -623,6 +623,23 @@ def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db
     assert found["crm:5"] is not found["crm:6"]
 
 
+def test_a_compound_given_name_written_partly_as_initials(tmp_path: Path, db: Path):
+    # "M-Laure" is Marie-Laure (not Monsieur Laure), "Marie-Chr." Marie-Christine cut
+    # short; Jean-Pierre and Jean-Paul stay two brothers' names.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,phone,company_name,title,city\n"
+        "1,Marie-Laure,Kévin,01 98 96 43 00,Kévin Frères,Directrice générale,Paris\n"
+        "2,M-Laure,KEVIN,01 98 96 43 00,KEVIN FRERES,CEO,Paris\n"
+        "3,Marie-Christine,Roche,,Groupe Talria,DAF,Lyon\n"
+        "4,Marie-Chr.,Roche,,Groupe Talria SA,DAF,Lyon\n"
+        "5,Jean-Pierre,Vidal,04 72 00 00 01,Vidal Frères,Gérant,Lyon\n"
+        "6,Jean-Paul,Vidal,04 72 00 00 01,Vidal Frères,Gérant,Lyon\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+
+
 def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: Path,
                                                                      db: Path):
     # One address, two numbers (a mobile and a direct line): "Leclerc, S." is Stéphane
@@ -1417,6 +1434,7 @@ def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
 
 @pytest.mark.parametrize(("written", "folded"), [
     ("M.-P.", "m p"),  # Marie-Pierre's initials, not Monsieur P.
+    ("M-Laure", "m laure"),  # Marie-Laure, not Monsieur Laure
     ("J.-P.", "j p"),
     ("M. Jean", "jean"),
     ("Mme Hélène", "helene"),
