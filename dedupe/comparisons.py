@@ -371,6 +371,27 @@ def _written_out(f: PersonFeatures, a: np.ndarray, b: np.ndarray, first: np.ndar
         levels[rows[same]] = 1
 
 
+def _site_codes(f: PersonFeatures) -> np.ndarray:
+    """Each record's company domain as a code of the email domains (``_coded``), 0 when
+    it has none or no address in the data is at it: comparable with the codes of
+    :func:`_work_domains`."""
+    got = f.extra.get("site codes")
+    if got is None:
+        got = np.zeros(len(f.company_domain), dtype=np.int32)
+        has = np.flatnonzero(f.company_domain != "")
+        if len(has):
+            codes = _coded(f, "email_domains").reshape(-1)
+            # _coded numbers values in order of first appearance: where the running
+            # maximum of the codes grows, a value appears for the first time.
+            peak = np.maximum.accumulate(codes)
+            first = np.flatnonzero(np.diff(peak, prepend=0) > 0)
+            table = dict(zip(f.email_domains.reshape(-1)[first].tolist(),
+                             codes[first].tolist(), strict=True))
+            got[has] = [table.get(x, 0) for x in f.company_domain[has].tolist()]
+        f.extra["site codes"] = got
+    return got
+
+
 def _partly_initials(f: PersonFeatures, codes: np.ndarray) -> np.ndarray:
     """Whether each given name (by its code, see :func:`_value_codes`) has two words or
     more, one of them a letter and another not (``m laure``, ``marie c``)."""
@@ -774,6 +795,17 @@ def person_levels(
     # Two work addresses at one domain are one employer's, whatever each file calls it
     # ("Lefèvre Menuiserie" and "Menuiserie Lefevre", both @lefevre-menuiserie.fr).
     company = np.where((company == 4) & same_domain, 2, company)
+    # A company known by its site on one side (a team page's "transports-michel.fr") and
+    # a work address at that domain on the other (a CRM's TRANSPORTS MICHEL, or "Capea"
+    # for Capea Health, at @transports-michel.fr, @capeahealth.co.uk): one employer.
+    sites = _site_codes(f)
+    rows = np.flatnonzero(((company == 4) | (company == 0))
+                          & ((sites[a] != 0) | (sites[b] != 0)))
+    if len(rows):
+        sa, sb = sites[a[rows]][:, None], sites[b[rows]][:, None]
+        hit = (((sa == domains[b[rows]]) & (sa != 0)).any(axis=1)
+               | ((sb == domains[a[rows]]) & (sb != 0)).any(axis=1))
+        company[rows[hit]] = 2
     # No company named on a side, but work addresses on both at two domains (Sönke
     # Köhler @claesholzbau.de and Sönke Köhler of Gruber Elektro @gruberelektro.de): two
     # employers, as two company names are.

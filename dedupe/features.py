@@ -612,6 +612,8 @@ _ABBREVIATIONS = {
     "assoc": "associates", "assocs": "associates", "bros": "brothers", "brit": "british",
     "mgmt": "management", "mgt": "management", "engg": "engineering", "solns": "solutions",
     "sys": "systems", "tech": "technologies", "techs": "technologies",
+    # "&" is "et" in a company's key (company_name_key): so are its words.
+    "and": "et", "und": "et",
 }
 def _company_initials(name: str) -> str:
     """The initials of the words of a company name of three words or more, legal forms

@@ -623,6 +623,26 @@ def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db
     assert found["crm:5"] is not found["crm:6"]
 
 
+def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
+    # A team page names the company by its site alone, or by another form of its name; a
+    # CRM gives the name and a work address at that site: one employer. "Green &
+    # Richards" and "Green and Richards" are one name.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,website,title,city\n"
+        "1,Sandrine,Mathieu,,,,www.transports-michel.example,Développeuse,Paris\n"
+        "2,SANDRINE,MATHIEU,sandrine.mathieu@transports-michel.example,01 54 34 97 85,"
+        "TRANSPORTS MICHEL,,,PARIS\n"
+        "3,Sean,Briggs,,,Capea Health,capeahealth.example,IT Director,\n"
+        "4,Sean,BRIGGS,sean.briggs@capeahealth.example,07967 545746,Capea,,,Cambridge\n"
+        "5,Lewis,WILLIAMS,,07659 523536,Green & Richards,,,\n"
+        "6,Lewis,Williams,l.williams@green-richards.example,+44 20 3452 9235,"
+        "Green and Richards,www.green-richards.example,Finance Director,London\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is found["crm:6"]
+
+
 def test_a_compound_given_name_written_partly_as_initials(tmp_path: Path, db: Path):
     # "M-Laure" is Marie-Laure (not Monsieur Laure), "Marie-Chr." Marie-Christine cut
     # short; Jean-Pierre and Jean-Paul stay two brothers' names.
