@@ -293,8 +293,8 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
                   compound=None) -> np.ndarray:
     """Given-name levels from codes (``fa``/``fb``, first words ``wa``/``wb``; 0: empty)
     and the similarity ``jw``; ``initials(rows)`` gives both sides' initials there,
-    ``names(rows)`` both sides' names, ``compound(codes)`` whether names are compounds
-    written partly as initials (see :func:`_partly_initials`)."""
+    ``names(rows)`` both sides' names, ``compound`` whether either side's name is a
+    compound written partly as initials (see :func:`_partly_initials`)."""
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
@@ -337,7 +337,7 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
     # with one of its words as an initial (where both sides have two words or more and
     # one writes a word as a letter).
     partly = np.flatnonzero(~inits & ~nick & ~exact & ~missing & (jw < 0.9)
-                            & (compound(fa) | compound(fb))) if compound else ()
+                            & compound) if compound is not None else ()
     if len(partly):
         inits[partly] = [_initial_words(x, y) for x, y in zip(*names(partly), strict=True)]
     # Loose from 0.75: below, two names sharing a few letters (Brandon / Raymond 0.74,
@@ -392,17 +392,20 @@ def _site_codes(f: PersonFeatures) -> np.ndarray:
     return got
 
 
-def _partly_initials(f: PersonFeatures, codes: np.ndarray) -> np.ndarray:
-    """Whether each given name (by its code, see :func:`_value_codes`) has two words or
-    more, one of them a letter and another not (``m laure``, ``marie c``)."""
-    strings = f.extra["strings:" + _VOCABULARY["first"]]
+def _partly_initials(f: PersonFeatures) -> np.ndarray:
+    """Whether each record's given name has two words or more, one of them a letter and
+    another not (``m laure``, ``marie c``); read once per distinct name."""
     marks = f.extra.get("partly initials")
-    if marks is None or len(marks) < len(strings):
-        marks = f.extra["partly initials"] = np.fromiter(
+    if marks is None:
+        codes = _value_codes(f, "first")
+        strings = f.extra["strings:" + _VOCABULARY["first"]]
+        top = int(codes.max(initial=0)) + 1
+        by_code = np.fromiter(
             ((len(words := s.split()) > 1 and any(len(w) == 1 for w in words)
-              and any(len(w) > 1 for w in words)) for s in strings.tolist()),
-            dtype=bool, count=len(strings))
-    return marks[codes]
+              and any(len(w) > 1 for w in words)) for s in strings[:top].tolist()),
+            dtype=bool, count=top)
+        marks = f.extra["partly initials"] = by_code[codes]
+    return marks
 
 
 def _initial_words(x: str, y: str) -> bool:
@@ -574,7 +577,7 @@ def person_levels(
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
                           code("first_word")[b], _similarity(f, "first", "first", a, b, _JW),
-                          pick(f.first), functools.partial(_partly_initials, f))
+                          pick(f.first), _partly_initials(f)[a] | _partly_initials(f)[b])
     ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.
