@@ -268,7 +268,12 @@ def e164_shape(raw: str) -> str | None:
     Only separators are removed (``+33 6 39 98 12 34`` → ``+33639981234``); a national
     number needs its country and goes through the phone enricher instead.
     """
-    text = _PHONE_NOISE.sub("", raw)
+    text = _PHONE_NOISE.sub("", _TRUNK_ZERO.sub(r"\1", raw))
     if text.startswith("00"):
         text = "+" + text[2:]
     return text if _E164.match(text) else None
+
+
+# "+44 (0)20 7946 0000", "+49 (0)151 …": the national trunk prefix in brackets after the
+# country code, dialled only from inside the country: no digit of the E.164 number.
+_TRUNK_ZERO = re.compile(r"^(\s*(?:\+|00)\s*[1-9]\d{0,2})[\s.\-]*\(\s*0\s*\)")

@@ -178,3 +178,20 @@ def test_forget_scrubs_a_packed_statement_and_keeps_each_facts_source(db: Path):
         observed = store.conn.execute("SELECT field, source FROM observations").fetchall()
     assert [json.loads(f) for (f,) in kept] == [[["seniority", "vp", 0.9, "enricher:titles"]]]
     assert observed == [("seniority", "enricher:titles")]
+
+
+@pytest.mark.parametrize(("raw", "e164"), [
+    ("+33 6 39 98 12 34", "+33639981234"),
+    ("0033 6 39 98 12 34", "+33639981234"),
+    # The trunk prefix in brackets, as British and German cards write it, is dialled
+    # only from inside the country: +44 (0)20 is +4420, never +44020.
+    ("+44 (0)20 7946 0000", "+442079460000"),
+    ("+49 (0)151-5221856", "+491515221856"),
+    ("0033 (0)6 39 98 12 34", "+33639981234"),
+    ("+1 (212) 555-0100", "+12125550100"),
+    ("06 39 98 12 34", None),  # national: the phone enricher reads it with its country
+])
+def test_e164_shape_of_a_number_written_internationally(raw: str, e164: str | None):
+    from prospecting.privacy import e164_shape
+
+    assert e164_shape(raw) == e164
