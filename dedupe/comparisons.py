@@ -741,6 +741,16 @@ def person_levels(
     else:
         phone = np.where(same, 1, phone)
     out[:, 3] = phone
+    # One name at one company, two addresses that are no forms of one person's (e.hubert@
+    # and mhubert@, one mistyped) and a mobile no one else carries in common: one
+    # person's two addresses. (Namesakes a company told apart share its line, not a
+    # mobile.)
+    typo = np.flatnonzero((out[:, 2] == 4) & (phone == 1) & (out[:, 0] >= 1)
+                          & (out[:, 0] <= 2) & (out[:, 1] == 1))
+    if len(typo):
+        typo = typo[_mobile_shared(phones_a[typo], phones_b[typo], f.mobiles[a[typo]],
+                                   f.mobiles[b[typo]])]
+        out[typo, 2] = 3
 
     # A role mailbox (contact@, info@…) shared by two records whose given names differ
     # is a small company's shared contact, not one person's: another person at the same
@@ -1342,6 +1352,11 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
     (benjaminc@ for Benjamin Coper beside bcooper@ for Benjamin Cooper); not when each
     spells its own record's name in full: jennifer.lopes@ and jennifer.lopez@ are what a
     company makes of two people's names."""
+    if not (fa and fb):
+        # No given name on a side: an address there fits the other's name, and the
+        # other's address holds its surname (mpayne@ beside "M. Payne" at marvin@).
+        return (_local_fits(x, fb, lb) if fb else _surname_in(x, lb)) and (
+            _local_fits(y, fa, la) if fa else _surname_in(y, la))
     if not (typo_first or typo_last):
         return _local_fits(x, fb, lb) and _local_fits(y, fa, la)
     jx, jy = _joined(x), _joined(y)
@@ -1351,6 +1366,12 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
             return False
     return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
         _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))
+
+
+def _surname_in(local: str, last: str) -> bool:
+    """Whether a local part holds this surname (three letters or more)."""
+    surname = _joined(last)
+    return len(surname) >= 3 and surname in _joined(local)
 
 
 def _joined(text: str) -> str:

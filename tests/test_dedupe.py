@@ -623,6 +623,27 @@ def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db
     assert found["crm:5"] is not found["crm:6"]
 
 
+def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db: Path):
+    # e.hubert@ and mhubert@ (one mistyped) are no forms of one person's address, but the
+    # two records share a mobile no one else has: one person. "M. Payne" at marvin@ (no
+    # given name: a civility) and mpayne@: the address holds the surname.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Emmanuel,Hubert,e.hubert@actiria.example,+33 6 94 13 34 91,ACTIRIA SARL,"
+        "HR Director,Montpellier\n"
+        "2,Emmanuel,Hubert,mhubert@actiria.example,0033694133491,Actiria SARL,DRH,"
+        "Montpellier\n"
+        "3,Marvin,Payne,Marvin@xenergy.example,,XENERGY SYSTEMS,Operations Manager,"
+        "New York\n"
+        "4,Marvin,Payne,mpayne@xenergy.example,1-212-728-1970,XENERGY SYSTEMS LLC,"
+        "Operations Manager,New York\n"
+        "5,M.,Payne,marvin@xenergy.example,212-728-4050,Xenergy Systems,"
+        "Operations Manager,\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert len({id(found[f"crm:{i}"]) for i in (3, 4, 5)}) == 1
+
+
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
     # A team page names the company by its site alone, or by another form of its name; a
     # CRM gives the name and a work address at that site: one employer. "Green &
