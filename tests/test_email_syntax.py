@@ -186,6 +186,14 @@ def test_flags(raw: str, flags: set[str]):
     assert result.flags == frozenset(flags)
 
 
+@pytest.mark.parametrize("local", ["kontakt", "vertrieb", "contacto", "administracion",
+                                   "amministrazione", "segreteria", "ventas.madrid",
+                                   "klantenservice", "contato"])
+def test_role_mailboxes_of_other_languages(local: str):
+    # German, Spanish, Italian, Dutch and Portuguese shared mailboxes are no person's.
+    assert lists.is_role(local)
+
+
 def test_role_matching_is_not_too_greedy():
     assert not lists.is_role("jean.contact")
     assert not lists.is_role("informatique.dupont") or lists.is_role("informatique")
