@@ -764,8 +764,13 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     for rows in batches:
         for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
              city, postcode, address, title, linkedin, seq) in rows:
-            if not first and not last and full:
-                first, last = _split_full(full)
+            if not last and (first or full):
+                # A full name alone, or written in the given name's column ("Joel
+                # Gregory" and no surname): its given name and surname.
+                if not first:
+                    first, last = _split_full(full)
+                elif " " in first.strip():
+                    first, last = _split_full(first)
             keys, locals_, domains = _emails(emails_json, free)
             phones, mobile = _phones(phones_json)
             ids.append(pid)

@@ -644,6 +644,23 @@ def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db
     assert len({id(found[f"crm:{i}"]) for i in (3, 4, 5)}) == 1
 
 
+def test_a_whole_name_in_the_given_name_column(tmp_path: Path, db: Path):
+    # "Gabriel Wagner" in First Name, no Last Name (an export's one name column mapped
+    # there): compared as given name Gabriel, surname Wagner, as a full name alone is.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,full_name,phone\n"
+                "1,Gabriel Wagner,,,+33 6 02 65 58 07\n"
+                "2,,,Joel Gregory MBA,+44 7402 795756\n"
+                "3,Marie,,,+33 6 11 22 33 44\n")
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    with Store(db) as store:
+        f = load_people(store)
+    names = sorted(zip(f.first.tolist(), f.last.tolist(), strict=True))
+    assert names == [("gabriel", "wagner"), ("joel", "gregory"), ("marie", "")]
+
+
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
     # A team page names the company by its site alone, or by another form of its name; a
     # CRM gives the name and a work address at that site: one employer. "Green &
