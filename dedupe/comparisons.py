@@ -1317,8 +1317,9 @@ def _compound_given_names() -> dict[str, str]:
 def _told_apart(x: str, y: str) -> str | None:
     """Why two local parts at one domain are two people's, if they say so: other digits
     (marie.durand@ and marie.durand2@, s.bohm2@: the company told two namesakes apart),
-    no letters on one side, a generation word on one side only (f.roy@, f.roy.jr@) or
-    a middle initial (mohammed.c.whitaker@)."""
+    no letters on one side, a generation word on one side only (f.roy@, f.roy.jr@), a
+    middle initial (mohammed.c.whitaker@) or, the rest alike, two given names that are no
+    nickname of one another (luca.rossi@, lucia.rossi@)."""
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
     if _DIGITS.findall(x) != _DIGITS.findall(y):
         return "numbered"  # marie.durand@ and marie.durand2@, sonke.bohm@ and s.bohm2@
@@ -1328,6 +1329,15 @@ def _told_apart(x: str, y: str) -> str | None:
         return "generations"
     if _middle_initial(tx, ty) or _middle_initial(ty, tx):
         return "middle initial"  # mohammed.whitaker@ and mohammed.c.whitaker@
+    if len(tx) == len(ty) > 1:
+        # luca.rossi@ and lucia.rossi@: one word apart, two given names of their own.
+        apart = [(u, v) for u, v in zip(tx, ty, strict=True) if u != v]
+        if len(apart) == 1:
+            u, v = apart[0]
+            names = given_names()
+            if (u in names and v in names and not share_nickname_group(u, v)
+                    and not _swapped_letters(u, v) and not _letter_doubled(u, v)):
+                return "two given names"
     return None
 
 

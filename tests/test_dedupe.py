@@ -617,10 +617,14 @@ def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db
         "Responsable des achats,Lille\n"
         "5,Jennifer,Lopez,jennifer.lopez@bluewave.example,,Bluewave,Product Manager,"
         "New York\n"
-        "6,Jennifer,Lopes,jennifer.lopes@bluewave.example,,Bluewave,Designer,New York\n")
+        "6,Jennifer,Lopes,jennifer.lopes@bluewave.example,,Bluewave,Designer,New York\n"
+        "7,L.,Rossi,lucia.rossi@eni.example,,Eni,,Torino\n"
+        "8,L,Rossi,luca.rossi@eni.example,06 4809 6747,Eni SpA,,Roma\n")
     assert found["crm:1"] is found["crm:2"]
     assert found["crm:3"] is found["crm:4"]
     assert found["crm:5"] is not found["crm:6"]
+    # Initials fit either address; the addresses name Lucia and Luca.
+    assert found["crm:7"] is not found["crm:8"]
 
 
 def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db: Path):
@@ -1482,6 +1486,9 @@ def test_nicknames_of_several_groups_and_languages():
     ("chloe.martinez", "c.martinez-garcia", True),
     ("chloe.martinez", "c.martin-garcia", False),
     ("emilie.girard", "emilie.g.blanc", False),
+    # Two given names of their own, the rest alike; a nickname is one person's.
+    ("luca.rossi", "lucia.rossi", False),
+    ("kate.oneill", "katherine.oneill", True),
 ])
 def test_two_local_parts_at_one_company(x: str, y: str, one: bool):
     from dedupe.comparisons import _locals_consistent
