@@ -114,7 +114,10 @@ def run_splink(csv_path: Path, id_column: str, columns: dict[str, str],
     started = time.perf_counter()
     raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     df = pd.DataFrame({"unique_id": raw[id_column]})
+    # "First Name", "Email" (an export's headers) as first_name, email.
+    by_key = {re.sub(r"\W+", "_", str(h).strip().lower()): h for h in raw.columns}
     for ours, theirs in columns.items():
+        theirs = theirs if theirs in raw else by_key.get(theirs, theirs)
         df[ours] = raw[theirs].map(_plain) if theirs in raw else ""
     if "phone" in df:
         df["phone"] = df["phone"].map(lambda s: re.sub(r"\D", "", s)[-9:])
