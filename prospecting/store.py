@@ -1646,6 +1646,9 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     return row
 
 
+_CONTACT_FACTS = frozenset({"email", "phone"})
+
+
 def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
                           slim: bool) -> dict[str, Any] | None:
     """:func:`_direct_person_row` of a statement giving several addresses or numbers (a
@@ -1656,28 +1659,14 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
     source, locator, at, confidence, run, facts = statement
     if source == PACKED_SOURCE:
         return None
-    values: dict[str, Any] = {}
-    contacts: list[Sequence[Any]] = []
-    extra: dict[str, Any] = {}
-    source_id = None
-    for fact in facts:
-        field, value = fact[0], fact[1]
-        if field in _PERSON_FIELD_SET:
-            if field in values:
-                return None
-            values[field] = value
-        elif field in ("email", "phone"):
-            if type(value) is not str:
-                return None
-            contacts.append(fact)
-        elif field == "source_id":
-            if source_id is not None:
-                return None
-            source_id = value
-        elif field.startswith("extra:") and field[6:] not in extra:
-            extra[field[6:]] = value
-        else:
-            return None
+    contacts = [fact for fact in facts if fact[0] in _CONTACT_FACTS]
+    if any(type(fact[1]) is not str for fact in contacts):
+        return None
+    # The other facts, read as the plain case reads them.
+    plain = _plain_facts([fact for fact in facts if fact[0] not in _CONTACT_FACTS])
+    if plain is None:
+        return None
+    values, _, _, source_id, extra, _ = plain
     groups = group_fields(fact_observations(pid, source, locator, at, confidence, run,
                                             contacts))
     # One source: the ranks of sources never decide between these.
