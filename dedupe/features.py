@@ -80,6 +80,9 @@ def fold_name(text: str | None) -> str:
     return " ".join(words)
 
 
+# Two or three letters and no vowel: initials written together ("JP", "MC", "FX"), no
+# given name ("Jo", "Al", "Ed" have theirs).
+_LETTERS_ONLY = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
 _HYPHENED = re.compile(r"\W*[^\W\d_]+\.?\s*[-‐‑–]")
 
 
@@ -775,6 +778,9 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             phones, mobile = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
+            if _LETTERS_ONLY.fullmatch(folded_first):
+                # "JP", "MC": a compound given name's initials written together.
+                folded_first = " ".join(folded_first)
             if full and folded_first and _INITIAL_INSIDE.search(full):
                 folded_first = _with_middle_initial(folded_first, folded_last, full)
             firsts.append(folded_first)

@@ -655,14 +655,18 @@ def test_a_whole_name_in_the_given_name_column(tmp_path: Path, db: Path):
                 "id,first_name,last_name,full_name,phone\n"
                 "1,Gabriel Wagner,,,+33 6 02 65 58 07\n"
                 "2,,,Joel Gregory MBA,+44 7402 795756\n"
-                "3,Marie,,,+33 6 11 22 33 44\n")
+                "3,Marie,,,+33 6 11 22 33 44\n"
+                "4,MC,Wilmet,,01 79 08 33 51\n"
+                "5,Jo,Smith,,020 7946 0000\n")
     from dedupe.features import load_people
     from prospecting.store import Store
 
     with Store(db) as store:
         f = load_people(store)
     names = sorted(zip(f.first.tolist(), f.last.tolist(), strict=True))
-    assert names == [("gabriel", "wagner"), ("joel", "gregory"), ("marie", "")]
+    # "MC" is initials written together (as "M.-C." folds), "Jo" a name.
+    assert names == [("gabriel", "wagner"), ("jo", "smith"), ("joel", "gregory"),
+                     ("m c", "wilmet"), ("marie", "")]
 
 
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
