@@ -246,6 +246,16 @@ def _interleaved(first: KeyCodes, second: KeyCodes) -> KeyCodes:
                      for a, b in zip(first.parts, second.parts, strict=True)])
 
 
+def _joined_sound(f: PersonFeatures) -> np.ndarray:
+    """The sound of each surname written joined (``dossantos``), where its particles make
+    it another than its core's (``santos``); "" elsewhere."""
+    out = np.full(len(f.last), "", dtype=object)
+    rows = np.flatnonzero(f.last != f.last_core)
+    if len(rows):
+        out[rows] = [phonetic(x) for x in f.last[rows].tolist()]
+    return out
+
+
 def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
     out = np.empty(len(column), dtype=object)
     out[:] = [func(v) if v else "" for v in column.tolist()]
@@ -397,8 +407,11 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             joined("company", "first_sound"), joined("company", "last_sound")), two=True)),
         # Swap-proof: the two name sounds in sorted order.
         ("name sounds", 7.5, keys("name sounds", lambda: joined("low_sound", "high_sound"))),
-        ("given name+surname", 5, keys("given name+surname", lambda: joined(
-            "group_or_first", "last_sound"))),
+        # A surname with its particles is also keyed as written joined: "Dos Santos" (its
+        # core "santos") beside "DOSSANTOS", "Le Gall" beside "LEGALL".
+        ("given name+surname", 5, keys("given name+surname", lambda: _interleaved(
+            joined("group_or_first", "last_sound"), joined("group_or_first", "joined_sound")),
+            two=True)),
         # A local part shared at two company domains is a naming pattern (the comparison
         # gives it no weight): only pairs with a free-mail address on one side are kept.
         ("email local part", 5.5, keys("email local part", lambda: column("locals"), two=True,
@@ -499,6 +512,7 @@ def _high_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.nd
 _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
                                  np.ndarray]] = {
     "last_sound": lambda f, c: _map(phonetic, f.last_core),
+    "joined_sound": lambda f, c: _joined_sound(f),
     "first_word": lambda f, c: _map(lambda s: s.split(" ")[0], f.first),
     "first_sound": lambda f, c: _map(phonetic, c("first_word")),
     "group_or_first": lambda f, c: np.where(

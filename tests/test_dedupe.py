@@ -669,6 +669,33 @@ def test_a_whole_name_in_the_given_name_column(tmp_path: Path, db: Path):
                      ("m c", "wilmet"), ("marie", "")]
 
 
+def test_a_surname_with_particles_written_joined(tmp_path: Path, db: Path):
+    # "DOSSANTOS" in a CRM, "Dos Santos, Élodie" on a team page: the particle keeps
+    # "santos" as the surname's core, so the joined form is keyed too (no company key
+    # joins them: LOREAL has no site, L'Oréal is known by its own).
+    from dedupe.blocking import BlockingReport, _person_jobs
+    from dedupe.features import load_people
+    from prospecting.store import Store
+
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,full_name,company_name,website\n"
+                "1,Élodie,DOSSANTOS,,LOREAL,\n"
+                "2,,,\"Dos Santos, Élodie\",L'Oréal,www.loreal.example\n"
+                "3,Élodie,SANTOS,,Acme,\n")
+    with Store(db) as store:
+        f = load_people(store)
+    [find] = [find for name, _, find in _person_jobs(f, max_block=60, window=4)
+              if name == "given name+surname"]
+    pairs = find(BlockingReport()).tolist()
+    key = dict(zip(f.ids.tolist(), range(len(f)), strict=True))
+    with Store(db) as store:
+        ids = {sid: pid for pid, sid in store.conn.execute(
+            "SELECT id, json_extract(source_ids, '$[0]') FROM people")}
+    joined, spaced, core = key[ids["crm:1"]], key[ids["crm:2"]], key[ids["crm:3"]]
+    assert sorted((joined, spaced)) in pairs
+    assert sorted((spaced, core)) in pairs  # "Dos Santos" is still a Santos
+
+
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
     # A team page names the company by its site alone, or by another form of its name; a
     # CRM gives the name and a work address at that site: one employer. "Green &
