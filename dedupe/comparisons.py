@@ -625,10 +625,14 @@ def person_levels(
     last = np.where(swapped, 1, np.where(near, 3, last))
     # Swapped, the given name written as an initial or a nickname ("Leclerc, S." for
     # Stéphane Leclerc, "Phillips, Sue" for Susan Phillips).
-    half = np.flatnonzero(((swap_first == 1) ^ (swap_last == 1)) & (first > 3) & (last > 3))
+    # The surname read the other way may be misspelt too ("Huubert, J-M" for Jean-Michel
+    # Hubert): similar then, not exact.
+    agree_first = (swap_first > 0) & (swap_first <= 3)
+    agree_last = (swap_last > 0) & (swap_last <= 3)
+    half = np.flatnonzero((agree_first ^ agree_last) & (first > 3) & (last > 3))
     if len(half):
         rows_a, rows_b = a[half], b[half]
-        on_a = (swap_first[half] == 1).tolist()  # a's given name is b's surname
+        on_a = agree_first[half].tolist()  # a's given name is b's surname
         given = np.array([
             _given_level(f.last[x], f.first[y]) if left else _given_level(f.last[y], f.first[x])
             for left, x, y in zip(on_a, rows_a.tolist(), rows_b.tolist(), strict=True)
@@ -636,7 +640,8 @@ def person_levels(
         fits = given > 0
         first[half[fits]] = given[fits]
         read_swapped[half[fits]] = True
-        last[half[fits]] = 1
+        last[half[fits]] = np.where(agree_first[half[fits]], swap_first[half[fits]],
+                                    swap_last[half[fits]])
     # A typo in a nickname ("Bceky" for Rebecca, "Robrt" for Bob): one edit from a name
     # of the other's nickname group, where the surnames agree.
     odd = np.flatnonzero((first >= 5) & (last <= 3) & (last > 0))
@@ -1298,12 +1303,18 @@ def _given_level(written: str, given: str) -> int:
     # Initials of a compound given name: "Bonnaud, Jean-Pierre" and "J.-P. Bonnaud" (a
     # surname field is folded without spaces: known compounds get theirs back).
     ws = _compound_given_names().get(written, written).split()
+    if len(ws) == 1 and _INITIALS_TOGETHER.fullmatch(written):
+        ws = list(written)  # initials written together: "jm" for "J-M"
     gs = given.split()
     for short, long in ((ws, gs), (gs, ws)):
         if len(short) == len(long) > 1 and all(len(w) == 1 for w in short) and all(
                 w[0] == x for w, x in zip(long, short, strict=True)):
             return 4
     return 0
+
+
+# Two or three letters and no vowel: a compound given name's initials written together.
+_INITIALS_TOGETHER = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
 
 
 @functools.lru_cache(maxsize=1)

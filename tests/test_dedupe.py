@@ -760,6 +760,19 @@ def test_a_swapped_name_with_an_initial_and_the_initial_of_a_nickname(tmp_path: 
     assert found["crm:7"] is found["crm:8"]  # the initial on the other side
 
 
+def test_swapped_with_initials_written_together_and_a_typo(tmp_path: Path, db: Path):
+    # "Huubert" in First Name and "J-M" in Last Name: Jean-Michel Hubert swapped, his
+    # initials written together and his surname mistyped; the same address.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Jean-Michel,Hubert,jhubert@kerex.example,,Kerex Formation SAS,"
+        "Responsable qualité,\n"
+        "2,Huubert,J-M,jhubert@kerex.example,+33145171879,Kerex Formation SAS,"
+        "Quality Manager,Boulogne-Billancourt\n")
+    assert found["crm:1"] is found["crm:2"]
+
+
 def test_contradicting_given_names_are_not_chained_through_a_third_record(tmp_path: Path,
                                                                           db: Path):
     # Nothing but names tells Céline and Sophie apart; a record without a given name
