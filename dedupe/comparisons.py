@@ -192,6 +192,17 @@ def _once_per_pair(xa: np.ndarray, xb: np.ndarray,
     return compute(first)[inverse.reshape(-1)]
 
 
+def _slip_from_head(x: str, y: str) -> bool:
+    """Whether the shorter of two company keys (six letters or more) is one typing slip
+    (a letter dropped, added, changed, two swapped) from the other's head, the longer
+    not merely the shorter spelt right ("delforrge", "delforgeinformatique")."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < 6 or long_.startswith(short):
+        return False
+    return any(distance.OSA.distance(short, long_[:n], score_cutoff=1) <= 1
+               for n in (len(short) - 1, len(short), len(short) + 1) if n <= len(long_))
+
+
 def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
                 sim: np.ndarray) -> np.ndarray:
     """Whether company keys of similarity ``sim`` name one company: from 0.9, unless all
@@ -801,6 +812,20 @@ def person_levels(
         added[moved] = [sorted(strings[x]) == sorted(strings[y])
                         for x, y in zip(ka[moved].tolist(), kb[moved].tolist(), strict=True)]
     company = np.where(has & added & (company == 4), 3, company)
+    # A short name a badge scan or a hand-typed list gives, mistyped ("BATIEN",
+    # "Solnae", "DELFORRGE"), against the full name it begins (Bastien Emballages, Solane
+    # Emballages, Delforge Informatique): one slip from its head, six letters or more;
+    # only where the people's names agree.
+    typed = np.flatnonzero((company == 4) & (ka != 0) & (kb != 0)
+                           & (out[:, 0] >= 1) & (out[:, 0] <= 3) & (out[:, 1] >= 1)
+                           & (out[:, 1] <= 3))
+    if len(typed):
+        strings = f.extra["strings:companies"]
+        xa, xb = ka[typed], kb[typed]
+        company[typed[_once_per_pair(xa, xb, lambda first: np.fromiter(
+            (_slip_from_head(strings[x], strings[y]) for x, y in zip(
+                xa[first].tolist(), xb[first].tolist(), strict=True)),
+            dtype=bool, count=len(first)))]] = 3
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)

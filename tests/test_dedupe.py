@@ -696,6 +696,20 @@ def test_a_surname_with_particles_written_joined(tmp_path: Path, db: Path):
     assert sorted((spaced, core)) in pairs  # "Dos Santos" is still a Santos
 
 
+@pytest.mark.parametrize(("x", "y", "slip"), [
+    ("delforrge", "delforgeinformatique", True),
+    ("batien", "bastienemballages", True),
+    ("solnae", "solaneemballages", True),
+    ("dupont", "dupontlogistique", False),  # spelt right: a word added, seen elsewhere
+    ("acme", "acmeindustries", False),  # too short to tell a slip
+])
+def test_a_company_key_one_slip_from_another_s_head(x: str, y: str, slip: bool):
+    from dedupe.comparisons import _slip_from_head
+
+    assert _slip_from_head(x, y) is slip
+    assert _slip_from_head(y, x) is slip
+
+
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
     # A team page names the company by its site alone, or by another form of its name; a
     # CRM gives the name and a work address at that site: one employer. "Green &
