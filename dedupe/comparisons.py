@@ -199,7 +199,10 @@ def _slip_from_head(x: str, y: str) -> bool:
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < 6 or long_.startswith(short):
         return False
-    return any(distance.OSA.distance(short, long_[:n], score_cutoff=1) <= 1
+    # The head ends as the short key does: "orange" is no slip from "orangina" (its
+    # last letter changed is another name, not a slip inside one).
+    return any(long_[n - 1] == short[-1]
+               and distance.OSA.distance(short, long_[:n], score_cutoff=1) <= 1
                for n in (len(short) - 1, len(short), len(short) + 1) if n <= len(long_))
 
 

@@ -702,6 +702,7 @@ def test_a_surname_with_particles_written_joined(tmp_path: Path, db: Path):
     ("solnae", "solaneemballages", True),
     ("dupont", "dupontlogistique", False),  # spelt right: a word added, seen elsewhere
     ("acme", "acmeindustries", False),  # too short to tell a slip
+    ("orange", "orangina", False),  # the last letter changed: another name
 ])
 def test_a_company_key_one_slip_from_another_s_head(x: str, y: str, slip: bool):
     from dedupe.comparisons import _slip_from_head
