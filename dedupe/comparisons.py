@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import distance, fuzz, process
 
 from .features import (
+    INITIALS_TOGETHER,
     KINDS_OF_BUSINESS,
     PersonFeatures,
     _name_groups,
@@ -427,8 +428,7 @@ def _initial_words(x: str, y: str) -> bool:
     begins the other's (``m laure`` and ``marie laure``), one word at least the same."""
     wx, wy = x.split(), y.split()
     return len(wx) == len(wy) > 1 and all(
-        u == v or (len(u) == 1 and v.startswith(u)) or (len(v) == 1 and u.startswith(v))
-        for u, v in zip(wx, wy, strict=True)) and any(
+        _same_or_initial(u, v) for u, v in zip(wx, wy, strict=True)) and any(
         u == v and len(u) > 1 for u, v in zip(wx, wy, strict=True))
 
 
@@ -587,11 +587,12 @@ def person_levels(
         return lambda rows: (column[a[rows]].tolist(), column[b[rows]].tolist())
 
     given_a, given_b = code("first")[a], code("first")[b]
+    partly = _partly_initials(f)
     first = _levels_first(given_a, given_b, pick(f.first_initials),
                           f.first_is_initials[a], f.first_is_initials[b],
                           f.first_groups[a], f.first_groups[b], code("first_word")[a],
                           code("first_word")[b], _similarity(f, "first", "first", a, b, _JW),
-                          pick(f.first), _partly_initials(f)[a] | _partly_initials(f)[b])
+                          pick(f.first), partly[a] | partly[b])
     ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
     # need the string test.
@@ -1331,7 +1332,7 @@ def _given_level(written: str, given: str) -> int:
     # Initials of a compound given name: "Bonnaud, Jean-Pierre" and "J.-P. Bonnaud" (a
     # surname field is folded without spaces: known compounds get theirs back).
     ws = _compound_given_names().get(written, written).split()
-    if len(ws) == 1 and _INITIALS_TOGETHER.fullmatch(written):
+    if len(ws) == 1 and INITIALS_TOGETHER.fullmatch(written):
         ws = list(written)  # initials written together: "jm" for "J-M"
     gs = given.split()
     for short, long in ((ws, gs), (gs, ws)):
@@ -1340,9 +1341,6 @@ def _given_level(written: str, given: str) -> int:
             return 4
     return 0
 
-
-# Two or three letters and no vowel: a compound given name's initials written together.
-_INITIALS_TOGETHER = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
 
 
 @functools.lru_cache(maxsize=1)
@@ -1443,7 +1441,7 @@ def _local_fits(local: str, first: str, last: str) -> bool:
     (mathieul@ for "Math" Le Bihan) or as its nickname's formal name (peterh@ for Pete);
     umlauts written out or not (juergen.mueller@ for Jürgen Müller, folded "jurgen
     muller")."""
-    joined = "".join(local.translate(_SEPARATORS).split())
+    joined = _joined(local)
     if _fits(joined, first, last):
         return True
     short = _UMLAUTS_WRITTEN.sub(r"\1", joined)

@@ -81,8 +81,9 @@ def fold_name(text: str | None) -> str:
 
 
 # Two or three letters and no vowel: initials written together ("JP", "MC", "FX"), no
-# given name ("Jo", "Al", "Ed" have theirs).
-_LETTERS_ONLY = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
+# given name ("Jo", "Al", "Ed" have theirs). Read in a given name's field here, in a
+# surname's field by the comparisons (a swapped "Hubert, J-M").
+INITIALS_TOGETHER = re.compile(r"[b-df-hj-np-tv-xz]{2,3}")
 _HYPHENED = re.compile(r"\W*[^\W\d_]+\.?\s*[-‐‑–]")
 
 
@@ -778,7 +779,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             phones, mobile = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
-            if _LETTERS_ONLY.fullmatch(folded_first):
+            if INITIALS_TOGETHER.fullmatch(folded_first):
                 # "JP", "MC": a compound given name's initials written together.
                 folded_first = " ".join(folded_first)
             if full and folded_first and _INITIAL_INSIDE.search(full):
