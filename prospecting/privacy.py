@@ -258,7 +258,13 @@ class SuppressionMatcher:
         return any(".".join(parts[i:]) in self.domains for i in range(len(parts) - 1))
 
 
-_PHONE_NOISE = re.compile(r"[\s.\-()/\u00a0]")
+# The separators a number is written with, removed: every whitespace character (what
+# ``\s`` matches), dots, dashes, brackets and slashes. A table for ``str.translate``,
+# which takes half the time of a pattern's ``sub`` (merging a million people reads a
+# number or two of each).
+_PHONE_NOISE = dict.fromkeys(map(ord, (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000.-()/")))
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
@@ -268,7 +274,7 @@ def e164_shape(raw: str) -> str | None:
     Only separators are removed (``+33 6 39 98 12 34`` → ``+33639981234``); a national
     number needs its country and goes through the phone enricher instead.
     """
-    text = _PHONE_NOISE.sub("", _TRUNK_ZERO.sub(r"\1", raw))
+    text = (_TRUNK_ZERO.sub(r"\1", raw) if "(" in raw else raw).translate(_PHONE_NOISE)
     if text.startswith("00"):
         text = "+" + text[2:]
     return text if _E164.match(text) else None

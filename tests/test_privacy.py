@@ -195,3 +195,16 @@ def test_e164_shape_of_a_number_written_internationally(raw: str, e164: str | No
     from prospecting.privacy import e164_shape
 
     assert e164_shape(raw) == e164
+
+
+def test_e164_shape_removes_every_separator_a_pattern_would():
+    """Separators go through a translation table: every whitespace character (narrow
+    no-break spaces, ideographic spaces…), dots, dashes, brackets and slashes."""
+    import sys
+
+    from prospecting.privacy import _PHONE_NOISE, e164_shape
+
+    assert set(_PHONE_NOISE) == {c for c in range(sys.maxunicode + 1) if chr(c).isspace()
+                                 } | set(map(ord, ".-()/"))
+    assert e164_shape("+33\u202f6\u202f39\u202f98\u202f12\u202f34") == "+33639981234"
+    assert e164_shape("+33\u30006/39.98-12\u00a034") == "+33639981234"
