@@ -427,8 +427,11 @@ def _prepare_share(writer: Any, parent: Store, merges: list[Merge] | MergesToBui
     """In the forked process: its own read-only connection (never the parent's), the
     parent's settings; plans go out through a thread so preparing never waits on the
     pipe, pickled without the memo (see ``fast_pickle``). An error reaches the writing
-    process after the plans already sent (see ``Child``)."""
-    with QueuedSender(writer, depth=2) as sender, Store.reader(parent.path) as store:
+    process after the plans already sent (see ``Child``). The company rows people's tags
+    read are kept from one batch to the next: merging people writes only their
+    ``people_count``, which tags do not read, and at the end."""
+    with QueuedSender(writer, depth=2) as sender, Store.reader(parent.path) as store, \
+            store.companies_cached():
         store.settings = parent.settings
         store.tag_rule = parent.tag_rule
         store.source_rank = parent.source_rank

@@ -383,9 +383,12 @@ def _apply_planned(store: Store, state: RunState, merges: list[Merge] | MergesTo
         plans = person_merge_plans(store, merges, settings.merge_batch, state.run_id,
                                    first=first)
         ready = next(plans, None)  # runs ``first`` before the transaction opens
-        # Companies recounted once, at the end, rather than by every batch touching them.
+        # Companies recounted once, at the end, rather than by every batch touching them;
+        # their rows read once for every batch this process prepares (people's merges
+        # write no column tags read, see _prepare_share).
         with store.checkpoint_behind(), store.write(), \
-                store.page_cache(settings.merge_cache_mib), store.people_counts_at_end():
+                store.page_cache(settings.merge_cache_mib), store.people_counts_at_end(), \
+                store.companies_cached():
             if keep_hashes is not None:
                 _save_hashes(store, "dedupe:person", *keep_hashes, state.run_id)
             for plan in itertools.chain([ready] if ready is not None else [], plans):
