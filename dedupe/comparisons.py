@@ -712,12 +712,15 @@ def person_levels(
             ia, ib = a[check[maybe]], b[check[maybe]]
             typo_first = (first[check[maybe]] == 3).tolist()
             typo_last = (last[check[maybe]] == 3).tolist()
+            # A surname inside the other and a letter shorter (level 2, as compounds are)
+            # is one mistyped at its end: "mahie" for Mahieu.
+            cut = (last[check[maybe]] == 2).tolist()
             found[maybe] = [
-                _told_apart(xs[k], ys[k]) is None and _each_fits(xs[k], ys[k], fa, la, fb, lb,
-                                                                 tf, tl)
-                for k, fa, la, fb, lb, tf, tl in zip(
+                _told_apart(xs[k], ys[k]) is None and _each_fits(
+                    xs[k], ys[k], fa, la, fb, lb, tf, tl or (c and abs(len(la) - len(lb)) == 1))
+                for k, fa, la, fb, lb, tf, tl, c in zip(
                     maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
-                    f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last,
+                    f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last, cut,
                     strict=True)
             ]
         consistent[check] = found
@@ -1395,7 +1398,8 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
                typo_last: bool) -> bool:
     """Whether local parts ``x`` (of record a) and ``y`` (of b) are each a form of the
     other record's name. Where the two records' given names or surnames are a typo apart
-    (``typo_*``), a local part may also spell the name as its own record writes it
+    (``typo_*``; for surnames also one a letter short of the other, "Mahie" for Mahieu),
+    a local part may also spell the name as its own record writes it
     (benjaminc@ for Benjamin Coper beside bcooper@ for Benjamin Cooper); not when each
     spells its own record's name in full: jennifer.lopes@ and jennifer.lopez@ are what a
     company makes of two people's names."""
@@ -1409,7 +1413,9 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
     jx, jy = _joined(x), _joined(y)
     for on, u, v in ((typo_first, fa, fb), (typo_last, la, lb)):
         u, v = _joined(u), _joined(v)
-        if on and u != v and u in jx and v in jy:
+        # Each spells its own record's form, not the other's: "mahieu" holds "mahie" too,
+        # and spells the other record's Mahieu.
+        if on and u != v and u in jx and v in jy and v not in jx and u not in jy:
             return False
     return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
         _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))

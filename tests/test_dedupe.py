@@ -627,6 +627,27 @@ def test_an_address_spelling_the_name_another_record_mistypes(tmp_path: Path, db
     assert found["crm:7"] is not found["crm:8"]
 
 
+def test_an_address_spelling_a_surname_the_other_record_cuts_short(tmp_path: Path,
+                                                                   db: Path):
+    # "Mahie" (a letter dropped) at mahieu@ beside Marie-Laure Mahieu at
+    # marielauremahieu@: the short address spells the other record's surname. Abigail
+    # Bell and Abigail Campbell (a surname inside the other, not a letter shorter) at
+    # a.bell@ and a.campbell@ are two people.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Marie-Laure,Mahieu,marielauremahieu@lagarde-dehon.example,+33 5 73 41 64 71,"
+        "Lagarde & Dehon SNC,Marketing Manager,Bordeaux\n"
+        "2,marie-laure,mahie,mahieu@lagarde-dehon.example,,LAGARDE & DEHON,"
+        "Marketing Mgr,Bordeaux\n"
+        "3,Abigail,Bell,a.bell@solutions26.example,(207) 555-4002,Solutions LLP,"
+        "Chargée de communication,Boston\n"
+        "4,Abigail,Campbell,a.campbell@solutions26.example,(207) 555-3206,Solutions LLP,"
+        "Consultant,Boston\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db: Path):
     # e.hubert@ and mhubert@ (one mistyped) are no forms of one person's address, but the
     # two records share a mobile no one else has: one person. "M. Payne" at marvin@ (no
