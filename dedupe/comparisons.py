@@ -25,6 +25,7 @@ from .features import (
     INITIALS_TOGETHER,
     KINDS_OF_BUSINESS,
     PersonFeatures,
+    _company_forms,
     _name_groups,
     feminine_forms,
     free_mail,
@@ -89,9 +90,10 @@ _TOKEN_SET = fuzz.token_set_ratio
 _VOCABULARY = {"first": "names", "first_nospace": "names", "last": "names",
                "last_core": "names", "company_key": "companies",
                "company_initials": "companies", "company_core": "companies",
-               "email_label": "companies"}
+               "email_label": "companies", "site_key": "companies", "site_core": "companies"}
 # Columns kept in ``PersonFeatures.extra``, derived from the others.
-_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area", "email_label"})
+_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area", "email_label",
+                      "site_key", "site_core"})
 
 
 def _value_codes(f: PersonFeatures, name: str) -> np.ndarray:
@@ -842,6 +844,20 @@ def person_levels(
     named = (ka != 0) & (cb == 0) & (kb == 0) & (lb == ka)
     named |= (kb != 0) & (ca == 0) & (ka == 0) & (la == kb)
     company = np.where(named, 2, company)
+    # A company known only by its site on one side (a team page's "zephix.com",
+    # "groupe-arcon.fr") and by a name on the other (ZEPHIX, Arcon): one employer where
+    # the site spells the name, as its key (2) or its core, the name less a word for a
+    # kind of business (3).
+    sa, sb = code("site_key")[a], code("site_key")[b]
+    oa, ob = code("site_core")[a], code("site_core")[b]
+    site_b = (company == 4) & (ka != 0) & (kb == 0) & (sb != 0)
+    site_a = (company == 4) & (kb != 0) & (ka == 0) & (sa != 0)
+    company = np.where((site_b & (sb == ka)) | (site_a & (sa == kb)), 2, company)
+    core_b = site_b & (((ob == ka) & (ob != 0)) | ((sb == ra) & (ra != 0))
+                       | ((ob == ra) & (ob != 0)))
+    core_a = site_a & (((oa == kb) & (oa != 0)) | ((sa == rb) & (rb != 0))
+                       | ((oa == rb) & (oa != 0)))
+    company = np.where((company == 4) & (core_a | core_b), 3, company)
     # Two work addresses at one domain are one employer's, whatever each file calls it
     # ("Lefèvre Menuiserie" and "Menuiserie Lefevre", both @lefevre-menuiserie.fr).
     company = np.where((company == 4) & same_domain, 2, company)
@@ -1154,7 +1170,7 @@ def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
 # numbers (4.0 and 3.6 s at a million records).
 _FIRST_SHARE = ("first", "first_word", "last", "last_core", "first_nospace", "company_key",
                 "company_initials", "company_core", "email_label", "company_id",
-                "company_domain")
+                "company_domain", "site_key", "site_core")
 _FIRST_SHARE_CODED = ("emails",)
 _SECOND_SHARE = ("linkedin", "city", "postcode", "postcode_area", "address", "title")
 _SECOND_SHARE_CODED = ("email_locals", "email_domains", "phones")
@@ -1168,6 +1184,8 @@ def _derive_columns(f: PersonFeatures) -> None:
         _first_word(f)
     if "email_label" not in f.extra:
         f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
+    if "site_key" not in f.extra:
+        f.extra["site_key"], f.extra["site_core"] = _site_names(f.company_domain)
 
 
 def _feminine_marks(f: PersonFeatures) -> np.ndarray:
@@ -1534,11 +1552,32 @@ def _email_labels(domains: np.ndarray) -> np.ndarray:
     return out
 
 
-def _label(domain: str) -> str:
+def _label(domain: str, joined: bool = True) -> str:
     parts = domain.split(".")
     # The label before the suffix: one part (acme.fr) or two short ones (acme.co.uk).
     k = len(parts) - 3 if len(parts) >= 3 and len(parts[-2]) <= 3 else len(parts) - 2
-    return parts[k].replace("-", "") if k >= 0 else ""
+    if k < 0:
+        return ""
+    return parts[k].replace("-", "") if joined else parts[k]
+
+
+def _site_names(domains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The company key and core of the name each record's company site spells, its
+    hyphens as spaces ("groupe-arcon.fr" → ``groupearcon``, core ``arcon``), as company
+    names are keyed; "" for none. Once per distinct domain."""
+    forms: dict[str, tuple[str, str]] = {"": ("", "")}
+    keys = np.empty(len(domains), dtype=object)
+    cores = np.empty(len(domains), dtype=object)
+    found = []
+    for d in domains.tolist():
+        got = forms.get(d)
+        if got is None:
+            key, _, core = _company_forms(_label(d, joined=False).replace("-", " "))
+            got = forms[d] = (key, core)
+        found.append(got)
+    keys[:] = [k for k, _ in found]
+    cores[:] = [c for _, c in found]
+    return keys, cores
 
 
 def _nospace(column: np.ndarray) -> np.ndarray:

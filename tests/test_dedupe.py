@@ -752,6 +752,25 @@ def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Pa
     assert found["crm:5"] is found["crm:6"]
 
 
+def test_a_company_known_by_its_site_and_by_its_name(tmp_path: Path, db: Path):
+    # A team page names the company by its site alone, a CRM by its name, with no
+    # address on either side: one employer where the site spells the name, whole
+    # (zephix.example, ZEPHIX) or with a word for a kind of business (groupe-arcon.example,
+    # Arcon). Another site (novexa.example) is another employer.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,website,title,city\n"
+        "1,Henri,GERMAIN,,01.19.51.88.74,ZEPHIX,,,Paris\n"
+        "2,Henri,Germain,,,,zephix.example,Account Executive,\n"
+        "3,Jean-Christophe,Lauzon,,,Arcon,,PDG,Paris 10ème\n"
+        "4,Jean-Christophe,Lauzon,,,,https://www.groupe-arcon.example/notre-equipe,PDG,\n"
+        "5,Inès,Marchal,,,Boreal,,Comptable,Lyon\n"
+        "6,Inès,Marchal,,,,novexa.example,Comptable,\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+
+
 def test_a_compound_given_name_written_partly_as_initials(tmp_path: Path, db: Path):
     # "M-Laure" is Marie-Laure (not Monsieur Laure), "Marie-Chr." Marie-Christine cut
     # short; Jean-Pierre and Jean-Paul stay two brothers' names.
