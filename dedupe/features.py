@@ -958,8 +958,11 @@ def patch_company_features(f: PersonFeatures, cols: dict[str, list[Any]],
                                   for name in (*_HASHED, "mobiles")})
 
 
+# The company's domain too: a site found later (by enrich, by a crawl) is compared with
+# the other records' names and addresses.
 _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones0", "phones1",
-           "company_id", "company_key", "city", "postcode", "address", "title", "linkedin")
+           "company_id", "company_key", "company_domain", "city", "postcode", "address",
+           "title", "linkedin")
 
 
 # Changes with the matching rules, so that a new version compares every record again once

@@ -1678,6 +1678,19 @@ def test_a_number_typed_mobile_later_compares_its_record_again():
     assert before != after
 
 
+def test_a_site_found_later_compares_the_company_s_people_again():
+    # enrich or a crawl finds the company's site: the records' dedupe input changed (the
+    # site is compared with names and addresses), so an incremental run compares them.
+    from dedupe.features import person_hashes
+
+    def row(domain: str | None) -> list[Any]:
+        return ["p_1", "Henri", "Germain", "", "[]", "[]", "c_1", "Zephix", domain, "", "",
+                "", "", "", 1]
+
+    (_, before), (_, after) = person_hashes([[row(None)]]), person_hashes([[row("zephix.fr")]])
+    assert before != after
+
+
 def test_names_worn_by_one_sex_each():
     from dedupe.features import MAN, WOMAN, gender_of, other_sex
 
