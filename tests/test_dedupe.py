@@ -1538,6 +1538,24 @@ def test_nicknames_of_several_groups_and_languages():
     # Two nicknames of one name, listed on different lines of the table.
     for x, y in (("fifi", "josy"), ("babeth", "bella"), ("jojo", "josie")):
         assert share(x, y), (x, y)
+    # British, Italian and Spanish short forms.
+    for x, y in (("gaz", "gareth"), ("gaz", "gary"), ("mimmo", "domenico"),
+                 ("betta", "elisabetta"), ("beppe", "giuseppe"), ("pepe", "jose"),
+                 ("nacho", "ignacio"), ("manolo", "manuel"), ("inma", "inmaculada"),
+                 ("lele", "daniele"), ("alex", "alexia"), ("max", "massimo")):
+        assert share(x, y), (x, y)
+    assert not share("gareth", "gary")
+    assert not share("daniele", "gabriele")
+
+
+def test_every_nickname_group_of_a_name_is_compared():
+    # A name is compared through its first NAME_GROUPS groups: one in more would lose
+    # the groups listed last (Alex and Alexia).
+    from dedupe.features import NAME_GROUPS, nickname_groups
+
+    crowded = {name: groups for name, groups in nickname_groups().items()
+               if len(groups) > NAME_GROUPS}
+    assert not crowded
 
 
 @pytest.mark.parametrize(("x", "y", "one"), [
