@@ -881,10 +881,12 @@ def person_levels(
     company = np.where((company == 0) & work[a] & work[b] & ~same_domain, 4, company)
     # One person's own mobile at two companies: a job change, or a founder of two firms
     # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
-    # both names agree and the two share a mobile no one else carries, another company
-    # is no evidence against: read as none.
-    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] == 1)
-                           & (out[:, 0] >= 1) & (out[:, 0] <= 2))
+    # both names agree, one of them possibly mistyped (Penelope "Heebrt", "Barndon" Lee),
+    # and the two share a mobile no one else carries, another company is no evidence
+    # against: read as none.
+    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] >= 1)
+                           & (out[:, 1] <= 3) & (out[:, 0] >= 1) & (out[:, 0] <= 3)
+                           & ((out[:, 1] == 1) | (out[:, 0] <= 2)))
     if len(moved):
         company[moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]])]] = 0

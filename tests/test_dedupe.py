@@ -559,6 +559,26 @@ def test_a_mobile_follows_its_owner_from_one_firm_to_the_next(tmp_path: Path, db
     assert found["crm:6"] is not found["crm:7"]
 
 
+def test_a_mobile_follows_its_owner_whose_name_a_source_mistyped(tmp_path: Path,
+                                                                  db: Path):
+    # Pénélope Hébert moved from Lorent & Rizzo to Groupe Metalis with her mobile; the
+    # second file mistypes her surname ("Heebrt"), or Brandon Lee's given name
+    # ("Barndon"). Two names a typo apart and one mobile no one else has: one person.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,title,city\n"
+        "1,Pénélope,Hébert,penelope.hebert@lorent-rizzo.example,04 71 49 08 92,"
+        "06 75 30 20 81,Lorent & Rizzo S.A.S,,Marseille\n"
+        "2,Penelope,Heebrt,penelope_hebert@groupe-metalis.example,,+33675302081,"
+        "GROUPE METALIS SA,Accounting Manager,Valbonne\n"
+        "3,Brandon,Lee,brandon.lee@wessex-partners.example,,+44 7530 078694,"
+        "Wessex Partners,Software Engineer,Birmingham\n"
+        "4,Barndon,Lee,b.lee@kalivea-labs.example,0044 20 8972 2032,0044 7530 078694,"
+        "Kalivea Labs Ltd,Sales Lead,London\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+
+
 def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path: Path,
                                                                        db: Path):
     # A CRM writes "Les Jardins de Provence", a registry "JARDINS DE PROVENCE (LES)".
