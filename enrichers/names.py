@@ -517,6 +517,11 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
         while end < len(words) - 1 and _fold_word(words[end]) in _JOINING:
             end += 1
         return words[end + 1 : end + 2], words[end + 2 :], words[: end + 1]
+    end = _particles_first(words)
+    if end:
+        # "Le Bris Alexandre", "Da Silva Maria", "DE LA FONTAINE JEAN": a capitalised
+        # particle no given name is, then the surname, then a given name.
+        return words[end + 1 : end + 2], words[end + 2 :], words[: end + 1]
     if (len(words) >= 3 and _fold_word(words[0]) in _VIETNAMESE_SURNAMES
             and _fold_word(words[1]) in _VIETNAMESE_MIDDLE):
         # "Nguyen Van Anh": the family name first, then the middle name (not the
@@ -542,6 +547,37 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
             start = i
             break
     return words[:1], words[1:start], words[start:]
+
+
+def _particles_first(words: list[str]) -> int:
+    """How many particles open a name written surname first ("Le Gall Valérie": 1), or
+    0 when it is not one. The first word is a particle that is no given name (not
+    "Van", "Ben" or "El" alone: "Van Nguyen", "Ben Carter"; "Van Der Berg Anne" is), the
+    surname follows the particles, and a known given name the surname."""
+    if len(words) < 3:
+        return 0
+    head = _fold_word(words[0])
+    if head not in _JOINING or (head in _known_given_names()
+                                and _fold_word(words[1]) not in _JOINING):
+        return 0
+    end = 0
+    while end < len(words) - 2 and _fold_word(words[end + 1]) in _JOINING:
+        end += 1
+    if end + 2 > len(words) - 1:
+        return 0
+    given = _fold_word(words[end + 2]).split("-")[0]
+    return end + 1 if given in _known_given_names() else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _known_given_names() -> frozenset[str]:
+    """Folded given names: data/given_names.txt (Faker's lists) and the nickname table's."""
+    text = resources.files("prospecting.data").joinpath("given_names.txt").read_text("utf-8")
+    names = {line.partition("\t")[0] for line in text.splitlines()
+             if line and not line.startswith("#")}
+    for head, variants in nickname_table():
+        names.update(_fold_word(n.split()[0]) for n in (head, *variants) if n.split())
+    return frozenset(names)
 
 
 def _looks_like_surname(word: str) -> bool:

@@ -166,6 +166,12 @@ def test_recase_place(text, expected):
         ("TRAN Thi Ngoc Anh", "Anh", "Thi Ngoc", "Tran"),
         ("Van Nguyen", "Van", None, "Nguyen"),
         ("de la Fontaine Jean", "Jean", None, "de la Fontaine"),
+        # Surname first behind a capitalised particle no given name is, then a given name.
+        ("Le Bris Alexandre", "Alexandre", None, "Le Bris"),
+        ("Le Gall Valérie", "Valérie", None, "Le Gall"),
+        ("Da Silva Maria", "Maria", None, "Da Silva"),
+        ("Van Der Berg Anne", "Anne", None, "Van Der Berg"),
+        ("Ben Carter Smith", "Ben", "Carter", "Smith"),
         # given names are never particle-cased
         ("VAN MORRISON", "Van", None, "Morrison"),
         ("AL PACINO", "Al", None, "Pacino"),
