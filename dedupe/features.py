@@ -217,7 +217,7 @@ def other_sex(x: str, y: str) -> bool:
     return bool(gx and gy and gx != gy) or gendered_names(x, y)
 
 
-NAME_GROUPS = 4  # nickname groups kept per given name (Chris: Christina, Christopher…)
+NAME_GROUPS = 5  # nickname groups kept per given name (Chris: Christina, Christopher…)
 
 
 @functools.lru_cache(maxsize=1 << 16)
