@@ -605,6 +605,15 @@ def person_levels(
                         cores=pick(f.last_core), candidates=ends_meet)
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
+    # A surname given as its initial ("Jean D.", or "WEBER A." with the given name and
+    # surname swapped in both records) beside the surname it begins: a loose match, not
+    # another surname.
+    heads = _name_marks(f, "initial marks", _initial_mark, np.int32)
+    ha, hb = heads[la], heads[lb]
+    lead = _name_marks(f, "first letters", _first_letter, np.int32)
+    initial = (last == 5) & (la != 0) & (lb != 0) & (
+        ((ha > 0) & (ha == lead[lb])) | ((hb > 0) & (hb == lead[la])))
+    last[initial] = 4
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
@@ -1233,6 +1242,15 @@ def _name_marks(f: PersonFeatures, key: str, mark: Callable[[str], Any],
         marks = f.extra[key] = np.fromiter(map(mark, strings.tolist()), dtype=dtype,
                                            count=len(strings))
     return marks
+
+
+def _initial_mark(name: str) -> int:
+    """The code point of a name written as one letter ("d"), else 0."""
+    return ord(name) if len(name) == 1 and name.isalpha() else 0
+
+
+def _first_letter(name: str) -> int:
+    return ord(name[0]) if name else 0
 
 
 def _postcode_areas(f: PersonFeatures) -> None:

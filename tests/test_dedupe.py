@@ -949,6 +949,19 @@ def _pair_levels(tmp_path: Path, db: Path, text: str, field: str) -> list[int]:
     return [level[field] for level in _levels_of(db, pairs)]
 
 
+def test_a_surname_given_as_its_initial(tmp_path: Path, db: Path):
+    # "Jean D." beside Jean Dupont, and "WEBER A." beside "WEBER Antoine" (given name
+    # and surname swapped in both): the initial begins the other surname, a loose
+    # match (4); "Jean D." beside Jean Martin stays another surname (5).
+    levels = _pair_levels(
+        tmp_path, db, "id,first_name,last_name,company_name\n"
+        "1,Jean,D.,Kerlann\n2,Jean,Dupont,Kerlann\n"
+        "3,WEBER,A.,Piravea\n4,WEBER,Antoine,Piravea\n"
+        "5,Jean,D.,Kerlann\n6,Jean,Martin,Kerlann\n",
+        "last_name")
+    assert levels == [4, 4, 5]
+
+
 def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
     # Two Thomas Schmidts at one firm, an event list writing their middle initials:
     # Thomas A. and Thomas K. are two given names; each is still the plain "Thomas" of
