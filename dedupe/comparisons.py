@@ -1165,6 +1165,22 @@ def _group_letters() -> dict[int, frozenset[str]]:
             for group, names in _group_names().items()}
 
 
+def _nickname_initial_fits(local: str, first: str, last: str) -> bool:
+    """Whether ``local`` is the initial of a nickname of ``first`` and the surname
+    (``bmorales`` for Robert Morales, who goes by Bob)."""
+    joined, last = _joined(local), last.replace("-", "").replace(" ", "")
+    return (len(joined) == len(last) + 1 and bool(last) and joined.endswith(last)
+            and joined[0] in _nickname_initials(first))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _nickname_initials(first: str) -> frozenset[str]:
+    """The initials of the names a given name's nickname groups hold (b and r for
+    Robert: Bob, Rob)."""
+    letters = _group_letters()
+    return frozenset().union(*(letters.get(g, ()) for g in _name_groups(first) if g))
+
+
 def _initial_in_groups(initial: str, groups: np.ndarray) -> bool:
     """Whether one letter is the initial of a name in either nickname group."""
     if len(initial) != 1:
@@ -1447,7 +1463,13 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
         return (_local_fits(x, fb, lb) if fb else _surname_in(x, lb)) and (
             _local_fits(y, fa, la) if fa else _surname_in(y, la))
     if not (typo_first or typo_last):
-        return _local_fits(x, fb, lb) and _local_fits(y, fa, la)
+        # Where both write one given name, an address may also give the initial of a
+        # nickname neither writes: bmorales@ beside robertmorales@, both Robert Morales
+        # (not beside Bill Turner's bturner@ for a William Turner: each address spells
+        # its own record's form).
+        same = fa == fb
+        return (_local_fits(x, fb, lb) or (same and _nickname_initial_fits(x, fb, lb))) and (
+            _local_fits(y, fa, la) or (same and _nickname_initial_fits(y, fa, la)))
     jx, jy = _joined(x), _joined(y)
     for on, u, v in ((typo_first, fa, fb), (typo_last, la, lb)):
         u, v = _joined(u), _joined(v)

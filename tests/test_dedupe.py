@@ -962,6 +962,20 @@ def test_a_surname_given_as_its_initial(tmp_path: Path, db: Path):
     assert levels == [4, 4, 5]
 
 
+def test_an_address_giving_the_initial_of_a_nickname(tmp_path: Path, db: Path):
+    # bmorales@ beside robertmorales@, both records Robert Morales: Bob's initial, one
+    # person's two addresses (3). Bill Turner's bturner@ beside William Turner's
+    # william.turner@: each spells its own record's form, two people's (4).
+    levels = _pair_levels(
+        tmp_path, db, "id,first_name,last_name,email,company_name\n"
+        "1,Robert,Morales,robertmorales@zeniq.example,Zeniq\n"
+        "2,Robert,Morales,bmorales@zeniq.example,Zeniq LLC\n"
+        "3,William,Turner,william.turner@oakridge.example,Oakridge Capital\n"
+        "4,Bill,Turner,bturner@oakridge.example,Oakridge Capital LLC\n",
+        "email")
+    assert levels == [3, 4]
+
+
 def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
     # Two Thomas Schmidts at one firm, an event list writing their middle initials:
     # Thomas A. and Thomas K. are two given names; each is still the plain "Thomas" of
