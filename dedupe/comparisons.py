@@ -605,19 +605,19 @@ def person_levels(
                         cores=pick(f.last_core), candidates=ends_meet)
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
+    # Swapped reading: a's first against b's last and the other way (one vocabulary).
+    # Where both names already agree (levels 3 or better), only an exact swap counts
+    # (below), which the codes tell: the similarity is needed only elsewhere.
+    ja, jb = code("first_nospace")[a], code("first_nospace")[b]
     # A surname given as its initial ("Jean D.", or "WEBER A." with the given name and
     # surname swapped in both records) beside the surname it begins: a loose match, not
-    # another surname.
+    # another surname. (Read once the names' vocabulary is whole.)
     heads = _name_marks(f, "initial marks", _initial_mark, np.int32)
     ha, hb = heads[la], heads[lb]
     lead = _name_marks(f, "first letters", _first_letter, np.int32)
     initial = (last == 5) & (la != 0) & (lb != 0) & (
         ((ha > 0) & (ha == lead[lb])) | ((hb > 0) & (hb == lead[la])))
     last[initial] = 4
-    # Swapped reading: a's first against b's last and the other way (one vocabulary).
-    # Where both names already agree (levels 3 or better), only an exact swap counts
-    # (below), which the codes tell: the similarity is needed only elsewhere.
-    ja, jb = code("first_nospace")[a], code("first_nospace")[b]
     loose = np.flatnonzero((first > 3) | (last > 3))
     swap_first = _levels_last(ja, lb, ja, cb,
                               _similarity_at(f, "first_nospace", "last", a, b, loose))
