@@ -1298,10 +1298,11 @@ def code_columns(f: PersonFeatures, share: int) -> None:
 
 
 def shared_phones(f: PersonFeatures) -> dict[str, int]:
-    """The numbers that prove nothing: those ``SHARED_PHONE`` records or more carry, and
-    those that records of two people carry (names no reading reconciles: Joe and Niamh
-    Bailey, Dominique Chevalier and Dominique Perrin) however few: a switchboard, a
-    shop's line. Number -> records carrying it (``SHARED_PHONE`` for the second kind).
+    """The numbers that prove nothing: those that records of two people carry (names no
+    reading reconciles: Joe and Niamh Bailey, Dominique Chevalier and Dominique Perrin)
+    however few, those ``SHARED_PHONE`` records or more carry where one of them has no
+    name, and those twice as many carry: a switchboard, a shop's line. Number -> records
+    carrying it (``SHARED_PHONE`` for the first kind).
 
     Counted on the column's codes (``_coded``, kept for the comparisons): hashing each
     of millions of number strings again costs seconds. Whether each number (by its code)
@@ -1312,13 +1313,19 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
     width = codes.shape[1]
     counts = np.bincount(flat)
     counts[0] = 0  # no number
-    shared = counts >= SHARED_PHONE
+    # From SHARED_PHONE records on, a number is shared unless every record carrying it
+    # names one person (one man's mobile in four files); from twice as many, whatever
+    # the names.
+    many = counts >= SHARED_PHONE
+    shared = counts >= 2 * SHARED_PHONE
     few = (counts > 1) & ~shared
     named = np.repeat(f.first != "", width)
     # The named records carrying each number few carry, number by number (in record
     # order within one).
     held = np.flatnonzero(few[flat] & named)
     held = held[np.argsort(flat[held], kind="stable")]
+    # A record with no name among those many carry: no telling whose the number is.
+    shared |= many & (np.bincount(flat[held], minlength=len(counts)) < counts)
     first, last = f.first.tolist(), f.last.tolist()
     cells = zip(flat[held].tolist(), held.tolist(), strict=True)
     for code, group in itertools.groupby(cells, key=operator.itemgetter(0)):

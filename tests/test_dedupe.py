@@ -890,7 +890,9 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
     from dedupe.comparisons import SHARED_PHONE, _coded, shared_phones
 
     switchboard = "+33 1 40 00 00 00"
-    rows = [f"{k},Agent{chr(65 + k)},Durand{chr(65 + k)},,{switchboard},Acme,,"
+    staff = [("Claire", "Durand"), ("Marc", "Lefort"), ("Inès", "Barbier"),
+             ("Paul", "Girard"), ("Sonia", "Meyer"), ("Hugo", "Roche")]
+    rows = [f"{k},{staff[k - 1][0]},{staff[k - 1][1]},,{switchboard},Acme,,"
             for k in range(1, SHARED_PHONE + 1)]
     _import_crm(tmp_path, db,
                 "id,first_name,last_name,email,phone,company_name,title,city\n"
@@ -915,6 +917,30 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
     assert carries["crm:21"]
     # One person twice (a nickname), and records with no name to tell: not shared.
     assert not any(carries[f"crm:{k}"] for k in (22, 23, 24, 25))
+
+
+def test_one_person_s_mobile_in_many_files_is_not_shared(tmp_path: Path, db: Path):
+    # Frédéric Costa's mobile in four records (a CRM, a badge scan, a bought list, a
+    # second CRM row): one man's number, not a line; twice as many records, or one with
+    # no name among four, make it one.
+    from dedupe.comparisons import SHARED_PHONE, _coded, shared_phones
+
+    mobile, line = "06 24 89 18 90", "01 44 68 59 15"
+    names = ["Frédéric,Costa", "FREDERIC,COSTA", "Frederic,Costa", "Fred,Costa"]
+    rows = [f"{k},{names[k - 1]},{mobile},Rhoria" for k in range(1, SHARED_PHONE + 1)]
+    rows += [f"{k},{names[k % 4]},{line},Quanea" for k in range(10, 10 + 2 * SHARED_PHONE)]
+    rows += [f"{k},{names[k % 4]},07 11 22 33 44,Solveo" for k in range(30, 29 + SHARED_PHONE)]
+    rows.append("40,,,07 11 22 33 44,Solveo")
+    _import_crm(tmp_path, db, "id,first_name,last_name,phone,company_name\n"
+                + "\n".join(rows) + "\n")
+    f, source = _features_and_sources(db)
+    shared_phones(f)
+    codes = _coded(f, "phones")
+    carries = dict(zip((source[i] for i in f.ids.tolist()),
+                       f.extra["shared_number"][codes].any(axis=1).tolist(), strict=True))
+    assert not any(carries[f"crm:{k}"] for k in range(1, SHARED_PHONE + 1))
+    assert all(carries[f"crm:{k}"] for k in range(10, 10 + 2 * SHARED_PHONE))
+    assert all(carries[f"crm:{k}"] for k in (*range(30, 29 + SHARED_PHONE), 40))
 
 
 def _features_and_sources(db: Path) -> tuple[Any, dict[str, str]]:
