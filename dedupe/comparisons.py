@@ -90,16 +90,20 @@ _TOKEN_SET = fuzz.token_set_ratio
 _VOCABULARY = {"first": "names", "first_nospace": "names", "last": "names",
                "last_core": "names", "company_key": "companies",
                "company_initials": "companies", "company_core": "companies",
-               "email_label": "companies", "site_key": "companies", "site_core": "companies"}
+               "email_label": "companies"}
 # Columns kept in ``PersonFeatures.extra``, derived from the others.
-_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area", "email_label",
-                      "site_key", "site_core"})
+_DERIVED = frozenset({"first_nospace", "first_word", "postcode_area", "email_label"})
+# Codes in the companies' vocabulary of the key and the core of the name each record's
+# company site spells (see _site_forms), coded from the domains' codes.
+_SITE_FORMS = {"site_key": 0, "site_core": 1}
 
 
 def _value_codes(f: PersonFeatures, name: str) -> np.ndarray:
     """A string column as int32 codes into its vocabulary (0: empty), once per run."""
     key = "values:" + name
     codes = f.extra.get(key)
+    if codes is None and name in _SITE_FORMS:
+        return _site_form_codes(f, name)
     if codes is None:
         vocabulary = _VOCABULARY.get(name, name)
         # Only a shared vocabulary's table is kept (for its next column): a column of
@@ -1211,8 +1215,6 @@ def _derive_columns(f: PersonFeatures) -> None:
         _first_word(f)
     if "email_label" not in f.extra:
         f.extra["email_label"] = _email_labels(f.email_domains[:, 0])
-    if "site_key" not in f.extra:
-        f.extra["site_key"], f.extra["site_core"] = _site_names(f.company_domain)
 
 
 def _feminine_marks(f: PersonFeatures) -> np.ndarray:
@@ -1610,23 +1612,34 @@ def _label(domain: str, joined: bool = True) -> str:
     return parts[k].replace("-", "") if joined else parts[k]
 
 
-def _site_names(domains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The company key and core of the name each record's company site spells, its
-    hyphens as spaces ("groupe-arcon.fr" → ``groupearcon``, core ``arcon``), as company
-    names are keyed; "" for none. Once per distinct domain."""
-    forms: dict[str, tuple[str, str]] = {"": ("", "")}
-    keys = np.empty(len(domains), dtype=object)
-    cores = np.empty(len(domains), dtype=object)
-    found = []
-    for d in domains.tolist():
-        got = forms.get(d)
-        if got is None:
-            key, _, core = _company_forms(_label(d, joined=False).replace("-", " "))
-            got = forms[d] = (key, core)
-        found.append(got)
-    keys[:] = [k for k, _ in found]
-    cores[:] = [c for _, c in found]
-    return keys, cores
+def _site_form_codes(f: PersonFeatures, name: str) -> np.ndarray:
+    """:func:`_value_codes` of ``site_key`` or ``site_core``: the form of each distinct
+    company domain, coded in the companies' vocabulary, then spread over the records by
+    the domains' codes (no string column of a million records). Only the sites of
+    records that name no company are read (the only ones compared): 0 elsewhere."""
+    domains = _value_codes(f, "company_domain")
+    strings = f.extra["strings:company_domain"].tolist()
+    table = f.extra.setdefault("table:companies", {"": 0})
+    which = _SITE_FORMS[name]
+    wanted = np.unique(domains[_value_codes(f, "company_key") == 0])
+    by_domain = np.zeros(len(strings), dtype=np.int32)
+    by_domain[wanted] = np.fromiter(
+        (table.setdefault(_site_forms(strings[d])[which], len(table))
+         for d in wanted.tolist()), dtype=np.int32, count=len(wanted))
+    codes = f.extra["values:" + name] = by_domain[domains]
+    f.extra["strings:companies"] = _column(list(table))
+    return codes
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _site_forms(domain: str) -> tuple[str, str]:
+    """The company key and core of the name a company site spells, its hyphens as
+    spaces ("groupe-arcon.fr" → ``groupearcon``, core ``arcon``), as company names are
+    keyed; "" for none."""
+    if not domain:
+        return "", ""
+    key, _, core = _company_forms(_label(domain, joined=False).replace("-", " "))
+    return key, core
 
 
 def _nospace(column: np.ndarray) -> np.ndarray:
