@@ -621,10 +621,19 @@ _ABBREVIATIONS = {
 }
 def _company_initials(name: str) -> str:
     """The initials of the words of a company name of three words or more, legal forms
-    left out ("Cabinet Le Goff" → ``clg``): what its acronym would read. Empty for
-    shorter names, whose two letters would match too many others."""
+    and the word joining two names left out ("Cabinet Le Goff" → ``clg``): what its
+    acronym would read. Two names joined ("Henry & Brunet", "Dennis and Khan") give
+    theirs (``hb``, ``dk``), as such firms are written short; other names of two words
+    or fewer none, their two letters would match too many others."""
     words = [w for w in company_name_key(name).split() if w not in LEGAL_FORM_WORDS]
-    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+    kept = [w for w in words if w not in _JOINING_WORDS]
+    if len(kept) >= 3 or (len(kept) == 2 and len(words) == 3 and words[1] in _JOINING_WORDS):
+        return "".join(w[0] for w in kept)
+    return ""
+
+
+# The words joining two names in a firm's name ("&" is read "et").
+_JOINING_WORDS = frozenset({"et", "and", "und", "y"})
 
 
 def _company_core(words: list[str]) -> str:

@@ -1525,7 +1525,12 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Tom,Hart,Bluewater Data Services\n"
         "4,Tom,Hart,BDS\n"
         "5,Ann,Lee,AB\n"
-        "6,Ann,Lee,Atelier Bernard\n", "company", [3, 3, 4],
+        "6,Ann,Lee,Atelier Bernard\n"
+        # Two names joined: "HB" for Henry & Brunet, "DK" for Dennis and Khan.
+        "7,Béatrice,Marie,HB\n"
+        "8,Béatrice,Marie,Henry & Brunet SAS\n"
+        "9,Omar,Khan,Dennis and Khan\n"
+        "10,Omar,Khan,DK\n", "company", [3, 3, 4, 3, 3],
         id="a_company_written_as_its_acronym_is_a_similar_name"),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
