@@ -759,6 +759,7 @@ def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
 def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                                                            dict[str, str]]:
     from enrichers.lists import free_domains
+    from enrichers.names import swapped_fields
 
     free = free_domains()
     cols: dict[str, list[Any]] = {k: [] for k in (
@@ -784,6 +785,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     first, last = _split_full(full)
                 elif " " in first.strip():
                     first, last = _split_full(first)
+            elif first and last and " " in first and swapped_fields(first, last):
+                first, last = last, first  # "Le Gall" / "Jean-Marc": the fields swapped
             keys, locals_, domains = _emails(emails_json, free)
             phones, mobile = _phones(phones_json)
             ids.append(pid)

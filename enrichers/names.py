@@ -549,6 +549,24 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
     return words[:1], words[1:start], words[start:]
 
 
+def swapped_fields(first: str, last: str) -> bool:
+    """Whether a given-name field and a surname field were filled the other way round,
+    as a particle shows: "Le Gall" / "Jean-Marc", "du Moulin" / "Anne" (see
+    :func:`_particles_first`: a particle that is no given name opens the given-name
+    field, its surname ends it, and the surname field begins with a given name).
+
+    Dedupe reads such records swapped. :func:`split_name` keeps a person's own fields as
+    they are: it also reads "Jean, Le O'Neil" as given name "Le O'Neil", and splitting
+    its own fields again must give them back."""
+    words, after = first.split(), last.split()[:1]
+    if len(words) < 2 or not after or _fold_word(words[0]) not in _JOINING or _fold_word(
+            after[0]) in _JOINING:  # "van Jean": a particle, whatever else it is
+        return False
+    if _fold_word(words[-1]).split("-")[0] in _known_given_names():
+        return False  # "De Jean": a given name after the particle, no telling
+    return _particles_first([*words, *after]) == len(words) - 1
+
+
 def _particles_first(words: list[str]) -> int:
     """How many particles open a name written surname first ("Le Gall Valérie": 1), or
     0 when it is not one. The first word is a particle that is no given name (not

@@ -579,6 +579,23 @@ def test_a_mobile_follows_its_owner_whose_name_a_source_mistyped(tmp_path: Path,
     assert found["crm:3"] is found["crm:4"]
 
 
+def test_given_name_and_surname_fields_filled_the_other_way_round():
+    # A badge scan's "Le Gall" / "Jean-Marc": compared (and blocked) as Jean-Marc Le
+    # Gall, as a CRM's "Jean-Marc" / "LE GALL" is. A surname with no given name beside
+    # it is no error.
+    from dedupe.features import _person_columns
+
+    def row(pid: str, first: str | None, last: str) -> list[Any]:
+        return [pid, first, last, "", "[]", "[]", "c_1", "Saint-Gobain", None, "", "", "",
+                "", "", 1]
+
+    cols, _ = _person_columns([[row("p_1", "Le Gall", "Jean-Marc"),
+                                row("p_2", "Jean-Marc", "LE GALL"),
+                                row("p_3", None, "Le Gall")]])
+    assert cols["first"] == ["jean marc", "jean marc", ""]
+    assert cols["last"][0] == cols["last"][1] == cols["last"][2]
+
+
 def test_an_article_before_or_after_a_company_name_is_no_other_company(tmp_path: Path,
                                                                        db: Path):
     # A CRM writes "Les Jardins de Provence", a registry "JARDINS DE PROVENCE (LES)".

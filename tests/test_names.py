@@ -358,6 +358,19 @@ def test_separate_fields():
     assert (found.civility, found.first_name) == ("Dr", "Klaus")
     assert split_name(first="Jean-Pierre", last="de la Fontaine").last_name == "de la Fontaine"
     assert split_name(first="", last="Direction commerciale").reason == "not a person"
+    # The two fields filled the other way round, as a particle shows: "Le Gall" in the
+    # given-name field, "Jean-Marc" in the surname's (dedupe reads them swapped; the
+    # fields stay as written). "Ben Ali" / "Zine" is no such case (Ben is a given name
+    # too), nor "De Jean" / "Marc" (a given name after the particle), nor a surname
+    # field that holds no given name.
+    from enrichers.names import swapped_fields
+
+    assert swapped_fields("Le Gall", "Jean-Marc")
+    assert swapped_fields("du Moulin", "Anne")
+    assert not any(swapped_fields(f, g) for f, g in (
+        ("Ben Ali", "Zine"), ("De Jean", "Marc"), ("Le Gall", "Conseil"),
+        ("Jean-Marc", "Le Gall"), ("Le Gall", "van Jean")))
+    assert split_name(first="Le Gall", last="Jean-Marc").first_name == "Le Gall"
     assert split_name(first="Julie").reason == "first_name_only"
     assert split_name(first="  ", last=None).reason == "empty"
     assert split_name().reason == "empty"
