@@ -1408,7 +1408,6 @@ def _given_level(written: str, given: str) -> int:
     return 0
 
 
-
 @functools.lru_cache(maxsize=1)
 def _compound_given_names() -> dict[str, str]:
     """Compound given names of the nickname table without their spaces ("jeanpierre"

@@ -167,14 +167,12 @@ def _name_lists() -> dict[tuple[bool, str], set[str]]:
     name is, "male" or "female"): French, English and the languages of the names most
     often met in France besides say it; German, Dutch and Irish lists only tell a name
     worn by both."""
+    from enrichers.names import given_name_marks
+
     lists: dict[tuple[bool, str], set[str]] = {key: set() for key in _MARKS.values()}
-    text = resources.files("prospecting.data").joinpath("given_names.txt").read_text(
-        "utf-8")
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, _, marks = line.partition("\t")
-            for mark in marks:
-                lists[_MARKS[mark]].add(name)
+    for name, marks in given_name_marks().items():
+        for mark in marks:
+            lists[_MARKS[mark]].add(name)
     return lists
 
 

@@ -588,11 +588,23 @@ def _particles_first(words: list[str]) -> int:
 
 
 @functools.lru_cache(maxsize=1)
+def given_name_marks() -> dict[str, str]:
+    """data/given_names.txt (Faker's lists, see data/make_given_names.py): each folded
+    given name and its marks, the lists that hold it (``M``, ``F``: a men's, a women's
+    list of the languages that say whose a name is; ``m``, ``f``: of the others)."""
+    text = resources.files("prospecting.data").joinpath("given_names.txt").read_text("utf-8")
+    marks: dict[str, str] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, held = line.partition("\t")
+            marks[name] = marks.get(name, "") + held
+    return marks
+
+
+@functools.lru_cache(maxsize=1)
 def _known_given_names() -> frozenset[str]:
     """Folded given names: data/given_names.txt (Faker's lists) and the nickname table's."""
-    text = resources.files("prospecting.data").joinpath("given_names.txt").read_text("utf-8")
-    names = {line.partition("\t")[0] for line in text.splitlines()
-             if line and not line.startswith("#")}
+    names = set(given_name_marks())
     for head, variants in nickname_table():
         names.update(_fold_word(n.split()[0]) for n in (head, *variants) if n.split())
     return frozenset(names)
