@@ -549,10 +549,36 @@ def _with_middle_initial(first: str, last: str, full: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _split_full(full: str) -> tuple[str, str]:
+    """A full name's given name and surname. Its middle words are given names while a
+    list that says whose a name is holds them, and from the first that none holds, the
+    start of the surname: "José Antonio Marín Palma" is José Antonio and Marín Palma (a
+    Spanish name's two surnames), "Miguel Fernández Priego" Miguel and Fernández Priego.
+    A middle initial ("Thomas K. Schmidt") is left out, as :func:`_with_middle_initial`
+    reads it."""
     from enrichers.names import split_name
 
     parts = split_name(full)
-    return parts.first_name or "", parts.last_name or ""
+    first, last = parts.first_name or "", parts.last_name or ""
+    if parts.middle and first and last:
+        words = parts.middle.split()
+        folded = [fold_name(w) for w in words]
+        if all(len(w.replace(" ", "")) > 1 for w in folded):
+            strong = _strong_given_names()
+            k = 0
+            while k < len(words) and folded[k] in strong:
+                k += 1
+            first = " ".join([first, *words[:k]])
+            last = " ".join([*words[k:], last])
+    return first, last
+
+
+@functools.lru_cache(maxsize=1)
+def _strong_given_names() -> frozenset[str]:
+    """Folded given names a list that says whose a name is holds (see :func:`_name_lists`):
+    Antonio, Luis, Claire; not Marín, which the others' lists hold and is a surname as
+    often."""
+    lists = _name_lists()
+    return frozenset(lists[(True, "male")] | lists[(True, "female")])
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -1541,6 +1541,15 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,William,Turner,william.turner@oakridge.example,Oakridge Capital\n"
         "4,Bill,Turner,bturner@oakridge.example,Oakridge Capital LLC\n", "email", [3, 4],
         id="an_address_giving_the_initial_of_a_nickname"),
+    # A full name alone with middle words: given names while a list says whose a name
+    # is (Antonio), then the surname's first words (Marín, Fernández: a Spanish name's
+    # two surnames). Read as José and Palma, "J. A." was another given name.
+    *(pytest.param(
+        "id,first_name,last_name,full_name,company_name\n"
+        "1,,,José Antonio Marín Palma,Omnitis\n2,J. A.,MARÍN PALMA,,Omnitis\n"
+        "3,,,Miguel Fernández Priego,Sygnora\n4,Miguel,Fernández Priego,,Sygnora\n",
+        field, expected, id=f"middle_words_of_a_full_name_{field}")
+      for field, expected in (("first_name", [4, 1]), ("last_name", [1, 1]))),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
                                     expected: list[int]):
