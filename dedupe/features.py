@@ -701,10 +701,28 @@ def _fold_place(text: str) -> str:
     ("St-Étienne" is "saintetienne", as "Saint-Étienne" is)."""
     if not text:
         return ""
-    return "".join(_SAINTS.get(w, w) for w in fold_name(text).split())
+    folded = "".join(_SAINTS.get(w, w) for w in fold_name(text).split())
+    return _city_names().get(folded, folded)
 
 
 _SAINTS = {"st": "saint", "ste": "sainte"}
+
+
+@functools.lru_cache(maxsize=1)
+def _city_names() -> dict[str, str]:
+    """data/city_names.txt: each folded name of a town in another language (Munich,
+    Mailand, Turin) -> its own name folded (munchen, milano, torino)."""
+    text = resources.files("prospecting.data").joinpath("city_names.txt").read_text("utf-8")
+    names: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            own, _, others = line.partition(":")
+            key = "".join(_SAINTS.get(w, w) for w in fold_name(own).split())
+            for other in others.split(","):
+                folded = "".join(_SAINTS.get(w, w) for w in fold_name(other).split())
+                if folded and folded != key:
+                    names[folded] = key
+    return names
 
 
 def _person_rows(store: Store, ids: list[str] | None, batch: int,

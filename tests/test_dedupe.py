@@ -532,6 +532,21 @@ def test_realistic_variations_between_sources(tmp_path: Path, db: Path, case: st
         assert report.details["pending_reviews"] == reviews[0]
 
 
+def test_two_names_of_one_town_with_one_postcode_are_no_second_office(
+        tmp_path: Path, db: Path):
+    # Two addresses at one firm that fit one name, two numbers, two titles: two offices'
+    # namesakes only where the towns differ. Valbonne and Sophia Antipolis, both 06560,
+    # are one town (the business park's name and the commune's).
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city,postcode\n"
+        "1,Claudia,Salandra,salandra@enigas.example,+33 4 93 65 33 70,ENI,"
+        "Marketing Manager,Valbonne,06560\n"
+        "2,Claudia,Salandra,claudia.salandra@enigas.example,+33 6 72 18 40 95,Eni SpA,"
+        "Responsabile marketing,Sophia Antipolis,06560\n")
+    assert found["crm:1"] is found["crm:2"]
+
+
 def test_a_mobile_follows_its_owner_from_one_firm_to_the_next(tmp_path: Path, db: Path):
     # Sophie Lambert left Biocéane for Maison Duval and kept her mobile; her new record
     # also carries Maison Duval's switchboard, which her colleague Élodie carries too.
@@ -1469,6 +1484,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Paul,Hart,Stuttgart\n"
         "6,Paul,Hart,Saintuttgart\n", "city", [1, 1, 3],
         id="saint_written_short_is_the_same_city"),
+    # A town in another language (data/city_names.txt): a French CRM's Turin and
+    # Munich, an Italian and a German one's Torino and München.
+    pytest.param(
+        "id,first_name,last_name,city\n"
+        "1,Claudia,Salandra,Turin\n"
+        "2,Claudia,Salandra,Torino\n"
+        "3,Paul,Hart,Munich\n"
+        "4,Paul,Hart,MÜNCHEN\n"
+        "5,Anne,Roy,The Hague\n"
+        "6,Anne,Roy,Den Haag\n"
+        "7,Eva,Lind,Nice\n"
+        "8,Eva,Lind,Nizza\n", "city", [1, 1, 1, 1],
+        id="a_town_named_in_another_language_is_the_same_city"),
     # No company on one side, but an address at olivier-nettoyage.fr: that is where
     # they work, the company the other record names.
     pytest.param(
