@@ -1538,10 +1538,16 @@ def _fits(joined: str, first: str, last: str) -> bool:
         return False
 
     def given(part: str) -> bool:
-        if len(first) == 1:  # the record gives an initial: wouter@ for "W. Schröder"
-            return len(part) >= 3 and part[0] == first
+        if len(first) == 1:
+            # The record gives an initial: wouter@ for "W. Schröder", or jesus@ for "C.
+            # Herrera", the initial of Chus, his nickname.
+            return len(part) >= 3 and (part[0] == first or first in _nickname_initials(part))
         if part == initials:
             return True
+        if initials == first:
+            # A compound given name's initials ("L.-M."): louismarie@ for it, a compound
+            # the nickname table knows whose initials they are.
+            return _initials_of_compound(part) == initials
         # The full name of a shortened one (mathieu for "Math"), at most three letters
         # longer: emmanuelleroussel is no given name, and julien@ is not Julie's, nor
         # yannick@ Yann's (two names of their own, not a nickname's group).
@@ -1562,6 +1568,14 @@ def _fits(joined: str, first: str, last: str) -> bool:
                 given(tail) or tail == first[0])):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _initials_of_compound(joined: str) -> str | None:
+    """The initials of a compound given name written without its spaces or hyphens, as
+    the nickname table knows it (``jp`` for "jeanpierre"); None for any other."""
+    words = _compound_given_names().get(joined, "").split()
+    return "".join(w[0] for w in words) if len(words) > 1 else None
 
 
 # Words a company adds to tell a parent and a child, or two namesakes, apart.

@@ -1569,6 +1569,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,William,Turner,william.turner@oakridge.example,Oakridge Capital\n"
         "4,Bill,Turner,bturner@oakridge.example,Oakridge Capital LLC\n", "email", [3, 4],
         id="an_address_giving_the_initial_of_a_nickname"),
+    # louismarie@ for "L.-M." Dufour, and jesus@ for "C." Herrera (Chus, a nickname of
+    # Jesús): each address fits the other record's initials (3). jeanmarc@ does not fit
+    # "L.-M." (4).
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Louis-Marie,Dufour,louismarie@sgservices.example,SG Services\n"
+        "2,L.-M.,DUFOUR,l.dufour@sgservices.example,SG Services\n"
+        "3,Jesús,Herrera,jesus@junolis.example,Junolis Energía\n"
+        "4,C.,HERRERA,jherrera@junolis.example,Junolis Energia S.L.\n"
+        "5,Jean-Marc,Roy,jeanmarc@royfreres.example,Roy Frères\n"
+        "6,L.-M.,Roy,l.roy@royfreres.example,Roy Frères\n", "email", [3, 3, 4],
+        id="an_address_for_a_name_given_as_initials"),
     # A full name alone with middle words: given names while a list says whose a name
     # is (Antonio), then the surname's first words (Marín, Fernández: a Spanish name's
     # two surnames). Read as José and Palma, "J. A." was another given name.
