@@ -730,13 +730,16 @@ def person_levels(
             # A surname inside the other and a letter shorter (level 2, as compounds are)
             # is one mistyped at its end: "mahie" for Mahieu.
             cut = (last[check[maybe]] == 2).tolist()
+            # A surname of several words may give an address its first alone (jraya@
+            # for Javier Raya Iglesias).
             found[maybe] = [
                 _told_apart(xs[k], ys[k]) is None and _each_fits(
-                    xs[k], ys[k], fa, la, fb, lb, tf, tl or (c and abs(len(la) - len(lb)) == 1))
-                for k, fa, la, fb, lb, tf, tl, c in zip(
+                    xs[k], ys[k], fa, la, fb, lb, tf, tl or (c and abs(len(la) - len(lb)) == 1),
+                    ha, hb)
+                for k, fa, la, fb, lb, tf, tl, c, ha, hb in zip(
                     maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
                     f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last, cut,
-                    strict=True)
+                    f.last_head[ia].tolist(), f.last_head[ib].tolist(), strict=True)
             ]
         consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
@@ -1457,27 +1460,28 @@ def _same_or_initial(u: str, v: str) -> bool:
 
 
 def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: bool,
-               typo_last: bool) -> bool:
+               typo_last: bool, ha: str = "", hb: str = "") -> bool:
     """Whether local parts ``x`` (of record a) and ``y`` (of b) are each a form of the
     other record's name. Where the two records' given names or surnames are a typo apart
     (``typo_*``; for surnames also one a letter short of the other, "Mahie" for Mahieu),
     a local part may also spell the name as its own record writes it
     (benjaminc@ for Benjamin Coper beside bcooper@ for Benjamin Cooper); not when each
     spells its own record's name in full: jennifer.lopes@ and jennifer.lopez@ are what a
-    company makes of two people's names."""
+    company makes of two people's names. ``ha``, ``hb``: the first word of a surname of
+    several (see ``surname_head``), which an address may give alone."""
     if not (fa and fb):
         # No given name on a side: an address there fits the other's name, and the
         # other's address holds its surname (mpayne@ beside "M. Payne" at marvin@).
-        return (_local_fits(x, fb, lb) if fb else _surname_in(x, lb)) and (
-            _local_fits(y, fa, la) if fa else _surname_in(y, la))
+        return (_head_fits(x, fb, lb, hb) if fb else _surname_in(x, hb or lb)) and (
+            _head_fits(y, fa, la, ha) if fa else _surname_in(y, ha or la))
     if not (typo_first or typo_last):
         # Where both write one given name, an address may also give the initial of a
         # nickname neither writes: bmorales@ beside robertmorales@, both Robert Morales
         # (not beside Bill Turner's bturner@ for a William Turner: each address spells
         # its own record's form).
         same = fa == fb
-        return (_local_fits(x, fb, lb) or (same and _nickname_initial_fits(x, fb, lb))) and (
-            _local_fits(y, fa, la) or (same and _nickname_initial_fits(y, fa, la)))
+        return (_head_fits(x, fb, lb, hb) or (same and _nickname_initial_fits(x, fb, lb))) and (
+            _head_fits(y, fa, la, ha) or (same and _nickname_initial_fits(y, fa, la)))
     jx, jy = _joined(x), _joined(y)
     for on, u, v in ((typo_first, fa, fb), (typo_last, la, lb)):
         u, v = _joined(u), _joined(v)
@@ -1487,6 +1491,12 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
             return False
     return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
         _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))
+
+
+def _head_fits(local: str, first: str, last: str, head: str) -> bool:
+    """:func:`_local_fits` of the name, or of the given name and the first word of the
+    surname (``head``, when it has several)."""
+    return _local_fits(local, first, last) or (bool(head) and _local_fits(local, first, head))
 
 
 def _surname_in(local: str, last: str) -> bool:

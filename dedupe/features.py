@@ -110,6 +110,14 @@ def surname_core(folded: str) -> str:
     return "".join(words) or folded.replace(" ", "")
 
 
+def surname_head(folded: str) -> str:
+    """The first word of a surname of several words (particles left out), the one a
+    company often makes an address of: ``raya iglesias`` → ``raya`` (jraya@ for Javier
+    Raya Iglesias); "" for a surname of one word."""
+    words = [w for w in folded.split() if w not in PARTICLES]
+    return words[0] if len(words) > 1 and len(words[0]) > 1 else ""
+
+
 @functools.lru_cache(maxsize=1)
 def nickname_groups() -> dict[str, tuple[int, ...]]:
     """Folded given name → the variant groups it belongs to (see data/nicknames.txt)."""
@@ -322,6 +330,7 @@ class PersonFeatures:
     first_groups: np.ndarray  # int, shape (n, NAME_GROUPS): nickname groups (0: none)
     last: np.ndarray  # folded, no spaces ("delafontaine")
     last_core: np.ndarray  # without particles ("fontaine")
+    last_head: np.ndarray  # the first of several words ("raya" of "raya iglesias"), else ""
     last_de: np.ndarray  # its umlauts written out ("mueller" for Müller), else ""
     emails: np.ndarray  # shape (n, 2): email keys, "" when absent
     email_locals: np.ndarray  # shape (n, 2)
@@ -1073,6 +1082,8 @@ def build_person_features(cols: dict[str, list[Any]],
         first_groups=groups,
         last=arr([keep(x, x) for x in lasts]),
         last_core=arr([keep(x, x) for x in (surname_core(s) if s else ""
+                                              for s in last_folded)]),
+        last_head=arr([keep(x, x) for x in (surname_head(s) if " " in s else ""
                                               for s in last_folded)]),
         first_de=arr(cols["first_de"]),
         last_de=arr([s.replace(" ", "") for s in cols["last_de"]]),

@@ -1581,6 +1581,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Jean-Marc,Roy,jeanmarc@royfreres.example,Roy Frères\n"
         "6,L.-M.,Roy,l.roy@royfreres.example,Roy Frères\n", "email", [3, 3, 4],
         id="an_address_for_a_name_given_as_initials"),
+    # jraya@ beside javier@ for Javier Raya Iglesias and Javier Raya: an address may give
+    # a surname's first word alone (3). Not its second (alopez@ for Ana García López),
+    # nor a surname inside another with no word between (a.martin@ for Alain
+    # Martinelli): 4.
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Javier,Raya Iglesias,javier@quanens.example,Quanens\n"
+        "2,Javier,RAYA,jraya@quanens.example,Quanens S.L.\n"
+        "3,Ana,García López,agarcia@codina.example,Codina\n"
+        "4,Ana,López,alopez@codina.example,Codina\n"
+        "5,Alain,Martinelli,a.martinelli@verdier.example,Verdier\n"
+        "6,Alain,Martin,a.martin@verdier.example,Verdier\n", "email", [3, 4, 4],
+        id="an_address_giving_a_surnames_first_word"),
     # A full name alone with middle words: given names while a list says whose a name
     # is (Antonio), then the surname's first words (Marín, Fernández: a Spanish name's
     # two surnames). Read as José and Palma, "J. A." was another given name.
