@@ -627,6 +627,20 @@ def person_levels(
                               _similarity_at(f, "first_nospace", "last", a, b, loose))
     swap_last = _levels_last(la, jb, ca, jb,
                              _similarity_at(f, "last", "first_nospace", a, b, loose))
+    # Swapped, where one record's surname has words the other's given-name field leaves
+    # out ("ALBEROLA" / "Adrián" beside Adrián / Alberola Bustos): the given name read
+    # as a surname inside the other, a compound, where the other way round agrees.
+    nospace = f.extra["first_nospace"]
+    for levels, other, given_rows, surname_rows in ((swap_first, swap_last, a, b),
+                                                    (swap_last, swap_first, b, a)):
+        at = np.flatnonzero((levels > 3) & (other > 0) & (other <= 3))
+        if len(at):
+            inside = np.fromiter(
+                (len(x) >= 3 and len(y) > len(x) and (y.startswith(x) or y.endswith(x))
+                 for x, y in zip(nospace[given_rows[at]].tolist(),
+                                 f.last_core[surname_rows[at]].tolist(), strict=True)),
+                dtype=bool, count=len(at))
+            levels[at[inside]] = 2
     swapped = (swap_first == 1) & (swap_last == 1) & ~((first == 1) & (last == 1))
     # Swapped and misspelt ("masno madeline" for "madeline mason"): similar both ways.
     near = (swap_first <= 3) & (swap_last <= 3) & (swap_first > 0) & (swap_last > 0) & (

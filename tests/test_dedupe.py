@@ -1594,6 +1594,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Alain,Martinelli,a.martinelli@verdier.example,Verdier\n"
         "6,Alain,Martin,a.martin@verdier.example,Verdier\n", "email", [3, 4, 4],
         id="an_address_giving_a_surnames_first_word"),
+    # Given name and surname swapped, the surname's second word left out ("ALBEROLA" /
+    # "Adrián" beside Adrián / Alberola Bustos): one name, read swapped (similar both).
+    *(pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,ALBEROLA,Adrián,aalberola@horiria.example,Horiria\n"
+        "2,Adrian,Alberola Bustos,aalberola@horiria.example,Horiria\n"
+        "3,Bustos,Ana,,Horiria\n"
+        "4,Ana,Alberola Bustos,,Horiria\n", field, [3, 3],
+        id=f"swapped_beside_a_surname_of_two_words_{field}")
+      for field in ("first_name", "last_name")),
     # A full name alone with middle words: given names while a list says whose a name
     # is (Antonio), then the surname's first words (Marín, Fernández: a Spanish name's
     # two surnames). Read as José and Palma, "J. A." was another given name.
