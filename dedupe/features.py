@@ -568,7 +568,13 @@ def _split_full(full: str) -> tuple[str, str]:
 
     parts = split_name(full)
     first, last = parts.first_name or "", parts.last_name or ""
-    if parts.middle and first and last:
+    words = [first, *(parts.middle or "").split(), last]
+    seq = fold_name(" ".join(words)).split()
+    if not (first and last) or fold_name(full).split()[-len(seq):] != seq:
+        # Read in another order than written (NGUYEN Thi Lan, Thi Lan Nguyen: Thi is
+        # no given name of Lan's), or with a suffix: as the splitter reads it.
+        return first, last
+    if parts.middle:
         words = parts.middle.split()
         folded = [fold_name(w) for w in words]
         if all(len(w.replace(" ", "")) > 1 for w in folded):

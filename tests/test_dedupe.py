@@ -1610,9 +1610,11 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
     *(pytest.param(
         "id,first_name,last_name,full_name,company_name\n"
         "1,,,José Antonio Marín Palma,Omnitis\n2,J. A.,MARÍN PALMA,,Omnitis\n"
-        "3,,,Miguel Fernández Priego,Sygnora\n4,Miguel,Fernández Priego,,Sygnora\n",
+        "3,,,Miguel Fernández Priego,Sygnora\n4,Miguel,Fernández Priego,,Sygnora\n"
+        # Read in another order than written: Thi is no given name of Lan's.
+        "5,,,NGUYEN Thi Lan,Tamis\n6,Lan,Nguyen,,Tamis\n",
         field, expected, id=f"middle_words_of_a_full_name_{field}")
-      for field, expected in (("first_name", [4, 1]), ("last_name", [1, 1]))),
+      for field, expected in (("first_name", [4, 1, 1]), ("last_name", [1, 1, 1]))),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
                                     expected: list[int]):
