@@ -628,15 +628,17 @@ def person_levels(
     swap_last = _levels_last(la, jb, ca, jb,
                              _similarity_at(f, "last", "first_nospace", a, b, loose))
     # Swapped, where one record's surname has words the other's given-name field leaves
-    # out ("ALBEROLA" / "Adrián" beside Adrián / Alberola Bustos): the given name read
-    # as a surname inside the other, a compound, where the other way round agrees.
+    # out ("ALBEROLA" / "Adrián" beside Adrián / Alberola Bustos), or the other way
+    # ("PRADA CABALLERO" / "Ignacio" beside Ignacio Prada): one inside the other, a
+    # compound, where the other way round agrees.
     nospace = f.extra["first_nospace"]
     for levels, other, given_rows, surname_rows in ((swap_first, swap_last, a, b),
                                                     (swap_last, swap_first, b, a)):
         at = np.flatnonzero((levels > 3) & (other > 0) & (other <= 3))
         if len(at):
             inside = np.fromiter(
-                (len(x) >= 3 and len(y) > len(x) and (y.startswith(x) or y.endswith(x))
+                (len(x) >= 3 and len(y) >= 3 and x != y and (
+                    y.startswith(x) or y.endswith(x) or x.startswith(y) or x.endswith(y))
                  for x, y in zip(nospace[given_rows[at]].tolist(),
                                  f.last_core[surname_rows[at]].tolist(), strict=True)),
                 dtype=bool, count=len(at))

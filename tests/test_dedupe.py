@@ -1601,7 +1601,10 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "1,ALBEROLA,Adrián,aalberola@horiria.example,Horiria\n"
         "2,Adrian,Alberola Bustos,aalberola@horiria.example,Horiria\n"
         "3,Bustos,Ana,,Horiria\n"
-        "4,Ana,Alberola Bustos,,Horiria\n", field, [3, 3],
+        "4,Ana,Alberola Bustos,,Horiria\n"
+        # The other way: the surname field of two words, swapped.
+        "5,PRADA CABALLERO,Ignacio,,Veritis\n"
+        "6,Ignacio,Prada,,Veritis\n", field, [3, 3, 3],
         id=f"swapped_beside_a_surname_of_two_words_{field}")
       for field in ("first_name", "last_name")),
     # A full name alone with middle words: given names while a list says whose a name
