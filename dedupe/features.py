@@ -563,7 +563,7 @@ def _split_full(full: str) -> tuple[str, str]:
     start of the surname: "José Antonio Marín Palma" is José Antonio and Marín Palma (a
     Spanish name's two surnames), "Miguel Fernández Priego" Miguel and Fernández Priego.
     A middle initial ("Thomas K. Schmidt") is left out, as :func:`_with_middle_initial`
-    reads it."""
+    reads it, and so is a middle the splitter reads in another order than written."""
     from enrichers.names import split_name
 
     parts = split_name(full)
@@ -716,11 +716,15 @@ def _fold_place(text: str) -> str:
     ("St-Étienne" is "saintetienne", as "Saint-Étienne" is)."""
     if not text:
         return ""
-    folded = "".join(_SAINTS.get(w, w) for w in fold_name(text).split())
+    folded = _place_words(text)
     return _city_names().get(folded, folded)
 
 
 _SAINTS = {"st": "saint", "ste": "sainte"}
+
+
+def _place_words(text: str) -> str:
+    return "".join(_SAINTS.get(w, w) for w in fold_name(text).split())
 
 
 @functools.lru_cache(maxsize=1)
@@ -732,9 +736,9 @@ def _city_names() -> dict[str, str]:
     for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             own, _, others = line.partition(":")
-            key = "".join(_SAINTS.get(w, w) for w in fold_name(own).split())
+            key = _place_words(own)
             for other in others.split(","):
-                folded = "".join(_SAINTS.get(w, w) for w in fold_name(other).split())
+                folded = _place_words(other)
                 if folded and folded != key:
                     names[folded] = key
     return names

@@ -822,7 +822,8 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     # sources disagree on titles, and people change jobs.) So are two addresses there
     # with two numbers, two towns and two titles: its London consultant and its New York
     # HR manager.
-    # (Not two towns where the postcode is one: "Turin" and "Torino", 10150.)
+    # (Not two names of one town with one postcode: Valbonne and Sophia Antipolis,
+    # 06560.)
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | ((levels[:, 2] == 3) & (
         (levels[:, 9] >= 3) | ((levels[:, 3] == 3) & (levels[:, 6] == 3)
                                & (levels[:, 7] != 1) & (levels[:, 9] >= 2))))
