@@ -34,6 +34,7 @@ from .features import (
     given_names,
     nickname_groups,
     other_sex,
+    phonetic,
     saints_shortened,
     share_nickname_group,
     share_nickname_groups,
@@ -666,6 +667,17 @@ def person_levels(
         prefixed[at] = [_names_of_their_own(x, y, names) for x, y in zip(
             f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
         two_names |= prefixed
+    # Two names of their own only loosely alike (Céline and Élodie, 0.78; below 0.9):
+    # two people's too, not a typo, which makes a name no list holds ("Nathalei") or
+    # one a letter from the other (similar). Not two spellings of one name, which sound
+    # alike (Carl and Karl, Sofia and Sophia) or share a nickname group (Sean, Shaun).
+    loose = (first == 5) & known[given_a] & known[given_b] & ~two_names
+    if loose.any():
+        at = np.flatnonzero(loose)
+        two_names[at] = [
+            not _transposed(x, y) and not share_nickname_group(x, y)
+            and phonetic(x) != phonetic(y)
+            for x, y in zip(f.first[a[at]].tolist(), f.first[b[at]].tolist(), strict=True)]
     read_swapped = swapped | near
     first = np.where(swapped, 1, np.where(near, 3, first))
     last = np.where(swapped, 1, np.where(near, 3, last))

@@ -1475,6 +1475,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Hortense,Carré,Transports Rousseau\n"
         "4,Océane,Carré,Transports Rousseau\n", "first_name", [6, 6],
         id="given_names_sharing_a_few_letters_are_different"),
+    # Two names of their own loosely alike (Céline and Élodie, 0.78) are two names too;
+    # two spellings of one name are not: Carl and Karl sound alike (loose), Sean and
+    # Shaun share a nickname group.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Céline,Jérôme,Jérôme & Fils\n"
+        "2,Élodie,Jérôme,Jérôme & Fils\n"
+        "3,Carl,Berg,Nordic Tools\n"
+        "4,Karl,Berg,Nordic Tools\n"
+        "5,Sean,Murphy,Stark Ltd\n"
+        "6,Shaun,Murphy,Stark Ltd\n", "first_name", [6, 5, 2],
+        id="known_given_names_loosely_alike_are_different"),
     pytest.param(
         "id,first_name,last_name,city\n"
         "1,Zacharie,Morel,St-Etienne\n"
