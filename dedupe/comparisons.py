@@ -1178,12 +1178,15 @@ def _group_names() -> dict[int, tuple[str, ...]]:
 def _typo_of_variant(x: str, y: str) -> bool:
     """Whether one given name is one typo from a variant of the other (both five letters
     or more: "joan" is not John's typo): "bceky" and Rebecca (Becky), "sadny" and
-    Alexander (Sandy)."""
+    Alexander (Sandy). Not a name of its own: Willie is no typo of Millie (Emily)."""
     x, y = x.replace(" ", ""), y.replace(" ", "")
     if len(x) < 5 or len(y) < 3:
         return False
     names = _group_names()
+    own = given_names()
     for written, other in ((x, y), (y, x)):
+        if written in own:
+            continue
         for group in set(_name_groups(other)) - {0}:
             if len(written) >= 5 and any(
                     len(v) >= 5 and abs(len(v) - len(written)) <= 1

@@ -1487,6 +1487,15 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Sean,Murphy,Stark Ltd\n"
         "6,Shaun,Murphy,Stark Ltd\n", "first_name", [6, 5, 2],
         id="known_given_names_loosely_alike_are_different"),
+    # A typo of a nickname ("Bceky" for Becky, Rebecca's) is similar; a name of its own
+    # one letter from a nickname is not a typo: Willie is no mistyped Millie (Emily).
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Emily,Donald,Donald & Sons\n"
+        "2,Willie,Donald,Donald & Sons\n"
+        "3,Rebecca,Hart,Hart Ltd\n"
+        "4,Bceky,Hart,Hart Ltd\n", "first_name", [6, 3],
+        id="a_name_of_its_own_is_no_typo_of_a_nickname"),
     pytest.param(
         "id,first_name,last_name,city\n"
         "1,Zacharie,Morel,St-Etienne\n"
