@@ -730,7 +730,11 @@ def name_frequencies(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     if cached is None:
         n = max(len(f), 1)
         out = []
-        for column in (f.first, f.last):
+        for name, column in (("first", f.first), ("last", f.last)):
+            codes = f.extra.get("values:" + name)  # the comparisons' codes, once made
+            if codes is not None and len(codes) == len(column):
+                out.append(np.bincount(codes)[codes] / n)
+                continue
             values = column.tolist()
             counts = Counter(values)
             out.append(np.fromiter(map(counts.__getitem__, values), dtype=np.float64,
