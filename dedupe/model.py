@@ -86,11 +86,28 @@ class Model:
         list (a run has a few thousand distinct rows of levels among a million pairs)."""
         if not len(levels):
             return []
+        distinct, inverse = self.reasons_indexed(levels, top)
+        return [distinct[i] for i in inverse.tolist()]
+
+    def reasons_indexed(self, levels: np.ndarray, top: int = 4,
+                        ) -> tuple[list[list[str]], np.ndarray]:
+        """:meth:`reasons_many` as its distinct lists (one per distinct list of reasons:
+        rows of levels that differ only where no reason is read share one) and each
+        pair's index into them."""
+        if not len(levels):
+            return [], np.zeros(0, dtype=np.intp)
         rows = np.ascontiguousarray(levels)
         keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        distinct = self._reasons_of_rows(rows[first], top)
-        return [distinct[i] for i in inverse.reshape(-1).tolist()]
+        by_text: dict[tuple[str, ...], int] = {}
+        lists: list[list[str]] = []
+        index = []
+        for why in self._reasons_of_rows(rows[first], top):
+            k = by_text.setdefault(tuple(why), len(lists))
+            if k == len(lists):
+                lists.append(why)
+            index.append(k)
+        return lists, np.asarray(index, dtype=np.intp)[inverse.reshape(-1)]
 
     def _reasons_of_rows(self, levels: np.ndarray, top: int) -> list[list[str]]:
         weights = self.weights()

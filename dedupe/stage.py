@@ -975,15 +975,14 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     reasons: dict[tuple[int, int], list[str]] = {}
     matched = np.flatnonzero(match)
     # A few hundred distinct reason lists among a million pairs: each kept once.
-    distinct: dict[tuple[str, ...], list[str]] = {}
+    lists, which = model.reasons_indexed(levels[matched])
     for start in range(0, len(matched), 200_000):
         part = matched[start:start + 200_000]
-        keys = zip(pairs[part, 0].tolist(), pairs[part, 1].tolist(), strict=True)
-        for pair, chance, why in zip(keys, p[part].tolist(), model.reasons_many(levels[part]),
-                                     strict=True):
-            probability[pair] = chance
-            reasons[pair] = distinct.setdefault(tuple(why), why)
-    del distinct
+        keys = list(zip(pairs[part, 0].tolist(), pairs[part, 1].tolist(), strict=True))
+        probability.update(zip(keys, p[part].tolist(), strict=True))
+        reasons.update(zip(keys, map(lists.__getitem__,
+                                     which[start:start + 200_000].tolist()), strict=True))
+    del lists, which
     if in_big:
         big = np.zeros(n, dtype=bool)
         big[list(in_big)] = True
