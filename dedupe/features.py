@@ -702,6 +702,13 @@ KINDS_OF_BUSINESS = frozenset({
     "laboratoire", "laboratoires", "labo", "maison", "menuiserie", "pharmacie", "plomberie",
     "restaurant", "salon", "societe", "studio", "studios", "transports", "cave", "ferme",
     "librairie", "galerie", "fondation", "association",
+    # French trades, then Spanish, Italian, German and English words of the kind.
+    "chaudronnerie", "fonderie", "serrurerie", "carrosserie", "constructions",
+    "electricite", "quincaillerie", "brasserie", "patisserie", "fromagerie", "papeterie",
+    "scierie", "verrerie", "grupo", "construcciones", "transportes", "talleres",
+    "laboratorios", "gruppo", "costruzioni", "officine", "trasporti", "laboratori",
+    "gruppe", "backerei", "baeckerei", "metzgerei", "autohaus", "brauerei", "druckerei",
+    "schreinerei", "tischlerei", "bakery", "laboratories", "labs",
 })
 
 

@@ -1466,6 +1466,20 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "7,Eve,Lind,Sullivan Evergreen\n"
         "8,Eve,Lind,Sulivan Evergreen\n", "company", [4, 4, 3, 3],
         id="company_names_sharing_only_a_kind_of_business_are_not_similar"),
+    # Trades in several languages are such words too: "MARY" for Chaudronnerie Mary,
+    # "Rossi S.r.l." for Officine Rossi, "Northlight" for Northlight Labs (similar);
+    # Fonderie Moreau and Fonderie Colin share the trade alone (another).
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Virginie,Leblanc,Chaudronnerie Mary\n"
+        "2,Virginie,Leblanc,MARY\n"
+        "3,Marco,Rossi,Officine Rossi\n"
+        "4,Marco,Rossi,Rossi S.r.l.\n"
+        "5,Ann,Lee,Northlight Labs\n"
+        "6,Ann,Lee,Northlight\n"
+        "7,Paul,Klein,Fonderie Moreau\n"
+        "8,Paul,Klein,Fonderie Colin\n", "company", [3, 3, 3, 4],
+        id="trades_in_several_languages_are_kinds_of_business"),
     # Jaro-Winkler 0.74 for Brandon and Raymond, 0.72 for Hortense and Océane: two
     # names, not a loose match that weighs next to nothing.
     pytest.param(
