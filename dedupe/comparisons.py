@@ -1180,7 +1180,7 @@ def _typo_of_variant(x: str, y: str) -> bool:
     or more: "joan" is not John's typo): "bceky" and Rebecca (Becky), "sadny" and
     Alexander (Sandy). Not a name of its own: Willie is no typo of Millie (Emily)."""
     x, y = x.replace(" ", ""), y.replace(" ", "")
-    if len(x) < 5 or len(y) < 3:
+    if max(len(x), len(y)) < 5 or min(len(x), len(y)) < 3:  # either may be the typo
         return False
     names = _group_names()
     own = given_names()

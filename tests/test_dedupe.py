@@ -1510,6 +1510,15 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Rebecca,Hart,Hart Ltd\n"
         "4,Bceky,Hart,Hart Ltd\n", "first_name", [6, 3],
         id="a_name_of_its_own_is_no_typo_of_a_nickname"),
+    # A typo of the formal name beside the nickname ("Abiail" for Abigail, beside Abby),
+    # whichever record comes first.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Abby,Hall,Foxwood Group\n"
+        "2,Abiail,Hall,Foxwood Group\n"
+        "3,Abiail,Hall,Foxwood Group\n"
+        "4,Abby,Hall,Foxwood Group\n", "first_name", [3, 3],
+        id="a_typo_of_the_formal_name_beside_its_nickname"),
     pytest.param(
         "id,first_name,last_name,city\n"
         "1,Zacharie,Morel,St-Etienne\n"
