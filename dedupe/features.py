@@ -575,15 +575,15 @@ def _split_full(full: str) -> tuple[str, str]:
         # no given name of Lan's), or with a suffix: as the splitter reads it.
         return first, last
     if parts.middle:
-        words = parts.middle.split()
-        folded = [fold_name(w) for w in words]
+        middle = parts.middle.split()
+        folded = [fold_name(w) for w in middle]
         if all(len(w.replace(" ", "")) > 1 for w in folded):
             strong = _strong_given_names()
             k = 0
-            while k < len(words) and folded[k] in strong:
+            while k < len(middle) and folded[k] in strong:
                 k += 1
-            first = " ".join([first, *words[:k]])
-            last = " ".join([*words[k:], last])
+            first = " ".join([first, *middle[:k]])
+            last = " ".join([*middle[k:], last])
     return first, last
 
 

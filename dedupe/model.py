@@ -84,8 +84,6 @@ class Model:
     def reasons_many(self, levels: np.ndarray, top: int = 4) -> list[list[str]]:
         """:meth:`reasons` for many pairs at once. Pairs with the same levels share one
         list (a run has a few thousand distinct rows of levels among a million pairs)."""
-        if not len(levels):
-            return []
         distinct, inverse = self.reasons_indexed(levels, top)
         return [distinct[i] for i in inverse.tolist()]
 
