@@ -759,15 +759,22 @@ def person_levels(
             # is one mistyped at its end: "mahie" for Mahieu.
             cut = (last[check[maybe]] == 2).tolist()
             # A surname of several words may give an address its first alone (jraya@
-            # for Javier Raya Iglesias).
+            # for Javier Raya Iglesias). Where the names were read swapped, either record
+            # may be the one whose fields are swapped ("bernier" / "j.-b." at
+            # jeanbaptiste@): its name is also read the right way round.
             found[maybe] = [
-                _told_apart(xs[k], ys[k]) is None and _each_fits(
-                    xs[k], ys[k], fa, la, fb, lb, tf, tl or (c and abs(len(la) - len(lb)) == 1),
-                    ha, hb)
-                for k, fa, la, fb, lb, tf, tl, c, ha, hb in zip(
+                _told_apart(xs[k], ys[k]) is None and any(
+                    _each_fits(xs[k], ys[k], fa, la, fb, lb, tf,
+                               tl or (c and abs(len(la) - len(lb)) == 1), ha, hb)
+                    for fa, la, fb, lb, ha, hb in (
+                        ((fa, la, fb, lb, ha, hb), (_as_given(la, fb), fa, fb, lb, "", hb),
+                         (fa, la, _as_given(lb, fa), fb, ha, "")) if swapped_k
+                        else ((fa, la, fb, lb, ha, hb),)))
+                for k, fa, la, fb, lb, tf, tl, c, ha, hb, swapped_k in zip(
                     maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
                     f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last, cut,
-                    f.last_head[ia].tolist(), f.last_head[ib].tolist(), strict=True)
+                    f.last_head[ia].tolist(), f.last_head[ib].tolist(),
+                    read_swapped[check[maybe]].tolist(), strict=True)
             ]
         consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
@@ -1464,7 +1471,8 @@ def _told_apart(x: str, y: str) -> str | None:
     if _GENERATIONS & (set(tx) ^ set(ty)):
         return "generations"
     if _middle_initial(tx, ty) or _middle_initial(ty, tx):
-        return "middle initial"  # mohammed.whitaker@ and mohammed.c.whitaker@
+        # mohammed.whitaker@ and mohammed.c.whitaker@ (or whitaker.mohammed@)
+        return "middle initial"
     if len(tx) == len(ty) > 1:
         # luca.rossi@ and lucia.rossi@: one word apart, two given names of their own.
         apart = [(u, v) for u, v in zip(tx, ty, strict=True) if u != v]
@@ -1481,9 +1489,11 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _middle_initial(short: list[str], long: list[str]) -> bool:
-    """Whether ``long`` is ``short`` with one initial added inside (john.a.smith)."""
+    """Whether ``long`` is ``short`` with one initial added inside (john.a.smith), the
+    words of ``short`` in either order (smith.john)."""
     return len(long) == len(short) + 1 and len(short) >= 2 and any(
-        len(long[k]) == 1 and long[:k] + long[k + 1:] == short for k in range(1, len(long) - 1))
+        len(long[k]) == 1 and long[:k] + long[k + 1:] in (short, short[::-1])
+        for k in range(1, len(long) - 1))
 
 
 def _same_or_initial(u: str, v: str) -> bool:
@@ -1522,6 +1532,16 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
             return False
     return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
         _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))
+
+
+def _as_given(surname: str, other_given: str) -> str:
+    """A surname field read as the given name it holds in a record whose names are
+    swapped: initials folded together there ("jb" of "J.-B.") are spaced as a given
+    name's are, where they are the other record's given names' ("jean baptiste")."""
+    words = other_given.split()
+    if 1 < len(words) == len(surname) and surname == "".join(w[0] for w in words):
+        return " ".join(surname)
+    return surname
 
 
 def _head_fits(local: str, first: str, last: str, head: str) -> bool:

@@ -1638,6 +1638,22 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Alain,Martinelli,a.martinelli@verdier.example,Verdier\n"
         "6,Alain,Martin,a.martin@verdier.example,Verdier\n", "email", [3, 4, 4],
         id="an_address_giving_a_surnames_first_word"),
+    # One record's names swapped ("bernier" / "j.-b."): each address fits the other
+    # record's name read the right way round (3), whichever record is the swapped one;
+    # not a given name neither record writes (4).
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Jean-Baptiste,Bernier,jeanbaptistebernier@neovea.example,Neovea\n"
+        "2,bernier,j.-b.,jeanbaptiste@neovea.example,Neovea SAS\n"
+        "3,Riviere,Claire,claire@talvia.example,Talvia\n"
+        "4,Claire,Rivière,criviere@talvia.example,Talvia SA\n"
+        "5,bernier,j.-b.,jeanbaptiste@neovea.example,Neovea SAS\n"
+        "6,Jean-Baptiste,Bernier,jeanpaul@neovea.example,Neovea\n"
+        # A middle initial in one address only, the words in another order: the company
+        # told two namesakes apart (4).
+        "7,Ronan,MAZOYER,ronan.c.mazoyer@riviere.example,Rivière\n"
+        "8,Mazoyer,Ronan,mazoyer.ronan@riviere.example,Rivière SA\n", "email", [3, 3, 4, 4],
+        id="addresses_beside_a_record_with_its_names_swapped"),
     # Given name and surname swapped, the surname's second word left out ("ALBEROLA" /
     # "Adrián" beside Adrián / Alberola Bustos): one name, read swapped (similar both).
     *(pytest.param(
