@@ -688,8 +688,21 @@ def _company_core(words: list[str]) -> str:
         if len(words) < 3 or any(len(w) == 1 for w in words):
             return ""
         kept = [words[0], "".join(w[0] for w in words[1:])]
+    else:
+        # The words that joined the trade to the name go with it: "Fonderie de
+        # Montalembert" is "MONTALEMBERT", "Officine di Rossi" is "Rossi".
+        while len(kept) > 1 and kept[0] in _LINKS_AFTER_TRADE:
+            kept = kept[1:]
     core = "".join(kept)
     return core if len(core) >= 4 else ""
+
+
+# Prepositions and articles between a trade and the name it is followed by.
+_LINKS_AFTER_TRADE = frozenset({
+    "de", "du", "des", "d", "la", "le", "les", "l", "di", "da", "del", "della", "dello",
+    "dei", "degli", "il", "lo", "gli", "el", "los", "las", "do", "dos", "das", "von",
+    "vom", "der", "of", "the",
+})
 
 
 # Words that say what kind of business a company is, not which one (as

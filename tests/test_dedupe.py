@@ -1480,6 +1480,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "7,Paul,Klein,Fonderie Moreau\n"
         "8,Paul,Klein,Fonderie Colin\n", "company", [3, 3, 3, 4],
         id="trades_in_several_languages_are_kinds_of_business"),
+    # The trade left out, so is the word joining it to the name: "MONTALEMBERT" for
+    # Fonderie de Montalembert, "ROSSI" for Officine di Rossi (similar); Fonderie Moreau
+    # and Fonderie Colin are still two companies.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Étienne,Picard,Fonderie de Montalembert SAS\n"
+        "2,Étienne,Picard,MONTALEMBERT\n"
+        "3,Marco,Rossi,Officine di Rossi\n"
+        "4,Marco,Rossi,ROSSI\n"
+        "5,Paul,Klein,Fonderie Moreau\n"
+        "6,Paul,Klein,Fonderie Colin\n", "company", [3, 3, 4],
+        id="the_word_joining_a_trade_to_a_name"),
     # Jaro-Winkler 0.74 for Brandon and Raymond, 0.72 for Hortense and Océane: two
     # names, not a loose match that weighs next to nothing.
     pytest.param(
