@@ -527,6 +527,13 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
         # "Nguyen Van Anh": the family name first, then the middle name (not the
         # particle "van") and the given name (see _parts).
         return words[1:2], words[2:], words[:1]
+    if (_is_initials(words[-1]) and not any(_is_initials(w) for w in words[:-1])
+            and _suffix_of(words[-1]) is None
+            and _fold_word(words[0].split("-")[0]) not in _known_given_names()):
+        # "Dos Santos J-C", "DUPONT J.-P.", "Le Gall A.": initials after words that open
+        # on no given name are the given name's, the surname first (a list sorted by
+        # surname). "Sarah K." keeps its order: a given name, then a surname's initial.
+        return words[-1:], [], words[:-1]
     classes = [_word_class(w) for w in words]
     if "caps" in classes and "mixed" in classes:
         # French order: the words in capitals are the family name (DUPONT Jean, Jean DUPONT).

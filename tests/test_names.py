@@ -172,6 +172,13 @@ def test_recase_place(text, expected):
         ("Da Silva Maria", "Maria", None, "Da Silva"),
         ("Van Der Berg Anne", "Anne", None, "Van Der Berg"),
         ("Ben Carter Smith", "Ben", "Carter", "Smith"),
+        # Surname first, the given name as initials after it (a list sorted by surname);
+        # not after a given name, whose surname an initial then stands for.
+        ("Dos Santos J-C", "J-C", None, "Dos Santos"),
+        ("DUPONT J.-P.", "J.-P.", None, "Dupont"),
+        ("Le Gall A.", "A.", None, "Le Gall"),
+        ("Sarah K.", "Sarah", None, "K."),
+        ("Jean-Pierre M.", "Jean-Pierre", None, "M."),
         # given names are never particle-cased
         ("VAN MORRISON", "Van", None, "Morrison"),
         ("AL PACINO", "Al", None, "Pacino"),
