@@ -1536,9 +1536,12 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
 
 def _as_given(surname: str, other_given: str) -> str:
     """A surname field read as the given name it holds in a record whose names are
-    swapped: initials folded together there ("jb" of "J.-B.") are spaced as a given
-    name's are, where they are the other record's given names' ("jean baptiste")."""
+    swapped: a compound folded together there ("mariechristine" of "Marie-Christine",
+    "jb" of "J.-B.") is spaced as a given name's is, where it is the other record's
+    given names ("marie christine", "jean baptiste") or their initials."""
     words = other_given.split()
+    if len(words) > 1 and surname == "".join(words):
+        return other_given
     if 1 < len(words) == len(surname) and surname == "".join(w[0] for w in words):
         return " ".join(surname)
     return surname

@@ -1672,7 +1672,11 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         # A middle initial in one address only, the words in another order: the company
         # told two namesakes apart (4).
         "7,Ronan,MAZOYER,ronan.c.mazoyer@riviere.example,Rivière\n"
-        "8,Mazoyer,Ronan,mazoyer.ronan@riviere.example,Rivière SA\n", "email", [3, 3, 4, 4],
+        "8,Mazoyer,Ronan,mazoyer.ronan@riviere.example,Rivière SA\n"
+        # A compound given name in the surname field: mluc@ beside mcluc@ (3).
+        "9,Luc,Marie-Christine,mluc@lucetfils.example,Luc & Fils\n"
+        "10,Marie-Christine,Luc,mcluc@lucetfils.example,Luc et Fils\n",
+        "email", [3, 3, 4, 4, 3],
         id="addresses_beside_a_record_with_its_names_swapped"),
     # Given name and surname swapped, the surname's second word left out ("ALBEROLA" /
     # "Adrián" beside Adrián / Alberola Bustos): one name, read swapped (similar both).
