@@ -1530,8 +1530,12 @@ def _each_fits(x: str, y: str, fa: str, la: str, fb: str, lb: str, typo_first: b
         # and spells the other record's Mahieu.
         if on and u != v and u in jx and v in jy and v not in jx and u not in jy:
             return False
-    return _fits_either(x, fb, lb, fa if typo_first else fb, la if typo_last else lb) and (
-        _fits_either(y, fa, la, fb if typo_first else fa, lb if typo_last else la))
+    # A surname's first word alone (``hb``, ``ha``) as in _head_fits.
+    own_a, own_b = fa if typo_first else fb, fb if typo_first else fa
+    x_fits = _fits_either(x, fb, lb, own_a, la if typo_last else lb) or (
+        bool(hb) and _fits_either(x, fb, hb, own_a, hb))
+    return x_fits and (_fits_either(y, fa, la, own_b, lb if typo_last else la) or (
+        bool(ha) and _fits_either(y, fa, ha, own_b, ha)))
 
 
 def _as_given(surname: str, other_given: str) -> str:

@@ -1656,7 +1656,12 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Ana,García López,agarcia@codina.example,Codina\n"
         "4,Ana,López,alopez@codina.example,Codina\n"
         "5,Alain,Martinelli,a.martinelli@verdier.example,Verdier\n"
-        "6,Alain,Martin,a.martin@verdier.example,Verdier\n", "email", [3, 4, 4],
+        "6,Alain,Martin,a.martin@verdier.example,Verdier\n"
+        # The same where a given name is mistyped ("Gillermo" at ggarcia@, beside
+        # Guillermo García Pastor at guillermo@).
+        "7,Gillermo,GARCÍA,ggarcia@valelle.example,VALELLE SISTEMAS\n"
+        "8,Guillermo,García Pastor,guillermo@valelle.example,Valelle Sistemas S.L.\n",
+        "email", [3, 4, 4, 3],
         id="an_address_giving_a_surnames_first_word"),
     # One record's names swapped ("bernier" / "j.-b."): each address fits the other
     # record's name read the right way round (3), whichever record is the swapped one;
