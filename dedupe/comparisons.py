@@ -909,6 +909,17 @@ def person_levels(
     core_a = site_a & (((oa == kb) & (oa != 0)) | ((sa == rb) & (rb != 0))
                        | ((oa == rb) & (oa != 0)))
     company = np.where((company == 4) & (core_a | core_b), 3, company)
+    # A site that leaves out a word joining the name's ("societefrancaisemecanique.fr"
+    # for Société Française de Mécanique, "munozollivier.fr" for Munoz et Ollivier).
+    left = np.flatnonzero((company == 4) & (site_a | site_b))
+    if len(left):
+        strings = f.extra["strings:companies"]
+        on_b = site_b[left]
+        names = np.where(on_b, ka[left], kb[left]).tolist()
+        spelt = np.where(on_b, sb[left], sa[left]).tolist()
+        company[left[np.fromiter(
+            (_without_a_joining_word(strings[n], strings[x]) for n, x in zip(
+                names, spelt, strict=True)), dtype=bool, count=len(left))]] = 3
     # Two work addresses at one domain are one employer's, whatever each file calls it
     # ("Lefèvre Menuiserie" and "Menuiserie Lefevre", both @lefevre-menuiserie.fr).
     company = np.where((company == 4) & same_domain, 2, company)
@@ -1710,6 +1721,42 @@ def _site_form_codes(f: PersonFeatures, name: str) -> np.ndarray:
     codes = f.extra["values:" + name] = by_domain[domains]
     f.extra["strings:companies"] = _column(list(table))
     return codes
+
+
+# Words a site's name leaves out of a company's (as company keys write them).
+_JOINING_LEFT_OUT = ("de", "du", "des", "d", "la", "le", "les", "l", "et", "and", "und",
+                     "of", "the", "y", "e", "di", "del", "della")
+
+
+def _without_a_joining_word(key: str, site: str) -> bool:
+    """Whether ``site`` is the company key ``key`` with one joining word left out
+    (``munozollivier`` of ``munozetollivier``), the site possibly opening on a word the
+    key leaves out with legal forms (``societefrancaisemecanique`` of
+    ``francaisedemecanique``, Société Française de Mécanique); six letters or more."""
+    forms = [site, *(site[len(w):] for w in _site_prefixes() if site.startswith(w))]
+    for form in forms:
+        if len(form) < 6:
+            continue
+        if form == key and form != site:
+            return True
+        for word in _JOINING_LEFT_OUT:
+            if len(key) - len(form) != len(word):
+                continue
+            at = key.find(word, 1)
+            while at > 0:
+                if key[:at] + key[at + len(word):] == form:
+                    return True
+                at = key.find(word, at + 1)
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _site_prefixes() -> tuple[str, ...]:
+    """Words a company key leaves out with its legal form, that a site's name may open
+    on (``societe``, ``groupe``, ``etablissements``…)."""
+    from prospecting.models import LEGAL_FORM_WORDS
+
+    return tuple(sorted(w for w in LEGAL_FORM_WORDS if len(w) >= 4))
 
 
 @functools.lru_cache(maxsize=1 << 17)

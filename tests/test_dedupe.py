@@ -1492,6 +1492,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Paul,Klein,Fonderie Moreau\n"
         "6,Paul,Klein,Fonderie Colin\n", "company", [3, 3, 4],
         id="the_word_joining_a_trade_to_a_name"),
+    # A team page's site that leaves out a word joining the name's (similar): Société
+    # Française de Mécanique at societefrancaisemecanique.fr, Munoz et Ollivier at
+    # munozollivier.fr; not a site that drops letters of a word (Dedale, daleconseil.fr).
+    pytest.param(
+        "id,first_name,last_name,company_name,website\n"
+        "1,Jonathan,Letellier,,https://www.societefrancaisemecanique.fr/equipe\n"
+        "2,JONATHAN,LETELLIER,Societe Francaise de Mecanique,\n"
+        "3,Ana,Ruiz,Munoz et Ollivier,\n"
+        "4,Ana,Ruiz,,munozollivier.fr\n"
+        "5,Paul,Roy,Dedale Conseil,\n"
+        "6,Paul,Roy,,daleconseil.fr\n", "company", [3, 3, 4],
+        id="a_site_leaving_out_a_joining_word"),
     # Jaro-Winkler 0.74 for Brandon and Raymond, 0.72 for Hortense and Océane: two
     # names, not a loose match that weighs next to nothing.
     pytest.param(
