@@ -837,6 +837,26 @@ def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
     return cols["ids"], _hash_columns(cols)
 
 
+def _caps_surname_first(first: str, last: str) -> bool:
+    """Whether a given-name field in capitals and a surname field that is not were filled
+    the other way round, as French files write a surname ("PAGES" / "Anne-Sophie",
+    "WEBER" / "A."): the capitals are no given name, and the other field opens on one or
+    is initials. "MARTIN" / "Julie" stays as written (Martin is a given name too), and
+    so does "JP" / "Dupont"."""
+    if sum(c.isalpha() for c in first) < 3:
+        return False
+    names = given_names()
+    if fold_name(first) in names:
+        return False
+    letters = sum(c.isalpha() for c in last)
+    if 0 < letters <= 2 and (letters == 1 or "." in last or "-" in last):
+        return True  # "A.", "J.-P."
+    if not any(c.islower() for c in last):
+        return False
+    head = fold_name(last).replace("-", " ").split()
+    return bool(head) and head[0] in names
+
+
 def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                                                            dict[str, str]]:
     from enrichers.lists import free_domains
@@ -866,8 +886,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     first, last = _split_full(full)
                 elif " " in first.strip():
                     first, last = _split_full(first)
-            elif first and last and " " in first and swapped_fields(first, last):
-                first, last = last, first  # "Le Gall" / "Jean-Marc": the fields swapped
+            elif first and last and (
+                    (" " in first and swapped_fields(first, last))
+                    or (first.isupper() and _caps_surname_first(first, last))):
+                # "Le Gall" / "Jean-Marc", "PAGES" / "Anne-Sophie": the fields swapped
+                first, last = last, first
             keys, locals_, domains = _emails(emails_json, free)
             phones, mobile = _phones(phones_json)
             ids.append(pid)

@@ -1626,13 +1626,13 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "9,Omar,Khan,Dennis and Khan\n"
         "10,Omar,Khan,DK\n", "company", [3, 3, 4, 3, 3],
         id="a_company_written_as_its_acronym_is_a_similar_name"),
-    # A surname given as its initial beside the surname it begins, "Jean D." or "WEBER
+    # A surname given as its initial beside the surname it begins, "Jean D." or "Weber
     # A." (given name and surname swapped in both): a loose match; beside another
     # surname, another.
     pytest.param(
         "id,first_name,last_name,company_name\n"
         "1,Jean,D.,Kerlann\n2,Jean,Dupont,Kerlann\n"
-        "3,WEBER,A.,Piravea\n4,WEBER,Antoine,Piravea\n"
+        "3,Weber,A.,Piravea\n4,Weber,Antoine,Piravea\n"
         "5,Jean,D.,Kerlann\n6,Jean,Martin,Kerlann\n", "last_name", [4, 4, 5],
         id="a_surname_given_as_its_initial"),
     # bmorales@ beside robertmorales@, both Robert Morales: Bob's initial, one person's
@@ -1695,16 +1695,30 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "10,Marie-Christine,Luc,mcluc@lucetfils.example,Luc et Fils\n",
         "email", [3, 3, 4, 4, 3],
         id="addresses_beside_a_record_with_its_names_swapped"),
-    # Given name and surname swapped, the surname's second word left out ("ALBEROLA" /
+    # A surname in capitals in the given-name field, a given name in the other
+    # ("PAGES" / "Anne-Sophie", "WEBER" / "A."): the fields swapped, so "A-Sophie" is
+    # its initials (4), and "WEBER" / "A." beside Antoine Weber an initial (4, 1).
+    # "MARTIN" / "Julie" beside Julie Martin agrees either way (1).
+    *(pytest.param(
+        "id,first_name,last_name,phone,company_name\n"
+        "1,A-Sophie,PAGES,0678032289,CLARORA SYSTÈMES\n"
+        "2,PAGES,Anne-Sophie,0678032289,Clarora\n"
+        "3,WEBER,A.,,Piravea\n"
+        "4,Antoine,Weber,,Piravea\n"
+        "5,MARTIN,Julie,,Kerlann\n"
+        "6,Julie,Martin,,Kerlann\n", field, expected,
+        id=f"a_surname_in_capitals_in_the_given_name_field_{field}")
+      for field, expected in (("first_name", [4, 4, 1]), ("last_name", [1, 1, 1]))),
+    # Given name and surname swapped, the surname's second word left out ("Alberola" /
     # "Adrián" beside Adrián / Alberola Bustos): one name, read swapped (similar both).
     *(pytest.param(
         "id,first_name,last_name,email,company_name\n"
-        "1,ALBEROLA,Adrián,aalberola@horiria.example,Horiria\n"
+        "1,Alberola,Adrián,aalberola@horiria.example,Horiria\n"
         "2,Adrian,Alberola Bustos,aalberola@horiria.example,Horiria\n"
         "3,Bustos,Ana,,Horiria\n"
         "4,Ana,Alberola Bustos,,Horiria\n"
         # The other way: the surname field of two words, swapped.
-        "5,PRADA CABALLERO,Ignacio,,Veritis\n"
+        "5,Prada Caballero,Ignacio,,Veritis\n"
         "6,Ignacio,Prada,,Veritis\n", field, [3, 3, 3],
         id=f"swapped_beside_a_surname_of_two_words_{field}")
       for field in ("first_name", "last_name")),
