@@ -223,7 +223,7 @@ def other_sex(x: str, y: str) -> bool:
     return bool(gx and gy and gx != gy) or gendered_names(x, y)
 
 
-NAME_GROUPS = 5  # nickname groups kept per given name (Chris: Christina, Christopher…)
+NAME_GROUPS = 6  # nickname groups kept per given name (Alex: Alexander, Alexandra, Alexis…)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -1525,13 +1525,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Sean,Murphy,Stark Ltd\n"
         "6,Shaun,Murphy,Stark Ltd\n", "first_name", [6, 5, 2],
         id="known_given_names_loosely_alike_are_different"),
-    # Alex is Alessandro's too, as Alexander's (a nickname, 2); Sandro still is.
+    # Alex is Alessandro's and Alejandro's too, as Alexander's (a nickname, 2); Sandro
+    # still is Alessandro's, and Alex still Alexia's (its sixth group).
     pytest.param(
         "id,first_name,last_name,company_name\n"
         "1,Alessandro,Ferrari,Atlika\n"
         "2,Alex,Ferrari,Atlika\n"
         "3,Alessandro,Conti,Atlika\n"
-        "4,Sandro,Conti,Atlika\n", "first_name", [2, 2],
+        "4,Sandro,Conti,Atlika\n"
+        "5,Alejandro,González,Arcalis\n"
+        "6,Álex,GONZÁLEZ,Arcalis\n"
+        "7,Alexia,Roux,Arcalis\n"
+        "8,Alex,Roux,Arcalis\n", "first_name", [2, 2, 2, 2],
         id="alex_for_alessandro"),
     # A typo of a nickname ("Bceky" for Becky, Rebecca's) is similar; a name of its own
     # one letter from a nickname is not a typo: Willie is no mistyped Millie (Emily).
