@@ -837,6 +837,24 @@ def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
     return cols["ids"], _hash_columns(cols)
 
 
+_LOCAL_SEPARATORS = str.maketrans("._-+", "    ")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _given_in_address(local: str, initial: str, last: str) -> str:
+    """The given name a work address's local part spells beside the surname
+    (``eric.gregory``, ``gregory_eric``) where the record gives only its initial: a
+    given name Faker's lists hold, three letters or more, that opens on the initial;
+    "" for none."""
+    words = local.translate(_LOCAL_SEPARATORS).split()
+    surname = last.replace(" ", "").replace("-", "")
+    if len(words) != 2 or surname not in words:
+        return ""
+    given = words[1] if words[0] == surname else words[0]
+    return given if (len(given) >= 3 and given[0] == initial and given != surname
+                     and given in given_names()) else ""
+
+
 def _caps_surname_first(first: str, last: str) -> bool:
     """Whether a given-name field in capitals and a surname field that is not were filled
     the other way round, as French files write a surname ("PAGES" / "Anne-Sophie",
@@ -900,6 +918,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 folded_first = " ".join(folded_first)
             if full and folded_first and _INITIAL_INSIDE.search(full):
                 folded_first = _with_middle_initial(folded_first, folded_last, full)
+            elif len(folded_first) == 1 and domains[0] and folded_last:
+                # "É. Grégory" at eric.gregory@: the given name its own work address
+                # spells.
+                folded_first = _given_in_address(locals_[0], folded_first,
+                                                 folded_last) or folded_first
             firsts.append(folded_first)
             lasts.append(folded_last)
             # Most names are ASCII: nothing to write out.

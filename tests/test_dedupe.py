@@ -1525,6 +1525,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Sean,Murphy,Stark Ltd\n"
         "6,Shaun,Murphy,Stark Ltd\n", "first_name", [6, 5, 2],
         id="known_given_names_loosely_alike_are_different"),
+    # A given initial with a work address spelling a given name and the surname ("É."
+    # Grégory at eric.gregory@): Eric, not Élodie (6); Eric Grégory's (1).
+    pytest.param(
+        "id,first_name,last_name,full_name,email,company_name\n"
+        "1,,,Élodie Grégory,,Grégory & Fils\n"
+        "2,É.,Grégory,,eric.gregory@gregoryfils.example,Grégory et Fils\n"
+        "3,Eric,Grégory,,,Grégory et Fils\n"
+        "4,E.,Grégory,,eric.gregory@gregoryfils.example,Grégory et Fils\n",
+        "first_name", [6, 1],
+        id="a_given_initial_its_work_address_spells"),
     # Alex is Alessandro's and Alejandro's too, as Alexander's (a nickname, 2); Sandro
     # still is Alessandro's, and Alex still Alexia's (its sixth group).
     pytest.param(
