@@ -1484,6 +1484,10 @@ def _told_apart(x: str, y: str) -> str | None:
     if _middle_initial(tx, ty) or _middle_initial(ty, tx):
         # mohammed.whitaker@ and mohammed.c.whitaker@ (or whitaker.mohammed@)
         return "middle initial"
+    if _named_middle_initial(tx) != _named_middle_initial(ty) and _one_surname(tx, ty):
+        # jeanpierre.b.hamon@ beside jhamon@: a middle initial in one address only,
+        # after a given name written out.
+        return "middle initial"
     if len(tx) == len(ty) > 1:
         # luca.rossi@ and lucia.rossi@: one word apart, two given names of their own.
         apart = [(u, v) for u, v in zip(tx, ty, strict=True) if u != v]
@@ -1505,6 +1509,21 @@ def _middle_initial(short: list[str], long: list[str]) -> bool:
     return len(long) == len(short) + 1 and len(short) >= 2 and any(
         len(long[k]) == 1 and long[:k] + long[k + 1:] in (short, short[::-1])
         for k in range(1, len(long) - 1))
+
+
+def _named_middle_initial(words: list[str]) -> bool:
+    """Whether a local part's words put an initial between a given name written out and
+    a surname (``jeanpierre.b.hamon``; not ``j.p.martin``, a compound's initials)."""
+    return len(words) >= 3 and len(words[0]) >= 2 and len(words[-1]) >= 2 and any(
+        len(w) == 1 for w in words[1:-1])
+
+
+def _one_surname(tx: list[str], ty: list[str]) -> bool:
+    """Whether two local parts end on one surname (``hamon``, ``jhamon``), three letters
+    or more."""
+    a, b = tx[-1], ty[-1]
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 3 and long_.endswith(short) and len(long_) - len(short) <= 1
 
 
 def _same_or_initial(u: str, v: str) -> bool:

@@ -1705,10 +1705,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         # told two namesakes apart (4).
         "7,Ronan,MAZOYER,ronan.c.mazoyer@riviere.example,Rivière\n"
         "8,Mazoyer,Ronan,mazoyer.ronan@riviere.example,Rivière SA\n"
+        # A middle initial after a given name written out, in one address only
+        # (jeanpierre.b.hamon@ beside jhamon@): two namesakes (4); not a compound's
+        # initials (j.p.martin@ beside jp.martin@: 3).
+        "11,Jean-Pierre,Hamon,jeanpierre.b.hamon@dupontberanger.example,Dupont-Béranger\n"
+        "12,Jean-Pierre,Hamon,jhamon@dupontberanger.example,Dupont-Béranger SASU\n"
+        "13,Jean-Pierre,Martin,j.p.martin@verria.example,Verria\n"
+        "14,JP,Martin,jp.martin@verria.example,Verria SA\n"
         # A compound given name in the surname field: mluc@ beside mcluc@ (3).
         "9,Luc,Marie-Christine,mluc@lucetfils.example,Luc & Fils\n"
         "10,Marie-Christine,Luc,mcluc@lucetfils.example,Luc et Fils\n",
-        "email", [3, 3, 4, 4, 3],
+        "email", [3, 3, 4, 4, 3, 4, 3],
         id="addresses_beside_a_record_with_its_names_swapped"),
     # A surname in capitals in the given-name field, a given name in the other
     # ("PAGES" / "Anne-Sophie", "WEBER" / "A."): the fields swapped, so "A-Sophie" is
