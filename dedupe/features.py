@@ -855,6 +855,23 @@ def _given_in_address(local: str, initial: str, last: str) -> str:
                      and given in given_names()) else ""
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _surname_in_address(local: str, last: str) -> str:
+    """The surname a work address's local part spells where it is one slip (a letter
+    dropped, added, changed, or two swapped) from the record's: a word of the local
+    part (``kristi.lyons``), or what follows one initial in a word of one
+    (``djones``); "" for none."""
+    from rapidfuzz.distance import OSA
+
+    surname = last.replace(" ", "").replace("-", "")
+    words = local.translate(_LOCAL_SEPARATORS).split()
+    if len(words) == 1 and len(words[0]) > 4:
+        words = [words[0], words[0][1:]]
+    found = {w for w in words if len(w) >= 4 and w != surname
+             and OSA.distance(w, surname, score_cutoff=1) <= 1}
+    return found.pop() if len(found) == 1 else ""
+
+
 def _caps_surname_first(first: str, last: str) -> bool:
     """Whether a given-name field in capitals and a surname field that is not were filled
     the other way round, as French files write a surname ("PAGES" / "Anne-Sophie",
@@ -923,6 +940,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 # spells.
                 folded_first = _given_in_address(locals_[0], folded_first,
                                                  folded_last) or folded_first
+            if domains[0] and len(folded_last) >= 4 and (
+                    folded_last.replace(" ", "") not in locals_[0]):
+                # "Joes" at djones@, "Lyosn" at kristi.lyons@: a surname one slip from
+                # the one its own work address spells is that one.
+                folded_last = _surname_in_address(locals_[0], folded_last) or folded_last
             firsts.append(folded_first)
             lasts.append(folded_last)
             # Most names are ASCII: nothing to write out.

@@ -1535,6 +1535,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "4,E.,Grégory,,eric.gregory@gregoryfils.example,Grégory et Fils\n",
         "first_name", [6, 1],
         id="a_given_initial_its_work_address_spells"),
+    # A surname one slip from the one its own work address spells is that one ("Joes"
+    # at djones@ beside David Jones: exact, 1); not where the address spells none
+    # (Grégory at contact@: as written, 3 beside Gregori).
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,D.,Joes,djones@dynavea.example,Dynavea Ltd\n"
+        "2,David,Jones,,Dynavea\n"
+        "3,Paul,Grégory,contact@gregoryfils.example,Grégory et Fils\n"
+        "4,Paul,Gregori,,Grégory et Fils\n", "last_name", [1, 3],
+        id="a_surname_its_own_work_address_spells"),
     # Alex is Alessandro's and Alejandro's too, as Alexander's (a nickname, 2); Sandro
     # still is Alessandro's, and Alex still Alexia's (its sixth group).
     pytest.param(
