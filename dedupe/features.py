@@ -872,6 +872,26 @@ def _surname_in_address(local: str, last: str) -> str:
     return found.pop() if len(found) == 1 else ""
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _swapped_by_address(local: str, first: str, last: str) -> tuple[str, str] | None:
+    """(given name, surname) where a record's fields are swapped, as its own work
+    address tells: its surname field is a given name the address gives, and its
+    given-name field, no given name, the address's other word or one slip from it
+    (``kristi.lyons`` for "Lyosn" / "Kristi"); None otherwise."""
+    from rapidfuzz.distance import OSA
+
+    words = local.translate(_LOCAL_SEPARATORS).split()
+    if len(words) != 2 or last not in words:
+        return None
+    names = given_names()
+    other = words[1] if words[0] == last else words[0]
+    given = first.replace(" ", "").replace("-", "")
+    if (last in names and given not in names and len(other) >= 3 and other != last
+            and OSA.distance(other, given, score_cutoff=1) <= 1):
+        return last, other
+    return None
+
+
 def _caps_surname_first(first: str, last: str) -> bool:
     """Whether a given-name field in capitals and a surname field that is not were filled
     the other way round, as French files write a surname ("PAGES" / "Anne-Sophie",
@@ -940,6 +960,12 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 # spells.
                 folded_first = _given_in_address(locals_[0], folded_first,
                                                  folded_last) or folded_first
+            if domains[0] and folded_first and folded_last:
+                # "Lyosn" / "Kristi" at kristi.lyons@: the fields swapped, as its own
+                # work address writes the two names.
+                swapped = _swapped_by_address(locals_[0], folded_first, folded_last)
+                if swapped:
+                    folded_first, folded_last = swapped
             if domains[0] and len(folded_last) >= 4 and (
                     folded_last.replace(" ", "") not in locals_[0]):
                 # "Joes" at djones@, "Lyosn" at kristi.lyons@: a surname one slip from

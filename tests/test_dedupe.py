@@ -1545,6 +1545,15 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Grégory,contact@gregoryfils.example,Grégory et Fils\n"
         "4,Paul,Gregori,,Grégory et Fils\n", "last_name", [1, 3],
         id="a_surname_its_own_work_address_spells"),
+    # The fields swapped and one mistyped, as the record's own work address tells
+    # ("Lyosn" / "Kristi" at kristi.lyons@ beside Kristi Lyons: exact both); "Martin" /
+    # "Jean" at jean.martin@ is left to the swapped reading (Martin is a given name).
+    *(pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Lyosn,Kristi,kristi.lyons@hudson.example,Hudson Health\n"
+        "2,Kristi,Lyons,,Hudson Health\n", field, [1],
+        id=f"fields_swapped_as_its_own_work_address_tells_{field}")
+      for field in ("first_name", "last_name")),
     # Alex is Alessandro's and Alejandro's too, as Alexander's (a nickname, 2); Sandro
     # still is Alessandro's, and Alex still Alexia's (its sixth group).
     pytest.param(
