@@ -892,6 +892,22 @@ def _swapped_by_address(local: str, first: str, last: str) -> tuple[str, str] | 
     return None
 
 
+def _is_initial_field(text: str) -> bool:
+    """Whether a name field holds initials alone: "A.", "M", "J.-P.", "J-P"."""
+    letters = sum(c.isalpha() for c in text)
+    return 0 < letters <= 2 and (letters == 1 or "." in text or "-" in text)
+
+
+def _initials_after_surname(first: str, last: str) -> bool:
+    """Whether a given-name field holds a surname and the surname field its initials
+    ("Dos Santos" / "M", "Le Gall" / "J.-P."): three letters or more that open on no
+    given name. "Martin" / "J." stays as written (Martin is a given name too)."""
+    if not _is_initial_field(last) or sum(c.isalpha() for c in first) < 3:
+        return False
+    words = fold_name(first).replace("-", " ").split()
+    return bool(words) and words[0] not in given_names() and _is_initial_field(last)
+
+
 def _caps_surname_first(first: str, last: str) -> bool:
     """Whether a given-name field in capitals and a surname field that is not were filled
     the other way round, as French files write a surname ("PAGES" / "Anne-Sophie",
@@ -903,8 +919,7 @@ def _caps_surname_first(first: str, last: str) -> bool:
     names = given_names()
     if fold_name(first) in names:
         return False
-    letters = sum(c.isalpha() for c in last)
-    if 0 < letters <= 2 and (letters == 1 or "." in last or "-" in last):
+    if _is_initial_field(last):
         return True  # "A.", "J.-P."
     if not any(c.islower() for c in last):
         return False
@@ -943,8 +958,10 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     first, last = _split_full(first)
             elif first and last and (
                     (" " in first and swapped_fields(first, last))
-                    or (first.isupper() and _caps_surname_first(first, last))):
-                # "Le Gall" / "Jean-Marc", "PAGES" / "Anne-Sophie": the fields swapped
+                    or (first.isupper() and _caps_surname_first(first, last))
+                    or (len(last) <= 5 and _initials_after_surname(first, last))):
+                # "Le Gall" / "Jean-Marc", "PAGES" / "Anne-Sophie", "Dos Santos" / "M":
+                # the fields swapped
                 first, last = last, first
             keys, locals_, domains = _emails(emails_json, free)
             phones, mobile = _phones(phones_json)

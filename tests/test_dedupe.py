@@ -1554,6 +1554,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "2,Kristi,Lyons,,Hudson Health\n", field, [1],
         id=f"fields_swapped_as_its_own_work_address_tells_{field}")
       for field in ("first_name", "last_name")),
+    # A surname in the given-name field and initials in the other ("Dos Santos" / "M"
+    # beside Marcel Dos Santos, "Le Gall" / "J.-P." beside Jean-Pierre Le Gall): read
+    # swapped, initials (4) and the surname (1).
+    *(pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Dos Santos,M,Zenalis\n"
+        "2,Marcel,Dos Santos,Zenalis\n"
+        "3,Le Gall,J.-P.,Kerlann\n"
+        "4,Jean-Pierre,Le Gall,Kerlann\n", field, expected,
+        id=f"initials_in_the_surname_field_{field}")
+      for field, expected in (("first_name", [4, 4]), ("last_name", [1, 1]))),
     # Alex is Alessandro's and Alejandro's too, as Alexander's (a nickname, 2); Sandro
     # still is Alessandro's, and Alex still Alexia's (its sixth group).
     pytest.param(
@@ -1660,13 +1671,13 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "9,Omar,Khan,Dennis and Khan\n"
         "10,Omar,Khan,DK\n", "company", [3, 3, 4, 3, 3],
         id="a_company_written_as_its_acronym_is_a_similar_name"),
-    # A surname given as its initial beside the surname it begins, "Jean D." or "Weber
-    # A." (given name and surname swapped in both): a loose match; beside another
-    # surname, another.
+    # A surname given as its initial beside the surname it begins, "Jean D." or "Martin
+    # A." (given name and surname swapped in both, Martin a given name too): a loose
+    # match; beside another surname, another.
     pytest.param(
         "id,first_name,last_name,company_name\n"
         "1,Jean,D.,Kerlann\n2,Jean,Dupont,Kerlann\n"
-        "3,Weber,A.,Piravea\n4,Weber,Antoine,Piravea\n"
+        "3,Martin,A.,Piravea\n4,Martin,Antoine,Piravea\n"
         "5,Jean,D.,Kerlann\n6,Jean,Martin,Kerlann\n", "last_name", [4, 4, 5],
         id="a_surname_given_as_its_initial"),
     # bmorales@ beside robertmorales@, both Robert Morales: Bob's initial, one person's
