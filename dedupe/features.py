@@ -933,6 +933,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     from enrichers.names import swapped_fields
 
     free = free_domains()
+    names = given_names()
     cols: dict[str, list[Any]] = {k: [] for k in (
         "ids", "first", "last", "first_de", "last_de", "emails0", "emails1", "locals0",
         "locals1", "domains0", "domains1", "phones0", "phones1", "mobiles", "company_id",
@@ -959,7 +960,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             elif first and last and (
                     (" " in first and swapped_fields(first, last))
                     or (first.isupper() and _caps_surname_first(first, last))
-                    or (len(last) <= 5 and _initials_after_surname(first, last))):
+                    or (len(last) <= 5 and not last[1:].isalpha()
+                        and _initials_after_surname(first, last))):
                 # "Le Gall" / "Jean-Marc", "PAGES" / "Anne-Sophie", "Dos Santos" / "M":
                 # the fields swapped
                 first, last = last, first
@@ -977,7 +979,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 # spells.
                 folded_first = _given_in_address(locals_[0], folded_first,
                                                  folded_last) or folded_first
-            if domains[0] and folded_first and folded_last:
+            if (domains[0] and folded_first and folded_last in names
+                    and folded_last in locals_[0]):
                 # "Lyosn" / "Kristi" at kristi.lyons@: the fields swapped, as its own
                 # work address writes the two names.
                 swapped = _swapped_by_address(locals_[0], folded_first, folded_last)
