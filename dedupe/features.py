@@ -859,7 +859,7 @@ def _given_in_address(local: str, initial: str, last: str) -> str:
 def _surname_in_address(local: str, last: str) -> str:
     """The surname a work address's local part spells where it is one slip (a letter
     dropped, added, changed, or two swapped) from the record's: a word of the local
-    part (``kristi.lyons``), or what follows one initial in a word of one
+    part (``david.jones`` for "Joes"), or what follows one initial in a word of one
     (``djones``); "" for none."""
     from rapidfuzz.distance import OSA
 
@@ -905,7 +905,7 @@ def _initials_after_surname(first: str, last: str) -> bool:
     if not _is_initial_field(last) or sum(c.isalpha() for c in first) < 3:
         return False
     words = fold_name(first).replace("-", " ").split()
-    return bool(words) and words[0] not in given_names() and _is_initial_field(last)
+    return bool(words) and words[0] not in given_names()
 
 
 def _caps_surname_first(first: str, last: str) -> bool:
@@ -988,8 +988,8 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     folded_first, folded_last = swapped
             if domains[0] and len(folded_last) >= 4 and (
                     folded_last.replace(" ", "") not in locals_[0]):
-                # "Joes" at djones@, "Lyosn" at kristi.lyons@: a surname one slip from
-                # the one its own work address spells is that one.
+                # "Joes" at djones@ or david.jones@: a surname one slip from the one
+                # its own work address spells is that one.
                 folded_last = _surname_in_address(locals_[0], folded_last) or folded_last
             firsts.append(folded_first)
             lasts.append(folded_last)
