@@ -840,19 +840,25 @@ def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
 _LOCAL_SEPARATORS = str.maketrans("._-+", "    ")
 
 
+def _other_word(local: str, word: str) -> str | None:
+    """The other word of a local part of two words (``eric`` of ``eric.gregory`` or
+    ``gregory_eric`` beside ``gregory``), where one of them is ``word``; else None."""
+    words = local.translate(_LOCAL_SEPARATORS).split()
+    if len(words) != 2 or word not in words:
+        return None
+    return words[1] if words[0] == word else words[0]
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _given_in_address(local: str, initial: str, last: str) -> str:
     """The given name a work address's local part spells beside the surname
     (``eric.gregory``, ``gregory_eric``) where the record gives only its initial: a
     given name Faker's lists hold, three letters or more, that opens on the initial;
     "" for none."""
-    words = local.translate(_LOCAL_SEPARATORS).split()
     surname = last.replace(" ", "").replace("-", "")
-    if len(words) != 2 or surname not in words:
-        return ""
-    given = words[1] if words[0] == surname else words[0]
-    return given if (len(given) >= 3 and given[0] == initial and given != surname
-                     and given in given_names()) else ""
+    given = _other_word(local, surname)
+    return given if (given is not None and len(given) >= 3 and given[0] == initial
+                     and given != surname and given in given_names()) else ""
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -880,11 +886,10 @@ def _swapped_by_address(local: str, first: str, last: str) -> tuple[str, str] | 
     (``kristi.lyons`` for "Lyosn" / "Kristi"); None otherwise."""
     from rapidfuzz.distance import OSA
 
-    words = local.translate(_LOCAL_SEPARATORS).split()
-    if len(words) != 2 or last not in words:
+    other = _other_word(local, last)
+    if other is None:
         return None
     names = given_names()
-    other = words[1] if words[0] == last else words[0]
     given = first.replace(" ", "").replace("-", "")
     if (last in names and given not in names and len(other) >= 3 and other != last
             and OSA.distance(other, given, score_cutoff=1) <= 1):
