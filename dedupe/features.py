@@ -851,7 +851,7 @@ def _other_word(local: str, word: str) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _given_in_address(local: str, initial: str, last: str) -> str:
-    """The given name a work address's local part spells beside the surname
+    """The given name an address's local part spells beside the surname
     (``eric.gregory``, ``gregory_eric``) where the record gives only its initial: a
     given name Faker's lists hold, three letters or more, that opens on the initial;
     "" for none."""
@@ -863,7 +863,7 @@ def _given_in_address(local: str, initial: str, last: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)
 def _surname_in_address(local: str, last: str) -> str:
-    """The surname a work address's local part spells where it is one slip (a letter
+    """The surname an address's local part spells where it is one slip (a letter
     dropped, added, changed, or two swapped) from the record's: a word of the local
     part (``david.jones`` for "Joes"), or what follows one initial in a word of one
     (``djones``); "" for none."""
@@ -971,6 +971,9 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 # the fields swapped
                 first, last = last, first
             keys, locals_, domains = _emails(emails_json, free)
+            # The first address's local part as the names below read it: a personal
+            # address's number (david.jones77@gmail.com) is no part of a name.
+            own = locals_[0] if domains[0] else locals_[0].rstrip("0123456789")
             phones, mobile = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
@@ -979,10 +982,10 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 folded_first = " ".join(folded_first)
             if full and folded_first and _INITIAL_INSIDE.search(full):
                 folded_first = _with_middle_initial(folded_first, folded_last, full)
-            elif len(folded_first) == 1 and domains[0] and folded_last:
-                # "É. Grégory" at eric.gregory@: the given name its own work address
-                # spells.
-                folded_first = _given_in_address(locals_[0], folded_first,
+            elif len(folded_first) == 1 and locals_[0] and folded_last:
+                # "É. Grégory" at eric.gregory@ (a work or a personal address): the
+                # given name its own address spells.
+                folded_first = _given_in_address(own, folded_first,
                                                  folded_last) or folded_first
             if (domains[0] and folded_first and folded_last in names
                     and folded_last in locals_[0]):
@@ -991,11 +994,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 swapped = _swapped_by_address(locals_[0], folded_first, folded_last)
                 if swapped:
                     folded_first, folded_last = swapped
-            if domains[0] and len(folded_last) >= 4 and (
+            if locals_[0] and len(folded_last) >= 4 and (
                     folded_last.replace(" ", "") not in locals_[0]):
-                # "Joes" at djones@ or david.jones@: a surname one slip from the one
-                # its own work address spells is that one.
-                folded_last = _surname_in_address(locals_[0], folded_last) or folded_last
+                # "Joes" at djones@, david.jones@ or david.jones77@gmail.com: a
+                # surname one slip from the one its own address spells is that one.
+                folded_last = _surname_in_address(own, folded_last) or folded_last
             firsts.append(folded_first)
             lasts.append(folded_last)
             # Most names are ASCII: nothing to write out.

@@ -1545,6 +1545,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Grégory,contact@gregoryfils.example,Grégory et Fils\n"
         "4,Paul,Gregori,,Grégory et Fils\n", "last_name", [1, 3],
         id="a_surname_its_own_work_address_spells"),
+    # The same from a personal address, its number left out: "Prerot" at
+    # david.perrot39@outlook.example beside David Perrot (exact, 1); "A." Thibault at
+    # alice.thibault11@ is Alice (1), not Anne (6).
+    *(pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,David,Prerot,david.perrot39@outlook.com,Gillet Systèmes France\n"
+        "2,David,Perrot,,Gillet Systèmes\n"
+        "3,A.,Thibault,alice.thibault11@gmail.com,Brunet Logistique\n"
+        "4,Alice,Thibault,,Brunet Logistique\n"
+        "5,A.,Thibault,alice.thibault11@gmail.com,Brunet Logistique\n"
+        "6,Anne,Thibault,,Brunet Logistique\n", field, expected,
+        id=f"names_its_own_personal_address_spells_{field}")
+      for field, expected in (("last_name", [1, 1, 1]), ("first_name", [1, 1, 6]))),
     # The fields swapped and one mistyped, as the record's own work address tells
     # ("Lyosn" / "Kristi" at kristi.lyons@ beside Kristi Lyons: exact both); "Martin" /
     # "Jean" at jean.martin@ is left to the swapped reading (Martin is a given name).
