@@ -1457,6 +1457,12 @@ def _given_level(written: str, given: str) -> int:
         if len(short) == len(long) > 1 and all(len(w) == 1 for w in short) and all(
                 w[0] == x for w, x in zip(long, short, strict=True)):
             return 4
+    # Written partly as initials: "Latour, Marie-Laure" and "M-Laure Latour", or
+    # "Latour, M-Laure" (folded "mlaure") and Marie-Laure Latour.
+    if _initial_words(" ".join(ws), given) or (len(ws) == 1 and len(gs) > 1 and any(
+            written == "".join(w[0] if k == i else w for k, w in enumerate(gs))
+            for i in range(len(gs)))):
+        return 4
     return 0
 
 

@@ -1545,6 +1545,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Grégory,contact@gregoryfils.example,Grégory et Fils\n"
         "4,Paul,Gregori,,Grégory et Fils\n", "last_name", [1, 3],
         id="a_surname_its_own_work_address_spells"),
+    # Fields swapped in one record, a compound given name written partly as initials in
+    # either ("Latour, Marie-Laure" beside M-Laure Latour, "Latour, M-Laure" beside
+    # Marie-Laure Latour): initials (4) and the surname (1); M-Claire is not Marie-Laure.
+    *(pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,M-Laure,Latour,Daniel Systèmes\n2,Latour,Marie-Laure,DANIEL SYSTEMES\n"
+        "3,Latour,M-Laure,Daniel Systèmes\n4,Marie-Laure,Latour,DANIEL SYSTEMES\n"
+        "5,Latour,M-Claire,Daniel Systèmes\n6,Marie-Laure,Latour,DANIEL SYSTEMES\n",
+        field, expected, id=f"swapped_compound_partly_initials_{field}")
+      for field, expected in (("first_name", [4, 4, 6]), ("last_name", [1, 1, 5]))),
     # The same from a personal address, its number left out: "Prerot" at
     # david.perrot39@outlook.example beside David Perrot (exact, 1); "A." Thibault at
     # alice.thibault11@ is Alice (1), not Anne (6).
