@@ -277,7 +277,20 @@ def company_keys_alike(x: str, y: str) -> bool:
             if not rx or not ry or rx.startswith(ry) or ry.startswith(rx):
                 return True  # "groupebrunet" and "groupe", a word added
             return _JW(rx, ry) >= 0.9 or distance.OSA.distance(rx, ry) <= 1
-    return True
+    return not _ends_apart(x, y)
+
+
+def _ends_apart(x: str, y: str) -> bool:
+    """Whether two company keys share a long beginning (six letters or more) and then
+    go on with wholly different words of four letters or more: "Société Lyonnaise de
+    Négoce" and "Société Lyonnaise de Mécanique" are two names, however much of them
+    Jaro-Winkler finds alike (0.91). A typo leaves the rest alike ("valdeloire",
+    "vldeloire"), a word added or cut short is a beginning (see :func:`_name_head`)."""
+    n = 0
+    while n < len(x) and n < len(y) and x[n] == y[n]:
+        n += 1
+    rx, ry = x[n:], y[n:]
+    return n >= 6 and len(rx) >= 4 and len(ry) >= 4 and _JW(rx, ry) < 0.7
 
 
 # Words that open company names and say what kind of business it is, not which one

@@ -1466,6 +1466,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "7,Eve,Lind,Sullivan Evergreen\n"
         "8,Eve,Lind,Sulivan Evergreen\n", "company", [4, 4, 3, 3],
         id="company_names_sharing_only_a_kind_of_business_are_not_similar"),
+    # Names sharing a long beginning, then wholly different words: "Société Lyonnaise de
+    # Négoce" and "Société Lyonnaise de Mécanique" (Jaro-Winkler 0.91) are two firms'
+    # (4); a typo there (similar, 3) and a word added (3) are not.
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Nathalie,Laurent,Société Lyonnaise de Négoce\n"
+        "2,Nathalie,Laurent,Société Lyonnaise de Mécanique S.A.S.\n"
+        "3,Julie,Michel,Zenalis Val de Loire\n"
+        "4,Julie,Michel,Zenalis Vl de Loire\n"
+        "5,Eve,Lind,Sullivan Evergreen\n"
+        "6,Eve,Lind,Sullivan Evergreen Partners\n", "company", [4, 3, 3],
+        id="company_names_going_on_with_other_words_are_not_similar"),
     # Trades in several languages are such words too: "MARY" for Chaudronnerie Mary,
     # "Rossi S.r.l." for Officine Rossi, "Northlight" for Northlight Labs (similar);
     # Fonderie Moreau and Fonderie Colin share the trade alone (another).
