@@ -333,7 +333,9 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
     n = len(fa)
     out = np.full(n, 6, dtype=np.int8)
     missing = (fa == 0) | (fb == 0)
-    exact = (fa == fb) & ~missing
+    # Two records giving the same initials alone ("B." and "B") agree on a letter, not on
+    # a given name: similar (by their similarity, 1.0), never exact.
+    exact = (fa == fb) & ~missing & ~(inia & inib)
     g = share_nickname_groups(ga, gb)
     # "jean pierre" vs "jean", "jean marc louis" (a registry's given names) vs "jean
     # marc": the shorter's words begin the longer. "jean pierre" vs "jean paul" (two

@@ -1466,6 +1466,12 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "7,Eve,Lind,Sullivan Evergreen\n"
         "8,Eve,Lind,Sulivan Evergreen\n", "company", [4, 4, 3, 3],
         id="company_names_sharing_only_a_kind_of_business_are_not_similar"),
+    # Two records giving initials alone agree on a letter, not on a given name: "B" and
+    # "B. STEVENS" similar (3), as are "J.-P." and "J-P"; "B." beside Bryan, initials (4).
+    pytest.param(
+        "id,Name\n1,B Stevens\n2,B. STEVENS\n3,J.-P. Martin\n4,J-P Martin\n"
+        "5,Bryan Stevens\n6,B. Stevens\n", "first_name", [3, 3, 4],
+        id="the_same_initials_alone_are_not_an_exact_given_name"),
     # Names sharing a long beginning, then wholly different words: "Société Lyonnaise de
     # Négoce" and "Société Lyonnaise de Mécanique" (Jaro-Winkler 0.91) are two firms'
     # (4); a typo there (similar, 3) and a word added (3) are not.
