@@ -408,6 +408,36 @@ def _written_out(f: PersonFeatures, a: np.ndarray, b: np.ndarray, first: np.ndar
         levels[rows[same]] = 1
 
 
+def _first_surname_read_as_given(f: PersonFeatures, a: np.ndarray, b: np.ndarray,
+                                 first: np.ndarray, last: np.ndarray) -> None:
+    """A full name's middle word read as a given name that the other record gives as
+    its (first) surname: "Lucía Pascual Dávila" split as Lucía Pascual / Dávila beside
+    Lucía / Pascual, or Lucía / Pascual Dávila. Pascual is a given name too, but the
+    other record says whose surname it is here: the given names the same (exact), the
+    surnames one (exact) or the first of two (compound), in place. A compound given name
+    of the nickname table ("Jean Pierre" / Martin beside Jean / Pierre) stays one."""
+    several = _name_marks(f, "several words", _several_words, bool)
+    code = _value_codes(f, "first")
+    rows = np.flatnonzero((first == 2) & (last >= 2) & (several[code[a]] | several[code[b]]))
+    if not len(rows):
+        return
+    compounds = _compound_given_names()
+    for k, x, y in zip(rows.tolist(), a[rows].tolist(), b[rows].tolist(), strict=True):
+        fx, fy = f.first[x], f.first[y]
+        if len(fx) < len(fy):
+            x, y, fx, fy = y, x, fy, fx
+        if not fx.startswith(fy + " ") or fx.replace(" ", "") in compounds:
+            continue
+        extra = fx[len(fy) + 1:].replace(" ", "")
+        lx, ly = f.last[x], f.last[y]
+        if not lx or not ly:
+            continue
+        if ly == extra + lx:
+            first[k], last[k] = 1, 1
+        elif ly == extra:
+            first[k], last[k] = 1, 2
+
+
 def _site_codes(f: PersonFeatures) -> np.ndarray:
     """Each record's company domain as a code of the email domains (``_coded``), 0 when
     it has none or no address in the data is at it: comparable with the codes of
@@ -625,6 +655,7 @@ def person_levels(
                         cores=pick(f.last_core), candidates=ends_meet)
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
+    _first_surname_read_as_given(f, a, b, first, last)
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
@@ -1327,6 +1358,10 @@ def _name_marks(f: PersonFeatures, key: str, mark: Callable[[str], Any],
         marks = f.extra[key] = np.fromiter(map(mark, strings.tolist()), dtype=dtype,
                                            count=len(strings))
     return marks
+
+
+def _several_words(name: str) -> bool:
+    return " " in name
 
 
 def _initial_mark(name: str) -> int:

@@ -1826,6 +1826,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,NGUYEN Thi Lan,Tamis\n6,Lan,Nguyen,,Tamis\n",
         field, expected, id=f"middle_words_of_a_full_name_{field}")
       for field, expected in (("first_name", [4, 1, 1]), ("last_name", [1, 1, 1]))),
+    # A middle word a list holds as a given name (Pascual, Alonso) that the other record
+    # gives as the surname: "Lucía Pascual Dávila" beside Lucía / Pascual (given names
+    # exact, the first of two surnames, 2) and beside Lucía / Pascual Dávila (exact
+    # both); "Jean Pierre Martin" beside Jean / Pierre stays a compound given name.
+    *(pytest.param(
+        "id,first_name,last_name,full_name,company_name\n"
+        "1,,,Lucía Pascual Dávila,Santander\n2,Lucía,PASCUAL,,Santander\n"
+        "3,,,Lucía Pascual Dávila,Santander\n4,Lucia,Pascual Davila,,Santander\n"
+        "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
+        field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
+      for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
                                     expected: list[int]):
