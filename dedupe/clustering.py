@@ -79,6 +79,7 @@ def coherent_clusters(
     loose_floor: float | None = None,
     ambiguous_apart: bool = False,
     vouched: Callable[[int, int], bool] | None = None,
+    same_name: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
@@ -89,7 +90,10 @@ def coherent_clusters(
     cluster as to its own joins neither (see ``_without_ambiguous``): for people, whose
     scores are a model's; companies' come from a few rules, whose ties say nothing.
     With ``vouched``, two clusters joined by a pair it vouches for need no average
-    across them, only no pair that keeps them apart."""
+    across them, only no pair that keeps them apart. With ``same_name`` too, where the
+    pair that joins them has one name and a number it vouches for, a pair across with
+    that name is weak only where its identifiers conflict: one person's records from
+    two jobs (the company, its line and the work address changed; the mobile did not)."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -113,7 +117,7 @@ def coherent_clusters(
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
                            full=len(g) <= max_size, conflict=conflict,
                            loose_floor=loose_floor, ambiguous_apart=ambiguous_apart,
-                           vouched=vouched)
+                           vouched=vouched, same_name=same_name)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -135,6 +139,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             conflict: Callable[[int, int], bool] | None = None,
             loose_floor: float | None = None, ambiguous_apart: bool = False,
             vouched: Callable[[int, int], bool] | None = None,
+            same_name: Callable[[int, int], bool] | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -163,8 +168,13 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         if conflict is None or loose_floor is None:
             weak = min(cross) <= floor
         else:
+            # Joined by one name and what one person alone has: that name's pairs across
+            # are two jobs' records, weak only where their identifiers conflict.
+            moved = (same_name is not None and vouched is not None and same_name(a, b)
+                     and vouched(a, b))
             weak = any(
-                q <= floor and (q <= loose_floor or conflict(x, y))
+                q <= floor and (conflict(x, y) or (
+                    q <= loose_floor and not (moved and same_name(x, y))))
                 for q, (x, y) in zip(
                     cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
             )

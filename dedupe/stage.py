@@ -472,6 +472,16 @@ def _vouching(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int],
     return vouched
 
 
+def _same_name(f: PersonFeatures) -> Callable[[int, int], bool]:
+    """Whether two records give one name: the same given name and surname, as read."""
+    first, last = f.first, f.last
+
+    def same(a: int, b: int) -> bool:
+        return bool(first[a]) and bool(last[a]) and first[a] == first[b] and last[a] == last[b]
+
+    return same
+
+
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
                    completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
@@ -1007,7 +1017,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         cannot=cannot, conflict=conflict,
                                         loose_floor=settings.unrelated_floor,
                                         ambiguous_apart=True,
-                                        vouched=_vouching(f, phone_counts))
+                                        vouched=_vouching(f, phone_counts),
+                                        same_name=_same_name(f))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

@@ -378,6 +378,32 @@ def test_namesakes_at_one_company_stay_apart(tmp_path: Path, db: Path):
     assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 3
 
 
+def test_a_job_change_with_the_same_mobile_is_one_person(tmp_path: Path, db: Path):
+    # Florence Lefebvre left Maison Willems for Quanane and kept her mobile: the record
+    # with the new job and the mobile joins her old records, and so does the one with
+    # the old switchboard (another company, line and address than the new job's, which
+    # a job change changes). Valérie Thompson at two firms with two mobiles is two
+    # namesakes, and so is Hugo Caron at two firms, one of them with no number.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Florence,LEFEBVRE,florence.lefebvre@maison-willems.example,,06 33 81 20 55,"
+        "MAISON WILLEMS,,\n"
+        "2,Florence,Lefebvre,florence.lefebvre@maison-willems.example,04 46 35 49 17,,"
+        "Maison Willems SAS,Marseille,\n"
+        "3,Florence,Lefebvre,florence_lefebvre@quanane.example,+33449044086,"
+        "+33633812055,Quanane,Lyon,Data Analyst\n"
+        "4,Valérie,Thompson,valerie.thompson@thames.example,,+44 7630 161862,"
+        "Thames Holdings Ltd,Edinburgh,Operations Manager\n"
+        "5,Valérie,Thompson,v.thompson@reynolds.example,,+44 7700 900 461,"
+        "Reynolds and Davis Ltd,Glasgow,Business Development Manager\n"
+        "6,Hugo,Caron,hugo.caron@verens.example,,06 12 44 80 19,Verens,Paris,CFO\n"
+        "7,Hugo,Caron,hcaron@xenor.example,,,Xenor,Nantes,Buyer\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+    assert found["crm:4"] is not found["crm:5"]
+    assert found["crm:6"] is not found["crm:7"]
+
+
 def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: Path):
     # A small business: one contact@ address and one line for the manager and the baker.
     # The same person restated with that mailbox still merges.
