@@ -609,10 +609,13 @@ def _any_equal(xa: np.ndarray, xb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _mobile_shared(pa: np.ndarray, pb: np.ndarray, ma: np.ndarray,
-                   mb: np.ndarray) -> np.ndarray:
+                   mb: np.ndarray, *, maybe: bool = False) -> np.ndarray:
     """Whether two records (phone codes ``pa``/``pb``, mobile marks ``ma``/``mb``, see
-    ``PersonFeatures.mobiles``) share a number that either calls a mobile."""
+    ``PersonFeatures.mobiles``) share a number that either calls a mobile (with
+    ``maybe``, or may be one: a North American number)."""
     ma, mb = ma.astype(np.int64), mb.astype(np.int64)
+    if maybe:
+        ma, mb = ma | (ma >> 2), mb | (mb >> 2)
     out = np.zeros(len(pa), dtype=bool)
     for s, t, same in _equal_slots(pa, pb):
         out |= same & ((((ma >> s) | (mb >> t)) & 1) == 1)
@@ -990,14 +993,16 @@ def person_levels(
     # One person's own mobile at two companies: a job change, or a founder of two firms
     # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
     # both names agree, one of them possibly mistyped (Penelope "Heebrt", "Barndon" Lee),
-    # and the two share a mobile no one else carries, another company is no evidence
-    # against: read as none.
+    # and the two share a mobile no one else carries (or a North American number, which
+    # may be one), what a new job changes is no evidence against: the company, the work
+    # address, the town, the postcode and the title are read as none (below).
     moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] >= 1)
                            & (out[:, 1] <= 3) & (out[:, 0] >= 1) & (out[:, 0] <= 3)
                            & ((out[:, 1] == 1) | (out[:, 0] <= 2)))
     if len(moved):
-        company[moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
-                                     f.mobiles[b[moved]])]] = 0
+        moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
+                                     f.mobiles[b[moved]], maybe=True)]
+        company[moved] = 0
     out[:, 5] = company
 
     xa, xb = code("city")[a], code("city")[b]
@@ -1022,7 +1027,16 @@ def person_levels(
     elsewhere = (families[ta] != families[tb]) & (families[ta] >= 0) & (families[tb] >= 0)
     out[:, 9] = np.where(missing, 0, np.where(score >= 80, 1, np.where(
         elsewhere, 4, np.where(far, 3, 2))))
+    if len(moved):
+        for k, different in _CHANGED_BY_A_JOB:
+            out[moved, k] = np.where(out[moved, k] >= different, 0, out[moved, k])
     return out
+
+
+# What a new job changes, and the level from which each says "different": the work
+# address (another person's, 4, stays), the town, the postcode, the title (another,
+# far apart in seniority, in another department).
+_CHANGED_BY_A_JOB = ((2, 5), (6, 3), (7, 3), (9, 2))
 
 
 # Seniority ranks (enrichers.titles): four apart is a chief executive and an assistant,

@@ -336,7 +336,7 @@ class PersonFeatures:
     email_locals: np.ndarray  # shape (n, 2)
     email_domains: np.ndarray  # shape (n, 2); "" for free-mail domains
     phones: np.ndarray  # shape (n, 2): phone keys
-    mobiles: np.ndarray  # int8: which of the two are mobiles (bits 0 and 1)
+    mobiles: np.ndarray  # int8: which of the two are mobiles (bits 0 and 1), may be (2, 3)
     company_id: np.ndarray
     company_key: np.ndarray  # folded company name without legal form
     company_initials: np.ndarray  # its words' initials, for three words or more ("clg")
@@ -476,7 +476,8 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
 
 def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
     """A record's first two phone keys, and which are mobiles (bit 0 the first's, bit 1
-    the second's; see :func:`is_mobile`)."""
+    the second's; see :func:`is_mobile`) or may be (bits 2 and 3; see
+    :func:`_maybe_mobile`)."""
     if phones_json == "[]":
         return ["", ""], 0
     keys: list[str] = []
@@ -490,6 +491,8 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
         if key and key not in keys:
             if _mobile(p.get("type"), text, digits):
                 mobile |= 1 << len(keys)
+            elif _maybe_mobile(p.get("type"), text, digits):
+                mobile |= 4 << len(keys)
             keys.append(key)
         if len(keys) == 2:
             break
@@ -536,6 +539,20 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
                 or digits[:5] in _MOBILE_PREFIXES)
     return len(digits) == 10 and digits[0] == "0" and (
         digits[1] == "6" or (digits[1] == "7" and digits[2] in "3456789"))
+
+
+def _maybe_mobile(kind: str | None, text: str, digits: str) -> bool:
+    """Whether a number no mobile range tells may be one all the same: typed
+    ``fixed_line_or_mobile``, or, not typed yet, of the North American plan (``+1``, or
+    ten digits that open on no 0), where mobiles and landlines share the area codes."""
+    if kind == "fixed_line_or_mobile":
+        return True
+    if kind not in _UNTYPED:
+        return False
+    if text[0] == "+":
+        return text[1] == "1" or (text[1] == " " and text[2:3] == "1")
+    return (len(digits) == 10 and digits[0] not in "01") or (
+        len(digits) == 11 and digits[0] == "1" and digits[1] not in "01")
 
 
 # A letter alone between two words ("Thomas K. Schmidt", "Thomas K Schmidt"): the only
@@ -1197,7 +1214,7 @@ def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
     ]
 
 
-_MOBILE_MARKS = ("", "1", "2", "3")
+_MOBILE_MARKS = ("", *(str(m) for m in range(1, 16)))
 
 
 def build_person_features(cols: dict[str, list[Any]],

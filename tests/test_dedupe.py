@@ -404,6 +404,41 @@ def test_a_job_change_with_the_same_mobile_is_one_person(tmp_path: Path, db: Pat
     assert found["crm:6"] is not found["crm:7"]
 
 
+def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
+    # Valerie Thompson's records from two jobs: another company, town, postcode, work
+    # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
+    # North American number, which may be a mobile. What a new job changes is read as
+    # no evidence against them. Two Paul Girards on one French landline at two firms
+    # (a site both share) stay two men.
+    _import_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,postcode,title\n"
+        "1,Valerie,Thompson,,+44 20 7077 4797,+44 7700 900461,Reynolds and Davis Ltd,"
+        "Glasgow,G3 9NF,Business Development Manager\n"
+        "2,Valerie,Thompson,valerie.thompson@thames.example,+44 131 544 9082,"
+        "07700 900461,Thames Holdings Ltd,Edinburgh,EH3 9DE,Operations Manager\n"
+        "3,Daniel,Reyes,dreyes@floria.example,404.711.6200,470.686.1539,Floria Health,"
+        "Atlanta,30340,Growth Manager\n"
+        "4,Daniel,Reyes,dan.reyes@actilis.example,+1 720-912-5573,+1 470-686-1539,"
+        "Actilis Systems,Denver,80254,CSM\n"
+        "5,Paul,Girard,paul.girard@decathlon.example,03 20 33 50 00,,Decathlon,"
+        "Villeneuve-d'Ascq,59650,Responsable logistique\n"
+        "6,Paul,Girard,pgirard@leroymerlin.example,03 20 33 50 00,,Leroy Merlin,"
+        "Lezennes,59260,Chef de rayon\n")
+    levels = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4"), ("crm:5", "crm:6")])
+    for moved in levels[:2]:
+        assert moved["phone"] == 1
+        assert [moved[k] for k in ("email", "company", "city", "postcode", "title")] == [
+            0, 0, 0, 0, 0]
+    assert levels[2]["company"] == 4
+    assert levels[2]["city"] == 3
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+
+
 def test_a_shared_role_mailbox_does_not_make_two_people_one(tmp_path: Path, db: Path):
     # A small business: one contact@ address and one line for the manager and the baker.
     # The same person restated with that mailbox still merges.
