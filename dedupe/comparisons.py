@@ -416,9 +416,7 @@ def _first_surname_read_as_given(f: PersonFeatures, a: np.ndarray, b: np.ndarray
     other record says whose surname it is here: the given names the same (exact), the
     surnames one (exact) or the first of two (compound), in place. A compound given name
     of the nickname table ("Jean Pierre" / Martin beside Jean / Pierre) stays one."""
-    several = _name_marks(f, "several words", _several_words, bool)
-    code = _value_codes(f, "first")
-    rows = np.flatnonzero((first == 2) & (last >= 2) & (several[code[a]] | several[code[b]]))
+    rows = np.flatnonzero((first == 2) & (last >= 2))
     if not len(rows):
         return
     compounds = _compound_given_names()
@@ -1372,10 +1370,6 @@ def _name_marks(f: PersonFeatures, key: str, mark: Callable[[str], Any],
         marks = f.extra[key] = np.fromiter(map(mark, strings.tolist()), dtype=dtype,
                                            count=len(strings))
     return marks
-
-
-def _several_words(name: str) -> bool:
-    return " " in name
 
 
 def _initial_mark(name: str) -> int:
