@@ -80,6 +80,7 @@ def coherent_clusters(
     ambiguous_apart: bool = False,
     vouched: Callable[[int, int], bool] | None = None,
     same_name: Callable[[int, int], bool] | None = None,
+    moved: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
@@ -90,10 +91,11 @@ def coherent_clusters(
     cluster as to its own joins neither (see ``_without_ambiguous``): for people, whose
     scores are a model's; companies' come from a few rules, whose ties say nothing.
     With ``vouched``, two clusters joined by a pair it vouches for need no average
-    across them, only no pair that keeps them apart. With ``same_name`` too, where the
-    pair that joins them has one name and a number it vouches for, a pair across with
-    that name is weak only where its identifiers conflict: one person's records from
-    two jobs (the company, its line and the work address changed; the mobile did not)."""
+    across them, only no pair that keeps them apart. With ``same_name`` and ``moved``,
+    where the pair that joins them is one person's two jobs as ``moved`` reads it (one
+    name, a mobile no one else carries), a pair across with ``same_name`` is weak only
+    where its identifiers conflict: her records from the two jobs (the company, its
+    line and the work address changed; the mobile did not)."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -117,7 +119,7 @@ def coherent_clusters(
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
                            full=len(g) <= max_size, conflict=conflict,
                            loose_floor=loose_floor, ambiguous_apart=ambiguous_apart,
-                           vouched=vouched, same_name=same_name)
+                           vouched=vouched, same_name=same_name, moved=moved)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -140,6 +142,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             loose_floor: float | None = None, ambiguous_apart: bool = False,
             vouched: Callable[[int, int], bool] | None = None,
             same_name: Callable[[int, int], bool] | None = None,
+            moved: Callable[[int, int], bool] | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -168,13 +171,12 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         if conflict is None or loose_floor is None:
             weak = min(cross) <= floor
         else:
-            # Joined by one name and what one person alone has: that name's pairs across
-            # are two jobs' records, weak only where their identifiers conflict.
-            moved = (same_name is not None and vouched is not None and same_name(a, b)
-                     and vouched(a, b))
+            # Joined by one person's two jobs: that name's pairs across are the two
+            # jobs' records, weak only where their identifiers conflict.
+            jobs = same_name is not None and moved is not None and moved(a, b)
             weak = any(
                 q <= floor and (conflict(x, y) or (
-                    q <= loose_floor and not (moved and same_name(x, y))))
+                    q <= loose_floor and not (jobs and same_name(x, y))))
                 for q, (x, y) in zip(
                     cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
             )

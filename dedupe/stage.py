@@ -482,6 +482,27 @@ def _same_name(f: PersonFeatures) -> Callable[[int, int], bool]:
     return same
 
 
+def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
+    """Whether two records are one person's two jobs as far as a pair can tell: one
+    name, and a mobile no one else carries (not a landline, which a site's firms share,
+    nor an address, which namesakes' files may give alike)."""
+    same = _same_name(f)
+    phones, mobiles = f.phones, f.mobiles
+
+    def moved(a: int, b: int) -> bool:
+        if not same(a, b):
+            return False
+        for s, x in enumerate(phones[a].tolist()):
+            if not x or x in shared:
+                continue
+            for t, y in enumerate(phones[b].tolist()):
+                if x == y and ((int(mobiles[a]) >> s) | (int(mobiles[b]) >> t)) & 1:
+                    return True
+        return False
+
+    return moved
+
+
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],
                    completeness: list[int]) -> int:
     """The member with the most merged records behind it, then the fullest, then the
@@ -1018,7 +1039,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         loose_floor=settings.unrelated_floor,
                                         ambiguous_apart=True,
                                         vouched=_vouching(f, phone_counts),
-                                        same_name=_same_name(f))
+                                        same_name=_same_name(f),
+                                        moved=_moved(f, phone_counts))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

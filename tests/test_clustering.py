@@ -52,6 +52,29 @@ def test_a_pair_below_the_loose_floor_splits_it_anyway():
     assert sorted(map(len, _cluster(known))) == [2]
 
 
+def test_one_persons_two_jobs_joined_by_her_mobile_keep_her_old_records():
+    # 0: her old firm's switchboard record; 1: her old job with her mobile (0 and 1
+    # first joined: one firm, one address); 2: her new job with the same mobile. 0 and
+    # 2 (two firms, lines, towns) are below the loose floor, but 1 and 2 are one
+    # person's two jobs: the two clusters join. Joined by anything else one name's
+    # records share (an address two namesakes' files give alike), the pair below the
+    # floor still keeps them apart.
+    known = {(0, 1): 0.9999, (1, 2): 0.999, (0, 2): 0.0001}
+
+    def score(pairs: np.ndarray) -> np.ndarray:
+        return np.array([known.get((int(a), int(b)), 0.0) for a, b in pairs])
+
+    def clusters(moved):
+        got, _ = coherent_clusters(
+            [[0, 1, 2]], dict(known), score, link=0.95, floor=0.4,
+            conflict=lambda a, b: False, loose_floor=0.001, ambiguous_apart=True,
+            vouched=lambda a, b: True, same_name=lambda a, b: True, moved=moved)
+        return got
+
+    assert clusters(lambda a, b: {a, b} == {1, 2}) == [[0, 1, 2]]
+    assert sorted(map(len, clusters(lambda a, b: False))) == [2]
+
+
 def test_without_a_conflict_test_every_weak_pair_splits():
     known = {(0, 1): 0.999, (0, 2): 0.99, (1, 2): 0.2}
 
