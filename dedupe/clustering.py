@@ -172,11 +172,13 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             weak = min(cross) <= floor
         else:
             # Joined by one person's two jobs: that name's pairs across are the two
-            # jobs' records, weak only where their identifiers conflict.
-            jobs = same_name is not None and moved is not None and moved(a, b)
+            # jobs' records, weak only where their identifiers conflict. (``moved`` is
+            # asked only of an edge such a pair would otherwise stop.)
             weak = any(
                 q <= floor and (conflict(x, y) or (
-                    q <= loose_floor and not (jobs and same_name(x, y))))
+                    q <= loose_floor and not (
+                        same_name is not None and moved is not None and same_name(x, y)
+                        and moved(a, b))))
                 for q, (x, y) in zip(
                     cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
             )

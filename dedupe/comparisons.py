@@ -409,14 +409,17 @@ def _written_out(f: PersonFeatures, a: np.ndarray, b: np.ndarray, first: np.ndar
 
 
 def _first_surname_read_as_given(f: PersonFeatures, a: np.ndarray, b: np.ndarray,
-                                 first: np.ndarray, last: np.ndarray) -> None:
+                                 first: np.ndarray, last: np.ndarray,
+                                 same_head: np.ndarray) -> None:
     """A full name's middle word read as a given name that the other record gives as
     its (first) surname: "Lucía Pascual Dávila" split as Lucía Pascual / Dávila beside
     Lucía / Pascual, or Lucía / Pascual Dávila. Pascual is a given name too, but the
     other record says whose surname it is here: the given names the same (exact), the
     surnames one (exact) or the first of two (compound), in place. A compound given name
-    of the nickname table ("Jean Pierre" / Martin beside Jean / Pierre) stays one."""
-    rows = np.flatnonzero((first == 2) & (last >= 2))
+    of the nickname table ("Jean Pierre" / Martin beside Jean / Pierre) stays one.
+    ``same_head``: whether the two given names open on one word, as one that begins the
+    other does (a nickname, Bob for Robert, does not: no string is read for it)."""
+    rows = np.flatnonzero((first == 2) & (last >= 2) & same_head)
     if not len(rows):
         return
     compounds = _compound_given_names()
@@ -640,11 +643,12 @@ def person_levels(
         return lambda rows: (column[a[rows]].tolist(), column[b[rows]].tolist())
 
     given_a, given_b = code("first")[a], code("first")[b]
+    head_a, head_b = code("first_word")[a], code("first_word")[b]
     partly = _partly_initials(f)
     first = _levels_first(given_a, given_b, pick(f.first_initials),
                           f.first_is_initials[a], f.first_is_initials[b],
-                          f.first_groups[a], f.first_groups[b], code("first_word")[a],
-                          code("first_word")[b], _similarity(f, "first", "first", a, b, _JW),
+                          f.first_groups[a], f.first_groups[b], head_a, head_b,
+                          _similarity(f, "first", "first", a, b, _JW),
                           pick(f.first), partly[a] | partly[b])
     ends = _core_ends(f)
     # A surname inside another starts or ends with the same letter: only those pairs
@@ -656,7 +660,7 @@ def person_levels(
                         cores=pick(f.last_core), candidates=ends_meet)
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
-    _first_surname_read_as_given(f, a, b, first, last)
+    _first_surname_read_as_given(f, a, b, first, last, head_a == head_b)
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
