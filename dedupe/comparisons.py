@@ -1435,7 +1435,8 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
     many = counts >= SHARED_PHONE
     shared = counts >= 2 * SHARED_PHONE
     few = (counts > 1) & ~shared
-    named = np.repeat(f.first != "", width)
+    # A surname alone names someone too ("M. Noel", Monsieur Noel, on a team page).
+    named = np.repeat((f.first != "") | (f.last != ""), width)
     # The named records carrying each number few carry, number by number (in record
     # order within one).
     held = np.flatnonzero(few[flat] & named)

@@ -1012,6 +1012,28 @@ def test_shared_numbers_are_those_of_many_records_or_of_two_people(tmp_path: Pat
     assert not any(carries[f"crm:{k}"] for k in (22, 23, 24, 25))
 
 
+def test_a_surname_alone_names_the_second_person_on_a_line(tmp_path: Path, db: Path):
+    # A team page lists "M. Noel" (Monsieur Noel: no given name) with the firm's line,
+    # which Damien Motte's CRM record gives as his own: two people's line, so no key.
+    from dedupe.comparisons import _coded, shared_phones
+
+    _import_crm(tmp_path, db, "id,first_name,last_name,full_name,phone,company_name,website\n"
+                "1,Damien,Motte,,+33 1 96 84 86 90,Paquin Environnement,paquin-env.fr\n"
+                "2,,,M. Noel,01 96 84 86 90,,paquin-env.fr\n"
+                "3,Claire,Roux,,06 12 40 50 60,Paquin Environnement,paquin-env.fr\n"
+                "4,,,C. Roux,06 12 40 50 60,,paquin-env.fr\n")
+    f, source = _features_and_sources(db)
+    shared_phones(f)
+    codes = _coded(f, "phones")
+    carries = dict(zip((source[i] for i in f.ids.tolist()),
+                       f.extra["shared_number"][codes].any(axis=1).tolist(), strict=True))
+    assert carries["crm:1"]
+    assert carries["crm:2"]
+    # Claire Roux and "C. Roux": one person's mobile.
+    assert not carries["crm:3"]
+    assert not carries["crm:4"]
+
+
 def test_one_person_s_mobile_in_many_files_is_not_shared(tmp_path: Path, db: Path):
     # Frédéric Costa's mobile in four records (a CRM, a badge scan, a bought list, a
     # second CRM row): one man's number, not a line; twice as many records, or one with
