@@ -882,15 +882,19 @@ def person_levels(
     # A role mailbox (contact@, info@…) shared by two records whose given names differ
     # is a small company's shared contact, not one person's: another person at the same
     # domain, and the number that goes with it a shared line (Catherine and Paul Moreau,
-    # both contact@boulangerie-moreau.fr and the shop's number). Rare: looked at one by one.
-    clash = np.flatnonzero((out[:, 2] == 1) & (out[:, 0] == 6))
+    # both contact@boulangerie-moreau.fr and the shop's number). Where either record gives
+    # no given name (a list of the firms' mailboxes), it tells neither one person nor
+    # two. Rare: looked at one by one.
+    clash = np.flatnonzero((out[:, 2] == 1) & ((out[:, 0] == 6) | (out[:, 0] == 0)))
     if len(clash):
         emails = f.emails
         hit = clash[np.fromiter(
             (_only_role_shared(emails[a[k]].tolist(), emails[b[k]].tolist())
              for k in clash.tolist()), dtype=bool, count=len(clash))]
         if len(hit):
-            out[hit, 2] = 4
+            named = out[hit, 0] == 6
+            out[hit, 2] = np.where(named, 4, 0)
+            hit = hit[named]
             out[hit, 3] = np.where(out[hit, 3] == 1, 2, out[hit, 3])
 
     la, lb = code("linkedin")[a], code("linkedin")[b]

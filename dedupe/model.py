@@ -3,10 +3,11 @@
 For each comparison level, ``m`` is how often true duplicates show it and ``u`` how
 often two unrelated records do; the level's weight is log2(m/u) and a pair's match
 weight is the prior plus the sum of its levels' weights. As in splink, ``u`` comes
-from random pairs (almost all non-matches) and ``m`` from EM over the candidate
-pairs, with ``u`` held fixed. ``m`` starts from, and is smoothed toward, defaults so
-a small file (a demo, a first CRM export) still gets sensible weights. The trained
-model is plain JSON in the ``meta`` table, so a decision can be explained later.
+from random pairs (almost all non-matches, each weighed by the chance the model gives
+it of being one) and ``m`` from EM over the candidate pairs, with ``u`` held fixed.
+``m`` starts from, and is smoothed toward, defaults so a small file (a demo, a first
+CRM export) still gets sensible weights. The trained model is plain JSON in the
+``meta`` table, so a decision can be explained later.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ _M_CAPS: dict[str, dict[int, float]] = {
     # the namesakes of a big block teach EM.
     "title": {3: 0.02},
 }
+
+
+# How the model is trained: a model stored by an earlier way of training is trained
+# again (2: random pairs count as strangers by the chance that they are; see ``train``).
+TRAINING = 2
 
 
 @dataclass
@@ -134,6 +140,7 @@ class Model:
             ],
             "prior": round(self.prior, 6),
             "trained_on": self.trained_on,
+            "training": TRAINING,
         })
 
     @classmethod
@@ -145,6 +152,8 @@ class Model:
                                                                strict=True)
         ):
             return None  # trained for other comparisons: retrain
+        if data.get("training", 1) != TRAINING:
+            return None  # trained another way: retrain
         return cls(
             m=[c["m"] for c in data["comparisons"]], u=[c["u"] for c in data["comparisons"]],
             prior=data["prior"], trained_on=data.get("trained_on", 0),
@@ -189,12 +198,14 @@ _U_DEFAULTS: dict[str, tuple[float, ...]] = {
 _U_STRENGTH = 2000.0
 
 
-def estimate_u(random_levels: np.ndarray) -> list[list[float]]:
-    """u per level from random pairs, smoothed toward typical values."""
+def estimate_u(random_levels: np.ndarray, strangers: np.ndarray | None = None,
+               ) -> list[list[float]]:
+    """u per level from random pairs, smoothed toward typical values; ``strangers``
+    weighs each pair by the chance that it is no match (all count fully without it)."""
     out = []
     for k, c in enumerate(COMPARISONS):
         col = random_levels[:, k]
-        counts = np.bincount(col, minlength=c.size)[1:].astype(float)
+        counts = np.bincount(col, weights=strangers, minlength=c.size)[1:].astype(float)
         prior = np.array(_U_DEFAULTS[c.name])
         u = (counts + _U_STRENGTH * prior) / (counts.sum() + _U_STRENGTH)
         out.append([float(max(x, 1e-7)) for x in u])
@@ -266,24 +277,40 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
     pairs = counts.sum()
     fixed = _m_from_shared_addresses(candidate_levels)
     m = [fixed.get(k, row) for k, row in enumerate(m)]
-    for _ in range(iterations):
-        model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
-        _, p = model.score(levels)
-        if free_lambda and len(p):
-            lam = float(np.clip((p * counts).sum() / pairs, floor_lam, 0.95))
-        weights = p * counts
-        m = [
-            fixed[k] if k in fixed else
-            _capped(c.name, _frequencies(levels, weights, k, c.size, _M_DEFAULTS[c.name],
-                                         _PRIOR_STRENGTH))
-            for k, c in enumerate(COMPARISONS)
-        ]
-    # Scoring starts from the chance that two records taken at random match (as splink's
-    # probability_two_random_records_match), not from the share among candidate pairs:
-    # blocking already chose pairs that agree on names, and their weights count that
-    # agreement once more.
     pairs_total = max(trained_on * (trained_on - 1) / 2, 1.0)
-    matches = lam * pairs
-    random_lam = float(np.clip(matches / pairs_total, 1e-9, 0.5))
-    return Model(m=m, u=u, prior=float(np.log2(random_lam / (1 - random_lam))),
-                 trained_on=trained_on)
+
+    def em(m: list[list[float]], lam: float) -> tuple[list[list[float]], float]:
+        for _ in range(iterations):
+            model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
+            _, p = model.score(levels)
+            if free_lambda and len(p):
+                lam = float(np.clip((p * counts).sum() / pairs, floor_lam, 0.95))
+            weights = p * counts
+            m = [
+                fixed[k] if k in fixed else
+                _capped(c.name, _frequencies(levels, weights, k, c.size,
+                                             _M_DEFAULTS[c.name], _PRIOR_STRENGTH))
+                for k, c in enumerate(COMPARISONS)
+            ]
+        return m, lam
+
+    def random_prior(lam: float) -> float:
+        # The chance that two records taken at random match (as splink's
+        # probability_two_random_records_match), not the share among candidate pairs:
+        # blocking already chose pairs that agree on names, and their weights count
+        # that agreement once more.
+        random_lam = float(np.clip(lam * pairs / pairs_total, 1e-9, 0.5))
+        return float(np.log2(random_lam / (1 - random_lam)))
+
+    m, lam = em(m, lam)
+    if len(random_levels):
+        # The random pairs hold duplicates too, as many as one in every few thousand
+        # in a file of 10,000 records. Counted as strangers, they set u of a shared
+        # address, number or profile near the chance that two records match, and that
+        # agreement alone then only evens out the prior: an address-only record (a
+        # newsletter list's) stayed beside its named duplicate at p = 0.66. Each random
+        # pair counts as strangers by the chance the model gives it of being none.
+        _, p_random = Model(m=m, u=u, prior=random_prior(lam)).score(random_levels)
+        u = estimate_u(random_levels, 1.0 - p_random)
+        m, lam = em(m, lam)
+    return Model(m=m, u=u, prior=random_prior(lam), trained_on=trained_on)

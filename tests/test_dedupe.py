@@ -2387,3 +2387,34 @@ def test_one_person_or_two(tmp_path: Path, db: Path, text: str, same: list[tuple
         assert found[f"crm:{x}"] is not found[f"crm:{y}"]
     if reviews is not None:
         assert len(_review_pairs(db, "person")) == reviews
+
+
+def test_an_address_alone_joins_the_person_whose_address_it_is(tmp_path: Path, db: Path):
+    # A CRM export of 240 people, each twice (a second row's case and number written
+    # otherwise), and a newsletter's list that gives only addresses: one of those
+    # addresses is Camille Renard's Gmail one. That address, which no one else
+    # carries, is hers;
+    # the role mailbox of the list (contact@, Paul Marchand's in the CRM) is nobody's in
+    # particular.
+    given = ["Camille", "Louis", "Chloé", "Hugo", "Léa", "Jules", "Manon", "Arthur",
+             "Inès", "Nathan", "Sarah", "Théo"]
+    family = ["Renard", "Garnier", "Faure", "Rousseau", "Blanc", "Guerin", "Muller",
+              "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clement",
+              "Gauthier", "Dumont", "Lopez", "Fontaine", "Chevalier", "Robin"]
+    rows = ["id,first_name,last_name,email,phone,company_name,city"]
+    for k in range(240):
+        first, last = given[k % 12], family[k // 12]
+        domain = f"firme{k % 60}.fr"
+        local = f"{first.lower().replace('é', 'e').replace('è', 'e')}.{last.lower()}"
+        number = f"06 {10 + k // 100:02d} {k % 100:02d} {k % 7:02d} {k % 13:02d}"
+        # Work addresses, and a personal one for every fourth person.
+        email = f"{local}{k}@gmail.com" if k % 4 == 0 else f"{local}@{domain}"
+        rows.append(f"a{k},{first},{last},{email},{number},Firme {k % 60},Lyon")
+        rows.append(f"b{k},{first},{last.upper()},{email},"
+                    f"+33{number[1:].replace(' ', '')},Firme {k % 60} SAS,LYON")
+    rows.append("n1,,,camille.renard0@gmail.com,,,")
+    rows.append("n2,,,contact@firme1.fr,,,")
+    rows.append("c1,Paul,Marchand,contact@firme1.fr,,Firme 1,Lyon")
+    found, _ = _dedupe_crm(tmp_path, db, "\n".join(rows) + "\n")
+    assert found["crm:n1"]["id"] == found["crm:a0"]["id"] == found["crm:b0"]["id"]
+    assert found["crm:n2"]["id"] != found["crm:c1"]["id"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from dedupe.comparisons import COMPARISONS
@@ -83,3 +85,38 @@ def test_company_m_is_read_from_the_pairs_sharing_an_address():
     # Too few pairs share an address to tell: EM's own estimate.
     few = np.concatenate([levels[:SHARED_ADDRESS_MIN - 1], levels[1000:]])
     assert train(few, _levels(rng, 3000, 0.0), trained_on=20_000).m[company][1] < 0.35
+
+
+def test_duplicates_among_the_random_pairs_do_not_count_as_strangers():
+    """One random pair in a thousand is a duplicate (a file of a few thousand records):
+    u of a shared address is what strangers show, not that share, so the address alone
+    outweighs the chance that two records taken at random match."""
+    names = [c.name for c in COMPARISONS]
+    email = names.index("email")
+    rng = np.random.default_rng(5)
+    last = [c.size - 1 for c in COMPARISONS]  # every comparison differs
+    strangers = np.array([[int(rng.choice((0, level))) for level in last]
+                          for _ in range(20_000)], dtype=np.int8)
+    duplicates = np.ones((20, len(COMPARISONS)), dtype=np.int8)  # all agree
+    random_levels = np.concatenate([strangers, duplicates])
+    candidates = np.concatenate([
+        np.ones((1500, len(COMPARISONS)), dtype=np.int8),
+        _levels(rng, 3000, 0.0),
+    ])
+    model = train(candidates, random_levels, trained_on=5000)
+    # Counted as strangers, the 20 duplicates alone would make it 20 / 22,020.
+    assert model.u[email][0] < 1e-4
+    _, p = model.score(np.array([[0] * email + [1] + [0] * (len(COMPARISONS) - email - 1)],
+                                dtype=np.int8))
+    assert p[0] > 0.9  # 0.1 with the duplicates counted as strangers
+
+
+def test_a_model_trained_the_earlier_way_is_trained_again():
+    from dedupe.model import Model
+
+    rng = np.random.default_rng(2)
+    model = train(_levels(rng, 2000, 0.2), _levels(rng, 2000, 0.0), trained_on=1000)
+    assert Model.from_json(model.to_json()) is not None
+    earlier = json.loads(model.to_json())
+    del earlier["training"]  # as stored before random pairs were weighed
+    assert Model.from_json(json.dumps(earlier)) is None
