@@ -81,6 +81,8 @@ def coherent_clusters(
     vouched: Callable[[int, int], bool] | None = None,
     same_name: Callable[[int, int], bool] | None = None,
     moved: Callable[[int, int], bool] | None = None,
+    covered: Callable[[list[int], list[int]], bool] | None = None,
+    names_apart: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
@@ -95,7 +97,13 @@ def coherent_clusters(
     where the pair that joins them is one person's two jobs as ``moved`` reads it (one
     name, a mobile no one else carries), a pair across with ``same_name`` is weak only
     where its identifiers conflict: her records from the two jobs (the company, its
-    line and the work address changed; the mobile did not)."""
+    line and the work address changed; the mobile did not). With ``covered`` and
+    ``names_apart``, two clusters joined by a pair ``vouched`` vouches for, one of which
+    carries no address, number or profile the other lacks (``covered(inside, other)``),
+    are kept apart only by a weak pair across whose names ``names_apart`` says differ:
+    a record giving just an address, from a newsletter's list, joins the records of the
+    person whose address it is, however little it shares with the others (nothing, so
+    its pairs with them score at the prior)."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -119,7 +127,8 @@ def coherent_clusters(
         clusters = _greedy(sorted(g), known, link=link, floor=floor, must=must, cannot=cannot,
                            full=len(g) <= max_size, conflict=conflict,
                            loose_floor=loose_floor, ambiguous_apart=ambiguous_apart,
-                           vouched=vouched, same_name=same_name, moved=moved)
+                           vouched=vouched, same_name=same_name, moved=moved,
+                           covered=covered, names_apart=names_apart)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -143,6 +152,8 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             vouched: Callable[[int, int], bool] | None = None,
             same_name: Callable[[int, int], bool] | None = None,
             moved: Callable[[int, int], bool] | None = None,
+            covered: Callable[[list[int], list[int]], bool] | None = None,
+            names_apart: Callable[[int, int], bool] | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -186,7 +197,18 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         # unless it shares what one person alone has.
         if not forced and (weak or (
                 (vouched is None or not vouched(a, b))
-                and _mean_logit(cross) < _logit(link) - 1.0)):
+                and _mean_logit(cross) < _logit(link) - 1.0)) and not (
+                    # A side that adds no identifier to the other only needs names
+                    # that do not differ: its identifiers' conflicts with the other's
+                    # members are ones that side already holds. (Asked only of an
+                    # edge stopped here.)
+                    weak and covered is not None and names_apart is not None
+                    and vouched is not None and vouched(a, b)
+                    and (covered(members[ca], members[cb])
+                         or covered(members[cb], members[ca]))
+                    and not any(q <= floor and names_apart(x, y) for q, (x, y) in zip(
+                        cross, ((x, y) for x in members[ca] for y in members[cb]),
+                        strict=True))):
             continue
         for node in members[cb]:
             cluster_of[node] = ca

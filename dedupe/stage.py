@@ -34,7 +34,7 @@ from prospecting.store import Store, chunked, utc_now
 
 from .blocking import company_pairs, person_pairs
 from .clustering import coherent_clusters, components
-from .comparisons import person_levels
+from .comparisons import person_levels, same_person_name
 from .features import (
     CompanyFeatures,
     PersonFeatures,
@@ -470,6 +470,40 @@ def _vouching(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int],
         return bool(linkedin[a]) and linkedin[a] == linkedin[b]
 
     return vouched
+
+
+def _covered(f: PersonFeatures) -> Callable[[list[int], list[int]], bool]:
+    """Whether the records ``inside`` give no surname, and every address, number and
+    LinkedIn profile of theirs is one that a record of ``other`` carries too: a list of
+    addresses alone, or of given names and addresses."""
+    emails, phones, linkedin, last = f.emails, f.phones, f.linkedin, f.last
+
+    def carried(members: list[int]) -> set[str]:
+        found = set()
+        for i in members:
+            found.update(v for v in emails[i].tolist() if v)
+            found.update("tel:" + v for v in phones[i].tolist() if v)
+            if linkedin[i]:
+                found.add("in:" + linkedin[i])
+        return found
+
+    def covered(inside: list[int], other: list[int]) -> bool:
+        return not any(last[i] for i in inside) and carried(inside) <= carried(other)
+
+    return covered
+
+
+def _names_apart(f: PersonFeatures, known: dict[tuple[int, int], float], marker: float,
+                 ) -> Callable[[int, int], bool]:
+    """Whether two records' names are two people's: names no reading reconciles (see
+    ``same_person_name``), or names the guard found contradicting (``marker``)."""
+    first, last = f.first, f.last
+
+    def apart(a: int, b: int) -> bool:
+        return known.get((a, b) if a < b else (b, a)) == marker or not same_person_name(
+            (first[a], last[a]), (first[b], last[b]))
+
+    return apart
 
 
 def _same_name(f: PersonFeatures) -> Callable[[int, int], bool]:
@@ -1040,7 +1074,9 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         ambiguous_apart=True,
                                         vouched=_vouching(f, phone_counts),
                                         same_name=_same_name(f),
-                                        moved=_moved(f, phone_counts))
+                                        moved=_moved(f, phone_counts),
+                                        covered=_covered(f),
+                                        names_apart=_names_apart(f, probability, marker))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

@@ -75,6 +75,35 @@ def test_one_persons_two_jobs_joined_by_her_mobile_keep_her_old_records():
     assert sorted(map(len, clusters(lambda a, b: False))) == [2]
 
 
+def test_a_record_that_adds_nothing_joins_through_the_address_it_shares():
+    # 0, 1, 2: one person (her role mailbox and mobile; her work address and mobile;
+    # that address written without its dot, her name and firm); 3: a newsletter's
+    # record giving only her work address, 1's. 3 and 0 share nothing (below the loose
+    # floor), 3 and 2 give two addresses at one domain (a conflict) that the cluster
+    # already holds. Carrying nothing 0, 1 and 2 lack, 3 joins through 1; not where it
+    # brings an identifier of its own, nor where its name and one of theirs differ.
+    known = {(0, 1): 0.9999, (0, 2): 0.9999, (1, 2): 0.9999, (1, 3): 0.9993,
+             (0, 3): 0.0002, (2, 3): 0.15}
+
+    def score(pairs: np.ndarray) -> np.ndarray:
+        return np.array([known.get((int(a), int(b)), 0.0) for a, b in pairs])
+
+    def clusters(covered, names_apart):
+        got, _ = coherent_clusters(
+            [[0, 1, 2, 3]], dict(known), score, link=0.95, floor=0.4,
+            conflict=lambda a, b: (min(a, b), max(a, b)) in {(2, 3)}, loose_floor=0.001,
+            ambiguous_apart=True, vouched=lambda a, b: {a, b} == {1, 3}, covered=covered,
+            names_apart=names_apart)
+        return got
+
+    def adds_nothing(inside, other):
+        return inside == [3]
+
+    assert clusters(adds_nothing, lambda a, b: False) == [[0, 1, 2, 3]]
+    assert clusters(lambda inside, other: False, lambda a, b: False) == [[0, 1, 2]]
+    assert clusters(adds_nothing, lambda a, b: {a, b} == {0, 3}) == [[0, 1, 2]]
+
+
 def test_without_a_conflict_test_every_weak_pair_splits():
     known = {(0, 1): 0.999, (0, 2): 0.99, (1, 2): 0.2}
 

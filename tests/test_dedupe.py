@@ -2418,3 +2418,26 @@ def test_an_address_alone_joins_the_person_whose_address_it_is(tmp_path: Path, d
     found, _ = _dedupe_crm(tmp_path, db, "\n".join(rows) + "\n")
     assert found["crm:n1"]["id"] == found["crm:a0"]["id"] == found["crm:b0"]["id"]
     assert found["crm:n2"]["id"] != found["crm:c1"]["id"]
+
+
+def test_records_giving_no_surname_and_nothing_new_are_covered(tmp_path: Path, db: Path):
+    # A newsletter's records beside Émilie Philippe's: her address alone, with her given
+    # name, or with a number of its own; a record giving a surname is no such record.
+    from dedupe.stage import _covered
+
+    _import_crm(tmp_path, db, "id,first_name,last_name,email,phone,company_name\n"
+                "1,Émilie,Philippe,emilie.philippe@roux-giraud.fr,06 87 43 44 81,Roux\n"
+                "2,Émilie,PHILIPPE,emiliephilippe@roux-giraud.fr,,Roux\n"
+                "3,,,emilie.philippe@roux-giraud.fr,,\n"
+                "4,Émilie,,emilie.philippe@roux-giraud.fr,,\n"
+                "5,,,emilie.philippe@roux-giraud.fr,06 11 22 33 44,\n"
+                "6,,Philippe,emilie.philippe@roux-giraud.fr,,\n")
+    f, source = _features_and_sources(db)
+    row = {source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    covered = _covered(f)
+    her = [row["crm:1"], row["crm:2"]]
+    assert covered([row["crm:3"]], her)
+    assert covered([row["crm:4"]], her)
+    assert not covered([row["crm:5"]], her)
+    assert not covered([row["crm:6"]], her)
+    assert not covered(her, [row["crm:3"]])
