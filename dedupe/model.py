@@ -196,6 +196,8 @@ _U_DEFAULTS: dict[str, tuple[float, ...]] = {
     "title": (0.2, 0.35, 0.1, 0.35),
 }
 _U_STRENGTH = 2000.0
+# At most this many rounds of u from the random pairs weighed by the model (see train).
+U_ROUNDS = 8
 
 
 def estimate_u(random_levels: np.ndarray, strangers: np.ndarray | None = None,
@@ -309,8 +311,15 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
         # address, number or profile near the chance that two records match, and that
         # agreement alone then only evens out the prior: an address-only record (a
         # newsletter list's) stayed beside its named duplicate at p = 0.66. Each random
-        # pair counts as strangers by the chance the model gives it of being none.
-        _, p_random = Model(m=m, u=u, prior=random_prior(lam)).score(random_levels)
-        u = estimate_u(random_levels, 1.0 - p_random)
-        m, lam = em(m, lam)
+        # pair counts as strangers by the chance the model gives it of being none, and
+        # u and m are estimated again until u settles: each round takes out more of the
+        # duplicates the last one still half counted (a file of nothing but addresses,
+        # a quarter of them twice, needs a few).
+        for _ in range(U_ROUNDS):
+            _, p_random = Model(m=m, u=u, prior=random_prior(lam)).score(random_levels)
+            before, u = u, estimate_u(random_levels, 1.0 - p_random)
+            m, lam = em(m, lam)
+            if all(np.allclose(x, y, rtol=0.01, atol=0) for x, y in zip(
+                    u, before, strict=True)):
+                break
     return Model(m=m, u=u, prior=random_prior(lam), trained_on=trained_on)

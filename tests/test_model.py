@@ -120,3 +120,26 @@ def test_a_model_trained_the_earlier_way_is_trained_again():
     earlier = json.loads(model.to_json())
     del earlier["training"]  # as stored before random pairs were weighed
     assert Model.from_json(json.dumps(earlier)) is None
+
+
+def test_u_is_estimated_again_until_it_settles(monkeypatch):
+    """Where the duplicates among the random pairs show only their shared address, one
+    round of weighing still half counts them as strangers; the next rounds take out
+    more."""
+    import dedupe.model as model_module
+
+    names = [c.name for c in COMPARISONS]
+    email = names.index("email")
+    rng = np.random.default_rng(9)
+    last = [c.size - 1 for c in COMPARISONS]
+    strangers = np.array([[int(rng.choice((0, level))) for level in last]
+                          for _ in range(20_000)], dtype=np.int8)
+    only_address = np.zeros((1, len(COMPARISONS)), dtype=np.int8)
+    only_address[0, email] = 1
+    random_levels = np.concatenate([strangers, np.repeat(only_address, 3, axis=0)])
+    candidates = np.concatenate([np.repeat(only_address, 1500, axis=0),
+                                 _levels(rng, 3000, 0.0)])
+    settled = train(candidates, random_levels, trained_on=5000)
+    monkeypatch.setattr(model_module, "U_ROUNDS", 1)
+    once = train(candidates, random_levels, trained_on=5000)
+    assert settled.u[email][0] < 0.8 * once.u[email][0]
