@@ -281,7 +281,8 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
     m = [fixed.get(k, row) for k, row in enumerate(m)]
     pairs_total = max(trained_on * (trained_on - 1) / 2, 1.0)
 
-    def em(m: list[list[float]], lam: float) -> tuple[list[list[float]], float]:
+    def em(m: list[list[float]], u: list[list[float]], lam: float,
+           ) -> tuple[list[list[float]], float]:
         for _ in range(iterations):
             model = Model(m=m, u=u, prior=float(np.log2(lam / (1 - lam))))
             _, p = model.score(levels)
@@ -304,7 +305,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
         random_lam = float(np.clip(lam * pairs / pairs_total, 1e-9, 0.5))
         return float(np.log2(random_lam / (1 - random_lam)))
 
-    m, lam = em(m, lam)
+    m, lam = em(m, u, lam)
     if len(random_levels):
         # The random pairs hold duplicates too, as many as one in every few thousand
         # in a file of 10,000 records. Counted as strangers, they set u of a shared
@@ -318,7 +319,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
         for _ in range(U_ROUNDS):
             _, p_random = Model(m=m, u=u, prior=random_prior(lam)).score(random_levels)
             before, u = u, estimate_u(random_levels, 1.0 - p_random)
-            m, lam = em(m, lam)
+            m, lam = em(m, u, lam)
             if all(np.allclose(x, y, rtol=0.01, atol=0) for x, y in zip(
                     u, before, strict=True)):
                 break
