@@ -175,10 +175,9 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         ca, cb = cluster_of[a], cluster_of[b]
         if ca == cb:
             continue
-        cross = [p(x, y) for x in members[ca] for y in members[cb]]
-        forced = any(
-            ((x, y) if x < y else (y, x)) in must for x in members[ca] for y in members[cb]
-        )
+        across = [(x, y) for x in members[ca] for y in members[cb]]
+        cross = [p(x, y) for x, y in across]
+        forced = any(((x, y) if x < y else (y, x)) in must for x, y in across)
         if conflict is None or loose_floor is None:
             weak = min(cross) <= floor
         else:
@@ -190,8 +189,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
                     q <= loose_floor and not (
                         same_name is not None and moved is not None and same_name(x, y)
                         and moved(a, b))))
-                for q, (x, y) in zip(
-                    cross, ((x, y) for x in members[ca] for y in members[cb]), strict=True)
+                for q, (x, y) in zip(cross, across, strict=True)
             )
         # Average linkage on the log-odds: one strong pair does not carry weak ones,
         # unless it shares what one person alone has.
@@ -206,9 +204,8 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
                     and vouched is not None and vouched(a, b)
                     and (covered(members[ca], members[cb])
                          or covered(members[cb], members[ca]))
-                    and not any(q <= floor and names_apart(x, y) for q, (x, y) in zip(
-                        cross, ((x, y) for x in members[ca] for y in members[cb]),
-                        strict=True))):
+                    and not any(q <= floor and names_apart(x, y)
+                                for q, (x, y) in zip(cross, across, strict=True))):
             continue
         for node in members[cb]:
             cluster_of[node] = ca

@@ -286,9 +286,7 @@ def _ends_apart(x: str, y: str) -> bool:
     Négoce" and "Société Lyonnaise de Mécanique" are two names, however much of them
     Jaro-Winkler finds alike (0.91). A typo leaves the rest alike ("valdeloire",
     "vldeloire"), a word added or cut short is a beginning (see :func:`_name_head`)."""
-    n = 0
-    while n < len(x) and n < len(y) and x[n] == y[n]:
-        n += 1
+    n = int(distance.Prefix.similarity(x, y))  # the length of the shared beginning
     rx, ry = x[n:], y[n:]
     return n >= 6 and len(rx) >= 4 and len(ry) >= 4 and _JW(rx, ry) < 0.7
 

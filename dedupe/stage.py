@@ -493,15 +493,14 @@ def _covered(f: PersonFeatures) -> Callable[[list[int], list[int]], bool]:
     return covered
 
 
-def _names_apart(f: PersonFeatures, known: dict[tuple[int, int], float], marker: float,
+def _names_apart(f: PersonFeatures, guarded: Callable[[int, int], bool],
                  ) -> Callable[[int, int], bool]:
     """Whether two records' names are two people's: names no reading reconciles (see
-    ``same_person_name``), or names the guard found contradicting (``marker``)."""
+    ``same_person_name``), or names the guard found contradicting (``guarded``)."""
     first, last = f.first, f.last
 
     def apart(a: int, b: int) -> bool:
-        return known.get((a, b) if a < b else (b, a)) == marker or not same_person_name(
-            (first[a], last[a]), (first[b], last[b]))
+        return guarded(a, b) or not same_person_name((first[a], last[a]), (first[b], last[b]))
 
     return apart
 
@@ -1063,8 +1062,11 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # Gauthier are not joined through an "S. Gauthier" both resemble.
     marker = contradicted(settings.review_threshold)
 
-    def conflict(a: int, b: int, known: dict[tuple[int, int], float] = probability) -> bool:
-        return known.get((a, b) if a < b else (b, a)) == marker or identity(a, b)
+    def guarded(a: int, b: int, known: dict[tuple[int, int], float] = probability) -> bool:
+        return known.get((a, b) if a < b else (b, a)) == marker
+
+    def conflict(a: int, b: int) -> bool:
+        return guarded(a, b) or identity(a, b)
 
     clusters, split = coherent_clusters(groups, probability, score,
                                         link=settings.match_threshold,
@@ -1076,7 +1078,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         same_name=_same_name(f),
                                         moved=_moved(f, phone_counts),
                                         covered=_covered(f),
-                                        names_apart=_names_apart(f, probability, marker))
+                                        names_apart=_names_apart(f, guarded))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the
