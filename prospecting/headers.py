@@ -102,15 +102,19 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "First": "first_name",
         "Given Name": "first_name",
         "Forename": "first_name",
+        "FName": "first_name",  # also "fname", "f_name", "F Name"
         "Last": "last_name",
         "Surname": "last_name",
         "Family Name": "last_name",
+        "LName": "last_name",
         "Name": "full_name",
         "Contact Name": "full_name",
         "Contact": "full_name",
+        "Display Name": "full_name",
         "Salutation": "civility",
         "Honorific": "civility",
         "Prefix": "civility",
+        "Name Prefix": "civility",
         "E-mail": "email",
         "Mail": "email",
         "Email Address": "email",
@@ -202,6 +206,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Zip Code": "postcode",
         "Zip/Postal Code": "postcode",
         "Town": "city",
+        "City Name": "city",
         "State": "region",
         "Province": "region",
         "State/Province": "region",
@@ -211,14 +216,20 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Organization": "company_name",
         "Organisation": "company_name",
         "Employer": "company_name",
+        "Employer Name": "company_name",
+        "Org": "company_name",
+        "Org Name": "company_name",
+        "Organization Name": "company_name",
         "Current Company": "company_name",
         "Domain": "company_domain",
+        "Domain Name": "company_domain",
         "Company Domain": "company_domain",
         "Company Website": "website",
         "Website URL": "website",
         "URL": "website",
         "Web": "website",
         "Homepage": "website",
+        "Web Page": "website",
         "Company URL": "website",
         "Company LinkedIn": "company_linkedin_url",
         "Company LinkedIn URL": "company_linkedin_url",
@@ -236,6 +247,13 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Number of Employees": "headcount",
         "Employee Count": "headcount",
         "Company Size": "headcount",
+    },
+    # Google Contacts ("Google CSV"): the organisation's fields. Its numbered values
+    # ("E-mail 1 - Value", "Phone 2 - Value", "Website 1 - Value") are read as numbered
+    # copies of a field (see _match); their "- Label" columns are kept as extras.
+    "google_contacts": {
+        "Organization Title": "title",
+        "Organization Department": "department",
     },
     # Apollo.io people export.
     "apollo": {
@@ -836,25 +854,34 @@ def _match(header: str, kind: str) -> tuple[str | None, int]:
     lookup = _LOOKUPS[kind]
     words = normalize_header(header).split()
     choice = 1 if _SECONDARY_WORDS.intersection(words) else 0
-    candidates = [words]
-    # "Email 2", "Téléphone 3": a numbered copy of a field.
+    # Each candidate with the choice it says: "Email 2", "Téléphone 3" are numbered copies
+    # of a field; so are Outlook's "E-mail 2 Address" and Google Contacts' "E-mail 1 -
+    # Value" and "Organization 1 - Name", the number inside.
+    candidates = [(words, choice)]
     if len(words) > 1 and words[-1].isdecimal() and len(words[-1]) <= 3:
         choice = max(choice, int(words[-1]) - 1)
-        candidates.append(words[:-1])
+        candidates = [(words, choice), (words[:-1], choice)]
+    inside = [i for i, w in enumerate(words[1:-1], 1) if w.isdecimal() and len(w) <= 3]
+    if len(inside) == 1:
+        i = inside[0]
+        rest = words[:i] + words[i + 1:]
+        if rest[-1] == "value" and len(rest) > 1:
+            rest = rest[:-1]
+        candidates.append((rest, max(choice, int(words[i]) - 1)))
     for prefix in _PREFIXES[kind]:
         if len(words) > 1 and words[0] == prefix:
-            candidates += [c[1:] for c in list(candidates)]
+            candidates += [(c[1:], n) for c, n in list(candidates)]
             break
-    for candidate in candidates:
+    for candidate, chosen in candidates:
         field = lookup.get("".join(candidate))
         if field is not None:
             if kind == "people" and field in LOCATION_FIELDS and company_location(header):
-                choice = max(choice, 1)
-            return field, choice
-    for candidate in candidates:
+                chosen = max(chosen, 1)
+            return field, chosen
+    for candidate, chosen in candidates:
         found = _loose_match(candidate, kind)
         if found is not None:
-            return found[0], max(choice, found[1])
+            return found[0], max(chosen, found[1])
     # The same words in another order: "Phone (Mobile)", "Name (First)".
     field = _SORTED_LOOKUPS[kind].get(" ".join(sorted(words)))
     if field is not None:
@@ -1008,6 +1035,13 @@ def map_headers(headers: Sequence[str], kind: str = "people") -> list[str | None
             words = normalize_header(header).split()
             if mapping[i] == "last_name" and words[0] == "nom" and "famille" not in words:
                 mapping[i] = "full_name"
+    if kind == "people" and any(
+            field == "title" and "job" in normalize_header(header).split()
+            for header, field in zip(headers, mapping, strict=True)):
+        # Outlook's "Title" beside its "Job Title" holds "Mr." or "Dr.": the civility.
+        for i, header in enumerate(headers):
+            if mapping[i] == "title" and normalize_header(header) == "title":
+                mapping[i] = "civility"
     return mapping
 
 

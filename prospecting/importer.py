@@ -408,6 +408,7 @@ class _RowMapper:
             self.id_index = _find_column(self.headers, id_column, path)
             # The id column is lineage, not an extra attribute.
             self.plan = [p for p in self.plan if p[0] != self.id_index]
+        self.extras = [self.headers[i] for i, name, _ in self.plan if name.startswith("extra:")]
         self.person_plan = [
             _person_step(*p, company=kind == "people" and p[1] in LOCATION_FIELDS
                          and company_location(self.headers[p[0]]))
@@ -784,6 +785,10 @@ def _read_batches(
             message = f"{path}: read as {table.encoding}, delimiter {table.delimiter!r}"
         else:
             message = None
+        if message and mapper is not None and mapper.extras:
+            # What no field reads ("fname" where "First Name" was meant) is kept, and said.
+            message += (f"; {len(mapper.extras)} column(s) kept as extras, read as no field:"
+                        f" {shown_columns(mapper.extras, 8)}")
         if table.mojibake_suspected:
             # Said even for a JSONL file: its values were changed too.
             message = (message or f"{path}: read as {table.encoding}") + (

@@ -664,3 +664,64 @@ def test_zoominfo():
         "Employees": "headcount", "LinkedIn Company Profile URL": "company_linkedin_url",
         "Company City": "city",
     }
+
+
+def test_short_names_for_the_names():
+    """Hand-made lists and test sets write the names short."""
+    assert mapped(["fname", "lname", "f_name", "L Name", "FName", "display_name"]) == {
+        "fname": "first_name", "lname": "last_name", "f_name": "first_name",
+        "L Name": "last_name", "FName": "first_name", "display_name": "full_name",
+    }
+    assert mapped(["employer_name", "org", "Org Name", "domain_name", "city_name"]) == {
+        "employer_name": "company_name", "org": "company_name", "Org Name": "company_name",
+        "domain_name": "company_domain", "city_name": "city",
+    }
+
+
+def test_google_contacts():
+    """Google CSV as Google Contacts exports it now, and its older form: the numbered
+    values are numbered copies, their labels extras."""
+    headers = ["First Name", "Middle Name", "Last Name", "Name Prefix", "Nickname",
+               "Organization Name", "Organization Title", "Organization Department",
+               "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value",
+               "Phone 1 - Label", "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value",
+               "Address 1 - Label", "Address 1 - City", "Address 1 - Postal Code",
+               "Website 1 - Label", "Website 1 - Value"]
+    got = mapped(headers)
+    assert {h: f for h, f in got.items() if f} == {
+        "First Name": "first_name", "Last Name": "last_name", "Name Prefix": "civility",
+        "Organization Name": "company_name", "Organization Title": "title",
+        "Organization Department": "department", "E-mail 1 - Value": "email",
+        "E-mail 2 - Value": "email", "Phone 1 - Value": "phone", "Phone 2 - Value": "phone",
+        "Address 1 - City": "city", "Address 1 - Postal Code": "postcode",
+        "Website 1 - Value": "website",
+    }
+    mapping = map_headers(headers)
+    ranks = dict(zip(headers, field_rank(mapping, headers), strict=True))
+    assert (ranks["E-mail 1 - Value"], ranks["E-mail 2 - Value"]) == (0, 1)
+    assert (ranks["Phone 1 - Value"], ranks["Phone 2 - Value"]) == (0, 1)
+    older = ["Name", "Given Name", "Family Name", "E-mail 1 - Type", "E-mail 1 - Value",
+             "Organization 1 - Type", "Organization 1 - Name", "Organization 1 - Title"]
+    assert mapped(older) == {
+        "Name": "full_name", "Given Name": "first_name", "Family Name": "last_name",
+        "E-mail 1 - Type": None, "E-mail 1 - Value": "email", "Organization 1 - Type": None,
+        "Organization 1 - Name": "company_name", "Organization 1 - Title": "title",
+    }
+
+
+def test_outlook_contacts():
+    """Outlook's CSV: "Title" holds Mr. or Dr. beside the "Job Title"; the second and
+    third addresses are numbered inside their header."""
+    headers = ["Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company",
+               "Department", "Job Title", "Business Street", "Business City",
+               "Business Phone", "Mobile Phone", "E-mail Address", "E-mail 2 Address",
+               "E-mail 3 Address", "Web Page"]
+    got = mapped(headers)
+    assert (got["Title"], got["Job Title"]) == ("civility", "title")
+    assert got["Web Page"] == "website"
+    mapping = map_headers(headers)
+    ranks = dict(zip(headers, field_rank(mapping, headers), strict=True))
+    assert [mapping[headers.index(h)] for h in headers if "E-mail" in h] == ["email"] * 3
+    assert [ranks[h] for h in headers if "E-mail" in h] == [0, 1, 2]
+    # Without a job title column, "Title" is the job title (Salesforce, Apollo).
+    assert mapped(["Title", "First Name"])["Title"] == "title"

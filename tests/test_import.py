@@ -110,6 +110,22 @@ def test_header_aliases_and_extra_columns(tmp_path: Path, db: Path):
     assert person["tags"] == ["enriched"]
 
 
+def test_columns_read_as_no_field_are_named(tmp_path: Path, db: Path):
+    """A test set's short headers are read, and what no field reads is said: a header
+    misread would otherwise lose names silently (and quarantine rows with no contact)."""
+    path = write(tmp_path / "set.csv",
+                 "rec_id,fname,lname,mail,employer_name,Shoe Size\n"
+                 "1,Jean,Dupont,jean.dupont@acme.example,Acme,42\n"
+                 "2,Marie,Curie,,Radium SA,\n")
+    report = api.import_files(db, [path], id_column="rec_id")
+    assert (report.written, report.quarantined) == (2, 0)
+    people = sorted(dump(db), key=lambda p: p["last_name"])
+    assert [(p["first_name"], p["last_name"], p["company"]["name"]) for p in people] == [
+        ("Marie", "Curie", "Radium SA"), ("Jean", "Dupont", "Acme")]
+    (said,) = [m for m in report.messages if "kept as extras" in m]
+    assert said.endswith("1 column(s) kept as extras, read as no field: Shoe Size")
+
+
 def test_name_and_company_without_contact_is_a_prospect(tmp_path: Path, db: Path):
     path = write(tmp_path / "p.csv", "Prénom;Nom;Société\nHélène;Durand;Kerlann SARL\n")
     report = api.import_files(db, [path])
