@@ -78,13 +78,14 @@ HEADERS = {
     "hubspot": ["First Name", "Last Name", "Email", "Phone Number", "Job Title",
                 "Company Name", "Website URL", "City", "Country/Region", "Lifecycle Stage",
                 "Tags"],
-    "brevo": ["EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "COMPANY", "JOB_TITLE", "TAGS"],
+    "brevo": ["EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "LANDLINE_NUMBER", "COMPANY",
+              "JOB_TITLE", "TAGS"],
     "mailchimp": ["Email Address", "First Name", "Last Name", "Phone Number", "Address",
                   "Tags"],
     "apollo": ["First Name", "Last Name", "Title", "Company Name", "Company Website",
                "Contact Email", "Contact LinkedIn URL", "Phone", "City", "Country", "Tags"],
-    "salesforce": ["FirstName", "LastName", "Company", "Email", "Title", "Phone", "Website",
-                   "City", "Country", "LeadSource"],
+    "salesforce": ["FirstName", "LastName", "Company", "Email", "Title", "Phone",
+                   "MobilePhone", "Website", "City", "Country", "LeadSource"],
 }
 EMAIL_TOOLS = ("lemlist", "instantly", "smartlead", "mailchimp", "brevo")
 
@@ -139,8 +140,10 @@ def test_formula_cells_are_escaped(tmp_path: Path, name: str):
 def test_e164_phone_is_written_unchanged(tmp_path: Path, name: str):
     export(tmp_path, name, [HELENE])
     [row] = read(tmp_path / f"{name}.csv", name)
-    [phone_column] = PROFILES[name].phone_columns
-    assert row[phone_column] == "+33612345678"
+    # A mobile: in each tool's phone column (Brevo's SMS, Salesforce's Phone and
+    # MobilePhone), none in a landline's.
+    assert {row[c] for c in PROFILES[name].phone_columns if c != "LANDLINE_NUMBER"} == {
+        "+33612345678"}
 
 
 def test_only_e164_phones_are_written(tmp_path: Path):
@@ -205,6 +208,39 @@ def test_a_number_that_is_no_direct_line_is_not_written(tmp_path: Path, kind: st
     export(tmp_path, "brevo", [{**alone, "phones": [*phones, mobile]}])
     [row] = read(tmp_path / "brevo.csv", "brevo")
     assert row["SMS"] == "+33612345678"
+
+
+def test_mobiles_and_landlines_go_to_their_own_columns(tmp_path: Path):
+    """Brevo texts the SMS attribute and keeps a landline in LANDLINE_NUMBER; Salesforce
+    keeps the mobile in MobilePhone beside the best number in Phone. Types come from the
+    phone check, else from the numbering plan (an unchecked +33 1 is a landline)."""
+    def line(raw: str, e164: str, kind: str | None) -> dict[str, Any]:
+        return {"raw": raw, "e164": e164, "valid": None if kind is None else True,
+                "type": kind, "reason": "ok", "sources": ["crm"]}
+    office = line("01 42 68 53 00", "+33142685300", "fixed_line")
+    mobile = line("06 12 34 56 78", "+33612345678", "mobile")
+    both = person(email="a@acme.example", phone="+33142685300", phones=[office, mobile])
+    unchecked = person(email="b@acme.example", phone="+33142685300",
+                       phones=[line("01 42 68 53 00", "+33142685300", None)])
+    us = person(email="c@acme.example", phone="+12015550123",
+                phones=[line("201 555 0123", "+12015550123", "fixed_line_or_mobile")])
+    export(tmp_path, "brevo", [both, unchecked, us])
+    rows = {r["EMAIL"]: r for r in read(tmp_path / "brevo.csv", "brevo")}
+    assert (rows["a@acme.example"]["SMS"], rows["a@acme.example"]["LANDLINE_NUMBER"]) == (
+        "+33612345678", "+33142685300")
+    assert (rows["b@acme.example"]["SMS"], rows["b@acme.example"]["LANDLINE_NUMBER"]) == (
+        "", "+33142685300")
+    # North America's plan cannot tell: as before, the number a text may reach.
+    assert (rows["c@acme.example"]["SMS"], rows["c@acme.example"]["LANDLINE_NUMBER"]) == (
+        "+12015550123", "")
+    export(tmp_path, "salesforce", [{**both, "last_name": "Roy", "company": company("Acme")},
+                                    {**unchecked, "last_name": "Roy",
+                                     "company": company("Acme")}])
+    rows = {r["Email"]: r for r in read(tmp_path / "salesforce.csv", "salesforce")}
+    assert (rows["a@acme.example"]["Phone"], rows["a@acme.example"]["MobilePhone"]) == (
+        "+33142685300", "+33612345678")
+    assert (rows["b@acme.example"]["Phone"], rows["b@acme.example"]["MobilePhone"]) == (
+        "+33142685300", "")
 
 
 def test_hubspot_needs_a_name_or_an_email(tmp_path: Path):

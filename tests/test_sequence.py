@@ -240,7 +240,8 @@ def test_a_do_not_call_flag_keeps_calls_out(tmp_path, db, run):
     people = {p["email"]: p for p in dump(db)}
     assert people["bob@globex.fr"]["extra"]["do_not_call"] == "true"
     # No tool gets his number either (Brevo would text it, lemlist call it).
-    for fmt, column in (("lemlist", "phone"), ("brevo", "SMS"), ("salesforce", "Phone")):
+    for fmt, column in (("lemlist", "phone"), ("brevo", "LANDLINE_NUMBER"),
+                        ("salesforce", "Phone")):
         out = tmp_path / f"{fmt}.csv"
         api.export(db, format=fmt, out=out)
         text = out.read_text("utf-8-sig")

@@ -21,6 +21,7 @@ first email as ``sequence`` planned and rendered it (and lemlist the lead's
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -171,6 +172,54 @@ def _phone(person: Person) -> str | None:
                 and entry.get("type") not in _NOT_DIRECT):
             return e164
     return None
+
+
+def _mobile_and_landline(person: Person) -> tuple[str | None, str | None]:
+    """The first mobile and the first other line among the numbers :func:`_phone` may
+    write, the best first, for tools that keep them apart (Brevo's SMS and
+    LANDLINE_NUMBER, Salesforce's MobilePhone). A number's type is the phone check's,
+    else the numbering plan's; one the plan cannot tell (North America's) counts as a
+    mobile, as every number was before the two were told apart."""
+    if no_calls(person):
+        return None, None
+    best = _phone(person)
+    if best is None:
+        return None, None
+    numbers = [best] + [
+        e164 for entry in person.get("phones") or ()
+        if (e164 := _text(entry.get("e164"))) and e164 != best and _E164.match(e164)
+        and entry.get("valid") is not False and entry.get("type") not in _NOT_DIRECT]
+    types = {_text(entry.get("e164")): entry.get("type")
+             for entry in person.get("phones") or () if entry.get("type")}
+    mobile = landline = None
+    for number in numbers:
+        if _line_is_mobile(number, types.get(number)):
+            mobile = mobile or number
+        else:
+            landline = landline or number
+    return mobile, landline
+
+
+# A type the phone check wrote that says the number reaches a phone one may text.
+_TEXTABLE = frozenset({"mobile", "fixed_line_or_mobile", "personal_number", "pager"})
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _plan_type(e164: str) -> str | None:
+    """The numbering plan's type of an E.164 number (see ``enrichers.phones``)."""
+    import phonenumbers
+
+    from enrichers.phones import phone_type_name
+
+    try:
+        return phone_type_name(phonenumbers.number_type(phonenumbers.parse(e164, None)))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def _line_is_mobile(e164: str, kind: str | None) -> bool:
+    kind = kind if kind and kind != "unknown" else _plan_type(e164)
+    return kind is None or kind == "unknown" or kind in _TEXTABLE
 
 
 def _country(person: Person) -> str | None:
@@ -325,9 +374,10 @@ def _mailchimp(p: Person) -> Row:
 
 
 def _brevo(p: Person) -> Row:
+    mobile, landline = _mobile_and_landline(p)
     return {
         "EMAIL": _email(p), "FIRSTNAME": _text(p.get("first_name")),
-        "LASTNAME": _text(p.get("last_name")), "SMS": _phone(p),
+        "LASTNAME": _text(p.get("last_name")), "SMS": mobile, "LANDLINE_NUMBER": landline,
         "COMPANY": _text(_company(p).get("name")), "JOB_TITLE": _text(p.get("title")),
         "TAGS": _tag(p),
     }
@@ -339,6 +389,7 @@ def _salesforce(p: Person) -> Row:
         "LastName": _clip(_text(p.get("last_name")), 80),
         "Company": _clip(_text(_company(p).get("name")), 255),
         "Email": _email(p), "Title": _text(p.get("title")), "Phone": _phone(p),
+        "MobilePhone": _mobile_and_landline(p)[0],
         "Website": _website(p), "City": _city(p), "Country": _country(p),
         "LeadSource": _tag(p),
     }
@@ -384,10 +435,12 @@ def _salesforce_check(row: Row, person: Person) -> str | None:
 
 
 def _profile(name: str, row: Callable[[Person], Row], check: Callable[[Row, Person], str | None],
-             columns: tuple[str, ...], phone: str, **options: Any) -> ExportProfile:
+             columns: tuple[str, ...], phone: str | tuple[str, ...],
+             **options: Any) -> ExportProfile:
     return ExportProfile(
         name=name, columns=columns, delimiter=options.pop("delimiter", ","),
-        bom=options.pop("bom", False), phone_columns=(phone,),
+        bom=options.pop("bom", False),
+        phone_columns=(phone,) if isinstance(phone, str) else phone,
         max_rows=options.pop("max_rows", None), row=row, check=check, **options,
     )
 
@@ -417,8 +470,9 @@ PROFILES: dict[str, ExportProfile] = {
             "Website URL", "City", "Country/Region", "Lifecycle Stage", "Tags",
         ), "Phone Number", dedupe_column="Email"),
         _profile("brevo", _brevo, _needs("EMAIL", "no email"), (
-            "EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "COMPANY", "JOB_TITLE", "TAGS",
-        ), "SMS", delimiter=";"),
+            "EMAIL", "FIRSTNAME", "LASTNAME", "SMS", "LANDLINE_NUMBER", "COMPANY",
+            "JOB_TITLE", "TAGS",
+        ), ("SMS", "LANDLINE_NUMBER"), delimiter=";"),
         _profile("mailchimp", _mailchimp, _mailchimp_check, (
             "Email Address", "First Name", "Last Name", "Phone Number", "Address", "Tags",
         ), "Phone Number"),
@@ -430,9 +484,9 @@ PROFILES: dict[str, ExportProfile] = {
             "Contact Email", "Contact LinkedIn URL", "Phone", "City", "Country", "Tags",
         ), "Phone", max_rows=10_000),
         _profile("salesforce", _salesforce, _salesforce_check, (
-            "FirstName", "LastName", "Company", "Email", "Title", "Phone", "Website", "City",
-            "Country", "LeadSource",
-        ), "Phone", max_rows=50_000),
+            "FirstName", "LastName", "Company", "Email", "Title", "Phone", "MobilePhone",
+            "Website", "City", "Country", "LeadSource",
+        ), ("Phone", "MobilePhone"), max_rows=50_000),
     )
 }
 
