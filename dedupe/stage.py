@@ -975,8 +975,52 @@ def _score_more(model: Model, f: PersonFeatures, phone_counts: dict[str, int],
     return score_pairs(model, f, pairs, person_levels(f, pairs, phone_counts), settings)[1]
 
 
-def _reasons_at(model: Model, levels: np.ndarray, at: np.ndarray) -> list[list[str]]:
-    return model.reasons_many(levels[at])
+def _reasons_at(model: Model, levels: np.ndarray, identical: np.ndarray,
+                at: np.ndarray) -> list[list[str]]:
+    reasons = model.reasons_many(levels[at])
+    for k in np.flatnonzero(identical[at]).tolist():
+        reasons[k] = [IDENTICAL, *reasons[k]]
+    return reasons
+
+
+def _reasons_indexed(model: Model, levels: np.ndarray, matched: np.ndarray,
+                     same: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
+    """:meth:`Model.reasons_indexed` of the matched pairs, :data:`IDENTICAL` first for
+    the identical records among them (``same``, indexes of pairs as ``matched``)."""
+    lists, which = model.reasons_indexed(levels[matched])
+    if len(same):
+        alike = np.isin(matched, same, assume_unique=True)
+        marked = {k: len(lists) + i for i, k in enumerate(np.unique(which[alike]).tolist())}
+        lists = [*lists, *([IDENTICAL, *lists[k]] for k in marked)]
+        which = which.copy()
+        which[alike] = [marked[k] for k in which[alike].tolist()]
+    return lists, which
+
+
+IDENTICAL = "identical records: every compared field the same"
+
+
+def identical_pairs(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p: np.ndarray,
+                    link: float) -> np.ndarray:
+    """Indexes of the candidate pairs below ``link`` whose two records are the same in
+    every field the matching compares (one dedupe input hash) and give an address, a
+    number or a profile: one row twice (a list exported twice, two lists merged).
+
+    The model alone may leave them apart where nothing else tells: in a file of
+    addresses and nothing more, every candidate pair is a duplicate and a shared
+    address reads as what any two records share. Two records with a name alone
+    ("John Smith" twice) stay two people: nothing says they are one.
+    """
+    # Identical records differ nowhere: names exact or missing on both sides, and so on
+    # (a shared line is level 2 of the numbers).
+    maybe = (p < link) & (levels[:, 3] <= 2) & np.all(
+        np.delete(levels, 3, axis=1) <= 1, axis=1)
+    at = np.flatnonzero(maybe)
+    if not len(at):
+        return at
+    a, b = pairs[at, 0], pairs[at, 1]
+    keyed = (f.emails[a, 0] != "") | (f.phones[a, 0] != "") | (f.linkedin[a] != "")
+    return at[(f.hashes[a] == f.hashes[b]) & keyed]
 
 
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
@@ -1021,6 +1065,10 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         model, trained = _train(f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
     w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
+    same = identical_pairs(f, pairs, levels, p, settings.match_threshold)
+    p[same] = 1.0
+    if len(same):
+        state.add("identical_pairs", len(same))
     clock.lap("scoring")
     if progress:
         progress(len(pairs), len(pairs))
@@ -1039,7 +1087,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     reasons: dict[tuple[int, int], list[str]] = {}
     matched = np.flatnonzero(match)
     # A few hundred distinct reason lists among a million pairs: each kept once.
-    lists, which = model.reasons_indexed(levels[matched])
+    lists, which = _reasons_indexed(model, levels, matched, same)
     for start in range(0, len(matched), 200_000):
         part = matched[start:start + 200_000]
         keys = list(zip(pairs[part, 0].tolist(), pairs[part, 1].tolist(), strict=True))
@@ -1085,6 +1133,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # merges' preparing has started (see _merge_clusters).
     kept = np.flatnonzero(p >= settings.review_threshold)
     kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
+    kept_identical = np.isin(kept, same, assume_unique=True)
     _drop_stale_reviews(store, "person", f.ids, pairs, p, settings.review_threshold)
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
@@ -1121,7 +1170,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
             store.set_meta(_MODEL_KEY, trained)
         state.add("pending_reviews", _record_pairs(
             store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters, settings,
-            state.run_id, reasons_of=functools.partial(_reasons_at, model, kept_levels)))
+            state.run_id, reasons_of=functools.partial(
+                _reasons_at, model, kept_levels, kept_identical)))
         if pair_indexes:
             store.restore_indexes(force=True)
 

@@ -2441,3 +2441,34 @@ def test_records_giving_no_surname_and_nothing_new_are_covered(tmp_path: Path, d
     assert not covered([row["crm:5"]], her)
     assert not covered([row["crm:6"]], her)
     assert not covered(her, [row["crm:3"]])
+
+
+def test_identical_records_merge_where_nothing_else_tells(tmp_path: Path, db: Path):
+    """A list of addresses and nothing more, each row several times (two newsletter
+    exports put together, their ids kept): every candidate pair is a duplicate, and a
+    shared address reads as what any two of them share. Identical records that give an
+    address or a number are one, and say so; a name alone twice is not for this rule
+    (the model decides)."""
+    rows = ["id,first_name,last_name,email,phone"]
+    for k in range(60):
+        for copy in range(3):
+            rows.append(f"m{k}-{copy},,,reader{k}@gmail.com,")
+    for k in range(30):
+        for copy in range(2):
+            rows.append(f"t{k}-{copy},,,,+33 6 12 34 {k // 10:02d} {k % 10:02d}")
+    rows += ["n1,John,Smith,,", "n2,John,Smith,,"]
+    people, report = _dedupe_crm(tmp_path, db, "\n".join(rows) + "\n")
+    assert report.details["identical_pairs"] == 60 * 3 + 30
+    for k in range(60):
+        assert len({people[f"crm:m{k}-{c}"]["id"] for c in range(3)}) == 1
+    for k in range(30):
+        assert people[f"crm:t{k}-0"]["id"] == people[f"crm:t{k}-1"]["id"]
+    assert len({p["id"] for sid, p in people.items() if sid[4] in "mt"}) == 90
+    conn = sqlite3.connect(db)
+    reasons = [json.loads(r) for (r,) in conn.execute(
+        "SELECT reasons FROM clusters WHERE kind = 'person'"
+        " AND golden_id IN (SELECT id FROM people WHERE last_name IS NULL)")]
+    assert len(reasons) == 90
+    assert all(r[0] == "identical records: every compared field the same" for r in reasons)
+    assert conn.execute("SELECT count(*) FROM pairs WHERE kind = 'person'"
+                        " AND reasons LIKE '[\"identical records%'").fetchone() == (210,)
