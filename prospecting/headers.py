@@ -949,6 +949,9 @@ def _loose_match(words: list[str], kind: str) -> tuple[str | None, int] | None:
         rest = rest[2:]
         if len(rest) > 1 and rest[-1].isdecimal():  # "Street 1"
             rest = rest[:-1]
+    elif len(rest) > 1 and rest[0] in ("address", "adresse") and _LOOKUPS[kind].get(
+            "".join(rest[1:])) in LOCATION_FIELDS:
+        rest = rest[1:]  # Sellsy: "Adresse - Rue", "Adresse - Code postal"
     variants.append(rest)
     rest = [w for w in rest if w not in _QUALIFIER_WORDS and w not in _SECONDARY_WORDS]
     while len(rest) > 1 and rest[-1] in _FILLER_WORDS:  # "Ville de [publipostage]"

@@ -725,3 +725,13 @@ def test_outlook_contacts():
     assert [ranks[h] for h in headers if "E-mail" in h] == [0, 1, 2]
     # Without a job title column, "Title" is the job title (Salesforce, Apollo).
     assert mapped(["Title", "First Name"])["Title"] == "title"
+
+
+def test_sellsy_address_parts():
+    """Sellsy writes its address's parts after the word: "Adresse - Ville"."""
+    assert mapped(["Raison sociale", "Adresse - Rue", "Adresse - Code postal",
+                   "Adresse - Ville", "Adresse - Pays", "Address Type"]) == {
+        "Raison sociale": "company_name", "Adresse - Rue": "address",
+        "Adresse - Code postal": "postcode", "Adresse - Ville": "city",
+        "Adresse - Pays": "country", "Address Type": None,
+    }
