@@ -769,6 +769,14 @@ def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p
     decisions = np.where(together, "match",
                          np.where(p[keep] >= settings.match_threshold, "split", "review"))
     reviews = int((~together).sum())
+    if reviews:
+        # Pairs kept apart that a decision already answered (a rejection, an unmerge)
+        # wait for no one, as ``status`` counts them.
+        answered = {frozenset((a, b)) for a, b, _ in _decisions(store, kind)}
+        if answered:
+            apart = keep[~together]
+            reviews -= sum(frozenset(pair) in answered for pair in zip(
+                ids[pairs[apart, 0]].tolist(), ids[pairs[apart, 1]].tolist(), strict=True))
     now = utc_now()
     texts: dict[tuple[str, ...], str] = {}
     step = 100_000

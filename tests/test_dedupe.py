@@ -178,6 +178,14 @@ def test_unmerge_one_cluster(demo_db: Path, run):
     assert again.exit_code == 2
     assert "already unmerged" in again.stderr
     assert run("unmerge", demo_db, "cl_nope").exit_code == 2
+    # The next run keeps them apart, and does not count the pair the unmerge answered
+    # as a review to do (status does not either).
+    waiting = api.status(demo_db)["dedupe"]["pending_reviews"]
+    report = api.dedupe(demo_db)
+    assert _by_source_id(dump(demo_db))["crm:5122064"]["id"] != _by_source_id(
+        dump(demo_db))["crm:5120580"]["id"]
+    assert report.details["pending_reviews"] == 0
+    assert api.status(demo_db)["dedupe"]["pending_reviews"] == waiting
 
 
 def test_new_import_joins_the_existing_golden_record(demo_db: Path, tmp_path: Path):
