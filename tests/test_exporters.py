@@ -241,6 +241,10 @@ def test_mobiles_and_landlines_go_to_their_own_columns(tmp_path: Path):
         "+33142685300", "+33612345678")
     assert (rows["b@acme.example"]["Phone"], rows["b@acme.example"]["MobilePhone"]) == (
         "+33142685300", "")
+    # A number the plan cannot tell is no known mobile: Phone only.
+    export(tmp_path, "salesforce", [{**us, "last_name": "Roy", "company": company("Acme")}])
+    [row] = read(tmp_path / "salesforce.csv", "salesforce")
+    assert (row["Phone"], row["MobilePhone"]) == ("+12015550123", "")
 
 
 def test_hubspot_needs_a_name_or_an_email(tmp_path: Path):

@@ -174,12 +174,14 @@ def _phone(person: Person) -> str | None:
     return None
 
 
-def _mobile_and_landline(person: Person) -> tuple[str | None, str | None]:
+def _mobile_and_landline(person: Person, *, either: bool = True,
+                         ) -> tuple[str | None, str | None]:
     """The first mobile and the first other line among the numbers :func:`_phone` may
     write, the best first, for tools that keep them apart (Brevo's SMS and
     LANDLINE_NUMBER, Salesforce's MobilePhone). A number's type is the phone check's,
-    else the numbering plan's; one the plan cannot tell (North America's) counts as a
-    mobile, as every number was before the two were told apart."""
+    else the numbering plan's. One the plan cannot tell (North America's) counts as a
+    mobile with ``either`` (Brevo: every number went to SMS before the two were told
+    apart), else as neither (Salesforce's MobilePhone holds known mobiles only)."""
     if no_calls(person):
         return None, None
     best = _phone(person)
@@ -193,15 +195,18 @@ def _mobile_and_landline(person: Person) -> tuple[str | None, str | None]:
              for entry in person.get("phones") or () if entry.get("type")}
     mobile = landline = None
     for number in numbers:
-        if _line_is_mobile(number, types.get(number)):
+        line = _line(number, types.get(number))
+        if line == "mobile" or (line == "either" and either):
             mobile = mobile or number
-        else:
+        elif line == "landline":
             landline = landline or number
     return mobile, landline
 
 
-# A type the phone check wrote that says the number reaches a phone one may text.
-_TEXTABLE = frozenset({"mobile", "fixed_line_or_mobile", "personal_number", "pager"})
+# Types the phone check writes, as the lines they are: a number one may text, one the
+# plan cannot tell from a landline, and the rest.
+_MOBILE_TYPES = frozenset({"mobile", "personal_number", "pager"})
+_EITHER_TYPES = frozenset({"fixed_line_or_mobile", "unknown"})
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -217,9 +222,12 @@ def _plan_type(e164: str) -> str | None:
         return None
 
 
-def _line_is_mobile(e164: str, kind: str | None) -> bool:
+def _line(e164: str, kind: str | None) -> str:
+    """``"mobile"``, ``"landline"`` or ``"either"`` (the plan cannot tell)."""
     kind = kind if kind and kind != "unknown" else _plan_type(e164)
-    return kind is None or kind == "unknown" or kind in _TEXTABLE
+    if kind in _MOBILE_TYPES:
+        return "mobile"
+    return "either" if kind is None or kind in _EITHER_TYPES else "landline"
 
 
 def _country(person: Person) -> str | None:
@@ -389,7 +397,7 @@ def _salesforce(p: Person) -> Row:
         "LastName": _clip(_text(p.get("last_name")), 80),
         "Company": _clip(_text(_company(p).get("name")), 255),
         "Email": _email(p), "Title": _text(p.get("title")), "Phone": _phone(p),
-        "MobilePhone": _mobile_and_landline(p)[0],
+        "MobilePhone": _mobile_and_landline(p, either=False)[0],
         "Website": _website(p), "City": _city(p), "Country": _country(p),
         "LeadSource": _tag(p),
     }
