@@ -9,9 +9,10 @@ when a file would exceed the tool's row cap.
 
 Whatever the tool, a suppressed person is never written, the email is the dump's best one
 (never a guessed or invalid address) with its domain in ASCII, and the phone the best
-E.164 number. An address whose local part needs SMTPUTF8 (``élodie@…``) is not written
-(the person's next usable address is, if any), nor is a premium-rate, shared-cost or
-universal-access number (the next valid number is).
+E.164 number (Brevo's mobile in SMS and another line in LANDLINE_NUMBER; Salesforce's
+known mobile in MobilePhone too). An address whose local part needs SMTPUTF8
+(``élodie@…``) is not written (the person's next usable address is, if any), nor is a
+premium-rate, shared-cost or universal-access number (the next valid number is).
 
 lemlist, Instantly and Smartlead take any other column as a custom variable
 (``{{firstStepSubject}}``…), so their files also carry the person's sequence and its
