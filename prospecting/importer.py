@@ -414,6 +414,7 @@ class _RowMapper:
                          and company_location(self.headers[p[0]]))
             for p in self.plan
         ]
+        self.labels = _phone_labels(self.headers, fields)
 
     def composed(self, cells: Sequence[str]) -> Sequence[str]:
         """``cells`` with each address written whole in its first line's column,
@@ -544,6 +545,26 @@ def _person_step(index: int, name: str, confidence: float, *,
     else:
         kind = _P_OTHER
     return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
+
+
+def _phone_labels(headers: Sequence[str], fields: Sequence[str | None]) -> dict[int, int]:
+    """For each number column whose kind another column gives row by row (Google
+    Contacts' "Phone 1 - Value" beside "Phone 1 - Label": "Mobile", "Work Fax"), the
+    index of that column."""
+    labels: dict[int, int] = {}
+    keys = {normalize_header(h): i for i, h in enumerate(headers)}
+    for index, (header, mapped) in enumerate(zip(headers, fields, strict=True)):
+        words = normalize_header(header).split()
+        if mapped in ("phone", "mobile_phone") and len(words) > 1 and words[-1] == "value":
+            stem = " ".join(words[:-1])
+            label = keys.get(stem + " label", keys.get(stem + " type"))
+            if label is not None:
+                labels[index] = label
+    return labels
+
+
+# A number labelled so is no one's line to call or text: kept as an extra.
+_NOT_A_LINE = re.compile(r"fax|pager|bipeur|t[ée]l[ée]copi", re.IGNORECASE)
 
 
 def _column_index(headers: list[str], wanted: str) -> int | None:
@@ -884,6 +905,10 @@ def _person_row(
                               ("email", address, SECONDARY_CONFIDENCE))
             contact = contact or bool(emails)
         elif kind == _P_PHONE:
+            if mapper.labels and index in mapper.labels and _NOT_A_LINE.search(
+                    cells[mapper.labels[index]]):
+                person.append(("extra:" + mapper.headers[index], value))
+                continue
             numbers = _json_strings(value) if value[0] == "[" else None
             if numbers is None:
                 person.append(("phone", value) if plain else ("phone", value, confidence))

@@ -126,6 +126,27 @@ def test_columns_read_as_no_field_are_named(tmp_path: Path, db: Path):
     assert said.endswith("1 column(s) kept as extras, read as no field: Shoe Size")
 
 
+def test_a_google_contacts_export(tmp_path: Path, db: Path):
+    """Google CSV: numbered values, the organisation's fields, and a number its label
+    calls a fax kept as an extra, not a line to call."""
+    path = write(tmp_path / "contacts.csv",
+                 "First Name,Last Name,Organization Name,Organization Title,"
+                 "E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,"
+                 "Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value\n"
+                 "Claire,Martin,Lumenia SAS,Directrice commerciale,* Work,"
+                 "claire.martin@lumenia.example,Home,claire.m@gmail.com,"
+                 "Work Fax,+33 1 42 68 53 01,Mobile,+33 6 12 34 56 78\n")
+    report = api.import_files(db, [path])
+    assert report.written == 1
+    (person,) = dump(db)
+    assert (person["first_name"], person["title"], person["company"]["name"]) == (
+        "Claire", "Directrice commerciale", "Lumenia SAS")
+    assert [e["value"] for e in person["emails"]] == [
+        "claire.martin@lumenia.example", "claire.m@gmail.com"]
+    assert [p["raw"] for p in person["phones"]] == ["+33 6 12 34 56 78"]
+    assert person["extra"]["Phone 1 - Value"] == "+33 1 42 68 53 01"
+
+
 def test_name_and_company_without_contact_is_a_prospect(tmp_path: Path, db: Path):
     path = write(tmp_path / "p.csv", "Prénom;Nom;Société\nHélène;Durand;Kerlann SARL\n")
     report = api.import_files(db, [path])
