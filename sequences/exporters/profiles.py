@@ -26,7 +26,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -167,12 +167,17 @@ def _phone(person: Person) -> str | None:
     phones = person.get("phones") or ()
     if not any(p.get("e164") == phone and p.get("type") in _NOT_DIRECT for p in phones):
         return phone
+    return next(_direct_lines(phones), None)
+
+
+def _direct_lines(phones: Iterable[Mapping[str, Any]]) -> Iterator[str]:
+    """The E.164 numbers of these entries that may be written: valid or unchecked, and
+    a direct line (see :data:`_NOT_DIRECT`)."""
     for entry in phones:
         e164 = _text(entry.get("e164"))
         if (e164 and _E164.match(e164) and entry.get("valid") is not False
                 and entry.get("type") not in _NOT_DIRECT):
-            return e164
-    return None
+            yield e164
 
 
 def _mobile_and_landline(person: Person, *, either: bool = True,
@@ -183,17 +188,13 @@ def _mobile_and_landline(person: Person, *, either: bool = True,
     else the numbering plan's. One the plan cannot tell (North America's) counts as a
     mobile with ``either`` (Brevo: every number went to SMS before the two were told
     apart), else as neither (Salesforce's MobilePhone holds known mobiles only)."""
-    if no_calls(person):
-        return None, None
-    best = _phone(person)
+    best = _phone(person)  # none for a person not to be called
     if best is None:
         return None, None
-    numbers = [best] + [
-        e164 for entry in person.get("phones") or ()
-        if (e164 := _text(entry.get("e164"))) and e164 != best and _E164.match(e164)
-        and entry.get("valid") is not False and entry.get("type") not in _NOT_DIRECT]
-    types = {_text(entry.get("e164")): entry.get("type")
-             for entry in person.get("phones") or () if entry.get("type")}
+    phones = person.get("phones") or ()
+    numbers = [best] + [e164 for e164 in _direct_lines(phones) if e164 != best]
+    types = {_text(entry.get("e164")): entry.get("type") for entry in phones
+             if entry.get("type")}
     mobile = landline = None
     for number in numbers:
         line = _line(number, types.get(number))
