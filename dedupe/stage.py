@@ -985,19 +985,18 @@ def _score_more(model: Model, f: PersonFeatures, phone_counts: dict[str, int],
 
 def _reasons_at(model: Model, levels: np.ndarray, identical: np.ndarray,
                 at: np.ndarray) -> list[list[str]]:
-    reasons = model.reasons_many(levels[at])
-    for k in np.flatnonzero(identical[at]).tolist():
-        reasons[k] = [IDENTICAL, *reasons[k]]
-    return reasons
+    """The reasons of the pairs at ``at``, as :func:`_reasons_indexed` gives them."""
+    lists, which = _reasons_indexed(model, levels, at, identical)
+    return [lists[k] for k in which.tolist()]
 
 
-def _reasons_indexed(model: Model, levels: np.ndarray, matched: np.ndarray,
-                     same: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
-    """:meth:`Model.reasons_indexed` of the matched pairs, :data:`IDENTICAL` first for
-    the identical records among them (``same``, indexes of pairs as ``matched``)."""
-    lists, which = model.reasons_indexed(levels[matched])
-    if len(same):
-        alike = np.isin(matched, same, assume_unique=True)
+def _reasons_indexed(model: Model, levels: np.ndarray, at: np.ndarray,
+                     identical: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
+    """:meth:`Model.reasons_indexed` of the pairs at ``at``, :data:`IDENTICAL` first for
+    the identical records among them (``identical``: a mask as long as ``levels``)."""
+    lists, which = model.reasons_indexed(levels[at])
+    alike = identical[at]
+    if alike.any():
         marked = {k: len(lists) + i for i, k in enumerate(np.unique(which[alike]).tolist())}
         lists = [*lists, *([IDENTICAL, *lists[k]] for k in marked)]
         which = which.copy()
@@ -1010,7 +1009,7 @@ IDENTICAL = "identical records: every compared field the same"
 
 def identical_pairs(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p: np.ndarray,
                     link: float) -> np.ndarray:
-    """Indexes of the candidate pairs below ``link`` whose two records are the same in
+    """Which candidate pairs (a mask) are below ``link`` and two records the same in
     every field the matching compares (one dedupe input hash) and give an address, a
     number or a profile: one row twice (a list exported twice, two lists merged).
 
@@ -1028,11 +1027,11 @@ def identical_pairs(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p:
     for column in range(1, levels.shape[1]):
         maybe &= levels[:, column] <= (2 if column == 3 else 1)
     at = np.flatnonzero(maybe)
-    if not len(at):
-        return at
-    a, b = pairs[at, 0], pairs[at, 1]
-    keyed = (f.emails[a, 0] != "") | (f.phones[a, 0] != "") | (f.linkedin[a] != "")
-    return at[(f.hashes[a] == f.hashes[b]) & keyed]
+    if len(at):
+        a, b = pairs[at, 0], pairs[at, 1]
+        keyed = (f.emails[a, 0] != "") | (f.phones[a, 0] != "") | (f.linkedin[a] != "")
+        maybe[at] = (f.hashes[a] == f.hashes[b]) & keyed
+    return maybe
 
 
 def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain: bool,
@@ -1079,8 +1078,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
     same = identical_pairs(f, pairs, levels, p, settings.match_threshold)
     p[same] = 1.0
-    if len(same):
-        state.add("identical_pairs", len(same))
+    if identical := int(same.sum()):
+        state.add("identical_pairs", identical)
     clock.lap("scoring")
     if progress:
         progress(len(pairs), len(pairs))
@@ -1145,7 +1144,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # merges' preparing has started (see _merge_clusters).
     kept = np.flatnonzero(p >= settings.review_threshold)
     kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
-    kept_identical = np.isin(kept, same, assume_unique=True)
+    kept_identical = same[kept]
     _drop_stale_reviews(store, "person", f.ids, pairs, p, settings.review_threshold)
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
@@ -1159,6 +1158,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # Remember what every remaining record looked like (goldens: once merged).
     staying = _staying(ids, f.hashes, dirty, clusters)
     del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
+    del same
     del kept
     written = sum(len(c) - 1 for c in clusters)
     # Each batch's merges are built by the process preparing it (see person_merge_plans).
