@@ -625,6 +625,8 @@ def _company_key(name: str | None) -> str:
 
 def _company_key_words(name: str) -> list[str]:
     """The words of :func:`_company_key`, apart."""
+    if "." in name:
+        name = _sites_named(name)
     words = company_name_key(name).split()
     if any(w in _ABBREVIATIONS for w in words):
         longer = [_ABBREVIATIONS.get(w, w) for w in words]
@@ -651,6 +653,21 @@ def _company_key_words(name: str) -> list[str]:
     elif len(kept) > 1 and kept[-1] in _ARTICLES:
         kept = kept[:-1]
     return kept or words
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _sites_named(name: str) -> str:
+    """``name`` with each word written as a site (see ``site_as_name``) made its site
+    name: ``acme.fr``, ``www.acme-group.fr``, ``Amazon.com, Inc.`` are ``acme``,
+    ``acme group``, ``amazon, Inc.``, as other sources name those companies."""
+    from prospecting.importer import site_as_name
+
+    words = name.split()
+    for i, word in enumerate(words):
+        bare = word.rstrip(",;:")
+        if "." in bare and (site := site_as_name(bare)) is not None:
+            words[i] = site[0].split(".", 1)[0].replace("-", " ") + word[len(bare):]
+    return " ".join(words)
 
 
 def saints_shortened(key: str) -> str:
@@ -1065,6 +1082,8 @@ def _company_forms(name: str | None) -> tuple[str, str, str]:
     name: a million people's companies have tens of thousands of names)."""
     if not name:
         return "", "", ""
+    if "." in name:  # "acme.fr": its initials are those of "acme"
+        name = _sites_named(name)
     words = _company_key_words(name)
     core = _company_core(words)
     if "(" in name:
@@ -1199,7 +1218,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

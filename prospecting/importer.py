@@ -218,6 +218,47 @@ def _registered_host(host: str) -> str | None:
     return None
 
 
+# A company name written as its site: "acme.fr", "www.acme.fr", "https://acme.fr/".
+_SITE_AS_NAME = re.compile(
+    r"(?P<scheme>https?://)?(?P<www>www\d?\.)?"
+    r"(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)/?",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=65536)
+def site_as_name(name: str) -> tuple[str, bool] | None:
+    """The registered domain a company name is written as, and whether it is written as
+    an address (lower case, or with ``https://`` or ``www.``); None for a name.
+
+    ``acme.fr``, ``www.acme.fr``, ``https://acme.fr/`` (``acme.fr``, True);
+    ``Booking.com`` (``booking.com``, False): a brand written as its site. The suffix
+    must be one of the public suffix list and the site name two characters or more:
+    ``Mr.Bricolage``, ``E.Leclerc``, ``S.A.``, ``J.P. Morgan`` are names, and a free
+    mail provider's or a platform's domain (``gmail.com``, ``linkedin.com``) is no
+    employer's site.
+    """
+    text = name.strip()
+    found = _SITE_AS_NAME.fullmatch(text) if "." in text else None
+    if found is None:
+        return None
+    host = found.group("host").lower()
+    parts = _extractor()(host)
+    if not parts.suffix or len(parts.domain) < 2:
+        return None
+    domain = f"{parts.domain}.{parts.suffix}"
+    if on_platform(domain, host) or domain in _free_mail():
+        return None  # "gmail.com", "linkedin.com": no employer's site
+    address = bool(found.group("scheme") or found.group("www")) or text == text.lower()
+    return domain, address
+
+
+def _free_mail() -> frozenset[str]:
+    from enrichers.lists import free_domains  # the email check's list (cached there)
+
+    return free_domains()
+
+
 @lru_cache(maxsize=1)
 def _extractor() -> Any:
     import tldextract
@@ -869,7 +910,7 @@ def _person_row(
     contact = False
     opted_out = False
     bounced = False
-    company_name = domain = siren = None
+    company_name = domain = siren = named_site = None
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
         if not value:
@@ -933,6 +974,14 @@ def _person_row(
                 else:
                     person.append(("extra:" + mapper.headers[index], value))
                 continue
+            if target == "name" and (site := site_as_name(value)) is not None:
+                # "acme.fr" in the company's column: the company's domain when written
+                # as an address, and a name any other source writes better.
+                company.append(("name", value, SECONDARY_CONFIDENCE))
+                company_name = value
+                if site[1]:
+                    named_site = site[0]
+                continue
             company.append((target, value))
             if target == "name":
                 company_name = value
@@ -992,6 +1041,8 @@ def _person_row(
     locator = f"row={record.row}"
     now = batch.now
     company_id = None
+    if domain is None:  # no website or domain column gave one
+        domain = named_site
     if company_name or domain or siren:
         if domain and not any(f[0] == "domain" for f in company):
             company.append(("domain", domain))
@@ -1078,7 +1129,7 @@ def _company_row(
     written_companies: set[Any],
 ) -> str | None:
     company: list[Fact] = []
-    name = domain = siren = None
+    name = domain = siren = named_site = None
     emails: list[str] = []
     for field_name, value, confidence in mapper.values(cells):
         if len(value) > FIELD_MAX and not field_name.startswith("extra:"):
@@ -1095,6 +1146,11 @@ def _company_row(
             # as an extra of its column, never read as the company's domain.
             field_name = "linkedin_url" if link == "company" else (
                 "extra:" + mapper.header_of(field_name))
+        site = site_as_name(value) if field_name == "name" else None
+        if site is not None:  # "acme.fr" as the company's name (see _person_row)
+            confidence = min(confidence, SECONDARY_CONFIDENCE)
+            if site[1]:
+                named_site = site[0]
         fact: Fact = (field_name, value) if confidence == FILE_CONFIDENCE else (
             field_name, value, confidence)
         company.append(fact)
@@ -1106,6 +1162,8 @@ def _company_row(
             siren = _digits(value)
         elif field_name == "siret" and siren is None and len(_digits(value)) == 14:
             siren = _digits(value)[:9]
+    if domain is None:  # no website or domain column gave one
+        domain = named_site
     if not (name or domain or siren):
         return "no company name, domain or identifier"
     if domain and not any(f[0] == "domain" for f in company):

@@ -1478,6 +1478,25 @@ def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
     assert distinct in names
 
 
+def test_a_company_named_by_its_site_is_the_company_of_that_name(tmp_path: Path, db: Path):
+    # A company column holding the site ("acme-conseil.fr", "www.initech.io",
+    # "Amazon.com, Inc."): the company its site name names, under its written name.
+    companies = write(tmp_path / "c.csv", "Raison sociale\nAcme Conseil SAS\n"
+                      "acme-conseil.fr\nInitech\nhttps://www.initech.io/\n"
+                      "Amazon.com, Inc.\nAMAZON\nGlobex\n")
+    api.import_files(db, [companies], kind="companies")
+    api.dedupe(db)
+    assert _active_company_names(db) == ["AMAZON", "Acme Conseil SAS", "Globex", "Initech"]
+    # People at it, one file naming the company, the other its site: one person.
+    found, _ = _dedupe_crm(tmp_path, tmp_path / "p.db",
+                           "id,first_name,last_name,phone,company_name,title\n"
+                           "1,Hervé,Lautrec,,Lautrec Conseil,Directeur commercial\n"
+                           "2,Herve,Lautrec,,lautrec-conseil.fr,Directeur commercial\n"
+                           "3,Hervé,Lautrec,,Lautrec Immobilier,Gérant\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:1"] is not found["crm:3"]
+
+
 def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
     # One file, three spellings: the golden company is "L'Oréal", not the last of them
     # in alphabetical order ("Loreal SA"), nor the one in capitals.

@@ -502,6 +502,34 @@ def test_a_company_website_on_linkedin_is_its_linkedin_page(tmp_path: Path, db: 
                     ("Globex", None, None), ("Initech", "initech.example", None)]
 
 
+def test_a_company_written_as_its_site_is_known_by_that_domain(tmp_path: Path, db: Path):
+    # "acme-conseil.fr" typed in the company's column (or its address): the company's
+    # domain, its name kept below one any other source gives. A brand written as its
+    # site in capitals, a name with dots, a mail provider: names, no domain.
+    path = write(tmp_path / "p.csv",
+                 "first_name,last_name,company\n"
+                 "Ann,Roy,acme-conseil.fr\nBen,Roy,https://www.initech.io/\n"
+                 "Cid,Roy,Hotels.com\nDan,Roy,Mr.Bricolage\nEve,Roy,gmail.com\n"
+                 "Fay,Roy,S.A. Dupont\n")
+    api.import_files(db, [path])
+    rows = query(db, "SELECT p.first_name, c.name, c.domain FROM people p JOIN companies c"
+                     " ON c.id = p.company_id ORDER BY p.first_name")
+    assert rows == [("Ann", "acme-conseil.fr", "acme-conseil.fr"),
+                    ("Ben", "https://www.initech.io/", "initech.io"),
+                    ("Cid", "Hotels.com", None), ("Dan", "Mr.Bricolage", None),
+                    ("Eve", "gmail.com", None), ("Fay", "S.A. Dupont", None)]
+    # The same company named by another file: that name, the domain kept.
+    other = write(tmp_path / "q.csv", "first_name,last_name,company,website\n"
+                  "Gil,Roy,Acme SAS,acme-conseil.fr\n")
+    api.import_files(db, [other])
+    assert query(db, "SELECT name, domain FROM companies WHERE domain = 'acme-conseil.fr'"
+                 ) == [("Acme SAS", "acme-conseil.fr")]
+    companies = write(tmp_path / "c.csv", "name\nglobex.de\n")
+    api.import_files(db, [companies], kind="companies")
+    assert query(db, "SELECT name FROM companies WHERE domain = 'globex.de'"
+                 ) == [("globex.de",)]
+
+
 def test_a_sirene_establishment_extract(tmp_path: Path, db: Path):
     path = write(tmp_path / "StockEtablissement.csv",
                  "siren,siret,denominationUniteLegale,trancheEffectifsEtablissement,"
