@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 
@@ -554,6 +555,42 @@ def _order(words: list[str]) -> tuple[list[str], list[str], list[str]]:
             start = i
             break
     return words[:1], words[1:start], words[start:]
+
+
+def ordered_by_address(parts: NameParts, emails: Sequence[str]) -> NameParts:
+    """``parts`` split from a full name of two words, the other way round where the
+    person's own address writes them so: "Martin Sophie" at ``sophie.martin@``,
+    ``smartin@`` or ``sophiemartin@`` is Sophie Martin, "Dupont Marie" at
+    ``marie.dupont@`` Marie Dupont. Only towards a given name the lists know: "Marie
+    Dupont" at ``dupont.marie@`` (a company writing the surname first) stays as it is.
+    """
+    given, family = parts.first_name, parts.last_name
+    if not given or not family or parts.middle or parts.initials or " " in given + family:
+        return parts
+    g, f = _address_word(given), _address_word(family)
+    known = _known_given_names()
+    if len(g) < 2 or len(f) < 2 or g == f or (
+            f not in known and f.split("-")[0] not in known):
+        return parts
+    flat_g, flat_f = g.replace("-", ""), f.replace("-", "")
+    as_split = ((flat_g, flat_f), (g[0], flat_f))  # jean.dupont, j.dupont
+    swapped = ((flat_f, flat_g), (f[0], flat_g))
+    for email in emails:
+        local = email.rpartition("@")[0].casefold().split("+")[0].rstrip("0123456789")
+        words = tuple(w for w in re.split(r"[._-]+", strip_accents(local)) if w)
+        joined = "".join(words)
+        if words in as_split or joined in ("".join(w) for w in as_split):
+            return parts  # the address writes them in this order
+        if words in swapped or joined in ("".join(w) for w in swapped):
+            return replace(parts, first_name=family, last_name=given,
+                           full_name=_finish(f"{family} {given}") if parts.full_name
+                           else None)
+    return parts
+
+
+def _address_word(name: str) -> str:
+    """A name as an address writes it: no accents, lower case, hyphens kept."""
+    return strip_accents(name).casefold().replace("'", "").replace(" ", "")
 
 
 def swapped_fields(first: str, last: str) -> bool:

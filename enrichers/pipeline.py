@@ -59,7 +59,7 @@ from prospecting.store import (
 # Imported here, not in the functions: an import statement costs microseconds even
 # when the module is loaded, and offline_facts runs once per person.
 from .email_syntax import check_email_syntax
-from .names import recase_place, split_name
+from .names import ordered_by_address, recase_place, split_name
 from .phones import check_phone, further_numbers
 from .titles import classify_title
 
@@ -212,6 +212,9 @@ def offline_facts(record: Mapping[str, Any]) -> dict[str, Any]:
     parts = split_name(
         record.get("full_name"), first=record.get("first_name"), last=record.get("last_name")
     )
+    if not record.get("first_name") and not record.get("last_name"):
+        # "Martin Sophie" at sophie.martin@: the order the person's address writes.
+        parts = ordered_by_address(parts, record.get("emails", ()))
     for field in ("first_name", "last_name", "civility"):
         value = getattr(parts, field, None)
         if value and value != record.get(field):

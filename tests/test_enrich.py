@@ -61,6 +61,19 @@ def _enriched_people(tmp_path: Path, db: Path, text: str) -> list[dict]:
     return dump(db)
 
 
+def test_a_full_name_written_surname_first_is_split_as_its_address_writes(tmp_path: Path,
+                                                                         db: Path):
+    # One "Nom Prénom" column, as French CRMs export it: the given name is the one the
+    # person's address opens on; without such an address, the name's order stays.
+    people = _enriched_by(tmp_path, db, "email", "Nom complet,Email\n"
+                          "Martin Sophie,sophie.martin@beta.example\n"
+                          "Dupont Marie,mdupont@acme.example\n"
+                          "Petit Jeanne,contact@acme.example\n", ("first_name", "last_name"))
+    assert people == {"sophie.martin@beta.example": ("Sophie", "Martin"),
+                      "mdupont@acme.example": ("Marie", "Dupont"),
+                      "contact@acme.example": ("Petit", "Jeanne")}
+
+
 def _enriched_by(tmp_path: Path, db: Path, key: str, text: str,
                  fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """:func:`_enriched_people` by ``key``: each person whole, or these ``fields`` of them."""

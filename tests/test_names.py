@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from enrichers.names import NameParts, recase_name, recase_place, split_name
+from enrichers.names import NameParts, ordered_by_address, recase_name, recase_place, split_name
 
 
 def parts(text: str) -> tuple[str | None, str | None, str | None]:
@@ -462,3 +462,24 @@ def test_non_strings_do_not_raise():
 def test_a_suffix_in_the_last_name_field(last, surname, suffix):
     parts = split_name(first="Jean", last=last)
     assert (parts.last_name, parts.suffix) == (surname, suffix)
+
+
+@pytest.mark.parametrize(("text", "email", "first", "last"), [
+    # A full name written surname first ("Nom Prénom" in one column): the person's own
+    # address tells the order, whichever way the address writes the given name.
+    ("Martin Sophie", "sophie.martin@beta.example", "Sophie", "Martin"),
+    ("Martin Sophie", "smartin@beta.example", "Sophie", "Martin"),
+    ("Martin Sophie", "Sophie-Martin@beta.example", "Sophie", "Martin"),
+    ("Dupont Marie", "marie.dupont+crm@acme.example", "Marie", "Dupont"),
+    ("Garcia José", "jose.garcia77@gmail.com", "José", "Garcia"),
+    ("Lefebvre Jean-Pierre", "jean-pierre.lefebvre@acme.example", "Jean-Pierre", "Lefebvre"),
+    # The address in the name's order, an address that spells no name, a surname no
+    # list holds as a given name (a company writing the surname first): as split.
+    ("Sophie Martin", "sophie.martin@beta.example", "Sophie", "Martin"),
+    ("Martin Sophie", "contact@beta.example", "Martin", "Sophie"),
+    ("Marie Dupont", "dupont.marie@acme.example", "Marie", "Dupont"),
+])
+def test_a_full_name_in_the_order_its_address_writes(text, email, first, last):
+    parts = ordered_by_address(split_name(text), [email])
+    assert (parts.first_name, parts.last_name) == (first, last)
+    assert parts.full_name == f"{first} {last}"
