@@ -32,6 +32,8 @@ from prospecting.models import (
     plain_letters,
     split_phone_extension,
 )
+from prospecting.privacy import mailbox_of as mailbox_key
+from prospecting.privacy import untagged
 from prospecting.store import Store
 
 __all__ = [
@@ -415,32 +417,6 @@ class CompanyNames:
         return self._names
 
 
-_GMAIL = frozenset({"gmail.com", "googlemail.com"})
-_AT_GMAIL = tuple("@" + d for d in sorted(_GMAIL))
-
-
-def mailbox_key(address: str) -> str:
-    """One key per mailbox (``address`` in lower case): a tag after ``+`` dropped
-    (``marie.curie+news@`` is ``marie.curie@``: Gmail, Outlook, Google Workspace and
-    Microsoft 365 deliver both to one mailbox), and at Gmail the dots too, under one
-    domain (``jean.dupont@googlemail.com`` is ``jeandupont@gmail.com``). Nearly every
-    address is its own key: that is seen first (once per address of every record)."""
-    if "+" not in address and not address.endswith(_AT_GMAIL):
-        return address
-    local, at, domain = address.rpartition("@")
-    if not at or not local:
-        return address
-    local = _untagged(local)
-    if domain in _GMAIL:
-        domain, local = "gmail.com", local.replace(".", "") or local
-    return f"{local}@{domain}"
-
-
-def _untagged(local: str) -> str:
-    """A local part without its ``+tag`` (all of it when nothing is before the ``+``)."""
-    return local.split("+", 1)[0] or local
-
-
 def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
             ) -> tuple[list[str], list[str], list[str]]:
     """Email keys, local parts and company domains, from the row's ``emails`` JSON or
@@ -465,7 +441,7 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
     for key, value in zip(keys, written, strict=True):
         domain = key.rpartition("@")[2]
         # The local part as written, less its tag: its dots and hyphens tell its words.
-        locals_.append(_untagged(value.rpartition("@")[0]))
+        locals_.append(untagged(value.rpartition("@")[0]))
         domains.append("" if domain in free else domain)
     while len(keys) < 2:
         keys.append("")

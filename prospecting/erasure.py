@@ -17,7 +17,13 @@ from collections.abc import Iterable
 
 from .errors import InputError, StoreError
 from .models import explode
-from .privacy import SuppressionMatcher, email_hash, normalize_email_key, parse_suppression
+from .privacy import (
+    SuppressionMatcher,
+    email_hash,
+    mailbox_key,
+    normalize_email_key,
+    parse_suppression,
+)
 from .runs import RunState
 from .store import Store
 
@@ -105,6 +111,11 @@ def forget_email(store: Store, email: str, state: RunState) -> None:
                 "DELETE FROM suppressions WHERE kind = 'email' AND value = ?", (address,)
             )
             store.add_suppressions([("hash", None, digest, "forgotten")], state.run_id)
+            if (mailbox := mailbox_key(address)) != address:
+                # Its mailbox written another way (jean@gmail.com for j.e.a.n+x@): never
+                # imported again either.
+                store.add_suppressions([("hash", None, email_hash(mailbox), "forgotten")],
+                                       state.run_id)
         if companies:
             store.refresh_companies(sorted(companies))
             store.refresh_people(

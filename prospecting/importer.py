@@ -1024,7 +1024,8 @@ def _person_row(
         # suppression list (with the batch) and the row is not stored, as a suppressed one.
         keys = [normalize_email_key(e) for e in emails]
         batch.opt_outs.extend(keys)
-        matcher.emails.update(keys)  # the same address later in the file too
+        for key in keys:  # the same address (or mailbox) later in the file too
+            matcher.add_email(key)
         state.add("skipped")
         state.add("suppressed")
         state.add("opted_out")
@@ -1233,7 +1234,8 @@ def _flush(
     known = None
     if batch.opt_outs:
         _suppress_opt_outs(store, batch.opt_outs, state.run_id)
-        matcher.emails.update(batch.opt_outs)
+        for key in batch.opt_outs:
+            matcher.add_email(key)
     if batch.compact is not None:
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)

@@ -24,9 +24,12 @@ __all__ = [
     "clean_emails",
     "e164_shape",
     "email_hash",
+    "mailbox_key",
+    "mailbox_of",
     "normalize_email_key",
     "parse_suppression",
     "role_local_parts",
+    "untagged",
 ]
 
 
@@ -186,6 +189,39 @@ def normalize_email_key(email: str) -> str:
     return ascii_domain(unicodedata.normalize("NFC", email.translate(_INVISIBLE)).strip().lower())
 
 
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_AT_GMAIL = tuple("@" + d for d in sorted(_GMAIL))
+
+
+def mailbox_key(email: str) -> str:
+    """The mailbox an address reaches: :func:`mailbox_of` its comparison key
+    (:func:`normalize_email_key`)."""
+    return mailbox_of(normalize_email_key(email))
+
+
+def mailbox_of(key: str) -> str:
+    """One key per mailbox (``key``: an address in lower case): a tag after ``+``
+    dropped (``marie.curie+news@`` is ``marie.curie@``: Gmail, Outlook, Google Workspace
+    and Microsoft 365 deliver both to one mailbox, and an opt-out is the person's, not
+    the tag's), and at Gmail the dots too, under one domain, as Reacher folds them
+    (``j.e.a.n+x@googlemail.com`` is ``jean@gmail.com``). Nearly every address is its
+    own key: that is seen first (dedupe asks once per address of every record)."""
+    if "+" not in key and not key.endswith(_AT_GMAIL):
+        return key
+    local, at, domain = key.rpartition("@")
+    if not at or not local:
+        return key
+    local = untagged(local)
+    if domain in _GMAIL:
+        domain, local = "gmail.com", local.replace(".", "") or local
+    return f"{local}@{domain}"
+
+
+def untagged(local: str) -> str:
+    """A local part without its ``+tag`` (all of it when nothing is before the ``+``)."""
+    return local.split("+", 1)[0] or local
+
+
 def email_hash(email: str) -> str:
     """sha256 of the normalised address, hex: how a forgotten address is remembered."""
     return hashlib.sha256(normalize_email_key(email).encode()).hexdigest()
@@ -227,7 +263,7 @@ class SuppressionMatcher:
         matcher = cls()
         for kind, value, digest in conn.execute("SELECT kind, value, sha256 FROM suppressions"):
             if kind == "email" and value:
-                matcher.emails.add(value)
+                matcher.add_email(value)
             elif kind == "domain" and value:
                 matcher.domains.add(value)
             matcher.hashes.add(digest)
@@ -236,18 +272,27 @@ class SuppressionMatcher:
     def __bool__(self) -> bool:
         return bool(self.emails or self.domains or self.hashes)
 
+    def add_email(self, email: str) -> None:
+        """Suppress an address: its mailbox too (see :func:`mailbox_key`)."""
+        key = normalize_email_key(email)
+        self.emails.add(key)
+        self.emails.add(mailbox_key(key))
+
     def matches(self, emails: Iterable[str]) -> bool:
-        """True when any of the addresses is suppressed, by address, domain or hash."""
+        """True when any of the addresses is suppressed, by address, mailbox (a
+        ``+tag``, Gmail's dots: see :func:`mailbox_key`), domain or hash."""
         if not self:
             return False
         for email in emails:
             key = normalize_email_key(email)
-            if key in self.emails:
+            mailbox = mailbox_key(key)
+            if key in self.emails or mailbox in self.emails:
                 return True
             domain = key.rpartition("@")[2]
             if domain and self._domain_suppressed(domain):
                 return True
-            if self.hashes and email_hash(key) in self.hashes:
+            if self.hashes and (email_hash(key) in self.hashes or (
+                    mailbox != key and email_hash(mailbox) in self.hashes)):
                 return True
         return False
 

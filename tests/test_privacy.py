@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prospecting import api
-from prospecting.privacy import clean_emails, email_hash, parse_suppression
+from prospecting.privacy import (
+    SuppressionMatcher,
+    clean_emails,
+    email_hash,
+    mailbox_key,
+    parse_suppression,
+)
 
 from .conftest import dump, write
 
@@ -208,3 +215,45 @@ def test_e164_shape_removes_every_separator_a_pattern_would():
                                  } | set(map(ord, ".-()/"))
     assert e164_shape("+33\u202f6\u202f39\u202f98\u202f12\u202f34") == "+33639981234"
     assert e164_shape("+33\u30006/39.98-12\u00a034") == "+33639981234"
+
+
+def test_a_suppressed_mailbox_covers_its_tags_and_gmail_spellings(tmp_path: Path, db: Path):
+    # EV-3: j.e.a.n+x@googlemail.com is the suppressed jean@gmail.com; a +tag reaches
+    # the suppressed mailbox at any provider. Dots elsewhere and another name count.
+    people = write(tmp_path / "p.csv", "id,First Name,Last Name,Email\n"
+                   "1,Jean,Roy,j.e.a.n+x@googlemail.com\n2,Ann,Roy,ann+news@acme.example\n"
+                   "3,Jo,Roy,j.o@acme.example\n4,Anne,Roy,anne@acme.example\n")
+    api.import_files(db, [people], id_column="id")
+    report = api.suppress(db, ["jean@gmail.com", "ann@acme.example", "jo@acme.example"])
+    assert report.details["people_suppressed"] == 2
+    out = tmp_path / "out.csv"
+    api.export(db, format="lemlist", out=out)
+    assert sorted(r.split(",")[0].strip('"') for r in out.read_text().splitlines()[1:]) == [
+        "anne@acme.example", "j.o@acme.example"]
+    # At import too: an opt-out's mailbox, later in the file or in another file.
+    again = write(tmp_path / "q.csv", "First Name,Last Name,Email,Unsubscribed\n"
+                  "Eve,Roy,eve+promo@acme.example,yes\nEve,Roy,eve@acme.example,\n"
+                  "Jean,Roy,jean+crm@gmail.com,\n")
+    report = api.import_files(db, [again])
+    assert report.details["suppressed"] == 3
+
+
+def test_forget_keeps_the_mailbox_out_whichever_way_it_is_written(db: Path):
+    api.forget(db, "J.Dupont+crm@googlemail.com")
+    assert api.status(db)["suppressions"] == {"hash": 2}
+    assert SuppressionMatcher.load(_conn(db)).matches(["jdupont@gmail.com"])
+    assert not SuppressionMatcher.load(_conn(db)).matches(["jdupont@outlook.example"])
+
+
+@pytest.mark.parametrize(("address", "key"), [
+    ("Marie.Curie+News@Radium.example", "marie.curie@radium.example"),
+    ("j.e.a.n+x@googlemail.com", "jean@gmail.com"),
+    ("jean.dupont@outlook.com", "jean.dupont@outlook.com"),  # dots count elsewhere
+    ("+1234@sms.example", "+1234@sms.example"),  # nothing before the tag
+])
+def test_mailbox_key(address: str, key: str):
+    assert mailbox_key(address) == key
+
+
+def _conn(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(db)
