@@ -18,8 +18,8 @@ internationalised local part) is not a flag: it is named in ``reason``.
 
 Beside the readable ``reason``, each verdict has one machine-readable ``code`` (what
 decided the status, :data:`CODES`) and the ``method`` that decided it (``syntax``,
-``dns``, ``smtp``; ``import`` for a bounce a sending tool reported, ``pattern`` for an
-address the finder guessed and no server confirmed):
+``dns``, ``smtp``; ``import`` for a bounce a sending tool reported or a source's own
+verification, ``pattern`` for an address the finder guessed and no server confirmed):
 
 =================  ===========================================================================
 code               when
@@ -46,6 +46,7 @@ accepts_mail       the domain accepts mail (MX or A fallback); mailbox not probe
 free_mail          … and it is a free-mail provider's
 deliverable        the mail server took the address
 bounced            a sending tool reported a bounce
+source_verdict     the source's own verification said so (a verifier's or vendor's column)
 =================  ===========================================================================
 
 The SMTP result is optional and duck-typed (:class:`SmtpOutcome`): anything with a
@@ -85,7 +86,7 @@ CODES = (
     "syntax", "nxdomain", "null_mx", "no_mx", "spf_reject_all", "mailbox_unknown",
     "disabled", "full_inbox", "catch_all", "role", "disposable", "greylisted", "dns_timeout",
     "no_nameservers", "smtp_timeout", "smtp_ip_blocked", "smtp_needs_rdns", "not_checked",
-    "accepts_mail", "free_mail", "deliverable", "bounced",
+    "accepts_mail", "free_mail", "deliverable", "bounced", "source_verdict",
 )
 METHODS = ("syntax", "dns", "smtp", "import", "pattern")
 

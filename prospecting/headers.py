@@ -66,6 +66,7 @@ PEOPLE_FIELDS = (
     "opt_out",
     "email_bounced",
     "email_bounce_reason",
+    "email_verdict",
     "do_not_call",
     "location",
 )
@@ -164,6 +165,25 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Email hard bounce reason": "email_bounce_reason",
         "hs_email_hard_bounce_reason": "email_bounce_reason",
         "Hard Bounce Reason": "email_bounce_reason",
+        # What the source's own verification said of the address (Hunter's
+        # "Verification status", lemlist's emailStatus, ZeroBounce's "ZB Status"):
+        # valid, invalid, catch-all, risky or unknown, in its words.
+        "Email Status": "email_verdict",
+        "Verification Status": "email_verdict",
+        "Email Verification Status": "email_verdict",
+        "Email Verification": "email_verdict",
+        "Email Verification Result": "email_verdict",
+        "Verification Result": "email_verdict",
+        "Email Validation": "email_verdict",
+        "Email Validation Status": "email_verdict",
+        "Email Validity": "email_verdict",
+        "Email Deliverability": "email_verdict",
+        "Deliverability": "email_verdict",
+        "ZB Status": "email_verdict",
+        "Statut email": "email_verdict",
+        "Statut de l'email": "email_verdict",
+        "Statut de vérification": "email_verdict",
+        "Vérification email": "email_verdict",
         "Street Number": "street_number",
         "Street No": "street_number",
         "House Number": "street_number",
@@ -288,7 +308,7 @@ PEOPLE_ALIASES: dict[str, dict[str, str]] = {
         "Seniority": "seniority",
         "Departments": "department",
         # Verified, Unverified, Extrapolated, Guessed, Unavailable or Bounced.
-        "Email Status": "email_bounced",
+        "Email Status": "email_verdict",
     },
     # Dropcontact's enriched file: the company's registered establishment (SIRET) with
     # its address, and its NAF code and label.

@@ -67,6 +67,7 @@ from .store import (
     direct_person_entry,
     prepare_facts,
     utc_now,
+    verdict_fact,
 )
 
 __all__ = ["import_path"]
@@ -517,7 +518,39 @@ _OPTED_OUT = _YES | {
 # Values of a bounce column that say the address bounced (a count above zero does too;
 # any reason in a bounce-reason column does).
 _BOUNCED = _YES | {"bounced", "hard bounce", "hard bounced", "hardbounce", "hard_bounce"}
-_BOUNCE_FIELDS = frozenset({"email_bounced", "email_bounce_reason"})
+_BOUNCE_FIELDS = frozenset({"email_bounced", "email_bounce_reason", "email_verdict"})
+# What a source's verification column says, in the words of the tools that write one
+# (Hunter, lemlist, Instantly, Snov, ZeroBounce, NeverBounce, Apollo),
+# casefolded, "_" and "-" as spaces. Anything else ("unknown", "unverified", "guessed",
+# "webmail") says nothing.
+_SAID_INVALID = frozenset({
+    "invalid", "not valid", "undeliverable", "bad", "mailbox not found", "mailbox unknown",
+    "does not exist", "doesn t exist", "rejected", "spamtrap", "abuse", "do not mail",
+    "invalide", "non valide", "non délivrable", "non delivrable", "inexistant",
+})
+_SAID_RISKY = frozenset({
+    "risky", "accept all", "acceptall", "catch all", "catchall", "accept all unverifiable",
+    "risque", "risqué",
+})
+_SAID_VALID = frozenset({
+    "valid", "deliverable", "verified", "safe", "ok", "valide", "vérifié", "verifie",
+    "délivrable", "delivrable",
+})
+_VERDICT_SEPARATORS = str.maketrans("_-", "  ")
+
+
+def _said_verdict(value: str) -> tuple[str, tuple[str, ...]] | None:
+    """(status, flags) a verification column's ``value`` states: ``invalid``,
+    ``risky`` (catch-all flagged as such) or ``valid``; None when it states none."""
+    text = " ".join(value.casefold().translate(_VERDICT_SEPARATORS).split())
+    if text in _SAID_INVALID:
+        return "invalid", ()
+    if text in _SAID_RISKY:
+        catch_all = "catch" in text or "accept" in text
+        return "risky", ("catch_all",) if catch_all else ()
+    if text in _SAID_VALID:
+        return "valid", ()
+    return None
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 # A street address reaches someone too (direct mail), and is how a registry or consumer
 # file tells people apart.
@@ -530,6 +563,8 @@ def _says_bounced(field: str, value: str) -> bool:
     if field == "email_bounce_reason":
         return True
     text = value.strip().casefold()
+    if field == "email_verdict":  # a status, not a flag or a count
+        return text in _BOUNCED and text not in _YES
     if text in _BOUNCED:
         return True
     try:
@@ -910,6 +945,7 @@ def _person_row(
     contact = False
     opted_out = False
     bounced = False
+    verdict: tuple[str, tuple[str, ...]] | None = None
     company_name = domain = siren = named_site = None
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
@@ -1002,6 +1038,8 @@ def _person_row(
             # Kept as it is written (Apollo's "Verified" says something too), and read.
             person.append(("extra:" + mapper.headers[index], value))
             bounced = bounced or _says_bounced(name, value)
+            if name == "email_verdict" and verdict is None:
+                verdict = _said_verdict(value)
         elif kind == _P_LOCATION:
             # Free text ("Lyon, Auvergne-Rhône-Alpes, France"): its parts, each below a
             # city, region or country column of the same file.
@@ -1039,6 +1077,10 @@ def _person_row(
         # email column.
         person.append(bounce_fact(emails[0]))
         state.add("bounced")
+    elif verdict is not None and emails:
+        # What the source's verification said of that address (see verdict_fact).
+        person.append(verdict_fact(emails[0], *verdict))
+        state.add("verdicts_read")
     locator = f"row={record.row}"
     now = batch.now
     company_id = None

@@ -1497,6 +1497,7 @@ _LAST = operator.itemgetter(-1)
 # alone gives is a guess.
 GUESS_SOURCE = "enricher:finder"
 BOUNCE_CONFIDENCE = 0.99  # the mail server refused the address: stronger than any check
+VERDICT_CONFIDENCE = 0.8  # what a source's verification says, as any of its columns
 
 
 def bounce_fact(address: str) -> Fact:
@@ -1507,6 +1508,20 @@ def bounce_fact(address: str) -> Fact:
                "status": "invalid", "flags": [], "reason": "bounced", "code": "bounced",
                "method": "import"}
     return ("email_status", dumps(payload), BOUNCE_CONFIDENCE)
+
+
+def verdict_fact(address: str, status: str, flags: tuple[str, ...] = ()) -> Fact:
+    """The ``email_status`` fact of what a source's own verification said of an address
+    (a verifier's or a data vendor's column: ``invalid``, ``risky``, ``valid``), method
+    ``import``, code ``source_verdict``. A mailbox check like an SMTP probe's, it
+    outranks a later syntax or DNS check (see :func:`_checks`), which cannot tell a
+    mailbox that does not exist."""
+    payload = {"email": address, "normalized": normalize_email_key(address),
+               "status": status, "flags": list(flags),
+               "reason": f"the source's verification: {status}"
+                         + (" (catch-all)" if "catch_all" in flags else ""),
+               "code": "source_verdict", "method": "import"}
+    return ("email_status", dumps(payload), VERDICT_CONFIDENCE)
 
 
 def _not_restated(
@@ -2129,6 +2144,11 @@ def _golden_person(row: dict[str, Any], obs: list[Observation], rank: dict[str, 
     apply_person_rules(row, obs, rank, rules, groups)
 
 
+# Checks of the mailbox itself (an SMTP probe's answer, a source's verification): above
+# any check of the syntax or the domain alone, whatever their times.
+_MAILBOX_CHECKS = frozenset({"smtp", "import"})
+
+
 def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, Any]]:
     """The newest verification result per address or number, from JSON observations.
 
@@ -2156,8 +2176,9 @@ def _checks(group: list[Observation] | None, key: str) -> dict[str, dict[str, An
         if type(payload) is not dict:
             continue
         subject = str(payload.get(key, "")).casefold()
-        rank = (payload.get("reason") == "bounced", payload.get("method") != "pattern",
-                o.observed_at)
+        method = payload.get("method")
+        rank = (payload.get("reason") == "bounced", method in _MAILBOX_CHECKS,
+                method != "pattern", o.observed_at)
         held = found.get(subject)
         if held is None or rank > held[0]:
             found[subject] = (rank, payload)

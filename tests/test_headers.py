@@ -87,7 +87,7 @@ def test_apollo():
         "Company": "company_name",
         "Company Name for Emails": "company_name",
         "Email": "email",
-        "Email Status": "email_bounced",  # Bounced says the address is invalid
+        "Email Status": "email_verdict",  # Bounced: bounced; Verified: valid
         "Secondary Email": "email",
         "Seniority": "seniority",
         "Departments": "department",

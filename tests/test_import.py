@@ -530,6 +530,47 @@ def test_a_company_written_as_its_site_is_known_by_that_domain(tmp_path: Path, d
                  ) == [("globex.de",)]
 
 
+def test_a_source_s_verification_column_is_the_address_s_status(tmp_path: Path, db: Path):
+    # Hunter's "Verification status", lemlist's emailStatus, Apollo's "Email Status": an
+    # address the source found invalid is never exported, and a later check of its
+    # syntax or domain alone (enrich, offline here) does not make it usable again.
+    path = write(tmp_path / "hunter.csv",
+                 "Email address,First name,Last name,Company,Verification status\n"
+                 "ann@acme.example,Ann,Roy,Acme,invalid\n"
+                 "bob@acme.example,Bob,Roy,Acme,accept_all\n"
+                 "cid@acme.example,Cid,Roy,Acme,Valid\n"
+                 "dan@acme.example,Dan,Roy,Acme,unknown\n"
+                 "eve@acme.example,Eve,Roy,Acme,webmail\n")
+    report = api.import_files(db, [path])
+    assert report.details["verdicts_read"] == 3
+    lemlist = write(tmp_path / "lemlist.csv", "email,firstName,lastName,emailStatus\n"
+                    "fay@acme.example,Fay,Roy,Undeliverable\n")
+    apollo = write(tmp_path / "apollo.csv", "First Name,Last Name,Email,Email Status\n"
+                   "Gus,Roy,gus@acme.example,Bounced\nHal,Roy,hal@acme.example,Verified\n"
+                   "Ian,Roy,ian@acme.example,Extrapolated\n")
+    api.import_files(db, [lemlist, apollo])
+    api.enrich(db, offline=True)
+    status = {p["first_name"]: [(e["value"], e["status"], e["flags"]) for e in p["emails"]
+                                if "guessed" not in e["reason"]] for p in dump(db)}
+    assert status == {
+        "Ann": [("ann@acme.example", "invalid", [])],
+        "Bob": [("bob@acme.example", "risky", ["catch_all"])],
+        "Cid": [("cid@acme.example", "valid", [])],
+        "Dan": [("dan@acme.example", "unknown", [])],
+        "Eve": [("eve@acme.example", "unknown", [])],
+        "Fay": [("fay@acme.example", "invalid", [])],
+        "Gus": [("gus@acme.example", "invalid", [])],
+        "Hal": [("hal@acme.example", "valid", [])],
+        "Ian": [("ian@acme.example", "unknown", [])],
+    }
+    out = tmp_path / "out.csv"
+    api.export(db, format="lemlist", out=out)
+    with out.open(newline="", encoding="utf-8") as f:
+        exported = sorted(row["email"] for row in csv.DictReader(f))
+    assert exported == ["bob@acme.example", "cid@acme.example", "dan@acme.example",
+                        "eve@acme.example", "hal@acme.example", "ian@acme.example"]
+
+
 def test_a_sirene_establishment_extract(tmp_path: Path, db: Path):
     path = write(tmp_path / "StockEtablissement.csv",
                  "siren,siret,denominationUniteLegale,trancheEffectifsEtablissement,"
