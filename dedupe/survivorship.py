@@ -90,7 +90,7 @@ def _rules(rules: Any) -> tuple[dict[str, str], list[_Step]]:
             followed = _FOLLOWS.get(field)
             own = rule != "best" and field != "company_id"
             if followed or own:
-                steps.append((field, rule, followed, field in _SPELLED, own))
+                steps.append((field, rule, followed, field in _ADDRESS_SPELLED, own))
         found = _CHECKED[key] = (chosen, steps)
     return found
 
@@ -114,17 +114,25 @@ def _name_words(value: str) -> tuple[list[str], int]:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _completeness(value: str) -> tuple[int, int, int, int, int]:
+def _completeness(value: str) -> tuple[int, int, int, int, int, int]:
     plain = strip_accents(value)
     words, extra = _name_words(value)
-    letters = sum(c.isalpha() for w in words for c in w)
+    # An umlaut counts as the two letters it is written out as: "Juergen" says no more
+    # than "Jürgen", whose accents then make it the better written.
+    letters = sum(c.isalpha() for w in words for c in w) + sum(
+        value.count(c) for c in _UMLAUTS)
     initials = sum(1 for w in words if len(w.strip(".")) <= 1)
+    shouted = sum(1 for w in words if w.isupper() and sum(c.isalpha() for c in w) >= 2)
     accents = sum(1 for a, b in zip(value, plain, strict=False) if a != b)
     mixed = int(value != value.upper() and value != value.lower())
-    # The name's own letters, then no civility or degree ("Paul" over "Dr. Paul"), then
-    # the spelling that keeps the words apart: "de La Fontaine" says what
-    # "Delafontaine" says, and where its words begin.
-    return (-initials, letters, -extra, accents + mixed, len(words))
+    # The name's own letters, then no civility or degree ("Paul" over "Dr. Paul"), no
+    # word in capitals ("Anne-Sophie O'Neil" over "O'NEIL Anne-Sophie"), then the
+    # spelling that keeps the words apart: "de La Fontaine" says what "Delafontaine"
+    # says, and where its words begin.
+    return (-initials, letters, -extra, -shouted, accents + mixed, len(words))
+
+
+_UMLAUTS = "äöüÄÖÜ"
 
 
 def _records_of(group: list[Observation]) -> dict[str, set[str]]:
@@ -170,17 +178,25 @@ def _fullest(group: list[Observation], votes: list[Observation],
     if all(o.value == group[0].value for o in group):
         return group[0].value
     # Read only here: members of one golden record seldom tie.
-    spelled = frozenset(w for e in addresses for w in _words(
-        str(e.get("value") or "").rpartition("@")[0]))
+    spelled = [_words(str(e.get("value") or "").rpartition("@")[0]) for e in addresses]
     return max(group, key=lambda o: (len(records.get(o.value, ())),
                                      _spelled_by(o.value, spelled),
                                      o.confidence, -rank_of(o.source, rank), o.value)).value
 
 
-def _spelled_by(value: str, spelled: frozenset[str]) -> bool:
-    """Whether every word of ``value`` (one at least) is among ``spelled``."""
+def _spelled_by(value: str, spelled: list[tuple[str, ...]]) -> int:
+    """How the addresses' local parts (``spelled``, each in words) spell ``value``: 2
+    when one has its words (one at least) in their order ("anne.sophie.oneil" for "Anne
+    Sophie ONeil", not "ONeil Anne Sophie"), 1 when they have them all, else 0."""
     words = _name_key(value)
-    return bool(words) and all(w in spelled for w in words)
+    if not words:
+        return 0
+    for local in spelled:
+        rest = iter(local)
+        if all(w in rest for w in words):  # in order: each found after the last
+            return 2
+    every = {w for local in spelled for w in local}
+    return int(all(w in every for w in words))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -243,6 +259,8 @@ _FOLLOWS: dict[str, tuple[str, ...]] = {
 
 # Names whose other spellings state the same name, for _stated_with.
 _SPELLED = frozenset({"first_name", "last_name"})
+# Names whose ties the record's addresses break (see _fullest): those and the full name.
+_ADDRESS_SPELLED = _SPELLED | {"full_name"}
 
 
 def _stated_with(group: list[Observation], groups: dict[str, list[Observation]],

@@ -175,3 +175,24 @@ def test_the_work_address_before_a_personal_one_then_the_verified():
     # A guess no server confirmed is no best email, work address or not.
     assert _email_of([("j.dupont@acme.example", "unknown", ["guessed"]),
                       ("jean.dupont@gmail.com", "unknown", ["free"])]) == "jean.dupont@gmail.com"
+
+
+def test_a_name_with_its_umlauts_over_the_same_name_written_out():
+    # "Juergen" has one letter more than "Jürgen" and says no more: the umlauts win,
+    # as accents do, whichever member comes first.
+    members = [{"first_name": "Juergen", "last_name": "Mueller"},
+               {"first_name": "Jürgen", "last_name": "Müller"}]
+    for order in ([0, 1], [1, 0]):
+        row = _golden([members[i] for i in order])
+        assert (row["first_name"], row["last_name"]) == ("Jürgen", "Müller")
+
+
+def test_a_full_name_alone_written_in_capitals_or_surname_first_loses():
+    # Full names only (no given-name or surname field yet): no word in capitals, then
+    # the order the person's address spells, never the alphabet.
+    members = [{"full_name": "O'NEIL Anne-Sophie"}, {"full_name": "Anne Sophie ONeil"},
+               {"full_name": "ONeil Anne Sophie"}]
+    for order in itertools.permutations(range(3)):
+        row = _golden([members[i] for i in order],
+                      emails=("anne-sophie.oneil@acme.example",))
+        assert row["full_name"] == "Anne Sophie ONeil"
