@@ -25,7 +25,16 @@ from .stage import pair_id
 
 __all__ = ["review_pairs", "unmerge"]
 
-_FIELDS = ("first_name", "last_name", "email", "phone", "title", "city", "company_id")
+# A person's values side by side in the queue: their company by name (its id when it
+# has none), as a reviewer reads it.
+_FIELDS = ("p.first_name", "p.last_name", "p.email", "p.phone", "p.title", "p.city",
+           "coalesce(c.name, c.domain, p.company_id)")
+# Why a pair waits, by its decision.
+_WHY = {
+    "review": "borderline: between the review and the match thresholds",
+    "split": "matched, but kept apart: its cluster would join records a name, number or"
+             " company tells apart",
+}
 
 
 def unmerge(store: Store, cluster_id: str, state: RunState) -> None:
@@ -101,7 +110,8 @@ def _export(store: Store, path: Path, pending: list[tuple]) -> None:
     people: dict[str, dict[str, object]] = {}
     for pid in ids:
         row = store.conn.execute(
-            f"SELECT id, {', '.join(_FIELDS)} FROM people WHERE id = ?", (pid,)
+            f"SELECT p.id, {', '.join(_FIELDS)} FROM people p"
+            " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?", (pid,)
         ).fetchone() or store.conn.execute(
             "SELECT id, name, domain, siren, city FROM companies WHERE id = ?", (pid,)
         ).fetchone()
@@ -111,11 +121,12 @@ def _export(store: Store, path: Path, pending: list[tuple]) -> None:
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["pair_id", "kind", "probability", "a", "a_values", "b", "b_values",
-                         "reasons", "decision"])
-        for pid, kind, a, b, prob, reasons, _ in pending:
+                         "reasons", "why", "decision"])
+        for pid, kind, a, b, prob, reasons, decision in pending:
             writer.writerow([
                 pid, kind, f"{prob:.3f}", a, people.get(a, {}).get("values", ""), b,
-                people.get(b, {}).get("values", ""), "; ".join(json.loads(reasons)), "",
+                people.get(b, {}).get("values", ""), "; ".join(json.loads(reasons)),
+                _WHY.get(decision, decision), "",
             ])
     tmp.replace(path)
 

@@ -1260,6 +1260,26 @@ def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
     assert run("review", db, "--accept", "pr_unknown").exit_code == 2
 
 
+def test_the_review_queue_names_companies_and_says_why_each_pair_waits(tmp_path: Path,
+                                                                        db: Path, run):
+    # A reviewer reads company names, not ids, and whether the pair is borderline or was
+    # matched and kept apart by the cluster check.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Camille,Noel,camille@patisserie.example,Patisserie Noel\n"
+                "2,Camille,Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
+    api.dedupe(db)
+    queue = tmp_path / "q.csv"
+    assert run("review", db, "--export", queue).exit_code == 0
+    with queue.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert list(row)[-2:] == ["why", "decision"]
+    assert {row["a_values"], row["b_values"]} == {
+        "Camille | Noel | camille@patisserie.example | Patisserie Noel SARL",
+        "Camille | Fabre | camille@patisserie.example | Patisserie Noel SARL"}
+    assert row["why"].startswith("borderline")
+
+
 def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
     # One address, two surnames: a shared mailbox or a married name. Not merged
     # without a second key; a person decides.
