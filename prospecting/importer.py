@@ -551,6 +551,8 @@ def _said_verdict(value: str) -> tuple[str, tuple[str, ...]] | None:
     if text in _SAID_VALID:
         return "valid", ()
     return None
+
+
 _NAME_FIELDS = frozenset({"first_name", "last_name", "full_name"})
 # A street address reaches someone too (direct mail), and is how a registry or consumer
 # file tells people apart.

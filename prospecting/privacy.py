@@ -276,7 +276,7 @@ class SuppressionMatcher:
         """Suppress an address: its mailbox too (see :func:`mailbox_key`)."""
         key = normalize_email_key(email)
         self.emails.add(key)
-        self.emails.add(mailbox_key(key))
+        self.emails.add(mailbox_of(key))
 
     def matches(self, emails: Iterable[str]) -> bool:
         """True when any of the addresses is suppressed, by address, mailbox (a
@@ -285,7 +285,7 @@ class SuppressionMatcher:
             return False
         for email in emails:
             key = normalize_email_key(email)
-            mailbox = mailbox_key(key)
+            mailbox = mailbox_of(key)
             if key in self.emails or mailbox in self.emails:
                 return True
             domain = key.rpartition("@")[2]
