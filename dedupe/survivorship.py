@@ -34,7 +34,7 @@ from prospecting.models import (
     strip_accents,
     usable_address,
 )
-from prospecting.store import is_personal_address
+from prospecting.store import is_personal_address, untagged_twin
 
 __all__ = ["DEFAULT_RULES", "RULES", "apply_person_rules", "check_rules"]
 
@@ -322,7 +322,7 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
         # A work address before a personal one (see best_email), then verified before
         # unverified; stable: the rank decides the rest.
         usable.sort(key=lambda e: (is_personal_address(e), _STATUS_ORDER.get(e["status"], 2)))
-        row["email"] = usable[0]["value"] if usable else None
+        row["email"] = untagged_twin(usable[0]["value"], usable) if usable else None
     phones = row["_phones"]
     if chosen["phone"] == "recent" and phones:
         newest: dict[str, str] = {}

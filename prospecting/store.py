@@ -55,7 +55,7 @@ from .models import (
     strip_accents,
     usable_address,
 )
-from .privacy import SuppressionMatcher, e164_shape, normalize_email_key
+from .privacy import SuppressionMatcher, e164_shape, normalize_email_key, untagged
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -1971,14 +1971,25 @@ def best_email(emails: Iterable[Mapping[str, Any]]) -> str | None:
     writes to people at their work address; the personal one stays listed as another
     channel)."""
     personal = None
-    for e in emails:
-        if not usable_address(e):
-            continue
+    usable = [e for e in emails if usable_address(e)]
+    for e in usable:
         if not is_personal_address(e):
-            return e["value"]
+            return untagged_twin(e["value"], usable)
         if personal is None:
             personal = e["value"]
-    return personal
+    return untagged_twin(personal, usable) if personal is not None else None
+
+
+def untagged_twin(address: str, usable: Sequence[Mapping[str, Any]]) -> str:
+    """``address``, or the same mailbox without its ``+tag`` when the person has that
+    usable too: ``jean.dupont@acme.example`` over ``jean.dupont+crm@acme.example`` (a
+    sign-up alias), whichever a source ranked first."""
+    local, _, domain = address.rpartition("@")
+    if "+" not in local:
+        return address
+    plain = f"{untagged(local)}@{domain}".casefold()
+    return next((str(e["value"]) for e in usable
+                 if str(e["value"]).casefold() == plain), address)
 
 
 def is_personal_address(entry: Mapping[str, Any]) -> bool:

@@ -571,6 +571,16 @@ def test_a_source_s_verification_column_is_the_address_s_status(tmp_path: Path, 
                         "eve@acme.example", "hal@acme.example", "ian@acme.example"]
 
 
+def test_the_email_written_is_the_mailbox_without_its_tag(tmp_path: Path, db: Path):
+    # A sign-up alias first, the plain address second: tools get the plain one.
+    path = write(tmp_path / "p.csv", "first_name,last_name,email,secondary email\n"
+                 "Jean,Dupont,jean.dupont+crm@acme.example,jean.dupont@acme.example\n"
+                 "Ann,Roy,ann+news@acme.example,ann.roy@acme.example\n")
+    api.import_files(db, [path])
+    assert sorted(p["email"] for p in dump(db)) == ["ann+news@acme.example",
+                                                      "jean.dupont@acme.example"]
+
+
 def test_a_sirene_establishment_extract(tmp_path: Path, db: Path):
     path = write(tmp_path / "StockEtablissement.csv",
                  "siren,siret,denominationUniteLegale,trancheEffectifsEtablissement,"

@@ -196,3 +196,11 @@ def test_a_full_name_alone_written_in_capitals_or_surname_first_loses():
         row = _golden([members[i] for i in order],
                       emails=("anne-sophie.oneil@acme.example",))
         assert row["full_name"] == "Anne Sophie ONeil"
+
+
+def test_a_mailbox_written_without_its_tag_is_the_email_kept():
+    row = _golden([{"first_name": "Jean"}, {"first_name": "Jean"}],
+                  emails=("jean.dupont+crm@acme.example", "Jean.Dupont@acme.example"))
+    assert row["email"] == "Jean.Dupont@acme.example"
+    row = _golden([{"first_name": "Jean"}], emails=("jean.dupont+crm@acme.example",))
+    assert row["email"] == "jean.dupont+crm@acme.example"
