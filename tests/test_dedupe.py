@@ -2372,19 +2372,6 @@ def test_one_key_for_every_spelling_of_a_linkedin_profile(url: str, key: str):
     assert linkedin_key(url) == key
 
 
-@pytest.mark.parametrize(("address", "key"), [
-    ("marie.curie+news@radium.example", "marie.curie@radium.example"),
-    ("jean.dupont+crm@gmail.com", "jeandupont@gmail.com"),
-    ("j.e.a.n.dupont@googlemail.com", "jeandupont@gmail.com"),
-    ("jean.dupont@outlook.com", "jean.dupont@outlook.com"),  # dots count elsewhere
-    ("+1234@sms.example", "+1234@sms.example"),  # nothing before the tag
-])
-def test_one_key_per_mailbox(address: str, key: str):
-    from dedupe.features import mailbox_key
-
-    assert mailbox_key(address) == key
-
-
 @pytest.mark.parametrize(("text", "same", "apart", "reviews"), [
     # Two addresses at one company, a president and an assistant: two Chloé Giraud. The
     # same two address forms with two chief-executive titles are one person.

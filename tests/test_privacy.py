@@ -15,6 +15,7 @@ from prospecting.privacy import (
     clean_emails,
     email_hash,
     mailbox_key,
+    mailbox_of,
     parse_suppression,
 )
 
@@ -246,13 +247,16 @@ def test_forget_keeps_the_mailbox_out_whichever_way_it_is_written(db: Path):
 
 
 @pytest.mark.parametrize(("address", "key"), [
+    # One key per mailbox, for suppression and the dedupe alike.
     ("Marie.Curie+News@Radium.example", "marie.curie@radium.example"),
+    ("jean.dupont+crm@gmail.com", "jeandupont@gmail.com"),
     ("j.e.a.n+x@googlemail.com", "jean@gmail.com"),
     ("jean.dupont@outlook.com", "jean.dupont@outlook.com"),  # dots count elsewhere
     ("+1234@sms.example", "+1234@sms.example"),  # nothing before the tag
 ])
 def test_mailbox_key(address: str, key: str):
     assert mailbox_key(address) == key
+    assert mailbox_of(address.lower()) == key
 
 
 def _conn(db: Path) -> sqlite3.Connection:
