@@ -153,6 +153,10 @@ _HYPHENS = str.maketrans(dict.fromkeys("‐‑‒﹣－", "-"))
 _SEGMENT = re.compile(r"([-'.])")
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|\"[^\"]*\"|“[^”]*”|«[^»]*»")
 _PIECES = re.compile(r"\s+[-–—|/•·]\s+|\s*[|•]\s*")
+# An email address inside a name cell (not a headline's "CEO @ Acme").
+_ADDRESS_IN = re.compile(r"[^\s@]@[^\s@]+\.[^\s@]")
+# A headline's "@ Acme" after a title, up to the next piece.
+_AT_COMPANY = re.compile(r"\s*@[^|•·–—]*")
 _SPACES = re.compile(r"\s+")
 # A name written as the local part of an address: two words of letters, lower case, joined
 # by a dot or an underscore ("jean.petit", "marie_curie", "jean-pierre.dupont").
@@ -393,7 +397,8 @@ def _split(full: str | None, first: str | None, last: str | None) -> NameParts:
         return _EMPTY
     parts = _from_full(full)
     if parts.first_name or parts.last_name:
-        aside = _aside(full)
+        # A headline's "CEO @ Acme": the title, without the company it is held at.
+        aside = _aside(_AT_COMPANY.sub("", full) if "@" in full else full)
         if aside:
             return replace(parts, aside=aside)
     return parts
@@ -440,8 +445,8 @@ def _from_fields(first: str, last: str) -> NameParts:
 
 
 def _from_full(full: str) -> NameParts:
-    if "@" in full or "://" in full or "www." in full.lower():
-        return _NOT_A_PERSON
+    if "://" in full or "www." in full.lower() or ("@" in full and _ADDRESS_IN.search(full)):
+        return _NOT_A_PERSON  # an address or a link, not a name ("CEO @ Acme" is a title)
     text = _clean(full)
     if not text:
         return _EMPTY

@@ -206,6 +206,9 @@ def test_split(text, first, middle, last):
     ("Service client - Jean Dupont", "Service client"),
     ("Jean Dupont", None),
     ("Direction commerciale", None),  # no name: nothing beside it
+    # A headline's "Title @ Company": the name, and the title without the company.
+    ("Thomas Leroy – CEO @ Acme", "CEO"),
+    ("Thomas Leroy - Head of Sales @Acme", "Head of Sales"),
 ])
 def test_what_a_full_name_holds_beside_the_name(text, aside):
     assert split_name(text).aside == aside
@@ -462,6 +465,12 @@ def test_non_strings_do_not_raise():
 def test_a_suffix_in_the_last_name_field(last, surname, suffix):
     parts = split_name(first="Jean", last=last)
     assert (parts.last_name, parts.suffix) == (surname, suffix)
+
+
+@pytest.mark.parametrize("text", ["jean@acme.example", "Jean Dupont <jean@acme.example>",
+                                  "https://www.linkedin.com/in/jdupont"])
+def test_an_address_or_a_link_is_no_name(text):
+    assert split_name(text).reason == "not a person"
 
 
 @pytest.mark.parametrize(("text", "email", "first", "last"), [
