@@ -25,10 +25,12 @@ from .stage import pair_id
 
 __all__ = ["review_pairs", "unmerge"]
 
-# A person's values side by side in the queue: their company by name (its id when it
-# has none), as a reviewer reads it.
-_FIELDS = ("p.first_name", "p.last_name", "p.email", "p.phone", "p.title", "p.city",
-           "coalesce(c.name, c.domain, p.company_id)")
+# A person's values side by side in the queue: their full name where no given name or
+# surname is split yet, their company by name (its id when it has none), as a reviewer
+# reads them.
+_FIELDS = ("p.first_name", "p.last_name",
+           "CASE WHEN coalesce(p.first_name, p.last_name) IS NULL THEN p.full_name END",
+           "p.email", "p.phone", "p.title", "p.city", "coalesce(c.name, c.domain, p.company_id)")
 # Why a pair waits, by its decision.
 _WHY = {
     "review": "borderline: between the review and the match thresholds",

@@ -1264,10 +1264,11 @@ def test_the_review_queue_names_companies_and_says_why_each_pair_waits(tmp_path:
                                                                         db: Path, run):
     # A reviewer reads company names, not ids, and whether the pair is borderline or was
     # matched and kept apart by the cluster check.
+    # One of them known by a full name alone: that name.
     _import_crm(tmp_path, db,
-                "id,first_name,last_name,email,company_name\n"
-                "1,Camille,Noel,camille@patisserie.example,Patisserie Noel\n"
-                "2,Camille,Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
+                "id,first_name,last_name,full_name,email,company_name\n"
+                "1,Camille,Noel,,camille@patisserie.example,Patisserie Noel\n"
+                "2,,,Camille Fabre,camille@patisserie.example,Patisserie Noel SARL\n")
     api.dedupe(db)
     queue = tmp_path / "q.csv"
     assert run("review", db, "--export", queue).exit_code == 0
@@ -1276,7 +1277,7 @@ def test_the_review_queue_names_companies_and_says_why_each_pair_waits(tmp_path:
     assert list(row)[-2:] == ["why", "decision"]
     assert {row["a_values"], row["b_values"]} == {
         "Camille | Noel | camille@patisserie.example | Patisserie Noel SARL",
-        "Camille | Fabre | camille@patisserie.example | Patisserie Noel SARL"}
+        "Camille Fabre | camille@patisserie.example | Patisserie Noel SARL"}
     assert row["why"].startswith("borderline")
 
 
