@@ -17,6 +17,7 @@ from pathlib import Path
 
 from prospecting.connectors.csv_file import open_tabular
 from prospecting.errors import InputError
+from prospecting.models import strip_accents
 from prospecting.runs import RunState
 from prospecting.store import Store, utc_now
 
@@ -149,14 +150,25 @@ def _read_decisions(path: Path) -> list[tuple[str, str]]:
         for record in table.records():
             if record.error or record.cells is None:
                 raise InputError(f"{path}: row {record.row}: {record.error}")
-            verdict = record.cells[decision_at].strip().lower()
+            said = record.cells[decision_at].strip()
+            verdict = strip_accents(said).casefold()
             if not verdict:
                 continue
-            if verdict not in ("accept", "accepted", "reject", "rejected", "yes", "no"):
+            if verdict not in _ACCEPT and verdict not in _REJECT:
                 raise InputError(
                     f"{path}: row {record.row}: decision must be accept or reject, "
-                    f"not {verdict!r}"
+                    f"not {said!r}"
                 )
             out.append((record.cells[pair_at].strip(),
-                        "accepted" if verdict in ("accept", "accepted", "yes") else "rejected"))
+                        "accepted" if verdict in _ACCEPT else "rejected"))
     return out
+
+
+# A reviewer's answer, in English or French, without accents or case: the two records are
+# one ("accept", "oui", "doublon") or two ("reject", "non", "différent").
+_ACCEPT = frozenset({"accept", "accepted", "yes", "y", "true", "1", "merge", "same",
+                     "duplicate", "oui", "o", "accepter", "accepte", "acceptee", "fusionner",
+                     "doublon", "meme"})
+_REJECT = frozenset({"reject", "rejected", "no", "n", "false", "0", "different", "distinct",
+                     "apart", "non", "rejeter", "rejete", "rejetee", "refuser", "refuse",
+                     "refusee", "distincts", "differents"})

@@ -1315,12 +1315,21 @@ def test_review_file_saved_by_a_spreadsheet(tmp_path: Path, db: Path, run):
     run("review", db, "--export", queue)
     with queue.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
-    table[1][table[0].index("decision")] = "Accept"
+    table[1][table[0].index("decision")] = "Doublon"  # a French reviewer's word for it
     saved = tmp_path / "q-excel.csv"
     with saved.open("w", encoding="cp1252", errors="replace", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows(table)
     assert run("review", db, "--import", saved).exit_code == 0
     assert api.status(db)["dedupe"]["pending_reviews"] == 0
+    with api.open_store(db) as store:
+        assert store.conn.execute("SELECT review FROM pairs WHERE decision = 'review'"
+                                  ).fetchone()[0] == "accepted"
+    table[1][table[0].index("decision")] = "peut-être"
+    with saved.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    result = run("review", db, "--import", saved)
+    assert result.exit_code == 2
+    assert "decision must be accept or reject, not 'peut-être'" in result.stderr
     junk = write(tmp_path / "junk.bin", bytes(range(256)) * 8)
     result = run("review", db, "--import", junk)
     assert result.exit_code == 2
