@@ -14,6 +14,7 @@ import csv
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from prospecting.connectors.csv_file import open_tabular
 from prospecting.errors import InputError
@@ -24,7 +25,7 @@ from prospecting.store import Store, utc_now
 from .merge import unmerge_cluster
 from .stage import pair_id
 
-__all__ = ["review_pairs", "unmerge"]
+__all__ = ["merges_of", "review_pairs", "unmerge"]
 
 # A person's values side by side in the queue: their full name where no given name or
 # surname is split yet, their company by name (its id when it has none), as a reviewer
@@ -38,6 +39,35 @@ _WHY = {
     "split": "matched, but kept apart: its cluster would join records a name, number or"
              " company tells apart",
 }
+
+
+def merges_of(store: Store, person_id: str) -> list[dict[str, Any]]:
+    """The merges a golden record heads (undone ones left out), oldest first: each
+    cluster's id (what ``unmerge`` takes), the records merged into it (their id, name,
+    addresses and source ids, as they were stated), probability, reasons and time."""
+    out = []
+    for cid, members, probability, reasons, created_at in store.conn.execute(
+        "SELECT id, members, probability, reasons, created_at FROM clusters"
+        " WHERE kind = 'person' AND golden_id = ? AND status = 'merged'"
+        " ORDER BY created_at, id", (person_id,),
+    ).fetchall():
+        ids = json.loads(members)
+        marks = ", ".join("?" for _ in ids)
+        rows = {r[0]: r for r in store.conn.execute(
+            "SELECT id, coalesce(full_name, trim(coalesce(first_name, '') || ' ' ||"
+            " coalesce(last_name, ''))), emails, source_ids FROM people"
+            f" WHERE id IN ({marks})", ids)} if ids else {}
+        out.append({
+            "cluster_id": cid,
+            "members": [{"id": m, "name": (rows[m][1] or None) if m in rows else None,
+                         "emails": [e["value"] for e in json.loads(rows[m][2])]
+                         if m in rows else [],
+                         "source_ids": json.loads(rows[m][3]) if m in rows else []}
+                        for m in ids],
+            "probability": probability, "reasons": json.loads(reasons),
+            "merged_at": created_at,
+        })
+    return out
 
 
 def unmerge(store: Store, cluster_id: str, state: RunState) -> None:

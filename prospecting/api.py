@@ -636,7 +636,9 @@ def score(
 def explain(
     db: Database, email: str, *, config: str | os.PathLike[str] | None = None
 ) -> list[dict[str, Any]]:
-    """The score of the person (or people) with this address or id, with every reason."""
+    """The score of the person (or people) with this address or id, with every reason,
+    and the merges that made their golden record (``merges``: what ``unmerge`` undoes)."""
+    from dedupe.review import merges_of
     from sequences.scoring import explain_person, find_people
 
     from .errors import InputError
@@ -645,7 +647,7 @@ def explain(
         ids = find_people(store, email)
         if not ids:
             raise InputError(f"{store.path}: nobody with the address or id '{email}'")
-        return [explain_person(store, pid) for pid in ids]
+        return [explain_person(store, pid) | {"merges": merges_of(store, pid)} for pid in ids]
 
 
 def signals(

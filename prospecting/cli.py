@@ -295,7 +295,8 @@ def score(ctx: click.Context, db: str, icp: str | None, as_of: str | None,
 def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str | None) -> None:
     """Show a person's fit and signal points, stage and temperature, rule by rule.
 
-    EMAIL may also be a person id (p_…). With --json: one object, or a list when
+    EMAIL may also be a person id (p_…). The records merged into the person are listed
+    with the cluster id that unmerge takes. With --json: one object, or a list when
     several people share the address.
     """
     from . import api
@@ -308,6 +309,16 @@ def explain(ctx: click.Context, db: str, email: str, as_json: bool, config: str 
     for item in found:
         who = ", ".join(str(v) for v in (item["name"], item["title"], item["company"]) if v)
         click.echo(f"{item['id']}  {who or item['email'] or ''}")
+        for merge in item["merges"]:
+            members = "; ".join(
+                " ".join(v for v in (m["name"], f"<{m['emails'][0]}>" if m["emails"] else None,
+                                     f"[{', '.join(m['source_ids'])}]" if m["source_ids"]
+                                     else None) if v) or m["id"]
+                for m in merge["members"])
+            click.echo(f"  merged      {merge['cluster_id']} (p {merge['probability']:.2f},"
+                       f" {merge['merged_at'][:10]}) took in: {members}")
+            click.echo(f"              {'; '.join(merge['reasons'][:4])}; undo with"
+                       f" 'prospecting unmerge DB {merge['cluster_id']}'")
         if not item["scored"]:
             click.echo("  not scored yet: run 'prospecting score' first")
             continue

@@ -1281,6 +1281,25 @@ def test_the_review_queue_names_companies_and_says_why_each_pair_waits(tmp_path:
     assert row["why"].startswith("borderline")
 
 
+def test_explain_lists_the_merges_a_person_can_undo(tmp_path: Path, db: Path, run):
+    # Which records made a golden record, and the cluster id unmerge takes.
+    found, _ = _dedupe_crm(tmp_path, db,
+                           "id,first_name,last_name,email,company_name\n"
+                           "1,Jean,Martin,jean.martin@acme.example,Acme\n"
+                           "2,Jean,Martin,jean.martin@acme.example,Acme SA\n")
+    assert found["crm:1"] is found["crm:2"]
+    (person,) = api.explain(db, "jean.martin@acme.example")
+    (merge,) = person["merges"]
+    assert [m["source_ids"] for m in merge["members"]] in ([["crm:1"]], [["crm:2"]])
+    assert merge["members"][0]["emails"] == ["jean.martin@acme.example"]
+    assert merge["reasons"]
+    assert merge["probability"] > 0.9
+    result = run("explain", db, "jean.martin@acme.example")
+    assert f"unmerge DB {merge['cluster_id']}" in result.output
+    assert run("unmerge", db, merge["cluster_id"]).exit_code == 0
+    assert all(not p["merges"] for p in api.explain(db, "jean.martin@acme.example"))
+
+
 def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
     # One address, two surnames: a shared mailbox or a married name. Not merged
     # without a second key; a person decides.
