@@ -98,6 +98,7 @@ def unmerge(store: Store, cluster_id: str, state: RunState) -> None:
 def review_pairs(
     store: Store, state: RunState, *, accept: list[str], reject: list[str],
     export_path: str | os.PathLike[str] | None, import_path: str | os.PathLike[str] | None,
+    kind: str | None = None,
 ) -> None:
     decisions = [(p, "accepted") for p in accept] + [(p, "rejected") for p in reject]
     if import_path is not None:
@@ -122,7 +123,7 @@ def review_pairs(
     pending = store.conn.execute(
         "SELECT id, kind, a, b, probability, reasons, decision FROM pairs"
         " WHERE decision IN ('review', 'split') AND review IS NULL"
-        " ORDER BY probability DESC, id"
+        " AND (? IS NULL OR kind = ?) ORDER BY probability DESC, id", (kind, kind),
     ).fetchall()
     state.add("read", len(pending))
     state.add("pending_reviews", len(pending))

@@ -545,22 +545,25 @@ def unmerge(
 def review(
     db: Database, *, accept: Iterable[str] = (), reject: Iterable[str] = (),
     export_path: str | os.PathLike[str] | None = None,
-    import_path: str | os.PathLike[str] | None = None,
+    import_path: str | os.PathLike[str] | None = None, kind: str | None = None,
     config: str | os.PathLike[str] | None = None,
 ) -> RunReport:
-    """The queue of borderline pairs: export it, accept or reject pairs.
+    """The queue of borderline pairs: export it, accept or reject pairs; ``kind``
+    (``person`` or ``company``) lists or exports only pairs of that kind.
 
     Decisions are remembered: the next ``dedupe`` merges accepted pairs and never
     merges rejected ones.
     """
     from dedupe.review import review_pairs
 
+    if kind not in (None, "person", "company"):
+        raise ConfigError(f"--kind must be 'person' or 'company', not '{kind}'")
     options = {"accept": list(accept), "reject": list(reject),
                "export": str(export_path) if export_path else None,
-               "import": str(import_path) if import_path else None}
+               "import": str(import_path) if import_path else None, "kind": kind}
     with open_store(db, config) as store, stage_run(store, "review", options) as state:
         review_pairs(store, state, accept=list(accept), reject=list(reject),
-                     export_path=export_path, import_path=import_path)
+                     export_path=export_path, import_path=import_path, kind=kind)
     return state.report("review")
 
 

@@ -256,16 +256,19 @@ def unmerge(ctx: click.Context, db: str, cluster_id: str, config: str | None) ->
               help="These pairs are different people (or companies).")
 @click.option("--import", "import_path", type=click.Path(dir_okay=False),
               help="Read decisions from a reviewed CSV (its 'decision' column: accept/reject).")
+@click.option("--kind", type=click.Choice(["person", "company"]),
+              help="List or export only pairs of people, or of companies.")
 @_config_option
 @click.pass_context
 def review(ctx: click.Context, db: str, export_path: str | None, accept: tuple[str, ...],
-           reject: tuple[str, ...], import_path: str | None, config: str | None) -> None:
+           reject: tuple[str, ...], import_path: str | None, kind: str | None,
+           config: str | None) -> None:
     """List, export, accept or reject the borderline pairs dedupe left for review."""
     from . import api
 
     report = _run(ctx, lambda: api.review(db, accept=accept, reject=reject,
                                           export_path=export_path, import_path=import_path,
-                                          config=_config(ctx, config)))
+                                          kind=kind, config=_config(ctx, config)))
     _print_report(report)
 
 

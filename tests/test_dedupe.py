@@ -1279,6 +1279,10 @@ def test_the_review_queue_names_companies_and_says_why_each_pair_waits(tmp_path:
         "Camille | Noel | camille@patisserie.example | Patisserie Noel SARL",
         "Camille Fabre | camille@patisserie.example | Patisserie Noel SARL"}
     assert row["why"].startswith("borderline")
+    # Only one kind of pair: the people's, or the companies' (none here).
+    for kind, rows in (("person", 1), ("company", 0)):
+        assert run("review", db, "--kind", kind, "--export", queue).exit_code == 0
+        assert len(queue.read_text("utf-8").splitlines()) == 1 + rows
 
 
 def test_explain_lists_the_merges_a_person_can_undo(tmp_path: Path, db: Path, run):
