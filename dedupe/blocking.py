@@ -390,8 +390,11 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
         ("linkedin", 0.1, keys("linkedin", lambda: f.linkedin)),
         # A key on one name keeps the pairs whose other name may agree: at a company or
         # in a city, people sharing a surname are mostly relatives or namesakes.
-        ("company+surname", 3.5, keys("company+surname", lambda: joined(
-            "company", "last_sound"), where=_given_may_agree)),
+        # A surname with particles also as written joined ("De Beaumont" beside
+        # "Debeaumont"), as for the given name below.
+        ("company+surname", 3.5, keys("company+surname", lambda: _interleaved(
+            joined("company", "last_sound"), joined("company", "joined_sound")), two=True,
+            where=_given_may_agree)),
         ("company+given name", 4.5, keys("company+given name", lambda: joined(
             "company", "group_or_first"), where=_surname_may_agree)),
         ("company+initials", 3, keys("company+initials", lambda: joined(

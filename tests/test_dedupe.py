@@ -1550,6 +1550,21 @@ def test_a_company_named_by_its_site_is_the_company_of_that_name(tmp_path: Path,
     assert found["crm:1"] is not found["crm:3"]
 
 
+def test_a_surname_with_particles_written_joined_at_one_company(tmp_path: Path, db: Path):
+    # "C. Debeaumont" on a team page, "Christophe De Beaumont" in the CRM, at one
+    # company: the surname keyed as written joined too, whatever lies between the two
+    # in lists sorted by surname or given name.
+    between = "".join(f"{10 + k},{given},C{chr(97 + k)}lin,,Other {k},\n" for k, given in
+                      enumerate(("Camille", "Carla", "Cécile", "Céline", "Chantal", "Charles",
+                                 "Charlotte", "Chloé")))
+    found, _ = _dedupe_crm(tmp_path, db,
+                           "id,first_name,last_name,full_name,company_name,title\n"
+                           "1,,,C. Debeaumont,Zephys Distribution,Responsable RH\n"
+                           "2,Christophe,De Beaumont,,Zephys Distribution,Responsable RH\n"
+                           + between)
+    assert found["crm:1"] is found["crm:2"]
+
+
 def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
     # One file, three spellings: the golden company is "L'Oréal", not the last of them
     # in alphabetical order ("Loreal SA"), nor the one in capitals.
