@@ -214,6 +214,23 @@ def _slip_from_head(x: str, y: str) -> bool:
                for n in (len(short) - 1, len(short), len(short) + 1) if n <= len(long_))
 
 
+def _mistyped_kind(key: str, other: str, core: str) -> bool:
+    """Whether a company ``key`` is the ``other`` key's ``core`` (its name less the word
+    for its kind of business, three letters or more) after that word mistyped by one
+    slip: "laboatoiresdupuy" for "labodupuy" (Labo Dupuy, core "dupuy"). Another kind of
+    business, spelt right, is another company ("Studio Luberon", "Clinique du
+    Luberon")."""
+    if len(core) < 3 or len(key) < len(core) + 5 or not key.endswith(core):
+        return False
+    head = key[:-len(core)]
+    kind = other[:-len(core)] if other.endswith(core) else ""
+    if head in KINDS_OF_BUSINESS or kind[:3] != head[:3]:
+        return False
+    return any(abs(len(word) - len(head)) <= 1 and word[:3] == head[:3]
+               and distance.OSA.distance(head, word, score_cutoff=1) <= 1
+               for word in _KIND_WORDS)
+
+
 def _keys_alike(f: PersonFeatures, ka: np.ndarray, kb: np.ndarray,
                 sim: np.ndarray) -> np.ndarray:
     """Whether company keys of similarity ``sim`` name one company: from 0.9, unless all
@@ -297,6 +314,8 @@ def _ends_apart(x: str, y: str) -> bool:
 _BUSINESS_WORDS = tuple(sorted(
     KINDS_OF_BUSINESS | {"the", "le", "la", "les", "der", "die", "das"}, key=len,
     reverse=True))
+# Those of five letters or more, which one slip does not make another word.
+_KIND_WORDS = tuple(w for w in KINDS_OF_BUSINESS if len(w) >= 5 and " " not in w)
 
 _TYPO = 0.92  # what one typo in a name of five letters or more scores (a "similar" level)
 
@@ -935,9 +954,15 @@ def person_levels(
     if len(typed):
         strings = f.extra["strings:companies"]
         xa, xb = ka[typed], kb[typed]
+        # Or a word for a kind of business mistyped before the other's name ("Laboatoires
+        # Dupuy" for Laboratoires Dupuy, whose core is "dupuy").
+        pa, pb = ra[typed], rb[typed]
         company[typed[_once_per_pair(xa, xb, lambda first: np.fromiter(
-            (_slip_from_head(strings[x], strings[y]) for x, y in zip(
-                xa[first].tolist(), xb[first].tolist(), strict=True)),
+            (_slip_from_head(strings[x], strings[y])
+             or _mistyped_kind(strings[x], strings[y], strings[cy] if cy else "")
+             or _mistyped_kind(strings[y], strings[x], strings[cx] if cx else "")
+             for x, y, cx, cy in zip(xa[first].tolist(), xb[first].tolist(),
+                                     pa[first].tolist(), pb[first].tolist(), strict=True)),
             dtype=bool, count=len(first)))]] = 3
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)

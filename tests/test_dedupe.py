@@ -1137,6 +1137,10 @@ _COMPANY_FORMS = [
     # "Cie" is Compagnie (and "et Cie" after a name no part of it): the same name.
     ("Cie de Saint-Gobain", "COMPAGNIE DE SAINT-GOBAIN", 2),
     ("Martin et Compagnie", "Martin & Cie", 2),
+    # The word for the kind of business mistyped ("Laboatoires"): still the laboratory;
+    # another kind of business spelt right is another firm.
+    ("Labo Dupuy", "Laboatoires Dupuy SARL", 3),
+    ("Studio Luberon", "Clinique du Luberon", 4),
 ]
 
 
