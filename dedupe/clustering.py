@@ -140,8 +140,16 @@ def _logit(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def _mean_logit(values: list[float]) -> float:
-    return sum(_logit(v) for v in values) / len(values)
+def _mean_logit(values: list[float], logit: Callable[[float], float] = _logit) -> float:
+    return sum(logit(v) for v in values) / len(values)
+
+
+def _fine_logit(p: float) -> float:
+    """:func:`_logit` down to what a float tells apart from certainty (2⁻⁵⁰): two
+    pairs both near certain, one on a shared address and number, the other on a
+    name and a company, still differ here."""
+    p = min(max(p, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
 
 
 def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: float,
@@ -237,10 +245,13 @@ def _without_ambiguous(clusters: list[list[int]], p: Callable[[int, int], float]
             continue
         kept = []
         for x in c:
-            own = _mean_logit([p(x, y) for y in c if y != x])
+            # Closeness read finely: a record tied to its own cluster by an address and
+            # a number (near certain) is closer to it than to one its name and company
+            # alone match (near certain too), where a coarser reading sees two ties.
+            own = _mean_logit([p(x, y) for y in c if y != x], _fine_logit)
             rivals = {cluster_of[y] for y in cluster_of
                       if cluster_of[y] != k and p(x, y) >= link}
-            if any(_mean_logit([p(x, z) for z in clusters[r]]) >= max(
+            if any(_mean_logit([p(x, z) for z in clusters[r]], _fine_logit) >= max(
                     floor, own - AMBIGUITY_BITS) for r in rivals):
                 out.append([x])
             else:

@@ -47,6 +47,19 @@ def test_a_record_as_close_to_two_people_joins_neither():
     assert len(_cluster(known, conflicts={(1, 2)}, ambiguous_apart=False)) == 1
 
 
+def test_a_record_far_closer_to_one_side_stays_with_it():
+    # Henri Picard's CRM record shares his address and number with one record (a
+    # weight of 54 bits: a probability a float rounds to 1) and only his company with
+    # "Hneri" Picard's (36 bits, a probability of 1 - 2⁻³⁶): near certain both, yet not
+    # as close; "Hneri" conflicts with the first. The CRM record stays with the first.
+    known = {(0, 1): 1.0, (1, 2): 1 - 2 ** -36, (0, 2): 0.4}
+    clusters, _ = coherent_clusters(
+        [[0, 1, 2]], dict(known), lambda pairs: np.zeros(len(pairs)), link=0.95,
+        floor=0.4, conflict=lambda a, b: {a, b} == {0, 2}, loose_floor=0.001,
+        ambiguous_apart=True)
+    assert clusters == [[0, 1]]
+
+
 def test_a_pair_below_the_loose_floor_splits_it_anyway():
     known = {(0, 1): 0.999, (0, 2): 0.99, (1, 2): 0.0001}
     assert sorted(map(len, _cluster(known))) == [2]
