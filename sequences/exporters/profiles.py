@@ -180,16 +180,16 @@ def _direct_lines(phones: Iterable[Mapping[str, Any]]) -> Iterator[str]:
             yield e164
 
 
-def _mobile_and_landline(person: Person, *, either: bool = True,
+def _mobile_and_landline(person: Person, best: str | None, *, either: bool = True,
                          ) -> tuple[str | None, str | None]:
     """The first mobile and the first other line among the numbers :func:`_phone` may
-    write, the best first, for tools that keep them apart (Brevo's SMS and
-    LANDLINE_NUMBER, Salesforce's MobilePhone). A number's type is the phone check's,
-    else the numbering plan's. One the plan cannot tell (North America's) counts as a
-    mobile with ``either`` (Brevo: every number went to SMS before the two were told
-    apart), else as neither (Salesforce's MobilePhone holds known mobiles only)."""
-    best = _phone(person)  # none for a person not to be called
-    if best is None:
+    write (``best``: what it gave for the person, written first), for tools that keep
+    them apart (Brevo's SMS and LANDLINE_NUMBER, Salesforce's MobilePhone). A number's
+    type is the phone check's, else the numbering plan's. One the plan cannot tell
+    (North America's) counts as a mobile with ``either`` (Brevo: every number went to
+    SMS before the two were told apart), else as neither (Salesforce's MobilePhone
+    holds known mobiles only)."""
+    if best is None:  # a person not to be called
         return None, None
     phones = person.get("phones") or ()
     numbers = [best] + [e164 for e164 in _direct_lines(phones) if e164 != best]
@@ -384,7 +384,7 @@ def _mailchimp(p: Person) -> Row:
 
 
 def _brevo(p: Person) -> Row:
-    mobile, landline = _mobile_and_landline(p)
+    mobile, landline = _mobile_and_landline(p, _phone(p))
     return {
         "EMAIL": _email(p), "FIRSTNAME": _text(p.get("first_name")),
         "LASTNAME": _text(p.get("last_name")), "SMS": mobile, "LANDLINE_NUMBER": landline,
@@ -394,12 +394,13 @@ def _brevo(p: Person) -> Row:
 
 
 def _salesforce(p: Person) -> Row:
+    phone = _phone(p)
     return {
         "FirstName": _clip(_text(p.get("first_name")), 40),
         "LastName": _clip(_text(p.get("last_name")), 80),
         "Company": _clip(_text(_company(p).get("name")), 255),
-        "Email": _email(p), "Title": _text(p.get("title")), "Phone": _phone(p),
-        "MobilePhone": _mobile_and_landline(p, either=False)[0],
+        "Email": _email(p), "Title": _text(p.get("title")), "Phone": phone,
+        "MobilePhone": _mobile_and_landline(p, phone, either=False)[0],
         "Website": _website(p), "City": _city(p), "Country": _country(p),
         "LeadSource": _tag(p),
     }
