@@ -135,21 +135,20 @@ def coherent_clusters(
     return out, split
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
+def _logit(p: float, bound: float = 1e-9) -> float:
+    """The log-odds of ``p``, in bits, ``p`` held ``bound`` away from 0 and 1."""
+    p = min(max(p, bound), 1 - bound)
     return math.log2(p / (1 - p))
 
 
-def _mean_logit(values: list[float], logit: Callable[[float], float] = _logit) -> float:
-    return sum(logit(v) for v in values) / len(values)
+def _mean_logit(values: list[float], bound: float = 1e-9) -> float:
+    return sum(_logit(v, bound) for v in values) / len(values)
 
 
-def _fine_logit(p: float) -> float:
-    """:func:`_logit` down to what a float tells apart from certainty (2⁻⁵⁰): two
-    pairs both near certain, one on a shared address and number, the other on a
-    name and a company, still differ here."""
-    p = min(max(p, 1e-15), 1 - 1e-15)
-    return math.log2(p / (1 - p))
+# The bound down to which a float tells a probability from certainty (about 2⁻⁵⁰): two
+# pairs both near certain, one on a shared address and number, the other on a name and
+# a company, still differ there.
+_FINE = 1e-15
 
 
 def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: float,
@@ -248,10 +247,10 @@ def _without_ambiguous(clusters: list[list[int]], p: Callable[[int, int], float]
             # Closeness read finely: a record tied to its own cluster by an address and
             # a number (near certain) is closer to it than to one its name and company
             # alone match (near certain too), where a coarser reading sees two ties.
-            own = _mean_logit([p(x, y) for y in c if y != x], _fine_logit)
+            own = _mean_logit([p(x, y) for y in c if y != x], _FINE)
             rivals = {cluster_of[y] for y in cluster_of
                       if cluster_of[y] != k and p(x, y) >= link}
-            if any(_mean_logit([p(x, z) for z in clusters[r]], _fine_logit) >= max(
+            if any(_mean_logit([p(x, z) for z in clusters[r]], _FINE) >= max(
                     floor, own - AMBIGUITY_BITS) for r in rivals):
                 out.append([x])
             else:
