@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 
 from prospecting.models import strip_accents
+from prospecting.privacy import untagged
 
 __all__ = ["NameParts", "recase_name", "recase_place", "split_name"]
 
@@ -580,13 +581,15 @@ def ordered_by_address(parts: NameParts, emails: Sequence[str]) -> NameParts:
     flat_g, flat_f = g.replace("-", ""), f.replace("-", "")
     as_split = ((flat_g, flat_f), (g[0], flat_f))  # jean.dupont, j.dupont
     swapped = ((flat_f, flat_g), (f[0], flat_g))
+    split_joined = {"".join(w) for w in as_split}
+    swapped_joined = {"".join(w) for w in swapped}
     for email in emails:
-        local = email.rpartition("@")[0].casefold().split("+")[0].rstrip("0123456789")
+        local = untagged(email.rpartition("@")[0].casefold()).rstrip("0123456789")
         words = tuple(w for w in re.split(r"[._-]+", strip_accents(local)) if w)
         joined = "".join(words)
-        if words in as_split or joined in ("".join(w) for w in as_split):
+        if words in as_split or joined in split_joined:
             return parts  # the address writes them in this order
-        if words in swapped or joined in ("".join(w) for w in swapped):
+        if words in swapped or joined in swapped_joined:
             return replace(parts, first_name=family, last_name=given,
                            full_name=_finish(f"{family} {given}") if parts.full_name
                            else None)
