@@ -248,16 +248,12 @@ def site_as_name(name: str) -> tuple[str, bool] | None:
     if not parts.suffix or len(parts.domain) < 2:
         return None
     domain = f"{parts.domain}.{parts.suffix}"
-    if on_platform(domain, host) or domain in _free_mail():
+    from enrichers.lists import free_domains  # the email check's list (cached there)
+
+    if on_platform(domain, host) or domain in free_domains():
         return None  # "gmail.com", "linkedin.com": no employer's site
     address = bool(found.group("scheme") or found.group("www")) or text == text.lower()
     return domain, address
-
-
-def _free_mail() -> frozenset[str]:
-    from enrichers.lists import free_domains  # the email check's list (cached there)
-
-    return free_domains()
 
 
 @lru_cache(maxsize=1)
