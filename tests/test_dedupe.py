@@ -1554,6 +1554,20 @@ def test_a_company_named_by_its_site_is_the_company_of_that_name(tmp_path: Path,
     assert found["crm:1"] is not found["crm:3"]
 
 
+@pytest.mark.parametrize("word", ["S.A.S", "S.L", "S.A", "E.Leclerc", "J.P", "a.co.uk",
+                                  "www.x.fr", "Mr.Bricolage", "acme.fr", "Booking.com",
+                                  "https://www.initech.io/", "ACME-GROUP.CO.UK", "e.on"])
+def test_a_word_too_short_to_be_a_site_needs_no_suffix_list(word: str):
+    # Legal forms written with dots ("OPTITIS S.A.S") are settled without loading the
+    # public suffix list; every word it would call a site is still asked.
+    from dedupe.features import _site_shaped
+    from prospecting.importer import site_as_name
+
+    assert site_as_name(word) is None or _site_shaped(word)
+    assert _site_shaped(word) == (word not in {"S.A.S", "S.L", "S.A", "E.Leclerc", "J.P",
+                                               "e.on"})
+
+
 def test_a_surname_with_particles_written_joined_at_one_company(tmp_path: Path, db: Path):
     # "C. Debeaumont" on a team page, "Christophe De Beaumont" in the CRM, at one
     # company: the surname keyed as written joined too, whatever lies between the two
