@@ -417,6 +417,11 @@ class CompanyNames:
         return self._names
 
 
+def contact_keys(emails_json: str, phones_json: str) -> list[str]:
+    """A person row's email keys and phone keys, as the comparisons read them."""
+    return [k for k in (*_emails(emails_json, frozenset())[0], *_phones(phones_json)[0]) if k]
+
+
 def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
             ) -> tuple[list[str], list[str], list[str]]:
     """Email keys, local parts and company domains, from the row's ``emails`` JSON or
@@ -1209,7 +1214,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "12"
+RULES_VERSION = "13"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

@@ -1535,6 +1535,35 @@ def test_company_names_written_another_way_match(tmp_path: Path, db: Path,
     assert distinct in names
 
 
+def test_a_similar_company_name_with_a_contact_at_both_is_one_company(tmp_path: Path,
+                                                                      db: Path):
+    # "Trannsports Vachon" (a typo, no town) and "Transports Vachon" in Lyon: nothing
+    # against them but no place in common, a question for the reviewer; one person's
+    # address (or a number) at both makes them one company. Without it they still wait.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name,city\n"
+                "1,Paul,Girard,paul.girard@vachon.fr,,Transports Vachon,Lyon\n"
+                "2,Paul,Girard,paul.girard@vachon.fr,,Trannsports Vachon,\n"
+                "3,Anne,Morel,,04 72 00 11 22,Boulangerie Perrin,Lyon\n"
+                "4,Luc,Morel,,04 72 00 11 22,Boulangerie Perin,\n"
+                "5,Marc,Roy,marc.roy@stonepeak.com,,Stonepeak Capital,\n"
+                "6,Léa,Roy,lea.roy@stonepeak.com,,Stonepek Capital,Paris\n")
+    api.dedupe(db)
+    names = _active_company_names(db)
+    assert len(names) == 4
+    assert {"Stonepeak Capital", "Stonepek Capital"} <= set(names)
+    conn = sqlite3.connect(db)
+    try:
+        reasons = [json.loads(r) for (r,) in conn.execute(
+            "SELECT reasons FROM pairs WHERE kind = 'company' AND decision = 'match'")]
+        waiting = conn.execute("SELECT count(*) FROM pairs WHERE kind = 'company'"
+                               " AND decision = 'review'").fetchone()[0]
+    finally:
+        conn.close()
+    assert sum("an address or number at both" in r for r in reasons) == 2
+    assert waiting == 1
+
+
 def test_a_company_named_by_its_site_is_the_company_of_that_name(tmp_path: Path, db: Path):
     # A company column holding the site ("acme-conseil.fr", "www.initech.io",
     # "Amazon.com, Inc."): the company its site name names, under its written name.
