@@ -399,6 +399,12 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             "company", "group_or_first"), where=_surname_may_agree)),
         ("company+initials", 3, keys("company+initials", lambda: joined(
             "company", "first_initials", "last_letter"))),
+        # A record with no company but a work address there ("J.-Ph. Marechal",
+        # marechal.jeanphilippe@ at the domain of Jean-Philippe Marechal's company), or
+        # one company held as two records (a name variant with no site of its own): the
+        # address's domain, or the company's, stands for the company.
+        ("work domain+initials", 2, keys("work domain+initials", lambda: joined(
+            "work_domain", "first_initials", "last_letter"))),
         # One company written alike on both records yet held as two company records
         # (namesakes no domain told apart, a file without websites): the keys above
         # take the company's id, this one its folded name.
@@ -533,6 +539,8 @@ _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
     "last_two": lambda f, c: _map(lambda s: s[:2], f.last_core),
     "first_two": lambda f, c: _map(lambda s: s[:2], f.first),
     "company_key": lambda f, c: f.company_key,
+    "work_domain": lambda f, c: np.where(f.email_domains[:, 0] != "", f.email_domains[:, 0],
+                                         f.company_domain).astype(object),
     "postcode": lambda f, c: f.postcode,
     "first_initial": lambda f, c: _initials(f.first),
     "last_initial": lambda f, c: _initials(f.last_core),

@@ -2117,6 +2117,25 @@ def test_one_company_name_held_as_two_companies_still_blocks_its_people(
     assert pairs.tolist() == [[0, 1]]
 
 
+def test_a_record_with_only_a_work_address_meets_the_company_s_records(
+        tmp_path: Path, db: Path):
+    # "J.-Ph. Marécjal" with no company but an address at foragesdaubigne.fr, and
+    # Jean-Philippe Marechal at Forages d'Aubigné: no name key is shared (given names
+    # and surname sounds differ), the address's domain with the initials finds the pair.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name,website\n"
+                "1,Jean-Philippe,Marechal,jeanphilippe.marechal@foragesdaubigne.fr,"
+                "+33 6 59 35 47 18,Forages d'Aubigné,https://www.foragesdaubigne.fr/\n"
+                "2,J.-Ph.,Marécjal,Marechal.jeanphilippe@foragesdaubigne.fr,02.02.97.82.45,,\n"
+                "3,Julie,Pasquier,julie.pasquier@foragesdaubigne.fr,,,\n")
+    from dedupe.blocking import person_pairs
+
+    f, _ = _features_and_sources(db)
+    pairs, report = person_pairs(f, max_block=60, window=1)
+    assert report.pairs["work domain+initials"] == 1
+    assert [0, 1] in pairs.tolist()
+
+
 @pytest.mark.parametrize("share", [0.0, 0.6, 1.0])
 def test_distinct_pairs_of_codes_give_back_every_pair(share: float):
     from dedupe.comparisons import _distinct_pairs
