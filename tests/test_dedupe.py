@@ -1564,6 +1564,21 @@ def test_a_similar_company_name_with_a_contact_at_both_is_one_company(tmp_path: 
     assert waiting == 1
 
 
+def test_a_similar_company_name_with_its_own_number_or_address_at_both(tmp_path: Path,
+                                                                        db: Path):
+    # A registry's or a crawl's companies, no people: the companies' own switchboard or
+    # contact address, written differently, make the two names one company.
+    companies = write(tmp_path / "c.csv", "Raison sociale,Ville,Téléphone,Email\n"
+                      "Transports Vachon,Lyon,+33 4 72 00 11 22,\n"
+                      "Trannsports Vachon,,+33 (0)4 72 00 11 22,\n"
+                      "Stonepeak Capital,,,info@stonepeak.com\n"
+                      "Stonepek Capital,Paris,,INFO@stonepeak.com\n"
+                      "Stonepeek Capital,Lille,,\n")
+    api.import_files(db, [companies], kind="companies")
+    api.dedupe(db)
+    assert len(_active_company_names(db)) == 3
+
+
 def test_a_company_named_by_its_site_is_the_company_of_that_name(tmp_path: Path, db: Path):
     # A company column holding the site ("acme-conseil.fr", "www.initech.io",
     # "Amazon.com, Inc."): the company its site name names, under its written name.
