@@ -832,6 +832,7 @@ def _read_batches(
         sent = 0
         written_companies: set[Any] = set()
         handle = _person_row if kind == "people" else _company_row
+        ids = _RepeatedIds()
         for record in table.records():
             tally = batch.tally
             tally.add("read")
@@ -857,6 +858,8 @@ def _read_batches(
                 )
                 if reason:
                     _quarantine(batch, tally, file_label, record, reason, table.delimiter or ",")
+                elif row_mapper.id_index is not None:
+                    ids.see(cells[row_mapper.id_index].strip(), record.row)
             if batch.rows >= size:
                 sent += batch.rows
                 batch.prepare()
@@ -884,6 +887,8 @@ def _read_batches(
             # What no field reads ("fname" where "First Name" was meant) is kept, and said.
             message += (f"; {len(mapper.extras)} column(s) kept as extras, read as no field:"
                         f" {shown_columns(mapper.extras, 8)}")
+        if ids.repeats:
+            message = (message or f"{path}: read") + "; " + ids.said(id_column or "")
         if table.mojibake_suspected:
             # Said even for a JSONL file: its values were changed too.
             message = (message or f"{path}: read as {table.encoding}") + (
@@ -893,6 +898,31 @@ def _read_batches(
             shown = "; ".join(repr(t[:60]) for t in table.titles if t)
             message += f"; header on row {table.header_row} under title line(s) {shown}"
         yield _End(table.skipped_blank, table.skipped_headers, message)
+
+
+class _RepeatedIds:
+    """The rows of a file whose id an earlier row has: one record per id, so their
+    values go to that record (a re-import's rows do the same), which is said."""
+
+    def __init__(self) -> None:
+        self.first_row: dict[str, int] = {}
+        self.repeats = 0
+        self.example: tuple[str, int, int] | None = None
+
+    def see(self, value: str, row: int) -> None:
+        if not value:
+            return
+        first = self.first_row.setdefault(value, row)
+        if first != row:
+            self.repeats += 1
+            if self.example is None:
+                self.example = (value, first, row)
+
+    def said(self, column: str) -> str:
+        value, first, row = self.example or ("", 0, 0)
+        return (f"{self.repeats} row(s) repeat the {column!r} of an earlier row (e.g."
+                f" {value!r} on rows {first} and {row}): one record per id, its rows'"
+                " values together")
 
 
 def _line_count(path: Path) -> int:

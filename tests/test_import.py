@@ -126,6 +126,26 @@ def test_columns_read_as_no_field_are_named(tmp_path: Path, db: Path):
     assert said.endswith("1 column(s) kept as extras, read as no field: Shoe Size")
 
 
+def test_rows_repeating_an_id_are_said(tmp_path: Path, db: Path):
+    """Two rows with one id are one record (as a re-import's rows are): a file whose ids
+    repeat (two exports pasted together, a CRM's id column that is not unique) is said,
+    with the first repeat's rows, rather than silently folding two people into one."""
+    path = write(tmp_path / "set.csv",
+                 "Record ID,First Name,Last Name,Email\n"
+                 "7,Jean,Dupont,jean.dupont@acme.example\n"
+                 "8,Anne,Morel,anne.morel@acme.example\n"
+                 "7,Marie,Curie,marie.curie@acme.example\n"
+                 "8,Anne,Morel,anne.morel@acme.example\n")
+    report = api.import_files(db, [path], id_column="Record ID")
+    assert len(dump(db)) == 2
+    (said,) = [m for m in report.messages if "repeat the" in m]
+    assert said.endswith("2 row(s) repeat the 'Record ID' of an earlier row (e.g. '7' on"
+                         " rows 2 and 4): one record per id, its rows' values together")
+    clean = write(tmp_path / "clean.csv", "Record ID,First Name\n1,Jean\n2,Anne\n")
+    assert not [m for m in api.import_files(db, [clean], id_column="Record ID").messages
+                if "repeat the" in m]
+
+
 def test_a_google_contacts_export(tmp_path: Path, db: Path):
     """Google CSV: numbered values, the organisation's fields, and a number its label
     calls a fax kept as an extra, not a line to call."""
