@@ -42,6 +42,7 @@ from prospecting.collect import fewer_collections
 from prospecting.forked import die_with_parent
 from prospecting.icp import normalize_country
 from prospecting.models import PACKED_SOURCE, Fact, dumps, loads
+from prospecting.privacy import e164_shape
 from prospecting.runs import Progress, RunState
 from prospecting.store import (
     GUESS_SOURCE,
@@ -1521,6 +1522,7 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
         " FROM companies WHERE merged_into IS NULL"
     ).fetchall()
     websites = [company_domain(website=r[2]) if r[2] else None for r in rows]
+    national = _national_numbers(store, [r[0] for r in rows])
     # The people's addresses of the companies with neither a domain nor a website.
     email_domains = _people_email_domains(store, [
         r[0] for r, found in zip(rows, websites, strict=True) if not r[3] and not found])
@@ -1573,6 +1575,12 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
             if place:
                 facts.append(("country", place,
                               DERIVED_CONFIDENCE if valid_siren else PLACE_CONFIDENCE))
+                country = place
+        # A number written nationally ("04 72 00 11 22") is read in the company's
+        # country: its row keeps E.164 numbers only, so unread it would stay out of it.
+        region = country if isinstance(country, str) and len(country) == 2 else None
+        for raw in national.get(cid, ()) if region else ():
+            facts.append(("phone_check", _phone_check(raw, region)[0], CHECK_CONFIDENCE))
         if facts:
             items.append(
                 (cid, "enricher:company", None, now, DERIVED_CONFIDENCE, state.run_id, facts)
@@ -1585,6 +1593,19 @@ def _enrich_companies(store: Store, state: RunState) -> tuple[set[str], set[str]
             store.refresh_companies(sorted(changed))
     state.add("companies_enriched", len(changed))
     return {pid for _, pid in _at_companies(store, changed, "id", active=False)}, changed
+
+
+def _national_numbers(store: Store, company_ids: list[str]) -> dict[str, list[str]]:
+    """The numbers stated for these companies that are not written in international form
+    (those a company row can keep as they are), each once."""
+    found: dict[str, list[str]] = {}
+    for cid, observations in store.observations_for(company_ids).items():
+        for o in observations:
+            if o.field == "phone" and e164_shape(o.value) is None:
+                numbers = found.setdefault(cid, [])
+                if o.value not in numbers:
+                    numbers.append(o.value)
+    return found
 
 
 # Country-code domains sold worldwide as generic names (.io, .co, .ai…): no country.

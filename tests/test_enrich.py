@@ -241,6 +241,24 @@ def test_a_company_without_a_country_gets_one_from_its_siren_or_domain(tmp_path:
                      "Maple Ltd": "CA"}
 
 
+def test_a_company_number_written_nationally_is_read_in_its_country(tmp_path: Path,
+                                                                    db: Path):
+    # A company's row keeps E.164 numbers: "04 72 00 11 22" is one once the company's
+    # country is known (stated, or from its SIREN or domain), and stays out while it
+    # is not (Lyon alone says no country).
+    found = dict(_enriched_companies(
+        tmp_path, db, "name, phones",
+        "Raison sociale,SIREN,Site web,Pays,Téléphone\n"
+        "Lumenia SAS,732 829 320,,,04 72 00 11 22\n"
+        "Acme GmbH,,https://acme.de,,030 1234567\n"
+        "Maple Ltd,,,Canada,(416) 555-0123\n"
+        "Atelier Rhône,,,,04 78 00 11 22\n"
+        "Globex,,,,+33 1 40 00 00 01\n"))
+    assert {name: json.loads(phones) for name, phones in found.items()} == {
+        "Lumenia SAS": ["+33472001122"], "Acme GmbH": ["+49301234567"],
+        "Maple Ltd": ["+14165550123"], "Atelier Rhône": [], "Globex": ["+33140000001"]}
+
+
 def test_an_invalid_company_identifier_is_kept_with_why(tmp_path: Path, db: Path):
     # 8 digits: a spreadsheet dropped the SIREN's leading zero. Flagged, never "repaired".
     found = {name: (siren, json.loads(ids)) for name, siren, ids in _enriched_companies(
