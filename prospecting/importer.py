@@ -43,6 +43,7 @@ from .models import (
     Fact,
     Observation,
     PendingStatement,
+    canonical_value,
     company_id_for,
     company_name_key,
     dumps,
@@ -912,7 +913,8 @@ class _RepeatedIds:
     def see(self, value: str, row: int) -> None:
         if not value:
             return
-        first = self.first_row.setdefault(value, row)
+        # As the record's id reads it: "A1" and "a1" are one record.
+        first = self.first_row.setdefault(canonical_value(value), row)
         if first != row:
             self.repeats += 1
             if self.example is None:

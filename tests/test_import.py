@@ -135,11 +135,13 @@ def test_rows_repeating_an_id_are_said(tmp_path: Path, db: Path):
                  "7,Jean,Dupont,jean.dupont@acme.example\n"
                  "8,Anne,Morel,anne.morel@acme.example\n"
                  "7,Marie,Curie,marie.curie@acme.example\n"
-                 "8,Anne,Morel,anne.morel@acme.example\n")
+                 "8,Anne,Morel,anne.morel@acme.example\n"
+                 "a1,Luc,Roy,luc.roy@acme.example\n"
+                 "A1,Luc,Roy,luc.roy@acme.example\n")
     report = api.import_files(db, [path], id_column="Record ID")
-    assert len(dump(db)) == 2
+    assert len(dump(db)) == 3
     (said,) = [m for m in report.messages if "repeat the" in m]
-    assert said.endswith("2 row(s) repeat the 'Record ID' of an earlier row (e.g. '7' on"
+    assert said.endswith("3 row(s) repeat the 'Record ID' of an earlier row (e.g. '7' on"
                          " rows 2 and 4): one record per id, its rows' values together")
     clean = write(tmp_path / "clean.csv", "Record ID,First Name\n1,Jean\n2,Anne\n")
     assert not [m for m in api.import_files(db, [clean], id_column="Record ID").messages
