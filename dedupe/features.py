@@ -658,7 +658,7 @@ def _site_shaped(word: str) -> bool:
     or more (every public suffix's) after another of two or more (the site's name).
 
     ``S.A.S``, ``S.L``, ``E.Leclerc`` are not, and are settled without the suffix list,
-    whose loading (tldextract, and the requests it imports) costs a dedupe 0.2 s.
+    whose loading (tldextract, and the requests it imports) costs a dedupe 0.15 s.
     """
     if "." not in word:
         return False
