@@ -946,12 +946,15 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
     # namesakes the company told apart. (Another title alone stays weak evidence:
     # sources disagree on titles, and people change jobs.) So are two addresses there
     # with two numbers, two towns and two titles: its London consultant and its New York
-    # HR manager.
+    # HR manager. So are two records at one company in two towns, with titles that far
+    # apart, whatever their addresses: its CFO in San Francisco (a Gmail address) and its
+    # account executive in Pittsburgh (none).
     # (Not two names of one town with one postcode: Valbonne and Sophia Antipolis,
     # 06560.)
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | ((levels[:, 2] == 3) & (
         (levels[:, 9] >= 3) | ((levels[:, 3] == 3) & (levels[:, 6] == 3)
-                               & (levels[:, 7] != 1) & (levels[:, 9] >= 2))))
+                               & (levels[:, 7] != 1) & (levels[:, 9] >= 2)))) | (
+        (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 6] == 3) & (levels[:, 7] != 1))
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is

@@ -2552,6 +2552,26 @@ def test_one_person_or_two(tmp_path: Path, db: Path, text: str, same: list[tuple
         assert len(_review_pairs(db, "person")) == reviews
 
 
+@pytest.mark.parametrize(("city", "title", "email", "merged"), [
+    (3, 4, 0, False),  # two towns, two departments: two namesakes at one company
+    (3, 3, 5, False),  # two towns, seniorities far apart
+    (1, 4, 0, True),   # one town: one person's titles as two sources give them
+    (3, 2, 0, True),   # two towns, titles merely different: a move
+    (3, 4, 1, True),   # one address: one person, whatever the titles
+])
+def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, email: int,
+                                                      merged: bool):
+    # Kim Schwartz, CFO in San Francisco with a Gmail address, and Kimberly Schwartz,
+    # account executive in Pittsburgh with none, at McDonald Brothers: no address at the
+    # company on both sides, yet the company, the towns and the titles tell them apart.
+    from dedupe.stage import guard
+
+    levels = np.zeros((1, 10), dtype=np.int8)
+    levels[0, [0, 1, 2, 5, 6, 9]] = [2, 1, email, 1, city, title]
+    p = guard(levels, np.array([0.99]), 0.6)
+    assert bool(p[0] > 0.9) is merged
+
+
 def test_an_address_alone_joins_the_person_whose_address_it_is(tmp_path: Path, db: Path):
     # A CRM export of 240 people, each twice (a second row's case and number written
     # otherwise), and a newsletter's list that gives only addresses: one of those
