@@ -2099,55 +2099,38 @@ def test_a_swapped_compound_given_name_against_its_initials(tmp_path: Path, db: 
     assert levels[2]["first_name"] > 4
 
 
-def test_swapped_and_shortened_names_meet_in_a_block(tmp_path: Path, db: Path):
+@pytest.mark.parametrize(("text", "found_by", "missed_by"), [
     # "Phillips, Sue" shares no key with Susan Phillips but the company and one name:
     # the company with either name's sound finds the pair.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name\n"
-                "1,Susan,Phillips,Albion Lantern\n"
-                "2,Phillips,Sue,Albion Lantern Ltd\n")
-    from dedupe.blocking import person_pairs
-
-    f, _ = _features_and_sources(db)
-    pairs, report = person_pairs(f, max_block=60, window=1)
-    assert report.pairs["company+either name"] == 1
-    assert pairs.tolist() == [[0, 1]]
-
-
-def test_one_company_name_held_as_two_companies_still_blocks_its_people(
-        tmp_path: Path, db: Path):
+    ("id,first_name,last_name,company_name\n"
+     "1,Susan,Phillips,Albion Lantern\n"
+     "2,Phillips,Sue,Albion Lantern Ltd\n", "company+either name", None),
     # Two company records of one name (each file row its own website): the keys by
     # company id miss the pair, the folded name with the surname's sound finds it.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,company_name,website\n"
-                "1,Pascal,Kerbrat,Summit Bâtiment Data SARL,summit-data.fr\n"
-                "2,Pascal,KERBRAT,SUMMIT BATIMENT DATA,summitdata.com\n")
-    from dedupe.blocking import person_pairs
-
-    f, _ = _features_and_sources(db)
-    assert f.company_id[0] != f.company_id[1]
-    pairs, report = person_pairs(f, max_block=60, window=1)
-    assert report.pairs["company+surname"] == 0
-    assert report.pairs["company name+surname"] == 1
-    assert pairs.tolist() == [[0, 1]]
-
-
-def test_a_record_with_only_a_work_address_meets_the_company_s_records(
-        tmp_path: Path, db: Path):
+    ("id,first_name,last_name,company_name,website\n"
+     "1,Pascal,Kerbrat,Summit Bâtiment Data SARL,summit-data.fr\n"
+     "2,Pascal,KERBRAT,SUMMIT BATIMENT DATA,summitdata.com\n",
+     "company name+surname", "company+surname"),
     # "J.-Ph. Marécjal" with no company but an address at foragesdaubigne.fr, and
     # Jean-Philippe Marechal at Forages d'Aubigné: no name key is shared (given names
     # and surname sounds differ), the address's domain with the initials finds the pair.
-    _import_crm(tmp_path, db,
-                "id,first_name,last_name,email,phone,company_name,website\n"
-                "1,Jean-Philippe,Marechal,jeanphilippe.marechal@foragesdaubigne.fr,"
-                "+33 6 59 35 47 18,Forages d'Aubigné,https://www.foragesdaubigne.fr/\n"
-                "2,J.-Ph.,Marécjal,Marechal.jeanphilippe@foragesdaubigne.fr,02.02.97.82.45,,\n"
-                "3,Julie,Pasquier,julie.pasquier@foragesdaubigne.fr,,,\n")
+    ("id,first_name,last_name,email,phone,company_name,website\n"
+     "1,Jean-Philippe,Marechal,jeanphilippe.marechal@foragesdaubigne.fr,"
+     "+33 6 59 35 47 18,Forages d'Aubigné,https://www.foragesdaubigne.fr/\n"
+     "2,J.-Ph.,Marécjal,Marechal.jeanphilippe@foragesdaubigne.fr,02.02.97.82.45,,\n"
+     "3,Julie,Pasquier,julie.pasquier@foragesdaubigne.fr,,,\n",
+     "work domain+initials", None),
+], ids=["swapped and shortened", "one company held as two", "only a work address"])
+def test_a_pair_one_key_alone_finds_meets_in_a_block(tmp_path: Path, db: Path, text: str,
+                                                     found_by: str, missed_by: str | None):
+    _import_crm(tmp_path, db, text)
     from dedupe.blocking import person_pairs
 
     f, _ = _features_and_sources(db)
     pairs, report = person_pairs(f, max_block=60, window=1)
-    assert report.pairs["work domain+initials"] == 1
+    assert report.pairs[found_by] == 1
+    if missed_by is not None:
+        assert report.pairs[missed_by] == 0
     assert [0, 1] in pairs.tolist()
 
 
