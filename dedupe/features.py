@@ -187,6 +187,17 @@ def _name_lists() -> dict[tuple[bool, str], set[str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Faker's folded surnames (data/surnames.txt, which data/make_surnames.py writes
+    from its person providers, the given names' languages): Lebrun and Leblanc, Cohen
+    and Coleman are surnames of their own."""
+    from importlib import resources
+
+    text = resources.files("prospecting.data").joinpath("surnames.txt").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Every folded given name of Faker's lists (:func:`name_genders`' languages): Yann
     and Yannick, Marc and Marcel are names of their own; Math and Seb are not."""

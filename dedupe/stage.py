@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import distance, fuzz, process
 
 from prospecting.collect import fewer_collections
 from prospecting.errors import ConfigError
@@ -44,6 +44,7 @@ from .features import (
     name_genders,
     phone_key,
     saints_shortened,
+    surnames,
 )
 from .merge import (
     Merge,
@@ -925,7 +926,35 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
                 u_tf = np.maximum(freq[pairs[exact, 0]], floor)
                 w[exact] += np.log2(u_level / u_tf)
     p = 1.0 / (1.0 + np.exp2(-w))
-    return w, guard(levels, p, settings.review_threshold)
+    p = guard(levels, p, settings.review_threshold)
+    return w, _two_surnames(f, pairs, levels, p, settings.review_threshold)
+
+
+def _two_surnames(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p: np.ndarray,
+                  review: float) -> np.ndarray:
+    """Two surnames of their own only loosely alike (Lebrun and Leblanc, Jones and
+    Johnson: both in the lists, two letters or more apart) contradict as two given names
+    do (see :func:`guard`): merged only on the same address, an own number or profile;
+    else reviewed when something personal is shared, and not even that otherwise."""
+    rows = np.flatnonzero((levels[:, 1] == 4) & (p >= review))
+    if not len(rows):
+        return p
+    known = surnames()
+    apart = np.fromiter(
+        (x in known and y in known and distance.OSA.distance(x, y, score_cutoff=2) >= 2
+         for x, y in zip(f.last_core[pairs[rows, 0]].tolist(),
+                         f.last_core[pairs[rows, 1]].tolist(), strict=True)),
+        dtype=bool, count=len(rows))
+    rows = rows[apart]
+    at = levels[rows]
+    rows = rows[~((at[:, 2] == 1) | (at[:, 3] == 1) | (at[:, 4] == 1))]
+    if not len(rows):
+        return p
+    at = levels[rows]
+    shared = at[:, 2] == 2  # one local part (the keys are out already)
+    out = p.copy()
+    out[rows] = np.minimum(p[rows], np.where(shared, review, contradicted(review)))
+    return out
 
 
 def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:

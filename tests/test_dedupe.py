@@ -2555,6 +2555,31 @@ def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, ema
     assert bool(p[0] > 0.9) is merged
 
 
+@pytest.mark.parametrize(("second", "merged"), [
+    ("Tanguy,Leblanc,,06 97 51 44 67", False),  # two surnames of their own
+    ("Tanguy,Leblanc,tanguy.lebrun@olivier-composites.fr,", True),  # one address
+    ("Tanguy,Lebrnu,,06 97 51 44 67", True),  # a typo of Lebrun
+])
+def test_two_surnames_of_their_own_loosely_alike_contradict(tmp_path: Path, db: Path,
+                                                            second: str, merged: bool):
+    # Tanguy Lebrun and Tanguy Leblanc at Olivier Composites in Rennes: the surnames are
+    # only loosely alike, which counts for a match as often as a typo does, but the lists
+    # hold both: two people, unless an address, own number or profile says one.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,phone,company_name,city\n"
+                "1,Tanguy,Lebrun,tanguy.lebrun@olivier-composites.fr,,"
+                "Olivier Composites,Rennes\n"
+                f"2,{second},Olivier Composites SAS,Rennes\n")
+    from dedupe.comparisons import person_levels
+    from dedupe.stage import _two_surnames
+
+    f, _ = _features_and_sources(db)
+    pairs = np.array([[0, 1]])
+    levels = person_levels(f, pairs)
+    p = _two_surnames(f, pairs, levels, np.array([0.99]), 0.6)
+    assert bool(p[0] > 0.9) is merged
+
+
 def test_an_address_alone_joins_the_person_whose_address_it_is(tmp_path: Path, db: Path):
     # A CRM export of 240 people, each twice (a second row's case and number written
     # otherwise), and a newsletter's list that gives only addresses: one of those
