@@ -188,7 +188,7 @@ def _name_lists() -> dict[tuple[bool, str], set[str]]:
 
 @functools.lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
-    """Faker's folded surnames (data/surnames.txt, which data/make_surnames.py writes
+    """Faker's folded surnames (data/surnames.txt, which data/make_given_names.py writes
     from its person providers, the given names' languages): Lebrun and Leblanc, Cohen
     and Coleman are surnames of their own."""
     from importlib import resources
