@@ -926,41 +926,33 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
                 u_tf = np.maximum(freq[pairs[exact, 0]], floor)
                 w[exact] += np.log2(u_level / u_tf)
     p = 1.0 / (1.0 + np.exp2(-w))
-    p = guard(levels, p, settings.review_threshold)
-    return w, _two_surnames(f, pairs, levels, p, settings.review_threshold)
+    review = settings.review_threshold
+    return w, guard(levels, p, review, _surnames_apart(f, pairs, levels, p, review))
 
 
-def _two_surnames(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p: np.ndarray,
-                  review: float) -> np.ndarray:
-    """Two surnames of their own only loosely alike (Lebrun and Leblanc, Jones and
-    Johnson: both in the lists, two letters or more apart) contradict as two given names
-    do (see :func:`guard`): merged only on the same address, an own number or profile;
-    else reviewed when something personal is shared, and not even that otherwise."""
+def _surnames_apart(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                    p: np.ndarray, review: float) -> np.ndarray:
+    """Which pairs have two surnames of their own only loosely alike (Lebrun and Leblanc,
+    Jones and Johnson: both in the lists, two letters or more apart): a contradiction for
+    :func:`guard`, as two given names are. Asked only where ``p`` reaches ``review``."""
+    apart = np.zeros(len(pairs), dtype=bool)
     rows = np.flatnonzero((levels[:, 1] == 4) & (p >= review))
-    if not len(rows):
-        return p
-    known = surnames()
-    apart = np.fromiter(
-        (x in known and y in known and distance.OSA.distance(x, y, score_cutoff=2) >= 2
-         for x, y in zip(f.last_core[pairs[rows, 0]].tolist(),
-                         f.last_core[pairs[rows, 1]].tolist(), strict=True)),
-        dtype=bool, count=len(rows))
-    rows = rows[apart]
-    at = levels[rows]
-    rows = rows[~((at[:, 2] == 1) | (at[:, 3] == 1) | (at[:, 4] == 1))]
-    if not len(rows):
-        return p
-    at = levels[rows]
-    shared = at[:, 2] == 2  # one local part (the keys are out already)
-    out = p.copy()
-    out[rows] = np.minimum(p[rows], np.where(shared, review, contradicted(review)))
-    return out
+    if len(rows):
+        known = surnames()
+        apart[rows] = np.fromiter(
+            (x in known and y in known and distance.OSA.distance(x, y, score_cutoff=2) >= 2
+             for x, y in zip(f.last_core[pairs[rows, 0]].tolist(),
+                             f.last_core[pairs[rows, 1]].tolist(), strict=True)),
+            dtype=bool, count=len(rows))
+    return apart
 
 
-def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
+def guard(levels: np.ndarray, p: np.ndarray, review: float,
+          surnames_apart: np.ndarray | None = None) -> np.ndarray:
     """No merge on a name contradiction without an exact key (DD-4).
 
-    A different given name or surname (not a nickname, initial, typo or swap) merges
+    A different given name or surname (not a nickname, initial, typo or swap; or two
+    surnames of their own only loosely alike, ``surnames_apart``) merges
     only with the same address, a number nobody else has (unless each has an address
     at one company that is not the other's), or the same LinkedIn profile; otherwise
     the pair goes to review at most, and only when something personal is shared (an
@@ -984,6 +976,8 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float) -> np.ndarray:
         (levels[:, 9] >= 3) | ((levels[:, 3] == 3) & (levels[:, 6] == 3)
                                & (levels[:, 7] != 1) & (levels[:, 9] >= 2)))) | (
         (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 6] == 3) & (levels[:, 7] != 1))
+    if surnames_apart is not None:
+        contradiction |= surnames_apart  # see _surnames_apart
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is

@@ -2571,12 +2571,13 @@ def test_two_surnames_of_their_own_loosely_alike_contradict(tmp_path: Path, db: 
                 "Olivier Composites,Rennes\n"
                 f"2,{second},Olivier Composites SAS,Rennes\n")
     from dedupe.comparisons import person_levels
-    from dedupe.stage import _two_surnames
+    from dedupe.stage import _surnames_apart, guard
 
     f, _ = _features_and_sources(db)
     pairs = np.array([[0, 1]])
     levels = person_levels(f, pairs)
-    p = _two_surnames(f, pairs, levels, np.array([0.99]), 0.6)
+    p = np.array([0.99])
+    p = guard(levels, p, 0.6, _surnames_apart(f, pairs, levels, p, 0.6))
     assert bool(p[0] > 0.9) is merged
 
 
