@@ -32,8 +32,7 @@ from prospecting.models import (
     plain_letters,
     split_phone_extension,
 )
-from prospecting.privacy import mailbox_of as mailbox_key
-from prospecting.privacy import untagged
+from prospecting.privacy import mailbox_of, untagged
 from prospecting.store import Store
 
 __all__ = [
@@ -191,8 +190,6 @@ def surnames() -> frozenset[str]:
     """Faker's folded surnames (data/surnames.txt, which data/make_given_names.py writes
     from its person providers, the given names' languages): Lebrun and Leblanc, Cohen
     and Coleman are surnames of their own."""
-    from importlib import resources
-
     text = resources.files("prospecting.data").joinpath("surnames.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
@@ -447,7 +444,7 @@ def _emails(emails_json: str | list[dict[str, Any]], free: frozenset[str]
         if flags and "guessed" in flags:
             continue  # a finder's guess is not evidence of identity
         value = e["value"].strip().lower()
-        key = mailbox_key(value)
+        key = mailbox_of(value)
         if "@" in key and key not in keys:
             keys.append(key)
             written.append(value)

@@ -29,6 +29,7 @@ from rapidfuzz import distance, fuzz, process
 from prospecting.collect import fewer_collections
 from prospecting.errors import ConfigError
 from prospecting.forked import Child, can_fork
+from prospecting.privacy import mailbox_of
 from prospecting.runs import Progress, RunState
 from prospecting.store import Store, chunked, utc_now
 
@@ -40,7 +41,6 @@ from .features import (
     PersonFeatures,
     contact_keys,
     load_companies,
-    mailbox_key,
     name_genders,
     phone_key,
     saints_shortened,
@@ -669,7 +669,8 @@ def _contacts_of(store: Store, ids: list[str]) -> dict[str, set[str]]:
         for cid, emails, phones in store.conn.execute(
             f"SELECT id, emails, phones FROM companies WHERE id IN ({marks})", chunk,
         ):
-            keys = [mailbox_key(str(e).strip().lower()) for e in json.loads(emails or "[]")]
+            # Keyed as the people's addresses are (see dedupe.features._emails).
+            keys = [mailbox_of(str(e).strip().lower()) for e in json.loads(emails or "[]")]
             keys += [phone_key(str(x)) for x in json.loads(phones or "[]")]
             out.setdefault(cid, set()).update(k for k in keys if k)
     return out
