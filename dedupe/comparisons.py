@@ -214,6 +214,55 @@ def _slip_from_head(x: str, y: str) -> bool:
                for n in (len(short) - 1, len(short), len(short) + 1) if n <= len(long_))
 
 
+# Letters of each company string kept for _maybe_mistyped: the first this many.
+_LETTERS_KEPT = 48
+
+
+def _company_letters(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Length and first ``_LETTERS_KEPT`` letters of each string of the companies'
+    vocabulary (by code), each letter as one byte (its code point's low byte: two
+    letters alike there may differ, two letters that differ there do); kept on ``f``,
+    built again if the vocabulary has grown since."""
+    strings = f.extra["strings:companies"]
+    kept = f.extra.get("company letters")
+    if kept is not None and len(kept[0]) == len(strings):
+        return kept
+    texts = strings.tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    heads = [t[:_LETTERS_KEPT] for t in texts]
+    flat = np.frombuffer("".join(heads).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sizes = np.minimum(lengths, _LETTERS_KEPT)
+    letters = np.zeros((len(texts), _LETTERS_KEPT), dtype=np.uint8)
+    rows = np.repeat(np.arange(len(texts)), sizes)
+    starts = np.cumsum(sizes) - sizes
+    letters[rows, np.arange(len(flat)) - np.repeat(starts, sizes)] = flat & 0xFF
+    kept = f.extra["company letters"] = (lengths, letters)
+    return kept
+
+
+def _maybe_mistyped(f: PersonFeatures, x: np.ndarray, y: np.ndarray, cx: np.ndarray,
+                    cy: np.ndarray) -> np.ndarray:
+    """False where neither :func:`_slip_from_head` of the company strings ``x``, ``y``
+    nor :func:`_mistyped_kind` of either against the other's core (``cx``, ``cy``; 0
+    for none) can hold, from their lengths and letters alone; True where one may."""
+    lengths, letters = _company_letters(f)
+    lx, ly = lengths[x], lengths[y]
+    short, long_ = np.where(lx <= ly, x, y), np.where(lx <= ly, y, x)
+    ls, ll = np.minimum(lx, ly), np.maximum(lx, ly)
+    width = letters.shape[1]
+    # _slip_from_head: a shorter string of six letters or more, and the longer's letter
+    # at one of three places (its head one shorter, as long, one longer) its last one.
+    last = letters[short, np.clip(ls - 1, 0, width - 1)]
+    slip = ls + 1 > width  # a letter not kept: may
+    for n in (ls - 1, ls, ls + 1):
+        slip |= (n <= ll) & (letters[long_, np.clip(n - 1, 0, width - 1)] == last)
+    slip &= ls >= 6
+    # _mistyped_kind: a core of three letters or more, five at least shorter than the key.
+    kind = ((cy != 0) & (lengths[cy] >= 3) & (lx >= lengths[cy] + 5)) | (
+        (cx != 0) & (lengths[cx] >= 3) & (ly >= lengths[cx] + 5))
+    return slip | kind
+
+
 def _mistyped_kind(key: str, other: str, core: str) -> bool:
     """Whether a company ``key`` is the ``other`` key's ``core`` (its name less the word
     for its kind of business, three letters or more) after that word mistyped by one
@@ -957,13 +1006,22 @@ def person_levels(
         # Or a word for a kind of business mistyped before the other's name ("Laboatoires
         # Dupuy" for Laboratoires Dupuy, whose core is "dupuy").
         pa, pb = ra[typed], rb[typed]
-        company[typed[_once_per_pair(xa, xb, lambda first: np.fromiter(
-            (_slip_from_head(strings[x], strings[y])
-             or _mistyped_kind(strings[x], strings[y], strings[cy] if cy else "")
-             or _mistyped_kind(strings[y], strings[x], strings[cx] if cx else "")
-             for x, y, cx, cy in zip(xa[first].tolist(), xb[first].tolist(),
-                                     pa[first].tolist(), pb[first].tolist(), strict=True)),
-            dtype=bool, count=len(first)))]] = 3
+
+        def mistyped(first: np.ndarray) -> np.ndarray:
+            # Most pairs fail a test on lengths and letters alone (namesakes at two
+            # companies): only the others are read in Python.
+            at = first[_maybe_mistyped(f, xa[first], xb[first], pa[first], pb[first])]
+            found = np.zeros(len(xa), dtype=bool)
+            found[at] = np.fromiter(
+                (_slip_from_head(strings[x], strings[y])
+                 or _mistyped_kind(strings[x], strings[y], strings[cy] if cy else "")
+                 or _mistyped_kind(strings[y], strings[x], strings[cx] if cx else "")
+                 for x, y, cx, cy in zip(xa[at].tolist(), xb[at].tolist(),
+                                         pa[at].tolist(), pb[at].tolist(), strict=True)),
+                dtype=bool, count=len(at))
+            return found[first]
+
+        company[typed[_once_per_pair(xa, xb, mistyped)]] = 3
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)

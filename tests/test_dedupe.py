@@ -853,6 +853,59 @@ def test_a_company_key_one_slip_from_another_s_head(x: str, y: str, slip: bool):
     assert _slip_from_head(y, x) is slip
 
 
+def test_company_strings_set_aside_by_letters_are_never_a_slip():
+    # Pairs whose lengths and letters rule out a slip or a mistyped word for a kind of
+    # business are not read in Python; every pair either test holds for is kept.
+    import random
+    from types import SimpleNamespace
+
+    from dedupe.comparisons import (
+        _LETTERS_KEPT,
+        _maybe_mistyped,
+        _mistyped_kind,
+        _slip_from_head,
+    )
+
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyzéèç"
+
+    def slipped(word: str) -> str:
+        k = rng.randrange(len(word))
+        return rng.choice([word[:k] + word[k + 1:], word[:k] + word[k] + word[k:],
+                           word[:k] + rng.choice(letters) + word[k + 1:],
+                           word[:k] + word[k + 1:k + 2] + word[k:k + 1] + word[k + 2:]])
+
+    strings, core_of = [""], {}
+    for _ in range(40):
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(3, 12)))
+        long_ = word + rng.choice(["emballages", "informatique", "sa", "", "x" * 50])
+        strings += [word, slipped(word), long_, slipped(long_), long_[:_LETTERS_KEPT + 2]]
+        # As long as the letters kept, and a letter added inside it.
+        kept, k = (word * 16)[:_LETTERS_KEPT], rng.randrange(1, _LETTERS_KEPT - 2)
+        strings += [kept, kept[:k] + "q" + kept[k:] + "emballages"]
+        # A word for a kind of business before the name (its core): right, cut short,
+        # mistyped ("ecolw": five letters, the shortest such a word can be).
+        for kind in ("laboratoires", rng.choice(["ecole", "salon"])):
+            for head in (kind, kind[:3], slipped(kind), kind[:-1] + "w"):
+                core_of[len(strings)] = strings.index(word)
+                strings.append(head + word)
+    f = SimpleNamespace(extra={"strings:companies": np.array(strings, dtype=object)})
+    n = len(strings)
+    x, y = (c.ravel() for c in np.meshgrid(np.arange(1, n), np.arange(1, n)))
+    cores = np.array([core_of.get(k, 0) for k in range(n)])
+    cx, cy = cores[x], cores[y]
+    maybe = _maybe_mistyped(f, x, y, cx, cy)
+    exact = np.array([
+        _slip_from_head(strings[a], strings[b])
+        or _mistyped_kind(strings[a], strings[b], strings[cb] if cb else "")
+        or _mistyped_kind(strings[b], strings[a], strings[ca] if ca else "")
+        for a, b, ca, cb in zip(x.tolist(), y.tolist(), cx.tolist(), cy.tolist(),
+                                strict=True)])
+    assert exact.any()
+    assert not (exact & ~maybe).any()
+    assert not maybe.all()
+
+
 def test_a_company_known_by_its_site_and_an_address_there(tmp_path: Path, db: Path):
     # A team page names the company by its site alone, or by another form of its name; a
     # CRM gives the name and a work address at that site: one employer. "Green &
