@@ -246,21 +246,39 @@ def _maybe_mistyped(f: PersonFeatures, x: np.ndarray, y: np.ndarray, cx: np.ndar
     nor :func:`_mistyped_kind` of either against the other's core (``cx``, ``cy``; 0
     for none) can hold, from their lengths and letters alone; True where one may."""
     lengths, letters = _company_letters(f)
+    width = letters.shape[1]
+
+    def same(c: np.ndarray, i: np.ndarray | int, d: np.ndarray, j: np.ndarray | int,
+             ) -> np.ndarray:
+        # Letter i of c is letter j of d, or one of them is not kept.
+        return ((letters[c, np.clip(i, 0, width - 1)] == letters[d, np.clip(j, 0, width - 1)])
+                | (np.asarray(i) >= width) | (np.asarray(j) >= width))
+
     lx, ly = lengths[x], lengths[y]
     short, long_ = np.where(lx <= ly, x, y), np.where(lx <= ly, y, x)
     ls, ll = np.minimum(lx, ly), np.maximum(lx, ly)
-    width = letters.shape[1]
-    # _slip_from_head: a shorter string of six letters or more, and the longer's letter
-    # at one of three places (its head one shorter, as long, one longer) its last one.
-    last = letters[short, np.clip(ls - 1, 0, width - 1)]
-    slip = ls + 1 > width  # a letter not kept: may
+    # _slip_from_head: a shorter string of six letters or more; the longer's letter at
+    # one of three places (its head one shorter, as long, one longer) the shorter's last;
+    # and the two opening alike but for one slip (a letter changed, dropped, added or
+    # two swapped at the start leaves one of these letters in place).
+    ends = np.zeros(len(x), dtype=bool)
     for n in (ls - 1, ls, ls + 1):
-        slip |= (n <= ll) & (letters[long_, np.clip(n - 1, 0, width - 1)] == last)
-    slip &= ls >= 6
-    # _mistyped_kind: a core of three letters or more, five at least shorter than the key.
-    kind = ((cy != 0) & (lengths[cy] >= 3) & (lx >= lengths[cy] + 5)) | (
-        (cx != 0) & (lengths[cx] >= 3) & (ly >= lengths[cx] + 5))
-    return slip | kind
+        ends |= (n <= ll) & same(long_, n - 1, short, ls - 1)
+    opens = (same(short, 0, long_, 0) | same(short, 1, long_, 1) | same(short, 2, long_, 2)
+             | same(short, 1, long_, 0) | same(short, 0, long_, 1))
+    slip = (ls >= 6) & ends & opens
+
+    def kind(key: np.ndarray, lk: np.ndarray, other: np.ndarray, lo: np.ndarray,
+             core: np.ndarray) -> np.ndarray:
+        # _mistyped_kind: a core of three letters or more, five at least shorter than the
+        # key; both strings end as it does and open on the same three letters.
+        lc = lengths[core]
+        return ((core != 0) & (lc >= 3) & (lk >= lc + 5) & same(key, lk - 1, core, lc - 1)
+                & same(other, lo - 1, core, lc - 1) & same(key, lk - lc, core, 0)
+                & same(other, lo - lc, core, 0) & (lo >= lc + 3) & same(key, 0, other, 0)
+                & same(key, 1, other, 1) & same(key, 2, other, 2))
+
+    return slip | kind(x, lx, y, ly, cy) | kind(y, ly, x, lx, cx)
 
 
 def _mistyped_kind(key: str, other: str, core: str) -> bool:
