@@ -112,12 +112,20 @@ def _value_codes(f: PersonFeatures, name: str) -> np.ndarray:
         table = (f.extra.setdefault("table:" + vocabulary, {"": 0}) if vocabulary != name
                  else {"": 0})
         column = f.extra[name] if name in _DERIVED else getattr(f, name)
-        codes = f.extra[key] = np.fromiter(
-            (table.setdefault(v, len(table)) for v in column.tolist()), dtype=np.int32,
-            count=len(column))
+        codes = f.extra[key] = _codes_into(table, column.tolist())
         # Each vocabulary's values by code, for the similarity of distinct pairs.
         f.extra["strings:" + vocabulary] = _column(list(table))
     return codes
+
+
+def _codes_into(table: dict[str, int], values: list[str]) -> np.ndarray:
+    """``values`` as int32 codes in ``table``, a value not there yet given the next code
+    in the order values first appear: ``table.setdefault(v, len(table))`` of each, with
+    the loop over every value in C (a look-up each), over the distinct ones in Python."""
+    for value in dict.fromkeys(values):
+        if value not in table:
+            table[value] = len(table)
+    return np.fromiter(map(table.__getitem__, values), dtype=np.int32, count=len(values))
 
 
 def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: np.ndarray,
@@ -624,10 +632,7 @@ def _coded(f: PersonFeatures, name: str) -> np.ndarray:
     codes = f.extra.get(key)
     if codes is None:
         column = getattr(f, name)
-        table: dict[str, int] = {"": 0}
-        flat = column.reshape(-1).tolist()
-        codes = np.fromiter((table.setdefault(v, len(table)) for v in flat), dtype=np.int32,
-                            count=len(flat)).reshape(column.shape)
+        codes = _codes_into({"": 0}, column.reshape(-1).tolist()).reshape(column.shape)
         f.extra[key] = codes
     return codes
 

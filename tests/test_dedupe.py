@@ -853,6 +853,17 @@ def test_a_company_key_one_slip_from_another_s_head(x: str, y: str, slip: bool):
     assert _slip_from_head(y, x) is slip
 
 
+def test_values_coded_in_the_order_they_first_appear():
+    from dedupe.comparisons import _codes_into
+
+    values = ["b", "", "a", "b", "c", "a", "d", ""]
+    table, expected = {"": 0, "c": 1}, {"": 0, "c": 1}
+    codes = _codes_into(table, values)
+    assert codes.tolist() == [expected.setdefault(v, len(expected)) for v in values]
+    assert list(table.items()) == list(expected.items())
+    assert codes.dtype == np.int32
+
+
 def test_company_strings_set_aside_by_letters_are_never_a_slip():
     # Pairs whose lengths and letters rule out a slip or a mistyped word for a kind of
     # business are not read in Python; every pair either test holds for is kept.
