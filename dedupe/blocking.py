@@ -154,22 +154,18 @@ def neighbourhood_pairs(
     return found
 
 
-# Keys sort as fixed-width numpy strings up to this length (a wider column would take
-# that width for every record); longer ones are sorted by Python.
-_NUMPY_SORT_WIDTH = 64
-
-
 def _sorted_rows(keys: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
     """``rows`` in the order of their keys (the first key first), ties by row: the
-    order ``sorted(zip(*keys, rows))`` gives, a few times faster."""
-    values = [k.tolist() for k in keys]
-    width = max((max(map(len, v), default=0) for v in values), default=0)
-    if width > _NUMPY_SORT_WIDTH or any("\0" in "".join(v) for v in values):
-        joined = sorted(zip(*values, rows.tolist(), strict=True))
-        return np.array([r[-1] for r in joined], dtype=np.int64)
-    # Strings of the same code points compare alike in numpy and Python.
-    columns = [k.astype(f"<U{max(width, 1)}") for k in keys]
-    return rows[np.lexsort((rows, *reversed(columns)))].astype(np.int64)
+    order ``sorted(zip(*keys, rows))`` gives. Each key's distinct values are sorted by
+    Python (a few hundred thousand surnames at a million records) and the rows by their
+    ranks, in numpy."""
+    ranks = []
+    for key in keys:
+        values = key.tolist()
+        rank = {value: k for k, value in enumerate(sorted(set(values)))}
+        ranks.append(np.fromiter(map(rank.__getitem__, values), dtype=np.int64,
+                                 count=len(values)))
+    return rows[np.lexsort((rows, *reversed(ranks)))].astype(np.int64)
 
 
 def _ordered(parts: list[np.ndarray]) -> np.ndarray:
