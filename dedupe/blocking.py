@@ -260,8 +260,12 @@ def _joined_sound(f: PersonFeatures) -> np.ndarray:
 
 
 def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
-    out = np.empty(len(column), dtype=object)
-    out[:] = [func(v) if v else "" for v in column.tolist()]
+    """``func`` of each value ("" for none), called once per distinct value: names and
+    their sounds repeat over a million records."""
+    values = column.tolist()
+    found = {v: func(v) if v else "" for v in dict.fromkeys(values)}
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(map(found.__getitem__, values))
     return out
 
 
