@@ -165,13 +165,13 @@ def _sorted_rows(keys: list[np.ndarray], rows: np.ndarray) -> np.ndarray:
         rank = {value: k for k, value in enumerate(sorted(set(values)))}
         ranks.append(np.fromiter(map(rank.__getitem__, values), dtype=np.int64,
                                  count=len(values)))
-    return rows[np.lexsort((rows, *reversed(ranks)))].astype(np.int64)
+    return rows[np.lexsort((rows, *reversed(ranks)))].astype(np.int64, copy=False)
 
 
 def _ordered(parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return np.empty((0, 2), dtype=np.int64)
-    found = np.concatenate(parts).astype(np.int64)
+    found = np.concatenate(parts).astype(np.int64, copy=False)
     # Each pair smaller first (as sorting each row does, without its cost per row).
     low = np.minimum(found[:, 0], found[:, 1])
     np.maximum(found[:, 0], found[:, 1], out=found[:, 1])
