@@ -130,6 +130,13 @@ def test_columns_coded_in_two_processes_as_in_one(imported: Path, monkeypatch):
     assert sorted(two.extra) == sorted(one.extra)
     for key, value in one.extra.items():
         other = two.extra[key]
+        if key == "company letters":
+            # Built again whenever the vocabulary has grown since: the same as far as
+            # the shorter goes, whichever process read it last.
+            size = min(len(value[0]), len(other[0]))
+            assert all(np.array_equal(x[:size], y[:size]) for x, y in zip(value, other,
+                                                                           strict=True))
+            continue
         if isinstance(value, np.ndarray):
             assert value.dtype == other.dtype, key
             assert value.tolist() == other.tolist(), key
