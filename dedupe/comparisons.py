@@ -228,9 +228,9 @@ _LETTERS_KEPT = 48
 
 def _company_letters(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     """Length and first ``_LETTERS_KEPT`` letters of each string of the companies'
-    vocabulary (by code), each letter as one byte (its code point's low byte: two
-    letters alike there may differ, two letters that differ there do); kept on ``f``,
-    built again if the vocabulary has grown since."""
+    vocabulary (by code), each letter as its code point's low byte (two letters whose
+    bytes differ differ; two whose bytes are alike may not, which only sends a pair on
+    to the test in Python); kept on ``f``, built again if the vocabulary has grown."""
     strings = f.extra["strings:companies"]
     kept = f.extra.get("company letters")
     if kept is not None and len(kept[0]) == len(strings):
