@@ -24,6 +24,7 @@ from .features import (
     CompanyFeatures,
     PersonFeatures,
     free_mail,
+    map_distinct,
     phonetic,
     saints_shortened,
     share_nickname_groups,
@@ -256,16 +257,6 @@ def _joined_sound(f: PersonFeatures) -> np.ndarray:
     rows = np.flatnonzero(f.last != f.last_core)
     if len(rows):
         out[rows] = [phonetic(x) for x in f.last[rows].tolist()]
-    return out
-
-
-def _map(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
-    """``func`` of each value ("" for none), called once per distinct value: names and
-    their sounds repeat over a million records."""
-    values = column.tolist()
-    found = {v: func(v) if v else "" for v in dict.fromkeys(values)}
-    out = np.empty(len(values), dtype=object)
-    out[:] = list(map(found.__getitem__, values))
     return out
 
 
@@ -527,10 +518,10 @@ def _high_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.nd
 # Columns several blocking keys build on, each from the features and the others.
 _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
                                  np.ndarray]] = {
-    "last_sound": lambda f, c: _map(phonetic, f.last_core),
+    "last_sound": lambda f, c: map_distinct(phonetic, f.last_core),
     "joined_sound": lambda f, c: _joined_sound(f),
-    "first_word": lambda f, c: _map(lambda s: s.split(" ")[0], f.first),
-    "first_sound": lambda f, c: _map(phonetic, c("first_word")),
+    "first_word": lambda f, c: map_distinct(lambda s: s.split(" ")[0], f.first),
+    "first_sound": lambda f, c: map_distinct(phonetic, c("first_word")),
     "group_or_first": lambda f, c: np.where(
         f.first_groups[:, 0] > 0, f.first_groups[:, 0].astype(str), c("first_word")
     ).astype(object),
@@ -539,12 +530,12 @@ _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
     "low_sound": _low_sound,
     "high_sound": _high_sound,
     "locals": _locals,
-    "street_number": lambda f, c: _map(_street_number, f.address),
-    "street_start": lambda f, c: _map(_street_start, f.address),
+    "street_number": lambda f, c: map_distinct(_street_number, f.address),
+    "street_start": lambda f, c: map_distinct(_street_start, f.address),
     "first_initials": lambda f, c: f.first_initials,
-    "last_letter": lambda f, c: _map(lambda s: s[:1], f.last_core),
-    "last_two": lambda f, c: _map(lambda s: s[:2], f.last_core),
-    "first_two": lambda f, c: _map(lambda s: s[:2], f.first),
+    "last_letter": lambda f, c: map_distinct(lambda s: s[:1], f.last_core),
+    "last_two": lambda f, c: map_distinct(lambda s: s[:2], f.last_core),
+    "first_two": lambda f, c: map_distinct(lambda s: s[:2], f.first),
     "company_key": lambda f, c: f.company_key,
     "work_domain": lambda f, c: np.where(f.email_domains[:, 0] != "", f.email_domains[:, 0],
                                          f.company_domain).astype(object),
@@ -568,10 +559,10 @@ def company_pairs(
         pairs_from_keys(f.siren, max_block=max_block, name="siren", report=report),
         pairs_from_keys(f.domain, max_block=max_block, name="domain", report=report),
         pairs_from_keys(name_key, max_block=max_block, name="name", report=report),
-        pairs_from_keys(_map(lambda s: phonetic(s)[:6], name_key), max_block=max_block,
+        pairs_from_keys(map_distinct(lambda s: phonetic(s)[:6], name_key), max_block=max_block,
                         name="name sound", report=report),
         # "St Gobain" and "Saint-Gobain", whose sounds differ too (see saints_shortened).
-        pairs_from_keys(_map(lambda s: saints_shortened(s) if "st" in s or "saint" in s
+        pairs_from_keys(map_distinct(lambda s: saints_shortened(s) if "st" in s or "saint" in s
                              else "", name_key),
                         max_block=max_block, name="name, saints shortened", report=report),
     ]

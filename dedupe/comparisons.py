@@ -32,6 +32,7 @@ from .features import (
     gender_of,
     gendered_names,
     given_names,
+    map_distinct,
     nickname_groups,
     other_sex,
     phonetic,
@@ -1884,11 +1885,7 @@ def _email_labels(domains: np.ndarray) -> np.ndarray:
     """The name part of each work address's domain ("olivier-nettoyage.fr" and
     "mail.oliviernettoyage.co.uk" → ``oliviernettoyage``), as company keys are written;
     "" for none."""
-    labels: dict[str, str] = {"": ""}
-    out = np.empty(len(domains), dtype=object)
-    out[:] = [labels.get(d) if d in labels else labels.setdefault(d, _label(d))
-              for d in domains.tolist()]
-    return out
+    return map_distinct(_label, domains)
 
 
 def _label(domain: str, joined: bool = True) -> str:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -266,6 +266,16 @@ def free_mail(f: PersonFeatures) -> np.ndarray:
     if free is None:
         free = f.extra["free_mail"] = ((f.emails != "") & (f.email_domains == "")).any(axis=1)
     return free
+
+
+def map_distinct(func: Callable[[str], str], column: np.ndarray) -> np.ndarray:
+    """``func`` of each value ("" for none), called once per distinct value: names, their
+    sounds and address domains repeat over a million records."""
+    values = column.tolist()
+    found = {v: func(v) if v else "" for v in dict.fromkeys(values)}
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(map(found.__getitem__, values))
+    return out
 
 
 @functools.lru_cache(maxsize=1 << 18)
