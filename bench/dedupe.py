@@ -1,6 +1,11 @@
 """Dedupe quality and cost on generated B2B contacts with known answers.
 
     python bench/dedupe.py --people 10000 [--people 100000 ...] [--seed 7] [--keep DIR]
+    python bench/dedupe.py --records 1000000
+
+``--people N`` generates N distinct people, each in one to four source records (1.51 on
+average); ``--records N`` generates people until there are N source records, the size of
+the file a dedupe reads (a "1M set" of record-linkage benchmarks counts its records).
 
 For each size: writes a CSV of source records (several sources' views of the same people:
 a CRM export, a team page, a registry's directors, a second export a month later), imports
@@ -205,8 +210,11 @@ def _local(pattern: str, first: str, last: str) -> str:
             "f.last": f"{f[0]}.{la}", "firstl": f"{f}{la[0]}"}[pattern]
 
 
-def generate(people: int, seed: int) -> tuple[list[list[str]], dict[str, int]]:
-    """Source records and the truth (record id → person number)."""
+def generate(people: int, seed: int, records: int | None = None,
+             ) -> tuple[list[list[str]], dict[str, int]]:
+    """Source records and the truth (record id → person number). With ``records``, the
+    people's copies stop at that many records (``people`` must give at least as many:
+    see :func:`people_for`)."""
     rng = random.Random(seed)
     companies = [_company(rng, i) for i in range(max(people // 12, 5))]
     persons = []
@@ -248,14 +256,26 @@ def generate(people: int, seed: int) -> tuple[list[list[str]], dict[str, int]]:
     truth: dict[str, int] = {}
     sources = ("crm", "team-page", "registry", "crm-2")
     for number, person in enumerate(persons):
+        if records is not None and len(rows) >= records:
+            break
         copies = 1 + (rng.random() < 0.35) + (rng.random() < 0.12) + (rng.random() < 0.04)
+        if records is not None:
+            copies = min(copies, records - len(rows))
         for copy in range(copies):
             rid = f"r{len(rows) + 1}"
             truth[rid] = number
             rows.append(_record(rng, person, rid, sources[copy % 4] if copy else "crm",
                                 variant=copy > 0))
+    if records is not None and len(rows) < records:
+        raise ValueError(f"{people} people give {len(rows)} records, fewer than {records}")
     rng.shuffle(rows)
     return rows, truth
+
+
+def people_for(records: int) -> int:
+    """People enough for ``records`` source records: 1.51 records each on average, and
+    a margin far above the spread of a sum of that many draws."""
+    return int(records / 1.51 * 1.02) + 50
 
 
 def _record(rng: random.Random, p: dict, rid: str, source: str, *, variant: bool) -> list[str]:
@@ -420,7 +440,10 @@ def _usage() -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--people", type=int, action="append")
+    parser.add_argument("--people", type=int, action="append", default=[],
+                        help="distinct people to generate (1.51 source records each)")
+    parser.add_argument("--records", type=int, action="append", default=[],
+                        help="source records to generate (people until there are as many)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path)
     parser.add_argument("--child", nargs=4)
@@ -428,20 +451,23 @@ def main() -> None:
     if args.child:
         _child(*args.child)
         return
-    for people in args.people or [10_000]:
+    sizes = [(n, None) for n in args.people] + [(people_for(n), n) for n in args.records]
+    for people, records in sizes or [(10_000, None)]:
         work = args.keep or Path(tempfile.mkdtemp(prefix="dedupe-bench-"))
         try:
-            _bench_one(people, args.seed, work)
+            _bench_one(people, args.seed, work, records)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
 
 
-def _bench_one(people: int, seed: int, work: Path) -> None:
-    """Generate, import, dedupe and export `people` people in `work`; print the figures."""
+def _bench_one(people: int, seed: int, work: Path, records: int | None = None) -> None:
+    """Generate, import, dedupe and export `people` people (or as many of them as
+    `records` source records hold) in `work`; print the figures."""
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    rows, truth = generate(people, seed)
+    rows, truth = generate(people, seed, records)
+    people = len(set(truth.values()))
     csv_path = work / f"people-{people}.csv"
     write_csv(csv_path, rows)
     (work / "bench.db").unlink(missing_ok=True)
