@@ -1569,7 +1569,11 @@ def shared_phones(f: PersonFeatures) -> dict[str, int]:
 
 
 def _two_people(names: list[tuple[str, str]]) -> bool:
-    return any(not same_person_name(x, y) for i, x in enumerate(names) for y in names[i + 1:])
+    # A name always may name the one person it names: the distinct names alone are
+    # compared (most numbers several records carry are one person's, written alike).
+    distinct = list(dict.fromkeys(names))
+    return any(not same_person_name(x, y)
+               for i, x in enumerate(distinct) for y in distinct[i + 1:])
 
 
 def same_person_name(x: tuple[str, str], y: tuple[str, str]) -> bool:

@@ -1130,6 +1130,25 @@ def test_one_person_s_mobile_in_many_files_is_not_shared(tmp_path: Path, db: Pat
     assert all(carries[f"crm:{k}"] for k in (*range(30, 29 + SHARED_PHONE), 40))
 
 
+def test_a_name_written_alike_on_a_line_always_names_one_person():
+    # shared_phones compares the distinct names carrying a number: a name compared with
+    # itself must never read as two people, whatever its form.
+    import itertools
+    import random
+
+    from dedupe.comparisons import _two_people, same_person_name
+
+    names = [("jean pierre", "martin"), ("j", "martin"), ("", "martin"), ("claire", ""),
+             ("", ""), ("jp", "le gall"), ("jean", "jeanne"), ("marie", "dupont durand"),
+             ("bob", "smith"), ("robert", "smith"), ("julie", "julien"), ("a", "b")]
+    assert all(same_person_name(x, x) for x in names)
+    rng = random.Random(5)
+    for _ in range(300):
+        group = [rng.choice(names) for _ in range(rng.randint(2, 6))]
+        every = any(not same_person_name(x, y) for x, y in itertools.combinations(group, 2))
+        assert _two_people(group) == every
+
+
 def _features_and_sources(db: Path) -> tuple[Any, dict[str, str]]:
     """The stored people's dedupe features, and each person's first source id."""
     from dedupe.features import load_people
