@@ -41,6 +41,7 @@ from .features import (
     PersonFeatures,
     contact_keys,
     load_companies,
+    map_distinct,
     name_genders,
     phone_key,
     saints_shortened,
@@ -594,8 +595,8 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
     # company of the pairs, as the domains' site names: at a million people, 780,000
     # pairs of 100,000 companies (the clusters' checks score a few pairs at a time).
     named = np.unique(pairs)
-    short = np.array([saints_shortened(x) for x in f.name_key[named].tolist()], dtype=object)
-    site = np.array([_site_name(x) for x in f.domain[named].tolist()], dtype=object)
+    short = map_distinct(saints_shortened, f.name_key[named])
+    site = map_distinct(_site_name, f.domain[named])
     at_a, at_b = np.searchsorted(named, a), np.searchsorted(named, b)
     same_short = (short[at_a] == short[at_b]).tolist()
     same_site = (site[at_a] == site[at_b]).tolist()
@@ -635,8 +636,7 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
             pk, r = 0.0, [f"different names ({sim_:.0f})"]
         p_list.append(pk)
         why.append(r)
-    p = np.array(p_list, dtype=float) if p_list else np.zeros(0)
-    return p, why
+    return np.array(p_list, dtype=float), why
 
 
 # What _company_scores gives a name with nothing against it and no town in common
