@@ -1,10 +1,12 @@
 """The review queue and unmerge: where a person overrules the matcher.
 
 Borderline pairs (and matched pairs the coherence check kept apart) wait in ``pairs``
-with ``decision`` 'review' or 'split'. ``prospecting review DB --export q.csv`` writes
-them with both records side by side; ``--accept``/``--reject PAIR_ID`` or
-``--import q.csv`` (a ``decision`` column holding accept or reject) record the answer.
-Answers are kept in ``pairs.review`` and every later ``dedupe`` obeys them. An
+with ``decision`` 'review' or 'split'; the queue asks one question per two records as
+they now are (see :mod:`dedupe.questions`). ``prospecting review DB --export q.csv``
+writes the questions with both records side by side; ``--accept``/``--reject PAIR_ID`` or
+``--import q.csv`` (a ``decision`` column holding accept or reject) record the answer, on
+every pair between the two records. Answers are kept in ``pairs.review`` and every later
+``dedupe`` obeys them. An
 ``unmerge`` also records its pairs as rejected, so the next run does not merge them again.
 """
 
@@ -23,6 +25,7 @@ from prospecting.runs import RunState
 from prospecting.store import Store, utc_now
 
 from .merge import unmerge_cluster
+from .questions import Question, answer, open_questions
 from .stage import pair_id
 
 __all__ = ["merges_of", "review_pairs", "unmerge"]
@@ -100,6 +103,9 @@ def review_pairs(
     export_path: str | os.PathLike[str] | None, import_path: str | os.PathLike[str] | None,
     kind: str | None = None,
 ) -> None:
+    """Record answers, then list or export the questions still waiting: one per pair of
+    current records (see :mod:`dedupe.questions`), however many of their members' pairs
+    ask it, and an answer given for any of those pairs."""
     decisions = [(p, "accepted") for p in accept] + [(p, "rejected") for p in reject]
     if import_path is not None:
         decisions += _read_decisions(Path(import_path))
@@ -108,59 +114,60 @@ def review_pairs(
         unknown = []
         with store.write():
             for pid, verdict in decisions:
-                cursor = store.conn.execute(
-                    "UPDATE pairs SET review = ?, reviewed_at = ? WHERE id = ?",
-                    (verdict, now, pid),
-                )
-                if cursor.rowcount:
-                    state.add(verdict)
-                    state.add("written")
-                else:
+                updated = answer(store.conn, pid, verdict, now)
+                if updated is None:
                     unknown.append(pid)
+                else:
+                    state.add(verdict)
+                    state.add("written", updated)
         if unknown:
             raise InputError(f"no pair {', '.join(unknown)} (ids are in the exported queue)")
         state.messages.append("decisions recorded; run 'prospecting dedupe' to apply them")
-    pending = store.conn.execute(
-        "SELECT id, kind, a, b, probability, reasons, decision FROM pairs"
-        " WHERE decision IN ('review', 'split') AND review IS NULL"
-        " AND (? IS NULL OR kind = ?) ORDER BY probability DESC, id", (kind, kind),
-    ).fetchall()
+    pending = open_questions(store.conn, kind)
     state.add("read", len(pending))
     state.add("pending_reviews", len(pending))
     if export_path is not None:
         _export(store, Path(export_path), pending)
         state.messages.append(f"wrote {len(pending)} pair(s) to {export_path}")
     else:
-        for pid, kind, a, b, prob, reasons, _ in pending[:20]:
+        for q in pending[:20]:
+            more = f" ({q.pairs} scored pairs of their records)" if q.pairs > 1 else ""
             state.messages.append(
-                f"{pid} {kind} {a} ~ {b} p={prob:.2f}: {'; '.join(json.loads(reasons)[:3])}"
+                f"{q.pair_id} {q.kind} {q.a} ~ {q.b} p={q.probability:.2f}: "
+                f"{'; '.join(json.loads(q.reasons)[:3])}{more}"
             )
         if len(pending) > 20:
             state.messages.append(f"… and {len(pending) - 20} more (use --export FILE)")
 
 
-def _export(store: Store, path: Path, pending: list[tuple]) -> None:
-    ids = {x for row in pending for x in row[2:4]}
+def _export(store: Store, path: Path, pending: list[Question]) -> None:
+    """The questions side by side: each record as it now is (a golden record's values,
+    not those of the member its pair was scored on)."""
     people: dict[str, dict[str, object]] = {}
-    for pid in ids:
-        row = store.conn.execute(
-            f"SELECT p.id, {', '.join(_FIELDS)} FROM people p"
-            " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?", (pid,)
-        ).fetchone() or store.conn.execute(
-            "SELECT id, name, domain, siren, city FROM companies WHERE id = ?", (pid,)
-        ).fetchone()
-        if row:
-            people[pid] = {"id": row[0], "values": " | ".join(str(v) for v in row[1:] if v)}
+    for q in pending:
+        for rid in (q.a, q.b):
+            if rid in people:
+                continue
+            row = store.conn.execute(
+                f"SELECT p.id, {', '.join(_FIELDS)} FROM people p"
+                " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?", (rid,)
+            ).fetchone() if q.kind == "person" else store.conn.execute(
+                "SELECT id, name, domain, siren, city FROM companies WHERE id = ?", (rid,)
+            ).fetchone()
+            if row:
+                people[rid] = {"id": row[0],
+                               "values": " | ".join(str(v) for v in row[1:] if v)}
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["pair_id", "kind", "probability", "a", "a_values", "b", "b_values",
                          "reasons", "why", "decision"])
-        for pid, kind, a, b, prob, reasons, decision in pending:
+        for q in pending:
             writer.writerow([
-                pid, kind, f"{prob:.3f}", a, people.get(a, {}).get("values", ""), b,
-                people.get(b, {}).get("values", ""), "; ".join(json.loads(reasons)),
-                _WHY.get(decision, decision), "",
+                q.pair_id, q.kind, f"{q.probability:.3f}", q.a,
+                people.get(q.a, {}).get("values", ""), q.b,
+                people.get(q.b, {}).get("values", ""), "; ".join(json.loads(q.reasons)),
+                _WHY.get(q.decision, q.decision), "",
             ])
     tmp.replace(path)
 

@@ -66,6 +66,7 @@ from .parallel import (
     person_merge_plans,
     shared_array,
 )
+from .questions import open_questions
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -157,6 +158,9 @@ def run(store: Store, state: RunState, *, retrain: bool = False,
                 loading=loading, pair_indexes=bool(deferred))
     if deferred:
         clock.lap("indexes")
+    # The questions this run asked, as ``review`` lists them: one per two records as
+    # they now are (several pairs between the members of two golden records ask one).
+    state.add("pending_reviews", len(open_questions(store.conn, run_id=state.run_id)))
     state.messages.append("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in clock.laps.items()))
 
 
@@ -737,9 +741,8 @@ def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
     state.add("company_clusters_split", split)
     completeness = _company_ranks(store, f, clusters)
     _drop_stale_reviews(store, "company", f.ids, pairs, p, settings.review_threshold)
-    state.add("pending_reviews", _record_pairs(
-        store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters, settings,
-        state.run_id))
+    _record_pairs(store, "company", f.ids, pairs, p, np.zeros(len(p)), why, clusters,
+                  settings, state.run_id)
     merges = _cluster_merges(store, "company", clusters, f.ids, completeness, probability,
                              reasons)
     _merge_clusters(store, state, "company", merges, settings,
@@ -813,8 +816,9 @@ def _drop_stale_reviews(store: Store, kind: str, ids: np.ndarray, pairs: np.ndar
 def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p: np.ndarray,
                   w: np.ndarray, why: list[list[str]] | None, clusters: list[list[int]],
                   settings: DedupeSettings, run_id: str,
-                  reasons_of: Any = None) -> int:
-    """Keep matched and borderline pairs (with their reasons); return pending reviews.
+                  reasons_of: Any = None) -> None:
+    """Keep matched and borderline pairs (with their reasons); the questions they ask
+    are counted once the run's merges are written (see :func:`run`).
 
     One transaction, written in slices: the rows of a million pairs are never all
     held at once.
@@ -828,15 +832,6 @@ def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p
     # "split": matched, but kept apart by the coherence check.
     decisions = np.where(together, "match",
                          np.where(p[keep] >= settings.match_threshold, "split", "review"))
-    reviews = int((~together).sum())
-    if reviews:
-        # Pairs kept apart that a decision already answered (a rejection, an unmerge)
-        # wait for no one, as ``status`` counts them.
-        answered = {frozenset((a, b)) for a, b, _ in _decisions(store, kind)}
-        if answered:
-            apart = keep[~together]
-            reviews -= sum(frozenset(pair) in answered for pair in zip(
-                ids[pairs[apart, 0]].tolist(), ids[pairs[apart, 1]].tolist(), strict=True))
     now = utc_now()
     texts: dict[tuple[str, ...], str] = {}
     step = 100_000
@@ -850,7 +845,6 @@ def _record_pairs(store: Store, kind: str, ids: np.ndarray, pairs: np.ndarray, p
                             p[part].tolist(), w[part].tolist(), found,
                             decisions[start:start + step].tolist(), strict=True))
             _store_pairs(store, kind, rows, run_id, now, texts)
-    return reviews
 
 
 # -- people -----------------------------------------------------------------------------
@@ -1265,10 +1259,9 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     def record() -> None:
         if trained is not None:
             store.set_meta(_MODEL_KEY, trained)
-        state.add("pending_reviews", _record_pairs(
-            store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters, settings,
-            state.run_id, reasons_of=functools.partial(
-                _reasons_at, model, kept_levels, kept_identical)))
+        _record_pairs(store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters,
+                      settings, state.run_id, reasons_of=functools.partial(
+                          _reasons_at, model, kept_levels, kept_identical))
         if pair_indexes:
             store.restore_indexes(force=True)
 

@@ -285,6 +285,8 @@ def status(db: Database, *, config: str | os.PathLike[str] | None = None) -> dic
 
 
 def _dedupe_status(conn: Any) -> dict[str, int]:
+    from dedupe.questions import open_questions
+
     one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     return {
         "clusters": one("SELECT count(*) FROM clusters WHERE status = 'merged'"),
@@ -293,9 +295,9 @@ def _dedupe_status(conn: Any) -> dict[str, int]:
             "SELECT count(*) FROM companies WHERE merged_into IS NOT NULL"),
         "merges": one("SELECT count(*) FROM merge_log WHERE action = 'merge'"),
         "unmerges": one("SELECT count(*) FROM merge_log WHERE action = 'unmerge'"),
-        "pending_reviews": one(
-            "SELECT count(*) FROM pairs WHERE decision IN ('review', 'split')"
-            " AND review IS NULL"),
+        # Questions, not pairs: two golden records ask one however many of their
+        # members' pairs were scored (see dedupe.questions).
+        "pending_reviews": len(open_questions(conn)),
     }
 
 

@@ -475,9 +475,21 @@ def _v9_packed_statements(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_answered_pairs(conn: sqlite3.Connection) -> None:
+    _run_script(
+        conn,
+        """
+        -- The pairs a person answered (or an unmerge rejected): a few among all the
+        -- scored ones, read whenever the review queue is listed or counted.
+        CREATE INDEX pairs_answered ON pairs(kind) WHERE review IS NOT NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v1_foundation, _v2_enrichment, _v3_activities, _v4_sequences, _v5_connectors,
     _v6_scoring, _v7_dedupe, _v8_people_company_index, _v9_packed_statements,
+    _v10_answered_pairs,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

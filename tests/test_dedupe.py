@@ -1414,6 +1414,73 @@ def test_review_accept_merges_on_next_run(tmp_path: Path, db: Path, run):
     assert sorted(people[0]["source_ids"]) == ["crm:1", "crm:2"]
 
 
+# Two Marie Lefèvre at one company, each in two records: two golden records, kept apart
+# by their titles and numbers, between whose members three pairs were scored.
+_TWO_MARIES = (
+    "id,first_name,last_name,email,title,mobile,company_name,city\n"
+    "1,Marie,Lefèvre,marie.lefevre@loreal.example,DRH,06 98 76 54 32,L'Oréal,Clichy\n"
+    "2,Marie,LEFEVRE,,Directrice des ressources humaines,+33 6 98 76 54 32,L'Oréal SA,"
+    "Clichy\n"
+    "3,Marie,Lefèvre,marie.lefevre2@loreal.example,Comptable,06 11 22 33 44,L'Oréal,Clichy\n"
+    "4,Marie,Lefevre,,Comptable,+33611223344,L'Oréal SA,Clichy\n"
+)
+
+
+def _waiting_pairs(db: Path) -> list[tuple[str, str | None]]:
+    with api.open_store(db) as store:
+        return store.conn.execute(
+            "SELECT id, review FROM pairs WHERE kind = 'person' AND decision != 'match'"
+        ).fetchall()
+
+
+def test_two_golden_records_are_one_question_for_the_reviewer(tmp_path: Path, db: Path,
+                                                             run):
+    # The reviewer is asked once whether the two golden records are one person, about
+    # the records as they now are, and one answer settles every pair between them.
+    found, report = _dedupe_crm(tmp_path, db, _TWO_MARIES)
+    first, second = found["crm:1"], found["crm:3"]
+    assert found["crm:2"] is first
+    assert found["crm:4"] is second
+    assert first is not second
+    assert len(_waiting_pairs(db)) > 1
+    assert report.details["pending_reviews"] == 1
+    assert api.status(db)["dedupe"]["pending_reviews"] == 1
+    queue = tmp_path / "q.csv"
+    assert run("review", db, "--export", queue).exit_code == 0
+    with queue.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert {row["a"], row["b"]} == {first["id"], second["id"]}
+    values = {row["a_values"], row["b_values"]}
+    assert any("marie.lefevre@loreal.example" in v and "+33698765432" in v for v in values)
+    shown = run("review", db)
+    assert shown.output.count(row["pair_id"]) == 1
+    assert "3 scored pairs" in shown.output
+    assert run("review", db, "--reject", row["pair_id"]).exit_code == 0
+    assert {review for _, review in _waiting_pairs(db)} == {"rejected"}
+    assert api.status(db)["dedupe"]["pending_reviews"] == 0
+    assert api.dedupe(db).details["pending_reviews"] == 0
+    assert len(dump(db)) == 2
+    assert api.status(db)["dedupe"]["pending_reviews"] == 0
+
+
+def test_one_answer_merges_two_golden_records(tmp_path: Path, db: Path, run):
+    _dedupe_crm(tmp_path, db, _TWO_MARIES)
+    queue = tmp_path / "q.csv"
+    run("review", db, "--export", queue)
+    with queue.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert len(table) == 2
+    table[1][table[0].index("decision")] = "oui"
+    with queue.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    assert run("review", db, "--import", queue).exit_code == 0
+    assert {review for _, review in _waiting_pairs(db)} == {"accepted"}
+    api.dedupe(db)
+    (person,) = dump(db)
+    assert sorted(person["source_ids"]) == ["crm:1", "crm:2", "crm:3", "crm:4"]
+    assert api.status(db)["dedupe"]["pending_reviews"] == 0
+
+
 def test_review_file_saved_by_a_spreadsheet(tmp_path: Path, db: Path, run):
     # Excel in French saves CSV as cp1252 with ';': the review file is read like an import.
     _import_crm(tmp_path, db,
