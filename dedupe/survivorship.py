@@ -323,7 +323,9 @@ def apply_person_rules(row: dict[str, Any], obs: list[Observation], rank: dict[s
         # unverified; stable: the rank decides the rest.
         usable.sort(key=lambda e: (is_personal_address(e), _STATUS_ORDER.get(e["status"], 2)))
         row["email"] = untagged_twin(usable[0]["value"], usable) if usable else None
-    phones = row["_phones"]
+    # Each writing of a number apart, with its own observations (the row's entries
+    # give a number written twice once, see store.one_per_number).
+    phones = row.get("_phone_writings") or row["_phones"]
     if chosen["phone"] == "recent" and phones:
         newest: dict[str, str] = {}
         for o in groups.get("phone", []):

@@ -1363,10 +1363,14 @@ class Store:
             for value, sources in ranked_of(groups.get("email", []), rank)
         ]
         checks = _checks(groups.get("phone_check"), "raw")
-        phones = [
+        written = [
             _phone_entry(value, checks.get(value.casefold()) if checks else None, sources)
             for value, sources in ranked_of(groups.get("phone", []), rank)
         ]
+        phones = one_per_number(written)
+        if phones is not written:
+            # Survivorship's "recent" rule reads each writing's own observations.
+            row["_phone_writings"] = written
         row["email"] = best_email(emails)
         row["phone"] = _best_phone(phones)
         row["_emails"] = emails
@@ -1689,8 +1693,9 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
               for value, sources in ranked_of(groups.get("email", []), {})]
     if slim and len(emails) > 1:
         return None
-    phones = [_phone_entry(value, None, sources)
-              for value, sources in ranked_of(groups.get("phone", []), {})]
+    written = [_phone_entry(value, None, sources)
+               for value, sources in ranked_of(groups.get("phone", []), {})]
+    phones = one_per_number(written)
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
     row.update(values)
     row["id"] = pid
@@ -1704,6 +1709,8 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
     else:
         row["_emails"] = emails
         row["_phones"] = phones
+        if phones is not written:
+            row["_phone_writings"] = written  # as Store._person_row keeps them
     row["emails"] = dumps(emails)
     row["phones"] = dumps(phones)
     row["extra"] = object_json(sorted(extra.items())) if extra else "{}"
@@ -1911,7 +1918,7 @@ def _phone_entry(raw: str, check: Mapping[str, Any] | None,
     """One number of a person's ``phones``, with what its check said; unchecked, its
     E.164 form if it is written internationally."""
     if check is None:
-        check = {"e164": e164_shape(raw), "reason": "not checked yet"}
+        check = {"e164": e164_shape(raw), "reason": _UNCHECKED}
     return {
         "raw": raw,
         "e164": check.get("e164"),
@@ -1958,6 +1965,44 @@ def _writing(name: str) -> tuple[bool, int, int, str]:
 # Groupe, Établissements, International.
 _SHORT_FORMS = frozenset({"st", "ste", "cie", "gpe", "grpe", "ets", "etbs", "intl", "natl",
                           "mfg", "bros", "svcs", "mgmt", "assoc", "hldgs"})
+
+
+_UNCHECKED = "not checked yet"
+
+
+def one_per_number(phones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A person's phone entries with each number once: the same number written two ways
+    ("06 12 34 56 78" and "+33 6 12 34 56 78" once checked, "+33612345678" and "+33 6 12
+    34 56 78" in a phone and a mobile column) is its best-ranked writing, with the
+    sources of every writing (and the check of a checked one where it has none). An
+    entry without an E.164 form stays as it is. ``phones`` itself when nothing repeats.
+    """
+    if len(phones) < 2:
+        return phones
+    at: dict[str, int] = {}
+    out: list[dict[str, Any]] | None = None
+    for i, entry in enumerate(phones):
+        e164 = entry["e164"]
+        if not e164:
+            if out is not None:
+                out.append(entry)
+            continue
+        k = at.get(e164)
+        if k is None:
+            if out is not None:
+                at[e164] = len(out)
+                out.append(entry)
+            else:
+                at[e164] = i
+            continue
+        if out is None:
+            out = phones[:i]
+        head = out[k] = dict(out[k])
+        head["sources"] = sorted({*head["sources"], *entry["sources"]})
+        if head["reason"] == _UNCHECKED and entry["reason"] != _UNCHECKED:
+            head["valid"], head["type"], head["reason"] = (
+                entry["valid"], entry["type"], entry["reason"])
+    return phones if out is None else out
 
 
 def _best_phone(phones: list[dict[str, Any]]) -> str | None:

@@ -96,6 +96,30 @@ def test_demo_duplicates_end_merged(demo_db: Path, run):
     assert {"first_name", "last_name"} <= kept
 
 
+def test_a_golden_record_lists_each_number_once_with_every_source(tmp_path: Path,
+                                                                  db: Path):
+    # A CRM writes the mobile nationally, a list internationally: once checked, the
+    # merged record has the number once, stated by both.
+    api.import_files(db, [write(tmp_path / "crm.csv",
+                                "id,first_name,last_name,email,mobile,country\n"
+                                "1,Jean,Dupont,jean.dupont@acme.example,06 12 34 56 78,FR\n")],
+                     source="crm", id_column="id")
+    api.import_files(db, [write(tmp_path / "list.csv",
+                                "id,first_name,last_name,email,phone,country\n"
+                                "7,Jean,Dupont,jean.dupont@acme.example,+33 6 12 34 56 78,FR\n")],
+                     source="list", id_column="id")
+    api.enrich(db, offline=True)
+    api.dedupe(db)
+    (person,) = dump(db)
+    assert sorted(person["source_ids"]) == ["crm:1", "list:7"]
+    assert [(p["e164"], p["sources"]) for p in person["phones"]] == [
+        ("+33612345678", ["csv:crm", "csv:list"])]
+    assert api.dedupe(db).written == 0
+    api.enrich(db, offline=True)  # the golden record, once
+    assert api.enrich(db, offline=True).read == 0
+    assert [p["sources"] for p in dump(db)[0]["phones"]] == [["csv:crm", "csv:list"]]
+
+
 def test_no_record_lost(demo_db: Path):
     before = {s for p in dump(demo_db) for s in p["source_ids"]}
     api.dedupe(demo_db)

@@ -200,6 +200,23 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
     assert api.enrich(db, offline=True).read == 0
 
 
+def test_a_number_written_two_ways_is_one_phone_with_both_sources(tmp_path: Path,
+                                                                   db: Path):
+    # Apollo's "Work Direct Phone" and "Mobile Phone" holding one number, once checked
+    # (national and international writings), or already alike when imported.
+    people = _enriched_by(
+        tmp_path, db, "last_name",
+        "First Name,Last Name,Email,Work Direct Phone,Mobile Phone,Corporate Phone,Country\n"
+        "Jean,Dupont,jean@acme.example,06 12 34 56 78,+33 6 12 34 56 78,"
+        "+33 1 42 68 53 00,France\n"
+        "Anne,Roy,anne@acme.example,+33612345679,+33 6 12 34 56 79,,France\n")
+    jean, anne = people["Dupont"], people["Roy"]
+    assert [(p["e164"], p["type"]) for p in jean["phones"]] == [("+33612345678", "mobile")]
+    assert jean["phone"] == "+33612345678"
+    assert [p["e164"] for p in anne["phones"]] == ["+33612345679"]
+    assert api.enrich(db, offline=True).read == 0  # nothing to check again
+
+
 def test_every_number_of_a_phone_cell_is_kept_but_a_fax(tmp_path: Path, db: Path):
     people = _enriched_by(
         tmp_path, db, "last_name",
