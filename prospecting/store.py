@@ -40,6 +40,7 @@ from .models import (
     best_observation,
     best_of,
     canonical_value,
+    company_name_key,
     dumps,
     email_identity,
     explode,
@@ -1933,18 +1934,30 @@ _NAME_FIELDS = frozenset({"name", "legal_name"})
 
 
 def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
-    """A company name as ``best_of`` ranks it, where spellings tie (stated by one source
-    at one time and confidence: one file's rows, the members of a merge) the best
-    written one (see :func:`_writing`). "L'Oréal" over "Loreal SA" and "L OREAL"; the
-    text alone put "Loreal SA" first."""
+    """A company name as ``best_of`` ranks it, written the best way (see
+    :func:`_writing`) among the spellings of that name (the same ``company_name_key``:
+    case, accents, punctuation and legal form aside) and those that tie with it (stated
+    by one source at one time and confidence: one file's rows, the members of a merge).
+
+    "L'Oréal" over "Loreal SA" and "L OREAL"; "Société Générale" from a CRM over the
+    "SOCIETE GENERALE SA" a later list or a registry writes. Another name ("Meta" after
+    "Facebook") is no spelling: ``best_of`` decides between names, and between
+    spellings written alike."""
     first = group[0].value
     if all(o.value == first for o in group):
         return first
     top = best_observation(group, rank)
+    key = company_name_key(top.value)
+    spelled = {top.value}
+    for value in {o.value for o in group}:
+        if value not in spelled and company_name_key(value) == key:
+            spelled.add(value)
     tied = {o.value for o in group
             if (o.confidence, o.observed_at, rank_of(o.source, rank))
             == (top.confidence, top.observed_at, rank_of(top.source, rank))}
-    return max(tied, key=_writing)
+    # Written alike, the ranked value (and those tied with it) before another spelling:
+    # "Copperleaf Software" stays, not "Copperleaf Software Ltd" for its text.
+    return max(tied | spelled, key=lambda value: (*_writing(value)[:3], value in tied, value))
 
 
 def _writing(name: str) -> tuple[bool, int, int, str]:

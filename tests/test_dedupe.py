@@ -1819,6 +1819,22 @@ def test_a_merged_company_keeps_its_best_written_name(tmp_path: Path, db: Path):
         "Acme Inc.", "L'Oréal", "LUTÈCE CONSEIL SAS", "Saint-Gobain", "Société Générale"]
 
 
+def test_a_later_source_in_capitals_does_not_rename_a_company(tmp_path: Path, db: Path):
+    # The CRM writes "Société Générale"; a list bought later "SOCIETE GENERALE SA": one
+    # name, and the CRM writes it better. "Meta Platforms" after "Facebook" is another
+    # name: the newer one stands.
+    crm = write(tmp_path / "crm.csv", "Company,Website\n"
+                "Société Générale,societegenerale.example\nFacebook,fb-corp.example\n")
+    bought = write(tmp_path / "list.csv", "Company,Website\n"
+                   "SOCIETE GENERALE SA,societegenerale.example\n"
+                   "META PLATFORMS INC,fb-corp.example\n")
+    api.import_files(db, [crm], kind="companies", source="crm")
+    api.import_files(db, [bought], kind="companies", source="list")
+    assert _active_company_names(db) == ["META PLATFORMS INC", "Société Générale"]
+    api.dedupe(db)
+    assert _active_company_names(db) == ["META PLATFORMS INC", "Société Générale"]
+
+
 def test_people_at_a_saint_written_st_are_at_one_company(tmp_path: Path, db: Path):
     # A buyer at Saint-Gobain in the CRM, at "St Gobain" with a personal address in a
     # trade-show list: one company, one person.
