@@ -130,33 +130,44 @@ def review_pairs(
         _export(store, Path(export_path), pending)
         state.messages.append(f"wrote {len(pending)} pair(s) to {export_path}")
     else:
-        for q in pending[:20]:
+        # Each question as a reviewer decides it from here: its pair id, the reasons,
+        # and both records' values on a line of their own.
+        shown = pending[:20]
+        values = _values_of(store, shown)
+        for q in shown:
             more = f" ({q.pairs} scored pairs of their records)" if q.pairs > 1 else ""
             state.messages.append(
-                f"{q.pair_id} {q.kind} {q.a} ~ {q.b} p={q.probability:.2f}: "
-                f"{'; '.join(json.loads(q.reasons)[:3])}{more}"
+                f"{q.pair_id} {q.kind} p={q.probability:.2f}{more}: "
+                f"{'; '.join(json.loads(q.reasons)[:3])}"
             )
+            for rid in (q.a, q.b):
+                state.messages.append(f"    {rid}: {values.get(rid, '')}")
         if len(pending) > 20:
             state.messages.append(f"… and {len(pending) - 20} more (use --export FILE)")
 
 
-def _export(store: Store, path: Path, pending: list[Question]) -> None:
-    """The questions side by side: each record as it now is (a golden record's values,
-    not those of the member its pair was scored on)."""
-    people: dict[str, dict[str, object]] = {}
-    for q in pending:
+def _values_of(store: Store, questions: list[Question]) -> dict[str, str]:
+    """Each record of ``questions`` as it now is (a golden record's values, not those
+    of the member its pair was scored on), its values joined with ``|``."""
+    out: dict[str, str] = {}
+    for q in questions:
         for rid in (q.a, q.b):
-            if rid in people:
+            if rid in out:
                 continue
             row = store.conn.execute(
-                f"SELECT p.id, {', '.join(_FIELDS)} FROM people p"
+                f"SELECT {', '.join(_FIELDS)} FROM people p"
                 " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?", (rid,)
             ).fetchone() if q.kind == "person" else store.conn.execute(
-                "SELECT id, name, domain, siren, city FROM companies WHERE id = ?", (rid,)
+                "SELECT name, domain, siren, city FROM companies WHERE id = ?", (rid,)
             ).fetchone()
             if row:
-                people[rid] = {"id": row[0],
-                               "values": " | ".join(str(v) for v in row[1:] if v)}
+                out[rid] = " | ".join(str(v) for v in row if v)
+    return out
+
+
+def _export(store: Store, path: Path, pending: list[Question]) -> None:
+    """The questions side by side (see :func:`_values_of`)."""
+    values = _values_of(store, pending)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -164,9 +175,8 @@ def _export(store: Store, path: Path, pending: list[Question]) -> None:
                          "reasons", "why", "decision"])
         for q in pending:
             writer.writerow([
-                q.pair_id, q.kind, f"{q.probability:.3f}", q.a,
-                people.get(q.a, {}).get("values", ""), q.b,
-                people.get(q.b, {}).get("values", ""), "; ".join(json.loads(q.reasons)),
+                q.pair_id, q.kind, f"{q.probability:.3f}", q.a, values.get(q.a, ""), q.b,
+                values.get(q.b, ""), "; ".join(json.loads(q.reasons)),
                 _WHY.get(q.decision, q.decision), "",
             ])
     tmp.replace(path)

@@ -1479,6 +1479,10 @@ def test_two_golden_records_are_one_question_for_the_reviewer(tmp_path: Path, db
     shown = run("review", db)
     assert shown.output.count(row["pair_id"]) == 1
     assert "3 scored pairs" in shown.output
+    # Both records under their question, as the file gives them: decided from here.
+    for record in (row["a"], row["b"]):
+        assert f"{record}: {row['a_values' if record == row['a'] else 'b_values']}" in (
+            shown.output)
     assert run("review", db, "--reject", row["pair_id"]).exit_code == 0
     assert {review for _, review in _waiting_pairs(db)} == {"rejected"}
     assert api.status(db)["dedupe"]["pending_reviews"] == 0
