@@ -13,6 +13,7 @@ Only sqlite3 here: ``status`` counts the questions without loading the matcher.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 __all__ = ["Question", "answer", "open_questions"]
@@ -56,7 +57,9 @@ def open_questions(conn: sqlite3.Connection, kind: str | None = None,
     for k in kinds:
         for *_, ua, ub in conn.execute(_ends(k, "p.review IS NOT NULL")):
             answered.add((k, ua, ub) if ua < ub else (k, ub, ua))
-    found: dict[tuple[str, str, str], Question] = {}
+    # Per question: its most probable pair (then the smallest id), and how many wait.
+    best: dict[tuple[str, str, str], tuple[str, str, str, str, float, str, str]] = {}
+    waiting: Counter[tuple[str, str, str]] = Counter()
     asked_by_run: set[tuple[str, str, str]] = set()
     for k in kinds:
         for pid, probability, reasons, decision, scored_by, ua, ub in conn.execute(
@@ -67,18 +70,14 @@ def open_questions(conn: sqlite3.Connection, kind: str | None = None,
             key = (k, ua, ub) if ua < ub else (k, ub, ua)
             if key in answered:
                 continue
+            waiting[key] += 1
             if scored_by == run_id:
                 asked_by_run.add(key)
-            held = found.get(key)
-            if held is None:
-                found[key] = Question(pid, k, ua, ub, probability, reasons, decision, 1)
-            elif (-probability, pid) < (-held.probability, held.pair_id):
-                found[key] = Question(pid, k, ua, ub, probability, reasons, decision,
-                                      held.pairs + 1)
-            else:
-                found[key] = Question(held.pair_id, k, held.a, held.b, held.probability,
-                                      held.reasons, held.decision, held.pairs + 1)
-    questions = [q for key, q in found.items() if run_id is None or key in asked_by_run]
+            held = best.get(key)
+            if held is None or (-probability, pid) < (-held[4], held[0]):
+                best[key] = (pid, k, ua, ub, probability, reasons, decision)
+    questions = [Question(*pair, waiting[key]) for key, pair in best.items()
+                 if run_id is None or key in asked_by_run]
     questions.sort(key=lambda q: (-q.probability, q.pair_id))
     return questions
 

@@ -3,11 +3,11 @@
 Borderline pairs (and matched pairs the coherence check kept apart) wait in ``pairs``
 with ``decision`` 'review' or 'split'; the queue asks one question per two records as
 they now are (see :mod:`dedupe.questions`). ``prospecting review DB --export q.csv``
-writes the questions with both records side by side; ``--accept``/``--reject PAIR_ID`` or
-``--import q.csv`` (a ``decision`` column holding accept or reject) record the answer, on
-every pair between the two records. Answers are kept in ``pairs.review`` and every later
-``dedupe`` obeys them. An
-``unmerge`` also records its pairs as rejected, so the next run does not merge them again.
+writes the questions with both records side by side; ``--accept``/``--reject PAIR_ID``
+or ``--import q.csv`` (a ``decision`` column holding accept or reject) record the
+answer, on every pair between the two records. Answers are kept in ``pairs.review`` and
+every later ``dedupe`` obeys them. An ``unmerge`` also records its pairs as rejected, so
+the next run does not merge them again.
 """
 
 from __future__ import annotations

@@ -1948,10 +1948,8 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
         return first
     top = best_observation(group, rank)
     key = company_name_key(top.value)
-    spelled = {top.value}
-    for value in {o.value for o in group}:
-        if value not in spelled and company_name_key(value) == key:
-            spelled.add(value)
+    spelled = {value for value in {o.value for o in group}
+               if value == top.value or company_name_key(value) == key}
     tied = {o.value for o in group
             if (o.confidence, o.observed_at, rank_of(o.source, rank))
             == (top.confidence, top.observed_at, rank_of(top.source, rank))}
