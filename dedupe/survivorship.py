@@ -28,7 +28,7 @@ from prospecting.errors import ConfigError
 from prospecting.models import (
     PERSON_FIELDS,
     Observation,
-    best_of,
+    best_observation,
     group_fields,
     rank_of,
     strip_accents,
@@ -233,15 +233,34 @@ def _pick(group: list[Observation], rule: str, rank: dict[str, int],
     first = group[0].value
     if all(o.value == first for o in group):
         return first  # members agree (the usual case): every rule keeps that value
+    voters = votes if votes is not None else group
     if rule == "recent":
         newest = max(o.observed_at for o in group)
-        return best_of([o for o in group if o.observed_at == newest], rank)
+        return _most_stated([o for o in group if o.observed_at == newest], rank, voters)
     if rule == "complete":
-        return _fullest(group, votes if votes is not None else group, rank, addresses)
+        return _fullest(group, voters, rank, addresses)
     if rule == "source":
         first = min(rank_of(o.source, rank) for o in group)
-        return best_of([o for o in group if rank_of(o.source, rank) == first], rank)
-    return best_of(group, rank)
+        return _most_stated([o for o in group if rank_of(o.source, rank) == first], rank,
+                            voters)
+    return _most_stated(group, rank, voters)
+
+
+def _most_stated(group: list[Observation], rank: dict[str, int],
+                 votes: list[Observation]) -> str:
+    """``best_of``'s value; where several tie on all but the value (one file's rows:
+    one source, time and confidence), the one most records (of ``votes``) state, then
+    ``best_of``'s order. Two rows of three saying "CTO" keep it over the third's "Chief
+    Technology Officer", which the text alone put first."""
+    top = best_observation(group, rank)
+    top_rank = rank_of(top.source, rank)
+    tied = {o.value for o in group
+            if o.confidence == top.confidence and o.observed_at == top.observed_at
+            and rank_of(o.source, rank) == top_rank}
+    if len(tied) < 2:
+        return top.value
+    records = _records_of(votes)
+    return max(tied, key=lambda value: (len(records.get(value, ())), value))
 
 
 # Fields that go with others (a seniority and a department with a title, a surname with

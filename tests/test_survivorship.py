@@ -204,3 +204,31 @@ def test_a_mailbox_written_without_its_tag_is_the_email_kept():
     assert row["email"] == "Jean.Dupont@acme.example"
     row = _golden([{"first_name": "Jean"}], emails=("jean.dupont+crm@acme.example",))
     assert row["email"] == "jean.dupont+crm@acme.example"
+
+
+def _golden_title(titles: list[tuple[str, str]]) -> str:
+    """The title kept of members stating (title, time), one each, from one source."""
+    obs = [Observation(f"p_{i}", "title", title, "csv:a", at, 0.8, "r", None)
+           for i, (title, at) in enumerate(titles)]
+    groups = group_fields(obs)
+    row = {"title": groups["title"][0].value, "_emails": [], "_phones": [], "email": None,
+           "phone": None}
+    apply_person_rules(row, obs, {}, {}, groups)
+    return row["title"]
+
+
+def test_one_files_rows_keep_the_title_most_of_them_state():
+    # One file's rows tie on source, time and confidence: the title most of them give,
+    # not the one its text puts last in order.
+    same = _AT[0]
+    assert _golden_title([("CTO", same), ("Chief Technology Officer", same),
+                          ("CTO", same)]) == "CTO"
+    assert _golden_title([("Directeur commercial", same), ("Dir. commercial", same),
+                          ("Directeur commercial", same), ("Sales director", same)]
+                         ) == "Directeur commercial"
+    # The newer title still wins ("recent"): a job changes.
+    assert _golden_title([("CTO", _AT[0]), ("CTO", _AT[0]),
+                          ("VP Engineering", _AT[1])]) == "VP Engineering"
+    # No majority: the order as before.
+    assert _golden_title([("CTO", same), ("Chief Technology Officer", same)]
+                         ) == "Chief Technology Officer"
