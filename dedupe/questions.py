@@ -5,9 +5,10 @@ can ask one thing: the pairs between the members of two golden records all ask w
 those two are one person (or one company). A question is the pair of current records
 (golden, or never merged); it waits while one of its pairs waits and none of the pairs
 between those two records was answered, and asks nothing once they are one record.
-An answer to any of its pairs answers all of them (see :func:`answer`).
+An answer to any of its pairs answers all of them (see ``review.review_pairs``).
 
-Only sqlite3 here: ``status`` counts the questions without loading the matcher.
+No numpy here (of the merging module, its table names alone): ``status`` counts the
+questions without loading the matcher.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["Question", "answer", "open_questions"]
+from .merge import table_of
 
-TABLES = {"person": "people", "company": "companies"}
+__all__ = ["Question", "open_questions"]
+
+KINDS = ("person", "company")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class Question:
 
 def _ends(kind: str, where: str) -> str:
     """Pairs of ``kind`` matching ``where``, with the current record of each end."""
-    table = TABLES[kind]
+    table = table_of(kind)
     return (
         "SELECT p.id, p.probability, p.reasons, p.decision, p.run_id,"
         " coalesce(x.merged_into, x.id), coalesce(y.merged_into, y.id)"
@@ -52,7 +55,7 @@ def open_questions(conn: sqlite3.Connection, kind: str | None = None,
                    run_id: str | None = None) -> list[Question]:
     """The questions waiting, most probable first (then by pair id); of one ``kind``
     when given; with ``run_id``, those one of whose waiting pairs that run scored."""
-    kinds = [kind] if kind else list(TABLES)
+    kinds = [kind] if kind else list(KINDS)
     answered: set[tuple[str, str, str]] = set()
     for k in kinds:
         for *_, ua, ub in conn.execute(_ends(k, "p.review IS NOT NULL")):
@@ -80,42 +83,3 @@ def open_questions(conn: sqlite3.Connection, kind: str | None = None,
                  if run_id is None or key in asked_by_run]
     questions.sort(key=lambda q: (-q.probability, q.pair_id))
     return questions
-
-
-def answer(conn: sqlite3.Connection, pair_id: str, verdict: str, now: str) -> int | None:
-    """Record ``verdict`` ('accepted' or 'rejected') for the question pair ``pair_id``
-    asks: on every pair between the two current records of its ends (the pair alone
-    when they are one record, or one end is gone). The number of pairs updated; None
-    for an unknown pair."""
-    row = conn.execute("SELECT kind, a, b FROM pairs WHERE id = ?", (pair_id,)).fetchone()
-    if row is None:
-        return None
-    kind, a, b = row
-    table = TABLES[kind]
-
-    def current(record: str) -> str | None:
-        found = conn.execute(f"SELECT coalesce(merged_into, id) FROM {table} WHERE id = ?",
-                             (record,)).fetchone()
-        return None if found is None else found[0]
-
-    def members(unit: str) -> list[str]:
-        return [unit] + [r[0] for r in conn.execute(
-            f"SELECT id FROM {table} WHERE merged_into = ?", (unit,))]
-
-    ua, ub = current(a), current(b)
-    ids = {pair_id}
-    if ua is not None and ub is not None and ua != ub:
-        left, right = members(ua), set(members(ub))
-        for start in range(0, len(left), 500):
-            chunk = left[start:start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            for pid, _, y in conn.execute(
-                f"SELECT id, a, b FROM pairs WHERE kind = ? AND a IN ({marks})"
-                f" UNION ALL SELECT id, b, a FROM pairs WHERE kind = ? AND b IN ({marks})",
-                [kind, *chunk, kind, *chunk],
-            ):
-                if y in right:
-                    ids.add(pid)
-    conn.executemany("UPDATE pairs SET review = ?, reviewed_at = ? WHERE id = ?",
-                     [(verdict, now, pid) for pid in sorted(ids)])
-    return len(ids)

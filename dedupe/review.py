@@ -22,11 +22,11 @@ from prospecting.connectors.csv_file import open_tabular
 from prospecting.errors import InputError
 from prospecting.models import strip_accents
 from prospecting.runs import RunState
-from prospecting.store import Store, utc_now
+from prospecting.store import Store, chunked, utc_now
 
-from .merge import unmerge_cluster
-from .questions import Question, answer, open_questions
-from .stage import pair_id
+from .merge import _members_of, table_of, unmerge_cluster
+from .questions import Question, open_questions
+from .stage import _current_unit, pair_id
 
 __all__ = ["merges_of", "review_pairs", "unmerge"]
 
@@ -114,7 +114,7 @@ def review_pairs(
         unknown = []
         with store.write():
             for pid, verdict in decisions:
-                updated = answer(store.conn, pid, verdict, now)
+                updated = _answer(store, pid, verdict, now)
                 if updated is None:
                     unknown.append(pid)
                 else:
@@ -144,6 +144,36 @@ def review_pairs(
                 state.messages.append(f"    {rid}: {values.get(rid, '')}")
         if len(pending) > 20:
             state.messages.append(f"… and {len(pending) - 20} more (use --export FILE)")
+
+
+def _answer(store: Store, pid: str, verdict: str, now: str) -> int | None:
+    """Record ``verdict`` ('accepted' or 'rejected') for the question pair ``pid`` asks:
+    on every pair between the current records of its ends (the pair alone when they
+    are one record, or one end is gone). The number of pairs updated; None for an
+    unknown pair."""
+    row = store.conn.execute("SELECT kind, a, b FROM pairs WHERE id = ?", (pid,)).fetchone()
+    if row is None:
+        return None
+    kind, a, b = row
+    table = table_of(kind)
+    units = _current_unit(store, table, (a, b))
+    ua, ub = units.get(a), units.get(b)
+    ids = {pid}
+    if ua is not None and ub is not None and ua != ub:
+        merged = _members_of(store, table, (ua, ub))
+        left, right = [ua, *merged.get(ua, ())], {ub, *merged.get(ub, ())}
+        for chunk in chunked(left, 500):
+            marks = ", ".join("?" for _ in chunk)
+            for found, _, other in store.conn.execute(
+                f"SELECT id, a, b FROM pairs WHERE kind = ? AND a IN ({marks})"
+                f" UNION ALL SELECT id, b, a FROM pairs WHERE kind = ? AND b IN ({marks})",
+                [kind, *chunk, kind, *chunk],
+            ):
+                if other in right:
+                    ids.add(found)
+    store.conn.executemany("UPDATE pairs SET review = ?, reviewed_at = ? WHERE id = ?",
+                           [(verdict, now, found) for found in sorted(ids)])
+    return len(ids)
 
 
 def _values_of(store: Store, questions: list[Question]) -> dict[str, str]:
