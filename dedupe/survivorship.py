@@ -28,10 +28,10 @@ from prospecting.errors import ConfigError
 from prospecting.models import (
     PERSON_FIELDS,
     Observation,
-    best_observation,
     group_fields,
     rank_of,
     strip_accents,
+    tied_with_best,
     usable_address,
 )
 from prospecting.store import is_personal_address, untagged_twin
@@ -252,11 +252,7 @@ def _most_stated(group: list[Observation], rank: dict[str, int],
     one source, time and confidence), the one most records (of ``votes``) state, then
     ``best_of``'s order. Two rows of three saying "CTO" keep it over the third's "Chief
     Technology Officer", which the text alone put first."""
-    top = best_observation(group, rank)
-    top_rank = rank_of(top.source, rank)
-    tied = {o.value for o in group
-            if o.confidence == top.confidence and o.observed_at == top.observed_at
-            and rank_of(o.source, rank) == top_rank}
+    top, tied = tied_with_best(group, rank)
     if len(tied) < 2:
         return top.value
     records = _records_of(votes)

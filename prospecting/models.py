@@ -46,6 +46,7 @@ __all__ = [
     "ranked_of",
     "split_phone_extension",
     "statement_id",
+    "tied_with_best",
     "usable_address",
 ]
 
@@ -353,6 +354,18 @@ def best_of(group: list[Observation], source_rank: dict[str, int]) -> str:
         if obs.value != value:
             return best_observation(group, source_rank).value
     return value  # all agree (the members of a merge, mostly): no ranking needed
+
+
+def tied_with_best(group: list[Observation], source_rank: dict[str, int],
+                   ) -> tuple[Observation, set[str]]:
+    """``best_observation`` of ``group`` and the values tied with it on all but the value
+    (one source, time and confidence: one file's rows), its own among them: where that
+    set holds several, only the text orders them, and callers may know better."""
+    top = best_observation(group, source_rank)
+    top_rank = rank_of(top.source, source_rank)
+    return top, {o.value for o in group
+                 if o.confidence == top.confidence and o.observed_at == top.observed_at
+                 and rank_of(o.source, source_rank) == top_rank}
 
 
 def usable_address(entry: Mapping[str, Any]) -> bool:

@@ -37,7 +37,6 @@ from .models import (
     Fact,
     Observation,
     PendingStatement,
-    best_observation,
     best_of,
     canonical_value,
     company_name_key,
@@ -54,6 +53,7 @@ from .models import (
     ranked_of,
     statement_id,
     strip_accents,
+    tied_with_best,
     usable_address,
 )
 from .privacy import SuppressionMatcher, e164_shape, normalize_email_key, untagged
@@ -1946,13 +1946,10 @@ def _best_written(group: list[Observation], rank: dict[str, int]) -> str:
     first = group[0].value
     if all(o.value == first for o in group):
         return first
-    top = best_observation(group, rank)
+    top, tied = tied_with_best(group, rank)
     key = company_name_key(top.value)
     spelled = {value for value in {o.value for o in group}
                if value == top.value or company_name_key(value) == key}
-    tied = {o.value for o in group
-            if (o.confidence, o.observed_at, rank_of(o.source, rank))
-            == (top.confidence, top.observed_at, rank_of(top.source, rank))}
     # Written alike, the ranked value (and those tied with it) before another spelling:
     # "Copperleaf Software" stays, not "Copperleaf Software Ltd" for its text.
     return max(tied | spelled, key=lambda value: (*_writing(value)[:3], value in tied, value))
