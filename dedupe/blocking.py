@@ -563,7 +563,7 @@ def company_pairs(
                         name="name sound", report=report),
         # "St Gobain" and "Saint-Gobain", whose sounds differ too (see saints_shortened).
         pairs_from_keys(map_distinct(lambda s: saints_shortened(s) if "st" in s or "saint" in s
-                             else "", name_key),
+                                     else "", name_key),
                         max_block=max_block, name="name, saints shortened", report=report),
     ]
     pairs = unique_pairs(parts, n)
