@@ -1987,30 +1987,22 @@ def one_per_number(phones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """
     if len(phones) < 2:
         return phones
-    at: dict[str, int] = {}
-    out: list[dict[str, Any]] | None = None
-    for i, entry in enumerate(phones):
+    out: list[dict[str, Any]] = []
+    at: dict[str, int] = {}  # each number's place in ``out``
+    for entry in phones:
         e164 = entry["e164"]
-        if not e164:
-            if out is not None:
-                out.append(entry)
-            continue
-        k = at.get(e164)
+        k = at.get(e164) if e164 else None
         if k is None:
-            if out is not None:
+            if e164:
                 at[e164] = len(out)
-                out.append(entry)
-            else:
-                at[e164] = i
+            out.append(entry)
             continue
-        if out is None:
-            out = phones[:i]
         head = out[k] = dict(out[k])
         head["sources"] = sorted({*head["sources"], *entry["sources"]})
         if head["reason"] == _UNCHECKED and entry["reason"] != _UNCHECKED:
             head["valid"], head["type"], head["reason"] = (
                 entry["valid"], entry["type"], entry["reason"])
-    return phones if out is None else out
+    return phones if len(out) == len(phones) else out
 
 
 def _best_phone(phones: list[dict[str, Any]]) -> str | None:
