@@ -899,23 +899,29 @@ def person_levels(
             # A surname inside the other and a letter shorter (level 2, as compounds are)
             # is one mistyped at its end: "mahie" for Mahieu.
             cut = (last[check[maybe]] == 2).tolist()
+            # One name written alike on both records (or a nickname of it), and one
+            # address a letter off the other's: a typing slip in the address
+            # (carolinebasseur@ beside carolinevasseur@, chritelle.allain@ beside
+            # christelle.allain@), not two addresses a company gave two namesakes.
+            alike = ((first[check[maybe]] <= 2) & (last[check[maybe]] == 1)).tolist()
             # A surname of several words may give an address its first alone (jraya@
             # for Javier Raya Iglesias). Where the names were read swapped, either record
             # may be the one whose fields are swapped ("bernier" / "j.-b." at
             # jeanbaptiste@): its name is also read the right way round.
             found[maybe] = [
-                _told_apart(xs[k], ys[k]) is None and any(
+                _told_apart(xs[k], ys[k]) is None and ((same_k and _one_slip(xs[k], ys[k]))
+                                                        or any(
                     _each_fits(xs[k], ys[k], fa, la, fb, lb, tf,
                                tl or (c and abs(len(la) - len(lb)) == 1), ha, hb)
                     for fa, la, fb, lb, ha, hb in (
                         ((fa, la, fb, lb, ha, hb), (_as_given(la, fb), fa, fb, lb, "", hb),
                          (fa, la, _as_given(lb, fa), fb, ha, "")) if swapped_k
-                        else ((fa, la, fb, lb, ha, hb),)))
-                for k, fa, la, fb, lb, tf, tl, c, ha, hb, swapped_k in zip(
+                        else ((fa, la, fb, lb, ha, hb),))))
+                for k, fa, la, fb, lb, tf, tl, c, ha, hb, swapped_k, same_k in zip(
                     maybe.tolist(), f.first[ia].tolist(), f.last[ia].tolist(),
                     f.first[ib].tolist(), f.last[ib].tolist(), typo_first, typo_last, cut,
                     f.last_head[ia].tolist(), f.last_head[ib].tolist(),
-                    read_swapped[check[maybe]].tolist(), strict=True)
+                    read_swapped[check[maybe]].tolist(), alike, strict=True)
             ]
         consistent[check] = found
         email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
@@ -1317,6 +1323,21 @@ def _swapped_letters(x: str, y: str) -> bool:
     letter, in a local part of six characters or more."""
     i = _transposition(x, y) if len(x) >= 6 else -1
     return i > 0 and x[i].isalpha() and x[i + 1].isalpha()
+
+
+def _one_slip(x: str, y: str) -> bool:
+    """Whether one local part is the other with one letter mistyped, dropped or added,
+    away from the first letter, in six characters or more: ``carolinebasseur@`` for
+    ``carolinevasseur@``, ``chritelle.allain@`` for ``christelle.allain@``."""
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) < 6 or len(long_) - len(short) > 1 or x == y:
+        return False
+    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    if i == 0 or not long_[i].isalpha():
+        return False
+    if len(short) == len(long_):
+        return short[i].isalpha() and short[i + 1:] == long_[i + 1:]
+    return short[i:] == long_[i + 1:]
 
 
 def _letter_doubled(x: str, y: str) -> bool:

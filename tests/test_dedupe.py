@@ -814,6 +814,35 @@ def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db
     assert len({id(found[f"crm:{i}"]) for i in (3, 4, 5)}) == 1
 
 
+def test_one_name_and_an_address_a_letter_off(tmp_path: Path, db: Path):
+    # Caroline Vasseur at carolinevasseur@ and at carolinebasseur@ (a letter mistyped),
+    # Christelle Allain at christelle.allain@ and chritelle.allain@ (one dropped), each on
+    # its direct line: one person. Two Marie Durand at marie.durand@ and marie.durand2@
+    # on the office line, and Jennifer Lopez and Lopes (each address her own record's
+    # surname), are two people.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Caroline,Vasseur,carolinevasseur@infraservices.example,05 82 04 25 28,"
+        "Infra Services,Data scientist,Toulouse\n"
+        "2,caroline,vasseur,carolinebasseur@infraservices.example,0582042528,"
+        "Infra Services,,Toulouse Cedex\n"
+        "3,Christelle,Allain,christelle.allain@lumiis.example,+33 2 67 72 22 00,"
+        "LUMIIS EURL,Consultant,Tours\n"
+        "4,Christelle,Allain,chritelle.allain@lumiis.example,0267722200,Lumiis,,TOURS\n"
+        "5,Marie,Durand,marie.durand@sofiris.example,04 35 35 09 00,Sofiris,"
+        "Comptable,Lyon\n"
+        "6,Marie,Durand,marie.durand2@sofiris.example,04 35 35 09 00,Sofiris SARL,"
+        "Ingénieure,Lyon\n"
+        "7,Jennifer,Lopez,jennifer.lopez@bluewave.example,,Bluewave,Product Manager,"
+        "New York\n"
+        "8,Jennifer,Lopes,jennifer.lopes@bluewave.example,,Bluewave,Designer,New York\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+    assert found["crm:7"] is not found["crm:8"]
+
+
 def test_a_whole_name_in_the_given_name_column(tmp_path: Path, db: Path):
     # "Gabriel Wagner" in First Name, no Last Name (an export's one name column mapped
     # there): compared as given name Gabriel, surname Wagner, as a full name alone is.
