@@ -2026,6 +2026,14 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "3,Paul,Grégory,contact@gregoryfils.example,Grégory et Fils\n"
         "4,Paul,Gregori,,Grégory et Fils\n", "last_name", [1, 3],
         id="a_surname_its_own_work_address_spells"),
+    # Not where the record's surname is one Faker's lists hold and the address's is
+    # not: the address is the one mistyped (Ross Walton at ross.walon@ beside Ross
+    # Walton: exact, 1, not "Walon").
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Ross,Walton,ross.walon@pritchardlabs.example,Pritchard Labs\n"
+        "2,Ross,Walton,,Pritchard Labs LLP\n", "last_name", [1],
+        id="a_known_surname_beside_a_mistyped_address"),
     # Fields swapped in one record, a compound given name written partly as initials in
     # either ("Latour, Marie-Laure" beside M-Laure Latour, "Latour, M-Laure" beside
     # Marie-Laure Latour): initials (4) and the surname (1); M-Claire is not Marie-Laure.
