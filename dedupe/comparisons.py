@@ -1327,17 +1327,27 @@ def _swapped_letters(x: str, y: str) -> bool:
 
 def _one_slip(x: str, y: str) -> bool:
     """Whether one local part is the other with one letter mistyped, dropped or added,
-    away from the first letter, in six characters or more: ``carolinebasseur@`` for
-    ``carolinevasseur@``, ``chritelle.allain@`` for ``christelle.allain@``."""
+    away from the first letter, in six characters or more (``carolinebasseur@`` for
+    ``carolinevasseur@``, ``chritelle.allain@`` for ``christelle.allain@``); or, in eight
+    or more, two such slips apart, the first two letters and the separators alike
+    (``lucy.ferrnandes@`` and ``lucy.fernnades@``, each mistyped from
+    ``lucy.fernandes@``)."""
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    if len(short) < 6 or len(long_) - len(short) > 1 or x == y:
+    if len(short) < 6 or len(long_) - len(short) > 2 or x == y:
         return False
     i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
     if i == 0 or not long_[i].isalpha():
         return False
-    if len(short) == len(long_):
-        return short[i].isalpha() and short[i + 1:] == long_[i + 1:]
-    return short[i:] == long_[i + 1:]
+    if len(short) == len(long_) and short[i].isalpha() and short[i + 1:] == long_[i + 1:]:
+        return True
+    if len(long_) == len(short) + 1 and short[i:] == long_[i + 1:]:
+        return True
+    return (len(short) >= 8 and i > 1 and _separators(x) == _separators(y)
+            and distance.OSA.distance(x, y, score_cutoff=2) <= 2)
+
+
+def _separators(local: str) -> str:
+    return "".join(c for c in local if not c.isalpha())
 
 
 def _letter_doubled(x: str, y: str) -> bool:

@@ -443,9 +443,17 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     Not an address at another domain: one person has a work address and a personal
     one, and a new work address with each job. Nor numbers at two companies, or where
     either record has no company: a person has a mobile and an office line, and the
-    office line changes with the job.
+    office line changes with the job. Nor two addresses a slip or two apart under one
+    name (``lucy.ferrnandes@`` and ``lucy.fernnades@``, each mistyped from
+    ``lucy.fernandes@``): no company gives two namesakes such addresses (it numbers
+    them: ``marie.durand2@``).
     """
+    from rapidfuzz.distance import OSA
+
+    from .comparisons import _told_apart
+
     emails, phones, linkedin, companies = f.emails, f.phones, f.linkedin, f.company_id
+    firsts, lasts = f.first, f.last
 
     def differ(x: np.ndarray, y: np.ndarray) -> bool:
         xs = {v for v in x.tolist() if v}
@@ -455,9 +463,22 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     def domains(x: np.ndarray) -> set[str]:
         return {v.rpartition("@")[2] for v in x.tolist() if v}
 
+    def mistyped(a: int, b: int, shared: set[str]) -> bool:
+        """Two addresses at a shared domain a slip or two apart, the names alike."""
+        if not (firsts[a] and lasts[a]) or firsts[a] != firsts[b] or lasts[a] != lasts[b]:
+            return False
+        xs = [v.rpartition("@") for v in emails[a].tolist() if v]
+        ys = [v.rpartition("@") for v in emails[b].tolist() if v]
+        return any(
+            dx == dy and dx in shared and min(len(x), len(y)) >= 6 and x[0] == y[0]
+            and OSA.distance(x, y, score_cutoff=2) <= 2 and _told_apart(x, y) is None
+            for x, _, dx in xs for y, _, dy in ys)
+
     def conflict(a: int, b: int) -> bool:
-        if differ(emails[a], emails[b]) and domains(emails[a]) & domains(emails[b]):
-            return True
+        if differ(emails[a], emails[b]):
+            shared = domains(emails[a]) & domains(emails[b])
+            if shared and not mistyped(a, b, shared):
+                return True
         if linkedin[a] and linkedin[b] and linkedin[a] != linkedin[b]:
             return True
         return bool(companies[a]) and companies[a] == companies[b] and differ(
