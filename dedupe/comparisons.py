@@ -1055,6 +1055,18 @@ def person_levels(
     company = np.where(has & (((ka == kb) & (ka != 0)) | ((da == db) & (da != 0))), 2,
                        company)
     company = np.where((ca == cb) & (ca != 0), 1, company)
+    # One name, two company records told apart by their sites, each person writing from
+    # their own (Debbie Miller @meridian-systems.co.uk of Meridian Systems LLP, and
+    # Debbie Miller @meridian-systems.io of Meridian Systems Inc): two employers that
+    # share a name, as two names are. (One person's two jobs share a mobile, below.)
+    sites = _site_codes(f)
+    two_sites = np.flatnonzero((company == 2) & (ca != cb) & (sites[a] != sites[b])
+                               & (sites[a] != 0) & (sites[b] != 0))
+    if len(two_sites):
+        ia, ib = a[two_sites], b[two_sites]
+        own = ((domains[ia] == sites[ia][:, None]).any(axis=1)
+               & (domains[ib] == sites[ib][:, None]).any(axis=1))
+        company[two_sites[own]] = 4
     # No company named on one side, but a work address there at a domain that is the
     # other's company name ("gerald.brunet@oliviernettoyage.fr", Olivier Nettoyage).
     la, lb = code("email_label")[a], code("email_label")[b]
@@ -1092,7 +1104,6 @@ def person_levels(
     # A company known by its site on one side (a team page's "transports-michel.fr") and
     # a work address at that domain on the other (a CRM's TRANSPORTS MICHEL, or "Capea"
     # for Capea Health, at @transports-michel.fr, @capeahealth.co.uk): one employer.
-    sites = _site_codes(f)
     rows = np.flatnonzero(((company == 4) | (company == 0))
                           & ((sites[a] != 0) | (sites[b] != 0)))
     if len(rows):

@@ -2056,6 +2056,25 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "1,Ross,Walton,ross.walon@pritchardlabs.example,Pritchard Labs\n"
         "2,Ross,Walton,,Pritchard Labs LLP\n", "last_name", [1],
         id="a_known_surname_beside_a_mistyped_address"),
+    # Two company records of one name told apart by their sites, each person writing
+    # from their own (a Debbie Miller at each Meridian Systems): two employers (4). Not
+    # where one writes from a personal address (2), nor where the two share a mobile no
+    # one else has (a move: read as no company, 0).
+    pytest.param(
+        "id,first_name,last_name,email,phone,company_name,website,city\n"
+        "1,Debbie,Miller,debbie.miller@meridian-systems.example,+44 20 7971 7484,"
+        "Meridian Systems LLP,www.meridian-systems.example,London\n"
+        "2,DEBBIE,MILLER,dmiller@meridiansystems-us.example,+1 (206) 752-1805,"
+        "MERIDIAN SYSTEMS,meridiansystems-us.example,Seattle\n"
+        "3,Debbie,Miller,debbie.miller@meridian-systems.example,+44 20 7971 7484,"
+        "Meridian Systems LLP,www.meridian-systems.example,London\n"
+        "4,Debbie,Miller,debbie.miller77@gmail.com,,Meridian Systems,"
+        "meridiansystems-us.example,Seattle\n"
+        "5,Ryan,Cole,ryan.cole@meridian-systems.example,+44 7979 653961,"
+        "Meridian Systems LLP,www.meridian-systems.example,London\n"
+        "6,Ryan,Cole,rcole@meridiansystems-us.example,+44 7979 653961,"
+        "Meridian Systems,meridiansystems-us.example,Seattle\n", "company", [4, 2, 0],
+        id="namesakes_at_two_companies_of_one_name"),
     # Fields swapped in one record, a compound given name written partly as initials in
     # either ("Latour, Marie-Laure" beside M-Laure Latour, "Latour, M-Laure" beside
     # Marie-Laure Latour): initials (4) and the surname (1); M-Claire is not Marie-Laure.
