@@ -2056,6 +2056,13 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "1,Ross,Walton,ross.walon@pritchardlabs.example,Pritchard Labs\n"
         "2,Ross,Walton,,Pritchard Labs LLP\n", "last_name", [1],
         id="a_known_surname_beside_a_mistyped_address"),
+    # A surname of three letters a letter off the one its address spells beside the
+    # given name ("Toy" at sophie.roy@ beside Sophie Roy: exact, 1).
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Sophie,Toy,sophie.roy@avenirformation.example,Avenir Formation SARL\n"
+        "2,Sophie,Roy,,Avenir Formation\n", "last_name", [1],
+        id="a_short_surname_its_address_spells"),
     # Two company records of one name told apart by their sites, each person writing
     # from their own (a Debbie Miller at each Meridian Systems): two employers (4). Not
     # where one writes from a personal address (2), nor where the two share a mobile no
