@@ -1060,12 +1060,14 @@ def person_levels(
     # Debbie Miller @meridian-systems.io of Meridian Systems Inc): two employers that
     # share a name, as two names are. (One person's two jobs share a mobile, below.)
     sites = _site_codes(f)
-    two_sites = np.flatnonzero((company == 2) & (ca != cb) & (sites[a] != sites[b])
-                               & (sites[a] != 0) & (sites[b] != 0))
+    own_sites = np.where(sites != 0, sites, np.where(domains[:, 0] != 0, domains[:, 0],
+                                                      domains[:, 1]))
+    two_sites = np.flatnonzero((company == 2) & (ca != cb) & (own_sites[a] != own_sites[b])
+                               & (own_sites[a] != 0) & (own_sites[b] != 0))
     if len(two_sites):
         ia, ib = a[two_sites], b[two_sites]
-        own = ((domains[ia] == sites[ia][:, None]).any(axis=1)
-               & (domains[ib] == sites[ib][:, None]).any(axis=1))
+        own = ((domains[ia] == own_sites[ia][:, None]).any(axis=1)
+               & (domains[ib] == own_sites[ib][:, None]).any(axis=1))
         company[two_sites[own]] = 4
     # No company named on one side, but a work address there at a domain that is the
     # other's company name ("gerald.brunet@oliviernettoyage.fr", Olivier Nettoyage).

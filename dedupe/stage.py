@@ -615,7 +615,13 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
     elsewhere = ~place & (f.city[a] != "") & (f.city[b] != "")
     da, db = f.domain[a], f.domain[b]
     both = np.flatnonzero((da != "") & (db != "") & (da != db))
-    common = _common_names(f, set(na[both].tolist()) | set(nb[both].tolist()))
+    one = np.flatnonzero((da == "") != (db == ""))
+    sites_of = _site_names_of(f, set(na[both].tolist()) | set(nb[both].tolist())
+                              | set(na[one].tolist()) | set(nb[one].tolist()))
+    common = {name for name, found in sites_of.items() if len(found) >= 3}
+    # A name two sites or more carry, where one record has no site: which company it is
+    # the record does not tell (its people may work at either).
+    several = {name for name, found in sites_of.items() if len(found) >= 2}
     # "St Gobain" is "Saint-Gobain": one name (see saints_shortened). Derived once per
     # company of the pairs, as the domains' site names: at a million people, 780,000
     # pairs of 100,000 companies (the clusters' checks score a few pairs at a time).
@@ -648,6 +654,9 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
                                   "a name several companies use"]
                 else:
                     pk, r = 0.5, ["same name", "different domains"]
+            elif (da_ or db_) and (na_ in several or nb_ in several):
+                pk, r = 0.3, ["same name without legal form",
+                              "no domain on one side, a name several sites carry"]
             elif elsewhere_:
                 pk, r = _UNPLACED, ["same name without legal form", "different towns"]
             else:
@@ -715,14 +724,14 @@ def _site_name(domain: str) -> str:
     return domain.split(".", 1)[0]
 
 
-def _common_names(f: CompanyFeatures, names: set[str]) -> set[str]:
-    """Those of ``names`` that at least three different site names carry."""
+def _site_names_of(f: CompanyFeatures, names: set[str]) -> dict[str, set[str]]:
+    """The site names (see ``_site_name``) of the companies carrying each of ``names``."""
     sites: dict[str, set[str]] = {}
     if names:
         for name, domain in zip(f.name_key.tolist(), f.domain.tolist(), strict=True):
             if domain and name in names:
                 sites.setdefault(name, set()).add(_site_name(domain))
-    return {name for name, found in sites.items() if len(found) >= 3}
+    return sites
 
 
 def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:

@@ -1399,6 +1399,29 @@ def test_a_name_many_sites_use_is_no_question_for_the_reviewer(tmp_path: Path, d
         frozenset(("Maison Azur SAS", "Maison Azur"))]
 
 
+def test_a_name_without_a_site_beside_two_sites_of_that_name(tmp_path: Path, db: Path):
+    # "MERIDIAN SYSTEMS" with no site, beside the Meridian Systems of two sites: which
+    # one it is, its name does not tell (its people may work at either); it stays
+    # apart, no question asked. Beside the one site of its name, it is that company.
+    companies = write(tmp_path / "c.csv",
+                      "Company,Website\n"
+                      "Meridian Systems LLP,meridian-systems.example\n"
+                      "Meridian Systems Inc,meridiansystems-us.example\n"
+                      "MERIDIAN SYSTEMS,\n"
+                      "Zennor SAS,zennor.example\n"
+                      "ZENNOR,\n")
+    api.import_files(db, [companies], kind="companies")
+    api.dedupe(db)
+    conn = sqlite3.connect(db)
+    merged = dict(conn.execute("SELECT name, merged_into FROM companies"))
+    waiting = conn.execute("SELECT count(*) FROM pairs WHERE kind = 'company'"
+                           " AND decision = 'review'").fetchone()[0]
+    conn.close()
+    assert merged["MERIDIAN SYSTEMS"] is None
+    assert (merged["ZENNOR"], merged["Zennor SAS"]).count(None) == 1
+    assert waiting == 1  # the two sites' Meridian Systems
+
+
 def test_review_export_accept_reject(tmp_path: Path, db: Path, run):
     _import_crm(tmp_path, db,
                 "id,first_name,last_name,email,company_name,city\n"
@@ -2080,7 +2103,12 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,Ryan,Cole,ryan.cole@meridian-systems.example,+44 7979 653961,"
         "Meridian Systems LLP,www.meridian-systems.example,London\n"
         "6,Ryan,Cole,rcole@meridiansystems-us.example,+44 7979 653961,"
-        "Meridian Systems,meridiansystems-us.example,Seattle\n", "company", [4, 2, 0],
+        "Meridian Systems,meridiansystems-us.example,Seattle\n"
+        # A record whose company has no site (which of the two it is, the name does not
+        # tell): its work address stands for it.
+        "7,Anna,Berg,anna.berg@meridian-systems.example,,MERIDIAN SYSTEMS,,London\n"
+        "8,Anna,Berg,aberg@meridiansystems-us.example,,Meridian Systems Inc,"
+        "meridiansystems-us.example,Seattle\n", "company", [4, 2, 0, 4],
         id="namesakes_at_two_companies_of_one_name"),
     # Fields swapped in one record, a compound given name written partly as initials in
     # either ("Latour, Marie-Laure" beside M-Laure Latour, "Latour, M-Laure" beside
