@@ -386,6 +386,8 @@ class CompanyFeatures:
     city: np.ndarray
     postcode: np.ndarray
     hashes: np.ndarray
+    # Derived once per run from the columns above (see dedupe.stage._site_names_of).
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -939,9 +941,10 @@ def _short_surname_in_address(local: str, given: str, last: str) -> str:
     none, or where the record's is a surname Faker's lists hold and the address's is
     not."""
     words = local.translate(_LOCAL_SEPARATORS).split()
-    if len(words) != 2 or given.replace(" ", "").replace("-", "") not in words:
+    given = given.replace(" ", "").replace("-", "")
+    if len(words) != 2 or given not in words:
         return ""
-    other = words[1] if words[0] == given.replace(" ", "").replace("-", "") else words[0]
+    other = words[1] if words[0] == given else words[0]
     if len(other) != 3 or not other.isalpha() or sum(
             x != y for x, y in zip(other, last, strict=True)) != 1:
         return ""

@@ -448,9 +448,7 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     ``lucy.fernandes@``): no company gives two namesakes such addresses (it numbers
     them: ``marie.durand2@``).
     """
-    from rapidfuzz.distance import OSA
-
-    from .comparisons import _told_apart
+    from .comparisons import _one_slip, _told_apart
 
     emails, phones, linkedin, companies = f.emails, f.phones, f.linkedin, f.company_id
     firsts, lasts = f.first, f.last
@@ -464,15 +462,14 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
         return {v.rpartition("@")[2] for v in x.tolist() if v}
 
     def mistyped(a: int, b: int, shared: set[str]) -> bool:
-        """Two addresses at a shared domain a slip or two apart, the names alike."""
+        """Two addresses at a shared domain a slip or two apart (see ``_one_slip``),
+        the names alike."""
         if not (firsts[a] and lasts[a]) or firsts[a] != firsts[b] or lasts[a] != lasts[b]:
             return False
         xs = [v.rpartition("@") for v in emails[a].tolist() if v]
         ys = [v.rpartition("@") for v in emails[b].tolist() if v]
-        return any(
-            dx == dy and dx in shared and min(len(x), len(y)) >= 6 and x[0] == y[0]
-            and OSA.distance(x, y, score_cutoff=2) <= 2 and _told_apart(x, y) is None
-            for x, _, dx in xs for y, _, dy in ys)
+        return any(dx == dy and dx in shared and _one_slip(x, y) and _told_apart(x, y) is None
+                   for x, _, dx in xs for y, _, dy in ys)
 
     def conflict(a: int, b: int) -> bool:
         if differ(emails[a], emails[b]):
@@ -614,14 +611,11 @@ def _company_scores(f: CompanyFeatures, pairs: np.ndarray) -> tuple[np.ndarray, 
         (f.postcode[a] == f.postcode[b]) & (f.postcode[a] != ""))
     elsewhere = ~place & (f.city[a] != "") & (f.city[b] != "")
     da, db = f.domain[a], f.domain[b]
-    both = np.flatnonzero((da != "") & (db != "") & (da != db))
-    one = np.flatnonzero((da == "") != (db == ""))
-    sites_of = _site_names_of(f, set(na[both].tolist()) | set(nb[both].tolist())
-                              | set(na[one].tolist()) | set(nb[one].tolist()))
+    sites_of = _site_names_of(f)
+    # A name three site names carry is several companies'; one two carry, where one
+    # record has no site, is no telling which (its people may work at either).
     common = {name for name, found in sites_of.items() if len(found) >= 3}
-    # A name two sites or more carry, where one record has no site: which company it is
-    # the record does not tell (its people may work at either).
-    several = {name for name, found in sites_of.items() if len(found) >= 2}
+    several = sites_of.keys()
     # "St Gobain" is "Saint-Gobain": one name (see saints_shortened). Derived once per
     # company of the pairs, as the domains' site names: at a million people, 780,000
     # pairs of 100,000 companies (the clusters' checks score a few pairs at a time).
@@ -724,14 +718,19 @@ def _site_name(domain: str) -> str:
     return domain.split(".", 1)[0]
 
 
-def _site_names_of(f: CompanyFeatures, names: set[str]) -> dict[str, set[str]]:
-    """The site names (see ``_site_name``) of the companies carrying each of ``names``."""
-    sites: dict[str, set[str]] = {}
-    if names:
+def _site_names_of(f: CompanyFeatures) -> dict[str, set[str]]:
+    """The names that companies of two site names or more carry (see ``_site_name``),
+    with those site names; worked out once per run (clustering scores a few pairs at a
+    time)."""
+    found = f.extra.get("site names")
+    if found is None:
+        sites: dict[str, set[str]] = {}
         for name, domain in zip(f.name_key.tolist(), f.domain.tolist(), strict=True):
-            if domain and name in names:
+            if domain and name:
                 sites.setdefault(name, set()).add(_site_name(domain))
-    return sites
+        found = f.extra["site names"] = {
+            name: names for name, names in sites.items() if len(names) >= 2}
+    return found
 
 
 def _companies(store: Store, state: RunState, settings: DedupeSettings) -> None:
