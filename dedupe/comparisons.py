@@ -1060,10 +1060,14 @@ def person_levels(
     # Debbie Miller @meridian-systems.io of Meridian Systems Inc): two employers that
     # share a name, as two names are. (One person's two jobs share a mobile, below.)
     sites = _site_codes(f)
-    own_sites = np.where(sites != 0, sites, np.where(domains[:, 0] != 0, domains[:, 0],
-                                                      domains[:, 1]))
-    two_sites = np.flatnonzero((company == 2) & (ca != cb) & (own_sites[a] != own_sites[b])
-                               & (own_sites[a] != 0) & (own_sites[b] != 0))
+    own_sites = f.extra.get("own sites")
+    if own_sites is None:
+        own_sites = f.extra["own sites"] = np.where(
+            sites != 0, sites, np.where(domains[:, 0] != 0, domains[:, 0], domains[:, 1]))
+    two_sites = np.flatnonzero(company == 2)  # a few pairs in a hundred: read those alone
+    site_a, site_b = own_sites[a[two_sites]], own_sites[b[two_sites]]
+    two_sites = two_sites[(ca[two_sites] != cb[two_sites]) & (site_a != site_b)
+                          & (site_a != 0) & (site_b != 0)]
     if len(two_sites):
         ia, ib = a[two_sites], b[two_sites]
         own = ((domains[ia] == own_sites[ia][:, None]).any(axis=1)
