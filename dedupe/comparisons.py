@@ -995,6 +995,16 @@ def person_levels(
 
     la, lb = code("linkedin")[a], code("linkedin")[b]
     out[:, 4] = np.where((la == 0) | (lb == 0), 0, np.where(la == lb, 1, 2))
+    # One profile's two addresses tell nothing either way: its public address with and
+    # without the suffix LinkedIn gives (in/james-barker, in/james-barker-5f81ac40), or
+    # the member id a Sales Navigator export gives (in/acwaaa…) beside its name.
+    other = np.flatnonzero(out[:, 4] == 2)
+    if len(other):
+        strings = f.extra["strings:linkedin"]
+        out[other[np.fromiter(
+            (_one_profile(strings[x], strings[y]) for x, y in zip(
+                la[other].tolist(), lb[other].tolist(), strict=True)),
+            dtype=bool, count=len(other))], 4] = 0
 
     ca, cb = code("company_id")[a], code("company_id")[b]
     ka, kb = code("company_key")[a], code("company_key")[b]
@@ -1361,6 +1371,23 @@ def _one_slip(x: str, y: str) -> bool:
         return True
     return (len(short) >= 8 and i > 1 and _separators(x) == _separators(y)
             and distance.OSA.distance(x, y, score_cutoff=2) <= 2)
+
+
+_PROFILE_SUFFIX = re.compile(r"-[0-9a-f]{4,}$")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _one_profile(x: str, y: str) -> bool:
+    """Whether two LinkedIn keys (see ``features.linkedin_key``) may be one profile's
+    two addresses: one with the suffix LinkedIn adds, the other without (two suffixes
+    are two profiles: in/sabine-morin-cd3b0529, in/sabine-morin-94f38d67), or a member
+    id on either side."""
+    sx, sy = x.removeprefix("in/"), y.removeprefix("in/")
+    if not (x.startswith("in/") and y.startswith("in/")):
+        return True  # a link that is no profile's public address: no telling
+    if any(s.startswith(("acw", "aco")) and len(s) >= 20 for s in (sx, sy)):
+        return True
+    return sx == _PROFILE_SUFFIX.sub("", sy) or sy == _PROFILE_SUFFIX.sub("", sx)
 
 
 def _separators(local: str) -> str:

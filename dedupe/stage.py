@@ -1009,6 +1009,9 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
         (levels[:, 9] >= 3) | ((levels[:, 3] == 3) & (levels[:, 6] == 3)
                                & (levels[:, 7] != 1) & (levels[:, 9] >= 2)))) | (
         (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 6] == 3) & (levels[:, 7] != 1))
+    # Two profiles of their own (in/zacharie-marin-1a33d7ff, in/zacharie-marin-203): two
+    # people, whatever else agrees.
+    contradiction |= levels[:, 4] == 2
     if surnames_apart is not None:
         contradiction |= surnames_apart  # see _surnames_apart
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the

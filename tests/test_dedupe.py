@@ -2081,6 +2081,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "1,Sophie,Toy,sophie.roy@avenirformation.example,Avenir Formation SARL\n"
         "2,Sophie,Roy,,Avenir Formation\n", "last_name", [1],
         id="a_short_surname_its_address_spells"),
+    # Two profiles of their own (2); one public address with and without the suffix
+    # LinkedIn adds, or a Sales Navigator member id beside a name, tell nothing (0).
+    pytest.param(
+        "id,first_name,last_name,linkedin_url,company_name\n"
+        "1,Zacharie,Marin,https://www.linkedin.com/in/zacharie-marin-1a33d7ff,Simon\n"
+        "2,Zacharie,Marin,http://www.linkedin.com/in/zacharie-marin-203,Simon\n"
+        "3,Sabine,Morin,linkedin.com/in/sabine-morin-cd3b0529,Blondel\n"
+        "4,Sabine,Morin,linkedin.com/in/sabine-morin-94f38d67,Blondel\n"
+        "5,James,Barker,https://www.linkedin.com/in/james-barker,Falcon\n"
+        "6,James,Barker,www.linkedin.com/in/james-barker-5f81ac40,Falcon\n"
+        "7,Ana,Lopes,https://www.linkedin.com/in/ACwAAAB1x2y3z4AbCdEfGhIjKlMnOp,Orbis\n"
+        "8,Ana,Lopes,https://www.linkedin.com/in/ana-lopes,Orbis\n", "linkedin",
+        [2, 2, 0, 0], id="two_profiles_or_one_profile_s_two_addresses"),
     # Two company records of one name told apart by their sites, each person writing
     # from their own (a Debbie Miller at each Meridian Systems): two employers (4). Not
     # where one writes from a personal address (2), nor where the two share a mobile no
@@ -2854,6 +2867,24 @@ def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, ema
     levels = np.zeros((1, 10), dtype=np.int8)
     levels[0, [0, 1, 2, 5, 6, 9]] = [2, 1, email, 1, city, title]
     p = guard(levels, np.array([0.99]), 0.6)
+    assert bool(p[0] > 0.9) is merged
+
+
+@pytest.mark.parametrize(("phone", "email", "merged"), [
+    (0, 0, False),  # one name at one company, two profiles of their own: two people
+    (3, 5, False),
+    (0, 1, True),  # one address: one person, whatever the profiles
+    (1, 0, True),  # a number no one else carries
+])
+def test_two_linkedin_profiles_of_their_own_contradict(phone: int, email: int,
+                                                       merged: bool):
+    # Zacharie Marin at Simon Formation as in/zacharie-marin-1a33d7ff and as
+    # in/zacharie-marin-203: two namesakes, however well names and company agree.
+    from dedupe.stage import guard
+
+    levels = np.zeros((1, 10), dtype=np.int8)
+    levels[0, [0, 1, 2, 3, 4, 5]] = [1, 1, email, phone, 2, 1]
+    p = guard(levels, np.array([0.999]), 0.6)
     assert bool(p[0] > 0.9) is merged
 
 
