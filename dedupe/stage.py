@@ -438,7 +438,9 @@ def _finish_pending(store: Store, state: RunState, kind: str,
 def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     """Whether two records' identifiers say they are two people: two addresses at one
     domain and none in common (``jean.martin@`` and ``julie.martin@``, or two Gmail
-    addresses), two LinkedIn profiles, or, at one company, numbers and none in common.
+    addresses), two LinkedIn profiles (not one public address with and without the
+    suffix LinkedIn adds: see ``_one_profile``), or, at one company, numbers and none in
+    common.
 
     Not an address at another domain: one person has a work address and a personal
     one, and a new work address with each job. Nor numbers at two companies, or where
@@ -448,7 +450,7 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
     ``lucy.fernandes@``): no company gives two namesakes such addresses (it numbers
     them: ``marie.durand2@``).
     """
-    from .comparisons import _one_slip, _told_apart
+    from .comparisons import _one_profile, _one_slip, _told_apart
 
     emails, phones, linkedin, companies = f.emails, f.phones, f.linkedin, f.company_id
     firsts, lasts = f.first, f.last
@@ -476,7 +478,8 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
             shared = domains(emails[a]) & domains(emails[b])
             if shared and not mistyped(a, b, shared):
                 return True
-        if linkedin[a] and linkedin[b] and linkedin[a] != linkedin[b]:
+        if (linkedin[a] and linkedin[b] and linkedin[a] != linkedin[b]
+                and not _one_profile(linkedin[a], linkedin[b])):
             return True
         return bool(companies[a]) and companies[a] == companies[b] and differ(
             phones[a], phones[b])
