@@ -944,6 +944,20 @@ def person_levels(
         email[plain[spelled]] = 0
     email = np.where(same, 1, email)
     out[:, 2] = email
+    # One given name and one address that spells it with one record's surname and not
+    # with the other's ("dame" beside Alexander Van Damme, both alexander.vandamme@; a
+    # married name beside the maiden one the address keeps): the other surname is that
+    # one mistyped or changed, not a second person's (two people sharing a mailbox share
+    # one the names both fit: laure@, contact@).
+    spelt = np.flatnonzero((email == 1) & (last == 5) & (first == 1))
+    if len(spelt):
+        fits = np.fromiter(
+            (_local_fits(x, fa, la) != _local_fits(x, fb, lb) for x, fa, la, fb, lb in zip(
+                _shared_locals(f, a[spelt], b[spelt]), f.first[a[spelt]].tolist(),
+                f.last[a[spelt]].tolist(), f.first[b[spelt]].tolist(),
+                f.last[b[spelt]].tolist(), strict=True)),
+            dtype=bool, count=len(spelt))
+        out[spelt[fits], 1] = 4
 
     codes = _coded(f, "phones")
     phones_a, phones_b = codes[a], codes[b]
@@ -1860,6 +1874,13 @@ def _fits_either(local: str, first: str, last: str, own_first: str, own_last: st
     return any(_local_fits(local, given, surname)
                for given in dict.fromkeys((first, own_first))
                for surname in dict.fromkeys((last, own_last)))
+
+
+def _shared_locals(f: PersonFeatures, a: np.ndarray, b: np.ndarray) -> list[str]:
+    """The local part of an address records ``a`` and ``b`` (pairwise) both hold."""
+    emails, locals_ = f.emails, f.email_locals
+    return [str(locals_[x, 0] if emails[x, 0] and emails[x, 0] in (emails[y, 0], emails[y, 1])
+                else locals_[x, 1]) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -2094,6 +2094,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "7,Ana,Lopes,https://www.linkedin.com/in/ACwAAAB1x2y3z4AbCdEfGhIjKlMnOp,Orbis\n"
         "8,Ana,Lopes,https://www.linkedin.com/in/ana-lopes,Orbis\n", "linkedin",
         [2, 2, 0, 0], id="two_profiles_or_one_profile_s_two_addresses"),
+    # One given name and one address that spells it with one record's surname and not
+    # with the other's: that surname mistyped or changed ("Dame" beside Van Damme, a
+    # married name beside the maiden one the address keeps), loosely alike (4), not a
+    # second person's (5) as where two people share a mailbox both names fit (laure@).
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Alexander,Van Damme,alexander.vandamme@miller.example,Miller Marketing\n"
+        "2,alexander,dame,alexander.vandamme@miller.example,Miller Marketing\n"
+        "3,Marie,Dupont,marie.dupont@orbis.example,Orbis\n"
+        "4,Marie,Martin,marie.dupont@orbis.example,Orbis\n"
+        "5,Laure,Dupont,laure@atelier-laure.example,Atelier Laure\n"
+        "6,Laure,Martin,laure@atelier-laure.example,Atelier Laure\n", "last_name",
+        [4, 4, 5], id="a_surname_the_shared_address_spells_beside_another"),
     # Two company records of one name told apart by their sites, each person writing
     # from their own (a Debbie Miller at each Meridian Systems): two employers (4). Not
     # where one writes from a personal address (2), nor where the two share a mobile no
