@@ -1376,7 +1376,7 @@ def _one_slip(x: str, y: str) -> bool:
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if len(short) < 6 or len(long_) - len(short) > 2 or x == y:
         return False
-    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    i = _first_difference(short, long_)
     if i == 0 or not long_[i].isalpha():
         return False
     if len(short) == len(long_) and short[i].isalpha() and short[i + 1:] == long_[i + 1:]:
@@ -1404,6 +1404,11 @@ def _one_profile(x: str, y: str) -> bool:
     return sx == _PROFILE_SUFFIX.sub("", sy) or sy == _PROFILE_SUFFIX.sub("", sx)
 
 
+def _first_difference(short: str, long_: str) -> int:
+    """Where two strings first differ (``len(short)`` where one begins the other)."""
+    return next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+
+
 def _separators(local: str) -> str:
     return "".join(c for c in local if not c.isalpha())
 
@@ -1415,7 +1420,7 @@ def _letter_doubled(x: str, y: str) -> bool:
     short, long_ = (x, y) if len(x) < len(y) else (y, x)
     if len(long_) != len(short) + 1 or len(short) < 6:
         return False
-    i = next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
+    i = _first_difference(short, long_)
     return (i > 1 and long_[i].isalpha() and long_[i] == long_[i - 1]
             and short[i:] == long_[i + 1:])
 
@@ -1430,7 +1435,7 @@ def _transposition(x: str, y: str) -> int:
     else -1."""
     if len(x) != len(y) or x == y:
         return -1
-    i = next(k for k in range(len(x)) if x[k] != y[k])
+    i = _first_difference(x, y)
     swapped = (i < len(x) - 1 and x[i] == y[i + 1] and x[i + 1] == y[i]
                and x[i + 2:] == y[i + 2:])
     return i if swapped else -1

@@ -180,18 +180,17 @@ def _values_of(store: Store, questions: list[Question]) -> dict[str, str]:
     """Each record of ``questions`` as it now is (a golden record's values, not those
     of the member its pair was scored on), its values joined with ``|``."""
     out: dict[str, str] = {}
-    for q in questions:
-        for rid in (q.a, q.b):
-            if rid in out:
-                continue
-            row = store.conn.execute(
-                f"SELECT {', '.join(_FIELDS)} FROM people p"
-                " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id = ?", (rid,)
-            ).fetchone() if q.kind == "person" else store.conn.execute(
-                "SELECT name, domain, siren, city FROM companies WHERE id = ?", (rid,)
-            ).fetchone()
-            if row:
-                out[rid] = " | ".join(str(v) for v in row if v)
+    # Read 500 records a query (an export can hold tens of thousands of questions).
+    for kind, select in (
+        ("person", f"SELECT p.id, {', '.join(_FIELDS)} FROM people p"
+                   " LEFT JOIN companies c ON c.id = p.company_id WHERE p.id IN"),
+        ("company", "SELECT id, name, domain, siren, city FROM companies WHERE id IN"),
+    ):
+        ids = sorted({rid for q in questions if q.kind == kind for rid in (q.a, q.b)})
+        for chunk in chunked(ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            for rid, *values in store.conn.execute(f"{select} ({marks})", chunk):
+                out[rid] = " | ".join(str(v) for v in values if v)
     return out
 
 
