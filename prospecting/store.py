@@ -1363,12 +1363,8 @@ class Store:
             _email_entry(value, statuses.get(value.casefold()) if statuses else None, sources)
             for value, sources in ranked_of(groups.get("email", []), rank)
         ]
-        checks = _checks(groups.get("phone_check"), "raw")
-        written = [
-            _phone_entry(value, checks.get(value.casefold()) if checks else None, sources)
-            for value, sources in ranked_of(groups.get("phone", []), rank)
-        ]
-        phones = one_per_number(written)
+        phones, written = _phone_entries(groups, rank,
+                                         _checks(groups.get("phone_check"), "raw"))
         if phones is not written:
             # Survivorship's "recent" rule reads each writing's own observations.
             row["_phone_writings"] = written
@@ -1694,9 +1690,7 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
               for value, sources in ranked_of(groups.get("email", []), {})]
     if slim and len(emails) > 1:
         return None
-    written = [_phone_entry(value, None, sources)
-               for value, sources in ranked_of(groups.get("phone", []), {})]
-    phones = one_per_number(written)
+    phones, written = _phone_entries(groups, {}, None)
     row: dict[str, Any] = dict.fromkeys(PERSON_FIELDS)
     row.update(values)
     row["id"] = pid
@@ -1976,6 +1970,18 @@ _SHORT_FORMS = frozenset({"st", "ste", "cie", "gpe", "grpe", "ets", "etbs", "int
 
 
 _UNCHECKED = "not checked yet"
+
+
+def _phone_entries(groups: Mapping[str, list[Observation]], rank: dict[str, int],
+                   checks: Mapping[str, Mapping[str, Any]] | None,
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A person's phone entries, each number once (see :func:`one_per_number`), and
+    each writing apart, ranked, with its check (``checks`` by raw text, folded)."""
+    written = [
+        _phone_entry(value, checks.get(value.casefold()) if checks else None, sources)
+        for value, sources in ranked_of(groups.get("phone", []), rank)
+    ]
+    return one_per_number(written), written
 
 
 def one_per_number(phones: list[dict[str, Any]]) -> list[dict[str, Any]]:
