@@ -80,15 +80,19 @@ __all__ = ["import_path"]
 # reader's limit (``FIELD_LIMIT``).
 FIELD_MAX = 1000
 # Cells that stand for "no value" in CRM exports and spreadsheets ("N/A", "-", "#N/A",
-# "null", "Non renseigné"): read as empty cells, never as a company named "N/A", a town
-# "-" or an address "n/a". ("NA" and "NC" are left alone: Namibia, New Caledonia, North
+# "null", "Non renseigné", and "[not provided]", which Salesforce writes in a lead's
+# required Last Name and Company when a form or a HubSpot sync gave none): read as empty
+# cells, never as a company named "N/A", a town "-", an address "n/a" or a surname
+# "[not provided]". ("NA" and "NC" are left alone: Namibia, New Caledonia, North
 # Carolina.)
 PLACEHOLDER_CELLS = frozenset({
     "n/a", "n.a.", "n.a", "#n/a", "n/d", "-", "--", "---", "—", "–", ".", "?", "??", "???",
     "null", "(null)", "<null>", "none", "(none)", "nil", "undefined", "unknown", "(unknown)",
     "inconnu", "inconnue", "non renseigné", "non renseigne", "non renseignée",
     "non renseignee", "non communiqué", "non communique", "n.c.", "n/c", "#value!", "#ref!",
-    "#name?", "#div/0!", "#null!", "#num!",
+    "#name?", "#div/0!", "#null!", "#num!", "[not provided]", "(not provided)",
+    "not provided", "[unknown]", "[[unknown]]", "[none]", "[blank]", "(blank)", "[empty]",
+    "(empty)", "non précisé", "non precise", "non indiqué", "non indique",
 })
 _PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
 

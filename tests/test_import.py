@@ -418,6 +418,21 @@ def test_placeholder_cells_are_empty_cells(tmp_path: Path, db: Path):
         "false", "true")
 
 
+def test_salesforce_not_provided_is_no_surname_and_no_company(tmp_path: Path, db: Path):
+    # Salesforce fills a lead's required Last Name and Company with "[not provided]"
+    # when a form or a HubSpot sync gave none: no one is called that, and two such
+    # people are not colleagues.
+    text = ("First Name,Last Name,Email,Company\n"
+            "Olivier,[not provided],olivier@dupont.example,[Not Provided]\n"
+            "Anne,Vidal,anne@vidal.example,(not provided)\n")
+    report = api.import_files(db, [write(tmp_path / "sf.csv", text)])
+    assert (report.written, report.details["placeholder_cells"]) == (2, 3)
+    assert counts(db)["companies"] == 0
+    people = {p["first_name"]: p for p in dump(db)}
+    assert (people["Olivier"]["last_name"], people["Olivier"]["company"]) == (None, None)
+    assert people["Anne"]["company"] is None
+
+
 def test_a_placeholder_second_address_line_is_no_part_of_the_address(tmp_path: Path,
                                                                      db: Path):
     text = ("First Name,Last Name,Email,Address 1,Address 2,City\n"
