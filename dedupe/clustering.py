@@ -83,6 +83,7 @@ def coherent_clusters(
     moved: Callable[[int, int], bool] | None = None,
     covered: Callable[[list[int], list[int]], bool] | None = None,
     names_apart: Callable[[int, int], bool] | None = None,
+    anchored: Callable[[int, int], bool] | None = None,
 ) -> tuple[list[list[int]], int]:
     """Split each component into coherent clusters; return them and how many were split.
 
@@ -103,7 +104,11 @@ def coherent_clusters(
     are kept apart only by a weak pair across whose names ``names_apart`` says differ:
     a record giving just an address, from a newsletter's list, joins the records of the
     person whose address it is, however little it shares with the others (nothing, so
-    its pairs with them score at the prior)."""
+    its pairs with them score at the prior). With ``anchored``, a record that shares with
+    a member of its cluster what one person alone has (``anchored(x, y)``: an address, a
+    profile) and shares it with no member of another is not taken out as ambiguous
+    however close it is to that other: that other's record beside it is the one in
+    doubt, its own place is known."""
     missing: list[tuple[int, int]] = []
     for g in groups:
         if 2 < len(g) <= max_size:
@@ -128,7 +133,7 @@ def coherent_clusters(
                            full=len(g) <= max_size, conflict=conflict,
                            loose_floor=loose_floor, ambiguous_apart=ambiguous_apart,
                            vouched=vouched, same_name=same_name, moved=moved,
-                           covered=covered, names_apart=names_apart)
+                           covered=covered, names_apart=names_apart, anchored=anchored)
         if len(clusters) > 1 or any(len(c) < 2 for c in clusters):
             split += 1
         out.extend(c for c in clusters if len(c) > 1)
@@ -161,6 +166,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             moved: Callable[[int, int], bool] | None = None,
             covered: Callable[[list[int], list[int]], bool] | None = None,
             names_apart: Callable[[int, int], bool] | None = None,
+            anchored: Callable[[int, int], bool] | None = None,
             ) -> list[list[int]]:
     def p(a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -219,7 +225,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         members[ca].extend(members.pop(cb))
     if not full or not ambiguous_apart:
         return [sorted(m) for m in members.values()]
-    return _without_ambiguous([sorted(m) for m in members.values()], p, link)
+    return _without_ambiguous([sorted(m) for m in members.values()], p, link, anchored)
 
 
 # How much closer (in bits of evidence, the mean log-odds) a record must be to its own
@@ -229,10 +235,12 @@ AMBIGUITY_BITS = 0.5
 
 
 def _without_ambiguous(clusters: list[list[int]], p: Callable[[int, int], float],
-                       link: float) -> list[list[int]]:
+                       link: float, anchored: Callable[[int, int], bool] | None = None,
+                       ) -> list[list[int]]:
     """``clusters`` with every record that could as well belong to another cluster
     taken out of its own: one of two people it may be, it is merged with neither, and
-    its pairs stay in the review queue (as "split")."""
+    its pairs stay in the review queue (as "split"). A record ``anchored`` to a member
+    of its own cluster and to no member of the other stays (see coherent_clusters)."""
     if len(clusters) < 2:
         return clusters
     cluster_of = {n: k for k, c in enumerate(clusters) for n in c}
@@ -250,6 +258,10 @@ def _without_ambiguous(clusters: list[list[int]], p: Callable[[int, int], float]
             own = _mean_logit([p(x, y) for y in c if y != x], _FINE)
             rivals = {cluster_of[y] for y in cluster_of
                       if cluster_of[y] != k and p(x, y) >= link}
+            if rivals and anchored is not None and any(anchored(x, y) for y in c if y != x):
+                # Its own cluster holds its address or profile: only a rival holding
+                # one of them too leaves it in doubt.
+                rivals = {r for r in rivals if any(anchored(x, z) for z in clusters[r])}
             if any(_mean_logit([p(x, z) for z in clusters[r]], _FINE) >= max(
                     floor, own - AMBIGUITY_BITS) for r in rivals):
                 out.append([x])

@@ -502,6 +502,20 @@ def _vouching(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int],
     return vouched
 
 
+def _anchored(f: PersonFeatures) -> Callable[[int, int], bool]:
+    """Whether two records share an address or a LinkedIn profile: what one person alone
+    has (a number may be a switchboard, which few records carrying it does not rule
+    out)."""
+    emails, linkedin = f.emails, f.linkedin
+
+    def anchored(a: int, b: int) -> bool:
+        if bool(linkedin[a]) and linkedin[a] == linkedin[b]:
+            return True
+        return bool({v for v in emails[a].tolist() if v} & {v for v in emails[b].tolist() if v})
+
+    return anchored
+
+
 def _covered(f: PersonFeatures) -> Callable[[list[int], list[int]], bool]:
     """Whether the records ``inside`` give no surname, and every address, number and
     LinkedIn profile of theirs is one that a record of ``other`` carries too: a list of
@@ -1251,7 +1265,8 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         same_name=_same_name(f),
                                         moved=_moved(f, phone_counts),
                                         covered=_covered(f),
-                                        names_apart=_names_apart(f, guarded))
+                                        names_apart=_names_apart(f, guarded),
+                                        anchored=_anchored(f))
     state.add("clusters_split", split)
     clock.lap("clustering")
     # The pairs kept in the pairs table (matched and borderline), recorded once the

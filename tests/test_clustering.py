@@ -60,6 +60,29 @@ def test_a_record_far_closer_to_one_side_stays_with_it():
     assert clusters == [[0, 1]]
 
 
+def test_a_record_its_cluster_holds_the_address_of_is_not_ambiguous():
+    # 0, 1, 2: Anthony Evrard's records (1 and 2 share his address and his LinkedIn
+    # profile); 3: "anthonye@" at his firm with its switchboard, a line 2 gives too.
+    # 1 and 3 (two addresses at one domain, nothing shared) are kept apart; 2 is closer
+    # to 3 (41 bits) than to 0 and 1 on average (35), but shares its address with 1 and
+    # nothing of the kind with 3: 2 stays with 0 and 1. Without what it shares with 1,
+    # it is as close to 3 as to them, and joins neither.
+    known = {(0, 1): 1 - 2 ** -45, (0, 2): 1 - 2 ** -19.5, (1, 2): 1 - 2 ** -45,
+             (2, 3): 1 - 2 ** -41.9, (0, 3): 0.9999, (1, 3): 0.2}
+
+    def clusters(anchored):
+        got, _ = coherent_clusters(
+            [[0, 1, 2, 3]], dict(known), lambda pairs: np.zeros(len(pairs)), link=0.95,
+            floor=0.4, conflict=lambda a, b: {a, b} == {1, 3}, loose_floor=0.001,
+            ambiguous_apart=True, anchored=anchored)
+        return got
+
+    assert clusters(lambda a, b: {a, b} == {1, 2}) == [[0, 1, 2]]
+    assert clusters(None) == [[0, 1]]
+    # Sharing an address with 3 as well, it is in doubt again.
+    assert clusters(lambda a, b: {a, b} in ({1, 2}, {2, 3})) == [[0, 1]]
+
+
 def test_a_pair_below_the_loose_floor_splits_it_anyway():
     known = {(0, 1): 0.999, (0, 2): 0.99, (1, 2): 0.0001}
     assert sorted(map(len, _cluster(known))) == [2]
