@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -971,6 +972,45 @@ def _swapped_by_address(local: str, first: str, last: str) -> tuple[str, str] | 
     return None
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
+    """(given name, surname) of a full name written surname first where nothing in the
+    writing says so (one case throughout, no comma: "HAWKINS SETH THOMAS", "Andre Marie
+    Odile", "PIRES JEAN ICHEL") but the record's own address, which writes the given
+    name before the surname: ``seth.hawkins@``, ``marie-odileandre@``, ``shawkins@``,
+    ``jean-michel.pires@`` (its given name's first word). ``words``: the folded full
+    name; ``local``: the address's local part. The name's first word (or two: "KIRBY
+    BROWNE SARA" at ``sara.kirby-browne@``) must end the address and the rest of the
+    name open it (its first word, its words joined, or its initial), and the given name
+    so read be one the lists know (``dupont.marie@`` writes the surname first: "Marie
+    Dupont" stays); None otherwise."""
+    names = words.split()
+    if not 2 <= len(names) <= 5:
+        return None
+    parts = local.translate(_LOCAL_SEPARATORS).split()
+    flat = "".join(parts)
+    # Where the address's words break: a reading that breaks there goes before one that
+    # does not.
+    breaks = set(itertools.accumulate(len(w) for w in parts))
+    found: list[tuple[bool, tuple[str, str]]] = []
+    for m in (1, 2):
+        surname, rest = "".join(names[:m]), names[m:]
+        if not rest or len(surname) < 3 or not flat.endswith(surname):
+            continue
+        head = flat[:-len(surname)]
+        given = rest[0]
+        if (head and head in (given, "".join(rest), given[0])) or (
+                len(parts) > 2 and parts[-1] == surname and parts[0] == given):
+            # The given name as the address writes it: the name's words it opens on.
+            found.append((len(head) in breaks, (" ".join(w for w in rest if w in head)
+                                                or given, " ".join(names[:m]))))
+    if len(found) > 1:
+        found = [f for f in found if f[0]]
+    if len(found) != 1 or found[0][1][0].split()[0] not in given_names():
+        return None
+    return found[0][1]
+
+
 def _is_initial_field(text: str) -> bool:
     """Whether a name field holds initials alone: "A.", "M", "J.-P.", "J-P"."""
     letters = sum(c.isalpha() for c in text)
@@ -1029,13 +1069,13 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
     for rows in batches:
         for (pid, first, last, full, emails_json, phones_json, company_id, cname, cdomain,
              city, postcode, address, title, linkedin, seq) in rows:
+            written = ""  # a full name the record gives alone
             if not last and (first or full):
                 # A full name alone, or written in the given name's column ("Joel
                 # Gregory" and no surname): its given name and surname.
-                if not first:
-                    first, last = _split_full(full)
-                elif " " in first.strip():
-                    first, last = _split_full(first)
+                written = full if not first else first if " " in first.strip() else ""
+                if written:
+                    first, last = _split_full(written)
             elif first and last and (
                     (" " in first and swapped_fields(first, last))
                     or (first.isupper() and _caps_surname_first(first, last))
@@ -1051,6 +1091,13 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             phones, mobile = _phones(phones_json)
             ids.append(pid)
             folded_first, folded_last = fold_name(first), fold_name(last)
+            if written and locals_[0] and folded_last and "," not in written and (
+                    written.isupper() or written.islower() or written.istitle()) and not (
+                    own.translate(_LOCAL_SEPARATORS).replace(" ", "").endswith(
+                        folded_last.replace(" ", ""))):
+                # "HAWKINS SETH THOMAS" at seth.hawkins@: the order its address writes.
+                folded_first, folded_last = _full_by_address(
+                    fold_name(written), own) or (folded_first, folded_last)
             if INITIALS_TOGETHER.fullmatch(folded_first):
                 # "JP", "MC": a compound given name's initials written together.
                 folded_first = " ".join(folded_first)
@@ -1264,7 +1311,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "21"
+RULES_VERSION = "22"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

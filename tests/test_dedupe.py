@@ -1251,6 +1251,32 @@ def _pair_levels(tmp_path: Path, db: Path, text: str, field: str) -> list[int]:
     return [level[field] for level in _levels_of(db, pairs)]
 
 
+def test_a_full_name_written_surname_first_reads_as_its_address_writes_it(
+        tmp_path: Path, db: Path):
+    # A CRM's one name column, the surname first with nothing to say so (one case, no
+    # comma): the person's own address writes the given name first. "Marie Dupont" at
+    # dupont.marie@ (a firm writing the surname first) stays as written.
+    levels = _levels_of_text(
+        tmp_path, db, "id,Name,Email\n"
+        "1,Seth Hawkins,seth.hawkins@fs.example\n2,HAWKINS SETH THOMAS,seth.hawkins@fs.example\n"
+        "3,Marie-Odile Andre,marie-odileandre@viasol.example\n"
+        "4,Andre Marie Odile,marie-odileandre@viasol.example\n"
+        "5,Jean-Michel Pires,jean-michel.pires@megone.example\n"
+        "6,PIRES JEAN MICHEL,jean-michel.pires@megone.example\n"
+        "7,Sara Kirby-Browne,skb@dataforge.example\n"
+        "8,kirby browne sara,sara.kirby-browne@dataforge.example\n"
+        "9,Marie Dupont,marie.dupont@x.example\n10,Marie Dupont,dupont.marie@y.example\n")
+    assert [(x["first_name"], x["last_name"]) for x in levels] == [(1, 1)] * 5
+
+
+def _levels_of_text(tmp_path: Path, db: Path, text: str) -> list[dict[str, int]]:
+    """Import ``text`` as a CRM export (ids 1, 2, 3…) and return the levels of the pairs
+    of consecutive records (1 and 2, 3 and 4…)."""
+    _import_crm(tmp_path, db, text)
+    count = text.count("\n") - 1
+    return _levels_of(db, [(f"crm:{k}", f"crm:{k + 1}") for k in range(1, count, 2)])
+
+
 def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
     # Two Thomas Schmidts at one firm, an event list writing their middle initials:
     # Thomas A. and Thomas K. are two given names; each is still the plain "Thomas" of
