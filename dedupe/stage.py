@@ -559,6 +559,21 @@ def _same_name(f: PersonFeatures) -> Callable[[int, int], bool]:
     return same
 
 
+def _one_name(f: PersonFeatures) -> Callable[[int, int], bool]:
+    """Whether two records' names may be one person's, each with a given name and a
+    surname: written alike, or a nickname, an initial or a typo apart (see
+    ``same_person_name``): Joe and Joseph Mallet."""
+    from .comparisons import same_person_name
+
+    first, last = f.first, f.last
+
+    def one(a: int, b: int) -> bool:
+        return (bool(first[a]) and bool(last[a]) and bool(first[b]) and bool(last[b])
+                and same_person_name((first[a], last[a]), (first[b], last[b])))
+
+    return one
+
+
 def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
     """Whether two records are one person's two jobs as far as a pair can tell: one
     name, and a mobile no one else carries (not a landline, which a site's firms share,
@@ -1262,7 +1277,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
                                         loose_floor=settings.unrelated_floor,
                                         ambiguous_apart=True,
                                         vouched=_vouching(f, phone_counts),
-                                        same_name=_same_name(f),
+                                        same_name=_one_name(f),
                                         moved=_moved(f, phone_counts),
                                         covered=_covered(f),
                                         names_apart=_names_apart(f, guarded),

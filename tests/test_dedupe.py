@@ -436,6 +436,33 @@ def test_a_job_change_with_the_same_mobile_is_one_person(tmp_path: Path, db: Pat
     assert found["crm:6"] is not found["crm:7"]
 
 
+def test_a_job_change_keeps_the_old_records_that_give_a_nickname(tmp_path: Path,
+                                                                  db: Path):
+    # As above, her old firm's record with its switchboard says "Flo": her records from
+    # the two jobs are still one person's (the pair across holds no conflicting
+    # identifier, and its names are one person's). Robert Pearce's two jobs, a mobile
+    # kept, are in the file too.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Florence,LEFEBVRE,florence.lefebvre@maison-willems.example,,06 33 81 20 55,"
+        "MAISON WILLEMS,,\n"
+        "2,Flo,Lefebvre,florence.lefebvre@maison-willems.example,04 46 35 49 17,,"
+        "Maison Willems SAS,Marseille,\n"
+        "3,Florence,Lefebvre,florence_lefebvre@quanane.example,+33449044086,"
+        "+33633812055,Quanane,Lyon,Data Analyst\n"
+        "4,Robert,Pearce,robert.pearce@thames.example,,+44 7630 161862,"
+        "Thames Holdings Ltd,,\n"
+        "5,Bob,Pearce,bob.pearce@thames.example,+44 131 496 0000,,Thames Holdings Ltd,"
+        "Edinburgh,Operations Manager\n"
+        "6,Robert,Pearce,r.pearce@reynolds.example,+44 141 496 0123,+44 7630 161862,"
+        "Reynolds and Davis Ltd,Glasgow,Operations Director\n"
+        "7,Hugo,Caron,hugo.caron@verens.example,,06 12 44 80 19,Verens,Paris,CFO\n"
+        "8,Hugo,Caron,hcaron@xenor.example,,,Xenor,Nantes,Buyer\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+    assert found["crm:7"] is not found["crm:8"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
