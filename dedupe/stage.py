@@ -488,16 +488,16 @@ def _identity_conflict(f: PersonFeatures) -> Callable[[int, int], bool]:
 
 
 def _vouching(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
-    """Whether two records share what one person alone has: an address, a number no
-    one else carries (not in ``shared``, see ``shared_phones``) or a LinkedIn profile."""
-    emails, phones, linkedin = f.emails, f.phones, f.linkedin
+    """Whether two records share what one person alone has: an address or a LinkedIn
+    profile (see ``_anchored``), or a number no one else carries (not in ``shared``,
+    see ``shared_phones``)."""
+    anchored, phones = _anchored(f), f.phones
 
     def vouched(a: int, b: int) -> bool:
-        if {v for v in emails[a].tolist() if v} & {v for v in emails[b].tolist() if v}:
+        if anchored(a, b):
             return True
-        if {v for v in phones[a].tolist() if v and v not in shared} & set(phones[b].tolist()):
-            return True
-        return bool(linkedin[a]) and linkedin[a] == linkedin[b]
+        return bool({v for v in phones[a].tolist() if v and v not in shared}
+                    & set(phones[b].tolist()))
 
     return vouched
 
