@@ -751,6 +751,11 @@ def person_levels(
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
     _first_surname_read_as_given(f, a, b, first, last, head_a == head_b)
+    # Sergio Stevens Sr. and Sergio Stevens Jr.: a surname a letter apart ("similar"),
+    # two generations of one family, two people.
+    generations = _name_marks(f, "generation marks", _generation_mark, np.int8)
+    ga, gb = generations[la], generations[lb]
+    last[(ga > 0) & (gb > 0) & (ga != gb)] = 5
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
@@ -1584,6 +1589,18 @@ def _initial_mark(name: str) -> int:
     return ord(name) if len(name) == 1 and name.isalpha() else 0
 
 
+def _generation_mark(name: str) -> int:
+    """1 for a surname that ends on Jr or Junior ("stevensjr", as the surname is held:
+    no spaces), 2 on Sr or Senior, else 0."""
+    for suffix, mark in _GENERATION_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 3:
+            return mark
+    return 0
+
+
+_GENERATION_SUFFIXES = (("junior", 1), ("jr", 1), ("senior", 2), ("sr", 2))
+
+
 def _first_letter(name: str) -> int:
     return ord(name[0]) if name else 0
 
@@ -1755,7 +1772,7 @@ def _told_apart(x: str, y: str) -> str | None:
         return "numbered"  # marie.durand@ and marie.durand2@, sonke.bohm@ and s.bohm2@
     if not tx or not ty:
         return "no name"
-    if _GENERATIONS & (set(tx) ^ set(ty)):
+    if _GENERATIONS & (set(tx) ^ set(ty)) or _glued_generation(tx, ty):
         return "generations"
     if _middle_initial(tx, ty) or _middle_initial(ty, tx):
         # mohammed.whitaker@ and mohammed.c.whitaker@ (or whitaker.mohammed@)
@@ -1777,6 +1794,20 @@ def _told_apart(x: str, y: str) -> str | None:
 
 
 _DIGITS = re.compile(r"\d+")
+
+
+def _glued_generation(tx: list[str], ty: list[str]) -> bool:
+    """Whether one local part is the other's with a generation word glued to its last
+    word (josh.stokesjr@ beside josh.stokes@, haydencostajr@ beside haydencosta@)."""
+    if len(tx) != len(ty) or tx[:-1] != ty[:-1]:
+        return False
+    x, y = tx[-1], ty[-1]
+    if len(x) < len(y):
+        x, y = y, x
+    return len(y) >= 3 and x.startswith(y) and x[len(y):] in _GLUED_GENERATIONS
+
+
+_GLUED_GENERATIONS = frozenset({"jr", "junior", "sr", "senior"})
 
 
 def _middle_initial(short: list[str], long: list[str]) -> bool:

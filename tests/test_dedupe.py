@@ -2458,6 +2458,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # Sergio Stevens Sr. and Jr. are a father and his son, not a surname a letter off
+    # (5, not 3); either beside plain Stevens is one of them (2). An address with Jr
+    # glued to it beside the one without is the son's, not a slip (4, not 3).
+    pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Sergio,Stevens Sr.,Coreline\n2,Sergio,Stevens Jr.,Coreline\n"
+        "3,Sergio,Stevens Junior,Coreline\n4,Sergio,Stevens,Coreline\n",
+        "last_name", [5, 2], id="two_generations_of_one_name"),
+    pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Josh,Stokes,josh.stokes@stokes.example,Stokes Brothers\n"
+        "2,Josh,Stokes,josh.stokesjr@stokes.example,Stokes Brothers\n",
+        "email", [4], id="a_generation_glued_to_an_address"),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
                                     expected: list[int]):
