@@ -519,8 +519,9 @@ def is_mobile(e164: str | None, kind: str | None = None, raw: str | None = None)
     yet, by its plan's mobile ranges (:data:`_MOBILE_PREFIXES`), which also hold the
     ranges a plan keeps for fiction (06 39 98 in France) that the typing calls invalid;
     with no country code, a French mobile's form (06 or 073 to 079, ten digits; the
-    Netherlands' 06 and Switzerland's 075 to 079 are mobiles too). One person's own
-    number, where a landline may be a switchboard or a shop's."""
+    Netherlands' 06 and Switzerland's 075 to 079 are mobiles too), a British one (07,
+    eleven digits: 07700 900123) or a German one (015 to 017, twelve digits). One
+    person's own number, where a landline may be a switchboard or a shop's."""
     text = e164 or raw
     return _mobile(kind, text, _number_digits(text)) if text else kind == "mobile"
 
@@ -539,8 +540,15 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
             digits = digits[2:]
         return (digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
                 or digits[:5] in _MOBILE_PREFIXES)
-    return len(digits) == 10 and digits[0] == "0" and (
-        digits[1] == "6" or (digits[1] == "7" and digits[2] in "3456789"))
+    if digits[:1] != "0" or digits[1:2] == "0":
+        return False
+    if len(digits) == 10:
+        return digits[1] == "6" or (digits[1] == "7" and digits[2] in "3456789")
+    # The UK's 07 (but 070, personal numbers, and 076, pagers), eleven digits with the
+    # 0; Germany's 015, 016 and 017 at twelve (at eleven, as many British landlines:
+    # 0161 for Manchester).
+    return (len(digits) == 11 and digits[1] == "7" and digits[2] in "1234579") or (
+        len(digits) == 12 and digits[1] == "1" and digits[2] in "567")
 
 
 def _maybe_mobile(kind: str | None, text: str, digits: str) -> bool:
@@ -1311,7 +1319,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "23"
+RULES_VERSION = "24"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

@@ -2692,6 +2692,13 @@ def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
     (None, None, "+33 (0)6 39 98 66 20", True),
     (None, None, "071 123 45 67", False),  # St. Gallen, or no French mobile
     (None, None, "03 20 33 50 00", False),
+    # Not parsed yet, a British mobile's form (07, eleven digits) and a German one's
+    # (015 to 017, twelve): not a British landline's (0161 for Manchester), nor 070.
+    (None, None, "07563 291981", True),
+    (None, None, "0172 21269642", True),
+    (None, None, "0161 234 5678", False),
+    (None, None, "07064 123456", False),
+    (None, None, "020 7946 0958", False),
 ])
 def test_which_numbers_are_mobiles(e164: str | None, kind: str | None, raw: str,
                                    mobile: bool):
