@@ -981,6 +981,7 @@ def _person_row(
     bounced = False
     verdict: tuple[str, tuple[str, ...]] | None = None
     company_name = domain = siren = named_site = None
+    free_sites: list[tuple[str, str, str, str]] = []  # a mail provider's, see below
     for index, kind, name, confidence, target, plain in mapper.person_plan:
         value = cells[index].strip()
         if not value:
@@ -1044,6 +1045,10 @@ def _person_row(
                 else:
                     person.append(("extra:" + mapper.headers[index], value))
                 continue
+            if target in ("website", "domain") and (
+                    found := _site(value)[1]) in _free_domains():
+                free_sites.append((mapper.headers[index], target, value, found))
+                continue
             if target == "name" and (site := site_as_name(value)) is not None:
                 # "acme.fr" in the company's column: the company's domain when written
                 # as an address, and a name any other source writes better.
@@ -1083,6 +1088,15 @@ def _person_row(
                     person.append((part, part_value, min(confidence, SECONDARY_CONFIDENCE)))
         else:
             person.append((name, value))
+    for header, target, value, site in free_sites:
+        # "gmail.com" as a person's company domain (a tool filled it from a personal
+        # address): no employer's site, and every such row's company would be one. Kept
+        # in its column; Orange's orange.fr stays Orange's.
+        if _names_mailbox_provider(company_name, site):
+            company.append((target, value))
+            domain = domain or site
+        else:
+            person.append(("extra:" + header, value))
     if not names and not contact:
         return "no name and no contact method"
     if not contact and not (company_name or domain or siren) and (
@@ -1145,6 +1159,20 @@ def _person_row(
 
 # A bulk import meets the same companies row after row.
 _company_id = lru_cache(maxsize=65536)(company_id_for)
+
+
+@lru_cache(maxsize=1)
+def _free_domains() -> frozenset[str]:
+    from enrichers.lists import free_domains  # the email check's list
+
+    return free_domains()
+
+
+def _names_mailbox_provider(name: str | None, domain: str) -> bool:
+    """Whether a company name is the mail provider's own whose domain it is given
+    (Orange at orange.fr, Yahoo at yahoo.com)."""
+    label = domain.partition(".")[0]
+    return bool(name) and label in name.casefold().replace("-", " ").split()
 
 
 _country = lru_cache(maxsize=4096)(lambda value: normalize_country(value) or value)

@@ -433,6 +433,25 @@ def test_salesforce_not_provided_is_no_surname_and_no_company(tmp_path: Path, db
     assert people["Anne"]["company"] is None
 
 
+def test_a_mail_providers_domain_is_no_company_domain(tmp_path: Path, db: Path):
+    # lemlist and Apollo fill a person's company domain from a personal address:
+    # gmail.com is nobody's employer, and every such row would share one company. The
+    # value stays, as the column it came in; Orange at orange.fr is Orange's.
+    text = ("firstName,lastName,email,companyName,companyDomain\n"
+            "Amelia,Drake,a.drake@gmail.com,,gmail.com\n"
+            "Carl,Wu,carl.wu@hotmail.com,,https://www.hotmail.com/\n"
+            "Dan,Li,dan.li@gmail.com,Drake Family Farms,gmail.com\n"
+            "Bob,Stone,bob.stone@orange.fr,Orange,orange.fr\n")
+    api.import_files(db, [write(tmp_path / "lemlist.csv", text)])
+    people = {p["first_name"]: p for p in dump(db)}
+    assert people["Amelia"]["company"] is None
+    assert people["Amelia"]["extra"]["companyDomain"] == "gmail.com"
+    assert people["Carl"]["company"] is None
+    assert people["Dan"]["company"]["name"] == "Drake Family Farms"
+    assert people["Dan"]["company"]["domain"] is None
+    assert people["Bob"]["company"]["domain"] == "orange.fr"
+
+
 def test_a_placeholder_second_address_line_is_no_part_of_the_address(tmp_path: Path,
                                                                      db: Path):
     text = ("First Name,Last Name,Email,Address 1,Address 2,City\n"
