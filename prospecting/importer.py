@@ -66,6 +66,7 @@ from .store import (
     _direct_company_row,
     bounce_fact,
     direct_person_entry,
+    free_mail_domains,
     prepare_facts,
     utc_now,
     verdict_fact,
@@ -1046,7 +1047,7 @@ def _person_row(
                     person.append(("extra:" + mapper.headers[index], value))
                 continue
             if target in ("website", "domain") and (
-                    found := _site(value)[1]) in _free_domains():
+                    found := _site(value)[1]) in free_mail_domains():
                 free_sites.append((mapper.headers[index], target, value, found))
                 continue
             if target == "name" and (site := site_as_name(value)) is not None:
@@ -1159,13 +1160,6 @@ def _person_row(
 
 # A bulk import meets the same companies row after row.
 _company_id = lru_cache(maxsize=65536)(company_id_for)
-
-
-@lru_cache(maxsize=1)
-def _free_domains() -> frozenset[str]:
-    from enrichers.lists import free_domains  # the email check's list
-
-    return free_domains()
 
 
 def _names_mailbox_provider(name: str | None, domain: str) -> bool:

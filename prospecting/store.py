@@ -2047,12 +2047,14 @@ def is_personal_address(entry: Mapping[str, Any]) -> bool:
     """Whether an email entry is at a free-mail domain (flagged so by the email check, or
     found in the free-mail list before any check ran)."""
     return "free" in entry["flags"] or (
-        str(entry["value"]).rpartition("@")[2].lower() in _free_domains())
+        str(entry["value"]).rpartition("@")[2].lower() in free_mail_domains())
 
 
 @functools.cache
-def _free_domains() -> frozenset[str]:
-    from enrichers.lists import free_domains  # the email check's list, read when needed
+def free_mail_domains() -> frozenset[str]:
+    """The mail providers' domains (``gmail.com``): the email check's list, read when
+    first needed."""
+    from enrichers.lists import free_domains
 
     return free_domains()
 
