@@ -1019,6 +1019,22 @@ def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
     return found[0][1]
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _given_only_by_address(words: str, local: str) -> bool:
+    """Whether a full name of two words or more is a compound given name alone, as the
+    record's own address writes it before a surname the name does not give: "Jean Marc"
+    at ``jean-marc.delorme@``, "Marc Antoine" at ``marcantoine.dupont@``. The name's
+    last word must be a given name the lists hold, and the address break after it."""
+    names = words.split()
+    if len(names) < 2 or names[-1] not in given_names():
+        return False
+    parts = local.translate(_LOCAL_SEPARATORS).split()
+    flat, joined = "".join(parts), "".join(names)
+    rest = flat[len(joined):]
+    return (flat.startswith(joined) and len(rest) >= 3 and rest not in names
+            and len(joined) in set(itertools.accumulate(len(w) for w in parts)))
+
+
 def _is_initial_field(text: str) -> bool:
     """Whether a name field holds initials alone: "A.", "M", "J.-P.", "J-P"."""
     letters = sum(c.isalpha() for c in text)
@@ -1103,9 +1119,14 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     written.isupper() or written.islower() or written.istitle()) and not (
                     own.translate(_LOCAL_SEPARATORS).replace(" ", "").endswith(
                         folded_last.replace(" ", ""))):
-                # "HAWKINS SETH THOMAS" at seth.hawkins@: the order its address writes.
-                folded_first, folded_last = _full_by_address(
-                    fold_name(written), own) or (folded_first, folded_last)
+                # "HAWKINS SETH THOMAS" at seth.hawkins@: the order its address writes;
+                # "Jean Marc" at jean-marc.delorme@: a given name alone.
+                words = fold_name(written)
+                oriented = _full_by_address(words, own)
+                if oriented:
+                    folded_first, folded_last = oriented
+                elif _given_only_by_address(words, own):
+                    folded_first, folded_last = words, ""
             if INITIALS_TOGETHER.fullmatch(folded_first):
                 # "JP", "MC": a compound given name's initials written together.
                 folded_first = " ".join(folded_first)
@@ -1319,7 +1340,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "24"
+RULES_VERSION = "25"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:
