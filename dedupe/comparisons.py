@@ -751,11 +751,6 @@ def person_levels(
     # Jürgen Müller and Juergen Mueller: one name, its umlauts written out in one record.
     _written_out(f, a, b, first, last)
     _first_surname_read_as_given(f, a, b, first, last, head_a == head_b)
-    # Sergio Stevens Sr. and Sergio Stevens Jr.: a surname a letter apart ("similar"),
-    # two generations of one family, two people.
-    generations = _name_marks(f, "generation marks", _generation_mark, np.int8)
-    ga, gb = generations[la], generations[lb]
-    last[(ga > 0) & (gb > 0) & (ga != gb)] = 5
     # Swapped reading: a's first against b's last and the other way (one vocabulary).
     # Where both names already agree (levels 3 or better), only an exact swap counts
     # (below), which the codes tell: the similarity is needed only elsewhere.
@@ -769,6 +764,11 @@ def person_levels(
     initial = (last == 5) & (la != 0) & (lb != 0) & (
         ((ha > 0) & (ha == lead[lb])) | ((hb > 0) & (hb == lead[la])))
     last[initial] = 4
+    # Sergio Stevens Sr. and Sergio Stevens Jr.: a surname a letter apart ("similar"),
+    # two generations of one family, two people. (Read once the vocabulary is whole.)
+    generations = _name_marks(f, "generation marks", _generation_mark, np.int8)
+    ga, gb = generations[la], generations[lb]
+    last[(ga > 0) & (gb > 0) & (ga != gb)] = 5
     loose = np.flatnonzero((first > 3) | (last > 3))
     swap_first = _levels_last(ja, lb, ja, cb,
                               _similarity_at(f, "first_nospace", "last", a, b, loose))
