@@ -488,17 +488,31 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
         text = p.get("e164") or p.get("raw")
         if not text:
             continue
-        digits = _number_digits(text)
-        key = _key_of(digits)
-        if key and key not in keys:
-            if _mobile(p.get("type"), text, digits):
-                mobile |= 1 << len(keys)
-            elif _maybe_mobile(p.get("type"), text, digits):
-                mobile |= 4 << len(keys)
-            keys.append(key)
-        if len(keys) == 2:
-            break
+        # Not checked yet, a cell of two numbers ("0173874100, 0685224874", as Pipedrive
+        # joins a person's numbers): each, as enrich will read them.
+        for number in (_numbers_in(text) if not p.get("e164") else (text,)):
+            digits = _number_digits(number)
+            key = _key_of(digits)
+            if key and key not in keys:
+                if _mobile(p.get("type"), number, digits):
+                    mobile |= 1 << len(keys)
+                elif _maybe_mobile(p.get("type"), number, digits):
+                    mobile |= 4 << len(keys)
+                keys.append(key)
+            if len(keys) == 2:
+                return keys, mobile
     return keys + [""] * (2 - len(keys)), mobile
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _numbers_in(raw: str) -> tuple[str, ...]:
+    """The numbers of a raw phone cell, faxes left out (see ``enrichers.phones``): the
+    cell itself where it holds one."""
+    if sum(c.isdigit() for c in raw) < 16:  # no room for two
+        return (raw,)
+    from enrichers.phones import split_phones
+
+    return tuple(text for role, text in split_phones(raw) if role != "fax") or (raw,)
 
 
 # Mobile ranges of the numbering plans (country code and the digits after it), for
@@ -1340,7 +1354,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "25"
+RULES_VERSION = "26"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

@@ -2475,6 +2475,16 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "1,Josh,Stokes,josh.stokes@stokes.example,Stokes Brothers\n"
         "2,Josh,Stokes,josh.stokesjr@stokes.example,Stokes Brothers\n",
         "email", [4], id="a_generation_glued_to_an_address"),
+    # Two numbers in one cell, as Pipedrive joins a person's numbers, before enrich
+    # splits them: each is one of the record's (1, not 3); a fax in a labelled cell is
+    # none of them.
+    pytest.param(
+        "id,Name,Organization,Phone\n"
+        "1,Patricia Becker,Cohen Distribution,\"0173874100, 0685224874\"\n"
+        "2,Patricia Becker,Cohen Distribution,01 73 87 41 00\n"
+        "3,Hugo Lenoir,Lenoir SA,Tél : 01 42 68 53 00 / Fax : 01 42 68 53 01\n"
+        "4,Hugo Lenoir,Lenoir SA,01 42 68 53 00\n",
+        "phone", [1, 1], id="two_numbers_in_one_cell"),
 ])
 def test_comparison_levels_of_pairs(tmp_path: Path, db: Path, text: str, field: str,
                                     expected: list[int]):
