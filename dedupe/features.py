@@ -490,7 +490,7 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
             continue
         # Not checked yet, a cell of two numbers ("0173874100, 0685224874", as Pipedrive
         # joins a person's numbers): each, as enrich will read them.
-        for number in (_numbers_in(text) if not p.get("e164") else (text,)):
+        for number in ((text,) if p.get("e164") or len(text) < 16 else _numbers_in(text)):
             digits = _number_digits(number)
             key = _key_of(digits)
             if key and key not in keys:
