@@ -490,7 +490,7 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
             continue
         # Not checked yet, a cell of two numbers ("0173874100, 0685224874", as Pipedrive
         # joins a person's numbers): each, as enrich will read them.
-        for number in ((text,) if p.get("e164") or len(text) < 16 else _numbers_in(text)):
+        for number in ((text,) if p.get("e164") or len(text) < 16 else _cell_numbers(text)):
             digits = _number_digits(number)
             key = _key_of(digits)
             if key and key not in keys:
@@ -504,15 +504,12 @@ def _phones(phones_json: str | list[dict[str, Any]]) -> tuple[list[str], int]:
     return keys + [""] * (2 - len(keys)), mobile
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _numbers_in(raw: str) -> tuple[str, ...]:
-    """The numbers of a raw phone cell, faxes left out (see ``enrichers.phones``): the
-    cell itself where it holds one."""
-    if sum(c.isdigit() for c in raw) < 16:  # no room for two
-        return (raw,)
-    from enrichers.phones import split_phones
+def _cell_numbers(raw: str) -> tuple[str, ...]:
+    """The numbers of a raw phone cell as enrich reads them (``enrichers.phones``): core
+    modules import enrichers/ only where used."""
+    from enrichers.phones import cell_numbers
 
-    return tuple(text for role, text in split_phones(raw) if role != "fax") or (raw,)
+    return cell_numbers(raw)
 
 
 # Mobile ranges of the numbering plans (country code and the digits after it), for

@@ -55,6 +55,7 @@ __all__ = [
     "METADATA_VERSION",
     "PHONE_TYPE_NAMES",
     "PhoneCheck",
+    "cell_numbers",
     "check_phone",
     "find_phones",
     "further_numbers",
@@ -422,14 +423,17 @@ def further_numbers(text: str) -> tuple[str, ...]:
     """The numbers of a phone cell after the one :func:`check_phone` checks, faxes left
     out (``Tél : 01 42 68 53 00 / Mobile : 06 12 34 56 78`` gives the mobile); none for a
     cell of one number. Never raises."""
-    return _further_numbers(text) if isinstance(text, str) else ()
+    return cell_numbers(text)[1:] if isinstance(text, str) else ()
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _further_numbers(text: str) -> tuple[str, ...]:
+def cell_numbers(text: str) -> tuple[str, ...]:
+    """The numbers of a phone cell that has room for two (sixteen digits or more), faxes
+    left out, in order (``0173874100, 0685224874`` gives both); the cell itself
+    otherwise, or where it names none but a fax."""
     if not _TWO_NUMBERS.search(text):
-        return ()
-    return tuple(_not_fax(split_phones(text))[1:])
+        return (text,)
+    return tuple(_not_fax(split_phones(text))) or (text,)
 
 
 def split_phones(text: str) -> list[tuple[str, str]]:
