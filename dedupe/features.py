@@ -1007,10 +1007,8 @@ def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
     if not 2 <= len(names) <= 5:
         return None
     parts = local.translate(_LOCAL_SEPARATORS).split()
-    flat = "".join(parts)
-    # Where the address's words break: a reading that breaks there goes before one that
-    # does not.
-    breaks = set(itertools.accumulate(len(w) for w in parts))
+    # A reading that breaks where the address's words do goes before one that does not.
+    flat, breaks = _local_breaks(local)
     found: list[tuple[bool, tuple[str, str]]] = []
     for m in (1, 2):
         surname, rest = "".join(names[:m]), names[m:]
@@ -1039,11 +1037,19 @@ def _given_only_by_address(words: str, local: str) -> bool:
     names = words.split()
     if len(names) < 2 or names[-1] not in given_names():
         return False
-    parts = local.translate(_LOCAL_SEPARATORS).split()
-    flat, joined = "".join(parts), "".join(names)
+    flat, breaks = _local_breaks(local)
+    joined = "".join(names)
     rest = flat[len(joined):]
     return (flat.startswith(joined) and len(rest) >= 3 and rest not in names
-            and len(joined) in set(itertools.accumulate(len(w) for w in parts)))
+            and len(joined) in breaks)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _local_breaks(local: str) -> tuple[str, frozenset[int]]:
+    """A local part's letters without its separators (``jean-marc.delorme`` →
+    ``jeanmarcdelorme``), and where its words end in them (4, 8, 15)."""
+    words = local.translate(_LOCAL_SEPARATORS).split()
+    return "".join(words), frozenset(itertools.accumulate(len(w) for w in words))
 
 
 def _is_initial_field(text: str) -> bool:
@@ -1128,8 +1134,7 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             folded_first, folded_last = fold_name(first), fold_name(last)
             if written and locals_[0] and folded_last and "," not in written and (
                     written.isupper() or written.islower() or written.istitle()) and not (
-                    own.translate(_LOCAL_SEPARATORS).replace(" ", "").endswith(
-                        folded_last.replace(" ", ""))):
+                    _local_breaks(own)[0].endswith(folded_last.replace(" ", ""))):
                 # "HAWKINS SETH THOMAS" at seth.hawkins@: the order its address writes;
                 # "Jean Marc" at jean-marc.delorme@: a given name alone.
                 words = fold_name(written)
