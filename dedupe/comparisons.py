@@ -1798,7 +1798,8 @@ _DIGITS = re.compile(r"\d+")
 
 def _glued_generation(tx: list[str], ty: list[str]) -> bool:
     """Whether one local part is the other's with a generation word glued to its last
-    word (josh.stokesjr@ beside josh.stokes@, haydencostajr@ beside haydencosta@)."""
+    word (josh.stokesjr@ beside josh.stokes@, haydencostajr@ beside haydencosta@; see
+    ``_generation_mark``)."""
     if len(tx) != len(ty) or tx[:-1] != ty[:-1]:
         return False
     x, y = tx[-1], ty[-1]
@@ -1807,7 +1808,8 @@ def _glued_generation(tx: list[str], ty: list[str]) -> bool:
     return len(y) >= 3 and x.startswith(y) and x[len(y):] in _GLUED_GENERATIONS
 
 
-_GLUED_GENERATIONS = frozenset({"jr", "junior", "sr", "senior"})
+# The generation words a surname or an address glues on (see _generation_mark).
+_GLUED_GENERATIONS = frozenset(suffix for suffix, _ in _GENERATION_SUFFIXES)
 
 
 def _middle_initial(short: list[str], long: list[str]) -> bool:

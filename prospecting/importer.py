@@ -254,9 +254,7 @@ def site_as_name(name: str) -> tuple[str, bool] | None:
     if not parts.suffix or len(parts.domain) < 2:
         return None
     domain = f"{parts.domain}.{parts.suffix}"
-    from enrichers.lists import free_domains  # the email check's list (cached there)
-
-    if on_platform(domain, host) or domain in free_domains():
+    if on_platform(domain, host) or domain in free_mail_domains():
         return None  # "gmail.com", "linkedin.com": no employer's site
     address = bool(found.group("scheme") or found.group("www")) or text == text.lower()
     return domain, address
