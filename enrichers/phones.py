@@ -127,21 +127,28 @@ def phone_type_name(number_type: int) -> str:
 
 
 def check_phone(
-    raw: str, default_region: str | None = None, *, overseas_fallback: bool = True
+    raw: str, default_region: str | None = None, *, overseas_fallback: bool = True,
+    bare_international: bool = False,
 ) -> PhoneCheck:
     """Check one phone number; ``default_region`` is the contact's or company's country.
 
     The region may be an ISO code or a country name (``"fr"``, ``"France"``). With
     ``overseas_fallback=False`` a French national number is checked against the default
-    region only, exactly as phonenumbers does. Never raises.
+    region only, exactly as phonenumbers does. With ``bare_international``, for a cell
+    known to hold a phone number, eleven to fifteen digits that are no valid national
+    number are read as an international number written without its ``+``
+    ("33612345678", as Brevo's SMS column writes numbers; see ``_bare_international``);
+    not for a number found in running text, where such a run of digits is as often an
+    order or account number. Never raises.
     """
     text = raw if isinstance(raw, str) else ""
     region = default_region if isinstance(default_region, str) else None
-    return _check(text, region, overseas_fallback)
+    return _check(text, region, overseas_fallback, bare_international)
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _check(raw: str, default_region: str | None, overseas_fallback: bool = True) -> PhoneCheck:
+def _check(raw: str, default_region: str | None, overseas_fallback: bool = True,
+           bare: bool = False) -> PhoneCheck:
     region = _region(default_region) if default_region else None
     if not raw.strip():
         return _invalid(raw, "empty")
@@ -161,12 +168,12 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
         if len(decimals) != int(exponent):
             return _invalid(raw, "scientific_notation")
         return dataclasses.replace(
-            _check(whole + decimals, default_region, overseas_fallback), raw=raw
+            _check(whole + decimals, default_region, overseas_fallback, bare), raw=raw
         )
     float_tail = _FLOAT_TAIL.fullmatch(raw.strip())
     if float_tail is not None:
         return dataclasses.replace(
-            _check(float_tail.group(1), default_region, overseas_fallback), raw=raw
+            _check(float_tail.group(1), default_region, overseas_fallback, bare), raw=raw
         )
     parts = split_phones(raw)
     if not parts:
@@ -179,6 +186,9 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
     international = number_text.lstrip().startswith("+")
     if region is None and not international:
         if not _EXIT_00.match(number_text):
+            found = _bare_international(number_text) if bare else None
+            if found is not None:
+                return _valid(raw, *found, extension)
             return _invalid(raw, "unknown_region", extension)
         # "0033 6 12 34 56 78": 00 is the international prefix ITU-T E.164 recommends
         # and Europe dials; a region is not needed to read what follows it.
@@ -206,7 +216,26 @@ def _check(raw: str, default_region: str | None, overseas_fallback: bool = True)
             retry_type = _valid_type(retry)
             if retry_type is not None:
                 return _valid(raw, retry, retry_type, extension)
+    if bare and not international:
+        found = _bare_international(number_text)
+        if found is not None:
+            return _valid(raw, *found, extension)
     return _invalid(raw, _invalid_reason(parsed, number_text, region), extension)
+
+
+def _bare_international(text: str,
+                        ) -> tuple[phonenumbers.PhoneNumber, tuple[int, str | None]] | None:
+    """The number ``text`` writes with its country code and no ``+`` or ``00`` before it
+    ("33612345678", "4917612345678", "15125550147": Brevo's SMS column, and many tools'
+    exports), when read so it is valid. Only eleven to fifteen digits that do not open
+    on the trunk prefix 0: a national number is shorter (France's ten with the 0, a
+    North American ten without its 1) or opens on 0."""
+    digits = "".join(c for c in text if c.isdigit())
+    if not 11 <= len(digits) <= 15 or digits[0] == "0" or any(c.isalpha() for c in text):
+        return None
+    parsed = _parse("+" + digits, None)
+    typed = _valid_type(parsed)
+    return None if typed is None else (parsed, typed)  # type: ignore[return-value]
 
 
 # ``number_type`` is ``_number_type_helper`` on the metadata of the number's region; with

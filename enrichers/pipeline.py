@@ -74,8 +74,8 @@ FINDER = "enrich.finder"
 # again for everyone, so a store enriched by an older release gets the newer results.
 # 2: phone cells with notes, floats and two numbers; names written as logins; a job
 # title after the name; each email verdict with its code and method. offline 3: the
-# further numbers of a phone cell.
-COMPONENTS = {OFFLINE: "3", DNS: "2", SMTP: "2", FINDER: "2"}
+# further numbers of a phone cell. offline 4: a country code written without its +.
+COMPONENTS = {OFFLINE: "4", DNS: "2", SMTP: "2", FINDER: "2"}
 FINDER_SAMPLE = 12  # known addresses per domain the finder learns from
 
 NAME_CONFIDENCE = 0.85  # above a file's 0.8: the same name, split and cased properly
@@ -277,7 +277,7 @@ def _phone_check(raw: str, region: str | None) -> tuple[str, str | None]:
     """The ``phone_check`` fact of one number, and its country when it is valid (the
     non-geographic "001" is none): the same number in the same country is common in a
     file (a company's switchboard), and so is its JSON."""
-    check = check_phone(raw, region)
+    check = check_phone(raw, region, bare_international=True)
     country = check.region if check.valid and check.region not in (None, "001") else None
     fact = dumps(
         {

@@ -200,6 +200,21 @@ def test_a_person_without_a_country_gets_their_phone_numbers(tmp_path: Path, db:
     assert api.enrich(db, offline=True).read == 0
 
 
+def test_a_number_written_with_its_country_code_and_no_plus(tmp_path: Path, db: Path):
+    # Brevo's SMS column writes the country code without its +: a French mobile, and the
+    # country it gives the person; a national number with no country stays unread.
+    people = _enriched_by(tmp_path, db, "last_name",
+                          "EMAIL,PRENOM,NOM,SMS\n"
+                          "ophelie@eolys.example,Ophélie,Descamps,33673291486\n"
+                          "bruno@hexvia.example,Bruno,Dupuis,4917655384107\n"
+                          "marc@hexvia.example,Marc,Roy,612345678\n")
+    ophelie, bruno, marc = people["Descamps"], people["Dupuis"], people["Roy"]
+    assert [(p["e164"], p["type"]) for p in ophelie["phones"]] == [("+33673291486", "mobile")]
+    assert (ophelie["phone"], ophelie["country"]) == ("+33673291486", "FR")
+    assert (bruno["phone"], bruno["country"]) == ("+4917655384107", "DE")
+    assert (marc["phone"], marc["phones"][0]["reason"]) == (None, "unknown_region")
+
+
 def test_a_number_written_two_ways_is_one_phone_with_both_sources(tmp_path: Path,
                                                                    db: Path):
     # Apollo's "Work Direct Phone" and "Mobile Phone" holding one number, once checked

@@ -185,6 +185,30 @@ def test_p14_national_number_without_region_is_not_guessed():
     assert check_phone("02 08 36 61 17", "XX").reason == "unknown_region"
 
 
+@pytest.mark.parametrize(("raw", "region", "e164", "kind"), [
+    ("33612345678", None, "+33612345678", "mobile"),  # Brevo's SMS column
+    ("33 6 12 34 56 78", None, "+33612345678", "mobile"),
+    ("33142685300", "FR", "+33142685300", "fixed_line"),
+    ("4917612345678", None, "+4917612345678", "mobile"),
+    ("447911123456", "FR", "+447911123456", "mobile"),  # no French number: the UK's
+    ("33612345678.0", None, "+33612345678", "mobile"),  # as a spreadsheet's float
+])
+def test_a_country_code_written_without_its_plus_in_a_phone_cell(raw, region, e164, kind):
+    check = check_phone(raw, region, bare_international=True)
+    assert (check.e164, check.type, check.valid) == (e164, kind, True)
+    # Not in running text, nor by default: a bare run of digits may be an order number.
+    if region is None:
+        assert check_phone(raw, region).reason == "unknown_region"
+
+
+@pytest.mark.parametrize("raw", ["02 08 36 61 17", "612345678", "99912345678",
+                                 "0033 6 12 34 56 78 9", "33 6 12 34 56 78 ext"])
+def test_what_no_bare_country_code_reads(raw):
+    # A national number (its 0), too few digits, no such country code, too many digits
+    # after one: as without the option.
+    assert check_phone(raw, bare_international=True) == check_phone(raw)
+
+
 def test_the_international_prefix_00_needs_no_region():
     assert check_phone("0033 1 23 45 67 89").e164 == "+33123456789"
     assert check_phone("00 44 20 7946 0958").e164 == "+442079460958"
