@@ -551,7 +551,14 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
             digits = digits[2:]
         return (digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
                 or digits[:5] in _MOBILE_PREFIXES)
-    if digits[:1] != "0" or digits[1:2] == "0":
+    if digits[:1] != "0":
+        # A country code with no + or 00 before it ("33612345678", as Brevo's SMS column
+        # and many tools write numbers): an international number's length, its plan's
+        # mobile range.
+        return 11 <= len(digits) <= 14 and (
+            digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
+            or digits[:5] in _MOBILE_PREFIXES)
+    if digits[1:2] == "0":
         return False
     if len(digits) == 10:
         return digits[1] == "6" or (digits[1] == "7" and digits[2] in "3456789")
@@ -1356,7 +1363,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "26"
+RULES_VERSION = "27"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

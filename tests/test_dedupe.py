@@ -841,6 +841,20 @@ def test_one_name_two_addresses_at_one_company_and_one_mobile(tmp_path: Path, db
     assert len({id(found[f"crm:{i}"]) for i in (3, 4, 5)}) == 1
 
 
+def test_one_name_two_addresses_and_a_mobile_written_without_its_plus(tmp_path: Path,
+                                                                     db: Path):
+    # A Brevo export: its SMS column writes the country code without +. Ophélie
+    # Descamps at ophelie@ and ophellie@ (mistyped), and at ophelie.descamps@: the
+    # mobile no one else has says one person, as it does written +33 6….
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Ophelie,Descamps,ophellie@eolys.example,33673291486,,DAF,Toulouse\n"
+        "2,Ophélie,Descamps,ophelie@eolys.example,33673291486,Eolys,DAF,Toulouse\n"
+        "3,Ophelie,Descamps,ophelie.descamps@eolys.example,33673291486,Eolys,DAF,\n")
+    assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 1
+
+
 def test_one_name_and_an_address_a_letter_off(tmp_path: Path, db: Path):
     # Caroline Vasseur at carolinevasseur@ and at carolinebasseur@ (a letter mistyped),
     # Christelle Allain at christelle.allain@ and chritelle.allain@ (one dropped), each on
@@ -2713,6 +2727,13 @@ def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
     (None, None, "0161 234 5678", False),
     (None, None, "07064 123456", False),
     (None, None, "020 7946 0958", False),
+    # The country code with no + before it, as Brevo's SMS column writes numbers: the
+    # plan's mobile ranges, at an international number's length.
+    (None, None, "33673291486", True),
+    (None, None, "4917655384107", True),
+    (None, None, "33142685300", False),
+    (None, None, "15125550147", False),
+    (None, None, "3367329148", False),
 ])
 def test_which_numbers_are_mobiles(e164: str | None, kind: str | None, raw: str,
                                    mobile: bool):
