@@ -17,6 +17,7 @@ import functools
 import hashlib
 import itertools
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -992,7 +993,50 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
                 w[exact] += np.log2(u_level / u_tf)
     p = 1.0 / (1.0 + np.exp2(-w))
     review = settings.review_threshold
-    return w, guard(levels, p, review, _surnames_apart(f, pairs, levels, p, review))
+    return w, guard(levels, p, review, _surnames_apart(f, pairs, levels, p, review),
+                    _address_names_another(f, pairs, p, review))
+
+
+# A local part's words: "jeremy.white", "laura_olivier", "d.mauger".
+_LOCAL_WORDS = re.compile(r"[._-]+")
+
+
+def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
+                           review: float) -> np.ndarray:
+    """Which pairs join a record with no name to a named one whose name its address does
+    not spell, where that address spells one: ``jeremy.white@`` (a newsletter sign-up,
+    a list of addresses) beside Gavin Smith on the company's switchboard is another
+    person, as two names are (a contradiction for :func:`guard`). An address spells a
+    name when its words, split at dots, hyphens and underscores, hold a given name of
+    the lists or open on an initial (``d.mauger``); not a role's (``contact@``) nor a
+    word alone. Asked only where ``p`` reaches ``review``."""
+    from .comparisons import _local_fits
+    from .features import given_names
+
+    out = np.zeros(len(pairs), dtype=bool)
+    nameless = (f.first == "") & (f.last == "")
+    a, b = pairs[:, 0], pairs[:, 1]
+    rows = np.flatnonzero((p >= review) & (nameless[a] != nameless[b]))
+    if not len(rows):
+        return out
+    from enrichers.lists import is_role
+
+    known = given_names()
+    for k, x, y in zip(rows.tolist(), a[rows].tolist(), b[rows].tolist(), strict=True):
+        bare, named = (x, y) if nameless[x] else (y, x)
+        first, last = f.first[named], f.last[named]
+        if not (first and last):
+            continue
+        for local in f.email_locals[bare].tolist():
+            words = [w for w in _LOCAL_WORDS.split(local.lower()) if w]
+            if len(words) < 2 or is_role(local) or not (
+                    any(w in known for w in words)
+                    or (len(words[0]) == 1 and len(words[1]) >= 3)):
+                continue
+            if not _local_fits(local, first, last):
+                out[k] = True
+                break
+    return out
 
 
 def _surnames_apart(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
@@ -1013,8 +1057,13 @@ def _surnames_apart(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
 
 
 def guard(levels: np.ndarray, p: np.ndarray, review: float,
-          surnames_apart: np.ndarray | None = None) -> np.ndarray:
+          surnames_apart: np.ndarray | None = None,
+          address_names_another: np.ndarray | None = None) -> np.ndarray:
     """No merge on a name contradiction without an exact key (DD-4).
+
+    ``address_names_another`` marks pairs where a record with no name has an address
+    that spells another person's than the named record's (see
+    :func:`_address_names_another`): a contradiction, and no number is a key for it.
 
     A different given name or surname (not a nickname, initial, typo or swap; or two
     surnames of their own only loosely alike, ``surnames_apart``) merges
@@ -1059,6 +1108,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
     # patrick.durand.jr@ on the office line): the company told two namesakes apart.
     apart = (levels[:, 2] == 4) & ((levels[:, 0] == 6) | (
         (levels[:, 0] == 1) & (levels[:, 1] == 1)))
+    # Nor for a record with no name whose address spells another person's
+    # (``address_names_another``): the switchboard it shares is the company's.
+    if address_names_another is not None:
+        contradiction |= address_names_another
+        apart |= address_names_another
     own_number = (levels[:, 3] == 1) & ~apart
     exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | own_number | (
         levels[:, 4] == 1) | home

@@ -855,6 +855,35 @@ def test_one_name_two_addresses_and_a_mobile_written_without_its_plus(tmp_path: 
     assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 1
 
 
+def test_a_record_with_no_name_whose_address_spells_another_persons(tmp_path: Path,
+                                                                   db: Path):
+    # A record with an address and no name (a newsletter sign-up) on the switchboard
+    # Gavin Smith's record gives: jeremy.white@ is another person's address. Carried by
+    # these two records alone, the line looked like one person's own. Anne Le Floch's
+    # address with no name beside her record is hers.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Gavin,Smith,gavin.s@gmail.com,+44 117 550 7044,The DHR Group Ltd,"
+        "Head of Marketing,Bristol\n"
+        "2,,,jeremy.white@dhr.example,+44 117 550 7044,The DHR Group Ltd,"
+        "Director of Operations,Bristol\n"
+        "3,Anne,Le Floch,a.lefloch@axior.example,03 97 09 29 55,Axior SARL,,Nancy\n"
+        "4,,,anne.lefloch@axior.example,+33 3 97 09 29 55,Axior SARL,"
+        "Business Developer,Nancy\n"
+        "5,Catherine,Bouvier,catherine_bouvier@lumeo.example,+33470897495,Luméo SAS,"
+        "Director of Operations,Lyon\n"
+        "6,,,laura_olivier@lumeo.example,0470897495,Luméo,Responsable commerciale,\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
+    # A question for the reviewer (they share a number), not two strangers.
+    ids = sorted((found["crm:1"]["id"], found["crm:2"]["id"]))
+    decision = sqlite3.connect(db).execute(
+        "SELECT decision FROM pairs WHERE a = ? AND b = ?", ids).fetchone()
+    assert decision == ("review",)
+
+
 def test_one_name_and_an_address_a_letter_off(tmp_path: Path, db: Path):
     # Caroline Vasseur at carolinevasseur@ and at carolinebasseur@ (a letter mistyped),
     # Christelle Allain at christelle.allain@ and chritelle.allain@ (one dropped), each on
