@@ -713,6 +713,17 @@ def _mobile_shared(pa: np.ndarray, pb: np.ndarray, ma: np.ndarray,
     return out
 
 
+def personal_address_shared(f: PersonFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether records ``a`` and ``b`` share an address at a mail provider (a personal
+    one: no work domain, see ``PersonFeatures.email_domains``)."""
+    codes = _coded(f, "emails")
+    xa, xb = codes[a], codes[b]
+    out = np.zeros(len(a), dtype=bool)
+    for s, _, same in _equal_slots(xa, xb):
+        out |= same & (f.email_domains[a, s] == "")
+    return out
+
+
 def person_levels(
     f: PersonFeatures, pairs: np.ndarray, phone_counts: dict[str, int] | None = None,
 ) -> np.ndarray:

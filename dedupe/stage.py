@@ -1180,28 +1180,57 @@ def _score_more(model: Model, f: PersonFeatures, phone_counts: dict[str, int],
     return score_pairs(model, f, pairs, person_levels(f, pairs, phone_counts), settings)[1]
 
 
-def _reasons_at(model: Model, levels: np.ndarray, identical: np.ndarray,
+def _reasons_at(model: Model, levels: np.ndarray, ruled: np.ndarray,
                 at: np.ndarray) -> list[list[str]]:
     """The reasons of the pairs at ``at``, as :func:`_reasons_indexed` gives them."""
-    lists, which = _reasons_indexed(model, levels, at, identical)
+    lists, which = _reasons_indexed(model, levels, at, ruled)
     return [lists[k] for k in which.tolist()]
 
 
 def _reasons_indexed(model: Model, levels: np.ndarray, at: np.ndarray,
-                     identical: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
-    """:meth:`Model.reasons_indexed` of the pairs at ``at``, :data:`IDENTICAL` first for
-    the identical records among them (``identical``: a mask as long as ``levels``)."""
+                     ruled: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
+    """:meth:`Model.reasons_indexed` of the pairs at ``at``, the rule that matched a
+    pair first where one did (``ruled``: codes as long as ``levels``, see
+    :data:`RULES`)."""
     lists, which = model.reasons_indexed(levels[at])
-    alike = identical[at]
-    if alike.any():
-        marked = {k: len(lists) + i for i, k in enumerate(np.unique(which[alike]).tolist())}
-        lists = [*lists, *([IDENTICAL, *lists[k]] for k in marked)]
+    codes = ruled[at]
+    if codes.any():
         which = which.copy()
-        which[alike] = [marked[k] for k in which[alike].tolist()]
+        for code in np.unique(codes[codes > 0]).tolist():
+            alike = codes == code
+            marked = {k: len(lists) + i
+                      for i, k in enumerate(np.unique(which[alike]).tolist())}
+            lists = [*lists, *([RULES[code], *lists[k]] for k in marked)]
+            which[alike] = [marked[k] for k in which[alike].tolist()]
     return lists, which
 
 
 IDENTICAL = "identical records: every compared field the same"
+ONE_PERSONAL_ADDRESS = "one name at one personal address"
+# The rules that match a pair whatever the model says, by code (0: none).
+RULES = ("", IDENTICAL, ONE_PERSONAL_ADDRESS)
+
+
+def one_personal_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                         p: np.ndarray, link: float) -> np.ndarray:
+    """Which candidate pairs (a mask) are below ``link`` and give one name (one of its
+    two words possibly mistyped or a nickname, as a job change's pairs do, see
+    ``person_levels``) and share an address at a mail provider: a Gmail or Orange
+    address is one person's, and goes with them from job to job (Hervé Guillaume's
+    ``herve.guillaume@gmail.com`` at Revado Santé and then at Galova Services), where
+    what the new job changes (the company, its line, the town, the title) leaves the
+    model below ``link``. Not a work address (a role mailbox, or a colleague's, is
+    shared), nor two names (a couple's address), nor a generation apart (Sr. and Jr.:
+    two surnames)."""
+    from .comparisons import personal_address_shared
+
+    rows = np.flatnonzero((p < link) & (levels[:, 2] == 1) & (levels[:, 0] >= 1)
+                          & (levels[:, 0] <= 3) & (levels[:, 1] >= 1) & (levels[:, 1] <= 3)
+                          & ((levels[:, 1] == 1) | (levels[:, 0] <= 2)))
+    out = np.zeros(len(pairs), dtype=bool)
+    if len(rows):
+        out[rows] = personal_address_shared(f, pairs[rows, 0], pairs[rows, 1])
+    return out
 
 
 def identical_pairs(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray, p: np.ndarray,
@@ -1273,10 +1302,15 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         model, trained = _train(f, pairs, levels, phone_counts, settings.batch_pairs)
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
     w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
-    same = identical_pairs(f, pairs, levels, p, settings.match_threshold)
-    p[same] = 1.0
-    if identical := int(same.sum()):
+    # Pairs a rule matches whatever the model says, by code (see RULES).
+    same = identical_pairs(f, pairs, levels, p, settings.match_threshold).astype(np.int8)
+    same[one_personal_address(f, pairs, levels, p, settings.match_threshold)
+         & (same == 0)] = 2
+    p[same > 0] = 1.0
+    if identical := int((same == 1).sum()):
         state.add("identical_pairs", identical)
+    if personal := int((same == 2).sum()):
+        state.add("personal_address_pairs", personal)
     clock.lap("scoring")
     if progress:
         progress(len(pairs), len(pairs))
@@ -1342,7 +1376,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # merges' preparing has started (see _merge_clusters).
     kept = np.flatnonzero(p >= settings.review_threshold)
     kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
-    kept_identical = same[kept]
+    kept_ruled = same[kept]
     _drop_stale_reviews(store, "person", f.ids, pairs, p, settings.review_threshold)
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
@@ -1380,7 +1414,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
             store.set_meta(_MODEL_KEY, trained)
         _record_pairs(store, "person", ids, kept_pairs, kept_p, kept_w, None, clusters,
                       settings, state.run_id, reasons_of=functools.partial(
-                          _reasons_at, model, kept_levels, kept_identical))
+                          _reasons_at, model, kept_levels, kept_ruled))
         if pair_indexes:
             store.restore_indexes(force=True)
 
