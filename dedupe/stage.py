@@ -1221,12 +1221,13 @@ def one_personal_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
     what the new job changes (the company, its line, the town, the title) leaves the
     model below ``link``. Not a work address (a role mailbox, or a colleague's, is
     shared), nor two names (a couple's address), nor a generation apart (Sr. and Jr.:
-    two surnames)."""
+    two surnames), nor two LinkedIn profiles of their own (two people, whatever else
+    agrees)."""
     from .comparisons import personal_address_shared
 
     rows = np.flatnonzero((p < link) & (levels[:, 2] == 1) & (levels[:, 0] >= 1)
                           & (levels[:, 0] <= 3) & (levels[:, 1] >= 1) & (levels[:, 1] <= 3)
-                          & ((levels[:, 1] == 1) | (levels[:, 0] <= 2)))
+                          & ((levels[:, 1] == 1) | (levels[:, 0] <= 2)) & (levels[:, 4] != 2))
     out = np.zeros(len(pairs), dtype=bool)
     if len(rows):
         out[rows] = personal_address_shared(f, pairs[rows, 0], pairs[rows, 1])

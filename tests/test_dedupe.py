@@ -3122,21 +3122,27 @@ def test_one_name_at_one_personal_address_through_a_job_change(tmp_path: Path, d
     """A French CRM's two contacts of one man: his Gmail address at his old firm and at
     his new one, and all a new job changes (the company, its line, the town, the title,
     the postcode) told the model otherwise. One name, one personal address: one
-    person, and the pair says why. Two names at one address (a couple's), or one work
-    address (a colleague's mailbox), stay with the model."""
+    person, and the pair says why. Two names at one address (a couple's), or two
+    LinkedIn profiles of their own, stay with the model."""
     found, report = _dedupe_crm(
         tmp_path, db,
-        "id,first_name,last_name,email,phone,company_name,title,address,postcode,city\n"
+        "id,first_name,last_name,email,phone,company_name,title,address,postcode,city,"
+        "linkedin_url\n"
         "1,Hervé,Guillaume,herve.guillaume@gmail.com,+33 4 36 73 52 79,Revado Santé,"
-        "IT Manager,126 bis allée de Rivoli,69009,Lyon\n"
+        "IT Manager,126 bis allée de Rivoli,69009,Lyon,\n"
         "2,Hervé,GUILLAUME,herve.guillaume@gmail.com,09 99 28 08 55,Galova Services,"
-        "Chargé de com,192 rue Pasteur,93100,Montreuil\n"
+        "Chargé de com,192 rue Pasteur,93100,Montreuil,\n"
         "3,Denis,Ménard,denis.menard@gmail.com,03 65 17 47 61,Orbix Énergie,"
-        "Responsable commercial,67 rue du Commerce,59000,Lille\n"
+        "Responsable commercial,67 rue du Commerce,59000,Lille,\n"
         "4,Claire,Ménard,denis.menard@gmail.com,04 94 94 04 79,Uniéa Industrie,"
-        "Chief Financial Officer,109 rue du Commerce,06000,Nice\n")
+        "Chief Financial Officer,109 rue du Commerce,06000,Nice,\n"
+        "5,Paul,Martin,paul.martin@gmail.com,,Acme,CTO,,75001,Paris,"
+        "https://www.linkedin.com/in/paul-martin-1a2b3c4d\n"
+        "6,Paul,Martin,paul.martin@gmail.com,,Globex,Comptable,,13001,Marseille,"
+        "https://www.linkedin.com/in/paul-martin-9f8e7d6c\n")
     assert found["crm:1"] is found["crm:2"]
     assert found["crm:3"] is not found["crm:4"]
+    assert found["crm:5"] is not found["crm:6"]
     assert report.details["personal_address_pairs"] == 1
     reasons = json.loads(sqlite3.connect(db).execute(
         "SELECT reasons FROM clusters WHERE kind = 'person' AND golden_id = ?",
