@@ -925,7 +925,8 @@ def person_levels(
             # may be the one whose fields are swapped ("bernier" / "j.-b." at
             # jeanbaptiste@): its name is also read the right way round.
             found[maybe] = [
-                _told_apart(xs[k], ys[k]) is None and ((same_k and _one_slip(xs[k], ys[k]))
+                _told_apart(xs[k], ys[k]) is None and ((same_k and (
+                    _one_slip(xs[k], ys[k]) or _slipped_forms(xs[k], ys[k], fa, la)))
                                                         or any(
                     _each_fits(xs[k], ys[k], fa, la, fb, lb, tf,
                                tl or (c and abs(len(la) - len(lb)) == 1), ha, hb)
@@ -1380,6 +1381,32 @@ def _swapped_letters(x: str, y: str) -> bool:
     letter, in a local part of six characters or more."""
     i = _transposition(x, y) if len(x) >= 6 else -1
     return i > 0 and x[i].isalpha() and x[i + 1].isalpha()
+
+
+def _slipped_forms(x: str, y: str, first: str, last: str) -> bool:
+    """Whether, of two local parts under one name, one is a form of the name and the
+    other one such form with a letter mistyped, dropped, added or two swapped
+    (``mark_mooer@`` beside ``m.moore@`` for Mark Moore, from ``mark_moore@``;
+    ``nathalie.lanchard@`` beside ``n.blanchard@``): two addresses of one person, one
+    mistyped, not two a company gave two namesakes (it numbers them)."""
+    return (_slip_of_name(x, first, last) and _local_fits(y, first, last)) or (
+        _slip_of_name(y, first, last) and _local_fits(x, first, last))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _slip_of_name(local: str, first: str, last: str) -> bool:
+    """Whether ``local`` is, but for one slip away from its first letter, a form of this
+    given name and surname of six letters or more (first and last, either way round,
+    or one of them as an initial) that it does not spell as it is."""
+    joined = _joined(local)
+    first, last = first.replace(" ", "").replace("-", ""), last.replace(" ", "").replace(
+        "-", "")
+    if len(joined) < 6 or not joined.isalpha() or not first or not last:
+        return False
+    forms = {first + last, first[0] + last, last + first, last + first[0], first + last[0]}
+    return joined not in forms and any(
+        len(form) >= 6 and form[0] == joined[0]
+        and distance.OSA.distance(joined, form, score_cutoff=1) <= 1 for form in forms)
 
 
 def _one_slip(x: str, y: str) -> bool:

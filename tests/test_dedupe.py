@@ -884,6 +884,22 @@ def test_a_record_with_no_name_whose_address_spells_another_persons(tmp_path: Pa
     assert decision == ("review",)
 
 
+def test_one_name_and_an_address_a_letter_off_a_form_of_it(tmp_path: Path, db: Path):
+    # Mark Moore at mark_moore@ and m.moore@, and at mark_mooer@ (two letters swapped):
+    # beside m.moore@ too, the mistyped address is one of his name's forms. Two Marie
+    # Durand at marie.durand@ and marie.durand2@ stay two people.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Mark,Moore,mark_moore@tjflabs.example,,TJF Labs,Account Executive,London\n"
+        "2,Mark,Moore,m.moore@tjflabs.example,,TJF Labs,Account Executive,\n"
+        "3,Mark,Moore,mark_mooer@tjflabs.example,,,Account Executive,\n"
+        "4,Marie,Durand,marie.durand@acme.example,,Acme,Comptable,Lyon\n"
+        "5,Marie,Durand,marie.durand2@acme.example,,Acme,Comptable,Lyon\n")
+    assert len({id(found[f"crm:{i}"]) for i in (1, 2, 3)}) == 1
+    assert found["crm:4"] is not found["crm:5"]
+
+
 def test_one_name_and_an_address_a_letter_off(tmp_path: Path, db: Path):
     # Caroline Vasseur at carolinevasseur@ and at carolinebasseur@ (a letter mistyped),
     # Christelle Allain at christelle.allain@ and chritelle.allain@ (one dropped), each on
