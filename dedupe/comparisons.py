@@ -895,8 +895,20 @@ def person_levels(
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
     same_domain, _ = _any_equal(domains[a], domains[b])
+    # One firm's two sites: its name under two suffixes (dupont.fr, dupont.com), where
+    # it moved its addresses, or a source wrote one for the other. An address under
+    # each is read as at one domain; two company names are still two employers.
+    # Codes of their own: coded here in the companies' vocabulary (_VOCABULARY), the
+    # labels would enter it in another order than where columns are coded in two
+    # processes.
+    label = f.extra.get("email site codes")
+    if label is None:
+        label = f.extra["email site codes"] = _codes_into(
+            {"": 0}, f.extra["email_label"].tolist())
+    same_site = same_domain | ((label[a] == label[b]) & (label[a] != 0)
+                               & (domains[a, 0] != 0) & (domains[b, 0] != 0))
     email = np.where(both, 5, 0)
-    check = np.flatnonzero(both & same_domain & ~same & ~same_local)
+    check = np.flatnonzero(both & same_site & ~same & ~same_local)
     if len(check):
         consistent = np.ones(m, dtype=bool)
         xs = f.email_locals[a[check], 0].tolist()
@@ -941,7 +953,7 @@ def person_levels(
                     read_swapped[check[maybe]].tolist(), alike, strict=True)
             ]
         consistent[check] = found
-        email = np.where(both & same_domain, np.where(consistent, 3, 4), email)
+        email = np.where(both & same_site, np.where(consistent, 3, 4), email)
         # A role mailbox (contact@, info@) on either side is the company's, not a
         # person's: it tells neither one person nor two (Nicolas Petit as contact@ in
         # one file, nicolas.petit@ in another).
@@ -1164,7 +1176,7 @@ def person_levels(
     work = f.extra.get("work address")
     if work is None:
         work = f.extra["work address"] = (domains != 0).any(axis=1)
-    company = np.where((company == 0) & work[a] & work[b] & ~same_domain, 4, company)
+    company = np.where((company == 0) & work[a] & work[b] & ~same_site, 4, company)
     # One person's own mobile at two companies: a job change, or a founder of two firms
     # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
     # both names agree, one of them possibly mistyped (Penelope "Heebrt", "Barndon" Lee),

@@ -900,6 +900,20 @@ def test_one_name_and_an_address_a_letter_off_a_form_of_it(tmp_path: Path, db: P
     assert found["crm:4"] is not found["crm:5"]
 
 
+def test_one_address_under_a_firms_two_suffixes(tmp_path: Path, db: Path):
+    # Danielle Adam at danielle.adam@dupont-industrie.fr, and at .com with the firm's
+    # name: one firm's two sites, an address consistent with her name (3) and no two
+    # employers (not 4). Two Paul Roy at two firms' sites: two addresses (5), two
+    # employers (4).
+    levels = _levels_of_text(
+        tmp_path, db, "id,first_name,last_name,email,phone,company_name,title,city\n"
+        "1,Danielle,Adam,danielle.adam@dupont-industrie.fr,,,DAF,Nantes\n"
+        "2,Danielle,ADAM,danielle.adam@dupont-industrie.com,+33 6 84 20 58 83,,,Nantes\n"
+        "3,Paul,Roy,paul.roy@roy-btp.fr,,,Conducteur de travaux,Lille\n"
+        "4,Paul,Roy,paul.roy@roy-conseil.fr,+33 6 12 44 58 83,,,Lille\n")
+    assert [(lv["email"], lv["company"]) for lv in levels] == [(3, 0), (5, 4)]
+
+
 def test_one_name_and_an_address_a_letter_off(tmp_path: Path, db: Path):
     # Caroline Vasseur at carolinevasseur@ and at carolinebasseur@ (a letter mistyped),
     # Christelle Allain at christelle.allain@ and chritelle.allain@ (one dropped), each on
