@@ -713,6 +713,15 @@ def _mobile_shared(pa: np.ndarray, pb: np.ndarray, ma: np.ndarray,
     return out
 
 
+def one_name_levels(levels: np.ndarray) -> np.ndarray:
+    """Which pairs' name levels (columns 0 and 1 of ``levels``) give one name as a
+    person's two jobs do: both names there and alike, one of them possibly a nickname
+    or mistyped, the other then exact (Penelope "Heebrt", "Barndon" Lee)."""
+    first, last = levels[:, 0], levels[:, 1]
+    return ((last >= 1) & (last <= 3) & (first >= 1) & (first <= 3)
+            & ((last == 1) | (first <= 2)))
+
+
 def personal_address_shared(f: PersonFeatures, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Whether records ``a`` and ``b`` share an address at a mail provider (a personal
     one: no work domain, see ``PersonFeatures.email_domains``)."""
@@ -1183,9 +1192,7 @@ def person_levels(
     # and the two share a mobile no one else carries (or a North American number, which
     # may be one), what a new job changes is no evidence against: the company, the work
     # address, the town, the postcode and the title are read as none (below).
-    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & (out[:, 1] >= 1)
-                           & (out[:, 1] <= 3) & (out[:, 0] >= 1) & (out[:, 0] <= 3)
-                           & ((out[:, 1] == 1) | (out[:, 0] <= 2)))
+    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & one_name_levels(out))
     if len(moved):
         moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]], maybe=True)]

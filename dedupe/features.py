@@ -549,15 +549,12 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
             digits = _number_digits(text.replace("(0)", ""))
         if text[0] != "+":
             digits = digits[2:]
-        return (digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
-                or digits[:5] in _MOBILE_PREFIXES)
+        return _in_mobile_range(digits)
     if digits[:1] != "0":
         # A country code with no + or 00 before it ("33612345678", as Brevo's SMS column
         # and many tools write numbers): an international number's length, its plan's
         # mobile range.
-        return 11 <= len(digits) <= 14 and (
-            digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
-            or digits[:5] in _MOBILE_PREFIXES)
+        return 11 <= len(digits) <= 14 and _in_mobile_range(digits)
     if digits[1:2] == "0":
         return False
     if len(digits) == 10:
@@ -567,6 +564,13 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
     # 0161 for Manchester).
     return (len(digits) == 11 and digits[1] == "7" and digits[2] in "1234579") or (
         len(digits) == 12 and digits[1] == "1" and digits[2] in "567")
+
+
+def _in_mobile_range(digits: str) -> bool:
+    """Whether an international number's digits (its country code first) open on one of
+    :data:`_MOBILE_PREFIXES`."""
+    return (digits[:3] in _MOBILE_PREFIXES or digits[:4] in _MOBILE_PREFIXES
+            or digits[:5] in _MOBILE_PREFIXES)
 
 
 def _maybe_mobile(kind: str | None, text: str, digits: str) -> bool:

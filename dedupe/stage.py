@@ -17,7 +17,6 @@ import functools
 import hashlib
 import itertools
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -997,10 +996,6 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
                     _address_names_another(f, pairs, p, review))
 
 
-# A local part's words: "jeremy.white", "laura_olivier", "d.mauger".
-_LOCAL_WORDS = re.compile(r"[._-]+")
-
-
 def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
                            review: float) -> np.ndarray:
     """Which pairs join a record with no name to a named one whose name its address does
@@ -1011,10 +1006,12 @@ def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
     the lists or open on an initial (``d.mauger``); not a role's (``contact@``) nor a
     word alone. Asked only where ``p`` reaches ``review``."""
     from .comparisons import _local_fits
-    from .features import given_names
+    from .features import _LOCAL_SEPARATORS, given_names
 
     out = np.zeros(len(pairs), dtype=bool)
-    nameless = (f.first == "") & (f.last == "")
+    nameless = f.extra.get("nameless")  # once per run: asked of every million pairs
+    if nameless is None:
+        nameless = f.extra["nameless"] = (f.first == "") & (f.last == "")
     a, b = pairs[:, 0], pairs[:, 1]
     rows = np.flatnonzero((p >= review) & (nameless[a] != nameless[b]))
     if not len(rows):
@@ -1028,7 +1025,7 @@ def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
         if not (first and last):
             continue
         for local in f.email_locals[bare].tolist():
-            words = [w for w in _LOCAL_WORDS.split(local.lower()) if w]
+            words = local.translate(_LOCAL_SEPARATORS).split()
             if len(words) < 2 or is_role(local) or not (
                     any(w in known for w in words)
                     or (len(words[0]) == 1 and len(words[1]) >= 3)):
@@ -1223,11 +1220,10 @@ def one_personal_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarra
     shared), nor two names (a couple's address), nor a generation apart (Sr. and Jr.:
     two surnames), nor two LinkedIn profiles of their own (two people, whatever else
     agrees)."""
-    from .comparisons import personal_address_shared
+    from .comparisons import one_name_levels, personal_address_shared
 
-    rows = np.flatnonzero((p < link) & (levels[:, 2] == 1) & (levels[:, 0] >= 1)
-                          & (levels[:, 0] <= 3) & (levels[:, 1] >= 1) & (levels[:, 1] <= 3)
-                          & ((levels[:, 1] == 1) | (levels[:, 0] <= 2)) & (levels[:, 4] != 2))
+    rows = np.flatnonzero((p < link) & (levels[:, 2] == 1) & one_name_levels(levels)
+                          & (levels[:, 4] != 2))
     out = np.zeros(len(pairs), dtype=bool)
     if len(rows):
         out[rows] = personal_address_shared(f, pairs[rows, 0], pairs[rows, 1])
@@ -1304,13 +1300,13 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
         state.messages.append(f"model trained on {n} people, {len(pairs)} candidate pairs")
     w, p = score_pairs(model, f, pairs, levels, settings, workers=2)
     # Pairs a rule matches whatever the model says, by code (see RULES).
-    same = identical_pairs(f, pairs, levels, p, settings.match_threshold).astype(np.int8)
-    same[one_personal_address(f, pairs, levels, p, settings.match_threshold)
-         & (same == 0)] = 2
-    p[same > 0] = 1.0
-    if identical := int((same == 1).sum()):
+    ruled = identical_pairs(f, pairs, levels, p, settings.match_threshold).astype(np.int8)
+    ruled[one_personal_address(f, pairs, levels, p, settings.match_threshold)
+          & (ruled == 0)] = 2
+    p[ruled > 0] = 1.0
+    if identical := int((ruled == 1).sum()):
         state.add("identical_pairs", identical)
-    if personal := int((same == 2).sum()):
+    if personal := int((ruled == 2).sum()):
         state.add("personal_address_pairs", personal)
     clock.lap("scoring")
     if progress:
@@ -1330,7 +1326,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     reasons: dict[tuple[int, int], list[str]] = {}
     matched = np.flatnonzero(match)
     # A few hundred distinct reason lists among a million pairs: each kept once.
-    lists, which = _reasons_indexed(model, levels, matched, same)
+    lists, which = _reasons_indexed(model, levels, matched, ruled)
     for start in range(0, len(matched), 200_000):
         part = matched[start:start + 200_000]
         keys = list(zip(pairs[part, 0].tolist(), pairs[part, 1].tolist(), strict=True))
@@ -1377,7 +1373,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # merges' preparing has started (see _merge_clusters).
     kept = np.flatnonzero(p >= settings.review_threshold)
     kept_pairs, kept_p, kept_w, kept_levels = pairs[kept], p[kept], w[kept], levels[kept]
-    kept_ruled = same[kept]
+    kept_ruled = ruled[kept]
     _drop_stale_reviews(store, "person", f.ids, pairs, p, settings.review_threshold)
     # Merging needs the clusters and a few columns: what matching held (the columns,
     # the pairs and their levels) goes before it, as that is when memory peaks.
@@ -1391,7 +1387,7 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     # Remember what every remaining record looked like (goldens: once merged).
     staying = _staying(ids, f.hashes, dirty, clusters)
     del f, score, pairs, levels, w, p, match, key_pairs, edges, groups, matched, phone_counts
-    del same
+    del ruled
     del kept
     written = sum(len(c) - 1 for c in clusters)
     # Each batch's merges are built by the process preparing it (see person_merge_plans).

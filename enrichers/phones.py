@@ -230,7 +230,7 @@ def _bare_international(text: str,
     exports), when read so it is valid. Only eleven to fifteen digits that do not open
     on the trunk prefix 0: a national number is shorter (France's ten with the 0, a
     North American ten without its 1) or opens on 0."""
-    digits = "".join(c for c in text if c.isdigit())
+    digits = _digits(text)
     if not 11 <= len(digits) <= 15 or digits[0] == "0" or any(c.isalpha() for c in text):
         return None
     parsed = _parse("+" + digits, None)
@@ -546,11 +546,15 @@ def _has_digit(text: str) -> bool:
     return _DIGIT.search(text) is not None
 
 
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
 def _digit_count(text: str) -> int:
     return sum(c.isdigit() for c in text)
 
 
 def _national_digits(text: str) -> bool:
     """A national-format number: its first digit is the trunk prefix 0, not 00."""
-    digits = "".join(c for c in text if c.isdigit())
+    digits = _digits(text)
     return digits.startswith("0") and not digits.startswith("00")
