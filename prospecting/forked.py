@@ -190,16 +190,20 @@ class QueuedSender:
         self._writer = writer
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
+        self._sending = False
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while (data := self._queue.get()) is not None:
             if self._error is None:
+                self._sending = True
                 try:
                     self._writer.send_bytes(data)
                 except BaseException as exc:  # raised in the child's own thread
                     self._error = exc
+                finally:
+                    self._sending = False
 
     def _put(self, item: Any) -> None:
         while True:
@@ -214,6 +218,11 @@ class QueuedSender:
     def send(self, data: Any) -> None:
         """Queue ``data`` (bytes, or a buffer nobody writes to any more)."""
         self._put(data)
+
+    def idle(self) -> bool:
+        """Whether every message sent so far is read: the parent is done with them, or
+        reading the last one. A large message is read only as the parent gets to it."""
+        return not self._sending and self._queue.empty()
 
     def __enter__(self) -> QueuedSender:
         return self

@@ -308,6 +308,8 @@ class _Batch:
     prepared: list[PreparedFacts] = field(default_factory=list)
     direct_people: dict[str, DirectPerson | None] = field(default_factory=dict)
     direct_companies: dict[str, tuple[Any, ...] | None] = field(default_factory=dict)
+    # The people's direct rows were left to the writer (see prepare).
+    people_left: bool = False
     tally: _Tally | None = None
     rows: int = 0
     # (entity_id, source, locator, facts JSON, statement id) of a batch unpickled and
@@ -345,14 +347,15 @@ class _Batch:
             for item, prepared in zip(self.items, self.prepared, strict=True)
         ]
         return (self.run_id, self.now, self.rows, dict(self.tally.counts), self.quarantine,
-                compact, self.direct_people, self.direct_companies, self.opt_outs)
+                compact, self.direct_people, self.direct_companies, self.opt_outs,
+                self.people_left)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         (run_id, now, rows, counts, quarantine, compact, direct_people,
-         direct_companies, opt_outs) = state
+         direct_companies, opt_outs, people_left) = state
         self.__init__(run_id, now=now, rows=rows, quarantine=quarantine,
                       direct_people=direct_people, direct_companies=direct_companies,
-                      opt_outs=opt_outs)
+                      opt_outs=opt_outs, people_left=people_left)
         self.tally.counts.update(counts)
         self.compact = compact
 
@@ -372,6 +375,15 @@ class _Batch:
         people, companies = self.pending_people, self.pending_companies
         direct_people, direct_companies = self.direct_people, self.direct_companies
         prepared, ready = self.prepared, self.ready
+        if self.people_left:
+            # The reader left the direct rows of new people stated once to this process:
+            # derived here, from the same facts, as the reader derives them.
+            stated = Counter(item[0] for item in compact if not item[0].startswith("c_"))
+            for entity_id, source, locator, payload, _sid in compact:
+                if stated[entity_id] == 1 and entity_id not in known:
+                    facts = [tuple(f) for f in loads(payload)]
+                    direct_people[entity_id] = direct_person_entry(
+                        entity_id, (source, locator, now, FILE_CONFIDENCE, run_id, facts), now)
         for entity_id, source, locator, payload, sid in compact:
             if entity_id.startswith("c_"):
                 pending, direct = companies, direct_companies
@@ -387,12 +399,16 @@ class _Batch:
                      [tuple(f) for f in loads(payload)])
             prepared.append((None, payload, sid))
 
-    def prepare(self) -> None:
+    def prepare(self, people: bool = True) -> None:
+        """``people=False`` leaves the people's direct rows to the writer (see
+        :meth:`materialize`), when it is the one waiting."""
         # The facts' canonical keys are left to the writer, which needs them only for
         # entities stated before (a re-import), not for the bulk of a first one.
         self.prepared = [prepare_facts(item[0], item[1], item[6], keys=False)
                          for item in self.items]
-        for pid, statements in self.pending_people.items():
+        if not people:
+            self.people_left = True
+        for pid, statements in self.pending_people.items() if people else ():
             if len(statements) == 1:
                 self.direct_people[pid] = direct_person_entry(pid, statements[0], self.now)
         for cid, statements in self.pending_companies.items():
@@ -816,9 +832,14 @@ def _write_batches(
 
 def _read_batches(
     path: Path, kind: str, source_name: str, id_column: str | None, batch_size: int,
-    matcher: SuppressionMatcher, run_id: str,
+    matcher: SuppressionMatcher, run_id: str, writer_idle: Callable[[], bool] | None = None,
 ) -> Iterator[_Batch | _End]:
-    """The file's rows as prepared batches, then its :class:`_End`."""
+    """The file's rows as prepared batches, then its :class:`_End`.
+
+    ``writer_idle`` tells, in a reading process, whether the writer has nothing left to
+    write: a batch prepared then leaves it the work :meth:`_Batch.prepare` can leave, so
+    the slower of the two processes does less of it.
+    """
     with open_tabular(path) as table:
         stmt_source = f"{table.kind}:{source_name}"
         mappers: dict[tuple[str, ...], _RowMapper] = {}
@@ -866,7 +887,7 @@ def _read_batches(
                     ids.see(cells[row_mapper.id_index].strip(), record.row)
             if batch.rows >= size:
                 sent += batch.rows
-                batch.prepare()
+                batch.prepare(people=not (writer_idle and writer_idle()))
                 yield batch
                 batch = _Batch(run_id)
                 size = min(batch_size, 2 * size)
@@ -879,7 +900,7 @@ def _read_batches(
                         size = max(FIRST_BATCH_ROWS, min(size, (lines - sent) // 2))
                 _between_batches()
         if batch.rows:
-            batch.prepare()
+            batch.prepare(people=not (writer_idle and writer_idle()))
             yield batch
         if table.sheet is not None:
             message: str | None = f"{path}: read as an Excel workbook, sheet {table.sheet!r}"
@@ -957,7 +978,7 @@ def _produce(writer: Any, args: tuple[Any, ...]) -> None:
     # Up to two batches wait in this process while the writer works, so reading goes
     # on when a batch takes the writer longer (a commit, a run of known entities).
     with QueuedSender(writer, depth=2) as sender:
-        batches = _read_batches(*args)
+        batches = _read_batches(*args, writer_idle=sender.idle)
         while (batch := next(batches, None)) is not None:
             sender.send(fast_pickle(("batch", batch)))
             # Gone before reading resumes, so collecting between batches skips it.

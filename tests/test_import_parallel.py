@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from prospecting import api, importer
+from prospecting import api, forked, importer
 from prospecting.errors import ConfigError
 
 from .conftest import DEMO, generated_people_csv, write
@@ -36,8 +36,13 @@ def _import(db: Path, files: list[Path], config: Path, **kwargs) -> api.RunRepor
     return api.import_files(db, files, config=config, **kwargs)
 
 
+@pytest.mark.parametrize("writer_idle", [False, True])
 @pytest.mark.parametrize("case", ["generated", "demo", "jsonl", "companies"])
-def test_two_processes_give_the_same_database_as_one(tmp_path: Path, always_parallel, case):
+def test_two_processes_give_the_same_database_as_one(tmp_path: Path, always_parallel, case,
+                                                      writer_idle, monkeypatch):
+    """Whichever process derives the rows of people stated once: the reader, or the
+    writer when it waits for the reader (see ``_Batch.prepare``)."""
+    monkeypatch.setattr(forked.QueuedSender, "idle", lambda self: writer_idle)
     if case == "generated":
         # Duplicated rows (the generator repeats people) and a second statement per
         # entity inside one batch exercise the paths that compare with what was stated.
@@ -133,8 +138,8 @@ def test_batches_read_before_an_error_in_the_reader_are_all_written_first(
     files = [generated_people_csv(tmp_path / "people.csv", 3000, 2)]
     original_read = importer._read_batches
 
-    def failing_read(*args):
-        for n, batch in enumerate(original_read(*args)):
+    def failing_read(*args, **kwargs):
+        for n, batch in enumerate(original_read(*args, **kwargs)):
             if n == 3:
                 raise ConfigError("bad row format")
             yield batch
