@@ -1614,7 +1614,7 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     the ``_emails`` and ``_phones`` entries.
     """
     source, _locator, _at, _confidence, _run, facts = statement
-    plain = _plain_facts(facts)
+    plain = _plain_facts(facts, repeats=True)
     if plain is None:
         return _several_contacts_row(pid, statement, now, slim)
     values, email, phone, source_id, extra, _ = plain
@@ -1662,16 +1662,17 @@ def _direct_person_row(pid: str, statement: PendingStatement, now: str, *,
     return row
 
 
-_CONTACT_FACTS = frozenset({"email", "phone"})
+_CONTACT_FACTS = frozenset({"email", "phone", "email_status"})
 
 
 def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
                           slim: bool) -> dict[str, Any] | None:
     """:func:`_direct_person_row` of a statement giving several addresses or numbers (a
-    CRM's phone and mobile columns, a second email): they are ranked as
-    :meth:`Store._person_row` ranks them, from their own observations only; the other
-    fields as the plain case takes them. ``slim`` declines several addresses: the
-    writer's suppression check of a slim row reads its one address."""
+    CRM's phone and mobile columns, a second email), or what the source's verification
+    said of an address (Apollo's Email Status, a bounce): they are ranked and read as
+    :meth:`Store._person_row` does, from their own observations only; the other fields
+    as the plain case takes them. ``slim`` declines several addresses: the writer's
+    suppression check of a slim row reads its one address."""
     source, locator, at, confidence, run, facts = statement
     if source == PACKED_SOURCE:
         return None
@@ -1679,14 +1680,17 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
     if any(type(fact[1]) is not str for fact in contacts):
         return None
     # The other facts, read as the plain case reads them.
-    plain = _plain_facts([fact for fact in facts if fact[0] not in _CONTACT_FACTS])
+    plain = _plain_facts([fact for fact in facts if fact[0] not in _CONTACT_FACTS],
+                         repeats=True)
     if plain is None:
         return None
     values, _, _, source_id, extra, _ = plain
     groups = group_fields(fact_observations(pid, source, locator, at, confidence, run,
                                             contacts))
+    statuses = _checks(groups.get("email_status"), "email")
     # One source: the ranks of sources never decide between these.
-    emails = [_email_entry(value, None, sources)
+    emails = [_email_entry(value, statuses.get(value.casefold()) if statuses else None,
+                           sources)
               for value, sources in ranked_of(groups.get("email", []), {})]
     if slim and len(emails) > 1:
         return None
@@ -1714,12 +1718,17 @@ def _several_contacts_row(pid: str, statement: PendingStatement, now: str,
     return row
 
 
-def _plain_facts(facts: Iterable[Sequence[Any]]) -> tuple[
+def _plain_facts(facts: Iterable[Sequence[Any]], *, repeats: bool = False) -> tuple[
     dict[str, Any], Any, Any, Any, dict[str, Any], dict[str, float]
 ] | None:
     """A statement's facts read the plain way: (person fields, email, phone, source id,
     extra columns, the confidences facts give of their own by field), or None when a
-    field is stated twice or is none of these."""
+    field is stated twice or is none of these.
+
+    ``repeats`` lets a person field or extra column be stated again with the same value
+    (a file's City and Company City columns, the second at a lower confidence): the
+    value is the row's either way. The confidences are then not read.
+    """
     values: dict[str, Any] = {}
     email = phone = source_id = None
     extra: dict[str, Any] = {}
@@ -1728,6 +1737,8 @@ def _plain_facts(facts: Iterable[Sequence[Any]]) -> tuple[
         field, value = fact[0], fact[1]
         if field in _PERSON_FIELD_SET:
             if field in values:
+                if repeats and values[field] == value:
+                    continue
                 return None
             values[field] = value
         elif field == "email":
@@ -1744,6 +1755,8 @@ def _plain_facts(facts: Iterable[Sequence[Any]]) -> tuple[
             source_id = value
         elif field.startswith("extra:") and field[6:] not in extra:
             extra[field[6:]] = value
+        elif repeats and field.startswith("extra:") and extra[field[6:]] == value:
+            continue
         else:
             return None
         if len(fact) > 2:

@@ -16,7 +16,13 @@ import pytest
 
 from prospecting import api, importer
 from prospecting.models import pending_observations
-from prospecting.store import Store, _direct_person_row, direct_person_entry
+from prospecting.store import (
+    Store,
+    _direct_person_row,
+    bounce_fact,
+    direct_person_entry,
+    verdict_fact,
+)
 
 from .conftest import generated_people_csv, write
 from .test_crash import state_of
@@ -180,6 +186,13 @@ def test_killed_load_with_the_index_deferred_converges(tmp_path: Path, people_cs
          ("email", "marc@x.example"), ("company_id", "c_1")],
         [("first_name", "Inès"), ("phone", "+33 6 12 34 56 78"), ("phone", "+33 6 12 34 56 78"),
          ("title", "DAF")],
+        # An Apollo row: its City again from Company City, its Email Status; a bounced
+        # address is no channel, so no second one either.
+        [("first_name", "Inès"), ("email", "ines@x.example"), ("title", "DAF"),
+         ("city", "Lyon"), ("city", "Lyon", 0.7), ("country", "FR"), ("country", "FR", 0.7),
+         verdict_fact("ines@x.example", "valid"), ("company_id", "c_1")],
+        [("first_name", "Inès"), ("email", "ines@x.example"), ("phone", "06 12 34 56 78"),
+         ("city", "Lyon"), bounce_fact("ines@x.example"), ("company_id", "c_1")],
     ],
 )
 def test_a_finished_direct_entry_equals_the_row_built_in_the_writer(db: Path, facts):

@@ -13,7 +13,7 @@ import pytest
 from prospecting.errors import StoreError
 from prospecting.migrations import SCHEMA_VERSION
 from prospecting.models import Observation, canonical_value, make_id, pick_best, pick_ranked
-from prospecting.store import Store
+from prospecting.store import Store, bounce_fact, verdict_fact
 
 
 def test_new_file_is_created_in_wal_mode_and_migrated(db: Path):
@@ -260,6 +260,20 @@ def test_make_id_ignores_case_and_spacing():
          ("email", "bob@smith.example", 0.7)],
         [("last_name", "Ito"), ("phone", "+81 3-1234-5678"), ("phone", "+81 3 1234 5678"),
          ("phone", "not a number")],
+        # A file's City and Company City columns, an extra column twice.
+        [("first_name", "Léa"), ("city", "Lyon"), ("country", "FR"), ("city", "Lyon", 0.7),
+         ("country", "FR", 0.7), ("extra:Stage", "Lead"), ("extra:Stage", "Lead"),
+         ("email", "lea@x.example")],
+        # What the source's verification said (Apollo's Email Status), a bounce, a
+        # verdict on an address the row does not give.
+        [("first_name", "Léa"), ("email", "Lea@x.example"),
+         verdict_fact("lea@x.example", "valid"), ("city", "Lyon"), ("city", "Lyon", 0.7)],
+        [("first_name", "Léa"), ("email", "lea@x.example"), ("phone", "+33 6 12 34 56 78"),
+         bounce_fact("lea@x.example")],
+        [("first_name", "Léa"), ("email", "lea@x.example"),
+         verdict_fact("other@x.example", "invalid")],
+        [("first_name", "Léa"), ("email", "lea@x.example"), ("email", "l@y.example", 0.7),
+         verdict_fact("l@y.example", "risky", ("catch_all",))],
     ],
 )
 def test_direct_and_general_derivations_agree(db: Path, facts):
@@ -283,6 +297,9 @@ def test_direct_derivation_declines_repeated_fields():
 
     statement = ("csv:a", None, "t", 0.8, "r", [("title", "CTO"), ("title", "CEO")])
     assert _direct_person_row("p_1", statement, "now") is None
+    # Twice the same value is the row's value either way.
+    same = ("csv:a", None, "t", 0.8, "r", [("title", "CTO"), ("title", "CTO", 0.7)])
+    assert _direct_person_row("p_1", same, "now")["title"] == "CTO"
     # A second address: the writer's suppression check of a slim entry reads one.
     two = ("csv:a", None, "t", 0.8, "r", [("email", "a@x.example"), ("email", "b@x.example", 0.7)])
     assert _direct_person_row("p_1", two, "now") is not None
