@@ -220,8 +220,9 @@ class QueuedSender:
         self._put(data)
 
     def idle(self) -> bool:
-        """Whether every message sent so far is read: the parent is done with them, or
-        reading the last one. A large message is read only as the parent gets to it."""
+        """Whether every message sent so far is read, as far as this process can tell:
+        the parent is done with them, or reading the last one (a large message is read
+        only as the parent gets to it). A hint for sharing work, never for correctness."""
         return not self._sending and self._queue.empty()
 
     def __enter__(self) -> QueuedSender:

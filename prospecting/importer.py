@@ -375,13 +375,16 @@ class _Batch:
         people, companies = self.pending_people, self.pending_companies
         direct_people, direct_companies = self.direct_people, self.direct_companies
         prepared, ready = self.prepared, self.ready
+        # Facts decoded below for a direct row the reader left here, kept for the general
+        # way should that row not be plain.
+        decoded: dict[str, list[Fact]] = {}
         if self.people_left:
             # The reader left the direct rows of new people stated once to this process:
             # derived here, from the same facts, as the reader derives them.
             stated = Counter(item[0] for item in compact if not item[0].startswith("c_"))
             for entity_id, source, locator, payload, _sid in compact:
                 if stated[entity_id] == 1 and entity_id not in known:
-                    facts = [tuple(f) for f in loads(payload)]
+                    facts = decoded[entity_id] = [tuple(f) for f in loads(payload)]
                     direct_people[entity_id] = direct_person_entry(
                         entity_id, (source, locator, now, FILE_CONFIDENCE, run_id, facts), now)
         for entity_id, source, locator, payload, sid in compact:
@@ -395,8 +398,9 @@ class _Batch:
                               payload))
                 pending[entity_id] = [(source, locator, now, FILE_CONFIDENCE, run_id, None)]
                 continue
+            facts = decoded.get(entity_id)
             self.add(pending, entity_id, source, locator, now, run_id,
-                     [tuple(f) for f in loads(payload)])
+                     [tuple(f) for f in loads(payload)] if facts is None else facts)
             prepared.append((None, payload, sid))
 
     def prepare(self, people: bool = True) -> None:
