@@ -1121,7 +1121,13 @@ def _person_row(
             domain = domain or site
         else:
             person.append(("extra:" + header, value))
-    if not names and not contact:
+    if not names and not contact and not (
+            (company_name or domain or siren or named_site)
+            and any(fact[0] == "title" for fact in person)):
+        # A role at a named company ("DAF" at Acme: a CRM contact whose name and
+        # addresses were never filled or were removed) is a record of the file like any
+        # other, listed by the export, and may meet a named record of another source;
+        # a row with neither is nobody.
         return "no name and no contact method"
     if not contact and not (company_name or domain or siren) and (
             numbered or not any(c.strip() for c in cells[1:])):

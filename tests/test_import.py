@@ -217,6 +217,25 @@ def test_no_name_and_no_contact(tmp_path: Path, db: Path):
     assert quarantine(db)[0][1:3] == (2, "no name and no contact method")
 
 
+def test_a_role_at_a_named_company_is_a_record(tmp_path: Path, db: Path):
+    # A CRM contact whose name and addresses were never filled: a title at a company,
+    # listed by the export like any record of the file. A company alone, or a title
+    # alone, is nobody.
+    path = write(tmp_path / "x.csv", "Record ID,First Name,Email,Company,Job Title,City\n"
+                 "1,,,Acme SAS,Directeur financier,Lyon\n"
+                 "2,,,Acme SAS,,Lyon\n"
+                 "3,,,,Directeur financier,Lyon\n"
+                 "4,,,,,Lyon\n")
+    report = api.import_files(db, [path], id_column="Record ID")
+    assert (report.written, report.quarantined) == (1, 3)
+    assert [r[1:3] for r in quarantine(db)] == [(r, "no name and no contact method")
+                                                for r in (3, 4, 5)]
+    [person] = dump(db)
+    assert (person["first_name"], person["email"], person["title"]) == (
+        None, None, "Directeur financier")
+    assert person["source_ids"] == ["x:1"]
+
+
 def test_a_field_too_long_for_what_its_header_says_quarantines_the_row(
         tmp_path: Path, db: Path):
     # Under the reader's 1 MiB limit, but no name, title or company runs to 200,000
