@@ -476,6 +476,14 @@ class _RowMapper:
                          and company_location(self.headers[p[0]]))
             for p in self.plan
         ]
+        # A "Title" column read as the civility beside a "Job Title" (Outlook's): row by
+        # row, a value that is no civility is a job title (see _civility_or_title).
+        self.person_plan = [
+            (step[0], _P_CIVILITY_OR_TITLE, *step[2:])
+            if step[2] == "civility" and normalize_header(self.headers[step[0]]) == "title"
+            else step
+            for step in self.person_plan
+        ]
         self.labels = _phone_labels(self.headers, fields)
 
     def composed(self, cells: Sequence[str]) -> Sequence[str]:
@@ -520,7 +528,7 @@ class _RowMapper:
 
 # What _person_row does with a column, decided once per file (see _person_step).
 (_P_FIELD, _P_COUNTRY, _P_NAME, _P_CONTACT, _P_EMAIL, _P_PHONE, _P_COMPANY, _P_OTHER,
- _P_OPT_OUT, _P_LOCATION, _P_BOUNCE, _P_NO_CALLS) = range(12)
+ _P_OPT_OUT, _P_LOCATION, _P_BOUNCE, _P_NO_CALLS, _P_CIVILITY_OR_TITLE) = range(13)
 # Columns whose values are read as flags: a placeholder there is read as the flag reads
 # it (a do-not-call "N/A" keeps the calls out), not skipped as an empty cell.
 _FLAG_KINDS = frozenset({_P_OPT_OUT, _P_BOUNCE, _P_NO_CALLS})
@@ -643,6 +651,19 @@ def _person_step(index: int, name: str, confidence: float, *,
     else:
         kind = _P_OTHER
     return index, kind, name, confidence, target, confidence == FILE_CONFIDENCE
+
+
+@lru_cache(maxsize=1024)
+def _civility_only(value: str) -> bool:
+    """Whether a cell holds civilities alone ("Mr.", "Dr", "Mme", "Prof. Dr.", "Mr & Mrs"),
+    not a job title ("CEO", "Sr. Software Engineer")."""
+    from enrichers.names import is_civility
+
+    words = [w for w in value.replace("&", " ").split() if w.casefold() not in _JOINS]
+    return bool(words) and all(is_civility(w) for w in words)
+
+
+_JOINS = frozenset({"and", "et", "und", "y", "e"})
 
 
 def _phone_labels(headers: Sequence[str], fields: Sequence[str | None]) -> dict[int, int]:
@@ -1103,6 +1124,13 @@ def _person_row(
             bounced = bounced or _says_bounced(name, value)
             if name == "email_verdict" and verdict is None:
                 verdict = _said_verdict(value)
+        elif kind == _P_CIVILITY_OR_TITLE:
+            if _civility_only(value):
+                person.append(("civility", value) if plain else ("civility", value, confidence))
+            else:
+                # "CEO" under "Title" in a file that joins several tools' exports (Apollo's
+                # rows write the job title there): a title, below the "Job Title" column's.
+                person.append(("title", value, SECONDARY_CONFIDENCE))
         elif kind == _P_LOCATION:
             # Free text ("Lyon, Auvergne-Rhône-Alpes, France"): its parts, each below a
             # city, region or country column of the same file.
@@ -1123,10 +1151,10 @@ def _person_row(
             person.append(("extra:" + header, value))
     if not names and not contact and not (
             (company_name or domain or siren or named_site)
-            and any(fact[0] == "title" for fact in person)):
-        # A role at a named company ("DAF" at Acme: a CRM contact whose name and
-        # addresses were never filled or were removed) is a record of the file like any
-        # other, listed by the export, and may meet a named record of another source;
+            and any(fact[0] in _ROLE_FIELDS for fact in person)):
+        # A role at a named company ("DAF" at Acme, or Apollo's seniority "C suite" and
+        # department "Finance": a CRM contact whose name and addresses were never filled
+        # or were removed) is a record of the file like any other, listed by the export;
         # a row with neither is nobody.
         return "no name and no contact method"
     if not contact and not (company_name or domain or siren) and (
@@ -1186,6 +1214,9 @@ def _person_row(
     state.add("written")
     return None
 
+
+# What makes a row with a company but no name or contact method a role there.
+_ROLE_FIELDS = frozenset({"title", "seniority", "department"})
 
 # A bulk import meets the same companies row after row.
 _company_id = lru_cache(maxsize=65536)(company_id_for)

@@ -221,19 +221,22 @@ def test_a_role_at_a_named_company_is_a_record(tmp_path: Path, db: Path):
     # A CRM contact whose name and addresses were never filled: a title at a company,
     # listed by the export like any record of the file. A company alone, or a title
     # alone, is nobody.
-    path = write(tmp_path / "x.csv", "Record ID,First Name,Email,Company,Job Title,City\n"
-                 "1,,,Acme SAS,Directeur financier,Lyon\n"
-                 "2,,,Acme SAS,,Lyon\n"
-                 "3,,,,Directeur financier,Lyon\n"
-                 "4,,,,,Lyon\n")
+    path = write(tmp_path / "x.csv",
+                 "Record ID,First Name,Email,Company,Job Title,Seniority,Departments,City\n"
+                 "1,,,Acme SAS,Directeur financier,,,Lyon\n"
+                 "2,,,Acme SAS,,,,Lyon\n"
+                 "3,,,,Directeur financier,,,Lyon\n"
+                 "4,,,,,,,Lyon\n"
+                 "5,,,Lewis Digital,,C suite,\"C-Suite, Finance\",Dallas\n")
     report = api.import_files(db, [path], id_column="Record ID")
-    assert (report.written, report.quarantined) == (1, 3)
+    assert (report.written, report.quarantined) == (2, 3)
     assert [r[1:3] for r in quarantine(db)] == [(r, "no name and no contact method")
                                                 for r in (3, 4, 5)]
-    [person] = dump(db)
+    people = {p["source_ids"][0]: p for p in dump(db)}
+    assert sorted(people) == ["x:1", "x:5"]
+    person = people["x:1"]
     assert (person["first_name"], person["email"], person["title"]) == (
         None, None, "Directeur financier")
-    assert person["source_ids"] == ["x:1"]
 
 
 def test_a_field_too_long_for_what_its_header_says_quarantines_the_row(
@@ -924,3 +927,27 @@ def test_the_best_email_is_the_work_address(tmp_path: Path, db: Path):
     people = {p["last_name"]: p for p in dump(db)}
     assert people["Martin"]["email"] == "h.martin@boulangerie-martin.example"
     assert people["Roux"]["email"] == "paul.roux@orange.fr"
+
+
+def test_a_title_column_beside_a_job_title_holds_a_civility_or_a_title(tmp_path: Path,
+                                                                        db: Path):
+    # Outlook's "Title" holds "Mr." or "Dr." beside its "Job Title"; a file joining an
+    # Apollo export (job titles under "Title") with a HubSpot one ("Job Title") holds
+    # both kinds of value there, row by row.
+    path = write(tmp_path / "x.csv",
+                 "Record ID,Title,First Name,Last Name,Job Title,Company,Email\n"
+                 "1,Mr.,John,Smith,Sales Director,Acme Ltd,john.smith@acme.example\n"
+                 "2,CEO,Paul,Martin,,Kerlann SAS,paul.martin@kerlann.example\n"
+                 "3,Sr. Software Engineer,Ana,Lopez,,Vega Inc.,ana@vega.example\n"
+                 "4,Prof. Dr.,Hans,Weber,Leiter Vertrieb,Atzler GmbH,hans@atzler.example\n"
+                 "5,Head of IT,,,,The Baker Group,\n")
+    report = api.import_files(db, [path], id_column="Record ID")
+    assert (report.written, report.quarantined) == (5, 0)
+    got = query(db, "SELECT source_ids, civility, title FROM people ORDER BY source_ids")
+    assert got == [
+        ('["x:1"]', "Mr.", "Sales Director"),
+        ('["x:2"]', None, "CEO"),
+        ('["x:3"]', None, "Sr. Software Engineer"),
+        ('["x:4"]', "Prof. Dr.", "Leiter Vertrieb"),
+        ('["x:5"]', None, "Head of IT"),
+    ]
