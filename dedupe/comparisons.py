@@ -475,6 +475,16 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
     out[jw >= 0.75] = 5
     out[inits] = 4
     out[jw >= 0.9] = 3
+    # Two given names of the lists more than a slip apart (Valérie / Valentine 0.91,
+    # Frédéric / Frédérique): two names, not one mistyped. Loose, as names sharing a
+    # few letters are (person_levels then reads two such names as two people's). Not two
+    # spellings of one name, which sound alike (Sofia / Sophia).
+    check = np.flatnonzero((out == 3) & ~nick & ~exact & ~inits & ~missing)
+    if len(check):
+        known = given_names()
+        out[check[[x in known and y in known and distance.OSA.distance(x, y) > 1
+                   and phonetic(x) != phonetic(y)
+                   for x, y in zip(*names(check), strict=True)]]] = 5
     out[apart] = 6
     out[nick] = 2
     out[exact] = 1

@@ -1395,6 +1395,23 @@ def test_middle_initials_tell_namesakes_apart(tmp_path: Path, db: Path):
     assert levels == [6, 2, 6, 2]
 
 
+def test_two_given_names_more_than_a_slip_apart_are_loose_not_similar(tmp_path: Path,
+                                                                     db: Path):
+    # Valérie and Valentine Leleu at the family firm: two names of the lists that share
+    # their first letters (Jaro-Winkler 0.91), not one mistyped: two people's, as names
+    # of the lists only loosely alike are; so are Frédéric and Frédérique. A slip of one
+    # name ("Valerei"), or two spellings of one name (Aleksander, Alexander), stays
+    # similar.
+    levels = _pair_levels(
+        tmp_path, db, "id,First Name,Last Name,Company\n"
+        "1,Valérie,Leleu,Groupe Leleu\n2,Valentine,Leleu,Groupe Leleu\n"
+        "3,Frédéric,Morel,Morel SA\n4,Frédérique,Morel,Morel SA\n"
+        "5,Valérie,Leleu,Groupe Leleu\n6,Valerei,Leleu,Groupe Leleu\n"
+        "7,Aleksander,Nowak,Nowak Sp.\n8,Alexander,Nowak,Nowak Sp.\n",
+        "first_name")
+    assert levels == [6, 6, 3, 3]
+
+
 # Company names two sources write two ways, and the company level of two namesakes
 # given one and the other: 3, a similar name; 4, another company.
 _COMPANY_FORMS = [
