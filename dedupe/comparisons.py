@@ -478,7 +478,7 @@ def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,
     # Two given names of the lists more than a slip apart (Valérie / Valentine 0.91,
     # Frédéric / Frédérique): two names, not one mistyped. Loose, as names sharing a
     # few letters are (person_levels then reads two such names as two people's). Not two
-    # spellings of one name, which sound alike (Sofia / Sophia).
+    # spellings of one name, which sound alike (Aleksander / Alexander).
     check = np.flatnonzero((out == 3) & ~nick & ~exact & ~inits & ~missing)
     if len(check):
         known = given_names()

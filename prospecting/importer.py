@@ -477,7 +477,7 @@ class _RowMapper:
             for p in self.plan
         ]
         # A "Title" column read as the civility beside a "Job Title" (Outlook's): row by
-        # row, a value that is no civility is a job title (see _civility_or_title).
+        # row, a value that is no civility is a job title (see _civility_only).
         self.person_plan = [
             (step[0], _P_CIVILITY_OR_TITLE, *step[2:])
             if step[2] == "civility" and normalize_header(self.headers[step[0]]) == "title"
