@@ -921,10 +921,17 @@ def person_hashes(batches: Iterable[list[Any]]) -> tuple[list[str], list[str]]:
 _LOCAL_SEPARATORS = str.maketrans("._-+", "    ")
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def local_words(local: str) -> tuple[str, ...]:
+    """A local part's words, split at dots, hyphens, underscores and pluses
+    (``jean-marc.delorme``: ``jean``, ``marc``, ``delorme``)."""
+    return tuple(local.translate(_LOCAL_SEPARATORS).split())
+
+
 def _other_word(local: str, word: str) -> str | None:
     """The other word of a local part of two words (``eric`` of ``eric.gregory`` or
     ``gregory_eric`` beside ``gregory``), where one of them is ``word``; else None."""
-    words = local.translate(_LOCAL_SEPARATORS).split()
+    words = local_words(local)
     if len(words) != 2 or word not in words:
         return None
     return words[1] if words[0] == word else words[0]
@@ -953,7 +960,7 @@ def _surname_in_address(local: str, last: str) -> str:
     from rapidfuzz.distance import OSA
 
     surname = last.replace(" ", "").replace("-", "")
-    words = local.translate(_LOCAL_SEPARATORS).split()
+    words = local_words(local)
     if len(words) == 1 and len(words[0]) > 4:
         words = [words[0], words[0][1:]]
     found = {w for w in words if len(w) >= 4 and w != surname
@@ -971,7 +978,7 @@ def _short_surname_in_address(local: str, given: str, last: str) -> str:
     given name, a letter off the record's (``sophie.roy@`` for Sophie "Toy"); "" for
     none, or where the record's is a surname Faker's lists hold and the address's is
     not."""
-    words = local.translate(_LOCAL_SEPARATORS).split()
+    words = local_words(local)
     given = given.replace(" ", "").replace("-", "")
     if len(words) != 2 or given not in words:
         return ""
@@ -1017,7 +1024,7 @@ def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
     names = words.split()
     if not 2 <= len(names) <= 5:
         return None
-    parts = local.translate(_LOCAL_SEPARATORS).split()
+    parts = local_words(local)
     # A reading that breaks where the address's words do goes before one that does not.
     flat, breaks = _local_breaks(local)
     found: list[tuple[bool, tuple[str, str]]] = []
@@ -1059,7 +1066,7 @@ def _given_only_by_address(words: str, local: str) -> bool:
 def _local_breaks(local: str) -> tuple[str, frozenset[int]]:
     """A local part's letters without its separators (``jean-marc.delorme`` →
     ``jeanmarcdelorme``), and where its words end in them (4, 8, 15)."""
-    words = local.translate(_LOCAL_SEPARATORS).split()
+    words = local_words(local)
     return "".join(words), frozenset(itertools.accumulate(len(w) for w in words))
 
 

@@ -1006,7 +1006,7 @@ def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
     the lists or open on an initial (``d.mauger``); not a role's (``contact@``) nor a
     word alone. Asked only where ``p`` reaches ``review``."""
     from .comparisons import _local_fits
-    from .features import _LOCAL_SEPARATORS, given_names
+    from .features import given_names, local_words
 
     out = np.zeros(len(pairs), dtype=bool)
     nameless = f.extra.get("nameless")  # once per run: asked of every million pairs
@@ -1025,7 +1025,7 @@ def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
         if not (first and last):
             continue
         for local in f.email_locals[bare].tolist():
-            words = local.translate(_LOCAL_SEPARATORS).split()
+            words = local_words(local)
             if len(words) < 2 or is_role(local) or not (
                     any(w in known for w in words)
                     or (len(words[0]) == 1 and len(words[1]) >= 3)):

@@ -473,16 +473,9 @@ class _RowMapper:
         self.extras = [self.headers[i] for i, name, _ in self.plan if name.startswith("extra:")]
         self.person_plan = [
             _person_step(*p, company=kind == "people" and p[1] in LOCATION_FIELDS
-                         and company_location(self.headers[p[0]]))
+                         and company_location(self.headers[p[0]]),
+                         header=normalize_header(self.headers[p[0]]))
             for p in self.plan
-        ]
-        # A "Title" column read as the civility beside a "Job Title" (Outlook's): row by
-        # row, a value that is no civility is a job title (see _civility_only).
-        self.person_plan = [
-            (step[0], _P_CIVILITY_OR_TITLE, *step[2:])
-            if step[2] == "civility" and normalize_header(self.headers[step[0]]) == "title"
-            else step
-            for step in self.person_plan
         ]
         self.labels = _phone_labels(self.headers, fields)
 
@@ -619,15 +612,20 @@ def _json_strings(text: str) -> list[str] | None:
 
 
 def _person_step(index: int, name: str, confidence: float, *,
-                 company: bool = False) -> tuple[Any, ...]:
+                 company: bool = False, header: str = "") -> tuple[Any, ...]:
     """(column index, what to do, field, confidence, company field, whether the fact
     needs no confidence of its own) for one column of a people file.
 
     ``company``: a location column named after the company ("Company City",
     "Organization - Address"): the company's fact (the same field) and the person's
-    too, their place of work, but not a way to reach them."""
+    too, their place of work, but not a way to reach them. ``header``: the column's
+    header, normalised."""
     target = None
-    if name in _PERSON_FIELDS:
+    if name == "civility" and header == "title":
+        # "Title" read as the civility beside a "Job Title" (Outlook's): row by row, a
+        # value that is no civility is a job title (see _civility_only).
+        kind = _P_CIVILITY_OR_TITLE
+    elif name in _PERSON_FIELDS:
         kind = (_P_COUNTRY if name == "country" else _P_NAME if name in _NAME_FIELDS
                 else _P_CONTACT if name in _CONTACT_FIELDS else _P_FIELD)
         if company:
