@@ -266,6 +266,22 @@ def _m_from_shared_addresses(levels: np.ndarray) -> dict[int, list[float]]:
                                                    _M_DEFAULTS[c.name], _PRIOR_STRENGTH))}
 
 
+def _contradicted(levels: np.ndarray) -> np.ndarray:
+    """Which pairs two people's identities tell apart whatever else they share: another
+    person's address at the same company, or a surname and a given name that both
+    differ (two colleagues on the office line, at the office's street address).
+
+    Such a random pair counts as strangers in u whatever the model says of it. Weighed
+    by the model's chance instead, colleagues on one switchboard read as duplicates
+    once the shared number weighs much; left out of u, the number then weighs more:
+    on a French CRM's 942 records, where the phone column holds each company's
+    switchboard, u of a shared number fell to 0.00006 against 0.002 counted (+13.6
+    against +8), and two colleagues of different names were merged.
+    """
+    first, last, email = levels[:, 0], levels[:, 1], levels[:, 2]
+    return (email == 4) | ((last >= 4) & (first >= 5))
+
+
 def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations: int = 25,
           trained_on: int = 0, free_lambda: bool = True) -> Model:
     """EM for m (u fixed from random pairs); returns the model with its prior."""
@@ -306,6 +322,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
         return float(np.log2(random_lam / (1 - random_lam)))
 
     m, lam = em(m, u, lam)
+    strangers = _contradicted(random_levels)
     if len(random_levels):
         # The random pairs hold duplicates too, as many as one in every few thousand
         # in a file of 10,000 records. Counted as strangers, they set u of a shared
@@ -318,6 +335,7 @@ def train(candidate_levels: np.ndarray, random_levels: np.ndarray, *, iterations
         # a quarter of them twice, needs a few).
         for _ in range(U_ROUNDS):
             _, p_random = Model(m=m, u=u, prior=random_prior(lam)).score(random_levels)
+            p_random[strangers] = 0.0  # see _contradicted
             before, u = u, estimate_u(random_levels, 1.0 - p_random)
             m, lam = em(m, u, lam)
             if all(np.allclose(x, y, rtol=0.01, atol=0) for x, y in zip(
