@@ -1095,9 +1095,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
     # An address two people share (lrobin@ for Louise and Lucas) is no proof when the
     # numbers differ.
     # A home address (same street address and postcode, no company on either side) is
-    # such a key too: registries and consumer files have nothing else.
+    # such a key too: registries and consumer files have nothing else. Not where two
+    # addresses at one company's domain or the office line say it is the office's.
     home = (levels[:, 8] <= 2) & (levels[:, 8] > 0) & (
-        (levels[:, 7] == 1) | ((levels[:, 6] >= 1) & (levels[:, 6] <= 2))) & (levels[:, 5] == 0)
+        (levels[:, 7] == 1) | ((levels[:, 6] >= 1) & (levels[:, 6] <= 2))) & (
+        levels[:, 5] == 0) & (levels[:, 2] != 3) & (levels[:, 2] != 4) & (levels[:, 3] != 2)
     # A number nobody else carries is no key for two given names that differ behind two
     # addresses at one company that are not one person's (jean@ and jeanne@ on a family
     # firm's line): the addresses say two people as plainly as the names.

@@ -3067,6 +3067,27 @@ def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, ema
     assert bool(p[0] > 0.9) is merged
 
 
+@pytest.mark.parametrize(("email", "phone", "merged"), [
+    (4, 2, False),  # another person's address at the company, the office line
+    (0, 2, False),  # the office line: the street address is the office's
+    (3, 0, False),  # two addresses at one company's domain: so is it
+    (0, 0, True),   # nothing says work: a home, the key a registry's records have
+    (0, 3, True),
+])
+def test_an_office_address_is_no_home(email: int, phone: int, merged: bool):
+    # Caro Lévêque (caroline.leveque@) and Charlotte de Kattre (charlotte.delattre@),
+    # on the switchboard of Compagnie Océane BTP at its street address, neither giving
+    # the company's name: a street address, postcode and town with no company on
+    # either side is a home, a key for a registry's records, but two addresses at one
+    # company or the office line say it is the office's.
+    from dedupe.stage import guard
+
+    levels = np.zeros((1, 10), dtype=np.int8)
+    levels[0, [0, 1, 2, 3, 6, 7, 8]] = [5, 5, email, phone, 1, 1, 1]
+    p = guard(levels, np.array([0.99]), 0.6)
+    assert bool(p[0] > 0.9) is merged
+
+
 @pytest.mark.parametrize(("phone", "email", "merged"), [
     (0, 0, False),  # one name at one company, two profiles of their own: two people
     (3, 5, False),
