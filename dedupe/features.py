@@ -1105,6 +1105,22 @@ def _caps_surname_first(first: str, last: str) -> bool:
     return bool(head) and head[0] in names
 
 
+def _surname_caps_given(written: str) -> tuple[str, str] | None:
+    """(given name, surname) of a full name written in one field, surname in capitals
+    and given name not, either way round ("LECLERCQ Antoine", "DE LA TOUR Marie-Claire",
+    "Antoine LECLERCQ"), when the given name opens on one of the lists; else None
+    ("Le Gall", "VAN DER BERG", "Dupont Martin" stay one surname)."""
+    words = written.split()
+    caps = [w.isupper() and sum(c.isalpha() for c in w) >= 2 for w in words]
+    cut = next((i for i, c in enumerate(caps) if c != caps[0]), None)
+    if cut is None or any(c != caps[cut] for c in caps[cut:]):
+        return None  # in capitals throughout, or not at all, or mixed: "DUPONT Jean MARTIN"
+    head, rest = " ".join(words[:cut]), " ".join(words[cut:])
+    given, surname = (rest, head) if caps[0] else (head, rest)
+    opening = fold_name(given).replace("-", " ").split()
+    return (given, surname) if opening and opening[0] in given_names() else None
+
+
 def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                                                            dict[str, str]]:
     from enrichers.lists import free_domains
@@ -1135,6 +1151,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 written = full if not first else first if " " in first.strip() else ""
                 if written:
                     first, last = _split_full(written)
+            elif not first and last and " " in last.strip() and (
+                    split := _surname_caps_given(last)) is not None:
+                # "LECLERCQ Antoine" in the surname's column and no given name (a French
+                # file's NOM Prénom): the capitals are the surname.
+                first, last = split
             elif first and last and (
                     (" " in first and swapped_fields(first, last))
                     or (first.isupper() and _caps_surname_first(first, last))
@@ -1374,7 +1395,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "33"
+RULES_VERSION = "34"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

@@ -2552,6 +2552,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # A full name in the surname's field and no given name, the surname in capitals
+    # (a French file's NOM Prénom): "LECLERCQ Antoine" beside Anne-Sophie Leclercq is
+    # another given name (6), beside Antoine Leclercq the same (1), either way round;
+    # "Le Gall" stays a surname, with no given name (0).
+    *(pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,,LECLERCQ Antoine,Galsys\n2,Anne-Sophie,Leclercq,Galsys\n"
+        "3,,Antoine LECLERCQ,Galsys\n4,Antoine,Leclercq,Galsys\n"
+        "5,,Le Gall,Kerlann\n6,Yann,Le Gall,Kerlann\n",
+        field, expected, id=f"a_full_name_in_the_surname_field_{field}")
+      for field, expected in (("first_name", [6, 1, 0]), ("last_name", [1, 1, 1]))),
     # Sergio Stevens Sr. and Jr. are a father and his son, not a surname a letter off
     # (5, not 3); either beside plain Stevens is one of them (2). An address with Jr
     # glued to it beside the one without is the son's, not a slip (4, not 3).
