@@ -2552,6 +2552,18 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # A nickname in the given-name field and a surname that is also a given name, at
+    # an address that writes them in that order ("Jess" / "Morris" at jess.morris@):
+    # as written, beside Jessica alone a nickname (2); "Lyosn" / "Kristi" at
+    # kristi.lyons@ is still read swapped (1 and 1).
+    *(pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,Jessica,,jess.morris@aj.example,Agence Jourdain\n"
+        "2,Jess,Morris,jess.morris@aj.example,Agence Jourdain\n"
+        "3,Lyosn,Kristi,kristi.lyons@aj.example,Agence Jourdain\n"
+        "4,Kristi,Lyons,,Agence Jourdain\n",
+        field, expected, id=f"a_nickname_beside_a_surname_that_is_a_name_{field}")
+      for field, expected in (("first_name", [2, 1]), ("last_name", [0, 1]))),
     # A full name in the surname's field and no given name, the surname in capitals
     # (a French file's NOM Prénom): "LECLERCQ Antoine" beside Anne-Sophie Leclercq is
     # another given name (6), beside Antoine Leclercq the same (1), either way round;
