@@ -1107,6 +1107,24 @@ def _caps_surname_first(first: str, last: str) -> bool:
     return bool(head) and head[0] in names
 
 
+def _without_civility(written: str) -> str:
+    """``written`` without the civilities or honorifics it opens on ("Dr. Anna Weber" is
+    Anna Weber, "Mme Claire" Claire); as it is when nothing else is left. "M." is an
+    initial as often as Monsieur: it goes only before one word that is a given name of
+    the lists and no surname ("M. Maxime"; "M. Edwards" is an initial and a surname)."""
+    from enrichers.names import is_civility
+
+    words = written.split()
+    k = 0
+    while k < len(words) - 1 and is_civility(words[k]):
+        k += 1
+    if k == 1 and len(words) == 2 and len(words[0].rstrip(".")) == 1:
+        rest = fold_name(words[1])
+        if rest not in given_names() or rest in surnames():
+            return written
+    return " ".join(words[k:]) if k else written
+
+
 def _surname_caps_given(written: str) -> tuple[str, str] | None:
     """(given name, surname) of a full name written in one field, surname in capitals
     and given name not, either way round ("LECLERCQ Antoine", "DE LA TOUR Marie-Claire",
@@ -1151,6 +1169,12 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                 # A full name alone, or written in the given name's column ("Joel
                 # Gregory" and no surname): its given name and surname.
                 written = full if not first else first if " " in first.strip() else ""
+                if written and written is first:
+                    # A civility before it ("M. Maxime"): the word after it is the given
+                    # name, where a full name's field has the surname ("M. Dupont").
+                    written = first = _without_civility(first)
+                    if " " not in written:
+                        written = ""
                 if written:
                     first, last = _split_full(written)
             elif not first and last and " " in last.strip() and (
@@ -1397,7 +1421,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "35"
+RULES_VERSION = "36"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

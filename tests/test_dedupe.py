@@ -2552,6 +2552,19 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # A civility before a given name in its own field, no surname ("M. Maxime"): the
+    # given name (1), where a full name's field gives the surname ("M. Dupont", 0 and
+    # 1); before a full name, the full name ("Dr. Anna Weber", 1 and 1). "M." may be an
+    # initial: before a surname, no given name is read ("M. Edwards" beside Matthew
+    # Edwards: 0 and 1, not Edwards as a given name).
+    *(pytest.param(
+        "id,first_name,last_name,full_name,company_name\n"
+        "1,M. Maxime,,,Clinique Fabre\n2,Maxime,Masson,,Clinique Fabre\n"
+        "3,Dr. Anna Weber,,,Piravea\n4,Anna,Weber,,Piravea\n"
+        "5,,,M. Dupont,Kerlann\n6,Jean,Dupont,,Kerlann\n"
+        "7,M. Edwards,,,Atlas\n8,Matthew,Edwards,,Atlas\n",
+        field, expected, id=f"a_civility_before_a_given_name_{field}")
+      for field, expected in (("first_name", [1, 1, 0, 0]), ("last_name", [0, 1, 1, 1]))),
     # A nickname in the given-name field and a surname that is also a given name, at
     # an address that writes them in that order ("Jess" / "Morris" at jess.morris@):
     # as written, beside Jessica alone a nickname (2); "Lyosn" / "Kristi" at
