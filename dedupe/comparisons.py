@@ -1761,8 +1761,10 @@ def same_person_name(x: tuple[str, str], y: tuple[str, str]) -> bool:
     (first_x, last_x), (first_y, last_y) = x, y
     if _given_fits(first_x, first_y) and _surname_fits(last_x, last_y):
         return True
-    return bool(last_x) and bool(last_y) and _given_fits(first_x, last_y) and _given_fits(
-        last_x, first_y)
+    # Swapped: a name against the other's, not only an empty field against one (Michel
+    # and Kim, surnames alone, are two people, not one with the names swapped).
+    return bool(last_x) and bool(last_y) and bool(first_x or first_y) and _given_fits(
+        first_x, last_y) and _given_fits(last_x, first_y)
 
 
 def _surname_fits(u: str, v: str) -> bool:

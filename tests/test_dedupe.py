@@ -3103,6 +3103,23 @@ def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, ema
     assert bool(p[0] > 0.9) is merged
 
 
+def test_two_surnames_alone_on_one_number_are_two_people(tmp_path: Path, db: Path):
+    # Masson and Nguyen, no given name, each an address of their own at OCT Traiteur and
+    # the office line: two people, not one with the names swapped (an empty given name
+    # fitted the other's surname), so the number is the office's and proves nothing.
+    from dedupe.comparisons import same_person_name
+
+    assert not same_person_name(("", "masson"), ("", "nguyen"))
+    assert same_person_name(("", "dupont"), ("dupont", "jean"))  # swapped fields
+    found, _ = _dedupe_crm(tmp_path, db, "id,first_name,last_name,email,phone,company_name\n"
+                           "1,,Masson,emmanuelle.masson@oct.example,01 20 28 50 39,OCT\n"
+                           "2,,Nguyen,fabrice.nguyen@oct.example,+33 1 20 28 50 39,OCT\n"
+                           "3,Léa,Roy,lea.roy@oct.example,01 20 28 50 11,OCT\n"
+                           "4,Léa,Roy,,01 20 28 50 11,OCT\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+
+
 @pytest.mark.parametrize(("email", "phone", "merged"), [
     (4, 2, False),  # another person's address at the company, the office line
     (0, 2, False),  # the office line: the street address is the office's
