@@ -39,6 +39,7 @@ from .features import (
     saints_shortened,
     share_nickname_group,
     share_nickname_groups,
+    surnames,
 )
 
 # Threads per rapidfuzz ``cpdist`` call. Large sets of pairs are compared by two
@@ -157,8 +158,21 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     xs, ys = list(strings[left]), list(strings[right])
     values = process.cpdist(xs, ys, scorer=scorer, workers=_CPDIST_WORKERS)
     if scorer is _JW:
-        values = _typos_similar(values, xs, ys)
+        lengths = _lengths(f, _VOCABULARY.get(name_a, name_a))
+        values = _typos_similar(values, xs, ys,
+                                np.minimum(lengths[left], lengths[right]) <= 4)
     return values[inverse.reshape(-1)]
+
+
+def _lengths(f: PersonFeatures, vocabulary: str) -> np.ndarray:
+    """The length of each string of a vocabulary, by code (kept on ``f``, built again
+    once the vocabulary has grown)."""
+    strings = f.extra["strings:" + vocabulary]
+    kept = f.extra.get("lengths:" + vocabulary)
+    if kept is None or len(kept) != len(strings):
+        kept = f.extra["lengths:" + vocabulary] = np.fromiter(
+            map(len, strings.tolist()), dtype=np.int64, count=len(strings))
+    return kept
 
 
 def _similarity_at(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray,
@@ -396,25 +410,44 @@ _KIND_WORDS = tuple(w for w in KINDS_OF_BUSINESS if len(w) >= 5 and " " not in w
 _TYPO = 0.92  # what one typo in a name of five letters or more scores (a "similar" level)
 
 
-def _typos_similar(values: np.ndarray, xs: list[str], ys: list[str]) -> np.ndarray:
+def _typos_similar(values: np.ndarray, xs: list[str], ys: list[str],
+                   short: np.ndarray | None = None) -> np.ndarray:
     """Jaro-Winkler, raised to ``_TYPO`` where the two differ by one typo (one letter
     added, dropped, changed or two swapped) and both have five letters or more:
     Jaro-Winkler weighs a typo near the start heavily ("mrshall" for "marshall" 0.88,
-    "uabert" for "aubert" 0.89)."""
+    "uabert" for "aubert" 0.89). In a shorter name (three or four letters, ``short``)
+    one letter makes another name as often as a typo (Marc and Mary, Roux and Rous,
+    Léa and Léo): a typo only where one of the two is no name the lists know ("Wplf"
+    for Wolf 0.85, "Zéo" for Zoé 0.56)."""
     # One typo in five letters or more never scores below 0.75 (about 0.756 at worst):
-    # most pairs of different names need no second look.
-    low = np.flatnonzero((values < _TYPO) & (values >= 0.75))
+    # most pairs of different names need no second look. Two letters swapped in three
+    # score 0.56.
+    near = values >= 0.75
+    if short is not None:
+        near |= short & (values >= 0.5)
+    low = np.flatnonzero((values < _TYPO) & near)
     if not len(low):
         return values
     lx = [xs[k] for k in low.tolist()]
     ly = [ys[k] for k in low.tolist()]
     typos = process.cpdist(lx, ly, scorer=distance.OSA.distance,
                             workers=_CPDIST_WORKERS)
-    long = np.fromiter((min(len(x), len(y)) >= 5 for x, y in zip(lx, ly, strict=True)),
-                       dtype=bool, count=len(lx))
+    sizes = [min(len(x), len(y)) for x, y in zip(lx, ly, strict=True)]
+    typo = np.fromiter((size >= 5 for size in sizes), dtype=bool, count=len(lx))
+    one = np.flatnonzero((typos <= 1) & ~typo)
+    if len(one):
+        known = _known_names()
+        typo[one] = [sizes[k] >= 3 and not (lx[k] in known and ly[k] in known)
+                     for k in one.tolist()]
     values = values.copy()
-    values[low[(typos <= 1) & long]] = _TYPO
+    values[low[(typos <= 1) & typo]] = _TYPO
     return values
+
+
+@functools.lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    """Every given name and surname of the lists, folded."""
+    return given_names() | surnames()
 
 
 def _levels_first(fa, fb, initials, inia, inib, ga, gb, wa, wb, jw, names,

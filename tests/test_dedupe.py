@@ -2552,6 +2552,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # One typo in a name of three or four letters, where one of the two is no name the
+    # lists know: similar (3), as in longer names ("Wplf" for Wolf, "Zéo" for Zoé, two
+    # letters swapped); two names the lists know a letter apart stay apart (Marc and
+    # Mary, 6).
+    *(pytest.param(
+        "id,first_name,last_name,company_name\n"
+        "1,Kerstin,Wolf,Sommer\n2,Kerstin,Wplf,Sommer\n"
+        "3,Zoé,Faure,Nova\n4,Zéo,Faure,Nova\n"
+        "5,Marc,Roux,Nova\n6,Mary,Roux,Nova\n",
+        field, expected, id=f"a_typo_in_a_short_name_{field}")
+      for field, expected in (("first_name", [1, 3, 6]), ("last_name", [3, 1, 1]))),
     # A civility before a given name in its own field, no surname ("M. Maxime"): the
     # given name (1), where a full name's field gives the surname ("M. Dupont", 0 and
     # 1); before a full name, the full name ("Dr. Anna Weber", 1 and 1). "M." may be an
