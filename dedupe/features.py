@@ -1049,6 +1049,25 @@ def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 14)
+def _given_alone_by_address(name: str, local: str) -> bool:
+    """Whether a record's one name, in the surname field, is its given name, as its own
+    address writes it before a surname of the lists: "francois" at
+    ``francois.carre@`` or ``francoiscarre@``, "thomas" at ``tbrown@`` (its initial). The
+    name must be a given name of the lists, and what follows in the address a surname
+    and no given name: "martin" at ``martin.julie@`` stays a surname."""
+    if " " in name or name not in given_names():
+        return False
+    flat = "".join(local_words(local))
+    if flat.startswith(name):
+        rest = flat[len(name):]
+    elif flat[:1] == name[:1]:
+        rest = flat[1:]
+    else:
+        return False
+    return len(rest) >= 3 and rest in surnames() and rest not in given_names()
+
+
 def _given_only_by_address(words: str, local: str) -> bool:
     """Whether a full name of two words or more is a compound given name alone, as the
     record's own address writes it before a surname the name does not give: "Jean Marc"
@@ -1208,6 +1227,11 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
                     folded_first, folded_last = oriented
                 elif _given_only_by_address(words, own):
                     folded_first, folded_last = words, ""
+            if (not folded_first and own and folded_last
+                    and _given_alone_by_address(folded_last, own)):
+                # "françois" alone in the surname field at francois.carre@, "thomas" at
+                # tbrown@: a given name, as its own address writes it before a surname.
+                folded_first, folded_last = folded_last, ""
             if INITIALS_TOGETHER.fullmatch(folded_first):
                 # "JP", "MC": a compound given name's initials written together.
                 folded_first = " ".join(folded_first)

@@ -2552,6 +2552,17 @@ def test_one_typo_near_the_start_of_a_name_is_still_similar(tmp_path: Path, db: 
         "5,,,Jean Pierre Martin,Omnitis\n6,Jean,Pierre,,Omnitis\n",
         field, expected, id=f"a_middle_word_the_other_gives_as_surname_{field}")
       for field, expected in (("first_name", [1, 1, 2]), ("last_name", [2, 1, 5]))),
+    # A given name alone in the surname field, as the record's own address writes it
+    # before a surname ("françois" at francois.carre@, "thomas" at tbrown@): the given
+    # name (1, nickname 2), no surname (0); "martin" at martin.julie@ stays a surname.
+    *(pytest.param(
+        "id,first_name,last_name,email,company_name\n"
+        "1,,françois,francois.carre@ega.example,EGA\n"
+        "2,François,Carré,francois.carre@ega.example,EGA\n"
+        "3,,thomas,tbrown@odg.example,ODG\n4,Tommy,Brown,,ODG\n"
+        "5,,martin,martin.julie@kerlann.example,Kerlann\n6,Julie,Martin,,Kerlann\n",
+        field, expected, id=f"a_given_name_alone_in_the_surname_field_{field}")
+      for field, expected in (("first_name", [1, 2, 0]), ("last_name", [0, 0, 1]))),
     # One typo in a name of three or four letters, where one of the two is no name the
     # lists know: similar (3), as in longer names ("Wplf" for Wolf, "Zéo" for Zoé, two
     # letters swapped); two names the lists know a letter apart stay apart (Marc and
