@@ -993,7 +993,28 @@ def _score_slice(model: Model, f: PersonFeatures, pairs: np.ndarray, levels: np.
     p = 1.0 / (1.0 + np.exp2(-w))
     review = settings.review_threshold
     return w, guard(levels, p, review, _surnames_apart(f, pairs, levels, p, review),
-                    _address_names_another(f, pairs, p, review))
+                    _address_names_another(f, pairs, p, review),
+                    _namesakes_by_address(f, pairs, levels, p, review))
+
+
+def _namesakes_by_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
+                          p: np.ndarray, review: float) -> np.ndarray:
+    """Which pairs hold one name (alike, or a nickname, a typo or initials of it) behind
+    two addresses at one company that the company told apart by a number, a generation
+    word or a middle initial (``c.lemaire@`` and ``c.lemaire2@``): two namesakes, for
+    whom the one number both give is the office's, no key (see :func:`guard`). Asked
+    only where ``p`` reaches ``review``."""
+    from .comparisons import _told_apart
+
+    out = np.zeros(len(pairs), dtype=bool)
+    first, last = levels[:, 0], levels[:, 1]
+    rows = np.flatnonzero((levels[:, 2] == 4) & (levels[:, 3] == 1) & (p >= review)
+                          & (first >= 1) & (first <= 4) & (last >= 1) & (last <= 3))
+    if len(rows):
+        out[rows] = [_told_apart(x, y) in ("numbered", "generations", "middle initial")
+                     for x, y in zip(f.email_locals[pairs[rows, 0], 0].tolist(),
+                                     f.email_locals[pairs[rows, 1], 0].tolist(), strict=True)]
+    return out
 
 
 def _address_names_another(f: PersonFeatures, pairs: np.ndarray, p: np.ndarray,
@@ -1055,7 +1076,8 @@ def _surnames_apart(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarray,
 
 def guard(levels: np.ndarray, p: np.ndarray, review: float,
           surnames_apart: np.ndarray | None = None,
-          address_names_another: np.ndarray | None = None) -> np.ndarray:
+          address_names_another: np.ndarray | None = None,
+          namesakes_by_address: np.ndarray | None = None) -> np.ndarray:
     """No merge on a name contradiction without an exact key (DD-4).
 
     ``address_names_another`` marks pairs where a record with no name has an address
@@ -1112,6 +1134,11 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
     if address_names_another is not None:
         contradiction |= address_names_another
         apart |= address_names_another
+    # Nor for one name behind two addresses the company told apart by a number, a
+    # generation word or a middle initial, however the names are written (C. Lemaire at
+    # c.lemaire@ and c.lemaire2@): see _namesakes_by_address.
+    if namesakes_by_address is not None:
+        apart |= namesakes_by_address
     own_number = (levels[:, 3] == 1) & ~apart
     exact = ((levels[:, 2] == 1) & (levels[:, 3] != 3)) | own_number | (
         levels[:, 4] == 1) | home

@@ -3125,6 +3125,20 @@ def test_titles_far_apart_in_two_towns_at_one_company(city: int, title: int, ema
     assert bool(p[0] > 0.9) is merged
 
 
+def test_one_name_behind_two_numbered_addresses_is_two_namesakes(tmp_path: Path, db: Path):
+    # C. Lemaire at c.lemaire@ and c.lemaire2@ of Établissements Lemaire, both on the
+    # office line: the company told two namesakes apart by a number, and the one line
+    # they give is the office's, no key. Benjamin Bonnet at benjamin@ and, mistyped,
+    # benjain@, on his own mobile, stays one person.
+    found, _ = _dedupe_crm(tmp_path, db, "id,first_name,last_name,email,phone,company_name\n"
+                           "1,C.,Lemaire,c.lemaire@lemaire.example,02 88 86 57 00,Lemaire\n"
+                           "2,C,LEMAIRE,c.lemaire2@lemaire.example,02 88 86 57 00,Lemaire\n"
+                           "3,Benjamin,Bonnet,benjamin@bonnet.example,07 55 73 20 31,Bonnet\n"
+                           "4,ben,bonnet,benjain@bonnet.example,+33 7 55 73 20 31,Bonnet\n")
+    assert found["crm:1"] is not found["crm:2"]
+    assert found["crm:3"] is found["crm:4"]
+
+
 def test_two_surnames_alone_on_one_number_are_two_people(tmp_path: Path, db: Path):
     # Masson and Nguyen, no given name, each an address of their own at OCT Traiteur and
     # the office line: two people, not one with the names swapped (an empty given name
