@@ -82,6 +82,9 @@ _INCLUSIVE = re.compile(
 )
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 _SERVING = re.compile(r"(?<=\S)(?<!\bgo)\s+(?:to|aupres)\s+(?=\S)")
+# Where a title names its employer after it: "Sales Manager chez Finogo & Partner",
+# "Head of Sales at Acme", "Einkäufer bei Müller GmbH", "CTO @ Vieltis".
+_EMPLOYER = re.compile(r"(?<=\S)\s+(?:at|chez|bei|@)\s+(?=\S)", re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -120,6 +123,10 @@ class TitleRules:
             return _NOTHING
         try:
             text = title[:_MAX_TITLE]
+            # The employer's name says nothing of the role ("& Partner" is no partner).
+            employer = _EMPLOYER.search(text)
+            if employer is not None:
+                text = text[:employer.start()]
             return self._decide(self._matches(_words(text, self.aliases)),
                                 self._served_from(text))
         except Exception:  # a title that trips the matcher is unclassified, never fatal

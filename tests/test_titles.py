@@ -145,6 +145,14 @@ def test_german_titles(title, seniority, department):
         ("Go to Market Director", "director", None),
         ("Directeur général adjoint", "vp", "executive"),
         ("Chief of Staff", "manager", "executive"),
+        # The employer named after the title says nothing of the role: "& Partner" is
+        # no partner, "Partners" no owner.
+        ("Sales Manager chez Finogo & Partner", "manager", "sales"),
+        ("Sales Manager at Finogo Partners", "manager", "sales"),
+        ("Einkäufer bei Müller Partner GmbH", "entry", "procurement"),
+        ("Responsable marketing digital @ Xennexa Partners", "manager", "marketing"),
+        ("Partner at McKinsey", "owner", "executive"),
+        ("Attorney at Law", "entry", "legal"),
     ],
 )
 def test_titles(title, seniority, department):
