@@ -1102,13 +1102,16 @@ def guard(levels: np.ndarray, p: np.ndarray, review: float,
     # with two numbers, two towns and two titles: its London consultant and its New York
     # HR manager. So are two records at one company in two towns, with titles that far
     # apart, whatever their addresses: its CFO in San Francisco (a Gmail address) and its
-    # account executive in Pittsburgh (none).
+    # account executive in Pittsburgh (none). And so are two records at one company with
+    # titles that far apart and two numbers, no address in common: Damien Benoît, its
+    # developer on one mobile and its président on another.
     # (Not two names of one town with one postcode: Valbonne and Sophia Antipolis,
     # 06560.)
     contradiction = (levels[:, 0] == 6) | (levels[:, 2] == 4) | ((levels[:, 2] == 3) & (
         (levels[:, 9] >= 3) | ((levels[:, 3] == 3) & (levels[:, 6] == 3)
                                & (levels[:, 7] != 1) & (levels[:, 9] >= 2)))) | (
-        (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 6] == 3) & (levels[:, 7] != 1))
+        (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 6] == 3) & (levels[:, 7] != 1)) | (
+        (levels[:, 5] == 1) & (levels[:, 9] >= 3) & (levels[:, 3] == 3) & (levels[:, 2] != 1))
     # Two profiles of their own (in/zacharie-marin-1a33d7ff, in/zacharie-marin-203): two
     # people, whatever else agrees.
     contradiction |= levels[:, 4] == 2

@@ -3178,6 +3178,24 @@ def test_an_office_address_is_no_home(email: int, phone: int, merged: bool):
 
 
 @pytest.mark.parametrize(("phone", "email", "merged"), [
+    (3, 0, False),  # two numbers, titles far apart: two namesakes at one company
+    (3, 1, True),   # one address: one person, whatever the titles and numbers
+    (1, 0, True),   # one number
+    (0, 0, True),   # titles alone are weak evidence
+])
+def test_titles_far_apart_and_two_numbers_at_one_company(phone: int, email: int,
+                                                         merged: bool):
+    # Damien Benoît, developer at Sequana BTP on one mobile, and Damien Benoît, its
+    # président, on another: one name and one company, nothing personal in common.
+    from dedupe.stage import guard
+
+    levels = np.zeros((1, 10), dtype=np.int8)
+    levels[0, [0, 1, 2, 3, 5, 9]] = [1, 1, email, phone, 1, 3]
+    p = guard(levels, np.array([0.99]), 0.6)
+    assert bool(p[0] > 0.9) is merged
+
+
+@pytest.mark.parametrize(("phone", "email", "merged"), [
     (0, 0, False),  # one name at one company, two profiles of their own: two people
     (3, 5, False),
     (0, 1, True),  # one address: one person, whatever the profiles
