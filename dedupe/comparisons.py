@@ -158,15 +158,18 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     xs, ys = list(strings[left]), list(strings[right])
     values = process.cpdist(xs, ys, scorer=scorer, workers=_CPDIST_WORKERS)
     if scorer is _JW:
-        lengths = _lengths(f, _VOCABULARY.get(name_a, name_a))
-        values = _typos_similar(values, xs, ys,
-                                np.minimum(lengths[left], lengths[right]) <= 4)
+        short = None
+        if _VOCABULARY.get(name_a) == "names":  # a person's names, not a town's or firm's
+            lengths = _lengths(f, "names")
+            short = np.minimum(lengths[left], lengths[right]) <= 4
+        values = _typos_similar(values, xs, ys, short)
     return values[inverse.reshape(-1)]
 
 
 def _lengths(f: PersonFeatures, vocabulary: str) -> np.ndarray:
     """The length of each string of a vocabulary, by code (kept on ``f``, built again
-    once the vocabulary has grown)."""
+    once the vocabulary has grown: two processes may hold it at two sizes, alike as far
+    as the shorter goes)."""
     strings = f.extra["strings:" + vocabulary]
     kept = f.extra.get("lengths:" + vocabulary)
     if kept is None or len(kept) != len(strings):
