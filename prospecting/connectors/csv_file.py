@@ -187,7 +187,8 @@ def repair_mojibake(text: str) -> str:
     Only whole sequences that decode as UTF-8 are replaced, so the accented letters a
     file also holds correctly stay as they are.
     """
-    return _MOJIBAKE_RUN.sub(_undo_run, text)
+    # Every sequence it replaces opens on a letter outside ASCII: most lines have none.
+    return text if text.isascii() else _MOJIBAKE_RUN.sub(_undo_run, text)
 
 
 class Record(NamedTuple):
