@@ -57,6 +57,30 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
 
 
+# Other tools' names of each column splink compares, as the file's headers read folded
+# (see run_splink): Apollo's, HubSpot's, lemlist's and a French CRM's.
+_ALIASES = {
+    "first_name": ("first_name", "firstname", "prenom", "given_name"),
+    "last_name": ("last_name", "lastname", "nom", "surname"),
+    "email": ("email", "e_mail", "email_address"),
+    "phone": ("phone", "phone_number", "telephone", "work_direct_phone", "mobile_phone",
+              "mobile_phone_number", "portable", "corporate_phone"),
+    "company": ("company", "company_name", "companyname", "societe", "organization"),
+    "city": ("city", "ville", "company_city"),
+}
+
+
+def delimiter_of(path: Path) -> str:
+    """The file's delimiter (a French CRM's export is ``;``-separated), from its first
+    lines."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(64 * 1024)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
 def run_ours(csv_path: Path, id_column: str, python: str) -> tuple[list[list[str]], float, float]:
     """(clusters of record ids, dedupe seconds, import+dedupe+export seconds)."""
     work = Path(tempfile.mkdtemp(prefix="compare-ours-"))
@@ -112,13 +136,24 @@ def run_splink(csv_path: Path, id_column: str, columns: dict[str, str],
     from splink.backends.duckdb import DuckDBAPI
 
     started = time.perf_counter()
-    raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
+    raw = pd.read_csv(csv_path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                      sep=delimiter_of(csv_path))
     df = pd.DataFrame({"unique_id": raw[id_column]})
     # "First Name", "Email" (an export's headers) as first_name, email.
-    by_key = {re.sub(r"\W+", "_", str(h).strip().lower()): h for h in raw.columns}
+    by_key = {re.sub(r"\W+", "_", _plain(str(h))): h for h in raw.columns}
     for ours, theirs in columns.items():
-        theirs = theirs if theirs in raw else by_key.get(theirs, theirs)
-        df[ours] = raw[theirs].map(_plain) if theirs in raw else ""
+        # The column, else the first of its tools' names the file has, each row taking
+        # the first of them it fills (a union of several tools' exports).
+        found = [h for h in dict.fromkeys(
+            [theirs, by_key.get(theirs)] + [by_key.get(a) for a in _ALIASES.get(ours, ())])
+            if h is not None and h in raw]
+        if not found:
+            df[ours] = ""
+            continue
+        values = raw[found[0]]
+        for header in found[1:]:
+            values = values.where(values != "", raw[header])
+        df[ours] = values.map(_plain)
     if "phone" in df:
         df["phone"] = df["phone"].map(lambda s: re.sub(r"\D", "", s)[-9:])
     if "company" in df:
@@ -215,7 +250,8 @@ def _compare(args: argparse.Namespace, work: Path) -> None:
     elif args.csv:
         csv_path, id_column = args.csv, args.id_column
         with csv_path.open(encoding="utf-8-sig", newline="") as handle:
-            truth = {r[id_column]: r[args.truth_column] for r in csv.DictReader(handle)}
+            truth = {r[id_column]: r[args.truth_column]
+                     for r in csv.DictReader(handle, delimiter=delimiter_of(csv_path))}
     else:
         rows, truth = bench.generate(args.people or 10_000, args.seed)
         csv_path, id_column = work / "people.csv", "record_id"
