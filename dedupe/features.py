@@ -1049,7 +1049,6 @@ def _full_by_address(words: str, local: str) -> tuple[str, str] | None:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-@functools.lru_cache(maxsize=1 << 14)
 def _given_alone_by_address(name: str, local: str) -> bool:
     """Whether a record's one name, in the surname field, is its given name, as its own
     address writes it before a surname of the lists: "francois" at
@@ -1068,6 +1067,7 @@ def _given_alone_by_address(name: str, local: str) -> bool:
     return len(rest) >= 3 and rest in surnames() and rest not in given_names()
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _given_only_by_address(words: str, local: str) -> bool:
     """Whether a full name of two words or more is a compound given name alone, as the
     record's own address writes it before a surname the name does not give: "Jean Marc"
@@ -1187,13 +1187,14 @@ def _person_columns(batches: Iterable[list[Any]]) -> tuple[dict[str, list[Any]],
             if not last and (first or full):
                 # A full name alone, or written in the given name's column ("Joel
                 # Gregory" and no surname): its given name and surname.
-                written = full if not first else first if " " in first.strip() else ""
-                if written and written is first:
+                if first and " " in first.strip():
                     # A civility before it ("M. Maxime"): the word after it is the given
                     # name, where a full name's field has the surname ("M. Dupont").
                     written = first = _without_civility(first)
                     if " " not in written:
                         written = ""
+                else:
+                    written = full if not first else ""
                 if written:
                     first, last = _split_full(written)
             elif not first and last and " " in last.strip() and (
