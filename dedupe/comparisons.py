@@ -966,8 +966,17 @@ def person_levels(
     check = np.flatnonzero(both & same_site & ~same & ~same_local)
     if len(check):
         consistent = np.ones(m, dtype=bool)
-        xs = f.email_locals[a[check], 0].tolist()
-        ys = f.email_locals[b[check], 0].tolist()
+        # Each record's address at the domain they share, the first where both have one
+        # there (a personal address may come first: jdupont2@gmail.com, then
+        # j.dupont@acme.example); the first addresses at one firm's two sites.
+        slot_a = np.zeros(len(check), dtype=np.int64)
+        slot_b = np.zeros(len(check), dtype=np.int64)
+        da, db = domains[a[check]], domains[b[check]]
+        for i, j in ((1, 1), (1, 0), (0, 1), (0, 0)):  # the first pair found wins
+            at = (da[:, i] == db[:, j]) & (da[:, i] != 0)
+            slot_a[at], slot_b[at] = i, j
+        xs = f.email_locals[a[check], slot_a].tolist()
+        ys = f.email_locals[b[check], slot_b].tolist()
         found = np.fromiter((_locals_consistent(x, y) for x, y in zip(xs, ys, strict=True)),
                             dtype=bool, count=len(check))
         # Or each the form of the other record's name (pharris@ and peterh@ for Peter and

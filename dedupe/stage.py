@@ -1002,8 +1002,9 @@ def _namesakes_by_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarr
     """Which pairs hold one name (alike, or a nickname, a typo or initials of it) behind
     two addresses at one company that the company told apart by a number, a generation
     word or a middle initial (``c.lemaire@`` and ``c.lemaire2@``): two namesakes, for
-    whom the one number both give is the office's, no key (see :func:`guard`). Asked
-    only where ``p`` reaches ``review``."""
+    whom the one number both give is the office's, no key (see :func:`guard`). Either
+    address of each record, at one company's domain (``email_domains`` is empty for a
+    free-mail address). Asked only where ``p`` reaches ``review``."""
     from .comparisons import _told_apart
 
     out = np.zeros(len(pairs), dtype=bool)
@@ -1011,9 +1012,14 @@ def _namesakes_by_address(f: PersonFeatures, pairs: np.ndarray, levels: np.ndarr
     rows = np.flatnonzero((levels[:, 2] == 4) & (levels[:, 3] == 1) & (p >= review)
                           & (first >= 1) & (first <= 4) & (last >= 1) & (last <= 3))
     if len(rows):
-        out[rows] = [_told_apart(x, y) in ("numbered", "generations", "middle initial")
-                     for x, y in zip(f.email_locals[pairs[rows, 0], 0].tolist(),
-                                     f.email_locals[pairs[rows, 1], 0].tolist(), strict=True)]
+        told = ("numbered", "generations", "middle initial")
+        locals_, domains = f.email_locals, f.email_domains
+        out[rows] = [
+            any(locals_[a, i] and locals_[b, j] and domains[a, i]
+                and domains[a, i] == domains[b, j]
+                and _told_apart(locals_[a, i], locals_[b, j]) in told
+                for i in (0, 1) for j in (0, 1))
+            for a, b in zip(pairs[rows, 0].tolist(), pairs[rows, 1].tolist(), strict=True)]
     return out
 
 

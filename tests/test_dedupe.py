@@ -3143,6 +3143,31 @@ def test_one_name_behind_two_numbered_addresses_is_two_namesakes(tmp_path: Path,
     assert found["crm:3"] is found["crm:4"]
 
 
+def test_a_personal_address_with_a_number_tells_no_namesakes_apart(tmp_path: Path,
+                                                                    db: Path):
+    # Jean Dupont with a personal address first (jdupont2@gmail.com, its number his own
+    # choice) and his work address second, beside Jean Dupont at jean.dupont@ on the
+    # same line: the addresses at the company are compared, not the personal one.
+    found, _ = _dedupe_crm(tmp_path, db,
+                           "id,first_name,last_name,email,secondary_email,phone,company_name\n"
+                           "1,Jean,Dupont,jdupont2@gmail.com,j.dupont@acme.example,"
+                           "01 42 68 53 11,Acme\n"
+                           "2,Jean,Dupont,jean.dupont@acme.example,,01 42 68 53 11,Acme\n")
+    assert found["crm:1"] is found["crm:2"]
+
+
+def test_a_numbered_second_address_tells_namesakes_apart(tmp_path: Path, db: Path):
+    # C. Lemaire at c.lemaire@, and C LEMAIRE with a personal address first and
+    # c.lemaire2@ second (a CRM's "Secondary Email"), on the office line: the addresses
+    # at the company are the ones compared, and the number tells two namesakes apart.
+    found, _ = _dedupe_crm(tmp_path, db,
+                           "id,first_name,last_name,email,secondary_email,phone,company_name\n"
+                           "1,C.,Lemaire,c.lemaire@lemaire.example,,02 88 86 57 00,Lemaire\n"
+                           "2,C,LEMAIRE,clemaire@gmail.com,c.lemaire2@lemaire.example,"
+                           "02 88 86 57 00,Lemaire\n")
+    assert found["crm:1"] is not found["crm:2"]
+
+
 def test_two_surnames_alone_on_one_number_are_two_people(tmp_path: Path, db: Path):
     # Masson and Nguyen, no given name, each an address of their own at OCT Traiteur and
     # the office line: two people, not one with the names swapped (an empty given name
