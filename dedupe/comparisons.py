@@ -160,22 +160,10 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     if scorer is _JW:
         short = None
         if _VOCABULARY.get(name_a) == "names":  # a person's names, not a town's or firm's
-            lengths = _lengths(f, "names")
+            lengths = _name_marks(f, "name lengths", len, np.int64)
             short = np.minimum(lengths[left], lengths[right]) <= 4
         values = _typos_similar(values, xs, ys, short)
     return values[inverse.reshape(-1)]
-
-
-def _lengths(f: PersonFeatures, vocabulary: str) -> np.ndarray:
-    """The length of each string of a vocabulary, by code (kept on ``f``, built again
-    once the vocabulary has grown: two processes may hold it at two sizes, alike as far
-    as the shorter goes)."""
-    strings = f.extra["strings:" + vocabulary]
-    kept = f.extra.get("lengths:" + vocabulary)
-    if kept is None or len(kept) != len(strings):
-        kept = f.extra["lengths:" + vocabulary] = np.fromiter(
-            map(len, strings.tolist()), dtype=np.int64, count=len(strings))
-    return kept
 
 
 def _similarity_at(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray,

@@ -1057,7 +1057,7 @@ def _given_alone_by_address(name: str, local: str) -> bool:
     and no given name: "martin" at ``martin.julie@`` stays a surname."""
     if " " in name or name not in given_names():
         return False
-    flat = "".join(local_words(local))
+    flat = _local_breaks(local)[0]
     if flat.startswith(name):
         rest = flat[len(name):]
     elif flat[:1] == name[:1]:
