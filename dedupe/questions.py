@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from .merge import table_of
 
@@ -40,33 +41,60 @@ class Question:
     pairs: int
 
 
-def _ends(kind: str, where: str) -> str:
-    """Pairs of ``kind`` matching ``where``, with the current record of each end."""
+def _ends(conn: sqlite3.Connection, kind: str, where: str) -> list[tuple[Any, ...]]:
+    """Pairs of ``kind`` matching ``where``: (id, probability, reasons, decision, run_id,
+    current record of ``a``, of ``b``); a pair whose record is gone (erased) is none.
+
+    The pairs first, then each of their records' current one, the ids in order: joined
+    to the records, every pair cost two searches of the records' index and two of the
+    table, all over both (at a million people, 1.3 s for 45,000 pairs against 0.8 s)."""
+    pairs = conn.execute(
+        "SELECT id, probability, reasons, decision, run_id, a, b FROM pairs"
+        f" WHERE kind = '{kind}' AND {where}").fetchall()
+    if not pairs:
+        return []
     table = table_of(kind)
-    return (
-        "SELECT p.id, p.probability, p.reasons, p.decision, p.run_id,"
-        " coalesce(x.merged_into, x.id), coalesce(y.merged_into, y.id)"
-        f" FROM pairs p JOIN {table} x ON x.id = p.a JOIN {table} y ON y.id = p.b"
-        f" WHERE p.kind = '{kind}' AND {where}"
-    )
+    ids = sorted({x for row in pairs for x in row[5:]})
+    unit: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        unit.update(conn.execute(
+            f"SELECT id, coalesce(merged_into, id) FROM {table} WHERE id IN ({marks})",
+            chunk))
+    return [(*row[:5], unit[row[5]], unit[row[6]]) for row in pairs
+            if row[5] in unit and row[6] in unit]
 
 
 def open_questions(conn: sqlite3.Connection, kind: str | None = None,
                    run_id: str | None = None) -> list[Question]:
     """The questions waiting, most probable first (then by pair id); of one ``kind``
     when given; with ``run_id``, those one of whose waiting pairs that run scored."""
+    # One snapshot for every query below (the pairs, then their records).
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")
+    try:
+        return _open_questions(conn, kind, run_id)
+    finally:
+        if own:
+            conn.execute("COMMIT")
+
+
+def _open_questions(conn: sqlite3.Connection, kind: str | None,
+                    run_id: str | None) -> list[Question]:
     kinds = [kind] if kind else list(KINDS)
     answered: set[tuple[str, str, str]] = set()
     for k in kinds:
-        for *_, ua, ub in conn.execute(_ends(k, "p.review IS NOT NULL")):
+        for *_, ua, ub in _ends(conn, k, "review IS NOT NULL"):
             answered.add((k, ua, ub) if ua < ub else (k, ub, ua))
     # Per question: its most probable pair (then the smallest id), and how many wait.
     best: dict[tuple[str, str, str], tuple[str, str, str, str, float, str, str]] = {}
     waiting: Counter[tuple[str, str, str]] = Counter()
     asked_by_run: set[tuple[str, str, str]] = set()
     for k in kinds:
-        for pid, probability, reasons, decision, scored_by, ua, ub in conn.execute(
-            _ends(k, "p.decision IN ('review', 'split') AND p.review IS NULL")
+        for pid, probability, reasons, decision, scored_by, ua, ub in _ends(
+            conn, k, "decision IN ('review', 'split') AND review IS NULL"
         ):
             if ua == ub:
                 continue  # one record now: nothing to ask
