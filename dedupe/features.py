@@ -551,6 +551,11 @@ def _mobile(kind: str | None, text: str, digits: str) -> bool:
             digits = digits[2:]
         return _in_mobile_range(digits)
     if digits[:1] != "0":
+        if len(digits) == 9:
+            # A French mobile whose leading 0 a spreadsheet dropped ("612345678" for 06 12
+            # 34 56 78, stored as a number), as Spain's and Switzerland's mobiles are
+            # written at home: 6, or 73 to 79.
+            return digits[0] == "6" or (digits[0] == "7" and digits[1] in "3456789")
         # A country code with no + or 00 before it ("33612345678", as Brevo's SMS column
         # and many tools write numbers): an international number's length, its plan's
         # mobile range.
@@ -1446,7 +1451,7 @@ _HASHED = ("first", "last", "first_de", "last_de", "emails0", "emails1", "phones
 
 # Changes with the matching rules, so that a new version compares every record again once
 # (and takes out of the review queue what its rules no longer ask).
-RULES_VERSION = "42"
+RULES_VERSION = "43"
 
 
 def _hash_columns(cols: dict[str, list[Any]]) -> list[str]:

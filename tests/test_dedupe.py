@@ -463,6 +463,27 @@ def test_a_job_change_keeps_the_old_records_that_give_a_nickname(tmp_path: Path,
     assert found["crm:7"] is not found["crm:8"]
 
 
+def test_a_mobile_a_spreadsheet_cut_follows_its_owner_to_the_next_firm(tmp_path: Path,
+                                                                        db: Path):
+    # Pierre Rolland's mobile in a CRM export that stored numbers as numbers, its 0
+    # dropped ("609746138"), at his former firm and at the next: one mobile, his, so
+    # what the job changed says nothing against him. Two Luc Morels at two firms, each
+    # with his own mobile, stay two men.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Pierre,Rolland,pierre.rolland@quanto.example,04 04 08 38 35,609746138,"
+        "Quanto Data,Lyon,Chargé d'affaires\n"
+        "2,Pierre,ROLLAND,prolland@korium.example,01 90 88 68 40,609746138,"
+        "Korium Environnement,Paris,Account Executive\n"
+        "3,Luc,Morel,luc.morel@quanto.example,04 04 08 38 35,06 12 40 77 31,Quanto Data,"
+        "Lyon,Comptable\n"
+        "4,Luc,Morel,lmorel@korium.example,01 90 88 68 40,611402288,Korium Environnement,"
+        "Paris,Acheteur\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
@@ -2872,6 +2893,12 @@ def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
     (None, None, "33142685300", False),
     (None, None, "15125550147", False),
     (None, None, "3367329148", False),
+    # A French mobile whose 0 a spreadsheet dropped (stored as a number), as Spain's
+    # and Switzerland's mobiles are written at home; not a landline so cut (01…).
+    (None, None, "609746138", True),
+    (None, None, "7 83 80 09 79", True),
+    (None, None, "140000001", False),
+    (None, None, "724818590", False),
 ])
 def test_which_numbers_are_mobiles(e164: str | None, kind: str | None, raw: str,
                                    mobile: bool):
