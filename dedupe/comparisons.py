@@ -1230,12 +1230,15 @@ def person_levels(
         work = f.extra["work address"] = (domains != 0).any(axis=1)
     company = np.where((company == 0) & work[a] & work[b] & ~same_site, 4, company)
     # One person's own mobile at two companies: a job change, or a founder of two firms
-    # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number). Where
-    # both names agree, one of them possibly mistyped (Penelope "Heebrt", "Barndon" Lee),
-    # and the two share a mobile no one else carries (or a North American number, which
-    # may be one), what a new job changes is no evidence against: the company, the work
-    # address, the town, the postcode and the title are read as none (below).
-    moved = np.flatnonzero((company == 4) & (out[:, 3] == 1) & one_name_levels(out))
+    # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number); or at
+    # a company and where a record names none, another street and town (a home, the
+    # next office). Where both names agree, one of them possibly mistyped (Penelope
+    # "Heebrt", "Barndon" Lee), and the two share a mobile no one else carries (or a
+    # North American number, which may be one), what a new job or a move changes is no
+    # evidence against: the company, the work address, the town, the postcode, the
+    # street address and the title are read as none (below).
+    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1)
+                           & one_name_levels(out))
     if len(moved):
         moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]], maybe=True)]
@@ -1271,9 +1274,9 @@ def person_levels(
 
 
 # What a new job changes, and the level from which each says "different": the work
-# address (another person's, 4, stays), the town, the postcode, the title (another,
-# far apart in seniority, in another department).
-_CHANGED_BY_A_JOB = ((2, 5), (6, 3), (7, 3), (9, 2))
+# address (another person's, 4, stays), the town, the postcode, the street address,
+# the title (another, far apart in seniority, in another department).
+_CHANGED_BY_A_JOB = ((2, 5), (6, 3), (7, 3), (8, 3), (9, 2))
 
 
 # Seniority ranks (enrichers.titles): four apart is a chief executive and an assistant,

@@ -484,6 +484,35 @@ def test_a_mobile_a_spreadsheet_cut_follows_its_owner_to_the_next_firm(tmp_path:
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_one_mobile_outweighs_a_move_where_a_record_names_no_company(tmp_path: Path,
+                                                                     db: Path):
+    # Audrey Gaillard at Triys Études in Lyon, and in another list with no company, her
+    # personal address and another street, town and postcode (her home, or her next
+    # office): both names and one mobile. What a move changes (the work address, the
+    # street, the town, the postcode) is no evidence against her. Two Julie Martins, at
+    # Acme in Lyon and with no company in Paris, each with her own mobile, stay two.
+    text = (
+        "id,first_name,last_name,email,phone,mobile,company_name,address,postcode,city,"
+        "title\n"
+        "1,Audrey,Gaillard,audrey-gaillard@triys.example,04 93 36 78 00,06 39 80 58 86,"
+        "Triys Études,140 rue Paul Bert,69003,Lyon,Cheffe de projet\n"
+        "2,Audrey,GAILLARD,audrey.gaillard@gmail.com,01 41 78 98 34,06-39-80-58-86,,"
+        "127 rue Émile Zola,75004,Paris,Cheffe de projet\n"
+        "3,Julie,Martin,julie.martin@acme.example,04 72 10 20 30,06 11 22 33 44,Acme,"
+        "1 rue de la Paix,69003,Lyon,Comptable\n"
+        "4,Julie,Martin,julie.martin@gmail.com,,06 55 44 33 22,,2 rue Lepic,75018,Paris,"
+        "Comptable\n")
+    _import_crm(tmp_path, db, text)
+    moved, namesakes = _levels_of(db, [("crm:1", "crm:2"), ("crm:3", "crm:4")])
+    assert moved["phone"] == 1
+    assert [moved[k] for k in ("email", "city", "postcode", "address")] == [0, 0, 0, 0]
+    assert [namesakes[k] for k in ("city", "postcode", "address")] == [3, 3, 3]
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
