@@ -1233,12 +1233,13 @@ def person_levels(
     # (Sophie Lambert at Biocéane, then at Maison Duval with the same 06 number); or at
     # a company and where a record names none, another street and town (a home, the
     # next office). Where both names agree, one of them possibly mistyped (Penelope
-    # "Heebrt", "Barndon" Lee), and the two share a mobile no one else carries (or a
+    # "Heebrt", "Barndon" Lee) or the given name an initial beside the same surname
+    # ("G. Cousin", Géraldine Cousin), and the two share a mobile no one else carries (or a
     # North American number, which may be one), what a new job or a move changes is no
     # evidence against: the company, the work address, the town, the postcode, the
     # street address and the title are read as none (below).
-    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1)
-                           & one_name_levels(out))
+    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1) & (
+        one_name_levels(out) | ((out[:, 1] == 1) & (out[:, 0] == 4))))
     if len(moved):
         moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]], maybe=True)]

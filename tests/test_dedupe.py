@@ -513,6 +513,26 @@ def test_one_mobile_outweighs_a_move_where_a_record_names_no_company(tmp_path: P
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_an_initial_and_a_surname_on_one_mobile_at_two_firms(tmp_path: Path, db: Path):
+    # "G. Cousin" at Kalège in Nantes and Géraldine Cousin at Verède Logistique in Troyes,
+    # on one mobile no one else carries: her initial, her surname, her mobile, one
+    # woman at two jobs. Gérard and Hélène Cousin at two firms on one family mobile are
+    # two given names, two people.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,G.,Cousin,gcousin@kalege.example,+33 2 14 03 42 42,07.62.86.43.95,Kalège,"
+        "Nantes,Gérante\n"
+        "2,Géraldine,COUSIN,geraldine.cousin@verede.example,03.95.30.10.37,"
+        "07 62 86 43 95,Verède Logistique,Troyes,Fondatrice\n"
+        "3,Gérard,Cousin,gerard.cousin@arvel.example,05 56 10 20 30,06 48 22 91 07,Arvel,"
+        "Bordeaux,Comptable\n"
+        "4,Hélène,Cousin,helene.cousin@somra.example,05 57 40 50 60,06 48 22 91 07,Somra,"
+        "Mérignac,Acheteuse\n")
+    assert found["crm:1"] is found["crm:2"]
+    assert found["crm:3"] is not found["crm:4"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
