@@ -2931,6 +2931,7 @@ def test_a_number_s_key_leaves_its_extension_out(raw: str, key: str):
     # Not parsed yet, a British mobile's form (07, eleven digits) and a German one's
     # (015 to 017, twelve): not a British landline's (0161 for Manchester), nor 070.
     (None, None, "07563 291981", True),
+    (None, None, "07811 944271", True),
     (None, None, "0172 21269642", True),
     (None, None, "0161 234 5678", False),
     (None, None, "07064 123456", False),
