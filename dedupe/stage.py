@@ -576,13 +576,16 @@ def _one_name(f: PersonFeatures) -> Callable[[int, int], bool]:
 
 def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
     """Whether two records are one person's two jobs as far as a pair can tell: one
-    name, and a mobile no one else carries (not a landline, which a site's firms share,
-    nor an address, which namesakes' files may give alike)."""
+    name (or a given name's initials beside the same surname: "F. Leroy" and Franck
+    Leroy), and a mobile no one else carries (not a landline, which a site's firms
+    share, nor an address, which namesakes' files may give alike)."""
     same = _same_name(f)
+    first, last = f.first, f.last
     phones, mobiles = f.phones, f.mobiles
 
     def moved(a: int, b: int) -> bool:
-        if not same(a, b):
+        if not same(a, b) and not (last[a] and last[a] == last[b]
+                                   and _initials_of(first[a], first[b])):
             return False
         for s, x in enumerate(phones[a].tolist()):
             if not x or x in shared:
@@ -593,6 +596,18 @@ def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bo
         return False
 
     return moved
+
+
+def _initials_of(x: str, y: str) -> bool:
+    """Whether one folded given name is the other's initials, word by word ("f" of
+    "franck", "j c" of "jean christophe")."""
+    for short, full in ((x, y), (y, x)):
+        letters, words = short.split(), full.split()
+        if (letters and all(len(w) == 1 for w in letters) and len(letters) <= len(words)
+                and any(len(w) > 1 for w in words)
+                and all(w.startswith(c) for c, w in zip(letters, words, strict=False))):
+            return True
+    return False
 
 
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],

@@ -533,6 +533,23 @@ def test_an_initial_and_a_surname_on_one_mobile_at_two_firms(tmp_path: Path, db:
     assert found["crm:3"] is not found["crm:4"]
 
 
+def test_an_initial_on_her_mobile_keeps_her_old_firm_s_records(tmp_path: Path, db: Path):
+    # "F Leroy" at Symia Systèmes carries Franck Leroy's mobile; Franck Leroy's two
+    # records at Noval Études, one with that mobile, one with his office line alone (as
+    # far from the Symia record as a namesake's): his two jobs, one person, as for a
+    # name spelled out on both.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Franck,Leroy,franck.leroy@noval.example,04 35 86 07 50,06 58 29 01 98,"
+        "Noval Études,Paris,Finance Manager\n"
+        "2,Franck,Leroy,franck.leroy@noval.example,04 35 86 07 50,,Noval Études,Paris,"
+        "Finance Manager\n"
+        "3,F,Leroy,f.leroy@symia.example,01 47 17 82 64,+33 6 58 29 01 98,"
+        "Symia Systèmes,,Directeur des opérations\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
