@@ -182,6 +182,22 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
     )
     cluster_of = {n: i for i, n in enumerate(nodes)}
     members: dict[int, list[int]] = {i: [n] for i, n in enumerate(nodes)}
+    # The edges each record joined its cluster by, for ``moved`` (asked on demand).
+    joined_by: dict[int, list[int]] = {}
+    moved_known: dict[tuple[int, int], bool] = {}
+
+    def two_jobs(a: int, b: int) -> bool:
+        key = (a, b) if a < b else (b, a)
+        found = moved_known.get(key)
+        if found is None:
+            found = moved_known[key] = moved is not None and moved(a, b)
+        return found
+
+    def came_by_mobile(x: int) -> bool:
+        """Whether ``x`` is in its cluster through one person's two jobs (a joining
+        edge of its own that ``moved`` reads so)."""
+        return any(two_jobs(x, w) for w in joined_by.get(x, ()))
+
     for prob, a, b in edges:
         if prob < link:
             break
@@ -197,11 +213,13 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             # Joined by one person's two jobs: that name's pairs across are the two
             # jobs' records, weak only where their identifiers conflict. (``moved`` is
             # asked only of an edge such a pair would otherwise stop.)
+            # The same where a record across came in by such a pair itself, whichever
+            # edge joined first (her new job's record, then her old firm's other one).
             weak = any(
                 q <= floor and (conflict(x, y) or (
                     q <= loose_floor and not (
                         same_name is not None and moved is not None and same_name(x, y)
-                        and moved(a, b))))
+                        and (two_jobs(a, b) or came_by_mobile(x) or came_by_mobile(y)))))
                 for q, (x, y) in zip(cross, across, strict=True)
             )
         # Average linkage on the log-odds: one strong pair does not carry weak ones,
@@ -223,6 +241,8 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
         for node in members[cb]:
             cluster_of[node] = ca
         members[ca].extend(members.pop(cb))
+        joined_by.setdefault(a, []).append(b)
+        joined_by.setdefault(b, []).append(a)
     if not full or not ambiguous_apart:
         return [sorted(m) for m in members.values()]
     return _without_ambiguous([sorted(m) for m in members.values()], p, link, anchored)

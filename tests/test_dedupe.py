@@ -550,6 +550,28 @@ def test_an_initial_on_her_mobile_keeps_her_old_firm_s_records(tmp_path: Path, d
     assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
 
 
+def test_her_old_firm_s_record_joins_after_her_two_jobs_do(tmp_path: Path, db: Path):
+    # As above, but Franck's new record and his old one with the mobile share his
+    # personal address too, and are joined first: his other Noval record, on his direct
+    # line with a work address, joins them all the same, whichever edge comes first.
+    # Two Paul Girards at two firms with two mobiles stay two.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Franck,Leroy,franck.leroy@gmail.com,04 35 86 07 50,06 58 29 01 98,"
+        "Noval Études,Paris,Finance Manager\n"
+        "2,Franck,Leroy,franckl@noval.example,04 35 86 07 50,,Noval Études,Paris,"
+        "Finance Manager\n"
+        "3,F,Leroy,franck.leroy@gmail.com,01 47 17 82 64,+33 6 58 29 01 98,"
+        "Symia Systèmes,,Directeur des opérations\n"
+        "4,Paul,Girard,paul.girard@noval.example,04 35 86 07 77,06 77 12 40 18,"
+        "Noval Études,Paris,Comptable\n"
+        "5,Paul,Girard,pgirard@symia.example,01 47 17 82 99,06 31 90 22 75,"
+        "Symia Systèmes,,Directeur commercial\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+    assert found["crm:4"] is not found["crm:5"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
