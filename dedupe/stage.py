@@ -549,16 +549,6 @@ def _names_apart(f: PersonFeatures, guarded: Callable[[int, int], bool],
     return apart
 
 
-def _same_name(f: PersonFeatures) -> Callable[[int, int], bool]:
-    """Whether two records give one name: the same given name and surname, as read."""
-    first, last = f.first, f.last
-
-    def same(a: int, b: int) -> bool:
-        return bool(first[a]) and bool(last[a]) and first[a] == first[b] and last[a] == last[b]
-
-    return same
-
-
 def _one_name(f: PersonFeatures) -> Callable[[int, int], bool]:
     """Whether two records' names may be one person's, each with a given name and a
     surname: written alike, or a nickname, an initial or a typo apart (see
@@ -575,17 +565,15 @@ def _one_name(f: PersonFeatures) -> Callable[[int, int], bool]:
 
 
 def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bool]:
-    """Whether two records are one person's two jobs as far as a pair can tell: one
-    name (or a given name's initials beside the same surname: "F. Leroy" and Franck
-    Leroy), and a mobile no one else carries (not a landline, which a site's firms
-    share, nor an address, which namesakes' files may give alike)."""
-    same = _same_name(f)
-    first, last = f.first, f.last
+    """Whether two records are one person's two jobs as far as a pair can tell: names
+    that may be one person's (see ``_one_name``: "F. Leroy" and Franck Leroy, "Flo" and
+    Florence Lefebvre), and a mobile no one else carries (not a landline, which a site's
+    firms share, nor an address, which namesakes' files may give alike)."""
+    same = _one_name(f)
     phones, mobiles = f.phones, f.mobiles
 
     def moved(a: int, b: int) -> bool:
-        if not same(a, b) and not (last[a] and last[a] == last[b]
-                                   and _initials_of(first[a], first[b])):
+        if not same(a, b):
             return False
         for s, x in enumerate(phones[a].tolist()):
             if not x or x in shared:
@@ -596,18 +584,6 @@ def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bo
         return False
 
     return moved
-
-
-def _initials_of(x: str, y: str) -> bool:
-    """Whether one folded given name is the other's initials, word by word ("f" of
-    "franck", "j c" of "jean christophe")."""
-    for short, full in ((x, y), (y, x)):
-        letters, words = short.split(), full.split()
-        if (letters and all(len(w) == 1 for w in letters) and len(letters) <= len(words)
-                and any(len(w) > 1 for w in words)
-                and all(w.startswith(c) for c, w in zip(letters, words, strict=False))):
-            return True
-    return False
 
 
 def _golden_member(members: list[int], ids: list[str], heads: Counter[str],

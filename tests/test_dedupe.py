@@ -572,6 +572,22 @@ def test_her_old_firm_s_record_joins_after_her_two_jobs_do(tmp_path: Path, db: P
     assert found["crm:4"] is not found["crm:5"]
 
 
+def test_a_nickname_on_her_mobile_keeps_her_old_firm_s_records(tmp_path: Path, db: Path):
+    # "Flo" Lefebvre at Quanane on Florence Lefebvre's mobile and personal address; her
+    # two records at Maison Willems, one with both, one with her work address and the
+    # office line: one woman's two jobs, whichever pair joins first.
+    found, _ = _dedupe_crm(
+        tmp_path, db,
+        "id,first_name,last_name,email,phone,mobile,company_name,city,title\n"
+        "1,Florence,Lefebvre,florence.lefebvre@gmail.com,04 46 35 49 17,06 33 81 20 55,"
+        "Maison Willems,Marseille,Directrice marketing\n"
+        "2,Florence,Lefebvre,f.lefebvre@willems.example,04 46 35 49 17,,Maison Willems,"
+        "Marseille,Directrice marketing\n"
+        "3,Flo,Lefebvre,florence.lefebvre@gmail.com,04 49 04 40 86,+33633812055,Quanane,"
+        "Lyon,Data Analyst\n")
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
