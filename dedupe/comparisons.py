@@ -1238,11 +1238,18 @@ def person_levels(
     # North American number, which may be one), what a new job or a move changes is no
     # evidence against: the company, the work address, the town, the postcode, the
     # street address and the title are read as none (below).
-    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1) & (
-        one_name_levels(out) | ((out[:, 1] == 1) & (out[:, 0] == 4))))
+    one_name = one_name_levels(out) | ((out[:, 1] == 1) & (out[:, 0] == 4))
+    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1) & one_name)
     if len(moved):
         moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]], maybe=True)]
+    # The same for one LinkedIn profile, which follows its owner from job to job as a
+    # mobile does; the office lines of the two jobs differ too.
+    profile = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 4] == 1) & one_name)
+    if len(profile):
+        out[profile, 3] = np.where(out[profile, 3] >= 3, 0, out[profile, 3])
+        moved = np.union1d(moved, profile)
+    if len(moved):
         company[moved] = 0
     out[:, 5] = company
 

@@ -568,13 +568,16 @@ def _moved(f: PersonFeatures, shared: dict[str, int]) -> Callable[[int, int], bo
     """Whether two records are one person's two jobs as far as a pair can tell: names
     that may be one person's (see ``_one_name``: "F. Leroy" and Franck Leroy, "Flo" and
     Florence Lefebvre), and a mobile no one else carries (not a landline, which a site's
-    firms share, nor an address, which namesakes' files may give alike)."""
+    firms share, nor an address, which namesakes' files may give alike) or one LinkedIn
+    profile."""
     same = _one_name(f)
-    phones, mobiles = f.phones, f.mobiles
+    phones, mobiles, linkedin = f.phones, f.mobiles, f.linkedin
 
     def moved(a: int, b: int) -> bool:
         if not same(a, b):
             return False
+        if linkedin[a] and linkedin[a] == linkedin[b]:
+            return True
         for s, x in enumerate(phones[a].tolist()):
             if not x or x in shared:
                 continue

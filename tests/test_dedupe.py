@@ -588,6 +588,35 @@ def test_a_nickname_on_her_mobile_keeps_her_old_firm_s_records(tmp_path: Path, d
     assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
 
 
+def test_one_linkedin_profile_follows_its_owner_from_job_to_job(tmp_path: Path, db: Path):
+    # Harold Thomas at Nexworks in New York, then "Harry" at Borstone Partners in London:
+    # another company, town, title, address and line, one LinkedIn profile. What the job
+    # changed is no evidence against him, and his other Nexworks record, with no
+    # profile, joins them. Two Peter Halls at two firms with two profiles stay two.
+    text = (
+        "id,first_name,last_name,email,phone,company_name,city,title,linkedin\n"
+        "1,Harold,Thomas,harold.thomas@nexworks.example,(212) 649-8563,Nexworks,New York,"
+        "Engineering Manager,linkedin.com/in/harold-thomas-90b16143\n"
+        "2,Harold,Thomas,harold.thomas@nexworks.example,(212) 649-8500,Nexworks,"
+        "New York,Engineering Manager,\n"
+        "3,Harry,Thomas,harold.thomas@borstone.example,+44 20 7946 0001,"
+        "Borstone Partners,London,Key Account Manager,"
+        "https://www.linkedin.com/in/harold-thomas-90b16143\n"
+        "4,Peter,Hall,peter.hall@nexworks.example,(212) 649-8511,Nexworks,New York,"
+        "Controller,linkedin.com/in/peter-hall-5a1b2c\n"
+        "5,Peter,Hall,phall@borstone.example,+44 20 7946 0022,Borstone Partners,London,"
+        "Sales Director,linkedin.com/in/peter-hall-77e0f1\n")
+    _import_crm(tmp_path, db, text)
+    (moved,) = _levels_of(db, [("crm:1", "crm:3")])
+    assert moved["linkedin"] == 1
+    assert [moved[k] for k in ("email", "phone", "company", "city", "title")] == [
+        0, 0, 0, 0, 0]
+    api.dedupe(db)
+    found = _by_source_id(dump(db))
+    assert sorted(found["crm:1"]["source_ids"]) == ["crm:1", "crm:2", "crm:3"]
+    assert found["crm:4"] is not found["crm:5"]
+
+
 def test_two_jobs_one_mobile_outweigh_what_the_job_changed(tmp_path: Path, db: Path):
     # Valerie Thompson's records from two jobs: another company, town, postcode, work
     # address, office line and title, the same UK mobile; Daniel Reyes's the same with a
