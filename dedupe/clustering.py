@@ -96,9 +96,10 @@ def coherent_clusters(
     With ``vouched``, two clusters joined by a pair it vouches for need no average
     across them, only no pair that keeps them apart. With ``same_name`` and ``moved``,
     where the pair that joins them is one person's two jobs as ``moved`` reads it (one
-    name, a mobile no one else carries), a pair across with ``same_name`` is weak only
-    where its identifiers conflict: her records from the two jobs (the company, its
-    line and the work address changed; the mobile did not). With ``covered`` and
+    name, a mobile no one else carries or one LinkedIn profile), or a record across came
+    into its cluster by such a pair, a pair across with ``same_name`` is weak only where
+    its identifiers conflict: her records from the two jobs (the company, its line and
+    the work address changed; the mobile did not). With ``covered`` and
     ``names_apart``, two clusters joined by a pair ``vouched`` vouches for, one of which
     carries no address, number or profile the other lacks (``covered(inside, other)``),
     are kept apart only by a weak pair across whose names ``names_apart`` says differ:
@@ -193,9 +194,9 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
             found = moved_known[key] = moved is not None and moved(a, b)
         return found
 
-    def came_by_mobile(x: int) -> bool:
+    def came_as_two_jobs(x: int) -> bool:
         """Whether ``x`` is in its cluster through one person's two jobs (a joining
-        edge of its own that ``moved`` reads so)."""
+        edge of its own that ``moved`` reads so: a mobile, a LinkedIn profile)."""
         return any(two_jobs(x, w) for w in joined_by.get(x, ()))
 
     for prob, a, b in edges:
@@ -219,7 +220,7 @@ def _greedy(nodes: list[int], known: dict[tuple[int, int], float], *, link: floa
                 q <= floor and (conflict(x, y) or (
                     q <= loose_floor and not (
                         same_name is not None and moved is not None and same_name(x, y)
-                        and (two_jobs(a, b) or came_by_mobile(x) or came_by_mobile(y)))))
+                        and (two_jobs(a, b) or came_as_two_jobs(x) or came_as_two_jobs(y)))))
                 for q, (x, y) in zip(cross, across, strict=True)
             )
         # Average linkage on the log-odds: one strong pair does not carry weak ones,
