@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from prospecting.store import chunked
+
 from .merge import table_of
 
-__all__ = ["Question", "open_questions"]
+__all__ = ["Question", "current_records", "open_questions"]
 
 KINDS = ("person", "company")
 
@@ -53,17 +56,22 @@ def _ends(conn: sqlite3.Connection, kind: str, where: str) -> list[tuple[Any, ..
         f" WHERE kind = '{kind}' AND {where}").fetchall()
     if not pairs:
         return []
-    table = table_of(kind)
-    ids = sorted({x for row in pairs for x in row[5:]})
-    unit: dict[str, str] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        unit.update(conn.execute(
-            f"SELECT id, coalesce(merged_into, id) FROM {table} WHERE id IN ({marks})",
-            chunk))
+    unit = current_records(conn, table_of(kind), (x for row in pairs for x in row[5:]))
     return [(*row[:5], unit[row[5]], unit[row[6]]) for row in pairs
             if row[5] in unit and row[6] in unit]
+
+
+def current_records(conn: sqlite3.Connection, table: str, ids: Iterable[str]
+                    ) -> dict[str, str]:
+    """Each id's active record: itself, or the golden record it was merged into (ids no
+    longer in ``table`` left out). The ids in order: their index is read in order."""
+    out: dict[str, str] = {}
+    for chunk in chunked(sorted(set(ids)), 500):
+        marks = ", ".join("?" for _ in chunk)
+        out.update(conn.execute(
+            f"SELECT id, coalesce(merged_into, id) FROM {table} WHERE id IN ({marks})",
+            chunk))
+    return out
 
 
 def open_questions(conn: sqlite3.Connection, kind: str | None = None,

@@ -25,8 +25,8 @@ from prospecting.runs import RunState
 from prospecting.store import Store, chunked, utc_now
 
 from .merge import _members_of, table_of, unmerge_cluster
-from .questions import Question, open_questions
-from .stage import _current_unit, pair_id
+from .questions import Question, current_records, open_questions
+from .stage import pair_id
 
 __all__ = ["merges_of", "review_pairs", "unmerge"]
 
@@ -156,7 +156,7 @@ def _answer(store: Store, pid: str, verdict: str, now: str) -> int | None:
         return None
     kind, a, b = row
     table = table_of(kind)
-    units = _current_unit(store, table, (a, b))
+    units = current_records(store.conn, table, (a, b))
     ua, ub = units.get(a), units.get(b)
     ids = {pid}
     if ua is not None and ub is not None and ua != ub:

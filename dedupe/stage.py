@@ -19,7 +19,7 @@ import itertools
 import json
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +66,7 @@ from .parallel import (
     person_merge_plans,
     shared_array,
 )
-from .questions import open_questions
+from .questions import current_records, open_questions
 from .survivorship import check_rules
 
 __all__ = ["DedupeSettings", "pair_id", "run"]
@@ -192,23 +192,12 @@ def _decisions(store: Store, kind: str) -> list[tuple[str, str, str]]:
     ).fetchall()
 
 
-def _current_unit(store: Store, table: str, ids: Iterable[str]) -> dict[str, str]:
-    """Each id's active record: itself, or the golden record it was merged into."""
-    out: dict[str, str] = {}
-    for chunk in chunked(sorted(set(ids)), 500):
-        marks = ", ".join("?" for _ in chunk)
-        for pid, head in store.conn.execute(
-            f"SELECT id, coalesce(merged_into, id) FROM {table} WHERE id IN ({marks})", chunk
-        ):
-            out[pid] = head
-    return out
-
-
 def _constraints(store: Store, kind: str, ids: np.ndarray) -> tuple[
     set[tuple[int, int]], set[tuple[int, int]]
 ]:
     decisions = _decisions(store, kind)
-    units = _current_unit(store, table_of(kind), [x for d in decisions for x in d[:2]])
+    units = current_records(store.conn, table_of(kind),
+                            [x for d in decisions for x in d[:2]])
     # Positions of the records people decided on, not of every record.
     wanted = set(units.values())
     index = {pid: i for i, pid in enumerate(ids.tolist()) if pid in wanted} if wanted else {}
