@@ -738,14 +738,14 @@ class Store:
         Their rowids first (the entities' index alone holds them), then the rows in
         rowid order: read by entity, the rows of a few thousand entities lie all over
         the table, each a search of it from the root; in rowid order, neighbouring rows
-        share the pages last read (at a million people, a quarter less time)."""
+        share the pages last read (at a million people, a sixth less time)."""
+        select = ("SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
+                  " FROM statements WHERE")
         ids = list(ids)
         if len(ids) < 500:
             marks = ", ".join("?" for _ in ids)
             yield from self.conn.execute(
-                "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
-                f" FROM statements WHERE entity_id IN ({marks}) ORDER BY seq", ids,
-            )
+                f"{select} entity_id IN ({marks}) ORDER BY seq", ids)
             return
         seqs: list[int] = []
         for chunk in chunked(ids, 500):
@@ -755,10 +755,7 @@ class Store:
         seqs.sort()
         for chunk in chunked(seqs, 500):
             marks = ", ".join("?" for _ in chunk)
-            yield from self.conn.execute(
-                "SELECT entity_id, source, locator, observed_at, confidence, run_id, facts"
-                f" FROM statements WHERE seq IN ({marks})", chunk,
-            )
+            yield from self.conn.execute(f"{select} seq IN ({marks})", chunk)
 
     def add_suppressions(
         self, rows: Iterable[tuple[str, str | None, str, str]], run_id: str
