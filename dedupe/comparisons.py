@@ -1095,11 +1095,11 @@ def person_levels(
     # the member id a Sales Navigator export gives (in/acwaaa…) beside its name.
     other = np.flatnonzero(out[:, 4] == 2)
     if len(other):
-        strings = f.extra["strings:linkedin"]
-        out[other[np.fromiter(
-            (_one_profile(strings[x], strings[y]) for x, y in zip(
-                la[other].tolist(), lb[other].tolist(), strict=True)),
-            dtype=bool, count=len(other))], 4] = 0
+        # _one_profile of each pair, read from each address's forms.
+        any_profile, own, bare = _profile_forms(f)
+        x, y = la[other], lb[other]
+        out[other[any_profile[x] | any_profile[y] | (own[x] == bare[y])
+                  | (own[y] == bare[x])], 4] = 0
 
     ca, cb = code("company_id")[a], code("company_id")[b]
     ka, kb = code("company_key")[a], code("company_key")[b]
@@ -1520,6 +1520,33 @@ def _one_profile(x: str, y: str) -> bool:
     return sx == _PROFILE_SUFFIX.sub("", sy) or sy == _PROFILE_SUFFIX.sub("", sx)
 
 
+def _profile_forms(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per code of the LinkedIn column, what :func:`_one_profile` reads of its address:
+    whether it may be any profile's (no public profile address, or a member id), and, as
+    codes of one table, the address and the address without the suffix LinkedIn adds.
+    Two addresses may be one profile's when either may be any, or when one is the
+    other without its suffix. Built once per run (the column's distinct addresses rather
+    than its pairs: one profile's Apollo rows meet thousands of others')."""
+    forms = f.extra.get("profile forms")
+    if forms is None:
+        _value_codes(f, "linkedin")
+        strings = f.extra["strings:linkedin"].tolist()
+        any_profile = np.ones(len(strings), dtype=bool)
+        own = np.zeros(len(strings), dtype=np.int64)
+        bare = np.zeros(len(strings), dtype=np.int64)
+        table: dict[str, int] = {}
+        for code, key in enumerate(strings):
+            address = key.removeprefix("in/")
+            if address == key or (address.startswith(("acw", "aco")) and len(address) >= 20):
+                continue
+            any_profile[code] = False
+            own[code] = table.setdefault(address, len(table) + 1)
+            short = _PROFILE_SUFFIX.sub("", address)
+            bare[code] = table.setdefault(short, len(table) + 1)
+        forms = f.extra["profile forms"] = (any_profile, own, bare)
+    return forms
+
+
 def _first_difference(short: str, long_: str) -> int:
     """Where two strings first differ (``len(short)`` where one begins the other)."""
     return next((k for k in range(len(short)) if short[k] != long_[k]), len(short))
@@ -1737,6 +1764,7 @@ def code_columns(f: PersonFeatures, share: int) -> None:
     _postcode_areas(f)
     for name in _SECOND_SHARE:
         _value_codes(f, name)
+    _profile_forms(f)
     # And what the first comparison would build on its own, on one core, before the
     # pairs are shared out (at a million records, 0.6-0.75 s).
     _title_classes(f)

@@ -1188,6 +1188,27 @@ def test_values_coded_in_the_order_they_first_appear():
     assert codes.dtype == np.int32
 
 
+def test_profile_forms_read_as_one_profile_does():
+    # The LinkedIn comparison reads each address's forms as arrays; the identity check
+    # calls _one_profile on two addresses: both say the same of every pair.
+    import itertools
+    from types import SimpleNamespace
+
+    from dedupe.comparisons import _column, _one_profile, _profile_forms
+
+    keys = ["", "in/anna-berg", "in/anna-berg-5f81ac40", "in/anna-berg-94f38d67",
+            "in/anna-berg-1234-5678", "in/anna-berg-1234", "in/-1234", "in/",
+            "in/acwaab1x2y3z4abcdefghijklmnop", "in/acoaab1x2y3z4abcdefghijklmnop",
+            "in/acw-short", "company/orbis", "pub/anna-berg/1/2/3", "in/bob-12ab", "in/bob"]
+    f = SimpleNamespace(extra={"strings:linkedin": _column(keys),
+                               "values:linkedin": np.arange(len(keys), dtype=np.int32)})
+    any_profile, own, bare = _profile_forms(f)
+    for x, y in itertools.permutations(range(1, len(keys)), 2):
+        read = bool(any_profile[x] | any_profile[y] | (own[x] == bare[y])
+                    | (own[y] == bare[x]))
+        assert read is _one_profile(keys[x], keys[y]), (keys[x], keys[y])
+
+
 def test_company_strings_set_aside_by_letters_are_never_a_slip():
     # Pairs whose lengths and letters rule out a slip or a mistyped word for a kind of
     # business are not read in Python; every pair either test holds for is kept.
