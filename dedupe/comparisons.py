@@ -156,7 +156,10 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     else:
         left, right, inverse = _distinct_pairs(xa, xb, size)
     xs, ys = list(strings[left]), list(strings[right])
-    values = process.cpdist(xs, ys, scorer=scorer, workers=_CPDIST_WORKERS)
+    if scorer is _address_ratio:
+        values = _address_ratios(xs, ys)
+    else:
+        values = process.cpdist(xs, ys, scorer=scorer, workers=_CPDIST_WORKERS)
     if scorer is _JW:
         short = None
         if _VOCABULARY.get(name_a) == "names":  # a person's names, not a town's or firm's
@@ -1378,6 +1381,18 @@ def _address_ratio(a: str, b: str, *, processor: Any = None, score_cutoff: Any =
     if token >= 95:
         return token
     return max(token, fuzz.ratio(_compact(a), _compact(b)))
+
+
+def _address_ratios(xs: list[str], ys: list[str]) -> np.ndarray:
+    """:func:`_address_ratio` of each pair, both scores in rapidfuzz's own loops (a
+    scorer written in Python is called once per pair)."""
+    values = process.cpdist(xs, ys, scorer=fuzz.token_set_ratio, workers=_CPDIST_WORKERS)
+    low = np.flatnonzero(values < 95).tolist()
+    if low:
+        compact = process.cpdist([_compact(xs[i]) for i in low], [_compact(ys[i]) for i in low],
+                                 scorer=fuzz.ratio, workers=_CPDIST_WORKERS)
+        values[low] = np.maximum(values[low], compact)
+    return values
 
 
 @functools.lru_cache(maxsize=1 << 16)
