@@ -1414,6 +1414,12 @@ def _locals_consistent(x: str, y: str) -> bool:
     ``christopher@`` and ``charlotte@`` are not.
     """
     tx, ty = x.translate(_SEPARATORS).split(), y.translate(_SEPARATORS).split()
+    if len(tx) == len(ty) > 1 and not _same_or_initial(tx[-1], ty[-1]):
+        # As many words, the last two apart (jean.martin@, marie.dupont@: two colleagues,
+        # most pairs at one firm): two people's unless one slip or the words' order
+        # makes them one address, whatever else the tests below would tell.
+        return (sorted(tx) == sorted(ty) or _swapped_letters(x, y)
+                or _letter_doubled(x, y)) and _told_apart(x, y) is None
     if _told_apart(x, y) is not None:
         return False
     if _swapped_letters(x, y) or _letter_doubled(x, y):
