@@ -14,6 +14,7 @@ import gc
 import hashlib
 import io
 import json
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -96,6 +97,9 @@ PLACEHOLDER_CELLS = frozenset({
     "(empty)", "non précisé", "non precise", "non indiqué", "non indique",
 })
 _PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
+
+
+_FIELD = operator.itemgetter(0)  # a fact's field
 
 
 def _is_placeholder(value: str) -> bool:
@@ -1017,8 +1021,7 @@ def _person_row(
     person: list[Fact] = []
     company: list[Fact] = []
     emails: list[str] = []
-    names = False
-    numbered = False
+    names: list[str] = []  # the name cells' values
     contact = False
     opted_out = False
     bounced = False
@@ -1038,9 +1041,7 @@ def _person_row(
             if kind == _P_COUNTRY:
                 value = _country(value)
             elif kind == _P_NAME:
-                names = True
-                # A digit in a name: "Total : 3", "Grand Totals (2 records)".
-                numbered = numbered or any(c.isdigit() for c in value)
+                names.append(value)
             elif kind == _P_CONTACT:
                 contact = True
             person.append((name, value) if plain else (name, value, confidence))
@@ -1156,7 +1157,9 @@ def _person_row(
         # a row with neither is nobody.
         return "no name and no contact method"
     if not contact and not (company_name or domain or siren) and (
-            numbered or not any(c.strip() for c in cells[1:])):
+            # A digit in a name: "Total : 3", "Grand Totals (2 records)".
+            any(c.isdigit() for name in names for c in name)
+            or not any(c.strip() for c in cells[1:])):
         # A name alone, in the first cell only or with digits: a report's title, total
         # or footer line (Salesforce ends its exports with "Grand Totals (2 records)",
         # the organisation and "Confidential Information - Do Not Distribute").
@@ -1191,7 +1194,7 @@ def _person_row(
     if domain is None:  # no website or domain column gave one
         domain = named_site
     if company_name or domain or siren:
-        if domain and not any(f[0] == "domain" for f in company):
+        if domain and "domain" not in map(_FIELD, company):
             company.append(("domain", domain))
         company_id = _company_id(siren, domain, company_name)
         seen_key = (company_id, tuple(company))
