@@ -101,8 +101,8 @@ class Model:
         if not len(levels):
             return [], np.zeros(0, dtype=np.intp)
         rows = np.ascontiguousarray(levels)
-        keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(_row_keys(rows), return_index=True,
+                                      return_inverse=True)
         by_text: dict[tuple[str, ...], int] = {}
         lists: list[list[str]] = []
         index = []
@@ -219,9 +219,21 @@ def distinct_levels(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(levels):
         return levels, np.zeros(0, dtype=np.float64)
     rows = np.ascontiguousarray(levels)
-    keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    _, first, counts = np.unique(_row_keys(rows), return_index=True, return_counts=True)
     return rows[first], counts.astype(np.float64)
+
+
+def _row_keys(rows: np.ndarray) -> np.ndarray:
+    """One key per row of levels that sorts as the rows do, column by column: four bits
+    a level in an integer, which sorts several times faster than the rows' bytes (a void
+    view of each row, the fallback for levels that do not fit)."""
+    if rows.shape[1] * 4 < 64 and len(rows) and rows.min() >= 0 and rows.max() < 16:
+        keys = np.zeros(len(rows), dtype=np.int64)
+        for k in range(rows.shape[1]):
+            keys <<= 4
+            keys |= rows[:, k]
+        return keys
+    return rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
 
 
 def share_of_matches(levels: np.ndarray, recall: float = 0.8) -> float:
