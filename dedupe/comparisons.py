@@ -1096,10 +1096,11 @@ def person_levels(
     # One profile's two addresses tell nothing either way: its public address with and
     # without the suffix LinkedIn gives (in/james-barker, in/james-barker-5f81ac40), or
     # the member id a Sales Navigator export gives (in/acwaaa…) beside its name.
+    # _one_profile of each pair, read from each address's forms (built once per run,
+    # whether or not a pair needs them, as in the processes that code columns).
+    any_profile, own, bare = _profile_forms(f)
     other = np.flatnonzero(out[:, 4] == 2)
     if len(other):
-        # _one_profile of each pair, read from each address's forms.
-        any_profile, own, bare = _profile_forms(f)
         x, y = la[other], lb[other]
         out[other[any_profile[x] | any_profile[y] | (own[x] == bare[y])
                   | (own[y] == bare[x])], 4] = 0
@@ -1546,8 +1547,9 @@ def _profile_forms(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarra
     whether it may be any profile's (no public profile address, or a member id), and, as
     codes of one table, the address and the address without the suffix LinkedIn adds.
     Two addresses may be one profile's when either may be any, or when one is the
-    other without its suffix. Built once per run (the column's distinct addresses rather
-    than its pairs: one profile's Apollo rows meet thousands of others')."""
+    other without its suffix. Read once per distinct address, rather than once per pair
+    as the test ran: an export that gives every contact a profile has most of its
+    candidate pairs on two of them."""
     forms = f.extra.get("profile forms")
     if forms is None:
         _value_codes(f, "linkedin")
@@ -1564,8 +1566,8 @@ def _profile_forms(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarra
             own[code] = table.setdefault(address, len(table) + 1)
             short = _PROFILE_SUFFIX.sub("", address)
             bare[code] = table.setdefault(short, len(table) + 1)
-        forms = f.extra["profile forms"] = (any_profile, own, bare)
-    return forms
+        forms = f.extra["profile forms"] = np.stack([any_profile.astype(np.int64), own, bare])
+    return forms[0].astype(bool), forms[1], forms[2]
 
 
 def _first_difference(short: str, long_: str) -> int:
