@@ -829,6 +829,7 @@ def _write_batches(
         # Companies that had a row and gained statements, rebuilt once before the commit
         # rather than after each batch that names them again.
         later: dict[str, list[Observation] | None] = {}
+        folded: dict[tuple[str, str], Any] = {}  # their facts' keys (see Store.plan_facts)
         with store.write(), store.people_counts_at_end(), store.companies_cached(extras):
             if store.conn.execute("PRAGMA data_version").fetchone()[0] != version:
                 extras.clear()
@@ -839,7 +840,7 @@ def _write_batches(
                     if batch.message:
                         state.messages.append(batch.message)
                     continue
-                written.append(_flush(store, batch, state, matcher, later))
+                written.append(_flush(store, batch, state, matcher, later, folded))
                 rows += batch.rows
                 done += batch.rows
                 if progress:
@@ -1379,6 +1380,7 @@ def _quarantine(
 def _flush(
     store: Store, batch: _Batch, state: RunState, matcher: SuppressionMatcher,
     later: dict[str, list[Observation] | None] | None = None,
+    folded: dict[tuple[str, str], Any] | None = None,
 ) -> Callable[[], None]:
     """Write one batch into the open transaction; return what adds its counts to the
     run's, to call once that transaction commits.
@@ -1399,8 +1401,9 @@ def _flush(
         known = store.existing_entities({item[0] for item in batch.compact})
         batch.materialize(known)
     if batch.items or batch.quarantine or batch.ready:
-        added, changed, known, loaded = store.state_facts(batch.items, batch.prepared,
-                                                          known=known, current=later)
+        added, changed, known, loaded = store.state_facts(
+            batch.items, batch.prepared, known=known, current=later,
+            folded=folded if later is not None else None)
         if batch.ready:
             added += store.add_statements(batch.ready)
             changed.update(row[1] for row in batch.ready)

@@ -607,6 +607,8 @@ class Store:
         prepared: Sequence[PreparedFacts | None] | None = None,
         *, known: set[str] | None = None, pack: bool = False,
         current: Mapping[str, list[Observation] | None] | None = None,
+        folded: dict[tuple[str, str], tuple[list[Observation], int, set[tuple[str, str]]]]
+        | None = None,
     ) -> StatedFacts:
         """Write statements holding only facts their source has not stated yet.
 
@@ -624,7 +626,7 @@ class Store:
         id of ``items`` that has a row. ``pack``, ``current``: see :meth:`plan_facts`.
         """
         rows, changed, known, loaded = self.plan_facts(items, prepared, known=known, pack=pack,
-                                                       current=current)
+                                                       current=current, folded=folded)
         return StatedFacts(self.add_statements(rows), changed, known, loaded)
 
     def plan_facts(
@@ -632,6 +634,8 @@ class Store:
         prepared: Sequence[PreparedFacts | None] | None = None, *,
         known: set[str] | None = None, pack: bool = False,
         current: Mapping[str, list[Observation] | None] | None = None,
+        folded: dict[tuple[str, str], tuple[list[Observation], int, set[tuple[str, str]]]]
+        | None = None,
     ) -> tuple[list[tuple[Any, ...]], set[str], set[str], dict[str, list[Observation]]]:
         """What :meth:`state_facts` would write, read-only: (statement rows for
         :meth:`add_statements`, changed ids, known ids, observations with the new facts).
@@ -647,6 +651,10 @@ class Store:
         kept up to date with what it wrote since (the lists this method returns, which
         it extends with the new facts; None: not held); they are used instead of being
         read again. An import names a company in every batch its people are in.
+        ``folded``: what the caller keeps between calls of the stated facts (their
+        canonical keys) of the entities ``current`` holds, by entity and source: a list
+        held there is read on from where the last call left it instead of from its start
+        (a big company's facts, read again by every batch naming it).
         """
         seen = Counter(map(_FIRST, items))
         if known is None:
@@ -660,12 +668,29 @@ class Store:
         else:
             loaded = self.observations_for(known)
         # Only what the same source said counts as a restatement.
-        for entity_id, observations in loaded.items():
-            for o in observations:
-                if (entity_id, o.source) in pairs:
-                    stated.setdefault((entity_id, o.source), set()).add(
-                        (o.field, canonical_value(o.value))
-                    )
+        if folded is None:
+            for entity_id, observations in loaded.items():
+                for o in observations:
+                    if (entity_id, o.source) in pairs:
+                        stated.setdefault((entity_id, o.source), set()).add(
+                            (o.field, canonical_value(o.value))
+                        )
+        else:
+            for entity_id, source in pairs:
+                observations = loaded.get(entity_id)
+                if observations is None:
+                    continue
+                held = folded.get((entity_id, source))
+                start, keys = (held[1], held[2]) if held is not None and (
+                    held[0] is observations) else (0, set())
+                for o in observations[start:] if start else observations:
+                    if o.source == source:
+                        keys.add((o.field, canonical_value(o.value)))
+                if current is not None and current.get(entity_id) is observations:
+                    # Kept by the caller, and extended in place: read on from here.
+                    folded[(entity_id, source)] = (observations, len(observations), keys)
+                if keys:
+                    stated[(entity_id, source)] = keys
         rows: list[tuple[Any, ...]] = []
         changed: set[str] = set()
         # (entity, observed_at, confidence, run_id) -> (source, facts, ready) of each item

@@ -115,11 +115,11 @@ def test_the_writer_stopping_early_stops_the_reader(tmp_path: Path, always_paral
     files = [generated_people_csv(tmp_path / "people.csv", 3000, 2)]
     calls = []
 
-    def failing_flush(store, batch, state, matcher, later=None):
+    def failing_flush(store, batch, state, matcher, *rest):
         calls.append(batch.rows)
         if len(calls) == 2:
             raise OSError("disk full")
-        return original(store, batch, state, matcher)
+        return original(store, batch, state, matcher, *rest)
 
     original = importer._flush
     monkeypatch.setattr(importer, "_flush", failing_flush)
@@ -147,9 +147,9 @@ def test_batches_read_before_an_error_in_the_reader_are_all_written_first(
     flushed = []
     original_flush = importer._flush
 
-    def counting_flush(store, batch, state, matcher, later=None):
+    def counting_flush(store, batch, state, matcher, *rest):
         flushed.append(batch.rows)
-        return original_flush(store, batch, state, matcher, later)
+        return original_flush(store, batch, state, matcher, *rest)
 
     monkeypatch.setattr(importer, "_read_batches", failing_read)
     monkeypatch.setattr(importer, "_flush", counting_flush)
