@@ -99,9 +99,6 @@ PLACEHOLDER_CELLS = frozenset({
 _PLACEHOLDER_LONGEST = max(map(len, PLACEHOLDER_CELLS))
 
 
-_FIELD = operator.itemgetter(0)  # a fact's field
-
-
 def _is_placeholder(value: str) -> bool:
     """Whether a stripped cell stands for "no value" (see :data:`PLACEHOLDER_CELLS`)."""
     return len(value) <= _PLACEHOLDER_LONGEST and value.casefold() in PLACEHOLDER_CELLS
@@ -1012,6 +1009,9 @@ def _produce(writer: Any, args: tuple[Any, ...]) -> None:
             # Gone before reading resumes, so collecting between batches skips it.
             del batch
     writer.send(("end", None))
+
+
+_FIELD = operator.itemgetter(0)  # a fact's field
 
 
 def _person_row(
