@@ -1242,14 +1242,16 @@ def person_levels(
     # North American number, which may be one), what a new job or a move changes is no
     # evidence against: the company, the work address, the town, the postcode, the
     # street address and the title are read as none (below).
-    one_name = one_name_levels(out) | ((out[:, 1] == 1) & (out[:, 0] == 4))
-    moved = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 3] == 1) & one_name)
+    # One name, at another company than the other record's or none named.
+    two_jobs = ((one_name_levels(out) | ((out[:, 1] == 1) & (out[:, 0] == 4)))
+                & ((company == 4) | (company == 0)))
+    moved = np.flatnonzero(two_jobs & (out[:, 3] == 1))
     if len(moved):
         moved = moved[_mobile_shared(phones_a[moved], phones_b[moved], f.mobiles[a[moved]],
                                      f.mobiles[b[moved]], maybe=True)]
     # The same for one LinkedIn profile, which follows its owner from job to job as a
     # mobile does; the office lines of the two jobs differ too.
-    profile = np.flatnonzero(((company == 4) | (company == 0)) & (out[:, 4] == 1) & one_name)
+    profile = np.flatnonzero(two_jobs & (out[:, 4] == 1))
     if len(profile):
         out[profile, 3] = np.where(out[profile, 3] >= 3, 0, out[profile, 3])
         moved = np.union1d(moved, profile)
@@ -1534,12 +1536,19 @@ def _one_profile(x: str, y: str) -> bool:
     two addresses: one with the suffix LinkedIn adds, the other without (two suffixes
     are two profiles: in/sabine-morin-cd3b0529, in/sabine-morin-94f38d67), or a member
     id on either side."""
-    sx, sy = x.removeprefix("in/"), y.removeprefix("in/")
-    if not (x.startswith("in/") and y.startswith("in/")):
-        return True  # a link that is no profile's public address: no telling
-    if any(s.startswith(("acw", "aco")) and len(s) >= 20 for s in (sx, sy)):
-        return True
+    sx, sy = _profile_address(x), _profile_address(y)
+    if sx is None or sy is None:
+        return True  # no telling
     return sx == _PROFILE_SUFFIX.sub("", sy) or sy == _PROFILE_SUFFIX.sub("", sx)
+
+
+def _profile_address(key: str) -> str | None:
+    """A LinkedIn key's public profile address (after ``in/``), or None where it may be
+    any profile's: a link that is no profile's public address, or a member id."""
+    if not key.startswith("in/"):
+        return None
+    address = key[3:]
+    return None if address.startswith(("acw", "aco")) and len(address) >= 20 else address
 
 
 def _profile_forms(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1559,8 +1568,8 @@ def _profile_forms(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarra
         bare = np.zeros(len(strings), dtype=np.int64)
         table: dict[str, int] = {}
         for code, key in enumerate(strings):
-            address = key.removeprefix("in/")
-            if address == key or (address.startswith(("acw", "aco")) and len(address) >= 20):
+            address = _profile_address(key)
+            if address is None:
                 continue
             any_profile[code] = False
             own[code] = table.setdefault(address, len(table) + 1)
