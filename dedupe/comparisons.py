@@ -156,7 +156,7 @@ def _similarity(f: PersonFeatures, name_a: str, name_b: str, a: np.ndarray, b: n
     else:
         left, right, inverse = _distinct_pairs(xa, xb, size)
     xs, ys = list(strings[left]), list(strings[right])
-    if scorer is _address_ratio:
+    if scorer is _address_ratios:
         values = _address_ratios(xs, ys)
     else:
         values = process.cpdist(xs, ys, scorer=scorer, workers=_CPDIST_WORKERS)
@@ -1270,7 +1270,7 @@ def person_levels(
                          np.where(pa == pb, 1, np.where(area, 2, 3)))
     missing = (code("address")[a] == 0) | (code("address")[b] == 0)
     score = _similarity_at(f, "address", "address", a, b, np.flatnonzero(~missing),
-                           _address_ratio)
+                           _address_ratios)
     out[:, 8] = np.where(missing, 0, np.where(score >= 95, 1, np.where(score >= 75, 2, 3)))
     ta, tb = code("title")[a], code("title")[b]
     missing = (ta == 0) | (tb == 0)
@@ -1376,19 +1376,11 @@ def _only_role_shared(xs: list[str], ys: list[str]) -> bool:
     return bool(shared) and all(is_role(x.rpartition("@")[0]) for x in shared)
 
 
-def _address_ratio(a: str, b: str, *, processor: Any = None, score_cutoff: Any = None
-                   ) -> float:
-    """Token-set similarity of two addresses, or of their letters and digits alone when
-    that is higher: "eaglemont retreat" and "eaglemontretreat" are one street."""
-    token = fuzz.token_set_ratio(a, b)
-    if token >= 95:
-        return token
-    return max(token, fuzz.ratio(_compact(a), _compact(b)))
-
-
 def _address_ratios(xs: list[str], ys: list[str]) -> np.ndarray:
-    """:func:`_address_ratio` of each pair, both scores in rapidfuzz's own loops (a
-    scorer written in Python is called once per pair)."""
+    """Token-set similarity of each pair of addresses, or of their letters and digits
+    alone when that is under 95 and higher: "eaglemont retreat" and "eaglemontretreat"
+    are one street. Both scores in rapidfuzz's own loops (a scorer written in Python is
+    called once per pair); :func:`_similarity` calls it for the distinct pairs."""
     values = process.cpdist(xs, ys, scorer=fuzz.token_set_ratio, workers=_CPDIST_WORKERS)
     low = np.flatnonzero(values < 95).tolist()
     if low:
