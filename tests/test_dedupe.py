@@ -1162,6 +1162,45 @@ def test_a_surname_with_particles_written_joined(tmp_path: Path, db: Path):
     assert sorted((spaced, core)) in pairs  # "Dos Santos" is still a Santos
 
 
+@pytest.mark.parametrize(("key", "text", "kept", "dropped"), [
+    # Neighbours by surname: the given names may be one person's (a typo, initials,
+    # a nickname, none), or are another person's.
+    ("sorted surname",
+     "id,first_name,last_name\n"
+     "1,Jonathan,Lefebvre\n2,Jonathon,Lefebvre\n3,Martine,Lefebvre\n"
+     "4,J.-P.,Lefebvre\n5,Jean-Pierre,Lefebvre\n6,Bob,Lefebvre\n7,Robert,Lefebvre\n"
+     "8,,Lefebvre\n",
+     [("1", "2"), ("4", "5"), ("6", "7"), ("7", "8")],
+     [("1", "3"), ("2", "3"), ("3", "4"), ("5", "6")]),
+    # Neighbours by given name: the surnames are spelt alike, or are two people's.
+    ("sorted given name",
+     "id,first_name,last_name\n"
+     "1,Camille,Rousseau\n2,Camille,Rouseau\n3,Camille,Roux\n4,Camille,Bernard\n",
+     [("1", "2")],
+     [("1", "4"), ("2", "4"), ("3", "4")]),
+], ids=["by surname", "by given name"])
+def test_sorted_neighbours_whose_other_name_differs_are_not_compared(
+        tmp_path: Path, db: Path, key: str, text: str, kept: list[tuple[str, str]],
+        dropped: list[tuple[str, str]]):
+    # In a file of many people, most neighbours in name order share one name and not the
+    # other: two people, whom no other key pairs either. Only those whose other name may
+    # be the same person's are scored.
+    from dedupe.blocking import BlockingReport, _person_jobs
+
+    _import_crm(tmp_path, db, text)
+    f, sources = _features_and_sources(db)
+    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    [find] = [find for name, _, find in _person_jobs(f, max_block=60, window=8)
+              if name == key]
+    report = BlockingReport()
+    pairs = {tuple(p) for p in find(report).tolist()}
+    assert report.pairs[key] == len(pairs)
+    for x, y in kept:
+        assert tuple(sorted((at[x], at[y]))) in pairs, (x, y)
+    for x, y in dropped:
+        assert tuple(sorted((at[x], at[y]))) not in pairs, (x, y)
+
+
 @pytest.mark.parametrize(("x", "y", "slip"), [
     ("delforrge", "delforgeinformatique", True),
     ("batien", "bastienemballages", True),
