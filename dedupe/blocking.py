@@ -438,16 +438,19 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             "postcode", "last_two"))),
         ("postcode+given name", 2, keys("postcode+given name", lambda: joined(
             "postcode", "first_two"))),
-        ("address", 0.1, keys("address", lambda: f.address)),
+        # An office's address holds its people, as a switchboard's number does: of the
+        # records at one company sharing one, only those whose names may be one
+        # person's are compared.
+        ("address", 0.1, keys("address", lambda: f.address, where=_not_colleagues)),
     ]
     # A typo anywhere in an address hides it from the key above: its street number with
     # the postcode, and with the start of the street's name, find it again.
     if (f.address != "").any():  # most B2B files hold no street address at all
         jobs += [
             ("postcode+street number", 1, keys("postcode+street number", lambda: joined(
-                "postcode", "street_number"))),
+                "postcode", "street_number"), where=_not_colleagues)),
             ("street number+street", 1, keys("street number+street", lambda: joined(
-                "street_number", "street_start"))),
+                "street_number", "street_start"), where=_not_colleagues)),
         ]
     # A city narrows little in a B2B file; only records without a company use it.
     jobs += [
@@ -483,6 +486,18 @@ def _names_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],
     a, b = pairs[:, 0], pairs[:, 1]
     keep = _given_may_agree(f, column, pairs) | _surname_may_agree(f, column, pairs)
     return keep | (first[a] == last[b]) | (last[a] == first[b])
+
+
+def _not_colleagues(f: PersonFeatures, column: Callable[[str], np.ndarray],
+                    pairs: np.ndarray) -> np.ndarray:
+    """Which pairs are not two people of one company: another company or none on either
+    side, or names that may be one person's (see ``_names_may_agree``)."""
+    company = column("company")
+    a, b = pairs[:, 0], pairs[:, 1]
+    keep = (company[a] != company[b]) | (company[a] == "")
+    rest = np.flatnonzero(~keep)
+    keep[rest] = _names_may_agree(f, column, pairs[rest])
+    return keep
 
 
 def _given_may_agree(f: PersonFeatures, column: Callable[[str], np.ndarray],

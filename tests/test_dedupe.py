@@ -1201,6 +1201,32 @@ def test_sorted_neighbours_whose_other_name_differs_are_not_compared(
         assert tuple(sorted((at[x], at[y]))) not in pairs, (x, y)
 
 
+def test_colleagues_at_one_office_address_are_not_paired_by_it(tmp_path: Path, db: Path):
+    # One company's people share its office's address: the address keys pair two of
+    # them only when their names may be one person's. The same address with no company
+    # (a register's list of residents, FEBRL) still pairs whatever the names.
+    from dedupe.blocking import person_pairs
+
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,company_name,website,address,postcode,city\n"
+                "1,Claire,Dubois,Acme,acme.example,12 rue de la Paix,75002,Paris\n"
+                "2,Hugo,Marchand,Acme,acme.example,12 rue de la Paix,75002,Paris\n"
+                "3,Claire,Dubos,Acme,acme.example,12 rue de la Paix,75002,Paris\n"
+                "4,Kate,Rawlings,,,4 Wallaby Place,2600,Canberra\n"
+                "5,Connor,Millar,,,4 Wallaby Place,2600,Canberra\n")
+    f, sources = _features_and_sources(db)
+    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    pairs = {tuple(p) for p in person_pairs(f, max_block=60, window=1)[0].tolist()}
+
+    def paired(x: str, y: str) -> bool:
+        return tuple(sorted((at[x], at[y]))) in pairs
+
+    assert paired("1", "3")
+    assert not paired("1", "2")
+    assert not paired("2", "3")
+    assert paired("4", "5")
+
+
 @pytest.mark.parametrize(("x", "y", "slip"), [
     ("delforrge", "delforgeinformatique", True),
     ("batien", "bastienemballages", True),
