@@ -268,10 +268,27 @@ def _street_number(address: str) -> str:
     return first if first[:1].isdigit() and len(first) <= 6 else ""
 
 
+# Words a French street's name opens on: its type, then an article ("rue de la Paix",
+# "av. des Lilas"). Half of a French file's streets would otherwise start "rued" or
+# "aven" (an English street's type comes after its name).
+_STREET_OPENERS = frozenset((
+    "rue", "r", "avenue", "av", "ave", "bd", "boulevard", "blvd", "chemin", "ch", "place",
+    "pl", "allee", "allees", "impasse", "imp", "route", "rte", "quai", "cours", "square",
+    "sq", "passage", "faubourg", "fbg", "voie", "parc", "cite", "residence", "villa",
+    "sentier", "hameau", "lieu", "dit", "lotissement", "zone", "za", "zi", "zac",
+    "de", "des", "du", "la", "le", "les", "d", "l", "bis", "ter", "quater",
+))
+
+
 def _street_start(address: str) -> str:
-    """The first four letters of the street, spaces left out ("wall" of "7 wallaby
-    place"): a space typed in the wrong place changes nothing."""
-    letters = "".join(c for c in address.split(",", 1)[0] if c.isalpha())
+    """The first four letters of the street's name, spaces left out ("wall" of "7
+    wallaby place", "paix" of "12 rue de la Paix"): a space typed in the wrong place
+    changes nothing."""
+    words = address.split(",", 1)[0].replace("'", " ").replace(".", " ").split()
+    k = 0
+    while k < len(words) and (not words[k].isalpha() or words[k] in _STREET_OPENERS):
+        k += 1  # the number ("12", "12bis") and the street's type and article
+    letters = "".join(c for w in words[k:] for c in w if c.isalpha())
     return letters[:4] if len(letters) >= 4 else ""
 
 
@@ -450,7 +467,7 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             ("postcode+street number", 1, keys("postcode+street number", lambda: joined(
                 "postcode", "street_number"), where=_not_colleagues)),
             ("street number+street", 1, keys("street number+street", lambda: joined(
-                "street_number", "street_start"), where=_not_colleagues)),
+                "street_number", "street_start"), where=_names_may_agree)),
         ]
     # A city narrows little in a B2B file; only records without a company use it.
     jobs += [

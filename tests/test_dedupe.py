@@ -1227,6 +1227,40 @@ def test_colleagues_at_one_office_address_are_not_paired_by_it(tmp_path: Path, d
     assert paired("4", "5")
 
 
+@pytest.mark.parametrize(("address", "start"), [
+    ("7 wallaby place", "wall"),
+    ("12 rue de la paix", "paix"),
+    ("165 r des lilas", "lila"),
+    ("60 ter pl gambetta", "gamb"),
+    ("1 rue d'alsace", "alsa"),
+    ("12bis avenue des champs elysees", "cham"),
+    ("12 rue", ""),
+])
+def test_a_street_starts_after_its_type_and_article(address: str, start: str):
+    # "rue de", "avenue des": half of a French file's streets would start alike.
+    from dedupe.blocking import _street_start
+
+    assert _street_start(address) == start
+
+
+def test_one_number_on_one_street_in_two_towns_pairs_only_one_name(tmp_path: Path,
+                                                                    db: Path):
+    # The key that finds an address with a mistyped postcode (its number and street)
+    # pairs no strangers living at 90 rue de Paris in two towns.
+    from dedupe.blocking import BlockingReport, _person_jobs
+
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,address,postcode,city\n"
+                "1,Claire,Dubois,90 rue de Paris,35000,Rennes\n"
+                "2,Hugo,Marchand,90 rue de Paris,59000,Lille\n"
+                "3,Claire,Dubois,90 rue de Paris,35600,Rennes\n")
+    f, sources = _features_and_sources(db)
+    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    [find] = [find for name, _, find in _person_jobs(f, max_block=60, window=1)
+              if name == "street number+street"]
+    assert find(BlockingReport()).tolist() == [sorted((at["1"], at["3"]))]
+
+
 @pytest.mark.parametrize(("x", "y", "slip"), [
     ("delforrge", "delforgeinformatique", True),
     ("batien", "bastienemballages", True),
