@@ -381,17 +381,25 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
 
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
 
+    def kept(name: str, find: Callable[[BlockingReport], np.ndarray],
+             where: _Filter | None) -> Callable[[BlockingReport], np.ndarray]:
+        """``find``'s pairs; with ``where``, only the pairs it keeps (as reported)."""
+        if where is None:
+            return find
+
+        def filtered(report: BlockingReport) -> np.ndarray:
+            found = find(report)
+            found = found[where(f, column, found)]
+            report.pairs[name] = len(found)
+            return found
+        return filtered
+
     def keys(name: str, values: Callable[[], np.ndarray | KeyCodes], two: bool = False,
              where: _Filter | None = None) -> Callable[[BlockingReport], np.ndarray]:
         """The pairs sharing a key; with ``where``, only the pairs it keeps."""
-        def find(report: BlockingReport) -> np.ndarray:
-            found = pairs_from_keys(values(), max_block=max_block, name=name, report=report,
-                                    rows=rows2 if two else None)
-            if where is not None:
-                found = found[where(f, column, found)]
-                report.pairs[name] = len(found)
-            return found
-        return find
+        return kept(name, lambda report: pairs_from_keys(
+            values(), max_block=max_block, name=name, report=report,
+            rows=rows2 if two else None), where)
 
     def sorted_names(name: str, first: str, second: str, where: _Filter) -> Callable[
             [BlockingReport], np.ndarray]:
@@ -399,13 +407,9 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
         may be one person's: neighbours mostly share the first name and differ in the
         second (at 16,000 records, three in four such pairs were found by no other key
         and almost none of those was one person)."""
-        def find(report: BlockingReport) -> np.ndarray:
-            found = neighbourhood_pairs([getattr(f, first), getattr(f, second)],
-                                        window=window, name=name, report=report)
-            found = found[where(f, column, found)]
-            report.pairs[name] = len(found)
-            return found
-        return find
+        return kept(name, lambda report: neighbourhood_pairs(
+            [getattr(f, first), getattr(f, second)], window=window, name=name,
+            report=report), where)
 
     jobs: list[_Job] = [
         ("email", 2, keys("email", lambda: f.emails.reshape(-1), two=True)),
