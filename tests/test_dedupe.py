@@ -1188,17 +1188,16 @@ def test_sorted_neighbours_whose_other_name_differs_are_not_compared(
     from dedupe.blocking import BlockingReport, _person_jobs
 
     _import_crm(tmp_path, db, text)
-    f, sources = _features_and_sources(db)
-    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    f, row = _features_and_rows(db)
     [find] = [find for name, _, find in _person_jobs(f, max_block=60, window=8)
               if name == key]
     report = BlockingReport()
     pairs = {tuple(p) for p in find(report).tolist()}
     assert report.pairs[key] == len(pairs)
     for x, y in kept:
-        assert tuple(sorted((at[x], at[y]))) in pairs, (x, y)
+        assert tuple(sorted((row[f"crm:{x}"], row[f"crm:{y}"]))) in pairs, (x, y)
     for x, y in dropped:
-        assert tuple(sorted((at[x], at[y]))) not in pairs, (x, y)
+        assert tuple(sorted((row[f"crm:{x}"], row[f"crm:{y}"]))) not in pairs, (x, y)
 
 
 def test_colleagues_at_one_office_address_are_not_paired_by_it(tmp_path: Path, db: Path):
@@ -1214,12 +1213,11 @@ def test_colleagues_at_one_office_address_are_not_paired_by_it(tmp_path: Path, d
                 "3,Claire,Dubos,Acme,acme.example,12 rue de la Paix,75002,Paris\n"
                 "4,Kate,Rawlings,,,4 Wallaby Place,2600,Canberra\n"
                 "5,Connor,Millar,,,4 Wallaby Place,2600,Canberra\n")
-    f, sources = _features_and_sources(db)
-    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    f, row = _features_and_rows(db)
     pairs = {tuple(p) for p in person_pairs(f, max_block=60, window=1)[0].tolist()}
 
     def paired(x: str, y: str) -> bool:
-        return tuple(sorted((at[x], at[y]))) in pairs
+        return tuple(sorted((row[f"crm:{x}"], row[f"crm:{y}"]))) in pairs
 
     assert paired("1", "3")
     assert not paired("1", "2")
@@ -1254,11 +1252,10 @@ def test_one_number_on_one_street_in_two_towns_pairs_only_one_name(tmp_path: Pat
                 "1,Claire,Dubois,90 rue de Paris,35000,Rennes\n"
                 "2,Hugo,Marchand,90 rue de Paris,59000,Lille\n"
                 "3,Claire,Dubois,90 rue de Paris,35600,Rennes\n")
-    f, sources = _features_and_sources(db)
-    at = {sources[pid].split(":")[1]: k for k, pid in enumerate(f.ids.tolist())}
+    f, row = _features_and_rows(db)
     [find] = [find for name, _, find in _person_jobs(f, max_block=60, window=1)
               if name == "street number+street"]
-    assert find(BlockingReport()).tolist() == [sorted((at["1"], at["3"]))]
+    assert find(BlockingReport()).tolist() == [sorted((row["crm:1"], row["crm:3"]))]
 
 
 @pytest.mark.parametrize(("x", "y", "slip"), [
@@ -1606,12 +1603,18 @@ def _features_and_sources(db: Path) -> tuple[Any, dict[str, str]]:
         store.close()
 
 
+def _features_and_rows(db: Path) -> tuple[Any, dict[str, int]]:
+    """The stored people's dedupe features, and each person's row there by their first
+    source id."""
+    f, source = _features_and_sources(db)
+    return f, {source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+
+
 def _levels_of(db: Path, pairs: list[tuple[str, str]]) -> list[dict[str, int]]:
     """Comparison levels of pairs of imported records, named by their first source id."""
     from dedupe.comparisons import COMPARISONS, person_levels
 
-    f, first_source = _features_and_sources(db)
-    row = {first_source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    f, row = _features_and_rows(db)
     levels = person_levels(f, np.array([sorted((row[x], row[y])) for x, y in pairs]))
     return [dict(zip((c.name for c in COMPARISONS), r, strict=True)) for r in levels.tolist()]
 
@@ -3592,8 +3595,7 @@ def test_records_giving_no_surname_and_nothing_new_are_covered(tmp_path: Path, d
                 "4,Émilie,,emilie.philippe@roux-giraud.fr,,\n"
                 "5,,,emilie.philippe@roux-giraud.fr,06 11 22 33 44,\n"
                 "6,,Philippe,emilie.philippe@roux-giraud.fr,,\n")
-    f, source = _features_and_sources(db)
-    row = {source[pid]: k for k, pid in enumerate(f.ids.tolist())}
+    f, row = _features_and_rows(db)
     covered = _covered(f)
     her = [row["crm:1"], row["crm:2"]]
     assert covered([row["crm:3"]], her)
