@@ -22,6 +22,7 @@ from rapidfuzz.process import cpdist
 
 from prospecting.forked import Child, can_fork, next_turn, turns
 
+from .comparisons import work_domains
 from .features import (
     CompanyFeatures,
     PersonFeatures,
@@ -303,6 +304,8 @@ def person_pairs(
     report are those one process finds.
     """
     n = len(f)
+    # Read here, before a process is forked: two keys and the comparisons ask for it.
+    work_domains(f)
     jobs = _person_jobs(f, max_block=max_block, window=window)
     report = BlockingReport()
     # Each key's pairs are kept as codes (see _codes) until all are joined.
@@ -589,8 +592,15 @@ def _free_mail_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
                     pairs: np.ndarray) -> np.ndarray:
     """Which pairs have a free-mail address on one side (as the email comparison reads a
     shared local part: see ``person_levels``)."""
-    free = free_mail(f)
+    free = free_mail(f) | work_domains(f)[1]
     return free[pairs[:, 0]] | free[pairs[:, 1]]
+
+
+def _work_domain(f: PersonFeatures) -> np.ndarray:
+    """The domain of a record's first address, unless a mail provider's (on the free-mail
+    list, or read from the data as the comparisons read it), else its company's."""
+    return np.where(work_domains(f)[0][:, 0] != 0, f.email_domains[:, 0],
+                    f.company_domain).astype(object)
 
 
 def _low_sound(f: PersonFeatures, column: Callable[[str], np.ndarray]) -> np.ndarray:
@@ -625,8 +635,7 @@ _KEY_COLUMNS: dict[str, Callable[[PersonFeatures, Callable[[str], np.ndarray]],
     "last_two": lambda f, c: map_distinct(lambda s: s[:2], f.last_core),
     "first_two": lambda f, c: map_distinct(lambda s: s[:2], f.first),
     "company_key": lambda f, c: f.company_key,
-    "work_domain": lambda f, c: np.where(f.email_domains[:, 0] != "", f.email_domains[:, 0],
-                                         f.company_domain).astype(object),
+    "work_domain": lambda f, c: _work_domain(f),
     "postcode": lambda f, c: f.postcode,
     "first_initial": lambda f, c: _initials(f.first),
     "last_initial": lambda f, c: _initials(f.last_core),

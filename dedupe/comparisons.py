@@ -50,7 +50,7 @@ from .features import (
 _CPDIST_WORKERS = 1
 
 __all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "code_columns", "person_levels",
-           "same_person_name", "shared_phones"]
+           "same_person_name", "shared_phones", "work_domains"]
 
 
 @dataclass(frozen=True)
@@ -572,7 +572,7 @@ def _first_surname_read_as_given(f: PersonFeatures, a: np.ndarray, b: np.ndarray
 def _site_codes(f: PersonFeatures) -> np.ndarray:
     """Each record's company domain as a code of the email domains (``_coded``), 0 when
     it has none or no address in the data is at it: comparable with the codes of
-    :func:`_work_domains`."""
+    :func:`work_domains`."""
     got = f.extra.get("site codes")
     if got is None:
         got = np.zeros(len(f.company_domain), dtype=np.int32)
@@ -675,7 +675,7 @@ def _coded(f: PersonFeatures, name: str) -> np.ndarray:
     return codes
 
 
-def _work_domains(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
+def work_domains(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     """The email domains' codes (see ``_coded``) with those of mail providers the
     free-mail list lacks set to 0, and whether each record holds such an address.
 
@@ -715,7 +715,7 @@ def _work_domains(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     return domains, providers
 
 
-# See _work_domains.
+# See work_domains.
 _PROVIDER_COMPANIES = 8
 _PROVIDER_SHARE = 0.3
 
@@ -936,7 +936,7 @@ def person_levels(
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
-    domains, providers = _work_domains(f)
+    domains, providers = work_domains(f)
     free = free_mail(f) | providers
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b

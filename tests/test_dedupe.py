@@ -3276,6 +3276,27 @@ def test_a_local_part_pairs_records_only_beside_a_free_mail_address(tmp_path: Pa
     assert _key_pairs(db, "email local part") == {("crm:1", "crm:3"), ("crm:2", "crm:3")}
 
 
+def test_a_mail_provider_read_from_the_data_is_no_work_domain_in_blocking(tmp_path: Path,
+                                                                         db: Path):
+    # mailbox.example is on no free-mail list, but people of eight firms write from it:
+    # a provider, as the comparisons read it. Its local parts are people's own (Jean
+    # Martin's work address repeats his), and two strangers there who share initials
+    # share no employer.
+    firms = ["Boulangerie Roux", "Cabinet Vidal", "Garage Perrin", "Hotel Bellevue",
+             "Imprimerie Faure", "Librairie Morel", "Pharmacie Leroy", "Transports Gautier"]
+    people = ["Julie,Mercier,julie.mercier", "Jacques,Moreau,jmoreau", "Paul,Dubois,pdubois",
+              "Anne,Girard,anne.girard", "Luc,Bonnet,lbonnet", "Marc,Fontaine,mfontaine",
+              "Eva,Chevalier,eva.chevalier", "Ines,Lambert,ines.lambert"]
+    rows = [f"{i + 3},{person}@mailbox.example,{firm}"
+            for i, (person, firm) in enumerate(zip(people, firms, strict=True))]
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Jean,Martin,jean.martin@acme-industrie.fr,Acme Industrie\n"
+                "2,J.,Martin,jean.martin@mailbox.example,\n" + "\n".join(rows) + "\n")
+    assert ("crm:1", "crm:2") in _key_pairs(db, "email local part")
+    assert ("crm:3", "crm:4") not in _key_pairs(db, "work domain+initials")
+
+
 def test_a_shared_number_pairs_only_names_that_may_be_one_persons(tmp_path: Path,
                                                                   db: Path):
     switchboard = "+33 1 40 00 00 00"
