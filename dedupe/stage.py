@@ -1305,6 +1305,11 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     if not dirty.any() and not must and model is not None:
         state.messages.append("no new or changed people since the last run")
         return
+    # The columns the comparisons code, and all they need of each number's count: coded
+    # before the blocking, whose keys read some of them (see work_domains), so that the
+    # process it forks inherits them.
+    phone_counts = coded_in_two(f)
+    clock.lap("coding")
     pairs, report = person_pairs(f, max_block=settings.max_block, window=settings.window,
                                  dirty=None if model is None else dirty, workers=2)
     state.messages.extend(report.messages())
@@ -1312,8 +1317,6 @@ def _people(store: Store, state: RunState, settings: DedupeSettings, *, retrain:
     clock.lap("blocking")
     if progress:
         progress(0, len(pairs))
-    # The columns the comparisons code, and all they need of each number's count.
-    phone_counts = coded_in_two(f)
     levels = levels_in_two(f, pairs, phone_counts, settings.batch_pairs)
     trained = None  # the new model's text, stored with the pairs
     if model is None:
