@@ -384,6 +384,17 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
 
     rows2 = np.repeat(np.arange(n, dtype=np.int64), 2) if n else np.empty(0, dtype=np.int64)
 
+    def personal(name: str) -> KeyCodes:
+        """A two-slot column's key, kept only where a record with a personal address
+        (free-mail, or at a provider read from the data) holds the value: the key's pairs
+        need one on a side (see ``_free_mail_side``), and a value that only work
+        addresses share (``c.menard`` at many firms, a naming pattern) would fill blocks
+        of pairs all dropped."""
+        key = joined(name)
+        codes = key.codes
+        held = codes[np.repeat(free_mail(f) | work_domains(f)[1], 2) & (codes != 0)]
+        return KeyCodes(np.where(np.isin(codes, held), codes, 0), key.parts)
+
     def kept(name: str, find: Callable[[BlockingReport], np.ndarray],
              where: _Filter | None) -> Callable[[BlockingReport], np.ndarray]:
         """``find``'s pairs; with ``where``, only the pairs it keeps (as reported)."""
@@ -456,8 +467,8 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             two=True)),
         # A local part shared at two company domains is a naming pattern (the comparison
         # gives it no weight): only pairs with a free-mail address on one side are kept.
-        ("email local part", 5.5, keys("email local part", lambda: column("locals"), two=True,
-                                     where=_free_mail_side)),
+        ("email local part", 5.5, keys("email local part", lambda: personal("locals"),
+                                     two=True, where=_free_mail_side)),
         ("postcode+surname", 2, keys("postcode+surname", lambda: joined(
             "postcode", "last_two"))),
         ("postcode+given name", 2, keys("postcode+given name", lambda: joined(

@@ -3276,6 +3276,30 @@ def test_a_local_part_pairs_records_only_beside_a_free_mail_address(tmp_path: Pa
     assert _key_pairs(db, "email local part") == {("crm:1", "crm:3"), ("crm:2", "crm:3")}
 
 
+def test_a_local_part_only_work_addresses_share_makes_no_block(tmp_path: Path, db: Path):
+    # c.menard@ at four firms is their naming pattern: no pair of them is kept, so no
+    # block of them is built (nor reported as over the size cap); j.roux@ at a firm and
+    # at gmail.com is one person's.
+    _import_crm(tmp_path, db,
+                "id,first_name,last_name,email,company_name\n"
+                "1,Claire,Menard,c.menard@acme-industrie.fr,Acme Industrie\n"
+                "2,Cyril,Menard,c.menard@boulons-durand.fr,Boulons Durand\n"
+                "3,Carole,Menard,c.menard@cabinet-vidal.fr,Cabinet Vidal\n"
+                "4,Cedric,Menard,c.menard@garage-perrin.fr,Garage Perrin\n"
+                "5,Julie,Roux,j.roux@hotel-bellevue.fr,Hotel Bellevue\n"
+                "6,J.,Roux,j.roux@gmail.com,\n")
+    from dedupe.blocking import BlockingReport, _person_jobs
+
+    f, first_source = _features_and_sources(db)
+    job = dict((name, find) for name, _, find in _person_jobs(f, max_block=3, window=3))[
+        "email local part"]
+    report = BlockingReport()
+    names = [first_source[pid] for pid in f.ids.tolist()]
+    assert {tuple(sorted((names[a], names[b]))) for a, b in job(report).tolist()} == {
+        ("crm:5", "crm:6")}
+    assert not report.skipped_blocks.get("email local part")
+
+
 def test_a_mail_provider_read_from_the_data_is_no_work_domain_in_blocking(tmp_path: Path,
                                                                          db: Path):
     # mailbox.example is on no free-mail list, but people of eight firms write from it:
