@@ -22,11 +22,10 @@ from rapidfuzz.process import cpdist
 
 from prospecting.forked import Child, can_fork, next_turn, turns
 
-from .comparisons import work_domains
+from .comparisons import personal_addresses, work_domains
 from .features import (
     CompanyFeatures,
     PersonFeatures,
-    free_mail,
     map_distinct,
     phonetic,
     saints_shortened,
@@ -387,12 +386,12 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
     def personal(name: str) -> KeyCodes:
         """A two-slot column's key, kept only where a record with a personal address
         (free-mail, or at a provider read from the data) holds the value: the key's pairs
-        need one on a side (see ``_free_mail_side``), and a value that only work
+        need one on a side (see ``_personal_side``), and a value that only work
         addresses share (``c.menard`` at many firms, a naming pattern) would fill blocks
         of pairs all dropped."""
         key = joined(name)
         codes = key.codes
-        held = codes[np.repeat(free_mail(f) | work_domains(f)[1], 2) & (codes != 0)]
+        held = codes[np.repeat(personal_addresses(f), 2) & (codes != 0)]
         return KeyCodes(np.where(np.isin(codes, held), codes, 0), key.parts)
 
     def kept(name: str, find: Callable[[BlockingReport], np.ndarray],
@@ -466,9 +465,9 @@ def _person_jobs(f: PersonFeatures, *, max_block: int, window: int) -> list[_Job
             joined("group_or_first", "last_sound"), joined("group_or_first", "joined_sound")),
             two=True)),
         # A local part shared at two company domains is a naming pattern (the comparison
-        # gives it no weight): only pairs with a free-mail address on one side are kept.
+        # gives it no weight): only pairs with a personal address on one side are kept.
         ("email local part", 5.5, keys("email local part", lambda: personal("locals"),
-                                     two=True, where=_free_mail_side)),
+                                     two=True, where=_personal_side)),
         ("postcode+surname", 2, keys("postcode+surname", lambda: joined(
             "postcode", "last_two"))),
         ("postcode+given name", 2, keys("postcode+given name", lambda: joined(
@@ -599,11 +598,11 @@ def _initials(names: np.ndarray) -> np.ndarray:
     return np.array([ord(x[0]) if x else 0 for x in names.tolist()], dtype=np.int32)
 
 
-def _free_mail_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
+def _personal_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
                     pairs: np.ndarray) -> np.ndarray:
-    """Which pairs have a free-mail address on one side (as the email comparison reads a
+    """Which pairs have a personal address on one side (as the email comparison reads a
     shared local part: see ``person_levels``)."""
-    free = free_mail(f) | work_domains(f)[1]
+    free = personal_addresses(f)
     return free[pairs[:, 0]] | free[pairs[:, 1]]
 
 

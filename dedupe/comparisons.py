@@ -50,7 +50,7 @@ from .features import (
 _CPDIST_WORKERS = 1
 
 __all__ = ["COMPARISONS", "SHARED_PHONE", "Comparison", "code_columns", "person_levels",
-           "same_person_name", "shared_phones", "work_domains"]
+           "personal_addresses", "same_person_name", "shared_phones", "work_domains"]
 
 
 @dataclass(frozen=True)
@@ -715,6 +715,12 @@ def work_domains(f: PersonFeatures) -> tuple[np.ndarray, np.ndarray]:
     return domains, providers
 
 
+def personal_addresses(f: PersonFeatures) -> np.ndarray:
+    """Whether each record holds a personal address: at a domain of the free-mail list,
+    or at a mail provider read from the data (see :func:`work_domains`)."""
+    return free_mail(f) | work_domains(f)[1]
+
+
 # See work_domains.
 _PROVIDER_COMPANIES = 8
 _PROVIDER_SHARE = 0.3
@@ -936,8 +942,8 @@ def person_levels(
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
     # firms), not a person; it counts when one side is a free-mail address.
-    domains, providers = work_domains(f)
-    free = free_mail(f) | providers
+    domains, _ = work_domains(f)
+    free = personal_addresses(f)
     free_a, free_b = free[a], free[b]
     same_local &= free_a | free_b
     same_domain, _ = _any_equal(domains[a], domains[b])
