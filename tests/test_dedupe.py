@@ -3253,15 +3253,18 @@ def test_questions_a_later_run_no_longer_asks_leave_the_queue(tmp_path: Path, db
     assert left == [(answered, "rejected")]
 
 
-def _key_pairs(db: Path, key: str) -> set[tuple[str, str]]:
-    """The pairs one blocking key proposes, by first source id."""
+def _key_pairs(db: Path, key: str, max_block: int = 60,
+               report: Any = None) -> set[tuple[str, str]]:
+    """The pairs one blocking key proposes, by first source id (``report``: a
+    ``BlockingReport`` the key fills, when the caller reads it)."""
     from dedupe.blocking import BlockingReport, _person_jobs
 
     f, first_source = _features_and_sources(db)
-    job = dict((name, find) for name, _, find in _person_jobs(f, max_block=60, window=3))[key]
+    job = dict((name, find) for name, _, find in _person_jobs(f, max_block=max_block,
+                                                              window=3))[key]
     names = [first_source[pid] for pid in f.ids.tolist()]
     return {tuple(sorted((names[a], names[b])))
-            for a, b in job(BlockingReport()).tolist()}
+            for a, b in job(BlockingReport() if report is None else report).tolist()}
 
 
 def test_a_local_part_pairs_records_only_beside_a_free_mail_address(tmp_path: Path,
@@ -3288,14 +3291,10 @@ def test_a_local_part_only_work_addresses_share_makes_no_block(tmp_path: Path, d
                 "4,Cedric,Menard,c.menard@garage-perrin.fr,Garage Perrin\n"
                 "5,Julie,Roux,j.roux@hotel-bellevue.fr,Hotel Bellevue\n"
                 "6,J.,Roux,j.roux@gmail.com,\n")
-    from dedupe.blocking import BlockingReport, _person_jobs
+    from dedupe.blocking import BlockingReport
 
-    f, first_source = _features_and_sources(db)
-    job = dict((name, find) for name, _, find in _person_jobs(f, max_block=3, window=3))[
-        "email local part"]
     report = BlockingReport()
-    names = [first_source[pid] for pid in f.ids.tolist()]
-    assert {tuple(sorted((names[a], names[b]))) for a, b in job(report).tolist()} == {
+    assert _key_pairs(db, "email local part", max_block=3, report=report) == {
         ("crm:5", "crm:6")}
     assert not report.skipped_blocks.get("email local part")
 
