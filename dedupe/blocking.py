@@ -599,7 +599,7 @@ def _initials(names: np.ndarray) -> np.ndarray:
 
 
 def _personal_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
-                    pairs: np.ndarray) -> np.ndarray:
+                   pairs: np.ndarray) -> np.ndarray:
     """Which pairs have a personal address on one side (as the email comparison reads a
     shared local part: see ``person_levels``)."""
     free = personal_addresses(f)

@@ -941,7 +941,7 @@ def person_levels(
     same, both = _any_equal(_coded(f, "emails")[a], _coded(f, "emails")[b])
     same_local, _ = _any_equal(_coded(f, "email_locals")[a], _coded(f, "email_locals")[b])
     # The same local part at two company domains is a naming pattern (francoisg@ at two
-    # firms), not a person; it counts when one side is a free-mail address.
+    # firms), not a person; it counts when one side is a personal address.
     domains, _ = work_domains(f)
     free = personal_addresses(f)
     free_a, free_b = free[a], free[b]
