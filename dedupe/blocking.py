@@ -602,8 +602,8 @@ def _personal_side(f: PersonFeatures, column: Callable[[str], np.ndarray],
                    pairs: np.ndarray) -> np.ndarray:
     """Which pairs have a personal address on one side (as the email comparison reads a
     shared local part: see ``person_levels``)."""
-    free = personal_addresses(f)
-    return free[pairs[:, 0]] | free[pairs[:, 1]]
+    personal = personal_addresses(f)
+    return personal[pairs[:, 0]] | personal[pairs[:, 1]]
 
 
 def _work_domain(f: PersonFeatures) -> np.ndarray:
